@@ -1,0 +1,159 @@
+# earful - brand feedback report generator.
+#
+#   make demo     install what is missing, build, run on the bundled sample
+#   make check    the same set-up, then every test (ends "N passed, N failed")
+#   make bench    benchmarks against peers (figures, not pass/fail)
+#   make fuzz     libFuzzer targets (FUZZ_SECONDS per target, default 60)
+#   V=1           show the commands
+
+PKGS     := sqlite3 libcmark-gfm cairo xlsxwriter zlib nettle
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow \
+            -Wstrict-prototypes -Wno-unused-parameter
+# VADER's scores must match the reference bit for bit: no fused multiply-add.
+BASEFLAGS := $(WARN) -ffp-contract=off -D_GNU_SOURCE -MMD -MP -pthread
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+Q        := $(if $(V),,@)
+
+# pkg-config runs once, and only after `make deps` has had its chance.
+PKG_CF    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+            -lcmark-gfm-extensions
+CPPFLAGS += -Isrc -Ibuild/gen
+LDLIBS   += -lm -pthread
+
+SRC      := $(wildcard src/*.c src/*/*.c)
+GEN      := build/gen/vader_data.c
+REL_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/gen/vader_data.o
+SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(filter-out src/main.c,$(SRC))) \
+            build/san/gen/vader_data.o
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(patsubst tests/unit/%.c,build/san/tests/%.o,$(UNIT_SRC))
+
+LEXICON_TGZ_SHA := de3c50aee6ffe2bc7929f50a69b0a3905d7b63f6fb103c2397517aff799851d2
+LEXICON_SHA     := ffb6117bfccf798a34e91d72f50604329946e6fd763668092618d5c5b340a298
+EMOJI_TEST      := /usr/share/unicode/emoji/emoji-test.txt
+UNICODE_DATA    := /usr/share/unicode/UnicodeData.txt
+UNICODE_PROPS   := /usr/share/unicode/DerivedCoreProperties.txt
+FONT_SRC        := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+.PHONY: all deps demo check unit cli conformance fuzz bench clean distclean
+all: earful
+
+# ==== Set-up ================================================================
+
+deps:
+	$(Q)tools/install-deps
+
+build/vader_lexicon.txt:
+	$(Q)tools/fetch-lexicon $@ $(LEXICON_TGZ_SHA) $(LEXICON_SHA)
+
+fonts/DejaVuSans.ttf: | deps
+	$(Q)cp $(FONT_SRC) $@
+
+build/tools/gendata: tools/gendata.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O2 -std=c17 -Wall -Wextra -Werror -o $@ $<
+
+$(GEN): build/tools/gendata build/vader_lexicon.txt
+	@mkdir -p $(@D)
+	$(Q)build/tools/gendata build/vader_lexicon.txt $(EMOJI_TEST) \
+	    $(UNICODE_DATA) $(UNICODE_PROPS) > $@.tmp && mv $@.tmp $@
+
+# ==== The program ===========================================================
+
+earful: $(REL_OBJ)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	@echo "built ./earful"
+
+build/rel/%.o: src/%.c | $(GEN)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CF) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/rel/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
+
+# ==== Tests =================================================================
+
+build/san/%.o: src/%.c | $(GEN)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CF) $(BASEFLAGS) -O1 -g $(SAN) -DEF_TESTING -c -o $@ $<
+
+build/san/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) -O1 -g $(SAN) -c -o $@ $<
+
+build/gen/test_groups.h: $(UNIT_SRC)
+	@mkdir -p $(@D)
+	$(Q){ sed -n 's/^void test_\([a-z0-9_]*\)(void)$$/void test_\1(void);/p' $^; \
+	  printf '#define EF_TEST_GROUPS'; \
+	  sed -n 's/^void test_\([a-z0-9_]*\)(void)$$/ EF_GROUP(\1)/p' $^ | tr -d '\n'; \
+	  echo; } > $@
+
+build/san/tests/%.o: tests/unit/%.c build/gen/test_groups.h | $(GEN)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CF) $(BASEFLAGS) -O1 -g $(SAN) -DEF_TESTING -c -o $@ $<
+
+build/unit: $(SAN_OBJ) $(UNIT_OBJ)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory earful build/unit build/tools/conform fonts/DejaVuSans.ttf
+	$(Q)tests/run_all.sh
+
+build/tools/conform: tests/conform.c $(filter-out build/rel/main.o,$(REL_OBJ))
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+# ==== Demo ==================================================================
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory earful
+	$(Q)tools/demo
+
+# ==== Fuzzing and benchmarks ================================================
+
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIBSRC  := $(filter-out src/main.c,$(SRC)) $(GEN)
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+	@mkdir -p $(@D)
+	$(Q)clang $(CPPFLAGS) $(PKG_CF) -std=c17 -D_GNU_SOURCE -ffp-contract=off -O1 -g \
+	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+fuzz: deps $(GEN)
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
+	$(Q)for f in $(FUZZ_BIN); do \
+	  n=$$(basename $$f); mkdir -p build/corpus/$$n; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	      build/corpus/$$n tests/fuzz/corpus/$$n 2>build/fuzz/$$n.log \
+	    || { tail -40 build/fuzz/$$n.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units' build/fuzz/$$n.log; \
+	done
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory earful
+	$(Q)bench/run.sh
+
+clean:
+	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen earful
+
+distclean:
+	rm -rf build earful fonts/*.ttf
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# ==== The sample brand ======================================================
+
+build/tools/gen_sample: samples/gen_sample.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O2 $(WARN) -o $@ $< -lm
+
+samples/feedback.csv: build/tools/gen_sample
+	$(Q)build/tools/gen_sample > $@.tmp && mv $@.tmp $@

@@ -1,0 +1,828 @@
+/* vader.c - VADER sentiment scoring, the rules of vaderSentiment 3.3.2.
+ *
+ * Hutto, C.J. & Gilbert, E.E. (2014). VADER: A Parsimonious Rule-based
+ * Model for Sentiment Analysis of Social Media Text. ICWSM-14.
+ *
+ * The pipeline for one text:
+ *   1. emoji are replaced by their names (one code point at a time);
+ *   2. the text is split on Unicode white space; each token loses its
+ *      leading and trailing ASCII punctuation unless that leaves two code
+ *      points or fewer (so ":)" and "ok" survive);
+ *   3. each token is lower-cased and looked up once (lexicon.c);
+ *   4. each lexicon word gets a valence, adjusted by the rules: ALL-CAPS
+ *      emphasis, boosters and dampeners up to three words back, negation,
+ *      "no", "never so/this", "without doubt", idioms, "least", "but";
+ *   5. the valences are summed, amplified by '!' and '?', normalised to
+ *      -1..1 (alpha 15), and split into pos/neu/neg proportions.
+ * The reference's quirks are kept on purpose (they define the scores the
+ * conformance data expects); each is marked "quirk" below.
+ */
+#include "sentiment/sentiment.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sentiment/lexicon.h"
+#include "sentiment/vader_data.h"
+
+/* Empirical constants of the VADER paper. */
+#define C_INCR 0.733    /* ALL-CAPS emphasis of a sentiment word */
+#define N_SCALAR (-0.74) /* negation */
+#define ALPHA 15.0       /* normalisation: x / sqrt(x^2 + alpha) */
+#define EP_WEIGHT 0.292  /* per '!', up to 4 */
+#define QM_WEIGHT 0.18   /* per '?', for 2 or 3 of them; 0.96 for more */
+
+struct ef_vader {
+    ef_lexicon *lex;
+    char version[96];
+};
+
+typedef struct {
+    const ef_word_info *w; /* NULL: a word no rule or list knows */
+    uint8_t upper;         /* Python's str.isupper() of the token */
+    uint8_t negated;       /* a negation word, or contains "n't" */
+} token;
+
+struct ef_vader_scratch {
+    char *text; /* the text with emoji replaced, when it was not ASCII */
+    size_t text_cap;
+    char *lower; /* one lower-cased token */
+    size_t lower_cap;
+    token *tok;
+    double *sent;
+    size_t tok_cap;
+};
+
+static const ef_word_info no_word; /* all zero: unknown */
+
+/* ==== Character classes ================================================= */
+
+/* ASCII punctuation, Python's string.punctuation. */
+static const uint8_t is_punct[256] = {
+    ['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1,
+    ['\''] = 1, ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1,
+    ['-'] = 1, ['.'] = 1, ['/'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1,
+    ['='] = 1, ['>'] = 1, ['?'] = 1, ['@'] = 1, ['['] = 1, ['\\'] = 1,
+    [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['{'] = 1, ['|'] = 1,
+    ['}'] = 1, ['~'] = 1};
+
+/* ASCII white space as Python's str.split() sees it. */
+static const uint8_t is_space[256] = {
+    [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x20] = 1};
+
+/* Length of the non-ASCII white space character at s (valid UTF-8, n bytes
+ * left), or 0: U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029,
+ * U+202F, U+205F, U+3000. */
+static size_t uspace_len(const unsigned char *s, size_t n)
+{
+    if (s[0] == 0xc2 && n >= 2)
+        return (s[1] == 0x85 || s[1] == 0xa0) ? 2 : 0;
+    if (n < 3)
+        return 0;
+    if (s[0] == 0xe1)
+        return (s[1] == 0x9a && s[2] == 0x80) ? 3 : 0;
+    if (s[0] == 0xe2 && s[1] == 0x80)
+        return (s[2] <= 0x8a || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf)
+                   ? 3 : 0;
+    if (s[0] == 0xe2 && s[1] == 0x81)
+        return s[2] == 0x9f ? 3 : 0;
+    if (s[0] == 0xe3)
+        return (s[1] == 0x80 && s[2] == 0x80) ? 3 : 0;
+    return 0;
+}
+
+/* Decodes one code point of valid UTF-8 (as made by preprocess). */
+static size_t utf8_get(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] < 0xe0) {
+        *cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+        return 2;
+    }
+    if (s[0] < 0xf0) {
+        *cp = (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 |
+              (s[2] & 0x3f);
+        return 3;
+    }
+    *cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
+          (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+    return 4;
+}
+
+static size_t utf8_put(char *out, uint32_t cp)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xc0 | cp >> 6);
+        o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xe0 | cp >> 12);
+        o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xf0 | cp >> 18);
+    o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+    o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Decodes one code point of possibly invalid UTF-8; an invalid sequence
+ * (maximal subpart, as Python's "replace" handler) gives U+FFFD. */
+EF_STATIC size_t utf8_get_lossy(const unsigned char *s, size_t n,
+                                uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t need, i;
+    uint32_t v, lo = 0x80, hi = 0xbf;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        v = c & 0x0f;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f; /* no surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        v = c & 0x07;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    } else {
+        *cp = 0xfffd;
+        return 1;
+    }
+    for (i = 1; i <= need; i++) {
+        if (i >= n || s[i] < lo || s[i] > hi) {
+            *cp = 0xfffd;
+            return i;
+        }
+        v = v << 6 | (s[i] & 0x3f);
+        lo = 0x80;
+        hi = 0xbf;
+    }
+    *cp = v;
+    return need + 1;
+}
+
+static const ef_case_entry *case_find(uint32_t cp)
+{
+    size_t lo = 0, hi = ef_vader_case_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ef_vader_case[mid].cp < cp)
+            lo = mid + 1;
+        else if (ef_vader_case[mid].cp > cp)
+            hi = mid;
+        else
+            return &ef_vader_case[mid];
+    }
+    return NULL;
+}
+
+static const char *emoji_find(uint32_t cp)
+{
+    size_t lo = 0, hi = ef_vader_emoji_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ef_vader_emoji[mid].cp < cp)
+            lo = mid + 1;
+        else if (ef_vader_emoji[mid].cp > cp)
+            hi = mid;
+        else
+            return ef_vader_emoji[mid].desc;
+    }
+    return NULL;
+}
+
+/* ==== Scratch =========================================================== */
+
+ef_vader_scratch *ef_vader_scratch_new(void)
+{
+    return ef_xcalloc(1, sizeof(ef_vader_scratch));
+}
+
+void ef_vader_scratch_free(ef_vader_scratch *s)
+{
+    if (s == NULL)
+        return;
+    free(s->text);
+    free(s->lower);
+    free(s->tok);
+    free(s->sent);
+    free(s);
+}
+
+static void reserve(char **p, size_t *cap, size_t need)
+{
+    if (need > *cap) {
+        *cap = need + need / 2 + 64;
+        *p = ef_xrealloc(*p, *cap);
+    }
+}
+
+/* ==== Step 1: emoji and invalid UTF-8 =================================== */
+
+/* Copies text into s->text with every emoji replaced by its name (with a
+ * space before it unless one precedes) and invalid UTF-8 made U+FFFD. */
+static size_t preprocess(ef_vader_scratch *s, const unsigned char *t,
+                         size_t n)
+{
+    size_t i = 0, o = 0;
+    int prev_space = 1;
+
+    reserve(&s->text, &s->text_cap, n * 3 + 16);
+    while (i < n) {
+        uint32_t cp;
+        const char *desc;
+
+        if (t[i] < 0x80) {
+            prev_space = t[i] == ' ';
+            s->text[o++] = (char)t[i++];
+            continue;
+        }
+        i += utf8_get_lossy(t + i, n - i, &cp);
+        desc = emoji_find(cp);
+        if (desc == NULL) {
+            reserve(&s->text, &s->text_cap, o + 4 + (n - i) * 3 + 16);
+            o += utf8_put(s->text + o, cp);
+            prev_space = 0;
+            continue;
+        }
+        size_t dl = strlen(desc);
+        reserve(&s->text, &s->text_cap, o + dl + 1 + (n - i) * 3 + 16);
+        if (!prev_space)
+            s->text[o++] = ' ';
+        memcpy(s->text + o, desc, dl);
+        o += dl;
+        prev_space = 0;
+    }
+    return o;
+}
+
+/* ==== Step 2 and 3: tokens ============================================== */
+
+/* Lower-cases token t (n bytes of valid UTF-8) into s->lower and works out
+ * Python's isupper() on the way. Returns the lower-cased length. */
+static size_t lower_token(ef_vader_scratch *s, const unsigned char *t,
+                          size_t n, int *upper)
+{
+    size_t i = 0, o = 0;
+    int cased = 0, has_lower = 0;
+
+    reserve(&s->lower, &s->lower_cap, 2 * n + 8);
+    while (i < n) {
+        unsigned char c = t[i];
+        if (c < 0x80) {
+            if (c >= 'A' && c <= 'Z') {
+                cased = 1;
+                c = (unsigned char)(c + 32);
+            } else if (c >= 'a' && c <= 'z') {
+                has_lower = 1;
+            }
+            s->lower[o++] = (char)c;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i += utf8_get(t + i, &cp);
+        const ef_case_entry *ce = case_find(cp);
+        if (ce == NULL) {
+            o += utf8_put(s->lower + o, cp);
+            continue;
+        }
+        if (ce->flags & (EF_CASE_LOWER | EF_CASE_TITLE))
+            has_lower = 1;
+        else if (ce->flags & EF_CASE_UPPER)
+            cased = 1;
+        if (cp == 0x130) { /* the one unconditional multi-char lower case */
+            o += utf8_put(s->lower + o, 'i');
+            o += utf8_put(s->lower + o, 0x307);
+        } else {
+            o += utf8_put(s->lower + o, ce->lower);
+        }
+    }
+    *upper = cased && !has_lower;
+    return o;
+}
+
+/* Splits text into tokens and looks each up. Returns the token count. */
+static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
+                       const unsigned char *t, size_t n)
+{
+    size_t i = 0, count = 0;
+
+    for (;;) {
+        size_t a, b, a2, b2, cps, ws, ln;
+        int upper;
+
+        /* skip white space */
+        while (i < n) {
+            if (is_space[t[i]])
+                i++;
+            else if (t[i] >= 0x80 && (ws = uspace_len(t + i, n - i)) != 0)
+                i += ws;
+            else
+                break;
+        }
+        if (i >= n)
+            break;
+        a = i;
+        while (i < n && !is_space[t[i]] &&
+               !(t[i] >= 0x80 && uspace_len(t + i, n - i)))
+            i++;
+        b = i;
+
+        /* strip punctuation, unless that leaves 2 code points or fewer */
+        a2 = a;
+        b2 = b;
+        while (a2 < b2 && is_punct[t[a2]])
+            a2++;
+        while (b2 > a2 && is_punct[t[b2 - 1]])
+            b2--;
+        cps = 0;
+        for (size_t k = a2; k < b2 && cps <= 2; k++)
+            cps += (t[k] & 0xc0) != 0x80;
+        if (cps <= 2) {
+            a2 = a;
+            b2 = b;
+        }
+
+        if (count == s->tok_cap) {
+            s->tok_cap = s->tok_cap ? s->tok_cap * 2 : 64;
+            s->tok = ef_xrealloc(s->tok, s->tok_cap * sizeof(token));
+            s->sent = ef_xrealloc(s->sent, s->tok_cap * sizeof(double));
+        }
+        token *tk = &s->tok[count++];
+        ln = lower_token(s, t + a2, b2 - a2, &upper);
+        tk->w = ef_lexicon_find(v->lex, s->lower, ln,
+                                ef_lexicon_hash(s->lower, ln));
+        if (tk->w == NULL)
+            tk->w = &no_word;
+        tk->upper = (uint8_t)upper;
+        tk->negated = tk->w->negates ||
+                      (ln >= 3 && memmem(s->lower, ln, "n't", 3) != NULL);
+    }
+    return count;
+}
+
+/* ==== Step 4: the rules ================================================= */
+
+#define ID(j) (tok[j].w->id)
+#define IN_LEXICON(j) (tok[j].w->has_valence)
+
+/* A booster or dampener before a sentiment word scales it. */
+static double scalar_inc_dec(const token *w, double valence, int cap_diff)
+{
+    double scalar = 0.0;
+    if (w->w->has_booster) {
+        scalar = w->w->booster;
+        if (valence < 0)
+            scalar *= -1;
+        if (w->upper && cap_diff) {
+            if (valence > 0)
+                scalar += C_INCR;
+            else
+                scalar -= C_INCR;
+        }
+    }
+    return scalar;
+}
+
+static int is_so_this(int id) { return id == EF_W_SO || id == EF_W_THIS; }
+
+static double negation_check(double valence, const token *tok, size_t i,
+                             int start_i)
+{
+    switch (start_i) {
+    case 0:
+        if (tok[i - 1].negated)
+            valence *= N_SCALAR;
+        break;
+    case 1:
+        if (ID(i - 2) == EF_W_NEVER && is_so_this(ID(i - 1)))
+            valence *= 1.25;
+        else if (ID(i - 2) == EF_W_WITHOUT && ID(i - 1) == EF_W_DOUBT)
+            ;
+        else if (tok[i - 2].negated)
+            valence *= N_SCALAR;
+        break;
+    default:
+        /* quirk: the reference's operator precedence makes "so" or "this"
+         * right before the word enough for the 1.25 boost. */
+        if ((ID(i - 3) == EF_W_NEVER && is_so_this(ID(i - 2))) ||
+            is_so_this(ID(i - 1)))
+            valence *= 1.25;
+        else if (ID(i - 3) == EF_W_WITHOUT &&
+                 (ID(i - 2) == EF_W_DOUBT || ID(i - 1) == EF_W_DOUBT))
+            ;
+        else if (tok[i - 3].negated)
+            valence *= N_SCALAR;
+        break;
+    }
+    return valence;
+}
+
+/* Special-case idioms: two- and three-word phrases with a fixed valence. */
+static int special2(int a, int b, double *val)
+{
+    static const struct { uint8_t a, b; double v; } t[] = {
+        {EF_W_THE, EF_W_SHIT, 3},        {EF_W_THE, EF_W_BOMB, 3},
+        {EF_W_BAD, EF_W_ASS, 1.5},       {EF_W_BUS, EF_W_STOP, 0.0},
+        {EF_W_YEAH, EF_W_RIGHT, -2},     {EF_W_BEATING, EF_W_HEART, 3.1},
+        {EF_W_BROKEN, EF_W_HEART, -2.9}};
+    for (size_t k = 0; k < EF_ARRAY_LEN(t); k++)
+        if (t[k].a == a && t[k].b == b) {
+            *val = t[k].v;
+            return 1;
+        }
+    return 0;
+}
+
+static int special3(int a, int b, int c, double *val)
+{
+    if (a == EF_W_KISS && b == EF_W_OF && c == EF_W_DEATH) {
+        *val = -1.5;
+        return 1;
+    }
+    if (a == EF_W_TO && b == EF_W_DIE && c == EF_W_FOR) {
+        *val = 3;
+        return 1;
+    }
+    return 0;
+}
+
+/* The two-word dampeners: "kind of", "sort of", "just enough". */
+static int dampener2(int a, int b)
+{
+    return ((a == EF_W_KIND || a == EF_W_SORT) && b == EF_W_OF) ||
+           (a == EF_W_JUST && b == EF_W_ENOUGH);
+}
+
+static double idioms_check(double valence, const token *tok, size_t i,
+                           size_t n)
+{
+    int w3 = ID(i - 3), w2 = ID(i - 2), w1 = ID(i - 1), w0 = ID(i);
+    double v;
+
+    /* the first of these that matches wins */
+    if (special2(w1, w0, &v) || special3(w2, w1, w0, &v) ||
+        special2(w2, w1, &v) || special3(w3, w2, w1, &v) ||
+        special2(w3, w2, &v))
+        valence = v;
+    if (n - 1 > i && special2(w0, ID(i + 1), &v))
+        valence = v;
+    if (n - 1 > i + 1 && special3(w0, ID(i + 1), ID(i + 2), &v))
+        valence = v;
+    /* quirk: these add -0.293 whatever the sign of the valence */
+    if (dampener2(w3, w2))
+        valence += -0.293;
+    if (dampener2(w2, w1))
+        valence += -0.293;
+    return valence;
+}
+
+static double least_check(double valence, const token *tok, size_t i)
+{
+    if (i > 1 && !IN_LEXICON(i - 1) && ID(i - 1) == EF_W_LEAST) {
+        if (ID(i - 2) != EF_W_AT && ID(i - 2) != EF_W_VERY)
+            valence *= N_SCALAR;
+    } else if (i > 0 && !IN_LEXICON(i - 1) && ID(i - 1) == EF_W_LEAST) {
+        valence *= N_SCALAR;
+    }
+    return valence;
+}
+
+static double word_valence(const token *tok, size_t i, size_t n,
+                           int cap_diff)
+{
+    const ef_word_info *w = tok[i].w;
+    double valence = w->valence;
+
+    /* "no" before a lexicon word negates it instead of counting itself */
+    if (w->id == EF_W_NO && i != n - 1 && IN_LEXICON(i + 1))
+        valence = 0.0;
+    if ((i > 0 && ID(i - 1) == EF_W_NO) || (i > 1 && ID(i - 2) == EF_W_NO) ||
+        (i > 2 && ID(i - 3) == EF_W_NO &&
+         (ID(i - 1) == EF_W_OR || ID(i - 1) == EF_W_NOR)))
+        valence = w->valence * N_SCALAR;
+
+    if (tok[i].upper && cap_diff) {
+        if (valence > 0)
+            valence += C_INCR;
+        else
+            valence -= C_INCR;
+    }
+
+    for (int start_i = 0; start_i < 3; start_i++) {
+        size_t j = i - (size_t)start_i - 1;
+        if (i <= (size_t)start_i || IN_LEXICON(j))
+            continue;
+        double s = scalar_inc_dec(&tok[j], valence, cap_diff);
+        if (start_i == 1 && s != 0)
+            s = s * 0.95;
+        if (start_i == 2 && s != 0)
+            s = s * 0.9;
+        valence = valence + s;
+        valence = negation_check(valence, tok, i, start_i);
+        if (start_i == 2)
+            valence = idioms_check(valence, tok, i, n);
+    }
+    return least_check(valence, tok, i);
+}
+
+/* ---- "but": halve what comes before it, boost what comes after ------- */
+
+/* quirk: the reference walks the list and, for each value, rescales the
+ * FIRST element equal to it (list.index), not the element itself. With
+ * repeated values that rescales one element several times. Zero values
+ * are left alone (0 * k == 0), so only non-zero ones are walked. */
+EF_STATIC void but_rescale_naive(double *s, size_t n, size_t bi)
+{
+    for (size_t k = 0; k < n; k++) {
+        double v = s[k];
+        size_t j;
+        if (v == 0)
+            continue;
+        for (j = 0; s[j] != v; j++)
+            ;
+        if (j < bi)
+            s[j] = v * 0.5;
+        else if (j > bi)
+            s[j] = v * 1.5;
+    }
+}
+
+/* The same in O(m log m) for long texts: a min-heap of positions for each
+ * distinct value finds "the first element equal to v" directly. */
+typedef struct {
+    uint64_t key; /* the value's bits; 0 = empty slot (values are != 0) */
+    size_t *heap;
+    size_t n, cap;
+} vheap;
+
+static vheap *vh_get(vheap *tab, size_t mask, double v)
+{
+    uint64_t key;
+    memcpy(&key, &v, sizeof key);
+    size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 17) & mask;
+    while (tab[i].key != 0 && tab[i].key != key)
+        i = (i + 1) & mask;
+    tab[i].key = key;
+    return &tab[i];
+}
+
+static void vh_push(vheap *h, size_t pos)
+{
+    size_t k;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 4;
+        h->heap = ef_xrealloc(h->heap, h->cap * sizeof(size_t));
+    }
+    for (k = h->n++; k > 0 && h->heap[(k - 1) / 2] > pos; k = (k - 1) / 2)
+        h->heap[k] = h->heap[(k - 1) / 2];
+    h->heap[k] = pos;
+}
+
+static size_t vh_pop(vheap *h)
+{
+    size_t top = h->heap[0], last = h->heap[--h->n], k = 0;
+    for (;;) {
+        size_t c = 2 * k + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && h->heap[c + 1] < h->heap[c])
+            c++;
+        if (h->heap[c] >= last)
+            break;
+        h->heap[k] = h->heap[c];
+        k = c;
+    }
+    if (h->n)
+        h->heap[k] = last;
+    return top;
+}
+
+EF_STATIC void but_rescale_heap(double *s, size_t n, size_t bi)
+{
+    size_t m = 0, cap = 16, k;
+    vheap *tab;
+
+    for (k = 0; k < n; k++)
+        m += s[k] != 0;
+    while (cap < 4 * m)
+        cap *= 2;
+    tab = ef_xcalloc(cap, sizeof(vheap));
+    for (k = 0; k < n; k++)
+        if (s[k] != 0)
+            vh_push(vh_get(tab, cap - 1, s[k]), k);
+    for (k = 0; k < n; k++) {
+        double v = s[k], nv = v;
+        size_t j;
+        if (v == 0)
+            continue;
+        j = vh_pop(vh_get(tab, cap - 1, v));
+        if (j < bi)
+            nv = v * 0.5;
+        else if (j > bi)
+            nv = v * 1.5;
+        s[j] = nv;
+        if (nv != 0)
+            vh_push(vh_get(tab, cap - 1, nv), j);
+    }
+    for (k = 0; k < cap; k++)
+        free(tab[k].heap);
+    free(tab);
+}
+
+/* ==== Step 5: the scores ================================================ */
+
+/* Python's round(x, d): to nearest from the exact binary value, ties to
+ * even, then the nearest double. */
+static double round_dec(double x, int d)
+{
+    static const double p10[] = {1, 10, 100, 1000, 10000};
+    double scaled = x * p10[d], fl = floor(scaled), frac = scaled - fl;
+    char buf[64];
+
+    if (fabs(frac - 0.5) < 1e-7) { /* too close to call in binary */
+        snprintf(buf, sizeof buf, "%.*f", d, x);
+        return strtod(buf, NULL);
+    }
+    return (fl + (frac > 0.5)) / p10[d];
+}
+
+static void score_valence(const double *sent, size_t n, const char *text,
+                          size_t len, ef_scores *out)
+{
+    double sum = 0, pos_sum = 0, neg_sum = 0, amp, total;
+    size_t neu = 0, ep = 0, qm = 0;
+
+    if (n == 0) {
+        out->neg = out->neu = out->pos = out->compound = 0.0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        sum += sent[i];
+    for (size_t i = 0; i < len; i++) {
+        ep += text[i] == '!';
+        qm += text[i] == '?';
+    }
+    amp = (double)(ep > 4 ? 4 : ep) * EP_WEIGHT;
+    if (qm > 1)
+        amp += qm <= 3 ? (double)qm * QM_WEIGHT : 0.96;
+    if (sum > 0)
+        sum += amp;
+    else if (sum < 0)
+        sum -= amp;
+
+    double compound = sum / sqrt(sum * sum + ALPHA);
+    if (compound < -1.0)
+        compound = -1.0;
+    else if (compound > 1.0)
+        compound = 1.0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (sent[i] > 0)
+            pos_sum += sent[i] + 1; /* +1: a neutral word counts 1 */
+        if (sent[i] < 0)
+            neg_sum += sent[i] - 1;
+        if (sent[i] == 0)
+            neu++;
+    }
+    if (pos_sum > fabs(neg_sum))
+        pos_sum += amp;
+    else if (pos_sum < fabs(neg_sum))
+        neg_sum -= amp;
+    total = pos_sum + fabs(neg_sum) + (double)neu;
+    out->pos = round_dec(fabs(pos_sum / total), 3);
+    out->neg = round_dec(fabs(neg_sum / total), 3);
+    out->neu = round_dec(fabs((double)neu / total), 3);
+    out->compound = round_dec(compound, 4);
+}
+
+/* ==== Public ============================================================ */
+
+static int is_ascii(const unsigned char *t, size_t n)
+{
+    size_t i = 0;
+    uint64_t acc = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, t + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= t[i];
+    return (acc & 0x8080808080808080ULL) == 0;
+}
+
+void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
+                    size_t len, ef_scores *out)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t n, i, caps = 0, bi;
+    int cap_diff;
+    token *tok;
+    double *sent;
+
+    if (!is_ascii(t, len)) {
+        len = preprocess(s, t, len);
+        t = (const unsigned char *)s->text;
+    }
+    n = tokenize(v, s, t, len);
+    tok = s->tok;
+    sent = s->sent;
+
+    for (i = 0; i < n; i++)
+        caps += tok[i].upper;
+    cap_diff = caps > 0 && caps < n;
+
+    bi = n;
+    for (i = 0; i < n; i++) {
+        const ef_word_info *w = tok[i].w;
+        sent[i] = 0;
+        if (bi == n && w->id == EF_W_BUT)
+            bi = i;
+        if (w->has_booster)
+            continue;
+        if (w->id == EF_W_KIND && i + 1 < n && ID(i + 1) == EF_W_OF)
+            continue;
+        if (w->has_valence)
+            sent[i] = word_valence(tok, i, n, cap_diff);
+    }
+    if (bi < n) {
+        if (n <= 256)
+            but_rescale_naive(sent, n, bi);
+        else
+            but_rescale_heap(sent, n, bi);
+    }
+    score_valence(sent, n, (const char *)t, len, out);
+}
+
+ef_status ef_vader_new(ef_vader **out, ef_err *e)
+{
+    ef_vader *v = ef_xcalloc(1, sizeof *v);
+    v->lex = ef_lexicon_new();
+    snprintf(v->version, sizeof v->version, "%s", EF_SCORER_VERSION);
+    *out = v;
+    (void)e;
+    return EF_OK;
+}
+
+ef_status ef_vader_add_lexicon(ef_vader *v, const char *path, ef_err *e)
+{
+    uint64_t digest = 0xcbf29ce484222325ULL;
+    ef_status rc = ef_lexicon_load(v->lex, path, &digest, e);
+    size_t base = strlen(EF_SCORER_VERSION);
+    uint64_t prev = 0;
+
+    if (rc != EF_OK)
+        return rc;
+    /* Several files combine into one digest. */
+    if (strlen(v->version) > base)
+        prev = strtoull(v->version + base + 8, NULL, 16);
+    snprintf(v->version + base, sizeof v->version - base, "+custom-%016llx",
+             (unsigned long long)(digest ^ (prev * 31)));
+    return EF_OK;
+}
+
+const char *ef_vader_version(const ef_vader *v) { return v->version; }
+
+void ef_vader_free(ef_vader *v)
+{
+    if (v == NULL)
+        return;
+    ef_lexicon_free(v->lex);
+    free(v);
+}
+
+const char *ef_class_name(ef_class c)
+{
+    switch (c) {
+    case EF_NEGATIVE: return "negative";
+    case EF_POSITIVE: return "positive";
+    default: return "neutral";
+    }
+}

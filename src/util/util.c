@@ -1,0 +1,224 @@
+/* util.c - errors, allocation, growable buffers, number formatting. */
+#include "util/util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== Errors ============================================================ */
+
+ef_status ef_fail(ef_err *e, ef_status code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (e == NULL || e->code != EF_OK)
+        return code;
+    e->code = code;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int ef_exit_code(ef_status code)
+{
+    switch (code) {
+    case EF_OK: return EF_EXIT_OK;
+    case EF_ERR_USAGE: return EF_EXIT_USAGE;
+    case EF_ERR_NOINPUT: return EF_EXIT_NOINPUT;
+    case EF_ERR_PARSE: return EF_EXIT_DATAERR;
+    case EF_ERR_IO: return EF_EXIT_IOERR;
+    case EF_ERR_CANTCREAT: return EF_EXIT_CANTCREAT;
+    default: return EF_EXIT_SOFTWARE;
+    }
+}
+
+void ef_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("earful: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* ==== Memory ============================================================ */
+
+static EF_NORETURN void oom(void)
+{
+    fputs("earful: out of memory\n", stderr);
+    exit(EF_EXIT_SOFTWARE);
+}
+
+void *ef_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+void *ef_xcalloc(size_t count, size_t n)
+{
+    void *p = calloc(count ? count : 1, n ? n : 1);
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+void *ef_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+char *ef_xstrdup(const char *s) { return ef_xstrndup(s, strlen(s)); }
+
+char *ef_xstrndup(const char *s, size_t n)
+{
+    char *p = ef_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* ==== Growable byte buffer ============================================== */
+
+void ef_buf_grow(ef_buf *b, size_t n)
+{
+    size_t need = b->len + n + 1, cap;
+
+    if (need < n) /* overflow */
+        oom();
+    if (need <= b->cap)
+        return;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    b->data = ef_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void ef_buf_put(ef_buf *b, const void *p, size_t n)
+{
+    ef_buf_grow(b, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void ef_buf_puts(ef_buf *b, const char *s) { ef_buf_put(b, s, strlen(s)); }
+
+void ef_buf_putc(ef_buf *b, char c)
+{
+    ef_buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
+void ef_buf_printf(ef_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    ef_buf_grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+const char *ef_buf_cstr(ef_buf *b)
+{
+    ef_buf_grow(b, 0);
+    b->data[b->len] = '\0';
+    return b->data;
+}
+
+void ef_buf_reset(ef_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ==== Numbers =========================================================== */
+
+int ef_fmt_fixed(char *out, double x, int decimals)
+{
+    static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    double scaled, fl;
+    uint64_t r, ip, fp, div;
+    char tmp[32];
+    int n = 0, i;
+
+    if (decimals < 0 || decimals > 6 || !(fabs(x) < 1e12)) {
+        n = snprintf(out, 48, "%.*f", decimals < 0 ? 0 : decimals, x);
+        goto fix_negzero;
+    }
+    scaled = fabs(x) * pow10[decimals];
+    fl = floor(scaled);
+    /* Near a tie the product may have been rounded across it: let printf,
+     * which works on the exact binary value, decide. */
+    if (fabs(scaled - fl - 0.5) < 1e-6) {
+        n = snprintf(out, 48, "%.*f", decimals, x);
+        goto fix_negzero;
+    }
+    r = (uint64_t)fl + (scaled - fl > 0.5);
+    if (x < 0 && r != 0)
+        out[n++] = '-';
+    div = (uint64_t)pow10[decimals];
+    ip = r / div;
+    fp = r % div;
+    i = 0;
+    do {
+        tmp[i++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (i)
+        out[n++] = tmp[--i];
+    if (decimals) {
+        out[n++] = '.';
+        for (i = decimals - 1; i >= 0; i--) {
+            out[n + i] = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        n += decimals;
+    }
+    out[n] = '\0';
+    return n;
+
+fix_negzero:
+    if (out[0] == '-' && strspn(out + 1, "0.") == (size_t)(n - 1)) {
+        memmove(out, out + 1, (size_t)n);
+        n--;
+    }
+    return n;
+}
+
+int ef_fmt_shortest(char *out, size_t cap, double x)
+{
+    int prec, n = 0;
+
+    if (x == 0)
+        return snprintf(out, cap, "0");
+    if (!isfinite(x))
+        return snprintf(out, cap, "null");
+    for (prec = 1; prec <= 17; prec++) {
+        n = snprintf(out, cap, "%.*g", prec, x);
+        if (strtod(out, NULL) == x)
+            break;
+    }
+    return n;
+}
