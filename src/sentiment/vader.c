@@ -20,11 +20,13 @@
 #include "sentiment/sentiment.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sentiment/lexicon.h"
 #include "sentiment/vader_data.h"
+#include "util/text.h"
 
 /* Empirical constants of the VADER paper. */
 #define C_INCR 0.733    /* ALL-CAPS emphasis of a sentiment word */
@@ -54,7 +56,6 @@ struct ef_vader_scratch {
     size_t tok_cap;
 };
 
-static const ef_word_info no_word; /* all zero: unknown */
 
 /* ==== Character classes ================================================= */
 
@@ -112,78 +113,6 @@ static size_t utf8_get(const unsigned char *s, uint32_t *cp)
     *cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
           (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
     return 4;
-}
-
-static size_t utf8_put(char *out, uint32_t cp)
-{
-    unsigned char *o = (unsigned char *)out;
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (unsigned char)(0xc0 | cp >> 6);
-        o[1] = (unsigned char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xe0 | cp >> 12);
-        o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xf0 | cp >> 18);
-    o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-    o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/* Decodes one code point of possibly invalid UTF-8; an invalid sequence
- * (maximal subpart, as Python's "replace" handler) gives U+FFFD. */
-EF_STATIC size_t utf8_get_lossy(const unsigned char *s, size_t n,
-                                uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t need, i;
-    uint32_t v, lo = 0x80, hi = 0xbf;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 1;
-        v = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        v = c & 0x0f;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f; /* no surrogates */
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        v = c & 0x07;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else {
-        *cp = 0xfffd;
-        return 1;
-    }
-    for (i = 1; i <= need; i++) {
-        if (i >= n || s[i] < lo || s[i] > hi) {
-            *cp = 0xfffd;
-            return i;
-        }
-        v = v << 6 | (s[i] & 0x3f);
-        lo = 0x80;
-        hi = 0xbf;
-    }
-    *cp = v;
-    return need + 1;
 }
 
 static const ef_case_entry *case_find(uint32_t cp)
@@ -262,11 +191,11 @@ static size_t preprocess(ef_vader_scratch *s, const unsigned char *t,
             s->text[o++] = (char)t[i++];
             continue;
         }
-        i += utf8_get_lossy(t + i, n - i, &cp);
+        i += ef_utf8_decode(t + i, n - i, &cp);
         desc = emoji_find(cp);
         if (desc == NULL) {
             reserve(&s->text, &s->text_cap, o + 4 + (n - i) * 3 + 16);
-            o += utf8_put(s->text + o, cp);
+            o += ef_utf8_encode(s->text + o, cp);
             prev_space = 0;
             continue;
         }
@@ -283,25 +212,38 @@ static size_t preprocess(ef_vader_scratch *s, const unsigned char *t,
 
 /* ==== Step 2 and 3: tokens ============================================== */
 
-/* Lower-cases token t (n bytes of valid UTF-8) into s->lower and works out
- * Python's isupper() on the way. Returns the lower-cased length. */
+/* Per ASCII byte: its lower case, and whether it is an upper- or
+ * lower-case letter. */
+enum { C_UP = 1, C_LO = 2, C_APOS = 4 };
+static uint8_t ascii_lower[128], ascii_class[128];
+
+static void init_ascii(void)
+{
+    for (int c = 0; c < 128; c++) {
+        ascii_lower[c] = (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        ascii_class[c] = (uint8_t)(c >= 'A' && c <= 'Z'   ? C_UP
+                                   : c >= 'a' && c <= 'z' ? C_LO
+                                   : c == '\''           ? C_APOS
+                                                          : 0);
+    }
+}
+
+/* Lower-cases token t (n bytes of valid UTF-8) into s->lower, and works
+ * out its hash, Python's isupper() and whether it contains "n't". Returns
+ * the lower-cased length. */
 static size_t lower_token(ef_vader_scratch *s, const unsigned char *t,
-                          size_t n, int *upper)
+                          size_t n, uint64_t *hash, int *upper, int *nt)
 {
     size_t i = 0, o = 0;
-    int cased = 0, has_lower = 0;
+    int cls = 0;
+    char *low;
 
-    reserve(&s->lower, &s->lower_cap, 2 * n + 8);
+    low = s->lower; /* tokenize reserved room for the whole text */
     while (i < n) {
         unsigned char c = t[i];
         if (c < 0x80) {
-            if (c >= 'A' && c <= 'Z') {
-                cased = 1;
-                c = (unsigned char)(c + 32);
-            } else if (c >= 'a' && c <= 'z') {
-                has_lower = 1;
-            }
-            s->lower[o++] = (char)c;
+            cls |= ascii_class[c];
+            low[o++] = (char)ascii_lower[c];
             i++;
             continue;
         }
@@ -309,39 +251,100 @@ static size_t lower_token(ef_vader_scratch *s, const unsigned char *t,
         i += utf8_get(t + i, &cp);
         const ef_case_entry *ce = case_find(cp);
         if (ce == NULL) {
-            o += utf8_put(s->lower + o, cp);
+            o += ef_utf8_encode(low + o, cp);
             continue;
         }
         if (ce->flags & (EF_CASE_LOWER | EF_CASE_TITLE))
-            has_lower = 1;
+            cls |= C_LO;
         else if (ce->flags & EF_CASE_UPPER)
-            cased = 1;
+            cls |= C_UP;
         if (cp == 0x130) { /* the one unconditional multi-char lower case */
-            o += utf8_put(s->lower + o, 'i');
-            o += utf8_put(s->lower + o, 0x307);
+            o += ef_utf8_encode(low + o, 'i');
+            o += ef_utf8_encode(low + o, 0x307);
         } else {
-            o += utf8_put(s->lower + o, ce->lower);
+            o += ef_utf8_encode(low + o, ce->lower);
         }
     }
-    *upper = cased && !has_lower;
+    *upper = (cls & (C_UP | C_LO)) == C_UP;
+    *nt = (cls & C_APOS) && o >= 3 && memmem(low, o, "n't", 3) != NULL;
+    *hash = ef_lexicon_hash(low, o);
     return o;
 }
 
-/* Splits text into tokens and looks each up. Returns the token count. */
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* The high bit of each byte of x (ASCII) that lies in [lo, hi]. */
+static inline uint64_t bytes_in(uint64_t x, unsigned lo, unsigned hi)
+{
+    return (x + (0x80 - lo) * ONES) & ~(x + (0x7f - hi) * ONES) & HIGH;
+}
+
+/* Scans the ASCII token that starts at t[i] to the next white space,
+ * writing it lower-cased to low and its letter classes to *cls; eight
+ * bytes at a time, so that short words take one round and one branch.
+ * low needs 8 bytes of room past the token. Returns the end. */
+static size_t scan_ascii_token(const unsigned char *t, size_t i, size_t n,
+                               char *low, int *cls)
+{
+    size_t a = i;
+    uint64_t up = 0, lo = 0, ap = 0;
+
+    while (i + 8 <= n) {
+        uint64_t x, keep, y, sp;
+        size_t k;
+
+        memcpy(&x, t + i, 8);
+        /* bytes <= 0x20: the lowest such byte is found exactly */
+        sp = (x - 0x21 * ONES) & ~x & HIGH;
+        /* bytes below the lowest flagged one (8 if none), branch-free */
+        k = (size_t)((((((sp & -sp) - 1) >> 7) & ONES) * ONES) >> 56);
+        if (k < 8 && !is_space[t[i + k]])
+            k++; /* a control character that is not white space */
+        keep = k == 8 ? ~0ULL : (1ULL << (8 * k)) - 1;
+        y = x ^ ((uint64_t)'\'' * ONES);
+        up |= bytes_in(x, 'A', 'Z') & keep;
+        lo |= bytes_in(x, 'a', 'z') & keep;
+        ap |= ~(((y & ~HIGH) + ~HIGH) | y | ~HIGH) & keep;
+        x |= bytes_in(x, 'A', 'Z') >> 2; /* 'A' | 0x20 == 'a' */
+        memcpy(low + (i - a), &x, 8);
+        i += k;
+        if (k < 8 && is_space[t[i]])
+            goto done;
+    }
+    while (i < n && !is_space[t[i]]) {
+        unsigned char c = t[i];
+        up |= (uint64_t)(c >= 'A' && c <= 'Z');
+        lo |= (uint64_t)(c >= 'a' && c <= 'z');
+        ap |= (uint64_t)(c == '\'');
+        low[i - a] = (char)ascii_lower[c];
+        i++;
+    }
+done:
+    *cls = (up ? C_UP : 0) | (lo ? C_LO : 0) | (ap ? C_APOS : 0);
+    return i;
+}
+
+/* Splits text into tokens and looks each up. Returns the token count.
+ * An all-ASCII text (the common case) takes the short paths. */
 static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
-                       const unsigned char *t, size_t n)
+                       const unsigned char *t, size_t n, int ascii)
 {
     size_t i = 0, count = 0;
 
+    reserve(&s->lower, &s->lower_cap, 2 * n + 16);
     for (;;) {
         size_t a, b, a2, b2, cps, ws, ln;
-        int upper;
+        uint64_t h;
+        int upper, nt, cls;
+        const char *low;
 
         /* skip white space */
         while (i < n) {
             if (is_space[t[i]])
                 i++;
-            else if (t[i] >= 0x80 && (ws = uspace_len(t + i, n - i)) != 0)
+            else if (!ascii && t[i] >= 0x80 &&
+                     (ws = uspace_len(t + i, n - i)) != 0)
                 i += ws;
             else
                 break;
@@ -349,9 +352,14 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
         if (i >= n)
             break;
         a = i;
-        while (i < n && !is_space[t[i]] &&
-               !(t[i] >= 0x80 && uspace_len(t + i, n - i)))
-            i++;
+        cls = 0;
+        if (ascii) {
+            i = scan_ascii_token(t, i, n, s->lower, &cls);
+        } else {
+            while (i < n && !is_space[t[i]] &&
+                   !(t[i] >= 0x80 && uspace_len(t + i, n - i)))
+                i++;
+        }
         b = i;
 
         /* strip punctuation, unless that leaves 2 code points or fewer */
@@ -361,9 +369,13 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
             a2++;
         while (b2 > a2 && is_punct[t[b2 - 1]])
             b2--;
-        cps = 0;
-        for (size_t k = a2; k < b2 && cps <= 2; k++)
-            cps += (t[k] & 0xc0) != 0x80;
+        if (ascii) {
+            cps = b2 - a2;
+        } else {
+            cps = 0;
+            for (size_t k = a2; k < b2 && cps <= 2; k++)
+                cps += (t[k] & 0xc0) != 0x80;
+        }
         if (cps <= 2) {
             a2 = a;
             b2 = b;
@@ -375,14 +387,20 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
             s->sent = ef_xrealloc(s->sent, s->tok_cap * sizeof(double));
         }
         token *tk = &s->tok[count++];
-        ln = lower_token(s, t + a2, b2 - a2, &upper);
-        tk->w = ef_lexicon_find(v->lex, s->lower, ln,
-                                ef_lexicon_hash(s->lower, ln));
-        if (tk->w == NULL)
-            tk->w = &no_word;
+        if (ascii) {
+            /* letters are never stripped, so cls holds for [a2, b2) */
+            low = s->lower + (a2 - a);
+            ln = b2 - a2;
+            upper = (cls & (C_UP | C_LO)) == C_UP;
+            nt = (cls & C_APOS) && ln >= 3 && memmem(low, ln, "n't", 3);
+            h = ef_lexicon_hash_padded(low, ln);
+        } else {
+            low = s->lower;
+            ln = lower_token(s, t + a2, b2 - a2, &h, &upper, &nt);
+        }
+        tk->w = ef_lexicon_find(v->lex, low, ln, h);
         tk->upper = (uint8_t)upper;
-        tk->negated = tk->w->negates ||
-                      (ln >= 3 && memmem(s->lower, ln, "n't", 3) != NULL);
+        tk->negated = tk->w->negates || nt;
     }
     return count;
 }
@@ -447,6 +465,8 @@ static double negation_check(double valence, const token *tok, size_t i,
 /* Special-case idioms: two- and three-word phrases with a fixed valence. */
 static int special2(int a, int b, double *val)
 {
+    if (a == EF_W_NONE || b == EF_W_NONE)
+        return 0;
     static const struct { uint8_t a, b; double v; } t[] = {
         {EF_W_THE, EF_W_SHIT, 3},        {EF_W_THE, EF_W_BOMB, 3},
         {EF_W_BAD, EF_W_ASS, 1.5},       {EF_W_BUS, EF_W_STOP, 0.0},
@@ -462,6 +482,8 @@ static int special2(int a, int b, double *val)
 
 static int special3(int a, int b, int c, double *val)
 {
+    if (b != EF_W_OF && b != EF_W_DIE)
+        return 0;
     if (a == EF_W_KISS && b == EF_W_OF && c == EF_W_DEATH) {
         *val = -1.5;
         return 1;
@@ -673,6 +695,32 @@ static double round_dec(double x, int d)
     return (fl + (frac > 0.5)) / p10[d];
 }
 
+/* Counts '!' and '?' in text, eight bytes at a time. */
+static void count_marks(const char *text, size_t len, size_t *ep,
+                        size_t *qm)
+{
+    size_t i = 0, e = 0, q = 0;
+
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, y, z;
+        memcpy(&x, text + i, 8);
+        /* a byte is '!' exactly when it is zero in y */
+        y = x ^ ((uint64_t)'!' * ONES);
+        z = x ^ ((uint64_t)'?' * ONES);
+        y = ~(((y & ~HIGH) + ~HIGH) | y | ~HIGH);
+        z = ~(((z & ~HIGH) + ~HIGH) | z | ~HIGH);
+        /* one high bit per match: sum them with a multiply */
+        e += (size_t)(((y >> 7) * ONES) >> 56);
+        q += (size_t)(((z >> 7) * ONES) >> 56);
+    }
+    for (; i < len; i++) {
+        e += text[i] == '!';
+        q += text[i] == '?';
+    }
+    *ep = e;
+    *qm = q;
+}
+
 static void score_valence(const double *sent, size_t n, const char *text,
                           size_t len, ef_scores *out)
 {
@@ -685,10 +733,7 @@ static void score_valence(const double *sent, size_t n, const char *text,
     }
     for (size_t i = 0; i < n; i++)
         sum += sent[i];
-    for (size_t i = 0; i < len; i++) {
-        ep += text[i] == '!';
-        qm += text[i] == '?';
-    }
+    count_marks(text, len, &ep, &qm);
     amp = (double)(ep > 4 ? 4 : ep) * EP_WEIGHT;
     if (qm > 1)
         amp += qm <= 3 ? (double)qm * QM_WEIGHT : 0.96;
@@ -704,12 +749,13 @@ static void score_valence(const double *sent, size_t n, const char *text,
         compound = 1.0;
 
     for (size_t i = 0; i < n; i++) {
-        if (sent[i] > 0)
-            pos_sum += sent[i] + 1; /* +1: a neutral word counts 1 */
-        if (sent[i] < 0)
-            neg_sum += sent[i] - 1;
-        if (sent[i] == 0)
-            neu++;
+        /* +1 and -1: a neutral word counts 1 (written to avoid branches,
+         * whose direction is as random as the words; adding 0.0 leaves
+         * a sum unchanged) */
+        double x = sent[i];
+        pos_sum += x > 0 ? x + 1 : 0.0;
+        neg_sum += x < 0 ? x - 1 : 0.0;
+        neu += x == 0;
     }
     if (pos_sum > fabs(neg_sum))
         pos_sum += amp;
@@ -747,11 +793,12 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
     token *tok;
     double *sent;
 
-    if (!is_ascii(t, len)) {
+    int ascii = is_ascii(t, len);
+    if (!ascii) {
         len = preprocess(s, t, len);
         t = (const unsigned char *)s->text;
     }
-    n = tokenize(v, s, t, len);
+    n = tokenize(v, s, t, len, ascii);
     tok = s->tok;
     sent = s->sent;
 
@@ -784,6 +831,8 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
 ef_status ef_vader_new(ef_vader **out, ef_err *e)
 {
     ef_vader *v = ef_xcalloc(1, sizeof *v);
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_ascii);
     v->lex = ef_lexicon_new();
     snprintf(v->version, sizeof v->version, "%s", EF_SCORER_VERSION);
     *out = v;

@@ -1,0 +1,24 @@
+/* cmd.h - the subcommands. Each parses its own options and returns the
+ * process exit code (EF_EXIT_*). */
+#ifndef EF_CMD_H
+#define EF_CMD_H
+
+#define EF_VERSION "0.1.0"
+
+int ef_cmd_score(int argc, char **argv);
+int ef_cmd_import(int argc, char **argv);
+int ef_cmd_report(int argc, char **argv);
+
+/* Prints "earful: MSG" and "earful: try 'earful CMD --help'"; returns 64. */
+int ef_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Reports a getopt_long failure (c is '?' or ':', with opterr = 0 and
+ * an optstring that starts with ':'); returns 64. */
+int ef_getopt_error(const char *cmd, int c, char **argv);
+
+/* Parses --threads: a count from 1 to 256, or 0/"auto" for the number of
+ * cores. Returns 0 on success, -1 if invalid. */
+int ef_parse_threads(const char *s, int *out);
+
+#endif

@@ -1,0 +1,61 @@
+/* cmd_common.c - pieces of command-line handling shared by the commands. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "util/util.h"
+
+int ef_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("earful: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (cmd)
+        fprintf(stderr, "earful: try 'earful %s --help'\n", cmd);
+    else
+        fputs("earful: try 'earful --help'\n", stderr);
+    return EF_EXIT_USAGE;
+}
+
+int ef_parse_threads(const char *s, int *out)
+{
+    char *end;
+    long n;
+
+    if (strcmp(s, "auto") == 0) {
+        n = 0;
+    } else {
+        n = strtol(s, &end, 10);
+        if (end == s || *end || n < 0 || n > 256)
+            return -1;
+    }
+    if (n == 0) {
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+        if (n < 1)
+            n = 1;
+        if (n > 256)
+            n = 256;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+int ef_getopt_error(const char *cmd, int c, char **argv)
+{
+    /* getopt_long has moved optind past the bad option */
+    const char *opt = optind > 0 ? argv[optind - 1] : "?";
+
+    if (c == ':')
+        return ef_usage_error(cmd, "option %s: requires a value", opt);
+    if (optopt && !(opt[0] == '-' && opt[1] == '-'))
+        return ef_usage_error(cmd, "unknown option -%c", optopt);
+    return ef_usage_error(cmd, "unknown option %s", opt);
+}

@@ -1,0 +1,447 @@
+/* cmd_score.c - `earful score`: one text per line in, VADER scores out.
+ *
+ * Lines are read in large batches; each batch is split among the scoring
+ * threads, each of which formats its share into its own buffer, and the
+ * buffers are written in input order. While the threads score batch k,
+ * the main thread writes the output of batch k-1 and reads batch k+1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "sentiment/sentiment.h"
+#include "util/text.h"
+#include "util/util.h"
+
+#define BATCH_BYTES (4u << 20) /* read this much input per batch */
+
+typedef enum { FMT_TSV, FMT_JSONL } out_format;
+
+typedef struct {
+    const ef_vader *vader;
+    ef_thresholds thr;
+    out_format format;
+    int with_text;
+} score_opts;
+
+/* One batch of input lines. */
+typedef struct {
+    char *data; /* the bytes; lines point into it */
+    size_t len, cap;
+    size_t *start, *end; /* line i is data[start[i] .. end[i]) */
+    size_t nlines, lines_cap;
+    size_t tail; /* start of the incomplete last line */
+    int eof;
+} batch;
+
+typedef struct {
+    pthread_t tid;
+    int running; /* tid is a thread to join */
+    const score_opts *opt;
+    const batch *b;
+    size_t from, to; /* lines of b to score */
+    ef_vader_scratch *scratch;
+    ef_buf out;
+} worker;
+
+/* ==== Reading =========================================================== */
+
+static void add_line(batch *b, size_t start, size_t end)
+{
+    if (b->nlines == b->lines_cap) {
+        b->lines_cap = b->lines_cap ? b->lines_cap * 2 : 4096;
+        b->start = ef_xrealloc(b->start, b->lines_cap * sizeof(size_t));
+        b->end = ef_xrealloc(b->end, b->lines_cap * sizeof(size_t));
+    }
+    /* only the line ending goes: "\n" or "\r\n" */
+    if (end > start && b->data[end - 1] == '\r')
+        end--;
+    b->start[b->nlines] = start;
+    b->end[b->nlines] = end;
+    b->nlines++;
+}
+
+/* Reads until b holds at least BATCH_BYTES or the input ends, and splits
+ * off the complete lines; bytes already in b (carried over) come first.
+ * b->tail is where the incomplete last line starts. Returns 0, or -1 on a
+ * read error (errno set). */
+static int read_batch(int fd, batch *b)
+{
+    size_t scan = 0;
+
+    b->nlines = 0;
+    for (;;) {
+        char *nl;
+        ssize_t got;
+
+        while ((nl = memchr(b->data + scan, '\n', b->len - scan)) != NULL) {
+            size_t e = (size_t)(nl - b->data);
+            add_line(b, scan, e);
+            scan = e + 1;
+        }
+        if (b->nlines > 0 && b->len >= BATCH_BYTES)
+            break;
+        if (b->cap - b->len < BATCH_BYTES / 4) {
+            b->cap = b->cap ? b->cap * 2 : BATCH_BYTES + BATCH_BYTES / 2;
+            b->data = ef_xrealloc(b->data, b->cap);
+        }
+        got = read(fd, b->data + b->len, b->cap - b->len);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (got == 0) {
+            b->eof = 1;
+            if (scan < b->len) /* a last line without a newline */
+                add_line(b, scan, b->len);
+            scan = b->len;
+            break;
+        }
+        b->len += (size_t)got;
+    }
+    b->tail = scan;
+    return 0;
+}
+
+/* Moves the incomplete last line of `from` to the start of `to`. */
+static void carry_tail(const batch *from, batch *to)
+{
+    size_t n = from->len - from->tail;
+
+    if (to->cap < n + BATCH_BYTES) {
+        to->cap = n + BATCH_BYTES + BATCH_BYTES / 2;
+        to->data = ef_xrealloc(to->data, to->cap);
+    }
+    memcpy(to->data, from->data + from->tail, n);
+    to->len = n;
+    to->eof = from->eof;
+    to->nlines = 0;
+}
+
+/* ==== Scoring =========================================================== */
+
+/* "00".."99", for writing the scores' digits two at a time. */
+static char digits2[200];
+
+static void init_digits(void)
+{
+    for (int i = 0; i < 100; i++) {
+        digits2[2 * i] = (char)('0' + i / 10);
+        digits2[2 * i + 1] = (char)('0' + i % 10);
+    }
+}
+
+/* Writes x, already rounded to 3 or 4 decimals by the scorer and within
+ * -1..1, with exactly that many decimals: the digits of x * 10^d. */
+static int fmt_score(char *out, double x, int d)
+{
+    double ax = x < 0 ? -x : x;
+    unsigned k = (unsigned)(ax * (d == 3 ? 1000.0 : 10000.0) + 0.5);
+    unsigned ip = d == 3 ? k / 1000 : k / 10000;
+    unsigned fp = d == 3 ? k % 1000 : k % 10000;
+    int n = 0;
+
+    if (x < 0 && k != 0)
+        out[n++] = '-';
+    out[n++] = (char)('0' + ip);
+    out[n++] = '.';
+    if (d == 3) {
+        out[n++] = (char)('0' + fp / 100);
+        memcpy(out + n, digits2 + 2 * (fp % 100), 2);
+    } else {
+        memcpy(out + n, digits2 + 2 * (fp / 100), 2);
+        memcpy(out + n + 2, digits2 + 2 * (fp % 100), 2);
+        n += 2;
+    }
+    n += 2;
+    out[n] = '\0';
+    return n;
+}
+
+static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
+                       const char *text, size_t len)
+{
+    char num[4][40];
+    int n[4];
+    const char *cls = ef_class_name(ef_classify(sc->compound, &opt->thr));
+
+    n[0] = fmt_score(num[0], sc->neg, 3);
+    n[1] = fmt_score(num[1], sc->neu, 3);
+    n[2] = fmt_score(num[2], sc->pos, 3);
+    n[3] = fmt_score(num[3], sc->compound, 4);
+    if (opt->format == FMT_TSV) {
+        ef_buf_grow(o, 64);
+        for (int i = 0; i < 4; i++) {
+            memcpy(o->data + o->len, num[i], (size_t)n[i]);
+            o->len += (size_t)n[i];
+            o->data[o->len++] = '\t';
+        }
+        ef_buf_puts(o, cls);
+        if (opt->with_text) {
+            ef_buf_putc(o, '\t');
+            ef_text_tsv_escape(o, text, len);
+        }
+        ef_buf_putc(o, '\n');
+        return;
+    }
+    static const char *const keys[4] = {"{\"neg\":", ",\"neu\":",
+                                        ",\"pos\":", ",\"compound\":"};
+    for (int i = 0; i < 4; i++) {
+        ef_buf_puts(o, keys[i]);
+        /* Python-style shortest form: trailing zeros go, one digit stays */
+        while (n[i] > 1 && num[i][n[i] - 1] == '0' && num[i][n[i] - 2] != '.')
+            n[i]--;
+        ef_buf_put(o, num[i], (size_t)n[i]);
+    }
+    ef_buf_puts(o, ",\"class\":\"");
+    ef_buf_puts(o, cls);
+    ef_buf_putc(o, '"');
+    if (opt->with_text) {
+        ef_buf_puts(o, ",\"text\":");
+        ef_text_json_string(o, text, len);
+    }
+    ef_buf_puts(o, "}\n");
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    const batch *b = w->b;
+
+    ef_buf_clear(&w->out);
+    for (size_t i = w->from; i < w->to; i++) {
+        const char *t = b->data + b->start[i];
+        size_t len = b->end[i] - b->start[i];
+        ef_scores sc;
+        ef_vader_score(w->opt->vader, w->scratch, t, len, &sc);
+        format_row(&w->out, w->opt, &sc, t, len);
+    }
+    return NULL;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Scores every line of fd onto stdout. */
+static ef_status run(int fd, const char *name, const score_opts *opt,
+                     int nthreads, ef_err *e)
+{
+    batch bs[2] = {{0}, {0}};
+    worker *ws[2];
+    int cur = 0, have_prev = 0;
+    ef_status rc = EF_OK;
+    const char *header = opt->with_text
+                             ? "neg\tneu\tpos\tcompound\tclass\ttext\n"
+                             : "neg\tneu\tpos\tcompound\tclass\n";
+
+    for (int k = 0; k < 2; k++) {
+        ws[k] = ef_xcalloc((size_t)nthreads, sizeof(worker));
+        for (int t = 0; t < nthreads; t++) {
+            ws[k][t].scratch = ef_vader_scratch_new();
+            ws[k][t].opt = opt;
+        }
+    }
+    if (opt->format == FMT_TSV && write_all(1, header, strlen(header)) < 0) {
+        rc = ef_fail(e, EF_ERR_IO, "standard output: %s", strerror(errno));
+        goto out;
+    }
+    if (read_batch(fd, &bs[cur]) < 0) {
+        rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
+        goto out;
+    }
+    for (;;) {
+        batch *b = &bs[cur], *next = &bs[1 - cur];
+        worker *w = ws[cur], *pw = ws[1 - cur];
+        size_t per = (b->nlines + (size_t)nthreads - 1) / (size_t)nthreads;
+
+        for (int t = 0; t < nthreads; t++) {
+            w[t].b = b;
+            w[t].from = (size_t)t * per < b->nlines ? (size_t)t * per
+                                                      : b->nlines;
+            w[t].to = w[t].from + per < b->nlines ? w[t].from + per
+                                                   : b->nlines;
+            w[t].running = 0;
+            if (w[t].from == w[t].to)
+                continue;
+            w[t].running = pthread_create(&w[t].tid, NULL, work, &w[t]) == 0;
+            if (!w[t].running)
+                work(&w[t]); /* no thread to be had: do it here */
+        }
+        /* while b is scored: write the previous batch, read the next */
+        for (int t = 0; have_prev && t < nthreads && rc == EF_OK; t++)
+            if (pw[t].from < pw[t].to &&
+                write_all(1, pw[t].out.data, pw[t].out.len) < 0)
+                rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
+                             strerror(errno));
+        if (b->nlines > 0 && rc == EF_OK) {
+            carry_tail(b, next);
+            if (!next->eof && read_batch(fd, next) < 0)
+                rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
+        }
+        for (int t = 0; t < nthreads; t++)
+            if (w[t].running)
+                pthread_join(w[t].tid, NULL);
+        if (b->nlines == 0 || rc != EF_OK)
+            break;
+        have_prev = 1;
+        cur = 1 - cur;
+    }
+out:
+    for (int k = 0; k < 2; k++) {
+        for (int t = 0; t < nthreads; t++) {
+            ef_vader_scratch_free(ws[k][t].scratch);
+            ef_buf_reset(&ws[k][t].out);
+        }
+        free(ws[k]);
+        free(bs[k].data);
+        free(bs[k].start);
+        free(bs[k].end);
+    }
+    return rc;
+}
+
+/* ==== Command line ====================================================== */
+
+static void usage(FILE *f)
+{
+    fputs("usage: earful score [OPTIONS] [FILE|-]\n"
+          "\n"
+          "Scores each line of FILE (default: standard input) with VADER and\n"
+          "writes one row per line, in input order.\n"
+          "\n"
+          "  -f, --format FMT       tsv (default: neg neu pos compound "
+          "class) or jsonl\n"
+          "  -t, --text             append the text as a last column/field\n"
+          "  -l, --lexicon FILE     add or override words: word<TAB>valence "
+          "lines\n"
+          "      --thresholds N,P   negative if compound <= N, positive if "
+          ">= P\n"
+          "                         (default -0.05,0.05)\n"
+          "  -j, --threads N        scoring threads (default: the number of "
+          "cores)\n"
+          "  -h, --help             this help\n",
+          f);
+}
+
+EF_STATIC int parse_thresholds(const char *s, ef_thresholds *t)
+{
+    char *end;
+    double n = strtod(s, &end), p;
+
+    if (end == s || *end != ',')
+        return -1;
+    s = end + 1;
+    p = strtod(s, &end);
+    if (end == s || *end || !(n <= p) || n < -1 || p > 1)
+        return -1;
+    t->neg_max = n;
+    t->pos_min = p;
+    return 0;
+}
+
+int ef_cmd_score(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"text", no_argument, NULL, 't'},
+        {"lexicon", required_argument, NULL, 'l'},
+        {"thresholds", required_argument, NULL, 'T'},
+        {"threads", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    score_opts opt = {NULL, EF_THRESHOLDS_DEFAULT, FMT_TSV, 0};
+    const char *lexicons[64];
+    int nlex = 0, nthreads = 0, c, fd = 0, rc;
+    const char *path = "-";
+    ef_vader *v = NULL;
+    ef_err err = {0};
+
+    init_digits();
+    ef_parse_threads("auto", &nthreads);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:tl:j:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "tsv") == 0)
+                opt.format = FMT_TSV;
+            else if (strcmp(optarg, "jsonl") == 0 ||
+                     strcmp(optarg, "json") == 0)
+                opt.format = FMT_JSONL;
+            else
+                return ef_usage_error("score",
+                                      "option --format: unknown format '%s' "
+                                      "(tsv or jsonl)", optarg);
+            break;
+        case 't': opt.with_text = 1; break;
+        case 'l':
+            if (nlex == (int)EF_ARRAY_LEN(lexicons))
+                return ef_usage_error("score", "too many --lexicon files");
+            lexicons[nlex++] = optarg;
+            break;
+        case 'T':
+            if (parse_thresholds(optarg, &opt.thr) < 0)
+                return ef_usage_error("score",
+                                      "option --thresholds: expected NEG,POS "
+                                      "with -1 <= NEG <= POS <= 1, got '%s'",
+                                      optarg);
+            break;
+        case 'j':
+            if (ef_parse_threads(optarg, &nthreads) < 0)
+                return ef_usage_error("score",
+                                      "option --threads: expected a number "
+                                      "from 1 to 256, got '%s'", optarg);
+            break;
+        case 'h': usage(stdout); return EF_EXIT_OK;
+        default: return ef_getopt_error("score", c, argv);
+        }
+    }
+    if (argc - optind > 1)
+        return ef_usage_error("score", "expected at most one FILE");
+    if (optind < argc)
+        path = argv[optind];
+
+    if (strcmp(path, "-") != 0) {
+        fd = open(path, O_RDONLY);
+        if (fd < 0) {
+            ef_warn("%s: %s", path, strerror(errno));
+            return EF_EXIT_NOINPUT;
+        }
+    }
+    if (ef_vader_new(&v, &err) != EF_OK)
+        goto done;
+    for (int i = 0; i < nlex; i++)
+        if (ef_vader_add_lexicon(v, lexicons[i], &err) != EF_OK)
+            goto done;
+    opt.vader = v;
+    run(fd, strcmp(path, "-") == 0 ? "standard input" : path, &opt, nthreads,
+        &err);
+done:
+    if (fd > 0)
+        close(fd);
+    ef_vader_free(v);
+    if (err.code != EF_OK) {
+        ef_warn("%s", err.msg);
+        return ef_exit_code(err.code);
+    }
+    rc = EF_EXIT_OK;
+    return rc;
+}

@@ -1,0 +1,151 @@
+/* text.c - UTF-8 decoding and escaping of untrusted text. */
+#include "util/text.h"
+
+#include <string.h>
+
+size_t ef_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t need, i;
+    uint32_t v, lo = 0x80, hi = 0xbf;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        v = c & 0x0f;
+        if (c == 0xe0)
+            lo = 0xa0; /* no overlong forms */
+        else if (c == 0xed)
+            hi = 0x9f; /* no surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        v = c & 0x07;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f; /* nothing above U+10FFFF */
+    } else {
+        *cp = 0xfffd;
+        return 1;
+    }
+    for (i = 1; i <= need; i++) {
+        if (i >= n || s[i] < lo || s[i] > hi) {
+            *cp = 0xfffd;
+            return i;
+        }
+        v = v << 6 | (s[i] & 0x3f);
+        lo = 0x80;
+        hi = 0xbf;
+    }
+    *cp = v;
+    return need + 1;
+}
+
+size_t ef_utf8_encode(char *out, uint32_t cp)
+{
+    unsigned char *o = (unsigned char *)out;
+
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xc0 | cp >> 6);
+        o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xe0 | cp >> 12);
+        o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xf0 | cp >> 18);
+    o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+    o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Appends one non-ASCII code point from s, repaired; returns bytes used. */
+static size_t put_repaired(ef_buf *b, const unsigned char *s, size_t n)
+{
+    uint32_t cp;
+    size_t k = ef_utf8_decode(s, n, &cp);
+    if (cp == 0xfffd && !(k == 3 && s[0] == 0xef))
+        ef_buf_put(b, "\xef\xbf\xbd", 3);
+    else
+        ef_buf_put(b, s, k);
+    return k;
+}
+
+void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+
+    ef_buf_grow(b, n);
+    while (i < n) {
+        size_t j = i;
+        while (j < n && u[j] >= 0x20 && u[j] < 0x80 && u[j] != '\\')
+            j++;
+        ef_buf_put(b, s + i, j - i);
+        if (j == n)
+            break;
+        i = j;
+        switch (u[i]) {
+        case '\\': ef_buf_put(b, "\\\\", 2); break;
+        case '\t': ef_buf_put(b, "\\t", 2); break;
+        case '\n': ef_buf_put(b, "\\n", 2); break;
+        case '\r': ef_buf_put(b, "\\r", 2); break;
+        case 0: break;
+        default:
+            if (u[i] >= 0x80) {
+                i += put_repaired(b, u + i, n - i);
+                continue;
+            }
+            ef_buf_putc(b, (char)u[i]);
+        }
+        i++;
+    }
+}
+
+void ef_text_json_string(ef_buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+
+    ef_buf_grow(b, n + 2);
+    ef_buf_putc(b, '"');
+    while (i < n) {
+        size_t j = i;
+        while (j < n && u[j] >= 0x20 && u[j] < 0x80 && u[j] != '"' &&
+               u[j] != '\\')
+            j++;
+        ef_buf_put(b, s + i, j - i);
+        if (j == n)
+            break;
+        i = j;
+        switch (u[i]) {
+        case '"': ef_buf_put(b, "\\\"", 2); break;
+        case '\\': ef_buf_put(b, "\\\\", 2); break;
+        case '\n': ef_buf_put(b, "\\n", 2); break;
+        case '\r': ef_buf_put(b, "\\r", 2); break;
+        case '\t': ef_buf_put(b, "\\t", 2); break;
+        default:
+            if (u[i] >= 0x80) {
+                i += put_repaired(b, u + i, n - i);
+                continue;
+            }
+            ef_buf_printf(b, "\\u%04x", u[i]);
+        }
+        i++;
+    }
+    ef_buf_putc(b, '"');
+}

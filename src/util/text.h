@@ -1,0 +1,26 @@
+/* text.h - UTF-8 decoding and the escaping of untrusted text for each
+ * output format. Feedback text is untrusted: every renderer escapes it
+ * through these functions. */
+#ifndef EF_TEXT_H
+#define EF_TEXT_H
+
+#include "util/util.h"
+
+/* Decodes the code point at s (n >= 1 bytes left) into *cp and returns
+ * its length. An invalid sequence gives U+FFFD and the length of its
+ * maximal subpart (1 to 3 bytes), as Unicode recommends and Python's
+ * "replace" error handler does. */
+size_t ef_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Encodes cp (<= 0x10FFFF) at out (4 bytes of room); returns the length. */
+size_t ef_utf8_encode(char *out, uint32_t cp);
+
+/* Appends s as a TSV field: backslash, tab, newline and carriage return
+ * become \\ \t \n \r; invalid UTF-8 becomes U+FFFD; NUL is dropped. */
+void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n);
+
+/* Appends s as a JSON string literal, quotes included; invalid UTF-8
+ * becomes U+FFFD and NUL is written \u0000. */
+void ef_text_json_string(ef_buf *b, const char *s, size_t n);
+
+#endif

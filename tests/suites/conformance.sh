@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# conformance.sh - earful's VADER against the reference scores in
+# ../shared/conformance (8,051 texts); skipped when that folder is absent.
+# With valgrind installed, the same run is checked for memory errors.
+set -u
+cd "$(dirname "$0")/../.."
+dir=../shared/conformance
+if [ ! -d "$dir" ]; then
+    echo "SKIP conformance: $dir not found (reference scores absent)"
+    echo "0 passed, 0 failed"
+    exit 0
+fi
+pass=0 fail=0
+files=("$dir"/tweets.tsv "$dir"/amazon.tsv "$dir"/edge.tsv)
+out=$(build/tools/conform "${files[@]}")
+echo "$out" | grep -E '^MISMATCH' | head -20
+echo "$out" | tail -n 1
+if echo "$out" | tail -n 1 | grep -qE '^conformance: ([0-9]+)/\1$'; then
+    pass=$((pass + 1))
+else
+    echo "FAIL conformance: not every text matches"
+    fail=$((fail + 1))
+fi
+if command -v valgrind >/dev/null 2>&1; then
+    if valgrind -q --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect \
+        build/tools/conform "${files[@]}" >/dev/null 2>valgrind.log.tmp; then
+        echo "ok: valgrind clean on the conformance run"
+        pass=$((pass + 1))
+    else
+        echo "FAIL valgrind on the conformance run:"; head -30 valgrind.log.tmp
+        fail=$((fail + 1))
+    fi
+    rm -f valgrind.log.tmp
+else
+    echo "SKIP valgrind: not installed"
+fi
+echo "$pass passed, $fail failed"

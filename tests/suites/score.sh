@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# score.sh - `earful score` on bad and big input: a row per line, never a
+# crash, the same output whatever the thread count.
+set -u
+cd "$(dirname "$0")/../.."
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # NAME CONDITION...
+    local name=$1; shift
+    if "$@"; then pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
+}
+rows() { # lines of output minus the header
+    echo $(($(wc -l <"$1") - 1))
+}
+
+# A row per input line, whatever the bytes: NUL, invalid UTF-8, CR.
+printf 'a\0b good\n\xff\xfe bad \xc3\n\r\n\n\x00\nend' >"$tmp/nasty.txt"
+./earful score "$tmp/nasty.txt" >"$tmp/out" 2>"$tmp/err"
+check "nasty bytes: exit 0" test $? -eq 0
+check "nasty bytes: 6 rows" test "$(rows "$tmp/out")" -eq 6
+check "nasty bytes: output is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$tmp/out" -o /dev/null
+
+# A 10 MB line, and no final newline.
+head -c 10485760 /dev/zero | tr '\0' 'x' >"$tmp/long.txt"
+printf ' good but bad' >>"$tmp/long.txt"
+./earful score "$tmp/long.txt" >"$tmp/out"
+check "10 MB line: one row" test "$(rows "$tmp/out")" -eq 1
+check "10 MB line: scored" grep -q 'negative$' "$tmp/out"
+
+# Texts for the thread checks: the conformance texts when present, else
+# the sample sentences of the CLI tests, repeated.
+if [ -d ../shared/conformance ]; then
+    for f in ../shared/conformance/*.tsv; do tail -n +2 "$f" | cut -f6; done
+else
+    cat tests/cli/*/stdin
+fi >"$tmp/texts"
+for i in 1 2 3 4 5 6 7 8; do cat "$tmp/texts"; done >"$tmp/many"
+n=$(wc -l <"$tmp/many")
+./earful score --threads 1 --text "$tmp/many" >"$tmp/t1"
+./earful score --threads 2 --text "$tmp/many" >"$tmp/t2"
+./earful score --threads 7 --text <"$tmp/many" >"$tmp/t7"
+check "threads: a row per line" test "$(rows "$tmp/t1")" -eq "$n"
+check "threads 1 == 2" cmp -s "$tmp/t1" "$tmp/t2"
+check "threads 1 == 7 (stdin)" cmp -s "$tmp/t1" "$tmp/t7"
+./earful score --format jsonl "$tmp/many" >"$tmp/j"
+check "jsonl: a line per input line" test "$(wc -l <"$tmp/j")" -eq "$n"
+if command -v python3 >/dev/null; then
+    check "jsonl: every line parses" python3 -c '
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    d = json.loads(line)
+    assert set(d) == {"neg", "neu", "pos", "compound", "class"}
+' "$tmp/j"
+fi
+
+# A write error is reported (exit 74), not ignored.
+if [ -w /dev/full ]; then
+    ./earful score "$tmp/many" >/dev/full 2>"$tmp/err"
+    check "write error: exit 74" test $? -eq 74
+    check "write error: message" grep -q 'standard output' "$tmp/err"
+fi
+echo "$pass passed, $fail failed"
