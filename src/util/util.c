@@ -124,14 +124,19 @@ void ef_buf_putc(ef_buf *b, char c)
 
 void ef_buf_printf(ef_buf *b, const char *fmt, ...)
 {
+    char small[256];
     va_list ap;
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
         return;
+    if ((size_t)n < sizeof small) {
+        ef_buf_put(b, small, (size_t)n);
+        return;
+    }
     ef_buf_grow(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

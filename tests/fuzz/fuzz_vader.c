@@ -1,0 +1,34 @@
+/* fuzz_vader.c - libFuzzer target for the scorer: any bytes, no crash, no
+ * undefined behaviour, scores in range, and the same scores twice. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sentiment/sentiment.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static ef_vader *v;
+    static ef_vader_scratch *s1, *s2;
+    ef_scores a, b;
+    ef_err err = {0};
+
+    if (v == NULL) {
+        if (ef_vader_new(&v, &err) != EF_OK)
+            abort();
+        s1 = ef_vader_scratch_new();
+        s2 = ef_vader_scratch_new();
+    }
+    ef_vader_score(v, s1, (const char *)data, size, &a);
+    ef_vader_score(v, s2, (const char *)data, size, &b);
+    if (memcmp(&a, &b, sizeof a) != 0)
+        abort();
+    if (!(a.compound >= -1 && a.compound <= 1) || a.neg < 0 || a.neu < 0 ||
+        a.pos < 0 || a.neg > 1 || a.neu > 1 || a.pos > 1)
+        abort();
+    /* the proportions add up to 1 (to rounding), or are all 0 */
+    double sum = a.neg + a.neu + a.pos;
+    if (!(sum == 0 || (sum > 0.997 && sum < 1.003)))
+        abort();
+    return 0;
+}
