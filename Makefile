@@ -6,7 +6,7 @@
 #   make fuzz     libFuzzer targets (FUZZ_SECONDS per target, default 60)
 #   V=1           show the commands
 
-PKGS     := sqlite3 libcmark-gfm cairo xlsxwriter zlib nettle
+PKGS     := sqlite3 libcmark-gfm cairo freetype2 xlsxwriter zlib nettle
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow \
@@ -25,10 +25,11 @@ CPPFLAGS += -Isrc -Ibuild/gen
 LDLIBS   += -lm -pthread
 
 SRC      := $(wildcard src/*.c src/*/*.c)
-GEN      := build/gen/vader_data.c
-REL_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/gen/vader_data.o
+GEN      := build/gen/vader_data.c build/gen/templates.c
+REL_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) \
+            build/rel/gen/vader_data.o build/rel/gen/templates.o
 SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(filter-out src/main.c,$(SRC))) \
-            build/san/gen/vader_data.o
+            build/san/gen/vader_data.o build/san/gen/templates.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(patsubst tests/unit/%.c,build/san/tests/%.o,$(UNIT_SRC))
 
@@ -57,7 +58,16 @@ build/tools/gendata: tools/gendata.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O2 -std=c17 -Wall -Wextra -Werror -o $@ $<
 
-$(GEN): build/tools/gendata build/vader_lexicon.txt
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O2 -std=c17 -Wall -Wextra -Werror -o $@ $<
+
+build/gen/templates.c: build/tools/embed templates/report.md templates/report.html
+	@mkdir -p $(@D)
+	$(Q)build/tools/embed report_md=templates/report.md \
+	    report_html=templates/report.html > $@.tmp && mv $@.tmp $@
+
+build/gen/vader_data.c: build/tools/gendata build/vader_lexicon.txt
 	@mkdir -p $(@D)
 	$(Q)build/tools/gendata build/vader_lexicon.txt $(EMOJI_TEST) \
 	    $(UNICODE_DATA) $(UNICODE_PROPS) > $@.tmp && mv $@.tmp $@
@@ -108,6 +118,12 @@ build/tools/conform: tests/conform.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# issue 7: the calibration against ../shared/calibration (always -O2: it
+# bootstraps 1,200 samples; tests/suites/calibration.sh builds it)
+build/tools/calib_validate: tests/calib_validate.c $(filter-out build/rel/main.o,$(REL_OBJ))
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
 # ==== Demo ==================================================================
 
 demo: deps
@@ -138,8 +154,12 @@ fuzz: deps $(GEN)
 	done
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory earful
+	$(Q)$(MAKE) --no-print-directory earful build/tools/read_csv
 	$(Q)bench/run.sh
+
+build/tools/read_csv: bench/read_csv.c $(filter-out build/rel/main.o,$(REL_OBJ))
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 clean:
 	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen earful

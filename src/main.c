@@ -12,8 +12,13 @@ static void usage(FILE *f)
 {
     fputs("usage: earful COMMAND [OPTIONS] [ARGS]\n"
           "\n"
+          "  earful report [OPTIONS] INPUT...   CSV files or one SQLite "
+          "database -> report folder\n"
           "  earful score  [OPTIONS] [FILE]     one text per line -> "
           "VADER scores (TSV or JSON lines)\n"
+          "  earful import [OPTIONS] INPUT... DB.sqlite\n"
+          "                                     append feedback to a "
+          "SQLite store, scored\n"
           "  earful help [COMMAND]              help on a command\n"
           "  earful --version\n"
           "\n"
@@ -29,8 +34,12 @@ static int dispatch(int argc, char **argv)
 {
     const char *cmd = argv[0];
 
+    if (strcmp(cmd, "report") == 0)
+        return ef_cmd_report(argc, argv);
     if (strcmp(cmd, "score") == 0)
         return ef_cmd_score(argc, argv);
+    if (strcmp(cmd, "import") == 0)
+        return ef_cmd_import(argc, argv);
     return ef_usage_error(NULL, "unknown command '%s'", cmd);
 }
 

@@ -1,0 +1,664 @@
+/* cmd_report.c - `earful report`: the main job. Reads every input, scores
+ * what the store has not scored yet, aggregates, and writes the report
+ * folder: report.md, report.html, metrics.json, charts/, report.xlsx and,
+ * when rows were rejected, rejected.csv. Everything is written to a
+ * staging folder first and renamed into place at the end. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "input/input.h"
+#include "metrics/metrics.h"
+#include "render/chart.h"
+#include "render/render.h"
+#include "render/xlsx.h"
+#include "sentiment/sentiment.h"
+#include "util/outdir.h"
+#include "util/progress.h"
+#include "util/util.h"
+
+#define MAX_INPUTS 256
+#define MAX_GATES 64
+#define MAX_LEXICONS 16
+
+typedef struct {
+    const char *inputs[MAX_INPUTS];
+    int ninputs;
+    const char *outdir;
+    const char *gates[MAX_GATES];
+    int ngates;
+    const char *lexicons[MAX_LEXICONS];
+    int nlex;
+    const char *templates, *title, *font, *xlsx_path, *period, *tz;
+    const char *labels;
+    int no_xlsx, no_data_sheet, no_charts, list_vars, quiet, strict;
+    int threads;
+    ef_source_opts src;
+    ef_agg_opts agg;
+} report_opts;
+
+static void usage(FILE *f)
+{
+    fputs(
+        "usage: earful report [OPTIONS] INPUT...\n"
+        "\n"
+        "Reads feedback from CSV files or one SQLite database, scores it "
+        "with VADER\nand writes a report folder: report.md, report.html, "
+        "metrics.json, charts/,\nreport.xlsx (and rejected.csv when rows "
+        "were rejected).\n"
+        "\n"
+        "Output\n"
+        "  -o, --output DIR          the report folder (default: report)\n"
+        "      --title TEXT          the report's title\n"
+        "      --templates DIR       use DIR/report.md and DIR/report.html\n"
+        "      --list-vars           print every template variable, write "
+        "nothing\n"
+        "      --xlsx PATH           write the workbook here instead\n"
+        "      --no-xlsx             no workbook\n"
+        "      --no-data-sheet       a workbook without the all-rows sheet\n"
+        "      --no-charts           no charts\n"
+        "      --font FILE           the charts' font (default: "
+        "fonts/DejaVuSans.ttf)\n"
+        "\n"
+        "Metrics\n"
+        "      --period P            day, week (ISO weeks, default) or month\n"
+        "      --tz ZONE             time zone of periods and naive times "
+        "(default UTC)\n"
+        "      --min-n N             smaller groups are \"too few to call\" "
+        "(default 30)\n"
+        "      --segment COLUMN      also break down by this column\n"
+        "      --thresholds N,P      negative <= N, positive >= P "
+        "(default -0.05,0.05)\n"
+        "      --lexicon FILE        add or override words "
+        "(word<TAB>valence)\n"
+        "      --expected-negative X what leadership believes (0.30), shown "
+        "beside the data\n"
+        "      --fail-if EXPR        exit 1 when EXPR holds, e.g. "
+        "'sentiment.negative.share > 0.25'\n"
+        "                            (any metrics.json number; < <= > >=; "
+        "repeatable)\n"
+        "\n"
+        "Input\n"
+        "      --map F=COL,...       map fields to columns (text, date, id, "
+        "channel, author,\n"
+        "                            rating, nps, responded_at, label, url)\n"
+        "      --date-format FMT     strptime-style format for dates\n"
+        "      --encoding NAME       CSV encoding (default: UTF-8, or "
+        "UTF-16 by BOM)\n"
+        "      --delimiter C         CSV delimiter: , ; or tab (default: "
+        "sniffed)\n"
+        "      --table NAME          SQLite table (default: feedback, or the "
+        "only one)\n"
+        "      --query SQL           SQLite query (read-only)\n"
+        "      --strict              the first rejected row is fatal (exit "
+        "65)\n"
+        "\n"
+        "  -j, --threads N           scoring threads (default: the number "
+        "of cores)\n"
+        "  -q, --quiet               no progress, no warnings\n"
+        "  -h, --help                this help\n"
+        "\n"
+        "SOURCE_DATE_EPOCH, when set, fixes every timestamp written.\n",
+        f);
+}
+
+enum {
+    O_TITLE = 256, O_TEMPLATES, O_LIST_VARS, O_XLSX, O_NO_XLSX,
+    O_NO_DATA_SHEET, O_NO_CHARTS, O_FONT, O_PERIOD, O_TZ, O_MIN_N,
+    O_SEGMENT, O_THRESHOLDS, O_LEXICON, O_EXPECTED, O_FAIL_IF, O_MAP,
+    O_DATE_FORMAT, O_ENCODING, O_DELIMITER, O_TABLE, O_QUERY, O_STRICT,
+    O_THREADS
+};
+
+static int parse_unit_interval(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !(v >= 0 && v <= 1))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, report_opts *o)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"title", required_argument, NULL, O_TITLE},
+        {"templates", required_argument, NULL, O_TEMPLATES},
+        {"list-vars", no_argument, NULL, O_LIST_VARS},
+        {"xlsx", required_argument, NULL, O_XLSX},
+        {"no-xlsx", no_argument, NULL, O_NO_XLSX},
+        {"no-data-sheet", no_argument, NULL, O_NO_DATA_SHEET},
+        {"no-charts", no_argument, NULL, O_NO_CHARTS},
+        {"font", required_argument, NULL, O_FONT},
+        {"period", required_argument, NULL, O_PERIOD},
+        {"tz", required_argument, NULL, O_TZ},
+        {"min-n", required_argument, NULL, O_MIN_N},
+        {"segment", required_argument, NULL, O_SEGMENT},
+        {"thresholds", required_argument, NULL, O_THRESHOLDS},
+        {"lexicon", required_argument, NULL, O_LEXICON},
+        {"expected-negative", required_argument, NULL, O_EXPECTED},
+        {"fail-if", required_argument, NULL, O_FAIL_IF},
+        {"map", required_argument, NULL, O_MAP},
+        {"date-format", required_argument, NULL, O_DATE_FORMAT},
+        {"encoding", required_argument, NULL, O_ENCODING},
+        {"delimiter", required_argument, NULL, O_DELIMITER},
+        {"table", required_argument, NULL, O_TABLE},
+        {"query", required_argument, NULL, O_QUERY},
+        {"strict", no_argument, NULL, O_STRICT},
+        {"quiet", no_argument, NULL, 'q'},
+        {"threads", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    char *end;
+
+    o->outdir = "report";
+    o->period = "week";
+    o->agg.thr = (ef_thresholds)EF_THRESHOLDS_DEFAULT;
+    o->agg.min_n = 30;
+    ef_parse_threads("auto", &o->threads);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qhj:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': o->outdir = optarg; break;
+        case O_TITLE: o->title = optarg; break;
+        case O_TEMPLATES: o->templates = optarg; break;
+        case O_LIST_VARS: o->list_vars = 1; break;
+        case O_XLSX: o->xlsx_path = optarg; break;
+        case O_NO_XLSX: o->no_xlsx = 1; break;
+        case O_NO_DATA_SHEET: o->no_data_sheet = 1; break;
+        case O_NO_CHARTS: o->no_charts = 1; break;
+        case O_FONT: o->font = optarg; break;
+        case O_PERIOD: o->period = optarg; break;
+        case O_TZ: o->tz = optarg; break;
+        case O_MIN_N: {
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 1000000000)
+                return ef_usage_error("report", "option --min-n: expected a "
+                                      "positive number, got '%s'", optarg);
+            o->agg.min_n = (uint64_t)v;
+            break;
+        }
+        case O_SEGMENT: o->src.segment = optarg; break;
+        case O_THRESHOLDS: {
+            double n = strtod(optarg, &end), p;
+            char *e2;
+            if (end == optarg || *end != ',' ||
+                (p = strtod(end + 1, &e2), e2 == end + 1) || *e2 ||
+                !(n <= p) || n < -1 || p > 1)
+                return ef_usage_error("report", "option --thresholds: "
+                                      "expected NEG,POS with -1 <= NEG <= "
+                                      "POS <= 1, got '%s'", optarg);
+            o->agg.thr.neg_max = n;
+            o->agg.thr.pos_min = p;
+            break;
+        }
+        case O_LEXICON:
+            if (o->nlex == MAX_LEXICONS)
+                return ef_usage_error("report", "too many --lexicon files");
+            o->lexicons[o->nlex++] = optarg;
+            break;
+        case O_EXPECTED:
+            if (parse_unit_interval(optarg, &o->agg.expected_negative))
+                return ef_usage_error("report", "option --expected-negative: "
+                                      "expected a share from 0 to 1, got "
+                                      "'%s'", optarg);
+            o->agg.has_expected = 1;
+            break;
+        case O_FAIL_IF:
+            if (o->ngates == MAX_GATES)
+                return ef_usage_error("report", "too many --fail-if gates");
+            o->gates[o->ngates++] = optarg;
+            break;
+        case O_MAP: o->src.map = optarg; break;
+        case O_DATE_FORMAT: o->src.date_format = optarg; break;
+        case O_ENCODING: o->src.encoding = optarg; break;
+        case O_DELIMITER:
+            if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+                o->src.delimiter = '\t';
+            else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0]))
+                o->src.delimiter = optarg[0];
+            else
+                return ef_usage_error("report", "option --delimiter: "
+                                      "expected , ; | or tab, got '%s'",
+                                      optarg);
+            break;
+        case O_TABLE: o->src.table = optarg; break;
+        case O_QUERY: o->src.query = optarg; break;
+        case O_STRICT: o->strict = 1; break;
+        case 'j':
+            if (ef_parse_threads(optarg, &o->threads) < 0)
+                return ef_usage_error("report", "option --threads: expected "
+                                      "a number from 1 to 256, got '%s'",
+                                      optarg);
+            break;
+        case 'q': o->quiet = 1; break;
+        case 'h': usage(stdout); return -1;
+        default: return ef_getopt_error("report", c, argv);
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (o->ninputs == MAX_INPUTS)
+            return ef_usage_error("report", "too many inputs");
+        o->inputs[o->ninputs++] = argv[optind];
+    }
+    if (o->ninputs == 0)
+        return ef_usage_error("report", "no INPUT given");
+    return 0;
+}
+
+/* The font: --font, else fonts/ beside the executable or the current
+ * folder, else Debian's copy of the same file. */
+static const char *find_font(const char *given, char *buf, size_t cap)
+{
+    static const char *const name = "fonts/DejaVuSans.ttf";
+    char exe[PATH_MAX];
+    ssize_t n;
+
+    if (given)
+        return given;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash && (size_t)(slash - exe) + strlen(name) + 2 <= cap) {
+            size_t k = (size_t)(slash - exe) + 1;
+            memcpy(buf, exe, k);
+            memcpy(buf + k, name, strlen(name) + 1);
+            if (access(buf, R_OK) == 0)
+                return buf;
+        }
+    }
+    if (access(name, R_OK) == 0)
+        return name;
+    return "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+}
+
+static int64_t generated_time(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+
+    if (s && *s) {
+        long long v = strtoll(s, &end, 10);
+        if (*end == '\0' && v >= 0)
+            return (int64_t)v;
+        ef_warn("SOURCE_DATE_EPOCH is not a number of seconds: ignored");
+    }
+    return (int64_t)time(NULL);
+}
+
+/* The title: --title, else "Feedback report" with the date range. */
+static void default_title(const ef_report *r, char *buf, size_t cap)
+{
+    char a[16], b[16];
+    if (r->first_date == EF_NO_TIME) {
+        snprintf(buf, cap, "Feedback report");
+        return;
+    }
+    ef_datetime_format_date(r->first_date, NULL, a);
+    ef_datetime_format_date(r->last_date, NULL, b);
+    snprintf(buf, cap, "Feedback report, %s to %s", a, b);
+}
+
+/* ==== Reading, scoring and folding ===================================== */
+
+/* Items are read in batches. While the worker threads score a batch and
+ * split its texts into terms (ef_prep_item), the main thread folds the
+ * previous batch into the aggregator and the workbook, then reads the
+ * next one: on two cores, reading and folding overlap scoring. */
+#define BATCH 4096
+
+typedef struct {
+    size_t text, id, channel, author, url, segment; /* offsets in strings */
+} item_strings;
+
+typedef struct {
+    ef_item items[BATCH];
+    item_strings off[BATCH];
+    ef_prepared prep[BATCH];
+    size_t n;
+    ef_buf strings; /* the items' strings, copied */
+} batch;
+
+typedef struct {
+    pthread_t tid;
+    int running;
+    ef_prep *prep;
+    batch *b;
+    size_t from, to;
+} worker;
+
+typedef struct {
+    report_opts *o;
+    int input;          /* the input being read */
+    ef_source *src;
+    ef_agg *agg;
+    ef_progress *pg;
+} reader;
+
+static size_t keep(ef_buf *b, const char *s, size_t n)
+{
+    size_t at = b->len;
+    ef_buf_put(b, s, n);
+    ef_buf_putc(b, '\0');
+    return at;
+}
+
+/* Fills b with up to BATCH items, opening the inputs in turn. */
+static ef_status fill(reader *rd, batch *b, ef_err *e)
+{
+    ef_status rc = EF_OK;
+
+    b->n = 0;
+    ef_buf_clear(&b->strings);
+    while (b->n < BATCH && rd->input < rd->o->ninputs) {
+        ef_item it;
+        int eof = 0;
+
+        if (rd->src == NULL &&
+            (rc = ef_source_open(rd->o->inputs[rd->input], &rd->o->src,
+                                 &rd->src, e)) != EF_OK)
+            return rc;
+        if ((rc = ef_source_next(rd->src, &it, &eof, e)) != EF_OK)
+            return rc;
+        if (eof) {
+            ef_agg_add_source(rd->agg, ef_source_stats_get(rd->src));
+            ef_source_free(rd->src);
+            rd->src = NULL;
+            rd->input++;
+            continue;
+        }
+        item_strings *o = &b->off[b->n];
+        o->text = keep(&b->strings, it.text, it.text_len);
+        o->id = keep(&b->strings, it.id, strlen(it.id));
+        o->channel = keep(&b->strings, it.channel, strlen(it.channel));
+        o->author = keep(&b->strings, it.author, strlen(it.author));
+        o->url = keep(&b->strings, it.url, strlen(it.url));
+        o->segment = keep(&b->strings, it.segment, strlen(it.segment));
+        it.source = rd->o->inputs[rd->input];
+        b->items[b->n++] = it;
+        ef_progress_tick(rd->pg, rd->o->inputs[rd->input]);
+    }
+    /* the strings have stopped moving: point the items at them */
+    for (size_t i = 0; i < b->n; i++) {
+        const char *base = b->strings.data;
+        ef_item *it = &b->items[i];
+        it->text = base + b->off[i].text;
+        it->id = base + b->off[i].id;
+        it->channel = base + b->off[i].channel;
+        it->author = base + b->off[i].author;
+        it->url = base + b->off[i].url;
+        it->segment = base + b->off[i].segment;
+    }
+    return EF_OK;
+}
+
+static void *prepare(void *arg)
+{
+    worker *w = arg;
+
+    ef_prep_reset(w->prep);
+    for (size_t i = w->from; i < w->to; i++)
+        ef_prep_item(w->prep, &w->b->items[i], &w->b->prep[i]);
+    return NULL;
+}
+
+/* Folds a prepared batch into the aggregator and the workbook. */
+static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
+                      ef_xlsx *xlsx, ef_err *e)
+{
+    for (int k = 0; k < nw; k++) {
+        for (size_t i = ws[k].from; i < ws[k].to; i++) {
+            ef_agg_add_prepared(agg, &b->items[i], &b->prep[i], ws[k].prep);
+            if (xlsx &&
+                ef_xlsx_add_row(xlsx, &b->items[i], &b->prep[i].scores,
+                                b->prep[i].cls, e) != EF_OK)
+                return e->code;
+        }
+    }
+    return EF_OK;
+}
+
+/* Reads every input into the aggregator (and the workbook's row sheets),
+ * scoring on nthreads threads. */
+static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
+                             ef_xlsx *xlsx, int nthreads, ef_err *e)
+{
+    batch *bs = ef_xcalloc(2, sizeof(batch));
+    worker *ws[2];
+    reader rd = {o, 0, NULL, agg, ef_progress_new(o->quiet)};
+    ef_status rc;
+    int cur = 0, have_prev = 0;
+
+    for (int k = 0; k < 2; k++) {
+        ws[k] = ef_xcalloc((size_t)nthreads, sizeof(worker));
+        for (int t = 0; t < nthreads; t++)
+            ws[k][t].prep = ef_prep_new(v, &o->agg.thr);
+    }
+    rc = fill(&rd, &bs[cur], e);
+    while (rc == EF_OK) {
+        batch *b = &bs[cur];
+        worker *w = ws[cur];
+        size_t per = (b->n + (size_t)nthreads - 1) / (size_t)nthreads;
+
+        for (int t = 0; t < nthreads; t++) {
+            w[t].b = b;
+            w[t].from = (size_t)t * per < b->n ? (size_t)t * per : b->n;
+            w[t].to = w[t].from + per < b->n ? w[t].from + per : b->n;
+            w[t].running = w[t].from < w[t].to &&
+                           pthread_create(&w[t].tid, NULL, prepare,
+                                          &w[t]) == 0;
+            if (!w[t].running)
+                prepare(&w[t]); /* no thread to be had: do it here */
+        }
+        if (have_prev)
+            rc = fold(&bs[1 - cur], ws[1 - cur], nthreads, agg, xlsx, e);
+        if (rc == EF_OK && b->n > 0)
+            rc = fill(&rd, &bs[1 - cur], e);
+        for (int t = 0; t < nthreads; t++)
+            if (w[t].running)
+                pthread_join(w[t].tid, NULL);
+        if (b->n == 0)
+            break;
+        have_prev = 1;
+        cur = 1 - cur;
+    }
+    ef_progress_done(rd.pg);
+    ef_progress_free(rd.pg);
+    ef_source_free(rd.src);
+    for (int k = 0; k < 2; k++) {
+        for (int t = 0; t < nthreads; t++)
+            ef_prep_free(ws[k][t].prep);
+        free(ws[k]);
+        ef_buf_reset(&bs[k].strings);
+    }
+    free(bs);
+    return rc;
+}
+
+/* A per-run value that makes the HTML chart placeholders unguessable for
+ * feedback text, yet the same for the same input and time. */
+static uint64_t run_nonce(const ef_report *r)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)r->generated;
+    for (size_t i = 0; i < r->nfiles; i++)
+        for (const char *p = r->files[i].sha256; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    return h ^ (h >> 29) ^ r->n;
+}
+
+int ef_cmd_report(int argc, char **argv)
+{
+    report_opts o;
+    ef_err err = {0};
+    ef_vader *v = NULL;
+    ef_tz *tz = NULL;
+    ef_agg *agg = NULL;
+    ef_report *rep = NULL;
+    ef_outdir *od = NULL;
+    ef_rejects *rj = NULL;
+    ef_xlsx *xlsx = NULL;
+    ef_chart_set charts = {0};
+    ef_buf md = EF_BUF_INIT, html = EF_BUF_INIT, json = EF_BUF_INIT;
+    char fontbuf[PATH_MAX], title[160];
+    int rc, tripped = 0;
+    ef_period period;
+    static const char *const stale[] = {
+        "rejected.csv", "report.xlsx", "charts/trend_volume.png",
+        "charts/trend_volume.svg", "charts/trend_negative.png",
+        "charts/trend_negative.svg", "charts/channels.png",
+        "charts/channels.svg", "charts/distribution.png",
+        "charts/distribution.svg", "charts/nps.png", "charts/nps.svg",
+        "charts/stars.png", "charts/stars.svg", NULL};
+
+    memset(&o, 0, sizeof o);
+    if ((rc = parse_args(argc, argv, &o)) != 0)
+        return rc < 0 ? EF_EXIT_OK : rc;
+    if (ef_period_parse(o.period, &period, &err) != EF_OK)
+        goto done;
+    if (ef_tz_open(o.tz, &tz, &err) != EF_OK)
+        goto done;
+    if (o.src.date_format &&
+        ef_datetime_check_format(o.src.date_format, &err) != EF_OK)
+        goto done;
+    if (ef_vader_new(&v, &err) != EF_OK)
+        goto done;
+    for (int i = 0; i < o.nlex; i++)
+        if (ef_vader_add_lexicon(v, o.lexicons[i], &err) != EF_OK)
+            goto done;
+    for (int i = 0; i < o.ninputs; i++) {
+        struct stat st;
+        if (strcmp(o.inputs[i], "-") != 0 && stat(o.inputs[i], &st) != 0) {
+            ef_fail(&err, EF_ERR_NOINPUT, "%s: %s", o.inputs[i],
+                    strerror(errno));
+            goto done;
+        }
+    }
+
+    o.src.tz = tz;
+    o.src.strict = o.strict;
+    o.src.scorer = ef_vader_version(v);
+    o.agg.period = (int)period;
+    o.agg.tz = tz;
+    o.agg.generated = generated_time();
+    o.agg.segment_name = o.src.segment;
+    o.agg.scorer = ef_vader_version(v);
+
+    if (!o.list_vars) {
+        if (ef_outdir_open(o.outdir, &od, &err) != EF_OK)
+            goto done;
+        if (ef_rejects_open(ef_outdir_path(od, "rejected.csv"), &rj,
+                            &err) != EF_OK)
+            goto done;
+        ef_rejects_set_quiet(rj, o.quiet);
+        o.src.on_reject = ef_rejects_add;
+        o.src.reject_ctx = rj;
+        if (!o.no_xlsx) {
+            ef_xlsx_opts xo = {!o.no_data_sheet, o.agg.generated,
+                               ef_outdir_path(od, ""), &o.agg.thr};
+            char *stage = ef_xstrdup(xo.tmpdir);
+            xo.tmpdir = stage;
+            rc = ef_xlsx_open(ef_outdir_path(od, "report.xlsx"), &xo, &xlsx,
+                              &err);
+            free(stage);
+            if (rc != EF_OK)
+                goto done;
+        }
+    }
+
+    agg = ef_agg_new(&o.agg);
+    if (read_inputs(&o, v, agg, xlsx, o.threads, &err) != EF_OK)
+        goto done;
+    if ((rep = ef_agg_finish(agg, &err)) == NULL)
+        goto done;
+    if (!o.title)
+        default_title(rep, title, sizeof title);
+
+    if (o.list_vars) {
+        ef_tctx *ctx = ef_tctx_new();
+        ef_render_opts ro = {o.templates, o.title ? o.title : title,
+                             EF_VERSION, 0, 0};
+        ef_buf out = EF_BUF_INIT;
+        ef_report_vars(rep, NULL, &ro, 0, ctx);
+        ef_tctx_list(ef_tctx_root(ctx), &out);
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+        ef_buf_reset(&out);
+        ef_tctx_free(ctx);
+        goto done;
+    }
+
+    if (!o.no_charts &&
+        ef_chart_render_all(rep, ef_outdir_path(od, ""),
+                            find_font(o.font, fontbuf, sizeof fontbuf),
+                            &charts, &err) != EF_OK)
+        goto done;
+    for (size_t i = 0; i < charts.n; i++) {
+        ef_outdir_add(od, charts.items[i].png);
+        ef_outdir_add(od, charts.items[i].svg);
+    }
+    if (ef_rejects_commit(rj, &err) != EF_OK)
+        goto done;
+    if (ef_rejects_count(rj))
+        ef_outdir_add(od, "rejected.csv");
+    {
+        ef_render_opts ro = {o.templates, o.title ? o.title : title,
+                             EF_VERSION, ef_rejects_count(rj) > 0,
+                             run_nonce(rep)};
+        if (ef_render_reports(rep, &charts, &ro, &md, &html, &err) != EF_OK)
+            goto done;
+    }
+    ef_metrics_json(rep, &json);
+    if (ef_outdir_write(od, "report.md", md.data, md.len, &err) ||
+        ef_outdir_write(od, "report.html", html.data, html.len, &err) ||
+        ef_outdir_write(od, "metrics.json", json.data, json.len, &err))
+        goto done;
+    if (xlsx) {
+        if (ef_xlsx_finish(xlsx, rep, &err) != EF_OK)
+            goto done;
+        ef_outdir_add(od, "report.xlsx");
+    }
+    if (o.ngates && ef_gates_check(rep, o.gates, (size_t)o.ngates, &tripped,
+                                   &err) != EF_OK)
+        goto done;
+    if (ef_outdir_commit(od, stale, &err) != EF_OK)
+        goto done;
+    if (o.xlsx_path && xlsx) {
+        const char *from = ef_outdir_final(od, "report.xlsx");
+        if (rename(from, o.xlsx_path) != 0)
+            ef_fail(&err, EF_ERR_CANTCREAT, "%s: %s", o.xlsx_path,
+                    strerror(errno));
+    }
+    if (!o.quiet && err.code == EF_OK)
+        fprintf(stderr, "earful: wrote %s/report.html, report.md, "
+                "metrics.json%s (%llu items)\n",
+                o.outdir, xlsx ? ", report.xlsx" : "",
+                (unsigned long long)rep->n);
+done:
+    ef_buf_reset(&md);
+    ef_buf_reset(&html);
+    ef_buf_reset(&json);
+    ef_chart_set_free(&charts);
+    ef_xlsx_free(xlsx);
+    ef_rejects_free(rj);
+    ef_outdir_free(od);
+    ef_report_free(rep);
+    ef_agg_free(agg);
+    ef_vader_free(v);
+    ef_tz_free(tz);
+    if (err.code != EF_OK) {
+        ef_warn("%s", err.msg);
+        return ef_exit_code(err.code);
+    }
+    return tripped ? EF_EXIT_GATE : EF_EXIT_OK;
+}

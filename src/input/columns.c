@@ -1,0 +1,173 @@
+/* columns.c - maps an input's column names to earful's fields. */
+#include <ctype.h>
+#include <string.h>
+
+#include "input/input.h"
+
+/* Each field's accepted names, best first; names are compared after
+ * normalising (lower case, spaces and '-' as '_', trimmed). */
+static const char *const synonyms[EF_F_COUNT][12] = {
+    [EF_F_TEXT] = {"text", "comment", "comments", "message", "body",
+                   "review", "review_text", "content", "feedback",
+                   "verbatim", "tweet", NULL},
+    [EF_F_DATE] = {"date", "created_at", "timestamp", "time", "posted_at",
+                   "datetime", "created", "published_at", "date_time",
+                   NULL},
+    [EF_F_ID] = {"id", "feedback_id", "review_id", "post_id", "message_id",
+                 "uuid", NULL},
+    [EF_F_CHANNEL] = {"channel", "source", "platform", "network", "medium",
+                      NULL},
+    [EF_F_AUTHOR] = {"author", "user", "username", "user_name", "handle",
+                     "customer_id", "screen_name", "customer", NULL},
+    [EF_F_RATING] = {"rating", "stars", "star_rating", "review_rating",
+                     NULL},
+    [EF_F_NPS] = {"nps", "likelihood_to_recommend", "ltr", "nps_score",
+                  NULL},
+    [EF_F_RESPONDED_AT] = {"responded_at", "reply_at", "replied_at",
+                           "first_response_at", "response_at",
+                           "first_reply_at", NULL},
+    [EF_F_LABEL] = {"label", "human_label", "sentiment_label", NULL},
+    [EF_F_URL] = {"url", "link", "permalink", NULL},
+};
+
+const char *ef_field_name(ef_field f)
+{
+    static const char *const names[EF_F_COUNT] = {
+        "text", "date", "id", "channel", "author", "rating", "nps",
+        "responded_at", "label", "url"};
+    return f < EF_F_COUNT ? names[f] : "?";
+}
+
+/* Writes the normalised form of s (n bytes) into out (cap bytes). */
+static void normalise(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+
+    while (n > 0 && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[o++] = (char)(c == ' ' || c == '-' ? '_' : tolower(c));
+    }
+    out[o] = '\0';
+}
+
+static int find_column(const char *const *names, size_t n, const char *want)
+{
+    char a[128], b[128];
+
+    normalise(want, strlen(want), a, sizeof a);
+    for (size_t i = 0; i < n; i++) {
+        normalise(names[i], strlen(names[i]), b, sizeof b);
+        if (strcmp(a, b) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* "a, b, c" for messages, cut short if long. */
+static void list_names(const char *const *names, size_t n, char *out,
+                       size_t cap)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && o + 8 < cap; i++) {
+        int k = snprintf(out + o, cap - o, "%s'%s'", i ? ", " : "",
+                         names[i]);
+        if (k < 0 || (size_t)k >= cap - o) {
+            snprintf(out + (cap > 5 ? cap - 5 : 0), 5, "...");
+            break;
+        }
+        o += (size_t)k;
+    }
+}
+
+static ef_status apply_map(const char *const *names, size_t n,
+                           const char *map, const char *what, ef_columns *c,
+                           ef_err *e)
+{
+    char buf[1024], found[400];
+    char *save = NULL, *tok;
+
+    if (strlen(map) >= sizeof buf)
+        return ef_fail(e, EF_ERR_USAGE, "option --map: too long");
+    strcpy(buf, map);
+    for (tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '='), field[64];
+        int f, col;
+
+        if (eq == NULL || eq == tok || eq[1] == '\0')
+            return ef_fail(e, EF_ERR_USAGE,
+                           "option --map: expected field=Column, got '%s'",
+                           tok);
+        *eq = '\0';
+        normalise(tok, strlen(tok), field, sizeof field);
+        for (f = 0; f < EF_F_COUNT; f++)
+            if (strcmp(field, ef_field_name((ef_field)f)) == 0)
+                break;
+        if (f == EF_F_COUNT)
+            return ef_fail(e, EF_ERR_USAGE,
+                           "option --map: unknown field '%s' (text, date, "
+                           "id, channel, author, rating, nps, responded_at, "
+                           "label, url)", tok);
+        col = find_column(names, n, eq + 1);
+        if (col < 0) {
+            list_names(names, n, found, sizeof found);
+            return ef_fail(e, EF_ERR_PARSE,
+                           "%s: --map %s=%s: no such column (found %s)", what,
+                           field, eq + 1, found);
+        }
+        c->col[f] = col;
+    }
+    return EF_OK;
+}
+
+ef_status ef_columns_map(const char *const *names, size_t n, const char *map,
+                         const char *segment, const char *what,
+                         ef_columns *out, ef_err *e)
+{
+    ef_status rc;
+    char found[400];
+    int f;
+
+    for (f = 0; f < EF_F_COUNT; f++)
+        out->col[f] = -1;
+    out->segment = -1;
+    if (map && *map && (rc = apply_map(names, n, map, what, out, e)) != EF_OK)
+        return rc;
+    for (f = 0; f < EF_F_COUNT; f++) {
+        if (out->col[f] >= 0)
+            continue;
+        for (int k = 0; synonyms[f][k] && out->col[f] < 0; k++) {
+            int col = find_column(names, n, synonyms[f][k]);
+            /* a column already taken by another field stays with it */
+            for (int g = 0; col >= 0 && g < EF_F_COUNT; g++)
+                if (g != f && out->col[g] == col)
+                    col = -1;
+            out->col[f] = col;
+        }
+    }
+    if (segment && *segment) {
+        out->segment = find_column(names, n, segment);
+        if (out->segment < 0) {
+            list_names(names, n, found, sizeof found);
+            return ef_fail(e, EF_ERR_PARSE,
+                           "%s: --segment %s: no such column (found %s)",
+                           what, segment, found);
+        }
+    }
+    if (out->col[EF_F_TEXT] < 0 || out->col[EF_F_DATE] < 0) {
+        list_names(names, n, found, sizeof found);
+        return ef_fail(e, EF_ERR_PARSE,
+                       "%s: no %s column (found %s); name one with "
+                       "--map %s=COLUMN",
+                       what, out->col[EF_F_TEXT] < 0 ? "text" : "date", found,
+                       out->col[EF_F_TEXT] < 0 ? "text" : "date");
+    }
+    return EF_OK;
+}

@@ -1,0 +1,70 @@
+/* csv.h - streaming CSV record reader.
+ *
+ * RFC 4180 (quoted fields, doubled quotes, newlines inside quotes), read
+ * leniently like Python's csv module. Input may be UTF-8 (with or without
+ * BOM), UTF-16LE/BE with a BOM, or any iconv encoding named in the options,
+ * and may be gzip-compressed. Every field comes out as valid UTF-8: invalid
+ * sequences become U+FFFD and NUL bytes are dropped, both counted.
+ */
+#ifndef EF_INPUT_CSV_H
+#define EF_INPUT_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/util.h"
+
+typedef struct ef_csv_reader ef_csv_reader;
+
+typedef struct {
+    const char *encoding; /* NULL: auto (UTF-8, UTF-16LE/BE by BOM); else
+                             an iconv name ("windows-1252", "latin1") */
+    char delimiter;       /* 0: sniff from the header among , ; TAB */
+    size_t max_field;     /* 0: 64 MiB; a longer field is an error */
+} ef_csv_opts;
+
+typedef struct {
+    const char **field; /* NUL-terminated UTF-8, valid until the next
+                           ef_csv_next */
+    size_t *len;        /* byte length of each field (no NULs inside) */
+    size_t n;           /* number of fields */
+    uint64_t line;      /* physical line (1-based) where the record starts */
+} ef_csv_record;
+
+typedef struct {
+    char encoding[32];     /* "UTF-8", "UTF-8 (BOM)", "UTF-16LE (BOM)",
+                              "windows-1252"...; set by the first next */
+    char delimiter;        /* the delimiter in use (sniffed or given) */
+    int gzip;              /* 1 when the input was gzip-compressed */
+    uint64_t bytes;        /* raw bytes read from the file */
+    uint64_t records;      /* records returned so far (header included) */
+    uint64_t invalid_utf8; /* invalid sequences replaced by U+FFFD */
+    uint64_t nul_bytes;    /* NUL bytes dropped */
+    char sha256[65];       /* hex sha256 of the raw bytes; "" until EOF */
+} ef_csv_stats;
+
+/* Opens PATH ("-" is stdin) for reading; opts may be NULL. Fails with
+ * EF_ERR_NOINPUT ("PATH: strerror") when it cannot be opened, EF_ERR_USAGE
+ * for an unknown encoding or a bad delimiter. Free with ef_csv_free. */
+ef_status ef_csv_open(const char *path, const ef_csv_opts *opts,
+                      ef_csv_reader **out, ef_err *e);
+
+/* Like ef_csv_open, over len bytes at data (not copied: they must outlive
+ * the reader); name is used in messages. For tests and the fuzzer. */
+ef_status ef_csv_open_mem(const char *name, const void *data, size_t len,
+                          const ef_csv_opts *opts, ef_csv_reader **out,
+                          ef_err *e);
+
+/* Reads the next record into *rec; at end of input returns EF_OK with
+ * *eof = 1. Errors: EF_ERR_PARSE ("FILE:LINE: reason", or "FILE: empty
+ * file (no header row)"), EF_ERR_IO; after an error every call repeats it. */
+ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
+                      ef_err *e);
+
+/* What was read so far (encoding, delimiter, counters, sha256). */
+const ef_csv_stats *ef_csv_stats_get(const ef_csv_reader *r);
+
+/* Closes the input (not stdin) and frees the reader; NULL is a no-op. */
+void ef_csv_free(ef_csv_reader *r);
+
+#endif

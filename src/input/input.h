@@ -1,0 +1,176 @@
+/* input.h - the input stage: sources that yield feedback items one at a
+ * time, from CSV files or a SQLite database.
+ *
+ *   ef_source *src;
+ *   ef_source_open("feedback.csv", &opts, &src, &err);
+ *   while (ef_source_next(src, &item, &eof, &err) == EF_OK && !eof)
+ *       ...;                     // item is valid until the next call
+ *   ef_source_free(src);
+ *
+ * A row that cannot be used is never lost: it is counted by reason,
+ * passed to opts.on_reject (which writes rejected.csv), and skipped; with
+ * opts.strict the first one is an error instead (EF_ERR_PARSE).
+ */
+#ifndef EF_INPUT_H
+#define EF_INPUT_H
+
+#include "input/datetime.h"
+#include "sentiment/sentiment.h"
+#include "util/util.h"
+
+/* The fields earful knows; columns are mapped to them by header name. */
+typedef enum {
+    EF_F_TEXT,
+    EF_F_DATE,
+    EF_F_ID,
+    EF_F_CHANNEL,
+    EF_F_AUTHOR,
+    EF_F_RATING,
+    EF_F_NPS,
+    EF_F_RESPONDED_AT,
+    EF_F_LABEL,
+    EF_F_URL,
+    EF_F_COUNT
+} ef_field;
+
+/* Why a row was rejected. */
+typedef enum {
+    EF_REJECT_NO_TEXT,
+    EF_REJECT_BAD_DATE,
+    EF_REJECT_BAD_RATING,
+    EF_REJECT_BAD_NPS,
+    EF_REJECT_BAD_RESPONDED_AT,
+    EF_REJECT_BAD_LABEL,
+    EF_REJECT_FIELD_COUNT,
+    EF_REJECT_COUNT
+} ef_reject_reason;
+
+#define EF_NO_TIME INT64_MIN /* an absent date */
+
+/* One feedback row. Strings are NUL-terminated UTF-8 ("" when the column
+ * is absent or empty) and valid until the next ef_source_next. */
+typedef struct {
+    const char *text;
+    size_t text_len;
+    int64_t date;         /* Unix seconds, UTC */
+    const char *id;       /* the row's stable id, or "" */
+    const char *channel;  /* lower-cased, or "" */
+    const char *author;   /* "" for anonymous */
+    const char *url;      /* permalink, or "" */
+    const char *segment;  /* the --segment column's value, or "" */
+    int rating;           /* 1..5 stars, 0 when absent */
+    int nps;              /* 0..10, -1 when absent */
+    int64_t responded_at; /* first brand response, EF_NO_TIME if none */
+    int label;            /* a human's ef_class, -1 when absent */
+    int scored;           /* 1: scores hold the store's cached scores */
+    ef_scores scores;     /* valid when scored */
+    const char *source;   /* the input's path */
+    uint64_t line;        /* physical line (CSV) or row number (SQLite) */
+} ef_item;
+
+/* A rejected row, as passed to on_reject. */
+typedef struct {
+    const char *source;      /* the input's path */
+    uint64_t line;           /* where the row starts */
+    ef_reject_reason reason;
+    const char *detail;      /* the message: "unparseable date 'x'" */
+    const char *const *field; /* the row's original fields */
+    const size_t *len;
+    size_t nfields;
+    const char *const *header; /* the input's column names */
+    size_t nheader;
+} ef_reject;
+
+typedef struct {
+    const char *map;          /* --map "field=Column,...", or NULL */
+    const char *date_format;  /* --date-format (strptime-like), or NULL */
+    const ef_tz *tz;          /* naive times are in this zone (NULL: UTC) */
+    const char *encoding;     /* --encoding for CSV, NULL: auto */
+    char delimiter;           /* --delimiter for CSV, 0: sniff */
+    const char *table;        /* SQLite --table, or NULL */
+    const char *query;        /* SQLite --query, or NULL */
+    const char *segment;      /* --segment COLUMN, or NULL */
+    const char *scorer;       /* cached scores count only from this scorer */
+    int strict;               /* the first rejection is an error */
+    void (*on_reject)(void *ctx, const ef_reject *r);
+    void *reject_ctx;
+} ef_source_opts;
+
+/* What a source read: the data-quality section of the report. */
+typedef struct {
+    char path[512];
+    char kind[8];           /* "csv" or "sqlite" */
+    char encoding[48];      /* "UTF-8", "UTF-16LE (BOM), gzip", ... */
+    char sha256[65];        /* of the file's bytes, once read to the end */
+    uint64_t rows_read;     /* data rows seen */
+    uint64_t rows_used;     /* rows returned as items */
+    uint64_t rows_rejected; /* rows passed to on_reject */
+    uint64_t rejected[EF_REJECT_COUNT]; /* by reason */
+    uint64_t invalid_utf8;  /* sequences replaced by U+FFFD */
+    uint64_t nul_bytes;     /* NUL bytes dropped */
+    int mapped[EF_F_COUNT]; /* 1 when the field has a column */
+} ef_source_stats;
+
+typedef struct ef_source ef_source;
+
+/* Opens path as a SQLite database (by its magic header) or else as CSV,
+ * and maps its columns. Errors: EF_ERR_NOINPUT (cannot open),
+ * EF_ERR_PARSE (no header, text or date unmapped: the message names the
+ * columns found), EF_ERR_SQL, EF_ERR_USAGE (bad --map). Free with
+ * ef_source_free. */
+ef_status ef_source_open(const char *path, const ef_source_opts *opts,
+                         ef_source **out, ef_err *e);
+
+/* The next usable item; *eof = 1 at the end. */
+ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e);
+
+const ef_source_stats *ef_source_stats_get(const ef_source *s);
+void ef_source_free(ef_source *s);
+
+/* "no text", "unparseable date", ... */
+const char *ef_reject_reason_name(ef_reject_reason r);
+
+/* Parses a human label: positive/neutral/negative, pos/neu/neg, 1/0/-1
+ * (any case). Returns the ef_class, or -1 if s is not a label. */
+int ef_label_parse(const char *s, size_t n);
+
+/* ==== Column mapping (columns.c) ======================================= */
+
+typedef struct {
+    int col[EF_F_COUNT]; /* column index for each field, -1 if none */
+    int segment;         /* column of --segment, -1 if none */
+} ef_columns;
+
+/* Maps header names to fields: --map entries first, then the names and
+ * synonyms of each field, case-insensitively. Fails (EF_ERR_PARSE) when
+ * text or date has no column, naming the columns found; --map errors are
+ * EF_ERR_USAGE. `what` names the input in messages. */
+ef_status ef_columns_map(const char *const *names, size_t n, const char *map,
+                         const char *segment, const char *what,
+                         ef_columns *out, ef_err *e);
+
+/* "text", "date", ... */
+const char *ef_field_name(ef_field f);
+
+/* ==== Rejected rows (rejects.c) ======================================== */
+
+typedef struct ef_rejects ef_rejects;
+
+/* Collects rejected rows into a CSV file at path (written under a
+ * temporary name; ef_rejects_commit renames it into place, and only if
+ * there was a row). Free with ef_rejects_free. */
+ef_status ef_rejects_open(const char *path, ef_rejects **out, ef_err *e);
+
+/* The on_reject callback: ctx is the ef_rejects. Also prints the first
+ * few as "earful: FILE:LINE: reason" warnings unless quiet. */
+void ef_rejects_add(void *ctx, const ef_reject *r);
+
+/* Rows written so far. */
+uint64_t ef_rejects_count(const ef_rejects *rj);
+
+/* Closes the file, renaming it into place when it holds rows. */
+ef_status ef_rejects_commit(ef_rejects *rj, ef_err *e);
+void ef_rejects_set_quiet(ef_rejects *rj, int quiet);
+void ef_rejects_free(ef_rejects *rj);
+
+#endif

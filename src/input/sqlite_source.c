@@ -1,0 +1,233 @@
+/* sqlite_source.c - rows from a SQLite database, read-only. */
+#include "input/sqlite_source.h"
+
+#include <errno.h>
+#include <nettle/sha2.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ef_sqlite_reader {
+    char *path;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    size_t ncols;
+    char **names;
+    const char **field;
+    size_t *len;
+    int *type;
+    double *num;
+    uint64_t row;
+};
+
+int ef_sqlite_is_db(const char *path)
+{
+    char magic[16];
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    if (f == NULL)
+        return 0;
+    n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return n == sizeof magic && memcmp(magic, "SQLite format 3", 16) == 0;
+}
+
+/* Picks the table: `feedback` if there is one, else the only table. */
+static ef_status pick_table(ef_sqlite_reader *r, char **out, ef_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    ef_buf names = EF_BUF_INIT;
+    int n = 0, rc;
+    char *only = NULL;
+
+    rc = sqlite3_prepare_v2(r->db,
+                            "SELECT name FROM sqlite_master WHERE type IN "
+                            "('table','view') AND name NOT LIKE 'sqlite_%' "
+                            "ORDER BY name",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return ef_fail(e, EF_ERR_SQL, "%s: %s", r->path,
+                       sqlite3_errmsg(r->db));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (strcasecmp(name, "feedback") == 0) {
+            free(only);
+            only = ef_xstrdup(name);
+            n = 1;
+            break;
+        }
+        if (n++ == 0)
+            only = ef_xstrdup(name);
+        ef_buf_printf(&names, "%s'%s'", names.len ? ", " : "", name);
+    }
+    sqlite3_finalize(st);
+    if (n != 1) {
+        free(only);
+        ef_fail(e, EF_ERR_USAGE,
+                n ? "%s: no table 'feedback' and several others (%s): "
+                    "name one with --table"
+                  : "%s: no tables%s",
+                r->path, n ? ef_buf_cstr(&names) : "");
+        ef_buf_reset(&names);
+        return e->code;
+    }
+    ef_buf_reset(&names);
+    *out = only;
+    return EF_OK;
+}
+
+ef_status ef_sqlite_reader_open(const char *path, const char *table,
+                                const char *query, ef_sqlite_reader **out,
+                                ef_err *e)
+{
+    ef_sqlite_reader *r = ef_xcalloc(1, sizeof *r);
+    char *sql = NULL, *tab = NULL;
+    ef_status rc = EF_OK;
+
+    r->path = ef_xstrdup(path);
+    if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) !=
+        SQLITE_OK) {
+        rc = ef_fail(e, EF_ERR_NOINPUT, "%s: %s", path,
+                     r->db ? sqlite3_errmsg(r->db) : "cannot open");
+        goto out;
+    }
+    sqlite3_busy_timeout(r->db, 10000);
+    /* belt and braces: a --query can change nothing */
+    sqlite3_exec(r->db, "PRAGMA query_only=1", NULL, NULL, NULL);
+    if (query) {
+        sql = ef_xstrdup(query);
+    } else {
+        if (table)
+            tab = ef_xstrdup(table);
+        else if ((rc = pick_table(r, &tab, e)) != EF_OK)
+            goto out;
+        sql = sqlite3_mprintf("SELECT * FROM \"%w\"", tab);
+        if (sql == NULL) {
+            rc = ef_fail(e, EF_ERR_INTERNAL, "out of memory");
+            goto out;
+        }
+        char *copy = ef_xstrdup(sql);
+        sqlite3_free(sql);
+        sql = copy;
+    }
+    if (sqlite3_prepare_v2(r->db, sql, -1, &r->st, NULL) != SQLITE_OK) {
+        rc = ef_fail(e, EF_ERR_SQL, "%s: %s", path, sqlite3_errmsg(r->db));
+        goto out;
+    }
+    if (r->st == NULL) {
+        rc = ef_fail(e, EF_ERR_USAGE, "%s: --query is empty", path);
+        goto out;
+    }
+    /* a writing --query would only fail at its first step, or, on a
+     * database we may write, succeed (query_only is advisory) */
+    if (query && !sqlite3_stmt_readonly(r->st)) {
+        rc = ef_fail(e, EF_ERR_USAGE,
+                     "%s: --query must only read (a SELECT), got '%s'", path,
+                     query);
+        goto out;
+    }
+    r->ncols = (size_t)sqlite3_column_count(r->st);
+    r->names = ef_xcalloc(r->ncols + 1, sizeof(char *));
+    r->field = ef_xcalloc(r->ncols + 1, sizeof(char *));
+    r->len = ef_xcalloc(r->ncols + 1, sizeof(size_t));
+    r->type = ef_xcalloc(r->ncols + 1, sizeof(int));
+    r->num = ef_xcalloc(r->ncols + 1, sizeof(double));
+    for (size_t i = 0; i < r->ncols; i++) {
+        const char *nm = sqlite3_column_name(r->st, (int)i);
+        r->names[i] = ef_xstrdup(nm ? nm : "");
+    }
+out:
+    free(sql);
+    free(tab);
+    if (rc != EF_OK) {
+        ef_sqlite_reader_free(r);
+        r = NULL;
+    }
+    *out = r;
+    return rc;
+}
+
+const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r,
+                                          size_t *n)
+{
+    *n = r->ncols;
+    return (const char *const *)r->names;
+}
+
+ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
+                                const char *const **field,
+                                const size_t **len, const int **type,
+                                const double **num, uint64_t *rowno,
+                                int *eof, ef_err *e)
+{
+    int rc = sqlite3_step(r->st);
+
+    if (rc == SQLITE_DONE) {
+        *eof = 1;
+        return EF_OK;
+    }
+    if (rc != SQLITE_ROW)
+        return ef_fail(e, EF_ERR_SQL, "%s: %s", r->path,
+                       sqlite3_errmsg(r->db));
+    *eof = 0;
+    for (size_t i = 0; i < r->ncols; i++) {
+        int t = sqlite3_column_type(r->st, (int)i);
+        r->type[i] = t == SQLITE_INTEGER ? EF_SQL_INT
+                     : t == SQLITE_FLOAT ? EF_SQL_REAL
+                     : t == SQLITE_NULL  ? EF_SQL_NULL
+                                         : EF_SQL_TEXT;
+        r->num[i] = sqlite3_column_double(r->st, (int)i);
+        if (t == SQLITE_NULL) {
+            r->field[i] = "";
+            r->len[i] = 0;
+        } else {
+            const unsigned char *s = sqlite3_column_text(r->st, (int)i);
+            r->field[i] = s ? (const char *)s : "";
+            r->len[i] = (size_t)sqlite3_column_bytes(r->st, (int)i);
+        }
+    }
+    *field = r->field;
+    *len = r->len;
+    *type = r->type;
+    *num = r->num;
+    *rowno = ++r->row;
+    return EF_OK;
+}
+
+void ef_sqlite_reader_sha256(const ef_sqlite_reader *r, char *out)
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    static char buf[1 << 16];
+    FILE *f = fopen(r->path, "rb");
+    size_t n;
+
+    out[0] = '\0';
+    if (f == NULL)
+        return;
+    sha256_init(&ctx);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        sha256_update(&ctx, n, (const uint8_t *)buf);
+    fclose(f);
+    sha256_digest(&ctx, sizeof digest, digest);
+    for (size_t i = 0; i < sizeof digest; i++)
+        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}
+
+void ef_sqlite_reader_free(ef_sqlite_reader *r)
+{
+    if (r == NULL)
+        return;
+    sqlite3_finalize(r->st);
+    sqlite3_close(r->db);
+    for (size_t i = 0; i < r->ncols; i++)
+        free(r->names[i]);
+    free(r->names);
+    free(r->field);
+    free(r->len);
+    free(r->type);
+    free(r->num);
+    free(r->path);
+    free(r);
+}

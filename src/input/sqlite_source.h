@@ -1,0 +1,40 @@
+/* sqlite_source.h - rows from a SQLite database, opened read-only
+ * (internal to src/input/: sources use it through input.h). */
+#ifndef EF_SQLITE_SOURCE_H
+#define EF_SQLITE_SOURCE_H
+
+#include "util/util.h"
+
+typedef enum { EF_SQL_NULL, EF_SQL_INT, EF_SQL_REAL, EF_SQL_TEXT } ef_sql_type;
+
+typedef struct ef_sqlite_reader ef_sqlite_reader;
+
+/* 1 if path starts with SQLite's magic header. */
+int ef_sqlite_is_db(const char *path);
+
+/* Opens path read-only and prepares `SELECT * FROM table` (table: the
+ * given one, else `feedback`, else the only table) or the given query
+ * (run with query_only on). Errors name the file and use SQLite's words.
+ * Free with ef_sqlite_reader_free. */
+ef_status ef_sqlite_reader_open(const char *path, const char *table,
+                                const char *query, ef_sqlite_reader **out,
+                                ef_err *e);
+
+/* The result's column names (owned by r). */
+const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r,
+                                          size_t *n);
+
+/* The next row: each value as text (NULL is ""), its type, and for
+ * numbers its value; valid until the next call. *eof = 1 at the end. */
+ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
+                                const char *const **field,
+                                const size_t **len, const int **type,
+                                const double **num, uint64_t *rowno,
+                                int *eof, ef_err *e);
+
+/* Writes the hex sha256 of the database file into out (65 bytes). */
+void ef_sqlite_reader_sha256(const ef_sqlite_reader *r, char *out);
+
+void ef_sqlite_reader_free(ef_sqlite_reader *r);
+
+#endif

@@ -1,0 +1,1132 @@
+/* aggregate.c - folds scored items into counters, and turns the counters
+ * into the report model (ef_agg_finish). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/calibrate.h"
+#include "metrics/metrics.h"
+#include "metrics/stats.h"
+#include "metrics/themes.h"
+#include "util/strmap.h"
+
+#define STRONG_NEGATIVE (-0.75) /* compound at or below: strongly negative */
+#define TERSE_WORDS 8           /* fewer words than this: terse */
+#define SPIKE_P 0.001
+#define SPIKE_MIN_NEG 10
+#define SPIKE_WINDOW 8          /* earlier periods for the baseline */
+#define SPIKE_MIN_WINDOW 4      /* fewer than this: not tested */
+#define THEME_MIN_COUNT 5       /* a theme appears in 5+ negative items */
+#define EXAMPLES 3              /* examples kept per class */
+#define DAY 86400.0
+
+typedef struct {
+    int64_t start;
+    uint64_t count[3];
+    uint64_t nps[3];     /* detractors, passives, promoters */
+    ef_strmap *terms;    /* terms of its negative items */
+    uint64_t *tcount;
+    size_t tcap;
+} period_acc;
+
+typedef struct {
+    uint64_t count[3];
+    uint64_t nps[3];
+    uint64_t responded;
+    float *hours;
+    size_t nhours, hcap;
+} group_acc;
+
+typedef struct {
+    uint32_t neg, pos;
+    int64_t first_neg;     /* date of the first negative item */
+    int64_t last_pos;      /* date of the last positive item */
+    int64_t first_reply;   /* earliest response to a negative item */
+} author_acc;
+
+typedef struct {
+    ef_kept_item item;
+    uint64_t key; /* examples: the choice key (smallest wins) */
+} kept;
+
+struct ef_prep {
+    const ef_vader *v;
+    ef_thresholds thr;
+    ef_vader_scratch *scratch;
+    ef_terms *split;
+    char *pool;          /* term bytes */
+    size_t pool_len, pool_cap;
+    size_t *off, *len;   /* term i is pool[off[i] .. off[i] + len[i]) */
+    size_t nterms, terms_cap;
+};
+
+struct ef_agg {
+    ef_agg_opts o;
+    /* periods, with a cache of the current one */
+    period_acc *periods;
+    size_t nperiods, pcap;
+    ef_strmap *pmap;
+    int64_t cur_start, cur_next;
+    size_t cur;
+    /* channels and segments */
+    ef_strmap *chmap, *segmap;
+    group_acc *ch, *seg;
+    size_t chcap, segcap;
+    /* terms */
+    ef_prep *prep; /* for ef_agg_add */
+    ef_strmap *tmap;
+    uint64_t *tneg, *tother;
+    size_t tcap;
+    uint64_t tok_neg, tok_other;
+    /* authors */
+    ef_strmap *amap;
+    author_acc *auth;
+    size_t acap;
+    uint64_t anon_neg;
+    /* everything else */
+    uint64_t count[3], strong, hist[40];
+    uint64_t nps[3];
+    uint64_t stars[5];
+    double stars_sum, stars_sumsq;
+    uint64_t terse, abusive, detailed;
+    uint64_t responded, responded_cls[3];
+    float *hours;
+    size_t nhours, hcap;
+    int64_t first, last;
+    kept *repair; /* a min-heap on priority */
+    size_t nrepair;
+    kept examples[3][EXAMPLES];
+    size_t nexamples[3];
+    ef_calib *calib;
+    uint64_t labeled;
+    /* inputs */
+    ef_input_file *files;
+    size_t nfiles;
+    uint64_t rows_read, rows_used, rows_rejected, rejected[EF_REJECT_COUNT];
+    uint64_t invalid_utf8, nul_bytes;
+    int mapped[EF_F_COUNT];
+};
+
+/* ==== Small helpers ===================================================== */
+
+static void grow_array(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    *p = ef_xrealloc(*p, c * size);
+    memset((char *)*p + *cap * size, 0, (c - *cap) * size);
+    *cap = c;
+}
+
+static void push_hour(float **a, size_t *n, size_t *cap, float h)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *a = ef_xrealloc(*a, *cap * sizeof(float));
+    }
+    (*a)[(*n)++] = h;
+}
+
+static uint64_t text_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x84222325cbf29ce4ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h ^ (h >> 33);
+}
+
+static void kept_fill(ef_kept_item *k, const ef_item *it,
+                      const ef_scores *sc, ef_class cls, int words)
+{
+    k->text = ef_xstrndup(it->text, it->text_len);
+    k->id = ef_xstrdup(it->id);
+    k->channel = ef_xstrdup(it->channel);
+    k->author = ef_xstrdup(it->author);
+    k->url = ef_xstrdup(it->url);
+    k->source = ef_xstrdup(it->source);
+    k->line = it->line;
+    k->date = it->date;
+    k->scores = *sc;
+    k->cls = cls;
+    k->words = words;
+}
+
+static void kept_free(ef_kept_item *k)
+{
+    free(k->text);
+    free(k->id);
+    free(k->channel);
+    free(k->author);
+    free(k->url);
+    free(k->source);
+    memset(k, 0, sizeof *k);
+}
+
+int ef_count_words(const char *text, size_t len)
+{
+    int n = 0, in = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        int w = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+        n += w && !in;
+        in = w;
+    }
+    return n;
+}
+
+/* ==== Adding items ====================================================== */
+
+ef_agg *ef_agg_new(const ef_agg_opts *opts)
+{
+    ef_agg *a = ef_xcalloc(1, sizeof *a);
+
+    a->o = *opts;
+    if (a->o.min_n == 0)
+        a->o.min_n = 30;
+    if (a->o.repair_n == 0)
+        a->o.repair_n = 25;
+    if (a->o.themes_n == 0)
+        a->o.themes_n = 12;
+    a->pmap = ef_strmap_new();
+    a->chmap = ef_strmap_new();
+    a->segmap = ef_strmap_new();
+    a->tmap = ef_strmap_new();
+    a->amap = ef_strmap_new();
+    a->prep = ef_prep_new(NULL, &a->o.thr);
+    a->cur_start = a->cur_next = 0;
+    a->first = INT64_MAX;
+    a->last = INT64_MIN;
+    a->repair = ef_xcalloc(a->o.repair_n + 1, sizeof(kept));
+    a->calib = ef_calib_new(&a->o.thr, 20141101);
+    return a;
+}
+
+static size_t period_of(ef_agg *a, int64_t t)
+{
+    int64_t start;
+    size_t idx;
+    int added;
+
+    if (a->nperiods && t >= a->cur_start && t < a->cur_next)
+        return a->cur;
+    start = ef_period_start(t, (ef_period)a->o.period, a->o.tz);
+    idx = ef_strmap_get_or_add(a->pmap, (const char *)&start, sizeof start,
+                               a->nperiods, &added);
+    if (added) {
+        grow_array((void **)&a->periods, &a->pcap, a->nperiods + 1,
+                   sizeof(period_acc));
+        a->periods[idx].start = start;
+        a->periods[idx].terms = ef_strmap_new();
+        a->nperiods++;
+    }
+    a->cur = idx;
+    a->cur_start = start;
+    a->cur_next = ef_period_next(start, (ef_period)a->o.period, a->o.tz);
+    return idx;
+}
+
+static group_acc *group_of(ef_strmap *m, group_acc **arr, size_t *cap,
+                           const char *name)
+{
+    size_t n = ef_strmap_count(m);
+    int added;
+    size_t idx = ef_strmap_get_or_add(m, name, strlen(name), n, &added);
+    if (added)
+        grow_array((void **)arr, cap, n + 1, sizeof(group_acc));
+    return &(*arr)[idx];
+}
+
+static void group_add(group_acc *g, ef_class cls, const ef_item *it,
+                      double hours)
+{
+    g->count[cls]++;
+    if (it->nps >= 0)
+        g->nps[it->nps >= 9 ? 2 : it->nps >= 7 ? 1 : 0]++;
+    if (hours >= 0) {
+        g->responded++;
+        push_hour(&g->hours, &g->nhours, &g->hcap, (float)hours);
+    }
+}
+
+static void add_terms(ef_agg *a, period_acc *p, const ef_prep *pp,
+                      const ef_prepared *pr, int negative)
+{
+    for (size_t t = pr->term0; t < pr->term0 + pr->nterms; t++) {
+        const char *term = pp->pool + pp->off[t];
+        size_t len = pp->len[t];
+        int added;
+        size_t idx = ef_strmap_get_or_add(a->tmap, term, len,
+                                          ef_strmap_count(a->tmap), &added);
+        if (added) {
+            size_t c = a->tcap;
+            grow_array((void **)&a->tneg, &c, idx + 1, sizeof(uint64_t));
+            grow_array((void **)&a->tother, &a->tcap, idx + 1,
+                       sizeof(uint64_t));
+        }
+        if (negative) {
+            a->tneg[idx]++;
+            a->tok_neg++;
+            size_t k = ef_strmap_get_or_add(p->terms, term, len,
+                                            ef_strmap_count(p->terms), &added);
+            if (added)
+                grow_array((void **)&p->tcount, &p->tcap, k + 1,
+                           sizeof(uint64_t));
+            p->tcount[k]++;
+        } else {
+            a->tother[idx]++;
+            a->tok_other++;
+        }
+    }
+}
+
+/* The repair queue ranks unanswered negatives: severity counts twice,
+ * detail once, and 60 days of age cost one point. Linear in the date, so
+ * a running top-N is exact. */
+static double repair_priority(const ef_scores *sc, int words, int64_t date)
+{
+    double severity = -sc->compound;
+    double detail = (words > 50 ? 50 : words) / 50.0;
+    return 2 * severity + detail + (double)date / (60 * DAY);
+}
+
+static void heap_sift_down(kept *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && h[l].item.priority < h[m].item.priority)
+            m = l;
+        if (l + 1 < n && h[l + 1].item.priority < h[m].item.priority)
+            m = l + 1;
+        if (m == i)
+            return;
+        kept t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void repair_add(ef_agg *a, const ef_item *it, const ef_scores *sc,
+                       int words)
+{
+    double pr = repair_priority(sc, words, it->date);
+    kept *h = a->repair;
+
+    if (a->nrepair == a->o.repair_n) {
+        if (pr <= h[0].item.priority)
+            return;
+        kept_free(&h[0].item);
+        kept_fill(&h[0].item, it, sc, EF_NEGATIVE, words);
+        h[0].item.priority = pr;
+        heap_sift_down(h, a->nrepair, 0);
+        return;
+    }
+    size_t i = a->nrepair++;
+    kept_fill(&h[i].item, it, sc, EF_NEGATIVE, words);
+    h[i].item.priority = pr;
+    while (i > 0 && h[(i - 1) / 2].item.priority > h[i].item.priority) {
+        kept t = h[i];
+        h[i] = h[(i - 1) / 2];
+        h[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+/* Examples: per class, the items of 6 to 40 words whose text hashes
+ * lowest: a deterministic sample, typical rather than extreme. */
+static void example_add(ef_agg *a, ef_class cls, const ef_item *it,
+                        const ef_scores *sc, int words)
+{
+    uint64_t key;
+    size_t n = a->nexamples[cls], worst = 0;
+    kept *ex = a->examples[cls];
+
+    if (words < 6 || words > 40)
+        return;
+    key = text_hash(it->text, it->text_len);
+    for (size_t i = 0; i < n; i++)
+        if (ex[i].key == key)
+            return; /* the same text again */
+    if (n < EXAMPLES) {
+        kept_fill(&ex[n].item, it, sc, cls, words);
+        ex[n].key = key;
+        a->nexamples[cls]++;
+        return;
+    }
+    for (size_t i = 1; i < n; i++)
+        if (ex[i].key > ex[worst].key)
+            worst = i;
+    if (key >= ex[worst].key)
+        return;
+    kept_free(&ex[worst].item);
+    kept_fill(&ex[worst].item, it, sc, cls, words);
+    ex[worst].key = key;
+}
+
+/* ==== Preparing items (thread-safe per ef_prep) ========================= */
+
+
+ef_prep *ef_prep_new(const ef_vader *v, const ef_thresholds *thr)
+{
+    ef_prep *p = ef_xcalloc(1, sizeof *p);
+    p->v = v;
+    p->thr = *thr;
+    p->scratch = ef_vader_scratch_new();
+    p->split = ef_terms_new();
+    return p;
+}
+
+void ef_prep_free(ef_prep *p)
+{
+    if (p == NULL)
+        return;
+    ef_vader_scratch_free(p->scratch);
+    ef_terms_free(p->split);
+    free(p->pool);
+    free(p->off);
+    free(p->len);
+    free(p);
+}
+
+void ef_prep_reset(ef_prep *p)
+{
+    p->pool_len = 0;
+    p->nterms = 0;
+}
+
+void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
+{
+    const char *const *term;
+    const size_t *tlen;
+    size_t n;
+
+    if (it->scored || p->v == NULL)
+        out->scores = it->scores;
+    else
+        ef_vader_score(p->v, p->scratch, it->text, it->text_len,
+                       &out->scores);
+    out->cls = ef_classify(out->scores.compound, &p->thr);
+    n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
+                       &out->abusive, &out->words);
+    out->term0 = p->nterms;
+    out->nterms = n;
+    if (p->nterms + n > p->terms_cap) {
+        p->terms_cap = (p->nterms + n) * 2 + 256;
+        p->off = ef_xrealloc(p->off, p->terms_cap * sizeof(size_t));
+        p->len = ef_xrealloc(p->len, p->terms_cap * sizeof(size_t));
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (p->pool_len + tlen[i] > p->pool_cap) {
+            p->pool_cap = (p->pool_len + tlen[i]) * 2 + 4096;
+            p->pool = ef_xrealloc(p->pool, p->pool_cap);
+        }
+        memcpy(p->pool + p->pool_len, term[i], tlen[i]);
+        p->off[p->nterms] = p->pool_len;
+        p->len[p->nterms++] = tlen[i];
+        p->pool_len += tlen[i];
+    }
+}
+
+/* ==== Folding items (serial) ============================================ */
+
+void ef_agg_add(ef_agg *a, const ef_item *it, const ef_scores *sc)
+{
+    ef_item scored = *it;
+    ef_prepared pr;
+
+    scored.scores = *sc;
+    scored.scored = 1;
+    ef_prep_reset(a->prep);
+    ef_prep_item(a->prep, &scored, &pr);
+    ef_agg_add_prepared(a, it, &pr, a->prep);
+}
+
+void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
+                         const ef_prepared *pr, const ef_prep *pp)
+{
+    const ef_scores *sc = &pr->scores;
+    ef_class cls = pr->cls;
+    size_t pi = period_of(a, it->date); /* may move a->periods */
+    period_acc *p = &a->periods[pi];
+    double hours = -1;
+    int abusive = pr->abusive, words = pr->words, bin;
+
+    a->count[cls]++;
+    p->count[cls]++;
+    if (sc->compound <= STRONG_NEGATIVE)
+        a->strong++;
+    bin = (int)floor((sc->compound + 1.0) / 0.05);
+    a->hist[bin < 0 ? 0 : bin > 39 ? 39 : bin]++;
+    if (it->date < a->first)
+        a->first = it->date;
+    if (it->date > a->last)
+        a->last = it->date;
+
+    if (it->nps >= 0) {
+        int k = it->nps >= 9 ? 2 : it->nps >= 7 ? 1 : 0;
+        a->nps[k]++;
+        p->nps[k]++;
+    }
+    if (it->rating >= 1 && it->rating <= 5) {
+        a->stars[it->rating - 1]++;
+        a->stars_sum += it->rating;
+        a->stars_sumsq += (double)it->rating * it->rating;
+    }
+    if (it->responded_at != EF_NO_TIME) {
+        hours = (double)(it->responded_at - it->date) / 3600.0;
+        if (hours < 0)
+            hours = 0; /* answered "before" it was posted: clock skew */
+        a->responded++;
+        a->responded_cls[cls]++;
+        push_hour(&a->hours, &a->nhours, &a->hcap, (float)hours);
+    }
+    group_add(group_of(a->chmap, &a->ch, &a->chcap,
+                       it->channel[0] ? it->channel : "(none)"),
+              cls, it, hours);
+    if (a->o.segment_name)
+        group_add(group_of(a->segmap, &a->seg, &a->segcap,
+                           it->segment[0] ? it->segment : "(none)"),
+                  cls, it, hours);
+
+    add_terms(a, p, pp, pr, cls == EF_NEGATIVE);
+
+    if (cls == EF_NEGATIVE) {
+        if (words < TERSE_WORDS)
+            a->terse++;
+        if (abusive)
+            a->abusive++;
+        if (words >= TERSE_WORDS && !abusive)
+            a->detailed++;
+        if (it->responded_at == EF_NO_TIME)
+            repair_add(a, it, sc, words);
+    }
+    if (it->author[0] == '\0') {
+        a->anon_neg += cls == EF_NEGATIVE;
+    } else if (cls != EF_NEUTRAL) {
+        int added;
+        size_t n = ef_strmap_count(a->amap);
+        size_t idx = ef_strmap_get_or_add(a->amap, it->author,
+                                          strlen(it->author), n, &added);
+        author_acc *au;
+        if (added) {
+            grow_array((void **)&a->auth, &a->acap, n + 1,
+                       sizeof(author_acc));
+            a->auth[idx].first_neg = INT64_MAX;
+            a->auth[idx].last_pos = INT64_MIN;
+            a->auth[idx].first_reply = INT64_MAX;
+        }
+        au = &a->auth[idx];
+        if (cls == EF_NEGATIVE) {
+            au->neg++;
+            if (it->date < au->first_neg)
+                au->first_neg = it->date;
+            if (it->responded_at != EF_NO_TIME &&
+                it->responded_at < au->first_reply)
+                au->first_reply = it->responded_at;
+        } else {
+            au->pos++;
+            if (it->date > au->last_pos)
+                au->last_pos = it->date;
+        }
+    }
+    example_add(a, cls, it, sc, words);
+    if (it->label >= 0)
+        a->labeled++;
+    ef_calib_add(a->calib, sc->compound, it->label, p->start);
+}
+
+void ef_agg_add_source(ef_agg *a, const ef_source_stats *st)
+{
+    ef_input_file *f;
+
+    a->files = ef_xrealloc(a->files, (a->nfiles + 1) * sizeof *a->files);
+    f = &a->files[a->nfiles++];
+    f->path = ef_xstrdup(st->path);
+    f->kind = ef_xstrdup(st->kind);
+    f->encoding = ef_xstrdup(st->encoding);
+    f->sha256 = ef_xstrdup(st->sha256);
+    f->rows_read = st->rows_read;
+    f->rows_used = st->rows_used;
+    f->rows_rejected = st->rows_rejected;
+    f->invalid_utf8 = st->invalid_utf8;
+    f->nul_bytes = st->nul_bytes;
+    a->rows_read += st->rows_read;
+    a->rows_used += st->rows_used;
+    a->rows_rejected += st->rows_rejected;
+    a->invalid_utf8 += st->invalid_utf8;
+    a->nul_bytes += st->nul_bytes;
+    for (int i = 0; i < EF_REJECT_COUNT; i++)
+        a->rejected[i] += st->rejected[i];
+    for (int i = 0; i < EF_F_COUNT; i++)
+        a->mapped[i] |= st->mapped[i];
+}
+
+/* ==== The model ========================================================= */
+
+static ef_share share_of(uint64_t k, uint64_t n)
+{
+    ef_share s = {k, n, n ? (double)k / (double)n : 0.0, 0, 1};
+    ef_wilson(k, n, EF_Z95, &s.lo, &s.hi);
+    return s;
+}
+
+static ef_nps_stat nps_of(const uint64_t c[3])
+{
+    ef_nps_stat s = {0};
+    s.n = c[0] + c[1] + c[2];
+    s.detractors = c[0];
+    s.passives = c[1];
+    s.promoters = c[2];
+    s.has = s.n > 0 && ef_nps(c[2], c[1], c[0], &s.score, &s.moe) == 0;
+    return s;
+}
+
+static int cmp_float(const void *x, const void *y)
+{
+    float a = *(const float *)x, b = *(const float *)y;
+    return (a > b) - (a < b);
+}
+
+/* Median of hours (sorted in place), NAN when empty. */
+static double median_hours(float *h, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    qsort(h, n, sizeof(float), cmp_float);
+    return n % 2 ? h[n / 2] : ((double)h[n / 2 - 1] + h[n / 2]) / 2;
+}
+
+static int cmp_period(const void *x, const void *y)
+{
+    const period_acc *a = x, *b = y;
+    return (a->start > b->start) - (a->start < b->start);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* The terms most distinctive of period p's negative items against all
+ * negative items of the other periods. */
+static void spike_terms(const ef_agg *a, const period_acc *p,
+                        ef_period_stat *out)
+{
+    size_t n = ef_strmap_count(p->terms), best[5], nb = 0;
+    double bz[5];
+    uint64_t tot_p = 0, tot_all = a->tok_neg;
+
+    for (size_t i = 0; i < n; i++)
+        tot_p += p->tcount[i];
+    for (size_t i = 0; i < n; i++) {
+        const char *t = ef_strmap_key(p->terms, i);
+        size_t g = ef_strmap_find(a->tmap, t, strlen(t));
+        double yi = (double)p->tcount[i], yall = (double)a->tneg[g];
+        double yj = yall - yi, z;
+        if (p->tcount[i] < 3)
+            continue;
+        z = ef_log_odds_z(yi, (double)tot_p, yj, (double)(tot_all - tot_p),
+                          yall, (double)tot_all);
+        size_t k = nb < 5 ? nb++ : 5;
+        if (k == 5) {
+            if (z <= bz[4])
+                continue;
+            k = 4;
+        }
+        while (k > 0 && bz[k - 1] < z) {
+            bz[k] = bz[k - 1];
+            best[k] = best[k - 1];
+            k--;
+        }
+        bz[k] = z;
+        best[k] = i;
+    }
+    for (size_t i = 0; i < nb; i++)
+        if (bz[i] > 0)
+            out->terms[out->nterms++] =
+                ef_xstrdup(ef_strmap_key(p->terms, best[i]));
+}
+
+static void finish_periods(ef_agg *a, ef_report *r)
+{
+    double *hist = ef_xcalloc(a->nperiods + 1, sizeof(double));
+
+    qsort(a->periods, a->nperiods, sizeof(period_acc), cmp_period);
+    r->nperiods = a->nperiods;
+    r->periods = ef_xcalloc(a->nperiods + 1, sizeof(ef_period_stat));
+    for (size_t i = 0; i < a->nperiods; i++) {
+        period_acc *pa = &a->periods[i];
+        ef_period_stat *ps = &r->periods[i];
+        double window[SPIKE_WINDOW];
+        size_t nw = 0;
+
+        ps->start = pa->start;
+        ef_period_label(pa->start, (ef_period)a->o.period, a->o.tz, ps->label,
+                        sizeof ps->label);
+        ef_datetime_format_date(pa->start, a->o.tz, ps->date);
+        memcpy(ps->count, pa->count, sizeof ps->count);
+        ps->n = pa->count[0] + pa->count[1] + pa->count[2];
+        ps->negative = share_of(pa->count[EF_NEGATIVE], ps->n);
+        ps->too_few = ps->n < a->o.min_n;
+        ps->nps = nps_of(pa->nps);
+        /* the baseline: median share of up to 8 earlier periods that were
+         * big enough to count */
+        for (size_t j = i; j > 0 && nw < SPIKE_WINDOW; j--)
+            if (!r->periods[j - 1].too_few)
+                window[nw++] = r->periods[j - 1].negative.share;
+        if (nw >= SPIKE_MIN_WINDOW && !ps->too_few) {
+            qsort(window, nw, sizeof(double), cmp_double);
+            ps->tested = 1;
+            ps->baseline = ef_median(window, nw);
+            ps->p_value = ef_binom_sf(pa->count[EF_NEGATIVE], ps->n,
+                                      ps->baseline);
+            ps->spike = ps->p_value < SPIKE_P &&
+                        pa->count[EF_NEGATIVE] >= SPIKE_MIN_NEG &&
+                        ps->negative.share > ps->baseline;
+            if (ps->spike)
+                spike_terms(a, pa, ps);
+        }
+    }
+    if (r->nperiods >= 2) {
+        ef_period_stat *l = &r->periods[r->nperiods - 1];
+        ef_period_stat *p = &r->periods[r->nperiods - 2];
+        if (!l->too_few && !p->too_few) {
+            r->has_change = 1;
+            r->change = l->negative.share - p->negative.share;
+            ef_two_prop_z(l->count[EF_NEGATIVE], l->n, p->count[EF_NEGATIVE],
+                          p->n, &r->change_z, &r->change_p);
+        }
+    }
+    free(hist);
+}
+
+static int cmp_group(const void *x, const void *y)
+{
+    const ef_group_stat *a = x, *b = y;
+    if (a->n != b->n)
+        return a->n < b->n ? 1 : -1;
+    return strcmp(a->name, b->name);
+}
+
+static ef_group_stat *finish_groups(const ef_agg *a, ef_strmap *m,
+                                    group_acc *g, size_t *n)
+{
+    size_t k = ef_strmap_count(m);
+    ef_group_stat *out = ef_xcalloc(k + 1, sizeof(ef_group_stat));
+
+    for (size_t i = 0; i < k; i++) {
+        ef_group_stat *s = &out[i];
+        s->name = ef_xstrdup(ef_strmap_key(m, i));
+        memcpy(s->count, g[i].count, sizeof s->count);
+        s->n = g[i].count[0] + g[i].count[1] + g[i].count[2];
+        s->negative = share_of(g[i].count[EF_NEGATIVE], s->n);
+        s->too_few = s->n < a->o.min_n;
+        s->nps = nps_of(g[i].nps);
+        s->has_response = a->mapped[EF_F_RESPONDED_AT];
+        s->response_rate = s->n ? (double)g[i].responded / (double)s->n : 0;
+        s->median_hours = median_hours(g[i].hours, g[i].nhours);
+    }
+    qsort(out, k, sizeof(ef_group_stat), cmp_group);
+    *n = k;
+    return out;
+}
+
+static int cmp_theme(const void *x, const void *y)
+{
+    const ef_theme *a = x, *b = y;
+    if (a->z != b->z)
+        return a->z < b->z ? 1 : -1;
+    return strcmp(a->term, b->term);
+}
+
+static void finish_themes(const ef_agg *a, ef_report *r)
+{
+    size_t n = ef_strmap_count(a->tmap), k = 0;
+    ef_theme *all = ef_xcalloc(n + 1, sizeof(ef_theme));
+    double tot = (double)(a->tok_neg + a->tok_other);
+
+    for (size_t i = 0; i < n; i++) {
+        double yi = (double)a->tneg[i], yj = (double)a->tother[i];
+        if (a->tneg[i] < THEME_MIN_COUNT)
+            continue;
+        /* the prior: the term's count over all items (Monroe et al.'s
+         * informative Dirichlet prior, from the corpus itself) */
+        double z = ef_log_odds_z(yi, (double)a->tok_neg, yj,
+                                 (double)a->tok_other, yi + yj, tot);
+        if (!(z > 0))
+            continue;
+        all[k].term = (char *)ef_strmap_key(a->tmap, i);
+        all[k].count = a->tneg[i];
+        all[k].other = a->tother[i];
+        all[k].z = z;
+        k++;
+    }
+    qsort(all, k, sizeof(ef_theme), cmp_theme);
+    r->nthemes = k < a->o.themes_n ? k : a->o.themes_n;
+    r->themes = ef_xcalloc(r->nthemes + 1, sizeof(ef_theme));
+    for (size_t i = 0; i < r->nthemes; i++) {
+        r->themes[i] = all[i];
+        r->themes[i].term = ef_xstrdup(all[i].term);
+    }
+    free(all);
+}
+
+static int cmp_u32_desc(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a < b) - (a > b);
+}
+
+static void finish_authors(const ef_agg *a, ef_report *r)
+{
+    size_t n = ef_strmap_count(a->amap), k = 0;
+    uint32_t *neg = ef_xcalloc(n + 1, sizeof(uint32_t));
+    uint64_t total = a->count[EF_NEGATIVE], named = 0;
+    size_t order[5] = {0};
+
+    r->has_authors = a->mapped[EF_F_AUTHOR];
+    if (!r->has_authors)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        const author_acc *au = &a->auth[i];
+        if (au->neg == 0)
+            continue;
+        neg[k++] = au->neg;
+        named += au->neg;
+        r->repeat_authors += au->neg >= 3;
+        if (au->last_pos != INT64_MIN && au->last_pos > au->first_neg) {
+            r->turned_authors++;
+            r->turned_after_response += au->first_reply != INT64_MAX &&
+                                        au->first_reply <= au->last_pos;
+        }
+        /* the five loudest, ties by name for determinism */
+        size_t j = r->nloudest < 5 ? r->nloudest++ : 5;
+        if (j == 5) {
+            const author_acc *w = &a->auth[order[4]];
+            if (au->neg < w->neg ||
+                (au->neg == w->neg &&
+                 strcmp(ef_strmap_key(a->amap, i),
+                        ef_strmap_key(a->amap, order[4])) > 0))
+                continue;
+            j = 4;
+        }
+        while (j > 0) {
+            const author_acc *w = &a->auth[order[j - 1]];
+            if (w->neg > au->neg ||
+                (w->neg == au->neg &&
+                 strcmp(ef_strmap_key(a->amap, order[j - 1]),
+                        ef_strmap_key(a->amap, i)) < 0))
+                break;
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    r->negative_authors = k;
+    qsort(neg, k, sizeof(uint32_t), cmp_u32_desc);
+    if (k > 0 && total > 0) {
+        static const double pct[3] = {0.01, 0.05, 0.10};
+        double *dst[3] = {&r->top1_share, &r->top5_share, &r->top10_share};
+        for (int p = 0; p < 3; p++) {
+            size_t top = (size_t)ceil(pct[p] * (double)k);
+            uint64_t sum = 0;
+            for (size_t i = 0; i < top && i < k; i++)
+                sum += neg[i];
+            *dst[p] = (double)sum / (double)total;
+        }
+    }
+    for (size_t i = 0; i < r->nloudest; i++) {
+        r->loudest[i] = ef_xstrdup(ef_strmap_key(a->amap, order[i]));
+        r->loudest_n[i] = a->auth[order[i]].neg;
+    }
+    r->anonymous_share = total ? (double)a->anon_neg / (double)total : 0;
+    r->has_turned = k > 0;
+    r->turned_share = k ? (double)r->turned_authors / (double)k : 0;
+out:
+    (void)named;
+    free(neg);
+}
+
+static int cmp_repair(const void *x, const void *y)
+{
+    const ef_kept_item *a = x, *b = y;
+    if (a->priority != b->priority)
+        return a->priority < b->priority ? 1 : -1;
+    return (a->date < b->date) - (a->date > b->date);
+}
+
+static int cmp_example(const void *x, const void *y)
+{
+    const kept *a = x, *b = y;
+    return (a->key > b->key) - (a->key < b->key);
+}
+
+/* Formats a share as "12.3%". */
+static void pct(char *buf, size_t cap, double x)
+{
+    snprintf(buf, cap, "%.1f%%", 100 * x);
+}
+
+static void make_headline(ef_report *r)
+{
+    char s[16], lo[16], hi[16], prev[16], exp[16];
+    const ef_share *sh = r->calib.has ? &r->calib.adjusted : &r->negative;
+    size_t o = 0, cap = sizeof r->headline;
+    const char *pname = r->period_name;
+
+#define PUT(...)                                                             \
+    do {                                                                     \
+        int k_ = snprintf(r->headline + o, cap - o, __VA_ARGS__);            \
+        if (k_ > 0)                                                          \
+            o = (size_t)k_ < cap - o ? o + (size_t)k_ : cap - 1;             \
+    } while (0)
+
+    if (r->n == 0) {
+        PUT("No usable feedback was found in the input.");
+        return;
+    }
+    if (r->has_change) {
+        const ef_period_stat *l = &r->periods[r->nperiods - 1];
+        const ef_period_stat *p = &r->periods[r->nperiods - 2];
+        pct(s, sizeof s, l->negative.share);
+        pct(lo, sizeof lo, l->negative.lo);
+        pct(hi, sizeof hi, l->negative.hi);
+        pct(prev, sizeof prev, p->negative.share);
+        PUT("In %s, the last %s, %s of %llu items were negative "
+            "(95%% CI %s to %s), ",
+            l->label, pname, s, (unsigned long long)l->n, lo, hi);
+        if (fabs(r->change) < 0.0005)
+            PUT("the same as in %s", p->label);
+        else
+            PUT("%s from %s in %s", r->change > 0 ? "up" : "down", prev,
+                p->label);
+        PUT(r->change_p < 0.05 ? " (p = %.3f: unlikely to be chance). "
+                               : " (p = %.2f: within chance). ",
+            r->change_p);
+        pct(s, sizeof s, sh->share);
+        pct(lo, sizeof lo, sh->lo);
+        pct(hi, sizeof hi, sh->hi);
+        PUT("Over the whole period, %s%s were negative (%s to %s).",
+            s, r->calib.has ? " (adjusted with human labels)" : "", lo, hi);
+    } else {
+        pct(s, sizeof s, sh->share);
+        pct(lo, sizeof lo, sh->lo);
+        pct(hi, sizeof hi, sh->hi);
+        PUT("%s of %llu items were negative (95%% CI %s to %s)%s.", s,
+            (unsigned long long)r->n, lo, hi,
+            r->calib.has ? ", adjusted with human labels" : "");
+    }
+    if (r->has_expected) {
+        pct(exp, sizeof exp, r->expected_negative);
+        pct(s, sizeof s, sh->share);
+        PUT(" Leadership expected %s; the data say %s.", exp, s);
+    }
+#undef PUT
+}
+
+ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
+{
+    ef_report *r = ef_xcalloc(1, sizeof *r);
+    uint64_t n = a->count[0] + a->count[1] + a->count[2];
+    static const char *const pnames[] = {"day", "week", "month"};
+
+    (void)e;
+    snprintf(r->scorer, sizeof r->scorer, "%s",
+             a->o.scorer ? a->o.scorer : EF_SCORER_VERSION);
+    r->thr = a->o.thr;
+    r->min_n = a->o.min_n;
+    r->period_kind = a->o.period;
+    snprintf(r->period_name, sizeof r->period_name, "%s",
+             pnames[a->o.period >= 0 && a->o.period < 3 ? a->o.period : 1]);
+    snprintf(r->tz, sizeof r->tz, "%s", ef_tz_name(a->o.tz));
+    r->generated = a->o.generated;
+    r->has_expected = a->o.has_expected;
+    r->expected_negative = a->o.expected_negative;
+
+    r->rows_read = a->rows_read;
+    r->rows_used = a->rows_used;
+    r->rows_rejected = a->rows_rejected;
+    memcpy(r->rejected, a->rejected, sizeof r->rejected);
+    r->invalid_utf8 = a->invalid_utf8;
+    r->nul_bytes = a->nul_bytes;
+    r->first_date = n ? a->first : EF_NO_TIME;
+    r->last_date = n ? a->last : EF_NO_TIME;
+    r->files = a->files;
+    r->nfiles = a->nfiles;
+    a->files = NULL;
+    a->nfiles = 0;
+    memcpy(r->mapped, a->mapped, sizeof r->mapped);
+
+    r->n = n;
+    r->positive = share_of(a->count[EF_POSITIVE], n);
+    r->neutral = share_of(a->count[EF_NEUTRAL], n);
+    r->negative = share_of(a->count[EF_NEGATIVE], n);
+    r->strongly_negative = share_of(a->strong, n);
+    r->net = n ? ((double)a->count[EF_POSITIVE] -
+                  (double)a->count[EF_NEGATIVE]) / (double)n
+               : 0;
+    {
+        uint64_t pn = a->count[EF_POSITIVE] + a->count[EF_NEGATIVE];
+        r->net_excl_neutral = pn ? ((double)a->count[EF_POSITIVE] -
+                                    (double)a->count[EF_NEGATIVE]) /
+                                       (double)pn
+                                 : 0;
+    }
+    memcpy(r->hist, a->hist, sizeof r->hist);
+    r->nps = nps_of(a->nps);
+
+    for (int i = 0; i < 5; i++)
+        r->stars_n += a->stars[i];
+    r->has_stars = r->stars_n > 0;
+    memcpy(r->stars, a->stars, sizeof r->stars);
+    if (r->has_stars) {
+        ef_mean_ci(a->stars_sum, a->stars_sumsq, r->stars_n, &r->stars_mean,
+                   &r->stars_lo, &r->stars_hi);
+        r->csat = share_of(a->stars[3] + a->stars[4], r->stars_n);
+    }
+
+    finish_periods(a, r);
+    r->channels = finish_groups(a, a->chmap, a->ch, &r->nchannels);
+    if (a->o.segment_name) {
+        r->segment_name = ef_xstrdup(a->o.segment_name);
+        r->segments = finish_groups(a, a->segmap, a->seg, &r->nsegments);
+    }
+    finish_themes(a, r);
+    finish_authors(a, r);
+
+    if (a->count[EF_NEGATIVE]) {
+        double neg = (double)a->count[EF_NEGATIVE];
+        r->terse_share = (double)a->terse / neg;
+        r->abusive_share = (double)a->abusive / neg;
+        r->detailed_share = (double)a->detailed / neg;
+    }
+
+    r->has_response = a->mapped[EF_F_RESPONDED_AT];
+    r->responded = a->responded;
+    r->median_hours = r->p90_hours = NAN;
+    if (r->has_response && n) {
+        r->response_rate = (double)a->responded / (double)n;
+        for (int c = 0; c < 3; c++)
+            r->rate_by_class[c] =
+                a->count[c] ? (double)a->responded_cls[c] / (double)a->count[c]
+                            : 0;
+        if (a->nhours) {
+            double *h = ef_xmalloc(a->nhours * sizeof(double));
+            for (size_t i = 0; i < a->nhours; i++)
+                h[i] = a->hours[i];
+            r->median_hours = ef_quantile(h, a->nhours, 0.5);
+            r->p90_hours = ef_quantile(h, a->nhours, 0.9);
+            free(h);
+        }
+    }
+
+    r->nrepair = a->nrepair;
+    r->repair = ef_xcalloc(a->nrepair + 1, sizeof(ef_kept_item));
+    for (size_t i = 0; i < a->nrepair; i++) {
+        r->repair[i] = a->repair[i].item;
+        memset(&a->repair[i].item, 0, sizeof(ef_kept_item));
+    }
+    a->nrepair = 0;
+    qsort(r->repair, r->nrepair, sizeof(ef_kept_item), cmp_repair);
+    for (int c = 0; c < 3; c++) {
+        size_t k = a->nexamples[c];
+        qsort(a->examples[c], k, sizeof(kept), cmp_example);
+        r->examples[c] = ef_xcalloc(k + 1, sizeof(ef_kept_item));
+        for (size_t i = 0; i < k; i++) {
+            r->examples[c][i] = a->examples[c][i].item;
+            memset(&a->examples[c][i].item, 0, sizeof(ef_kept_item));
+        }
+        r->nexamples[c] = k;
+        a->nexamples[c] = 0;
+    }
+    r->calib.raw_share = r->negative.share;
+    if (a->labeled)
+        ef_calib_finish(a->calib, r);
+    make_headline(r);
+    return r;
+}
+
+void ef_agg_free(ef_agg *a)
+{
+    if (a == NULL)
+        return;
+    for (size_t i = 0; i < a->nperiods; i++) {
+        ef_strmap_free(a->periods[i].terms);
+        free(a->periods[i].tcount);
+    }
+    free(a->periods);
+    for (size_t i = 0; i < ef_strmap_count(a->chmap); i++)
+        free(a->ch[i].hours);
+    for (size_t i = 0; i < ef_strmap_count(a->segmap); i++)
+        free(a->seg[i].hours);
+    free(a->ch);
+    free(a->seg);
+    ef_strmap_free(a->pmap);
+    ef_strmap_free(a->chmap);
+    ef_strmap_free(a->segmap);
+    ef_strmap_free(a->tmap);
+    ef_strmap_free(a->amap);
+    ef_prep_free(a->prep);
+    free(a->tneg);
+    free(a->tother);
+    free(a->auth);
+    free(a->hours);
+    for (size_t i = 0; i < a->nrepair; i++)
+        kept_free(&a->repair[i].item);
+    free(a->repair);
+    for (int c = 0; c < 3; c++)
+        for (size_t i = 0; i < a->nexamples[c]; i++)
+            kept_free(&a->examples[c][i].item);
+    for (size_t i = 0; i < a->nfiles; i++) {
+        free(a->files[i].path);
+        free(a->files[i].kind);
+        free(a->files[i].encoding);
+        free(a->files[i].sha256);
+    }
+    free(a->files);
+    ef_calib_free(a->calib);
+    free(a);
+}
+
+void ef_report_free(ef_report *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->nfiles; i++) {
+        free(r->files[i].path);
+        free(r->files[i].kind);
+        free(r->files[i].encoding);
+        free(r->files[i].sha256);
+    }
+    free(r->files);
+    for (size_t i = 0; i < r->nperiods; i++)
+        for (size_t k = 0; k < r->periods[i].nterms; k++)
+            free(r->periods[i].terms[k]);
+    free(r->periods);
+    for (size_t i = 0; i < r->nchannels; i++)
+        free(r->channels[i].name);
+    free(r->channels);
+    for (size_t i = 0; i < r->nsegments; i++)
+        free(r->segments[i].name);
+    free(r->segments);
+    free(r->segment_name);
+    for (size_t i = 0; i < r->nthemes; i++)
+        free(r->themes[i].term);
+    free(r->themes);
+    for (size_t i = 0; i < r->nloudest; i++)
+        free(r->loudest[i]);
+    for (size_t i = 0; i < r->nrepair; i++)
+        kept_free(&r->repair[i]);
+    free(r->repair);
+    for (int c = 0; c < 3; c++) {
+        for (size_t i = 0; i < r->nexamples[c]; i++)
+            kept_free(&r->examples[c][i]);
+        free(r->examples[c]);
+    }
+    free(r);
+}

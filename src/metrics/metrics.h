@@ -1,0 +1,263 @@
+/* metrics.h - the aggregator and the report model.
+ *
+ *   ef_agg *a = ef_agg_new(&opts);
+ *   for each item:  ef_agg_add(a, &item, &scores);     // streaming
+ *   ef_report *r = ef_agg_finish(a, &err);             // the model
+ *   ... renderers read r ...
+ *   ef_report_free(r); ef_agg_free(a);
+ *
+ * The report model is plain data: numbers and strings, with intervals
+ * already computed. Every renderer (Markdown, HTML, charts, workbook,
+ * metrics.json) reads only the model. Memory grows with periods,
+ * channels, distinct terms and authors, not with rows (response delays
+ * and labelled rows are kept: those metrics need them).
+ */
+#ifndef EF_METRICS_H
+#define EF_METRICS_H
+
+#include "input/input.h"
+#include "sentiment/sentiment.h"
+#include "util/util.h"
+
+#define EF_Z95 1.959963984540054 /* two-sided 95% normal quantile */
+
+/* A share with its 95% Wilson interval. */
+typedef struct {
+    uint64_t count; /* items in the class */
+    uint64_t n;     /* items in all */
+    double share;   /* count / n (0 when n == 0) */
+    double lo, hi;  /* Wilson score interval */
+} ef_share;
+
+/* NPS over the rows with an answer (0-10). */
+typedef struct {
+    int has;                  /* 0: no answers (metrics.json null) */
+    uint64_t n, promoters, passives, detractors;
+    double score;             /* 100 (P - D) / n, in -100 .. 100 */
+    double moe;               /* 95% margin of error, in points */
+} ef_nps_stat;
+
+/* A period of the trend (day, ISO week or month, in --tz). */
+typedef struct {
+    int64_t start;       /* Unix seconds of the period's first instant */
+    char label[16];      /* "2025-W14", "2025-03-31", "2025-03" */
+    char date[11];       /* the start as "2025-03-31" */
+    uint64_t n;
+    uint64_t count[3];   /* by ef_class: [EF_NEGATIVE], ... */
+    ef_share negative;   /* negative share with CI */
+    int too_few;         /* n < min_n: shown, never drives anything */
+    ef_nps_stat nps;
+    /* spike test against the median share of the 8 periods before */
+    int tested;          /* enough earlier periods to test */
+    double baseline;     /* that median share */
+    double p_value;      /* one-sided binomial P(X >= negatives) */
+    int spike;           /* p < 0.001 and >= 10 negatives */
+    char *terms[5];      /* its most distinctive negative terms */
+    size_t nterms;
+    /* calibration (issue 7): the adjusted share, when computed */
+    int adjusted;
+    ef_share adj;        /* count/n unused; share, lo, hi set */
+} ef_period_stat;
+
+/* A channel or a --segment value. */
+typedef struct {
+    char *name;          /* "twitter"; "(none)" for rows without one */
+    uint64_t n;
+    uint64_t count[3];
+    ef_share negative;
+    int too_few;
+    ef_nps_stat nps;
+    int has_response;    /* responded_at was mapped */
+    double response_rate; /* share of its items answered */
+    double median_hours;  /* to first response, NAN if none */
+} ef_group_stat;
+
+typedef struct {
+    char *term;
+    uint64_t count;      /* in negative items */
+    uint64_t other;      /* in the other items */
+    double z;            /* log-odds z-score, informative Dirichlet prior */
+} ef_theme;
+
+/* One feedback item kept for the report (examples, repair queue). */
+typedef struct {
+    char *text;
+    char *id, *channel, *author, *url, *source;
+    uint64_t line;
+    int64_t date;
+    ef_scores scores;
+    ef_class cls;
+    int words;
+    double priority;     /* repair queue rank (higher first) */
+} ef_kept_item;
+
+/* An input file, for the data-quality section and the audit trail. */
+typedef struct {
+    char *path, *kind, *encoding, *sha256;
+    uint64_t rows_read, rows_used, rows_rejected;
+    uint64_t invalid_utf8, nul_bytes;
+} ef_input_file;
+
+typedef struct {
+    int has;             /* labelled rows exist */
+    uint64_t labeled;    /* rows with a human label */
+    uint64_t confusion[3][3]; /* [human][vader] counts by ef_class */
+    double tpr, fpr;     /* negative vs not, VADER against people */
+    double raw_share;    /* VADER's negative share over all rows */
+    ef_share adjusted;   /* share, lo, hi: the estimate and its CI */
+    ef_share adjusted_pos;
+    char method[64];     /* "post-stratified on the score (5 bins)" */
+    char note[256];      /* fallbacks, too few labels: said plainly */
+    int per_period;      /* adjusted share computed per period */
+} ef_calibration;
+
+typedef struct {
+    /* the run */
+    char scorer[128];        /* scorer version string */
+    ef_thresholds thr;
+    uint64_t min_n;          /* --min-n */
+    int period_kind;         /* ef_period */
+    char period_name[8];     /* "day", "week", "month" */
+    char tz[64];
+    int64_t generated;       /* SOURCE_DATE_EPOCH or now */
+    int has_expected;        /* --expected-negative given */
+    double expected_negative;
+
+    /* input */
+    uint64_t rows_read, rows_used, rows_rejected;
+    uint64_t rejected[EF_REJECT_COUNT];
+    uint64_t invalid_utf8, nul_bytes;
+    int64_t first_date, last_date;
+    ef_input_file *files;
+    size_t nfiles;
+    int mapped[EF_F_COUNT];  /* which fields some input had */
+
+    /* sentiment */
+    uint64_t n;
+    ef_share positive, neutral, negative, strongly_negative;
+    double net;              /* (pos - neg) / n */
+    double net_excl_neutral; /* (pos - neg) / (pos + neg), the dashboard
+                                number that overstates negativity */
+    uint64_t hist[40];       /* compound in 40 bins of 0.05 from -1 */
+
+    ef_nps_stat nps;
+    int has_stars;
+    uint64_t stars_n, stars[5];   /* stars[0] is 1 star */
+    double stars_mean, stars_lo, stars_hi;
+    ef_share csat;           /* share of 4-5 stars */
+
+    /* trend */
+    ef_period_stat *periods;
+    size_t nperiods;
+    int has_change;          /* last two periods both big enough */
+    double change;           /* last share - previous share */
+    double change_z, change_p;
+
+    ef_group_stat *channels; /* sorted by n, descending */
+    size_t nchannels;
+    char *segment_name;      /* --segment column, or NULL */
+    ef_group_stat *segments;
+    size_t nsegments;
+
+    ef_theme *themes;        /* by z, descending */
+    size_t nthemes;
+
+    /* who is negative */
+    int has_authors;
+    uint64_t negative_authors;
+    double top1_share, top5_share, top10_share;
+    uint64_t repeat_authors; /* authors with 3+ negative items */
+    double anonymous_share;  /* negative items without an author */
+    char *loudest[5];        /* authors with the most negative items */
+    uint64_t loudest_n[5];
+    size_t nloudest;
+
+    /* constructive or venting (of negative items) */
+    double terse_share, abusive_share, detailed_share;
+
+    /* responding */
+    int has_response;
+    double response_rate, rate_by_class[3];
+    double median_hours, p90_hours; /* NAN when nothing was answered */
+    uint64_t responded;
+
+    int has_turned;
+    uint64_t turned_authors, turned_after_response;
+    double turned_share;     /* of negative authors */
+
+    ef_kept_item *repair;    /* unanswered negatives, best first */
+    size_t nrepair;
+    ef_kept_item *examples[3]; /* a few per class */
+    size_t nexamples[3];
+
+    ef_calibration calib;
+
+    char headline[512];      /* the first sentence of the report */
+} ef_report;
+
+typedef struct {
+    ef_thresholds thr;
+    int period;              /* ef_period */
+    const ef_tz *tz;
+    uint64_t min_n;          /* default 30 */
+    size_t repair_n;         /* default 25 */
+    size_t themes_n;         /* default 12 */
+    int64_t generated;
+    int has_expected;
+    double expected_negative;
+    const char *segment_name;
+    const char *scorer;
+} ef_agg_opts;
+
+typedef struct ef_agg ef_agg;
+
+/* Adding an item has two halves: ef_prep_item (scoring and splitting the
+ * text into terms: the costly half, safe to run on several threads, each
+ * with its own ef_prep) and ef_agg_add_prepared (folding into the
+ * counters: serial, in input order). ef_agg_add does both. */
+typedef struct ef_prep ef_prep;
+
+typedef struct {
+    ef_scores scores;
+    ef_class cls;
+    int words;           /* word count */
+    int abusive;         /* holds an insult or profanity */
+    size_t term0, nterms; /* its terms in the ef_prep's pool */
+} ef_prepared;
+
+/* Working memory for one thread; v scores items not scored yet (NULL:
+ * items must come scored). Free with ef_prep_free. */
+ef_prep *ef_prep_new(const ef_vader *v, const ef_thresholds *thr);
+void ef_prep_free(ef_prep *p);
+
+/* Forgets the terms pooled so far (call between batches). */
+void ef_prep_reset(ef_prep *p);
+
+/* Scores it (unless it->scored) and pools its terms. */
+void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out);
+
+/* Folds a prepared item into the counters; p is the ef_prep that
+ * prepared it, not reset since. */
+void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
+                         const ef_prepared *pr, const ef_prep *p);
+
+/* A new aggregator. Free with ef_agg_free. */
+ef_agg *ef_agg_new(const ef_agg_opts *opts);
+
+/* Folds one scored item into the counters (copies what it keeps). */
+void ef_agg_add(ef_agg *a, const ef_item *it, const ef_scores *sc);
+
+/* Records an input's statistics (after it was read to the end). */
+void ef_agg_add_source(ef_agg *a, const ef_source_stats *st);
+
+/* Computes the report model. The model borrows nothing from a; free it
+ * with ef_report_free. Returns NULL only on failure (message in e). */
+ef_report *ef_agg_finish(ef_agg *a, ef_err *e);
+
+void ef_agg_free(ef_agg *a);
+void ef_report_free(ef_report *r);
+
+/* Words in text (runs of letters, digits and apostrophes). */
+int ef_count_words(const char *text, size_t len);
+
+#endif

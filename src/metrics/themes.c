@@ -1,0 +1,221 @@
+/* themes.c - the terms of a text, stop words, and insults. */
+#include "metrics/themes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Function words and words every piece of feedback uses; they say
+ * nothing about what a complaint is about. Our own list. */
+static const char *const stopwords[] = {
+    "about", "above", "after", "again", "against", "all", "also", "am",
+    "and", "any", "are", "aren't", "around", "because", "been", "before",
+    "being", "below", "between", "both", "but", "can", "can't", "cannot",
+    "could", "couldn't", "did", "didn't", "does", "doesn't", "doing",
+    "don't", "down", "during", "each", "even", "ever", "every", "few",
+    "for", "from", "further", "get", "gets", "got", "had", "hadn't", "has",
+    "hasn't", "have", "haven't", "having", "her", "here", "hers",
+    "herself", "him", "himself", "his", "how", "i'd", "i'll", "i'm",
+    "i've", "into", "isn't", "it's", "its", "itself", "just", "let's",
+    "like", "made", "make", "many", "more", "most", "much", "must", "my",
+    "myself", "never", "nor", "not", "now", "off", "once", "one", "only",
+    "other", "our", "ours", "ourselves", "out", "over", "own", "really",
+    "same", "she", "should", "shouldn't", "since", "some", "still", "such",
+    "than", "that", "that's", "the", "their", "theirs", "them",
+    "themselves", "then", "there", "there's", "these", "they", "they're",
+    "this", "those", "through", "too", "under", "until", "very", "was",
+    "wasn't", "way", "we'd", "we're", "we've", "were", "weren't", "what",
+    "when", "where", "which", "while", "who", "whom", "why", "will",
+    "with", "won't", "would", "wouldn't", "yet", "you", "you'd", "you'll",
+    "you're", "you've", "your", "yours", "yourself", "yourselves", "the",
+    "and", "its", "again", "anyone", "anything", "been", "day", "days",
+    "did", "done", "going", "know", "lot", "maybe", "need", "now", "okay",
+    "people", "please", "said", "say", "see", "something", "thing",
+    "things", "think", "thanks", "time", "today", "use", "used", "using",
+    "want", "week", "well", "yes", "yeah", "able", "via", "per", "etc",
+    "last", "first", "second", "third", "twice", "times", "already",
+    "anymore", "another", "back", "weeks", "months", "year", "years",
+    "without", "got", "getting", "tried", "try"};
+
+/* Insults and profanity: a negative item holding one is "abusive". */
+static const char *const abusive_words[] = {
+    "asshole", "assholes", "bastard", "bastards", "bitch", "bullshit",
+    "clown", "clowns", "crap", "crappy", "damn", "damned", "dick", "dumb",
+    "dumbest", "fuck", "fucked", "fucking", "fuckin", "garbage", "hell",
+    "idiot", "idiotic", "idiots", "incompetent", "joke", "jokers", "loser",
+    "losers", "moron", "morons", "pathetic", "piss", "pissed", "ripoff",
+    "rubbish", "scam", "scammers", "screw", "scumbags", "shit", "shitty",
+    "stupid", "suck", "sucks", "thieves", "trash", "useless", "wtf"};
+
+#define SET_CAP 4096  /* slots of the per-text dedupe set */
+#define WORDS_CAP 1024 /* slots of the stop word / insult table */
+
+enum { W_STOP = 1, W_ABUSIVE = 2 };
+
+typedef struct {
+    const char *s; /* NULL: empty */
+    size_t n;
+    int flags;
+} word;
+
+struct ef_terms {
+    char *low; /* the lower-cased text */
+    size_t low_cap;
+    const char **term;
+    size_t *len;
+    size_t cap;
+    uint32_t *set; /* 1 + index of a term, 0 = empty; per text */
+    uint32_t *set_used; /* slots to clear after the text */
+    size_t nset_used;
+    word words[WORDS_CAP]; /* stop words and insults */
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+}
+
+static void add_word(ef_terms *t, const char *s, int flag)
+{
+    size_t n = strlen(s), i = (size_t)hash(s, n) & (WORDS_CAP - 1);
+    while (t->words[i].s && !(t->words[i].n == n &&
+                              memcmp(t->words[i].s, s, n) == 0))
+        i = (i + 1) & (WORDS_CAP - 1);
+    t->words[i].s = s;
+    t->words[i].n = n;
+    t->words[i].flags |= flag;
+}
+
+/* W_STOP / W_ABUSIVE flags of a word whose hash is h. */
+static int word_flags(const ef_terms *t, const char *s, size_t n, uint64_t h)
+{
+    size_t i = (size_t)h & (WORDS_CAP - 1);
+    while (t->words[i].s) {
+        if (t->words[i].n == n && memcmp(t->words[i].s, s, n) == 0)
+            return t->words[i].flags;
+        i = (i + 1) & (WORDS_CAP - 1);
+    }
+    return 0;
+}
+
+ef_terms *ef_terms_new(void)
+{
+    ef_terms *t = ef_xcalloc(1, sizeof *t);
+    t->set = ef_xcalloc(SET_CAP, sizeof(uint32_t));
+    t->set_used = ef_xcalloc(SET_CAP, sizeof(uint32_t));
+    for (size_t i = 0; i < EF_ARRAY_LEN(stopwords); i++)
+        add_word(t, stopwords[i], W_STOP);
+    for (size_t i = 0; i < EF_ARRAY_LEN(abusive_words); i++)
+        add_word(t, abusive_words[i], W_ABUSIVE);
+    return t;
+}
+
+void ef_terms_free(ef_terms *t)
+{
+    if (t == NULL)
+        return;
+    free(t->low);
+    free(t->term);
+    free(t->len);
+    free(t->set);
+    free(t->set_used);
+    free(t);
+}
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+}
+
+/* Adds term (s, n) unless the text already had it. */
+static void add_term(ef_terms *t, const char *s, size_t n, uint64_t h,
+                     size_t *count)
+{
+    size_t i;
+
+    for (i = (size_t)h & (SET_CAP - 1);; i = (i + 1) & (SET_CAP - 1)) {
+        uint32_t k = t->set[i];
+        if (k == 0)
+            break;
+        if (t->len[k - 1] == n && memcmp(t->term[k - 1], s, n) == 0)
+            return;
+    }
+    if (*count >= SET_CAP / 2)
+        return; /* a very long text: its first 2,048 distinct terms */
+    if (*count == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->term = ef_xrealloc(t->term, t->cap * sizeof(char *));
+        t->len = ef_xrealloc(t->len, t->cap * sizeof(size_t));
+    }
+    t->term[*count] = s;
+    t->len[*count] = n;
+    t->set[i] = (uint32_t)++*count;
+    t->set_used[t->nset_used++] = (uint32_t)i;
+}
+
+size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
+                      const char *const **term, const size_t **len,
+                      int *abusive, int *words)
+{
+    size_t i = 0, count = 0;
+    int nw = 0, ab = 0;
+
+    if (n + 1 > t->low_cap) {
+        t->low_cap = n + n / 2 + 64;
+        t->low = ef_xrealloc(t->low, t->low_cap);
+    }
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)text[k];
+        t->low[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    while (i < n) {
+        size_t a, b;
+        const char *w;
+
+        while (i < n && !is_word_byte((unsigned char)t->low[i]))
+            i++;
+        if (i >= n)
+            break;
+        a = i;
+        while (i < n && is_word_byte((unsigned char)t->low[i]))
+            i++;
+        b = i;
+        /* a URL is one run: skip it whole */
+        if (b < n && t->low[b] == ':' && b + 2 < n && t->low[b + 1] == '/') {
+            while (i < n && t->low[i] != ' ' && t->low[i] != '\n')
+                i++;
+            nw++;
+            continue;
+        }
+        while (a < b && t->low[a] == '\'')
+            a++;
+        while (b > a && t->low[b - 1] == '\'')
+            b--;
+        if (a == b)
+            continue;
+        nw++;
+        w = t->low + a;
+        uint64_t h = hash(w, b - a);
+        int flags = word_flags(t, w, b - a, h);
+        ab |= (flags & W_ABUSIVE) != 0;
+        if (b - a < 3 || (flags & W_STOP))
+            continue;
+        size_t d = 0;
+        while (d < b - a && w[d] >= '0' && w[d] <= '9')
+            d++;
+        if (d == b - a)
+            continue; /* a number */
+        add_term(t, w, b - a, h, &count);
+    }
+    for (size_t k = 0; k < t->nset_used; k++)
+        t->set[t->set_used[k]] = 0;
+    t->nset_used = 0;
+    *term = (const char *const *)t->term;
+    *len = t->len;
+    *abusive = ab;
+    *words = nw;
+    return count;
+}

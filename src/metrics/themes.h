@@ -1,0 +1,24 @@
+/* themes.h - terms of a text, for "what the negative is about", and the
+ * word lists the metrics use (internal to src/metrics/). */
+#ifndef EF_THEMES_H
+#define EF_THEMES_H
+
+#include "util/util.h"
+
+typedef struct ef_terms ef_terms;
+
+/* Working memory for ef_terms_split. Free with ef_terms_free. */
+ef_terms *ef_terms_new(void);
+void ef_terms_free(ef_terms *t);
+
+/* Splits text into its distinct terms: runs of letters, digits and
+ * apostrophes, lower-cased (ASCII), at least 3 bytes, not a stop word,
+ * not a number, not part of a URL. Returns the count; term i is
+ * (*term)[i] with length (*len)[i], valid until the next call. Also
+ * reports whether the text holds an insult or profanity, and its word
+ * count. */
+size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
+                      const char *const **term, const size_t **len,
+                      int *abusive, int *words);
+
+#endif

@@ -1,0 +1,2678 @@
+/* chart.c - the report's charts, drawn with cairo as PNG (2x) and SVG.
+ *
+ * Each chart is prepared once from the model (its size and the sentences
+ * that state its finding), then drawn by one function on two surfaces: an
+ * image surface written as PNG and an SVG surface. Text comes from the
+ * font file given by path, through FreeType, with hinting off, so text
+ * extents (and so the layout) are the same on both surfaces and on every
+ * machine. cairo's SVG output is post-processed: ids are renumbered and
+ * prefixed per chart (cairo numbers surfaces with a process-wide counter,
+ * and several charts share one HTML page), and a <title> and <desc> are
+ * inserted for screen readers.
+ *
+ * This is the only file that includes cairo.h.
+ */
+#include "render/chart.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cairo-ft.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <zlib.h>
+
+#include "render/palette.h"
+#include "util/text.h"
+
+/* ==== Layout constants ================================================== */
+
+#define CHART_W 800.0  /* every chart's width, CSS pixels */
+#define PAD 20.0       /* outer margin */
+#define DENSITY 2      /* PNG pixels per CSS pixel */
+#define MAX_CHANNELS 25 /* bars in the channel chart; the rest are noted */
+#define MAX_SPIKE_LABELS 6
+
+#define FS_TITLE 18.0
+#define FS_SUB 12.5
+#define FS_LEGEND 12.0
+#define FS_TICK 11.5
+#define FS_LABEL 12.0
+#define FS_NOTE 10.5
+
+#define RGB_AXIS 0xB5B5B5  /* the zero line, tick marks */
+#define RGB_WHITE 0xFFFFFF
+
+#define MINUS "\xE2\x88\x92" /* U+2212, for numbers drawn and said */
+
+static const char *const MONTH_ABBR[12] = {"Jan", "Feb", "Mar", "Apr",
+                                           "May", "Jun", "Jul", "Aug",
+                                           "Sep", "Oct", "Nov", "Dec"};
+static const char *const MONTH_NAME[12] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+/* ==== Text and numbers ================================================== */
+
+/* A copy of s fit for cairo and for XML: invalid UTF-8 becomes U+FFFD and
+ * control characters a space. The caller frees it. */
+static char *clean(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    ef_buf b = EF_BUF_INIT;
+    char tmp[4];
+    char *out;
+
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += ef_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+            cp = ' ';
+        else if (cp == 0xFFFE || cp == 0xFFFF)
+            cp = 0xFFFD;
+        ef_buf_put(&b, tmp, ef_utf8_encode(tmp, cp));
+    }
+    out = ef_xstrdup(ef_buf_cstr(&b));
+    ef_buf_reset(&b);
+    return out;
+}
+
+/* "1,234,567" */
+static void fmt_count(char *out, uint64_t v)
+{
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+    int o = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+/* A share as a percentage with d decimals: "12.3%". */
+static void fmt_pct(char *out, double share, int d)
+{
+    int n = ef_fmt_fixed(out, share * 100.0, d);
+    out[n] = '%';
+    out[n + 1] = '\0';
+}
+
+/* A share as people say it: "12%", "4.5%", "0.3%", "<0.1%". */
+static void fmt_share(char *out, double s)
+{
+    if (s > 0 && s < 0.0005)
+        strcpy(out, "<0.1%");
+    else if (s < 0.00005 || s > 0.99995)
+        fmt_pct(out, s, 0);
+    else
+        fmt_pct(out, s, s >= 0.0995 ? 0 : 1);
+}
+
+/* An NPS-like signed number: "+23", "0", and "-5" with minus (a UTF-8
+ * minus sign U+2212 for drawing, "-" for plain text). */
+static void fmt_signed(char *out, double v, const char *minus)
+{
+    long k = lround(v);
+
+    if (k > 0)
+        sprintf(out, "+%ld", k);
+    else if (k < 0)
+        sprintf(out, "%s%ld", minus, -k);
+    else
+        strcpy(out, "0");
+}
+
+/* n rounded to two significant digits, as a count: "1,200". */
+static void fmt_about(char *out, double v)
+{
+    double mag;
+
+    if (v < 100) {
+        fmt_count(out, (uint64_t)llround(v));
+        return;
+    }
+    mag = pow(10, floor(log10(v)) - 1);
+    fmt_count(out, (uint64_t)llround(llround(v / mag) * mag));
+}
+
+/* Appends s to b as XML character data (s is already clean UTF-8). */
+static void xml_escape(ef_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': ef_buf_puts(b, "&amp;"); break;
+        case '<': ef_buf_puts(b, "&lt;"); break;
+        case '>': ef_buf_puts(b, "&gt;"); break;
+        case '"': ef_buf_puts(b, "&quot;"); break;
+        default: ef_buf_putc(b, *s);
+        }
+    }
+}
+
+/* ==== Calendar ========================================================== */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = floor_div(y, 400);
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    int64_t era, doe, yoe, doy, mp;
+
+    z += 719468;
+    era = floor_div(z, 146097);
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* 0 for Monday .. 6 for Sunday. */
+static int weekday(int64_t day)
+{
+    int w = (int)((day + 3) % 7);
+    return w < 0 ? w + 7 : w;
+}
+
+static void iso_week(int64_t day, int *year, int *week)
+{
+    int64_t thursday = day - weekday(day) + 3;
+    int m, d;
+
+    civil_from_days(thursday, year, &m, &d);
+    *week = (int)((thursday - days_from_civil(*year, 1, 1)) / 7 + 1);
+}
+
+/* ==== Drawing primitives ================================================ */
+
+static unsigned mix(unsigned a, unsigned b, double f) /* f of b */
+{
+    unsigned out = 0;
+    for (int sh = 16; sh >= 0; sh -= 8) {
+        double ca = (a >> sh) & 255, cb = (b >> sh) & 255;
+        out |= (unsigned)lround(ca + (cb - ca) * f) << sh;
+    }
+    return out;
+}
+
+static void set_rgb(cairo_t *cr, unsigned c)
+{
+    cairo_set_source_rgb(cr, ((c >> 16) & 255) / 255.0,
+                         ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
+}
+
+static double text_w(cairo_t *cr, double size, const char *s)
+{
+    cairo_text_extents_t te;
+    cairo_set_font_size(cr, size);
+    cairo_text_extents(cr, s, &te);
+    return te.x_advance;
+}
+
+/* Draws s with its baseline at y; align 0 puts x at the left edge, 0.5
+ * at the centre, 1 at the right edge. Returns the text's width. */
+static double text_at(cairo_t *cr, double size, unsigned colour, double x,
+                      double y, double align, const char *s)
+{
+    double w = text_w(cr, size, s);
+    set_rgb(cr, colour);
+    cairo_move_to(cr, x - align * w, y);
+    cairo_show_text(cr, s);
+    cairo_new_path(cr);
+    return w;
+}
+
+/* Copies s into out (cap bytes), cut at a character boundary with "…"
+ * so that it is at most maxw wide. */
+static void fit_text(cairo_t *cr, double size, const char *s, double maxw,
+                     char *out, size_t cap)
+{
+    size_t n = strlen(s), lo = 0, hi;
+
+    if (n < cap && text_w(cr, size, s) <= maxw) {
+        memcpy(out, s, n + 1);
+        return;
+    }
+    hi = n < cap - 4 ? n : cap - 4;
+    /* the longest prefix (on a character boundary) that fits with "…" */
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        while (mid > lo && ((unsigned char)s[mid] & 0xC0) == 0x80)
+            mid--;
+        if (mid == lo) {
+            break;
+        }
+        memcpy(out, s, mid);
+        memcpy(out + mid, "\xE2\x80\xA6", 4);
+        if (text_w(cr, size, out) <= maxw)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    while (lo > 0 && ((unsigned char)s[lo] & 0xC0) == 0x80)
+        lo--;
+    while (lo > 0 && s[lo - 1] == ' ')
+        lo--;
+    memcpy(out, s, lo);
+    memcpy(out + lo, "\xE2\x80\xA6", 4);
+}
+
+static void line(cairo_t *cr, double x0, double y0, double x1, double y1)
+{
+    cairo_move_to(cr, x0, y0);
+    cairo_line_to(cr, x1, y1);
+    cairo_stroke(cr);
+}
+
+static void circle(cairo_t *cr, double x, double y, double r)
+{
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+}
+
+static void dash(cairo_t *cr, double on, double off)
+{
+    double d[2] = {on, off};
+    cairo_set_dash(cr, d, on > 0 ? 2 : 0, 0);
+}
+
+/* ==== Frame: title, subtitle, legend, note ============================== */
+
+typedef struct {
+    double x, y, w, h;
+} box;
+
+/* Splits s into at most two lines of width maxw; returns the count. */
+static int wrap2(cairo_t *cr, double size, const char *s, double maxw,
+                 char l[2][512])
+{
+    size_t n = strlen(s), cut = 0;
+
+    if (text_w(cr, size, s) <= maxw || n >= 511) {
+        fit_text(cr, size, s, maxw, l[0], 512);
+        return 1;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (s[i] != ' ')
+            continue;
+        memcpy(l[0], s, i);
+        l[0][i] = '\0';
+        if (text_w(cr, size, l[0]) > maxw)
+            break;
+        cut = i;
+    }
+    if (cut == 0) {
+        fit_text(cr, size, s, maxw, l[0], 512);
+        return 1;
+    }
+    memcpy(l[0], s, cut);
+    l[0][cut] = '\0';
+    fit_text(cr, size, s + cut + 1, maxw, l[1], 512);
+    return 2;
+}
+
+/* The box left for a chart's content under its title (wrapped to two
+ * lines) and subtitle and above its note (two lines at most); with
+ * paint, draws them on a white background. */
+static box frame_box(cairo_t *cr, double w, double h, const char *title,
+                     const char *subtitle, const char *note, int paint)
+{
+    char l[2][512];
+    double y = PAD + 15;
+    int nl;
+    box b;
+
+    if (paint) {
+        set_rgb(cr, RGB_WHITE);
+        cairo_paint(cr);
+    }
+    nl = wrap2(cr, FS_TITLE, title, w - 2 * PAD, l);
+    for (int i = 0; i < nl; i++, y += 23)
+        if (paint)
+            text_at(cr, FS_TITLE, EF_RGB_INK, PAD, y, 0, l[i]);
+    y += -23 + 21;
+    fit_text(cr, FS_SUB, subtitle, w - 2 * PAD, l[0], 512);
+    if (paint)
+        text_at(cr, FS_SUB, EF_RGB_MUTED, PAD, y, 0, l[0]);
+    b.x = PAD;
+    b.y = y + 16;
+    b.w = w - 2 * PAD;
+    b.h = h - PAD - b.y;
+    if (note && *note) {
+        nl = wrap2(cr, FS_NOTE, note, w - 2 * PAD, l);
+        for (int i = 0; i < nl && paint; i++)
+            text_at(cr, FS_NOTE, EF_RGB_MUTED, PAD,
+                    h - PAD + 4 - 14 * (nl - 1 - i), 0, l[i]);
+        b.h -= 18 + 14 * (nl - 1);
+    }
+    return b;
+}
+
+enum { SW_BOX, SW_LINE, SW_DASH, SW_DOT, SW_BAND, SW_HOLLOW, SW_RING };
+
+typedef struct {
+    int kind;
+    unsigned colour;
+    char label[128];
+} legend_item;
+
+static void swatch(cairo_t *cr, int kind, unsigned colour, double x,
+                   double cy)
+{
+    set_rgb(cr, colour);
+    cairo_set_line_width(cr, 2);
+    switch (kind) {
+    case SW_BOX:
+        cairo_rectangle(cr, x + 3, cy - 5.5, 11, 11);
+        cairo_fill(cr);
+        break;
+    case SW_BAND:
+        cairo_rectangle(cr, x, cy - 5, 18, 10);
+        cairo_fill(cr);
+        break;
+    case SW_LINE:
+        line(cr, x, cy, x + 18, cy);
+        break;
+    case SW_DASH:
+        dash(cr, 5, 3);
+        cairo_set_line_width(cr, 1.75);
+        line(cr, x, cy, x + 18, cy);
+        dash(cr, 0, 0);
+        break;
+    case SW_DOT:
+        dash(cr, 2, 2);
+        cairo_set_line_width(cr, 1.25);
+        line(cr, x, cy, x + 18, cy);
+        dash(cr, 0, 0);
+        break;
+    case SW_HOLLOW:
+        cairo_set_line_width(cr, 1.5);
+        circle(cr, x + 9, cy, 3.5);
+        cairo_stroke(cr);
+        break;
+    case SW_RING:
+        circle(cr, x + 9, cy, 5);
+        cairo_stroke(cr);
+        break;
+    }
+}
+
+/* Draws the legend items from the top-left corner (x, y), wrapping at
+ * maxw; returns the y below it. */
+static double legend(cairo_t *cr, double x, double y, double maxw,
+                     const legend_item *it, size_t n)
+{
+    double cx = x, base = y + 12;
+
+    for (size_t i = 0; i < n; i++) {
+        double tw = text_w(cr, FS_LEGEND, it[i].label);
+        double iw = 18 + 6 + tw;
+        if (cx > x && cx + iw > x + maxw) {
+            cx = x;
+            base += 19;
+        }
+        swatch(cr, it[i].kind, it[i].colour, cx, base - 4);
+        text_at(cr, FS_LEGEND, EF_RGB_INK, cx + 24, base, 0, it[i].label);
+        cx += iw + 20;
+    }
+    return n ? base + 12 : y;
+}
+
+/* ==== Value scales ====================================================== */
+
+typedef struct {
+    double lo, hi, step;
+} scale;
+
+/* 1, 2 or 5 times a power of ten, at least x. */
+static double nice_step(double x)
+{
+    double p = pow(10, floor(log10(x))), f = x / p;
+    return (f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10) *
+           p;
+}
+
+/* A scale over [lo, hi] with about `target` steps of 1-2-5. */
+static scale nice_scale(double lo, double hi, int target)
+{
+    scale s;
+    if (!(hi > lo))
+        hi = lo + 1;
+    s.step = nice_step((hi - lo) / target);
+    s.lo = floor(lo / s.step + 1e-9) * s.step;
+    s.hi = ceil(hi / s.step - 1e-9) * s.step;
+    if (s.hi <= s.lo)
+        s.hi = s.lo + s.step;
+    return s;
+}
+
+enum { F_PCT, F_COUNT, F_SIGNED, F_SCORE };
+
+static void fmt_tick(char *out, double v, double step, int f)
+{
+    if (fabs(v) < step * 1e-6)
+        v = 0;
+    switch (f) {
+    case F_PCT:
+        fmt_pct(out, v, step >= 0.00999 ? 0 : step >= 0.000999 ? 1 : 2);
+        break;
+    case F_COUNT:
+        fmt_count(out, (uint64_t)llround(v < 0 ? 0 : v));
+        break;
+    case F_SIGNED:
+        fmt_signed(out, v, MINUS);
+        break;
+    default: { /* a compound score: "-0.5", "0", "+1" */
+        char num[32];
+        int n = ef_fmt_fixed(num, fabs(v), 2);
+        while (num[n - 1] == '0')
+            num[--n] = '\0';
+        if (num[n - 1] == '.')
+            num[--n] = '\0';
+        sprintf(out, "%s%s", v > 0 ? "+" : v < 0 ? "\xE2\x88\x92" : "", num);
+    }
+    }
+}
+
+static double ymap(box p, scale s, double v)
+{
+    return p.y + p.h - (v - s.lo) / (s.hi - s.lo) * p.h;
+}
+
+static int scale_ticks(scale s) { return (int)lround((s.hi - s.lo) / s.step); }
+
+static double ylabels_w(cairo_t *cr, scale s, int f)
+{
+    char buf[64];
+    double w = 0;
+    for (int k = 0; k <= scale_ticks(s); k++) {
+        fmt_tick(buf, s.lo + k * s.step, s.step, f);
+        w = fmax(w, text_w(cr, FS_TICK, buf));
+    }
+    return w;
+}
+
+/* The horizontal grid and its labels, left of the plot. */
+static void yaxis(cairo_t *cr, box p, scale s, int f)
+{
+    char buf[64];
+    cairo_set_line_width(cr, 1);
+    for (int k = 0; k <= scale_ticks(s); k++) {
+        double v = s.lo + k * s.step, y = round(ymap(p, s, v));
+        set_rgb(cr, fabs(v) < s.step * 1e-6 ? RGB_AXIS : EF_RGB_GRID);
+        line(cr, p.x, y, p.x + p.w, y);
+        fmt_tick(buf, v, s.step, f);
+        text_at(cr, FS_TICK, EF_RGB_MUTED, p.x - 8, y + 4, 1, buf);
+    }
+}
+
+/* ==== Time axis ========================================================= */
+
+enum { U_DAY, U_WEEK, U_MONTH, U_YEAR };
+
+typedef struct {
+    int kind;         /* ef_period */
+    int64_t off;      /* local time = UTC + off, from the first period */
+    int64_t t0, t1;   /* first period's start, last period's end */
+    box p;            /* the plot */
+    double *x0, *x1;  /* each period's left and right edge (pixels) */
+    int *joined;      /* period i follows i-1 without a gap */
+} timeax;
+
+typedef struct {
+    double x;      /* centre of the label */
+    double mark;   /* where the tick mark goes */
+    char lab[16];
+    char ctx[8];   /* the year, under the first label of each year */
+} tick;
+
+static int64_t local_day(const timeax *ta, int64_t t)
+{
+    return floor_div(t + ta->off, 86400);
+}
+
+static int64_t day_start(const timeax *ta, int64_t day)
+{
+    return day * 86400 - ta->off;
+}
+
+static int64_t next_month(int64_t day)
+{
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    return m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
+}
+
+static int64_t period_end(const timeax *ta, int64_t start)
+{
+    int64_t d = local_day(ta, start);
+    switch (ta->kind) {
+    case EF_PERIOD_DAY: return day_start(ta, d + 1);
+    case EF_PERIOD_MONTH: return day_start(ta, next_month(d));
+    default: return day_start(ta, d + 7);
+    }
+}
+
+static double tmap(const timeax *ta, double t)
+{
+    return ta->p.x + (t - (double)ta->t0) / (double)(ta->t1 - ta->t0) * ta->p.w;
+}
+
+/* Lays the periods out along the plot's width, by time (a missing period
+ * leaves a gap). Free with timeax_free. */
+static void timeax_init(timeax *ta, const ef_report *r, box p)
+{
+    int y = 0, m = 0, d = 0;
+    size_t n = r->nperiods;
+
+    ta->kind = r->period_kind;
+    ta->off = 0;
+    if (sscanf(r->periods[0].date, "%d-%d-%d", &y, &m, &d) == 3)
+        ta->off = days_from_civil(y, m, d) * 86400 - r->periods[0].start;
+    ta->p = p;
+    ta->t0 = r->periods[0].start;
+    ta->t1 = period_end(ta, r->periods[n - 1].start);
+    if (ta->t1 <= ta->t0)
+        ta->t1 = ta->t0 + 86400;
+    ta->x0 = ef_xmalloc(n * sizeof *ta->x0);
+    ta->x1 = ef_xmalloc(n * sizeof *ta->x1);
+    ta->joined = ef_xmalloc(n * sizeof *ta->joined);
+    for (size_t i = 0; i < n; i++) {
+        int64_t s = r->periods[i].start, e = period_end(ta, s);
+        if (i + 1 < n && r->periods[i + 1].start < e)
+            e = r->periods[i + 1].start;
+        ta->x0[i] = tmap(ta, (double)s);
+        ta->x1[i] = tmap(ta, (double)e);
+        /* a DST change moves a start by an hour: still joined */
+        ta->joined[i] =
+            i > 0 && s - period_end(ta, r->periods[i - 1].start) < 7200;
+    }
+}
+
+static void timeax_free(timeax *ta)
+{
+    free(ta->x0);
+    free(ta->x1);
+    free(ta->joined);
+}
+
+/* The ticks of one unit and step (every `step` days, Mondays, months or
+ * years) inside the domain; returns their count (at most cap). */
+static size_t gen_ticks(const timeax *ta, int unit, int step, tick *out,
+                        size_t cap)
+{
+    int64_t d0 = local_day(ta, ta->t0), d1 = local_day(ta, ta->t1 - 1);
+    int64_t day;
+    int prev_year = INT_MIN;
+    size_t n = 0;
+    int y, m, d;
+
+    if (unit == U_DAY)
+        day = d0;
+    else if (unit == U_WEEK)
+        day = d0 + (7 - weekday(d0)) % 7;
+    else {
+        civil_from_days(d0, &y, &m, &d);
+        day = (d == 1 && (unit == U_MONTH || m == 1)) ? d0
+              : unit == U_MONTH ? next_month(d0)
+                                : days_from_civil(y + 1, 1, 1);
+    }
+    for (; day <= d1 && n < cap;) {
+        int64_t next, len;
+        int keep, year;
+        tick *t = &out[n];
+
+        civil_from_days(day, &y, &m, &d);
+        switch (unit) {
+        case U_DAY:
+            next = day + 1;
+            keep = floor_div(day, step) * step == day;
+            break;
+        case U_WEEK:
+            next = day + 7;
+            keep = floor_div(day - 4, 7) % step == 0;
+            break;
+        case U_MONTH:
+            next = next_month(day);
+            keep = (m - 1) % step == 0;
+            break;
+        default:
+            next = days_from_civil(y + 1, 1, 1);
+            keep = y % step == 0;
+        }
+        if (keep) {
+            year = y;
+            len = next - day;
+            t->mark = tmap(ta, (double)day_start(ta, day));
+            t->x = t->mark;
+            if (ta->kind == EF_PERIOD_DAY && unit <= U_WEEK)
+                t->x = tmap(ta, day_start(ta, day) + 43200.0);
+            else if ((unit == U_WEEK && ta->kind == EF_PERIOD_WEEK) ||
+                     (unit == U_MONTH && ta->kind == EF_PERIOD_MONTH))
+                t->x = tmap(ta, day_start(ta, day) + len * 43200.0);
+            if (ta->kind == EF_PERIOD_DAY || t->x != t->mark)
+                t->mark = t->x; /* under the bar it names */
+            t->ctx[0] = '\0';
+            if (unit == U_WEEK && ta->kind == EF_PERIOD_WEEK) {
+                int wk;
+                iso_week(day, &year, &wk);
+                snprintf(t->lab, sizeof t->lab, "W%02d", wk);
+            } else if (unit <= U_WEEK) {
+                snprintf(t->lab, sizeof t->lab, "%d %s", d, MONTH_ABBR[m - 1]);
+            } else if (unit == U_MONTH) {
+                snprintf(t->lab, sizeof t->lab, "%s", MONTH_ABBR[m - 1]);
+            } else {
+                snprintf(t->lab, sizeof t->lab, "%d", y);
+                year = prev_year;
+            }
+            if (year != prev_year && unit != U_YEAR)
+                snprintf(t->ctx, sizeof t->ctx, "%d", year);
+            prev_year = year;
+            n++;
+        }
+        day = next;
+    }
+    return n;
+}
+
+static int ticks_fit(cairo_t *cr, const tick *t, size_t n)
+{
+    double prev_x = 0, prev_half = 0;
+    for (size_t i = 0; i < n; i++) {
+        double half = fmax(text_w(cr, FS_TICK, t[i].lab),
+                           text_w(cr, FS_TICK, t[i].ctx)) / 2;
+        if (i > 0 && t[i].x - prev_x < prev_half + half + 12)
+            return 0;
+        prev_x = t[i].x;
+        prev_half = half;
+    }
+    return 1;
+}
+
+/* Draws the time axis under the plot: the finest calendar unit whose
+ * labels do not overlap ("W14" with the year once, "3 Mar", month
+ * names, years). */
+static void time_axis(cairo_t *cr, const timeax *ta, double w)
+{
+    static const int cand[][2] = {
+        {U_DAY, 1},   {U_DAY, 2},   {U_WEEK, 1},  {U_WEEK, 2},
+        {U_WEEK, 4},  {U_MONTH, 1}, {U_MONTH, 3}, {U_MONTH, 6},
+        {U_YEAR, 1},  {U_YEAR, 2},  {U_YEAR, 5},  {U_YEAR, 10},
+        {U_YEAR, 20}, {U_YEAR, 50}, {U_YEAR, 100}};
+    int64_t days = local_day(ta, ta->t1 - 1) - local_day(ta, ta->t0) + 1;
+    size_t cap = (size_t)days + 2, n = 0;
+    tick *t = ef_xmalloc(cap * sizeof *t);
+    double bottom = ta->p.y + ta->p.h;
+
+    for (size_t c = 0; c < EF_ARRAY_LEN(cand); c++) {
+        int unit = cand[c][0], step = cand[c][1];
+        if ((ta->kind == EF_PERIOD_WEEK && unit == U_DAY) ||
+            (ta->kind == EF_PERIOD_MONTH && unit <= U_WEEK) ||
+            (ta->kind == EF_PERIOD_DAY && unit == U_WEEK && step == 4))
+            continue;
+        n = gen_ticks(ta, unit, step, t, cap);
+        if (n > 0 && ticks_fit(cr, t, n))
+            break;
+    }
+    cairo_set_line_width(cr, 1);
+    set_rgb(cr, RGB_AXIS);
+    line(cr, ta->p.x, round(bottom), ta->p.x + ta->p.w, round(bottom));
+    for (size_t i = 0; i < n; i++) {
+        double half = fmax(text_w(cr, FS_TICK, t[i].lab),
+                           text_w(cr, FS_TICK, t[i].ctx)) / 2;
+        double x = fmin(fmax(t[i].x, PAD / 2 + half), w - PAD / 2 - half);
+        double mx = round(t[i].mark);
+        set_rgb(cr, RGB_AXIS);
+        line(cr, mx, round(bottom), mx, round(bottom) + 4);
+        text_at(cr, FS_TICK, EF_RGB_MUTED, x, bottom + 18, 0.5, t[i].lab);
+        if (t[i].ctx[0])
+            text_at(cr, FS_TICK, EF_RGB_INK, x, bottom + 33, 0.5, t[i].ctx);
+    }
+    free(t);
+}
+
+#define TIME_AXIS_H 40.0 /* room under a plot for the time axis */
+
+/* ==== Findings: the sentences ========================================== */
+
+static const char *unit_name(const ef_report *r)
+{
+    switch (r->period_kind) {
+    case EF_PERIOD_DAY: return "day";
+    case EF_PERIOD_MONTH: return "month";
+    default: return "week";
+    }
+}
+
+/* "week 2025-W14", "2025-03-31", "March 2025". */
+static void period_phrase(const ef_report *r, const ef_period_stat *p,
+                          char *out, size_t cap)
+{
+    int y, m;
+    if (r->period_kind == EF_PERIOD_MONTH &&
+        sscanf(p->label, "%d-%d", &y, &m) == 2 && m >= 1 && m <= 12)
+        snprintf(out, cap, "%s %d", MONTH_NAME[m - 1], y);
+    else if (r->period_kind == EF_PERIOD_DAY)
+        snprintf(out, cap, "%s", p->label);
+    else
+        snprintf(out, cap, "week %s", p->label);
+}
+
+static int reliable(const ef_period_stat *p) { return !p->too_few && p->n > 0; }
+
+static int is_spike(const ef_period_stat *p) { return p->spike && reliable(p); }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Pooled two-proportion z of k2/n2 against k1/n1. */
+static double two_prop_z(double k1, double n1, double k2, double n2)
+{
+    double p = (k1 + k2) / (n1 + n2);
+    double se = sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+    return se > 0 ? (k2 / n2 - k1 / n1) / se : 0;
+}
+
+/* Title of the negative share trend: level or direction, and spikes. */
+static void title_negative(const ef_report *r, ef_buf *b)
+{
+    size_t n = r->nperiods, nrel = 0, nbase = 0, nsp = 0, hi_sp = 0, only = 0;
+    double *v = ef_xmalloc((n + 1) * sizeof *v);
+    char a[32], c[32], ph[64], ph2[64];
+    int moved = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const ef_period_stat *p = &r->periods[i];
+        if (!reliable(p))
+            continue;
+        nrel++;
+        only = i;
+        if (is_spike(p)) {
+            if (nsp == 0 || p->negative.share > r->periods[hi_sp].negative.share)
+                hi_sp = i;
+            nsp++;
+        } else {
+            v[nbase++] = p->negative.share;
+        }
+    }
+    if (nrel == 0) {
+        ef_buf_printf(b, "Too few items per %s to call the negative share",
+                      unit_name(r));
+        free(v);
+        return;
+    }
+    if (nrel == 1) {
+        fmt_share(a, r->periods[only].negative.share);
+        period_phrase(r, &r->periods[only], ph, sizeof ph);
+        ef_buf_printf(b, "Negative share was %s in %s", a, ph);
+        free(v);
+        return;
+    }
+    if (nbase >= 4) {
+        /* the first and last quarter (up to 8 periods each), pooled */
+        size_t k = nbase / 4 > 8 ? 8 : nbase / 4, seen = 0;
+        double k1 = 0, n1 = 0, k2 = 0, n2 = 0;
+        for (size_t i = 0; i < n; i++) {
+            const ef_period_stat *p = &r->periods[i];
+            if (!reliable(p) || is_spike(p))
+                continue;
+            if (seen < k) {
+                k1 += (double)p->count[EF_NEGATIVE];
+                n1 += (double)p->n;
+            }
+            if (seen >= nbase - k) {
+                k2 += (double)p->count[EF_NEGATIVE];
+                n2 += (double)p->n;
+            }
+            seen++;
+        }
+        if (fabs(k2 / n2 - k1 / n1) >= 0.02 &&
+            fabs(two_prop_z(k1, n1, k2, n2)) >= 3) {
+            fmt_share(a, k1 / n1);
+            fmt_share(c, k2 / n2);
+            ef_buf_printf(b, "Negative share %s from %s to %s",
+                          k2 > k1 / n1 * n2 ? "rose" : "fell", a, c);
+            moved = 1;
+        }
+    }
+    if (!moved) {
+        fmt_share(a, nbase ? median(v, nbase) : r->negative.share);
+        ef_buf_printf(b, "Negative share stayed near %s", a);
+    }
+    free(v);
+    if (nsp == 0)
+        return;
+    period_phrase(r, &r->periods[hi_sp], ph, sizeof ph);
+    fmt_share(a, r->periods[hi_sp].negative.share);
+    if (nsp == 1) {
+        ef_buf_printf(b, moved ? ", with a spike in %s (%s)" : ", except %s (%s)",
+                      ph, a);
+    } else if (nsp == 2) {
+        size_t other = 0;
+        for (size_t i = 0; i < n; i++)
+            if (is_spike(&r->periods[i]) && i != hi_sp)
+                other = i;
+        period_phrase(r, &r->periods[other < hi_sp ? other : hi_sp], ph,
+                      sizeof ph);
+        period_phrase(r, &r->periods[other < hi_sp ? hi_sp : other], ph2,
+                      sizeof ph2);
+        ef_buf_printf(b, moved ? ", with spikes in %s and %s" : ", except %s and %s",
+                      ph, ph2);
+    } else {
+        ef_buf_printf(b, ", with %zu spikes (highest: %s, %s)", nsp, ph, a);
+    }
+}
+
+static void title_volume(const ef_report *r, ef_buf *b)
+{
+    size_t n = r->nperiods, peak = 0;
+    double *v = ef_xmalloc(n * sizeof *v), med;
+    char a[32], c[32], ph[64];
+
+    for (size_t i = 0; i < n; i++) {
+        v[i] = (double)r->periods[i].n;
+        if (r->periods[i].n > r->periods[peak].n)
+            peak = i;
+    }
+    period_phrase(r, &r->periods[peak], ph, sizeof ph);
+    fmt_count(a, r->periods[peak].n);
+    if (n == 1) {
+        ef_buf_printf(b, "%s items in %s", a, ph);
+        free(v);
+        return;
+    }
+    med = median(v, n);
+    if (n >= 3 && (double)r->periods[peak].n >= 2 * med && med > 0) {
+        ef_buf_printf(b, "Volume peaked in %s at %s items, %.1f\xC3\x97 a typical %s",
+                      ph, a, (double)r->periods[peak].n / med, unit_name(r));
+    } else {
+        size_t k = n / 4 > 8 ? 8 : n / 4 ? n / 4 : 1;
+        double m1 = 0, m2 = 0;
+        for (size_t i = 0; i < k; i++) {
+            m1 += (double)r->periods[i].n / (double)k;
+            m2 += (double)r->periods[n - k + i].n / (double)k;
+        }
+        if (n >= 4 && m2 >= 1.25 * m1 + 1) {
+            fmt_about(a, m1);
+            fmt_about(c, m2);
+            ef_buf_printf(b, "Volume grew from about %s to %s items a %s", a, c,
+                          unit_name(r));
+        } else if (n >= 4 && m2 <= 0.8 * m1 - 1) {
+            fmt_about(a, m1);
+            fmt_about(c, m2);
+            ef_buf_printf(b, "Volume fell from about %s to %s items a %s", a, c,
+                          unit_name(r));
+        } else {
+            fmt_about(a, med);
+            ef_buf_printf(b, "Volume held steady at about %s items a %s", a,
+                          unit_name(r));
+        }
+    }
+    free(v);
+}
+
+/* ==== Charts: preparation =============================================== */
+
+typedef struct job job;
+typedef void (*draw_fn)(cairo_t *cr, const job *j);
+
+struct job {
+    const ef_report *r;
+    char name[32];
+    double w, h;       /* h is fixed, or set from content_h */
+    double content_h;  /* > 0: the chart is as tall as its content */
+    ef_buf title, subtitle, desc, note;
+    draw_fn draw;
+    size_t *rows;      /* channels: the rows shown, in order */
+    size_t nrows;
+};
+
+static box frame(cairo_t *cr, const job *j)
+{
+    return frame_box(cr, j->w, j->h, ef_buf_cstr((ef_buf *)&j->title),
+                     ef_buf_cstr((ef_buf *)&j->subtitle),
+                     ef_buf_cstr((ef_buf *)&j->note), 1);
+}
+
+static void job_free(job *j)
+{
+    ef_buf_reset(&j->title);
+    ef_buf_reset(&j->subtitle);
+    ef_buf_reset(&j->desc);
+    ef_buf_reset(&j->note);
+    free(j->rows);
+}
+
+/* ==== Chart: volume per period ========================================= */
+
+static void draw_trend_volume(cairo_t *cr, const job *j)
+{
+    const ef_report *r = j->r;
+    static const int order[3] = {EF_NEGATIVE, EF_NEUTRAL, EF_POSITIVE};
+    static const unsigned colour[3] = {EF_RGB_NEGATIVE, EF_RGB_NEUTRAL,
+                                       EF_RGB_POSITIVE};
+    legend_item li[3] = {{SW_BOX, EF_RGB_NEGATIVE, "negative"},
+                         {SW_BOX, EF_RGB_NEUTRAL, "neutral"},
+                         {SW_BOX, EF_RGB_POSITIVE, "positive"}};
+    box b = frame(cr, j);
+    uint64_t maxn = 1;
+    scale s;
+    timeax ta;
+    box p;
+    double top = legend(cr, b.x, b.y, b.w, li, 3) + 12;
+
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].n > maxn)
+            maxn = r->periods[i].n;
+    s = nice_scale(0, maxn < 5 ? 5 : (double)maxn, 5);
+    p.x = b.x + ylabels_w(cr, s, F_COUNT) + 8;
+    p.y = top;
+    p.w = b.x + b.w - p.x;
+    p.h = b.y + b.h - TIME_AXIS_H - top;
+    yaxis(cr, p, s, F_COUNT);
+    timeax_init(&ta, r, p);
+    for (size_t i = 0; i < r->nperiods; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        double x0 = ta.x0[i], x1 = ta.x1[i], w = x1 - x0, gap, y = 0;
+        /* a gap between bars only where bars are wide enough to show it;
+         * narrow bars abut (slightly overlapping: no hairline seams) */
+        gap = w >= 4 ? fmin(w * 0.22, 14) : 0;
+        if (w - gap > 56)
+            gap = w - 56;
+        x0 += gap / 2;
+        x1 -= gap / 2;
+        if (gap == 0)
+            x1 += 0.35;
+        for (int c = 0; c < 3; c++) {
+            double v = (double)q->count[order[c]];
+            double ya = ymap(p, s, y), yb = ymap(p, s, y + v);
+            if (v <= 0)
+                continue;
+            set_rgb(cr, q->too_few ? mix(colour[c], RGB_WHITE, 0.62)
+                                   : colour[c]);
+            cairo_rectangle(cr, x0, yb, x1 - x0, ya - yb + (c < 2 ? 0.35 : 0));
+            cairo_fill(cr);
+            y += v;
+        }
+    }
+    time_axis(cr, &ta, j->w);
+    timeax_free(&ta);
+}
+
+static void prep_trend_volume(job *j)
+{
+    const ef_report *r = j->r;
+    size_t few = 0;
+    char a[32];
+    uint64_t total = 0;
+
+    for (size_t i = 0; i < r->nperiods; i++) {
+        total += r->periods[i].n;
+        few += r->periods[i].too_few != 0;
+    }
+    title_volume(r, &j->title);
+    fmt_count(a, total);
+    ef_buf_printf(&j->subtitle, "Items per %s by sentiment class \xC2\xB7 %s "
+                  "items in %zu %s%s", unit_name(r), a, r->nperiods,
+                  unit_name(r), r->nperiods == 1 ? "" : "s");
+    if (few) {
+        char mn[32];
+        fmt_count(mn, r->min_n);
+        ef_buf_printf(&j->note, "Lighter bars: fewer than %s items, too few "
+                      "to call.", mn);
+    }
+    ef_buf_printf(&j->desc, "Stacked bar chart of the number of items per %s "
+                  "from %s to %s, split into negative, neutral and positive. ",
+                  unit_name(r), r->periods[0].label,
+                  r->periods[r->nperiods - 1].label);
+    {
+        size_t lo = 0, hi = 0;
+        char x[32], y[32];
+        for (size_t i = 0; i < r->nperiods; i++) {
+            if (r->periods[i].n < r->periods[lo].n)
+                lo = i;
+            if (r->periods[i].n > r->periods[hi].n)
+                hi = i;
+        }
+        fmt_count(x, r->periods[lo].n);
+        fmt_count(y, r->periods[hi].n);
+        ef_buf_printf(&j->desc, "%s items in all; fewest in %s (%s), most in "
+                      "%s (%s).", a, r->periods[lo].label, x,
+                      r->periods[hi].label, y);
+    }
+    if (few)
+        ef_buf_printf(&j->desc, " %zu %s%s had fewer than %llu items.", few,
+                      unit_name(r), few == 1 ? "" : "s",
+                      (unsigned long long)r->min_n);
+    j->h = 420;
+    j->draw = draw_trend_volume;
+}
+
+/* ==== Chart: negative share per period ================================== */
+
+typedef struct {
+    double x, y, w, h;
+} rect;
+
+static int overlaps(const rect *a, const rect *b)
+{
+    return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h &&
+           b->y < a->y + a->h;
+}
+
+static int any_adjusted(const ef_report *r)
+{
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].adjusted && reliable(&r->periods[i]))
+            return 1;
+    return 0;
+}
+
+/* Does the segment (x0, y0)-(x1, y1) cross c? (Liang-Barsky) */
+static int seg_hits(double x0, double y0, double x1, double y1, const rect *c)
+{
+    double t0 = 0, t1 = 1;
+    double pp[4] = {x0 - x1, x1 - x0, y0 - y1, y1 - y0};
+    double qq[4] = {x0 - c->x, c->x + c->w - x0, y0 - c->y,
+                    c->y + c->h - y0};
+
+    for (int k = 0; k < 4; k++) {
+        double t;
+        if (pp[k] == 0) {
+            if (qq[k] < 0)
+                return 0;
+            continue;
+        }
+        t = qq[k] / pp[k];
+        if (pp[k] < 0 && t > t0)
+            t0 = t;
+        else if (pp[k] > 0 && t < t1)
+            t1 = t;
+        if (t0 > t1)
+            return 0;
+    }
+    return 1;
+}
+
+/* A period series as drawn: values, which periods are shown. */
+typedef struct {
+    const double *v;
+    const int *show;
+} series;
+
+/* Does c cover a point or a segment of the series? */
+static int hits_series(const timeax *ta, scale s, series sr, size_t n,
+                       const rect *c)
+{
+    double px = 0, py = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = (ta->x0[i] + ta->x1[i]) / 2, y;
+        if (!sr.show[i])
+            continue;
+        y = ymap(ta->p, s, sr.v[i]);
+        if (x >= c->x - 4 && x <= c->x + c->w + 4 && y >= c->y - 4 &&
+            y <= c->y + c->h + 4)
+            return 1;
+        if (i > 0 && sr.show[i - 1] && ta->joined[i] &&
+            seg_hits(px, py, x, y, c))
+            return 1;
+        px = x;
+        py = y;
+    }
+    return 0;
+}
+
+/* Labels the spikes with their top term and period, the most negative
+ * first: above the marker, else beside it, where the label covers
+ * neither another label nor the lines; else where it covers no label,
+ * on a white halo; else not at all (the marker stays). */
+static void spike_labels(cairo_t *cr, const ef_report *r, const timeax *ta,
+                         scale s, const series *sr, size_t nsr)
+{
+    size_t n = r->nperiods, ns = 0, *idx = ef_xmalloc(n * sizeof *idx);
+    rect placed[MAX_SPIKE_LABELS];
+    size_t np = 0;
+    box p = ta->p;
+
+    for (size_t i = 0; i < n; i++)
+        if (is_spike(&r->periods[i]))
+            idx[ns++] = i;
+    /* by share, descending (insertion sort: few spikes) */
+    for (size_t a = 1; a < ns; a++)
+        for (size_t c = a; c > 0 && r->periods[idx[c]].negative.share >
+                                        r->periods[idx[c - 1]].negative.share;
+             c--) {
+            size_t t = idx[c];
+            idx[c] = idx[c - 1];
+            idx[c - 1] = t;
+        }
+    for (size_t k = 0; k < ns && np < MAX_SPIKE_LABELS; k++) {
+        const ef_period_stat *q = &r->periods[idx[k]];
+        double px = (ta->x0[idx[k]] + ta->x1[idx[k]]) / 2;
+        double py = ymap(p, s, q->negative.share), top = py - 7;
+        char term[160] = "";
+        double bw, bh;
+        rect cand[7];
+        int ok = -1, nc = 0;
+
+        if (q->nterms > 0 && q->terms[0]) {
+            char *t = clean(q->terms[0]);
+            fit_text(cr, FS_LABEL, t, 150, term, sizeof term);
+            free(t);
+        }
+        bw = fmax(term[0] ? text_w(cr, FS_LABEL, term) : 0,
+                  text_w(cr, FS_NOTE, q->label));
+        bh = term[0] ? 29 : 15;
+        for (size_t m = 0; m < nsr; m++)
+            if (sr[m].show[idx[k]])
+                top = fmin(top, ymap(p, s, sr[m].v[idx[k]]) - 4);
+        for (int lev = 0; lev < 3; lev++)
+            cand[nc++] = (rect){fmin(fmax(px - bw / 2, p.x), p.x + p.w - bw),
+                                top - 6 - bh - 16 * lev, bw, bh};
+        cand[nc++] = (rect){px + 11, py - bh / 2, bw, bh};
+        cand[nc++] = (rect){px - 11 - bw, py - bh / 2, bw, bh};
+        cand[nc++] = (rect){px + 11, py - bh - 6, bw, bh};
+        cand[nc++] = (rect){px - 11 - bw, py - bh - 6, bw, bh};
+        for (int pass = 0; pass < 2 && ok < 0; pass++)
+            for (int c = 0; c < nc && ok < 0; c++) {
+                int clear = cand[c].y >= p.y - 2 && cand[c].x >= p.x &&
+                            cand[c].x + cand[c].w <= p.x + p.w &&
+                            cand[c].y + cand[c].h <= p.y + p.h - 2;
+                for (size_t o = 0; o < np && clear; o++)
+                    clear = !overlaps(&cand[c], &placed[o]);
+                for (size_t m = 0; m < nsr && clear && pass == 0; m++)
+                    clear = !hits_series(ta, s, sr[m], n, &cand[c]);
+                if (clear)
+                    ok = c;
+            }
+        if (ok < 0)
+            continue;
+        placed[np++] = cand[ok];
+        {
+            rect c = cand[ok];
+            double align = ok < 3 ? 0.5 : (ok % 2 == 1) ? 0 : 1;
+            double ax = c.x + align * c.w;
+            double nx = fmin(fmax(px, c.x), c.x + c.w);
+            double ny = fmin(fmax(py, c.y), c.y + c.h + 2);
+            double d = hypot(nx - px, ny - py);
+            if (d > 14) { /* a thin leader from the marker */
+                cairo_set_line_width(cr, 0.75);
+                set_rgb(cr, EF_RGB_MUTED);
+                line(cr, px + (nx - px) * 7 / d, py + (ny - py) * 7 / d, nx,
+                     ny);
+            }
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+            cairo_rectangle(cr, c.x - 3, c.y - 1, c.w + 6, c.h + 3);
+            cairo_fill(cr);
+            if (term[0])
+                text_at(cr, FS_LABEL, EF_RGB_INK, ax, c.y + 11, align, term);
+            text_at(cr, FS_NOTE, EF_RGB_MUTED, ax, c.y + bh - 3, align,
+                    q->label);
+        }
+    }
+    free(idx);
+}
+
+/* A line through a period series, broken where a period is not shown
+ * (show[i] == 0) or a period is missing. */
+static void series_line(cairo_t *cr, const timeax *ta, box p, scale s,
+                        const double *v, const int *show, size_t n)
+{
+    int open = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = (ta->x0[i] + ta->x1[i]) / 2;
+        if (!show[i]) {
+            open = 0;
+            continue;
+        }
+        if (open && ta->joined[i])
+            cairo_line_to(cr, x, ymap(p, s, v[i]));
+        else
+            cairo_move_to(cr, x, ymap(p, s, v[i]));
+        open = 1;
+    }
+    cairo_stroke(cr);
+}
+
+/* A 95% band through a series: a polygon over each run of shown,
+ * adjacent periods; a bar for a period that stands alone. */
+static void series_band(cairo_t *cr, const timeax *ta, box p, scale s,
+                        const double *lo, const double *hi, const int *show,
+                        size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        if (!show[i]) {
+            i++;
+            continue;
+        }
+        while (e + 1 < n && show[e + 1] && ta->joined[e + 1])
+            e++;
+        if (e == i) {
+            double x = (ta->x0[i] + ta->x1[i]) / 2;
+            double bw = fmin(fmax((ta->x1[i] - ta->x0[i]) * 0.5, 2), 14);
+            double y0 = ymap(p, s, hi[i]), y1 = ymap(p, s, lo[i]);
+            cairo_rectangle(cr, x - bw / 2, y0, bw, fmax(y1 - y0, 1));
+        } else {
+            for (size_t k = i; k <= e; k++)
+                cairo_line_to(cr, (ta->x0[k] + ta->x1[k]) / 2,
+                              ymap(p, s, hi[k]));
+            for (size_t k = e + 1; k-- > i;)
+                cairo_line_to(cr, (ta->x0[k] + ta->x1[k]) / 2,
+                              ymap(p, s, lo[k]));
+            cairo_close_path(cr);
+        }
+        cairo_fill(cr);
+        i = e + 1;
+    }
+}
+
+static void draw_trend_negative(cairo_t *cr, const job *j)
+{
+    const ef_report *r = j->r;
+    size_t n = r->nperiods, nl = 0, few = 0, nsp = 0;
+    legend_item li[6];
+    double maxv = 0, spmax = 0, dot;
+    double *v = ef_xmalloc(n * sizeof *v), *lo = ef_xmalloc(n * sizeof *lo),
+           *hi = ef_xmalloc(n * sizeof *hi);
+    double *va = ef_xmalloc(n * sizeof *va);
+    int *show = ef_xmalloc(n * sizeof *show), *sa = ef_xmalloc(n * sizeof *sa);
+    int adj = r->calib.has && any_adjusted(r), nrel = 0;
+    box b = frame(cr, j);
+    char a[32];
+    scale s;
+    timeax ta;
+    box p;
+
+    for (size_t i = 0; i < n; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        if (reliable(q)) {
+            nrel++;
+            maxv = fmax(maxv, q->negative.hi);
+            if (adj && q->adjusted)
+                maxv = fmax(maxv, q->adj.share);
+        }
+        few += q->too_few != 0;
+        if (is_spike(q)) {
+            nsp++;
+            spmax = fmax(spmax, q->negative.share);
+            if (adj && q->adjusted)
+                spmax = fmax(spmax, q->adj.share);
+        }
+    }
+    if (nrel == 0)
+        for (size_t i = 0; i < n; i++)
+            maxv = fmax(maxv, r->periods[i].negative.share);
+    maxv = fmax(maxv, r->negative.share);
+    if (r->calib.has && !adj)
+        maxv = fmax(maxv, r->calib.adjusted.share);
+
+    li[nl++] = (legend_item){SW_LINE, EF_RGB_NEGATIVE, "negative share"};
+    li[nl++] = (legend_item){SW_BAND, EF_RGB_BAND, "95% interval"};
+    fmt_share(a, r->negative.share);
+    li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
+    snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s",
+             unit_name(r), a);
+    if (adj || r->calib.has)
+        li[nl++] = (legend_item){SW_DASH, EF_RGB_NEGATIVE,
+                                 "adjusted for VADER's error (human labels)"};
+    if (nsp)
+        li[nl++] = (legend_item){SW_RING, EF_RGB_HIGHLIGHT, "spike"};
+    if (few) {
+        li[nl] = (legend_item){SW_HOLLOW, EF_RGB_NEUTRAL, ""};
+        snprintf(li[nl++].label, sizeof li[0].label,
+                 "fewer than %llu items: too few to call",
+                 (unsigned long long)r->min_n);
+    }
+    p.y = legend(cr, b.x, b.y, b.w, li, nl) + 12;
+    p.h = b.y + b.h - TIME_AXIS_H - p.y;
+    s = nice_scale(0, fmax(maxv, 0.01), 5);
+    /* room above the highest spike (or its adjusted share) for a label */
+    if (spmax > 0 && s.hi < 1 &&
+        (s.hi - spmax) / s.hi * p.h < 46)
+        s.hi += s.step;
+    if (s.hi > 1)
+        s.hi = 1;
+    p.x = b.x + ylabels_w(cr, s, F_PCT) + 8;
+    p.w = b.x + b.w - p.x;
+    yaxis(cr, p, s, F_PCT);
+    timeax_init(&ta, r, p);
+    dot = n ? (ta.x1[0] - ta.x0[0]) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        v[i] = q->negative.share;
+        lo[i] = q->negative.lo;
+        hi[i] = fmin(q->negative.hi, s.hi);
+        show[i] = reliable(q);
+        va[i] = fmin(q->adj.share, s.hi);
+        sa[i] = adj && show[i] && q->adjusted;
+    }
+
+    set_rgb(cr, EF_RGB_BAND);
+    series_band(cr, &ta, p, s, lo, hi, show, n);
+
+    /* the overall share: a reference, not data */
+    cairo_set_line_width(cr, 1.25);
+    set_rgb(cr, EF_RGB_MUTED);
+    dash(cr, 2, 2);
+    line(cr, p.x, ymap(p, s, r->negative.share), p.x + p.w,
+         ymap(p, s, r->negative.share));
+    dash(cr, 0, 0);
+
+    if (adj || r->calib.has) {
+        cairo_set_line_width(cr, 1.75);
+        set_rgb(cr, EF_RGB_NEGATIVE);
+        dash(cr, 5, 3);
+        if (adj) {
+            series_line(cr, &ta, p, s, va, sa, n);
+        } else {
+            double y = ymap(p, s, fmin(r->calib.adjusted.share, s.hi));
+            line(cr, p.x, y, p.x + p.w, y);
+        }
+        dash(cr, 0, 0);
+    }
+
+    cairo_set_line_width(cr, dot >= 3 ? 2 : 1.25);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    set_rgb(cr, EF_RGB_NEGATIVE);
+    series_line(cr, &ta, p, s, v, show, n);
+    for (size_t i = 0; i < n; i++) {
+        double x = (ta.x0[i] + ta.x1[i]) / 2;
+        int alone = show[i] && (i == 0 || !show[i - 1] || !ta.joined[i]) &&
+                    (i + 1 == n || !show[i + 1] || !ta.joined[i + 1]);
+        if (show[i] && (dot >= 7 || alone)) {
+            circle(cr, x, ymap(p, s, v[i]), dot >= 14 || alone ? 3.5 : 2.5);
+            cairo_fill(cr);
+        }
+    }
+    /* too few to call: hollow grey, never a finding; beyond the axis,
+     * pinned to its top */
+    cairo_set_line_width(cr, 1.25);
+    set_rgb(cr, EF_RGB_NEUTRAL);
+    for (size_t i = 0; i < n; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        double x = (ta.x0[i] + ta.x1[i]) / 2;
+        if (show[i] || q->n == 0)
+            continue;
+        circle(cr, x, ymap(p, s, fmin(q->negative.share, s.hi)),
+               fmin(3.5, fmax(dot / 2.5, 1.6)));
+        cairo_stroke(cr);
+    }
+    cairo_set_line_width(cr, 2);
+    set_rgb(cr, EF_RGB_HIGHLIGHT);
+    for (size_t i = 0; i < n; i++) {
+        if (!is_spike(&r->periods[i]))
+            continue;
+        circle(cr, (ta.x0[i] + ta.x1[i]) / 2, ymap(p, s, v[i]), 6);
+        cairo_stroke(cr);
+    }
+    {
+        series sr[2] = {{v, show}, {va, sa}};
+        spike_labels(cr, r, &ta, s, sr, adj ? 2 : 1);
+    }
+    time_axis(cr, &ta, j->w);
+    timeax_free(&ta);
+    free(v);
+    free(lo);
+    free(hi);
+    free(show);
+    free(va);
+    free(sa);
+}
+
+static void prep_trend_negative(job *j)
+{
+    const ef_report *r = j->r;
+    size_t n = r->nperiods, few = 0, nsp = 0, lo = SIZE_MAX, hi = SIZE_MAX;
+    char a[32], c[32], d[32];
+
+    title_negative(r, &j->title);
+    fmt_count(a, r->n);
+    ef_buf_printf(&j->subtitle, "Share of items scored negative per %s, with "
+                  "its 95%% interval \xC2\xB7 %s items", unit_name(r), a);
+    fmt_share(c, r->negative.share);
+    ef_buf_printf(&j->desc, "Line chart of the negative share per %s from %s "
+                  "to %s (%zu %s%s), with 95%% Wilson intervals. Over all "
+                  "items the negative share is %s.", unit_name(r),
+                  r->periods[0].label, r->periods[n - 1].label, n,
+                  unit_name(r), n == 1 ? "" : "s", c);
+    for (size_t i = 0; i < n; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        if (!reliable(q)) {
+            few += q->too_few != 0;
+            continue;
+        }
+        if (lo == SIZE_MAX || q->negative.share < r->periods[lo].negative.share)
+            lo = i;
+        if (hi == SIZE_MAX || q->negative.share > r->periods[hi].negative.share)
+            hi = i;
+        nsp += is_spike(q);
+    }
+    if (lo != SIZE_MAX && lo != hi) {
+        fmt_share(c, r->periods[lo].negative.share);
+        fmt_share(d, r->periods[hi].negative.share);
+        ef_buf_printf(&j->desc, " Lowest %s in %s, highest %s in %s.", c,
+                      r->periods[lo].label, d, r->periods[hi].label);
+    }
+    for (size_t i = 0; i < n && nsp; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        char *t;
+        if (!is_spike(q))
+            continue;
+        fmt_share(c, q->negative.share);
+        fmt_share(d, q->baseline);
+        ef_buf_printf(&j->desc, " Spike in %s: %s against a baseline of %s",
+                      q->label, c, d);
+        if (q->nterms) {
+            ef_buf_puts(&j->desc, "; its terms: ");
+            for (size_t k = 0; k < q->nterms && k < 5; k++) {
+                t = clean(q->terms[k]);
+                ef_buf_printf(&j->desc, "%s%s", k ? ", " : "", t);
+                free(t);
+            }
+        }
+        ef_buf_putc(&j->desc, '.');
+    }
+    if (few)
+        ef_buf_printf(&j->desc, " %zu %s%s had fewer than %llu items and are "
+                      "shown hollow, too few to call.", few, unit_name(r),
+                      few == 1 ? "" : "s", (unsigned long long)r->min_n);
+    if (r->calib.has) {
+        fmt_share(c, r->calib.adjusted.share);
+        ef_buf_printf(&j->desc, " Adjusted for VADER's error against %llu "
+                      "human labels, the overall negative share is %s.",
+                      (unsigned long long)r->calib.labeled, c);
+    }
+    if (nsp)
+        ef_buf_printf(&j->note, "Spike: a %s whose negatives are improbably "
+                      "many against the median share of the 8 %ss before "
+                      "(binomial p < 0.001, at least 10 negatives).",
+                      unit_name(r), unit_name(r));
+    j->h = 440;
+    j->draw = draw_trend_negative;
+}
+
+/* ==== Chart: negative share by channel ================================= */
+
+#define ROW_H 30.0
+
+static void draw_channels(cairo_t *cr, const job *j)
+{
+    const ef_report *r = j->r;
+    box b = frame(cr, j);
+    char (*names)[200] = ef_xmalloc(j->nrows * sizeof *names);
+    double namew = 0, nw = 0, maxv = r->negative.share, valw;
+    char buf[64], a[32];
+    scale s;
+    box p;
+    legend_item li[3];
+    size_t nl = 0, few = 0;
+
+    for (size_t k = 0; k < j->nrows; k++) {
+        const ef_group_stat *g = &r->channels[j->rows[k]];
+        char *t = clean(g->name);
+        fit_text(cr, FS_LABEL, t, 200, names[k], sizeof names[k]);
+        free(t);
+        namew = fmax(namew, text_w(cr, FS_LABEL, names[k]));
+        fmt_count(a, g->n);
+        snprintf(buf, sizeof buf, "n = %s", a);
+        nw = fmax(nw, text_w(cr, FS_TICK, buf));
+        if (g->too_few) /* never sets the scale: cut at its end */
+            few++;
+        else
+            maxv = fmax(maxv, g->negative.hi);
+    }
+    li[nl++] = (legend_item){SW_BOX, EF_RGB_NEGATIVE, "negative share"};
+    li[nl++] = (legend_item){SW_LINE, EF_RGB_INK, "95% interval"};
+    fmt_share(a, r->negative.share);
+    li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
+    snprintf(li[nl++].label, sizeof li[0].label, "all channels: %s", a);
+    p.y = legend(cr, b.x, b.y, b.w, li, nl) + 14;
+    s = nice_scale(0, fmax(maxv, 0.01), 5);
+    if (s.hi > 1)
+        s.hi = 1;
+    valw = fmax(text_w(cr, FS_TICK, "100.0%"),
+                few ? text_w(cr, FS_TICK, "too few to call") : 0);
+    p.x = b.x + namew + 14;
+    p.w = b.x + b.w - nw - 18 - valw - 8 - p.x;
+    p.h = ROW_H * (double)j->nrows;
+
+    /* vertical grid and labels under the rows */
+    cairo_set_line_width(cr, 1);
+    for (int k = 0; k <= scale_ticks(s); k++) {
+        double v = s.lo + k * s.step;
+        double x = round(p.x + (v - s.lo) / (s.hi - s.lo) * p.w);
+        set_rgb(cr, k == 0 ? RGB_AXIS : EF_RGB_GRID);
+        line(cr, x, p.y - 4, x, p.y + p.h);
+        fmt_tick(buf, v, s.step, F_PCT);
+        text_at(cr, FS_TICK, EF_RGB_MUTED, x, p.y + p.h + 17, 0.5, buf);
+    }
+    for (size_t k = 0; k < j->nrows; k++) {
+        const ef_group_stat *g = &r->channels[j->rows[k]];
+        double cy = p.y + ROW_H * ((double)k + 0.5);
+        double xv = p.x + fmin(g->negative.share, s.hi) / s.hi * p.w;
+        double xl = p.x + g->negative.lo / s.hi * p.w;
+        double xh = p.x + fmin(g->negative.hi, s.hi) / s.hi * p.w;
+        double end;
+
+        text_at(cr, FS_LABEL, g->too_few ? EF_RGB_MUTED : EF_RGB_INK,
+                p.x - 10, cy + 4.5, 1, names[k]);
+        set_rgb(cr, g->too_few ? mix(EF_RGB_NEUTRAL, RGB_WHITE, 0.45)
+                               : EF_RGB_NEGATIVE);
+        if (g->too_few && g->negative.share > s.hi) {
+            /* cut at the axis's end: a torn edge says so */
+            cairo_move_to(cr, p.x, cy - 7);
+            cairo_line_to(cr, xv, cy - 7);
+            for (int z = 1; z <= 4; z++)
+                cairo_line_to(cr, xv + (z % 2 ? -4 : 0), cy - 7 + 3.5 * z);
+            cairo_line_to(cr, p.x, cy + 7);
+            cairo_close_path(cr);
+        } else {
+            cairo_rectangle(cr, p.x, cy - 7, fmax(xv - p.x, 0.75), 14);
+        }
+        cairo_fill(cr);
+        end = xv;
+        if (!g->too_few) {
+            set_rgb(cr, EF_RGB_INK);
+            cairo_set_line_width(cr, 1.25);
+            line(cr, xl, cy, xh, cy);
+            line(cr, xl, cy - 4.5, xl, cy + 4.5);
+            line(cr, xh, cy - 4.5, xh, cy + 4.5);
+            end = fmax(xv, xh);
+            fmt_pct(buf, g->negative.share, 1);
+            text_at(cr, FS_TICK, EF_RGB_INK, end + 6, cy + 4, 0, buf);
+        } else {
+            text_at(cr, FS_TICK, EF_RGB_MUTED, end + 6, cy + 4, 0,
+                    "too few to call");
+        }
+        fmt_count(a, g->n);
+        snprintf(buf, sizeof buf, "n = %s", a);
+        text_at(cr, FS_TICK, EF_RGB_MUTED, b.x + b.w, cy + 4, 1, buf);
+    }
+    {
+        double x = p.x + r->negative.share / s.hi * p.w;
+        cairo_set_line_width(cr, 1.25);
+        set_rgb(cr, EF_RGB_MUTED);
+        dash(cr, 2, 2);
+        line(cr, x, p.y - 4, x, p.y + p.h);
+        dash(cr, 0, 0);
+    }
+    free(names);
+}
+
+static int cmp_channel_rows(const void *a, const void *b, const ef_report *r)
+{
+    const ef_group_stat *x = &r->channels[*(const size_t *)a];
+    const ef_group_stat *y = &r->channels[*(const size_t *)b];
+    if (x->too_few != y->too_few)
+        return x->too_few ? 1 : -1;
+    if (!x->too_few && x->negative.share != y->negative.share)
+        return x->negative.share < y->negative.share ? 1 : -1;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static void prep_channels(job *j)
+{
+    const ef_report *r = j->r;
+    size_t n = r->nchannels, shown = n < MAX_CHANNELS ? n : MAX_CHANNELS;
+    size_t *idx = ef_xmalloc(n * sizeof *idx), nrel = 0;
+    char a[32], c[32];
+
+    /* the largest channels (r->channels is sorted by n), then by share */
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    for (size_t i = 1; i < shown; i++)
+        for (size_t k = i; k > 0 && cmp_channel_rows(&idx[k], &idx[k - 1], r) < 0;
+             k--) {
+            size_t t = idx[k];
+            idx[k] = idx[k - 1];
+            idx[k - 1] = t;
+        }
+    j->rows = idx;
+    j->nrows = shown;
+    for (size_t k = 0; k < shown; k++)
+        nrel += !r->channels[idx[k]].too_few;
+    if (nrel == 0) {
+        ef_buf_puts(&j->title, "Too few items per channel to compare "
+                    "negative shares");
+    } else if (nrel == 1) {
+        char *t = clean(r->channels[idx[0]].name);
+        fmt_share(a, r->channels[idx[0]].negative.share);
+        ef_buf_printf(&j->title, "Negative share for %.60s is %s", t, a);
+        free(t);
+    } else {
+        const ef_group_stat *h = &r->channels[idx[0]];
+        const ef_group_stat *l = &r->channels[idx[nrel - 1]];
+        fmt_share(a, h->negative.share);
+        fmt_share(c, l->negative.share);
+        if (h->negative.lo > l->negative.hi) {
+            char *t1 = clean(h->name), *t2 = clean(l->name);
+            ef_buf_printf(&j->title, "Negative share is highest for %.40s (%s) "
+                          "and lowest for %.40s (%s)", t1, a, t2, c);
+            free(t1);
+            free(t2);
+        } else {
+            ef_buf_printf(&j->title, "Negative share is similar across "
+                          "channels (%s to %s)", c, a);
+        }
+    }
+    fmt_count(a, r->n);
+    ef_buf_printf(&j->subtitle, "Share of items scored negative per channel, "
+                  "with its 95%% interval \xC2\xB7 %s items", a);
+    ef_buf_printf(&j->desc, "Horizontal bar chart of the negative share in "
+                  "each of %zu channel%s, highest first, with 95%% "
+                  "intervals.", shown, shown == 1 ? "" : "s");
+    for (size_t k = 0; k < shown; k++) {
+        const ef_group_stat *g = &r->channels[idx[k]];
+        char *t = clean(g->name);
+        fmt_count(a, g->n);
+        if (g->too_few) {
+            ef_buf_printf(&j->desc, " %s: too few to call (n = %s).", t, a);
+        } else {
+            fmt_pct(c, g->negative.share, 1);
+            ef_buf_printf(&j->desc, " %s: %s (n = %s).", t, c, a);
+        }
+        free(t);
+    }
+    if (shown < n) {
+        ef_buf_printf(&j->note, "Showing the %zu largest of %zu channels.",
+                      shown, n);
+        ef_buf_printf(&j->desc, " %zu smaller channels are not shown.",
+                      n - shown);
+    }
+    j->content_h = 38 + ROW_H * (double)shown + 24;
+    j->draw = draw_channels;
+}
+
+/* ==== Chart: distribution of compound scores ========================== */
+
+static void draw_distribution(cairo_t *cr, const job *j)
+{
+    const ef_report *r = j->r;
+    box b = frame(cr, j);
+    legend_item li[3];
+    char a[32], buf[64];
+    uint64_t maxc = 1;
+    scale s, xs = {-1, 1, 0.5};
+    box p;
+
+    fmt_pct(a, r->negative.share, 1);
+    li[0] = (legend_item){SW_BOX, EF_RGB_NEGATIVE, ""};
+    snprintf(li[0].label, sizeof li[0].label, "negative %s", a);
+    fmt_pct(a, r->neutral.share, 1);
+    li[1] = (legend_item){SW_BOX, EF_RGB_NEUTRAL, ""};
+    snprintf(li[1].label, sizeof li[1].label, "neutral %s", a);
+    fmt_pct(a, r->positive.share, 1);
+    li[2] = (legend_item){SW_BOX, EF_RGB_POSITIVE, ""};
+    snprintf(li[2].label, sizeof li[2].label, "positive %s", a);
+    p.y = legend(cr, b.x, b.y, b.w, li, 3) + 30;
+    for (int i = 0; i < 40; i++)
+        if (r->hist[i] > maxc)
+            maxc = r->hist[i];
+    s = nice_scale(0, maxc < 5 ? 5 : (double)maxc, 5);
+    p.x = b.x + ylabels_w(cr, s, F_COUNT) + 8;
+    p.w = b.x + b.w - p.x - 10;
+    p.h = b.y + b.h - 28 - p.y;
+    yaxis(cr, p, s, F_COUNT);
+    for (int i = 0; i < 40; i++) {
+        double mid = -1 + 0.05 * i + 0.025;
+        double x0 = p.x + p.w * i / 40.0, x1 = p.x + p.w * (i + 1) / 40.0;
+        double y = ymap(p, s, (double)r->hist[i]);
+        ef_class c = ef_classify(mid, &r->thr);
+        if (r->hist[i] == 0)
+            continue;
+        set_rgb(cr, c == EF_NEGATIVE   ? EF_RGB_NEGATIVE
+                    : c == EF_POSITIVE ? EF_RGB_POSITIVE
+                                       : EF_RGB_NEUTRAL);
+        cairo_rectangle(cr, x0 + 0.75, y, x1 - x0 - 1.5,
+                        fmax(p.y + p.h - y, 0.75));
+        cairo_fill(cr);
+    }
+    /* x axis: scores from -1 to +1 */
+    cairo_set_line_width(cr, 1);
+    for (int k = 0; k <= 4; k++) {
+        double v = -1 + k * xs.step, x = round(p.x + p.w * (v + 1) / 2);
+        set_rgb(cr, RGB_AXIS);
+        line(cr, x, p.y + p.h, x, p.y + p.h + 4);
+        fmt_tick(buf, v, xs.step, F_SCORE);
+        text_at(cr, FS_TICK, EF_RGB_MUTED, x, p.y + p.h + 18, 0.5, buf);
+    }
+    /* the class thresholds */
+    {
+        double xn = p.x + p.w * (r->thr.neg_max + 1) / 2;
+        double xp = p.x + p.w * (r->thr.pos_min + 1) / 2;
+        cairo_set_line_width(cr, 1);
+        set_rgb(cr, EF_RGB_INK);
+        dash(cr, 3, 2);
+        line(cr, xn, p.y - 16, xn, p.y + p.h);
+        line(cr, xp, p.y - 16, xp, p.y + p.h);
+        dash(cr, 0, 0);
+        fmt_tick(buf, r->thr.neg_max, 0.01, F_SCORE);
+        text_at(cr, FS_TICK, EF_RGB_INK, xn - 4, p.y - 8, 1, buf);
+        fmt_tick(buf, r->thr.pos_min, 0.01, F_SCORE);
+        text_at(cr, FS_TICK, EF_RGB_INK, xp + 4, p.y - 8, 0, buf);
+    }
+}
+
+static void prep_distribution(job *j)
+{
+    const ef_report *r = j->r;
+    const ef_share *sh[3] = {&r->negative, &r->neutral, &r->positive};
+    static const char *const cls[3] = {"negative", "neutral", "positive"};
+    char a[32], b[32], c[32];
+    int big = 0;
+
+    for (int k = 1; k < 3; k++)
+        if (sh[k]->share > sh[big]->share)
+            big = k;
+    fmt_share(a, r->positive.share);
+    fmt_share(b, r->neutral.share);
+    fmt_share(c, r->negative.share);
+    if (sh[big]->share >= 0.9995)
+        ef_buf_printf(&j->title, "All feedback scores %s", cls[big]);
+    else if (sh[big]->share > 0.5)
+        ef_buf_printf(&j->title, "Most feedback scores %s: %s positive, %s "
+                      "neutral, %s negative", cls[big], a, b, c);
+    else
+        ef_buf_printf(&j->title, "No class holds a majority: %s positive, %s "
+                      "neutral, %s negative", a, b, c);
+    fmt_count(a, r->n);
+    ef_buf_printf(&j->subtitle, "VADER compound score of every item, in bins "
+                  "of 0.05 \xC2\xB7 %s items", a);
+    {
+        char x[40], y[40];
+        fmt_tick(x, r->thr.neg_max, 0.01, F_SCORE);
+        fmt_tick(y, r->thr.pos_min, 0.01, F_SCORE);
+        ef_buf_printf(&j->note, "Negative: %s or below; positive: %s or "
+                      "above; neutral in between.", x, y);
+        ef_buf_printf(&j->desc, "Histogram of the VADER compound score of "
+                      "%s items in 40 bins from " MINUS "1 to +1, coloured "
+                      "by class: negative at %s or below, positive at %s or "
+                      "above, neutral in between. ", a, x, y);
+    }
+    fmt_pct(a, r->negative.share, 1);
+    fmt_pct(b, r->neutral.share, 1);
+    fmt_pct(c, r->positive.share, 1);
+    ef_buf_printf(&j->desc, "Negative %s, neutral %s, positive %s.", a, b, c);
+    j->h = 380;
+    j->draw = draw_distribution;
+}
+
+/* ==== Chart: NPS ====================================================== */
+
+static int nps_periods(const ef_report *r)
+{
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].nps.has && r->periods[i].nps.n > 0)
+            return 1;
+    return 0;
+}
+
+static int nps_reliable(const ef_report *r, const ef_period_stat *q)
+{
+    return q->nps.has && q->nps.n >= r->min_n && q->nps.n > 0;
+}
+
+static void draw_nps(cairo_t *cr, const job *j)
+{
+    const ef_report *r = j->r;
+    const ef_nps_stat *t = &r->nps;
+    box b = frame(cr, j);
+    static const char *const seg_name[3] = {"detractors", "passives",
+                                            "promoters"};
+    static const unsigned seg_col[3] = {EF_RGB_NEGATIVE, EF_RGB_NEUTRAL,
+                                        EF_RGB_POSITIVE};
+    double seg[3], x = b.x, lab_end = b.x - 12, y = b.y + 14;
+    char buf[96], a[32];
+
+    seg[0] = t->n ? (double)t->detractors / (double)t->n : 0;
+    seg[1] = t->n ? (double)t->passives / (double)t->n : 0;
+    seg[2] = t->n ? (double)t->promoters / (double)t->n : 0;
+    /* labels above the split bar, pushed right when segments are narrow */
+    for (int k = 0; k < 3; k++) {
+        double lw;
+        fmt_pct(a, seg[k], 0);
+        snprintf(buf, sizeof buf, "%s %s", seg_name[k], a);
+        lw = text_w(cr, FS_LABEL, buf);
+        double lx = fmax(x, lab_end + 12);
+        if (k == 2 || lx + lw > b.x + b.w)
+            lx = fmin(lx, b.x + b.w - lw);
+        if (k == 2)
+            lx = fmax(lx, lab_end + 12);
+        swatch(cr, SW_BOX, seg_col[k], lx - 3, y - 4);
+        text_at(cr, FS_LABEL, EF_RGB_INK, lx + 14, y, 0, buf);
+        lab_end = lx + 14 + lw;
+        x += seg[k] * b.w;
+    }
+    x = b.x;
+    y += 8;
+    for (int k = 0; k < 3; k++) {
+        double w = seg[k] * b.w;
+        set_rgb(cr, seg_col[k]);
+        cairo_rectangle(cr, x, y, w + (k < 2 && w > 0 ? 0.35 : 0), 22);
+        cairo_fill(cr);
+        x += w;
+    }
+    y += 22;
+    if (!nps_periods(r))
+        return;
+    {
+        size_t n = r->nperiods, few = 0;
+        double *v = ef_xmalloc(n * sizeof *v), *lo = ef_xmalloc(n * sizeof *lo),
+               *hi = ef_xmalloc(n * sizeof *hi), dot;
+        int *show = ef_xmalloc(n * sizeof *show);
+        double vmin = 0, vmax = 0;
+        legend_item li[3];
+        size_t nl = 0;
+        scale s;
+        timeax ta;
+        box p;
+
+        for (size_t i = 0; i < n; i++) {
+            const ef_period_stat *q = &r->periods[i];
+            show[i] = nps_reliable(r, q);
+            v[i] = q->nps.has ? q->nps.score : 0;
+            lo[i] = fmax(v[i] - q->nps.moe, -100);
+            hi[i] = fmin(v[i] + q->nps.moe, 100);
+            if (show[i]) {
+                vmin = fmin(vmin, lo[i]);
+                vmax = fmax(vmax, hi[i]);
+            } else if (q->nps.has && q->nps.n > 0) {
+                few++;
+                vmin = fmin(vmin, v[i]);
+                vmax = fmax(vmax, v[i]);
+            }
+        }
+        li[nl++] = (legend_item){SW_LINE, EF_RGB_ACCENT, "NPS"};
+        li[nl++] = (legend_item){SW_BAND, mix(EF_RGB_ACCENT, RGB_WHITE, 0.75),
+                                 "95% margin"};
+        if (few) {
+            li[nl] = (legend_item){SW_HOLLOW, EF_RGB_NEUTRAL, ""};
+            snprintf(li[nl++].label, sizeof li[0].label,
+                     "fewer than %llu answers: too few to call",
+                     (unsigned long long)r->min_n);
+        }
+        p.y = legend(cr, b.x, y + 22, b.w, li, nl) + 12;
+        s = nice_scale(vmin, vmax > vmin ? vmax : vmin + 10, 4);
+        s.lo = fmax(s.lo, -100);
+        s.hi = fmin(s.hi, 100);
+        p.x = b.x + ylabels_w(cr, s, F_SIGNED) + 8;
+        p.w = b.x + b.w - p.x;
+        p.h = b.y + b.h - TIME_AXIS_H - p.y;
+        yaxis(cr, p, s, F_SIGNED);
+        timeax_init(&ta, r, p);
+        dot = ta.x1[0] - ta.x0[0];
+        set_rgb(cr, mix(EF_RGB_ACCENT, RGB_WHITE, 0.75));
+        series_band(cr, &ta, p, s, lo, hi, show, n);
+        set_rgb(cr, EF_RGB_ACCENT);
+        cairo_set_line_width(cr, 2);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        series_line(cr, &ta, p, s, v, show, n);
+        for (size_t i = 0; i < n; i++) {
+            double cx = (ta.x0[i] + ta.x1[i]) / 2;
+            int alone = show[i] && (i == 0 || !show[i - 1] || !ta.joined[i]) &&
+                        (i + 1 == n || !show[i + 1] || !ta.joined[i + 1]);
+            if (show[i] && (dot >= 7 || alone)) {
+                circle(cr, cx, ymap(p, s, v[i]), dot >= 14 || alone ? 3.5 : 2.5);
+                cairo_fill(cr);
+            }
+        }
+        set_rgb(cr, EF_RGB_NEUTRAL);
+        cairo_set_line_width(cr, 1.25);
+        for (size_t i = 0; i < n; i++) {
+            const ef_period_stat *q = &r->periods[i];
+            if (show[i] || !q->nps.has || q->nps.n == 0)
+                continue;
+            circle(cr, (ta.x0[i] + ta.x1[i]) / 2, ymap(p, s, v[i]),
+                   fmin(3.5, fmax(dot / 2.5, 1.6)));
+            cairo_stroke(cr);
+        }
+        time_axis(cr, &ta, j->w);
+        timeax_free(&ta);
+        free(v);
+        free(lo);
+        free(hi);
+        free(show);
+    }
+}
+
+/* Appends ", with a low of -3 in week 2025-W14" when one period's NPS
+ * lies clearly below the typical period's (its margin included). */
+static int nps_low(const ef_report *r, ef_buf *b)
+{
+    size_t n = r->nperiods, cnt = 0, lo = 0;
+    int said = 0;
+    double *v = ef_xmalloc((n + 1) * sizeof *v), med;
+    char x[32], ph[64];
+
+    for (size_t i = 0; i < n; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        if (!nps_reliable(r, q))
+            continue;
+        if (cnt == 0 || q->nps.score < r->periods[lo].nps.score)
+            lo = i;
+        v[cnt++] = q->nps.score;
+    }
+    if (cnt >= 3) {
+        const ef_nps_stat *q = &r->periods[lo].nps;
+        med = median(v, cnt);
+        if (q->score + q->moe < med && med - q->score >= 10) {
+            fmt_signed(x, q->score, MINUS);
+            period_phrase(r, &r->periods[lo], ph, sizeof ph);
+            ef_buf_printf(b, ", with a low of %s in %s", x, ph);
+            said = 1;
+        }
+    }
+    free(v);
+    return said;
+}
+
+static void prep_nps(job *j)
+{
+    const ef_report *r = j->r;
+    const ef_nps_stat *t = &r->nps;
+    char a[32], m[32], pr[32], de[32], pa[32];
+    int moved = 0;
+
+    fmt_signed(a, t->score, MINUS);
+    snprintf(m, sizeof m, "%.0f", t->moe);
+    fmt_share(pr, (double)t->promoters / (double)t->n);
+    fmt_share(pa, (double)t->passives / (double)t->n);
+    fmt_share(de, (double)t->detractors / (double)t->n);
+    if (nps_periods(r)) {
+        /* first and last quarter of the periods with answers, pooled */
+        size_t n = r->nperiods, cnt = 0, k, seen = 0;
+        double P1 = 0, D1 = 0, N1 = 0, P2 = 0, D2 = 0, N2 = 0;
+        for (size_t i = 0; i < n; i++)
+            cnt += nps_reliable(r, &r->periods[i]);
+        k = cnt / 4 > 8 ? 8 : cnt / 4;
+        for (size_t i = 0; i < n && cnt >= 4; i++) {
+            const ef_nps_stat *q = &r->periods[i].nps;
+            if (!nps_reliable(r, &r->periods[i]))
+                continue;
+            if (seen < k) {
+                P1 += (double)q->promoters;
+                D1 += (double)q->detractors;
+                N1 += (double)q->n;
+            }
+            if (seen >= cnt - k) {
+                P2 += (double)q->promoters;
+                D2 += (double)q->detractors;
+                N2 += (double)q->n;
+            }
+            seen++;
+        }
+        if (cnt >= 4 && N1 > 0 && N2 > 0) {
+            double p1 = P1 / N1, d1 = D1 / N1, p2 = P2 / N2, d2 = D2 / N2;
+            double s1 = 100 * 100 * (p1 + d1 - (p1 - d1) * (p1 - d1)) / N1;
+            double s2 = 100 * 100 * (p2 + d2 - (p2 - d2) * (p2 - d2)) / N2;
+            double n1 = 100 * (p1 - d1), n2 = 100 * (p2 - d2);
+            if (fabs(n2 - n1) >= 5 && fabs(n2 - n1) > 3 * sqrt(s1 + s2)) {
+                char x[32], y[32];
+                fmt_signed(x, n1, MINUS);
+                fmt_signed(y, n2, MINUS);
+                ef_buf_printf(&j->title, "NPS %s from %s to %s; overall %s "
+                              "(\xC2\xB1%s)", n2 > n1 ? "rose" : "fell", x, y,
+                              a, m);
+                moved = 1;
+            }
+        }
+    }
+    if (t->n < r->min_n) {
+        char cnt[32];
+        fmt_count(cnt, t->n);
+        ef_buf_printf(&j->title, "Only %s NPS answer%s: too few to call "
+                      "(NPS %s \xC2\xB1%s)", cnt, t->n == 1 ? "" : "s", a, m);
+    } else if (!moved) {
+        ef_buf_printf(&j->title, "NPS is %s (\xC2\xB1%s)", a, m);
+        if (!nps_low(r, &j->title))
+            ef_buf_printf(&j->title, ": %s promoters, %s detractors", pr, de);
+    }
+    {
+        char cnt[32];
+        fmt_count(cnt, t->n);
+        ef_buf_printf(&j->subtitle, "Net Promoter Score%s%s \xC2\xB7 %s "
+                      "answers", nps_periods(r) ? " per " : "",
+                      nps_periods(r) ? unit_name(r) : "", cnt);
+    }
+    ef_buf_puts(&j->note, "Promoters answer 9 or 10, passives 7 or 8, "
+                "detractors 0 to 6; NPS = % promoters - % detractors.");
+    ef_buf_printf(&j->desc, "Net Promoter Score %s with a 95%% margin of "
+                  "%s points over %llu answers: %s promoters, %s passives, "
+                  "%s detractors.", a, m, (unsigned long long)t->n, pr, pa,
+                  de);
+    if (nps_periods(r)) {
+        ef_buf_printf(&j->desc, " Line chart of NPS per %s with its margin:",
+                      unit_name(r));
+        for (size_t i = 0, c = 0; i < r->nperiods; i++) {
+            const ef_period_stat *q = &r->periods[i];
+            if (!nps_reliable(r, q))
+                continue;
+            if (c++ == 60) {
+                ef_buf_puts(&j->desc, " ...");
+                break;
+            }
+            fmt_signed(a, q->nps.score, MINUS);
+            ef_buf_printf(&j->desc, "%s %s %s", c > 1 ? "," : "", q->label, a);
+        }
+        ef_buf_putc(&j->desc, '.');
+        j->h = 440;
+    } else {
+        j->content_h = 48;
+    }
+    j->draw = draw_nps;
+}
+
+/* ==== Chart: star ratings ============================================= */
+
+static void draw_stars(cairo_t *cr, const job *j)
+{
+    const ef_report *r = j->r;
+    box b = frame(cr, j);
+    double labw = text_w(cr, FS_LABEL, "5 \xE2\x98\x85"), cntw = 0, maxs = 0;
+    char buf[96], a[32], c[32];
+    box p;
+    scale s;
+
+    for (int k = 0; k < 5; k++) {
+        double sh = r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0;
+        maxs = fmax(maxs, sh);
+        fmt_count(a, r->stars[k]);
+        fmt_pct(c, sh, 0);
+        snprintf(buf, sizeof buf, "%s  (%s)", c, a);
+        cntw = fmax(cntw, text_w(cr, FS_TICK, buf));
+    }
+    s = nice_scale(0, fmax(maxs, 0.01), 4);
+    p.x = b.x + labw + 12;
+    p.y = b.y + 12;
+    p.w = b.x + b.w - cntw - 10 - p.x;
+    p.h = ROW_H * 5;
+    for (int row = 0; row < 5; row++) {
+        int k = 4 - row; /* 5 stars first */
+        double sh = r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0;
+        double cy = p.y + ROW_H * (row + 0.5), w = sh / s.hi * p.w;
+        unsigned col = k >= 3 ? EF_RGB_POSITIVE
+                       : k == 2 ? EF_RGB_NEUTRAL
+                                : EF_RGB_NEGATIVE;
+        snprintf(buf, sizeof buf, "%d \xE2\x98\x85", k + 1);
+        text_at(cr, FS_LABEL, EF_RGB_INK, p.x - 10, cy + 4.5, 1, buf);
+        set_rgb(cr, col);
+        cairo_rectangle(cr, p.x, cy - 8, fmax(w, 0.75), 16);
+        cairo_fill(cr);
+        fmt_count(a, r->stars[k]);
+        fmt_pct(c, sh, 0);
+        snprintf(buf, sizeof buf, "%s  (%s)", c, a);
+        text_at(cr, FS_TICK, EF_RGB_INK, p.x + w + 6, cy + 4, 0, buf);
+    }
+}
+
+static void prep_stars(job *j)
+{
+    const ef_report *r = j->r;
+    char a[32], c[32], lo[32], hi[32];
+
+    ef_fmt_fixed(a, r->stars_mean, 1);
+    fmt_share(c, r->csat.share);
+    if (r->stars_n < r->min_n)
+        ef_buf_printf(&j->title, "Only %llu rating%s: too few to call "
+                      "(average %s of 5)", (unsigned long long)r->stars_n,
+                      r->stars_n == 1 ? "" : "s", a);
+    else
+        ef_buf_printf(&j->title, "Average rating %s of 5; %s gave 4 or 5 "
+                      "stars", a, c);
+    fmt_count(a, r->stars_n);
+    ef_buf_printf(&j->subtitle, "Share of ratings by stars \xC2\xB7 %s "
+                  "ratings", a);
+    ef_fmt_fixed(a, r->stars_mean, 2);
+    ef_fmt_fixed(lo, r->stars_lo, 2);
+    ef_fmt_fixed(hi, r->stars_hi, 2);
+    ef_buf_printf(&j->note, "Mean %s (95%% interval %s to %s); CSAT, the "
+                  "share of 4 and 5 stars, %s.", a, lo, hi, c);
+    ef_buf_printf(&j->desc, "Bar chart of %llu star ratings:",
+                  (unsigned long long)r->stars_n);
+    for (int k = 4; k >= 0; k--) {
+        char x[32];
+        fmt_pct(x, r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0,
+                1);
+        ef_buf_printf(&j->desc, "%s %d star%s %s", k < 4 ? "," : "", k + 1,
+                      k ? "s" : "", x);
+    }
+    ef_buf_printf(&j->desc, ". Mean %s (95%% interval %s to %s), CSAT %s.",
+                  a, lo, hi, c);
+    j->content_h = 12 + ROW_H * 5 + 4;
+    j->draw = draw_stars;
+}
+
+/* ==== Surfaces, files and SVG post-processing ========================= */
+
+static FT_Library ft_lib; /* kept for the process: cairo may cache faces */
+static const cairo_user_data_key_t ft_key;
+
+static void done_face(void *face) { FT_Done_Face((FT_Face)face); }
+
+static ef_status load_font(const char *path, cairo_font_face_t **out,
+                           ef_err *e)
+{
+    FT_Face face;
+    FT_Error fe;
+    cairo_font_face_t *cf;
+
+    if (!ft_lib && (fe = FT_Init_FreeType(&ft_lib)) != 0)
+        return ef_fail(e, EF_ERR_CHART, "FreeType: cannot start (error %d)",
+                       fe);
+    if ((fe = FT_New_Face(ft_lib, path, 0, &face)) != 0)
+        return ef_fail(e, EF_ERR_CHART, "%s: cannot load font (%s)", path,
+                       fe == FT_Err_Cannot_Open_Resource
+                           ? strerror(ENOENT)
+                           : "not a font FreeType reads");
+    cf = cairo_ft_font_face_create_for_ft_face(face, 0);
+    if (cairo_font_face_set_user_data(cf, &ft_key, face, done_face) !=
+        CAIRO_STATUS_SUCCESS) {
+        cairo_status_t st = cairo_font_face_status(cf);
+        cairo_font_face_destroy(cf);
+        FT_Done_Face(face);
+        return ef_fail(e, EF_ERR_CHART, "%s: %s", path,
+                       cairo_status_to_string(st));
+    }
+    *out = cf;
+    return EF_OK;
+}
+
+/* Text without hinting: the same advances on the image and SVG surfaces
+ * and whatever the machine's font configuration says. */
+static void setup_cr(cairo_t *cr, cairo_font_face_t *face)
+{
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+    cairo_set_font_face(cr, face);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+}
+
+/* ==== PNG ============================================================== */
+
+/* cairo's PNG writer (libpng's defaults: every filter tried on every
+ * row, zlib level 6) took three quarters of the charts' time. Charts are
+ * flat colour: Sub turns a run of any colour into zeros, Up a row equal
+ * to the one above, and zlib's run-length strategy packs the zeros. */
+
+static void put32(ef_buf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 8), (unsigned char)v};
+    ef_buf_put(b, x, 4);
+}
+
+static void png_chunk(ef_buf *b, const char *type, const void *data,
+                      size_t len)
+{
+    uLong crc = crc32(0, (const Bytef *)type, 4);
+    put32(b, (uint32_t)len);
+    ef_buf_put(b, type, 4);
+    if (len) {
+        ef_buf_put(b, data, len);
+        crc = crc32(crc, data, (uInt)len);
+    }
+    put32(b, (uint32_t)crc);
+}
+
+/* Deflates n bytes from in onto z; returns 0, or -1 on a zlib error. */
+static int z_feed(z_stream *zs, ef_buf *z, const void *in, size_t n,
+                  int flush)
+{
+    zs->next_in = (Bytef *)(uintptr_t)in;
+    zs->avail_in = (uInt)n;
+    for (;;) {
+        uInt room;
+        int zr;
+        ef_buf_grow(z, 65536);
+        room = (uInt)(z->cap - z->len - 1);
+        zs->next_out = (Bytef *)z->data + z->len;
+        zs->avail_out = room;
+        zr = deflate(zs, flush);
+        z->len += room - zs->avail_out;
+        if (zr == Z_STREAM_ERROR)
+            return -1;
+        if (flush == Z_FINISH ? zr == Z_STREAM_END
+                              : zs->avail_in == 0 && zs->avail_out > 0)
+            return 0;
+    }
+}
+
+/* Appends the image surface sf (RGB24) to out as an RGB PNG that says
+ * its density is 192 dpi (twice 96), so slides size it as drawn.
+ * Returns 0, or -1 if zlib failed. */
+static int png_encode(cairo_surface_t *sf, ef_buf *out)
+{
+    int w = cairo_image_surface_get_width(sf);
+    int h = cairo_image_surface_get_height(sf);
+    int stride = cairo_image_surface_get_stride(sf);
+    const unsigned char *px = cairo_image_surface_get_data(sf);
+    size_t rl = (size_t)w * 3 + 1;
+    unsigned char *cur = ef_xmalloc(rl), hdr[13], phys[9];
+    ef_buf z = EF_BUF_INIT;
+    z_stream zs;
+    int rc = 0;
+
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit2(&zs, 6, Z_DEFLATED, 15, 9, Z_RLE) != Z_OK) {
+        rc = -1;
+        goto out;
+    }
+    for (int y = 0; y < h && rc == 0; y++) {
+        const uint32_t *row = (const uint32_t *)(const void *)(px +
+                                                  (size_t)y * stride);
+        if (y > 0 && memcmp(row, (const char *)row - stride,
+                            (size_t)w * 4) == 0) {
+            /* the same as the row above: Up, all zeros */
+            memset(cur, 0, rl);
+            cur[0] = 2;
+        } else {
+            /* Sub: flat runs of any colour become zeros */
+            uint32_t left = 0;
+            cur[0] = 1;
+            for (int x = 0; x < w; x++) {
+                uint32_t v = row[x];
+                cur[1 + 3 * x] = (unsigned char)((v >> 16) - (left >> 16));
+                cur[2 + 3 * x] = (unsigned char)((v >> 8) - (left >> 8));
+                cur[3 + 3 * x] = (unsigned char)(v - left);
+                left = v;
+            }
+        }
+        rc = z_feed(&zs, &z, cur, rl, y + 1 == h ? Z_FINISH : Z_NO_FLUSH);
+    }
+    deflateEnd(&zs);
+    if (rc == 0) {
+        uint32_t dpm = 7559; /* 192 dpi in pixels per metre */
+        ef_buf_put(out, "\x89PNG\r\n\x1a\n", 8);
+        hdr[0] = (unsigned char)(w >> 24);
+        hdr[1] = (unsigned char)(w >> 16);
+        hdr[2] = (unsigned char)(w >> 8);
+        hdr[3] = (unsigned char)w;
+        hdr[4] = (unsigned char)(h >> 24);
+        hdr[5] = (unsigned char)(h >> 16);
+        hdr[6] = (unsigned char)(h >> 8);
+        hdr[7] = (unsigned char)h;
+        hdr[8] = 8;  /* bits per sample */
+        hdr[9] = 2;  /* RGB */
+        hdr[10] = hdr[11] = hdr[12] = 0;
+        png_chunk(out, "IHDR", hdr, 13);
+        for (int k = 0; k < 2; k++) {
+            phys[4 * k] = (unsigned char)(dpm >> 24);
+            phys[4 * k + 1] = (unsigned char)(dpm >> 16);
+            phys[4 * k + 2] = (unsigned char)(dpm >> 8);
+            phys[4 * k + 3] = (unsigned char)dpm;
+        }
+        phys[8] = 1; /* per metre */
+        png_chunk(out, "pHYs", phys, 9);
+        png_chunk(out, "IDAT", z.data, z.len);
+        png_chunk(out, "IEND", NULL, 0);
+    }
+out:
+    free(cur);
+    ef_buf_reset(&z);
+    return rc;
+}
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data,
+                             unsigned int len)
+{
+    ef_buf_put(closure, data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static ef_status write_file(const char *path, const void *data, size_t len,
+                            ef_err *e)
+{
+    FILE *f = fopen(path, "wb");
+    int bad;
+
+    if (!f)
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", path, strerror(errno));
+    bad = fwrite(data, 1, len, f) != len;
+    if (fclose(f) != 0 || bad) {
+        int err = errno;
+        remove(path);
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", path,
+                       strerror(err ? err : EIO));
+    }
+    return EF_OK;
+}
+
+typedef struct {
+    const char *s; /* the id in cairo's output (not NUL-terminated) */
+    size_t len;
+    size_t order;  /* its rank in the document */
+} svg_id;
+
+static int cmp_id(const void *a, const void *b)
+{
+    const svg_id *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->s, y->s, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Where an id starts after one of cairo's id-bearing prefixes at s. */
+static size_t id_ref(const char *s, size_t left)
+{
+    static const char *const pre[] = {" id=\"", "\"#", "(#"};
+    if (*s != ' ' && *s != '"' && *s != '(')
+        return 0;
+    for (size_t k = 0; k < EF_ARRAY_LEN(pre); k++) {
+        size_t n = strlen(pre[k]);
+        if (left > n && memcmp(s, pre[k], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Rewrites cairo's SVG for the report: drops the XML declaration, renames
+ * every id to "ef-NAME-K" in order of first definition, and inserts role,
+ * <title> and <desc> after the opening <svg> tag. */
+static void svg_finish(const char *in, size_t len, const job *j, ef_buf *out)
+{
+    svg_id *ids = NULL;
+    size_t nids = 0, cap = 0, i = 0;
+    const char *svg = strstr(in, "<svg");
+
+    if (!svg)
+        return;
+    i = (size_t)(svg - in);
+    /* pass 1: every id definition, numbered in order */
+    for (size_t k = i; k < len; k++) {
+        if (k + 5 < len && memcmp(in + k, " id=\"", 5) == 0) {
+            size_t s = k + 5, e = s;
+            while (e < len && in[e] != '"')
+                e++;
+            if (nids == cap) {
+                cap = cap ? cap * 2 : 64;
+                ids = ef_xrealloc(ids, cap * sizeof *ids);
+            }
+            ids[nids] = (svg_id){in + s, e - s, nids};
+            nids++;
+            k = e;
+        }
+    }
+    qsort(ids, nids, sizeof *ids, cmp_id);
+    /* pass 2: copy, renaming ids and references */
+    for (size_t k = i; k < len;) {
+        size_t pl = id_ref(in + k, len - k);
+        if (pl) {
+            size_t s = k + pl, e = s;
+            svg_id key, *hit;
+            while (e < len && in[e] != '"' && in[e] != ')')
+                e++;
+            key = (svg_id){in + s, e - s, 0};
+            hit = nids ? bsearch(&key, ids, nids, sizeof *ids, cmp_id) : NULL;
+            ef_buf_put(out, in + k, pl);
+            if (hit)
+                ef_buf_printf(out, "ef-%s-%zu", j->name, hit->order + 1);
+            else
+                ef_buf_put(out, in + s, e - s);
+            k = e;
+            continue;
+        }
+        if (k == i) {
+            /* the opening tag: accessibility attributes, then title, desc */
+            const char *gt = memchr(in + k, '>', len - k);
+            size_t tl = gt ? (size_t)(gt - (in + k)) : 0;
+            if (gt) {
+                ef_buf_put(out, in + k, tl);
+                ef_buf_printf(out, " role=\"img\" aria-labelledby=\"ef-%s-title "
+                              "ef-%s-desc\" style=\"max-width:100%%;height:"
+                              "auto\">\n<title id=\"ef-%s-title\">", j->name,
+                              j->name, j->name);
+                xml_escape(out, ef_buf_cstr((ef_buf *)&j->title));
+                ef_buf_printf(out, "</title>\n<desc id=\"ef-%s-desc\">",
+                              j->name);
+                xml_escape(out, ef_buf_cstr((ef_buf *)&j->desc));
+                ef_buf_puts(out, "</desc>");
+                k += tl + 1;
+                continue;
+            }
+        }
+        ef_buf_putc(out, in[k]);
+        k++;
+    }
+    free(ids);
+}
+
+/* Draws j on an image surface (PNG) and an SVG surface; fills c. */
+static ef_status render_job(const job *j, cairo_font_face_t *face,
+                            const char *dir, ef_chart *c, ef_err *e)
+{
+    ef_buf png = EF_BUF_INIT, raw = EF_BUF_INIT, svg = EF_BUF_INIT;
+    ef_buf path = EF_BUF_INIT;
+    cairo_surface_t *sf;
+    cairo_t *cr;
+    cairo_status_t st;
+    ef_status rc = EF_OK;
+    int w = (int)j->w, h = (int)ceil(j->h);
+
+    sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * DENSITY,
+                                    h * DENSITY);
+    cr = cairo_create(sf);
+    setup_cr(cr, face);
+    cairo_scale(cr, DENSITY, DENSITY);
+    j->draw(cr, j);
+    st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(sf);
+    if (st == CAIRO_STATUS_SUCCESS && png_encode(sf, &png) != 0)
+        st = CAIRO_STATUS_NO_MEMORY; /* zlib's only failure here */
+    cairo_surface_destroy(sf);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        rc = ef_fail(e, EF_ERR_CHART, "chart %s (PNG): %s", j->name,
+                     cairo_status_to_string(st));
+        goto done;
+    }
+
+    sf = cairo_svg_surface_create_for_stream(to_buf, &raw, w, h);
+    cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
+    cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
+    cr = cairo_create(sf);
+    setup_cr(cr, face);
+    j->draw(cr, j);
+    st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(sf);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(sf);
+    cairo_surface_destroy(sf);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        rc = ef_fail(e, EF_ERR_CHART, "chart %s (SVG): %s", j->name,
+                     cairo_status_to_string(st));
+        goto done;
+    }
+    svg_finish(ef_buf_cstr(&raw), raw.len, j, &svg);
+
+    snprintf(c->name, sizeof c->name, "%s", j->name);
+    ef_buf_printf(&path, "charts/%s.png", j->name);
+    c->png = ef_xstrdup(ef_buf_cstr(&path));
+    ef_buf_clear(&path);
+    ef_buf_printf(&path, "charts/%s.svg", j->name);
+    c->svg = ef_xstrdup(ef_buf_cstr(&path));
+    c->title = ef_xstrdup(ef_buf_cstr((ef_buf *)&j->title));
+    c->desc = ef_xstrdup(ef_buf_cstr((ef_buf *)&j->desc));
+    c->svg_inline = ef_xstrdup(ef_buf_cstr(&svg));
+    c->width = w;
+    c->height = h;
+
+    ef_buf_clear(&path);
+    ef_buf_printf(&path, "%s/%s", dir, c->png);
+    if ((rc = write_file(ef_buf_cstr(&path), png.data, png.len, e)) != EF_OK)
+        goto done;
+    ef_buf_clear(&path);
+    ef_buf_printf(&path, "%s/%s", dir, c->svg);
+    ef_buf_clear(&raw);
+    ef_buf_puts(&raw, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    ef_buf_put(&raw, svg.data, svg.len);
+    rc = write_file(ef_buf_cstr(&path), raw.data, raw.len, e);
+done:
+    ef_buf_reset(&png);
+    ef_buf_reset(&raw);
+    ef_buf_reset(&svg);
+    ef_buf_reset(&path);
+    return rc;
+}
+
+/* ==== The charts the model supports =================================== */
+
+/* A chart whose height follows its content: title, content, note. */
+static void fit_height(job *j, cairo_t *m)
+{
+    box b;
+    if (j->content_h <= 0)
+        return;
+    b = frame_box(m, j->w, 1000, ef_buf_cstr(&j->title),
+                  ef_buf_cstr(&j->subtitle), ef_buf_cstr(&j->note), 0);
+    j->h = ceil(b.y + j->content_h + (1000 - b.y - b.h));
+}
+
+static int any_channel(const ef_report *r)
+{
+    for (size_t i = 0; i < r->nchannels; i++)
+        if (r->channels[i].n > 0 && strcmp(r->channels[i].name, "(none)") != 0)
+            return 1;
+    return 0;
+}
+
+/* Prepares the charts r supports into jobs; returns their count. m is
+ * a context with the font, for measuring text. */
+static size_t plan(const ef_report *r, job *jobs, cairo_t *m)
+{
+    size_t n = 0;
+    uint64_t hist = 0;
+
+    for (int i = 0; i < 40; i++)
+        hist += r->hist[i];
+#define ADD(nm, prep)                                                         \
+    do {                                                                      \
+        memset(&jobs[n], 0, sizeof jobs[n]);                                  \
+        jobs[n].r = r;                                                        \
+        jobs[n].w = CHART_W;                                                  \
+        snprintf(jobs[n].name, sizeof jobs[n].name, "%s", nm);                \
+        prep(&jobs[n]);                                                       \
+        fit_height(&jobs[n], m);                                              \
+        n++;                                                                  \
+    } while (0)
+    if (r->nperiods > 0) {
+        ADD("trend_volume", prep_trend_volume);
+        ADD("trend_negative", prep_trend_negative);
+    }
+    if (any_channel(r))
+        ADD("channels", prep_channels);
+    if (hist > 0)
+        ADD("distribution", prep_distribution);
+    if (r->nps.has && r->nps.n > 0)
+        ADD("nps", prep_nps);
+    if (r->has_stars && r->stars_n > 0)
+        ADD("stars", prep_stars);
+#undef ADD
+    return n;
+}
+
+ef_status ef_chart_render_all(const ef_report *r, const char *dir,
+                              const char *font_path, ef_chart_set *out,
+                              ef_err *e)
+{
+    job jobs[6];
+    size_t n;
+    cairo_font_face_t *face = NULL;
+    ef_buf path = EF_BUF_INIT;
+    ef_status rc;
+
+    out->items = NULL;
+    out->n = 0;
+    if ((rc = load_font(font_path, &face, e)) != EF_OK)
+        return rc;
+    ef_buf_printf(&path, "%s/charts", dir);
+    if (mkdir(ef_buf_cstr(&path), 0777) != 0 && errno != EEXIST) {
+        rc = ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", ef_buf_cstr(&path),
+                     strerror(errno));
+        ef_buf_reset(&path);
+        cairo_font_face_destroy(face);
+        return rc;
+    }
+    ef_buf_reset(&path);
+    {
+        cairo_surface_t *ms = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+                                                         1, 1);
+        cairo_t *m = cairo_create(ms);
+        setup_cr(m, face);
+        n = plan(r, jobs, m);
+        cairo_destroy(m);
+        cairo_surface_destroy(ms);
+    }
+    out->items = ef_xcalloc(n ? n : 1, sizeof *out->items);
+    /* on failure the items drawn so far are freed with the set */
+    for (size_t i = 0; i < n; i++) {
+        if (rc == EF_OK) {
+            rc = render_job(&jobs[i], face, dir, &out->items[i], e);
+            out->n = i + 1;
+        }
+        job_free(&jobs[i]);
+    }
+    cairo_font_face_destroy(face);
+    if (rc != EF_OK)
+        ef_chart_set_free(out);
+    return rc;
+}
+
+void ef_chart_set_free(ef_chart_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->items[i].title);
+        free(s->items[i].desc);
+        free(s->items[i].png);
+        free(s->items[i].svg);
+        free(s->items[i].svg_inline);
+    }
+    free(s->items);
+    s->items = NULL;
+    s->n = 0;
+}

@@ -1,0 +1,1844 @@
+/* xlsx.c - the Excel workbook, written with libxlsxwriter (the only file
+ * that includes xlsxwriter.h).
+ *
+ * libxlsxwriter's constant-memory mode is a workbook option, so every
+ * sheet is written row by row, in increasing row order, and a row's cells
+ * cannot be touched once a later row was started. The row sheets (Data,
+ * Negative) fit that naturally. The model sheets are created at open, so
+ * that they come before Data in the file (sheet order is creation order),
+ * and filled at finish, each top to bottom. What constant-memory mode
+ * rules out is merged cells (so the headline is wrapped by hand into
+ * several rows) and random access to cells; charts, defined names,
+ * conditional formats, data validation, autofilters and hyperlinks are
+ * stored apart from the cells and work.
+ *
+ * Negative items are spilled to an unlinked temporary file as binary
+ * records while the rows stream by; finish sorts an index of (compound,
+ * offset) pairs and writes them most negative first, ties in input order.
+ *
+ * Every text goes through clean(): written with worksheet_write_string
+ * (an inline string: never a formula, whatever its first character),
+ * invalid UTF-8 repaired, characters XML 1.0 forbids dropped, a literal
+ * "_xHHHH_" escaped so that Excel does not decode it, and cut at 32,767
+ * UTF-16 code units (Excel's limit) with a marker.
+ */
+#include "render/xlsx.h"
+
+#include <xlsxwriter.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "input/datetime.h"
+#include "render/palette.h"
+#include "util/text.h"
+
+#define MAX_ROWS 1048576u    /* rows in a sheet, the header included */
+#define MAX_CELL 32767u      /* UTF-16 code units in a cell */
+#define MAX_URL 2079u        /* characters in a hyperlink */
+#define CUT_MARK "\xe2\x80\xa6 [cut]"
+#define CUT_UNITS 7u         /* UTF-16 code units of CUT_MARK */
+#define HEADLINE_WIDTH 110   /* characters per Summary headline row */
+#define EXCEL_EPOCH 25569.0  /* 1970-01-01 as an Excel serial date */
+#define NO_LINK_TINT 0xFFF4D6 /* the fill of the cells the team fills in */
+
+/* ==== Formats =========================================================== */
+
+enum {
+    F_NONE,     /* General */
+    F_HEADER,   /* a table's header row */
+    F_TITLE,    /* the Summary's first cell */
+    F_SECTION,  /* a heading inside a sheet */
+    F_WRAP,     /* long text, wrapped, top-aligned */
+    F_MUTED,    /* notes */
+    F_DATE,     /* 2025-03-31 */
+    F_DATETIME, /* 2025-03-31 14:22 */
+    F_INT,      /* 12,345 */
+    F_PCT,      /* 12.3% */
+    F_DEC1,     /* 12.3 */
+    F_DEC2,     /* 12.34 */
+    F_DEC3,     /* 0.123 */
+    F_DEC4,     /* -0.4215 */
+    F_PVAL,     /* 0.0012, "<0.0001" */
+    F_INPUT,    /* a cell for the team to fill in */
+    F_CF_MUTED, /* conditional format: too few to call */
+    F_CF_BOLD,  /* conditional format: a spike */
+    F_COUNT
+};
+
+/* A column of a sheet: its header, width and the format of its cells. */
+typedef struct {
+    const char *name;
+    double width;
+    int fmt;
+} col_spec;
+
+/* ==== The row sheets ==================================================== */
+
+/* Data columns. */
+enum {
+    D_DATE, D_CHANNEL, D_AUTHOR, D_TEXT, D_CLASS, D_COMPOUND, D_NEG, D_NEU,
+    D_POS, D_RATING, D_NPS, D_RESPONDED, D_LABEL, D_SEGMENT, D_URL, D_ID,
+    D_FILE, D_LINE, D_NCOLS
+};
+
+static const col_spec data_cols[D_NCOLS] = {
+    {"Date", 17, F_DATETIME},    {"Channel", 12, F_NONE},
+    {"Author", 18, F_NONE},      {"Text", 70, F_NONE},
+    {"Class", 10, F_NONE},       {"Compound", 10, F_DEC4},
+    {"Negative", 9, F_DEC3},     {"Neutral", 9, F_DEC3},
+    {"Positive", 9, F_DEC3},     {"Rating", 7, F_INT},
+    {"NPS", 6, F_INT},           {"Responded", 17, F_DATETIME},
+    {"Label", 10, F_NONE},       {"Segment", 14, F_NONE},
+    {"URL", 30, F_NONE},         {"ID", 14, F_NONE},
+    {"File", 20, F_NONE},        {"Line", 8, F_INT}};
+
+/* Negative columns. */
+enum {
+    N_COMPOUND, N_DATE, N_CHANNEL, N_AUTHOR, N_TEXT, N_NEG, N_NEU, N_POS,
+    N_RATING, N_NPS, N_RESPONDED, N_URL, N_ID, N_FILE, N_LINE, N_NCOLS
+};
+
+static const col_spec neg_cols[N_NCOLS] = {
+    {"Compound", 10, F_DEC4},    {"Date", 17, F_DATETIME},
+    {"Channel", 12, F_NONE},     {"Author", 18, F_NONE},
+    {"Text", 70, F_NONE},        {"Negative", 9, F_DEC3},
+    {"Neutral", 9, F_DEC3},      {"Positive", 9, F_DEC3},
+    {"Rating", 7, F_INT},        {"NPS", 6, F_INT},
+    {"Responded", 17, F_DATETIME}, {"URL", 30, F_NONE},
+    {"ID", 14, F_NONE},          {"File", 20, F_NONE},
+    {"Line", 8, F_INT}};
+
+/* Rows per sheet, the header included: Excel's limit (lower in tests). */
+EF_STATIC uint32_t xlsx_row_limit = MAX_ROWS;
+
+/* A sheet that continues on "Name (2)", ... when it fills up. */
+typedef struct {
+    const char *base;     /* "Data" */
+    const col_spec *cols;
+    size_t ncols;
+    lxw_worksheet *ws;    /* the current part, NULL before the first */
+    unsigned part;        /* 1 for "Data", 2 for "Data (2)", ... */
+    lxw_row_t row;        /* the next row to write */
+} row_sheet;
+
+/* A negative item in the spill file; the strings follow it. */
+typedef struct {
+    double compound, neg, neu, pos;
+    int64_t date, responded;
+    uint64_t line;
+    int32_t rating, nps;
+    uint32_t source;      /* index in ef_xlsx.sources */
+    uint32_t len[5];      /* text, channel, author, url, id */
+} spill_rec;
+
+typedef struct {
+    double compound;
+    uint64_t off;         /* of the record in the spill file */
+} spill_key;
+
+struct ef_xlsx {
+    lxw_workbook *wb;
+    char *path, *tmpdir;
+    int data_sheet;
+    int64_t created;
+    ef_thresholds thr;
+    const ef_tz *tz;      /* row dates in this zone (NULL: UTC) */
+    int finished, created_file;
+    lxw_error lerr;       /* the first libxlsxwriter error */
+    lxw_format *f[F_COUNT];
+
+    lxw_worksheet *summary, *trend, *channels, *themes, *spikes, *repair;
+    row_sheet data, negative;
+
+    FILE *spill;
+    uint64_t spill_off;
+    spill_key *keys;
+    size_t nkeys, capkeys;
+    char **sources;       /* distinct item sources, for the spill */
+    size_t nsources;
+    const char *last_src; /* the pointer last seen, and its index */
+    uint32_t last_idx;
+
+    ef_buf clean;         /* scratch for clean() */
+    ef_buf rec;           /* scratch for spill records */
+};
+
+/* ==== Cell text ========================================================= */
+
+/* Whether s[i..] (n bytes in all) is "_xHHHH_", which Excel would decode
+ * as an escaped character. */
+static int xml_escape_at(const unsigned char *s, size_t i, size_t n)
+{
+    static const char hex[] = "0123456789abcdefABCDEF";
+
+    if (i + 7 > n || s[i + 1] != 'x' || s[i + 6] != '_')
+        return 0;
+    for (size_t k = 2; k < 6; k++)
+        if (s[i + k] == '\0' || strchr(hex, s[i + k]) == NULL)
+            return 0;
+    return 1;
+}
+
+/* One piece of cleaned text: bytes to append and their UTF-16 length. */
+typedef struct {
+    const char *p;
+    size_t len, units, used; /* used: input bytes consumed */
+    int changed;             /* the piece differs from the input */
+} piece;
+
+static const char replacement[] = "\xef\xbf\xbd";
+
+/* Cleans the character at s[i] (n bytes in all) into *pc. */
+static void next_piece(const unsigned char *s, size_t i, size_t n, piece *pc)
+{
+    unsigned char c = s[i];
+    uint32_t cp;
+    size_t k;
+
+    pc->p = (const char *)s + i;
+    pc->used = pc->len = 1;
+    pc->units = 1;
+    pc->changed = 0;
+    if (c >= 0x20 && c < 0x80) {
+        if (c == '_' && xml_escape_at(s, i, n)) {
+            pc->p = "_x005F_"; /* Excel reads this as "_" */
+            pc->len = 7;
+            pc->changed = 1;
+        }
+        return;
+    }
+    if (c < 0x20) {
+        pc->changed = c != '\t' && c != '\n';
+        if (c == '\r') { /* CR LF and lone CR become LF */
+            pc->p = "\n";
+            if (i + 1 < n && s[i + 1] == '\n')
+                pc->used = 2;
+        } else if (pc->changed) {
+            pc->len = pc->units = 0; /* XML 1.0 cannot hold it */
+        }
+        return;
+    }
+    k = ef_utf8_decode(s + i, n - i, &cp);
+    pc->used = pc->len = k;
+    if (cp == 0xfffd && memcmp(s + i, replacement, k < 3 ? k : 3) != 0) {
+        pc->p = replacement; /* invalid UTF-8 */
+        pc->len = 3;
+        pc->changed = 1;
+    } else if (cp == 0xfffe || cp == 0xffff) {
+        pc->len = pc->units = 0; /* not XML characters */
+        pc->changed = 1;
+    } else if (cp > 0xffff) {
+        pc->units = 2; /* a surrogate pair in Excel's UTF-16 */
+    }
+}
+
+/* Makes n bytes of untrusted text at s (s[n] must be readable) safe for
+ * a cell. Returns s itself when it needs nothing, else the cleaned text
+ * in b (valid until b's next use). */
+EF_STATIC const char *xlsx_clean(const char *s, size_t n, ef_buf *b)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, units = 0, budget, used = 0;
+    int dirty = s[n] != '\0';
+    piece pc;
+
+    /* The common case: plain text, checked without copying. */
+    while (i < n) {
+        unsigned char c = u[i];
+        if (c >= 0x20 && c < 0x80 && c != '_') {
+            units++;
+            i++;
+            continue;
+        }
+        next_piece(u, i, n, &pc);
+        dirty |= pc.changed;
+        units += pc.units;
+        i += pc.used;
+    }
+    if (!dirty && units <= MAX_CELL)
+        return s;
+
+    budget = units > MAX_CELL ? MAX_CELL - CUT_UNITS : units;
+    ef_buf_clear(b);
+    ef_buf_grow(b, n < 4 * MAX_CELL ? n + 16 : 4 * MAX_CELL + 16);
+    for (i = 0; i < n; i += pc.used) {
+        next_piece(u, i, n, &pc);
+        if (used + pc.units > budget)
+            break;
+        ef_buf_put(b, pc.p, pc.len);
+        used += pc.units;
+    }
+    if (units > MAX_CELL)
+        ef_buf_puts(b, CUT_MARK);
+    return ef_buf_cstr(b);
+}
+
+/* Whether url can be a hyperlink: http(s), printable ASCII that needs no
+ * escaping (so libxlsxwriter's length check sees what Excel sees), at
+ * most 2079 characters. Anything else is written as plain text. */
+EF_STATIC int xlsx_url_ok(const char *url)
+{
+    size_t n = strlen(url);
+
+    if (n > MAX_URL || (strncasecmp(url, "http://", 7) != 0 &&
+                        strncasecmp(url, "https://", 8) != 0))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)url[i];
+        if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c))
+            return 0;
+    }
+    return 1;
+}
+
+/* ==== Numbers and dates ================================================= */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The Excel serial date of "YYYY-MM-DD", or NAN. */
+static double serial_of_date(const char *s)
+{
+    int y, m, d;
+    if (s == NULL || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return NAN;
+    return (double)days_from_civil(y, m, d) + EXCEL_EPOCH;
+}
+
+/* The Excel serial date-time of instant t in x's zone, or NAN for no
+ * time or one Excel cannot show (before 1900-03-01). */
+static double serial_of_time(const ef_xlsx *x, int64_t t)
+{
+    double v;
+    if (t == EF_NO_TIME)
+        return NAN;
+    if (x->tz)
+        t += ef_tz_offset(x->tz, t);
+    v = (double)t / 86400.0 + EXCEL_EPOCH;
+    return v >= 61 ? v : NAN;
+}
+
+static const char *class_name(int c)
+{
+    static const char *const names[] = {"negative", "neutral", "positive"};
+    return c >= 0 && c < 3 ? names[c] : "";
+}
+
+/* ==== Writing cells ===================================================== */
+
+static void lx(ef_xlsx *x, lxw_error rc)
+{
+    if (rc != LXW_NO_ERROR && x->lerr == LXW_NO_ERROR)
+        x->lerr = rc;
+}
+
+static ef_status lx_fail(ef_xlsx *x, ef_err *e)
+{
+    return ef_fail(e, EF_ERR_XLSX, "%s: %s", x->path, lxw_strerror(x->lerr));
+}
+
+/* A sheet being written top to bottom. */
+typedef struct {
+    ef_xlsx *x;
+    lxw_worksheet *ws;
+    lxw_row_t row;
+} sheet;
+
+static void put_text(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r,
+                     lxw_col_t c, const char *s, size_t n, lxw_format *f)
+{
+    const char *t;
+    if (s == NULL || n == 0)
+        return;
+    t = xlsx_clean(s, n, &x->clean);
+    if (*t)
+        lx(x, worksheet_write_string(ws, r, c, t, f));
+}
+
+static void put_str(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                    const char *s, lxw_format *f)
+{
+    if (s)
+        put_text(x, ws, r, c, s, strlen(s), f);
+}
+
+static void put_num(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                    double v, lxw_format *f)
+{
+    if (isfinite(v))
+        lx(x, worksheet_write_number(ws, r, c, v, f));
+}
+
+static void put_url(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                    const char *url, int link)
+{
+    if (url == NULL || *url == '\0')
+        return;
+    if (link && xlsx_url_ok(url))
+        lx(x, worksheet_write_url(ws, r, c, url, NULL));
+    else
+        put_str(x, ws, r, c, url, NULL);
+}
+
+/* Shorthands for the model sheets. */
+static void s_str(sheet *s, lxw_col_t c, const char *v, int f)
+{
+    put_str(s->x, s->ws, s->row, c, v, s->x->f[f]);
+}
+
+static void s_num(sheet *s, lxw_col_t c, double v, int f)
+{
+    put_num(s->x, s->ws, s->row, c, v, s->x->f[f]);
+}
+
+static void s_next(sheet *s) { s->row++; }
+
+/* Writes a header row at s's row, and column widths when widths is set. */
+static void s_header(sheet *s, const col_spec *cols, size_t n, int widths)
+{
+    for (size_t c = 0; c < n; c++) {
+        lx(s->x, worksheet_write_string(s->ws, s->row, (lxw_col_t)c,
+                                        cols[c].name, s->x->f[F_HEADER]));
+        if (widths)
+            lx(s->x, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c,
+                                          cols[c].width, NULL));
+    }
+    s->row++;
+}
+
+/* Print set-up shared by the sheets: A4 landscape, a page wide, the
+ * header row repeated, a frozen header row. */
+static void sheet_setup(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t header)
+{
+    worksheet_set_paper(ws, 9);
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_freeze_panes(ws, header + 1, 0);
+    lx(x, worksheet_repeat_rows(ws, header, header));
+}
+
+/* ==== Row sheets ======================================================== */
+
+/* Starts the next part of rs: a sheet with the header row. */
+static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
+{
+    char name[32];
+    sheet s;
+
+    rs->part++;
+    if (rs->part == 1)
+        snprintf(name, sizeof name, "%s", rs->base);
+    else
+        snprintf(name, sizeof name, "%s (%u)", rs->base, rs->part);
+    if ((rs->ws = workbook_add_worksheet(x->wb, name)) == NULL) {
+        lx(x, LXW_ERROR_CREATING_TMPFILE);
+        return NULL;
+    }
+    /* The row sheets' XML goes through this temporary file: a larger
+     * buffer than stdio's 4 KB saves most of the system calls. Set
+     * before the first write, as setvbuf requires. */
+    if (rs->ws->optimize_tmpfile)
+        setvbuf(rs->ws->optimize_tmpfile, NULL, _IOFBF, 1 << 18);
+    s = (sheet){x, rs->ws, 0};
+    s_header(&s, rs->cols, rs->ncols, 1);
+    sheet_setup(x, rs->ws, 0);
+    rs->row = 1;
+    return rs->ws;
+}
+
+/* The sheet and row for the next row of rs, starting a part as needed. */
+static lxw_worksheet *rs_row(ef_xlsx *x, row_sheet *rs, lxw_row_t *row)
+{
+    if (rs->ws == NULL || rs->row >= xlsx_row_limit) {
+        if (rs->ws)
+            lx(x, worksheet_autofilter(rs->ws, 0, 0, rs->row - 1,
+                                       (lxw_col_t)(rs->ncols - 1)));
+        if (rs_start(x, rs) == NULL)
+            return NULL;
+    }
+    *row = rs->row++;
+    return rs->ws;
+}
+
+/* Closes the last part: its autofilter. */
+static void rs_end(ef_xlsx *x, row_sheet *rs)
+{
+    if (rs->ws)
+        lx(x, worksheet_autofilter(rs->ws, 0, 0, rs->row - 1,
+                                   (lxw_col_t)(rs->ncols - 1)));
+}
+
+/* ==== Open ============================================================== */
+
+static lxw_format *fmt(lxw_workbook *wb, const char *num)
+{
+    lxw_format *f = workbook_add_format(wb);
+    if (num)
+        format_set_num_format(f, num);
+    return f;
+}
+
+static void make_formats(ef_xlsx *x)
+{
+    lxw_workbook *wb = x->wb;
+    lxw_format **f = x->f;
+
+    f[F_NONE] = NULL;
+    f[F_HEADER] = fmt(wb, NULL);
+    format_set_bold(f[F_HEADER]);
+    format_set_bg_color(f[F_HEADER], EF_RGB_GRID);
+    format_set_bottom(f[F_HEADER], LXW_BORDER_THIN);
+    format_set_font_color(f[F_HEADER], EF_RGB_INK);
+    f[F_TITLE] = fmt(wb, NULL);
+    format_set_bold(f[F_TITLE]);
+    format_set_font_size(f[F_TITLE], 14);
+    format_set_font_color(f[F_TITLE], EF_RGB_INK);
+    f[F_SECTION] = fmt(wb, NULL);
+    format_set_bold(f[F_SECTION]);
+    f[F_WRAP] = fmt(wb, NULL);
+    format_set_text_wrap(f[F_WRAP]);
+    format_set_align(f[F_WRAP], LXW_ALIGN_VERTICAL_TOP);
+    f[F_MUTED] = fmt(wb, NULL);
+    format_set_font_color(f[F_MUTED], EF_RGB_MUTED);
+    format_set_italic(f[F_MUTED]);
+    f[F_DATE] = fmt(wb, "yyyy-mm-dd");
+    f[F_DATETIME] = fmt(wb, "yyyy-mm-dd hh:mm");
+    f[F_INT] = fmt(wb, "#,##0");
+    f[F_PCT] = fmt(wb, "0.0%");
+    f[F_DEC1] = fmt(wb, "#,##0.0");
+    f[F_DEC2] = fmt(wb, "0.00");
+    f[F_DEC3] = fmt(wb, "0.000");
+    f[F_DEC4] = fmt(wb, "0.0000");
+    f[F_PVAL] = fmt(wb, "[<0.0001]\"<0.0001\";0.0000");
+    f[F_INPUT] = fmt(wb, NULL);
+    format_set_bg_color(f[F_INPUT], NO_LINK_TINT);
+    format_set_border(f[F_INPUT], LXW_BORDER_HAIR);
+    format_set_border_color(f[F_INPUT], EF_RGB_NEUTRAL);
+    f[F_CF_MUTED] = fmt(wb, NULL);
+    format_set_font_color(f[F_CF_MUTED], EF_RGB_NEUTRAL);
+    format_set_italic(f[F_CF_MUTED]);
+    f[F_CF_BOLD] = fmt(wb, NULL);
+    format_set_bold(f[F_CF_BOLD]);
+}
+
+static ef_status open_spill(ef_xlsx *x, ef_err *e)
+{
+    const char *dir = x->tmpdir;
+    char *tmpl;
+    size_t n;
+    int fd;
+
+    if (dir == NULL || *dir == '\0')
+        dir = getenv("TMPDIR");
+    if (dir == NULL || *dir == '\0')
+        dir = "/tmp";
+    n = strlen(dir) + 32;
+    tmpl = ef_xmalloc(n);
+    snprintf(tmpl, n, "%s/earful-negative-XXXXXX", dir);
+    fd = mkstemp(tmpl);
+    if (fd < 0) {
+        ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", tmpl, strerror(errno));
+        free(tmpl);
+        return e->code;
+    }
+    unlink(tmpl); /* gone when closed, whatever happens */
+    free(tmpl);
+    if ((x->spill = fdopen(fd, "w+b")) == NULL) {
+        close(fd);
+        return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
+    }
+    setvbuf(x->spill, NULL, _IOFBF, 1 << 18);
+    return EF_OK;
+}
+
+ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o,
+                       ef_xlsx **out, ef_err *e)
+{
+    static const ef_thresholds def = EF_THRESHOLDS_DEFAULT;
+    lxw_workbook_options wo = {0};
+    ef_xlsx *x = ef_xcalloc(1, sizeof *x);
+    FILE *probe;
+    ef_status rc;
+
+    *out = NULL;
+    x->path = ef_xstrdup(path);
+    x->tmpdir = o->tmpdir && *o->tmpdir ? ef_xstrdup(o->tmpdir) : NULL;
+    x->data_sheet = o->data_sheet;
+    x->created = o->created;
+    x->thr = o->thr ? *o->thr : def;
+
+    /* libxlsxwriter opens path only at workbook_close: fail early. */
+    if ((probe = fopen(path, "wb")) == NULL) {
+        rc = ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
+    fclose(probe);
+    x->created_file = 1;
+    if ((rc = open_spill(x, e)) != EF_OK)
+        goto fail;
+
+    wo.constant_memory = LXW_TRUE;
+    wo.tmpdir = x->tmpdir;
+    wo.use_zip64 = LXW_TRUE; /* a million long texts pass 4 GB of XML */
+    if ((x->wb = workbook_new_opt(path, &wo)) == NULL) {
+        rc = ef_fail(e, EF_ERR_XLSX, "%s: cannot start the workbook", path);
+        goto fail;
+    }
+    make_formats(x);
+
+    /* Created now for their place in the file; filled at finish. */
+    x->summary = workbook_add_worksheet(x->wb, "Summary");
+    x->trend = workbook_add_worksheet(x->wb, "Trend");
+    x->channels = workbook_add_worksheet(x->wb, "Channels");
+    x->themes = workbook_add_worksheet(x->wb, "Themes");
+    x->spikes = workbook_add_worksheet(x->wb, "Spikes");
+    x->repair = workbook_add_worksheet(x->wb, "Repair queue");
+    x->negative = (row_sheet){"Negative", neg_cols, N_NCOLS, NULL, 0, 0};
+    x->data = (row_sheet){"Data", data_cols, D_NCOLS, NULL, 0, 0};
+    if (!x->summary || !x->trend || !x->channels || !x->themes ||
+        !x->spikes || !x->repair) {
+        rc = ef_fail(e, EF_ERR_XLSX, "%s: cannot add a sheet (temporary "
+                     "files in %s?)", path, x->tmpdir ? x->tmpdir : "/tmp");
+        goto fail;
+    }
+    if (rs_start(x, &x->negative) == NULL ||
+        (x->data_sheet && rs_start(x, &x->data) == NULL)) {
+        rc = lx_fail(x, e);
+        goto fail;
+    }
+    worksheet_set_tab_color(x->negative.ws, EF_RGB_NEGATIVE);
+    if (x->lerr) {
+        rc = lx_fail(x, e);
+        goto fail;
+    }
+    *out = x;
+    return EF_OK;
+fail:
+    ef_xlsx_free(x);
+    return rc;
+}
+
+void ef_xlsx_set_tz(ef_xlsx *x, const ef_tz *tz)
+{
+    if (x)
+        x->tz = tz;
+}
+
+/* ==== Rows ============================================================== */
+
+static uint32_t source_index(ef_xlsx *x, const char *src)
+{
+    if (src == NULL)
+        src = "";
+    if (src == x->last_src)
+        return x->last_idx;
+    for (size_t i = 0; i < x->nsources; i++)
+        if (strcmp(x->sources[i], src) == 0) {
+            x->last_src = src;
+            return x->last_idx = (uint32_t)i;
+        }
+    x->sources = ef_xrealloc(x->sources, (x->nsources + 1) * sizeof(char *));
+    x->sources[x->nsources] = ef_xstrdup(src);
+    x->last_src = src;
+    return x->last_idx = (uint32_t)x->nsources++;
+}
+
+static ef_status spill_add(ef_xlsx *x, const ef_item *it,
+                           const ef_scores *sc, ef_err *e)
+{
+    spill_rec h;
+    const char *str[5] = {it->text, it->channel, it->author, it->url, it->id};
+    size_t total;
+
+    memset(&h, 0, sizeof h);
+    h.compound = sc->compound;
+    h.neg = sc->neg;
+    h.neu = sc->neu;
+    h.pos = sc->pos;
+    h.date = it->date;
+    h.responded = it->responded_at;
+    h.line = it->line;
+    h.rating = it->rating;
+    h.nps = it->nps;
+    h.source = source_index(x, it->source);
+    ef_buf_clear(&x->rec);
+    ef_buf_put(&x->rec, &h, sizeof h);
+    for (int i = 0; i < 5; i++) {
+        size_t n = str[i] == NULL ? 0 : i == 0 ? it->text_len : strlen(str[i]);
+        if (n > UINT32_MAX)
+            n = UINT32_MAX;
+        ((spill_rec *)(void *)x->rec.data)->len[i] = (uint32_t)n;
+        ef_buf_put(&x->rec, str[i] ? str[i] : "", n);
+    }
+    total = x->rec.len;
+    if (fwrite(x->rec.data, 1, total, x->spill) != total)
+        return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
+    if (x->nkeys == x->capkeys) {
+        x->capkeys = x->capkeys ? 2 * x->capkeys : 1024;
+        x->keys = ef_xrealloc(x->keys, x->capkeys * sizeof *x->keys);
+    }
+    x->keys[x->nkeys++] = (spill_key){sc->compound, x->spill_off};
+    x->spill_off += total;
+    return EF_OK;
+}
+
+ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
+                          ef_class cls, ef_err *e)
+{
+    if (x->data_sheet) {
+        lxw_row_t r;
+        lxw_worksheet *ws = rs_row(x, &x->data, &r);
+        lxw_format **f = x->f;
+
+        if (ws == NULL)
+            return lx_fail(x, e);
+        put_num(x, ws, r, D_DATE, serial_of_time(x, it->date),
+                f[F_DATETIME]);
+        put_str(x, ws, r, D_CHANNEL, it->channel, NULL);
+        put_str(x, ws, r, D_AUTHOR, it->author, NULL);
+        put_text(x, ws, r, D_TEXT, it->text, it->text_len, NULL);
+        put_str(x, ws, r, D_CLASS, class_name((int)cls), NULL);
+        put_num(x, ws, r, D_COMPOUND, sc->compound, f[F_DEC4]);
+        put_num(x, ws, r, D_NEG, sc->neg, f[F_DEC3]);
+        put_num(x, ws, r, D_NEU, sc->neu, f[F_DEC3]);
+        put_num(x, ws, r, D_POS, sc->pos, f[F_DEC3]);
+        if (it->rating > 0)
+            put_num(x, ws, r, D_RATING, it->rating, NULL);
+        if (it->nps >= 0)
+            put_num(x, ws, r, D_NPS, it->nps, NULL);
+        put_num(x, ws, r, D_RESPONDED, serial_of_time(x, it->responded_at),
+                f[F_DATETIME]);
+        put_str(x, ws, r, D_LABEL, class_name(it->label), NULL);
+        put_str(x, ws, r, D_SEGMENT, it->segment, NULL);
+        put_url(x, ws, r, D_URL, it->url, 0);
+        put_str(x, ws, r, D_ID, it->id, NULL);
+        put_str(x, ws, r, D_FILE, it->source, NULL);
+        if (it->line)
+            put_num(x, ws, r, D_LINE, (double)it->line, NULL);
+        if (x->lerr)
+            return lx_fail(x, e);
+    }
+    if (cls == EF_NEGATIVE)
+        return spill_add(x, it, sc, e);
+    return EF_OK;
+}
+
+/* ==== The Negative sheet ================================================ */
+
+static int key_cmp(const void *a, const void *b)
+{
+    const spill_key *p = a, *q = b;
+    if (p->compound != q->compound)
+        return p->compound < q->compound ? -1 : 1;
+    return p->off < q->off ? -1 : p->off > q->off;
+}
+
+static ef_status read_at(ef_xlsx *x, void *buf, size_t n, uint64_t off,
+                         ef_err *e)
+{
+    int fd = fileno(x->spill);
+    size_t got = 0;
+
+    while (got < n) {
+        ssize_t k = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return ef_fail(e, EF_ERR_IO, "negative spill: %s",
+                           k < 0 ? strerror(errno) : "short read");
+        got += (size_t)k;
+    }
+    return EF_OK;
+}
+
+#define SPILL_READ 2048 /* bytes read at once: most records fit */
+
+static ef_status write_negative(ef_xlsx *x, ef_err *e)
+{
+    ef_buf body = EF_BUF_INIT;
+    ef_status rc = EF_OK;
+    lxw_format **f = x->f;
+
+    if (fflush(x->spill) != 0)
+        return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
+    if (x->nkeys > 1)
+        qsort(x->keys, x->nkeys, sizeof *x->keys, key_cmp);
+    ef_buf_grow(&body, SPILL_READ + 8);
+    for (size_t k = 0; k < x->nkeys && rc == EF_OK; k++) {
+        uint64_t off = x->keys[k].off;
+        uint64_t left = x->spill_off - off;
+        size_t total = sizeof(spill_rec), want, at;
+        spill_rec h;
+        const char *str[5];
+        lxw_row_t r;
+        lxw_worksheet *ws;
+
+        /* The record is the header and its strings, back to back;
+         * strings get a NUL each once read. */
+        want = left < SPILL_READ ? (size_t)left : SPILL_READ;
+        if ((rc = read_at(x, body.data, want, off, e)) != EF_OK)
+            break;
+        memcpy(&h, body.data, sizeof h);
+        for (int i = 0; i < 5; i++)
+            total += h.len[i];
+        ef_buf_grow(&body, total + 8);
+        if (total > want &&
+            (rc = read_at(x, body.data + want, total - want, off + want,
+                          e)) != EF_OK)
+            break;
+        at = total;
+        for (int i = 4; i >= 0; i--) {
+            /* Shift each string right by its index, back to front. */
+            at -= h.len[i];
+            memmove(body.data + at + (size_t)i, body.data + at, h.len[i]);
+            str[i] = body.data + at + (size_t)i;
+            body.data[at + (size_t)i + h.len[i]] = '\0';
+        }
+        if ((ws = rs_row(x, &x->negative, &r)) == NULL)
+            break;
+        put_num(x, ws, r, N_COMPOUND, h.compound, f[F_DEC4]);
+        put_num(x, ws, r, N_DATE, serial_of_time(x, h.date), f[F_DATETIME]);
+        put_text(x, ws, r, N_CHANNEL, str[1], h.len[1], NULL);
+        put_text(x, ws, r, N_AUTHOR, str[2], h.len[2], NULL);
+        put_text(x, ws, r, N_TEXT, str[0], h.len[0], NULL);
+        put_num(x, ws, r, N_NEG, h.neg, f[F_DEC3]);
+        put_num(x, ws, r, N_NEU, h.neu, f[F_DEC3]);
+        put_num(x, ws, r, N_POS, h.pos, f[F_DEC3]);
+        if (h.rating > 0)
+            put_num(x, ws, r, N_RATING, h.rating, NULL);
+        if (h.nps >= 0)
+            put_num(x, ws, r, N_NPS, h.nps, NULL);
+        put_num(x, ws, r, N_RESPONDED, serial_of_time(x, h.responded),
+                f[F_DATETIME]);
+        put_url(x, ws, r, N_URL, str[3], 0);
+        put_text(x, ws, r, N_ID, str[4], h.len[4], NULL);
+        if (h.source < x->nsources)
+            put_str(x, ws, r, N_FILE, x->sources[h.source], NULL);
+        if (h.line)
+            put_num(x, ws, r, N_LINE, (double)h.line, NULL);
+        if (x->lerr)
+            break;
+    }
+    ef_buf_reset(&body);
+    if (rc == EF_OK && x->lerr)
+        rc = lx_fail(x, e);
+    return rc;
+}
+
+/* ==== Summary =========================================================== */
+
+/* Summary columns. */
+enum { S_MEASURE, S_VALUE, S_LOW, S_HIGH, S_COUNT, S_OF, S_NOTE, S_NCOLS };
+
+static const col_spec summary_cols[S_NCOLS] = {
+    {"Measure", 40, F_NONE}, {"Value", 12, F_NONE},
+    {"95% CI low", 11, F_NONE}, {"95% CI high", 11, F_NONE},
+    {"Count", 11, F_INT}, {"Of", 11, F_INT}, {"Note", 46, F_NONE}};
+
+/* Gives the cell (row, col < 26) of the Summary sheet a workbook name. */
+static void define(ef_xlsx *x, const char *name, lxw_row_t row, lxw_col_t col)
+{
+    char ref[48];
+
+    snprintf(ref, sizeof ref, "=Summary!$%c$%lu", 'A' + col,
+             (unsigned long)row + 1);
+    lx(x, workbook_define_name(x->wb, name, ref));
+}
+
+/* One line of the KPI table. name (may be NULL) names the value cell;
+ * shares also name "<name>_ci_low", "<name>_ci_high" and count_name the
+ * count. NAN values leave their cell blank. */
+typedef struct {
+    const char *label, *name;
+    int fmt;              /* of value and interval */
+    double v, lo, hi;
+    double count, of;     /* NAN: blank */
+    const char *count_name;
+    const char *note;
+} kpi;
+
+static void s_kpi(sheet *s, const kpi *k)
+{
+    char nm[64];
+
+    s_str(s, S_MEASURE, k->label, F_NONE);
+    s_num(s, S_VALUE, k->v, k->fmt);
+    s_num(s, S_LOW, k->lo, k->fmt);
+    s_num(s, S_HIGH, k->hi, k->fmt);
+    s_num(s, S_COUNT, k->count, F_INT);
+    s_num(s, S_OF, k->of, F_INT);
+    s_str(s, S_NOTE, k->note, F_MUTED);
+    if (k->name) {
+        define(s->x, k->name, s->row, S_VALUE);
+        if (isfinite(k->lo) || isfinite(k->hi)) {
+            snprintf(nm, sizeof nm, "%s_ci_low", k->name);
+            define(s->x, nm, s->row, S_LOW);
+            snprintf(nm, sizeof nm, "%s_ci_high", k->name);
+            define(s->x, nm, s->row, S_HIGH);
+        }
+    }
+    if (k->count_name)
+        define(s->x, k->count_name, s->row, S_COUNT);
+    s_next(s);
+}
+
+static kpi share_kpi(const char *label, const char *name,
+                     const char *count_name, const ef_share *sh,
+                     const char *note)
+{
+    kpi k = {label, name, F_PCT, NAN, NAN, NAN, NAN, NAN, count_name, note};
+    if (sh->n) {
+        k.v = sh->share;
+        k.lo = sh->lo;
+        k.hi = sh->hi;
+    }
+    k.count = (double)sh->count;
+    k.of = (double)sh->n;
+    return k;
+}
+
+static kpi val_kpi(const char *label, const char *name, int f, double v,
+                   const char *note)
+{
+    kpi k = {label, name, f, v, NAN, NAN, NAN, NAN, NULL, note};
+    return k;
+}
+
+/* Writes text as rows of at most HEADLINE_WIDTH characters, broken at
+ * spaces (merged cells are not possible in constant-memory mode). */
+static void s_wrapped(sheet *s, const char *text, int f)
+{
+    const char *p = text;
+    ef_buf line = EF_BUF_INIT;
+
+    while (*p) {
+        const char *q = p, *brk = NULL;
+        int chars = 0;
+        while (*q && *q != '\n' && chars < HEADLINE_WIDTH) {
+            if (*q == ' ')
+                brk = q;
+            q++;
+            while ((*q & 0xc0) == 0x80)
+                q++;
+            chars++;
+        }
+        if (*q && *q != '\n' && *q != ' ' && brk && brk > p)
+            q = brk;
+        ef_buf_clear(&line);
+        ef_buf_put(&line, p, (size_t)(q - p));
+        s_str(s, 0, ef_buf_cstr(&line), f);
+        s_next(s);
+        p = q;
+        while (*p == ' ' || *p == '\n')
+            p++;
+    }
+    ef_buf_reset(&line);
+}
+
+static void fmt_date(int64_t t, char *buf)
+{
+    if (t == EF_NO_TIME)
+        strcpy(buf, "?");
+    else
+        ef_datetime_format_date(t, NULL, buf);
+}
+
+static void write_summary(ef_xlsx *x, const ef_report *r)
+{
+    sheet s = {x, x->summary, 0};
+    char a[EF_DATETIME_DATE_SIZE], b[EF_DATETIME_DATE_SIZE], buf[256];
+    double nan = NAN;
+    const char *pct_of_neg = "of negative items";
+
+    fmt_date(r->first_date, a);
+    fmt_date(r->last_date, b);
+    snprintf(buf, sizeof buf, "Feedback report, %s to %s", a, b);
+    s_str(&s, 0, buf, F_TITLE);
+    lx(x, worksheet_set_row(x->summary, 0, 21, NULL));
+    s_next(&s);
+    s_wrapped(&s, r->headline, F_NONE);
+    s_next(&s);
+
+    s_header(&s, summary_cols, S_NCOLS, 1);
+    {
+        kpi k = val_kpi("Items scored", "items", F_INT, (double)r->n, NULL);
+        s_kpi(&s, &k);
+    }
+    {
+        kpi k = share_kpi("Negative share", "negative_share",
+                          "negative_count", &r->negative,
+                          "compound score at or below the negative "
+                          "threshold");
+        s_kpi(&s, &k);
+        k = share_kpi("Neutral share", "neutral_share", "neutral_count",
+                      &r->neutral, NULL);
+        s_kpi(&s, &k);
+        k = share_kpi("Positive share", "positive_share", "positive_count",
+                      &r->positive, NULL);
+        s_kpi(&s, &k);
+        k = share_kpi("Strongly negative share (compound <= -0.75)",
+                      "strongly_negative_share", "strongly_negative_count",
+                      &r->strongly_negative,
+                      "readers discount over-the-top complaints");
+        s_kpi(&s, &k);
+        k = val_kpi("Net sentiment (positive - negative) / n",
+                    "net_sentiment", F_PCT, r->n ? r->net : nan, NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Net excluding neutral (the dashboard number)",
+                    "net_excluding_neutral", F_PCT,
+                    r->positive.count + r->negative.count ? r->net_excl_neutral
+                                                          : nan,
+                    "(pos - neg) / (pos + neg): dropping the neutral items "
+                    "exaggerates the balance");
+        s_kpi(&s, &k);
+    }
+    {
+        const ef_nps_stat *p = &r->nps;
+        kpi k = {"NPS (-100 to 100)", "nps", F_DEC1, NAN, NAN, NAN, NAN,
+                 NAN, NULL, "no NPS answers in the input"};
+        if (p->has) {
+            k.v = p->score;
+            k.lo = p->score - p->moe;
+            k.hi = p->score + p->moe;
+            k.of = (double)p->n;
+            snprintf(buf, sizeof buf,
+                     "%llu promoters, %llu passives, %llu detractors",
+                     (unsigned long long)p->promoters,
+                     (unsigned long long)p->passives,
+                     (unsigned long long)p->detractors);
+            k.note = buf;
+        }
+        s_kpi(&s, &k);
+        k = val_kpi("NPS margin of error (points)", "nps_margin_of_error",
+                    F_DEC1, p->has ? p->moe : nan, NULL);
+        s_kpi(&s, &k);
+    }
+    {
+        kpi k = {"Stars, mean (1 to 5)", "stars_mean", F_DEC2, NAN, NAN, NAN,
+                 NAN, NAN, NULL, r->has_stars ? NULL : "no ratings"};
+        if (r->has_stars) {
+            k.v = r->stars_mean;
+            k.lo = r->stars_lo;
+            k.hi = r->stars_hi;
+            k.of = (double)r->stars_n;
+        }
+        s_kpi(&s, &k);
+        k = share_kpi("CSAT (share of 4-5 stars)", "csat", NULL, &r->csat,
+                      NULL);
+        if (!r->has_stars)
+            k.v = k.lo = k.hi = k.count = k.of = NAN;
+        s_kpi(&s, &k);
+    }
+    {
+        int h = r->has_response;
+        const char *none = h ? NULL : "no responded_at column";
+        kpi k = val_kpi("Response rate", "response_rate", F_PCT,
+                        h ? r->response_rate : nan, none);
+        s_kpi(&s, &k);
+        k = val_kpi("Response rate to negative items",
+                    "negative_response_rate", F_PCT,
+                    h ? r->rate_by_class[EF_NEGATIVE] : nan, none);
+        s_kpi(&s, &k);
+        k = val_kpi("Median hours to first response", "median_response_hours",
+                    F_DEC1, h ? r->median_hours : nan, none);
+        s_kpi(&s, &k);
+        k = val_kpi("90th percentile hours to first response",
+                    "p90_response_hours", F_DEC1, h ? r->p90_hours : nan,
+                    none);
+        s_kpi(&s, &k);
+    }
+    {
+        int h = r->has_authors;
+        const char *none = h ? pct_of_neg : "no author column";
+        kpi k = val_kpi("Negative authors", "negative_authors", F_INT,
+                        h ? (double)r->negative_authors : nan, NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Share of negatives by the top 1% of negative authors",
+                    "top1_authors_share", F_PCT, h ? r->top1_share : nan,
+                    none);
+        s_kpi(&s, &k);
+        k = val_kpi("Share of negatives by the top 5% of negative authors",
+                    "top5_authors_share", F_PCT, h ? r->top5_share : nan,
+                    none);
+        s_kpi(&s, &k);
+        k = val_kpi("Share of negatives by the top 10% of negative authors",
+                    "top10_authors_share", F_PCT, h ? r->top10_share : nan,
+                    none);
+        s_kpi(&s, &k);
+        k = val_kpi("Authors with 3+ negative items", "repeat_authors", F_INT,
+                    h ? (double)r->repeat_authors : nan, NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Anonymous share of negative items", "anonymous_share",
+                    F_PCT, h ? r->anonymous_share : nan, NULL);
+        s_kpi(&s, &k);
+    }
+    {
+        int h = r->negative.count > 0;
+        kpi k = val_kpi("Terse (fewer than 8 words)", "terse_share", F_PCT,
+                        h ? r->terse_share : nan, pct_of_neg);
+        s_kpi(&s, &k);
+        k = val_kpi("Abusive (insult or profanity)", "abusive_share", F_PCT,
+                    h ? r->abusive_share : nan, pct_of_neg);
+        s_kpi(&s, &k);
+        k = val_kpi("Detailed (neither)", "detailed_share", F_PCT,
+                    h ? r->detailed_share : nan, pct_of_neg);
+        s_kpi(&s, &k);
+    }
+    {
+        int h = r->has_authors;
+        kpi k = val_kpi("Authors turned around (negative, later positive)",
+                        "turned_around_authors", F_INT,
+                        h ? (double)r->turned_authors : nan, NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Turned around, share of negative authors",
+                    "turned_around_share", F_PCT, h ? r->turned_share : nan,
+                    NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Turned around after a response",
+                    "turned_around_after_response", F_INT,
+                    h ? (double)r->turned_after_response : nan, NULL);
+        s_kpi(&s, &k);
+    }
+    {
+        kpi k = val_kpi("Negative share, last period minus the one before",
+                        "negative_share_change", F_PCT,
+                        r->has_change ? r->change : nan,
+                        "too few items in the last two periods to compare");
+        if (r->has_change) {
+            snprintf(buf, sizeof buf, "two-proportion z = %.2f, p = %.4f",
+                     r->change_z, r->change_p);
+            k.note = buf;
+        }
+        s_kpi(&s, &k);
+    }
+    if (r->has_expected) {
+        kpi k = val_kpi("Expected negative share (perception check)",
+                        "expected_negative", F_PCT, r->expected_negative,
+                        "what leadership believes, beside the measured "
+                        "share above");
+        s_kpi(&s, &k);
+    }
+    if (r->calib.has) {
+        kpi k = share_kpi("Negative share, calibrated on human labels",
+                          "adjusted_negative_share", NULL, &r->calib.adjusted,
+                          r->calib.method);
+        k.count = k.of = NAN;
+        k.v = r->calib.adjusted.share;
+        k.lo = r->calib.adjusted.lo;
+        k.hi = r->calib.adjusted.hi;
+        s_kpi(&s, &k);
+    }
+
+    /* The input. */
+    s_next(&s);
+    {
+        static const col_spec in_cols[2] = {{"Input", 0, 0}, {"", 0, 0}};
+        s_header(&s, in_cols, 2, 0);
+    }
+    {
+        kpi k = val_kpi("First date (UTC)", "first_date", F_DATE,
+                        r->first_date == EF_NO_TIME
+                            ? nan
+                            : (double)r->first_date / 86400.0 + EXCEL_EPOCH,
+                        NULL);
+        k.v = floor(k.v);
+        s_kpi(&s, &k);
+        k = val_kpi("Last date (UTC)", "last_date", F_DATE,
+                    r->last_date == EF_NO_TIME
+                        ? nan
+                        : floor((double)r->last_date / 86400.0 +
+                                EXCEL_EPOCH),
+                    NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Rows read", "rows_read", F_INT, (double)r->rows_read,
+                    NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Rows used", "rows_used", F_INT, (double)r->rows_used,
+                    NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Rows rejected", "rows_rejected", F_INT,
+                    (double)r->rows_rejected,
+                    r->rows_rejected ? "listed in rejected.csv" : NULL);
+        s_kpi(&s, &k);
+        k = val_kpi("Invalid UTF-8 sequences replaced", "invalid_utf8_replaced",
+                    F_INT, (double)r->invalid_utf8, NULL);
+        s_kpi(&s, &k);
+    }
+
+    /* Charts, to the right of the table. */
+    if (r->nperiods > 0) {
+        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
+        lxw_chart_series *se;
+        lxw_chart_line main_line = {0}, band = {0};
+        lxw_chart_options opt = {0};
+        lxw_row_t last = (lxw_row_t)r->nperiods;
+
+        main_line.color = EF_RGB_NEGATIVE;
+        main_line.width = 2.25;
+        band.color = EF_RGB_BAND;
+        band.width = 1;
+        band.dash_type = LXW_CHART_LINE_DASH_DASH;
+        se = chart_add_series(ch, NULL, NULL);
+        chart_series_set_categories(se, "Trend", 1, 0, last, 0);
+        chart_series_set_values(se, "Trend", 1, 6, last, 6);
+        chart_series_set_name(se, "Negative share");
+        chart_series_set_line(se, &main_line);
+        chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+        for (int i = 0; i < 2; i++) {
+            se = chart_add_series(ch, NULL, NULL);
+            chart_series_set_categories(se, "Trend", 1, 0, last, 0);
+            chart_series_set_values(se, "Trend", 1, (lxw_col_t)(7 + i), last,
+                                    (lxw_col_t)(7 + i));
+            chart_series_set_name(se, i ? "95% CI high" : "95% CI low");
+            chart_series_set_line(se, &band);
+            chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+        }
+        snprintf(buf, sizeof buf, "Negative share per %s, with its 95%% "
+                 "interval", r->period_name[0] ? r->period_name : "period");
+        chart_title_set_name(ch, buf);
+        chart_axis_set_num_format(ch->y_axis, "0%");
+        chart_axis_set_min(ch->y_axis, 0);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+        opt.x_scale = 1.5;
+        opt.y_scale = 1.1;
+        lx(x, worksheet_insert_chart_opt(x->summary, 1, S_NCOLS + 1, ch,
+                                         &opt));
+    }
+    if (r->nchannels > 0) {
+        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
+        lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+        lxw_chart_fill fill = {0}, grey = {0};
+        lxw_chart_point *pts = ef_xcalloc(r->nchannels, sizeof *pts);
+        lxw_chart_point **pp = ef_xcalloc(r->nchannels + 1, sizeof *pp);
+        lxw_chart_options opt = {0};
+        lxw_row_t last = (lxw_row_t)r->nchannels;
+        int any_few = 0;
+
+        fill.color = EF_RGB_NEGATIVE;
+        grey.color = EF_RGB_NEUTRAL;
+        chart_series_set_categories(se, "Channels", 1, 0, last, 0);
+        chart_series_set_values(se, "Channels", 1, 5, last, 5);
+        chart_series_set_name(se, "Negative share");
+        chart_series_set_fill(se, &fill);
+        for (size_t i = 0; i < r->nchannels; i++) {
+            pts[i].fill = r->channels[i].too_few ? &grey : &fill;
+            any_few |= r->channels[i].too_few;
+            pp[i] = &pts[i];
+        }
+        if (any_few)
+            lx(x, chart_series_set_points(se, pp));
+        free(pts);
+        free(pp);
+        chart_title_set_name(ch, any_few ? "Negative share by channel (grey: "
+                                           "too few to call)"
+                                         : "Negative share by channel");
+        chart_axis_set_num_format(ch->y_axis, "0%");
+        chart_axis_set_min(ch->y_axis, 0);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+        opt.x_scale = 1.5;
+        opt.y_scale = 1.1;
+        lx(x, worksheet_insert_chart_opt(x->summary, 19, S_NCOLS + 1, ch,
+                                         &opt));
+    }
+    sheet_setup(x, x->summary, 0);
+    worksheet_fit_to_pages(x->summary, 1, 1);
+}
+
+/* ==== Trend, Channels, Themes, Spikes =================================== */
+
+enum {
+    T_PERIOD, T_START, T_N, T_NEG, T_NEU, T_POS, T_SHARE, T_LOW, T_HIGH,
+    T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P, T_FEW, T_ADJ, T_ADJ_LOW,
+    T_ADJ_HIGH, T_NCOLS
+};
+
+static const col_spec trend_cols[T_NCOLS] = {
+    {"Period", 11, 0},         {"Start", 11, 0},
+    {"Items", 9, 0},           {"Negative", 9, 0},
+    {"Neutral", 9, 0},         {"Positive", 9, 0},
+    {"Negative share", 14, 0}, {"95% CI low", 11, 0},
+    {"95% CI high", 11, 0},    {"NPS", 7, 0},
+    {"NPS answers", 11, 0},    {"Spike", 7, 0},
+    {"Baseline share", 14, 0}, {"p-value", 9, 0},
+    {"Too few to call", 14, 0}, {"Calibrated share", 15, 0},
+    {"Calibrated low", 14, 0}, {"Calibrated high", 14, 0}};
+
+static void write_trend(ef_xlsx *x, const ef_report *r)
+{
+    sheet s = {x, x->trend, 0};
+    size_t ncols = T_ADJ;
+    lxw_row_t n = (lxw_row_t)r->nperiods;
+
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].adjusted)
+            ncols = T_NCOLS;
+    s_header(&s, trend_cols, ncols, 1);
+    for (size_t i = 0; i < r->nperiods; i++) {
+        const ef_period_stat *p = &r->periods[i];
+        s_str(&s, T_PERIOD, p->label, F_NONE);
+        s_num(&s, T_START, serial_of_date(p->date), F_DATE);
+        s_num(&s, T_N, (double)p->n, F_INT);
+        s_num(&s, T_NEG, (double)p->count[EF_NEGATIVE], F_INT);
+        s_num(&s, T_NEU, (double)p->count[EF_NEUTRAL], F_INT);
+        s_num(&s, T_POS, (double)p->count[EF_POSITIVE], F_INT);
+        if (p->n) {
+            s_num(&s, T_SHARE, p->negative.share, F_PCT);
+            s_num(&s, T_LOW, p->negative.lo, F_PCT);
+            s_num(&s, T_HIGH, p->negative.hi, F_PCT);
+        }
+        if (p->nps.has) {
+            s_num(&s, T_NPS, p->nps.score, F_DEC1);
+            s_num(&s, T_NPS_N, (double)p->nps.n, F_INT);
+        }
+        s_str(&s, T_SPIKE, p->spike ? "spike" : NULL, F_NONE);
+        if (p->tested) {
+            s_num(&s, T_BASELINE, p->baseline, F_PCT);
+            s_num(&s, T_P, p->p_value, F_PVAL);
+        }
+        s_str(&s, T_FEW, p->too_few ? "yes" : NULL, F_MUTED);
+        if (p->adjusted) {
+            s_num(&s, T_ADJ, p->adj.share, F_PCT);
+            s_num(&s, T_ADJ_LOW, p->adj.lo, F_PCT);
+            s_num(&s, T_ADJ_HIGH, p->adj.hi, F_PCT);
+        }
+        s_next(&s);
+    }
+    if (n > 0) {
+        /* Too-few rows are greyed and stop there: they never take the
+         * share's colour. Spikes are bold. */
+        lxw_conditional_format few = {0}, spike = {0}, scale = {0};
+        lxw_chart *ch;
+        lxw_chart_options opt = {0};
+        static const struct {
+            const char *name;
+            lxw_col_t col;
+            lxw_color_t color;
+        } series[3] = {{"Negative", T_NEG, EF_RGB_NEGATIVE},
+                       {"Neutral", T_NEU, EF_RGB_NEUTRAL},
+                       {"Positive", T_POS, EF_RGB_POSITIVE}};
+
+        few.type = LXW_CONDITIONAL_TYPE_FORMULA;
+        few.value_string = "=$O2=\"yes\"";
+        few.format = x->f[F_CF_MUTED];
+        few.stop_if_true = LXW_TRUE;
+        lx(x, worksheet_conditional_format_range(x->trend, 1, T_SHARE, n,
+                                                 T_HIGH, &few));
+        spike.type = LXW_CONDITIONAL_TYPE_FORMULA;
+        spike.value_string = "=$L2=\"spike\"";
+        spike.format = x->f[F_CF_BOLD];
+        lx(x, worksheet_conditional_format_range(x->trend, 1, T_SHARE, n,
+                                                 T_SHARE, &spike));
+        scale.type = LXW_CONDITIONAL_2_COLOR_SCALE;
+        scale.min_color = 0xFFFFFF;
+        scale.max_color = EF_RGB_BAND;
+        lx(x, worksheet_conditional_format_range(x->trend, 1, T_SHARE, n,
+                                                 T_SHARE, &scale));
+
+        ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN_STACKED);
+        for (int i = 0; i < 3; i++) {
+            lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+            lxw_chart_fill fill = {0};
+            fill.color = series[i].color;
+            chart_series_set_categories(se, "Trend", 1, T_PERIOD, n,
+                                        T_PERIOD);
+            chart_series_set_values(se, "Trend", 1, series[i].col, n,
+                                    series[i].col);
+            chart_series_set_name(se, series[i].name);
+            chart_series_set_fill(se, &fill);
+        }
+        chart_title_set_name(ch, "Items per period by class");
+        chart_axis_set_num_format(ch->y_axis, "#,##0");
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+        opt.x_scale = 1.5;
+        opt.y_scale = 1.1;
+        lx(x, worksheet_insert_chart_opt(x->trend, 1, (lxw_col_t)(ncols + 1),
+                                         ch, &opt));
+    }
+    sheet_setup(x, x->trend, 0);
+}
+
+enum {
+    C_NAME, C_N, C_NEG, C_NEU, C_POS, C_SHARE, C_LOW, C_HIGH, C_NPS,
+    C_NPS_N, C_RESP, C_HOURS, C_FEW, C_NCOLS
+};
+
+static const col_spec group_cols[C_NCOLS] = {
+    {"Channel", 18, 0},          {"Items", 9, 0},
+    {"Negative", 9, 0},          {"Neutral", 9, 0},
+    {"Positive", 9, 0},          {"Negative share", 14, 0},
+    {"95% CI low", 11, 0},       {"95% CI high", 11, 0},
+    {"NPS", 7, 0},               {"NPS answers", 11, 0},
+    {"Response rate", 13, 0},    {"Median hours to response", 22, 0},
+    {"Too few to call", 14, 0}};
+
+static void write_groups(sheet *s, const ef_group_stat *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++, s_next(s)) {
+        s_str(s, C_NAME, g[i].name, F_NONE);
+        s_num(s, C_N, (double)g[i].n, F_INT);
+        s_num(s, C_NEG, (double)g[i].count[EF_NEGATIVE], F_INT);
+        s_num(s, C_NEU, (double)g[i].count[EF_NEUTRAL], F_INT);
+        s_num(s, C_POS, (double)g[i].count[EF_POSITIVE], F_INT);
+        if (g[i].n) {
+            s_num(s, C_SHARE, g[i].negative.share, F_PCT);
+            s_num(s, C_LOW, g[i].negative.lo, F_PCT);
+            s_num(s, C_HIGH, g[i].negative.hi, F_PCT);
+        }
+        if (g[i].nps.has) {
+            s_num(s, C_NPS, g[i].nps.score, F_DEC1);
+            s_num(s, C_NPS_N, (double)g[i].nps.n, F_INT);
+        }
+        if (g[i].has_response) {
+            s_num(s, C_RESP, g[i].response_rate, F_PCT);
+            s_num(s, C_HOURS, g[i].median_hours, F_DEC1);
+        }
+        s_str(s, C_FEW, g[i].too_few ? "yes" : NULL, F_MUTED);
+    }
+}
+
+static void write_channels(ef_xlsx *x, const ef_report *r)
+{
+    sheet s = {x, x->channels, 0};
+
+    s_header(&s, group_cols, C_NCOLS, 1);
+    write_groups(&s, r->channels, r->nchannels);
+    if (r->nchannels > 0) {
+        lxw_conditional_format few = {0};
+        few.type = LXW_CONDITIONAL_TYPE_FORMULA;
+        few.value_string = "=$M2=\"yes\"";
+        few.format = x->f[F_CF_MUTED];
+        lx(x, worksheet_conditional_format_range(
+                  x->channels, 1, C_SHARE, (lxw_row_t)r->nchannels, C_HIGH,
+                  &few));
+    }
+    if (r->segment_name && r->nsegments > 0) {
+        col_spec cols[C_NCOLS];
+        ef_buf name = EF_BUF_INIT;
+
+        memcpy(cols, group_cols, sizeof cols);
+        ef_buf_printf(&name, "Segment: %s", r->segment_name);
+        cols[C_NAME].name = xlsx_clean(name.data, name.len, &x->clean);
+        s_next(&s);
+        s_header(&s, cols, C_NCOLS, 0);
+        write_groups(&s, r->segments, r->nsegments);
+        ef_buf_reset(&name);
+    }
+    sheet_setup(x, x->channels, 0);
+}
+
+static void write_themes(ef_xlsx *x, const ef_report *r)
+{
+    static const col_spec cols[4] = {{"Term", 24, 0},
+                                     {"In negative items", 17, 0},
+                                     {"In other items", 15, 0},
+                                     {"z-score", 9, 0}};
+    sheet s = {x, x->themes, 0};
+
+    s_header(&s, cols, 4, 1);
+    for (size_t i = 0; i < r->nthemes; i++, s_next(&s)) {
+        s_str(&s, 0, r->themes[i].term, F_NONE);
+        s_num(&s, 1, (double)r->themes[i].count, F_INT);
+        s_num(&s, 2, (double)r->themes[i].other, F_INT);
+        s_num(&s, 3, r->themes[i].z, F_DEC2);
+    }
+    if (r->nthemes == 0) {
+        s_str(&s, 0, "No term is distinctive of the negative items.",
+              F_MUTED);
+        s_next(&s);
+    }
+    sheet_setup(x, x->themes, 0);
+}
+
+static const char spike_rule[] =
+    "A spike is a period whose negative count is improbably high against "
+    "the median negative share of the 8 periods before it (one-sided "
+    "binomial test, p < 0.001, at least 10 negative items).";
+
+static void write_spikes(ef_xlsx *x, const ef_report *r)
+{
+    static const col_spec cols[8] = {
+        {"Period", 11, 0},         {"Start", 11, 0},
+        {"Items", 9, 0},           {"Negative", 9, 0},
+        {"Negative share", 14, 0}, {"Baseline share", 14, 0},
+        {"p-value", 9, 0},         {"Distinctive negative terms", 50, 0}};
+    sheet s = {x, x->spikes, 0};
+    ef_buf terms = EF_BUF_INIT;
+    int any = 0;
+
+    s_header(&s, cols, 8, 1);
+    for (size_t i = 0; i < r->nperiods; i++) {
+        const ef_period_stat *p = &r->periods[i];
+        if (!p->spike)
+            continue;
+        any = 1;
+        s_str(&s, 0, p->label, F_NONE);
+        s_num(&s, 1, serial_of_date(p->date), F_DATE);
+        s_num(&s, 2, (double)p->n, F_INT);
+        s_num(&s, 3, (double)p->count[EF_NEGATIVE], F_INT);
+        s_num(&s, 4, p->negative.share, F_PCT);
+        s_num(&s, 5, p->baseline, F_PCT);
+        s_num(&s, 6, p->p_value, F_PVAL);
+        ef_buf_clear(&terms);
+        for (size_t t = 0; t < p->nterms; t++)
+            ef_buf_printf(&terms, "%s%s", t ? ", " : "", p->terms[t]);
+        s_str(&s, 7, ef_buf_cstr(&terms), F_NONE);
+        s_next(&s);
+    }
+    if (!any) {
+        s_str(&s, 0, "No spike.", F_NONE);
+        s_next(&s);
+    }
+    ef_buf_reset(&terms);
+    s_next(&s);
+    s_str(&s, 0, spike_rule, F_MUTED);
+    sheet_setup(x, x->spikes, 0);
+}
+
+/* ==== Repair queue ====================================================== */
+
+enum {
+    R_RANK, R_DATE, R_CHANNEL, R_AUTHOR, R_TEXT, R_COMPOUND, R_WORDS,
+    R_STATUS, R_OWNER, R_NOTES, R_URL, R_ID, R_FILE, R_LINE, R_NCOLS
+};
+
+static const col_spec repair_cols[R_NCOLS] = {
+    {"Rank", 6, 0},     {"Date", 17, 0},   {"Channel", 12, 0},
+    {"Author", 18, 0},  {"Text", 70, 0},   {"Compound", 10, 0},
+    {"Words", 7, 0},    {"Status", 12, 0}, {"Owner", 16, 0},
+    {"Notes", 40, 0},   {"URL", 36, 0},    {"ID", 14, 0},
+    {"File", 20, 0},    {"Line", 8, 0}};
+
+static void write_repair(ef_xlsx *x, const ef_report *r)
+{
+    static char *status[] = {"Open", "Contacted", "Resolved", "No action",
+                             NULL};
+    sheet s = {x, x->repair, 0};
+    lxw_row_t n = (lxw_row_t)r->nrepair;
+
+    s_header(&s, repair_cols, R_NCOLS, 1);
+    for (size_t i = 0; i < r->nrepair; i++, s_next(&s)) {
+        const ef_kept_item *k = &r->repair[i];
+        s_num(&s, R_RANK, (double)(i + 1), F_INT);
+        s_num(&s, R_DATE, serial_of_time(x, k->date), F_DATETIME);
+        s_str(&s, R_CHANNEL, k->channel, F_WRAP);
+        s_str(&s, R_AUTHOR, k->author, F_WRAP);
+        s_str(&s, R_TEXT, k->text, F_WRAP);
+        s_num(&s, R_COMPOUND, k->scores.compound, F_DEC4);
+        s_num(&s, R_WORDS, k->words, F_INT);
+        for (lxw_col_t c = R_STATUS; c <= R_NOTES; c++)
+            lx(x, worksheet_write_blank(x->repair, s.row, c,
+                                        x->f[F_INPUT]));
+        put_url(x, x->repair, s.row, R_URL, k->url, 1);
+        s_str(&s, R_ID, k->id, F_NONE);
+        s_str(&s, R_FILE, k->source, F_NONE);
+        if (k->line)
+            s_num(&s, R_LINE, (double)k->line, F_INT);
+    }
+    if (n > 0) {
+        lxw_data_validation dv = {0};
+        dv.validate = LXW_VALIDATION_TYPE_LIST;
+        dv.value_list = status;
+        dv.input_title = "Status";
+        dv.input_message = "Open, Contacted, Resolved or No action";
+        lx(x, worksheet_data_validation_range(x->repair, 1, R_STATUS, n,
+                                              R_STATUS, &dv));
+        lx(x, worksheet_autofilter(x->repair, 0, 0, n, R_NCOLS - 1));
+    } else {
+        s_str(&s, 0, "No unanswered negative item.", F_MUTED);
+    }
+    worksheet_set_tab_color(x->repair, EF_RGB_HIGHLIGHT);
+    sheet_setup(x, x->repair, 0);
+}
+
+/* ==== Calibration and Method ============================================ */
+
+static void write_calibration(ef_xlsx *x, const ef_report *r)
+{
+    static const col_spec cols[5] = {{"Human label \xe2\x86\x93 / VADER "
+                                      "\xe2\x86\x92", 26, 0},
+                                     {"Negative", 12, 0},
+                                     {"Neutral", 12, 0},
+                                     {"Positive", 12, 0},
+                                     {"Total", 12, 0}};
+    static const col_spec mcols[5] = {{"Measure", 0, 0},
+                                      {"Value", 0, 0},
+                                      {"95% CI low", 0, 0},
+                                      {"95% CI high", 0, 0},
+                                      {"Note", 0, 0}};
+    static const char *const names[3] = {"Negative", "Neutral", "Positive"};
+    const ef_calibration *c = &r->calib;
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Calibration");
+    sheet s = {x, ws, 0};
+    uint64_t col[3] = {0, 0, 0}, all = 0;
+
+    if (ws == NULL) {
+        lx(x, LXW_ERROR_CREATING_TMPFILE);
+        return;
+    }
+    s_header(&s, cols, 5, 1);
+    lx(x, worksheet_set_column(ws, 5, 5, 60, NULL));
+    for (int h = 0; h < 3; h++, s_next(&s)) {
+        uint64_t row = 0;
+        s_str(&s, 0, names[h], F_SECTION);
+        for (int v = 0; v < 3; v++) {
+            s_num(&s, (lxw_col_t)(1 + v), (double)c->confusion[h][v], F_INT);
+            row += c->confusion[h][v];
+            col[v] += c->confusion[h][v];
+        }
+        s_num(&s, 4, (double)row, F_INT);
+        all += row;
+    }
+    s_str(&s, 0, "Total", F_SECTION);
+    for (int v = 0; v < 3; v++)
+        s_num(&s, (lxw_col_t)(1 + v), (double)col[v], F_INT);
+    s_num(&s, 4, (double)all, F_INT);
+    s_next(&s);
+    s_next(&s);
+    s_header(&s, mcols, 5, 0);
+    s_str(&s, 0, "Labelled rows", F_NONE);
+    s_num(&s, 1, (double)c->labeled, F_INT);
+    s_next(&s);
+    s_str(&s, 0, "True positive rate (negatives found)", F_NONE);
+    s_num(&s, 1, c->tpr, F_PCT);
+    s_next(&s);
+    s_str(&s, 0, "False positive rate", F_NONE);
+    s_num(&s, 1, c->fpr, F_PCT);
+    s_next(&s);
+    s_str(&s, 0, "Negative share, VADER", F_NONE);
+    s_num(&s, 1, c->raw_share, F_PCT);
+    s_next(&s);
+    s_str(&s, 0, "Negative share, calibrated", F_SECTION);
+    s_num(&s, 1, c->adjusted.share, F_PCT);
+    s_num(&s, 2, c->adjusted.lo, F_PCT);
+    s_num(&s, 3, c->adjusted.hi, F_PCT);
+    s_str(&s, 4, "bootstrap interval", F_MUTED);
+    s_next(&s);
+    s_str(&s, 0, "Positive share, calibrated", F_NONE);
+    s_num(&s, 1, c->adjusted_pos.share, F_PCT);
+    s_num(&s, 2, c->adjusted_pos.lo, F_PCT);
+    s_num(&s, 3, c->adjusted_pos.hi, F_PCT);
+    s_next(&s);
+    s_str(&s, 0, "Method", F_NONE);
+    s_str(&s, 1, c->method, F_NONE);
+    s_next(&s);
+    if (c->note[0]) {
+        s_str(&s, 0, "Note", F_NONE);
+        s_str(&s, 1, c->note, F_NONE);
+        s_next(&s);
+    }
+    sheet_setup(x, ws, 0);
+}
+
+static void method_row(sheet *s, const char *item, const char *value,
+                       const char *detail)
+{
+    s_str(s, 0, item, F_SECTION);
+    s_str(s, 1, value, F_WRAP);
+    s_str(s, 2, detail, F_WRAP);
+    s_next(s);
+}
+
+static void write_method(ef_xlsx *x, const ef_report *r)
+{
+    static const col_spec cols[3] = {{"Item", 26, 0},
+                                     {"Value", 46, 0},
+                                     {"Detail", 80, 0}};
+    static const col_spec fcols[9] = {
+        {"Input file", 0, 0},    {"Kind", 0, 0},
+        {"Encoding", 0, 0},      {"SHA-256", 0, 0},
+        {"Rows read", 0, 0},     {"Rows used", 0, 0},
+        {"Rows rejected", 0, 0}, {"Invalid UTF-8", 0, 0},
+        {"NUL bytes", 0, 0}};
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Method");
+    sheet s = {x, ws, 0};
+    char a[64], b[64], buf[512];
+
+    if (ws == NULL) {
+        lx(x, LXW_ERROR_CREATING_TMPFILE);
+        return;
+    }
+    s_header(&s, cols, 3, 1);
+    lx(x, worksheet_set_column(ws, 3, 8, 13, NULL));
+    method_row(&s, "Scorer", r->scorer,
+               "VADER (Hutto & Gilbert, ICWSM 2014) with the semantics of "
+               "vaderSentiment 3.3.2; scores neg, neu, pos and compound "
+               "(-1 to 1).");
+    ef_fmt_fixed(a, x->thr.neg_max, 4);
+    ef_fmt_fixed(b, x->thr.pos_min, 4);
+    snprintf(buf, sizeof buf, "negative: compound <= %s; positive: "
+             "compound >= %s; neutral: in between", a, b);
+    method_row(&s, "Classes", buf, "--thresholds changes them.");
+    method_row(&s, "Strongly negative", "compound <= -0.75", NULL);
+    method_row(&s, "Share intervals", "95% Wilson score interval",
+               "Every share is given with its interval and its n.");
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->min_n);
+    method_row(&s, "Too few to call", buf,
+               "A period or segment with fewer rows is shown but marked, "
+               "and never drives a headline, a spike or a chart colour "
+               "(--min-n).");
+    method_row(&s, "Net sentiment", "(positive - negative) / n",
+               "The dashboards' (positive - negative) / (positive + "
+               "negative) drops the neutral items and exaggerates.");
+    method_row(&s, "NPS", "100 (P - D) / m",
+               "Over the m rows with an answer: promoters 9-10, detractors "
+               "0-6; margin of error 1.96 x 100 x sqrt((p + d - (p - d)^2) "
+               "/ m).");
+    method_row(&s, "CSAT", "share of 4-5 stars",
+               "Mean stars with a normal 95% interval.");
+    snprintf(buf, sizeof buf, "%s, time zone %s",
+             r->period_name[0] ? r->period_name : "week",
+             r->tz[0] ? r->tz : "UTC");
+    method_row(&s, "Periods", buf,
+               "Weeks are ISO weeks starting on Monday; the last period is "
+               "compared with the one before by a two-proportion z-test.");
+    method_row(&s, "Spikes", "one-sided binomial, p < 0.001", spike_rule);
+    method_row(&s, "Themes", "log-odds ratio, informative Dirichlet prior",
+               "Monroe, Colaresi & Quinn (2008): the z-score of each term in "
+               "negative items against all others; stopwords removed.");
+    method_row(&s, "Venting", "terse < 8 words; abusive: insult or "
+               "profanity; detailed: neither", "Shares of negative items.");
+    method_row(&s, "Repair queue", "unanswered negative items",
+               "Ranked by severity, detail and recency. Status, Owner and "
+               "Notes are for the team to fill in.");
+    if (r->calib.has)
+        method_row(&s, "Calibration", r->calib.method,
+                   "VADER's classes against the human labels: see the "
+                   "Calibration sheet.");
+    snprintf(buf, sizeof buf, "%s", ef_tz_name(x->tz));
+    method_row(&s, "Dates", buf,
+               "Dates of rows are shown in this zone; periods start at "
+               "local midnight in the report's time zone.");
+    ef_datetime_format_utc(r->generated, a);
+    method_row(&s, "Generated", a, "SOURCE_DATE_EPOCH when set.");
+    method_row(&s, "Cells", "text is stored as text",
+               "Never a formula. Characters XML cannot hold are dropped, "
+               "invalid UTF-8 is replaced by U+FFFD, and a cell longer "
+               "than Excel's 32,767 characters is cut and ends with "
+               "\"\xe2\x80\xa6 [cut]\".");
+    for (int i = 0; i < EF_REJECT_COUNT; i++) {
+        if (r->rejected[i] == 0)
+            continue;
+        snprintf(a, sizeof a, "Rejected: %s",
+                 ef_reject_reason_name((ef_reject_reason)i));
+        snprintf(b, sizeof b, "%llu", (unsigned long long)r->rejected[i]);
+        method_row(&s, a, b, NULL);
+    }
+    if (r->nfiles > 0) {
+        s_next(&s);
+        s_header(&s, fcols, 9, 0);
+        for (size_t i = 0; i < r->nfiles; i++, s_next(&s)) {
+            const ef_input_file *f = &r->files[i];
+            s_str(&s, 0, f->path, F_WRAP);
+            s_str(&s, 1, f->kind, F_NONE);
+            s_str(&s, 2, f->encoding, F_WRAP);
+            s_str(&s, 3, f->sha256, F_WRAP);
+            s_num(&s, 4, (double)f->rows_read, F_INT);
+            s_num(&s, 5, (double)f->rows_used, F_INT);
+            s_num(&s, 6, (double)f->rows_rejected, F_INT);
+            s_num(&s, 7, (double)f->invalid_utf8, F_INT);
+            s_num(&s, 8, (double)f->nul_bytes, F_INT);
+        }
+    }
+    sheet_setup(x, ws, 0);
+}
+
+/* ==== Finish ============================================================ */
+
+ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
+{
+    lxw_doc_properties props = {0};
+    char a[EF_DATETIME_DATE_SIZE], b[EF_DATETIME_DATE_SIZE];
+    char title[128], subject[256];
+    lxw_error lrc;
+    ef_status rc;
+
+    if (x->finished || x->wb == NULL)
+        return ef_fail(e, EF_ERR_INTERNAL, "%s: workbook already finished",
+                       x->path);
+    write_summary(x, r);
+    write_trend(x, r);
+    write_channels(x, r);
+    write_themes(x, r);
+    write_spikes(x, r);
+    write_repair(x, r);
+    if (x->lerr)
+        return lx_fail(x, e);
+    if ((rc = write_negative(x, e)) != EF_OK)
+        return rc;
+    rs_end(x, &x->negative);
+    rs_end(x, &x->data);
+    if (r->calib.has)
+        write_calibration(x, r);
+    write_method(x, r);
+    if (x->lerr)
+        return lx_fail(x, e);
+
+    fmt_date(r->first_date, a);
+    fmt_date(r->last_date, b);
+    snprintf(title, sizeof title, "Feedback report, %s to %s", a, b);
+    snprintf(subject, sizeof subject,
+             "Sentiment of %llu feedback items (negative share %.1f%%)",
+             (unsigned long long)r->n, 100.0 * r->negative.share);
+    props.title = title;
+    props.subject = subject;
+    props.author = "earful";
+    props.keywords = "feedback, sentiment, VADER";
+    props.comments = "Generated by earful";
+    props.created = (time_t)x->created;
+    lx(x, workbook_set_properties(x->wb, &props));
+
+    lrc = workbook_close(x->wb); /* frees the workbook, whatever happens */
+    x->wb = NULL;
+    x->finished = 1;
+    if (lrc != LXW_NO_ERROR)
+        return ef_fail(e, EF_ERR_XLSX, "%s: %s", x->path, lxw_strerror(lrc));
+    if (x->lerr)
+        return lx_fail(x, e);
+    x->created_file = 0; /* the file is good: keep it */
+    return EF_OK;
+}
+
+void ef_xlsx_free(ef_xlsx *x)
+{
+    if (x == NULL)
+        return;
+    if (x->wb) {
+        /* Not finished: discard the workbook. lxw_workbook_free leaves
+         * the sheets' temporary files open, so close them first. */
+        lxw_worksheet *ws;
+        LXW_FOREACH_WORKSHEET(ws, x->wb) {
+            if (ws->optimize_tmpfile) {
+                fclose(ws->optimize_tmpfile);
+                ws->optimize_tmpfile = NULL;
+                ws->file = NULL;
+            }
+        }
+        lxw_workbook_free(x->wb);
+    }
+    if (x->created_file)
+        unlink(x->path);
+    if (x->spill)
+        fclose(x->spill);
+    for (size_t i = 0; i < x->nsources; i++)
+        free(x->sources[i]);
+    free(x->sources);
+    free(x->keys);
+    ef_buf_reset(&x->clean);
+    ef_buf_reset(&x->rec);
+    free(x->path);
+    free(x->tmpdir);
+    free(x);
+}

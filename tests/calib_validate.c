@@ -1,0 +1,318 @@
+/* calib_validate.c - checks the calibrated negative share against files
+ * where people labelled every row (issue 7, items 5 and 6).
+ *
+ * usage: calib_validate [--seeds N] FILE.csv...
+ *        (columns "text" and "label" or "human_label", in any order)
+ *
+ * For each file, the people's labels of all rows are the truth (rows
+ * without a valid label are dropped). Labelled
+ * samples are drawn (100 seeds, at 300 and at 1,000 rows): every row is fed
+ * to the calibrator, only the sampled rows with their labels. Checked, for
+ * the default estimator: with 300 labels the median absolute error of the
+ * negative share is at most 2.5 points; with 1,000 labels it is within 3
+ * points in at least 90% of draws; the 95% interval covers the people's
+ * share in at least 90% of draws at both sizes. The same checks are made
+ * for a stratified sample (ef_calib_sample), and the mean interval widths
+ * of the two designs are printed side by side. Figures for the other
+ * estimator (adjusted classify-and-count) are printed, not checked. A
+ * size is skipped for a file with fewer than twice as many rows. --seeds
+ * changes the number of draws (for studies; the checks are set for 100).
+ * Prints "ok: ..." or "FAIL ..." per check, then "N passed, N failed".
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/csv.h"
+#include "input/input.h"
+#include "metrics/calibrate.h"
+#include "metrics/stats.h"
+#include "sentiment/sentiment.h"
+
+#define BOOT_SEED 20141101 /* the aggregator's */
+
+static int SEEDS = 100; /* draws per file and size */
+
+typedef struct {
+    double *compound;
+    int *label;
+    size_t n;
+} dataset;
+
+typedef enum { SRS, STRAT } design;
+
+typedef struct {
+    double med_err, within3, coverage, width, bias; /* points, shares */
+} figures;
+
+static int passed, failed;
+
+static void check(int ok, const char *fmt, ...) EF_PRINTF(2, 3);
+static void check(int ok, const char *fmt, ...)
+{
+    va_list ap;
+    printf(ok ? "ok: " : "FAIL ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    if (ok)
+        passed++;
+    else
+        failed++;
+}
+
+/* Reads and scores a labelled file; returns 0, or -1 with a message. */
+static int load(const char *path, const ef_vader *v, ef_vader_scratch *s,
+                dataset *d)
+{
+    ef_csv_reader *rd;
+    ef_csv_record rec;
+    ef_err err = {0};
+    int eof = 0, ctext = -1, clabel = -1;
+    size_t cap = 0;
+
+    memset(d, 0, sizeof *d);
+    if (ef_csv_open(path, NULL, &rd, &err) != EF_OK) {
+        fprintf(stderr, "calib_validate: %s\n", err.msg);
+        return -1;
+    }
+    while (ef_csv_next(rd, &rec, &eof, &err) == EF_OK && !eof) {
+        ef_scores sc;
+        if (ctext < 0 || clabel < 0) { /* the header */
+            for (size_t i = 0; i < rec.n; i++) {
+                if (strcmp(rec.field[i], "text") == 0)
+                    ctext = (int)i;
+                if (strcmp(rec.field[i], "label") == 0 ||
+                    strcmp(rec.field[i], "human_label") == 0)
+                    clabel = (int)i;
+            }
+            if (ctext < 0 || clabel < 0) {
+                fprintf(stderr, "calib_validate: %s: no text/label column\n",
+                        path);
+                ef_csv_free(rd);
+                return -1;
+            }
+            continue;
+        }
+        if ((size_t)ctext >= rec.n || (size_t)clabel >= rec.n)
+            continue;
+        if (d->n == cap) {
+            cap = cap ? 2 * cap : 4096;
+            d->compound = ef_xrealloc(d->compound, cap * sizeof(double));
+            d->label = ef_xrealloc(d->label, cap * sizeof(int));
+        }
+        ef_vader_score(v, s, rec.field[ctext], rec.len[ctext], &sc);
+        d->compound[d->n] = sc.compound;
+        d->label[d->n] = ef_label_parse(rec.field[clabel], rec.len[clabel]);
+        d->n++;
+    }
+    ef_csv_free(rd);
+    if (err.code != EF_OK) {
+        fprintf(stderr, "calib_validate: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Drops the rows without a valid label: the truth needs every row's. */
+static void keep_labelled(dataset *d)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->label[i] >= 0) {
+            d->compound[o] = d->compound[i];
+            d->label[o++] = d->label[i];
+        }
+    d->n = o;
+}
+
+/* A simple random sample of k of n rows (indices, any order). */
+static void srs(size_t n, size_t k, uint64_t seed, size_t *out, size_t *tmp)
+{
+    ef_rng rng;
+    ef_rng_seed(&rng, seed);
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = i;
+    for (size_t j = 0; j < k; j++) {
+        size_t t = j + (size_t)ef_rng_below(&rng, n - j), x = tmp[j];
+        tmp[j] = tmp[t];
+        tmp[t] = x;
+        out[j] = tmp[j];
+    }
+}
+
+/* Calibrates with the rows marked in lab as labelled: fills r->calib. */
+static void calibrate(const dataset *d, const unsigned char *lab,
+                      ef_calib_method m, ef_report *r)
+{
+    const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
+    ef_calib *c = ef_calib_new(&thr, BOOT_SEED);
+    uint64_t neg = 0, pos = 0;
+
+    ef_calib_set_method(c, m);
+    for (size_t i = 0; i < d->n; i++) {
+        ef_class v = ef_classify(d->compound[i], &thr);
+        neg += v == EF_NEGATIVE;
+        pos += v == EF_POSITIVE;
+        ef_calib_add(c, d->compound[i], lab[i] ? d->label[i] : -1, 0);
+    }
+    memset(r, 0, sizeof *r);
+    r->n = d->n;
+    r->negative.share = (double)neg / (double)d->n;
+    r->positive.share = (double)pos / (double)d->n;
+    ef_calib_finish(c, r);
+    ef_calib_free(c);
+}
+
+static figures run(const dataset *d, double truth, size_t k, design g,
+                   ef_calib_method m)
+{
+    const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
+    size_t *pick = ef_xmalloc(d->n * sizeof *pick);
+    size_t *tmp = ef_xmalloc(d->n * sizeof *tmp);
+    unsigned char *lab = ef_xmalloc(d->n);
+    double *err = ef_xmalloc((size_t)SEEDS * sizeof(double));
+    int within = 0, cover = 0;
+    figures f = {0};
+    static ef_report r;
+
+    for (int s = 0; s < SEEDS; s++) {
+        size_t got = k;
+        const ef_share *a = &r.calib.adjusted;
+        if (g == SRS)
+            srs(d->n, k, (uint64_t)s + 1, pick, tmp);
+        else
+            got = ef_calib_sample(d->compound, d->n, &thr, k,
+                                  (uint64_t)s + 1, pick);
+        memset(lab, 0, d->n);
+        for (size_t j = 0; j < got; j++)
+            lab[pick[j]] = 1;
+        calibrate(d, lab, m, &r);
+        err[s] = 100 * fabs(a->share - truth);
+        within += err[s] <= 3.0;
+        cover += a->lo <= truth && truth <= a->hi;
+        f.width += 100 * (a->hi - a->lo) / SEEDS;
+        f.bias += 100 * (a->share - truth) / SEEDS;
+    }
+    f.med_err = ef_median(err, (size_t)SEEDS);
+    free(err);
+    f.within3 = (double)within / SEEDS;
+    f.coverage = (double)cover / SEEDS;
+    free(pick);
+    free(tmp);
+    free(lab);
+    return f;
+}
+
+/* One line of figures; "note: " so that tests/run_all.sh shows it. */
+static void show(const char *name, size_t k, const char *what,
+                 const figures *f)
+{
+    printf("note: %s n=%zu %s: median |err| %.2f pt, within 3 pt %.0f%%, "
+           "CI covers %.0f%%, mean CI width %.2f pt, bias %+.2f pt\n",
+           name, k, what, f->med_err, 100 * f->within3, 100 * f->coverage,
+           f->width, f->bias);
+}
+
+static const char *base(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+int main(int argc, char **argv)
+{
+    static const size_t sizes[2] = {300, 1000};
+    ef_vader *v;
+    ef_vader_scratch *s = ef_vader_scratch_new();
+    ef_err err = {0};
+    int a = 1;
+
+    if (argc > 2 && strcmp(argv[1], "--seeds") == 0) {
+        SEEDS = atoi(argv[2]);
+        a = 3;
+    }
+    if (a >= argc || SEEDS < 1) {
+        fprintf(stderr, "usage: calib_validate [--seeds N] FILE.csv...\n");
+        return 64;
+    }
+    if (ef_vader_new(&v, &err) != EF_OK) {
+        fprintf(stderr, "calib_validate: %s\n", err.msg);
+        return 70;
+    }
+    for (; a < argc; a++) {
+        dataset d;
+        uint64_t hneg = 0, vneg = 0, nl = 0;
+        const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
+        double truth;
+        const char *name = base(argv[a]);
+
+        if (load(argv[a], v, s, &d) != 0) {
+            check(0, "%s: readable, with text and label columns", name);
+            free(d.compound);
+            free(d.label);
+            continue;
+        }
+        for (size_t i = 0; i < d.n; i++) {
+            if (d.label[i] < 0)
+                continue;
+            nl++;
+            hneg += d.label[i] == EF_NEGATIVE;
+            vneg += ef_classify(d.compound[i], &thr) == EF_NEGATIVE;
+        }
+        if (nl < d.n)
+            printf("note: %s: %llu rows without a valid label ignored\n",
+                   name, (unsigned long long)(d.n - nl));
+        keep_labelled(&d);
+        truth = (double)hneg / (double)d.n;
+        printf("note: %s: %zu rows, negative by the people %.1f%%, by "
+               "VADER %.1f%%\n", name, d.n, 100 * truth,
+               100 * (double)vneg / (double)d.n);
+        for (int z = 0; z < 2; z++) {
+            size_t k = sizes[z];
+            figures ps, acc, st;
+            if (2 * k > d.n) {
+                printf("note: %s: n=%zu skipped: fewer than %zu rows\n",
+                       name, k, 2 * k);
+                continue;
+            }
+            ps = run(&d, truth, k, SRS, EF_CALIB_POSTSTRAT);
+            acc = run(&d, truth, k, SRS, EF_CALIB_ACC);
+            st = run(&d, truth, k, STRAT, EF_CALIB_POSTSTRAT);
+            show(name, k, "post-stratified, random sample", &ps);
+            show(name, k, "classify-and-count, random sample", &acc);
+            show(name, k, "post-stratified, stratified sample", &st);
+            printf("note: %s n=%zu stratified sampling: mean CI width "
+                   "%.2f pt against %.2f pt for a random sample (%+.0f%%)\n",
+                   name, k, st.width, ps.width,
+                   100 * (st.width / ps.width - 1));
+            if (k == 300) {
+                check(ps.med_err <= 2.5, "%s: 300 labels: median |err| "
+                      "%.2f pt <= 2.5", name, ps.med_err);
+                check(st.med_err <= 2.5, "%s: 300 stratified labels: "
+                      "median |err| %.2f pt <= 2.5", name, st.med_err);
+            } else {
+                check(ps.within3 >= 0.9, "%s: 1000 labels: within 3 pt in "
+                      "%.0f%% of draws >= 90%%", name, 100 * ps.within3);
+                check(st.within3 >= 0.9, "%s: 1000 stratified labels: "
+                      "within 3 pt in %.0f%% of draws >= 90%%", name,
+                      100 * st.within3);
+            }
+            check(ps.coverage >= 0.9, "%s: %zu labels: 95%% CI covers the "
+                  "people's share in %.0f%% of draws >= 90%%", name, k,
+                  100 * ps.coverage);
+            check(st.coverage >= 0.9, "%s: %zu stratified labels: 95%% CI "
+                  "covers in %.0f%% of draws >= 90%%", name, k,
+                  100 * st.coverage);
+        }
+        free(d.compound);
+        free(d.label);
+    }
+    ef_vader_scratch_free(s);
+    ef_vader_free(v);
+    printf("calibration: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
