@@ -52,6 +52,7 @@ build/vader_lexicon.txt:
 	$(Q)tools/fetch-lexicon $@ $(LEXICON_TGZ_SHA) $(LEXICON_SHA)
 
 fonts/DejaVuSans.ttf: | deps
+	@mkdir -p $(@D)
 	$(Q)cp $(FONT_SRC) $@
 
 build/tools/gendata: tools/gendata.c
@@ -127,7 +128,7 @@ build/tools/calib_validate: tests/calib_validate.c $(filter-out build/rel/main.o
 # ==== Demo ==================================================================
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory earful
+	$(Q)$(MAKE) --no-print-directory earful fonts/DejaVuSans.ttf
 	$(Q)tools/demo
 
 # ==== Fuzzing and benchmarks ================================================
@@ -154,7 +155,7 @@ fuzz: deps $(GEN)
 	done
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory earful build/tools/read_csv
+	$(Q)$(MAKE) --no-print-directory earful fonts/DejaVuSans.ttf build/tools/read_csv
 	$(Q)bench/run.sh
 
 build/tools/read_csv: bench/read_csv.c $(filter-out build/rel/main.o,$(REL_OBJ))

@@ -22,7 +22,7 @@ if [ ! -d build/bench/node_modules/vader-sentiment ]; then
         >/dev/null
 fi
 
-sections=${*:-score}
+sections=${*:-score read import xlsx report}
 for s in $sections; do
     bash "bench/$s.sh"
 done

@@ -815,50 +815,48 @@ static void usage(FILE *f)
 {
     fputs("usage: earful import [OPTIONS] INPUT... DB.sqlite\n"
           "\n"
-          "Appends the feedback in each INPUT (CSV, or a SQLite database) "
-          "to the store\n"
-          "DB.sqlite, creating it if needed, and scores the new rows with "
+          "Appends the feedback of each INPUT (CSV, or a SQLite database) to "
+          "the\n"
+          "store DB.sqlite, created if needed, scoring the new rows with "
           "VADER. Each\n"
-          "input is one transaction: all of its new rows or none. Rows "
-          "whose id is\n"
-          "already stored are skipped; a row without an id gets a hash of "
-          "its date,\n"
-          "channel, author and text. Prints per input: "
-          "FILE: N added, N already\n"
-          "present, N rejected.\n"
+          "INPUT is one transaction: all of its new rows or none. A row whose "
+          "id is\n"
+          "already stored is skipped; a row without an id gets one, a hash of "
+          "its\n"
+          "date, channel, author and text. Prints per INPUT:\n"
+          "  FILE: N added, N already present, N rejected\n"
           "\n"
-          "  -m, --map FIELD=COLUMN,...  name the column of a field (text, "
-          "date, id,\n"
-          "                         channel, author, rating, nps, "
-          "responded_at, label, url)\n"
-          "      --date-format FMT  strptime-like format of the dates "
-          "(%Y-%m-%d %H:%M...)\n"
-          "      --tz ZONE          zone of dates without an offset "
+          "  -m, --map FIELD=COL,...  the column of a field (text, date, id, "
+          "channel,\n"
+          "                           author, rating, nps, responded_at, "
+          "label, url)\n"
+          "      --date-format FMT    the dates' format, strptime-like "
+          "(%d/%m/%Y %H:%M)\n"
+          "      --tz ZONE            zone of dates without an offset "
           "(default UTC)\n"
-          "      --encoding NAME    CSV encoding (default: UTF-8, or "
-          "UTF-16 by its BOM)\n"
-          "      --delimiter C      CSV delimiter: , ; or tab (default: "
+          "      --encoding NAME      CSV encoding (default UTF-8, UTF-16 by "
+          "its BOM)\n"
+          "      --delimiter C        CSV delimiter: , ; | or tab (default: "
           "sniffed)\n"
-          "      --table NAME       SQLite input: the table to read\n"
-          "      --query SQL        SQLite input: the query to read "
-          "(read-only)\n"
-          "      --segment COLUMN   store COLUMN as the segment\n"
-          "  -l, --lexicon FILE     add or override words: word<TAB>valence "
+          "      --table NAME         SQLite input: the table to read\n"
+          "      --query SQL          SQLite input: a SELECT to read\n"
+          "      --segment COLUMN     store COLUMN's value as the segment\n"
+          "  -l, --lexicon FILE       add or override words: word<TAB>valence "
           "lines\n"
-          "      --rejects FILE     write rejected rows to FILE (CSV)\n"
-          "      --strict           the first rejected row is an error "
-          "(exit 65)\n"
-          "      --busy-timeout MS  wait this long for another writer "
+          "      --rejects FILE       write the rejected rows to FILE (CSV)\n"
+          "      --strict             a rejected row is an error (exit 65)\n"
+          "      --busy-timeout MS    wait this long for another writer "
           "(default 5000)\n"
-          "  -j, --threads N        scoring threads (default: the number of "
+          "  -j, --threads N          scoring threads (default: the number of "
           "cores)\n"
-          "  -q, --quiet            no progress, no warnings\n"
-          "  -h, --help             this help\n"
+          "  -q, --quiet              no progress bar, no warnings\n"
+          "  -h, --help               this help\n"
           "\n"
-          "Exit codes: 0 ok, 64 usage, 65 rejected row with --strict, 66 "
-          "input missing,\n"
-          "73 cannot create or open the store, 74 I/O error or the store "
-          "is locked.\n",
+          "Exit codes: 0 ok, 64 usage, 65 bad data (--strict, no text "
+          "column...),\n"
+          "66 input missing, 73 cannot create or open the store, 74 I/O error "
+          "or the\n"
+          "store is locked by another writer.\n",
           f);
 }
 
@@ -881,14 +879,17 @@ static int is_foreign_file(const char *path)
     return n != sizeof head || memcmp(head, magic, sizeof head) != 0;
 }
 
-/* Checks that every input can be read before the store is touched. */
-static ef_status check_inputs(char **in, int n, const char *db, ef_err *e)
+/* Checks that every input can be read and has its columns (opening it
+ * reads the header), before the store is touched: a missing file or a bad
+ * --map fails without writing anything. */
+static ef_status check_inputs(char **in, int n, const char *db,
+                              const ef_source_opts *so, ef_err *e)
 {
     struct stat sdb, sb;
     int have_db = stat(db, &sdb) == 0;
 
     for (int i = 0; i < n; i++) {
-        FILE *f;
+        ef_source *src = NULL;
 
         if (strcmp(in[i], "-") == 0)
             continue;
@@ -901,10 +902,9 @@ static ef_status check_inputs(char **in, int n, const char *db, ef_err *e)
         if (have_db && sb.st_dev == sdb.st_dev && sb.st_ino == sdb.st_ino)
             return ef_fail(e, EF_ERR_USAGE,
                            "%s: the input is the store itself", in[i]);
-        if ((f = fopen(in[i], "rb")) == NULL)
-            return ef_fail(e, EF_ERR_NOINPUT, "%s: %s", in[i],
-                           strerror(errno));
-        fclose(f);
+        if (ef_source_open(in[i], so, &src, e) != EF_OK)
+            return e->code;
+        ef_source_free(src);
     }
     return EF_OK;
 }
@@ -1035,7 +1035,8 @@ int ef_cmd_import(int argc, char **argv)
 
     if (ef_tz_open(tzname, &tz, &err) != EF_OK)
         goto done;
-    if (check_inputs(inputs, ninputs, db_path, &err) != EF_OK)
+    so.tz = tz;
+    if (check_inputs(inputs, ninputs, db_path, &so, &err) != EF_OK)
         goto done;
     if (ef_vader_new(&v, &err) != EF_OK)
         goto done;
@@ -1050,7 +1051,6 @@ int ef_cmd_import(int argc, char **argv)
     sink.rj = rj;
     sink.path = rejects_path;
     sink.quiet = quiet;
-    so.tz = tz;
     so.scorer = ef_vader_version(v);
     so.on_reject = on_reject;
     so.reject_ctx = &sink;

@@ -17,9 +17,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cairo-ft.h>
 #include <cairo-svg.h>
@@ -2234,8 +2237,9 @@ static void setup_cr(cairo_t *cr, cairo_font_face_t *face)
 
 /* cairo's PNG writer (libpng's defaults: every filter tried on every
  * row, zlib level 6) took three quarters of the charts' time. Charts are
- * flat colour: Sub turns a run of any colour into zeros, Up a row equal
- * to the one above, and zlib's run-length strategy packs the zeros. */
+ * flat colour: Sub turns a run of any colour into zeros and Up a row
+ * equal to the one above, so zlib's fast level 3 packs them as tightly
+ * as libpng did at level 6, in a third of the time. */
 
 static void put32(ef_buf *b, uint32_t v)
 {
@@ -2296,7 +2300,7 @@ static int png_encode(cairo_surface_t *sf, ef_buf *out)
     int rc = 0;
 
     memset(&zs, 0, sizeof zs);
-    if (deflateInit2(&zs, 6, Z_DEFLATED, 15, 9, Z_RLE) != Z_OK) {
+    if (deflateInit2(&zs, 3, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
         rc = -1;
         goto out;
     }
@@ -2614,15 +2618,44 @@ static size_t plan(const ef_report *r, job *jobs, cairo_t *m)
     return n;
 }
 
+/* The charts are independent: workers take them in turn (cairo locks
+ * the shared font face). Each result lands in its own slot, so the
+ * output does not depend on the schedule. */
+typedef struct {
+    job *jobs;
+    size_t n;
+    atomic_size_t next;
+    cairo_font_face_t *face;
+    const char *dir;
+    ef_chart *items;
+    ef_err *errs;
+    ef_status *rcs;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *pl = arg;
+    size_t i;
+    while ((i = atomic_fetch_add(&pl->next, 1)) < pl->n)
+        pl->rcs[i] = render_job(&pl->jobs[i], pl->face, pl->dir,
+                                &pl->items[i], &pl->errs[i]);
+    return NULL;
+}
+
 ef_status ef_chart_render_all(const ef_report *r, const char *dir,
                               const char *font_path, ef_chart_set *out,
                               ef_err *e)
 {
     job jobs[6];
-    size_t n;
+    ef_err errs[6];
+    ef_status rcs[6];
+    pthread_t tid[6];
+    size_t n, nt = 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     cairo_font_face_t *face = NULL;
     ef_buf path = EF_BUF_INIT;
     ef_status rc;
+    pool pl;
 
     out->items = NULL;
     out->n = 0;
@@ -2647,12 +2680,20 @@ ef_status ef_chart_render_all(const ef_report *r, const char *dir,
         cairo_surface_destroy(ms);
     }
     out->items = ef_xcalloc(n ? n : 1, sizeof *out->items);
-    /* on failure the items drawn so far are freed with the set */
+    out->n = n; /* on failure, the set is freed whole (calloc'd slots) */
+    memset(errs, 0, sizeof errs);
+    pl = (pool){jobs, n, 0, face, dir, out->items, errs, rcs};
+    atomic_init(&pl.next, 0);
+    for (size_t t = 0; t + 1 < n && (long)t + 1 < cpus; t++)
+        if (pthread_create(&tid[nt], NULL, worker, &pl) == 0)
+            nt++;
+    worker(&pl);
+    for (size_t t = 0; t < nt; t++)
+        pthread_join(tid[t], NULL);
+    rc = EF_OK;
     for (size_t i = 0; i < n; i++) {
-        if (rc == EF_OK) {
-            rc = render_job(&jobs[i], face, dir, &out->items[i], e);
-            out->n = i + 1;
-        }
+        if (rc == EF_OK && rcs[i] != EF_OK)
+            rc = ef_fail(e, rcs[i], "%s", errs[i].msg);
         job_free(&jobs[i]);
     }
     cairo_font_face_destroy(face);

@@ -164,6 +164,8 @@ struct ef_xlsx {
     const char *last_src; /* the pointer last seen, and its index */
     uint32_t last_idx;
 
+    char **bufs;          /* stdio buffers given to temporary files */
+    size_t nbufs;
     ef_buf clean;         /* scratch for clean() */
     ef_buf rec;           /* scratch for spill records */
 };
@@ -432,6 +434,24 @@ static void sheet_setup(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t header)
 
 /* ==== Row sheets ======================================================== */
 
+#define FILE_BUFFER (1 << 18)
+
+/* Gives f, not yet used, a larger buffer than stdio's 4 KB (glibc ignores
+ * the size when setvbuf allocates): a tenth of the system calls. The
+ * buffer lives until ef_xlsx_free, after the file was closed (the row
+ * sheets always have a header row, and workbook_close closes the file of
+ * every sheet that has rows). */
+static void give_buffer(ef_xlsx *x, FILE *f)
+{
+    char *b = ef_xmalloc(FILE_BUFFER);
+    if (setvbuf(f, b, _IOFBF, FILE_BUFFER) != 0) {
+        free(b);
+        return;
+    }
+    x->bufs = ef_xrealloc(x->bufs, (x->nbufs + 1) * sizeof *x->bufs);
+    x->bufs[x->nbufs++] = b;
+}
+
 /* Starts the next part of rs: a sheet with the header row. */
 static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
 {
@@ -451,7 +471,7 @@ static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
      * buffer than stdio's 4 KB saves most of the system calls. Set
      * before the first write, as setvbuf requires. */
     if (rs->ws->optimize_tmpfile)
-        setvbuf(rs->ws->optimize_tmpfile, NULL, _IOFBF, 1 << 18);
+        give_buffer(x, rs->ws->optimize_tmpfile);
     s = (sheet){x, rs->ws, 0};
     s_header(&s, rs->cols, rs->ncols, 1);
     sheet_setup(x, rs->ws, 0);
@@ -560,7 +580,7 @@ static ef_status open_spill(ef_xlsx *x, ef_err *e)
         close(fd);
         return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
     }
-    setvbuf(x->spill, NULL, _IOFBF, 1 << 18);
+    give_buffer(x, x->spill);
     return EF_OK;
 }
 
@@ -1832,6 +1852,9 @@ void ef_xlsx_free(ef_xlsx *x)
         unlink(x->path);
     if (x->spill)
         fclose(x->spill);
+    for (size_t i = 0; i < x->nbufs; i++)
+        free(x->bufs[i]);
+    free(x->bufs);
     for (size_t i = 0; i < x->nsources; i++)
         free(x->sources[i]);
     free(x->sources);
