@@ -93,8 +93,8 @@ int main(int argc, char **argv)
         it.text_len = strlen(f[14]);
         it.source = "samples/feedback.csv";
         it.line = ++n + 1;
-        if (ef_xlsx_add_row(x, &it, &sc, ef_classify(sc.compound, &thr),
-                            &e) != EF_OK)
+        if (ef_xlsx_add_row(x, &it, &sc, ef_classify(sc.compound, &thr), &e) !=
+            EF_OK)
             goto fail;
         if (r->first_date == EF_NO_TIME)
             r->first_date = it.date;

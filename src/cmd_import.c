@@ -1,19 +1,26 @@
 /* cmd_import.c - `earful import`: appends feedback from CSV files (or
- * another SQLite database) to a SQLite store, scored once.
+ * another SQLite database) to a SQLite store, each row scored once.
  *
- * The store is one table, `feedback`, unique on id, plus `meta` with the
- * schema version. Each input file is one transaction (BEGIN IMMEDIATE ..
- * COMMIT): a failed or killed import leaves none of that file's rows.
- * Rows whose id is already in the store are counted and skipped, so
- * importing the same file twice adds nothing. A row without an id gets
- * one: the first 8 bytes of SHA-256 over its UTC date, channel, author and
- * text (each followed by a NUL byte, the text not), as 16 hex digits.
+ * The store: table `feedback` (the item's fields; dates as ISO 8601 UTC
+ * text; NULL for an absent rating, nps, responded_at...; the scores and
+ * the scorer's version, which `report` reuses when its scorer is the same;
+ * the input's name and the import time), unique on id, indexed on date and
+ * channel, plus `meta` with the schema version. WAL journal.
  *
- * Rows travel in batches through three stages: the main thread reads
- * batch k+1 (and looks up which ids are already stored), the scoring
- * threads score batch k, and the main thread inserts batch k-1; when it
- * has read and inserted, the main thread helps score. All SQLite calls
- * are made by the main thread.
+ * Each input is one transaction (BEGIN IMMEDIATE .. COMMIT): an error, or
+ * kill -9, leaves none of that input's rows. A row whose id is already
+ * stored is counted and skipped (INSERT OR IGNORE), so importing a file
+ * twice adds nothing. A row without an id gets one: the first 8 bytes of
+ * SHA-256 over its UTC date, channel and author (each followed by a NUL
+ * byte) and text, as 16 hex digits. Another writer is waited for
+ * (--busy-timeout); after that the import fails with exit 74.
+ *
+ * Rows travel in batches. A reading thread parses the input into batches
+ * (strings copied); the scoring threads and the main thread look each id
+ * up (on their own read-only connections, so in what was committed before
+ * this input) and score the rows that are new, while the main thread
+ * inserts the batch before; the main thread makes every write. Inserting
+ * is the bottleneck, hence 16 rows per INSERT and 16 KiB pages.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,7 +44,7 @@
 #define SCHEMA_VERSION 1
 #define BATCH_ROWS 4096          /* rows per batch */
 #define BATCH_BYTES (8u << 20)   /* or this many bytes of strings */
-#define MULTI_ROWS 16           /* rows per INSERT statement */
+#define MULTI_ROWS 16            /* rows per INSERT statement */
 #define SCORE_CHUNK 64           /* rows a scorer claims at a time */
 #define WARN_MAX 5               /* rejections printed before "more" */
 #define CACHE_KIB (32 * 1024)    /* the store's page cache */
@@ -66,7 +73,10 @@ static const char schema_sql[] =
     "  scorer TEXT,\n"
     "  source TEXT,\n"
     "  imported_at TEXT\n"
-    ");\n"
+    ");\n";
+
+/* Run once the columns are known to be there. */
+static const char index_sql[] =
     "CREATE INDEX IF NOT EXISTS feedback_date ON feedback(date);\n"
     "CREATE INDEX IF NOT EXISTS feedback_channel ON feedback(channel);\n";
 
@@ -534,8 +544,9 @@ static ef_status store_open(store *st, const char *path, int busy_ms,
              "INSERT OR IGNORE INTO meta VALUES ('schema_version', '%d')",
              SCHEMA_VERSION);
     if ((res = exec(st, schema_sql, e)) != EF_OK ||
-        (res = exec(st, sql, e)) != EF_OK ||
         (res = check_schema(st, e)) != EF_OK ||
+        (res = exec(st, index_sql, e)) != EF_OK ||
+        (res = exec(st, sql, e)) != EF_OK ||
         (res = exec(st, "COMMIT", e)) != EF_OK) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
         return res;

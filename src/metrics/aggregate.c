@@ -872,10 +872,25 @@ static void pct(char *buf, size_t cap, double x)
     snprintf(buf, cap, "%.1f%%", 100 * x);
 }
 
+/* "1,234" */
+static void count_str(char *b, size_t cap, uint64_t n)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < cap; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            b[o++] = ',';
+        b[o++] = tmp[i];
+    }
+    b[o] = '\0';
+}
+
 static void make_headline(ef_report *r)
 {
-    char s[16], lo[16], hi[16], prev[16], exp[16];
-    const ef_share *sh = r->calib.has ? &r->calib.adjusted : &r->negative;
+    char s[16], lo[16], hi[16], prev[16], exp[16], raw[16], n[32];
+    int adj = ef_calib_is_adjusted(&r->calib);
+    const ef_share *sh = adj ? &r->calib.adjusted : &r->negative;
     size_t o = 0, cap = sizeof r->headline;
     const char *pname = r->period_name;
 
@@ -890,6 +905,7 @@ static void make_headline(ef_report *r)
         PUT("No usable feedback was found in the input.");
         return;
     }
+    pct(raw, sizeof raw, r->negative.share);
     if (r->has_change) {
         const ef_period_stat *l = &r->periods[r->nperiods - 1];
         const ef_period_stat *p = &r->periods[r->nperiods - 2];
@@ -897,9 +913,10 @@ static void make_headline(ef_report *r)
         pct(lo, sizeof lo, l->negative.lo);
         pct(hi, sizeof hi, l->negative.hi);
         pct(prev, sizeof prev, p->negative.share);
-        PUT("In %s, the last %s, %s of %llu items were negative "
+        count_str(n, sizeof n, l->n);
+        PUT("In %s, the last %s, %s of %s items were negative "
             "(95%% CI %s to %s), ",
-            l->label, pname, s, (unsigned long long)l->n, lo, hi);
+            l->label, pname, s, n, lo, hi);
         if (fabs(r->change) < 0.0005)
             PUT("the same as in %s", p->label);
         else
@@ -911,15 +928,25 @@ static void make_headline(ef_report *r)
         pct(s, sizeof s, sh->share);
         pct(lo, sizeof lo, sh->lo);
         pct(hi, sizeof hi, sh->hi);
-        PUT("Over the whole period, %s%s were negative (%s to %s).",
-            s, r->calib.has ? " (adjusted with human labels)" : "", lo, hi);
+        if (adj)
+            PUT("Over the whole period, adjusted with human labels, %s were "
+                "negative (%s to %s; VADER alone counts %s).", s, lo, hi,
+                raw);
+        else
+            PUT("Over the whole period, %s were negative (%s to %s).", s, lo,
+                hi);
     } else {
         pct(s, sizeof s, sh->share);
         pct(lo, sizeof lo, sh->lo);
         pct(hi, sizeof hi, sh->hi);
-        PUT("%s of %llu items were negative (95%% CI %s to %s)%s.", s,
-            (unsigned long long)r->n, lo, hi,
-            r->calib.has ? ", adjusted with human labels" : "");
+        count_str(n, sizeof n, r->n);
+        if (adj)
+            PUT("Adjusted with human labels, %s of %s items were negative "
+                "(95%% CI %s to %s); VADER alone counts %s.", s, n, lo, hi,
+                raw);
+        else
+            PUT("%s of %s items were negative (95%% CI %s to %s).", s, n, lo,
+                hi);
     }
     if (r->has_expected) {
         pct(exp, sizeof exp, r->expected_negative);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "metrics/calibrate.h"
 #include "render/render.h"
 
 #define TEXT_MAX 280 /* characters of a feedback text shown in a table */
@@ -188,6 +189,8 @@ static void examples(ef_tvalue *root, const ef_report *r)
 static void periods(ef_tvalue *root, const ef_report *r)
 {
     ef_tvalue *l = ef_tobj_set_list(root, "periods");
+    ef_tobj_set_bool(root, "adjusted_periods",
+                     r->nperiods > 0 && r->periods[0].adjusted);
     ef_tvalue *sp = ef_tobj_set_list(root, "spikes");
     char b[64];
 
@@ -205,6 +208,12 @@ static void periods(ef_tvalue *root, const ef_report *r)
         set_nps(x, "nps", &p->nps);
         ef_tobj_set_bool(x, "too_few", p->too_few);
         ef_tobj_set_bool(x, "spike", p->spike);
+        if (p->adjusted)
+            ef_tobj_set_strf(x, "adjusted", "%.1f%% (%.1f–%.1f%%)",
+                             100 * p->adj.share, 100 * p->adj.lo,
+                             100 * p->adj.hi);
+        else
+            ef_tobj_set_str(x, "adjusted", "–");
         if (p->spike) {
             ef_tvalue *s = ef_tlist_add_obj(sp);
             ef_buf terms = EF_BUF_INIT;
@@ -345,14 +354,25 @@ static void calibration(ef_tvalue *root, const ef_report *r)
     set_count(x, "labeled", c->labeled);
     set_pct(x, "raw_share", c->raw_share);
     set_pct(x, "adjusted_share", c->adjusted.share);
-    snprintf(b, sizeof b, "95%% interval %.1f–%.1f%%", 100 * c->adjusted.lo,
-             100 * c->adjusted.hi);
+    if (c->adjusted.lo == c->adjusted.hi)
+        snprintf(b, sizeof b, "every item was labelled: the people's share "
+                 "is exact");
+    else
+        snprintf(b, sizeof b, "95%% interval %.1f–%.1f%%",
+                 100 * c->adjusted.lo, 100 * c->adjusted.hi);
     ef_tobj_set_str(x, "adjusted_ci", b);
+    set_pct(x, "raw_pos", r->positive.share);
+    set_pct(x, "adjusted_pos", c->adjusted_pos.share);
+    ef_tobj_set_bool(x, "adjusted", ef_calib_is_adjusted(c));
     set_pct(x, "tpr", c->tpr);
     set_pct(x, "fpr", c->fpr);
     ef_tobj_set_str(x, "method", c->method);
     ef_tobj_set_str(x, "note", c->note);
-    if (c->adjusted.share > c->raw_share + 0.005)
+    if (!ef_calib_is_adjusted(c))
+        ef_tobj_set_str(x, "why",
+                        "Too few labels to adjust the share: the report "
+                        "shows VADER's.");
+    else if (c->adjusted.share > c->raw_share + 0.005)
         ef_tobj_set_str(x, "why",
                         "VADER misses negatives that people see, which is "
                         "common in longer reviews: the headline uses the "

@@ -16,7 +16,7 @@
  * records while the rows stream by; finish sorts an index of (compound,
  * offset) pairs and writes them most negative first, ties in input order.
  *
- * Every text goes through clean(): written with worksheet_write_string
+ * Every text goes through xlsx_clean(): written with worksheet_write_string
  * (an inline string: never a formula, whatever its first character),
  * invalid UTF-8 repaired, characters XML 1.0 forbids dropped, a literal
  * "_xHHHH_" escaped so that Excel does not decode it, and cut at 32,767
@@ -37,14 +37,14 @@
 #include "render/palette.h"
 #include "util/text.h"
 
-#define MAX_ROWS 1048576u    /* rows in a sheet, the header included */
-#define MAX_CELL 32767u      /* UTF-16 code units in a cell */
-#define MAX_URL 2079u        /* characters in a hyperlink */
+#define MAX_ROWS 1048576u /* rows in a sheet, the header included */
+#define MAX_CELL 32767u   /* UTF-16 code units in a cell */
+#define MAX_URL 2079u     /* characters in a hyperlink */
 #define CUT_MARK "\xe2\x80\xa6 [cut]"
-#define CUT_UNITS 7u         /* UTF-16 code units of CUT_MARK */
-#define HEADLINE_WIDTH 110   /* characters per Summary headline row */
-#define EXCEL_EPOCH 25569.0  /* 1970-01-01 as an Excel serial date */
-#define NO_LINK_TINT 0xFFF4D6 /* the fill of the cells the team fills in */
+#define CUT_UNITS 7u        /* UTF-16 code units of CUT_MARK */
+#define HEADLINE_WIDTH 110  /* characters per Summary headline row */
+#define EXCEL_EPOCH 25569.0 /* 1970-01-01 as an Excel serial date */
+#define INPUT_TINT 0xFFF4D6 /* the fill of the cells the team fills in */
 
 /* ==== Formats =========================================================== */
 
@@ -70,60 +70,81 @@ enum {
     F_COUNT
 };
 
-/* A column of a sheet: its header, width and the format of its cells. */
+/* A column of a sheet: its header and width (in characters). */
 typedef struct {
     const char *name;
     double width;
-    int fmt;
 } col_spec;
 
 /* ==== The row sheets ==================================================== */
 
 /* Data columns. */
 enum {
-    D_DATE, D_CHANNEL, D_AUTHOR, D_TEXT, D_CLASS, D_COMPOUND, D_NEG, D_NEU,
-    D_POS, D_RATING, D_NPS, D_RESPONDED, D_LABEL, D_SEGMENT, D_URL, D_ID,
-    D_FILE, D_LINE, D_NCOLS
+    D_DATE,
+    D_CHANNEL,
+    D_AUTHOR,
+    D_TEXT,
+    D_CLASS,
+    D_COMPOUND,
+    D_NEG,
+    D_NEU,
+    D_POS,
+    D_RATING,
+    D_NPS,
+    D_RESPONDED,
+    D_LABEL,
+    D_SEGMENT,
+    D_URL,
+    D_ID,
+    D_FILE,
+    D_LINE,
+    D_NCOLS
 };
 
 static const col_spec data_cols[D_NCOLS] = {
-    {"Date", 17, F_DATETIME},    {"Channel", 12, F_NONE},
-    {"Author", 18, F_NONE},      {"Text", 70, F_NONE},
-    {"Class", 10, F_NONE},       {"Compound", 10, F_DEC4},
-    {"Negative", 9, F_DEC3},     {"Neutral", 9, F_DEC3},
-    {"Positive", 9, F_DEC3},     {"Rating", 7, F_INT},
-    {"NPS", 6, F_INT},           {"Responded", 17, F_DATETIME},
-    {"Label", 10, F_NONE},       {"Segment", 14, F_NONE},
-    {"URL", 30, F_NONE},         {"ID", 14, F_NONE},
-    {"File", 20, F_NONE},        {"Line", 8, F_INT}};
+    {"Date", 17},    {"Channel", 12},  {"Author", 18},  {"Text", 70},
+    {"Class", 10},   {"Compound", 10}, {"Negative", 9}, {"Neutral", 9},
+    {"Positive", 9}, {"Rating", 7},    {"NPS", 6},      {"Responded", 17},
+    {"Label", 10},   {"Segment", 14},  {"URL", 30},     {"ID", 14},
+    {"File", 20},    {"Line", 8}};
 
 /* Negative columns. */
 enum {
-    N_COMPOUND, N_DATE, N_CHANNEL, N_AUTHOR, N_TEXT, N_NEG, N_NEU, N_POS,
-    N_RATING, N_NPS, N_RESPONDED, N_URL, N_ID, N_FILE, N_LINE, N_NCOLS
+    N_COMPOUND,
+    N_DATE,
+    N_CHANNEL,
+    N_AUTHOR,
+    N_TEXT,
+    N_NEG,
+    N_NEU,
+    N_POS,
+    N_RATING,
+    N_NPS,
+    N_RESPONDED,
+    N_URL,
+    N_ID,
+    N_FILE,
+    N_LINE,
+    N_NCOLS
 };
 
 static const col_spec neg_cols[N_NCOLS] = {
-    {"Compound", 10, F_DEC4},    {"Date", 17, F_DATETIME},
-    {"Channel", 12, F_NONE},     {"Author", 18, F_NONE},
-    {"Text", 70, F_NONE},        {"Negative", 9, F_DEC3},
-    {"Neutral", 9, F_DEC3},      {"Positive", 9, F_DEC3},
-    {"Rating", 7, F_INT},        {"NPS", 6, F_INT},
-    {"Responded", 17, F_DATETIME}, {"URL", 30, F_NONE},
-    {"ID", 14, F_NONE},          {"File", 20, F_NONE},
-    {"Line", 8, F_INT}};
+    {"Compound", 10}, {"Date", 17},    {"Channel", 12},   {"Author", 18},
+    {"Text", 70},     {"Negative", 9}, {"Neutral", 9},    {"Positive", 9},
+    {"Rating", 7},    {"NPS", 6},      {"Responded", 17}, {"URL", 30},
+    {"ID", 14},       {"File", 20},    {"Line", 8}};
 
 /* Rows per sheet, the header included: Excel's limit (lower in tests). */
 EF_STATIC uint32_t xlsx_row_limit = MAX_ROWS;
 
 /* A sheet that continues on "Name (2)", ... when it fills up. */
 typedef struct {
-    const char *base;     /* "Data" */
+    const char *base; /* "Data" */
     const col_spec *cols;
     size_t ncols;
-    lxw_worksheet *ws;    /* the current part, NULL before the first */
-    unsigned part;        /* 1 for "Data", 2 for "Data (2)", ... */
-    lxw_row_t row;        /* the next row to write */
+    lxw_worksheet *ws; /* the current part, NULL before the first */
+    unsigned part;     /* 1 for "Data", 2 for "Data (2)", ... */
+    lxw_row_t row;     /* the next row to write */
 } row_sheet;
 
 /* A negative item in the spill file; the strings follow it. */
@@ -132,13 +153,13 @@ typedef struct {
     int64_t date, responded;
     uint64_t line;
     int32_t rating, nps;
-    uint32_t source;      /* index in ef_xlsx.sources */
-    uint32_t len[5];      /* text, channel, author, url, id */
+    uint32_t source; /* index in ef_xlsx.sources */
+    uint32_t len[5]; /* text, channel, author, url, id */
 } spill_rec;
 
 typedef struct {
     double compound;
-    uint64_t off;         /* of the record in the spill file */
+    uint64_t off; /* of the record in the spill file */
 } spill_key;
 
 struct ef_xlsx {
@@ -147,9 +168,9 @@ struct ef_xlsx {
     int data_sheet;
     int64_t created;
     ef_thresholds thr;
-    const ef_tz *tz;      /* row dates in this zone (NULL: UTC) */
+    const ef_tz *tz; /* row dates in this zone (NULL: UTC) */
     int finished, created_file;
-    lxw_error lerr;       /* the first libxlsxwriter error */
+    lxw_error lerr; /* the first libxlsxwriter error */
     lxw_format *f[F_COUNT];
 
     lxw_worksheet *summary, *trend, *channels, *themes, *spikes, *repair;
@@ -159,15 +180,15 @@ struct ef_xlsx {
     uint64_t spill_off;
     spill_key *keys;
     size_t nkeys, capkeys;
-    char **sources;       /* distinct item sources, for the spill */
+    char **sources; /* distinct item sources, for the spill */
     size_t nsources;
     const char *last_src; /* the pointer last seen, and its index */
     uint32_t last_idx;
 
-    char **bufs;          /* stdio buffers given to temporary files */
+    char **bufs; /* stdio buffers given to temporary files */
     size_t nbufs;
-    ef_buf clean;         /* scratch for clean() */
-    ef_buf rec;           /* scratch for spill records */
+    ef_buf clean; /* scratch for xlsx_clean() */
+    ef_buf rec;   /* scratch for spill records */
 };
 
 /* ==== Cell text ========================================================= */
@@ -227,7 +248,7 @@ static void next_piece(const unsigned char *s, size_t i, size_t n, piece *pc)
     }
     k = ef_utf8_decode(s + i, n - i, &cp);
     pc->used = pc->len = k;
-    if (cp == 0xfffd && memcmp(s + i, replacement, k < 3 ? k : 3) != 0) {
+    if (cp == 0xfffd && (k != 3 || memcmp(s + i, replacement, 3) != 0)) {
         pc->p = replacement; /* invalid UTF-8 */
         pc->len = 3;
         pc->changed = 1;
@@ -359,8 +380,8 @@ typedef struct {
     lxw_row_t row;
 } sheet;
 
-static void put_text(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r,
-                     lxw_col_t c, const char *s, size_t n, lxw_format *f)
+static void put_text(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                     const char *s, size_t n, lxw_format *f)
 {
     const char *t;
     if (s == NULL || n == 0)
@@ -544,7 +565,7 @@ static void make_formats(ef_xlsx *x)
     f[F_DEC4] = fmt(wb, "0.0000");
     f[F_PVAL] = fmt(wb, "[<0.0001]\"<0.0001\";0.0000");
     f[F_INPUT] = fmt(wb, NULL);
-    format_set_bg_color(f[F_INPUT], NO_LINK_TINT);
+    format_set_bg_color(f[F_INPUT], INPUT_TINT);
     format_set_border(f[F_INPUT], LXW_BORDER_HAIR);
     format_set_border_color(f[F_INPUT], EF_RGB_NEUTRAL);
     f[F_CF_MUTED] = fmt(wb, NULL);
@@ -584,8 +605,8 @@ static ef_status open_spill(ef_xlsx *x, ef_err *e)
     return EF_OK;
 }
 
-ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o,
-                       ef_xlsx **out, ef_err *e)
+ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
+                       ef_err *e)
 {
     static const ef_thresholds def = EF_THRESHOLDS_DEFAULT;
     lxw_workbook_options wo = {0};
@@ -628,10 +649,12 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o,
     x->repair = workbook_add_worksheet(x->wb, "Repair queue");
     x->negative = (row_sheet){"Negative", neg_cols, N_NCOLS, NULL, 0, 0};
     x->data = (row_sheet){"Data", data_cols, D_NCOLS, NULL, 0, 0};
-    if (!x->summary || !x->trend || !x->channels || !x->themes ||
-        !x->spikes || !x->repair) {
-        rc = ef_fail(e, EF_ERR_XLSX, "%s: cannot add a sheet (temporary "
-                     "files in %s?)", path, x->tmpdir ? x->tmpdir : "/tmp");
+    if (!x->summary || !x->trend || !x->channels || !x->themes || !x->spikes ||
+        !x->repair) {
+        rc = ef_fail(e, EF_ERR_XLSX,
+                     "%s: cannot add a sheet (temporary "
+                     "files in %s?)",
+                     path, x->tmpdir ? x->tmpdir : "/tmp");
         goto fail;
     }
     if (rs_start(x, &x->negative) == NULL ||
@@ -676,8 +699,8 @@ static uint32_t source_index(ef_xlsx *x, const char *src)
     return x->last_idx = (uint32_t)x->nsources++;
 }
 
-static ef_status spill_add(ef_xlsx *x, const ef_item *it,
-                           const ef_scores *sc, ef_err *e)
+static ef_status spill_add(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
+                           ef_err *e)
 {
     spill_rec h;
     const char *str[5] = {it->text, it->channel, it->author, it->url, it->id};
@@ -725,8 +748,7 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
 
         if (ws == NULL)
             return lx_fail(x, e);
-        put_num(x, ws, r, D_DATE, serial_of_time(x, it->date),
-                f[F_DATETIME]);
+        put_num(x, ws, r, D_DATE, serial_of_time(x, it->date), f[F_DATETIME]);
         put_str(x, ws, r, D_CHANNEL, it->channel, NULL);
         put_str(x, ws, r, D_AUTHOR, it->author, NULL);
         put_text(x, ws, r, D_TEXT, it->text, it->text_len, NULL);
@@ -815,9 +837,8 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
         for (int i = 0; i < 5; i++)
             total += h.len[i];
         ef_buf_grow(&body, total + 8);
-        if (total > want &&
-            (rc = read_at(x, body.data + want, total - want, off + want,
-                          e)) != EF_OK)
+        if (total > want && (rc = read_at(x, body.data + want, total - want,
+                                          off + want, e)) != EF_OK)
             break;
         at = total;
         for (int i = 4; i >= 0; i--) {
@@ -864,9 +885,8 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
 enum { S_MEASURE, S_VALUE, S_LOW, S_HIGH, S_COUNT, S_OF, S_NOTE, S_NCOLS };
 
 static const col_spec summary_cols[S_NCOLS] = {
-    {"Measure", 40, F_NONE}, {"Value", 12, F_NONE},
-    {"95% CI low", 11, F_NONE}, {"95% CI high", 11, F_NONE},
-    {"Count", 11, F_INT}, {"Of", 11, F_INT}, {"Note", 46, F_NONE}};
+    {"Measure", 40}, {"Value", 12}, {"95% CI low", 11}, {"95% CI high", 11},
+    {"Count", 11},   {"Of", 11},    {"Note", 46}};
 
 /* Gives the cell (row, col < 26) of the Summary sheet a workbook name. */
 static void define(ef_xlsx *x, const char *name, lxw_row_t row, lxw_col_t col)
@@ -883,9 +903,9 @@ static void define(ef_xlsx *x, const char *name, lxw_row_t row, lxw_col_t col)
  * count. NAN values leave their cell blank. */
 typedef struct {
     const char *label, *name;
-    int fmt;              /* of value and interval */
+    int fmt; /* of value and interval */
     double v, lo, hi;
-    double count, of;     /* NAN: blank */
+    double count, of; /* NAN: blank */
     const char *count_name;
     const char *note;
 } kpi;
@@ -998,8 +1018,8 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         s_kpi(&s, &k);
     }
     {
-        kpi k = share_kpi("Negative share", "negative_share",
-                          "negative_count", &r->negative,
+        kpi k = share_kpi("Negative share", "negative_share", "negative_count",
+                          &r->negative,
                           "compound score at or below the negative "
                           "threshold");
         s_kpi(&s, &k);
@@ -1014,8 +1034,8 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
                       &r->strongly_negative,
                       "readers discount over-the-top complaints");
         s_kpi(&s, &k);
-        k = val_kpi("Net sentiment (positive - negative) / n",
-                    "net_sentiment", F_PCT, r->n ? r->net : nan, NULL);
+        k = val_kpi("Net sentiment (positive - negative) / n", "net_sentiment",
+                    F_PCT, r->n ? r->net : nan, NULL);
         s_kpi(&s, &k);
         k = val_kpi("Net excluding neutral (the dashboard number)",
                     "net_excluding_neutral", F_PCT,
@@ -1027,8 +1047,16 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     }
     {
         const ef_nps_stat *p = &r->nps;
-        kpi k = {"NPS (-100 to 100)", "nps", F_DEC1, NAN, NAN, NAN, NAN,
-                 NAN, NULL, "no NPS answers in the input"};
+        kpi k = {"NPS (-100 to 100)",
+                 "nps",
+                 F_DEC1,
+                 NAN,
+                 NAN,
+                 NAN,
+                 NAN,
+                 NAN,
+                 NULL,
+                 "no NPS answers in the input"};
         if (p->has) {
             k.v = p->score;
             k.lo = p->score - p->moe;
@@ -1047,8 +1075,16 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         s_kpi(&s, &k);
     }
     {
-        kpi k = {"Stars, mean (1 to 5)", "stars_mean", F_DEC2, NAN, NAN, NAN,
-                 NAN, NAN, NULL, r->has_stars ? NULL : "no ratings"};
+        kpi k = {"Stars, mean (1 to 5)",
+                 "stars_mean",
+                 F_DEC2,
+                 NAN,
+                 NAN,
+                 NAN,
+                 NAN,
+                 NAN,
+                 NULL,
+                 r->has_stars ? NULL : "no ratings"};
         if (r->has_stars) {
             k.v = r->stars_mean;
             k.lo = r->stars_lo;
@@ -1165,7 +1201,7 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     /* The input. */
     s_next(&s);
     {
-        static const col_spec in_cols[2] = {{"Input", 0, 0}, {"", 0, 0}};
+        static const col_spec in_cols[2] = {{"Input", 0}, {"", 0}};
         s_header(&s, in_cols, 2, 0);
     }
     {
@@ -1179,8 +1215,7 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         k = val_kpi("Last date (UTC)", "last_date", F_DATE,
                     r->last_date == EF_NO_TIME
                         ? nan
-                        : floor((double)r->last_date / 86400.0 +
-                                EXCEL_EPOCH),
+                        : floor((double)r->last_date / 86400.0 + EXCEL_EPOCH),
                     NULL);
         s_kpi(&s, &k);
         k = val_kpi("Rows read", "rows_read", F_INT, (double)r->rows_read,
@@ -1193,8 +1228,9 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
                     (double)r->rows_rejected,
                     r->rows_rejected ? "listed in rejected.csv" : NULL);
         s_kpi(&s, &k);
-        k = val_kpi("Invalid UTF-8 sequences replaced", "invalid_utf8_replaced",
-                    F_INT, (double)r->invalid_utf8, NULL);
+        k = val_kpi("Invalid UTF-8 sequences replaced",
+                    "invalid_utf8_replaced", F_INT, (double)r->invalid_utf8,
+                    NULL);
         s_kpi(&s, &k);
     }
 
@@ -1226,16 +1262,18 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
             chart_series_set_line(se, &band);
             chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
         }
-        snprintf(buf, sizeof buf, "Negative share per %s, with its 95%% "
-                 "interval", r->period_name[0] ? r->period_name : "period");
+        snprintf(buf, sizeof buf,
+                 "Negative share per %s, with its 95%% "
+                 "interval",
+                 r->period_name[0] ? r->period_name : "period");
         chart_title_set_name(ch, buf);
         chart_axis_set_num_format(ch->y_axis, "0%");
         chart_axis_set_min(ch->y_axis, 0);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         opt.x_scale = 1.5;
         opt.y_scale = 1.1;
-        lx(x, worksheet_insert_chart_opt(x->summary, 1, S_NCOLS + 1, ch,
-                                         &opt));
+        lx(x,
+           worksheet_insert_chart_opt(x->summary, 1, S_NCOLS + 1, ch, &opt));
     }
     if (r->nchannels > 0) {
         lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
@@ -1270,8 +1308,8 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         opt.x_scale = 1.5;
         opt.y_scale = 1.1;
-        lx(x, worksheet_insert_chart_opt(x->summary, 19, S_NCOLS + 1, ch,
-                                         &opt));
+        lx(x,
+           worksheet_insert_chart_opt(x->summary, 19, S_NCOLS + 1, ch, &opt));
     }
     sheet_setup(x, x->summary, 0);
     worksheet_fit_to_pages(x->summary, 1, 1);
@@ -1280,21 +1318,45 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
 /* ==== Trend, Channels, Themes, Spikes =================================== */
 
 enum {
-    T_PERIOD, T_START, T_N, T_NEG, T_NEU, T_POS, T_SHARE, T_LOW, T_HIGH,
-    T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P, T_FEW, T_ADJ, T_ADJ_LOW,
-    T_ADJ_HIGH, T_NCOLS
+    T_PERIOD,
+    T_START,
+    T_N,
+    T_NEG,
+    T_NEU,
+    T_POS,
+    T_SHARE,
+    T_LOW,
+    T_HIGH,
+    T_NPS,
+    T_NPS_N,
+    T_SPIKE,
+    T_BASELINE,
+    T_P,
+    T_FEW,
+    T_ADJ,
+    T_ADJ_LOW,
+    T_ADJ_HIGH,
+    T_NCOLS
 };
 
-static const col_spec trend_cols[T_NCOLS] = {
-    {"Period", 11, 0},         {"Start", 11, 0},
-    {"Items", 9, 0},           {"Negative", 9, 0},
-    {"Neutral", 9, 0},         {"Positive", 9, 0},
-    {"Negative share", 14, 0}, {"95% CI low", 11, 0},
-    {"95% CI high", 11, 0},    {"NPS", 7, 0},
-    {"NPS answers", 11, 0},    {"Spike", 7, 0},
-    {"Baseline share", 14, 0}, {"p-value", 9, 0},
-    {"Too few to call", 14, 0}, {"Calibrated share", 15, 0},
-    {"Calibrated low", 14, 0}, {"Calibrated high", 14, 0}};
+static const col_spec trend_cols[T_NCOLS] = {{"Period", 11},
+                                             {"Start", 11},
+                                             {"Items", 9},
+                                             {"Negative", 9},
+                                             {"Neutral", 9},
+                                             {"Positive", 9},
+                                             {"Negative share", 14},
+                                             {"95% CI low", 11},
+                                             {"95% CI high", 11},
+                                             {"NPS", 7},
+                                             {"NPS answers", 11},
+                                             {"Spike", 7},
+                                             {"Baseline share", 14},
+                                             {"p-value", 9},
+                                             {"Too few to call", 14},
+                                             {"Calibrated share", 15},
+                                             {"Calibrated low", 14},
+                                             {"Calibrated high", 14}};
 
 static void write_trend(ef_xlsx *x, const ef_report *r)
 {
@@ -1372,8 +1434,7 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
             lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
             lxw_chart_fill fill = {0};
             fill.color = series[i].color;
-            chart_series_set_categories(se, "Trend", 1, T_PERIOD, n,
-                                        T_PERIOD);
+            chart_series_set_categories(se, "Trend", 1, T_PERIOD, n, T_PERIOD);
             chart_series_set_values(se, "Trend", 1, series[i].col, n,
                                     series[i].col);
             chart_series_set_name(se, series[i].name);
@@ -1391,18 +1452,35 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
 }
 
 enum {
-    C_NAME, C_N, C_NEG, C_NEU, C_POS, C_SHARE, C_LOW, C_HIGH, C_NPS,
-    C_NPS_N, C_RESP, C_HOURS, C_FEW, C_NCOLS
+    C_NAME,
+    C_N,
+    C_NEG,
+    C_NEU,
+    C_POS,
+    C_SHARE,
+    C_LOW,
+    C_HIGH,
+    C_NPS,
+    C_NPS_N,
+    C_RESP,
+    C_HOURS,
+    C_FEW,
+    C_NCOLS
 };
 
-static const col_spec group_cols[C_NCOLS] = {
-    {"Channel", 18, 0},          {"Items", 9, 0},
-    {"Negative", 9, 0},          {"Neutral", 9, 0},
-    {"Positive", 9, 0},          {"Negative share", 14, 0},
-    {"95% CI low", 11, 0},       {"95% CI high", 11, 0},
-    {"NPS", 7, 0},               {"NPS answers", 11, 0},
-    {"Response rate", 13, 0},    {"Median hours to response", 22, 0},
-    {"Too few to call", 14, 0}};
+static const col_spec group_cols[C_NCOLS] = {{"Channel", 18},
+                                             {"Items", 9},
+                                             {"Negative", 9},
+                                             {"Neutral", 9},
+                                             {"Positive", 9},
+                                             {"Negative share", 14},
+                                             {"95% CI low", 11},
+                                             {"95% CI high", 11},
+                                             {"NPS", 7},
+                                             {"NPS answers", 11},
+                                             {"Response rate", 13},
+                                             {"Median hours to response", 22},
+                                             {"Too few to call", 14}};
 
 static void write_groups(sheet *s, const ef_group_stat *g, size_t n)
 {
@@ -1440,9 +1518,9 @@ static void write_channels(ef_xlsx *x, const ef_report *r)
         few.type = LXW_CONDITIONAL_TYPE_FORMULA;
         few.value_string = "=$M2=\"yes\"";
         few.format = x->f[F_CF_MUTED];
-        lx(x, worksheet_conditional_format_range(
-                  x->channels, 1, C_SHARE, (lxw_row_t)r->nchannels, C_HIGH,
-                  &few));
+        lx(x, worksheet_conditional_format_range(x->channels, 1, C_SHARE,
+                                                 (lxw_row_t)r->nchannels,
+                                                 C_HIGH, &few));
     }
     if (r->segment_name && r->nsegments > 0) {
         col_spec cols[C_NCOLS];
@@ -1461,10 +1539,10 @@ static void write_channels(ef_xlsx *x, const ef_report *r)
 
 static void write_themes(ef_xlsx *x, const ef_report *r)
 {
-    static const col_spec cols[4] = {{"Term", 24, 0},
-                                     {"In negative items", 17, 0},
-                                     {"In other items", 15, 0},
-                                     {"z-score", 9, 0}};
+    static const col_spec cols[4] = {{"Term", 24},
+                                     {"In negative items", 17},
+                                     {"In other items", 15},
+                                     {"z-score", 9}};
     sheet s = {x, x->themes, 0};
 
     s_header(&s, cols, 4, 1);
@@ -1475,8 +1553,7 @@ static void write_themes(ef_xlsx *x, const ef_report *r)
         s_num(&s, 3, r->themes[i].z, F_DEC2);
     }
     if (r->nthemes == 0) {
-        s_str(&s, 0, "No term is distinctive of the negative items.",
-              F_MUTED);
+        s_str(&s, 0, "No term is distinctive of the negative items.", F_MUTED);
         s_next(&s);
     }
     sheet_setup(x, x->themes, 0);
@@ -1490,10 +1567,10 @@ static const char spike_rule[] =
 static void write_spikes(ef_xlsx *x, const ef_report *r)
 {
     static const col_spec cols[8] = {
-        {"Period", 11, 0},         {"Start", 11, 0},
-        {"Items", 9, 0},           {"Negative", 9, 0},
-        {"Negative share", 14, 0}, {"Baseline share", 14, 0},
-        {"p-value", 9, 0},         {"Distinctive negative terms", 50, 0}};
+        {"Period", 11},         {"Start", 11},
+        {"Items", 9},           {"Negative", 9},
+        {"Negative share", 14}, {"Baseline share", 14},
+        {"p-value", 9},         {"Distinctive negative terms", 50}};
     sheet s = {x, x->spikes, 0};
     ef_buf terms = EF_BUF_INIT;
     int any = 0;
@@ -1530,16 +1607,28 @@ static void write_spikes(ef_xlsx *x, const ef_report *r)
 /* ==== Repair queue ====================================================== */
 
 enum {
-    R_RANK, R_DATE, R_CHANNEL, R_AUTHOR, R_TEXT, R_COMPOUND, R_WORDS,
-    R_STATUS, R_OWNER, R_NOTES, R_URL, R_ID, R_FILE, R_LINE, R_NCOLS
+    R_RANK,
+    R_DATE,
+    R_CHANNEL,
+    R_AUTHOR,
+    R_TEXT,
+    R_COMPOUND,
+    R_WORDS,
+    R_STATUS,
+    R_OWNER,
+    R_NOTES,
+    R_URL,
+    R_ID,
+    R_FILE,
+    R_LINE,
+    R_NCOLS
 };
 
 static const col_spec repair_cols[R_NCOLS] = {
-    {"Rank", 6, 0},     {"Date", 17, 0},   {"Channel", 12, 0},
-    {"Author", 18, 0},  {"Text", 70, 0},   {"Compound", 10, 0},
-    {"Words", 7, 0},    {"Status", 12, 0}, {"Owner", 16, 0},
-    {"Notes", 40, 0},   {"URL", 36, 0},    {"ID", 14, 0},
-    {"File", 20, 0},    {"Line", 8, 0}};
+    {"Rank", 6},   {"Date", 17},     {"Channel", 12}, {"Author", 18},
+    {"Text", 70},  {"Compound", 10}, {"Words", 7},    {"Status", 12},
+    {"Owner", 16}, {"Notes", 40},    {"URL", 36},     {"ID", 14},
+    {"File", 20},  {"Line", 8}};
 
 static void write_repair(ef_xlsx *x, const ef_report *r)
 {
@@ -1559,8 +1648,7 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         s_num(&s, R_COMPOUND, k->scores.compound, F_DEC4);
         s_num(&s, R_WORDS, k->words, F_INT);
         for (lxw_col_t c = R_STATUS; c <= R_NOTES; c++)
-            lx(x, worksheet_write_blank(x->repair, s.row, c,
-                                        x->f[F_INPUT]));
+            lx(x, worksheet_write_blank(x->repair, s.row, c, x->f[F_INPUT]));
         put_url(x, x->repair, s.row, R_URL, k->url, 1);
         s_str(&s, R_ID, k->id, F_NONE);
         s_str(&s, R_FILE, k->source, F_NONE);
@@ -1588,16 +1676,17 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
 static void write_calibration(ef_xlsx *x, const ef_report *r)
 {
     static const col_spec cols[5] = {{"Human label \xe2\x86\x93 / VADER "
-                                      "\xe2\x86\x92", 26, 0},
-                                     {"Negative", 12, 0},
-                                     {"Neutral", 12, 0},
-                                     {"Positive", 12, 0},
-                                     {"Total", 12, 0}};
-    static const col_spec mcols[5] = {{"Measure", 0, 0},
-                                      {"Value", 0, 0},
-                                      {"95% CI low", 0, 0},
-                                      {"95% CI high", 0, 0},
-                                      {"Note", 0, 0}};
+                                      "\xe2\x86\x92",
+                                      26},
+                                     {"Negative", 12},
+                                     {"Neutral", 12},
+                                     {"Positive", 12},
+                                     {"Total", 12}};
+    static const col_spec mcols[5] = {{"Measure", 0},
+                                      {"Value", 0},
+                                      {"95% CI low", 0},
+                                      {"95% CI high", 0},
+                                      {"Note", 0}};
     static const char *const names[3] = {"Negative", "Neutral", "Positive"};
     const ef_calibration *c = &r->calib;
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Calibration");
@@ -1673,15 +1762,12 @@ static void method_row(sheet *s, const char *item, const char *value,
 
 static void write_method(ef_xlsx *x, const ef_report *r)
 {
-    static const col_spec cols[3] = {{"Item", 26, 0},
-                                     {"Value", 46, 0},
-                                     {"Detail", 80, 0}};
+    static const col_spec cols[3] = {
+        {"Item", 26}, {"Value", 46}, {"Detail", 80}};
     static const col_spec fcols[9] = {
-        {"Input file", 0, 0},    {"Kind", 0, 0},
-        {"Encoding", 0, 0},      {"SHA-256", 0, 0},
-        {"Rows read", 0, 0},     {"Rows used", 0, 0},
-        {"Rows rejected", 0, 0}, {"Invalid UTF-8", 0, 0},
-        {"NUL bytes", 0, 0}};
+        {"Input file", 0},    {"Kind", 0},          {"Encoding", 0},
+        {"SHA-256", 0},       {"Rows read", 0},     {"Rows used", 0},
+        {"Rows rejected", 0}, {"Invalid UTF-8", 0}, {"NUL bytes", 0}};
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Method");
     sheet s = {x, ws, 0};
     char a[64], b[64], buf[512];
@@ -1698,8 +1784,10 @@ static void write_method(ef_xlsx *x, const ef_report *r)
                "(-1 to 1).");
     ef_fmt_fixed(a, x->thr.neg_max, 4);
     ef_fmt_fixed(b, x->thr.pos_min, 4);
-    snprintf(buf, sizeof buf, "negative: compound <= %s; positive: "
-             "compound >= %s; neutral: in between", a, b);
+    snprintf(buf, sizeof buf,
+             "negative: compound <= %s; positive: "
+             "compound >= %s; neutral: in between",
+             a, b);
     method_row(&s, "Classes", buf, "--thresholds changes them.");
     method_row(&s, "Strongly negative", "compound <= -0.75", NULL);
     method_row(&s, "Share intervals", "95% Wilson score interval",
@@ -1728,8 +1816,10 @@ static void write_method(ef_xlsx *x, const ef_report *r)
     method_row(&s, "Themes", "log-odds ratio, informative Dirichlet prior",
                "Monroe, Colaresi & Quinn (2008): the z-score of each term in "
                "negative items against all others; stopwords removed.");
-    method_row(&s, "Venting", "terse < 8 words; abusive: insult or "
-               "profanity; detailed: neither", "Shares of negative items.");
+    method_row(&s, "Venting",
+               "terse < 8 words; abusive: insult or "
+               "profanity; detailed: neither",
+               "Shares of negative items.");
     method_row(&s, "Repair queue", "unanswered negative items",
                "Ranked by severity, detail and recency. Status, Owner and "
                "Notes are for the team to fill in.");
@@ -1839,7 +1929,8 @@ void ef_xlsx_free(ef_xlsx *x)
         /* Not finished: discard the workbook. lxw_workbook_free leaves
          * the sheets' temporary files open, so close them first. */
         lxw_worksheet *ws;
-        LXW_FOREACH_WORKSHEET(ws, x->wb) {
+        LXW_FOREACH_WORKSHEET(ws, x->wb)
+        {
             if (ws->optimize_tmpfile) {
                 fclose(ws->optimize_tmpfile);
                 ws->optimize_tmpfile = NULL;

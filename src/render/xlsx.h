@@ -28,8 +28,8 @@
 #include "util/util.h"
 
 typedef struct {
-    int data_sheet;   /* 1: write the Data sheet(s) (--no-data-sheet: 0) */
-    int64_t created;  /* document created time (SOURCE_DATE_EPOCH or now) */
+    int data_sheet;     /* 1: write the Data sheet(s) (--no-data-sheet: 0) */
+    int64_t created;    /* document created time (SOURCE_DATE_EPOCH or now) */
     const char *tmpdir; /* temporary files go here (NULL: $TMPDIR, /tmp);
                            copied */
     const ef_thresholds *thr; /* the class thresholds (for Method) */
@@ -41,8 +41,8 @@ typedef struct ef_xlsx ef_xlsx;
  * created now, to fail early, and removed again by ef_xlsx_free if the
  * workbook was not finished). Errors: EF_ERR_CANTCREAT (path or the
  * temporary file), EF_ERR_XLSX. Free *out with ef_xlsx_free. */
-ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o,
-                       ef_xlsx **out, ef_err *e);
+ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
+                       ef_err *e);
 
 /* Dates in the row sheets (Data, Negative, Repair queue) are shown in UTC
  * unless this sets a zone (tz must outlive x). Call before the first row. */

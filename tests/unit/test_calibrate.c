@@ -135,6 +135,10 @@ static void test_all_labelled(void)
         /* positives: 40 of 150 by the people, 50 by VADER */
         DBL_NEAR(r->calib.adjusted_pos.share, 40.0 / 150, 1e-12,
                  "positive share, all labelled");
+        if (m == 0) /* every row labelled: nothing left to estimate */
+            OK(r->calib.adjusted.lo == r->calib.adjusted.share &&
+                   r->calib.adjusted.hi == r->calib.adjusted.share,
+               "all labelled: the interval is the point");
         OK(ef_calib_is_adjusted(&r->calib), "adjusted");
         STR_EQ(r->calib.method,
                m ? "adjusted classify-and-count"
@@ -274,6 +278,18 @@ static void test_too_few(void)
     DBL_NEAR(r->calib.tpr, 1.0, 1e-12, "too few: tpr still given");
     ef_calib_free(c);
 
+    /* 20 rows, all labelled, 5 negative: too few for the rule, but the
+     * people's share is known exactly: 5 / 20 */
+    c = ef_calib_new(&thr, 1);
+    rows(c, 5, -0.6, EF_NEGATIVE, 0);
+    rows(c, 15, 0.0, EF_NEUTRAL, 0);
+    ef_calib_finish(c, r);
+    OK(ef_calib_is_adjusted(&r->calib), "all labelled: adjusted");
+    DBL_NEAR(r->calib.adjusted.share, 0.25, 1e-12, "all labelled: exact");
+    DBL_NEAR(r->calib.adjusted.hi - r->calib.adjusted.lo, 0, 0,
+             "all labelled: no interval");
+    ef_calib_free(c);
+
     /* no labels at all: nothing */
     c = ef_calib_new(&thr, 1);
     rows(c, 200, 0.0, -1, 0);
@@ -295,8 +311,8 @@ static void test_periods(void)
      * overall rates: bin 1 = 16/20, bin 4 = 10/40, bin 7 = 4/20, so
      * period 0 = 0.35 as above and period 1 = (100 x 0.8 + 100 x 0.25) /
      * 200 = 0.525. Overall: (200 x 0.8 + 400 x 0.25 + 100 x 0.2) / 700. */
+    rows(c, 100, -0.6, -1, 86400); /* the later period first */
     population(c, 0);
-    rows(c, 100, -0.6, -1, 86400);
     rows(c, 100, 0.0, -1, 86400);
     ef_calib_finish(c, r);
     DBL_NEAR(r->calib.adjusted.share, 280.0 / 700, 1e-12, "overall");

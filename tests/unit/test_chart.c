@@ -6,6 +6,7 @@
  * build/test-charts/ for tests/suites/charts.sh (xmllint) and for eyes. */
 #include <cairo.h>
 #include <errno.h>
+#include <zlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +387,128 @@ static void render_case(const char *name, const ef_report *r,
     ef_chart_set_free(&cs);
 }
 
+/* ==== The PNG writer ================================================== */
+
+void png_encode(cairo_surface_t *sf, ef_buf *out); /* EF_STATIC */
+
+typedef struct {
+    const unsigned char *p;
+    size_t len, at;
+} png_reader;
+
+static cairo_status_t png_read(void *closure, unsigned char *data,
+                               unsigned int len)
+{
+    png_reader *rd = closure;
+    if (rd->at + len > rd->len)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, rd->p + rd->at, len);
+    rd->at += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* The image data of a PNG, inflated by zlib (which checks Adler-32). */
+static int png_inflate(const unsigned char *p, size_t len, size_t want)
+{
+    size_t at = 8;
+    unsigned char *raw = malloc(want + 1);
+    uLongf got = (uLongf)want + 1;
+    int ok = 0;
+    while (at + 12 <= len) {
+        uint32_t n = (uint32_t)p[at] << 24 | (uint32_t)p[at + 1] << 16 |
+                     (uint32_t)p[at + 2] << 8 | p[at + 3];
+        if (memcmp(p + at + 4, "IDAT", 4) == 0) {
+            ok = uncompress(raw, &got, p + at + 8, n) == Z_OK && got == want;
+            break;
+        }
+        at += 12 + n;
+    }
+    free(raw);
+    return ok;
+}
+
+/* Encodes a surface, decodes it with libpng (through cairo) and with
+ * zlib, and compares every pixel. */
+static void png_roundtrip(const char *what, cairo_surface_t *sf)
+{
+    ef_buf png = EF_BUF_INIT;
+    png_reader rd;
+    cairo_surface_t *back;
+    int w = cairo_image_surface_get_width(sf);
+    int h = cairo_image_surface_get_height(sf);
+
+    cairo_surface_flush(sf);
+    png_encode(sf, &png);
+    OK(png_inflate((const unsigned char *)png.data, png.len,
+                   (size_t)h * ((size_t)w * 3 + 1)),
+       what);
+    rd = (png_reader){(const unsigned char *)png.data, png.len, 0};
+    back = cairo_image_surface_create_from_png_stream(png_read, &rd);
+    INT_EQ(cairo_surface_status(back), CAIRO_STATUS_SUCCESS, what);
+    if (cairo_surface_status(back) == CAIRO_STATUS_SUCCESS) {
+        int diff = 0;
+        INT_EQ(cairo_image_surface_get_width(back), w, what);
+        INT_EQ(cairo_image_surface_get_height(back), h, what);
+        for (int y = 0; y < h && !diff; y++) {
+            const uint32_t *a = (const uint32_t *)(const void *)(
+                cairo_image_surface_get_data(sf) +
+                (size_t)y * cairo_image_surface_get_stride(sf));
+            const uint32_t *b = (const uint32_t *)(const void *)(
+                cairo_image_surface_get_data(back) +
+                (size_t)y * cairo_image_surface_get_stride(back));
+            for (int x = 0; x < w && !diff; x++)
+                diff = (a[x] & 0xFFFFFF) != (b[x] & 0xFFFFFF);
+        }
+        OK(!diff, what);
+    }
+    cairo_surface_destroy(back);
+    ef_buf_reset(&png);
+}
+
+static void case_png_writer(void)
+{
+    static const int sizes[][2] = {{1, 1}, {37, 23}, {300, 7}, {1201, 40}};
+    for (size_t k = 0; k < EF_ARRAY_LEN(sizes); k++) {
+        int w = sizes[k][0], h = sizes[k][1];
+        cairo_surface_t *sf =
+            cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+        unsigned char *d = cairo_image_surface_get_data(sf);
+        int stride = cairo_image_surface_get_stride(sf);
+        cairo_t *cr;
+
+        /* noise: every byte a literal */
+        rng_state = 100 + k;
+        cairo_surface_flush(sf);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                uint32_t v = (uint32_t)(rnd() * 16777216.0);
+                memcpy(d + (size_t)y * stride + (size_t)x * 4, &v, 4);
+            }
+        cairo_surface_mark_dirty(sf);
+        png_roundtrip("PNG writer: noise", sf);
+        /* flat colour, runs of every length around 258, repeated rows,
+         * antialiased shapes and text-like edges */
+        cr = cairo_create(sf);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        for (int i = 0; i < 40; i++) {
+            cairo_set_source_rgb(cr, rnd(), rnd(), rnd());
+            cairo_rectangle(cr, rnd() * w, rnd() * h, 80 + i * 7 % 200,
+                            rnd() * 9);
+            cairo_fill(cr);
+            cairo_arc(cr, rnd() * w, rnd() * h, rnd() * 6, 0, 6.3);
+            cairo_fill(cr);
+        }
+        cairo_set_source_rgb(cr, 0.84, 0.37, 0);
+        cairo_rectangle(cr, 0, 0, w > 259 ? 259.0 / 3 : w, 1);
+        cairo_rectangle(cr, 0, 1 % h, w > 261 ? 261.0 / 3 : w, 1);
+        cairo_fill(cr);
+        cairo_destroy(cr);
+        png_roundtrip("PNG writer: shapes", sf);
+        cairo_surface_destroy(sf);
+    }
+}
+
 /* ==== Cases =========================================================== */
 
 static void case_one_period(void)
@@ -519,6 +642,7 @@ static void case_errors(void)
 
 void test_chart(void)
 {
+    case_png_writer();
     ef_report *r = realistic();
     render_case("realistic", r,
                 "trend_volume,trend_negative,channels,distribution,nps,stars");

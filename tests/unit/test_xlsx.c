@@ -43,10 +43,19 @@ static void test_clean_cases(void)
         {"tab\tand\nnewline", 0, "tab\tand\nnewline", 1},
         {"caf\xc3\xa9 \xf0\x9f\x98\x80", 0, "caf\xc3\xa9 \xf0\x9f\x98\x80", 1},
         {"ok \xef\xbf\xbd kept", 0, "ok \xef\xbf\xbd kept", 1},
-        {"a\x01" "b\x1f" "c\x7f" "d", 0, "abc\x7f" "d", 0},
+        {"a\x01"
+         "b\x1f"
+         "c\x7f"
+         "d",
+         0,
+         "abc\x7f"
+         "d",
+         0},
         {"crlf\r\nlone\rend", 0, "crlf\nlone\nend", 0},
         {"bad \xff\xfe end \xc3", 0,
          "bad \xef\xbf\xbd\xef\xbf\xbd end \xef\xbf\xbd", 0},
+        {"cut short \xef\xbfx \xef\xbf", 0,
+         "cut short \xef\xbf\xbdx \xef\xbf\xbd", 0},
         {"surrogate \xed\xa0\x80!", 0,
          "surrogate \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd!", 0},
         {"nonchar \xef\xbf\xbe\xef\xbf\xbfx", 0, "nonchar x", 0},
@@ -263,7 +272,7 @@ static ef_report *make_report(int labels)
     r->channels = calloc(3, sizeof *r->channels);
     {
         static const char *const names[3] = {"twitter", "reviews",
-                                              "@evil=1+1"};
+                                             "@evil=1+1"};
         static const uint64_t ns[3] = {800, 414, 20};
         for (int i = 0; i < 3; i++) {
             ef_group_stat *g = &r->channels[i];
@@ -324,8 +333,8 @@ static ef_report *make_report(int labels)
         static const char *const texts[3] = {
             "=HYPERLINK(\"http://x\")", "Broken on arrival.\r\nNo refund!",
             NULL};
-        static const char *const urls[3] = {
-            "https://reviews.example/p/1", "javascript:alert(1)", ""};
+        static const char *const urls[3] = {"https://reviews.example/p/1",
+                                            "javascript:alert(1)", ""};
         for (int i = 0; i < 3; i++) {
             ef_kept_item *k = &r->repair[i];
             k->text = texts[i] ? strdup(texts[i]) : long_text(40000);
@@ -410,7 +419,7 @@ static void free_report(ef_report *r)
 /* The rows every test workbook gets (see tests/suites/xlsx.sh). */
 typedef struct {
     const char *text;
-    size_t len;       /* 0: strlen */
+    size_t len; /* 0: strlen */
     double compound;
     const char *url;
 } row_spec;
@@ -451,8 +460,8 @@ static void add_rows(ef_xlsx *x, int *fails)
         it.label = i < 3 ? (int)i : -1;
         it.source = "samples/feedback.csv";
         it.line = 2 + i;
-        if (ef_xlsx_add_row(x, &it, &sc, ef_classify(sc.compound, &thr),
-                            &e) != EF_OK) {
+        if (ef_xlsx_add_row(x, &it, &sc, ef_classify(sc.compound, &thr), &e) !=
+            EF_OK) {
             fprintf(stderr, "add_row: %s\n", e.msg);
             (*fails)++;
         }

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# import.sh - `earful import`: counts and idempotence on the sample, what
+# the store holds (schema, dates, NULLs, scores, ids), rejected rows,
+# --strict, atomicity under kill -9, a concurrent writer, foreign stores.
+# Runs from the repository root; the stores live in a temporary folder.
+set -u
+cd "$(dirname "$0")/../.."
+pass=0 fail=0
+tmp=$(mktemp -d)
+bg=""
+trap '[ -n "$bg" ] && kill "$bg" 2>/dev/null; rm -rf "$tmp"' EXIT
+PY=/usr/bin/python3 # Debian's, with the sqlite3 module
+E=./earful
+SCORER="vader-3.3.2/lexicon-1.1.3/earful-1"
+
+check() { # NAME COMMAND...: passes when the command succeeds
+    local name=$1; shift
+    if "$@"; then pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
+}
+eq() { # NAME GOT WANT
+    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+        echo "FAIL $1: got '$2', want '$3'"; fail=$((fail + 1)); fi
+}
+sql() { # DB SQL: one query through Python's sqlite3 (no CLI needed)
+    $PY - "$1" "$2" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for row in c.execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in row))
+PY
+}
+contains() { grep -qF -- "$2" "$1"; }
+
+make -s samples/feedback.csv build/tools/gen_sample build/tools/read_csv \
+    >/dev/null || { echo "FAIL import: cannot build the fixtures"; echo "0 passed, 1 failed"; exit 1; }
+sample=samples/feedback.csv
+rows=$($PY -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], encoding="utf-8"))))' $sample)
+
+# ==== The sample, twice ======================================================
+db=$tmp/store.db
+$E import $sample "$db" >"$tmp/out" 2>"$tmp/err"
+eq "sample: exit" $? 0
+eq "sample: summary" "$(cat "$tmp/out")" "$sample: $rows added, 0 already present, 0 rejected"
+eq "sample: nothing on stderr (not a terminal)" "$(cat "$tmp/err")" ""
+eq "sample: row count" "$(sql "$db" 'SELECT count(*) FROM feedback')" "$rows"
+$E import $sample "$db" >"$tmp/out" 2>"$tmp/err"
+eq "sample again: exit" $? 0
+eq "sample again: 0 added" "$(cat "$tmp/out")" "$sample: 0 added, $rows already present, 0 rejected"
+eq "sample again: row count" "$(sql "$db" 'SELECT count(*) FROM feedback')" "$rows"
+eq "integrity" "$(sql "$db" 'PRAGMA integrity_check')" "ok"
+
+# ==== What the store holds ===================================================
+eq "schema: columns" "$(sql "$db" 'SELECT group_concat(name) FROM pragma_table_info("feedback")')" \
+    "id,date,channel,author,text,rating,nps,responded_at,label,url,segment,neg,neu,pos,compound,scorer,source,imported_at"
+eq "schema: version" "$(sql "$db" "SELECT value FROM meta WHERE key = 'schema_version'")" "1"
+eq "schema: WAL" "$(sql "$db" 'PRAGMA journal_mode')" "wal"
+eq "schema: indexes" "$(sql "$db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'feedback' ORDER BY name)")" \
+    "feedback_channel,feedback_date,sqlite_autoindex_feedback_1"
+eq "ids unique" "$(sql "$db" 'SELECT count(DISTINCT id) FROM feedback')" "$rows"
+eq "dates: ISO 8601 UTC" "$(sql "$db" "SELECT count(*) FROM feedback WHERE date NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z'")" "0"
+eq "dates: as in the CSV" "$(sql "$db" "SELECT date FROM feedback WHERE id = 'fb-000001'")" "2025-01-06T00:02:06Z"
+eq "scorer" "$(sql "$db" 'SELECT group_concat(DISTINCT scorer) FROM feedback')" "$SCORER"
+eq "source" "$(sql "$db" 'SELECT group_concat(DISTINCT source) FROM feedback')" "$sample"
+$PY - "$sample" "$db" >"$tmp/nulls" <<'PY'
+import csv, sqlite3, sys
+want = {"rating": 0, "nps": 0, "responded_at": 0, "url": 0, "author": 0}
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    for k in want:
+        want[k] += r[k] == ""
+c = sqlite3.connect(sys.argv[2])
+for k, n in want.items():
+    got = c.execute("SELECT count(*) FROM feedback WHERE %s IS NULL" % k).fetchone()[0]
+    print("%s %d %d" % (k, got, n))
+kinds = {k for (k,) in c.execute("SELECT DISTINCT typeof(rating) || ' ' || "
+                                  "typeof(nps) FROM feedback")}
+ok = kinds <= {"integer null", "null integer", "null null"} and len(kinds) == 3
+print("types", "ok" if ok else sorted(kinds))
+PY
+while read -r k got want; do
+    [ "$k" = types ] && continue
+    eq "NULL when absent: $k" "$got" "$want"
+done <"$tmp/nulls"
+check "rating and nps are INTEGER or NULL" grep -qxF "types ok" "$tmp/nulls"
+
+# Scores: the same as `earful score` gives for the same texts.
+$PY - "$db" "$tmp/texts" "$tmp/stored" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+rows = c.execute("SELECT text, neg, neu, pos, compound FROM feedback "
+                 "WHERE text NOT LIKE '%' || char(10) || '%' "
+                 "AND text NOT LIKE '%' || char(13) || '%' ORDER BY id").fetchall()
+with open(sys.argv[2], "w", encoding="utf-8") as t, open(sys.argv[3], "w") as s:
+    for text, neg, neu, pos, comp in rows:
+        t.write(text + "\n")
+        s.write("%.3f\t%.3f\t%.3f\t%.4f\n" % (neg, neu, pos, comp))
+PY
+$E score "$tmp/texts" | tail -n +2 | cut -f1-4 >"$tmp/scored"
+check "scores: as earful score gives them" cmp -s "$tmp/scored" "$tmp/stored"
+eq "scores: every row" "$(wc -l <"$tmp/stored")" "$(sql "$db" "SELECT count(*) FROM feedback WHERE text NOT LIKE '%' || char(10) || '%' AND text NOT LIKE '%' || char(13) || '%'")"
+
+# The store reads back through the sources (as `earful report` reads it).
+build/tools/read_csv "$db" >"$tmp/out" 2>&1
+check "read back: every row used" contains "$tmp/out" "$db: $rows read, $rows used, 0 rejected"
+
+# ==== Rows without an id: a hash =============================================
+printf 'created_at,Comment,user,channel\n2025-03-04 10:00:00,Great product,bob,Forum\n1741082525,"bad, really ""bad""",,\n2025-03-04 10:00:00,Great product,bob,Forum\n' >"$tmp/noid.csv"
+$E import "$tmp/noid.csv" "$tmp/noid.db" >"$tmp/out" 2>&1
+eq "no id: the same row twice is one" "$(cat "$tmp/out")" "$tmp/noid.csv: 2 added, 1 already present, 0 rejected"
+want=$($PY -c 'import hashlib; print(hashlib.sha256(b"2025-03-04T10:00:00Z\0forum\0bob\0Great product").hexdigest()[:16])')
+eq "no id: sha256 of date, channel, author, text" "$(sql "$tmp/noid.db" "SELECT id FROM feedback WHERE author = 'bob'")" "$want"
+$E import "$tmp/noid.csv" "$tmp/noid.db" >"$tmp/out" 2>&1
+eq "no id: again, 0 added" "$(cat "$tmp/out")" "$tmp/noid.csv: 0 added, 3 already present, 0 rejected"
+
+# ==== Rejected rows, --strict, several inputs ================================
+rej=tests/data/source/rejects.csv
+$E import --rejects "$tmp/rejected.csv" $rej tests/data/source/basic.csv "$tmp/r.db" >"$tmp/out" 2>"$tmp/err"
+eq "rejects: exit" $? 0
+eq "rejects: summaries" "$(cat "$tmp/out")" "$rej: 2 added, 0 already present, 10 rejected
+tests/data/source/basic.csv: 3 added, 0 already present, 0 rejected"
+eq "rejects: file rows" "$(wc -l <"$tmp/rejected.csv")" 11
+check "rejects: file header" contains "$tmp/rejected.csv" "source,line,reason,id,date,text,rating,nps,responded_at,label"
+check "rejects: file:line" contains "$tmp/rejected.csv" "$rej,7,rating 'x' is not 1-5,6,"
+check "rejects: warned" contains "$tmp/err" "earful: $rej:3: no text (row written to $tmp/rejected.csv)"
+eq "rejects: first five warned" "$(grep -c '(row written to' "$tmp/err")" 5
+$E import $rej "$tmp/r2.db" >"$tmp/out" 2>"$tmp/err"
+check "rejects: without --rejects, counted" contains "$tmp/out" "$rej: 2 added, 0 already present, 10 rejected"
+check "rejects: without --rejects, warned" contains "$tmp/err" "more rows rejected: --rejects FILE keeps them"
+$E import -q $rej "$tmp/r3.db" >"$tmp/out" 2>"$tmp/err"
+eq "rejects: --quiet" "$(cat "$tmp/err")" ""
+
+$E import tests/data/source/basic.csv "$tmp/s.db" >/dev/null 2>&1
+$E import --strict tests/data/source/dates.csv $rej "$tmp/s.db" >"$tmp/out" 2>"$tmp/err"
+eq "strict: exit 65" $? 65
+check "strict: file:line" contains "$tmp/err" "earful: tests/data/source/dates.csv:11: unparseable date '04/03/2025' (not a date)"
+check "strict: rolled back" contains "$tmp/err" "earful: tests/data/source/dates.csv: nothing imported from this file (rolled back)"
+eq "strict: nothing from the file" "$(sql "$tmp/s.db" "SELECT count(*) FROM feedback WHERE source = 'tests/data/source/dates.csv'")" 0
+eq "strict: later inputs not read" "$(sql "$tmp/s.db" 'SELECT count(*) FROM feedback')" 3
+eq "strict: no summary" "$(cat "$tmp/out")" ""
+
+# ==== Other inputs: a store, gzip, stdin =====================================
+$E import "$db" "$tmp/copy.db" >"$tmp/out" 2>&1
+eq "store to store" "$(cat "$tmp/out")" "$db: $rows added, 0 already present, 0 rejected"
+eq "store to store: same rows and scores" \
+    "$(sql "$tmp/copy.db" 'SELECT count(*), sum(compound), sum(neg), min(date), max(date) FROM feedback')" \
+    "$(sql "$db" 'SELECT count(*), sum(compound), sum(neg), min(date), max(date) FROM feedback')"
+gzip -c tests/data/source/basic.csv >"$tmp/basic.csv.gz"
+$E import - "$tmp/stdin.db" <"$tmp/basic.csv.gz" >"$tmp/out" 2>&1
+eq "stdin, gzip" "$(cat "$tmp/out")" "-: 3 added, 0 already present, 0 rejected"
+
+# ==== Errors that leave the store alone ======================================
+$E import tests/data/source/basic.csv tests/cli/no-such.csv "$tmp/none.db" >/dev/null 2>&1
+eq "missing input: exit 66" $? 66
+check "missing input: no store created" test ! -e "$tmp/none.db"
+$E import $sample "$db" "$db" >/dev/null 2>"$tmp/err"
+eq "input is the store: exit 64" $? 64
+$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE feedback (id, text, date)"); c.commit()' "$tmp/foreign.db"
+$E import tests/data/source/basic.csv "$tmp/foreign.db" >/dev/null 2>"$tmp/err"
+eq "foreign feedback table: exit 73" $? 73
+check "foreign feedback table: message" contains "$tmp/err" "table feedback has no column 'channel': not an earful store"
+mkdir "$tmp/dir.db"
+$E import tests/data/source/basic.csv "$tmp/dir.db" >/dev/null 2>"$tmp/err"
+eq "store is a folder: exit 73" $? 73
+
+# ==== kill -9 in the middle: all of the file or none =========================
+build/tools/gen_sample -n 300000 >"$tmp/big.csv"
+kdb=$tmp/kill.db
+$E import tests/data/source/basic.csv "$kdb" >/dev/null 2>&1
+$E import "$tmp/big.csv" "$kdb" >/dev/null 2>&1 &
+bg=$!
+# kill once the transaction has written to the WAL (or after 5 s)
+for i in $(seq 100); do
+    [ "$(stat -c %s "$kdb-wal" 2>/dev/null || echo 0)" -gt 4000000 ] && break
+    sleep 0.05
+done
+sleep 0.2
+kill -9 $bg 2>/dev/null; wait $bg 2>/dev/null; bg=""
+n=$(sql "$kdb" "SELECT count(*) FROM feedback WHERE source = '$tmp/big.csv'")
+check "kill -9: none or all of the file ($n rows)" test "$n" -eq 0 -o "$n" -eq 300000
+[ "$n" -eq 0 ] && echo "ok: kill -9 mid-import left none of the file's rows"
+eq "kill -9: the earlier rows stay" "$(sql "$kdb" "SELECT count(*) FROM feedback WHERE source = 'tests/data/source/basic.csv'")" 3
+eq "kill -9: integrity" "$(sql "$kdb" 'PRAGMA integrity_check')" "ok"
+$E import "$tmp/big.csv" "$kdb" >"$tmp/out" 2>&1
+eq "kill -9: the import runs again" "$(cat "$tmp/out")" "$tmp/big.csv: $((300000 - n)) added, $n already present, 0 rejected"
+
+# ==== A concurrent writer ====================================================
+cdb=$tmp/busy.db
+$E import tests/data/source/basic.csv "$cdb" >/dev/null 2>&1
+lock() { # SECONDS: holds the write lock of $cdb that long, in the background
+    $PY - "$cdb" "$1" "$tmp/locked" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[3], "w").close()
+time.sleep(float(sys.argv[2]))
+c.execute("ROLLBACK")
+PY
+    bg=$!
+    for i in $(seq 100); do [ -e "$tmp/locked" ] && break; sleep 0.05; done
+}
+rm -f "$tmp/locked"; lock 3
+t0=$(date +%s%N)
+$E import --busy-timeout 500 $rej "$cdb" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+wait $bg; bg=""
+eq "locked: exit 74" $rc 74
+check "locked: clear message" contains "$tmp/err" "earful: $cdb: database is locked: another import is running? (--busy-timeout is 500 ms)"
+check "locked: waited about 500 ms ($ms ms)" test "$ms" -ge 400 -a "$ms" -lt 2900
+eq "locked: nothing written" "$(sql "$cdb" 'SELECT count(*) FROM feedback')" 3
+eq "locked: no summary" "$(cat "$tmp/out")" ""
+rm -f "$tmp/locked"; lock 1
+$E import --busy-timeout 10000 $rej "$cdb" >"$tmp/out" 2>/dev/null
+eq "lock released in time: exit 0" $? 0
+wait $bg; bg=""
+eq "lock released in time: imported" "$(cat "$tmp/out")" "$rej: 2 added, 0 already present, 10 rejected"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
