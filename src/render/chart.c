@@ -36,9 +36,9 @@
 
 /* ==== Layout constants ================================================== */
 
-#define CHART_W 800.0  /* every chart's width, CSS pixels */
-#define PAD 20.0       /* outer margin */
-#define DENSITY 2      /* PNG pixels per CSS pixel */
+#define CHART_W 800.0   /* every chart's width, CSS pixels */
+#define PAD 20.0        /* outer margin */
+#define DENSITY 2       /* PNG pixels per CSS pixel */
 #define MAX_CHANNELS 25 /* bars in the channel chart; the rest are noted */
 #define MAX_SPIKE_LABELS 6
 
@@ -49,7 +49,7 @@
 #define FS_LABEL 12.0
 #define FS_NOTE 10.5
 
-#define RGB_AXIS 0xB5B5B5  /* the zero line, tick marks */
+#define RGB_AXIS 0xB5B5B5 /* the zero line, tick marks */
 #define RGB_WHITE 0xFFFFFF
 
 #define MINUS "\xE2\x88\x92" /* U+2212, for numbers drawn and said */
@@ -386,8 +386,7 @@ typedef struct {
     char label[128];
 } legend_item;
 
-static void swatch(cairo_t *cr, int kind, unsigned colour, double x,
-                   double cy)
+static void swatch(cairo_t *cr, int kind, unsigned colour, double x, double cy)
 {
     set_rgb(cr, colour);
     cairo_set_line_width(cr, 2);
@@ -400,9 +399,7 @@ static void swatch(cairo_t *cr, int kind, unsigned colour, double x,
         cairo_rectangle(cr, x, cy - 5, 18, 10);
         cairo_fill(cr);
         break;
-    case SW_LINE:
-        line(cr, x, cy, x + 18, cy);
-        break;
+    case SW_LINE: line(cr, x, cy, x + 18, cy); break;
     case SW_DASH:
         dash(cr, 5, 3);
         cairo_set_line_width(cr, 1.75);
@@ -458,7 +455,10 @@ typedef struct {
 static double nice_step(double x)
 {
     double p = pow(10, floor(log10(x))), f = x / p;
-    return (f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10) *
+    return (f <= 1 + 1e-9   ? 1
+            : f <= 2 + 1e-9 ? 2
+            : f <= 5 + 1e-9 ? 5
+                            : 10) *
            p;
 }
 
@@ -486,12 +486,8 @@ static void fmt_tick(char *out, double v, double step, int f)
     case F_PCT:
         fmt_pct(out, v, step >= 0.00999 ? 0 : step >= 0.000999 ? 1 : 2);
         break;
-    case F_COUNT:
-        fmt_count(out, (uint64_t)llround(v < 0 ? 0 : v));
-        break;
-    case F_SIGNED:
-        fmt_signed(out, v, MINUS);
-        break;
+    case F_COUNT: fmt_count(out, (uint64_t)llround(v < 0 ? 0 : v)); break;
+    case F_SIGNED: fmt_signed(out, v, MINUS); break;
     default: { /* a compound score: "-0.5", "0", "+1" */
         char num[32];
         int n = ef_fmt_fixed(num, fabs(v), 2);
@@ -509,7 +505,10 @@ static double ymap(box p, scale s, double v)
     return p.y + p.h - (v - s.lo) / (s.hi - s.lo) * p.h;
 }
 
-static int scale_ticks(scale s) { return (int)lround((s.hi - s.lo) / s.step); }
+static int scale_ticks(scale s)
+{
+    return (int)lround((s.hi - s.lo) / s.step);
+}
 
 static double ylabels_w(cairo_t *cr, scale s, int f)
 {
@@ -541,19 +540,19 @@ static void yaxis(cairo_t *cr, box p, scale s, int f)
 enum { U_DAY, U_WEEK, U_MONTH, U_YEAR };
 
 typedef struct {
-    int kind;         /* ef_period */
-    int64_t off;      /* local time = UTC + off, from the first period */
-    int64_t t0, t1;   /* first period's start, last period's end */
-    box p;            /* the plot */
-    double *x0, *x1;  /* each period's left and right edge (pixels) */
-    int *joined;      /* period i follows i-1 without a gap */
+    int kind;        /* ef_period */
+    int64_t off;     /* local time = UTC + off, from the first period */
+    int64_t t0, t1;  /* first period's start, last period's end */
+    box p;           /* the plot */
+    double *x0, *x1; /* each period's left and right edge (pixels) */
+    int *joined;     /* period i follows i-1 without a gap */
 } timeax;
 
 typedef struct {
-    double x;      /* centre of the label */
-    double mark;   /* where the tick mark goes */
+    double x;    /* centre of the label */
+    double mark; /* where the tick mark goes */
     char lab[16];
-    char ctx[8];   /* the year, under the first label of each year */
+    char ctx[8]; /* the year, under the first label of each year */
 } tick;
 
 static int64_t local_day(const timeax *ta, int64_t t)
@@ -570,7 +569,8 @@ static int64_t next_month(int64_t day)
 {
     int y, m, d;
     civil_from_days(day, &y, &m, &d);
-    return m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
+    return m == 12 ? days_from_civil(y + 1, 1, 1)
+                   : days_from_civil(y, m + 1, 1);
 }
 
 static int64_t period_end(const timeax *ta, int64_t start)
@@ -585,7 +585,8 @@ static int64_t period_end(const timeax *ta, int64_t start)
 
 static double tmap(const timeax *ta, double t)
 {
-    return ta->p.x + (t - (double)ta->t0) / (double)(ta->t1 - ta->t0) * ta->p.w;
+    return ta->p.x +
+           (t - (double)ta->t0) / (double)(ta->t1 - ta->t0) * ta->p.w;
 }
 
 /* Lays the periods out along the plot's width, by time (a missing period
@@ -644,7 +645,7 @@ static size_t gen_ticks(const timeax *ta, int unit, int step, tick *out,
     else {
         civil_from_days(d0, &y, &m, &d);
         day = (d == 1 && (unit == U_MONTH || m == 1)) ? d0
-              : unit == U_MONTH ? next_month(d0)
+              : unit == U_MONTH                       ? next_month(d0)
                                 : days_from_civil(y + 1, 1, 1);
     }
     for (; day <= d1 && n < cap;) {
@@ -666,9 +667,7 @@ static size_t gen_ticks(const timeax *ta, int unit, int step, tick *out,
             next = next_month(day);
             keep = (m - 1) % step == 0;
             break;
-        default:
-            next = days_from_civil(y + 1, 1, 1);
-            keep = y % step == 0;
+        default: next = days_from_civil(y + 1, 1, 1); keep = y % step == 0;
         }
         if (keep) {
             year = y;
@@ -710,7 +709,8 @@ static int ticks_fit(cairo_t *cr, const tick *t, size_t n)
     double prev_x = 0, prev_half = 0;
     for (size_t i = 0; i < n; i++) {
         double half = fmax(text_w(cr, FS_TICK, t[i].lab),
-                           text_w(cr, FS_TICK, t[i].ctx)) / 2;
+                           text_w(cr, FS_TICK, t[i].ctx)) /
+                      2;
         if (i > 0 && t[i].x - prev_x < prev_half + half + 12)
             return 0;
         prev_x = t[i].x;
@@ -725,10 +725,9 @@ static int ticks_fit(cairo_t *cr, const tick *t, size_t n)
 static void time_axis(cairo_t *cr, const timeax *ta, double w)
 {
     static const int cand[][2] = {
-        {U_DAY, 1},   {U_DAY, 2},   {U_WEEK, 1},  {U_WEEK, 2},
-        {U_WEEK, 4},  {U_MONTH, 1}, {U_MONTH, 3}, {U_MONTH, 6},
-        {U_YEAR, 1},  {U_YEAR, 2},  {U_YEAR, 5},  {U_YEAR, 10},
-        {U_YEAR, 20}, {U_YEAR, 50}, {U_YEAR, 100}};
+        {U_DAY, 1},   {U_DAY, 2},   {U_WEEK, 1},  {U_WEEK, 2},  {U_WEEK, 4},
+        {U_MONTH, 1}, {U_MONTH, 3}, {U_MONTH, 6}, {U_YEAR, 1},  {U_YEAR, 2},
+        {U_YEAR, 5},  {U_YEAR, 10}, {U_YEAR, 20}, {U_YEAR, 50}, {U_YEAR, 100}};
     int64_t days = local_day(ta, ta->t1 - 1) - local_day(ta, ta->t0) + 1;
     size_t cap = (size_t)days + 2, n = 0;
     tick *t = ef_xmalloc(cap * sizeof *t);
@@ -749,7 +748,8 @@ static void time_axis(cairo_t *cr, const timeax *ta, double w)
     line(cr, ta->p.x, round(bottom), ta->p.x + ta->p.w, round(bottom));
     for (size_t i = 0; i < n; i++) {
         double half = fmax(text_w(cr, FS_TICK, t[i].lab),
-                           text_w(cr, FS_TICK, t[i].ctx)) / 2;
+                           text_w(cr, FS_TICK, t[i].ctx)) /
+                      2;
         double x = fmin(fmax(t[i].x, PAD / 2 + half), w - PAD / 2 - half);
         double mx = round(t[i].mark);
         set_rgb(cr, RGB_AXIS);
@@ -788,9 +788,15 @@ static void period_phrase(const ef_report *r, const ef_period_stat *p,
         snprintf(out, cap, "week %s", p->label);
 }
 
-static int reliable(const ef_period_stat *p) { return !p->too_few && p->n > 0; }
+static int reliable(const ef_period_stat *p)
+{
+    return !p->too_few && p->n > 0;
+}
 
-static int is_spike(const ef_period_stat *p) { return p->spike && reliable(p); }
+static int is_spike(const ef_period_stat *p)
+{
+    return p->spike && reliable(p);
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -827,7 +833,8 @@ static void title_negative(const ef_report *r, ef_buf *b)
         nrel++;
         only = i;
         if (is_spike(p)) {
-            if (nsp == 0 || p->negative.share > r->periods[hi_sp].negative.share)
+            if (nsp == 0 ||
+                p->negative.share > r->periods[hi_sp].negative.share)
                 hi_sp = i;
             nsp++;
         } else {
@@ -884,7 +891,8 @@ static void title_negative(const ef_report *r, ef_buf *b)
     period_phrase(r, &r->periods[hi_sp], ph, sizeof ph);
     fmt_share(a, r->periods[hi_sp].negative.share);
     if (nsp == 1) {
-        ef_buf_printf(b, moved ? ", with a spike in %s (%s)" : ", except %s (%s)",
+        ef_buf_printf(b,
+                      moved ? ", with a spike in %s (%s)" : ", except %s (%s)",
                       ph, a);
     } else if (nsp == 2) {
         size_t other = 0;
@@ -895,8 +903,9 @@ static void title_negative(const ef_report *r, ef_buf *b)
                       sizeof ph);
         period_phrase(r, &r->periods[other < hi_sp ? hi_sp : other], ph2,
                       sizeof ph2);
-        ef_buf_printf(b, moved ? ", with spikes in %s and %s" : ", except %s and %s",
-                      ph, ph2);
+        ef_buf_printf(
+            b, moved ? ", with spikes in %s and %s" : ", except %s and %s", ph,
+            ph2);
     } else {
         ef_buf_printf(b, ", with %zu spikes (highest: %s, %s)", nsp, ph, a);
     }
@@ -922,8 +931,9 @@ static void title_volume(const ef_report *r, ef_buf *b)
     }
     med = median(v, n);
     if (n >= 3 && (double)r->periods[peak].n >= 2 * med && med > 0) {
-        ef_buf_printf(b, "Volume peaked in %s at %s items, %.1f\xC3\x97 a typical %s",
-                      ph, a, (double)r->periods[peak].n / med, unit_name(r));
+        ef_buf_printf(
+            b, "Volume peaked in %s at %s items, %.1f\xC3\x97 a typical %s",
+            ph, a, (double)r->periods[peak].n / med, unit_name(r));
     } else {
         size_t k = n / 4 > 8 ? 8 : n / 4 ? n / 4 : 1;
         double m1 = 0, m2 = 0;
@@ -934,13 +944,13 @@ static void title_volume(const ef_report *r, ef_buf *b)
         if (n >= 4 && m2 >= 1.25 * m1 + 1) {
             fmt_about(a, m1);
             fmt_about(c, m2);
-            ef_buf_printf(b, "Volume grew from about %s to %s items a %s", a, c,
-                          unit_name(r));
+            ef_buf_printf(b, "Volume grew from about %s to %s items a %s", a,
+                          c, unit_name(r));
         } else if (n >= 4 && m2 <= 0.8 * m1 - 1) {
             fmt_about(a, m1);
             fmt_about(c, m2);
-            ef_buf_printf(b, "Volume fell from about %s to %s items a %s", a, c,
-                          unit_name(r));
+            ef_buf_printf(b, "Volume fell from about %s to %s items a %s", a,
+                          c, unit_name(r));
         } else {
             fmt_about(a, med);
             ef_buf_printf(b, "Volume held steady at about %s items a %s", a,
@@ -958,11 +968,11 @@ typedef void (*draw_fn)(cairo_t *cr, const job *j);
 struct job {
     const ef_report *r;
     char name[32];
-    double w, h;       /* h is fixed, or set from content_h */
-    double content_h;  /* > 0: the chart is as tall as its content */
+    double w, h;      /* h is fixed, or set from content_h */
+    double content_h; /* > 0: the chart is as tall as its content */
     ef_buf title, subtitle, desc, note;
     draw_fn draw;
-    size_t *rows;      /* channels: the rows shown, in order */
+    size_t *rows; /* channels: the rows shown, in order */
     size_t nrows;
 };
 
@@ -1027,8 +1037,8 @@ static void draw_trend_volume(cairo_t *cr, const job *j)
             double ya = ymap(p, s, y), yb = ymap(p, s, y + v);
             if (v <= 0)
                 continue;
-            set_rgb(cr, q->too_few ? mix(colour[c], RGB_WHITE, 0.62)
-                                   : colour[c]);
+            set_rgb(cr,
+                    q->too_few ? mix(colour[c], RGB_WHITE, 0.62) : colour[c]);
             cairo_rectangle(cr, x0, yb, x1 - x0, ya - yb + (c < 2 ? 0.35 : 0));
             cairo_fill(cr);
             y += v;
@@ -1051,16 +1061,21 @@ static void prep_trend_volume(job *j)
     }
     title_volume(r, &j->title);
     fmt_count(a, total);
-    ef_buf_printf(&j->subtitle, "Items per %s by sentiment class \xC2\xB7 %s "
-                  "items in %zu %s%s", unit_name(r), a, r->nperiods,
-                  unit_name(r), r->nperiods == 1 ? "" : "s");
+    ef_buf_printf(&j->subtitle,
+                  "Items per %s by sentiment class \xC2\xB7 %s "
+                  "items in %zu %s%s",
+                  unit_name(r), a, r->nperiods, unit_name(r),
+                  r->nperiods == 1 ? "" : "s");
     if (few) {
         char mn[32];
         fmt_count(mn, r->min_n);
-        ef_buf_printf(&j->note, "Lighter bars: fewer than %s items, too few "
-                      "to call.", mn);
+        ef_buf_printf(&j->note,
+                      "Lighter bars: fewer than %s items, too few "
+                      "to call.",
+                      mn);
     }
-    ef_buf_printf(&j->desc, "Stacked bar chart of the number of items per %s "
+    ef_buf_printf(&j->desc,
+                  "Stacked bar chart of the number of items per %s "
                   "from %s to %s, split into negative, neutral and positive. ",
                   unit_name(r), r->periods[0].label,
                   r->periods[r->nperiods - 1].label);
@@ -1075,9 +1090,10 @@ static void prep_trend_volume(job *j)
         }
         fmt_count(x, r->periods[lo].n);
         fmt_count(y, r->periods[hi].n);
-        ef_buf_printf(&j->desc, "%s items in all; fewest in %s (%s), most in "
-                      "%s (%s).", a, r->periods[lo].label, x,
-                      r->periods[hi].label, y);
+        ef_buf_printf(&j->desc,
+                      "%s items in all; fewest in %s (%s), most in "
+                      "%s (%s).",
+                      a, r->periods[lo].label, x, r->periods[hi].label, y);
     }
     if (few)
         ef_buf_printf(&j->desc, " %zu %s%s had fewer than %llu items.", few,
@@ -1112,8 +1128,7 @@ static int seg_hits(double x0, double y0, double x1, double y1, const rect *c)
 {
     double t0 = 0, t1 = 1;
     double pp[4] = {x0 - x1, x1 - x0, y0 - y1, y1 - y0};
-    double qq[4] = {x0 - c->x, c->x + c->w - x0, y0 - c->y,
-                    c->y + c->h - y0};
+    double qq[4] = {x0 - c->x, c->x + c->w - x0, y0 - c->y, c->y + c->h - y0};
 
     for (int k = 0; k < 4; k++) {
         double t;
@@ -1350,8 +1365,8 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     li[nl++] = (legend_item){SW_BAND, EF_RGB_BAND, "95% interval"};
     fmt_share(a, r->negative.share);
     li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
-    snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s",
-             unit_name(r), a);
+    snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s", unit_name(r),
+             a);
     if (adj || r->calib.has)
         li[nl++] = (legend_item){SW_DASH, EF_RGB_NEGATIVE,
                                  "adjusted for VADER's error (human labels)"};
@@ -1367,8 +1382,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     p.h = b.y + b.h - TIME_AXIS_H - p.y;
     s = nice_scale(0, fmax(maxv, 0.01), 5);
     /* room above the highest spike (or its adjusted share) for a label */
-    if (spmax > 0 && s.hi < 1 &&
-        (s.hi - spmax) / s.hi * p.h < 46)
+    if (spmax > 0 && s.hi < 1 && (s.hi - spmax) / s.hi * p.h < 46)
         s.hi += s.step;
     if (s.hi > 1)
         s.hi = 1;
@@ -1467,23 +1481,28 @@ static void prep_trend_negative(job *j)
 
     title_negative(r, &j->title);
     fmt_count(a, r->n);
-    ef_buf_printf(&j->subtitle, "Share of items scored negative per %s, with "
-                  "its 95%% interval \xC2\xB7 %s items", unit_name(r), a);
+    ef_buf_printf(&j->subtitle,
+                  "Share of items scored negative per %s, with "
+                  "its 95%% interval \xC2\xB7 %s items",
+                  unit_name(r), a);
     fmt_share(c, r->negative.share);
-    ef_buf_printf(&j->desc, "Line chart of the negative share per %s from %s "
+    ef_buf_printf(&j->desc,
+                  "Line chart of the negative share per %s from %s "
                   "to %s (%zu %s%s), with 95%% Wilson intervals. Over all "
-                  "items the negative share is %s.", unit_name(r),
-                  r->periods[0].label, r->periods[n - 1].label, n,
-                  unit_name(r), n == 1 ? "" : "s", c);
+                  "items the negative share is %s.",
+                  unit_name(r), r->periods[0].label, r->periods[n - 1].label,
+                  n, unit_name(r), n == 1 ? "" : "s", c);
     for (size_t i = 0; i < n; i++) {
         const ef_period_stat *q = &r->periods[i];
         if (!reliable(q)) {
             few += q->too_few != 0;
             continue;
         }
-        if (lo == SIZE_MAX || q->negative.share < r->periods[lo].negative.share)
+        if (lo == SIZE_MAX ||
+            q->negative.share < r->periods[lo].negative.share)
             lo = i;
-        if (hi == SIZE_MAX || q->negative.share > r->periods[hi].negative.share)
+        if (hi == SIZE_MAX ||
+            q->negative.share > r->periods[hi].negative.share)
             hi = i;
         nsp += is_spike(q);
     }
@@ -1513,17 +1532,21 @@ static void prep_trend_negative(job *j)
         ef_buf_putc(&j->desc, '.');
     }
     if (few)
-        ef_buf_printf(&j->desc, " %zu %s%s had fewer than %llu items and are "
-                      "shown hollow, too few to call.", few, unit_name(r),
-                      few == 1 ? "" : "s", (unsigned long long)r->min_n);
+        ef_buf_printf(&j->desc,
+                      " %zu %s%s had fewer than %llu items and are "
+                      "shown hollow, too few to call.",
+                      few, unit_name(r), few == 1 ? "" : "s",
+                      (unsigned long long)r->min_n);
     if (r->calib.has) {
         fmt_share(c, r->calib.adjusted.share);
-        ef_buf_printf(&j->desc, " Adjusted for VADER's error against %llu "
+        ef_buf_printf(&j->desc,
+                      " Adjusted for VADER's error against %llu "
                       "human labels, the overall negative share is %s.",
                       (unsigned long long)r->calib.labeled, c);
     }
     if (nsp)
-        ef_buf_printf(&j->note, "Spike: a %s whose negatives are improbably "
+        ef_buf_printf(&j->note,
+                      "Spike: a %s whose negatives are improbably "
                       "many against the median share of the 8 %ss before "
                       "(binomial p < 0.001, at least 10 negatives).",
                       unit_name(r), unit_name(r));
@@ -1539,7 +1562,7 @@ static void draw_channels(cairo_t *cr, const job *j)
 {
     const ef_report *r = j->r;
     box b = frame(cr, j);
-    char (*names)[200] = ef_xmalloc(j->nrows * sizeof *names);
+    char(*names)[200] = ef_xmalloc(j->nrows * sizeof *names);
     double namew = 0, nw = 0, maxv = r->negative.share, valw;
     char buf[64], a[32];
     scale s;
@@ -1594,8 +1617,8 @@ static void draw_channels(cairo_t *cr, const job *j)
         double xh = p.x + fmin(g->negative.hi, s.hi) / s.hi * p.w;
         double end;
 
-        text_at(cr, FS_LABEL, g->too_few ? EF_RGB_MUTED : EF_RGB_INK,
-                p.x - 10, cy + 4.5, 1, names[k]);
+        text_at(cr, FS_LABEL, g->too_few ? EF_RGB_MUTED : EF_RGB_INK, p.x - 10,
+                cy + 4.5, 1, names[k]);
         /* too few to call: a hollow grey bar, never a finding; cut with
          * a torn edge where it runs past the axis */
         if (g->too_few && g->negative.share > s.hi) {
@@ -1671,8 +1694,8 @@ static void prep_channels(job *j)
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
     for (size_t i = 1; i < shown; i++)
-        for (size_t k = i; k > 0 && cmp_channel_rows(&idx[k], &idx[k - 1], r) < 0;
-             k--) {
+        for (size_t k = i;
+             k > 0 && cmp_channel_rows(&idx[k], &idx[k - 1], r) < 0; k--) {
             size_t t = idx[k];
             idx[k] = idx[k - 1];
             idx[k - 1] = t;
@@ -1683,7 +1706,7 @@ static void prep_channels(job *j)
         nrel += !r->channels[idx[k]].too_few;
     if (nrel == 0) {
         ef_buf_puts(&j->title, "Too few items per channel to compare "
-                    "negative shares");
+                               "negative shares");
     } else if (nrel == 1) {
         char *t = clean(r->channels[idx[0]].name);
         fmt_share(a, r->channels[idx[0]].negative.share);
@@ -1696,21 +1719,29 @@ static void prep_channels(job *j)
         fmt_share(c, l->negative.share);
         if (h->negative.lo > l->negative.hi) {
             char *t1 = clean(h->name), *t2 = clean(l->name);
-            ef_buf_printf(&j->title, "Negative share is highest for %.40s (%s) "
-                          "and lowest for %.40s (%s)", t1, a, t2, c);
+            ef_buf_printf(&j->title,
+                          "Negative share is highest for %.40s (%s) "
+                          "and lowest for %.40s (%s)",
+                          t1, a, t2, c);
             free(t1);
             free(t2);
         } else {
-            ef_buf_printf(&j->title, "Negative share is similar across "
-                          "channels (%s to %s)", c, a);
+            ef_buf_printf(&j->title,
+                          "Negative share is similar across "
+                          "channels (%s to %s)",
+                          c, a);
         }
     }
     fmt_count(a, r->n);
-    ef_buf_printf(&j->subtitle, "Share of items scored negative per channel, "
-                  "with its 95%% interval \xC2\xB7 %s items", a);
-    ef_buf_printf(&j->desc, "Horizontal bar chart of the negative share in "
+    ef_buf_printf(&j->subtitle,
+                  "Share of items scored negative per channel, "
+                  "with its 95%% interval \xC2\xB7 %s items",
+                  a);
+    ef_buf_printf(&j->desc,
+                  "Horizontal bar chart of the negative share in "
                   "each of %zu channel%s, highest first, with 95%% "
-                  "intervals.", shown, shown == 1 ? "" : "s");
+                  "intervals.",
+                  shown, shown == 1 ? "" : "s");
     for (size_t k = 0; k < shown; k++) {
         const ef_group_stat *g = &r->channels[idx[k]];
         char *t = clean(g->name);
@@ -1820,24 +1851,34 @@ static void prep_distribution(job *j)
     if (sh[big]->share >= 0.9995)
         ef_buf_printf(&j->title, "All feedback scores %s", cls[big]);
     else if (sh[big]->share > 0.5)
-        ef_buf_printf(&j->title, "Most feedback scores %s: %s positive, %s "
-                      "neutral, %s negative", cls[big], a, b, c);
+        ef_buf_printf(&j->title,
+                      "Most feedback scores %s: %s positive, %s "
+                      "neutral, %s negative",
+                      cls[big], a, b, c);
     else
-        ef_buf_printf(&j->title, "No class holds a majority: %s positive, %s "
-                      "neutral, %s negative", a, b, c);
+        ef_buf_printf(&j->title,
+                      "No class holds a majority: %s positive, %s "
+                      "neutral, %s negative",
+                      a, b, c);
     fmt_count(a, r->n);
-    ef_buf_printf(&j->subtitle, "VADER compound score of every item, in bins "
-                  "of 0.05 \xC2\xB7 %s items", a);
+    ef_buf_printf(&j->subtitle,
+                  "VADER compound score of every item, in bins "
+                  "of 0.05 \xC2\xB7 %s items",
+                  a);
     {
         char x[40], y[40];
         fmt_tick(x, r->thr.neg_max, 0.01, F_SCORE);
         fmt_tick(y, r->thr.pos_min, 0.01, F_SCORE);
-        ef_buf_printf(&j->note, "Negative: %s or below; positive: %s or "
-                      "above; neutral in between.", x, y);
-        ef_buf_printf(&j->desc, "Histogram of the VADER compound score of "
+        ef_buf_printf(&j->note,
+                      "Negative: %s or below; positive: %s or "
+                      "above; neutral in between.",
+                      x, y);
+        ef_buf_printf(&j->desc,
+                      "Histogram of the VADER compound score of "
                       "%s items in 40 bins from " MINUS "1 to +1, coloured "
                       "by class: negative at %s or below, positive at %s or "
-                      "above, neutral in between. ", a, x, y);
+                      "above, neutral in between. ",
+                      a, x, y);
     }
     fmt_pct(a, r->negative.share, 1);
     fmt_pct(b, r->neutral.share, 1);
@@ -1907,7 +1948,8 @@ static void draw_nps(cairo_t *cr, const job *j)
         return;
     {
         size_t n = r->nperiods, few = 0;
-        double *v = ef_xmalloc(n * sizeof *v), *lo = ef_xmalloc(n * sizeof *lo),
+        double *v = ef_xmalloc(n * sizeof *v),
+               *lo = ef_xmalloc(n * sizeof *lo),
                *hi = ef_xmalloc(n * sizeof *hi), dot;
         int *show = ef_xmalloc(n * sizeof *show);
         double vmin = 0, vmax = 0;
@@ -1962,7 +2004,8 @@ static void draw_nps(cairo_t *cr, const job *j)
             int alone = show[i] && (i == 0 || !show[i - 1] || !ta.joined[i]) &&
                         (i + 1 == n || !show[i + 1] || !ta.joined[i + 1]);
             if (show[i] && (dot >= 7 || alone)) {
-                circle(cr, cx, ymap(p, s, v[i]), dot >= 14 || alone ? 3.5 : 2.5);
+                circle(cr, cx, ymap(p, s, v[i]),
+                       dot >= 14 || alone ? 3.5 : 2.5);
                 cairo_fill(cr);
             }
         }
@@ -2060,9 +2103,10 @@ static void prep_nps(job *j)
                 char x[32], y[32];
                 fmt_signed(x, n1, MINUS);
                 fmt_signed(y, n2, MINUS);
-                ef_buf_printf(&j->title, "NPS %s from %s to %s; overall %s "
-                              "(\xC2\xB1%s)", n2 > n1 ? "rose" : "fell", x, y,
-                              a, m);
+                ef_buf_printf(&j->title,
+                              "NPS %s from %s to %s; overall %s "
+                              "(\xC2\xB1%s)",
+                              n2 > n1 ? "rose" : "fell", x, y, a, m);
                 moved = 1;
             }
         }
@@ -2070,8 +2114,10 @@ static void prep_nps(job *j)
     if (t->n < r->min_n) {
         char cnt[32];
         fmt_count(cnt, t->n);
-        ef_buf_printf(&j->title, "Only %s NPS answer%s: too few to call "
-                      "(NPS %s \xC2\xB1%s)", cnt, t->n == 1 ? "" : "s", a, m);
+        ef_buf_printf(&j->title,
+                      "Only %s NPS answer%s: too few to call "
+                      "(NPS %s \xC2\xB1%s)",
+                      cnt, t->n == 1 ? "" : "s", a, m);
     } else if (!moved) {
         ef_buf_printf(&j->title, "NPS is %s (\xC2\xB1%s)", a, m);
         if (!nps_low(r, &j->title))
@@ -2080,16 +2126,20 @@ static void prep_nps(job *j)
     {
         char cnt[32];
         fmt_count(cnt, t->n);
-        ef_buf_printf(&j->subtitle, "Net Promoter Score%s%s \xC2\xB7 %s "
-                      "answers", nps_periods(r) ? " per " : "",
+        ef_buf_printf(&j->subtitle,
+                      "Net Promoter Score%s%s \xC2\xB7 %s "
+                      "answers",
+                      nps_periods(r) ? " per " : "",
                       nps_periods(r) ? unit_name(r) : "", cnt);
     }
-    ef_buf_puts(&j->note, "Promoters answer 9 or 10, passives 7 or 8, "
+    ef_buf_puts(&j->note,
+                "Promoters answer 9 or 10, passives 7 or 8, "
                 "detractors 0 to 6; NPS = % promoters - % detractors.");
-    ef_buf_printf(&j->desc, "Net Promoter Score %s with a 95%% margin of "
+    ef_buf_printf(&j->desc,
+                  "Net Promoter Score %s with a 95%% margin of "
                   "%s points over %llu answers: %s promoters, %s passives, "
-                  "%s detractors.", a, m, (unsigned long long)t->n, pr, pa,
-                  de);
+                  "%s detractors.",
+                  a, m, (unsigned long long)t->n, pr, pa, de);
     if (nps_periods(r)) {
         ef_buf_printf(&j->desc, " Line chart of NPS per %s with its margin:",
                       unit_name(r));
@@ -2140,7 +2190,7 @@ static void draw_stars(cairo_t *cr, const job *j)
         int k = 4 - row; /* 5 stars first */
         double sh = r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0;
         double cy = p.y + ROW_H * (row + 0.5), w = sh / s.hi * p.w;
-        unsigned col = k >= 3 ? EF_RGB_POSITIVE
+        unsigned col = k >= 3   ? EF_RGB_POSITIVE
                        : k == 2 ? EF_RGB_NEUTRAL
                                 : EF_RGB_NEGATIVE;
         snprintf(buf, sizeof buf, "%d \xE2\x98\x85", k + 1);
@@ -2163,20 +2213,28 @@ static void prep_stars(job *j)
     ef_fmt_fixed(a, r->stars_mean, 1);
     fmt_share(c, r->csat.share);
     if (r->stars_n < r->min_n)
-        ef_buf_printf(&j->title, "Only %llu rating%s: too few to call "
-                      "(average %s of 5)", (unsigned long long)r->stars_n,
+        ef_buf_printf(&j->title,
+                      "Only %llu rating%s: too few to call "
+                      "(average %s of 5)",
+                      (unsigned long long)r->stars_n,
                       r->stars_n == 1 ? "" : "s", a);
     else
-        ef_buf_printf(&j->title, "Average rating %s of 5; %s gave 4 or 5 "
-                      "stars", a, c);
+        ef_buf_printf(&j->title,
+                      "Average rating %s of 5; %s gave 4 or 5 "
+                      "stars",
+                      a, c);
     fmt_count(a, r->stars_n);
-    ef_buf_printf(&j->subtitle, "Share of ratings by stars \xC2\xB7 %s "
-                  "ratings", a);
+    ef_buf_printf(&j->subtitle,
+                  "Share of ratings by stars \xC2\xB7 %s "
+                  "ratings",
+                  a);
     ef_fmt_fixed(a, r->stars_mean, 2);
     ef_fmt_fixed(lo, r->stars_lo, 2);
     ef_fmt_fixed(hi, r->stars_hi, 2);
-    ef_buf_printf(&j->note, "Mean %s (95%% interval %s to %s); CSAT, the "
-                  "share of 4 and 5 stars, %s.", a, lo, hi, c);
+    ef_buf_printf(&j->note,
+                  "Mean %s (95%% interval %s to %s); CSAT, the "
+                  "share of 4 and 5 stars, %s.",
+                  a, lo, hi, c);
     ef_buf_printf(&j->desc, "Bar chart of %llu star ratings:",
                   (unsigned long long)r->stars_n);
     for (int k = 4; k >= 0; k--) {
@@ -2186,8 +2244,8 @@ static void prep_stars(job *j)
         ef_buf_printf(&j->desc, "%s %d star%s %s", k < 4 ? "," : "", k + 1,
                       k ? "s" : "", x);
     }
-    ef_buf_printf(&j->desc, ". Mean %s (95%% interval %s to %s), CSAT %s.",
-                  a, lo, hi, c);
+    ef_buf_printf(&j->desc, ". Mean %s (95%% interval %s to %s), CSAT %s.", a,
+                  lo, hi, c);
     j->content_h = 12 + ROW_H * 5 + 4;
     j->draw = draw_stars;
 }
@@ -2197,7 +2255,10 @@ static void prep_stars(job *j)
 static FT_Library ft_lib; /* kept for the process: cairo may cache faces */
 static const cairo_user_data_key_t ft_key;
 
-static void done_face(void *face) { FT_Done_Face((FT_Face)face); }
+static void done_face(void *face)
+{
+    FT_Done_Face((FT_Face)face);
+}
 
 static ef_status load_font(const char *path, cairo_font_face_t **out,
                            ef_err *e)
@@ -2256,19 +2317,18 @@ static void setup_cr(cairo_t *cr, cairo_font_face_t *face)
 
 typedef struct {
     ef_buf *b;
-    uint64_t acc;       /* bits not yet written, LSB first */
-    int n;              /* how many */
-    uint64_t a, s;      /* Adler-32 sums, reduced lazily */
-    unsigned lazy;      /* literals since the last reduction */
-    uint16_t lit[288];  /* the fixed code, bit-reversed */
+    uint64_t acc;      /* bits not yet written, LSB first */
+    int n;             /* how many */
+    uint64_t a, s;     /* Adler-32 sums, reduced lazily */
+    unsigned lazy;     /* literals since the last reduction */
+    uint16_t lit[288]; /* the fixed code, bit-reversed */
     uint8_t lit_len[288];
     uint8_t len_sym[259]; /* run length -> length symbol index 0..28 */
 } deflater;
 
-static const uint16_t LEN_BASE[29] = {3,  4,  5,  6,   7,   8,   9,   10,
-                                      11, 13, 15, 17,  19,  23,  27,  31,
-                                      35, 43, 51, 59,  67,  83,  99,  115,
-                                      131, 163, 195, 227, 258};
+static const uint16_t LEN_BASE[29] = {
+    3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+    31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
 static const uint8_t LEN_EXTRA[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1,
                                       1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
                                       4, 4, 4, 4, 5, 5, 5, 5, 0};
@@ -2278,10 +2338,9 @@ static void put_bits(deflater *d, uint32_t v, int n)
     d->acc |= (uint64_t)v << d->n;
     d->n += n;
     if (d->n >= 32) {
-        unsigned char x[4] = {(unsigned char)d->acc,
-                              (unsigned char)(d->acc >> 8),
-                              (unsigned char)(d->acc >> 16),
-                              (unsigned char)(d->acc >> 24)};
+        unsigned char x[4] = {
+            (unsigned char)d->acc, (unsigned char)(d->acc >> 8),
+            (unsigned char)(d->acc >> 16), (unsigned char)(d->acc >> 24)};
         ef_buf_put(d->b, x, 4);
         d->acc >>= 32;
         d->n -= 32;
@@ -2302,8 +2361,10 @@ static void deflater_init(deflater *d, ef_buf *b)
     d->b = b;
     d->a = 1;
     for (uint32_t v = 0; v < 288; v++) {
-        uint32_t code = v < 144 ? 0x30 + v : v < 256 ? 0x190 + v - 144
-                        : v < 280 ? v - 256 : 0xC0 + v - 280;
+        uint32_t code = v < 144   ? 0x30 + v
+                        : v < 256 ? 0x190 + v - 144
+                        : v < 280 ? v - 256
+                                  : 0xC0 + v - 280;
         int len = v < 144 ? 8 : v < 256 ? 9 : v < 280 ? 7 : 8;
         d->lit[v] = (uint16_t)reverse_bits(code, len);
         d->lit_len[v] = (uint8_t)len;
@@ -2333,7 +2394,8 @@ static void literal(deflater *d, unsigned char v)
 static void run(deflater *d, unsigned char v, uint64_t r)
 {
     d->s = (d->s + (r % 65521) * (d->a % 65521) +
-            (uint64_t)v * ((r * (r + 1) / 2) % 65521)) % 65521;
+            (uint64_t)v * ((r * (r + 1) / 2) % 65521)) %
+           65521;
     d->a = (d->a + (uint64_t)v * r) % 65521;
     d->lazy = 0;
     while (r >= 3) {
@@ -2460,10 +2522,10 @@ EF_STATIC void png_encode(cairo_surface_t *sf, ef_buf *out)
     ef_buf_puts(&z, "\x78\x01"); /* zlib header: deflate, 32K window */
     deflater_init(&d, &z);
     for (int y = 0; y < h; y++) {
-        const uint32_t *row = (const uint32_t *)(const void *)(px +
-                                                  (size_t)y * stride);
-        if (y > 0 && memcmp(row, (const char *)row - stride,
-                            (size_t)w * 4) == 0) {
+        const uint32_t *row =
+            (const uint32_t *)(const void *)(px + (size_t)y * stride);
+        if (y > 0 &&
+            memcmp(row, (const char *)row - stride, (size_t)w * 4) == 0) {
             memset(cur + 1, 0, rl - 1);
             cur[0] = 2; /* Up */
         } else {
@@ -2483,7 +2545,7 @@ EF_STATIC void png_encode(cairo_surface_t *sf, ef_buf *out)
         cur = t;
     }
     put_bits(&d, d.lit[256], d.lit_len[256]); /* end of block */
-    for (; d.n > 0; d.n -= 8, d.acc >>= 8) /* the last byte zero-padded */
+    for (; d.n > 0; d.n -= 8, d.acc >>= 8)    /* the last byte zero-padded */
         ef_buf_putc(&z, (char)(d.acc & 255));
     put32(&z, (uint32_t)((d.s % 65521) << 16 | (d.a % 65521)));
     free(cur);
@@ -2534,7 +2596,7 @@ static ef_status write_file(const char *path, const void *data, size_t len,
 typedef struct {
     const char *s; /* the id in cairo's output (not NUL-terminated) */
     size_t len;
-    size_t order;  /* its rank in the document */
+    size_t order; /* its rank in the document */
 } svg_id;
 
 static int cmp_id(const void *a, const void *b)
@@ -2611,10 +2673,11 @@ static void svg_finish(const char *in, size_t len, const job *j, ef_buf *out)
             size_t tl = gt ? (size_t)(gt - (in + k)) : 0;
             if (gt) {
                 ef_buf_put(out, in + k, tl);
-                ef_buf_printf(out, " role=\"img\" aria-labelledby=\"ef-%s-title "
+                ef_buf_printf(out,
+                              " role=\"img\" aria-labelledby=\"ef-%s-title "
                               "ef-%s-desc\" style=\"max-width:100%%;height:"
-                              "auto\">\n<title id=\"ef-%s-title\">", j->name,
-                              j->name, j->name);
+                              "auto\">\n<title id=\"ef-%s-title\">",
+                              j->name, j->name, j->name);
                 xml_escape(out, ef_buf_cstr((ef_buf *)&j->title));
                 ef_buf_printf(out, "</title>\n<desc id=\"ef-%s-desc\">",
                               j->name);
@@ -2784,8 +2847,8 @@ static void *worker(void *arg)
     pool *pl = arg;
     size_t i;
     while ((i = atomic_fetch_add(&pl->next, 1)) < pl->n)
-        pl->rcs[i] = render_job(&pl->jobs[i], pl->face, pl->dir,
-                                &pl->items[i], &pl->errs[i]);
+        pl->rcs[i] = render_job(&pl->jobs[i], pl->face, pl->dir, &pl->items[i],
+                                &pl->errs[i]);
     return NULL;
 }
 
@@ -2818,8 +2881,8 @@ ef_status ef_chart_render_all(const ef_report *r, const char *dir,
     }
     ef_buf_reset(&path);
     {
-        cairo_surface_t *ms = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-                                                         1, 1);
+        cairo_surface_t *ms =
+            cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
         cairo_t *m = cairo_create(ms);
         setup_cr(m, face);
         n = plan(r, jobs, m);

@@ -6,11 +6,11 @@
  * build/test-charts/ for tests/suites/charts.sh (xmllint) and for eyes. */
 #include <cairo.h>
 #include <errno.h>
-#include <zlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "metrics/metrics.h"
 #include "render/chart.h"
@@ -87,7 +87,8 @@ static void civil(int64_t z, int *y, int *m, int *d)
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100),
+            mp = (5 * doy + 2) / 153;
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = (int)(yoe + era * 400 + (*m <= 2));
@@ -286,8 +287,7 @@ static char *slurp(const char *path, size_t *len)
 
 /* Renders r into OUT/name (twice, checking identical bytes) and checks
  * each chart; returns the names as "a,b,c". */
-static void render_case(const char *name, const ef_report *r,
-                        const char *want)
+static void render_case(const char *name, const ef_report *r, const char *want)
 {
     char dir[256], dir2[256], got[256] = "", path[512], path2[512];
     ef_chart_set cs, cs2;
@@ -450,12 +450,17 @@ static void png_roundtrip(const char *what, cairo_surface_t *sf)
         INT_EQ(cairo_image_surface_get_width(back), w, what);
         INT_EQ(cairo_image_surface_get_height(back), h, what);
         for (int y = 0; y < h && !diff; y++) {
-            const uint32_t *a = (const uint32_t *)(const void *)(
-                cairo_image_surface_get_data(sf) +
-                (size_t)y * cairo_image_surface_get_stride(sf));
-            const uint32_t *b = (const uint32_t *)(const void *)(
-                cairo_image_surface_get_data(back) +
-                (size_t)y * cairo_image_surface_get_stride(back));
+            const uint32_t *a =
+                (const uint32_t
+                     *)(const void *)(cairo_image_surface_get_data(sf) +
+                                      (size_t)y *
+                                          cairo_image_surface_get_stride(sf));
+            const uint32_t *b =
+                (const uint32_t *)(const void
+                                       *)(cairo_image_surface_get_data(back) +
+                                          (size_t)y *
+                                              cairo_image_surface_get_stride(
+                                                  back));
             for (int x = 0; x < w && !diff; x++)
                 diff = (a[x] & 0xFFFFFF) != (b[x] & 0xFFFFFF);
         }
@@ -556,9 +561,11 @@ static void case_thousand_days(void)
     r->nperiods = n;
     for (size_t i = 0; i < n; i++) {
         ef_period_stat *p = &r->periods[i];
-        uint64_t m = i % 7 >= 5 ? 20 + i % 13 : 300 + (uint64_t)(100 * sin(i / 30.0));
+        uint64_t m =
+            i % 7 >= 5 ? 20 + i % 13 : 300 + (uint64_t)(100 * sin(i / 30.0));
         period_dates(r, p, i);
-        period_counts(r, p, m, (i % 211 == 100) ? 0.4 : 0.1 + i / 20000.0, 0.5);
+        period_counts(r, p, m, (i % 211 == 100) ? 0.4 : 0.1 + i / 20000.0,
+                      0.5);
         p->spike = i % 211 == 100 && !p->too_few;
         if (p->spike) {
             p->terms[0] = terms_crisis[i % 5];
@@ -581,7 +588,7 @@ static void case_long_names(void)
         "bad \xFF utf-8 and a\ttab", "x", "<script>&amp;</script>"};
     ef_report *r = new_report(EF_PERIOD_MONTH);
     size_t n = 36;
-    char (*extra)[16] = calloc(40, sizeof *extra);
+    char(*extra)[16] = calloc(40, sizeof *extra);
     rng_state = 9;
     r->periods = calloc(n, sizeof *r->periods);
     r->nperiods = n;
