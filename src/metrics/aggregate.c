@@ -872,20 +872,6 @@ static void pct(char *buf, size_t cap, double x)
     snprintf(buf, cap, "%.1f%%", 100 * x);
 }
 
-/* "1,234" */
-static void count_str(char *b, size_t cap, uint64_t n)
-{
-    char tmp[32];
-    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < cap; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            b[o++] = ',';
-        b[o++] = tmp[i];
-    }
-    b[o] = '\0';
-}
-
 static void make_headline(ef_report *r)
 {
     char s[16], lo[16], hi[16], prev[16], exp[16], raw[16], n[32];
@@ -913,7 +899,7 @@ static void make_headline(ef_report *r)
         pct(lo, sizeof lo, l->negative.lo);
         pct(hi, sizeof hi, l->negative.hi);
         pct(prev, sizeof prev, p->negative.share);
-        count_str(n, sizeof n, l->n);
+        ef_fmt_count(n, sizeof n, l->n);
         PUT("In %s, the last %s, %s of %s items were negative "
             "(95%% CI %s to %s), ",
             l->label, pname, s, n, lo, hi);
@@ -939,7 +925,7 @@ static void make_headline(ef_report *r)
         pct(s, sizeof s, sh->share);
         pct(lo, sizeof lo, sh->lo);
         pct(hi, sizeof hi, sh->hi);
-        count_str(n, sizeof n, r->n);
+        ef_fmt_count(n, sizeof n, r->n);
         if (adj)
             PUT("Adjusted with human labels, %s of %s items were negative "
                 "(95%% CI %s to %s); VADER alone counts %s.", s, n, lo, hi,

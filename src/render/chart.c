@@ -704,16 +704,22 @@ static size_t gen_ticks(const timeax *ta, int unit, int step, tick *out,
     return n;
 }
 
-static int ticks_fit(cairo_t *cr, const tick *t, size_t n)
+/* Where a tick's label goes: centred on it, kept inside the chart. */
+static double tick_x(cairo_t *cr, const tick *t, double w, double *half)
+{
+    *half = fmax(text_w(cr, FS_TICK, t->lab), text_w(cr, FS_TICK, t->ctx)) /
+            2;
+    return fmin(fmax(t->x, PAD / 2 + *half), w - PAD / 2 - *half);
+}
+
+static int ticks_fit(cairo_t *cr, const tick *t, size_t n, double w)
 {
     double prev_x = 0, prev_half = 0;
     for (size_t i = 0; i < n; i++) {
-        double half = fmax(text_w(cr, FS_TICK, t[i].lab),
-                           text_w(cr, FS_TICK, t[i].ctx)) /
-                      2;
-        if (i > 0 && t[i].x - prev_x < prev_half + half + 12)
+        double half, x = tick_x(cr, &t[i], w, &half);
+        if (i > 0 && x - prev_x < prev_half + half + 12)
             return 0;
-        prev_x = t[i].x;
+        prev_x = x;
         prev_half = half;
     }
     return 1;
@@ -740,17 +746,14 @@ static void time_axis(cairo_t *cr, const timeax *ta, double w)
             (ta->kind == EF_PERIOD_DAY && unit == U_WEEK && step == 4))
             continue;
         n = gen_ticks(ta, unit, step, t, cap);
-        if (n > 0 && ticks_fit(cr, t, n))
+        if (n > 0 && ticks_fit(cr, t, n, w))
             break;
     }
     cairo_set_line_width(cr, 1);
     set_rgb(cr, RGB_AXIS);
     line(cr, ta->p.x, round(bottom), ta->p.x + ta->p.w, round(bottom));
     for (size_t i = 0; i < n; i++) {
-        double half = fmax(text_w(cr, FS_TICK, t[i].lab),
-                           text_w(cr, FS_TICK, t[i].ctx)) /
-                      2;
-        double x = fmin(fmax(t[i].x, PAD / 2 + half), w - PAD / 2 - half);
+        double half, x = tick_x(cr, &t[i], w, &half);
         double mx = round(t[i].mark);
         set_rgb(cr, RGB_AXIS);
         line(cr, mx, round(bottom), mx, round(bottom) + 4);
@@ -2067,7 +2070,7 @@ static void prep_nps(job *j)
     int moved = 0;
 
     fmt_signed(a, t->score, MINUS);
-    snprintf(m, sizeof m, "%.0f", t->moe);
+    snprintf(m, sizeof m, t->moe < 0.95 ? "%.1f" : "%.0f", t->moe);
     fmt_share(pr, (double)t->promoters / (double)t->n);
     fmt_share(pa, (double)t->passives / (double)t->n);
     fmt_share(de, (double)t->detractors / (double)t->n);

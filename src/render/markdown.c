@@ -55,11 +55,7 @@ void ef_md_escape(ef_buf *out, const char *s, size_t n)
     for (size_t i = 0; i < n;) {
         unsigned char c = u[i];
         if (c >= 0x80) {
-            uint32_t cp;
-            size_t k = ef_utf8_decode(u + i, n - i, &cp);
-            char enc[4];
-            ef_buf_put(out, enc, ef_utf8_encode(enc, cp));
-            i += k;
+            i += ef_utf8_put_repaired(out, u + i, n - i);
             continue;
         }
         if (c == '\n' || c == '\r' || c == '\t') {
@@ -103,11 +99,7 @@ void ef_html_escape(ef_buf *out, const char *s, size_t n)
         case '\'': ef_buf_puts(out, "&#39;"); break;
         default:
             if (c >= 0x80) {
-                uint32_t cp;
-                size_t k = ef_utf8_decode(u + i, n - i, &cp);
-                char enc[4];
-                ef_buf_put(out, enc, ef_utf8_encode(enc, cp));
-                i += k;
+                i += ef_utf8_put_repaired(out, u + i, n - i);
                 continue;
             }
             if (c >= 0x20 || c == '\n' || c == '\t')

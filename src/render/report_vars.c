@@ -18,20 +18,6 @@ static void fmt_pct(char *b, size_t cap, double x)
     snprintf(b, cap, "%.1f%%", 100 * x);
 }
 
-static void fmt_count(char *b, size_t cap, uint64_t n)
-{
-    char tmp[32];
-    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
-    size_t o = 0;
-
-    for (int i = 0; i < len && o + 2 < cap; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            b[o++] = ',';
-        b[o++] = tmp[i];
-    }
-    b[o] = '\0';
-}
-
 static void fmt_ci(char *b, size_t cap, const ef_share *s)
 {
     snprintf(b, cap, "%.1f–%.1f%%", 100 * s->lo, 100 * s->hi);
@@ -60,7 +46,7 @@ static void fmt_date(char *b, int64_t t)
 static void set_count(ef_tvalue *o, const char *key, uint64_t n)
 {
     char b[32];
-    fmt_count(b, sizeof b, n);
+    ef_fmt_count(b, sizeof b, n);
     ef_tobj_set_str(o, key, b);
 }
 

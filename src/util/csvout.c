@@ -28,13 +28,7 @@ void ef_csvout_field(ef_buf *b, const char *s, size_t n, int first)
             ef_buf_put(b, s + i, j - i);
             i = j;
         } else {
-            uint32_t cp;
-            size_t k = ef_utf8_decode(u + i, n - i, &cp);
-            if (cp == 0xfffd && !(k == 3 && u[i] == 0xef))
-                ef_buf_put(b, "\xef\xbf\xbd", 3);
-            else
-                ef_buf_put(b, s + i, k);
-            i += k;
+            i += ef_utf8_put_repaired(b, u + i, n - i);
         }
     }
     if (quote)

@@ -73,8 +73,7 @@ size_t ef_utf8_encode(char *out, uint32_t cp)
     return 4;
 }
 
-/* Appends one non-ASCII code point from s, repaired; returns bytes used. */
-static size_t put_repaired(ef_buf *b, const unsigned char *s, size_t n)
+size_t ef_utf8_put_repaired(ef_buf *b, const unsigned char *s, size_t n)
 {
     uint32_t cp;
     size_t k = ef_utf8_decode(s, n, &cp);
@@ -107,7 +106,7 @@ void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n)
         case 0: break;
         default:
             if (u[i] >= 0x80) {
-                i += put_repaired(b, u + i, n - i);
+                i += ef_utf8_put_repaired(b, u + i, n - i);
                 continue;
             }
             ef_buf_putc(b, (char)u[i]);
@@ -140,7 +139,7 @@ void ef_text_json_string(ef_buf *b, const char *s, size_t n)
         case '\t': ef_buf_put(b, "\\t", 2); break;
         default:
             if (u[i] >= 0x80) {
-                i += put_repaired(b, u + i, n - i);
+                i += ef_utf8_put_repaired(b, u + i, n - i);
                 continue;
             }
             ef_buf_printf(b, "\\u%04x", u[i]);

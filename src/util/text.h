@@ -15,6 +15,10 @@ size_t ef_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Encodes cp (<= 0x10FFFF) at out (4 bytes of room); returns the length. */
 size_t ef_utf8_encode(char *out, uint32_t cp);
 
+/* Appends the (non-ASCII) code point at s (n >= 1 bytes left) to b,
+ * U+FFFD when invalid; returns the bytes consumed. */
+size_t ef_utf8_put_repaired(ef_buf *b, const unsigned char *s, size_t n);
+
 /* Appends s as a TSV field: backslash, tab, newline and carriage return
  * become \\ \t \n \r; invalid UTF-8 becomes U+FFFD; NUL is dropped. */
 void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n);

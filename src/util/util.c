@@ -212,6 +212,21 @@ fix_negzero:
     return n;
 }
 
+int ef_fmt_count(char *out, size_t cap, uint64_t n)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
+    size_t o = 0;
+
+    for (int i = 0; i < len && o + 2 < cap; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = tmp[i];
+    }
+    out[o] = '\0';
+    return (int)o;
+}
+
 int ef_fmt_shortest(char *out, size_t cap, double x)
 {
     int prec, n = 0;

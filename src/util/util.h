@@ -106,6 +106,10 @@ void ef_buf_reset(ef_buf *b);
  * Python's round do); "-0.000" is written "0.000". Returns the length. */
 int ef_fmt_fixed(char *out, double x, int decimals);
 
+/* Writes n with thousands separators ("1,234,567") into out (cap bytes,
+ * 27 are always enough). Returns the length. */
+int ef_fmt_count(char *out, size_t cap, uint64_t n);
+
 /* Writes x in the shortest form that reads back as the same double
  * ("0.1", "12", "-3.25e-05"), as JSON wants it. Returns the length. */
 int ef_fmt_shortest(char *out, size_t cap, double x);
