@@ -99,6 +99,12 @@ static inline uint64_t ef_lexicon_hash_padded(const char *s, size_t n)
 #define ef_lexicon_hash_padded ef_lexicon_hash
 #endif
 
+/* Asks for the cache line of the slot a hash lands on (a hint only). */
+static inline void ef_lexicon_prefetch(const ef_lexicon *lx, uint64_t h)
+{
+    __builtin_prefetch(&lx->slots[(size_t)h & (lx->cap - 1)]);
+}
+
 /* The entry for a word longer than 16 bytes (out of line: rare). */
 const ef_word_info *ef_lexicon_find_long(const ef_lexicon *lx, const char *s,
                                          size_t n, uint64_t h);
