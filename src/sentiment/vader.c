@@ -55,7 +55,9 @@ struct ef_vader_scratch {
     char *lower; /* one lower-cased token */
     size_t lower_cap;
     token *tok;
-    double *sent;
+    double *sent; /* the non-zero valences, in token order */
+    size_t *pos;  /* their token positions */
+    size_t *hits; /* positions of the lexicon words */
     size_t tok_cap;
 };
 
@@ -163,6 +165,8 @@ void ef_vader_scratch_free(ef_vader_scratch *s)
     free(s->lower);
     free(s->tok);
     free(s->sent);
+    free(s->pos);
+    free(s->hits);
     free(s);
 }
 
@@ -303,8 +307,6 @@ static size_t scan_ascii_token(const unsigned char *t, size_t i, size_t n,
         sp = (x - 0x21 * ONES) & ~x & HIGH;
         /* bytes below the lowest flagged one (8 if none), branch-free */
         k = (size_t)((((((sp & -sp) - 1) >> 7) & ONES) * ONES) >> 56);
-        if (k < 8 && !is_space[t[i + k]])
-            k++; /* a control character that is not white space */
         keep = k == 8 ? ~0ULL : (1ULL << (8 * k)) - 1;
         y = x ^ ((uint64_t)'\'' * ONES);
         up |= bytes_in(x, 'A', 'Z') & keep;
@@ -312,9 +314,14 @@ static size_t scan_ascii_token(const unsigned char *t, size_t i, size_t n,
         ap |= ~(((y & ~HIGH) + ~HIGH) | y | ~HIGH) & keep;
         x |= bytes_in(x, 'A', 'Z') >> 2; /* 'A' | 0x20 == 'a' */
         memcpy(low + (i - a), &x, 8);
+        if (k == 8) {
+            i += 8;
+            continue;
+        }
         i += k;
-        if (k < 8 && is_space[t[i]])
+        if (is_space[t[i]])
             goto done;
+        i++; /* a control character that is not white space: no class */
     }
     while (i < n && !is_space[t[i]]) {
         unsigned char c = t[i];
@@ -334,7 +341,8 @@ done:
  * come after the split, so that the table's cache lines can be fetched
  * for all tokens at once instead of one miss after another. */
 static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
-                       const unsigned char *t, size_t n, int ascii)
+                       const unsigned char *t, size_t n, int ascii,
+                       size_t *caps, size_t *bi, size_t *nhits)
 {
     size_t i = 0, count = 0, cursor = 0;
 
@@ -392,6 +400,8 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
             s->tok_cap = s->tok_cap ? s->tok_cap * 2 : 64;
             s->tok = ef_xrealloc(s->tok, s->tok_cap * sizeof(token));
             s->sent = ef_xrealloc(s->sent, s->tok_cap * sizeof(double));
+            s->pos = ef_xrealloc(s->pos, s->tok_cap * sizeof(size_t));
+            s->hits = ef_xrealloc(s->hits, s->tok_cap * sizeof(size_t));
         }
         token *tk = &s->tok[count++];
         if (ascii) {
@@ -413,11 +423,22 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
         tk->nt = (uint8_t)nt;
         ef_lexicon_prefetch(v->lex, h);
     }
+    *caps = 0;
+    *bi = count;
+    *nhits = 0;
     for (i = 0; i < count; i++) {
         token *tk = &s->tok[i];
-        tk->w = ef_lexicon_find(v->lex, s->lower + tk->off, tk->len,
-                                tk->hash);
-        tk->negated = tk->w->negates || tk->nt;
+        const ef_word_info *w = ef_lexicon_find(v->lex, s->lower + tk->off,
+                                                tk->len, tk->hash);
+        tk->w = w;
+        tk->negated = w->negates | tk->nt;
+        *caps += tk->upper;
+        if (w->id == EF_W_BUT && *bi == count)
+            *bi = i;
+        /* the lexicon words (boosters only modify others), appended
+         * without a branch: whether a word is one is as random as words */
+        s->hits[*nhits] = i;
+        *nhits += w->has_valence & !w->has_booster;
     }
     return count;
 }
@@ -596,20 +617,23 @@ static double word_valence(const token *tok, size_t i, size_t n,
 /* quirk: the reference walks the list and, for each value, rescales the
  * FIRST element equal to it (list.index), not the element itself. With
  * repeated values that rescales one element several times. Zero values
- * are left alone (0 * k == 0), so only non-zero ones are walked. */
-EF_STATIC void but_rescale_naive(double *s, size_t n, size_t bi)
+ * are left alone (0 * k == 0), so only the m non-zero values are walked:
+ * v[k] is the value at token position pos[k] (ascending); bi is the
+ * position of "but". */
+EF_STATIC void but_rescale_naive(double *v, const size_t *pos, size_t m,
+                                 size_t bi)
 {
-    for (size_t k = 0; k < n; k++) {
-        double v = s[k];
+    for (size_t k = 0; k < m; k++) {
+        double x = v[k];
         size_t j;
-        if (v == 0)
+        if (x == 0)
             continue;
-        for (j = 0; s[j] != v; j++)
+        for (j = 0; v[j] != x; j++)
             ;
-        if (j < bi)
-            s[j] = v * 0.5;
-        else if (j > bi)
-            s[j] = v * 1.5;
+        if (pos[j] < bi)
+            v[j] = x * 0.5;
+        else if (pos[j] > bi)
+            v[j] = x * 1.5;
     }
 }
 
@@ -663,32 +687,31 @@ static size_t vh_pop(vheap *h)
     return top;
 }
 
-EF_STATIC void but_rescale_heap(double *s, size_t n, size_t bi)
+EF_STATIC void but_rescale_heap(double *v, const size_t *pos, size_t m,
+                                size_t bi)
 {
-    size_t m = 0, cap = 16, k;
+    size_t cap = 16, k;
     vheap *tab;
 
-    for (k = 0; k < n; k++)
-        m += s[k] != 0;
     while (cap < 4 * m)
         cap *= 2;
     tab = ef_xcalloc(cap, sizeof(vheap));
-    for (k = 0; k < n; k++)
-        if (s[k] != 0)
-            vh_push(vh_get(tab, cap - 1, s[k]), k);
-    for (k = 0; k < n; k++) {
-        double v = s[k], nv = v;
+    for (k = 0; k < m; k++)
+        if (v[k] != 0)
+            vh_push(vh_get(tab, cap - 1, v[k]), k);
+    for (k = 0; k < m; k++) {
+        double x = v[k], nx = x;
         size_t j;
-        if (v == 0)
+        if (x == 0)
             continue;
-        j = vh_pop(vh_get(tab, cap - 1, v));
-        if (j < bi)
-            nv = v * 0.5;
-        else if (j > bi)
-            nv = v * 1.5;
-        s[j] = nv;
-        if (nv != 0)
-            vh_push(vh_get(tab, cap - 1, nv), j);
+        j = vh_pop(vh_get(tab, cap - 1, x));
+        if (pos[j] < bi)
+            nx = x * 0.5;
+        else if (pos[j] > bi)
+            nx = x * 1.5;
+        v[j] = nx;
+        if (nx != 0)
+            vh_push(vh_get(tab, cap - 1, nx), j);
     }
     for (k = 0; k < cap; k++)
         free(tab[k].heap);
@@ -738,18 +761,29 @@ static void count_marks(const char *text, size_t len, size_t *ep,
     *qm = q;
 }
 
-static void score_valence(const double *sent, size_t n, const char *text,
-                          size_t len, ef_scores *out)
+/* The scores from the m non-zero valences v of a text of n tokens. Zero
+ * valences add nothing to any sum, so only the count n - m of them
+ * matters (it is the neutral count); the sums keep the reference's
+ * left-to-right order. */
+static void score_valence(const double *v, size_t m, size_t n,
+                          const char *text, size_t len, ef_scores *out)
 {
     double sum = 0, pos_sum = 0, neg_sum = 0, amp, total;
-    size_t neu = 0, ep = 0, qm = 0;
+    size_t neu = n - m, ep = 0, qm = 0;
 
     if (n == 0) {
         out->neg = out->neu = out->pos = out->compound = 0.0;
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        sum += sent[i];
+    for (size_t i = 0; i < m; i++) {
+        double x = v[i];
+        sum += x;
+        /* +1 and -1: a neutral word counts 1 (written to avoid branches,
+         * whose direction is as random as the words) */
+        pos_sum += x > 0 ? x + 1 : 0.0;
+        neg_sum += x < 0 ? x - 1 : 0.0;
+        neu += x == 0; /* a valence rescaled to zero ("but") */
+    }
     count_marks(text, len, &ep, &qm);
     amp = (double)(ep > 4 ? 4 : ep) * EP_WEIGHT;
     if (qm > 1)
@@ -765,15 +799,6 @@ static void score_valence(const double *sent, size_t n, const char *text,
     else if (compound > 1.0)
         compound = 1.0;
 
-    for (size_t i = 0; i < n; i++) {
-        /* +1 and -1: a neutral word counts 1 (written to avoid branches,
-         * whose direction is as random as the words; adding 0.0 leaves
-         * a sum unchanged) */
-        double x = sent[i];
-        pos_sum += x > 0 ? x + 1 : 0.0;
-        neg_sum += x < 0 ? x - 1 : 0.0;
-        neu += x == 0;
-    }
     if (pos_sum > fabs(neg_sum))
         pos_sum += amp;
     else if (pos_sum < fabs(neg_sum))
@@ -805,44 +830,38 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
                     size_t len, ef_scores *out)
 {
     const unsigned char *t = (const unsigned char *)text;
-    size_t n, i, caps = 0, bi;
-    int cap_diff;
+    size_t n, k, caps = 0, bi, m = 0, nhits;
+    int cap_diff, ascii = is_ascii(t, len);
     token *tok;
-    double *sent;
 
-    int ascii = is_ascii(t, len);
     if (!ascii) {
         len = preprocess(s, t, len);
         t = (const unsigned char *)s->text;
     }
-    n = tokenize(v, s, t, len, ascii);
+    n = tokenize(v, s, t, len, ascii, &caps, &bi, &nhits);
     tok = s->tok;
-    sent = s->sent;
-
-    for (i = 0; i < n; i++)
-        caps += tok[i].upper;
     cap_diff = caps > 0 && caps < n;
 
-    bi = n;
-    for (i = 0; i < n; i++) {
-        const ef_word_info *w = tok[i].w;
-        sent[i] = 0;
-        if (bi == n && w->id == EF_W_BUT)
-            bi = i;
-        if (w->has_booster)
+    /* the valence of each lexicon word; "kind" of "kind of" only modifies
+     * what follows */
+    for (k = 0; k < nhits; k++) {
+        size_t i = s->hits[k];
+        double x;
+        if (tok[i].w->id == EF_W_KIND && i + 1 < n && ID(i + 1) == EF_W_OF)
             continue;
-        if (w->id == EF_W_KIND && i + 1 < n && ID(i + 1) == EF_W_OF)
-            continue;
-        if (w->has_valence)
-            sent[i] = word_valence(tok, i, n, cap_diff);
+        x = word_valence(tok, i, n, cap_diff);
+        if (x != 0) {
+            s->sent[m] = x;
+            s->pos[m++] = i;
+        }
     }
     if (bi < n) {
-        if (n <= 256)
-            but_rescale_naive(sent, n, bi);
+        if (m <= 256)
+            but_rescale_naive(s->sent, s->pos, m, bi);
         else
-            but_rescale_heap(sent, n, bi);
+            but_rescale_heap(s->sent, s->pos, m, bi);
     }
-    score_valence(sent, n, (const char *)t, len, out);
+    score_valence(s->sent, m, n, (const char *)t, len, out);
 }
 
 ef_status ef_vader_new(ef_vader **out, ef_err *e)
