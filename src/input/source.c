@@ -136,7 +136,7 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         s->stats.mapped[i] = s->cols.col[i] >= 0;
     for (k = 0; k < C_CACHE_COUNT; k++) {
         s->cache[k] = -1;
-        for (i = 0; i < s->nheader; i++)
+        for (i = 0; i < s->nheader && s->cache[k] < 0; i++) /* first wins */
             if (strcasecmp(s->header[i], cache_names[k]) == 0)
                 s->cache[k] = (int)i;
     }

@@ -257,34 +257,57 @@ static double text_at(cairo_t *cr, double size, unsigned colour, double x,
 static void fit_text(cairo_t *cr, double size, const char *s, double maxw,
                      char *out, size_t cap)
 {
-    size_t n = strlen(s), lo = 0, hi;
+    size_t n = strlen(s), nb = 0, lo = 0, hi, cut;
+    size_t *at; /* the byte offsets where characters start */
 
     if (n < cap && text_w(cr, size, s) <= maxw) {
         memcpy(out, s, n + 1);
         return;
     }
-    hi = n < cap - 4 ? n : cap - 4;
-    /* the longest prefix (on a character boundary) that fits with "…" */
+    at = ef_xmalloc((n + 1) * sizeof *at);
+    for (size_t i = 0; i <= n && i + 4 <= cap; i++)
+        if (i == n || ((unsigned char)s[i] & 0xC0) != 0x80)
+            at[nb++] = i;
+    /* the most characters that fit with "…" (at[0] = 0: none) */
+    hi = nb - 1;
     while (lo < hi) {
         size_t mid = (lo + hi + 1) / 2;
-        while (mid > lo && ((unsigned char)s[mid] & 0xC0) == 0x80)
-            mid--;
-        if (mid == lo) {
-            break;
-        }
-        memcpy(out, s, mid);
-        memcpy(out + mid, "\xE2\x80\xA6", 4);
+        memcpy(out, s, at[mid]);
+        memcpy(out + at[mid], "\xE2\x80\xA6", 4);
         if (text_w(cr, size, out) <= maxw)
             lo = mid;
         else
             hi = mid - 1;
     }
-    while (lo > 0 && ((unsigned char)s[lo] & 0xC0) == 0x80)
-        lo--;
-    while (lo > 0 && s[lo - 1] == ' ')
-        lo--;
-    memcpy(out, s, lo);
-    memcpy(out + lo, "\xE2\x80\xA6", 4);
+    cut = at[lo];
+    free(at);
+    while (cut > 0 && s[cut - 1] == ' ')
+        cut--;
+    memcpy(out, s, cut);
+    memcpy(out + cut, "\xE2\x80\xA6", 4);
+}
+
+/* A clean copy of s (see clean) of at most max characters, the last of
+ * them "…" when cut. The caller frees it. */
+static char *clip_chars(const char *s, size_t max)
+{
+    char *c = clean(s);
+    size_t chars = 0;
+    for (size_t i = 0; c[i]; i++) {
+        if (((unsigned char)c[i] & 0xC0) == 0x80)
+            continue;
+        if (++chars == max) { /* is more to come after this one? */
+            size_t e = i + 1;
+            while (((unsigned char)c[e] & 0xC0) == 0x80)
+                e++;
+            if (c[e] != '\0') {
+                c = ef_xrealloc(c, i + 4);
+                memcpy(c + i, "\xE2\x80\xA6", 4);
+            }
+            break;
+        }
+    }
+    return c;
 }
 
 static void line(cairo_t *cr, double x0, double y0, double x1, double y1)
@@ -707,8 +730,7 @@ static size_t gen_ticks(const timeax *ta, int unit, int step, tick *out,
 /* Where a tick's label goes: centred on it, kept inside the chart. */
 static double tick_x(cairo_t *cr, const tick *t, double w, double *half)
 {
-    *half = fmax(text_w(cr, FS_TICK, t->lab), text_w(cr, FS_TICK, t->ctx)) /
-            2;
+    *half = fmax(text_w(cr, FS_TICK, t->lab), text_w(cr, FS_TICK, t->ctx)) / 2;
     return fmin(fmax(t->x, PAD / 2 + *half), w - PAD / 2 - *half);
 }
 
@@ -884,7 +906,9 @@ static void title_negative(const ef_report *r, ef_buf *b)
             moved = 1;
         }
     }
-    if (!moved) {
+    if (!moved && r->negative.count == 0) {
+        ef_buf_puts(b, "No item scored negative");
+    } else if (!moved) {
         fmt_share(a, nbase ? median(v, nbase) : r->negative.share);
         ef_buf_printf(b, "Negative share stayed near %s", a);
     }
@@ -898,14 +922,22 @@ static void title_negative(const ef_report *r, ef_buf *b)
                       moved ? ", with a spike in %s (%s)" : ", except %s (%s)",
                       ph, a);
     } else if (nsp == 2) {
-        size_t other = 0;
+        size_t other = 0, p1, p2;
         for (size_t i = 0; i < n; i++)
             if (is_spike(&r->periods[i]) && i != hi_sp)
                 other = i;
-        period_phrase(r, &r->periods[other < hi_sp ? other : hi_sp], ph,
-                      sizeof ph);
-        period_phrase(r, &r->periods[other < hi_sp ? hi_sp : other], ph2,
-                      sizeof ph2);
+        p1 = other < hi_sp ? other : hi_sp;
+        p2 = other < hi_sp ? hi_sp : other;
+        if (r->period_kind == EF_PERIOD_WEEK) {
+            /* "weeks 2025-W14 and W15": the year once when it is shared */
+            const char *l1 = r->periods[p1].label, *l2 = r->periods[p2].label;
+            snprintf(ph, sizeof ph, "weeks %s", l1);
+            snprintf(ph2, sizeof ph2, "%s",
+                     strncmp(l1, l2, 5) == 0 && strlen(l2) > 5 ? l2 + 5 : l2);
+        } else {
+            period_phrase(r, &r->periods[p1], ph, sizeof ph);
+            period_phrase(r, &r->periods[p2], ph2, sizeof ph2);
+        }
         ef_buf_printf(
             b, moved ? ", with spikes in %s and %s" : ", except %s and %s", ph,
             ph2);
@@ -1370,9 +1402,15 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
     snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s", unit_name(r),
              a);
-    if (adj || r->calib.has)
+    if (adj) {
         li[nl++] = (legend_item){SW_DASH, EF_RGB_NEGATIVE,
                                  "adjusted for VADER's error (human labels)"};
+    } else if (r->calib.has) { /* one estimate for all periods */
+        fmt_share(a, r->calib.adjusted.share);
+        li[nl] = (legend_item){SW_DASH, EF_RGB_NEGATIVE, ""};
+        snprintf(li[nl++].label, sizeof li[0].label,
+                 "adjusted for VADER's error (human labels): %s", a);
+    }
     if (nsp)
         li[nl++] = (legend_item){SW_RING, EF_RGB_HIGHLIGHT, "spike"};
     if (few) {
@@ -1711,9 +1749,9 @@ static void prep_channels(job *j)
         ef_buf_puts(&j->title, "Too few items per channel to compare "
                                "negative shares");
     } else if (nrel == 1) {
-        char *t = clean(r->channels[idx[0]].name);
+        char *t = clip_chars(r->channels[idx[0]].name, 30);
         fmt_share(a, r->channels[idx[0]].negative.share);
-        ef_buf_printf(&j->title, "Negative share for %.60s is %s", t, a);
+        ef_buf_printf(&j->title, "Negative share for %s is %s", t, a);
         free(t);
     } else {
         const ef_group_stat *h = &r->channels[idx[0]];
@@ -1721,10 +1759,11 @@ static void prep_channels(job *j)
         fmt_share(a, h->negative.share);
         fmt_share(c, l->negative.share);
         if (h->negative.lo > l->negative.hi) {
-            char *t1 = clean(h->name), *t2 = clean(l->name);
+            char *t1 = clip_chars(h->name, 30);
+            char *t2 = clip_chars(l->name, 30);
             ef_buf_printf(&j->title,
-                          "Negative share is highest for %.40s (%s) "
-                          "and lowest for %.40s (%s)",
+                          "Negative share is highest for %s (%s) "
+                          "and lowest for %s (%s)",
                           t1, a, t2, c);
             free(t1);
             free(t2);
@@ -1853,9 +1892,14 @@ static void prep_distribution(job *j)
     fmt_share(c, r->negative.share);
     if (sh[big]->share >= 0.9995)
         ef_buf_printf(&j->title, "All feedback scores %s", cls[big]);
-    else if (sh[big]->share > 0.5)
+    else if (lround(sh[big]->share * 100) > 50)
         ef_buf_printf(&j->title,
                       "Most feedback scores %s: %s positive, %s "
+                      "neutral, %s negative",
+                      cls[big], a, b, c);
+    else if (lround(sh[big]->share * 100) >= 45)
+        ef_buf_printf(&j->title,
+                      "About half the feedback scores %s: %s positive, %s "
                       "neutral, %s negative",
                       cls[big], a, b, c);
     else
@@ -1987,7 +2031,7 @@ static void draw_nps(cairo_t *cr, const job *j)
                      (unsigned long long)r->min_n);
         }
         p.y = legend(cr, b.x, y + 22, b.w, li, nl) + 12;
-        s = nice_scale(vmin, vmax > vmin ? vmax : vmin + 10, 4);
+        s = nice_scale(vmin, vmax > vmin ? vmax : vmin + 10, 5);
         s.lo = fmax(s.lo, -100);
         s.hi = fmin(s.hi, 100);
         p.x = b.x + ylabels_w(cr, s, F_SIGNED) + 8;

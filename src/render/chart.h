@@ -43,10 +43,11 @@ typedef struct {
 
 /* Draws every chart the model supports into DIR/charts/ (created if
  * missing) as NAME.png (2x pixel density) and NAME.svg, with the font
- * loaded from font_path through FreeType (never a system font lookup).
- * Errors: EF_ERR_CHART (font or cairo failure, with cairo's message) or
- * EF_ERR_CANTCREAT naming the file; *out is then empty. Free *out with
- * ef_chart_set_free (all strings are from malloc). */
+ * loaded from font_path through FreeType (never a system font lookup),
+ * on up to one thread per CPU. Errors: EF_ERR_CHART (font or cairo
+ * failure, with cairo's message) or EF_ERR_CANTCREAT naming the file;
+ * *out is then empty. Free *out with ef_chart_set_free (all its strings
+ * are from malloc). */
 ef_status ef_chart_render_all(const ef_report *r, const char *dir,
                               const char *font_path, ef_chart_set *out,
                               ef_err *e);

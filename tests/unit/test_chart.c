@@ -285,9 +285,11 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* Renders r into OUT/name (twice, checking identical bytes) and checks
- * each chart; returns the names as "a,b,c". */
-static void render_case(const char *name, const ef_report *r, const char *want)
+/* Renders r into OUT/name (twice, checking identical bytes), checks each
+ * chart, the list of charts drawn ("a,b,c") and the titles given as
+ * {chart, title} pairs ending with NULL: the finding, computed. */
+static void render_case(const char *name, const ef_report *r, const char *want,
+                        const char *const *titles)
 {
     char dir[256], dir2[256], got[256] = "", path[512], path2[512];
     ef_chart_set cs, cs2;
@@ -361,6 +363,13 @@ static void render_case(const char *name, const ef_report *r, const char *want)
         (void)l2;
     }
     STR_EQ(got, want, name);
+    for (size_t t = 0; titles && titles[t]; t += 2) {
+        const char *title = NULL;
+        for (size_t i = 0; i < cs.n; i++)
+            if (strcmp(cs.items[i].name, titles[t]) == 0)
+                title = cs.items[i].title;
+        STR_EQ(title, titles[t + 1], titles[t]);
+    }
 
     /* a second render: the same bytes */
     st = ef_chart_render_all(r, dir2, FONT, &cs2, &e2);
@@ -527,8 +536,16 @@ static void case_one_period(void)
     totals(r, 0, 0, 0);
     r->channels = calloc(1, sizeof *r->channels);
     channel(r, "reviews", 1234, 0.12);
+    static const char *const titles[] = {
+        "trend_volume",
+        "1,234 items in week 2024-W14",
+        "trend_negative",
+        "Negative share was 11% in week 2024-W14",
+        "channels",
+        "Negative share for reviews is 11%",
+        NULL};
     render_case("one-period", r,
-                "trend_volume,trend_negative,channels,distribution");
+                "trend_volume,trend_negative,channels,distribution", titles);
     report_free(r);
 }
 
@@ -548,7 +565,11 @@ static void case_all_neutral(void)
     r->hist[20] = r->n;
     r->channels = calloc(1, sizeof *r->channels);
     channel(r, "(none)", r->n, 0);
-    render_case("all-neutral", r, "trend_volume,trend_negative,distribution");
+    static const char *const titles[] = {
+        "trend_negative", "No item scored negative", "distribution",
+        "All feedback scores neutral", NULL};
+    render_case("all-neutral", r, "trend_volume,trend_negative,distribution",
+                titles);
     report_free(r);
 }
 
@@ -575,8 +596,42 @@ static void case_thousand_days(void)
     }
     totals(r, 0, 0, 0);
     nps_fill(&r->nps, 22000, 10000, 12000);
+    static const char *const titles[] = {
+        "trend_negative",
+        "Negative share rose from 10% to 16%, with 3 spikes (highest: "
+        "2025-02-06, 42%)",
+        "trend_volume", "Volume held steady at about 250 items a day", NULL};
     render_case("thousand-days", r,
-                "trend_volume,trend_negative,distribution,nps");
+                "trend_volume,trend_negative,distribution,nps", titles);
+    report_free(r);
+}
+
+/* Three years of weeks with a gap of missing weeks, a few quiet weeks
+ * and calibration without per-week estimates (one adjusted line). */
+static void case_three_years(void)
+{
+    ef_report *r = new_report(EF_PERIOD_WEEK);
+    size_t n = 0;
+    static const char *const titles[] = {
+        "trend_negative", "Negative share stayed near 7.9%", NULL};
+    rng_state = 11;
+    r->periods = calloc(156, sizeof *r->periods);
+    for (size_t i = 0; i < 156; i++) {
+        ef_period_stat *p = &r->periods[n];
+        if (i >= 60 && i < 66) /* no data for six weeks */
+            continue;
+        period_dates(r, p, i);
+        period_counts(r, p, i % 17 == 3 ? 12 : 2000, 0.08, 0.6);
+        n++;
+    }
+    r->nperiods = n;
+    totals(r, 0, 0, 0);
+    r->calib.has = 1;
+    r->calib.labeled = 300;
+    r->calib.adjusted = share(0, 1);
+    r->calib.adjusted.share = 0.19;
+    render_case("three-years", r, "trend_volume,trend_negative,distribution",
+                titles);
     report_free(r);
 }
 
@@ -586,9 +641,24 @@ static void case_long_names(void)
         "a channel whose name goes on and on well past any sensible width",
         "\xE7\xA4\xBE\xE4\xBA\xA4\xE5\xAA\x92\xE4\xBD\x93 (Weibo)",
         "bad \xFF utf-8 and a\ttab", "x", "<script>&amp;</script>"};
+    char wide[128] = "x", want_wide[256] = "Negative share is highest for x";
+    const char *const titles[] = {
+        "trend_negative",
+        "Negative share fell from 19% to 11%",
+        "channels",
+        want_wide,
+        "stars",
+        "Only 10 ratings: too few to call (average 5.0 of 5)",
+        NULL};
     ef_report *r = new_report(EF_PERIOD_MONTH);
     size_t n = 36;
     char(*extra)[16] = calloc(40, sizeof *extra);
+
+    for (int i = 0; i < 39; i++)
+        strcat(wide, "\xE5\xBE\xAE");
+    for (int i = 0; i < 28; i++) /* 30 with the x and the "…" */
+        strcat(want_wide, "\xE5\xBE\xAE");
+    strcat(want_wide, "\xE2\x80\xA6 (30%) and lowest for segment 15 (8.7%)");
     rng_state = 9;
     r->periods = calloc(n, sizeof *r->periods);
     r->nperiods = n;
@@ -597,7 +667,10 @@ static void case_long_names(void)
         period_counts(r, &r->periods[i], 900 + i * 40, 0.2 - i * 0.003, 0.4);
     }
     totals(r, 0, 0, 0);
-    r->channels = calloc(45, sizeof *r->channels);
+    r->channels = calloc(46, sizeof *r->channels);
+    /* the highest share, with a name of 40 characters (39 of 3 bytes):
+     * the title cuts it to 30, never inside a character */
+    channel(r, wide, 6000, 0.3);
     for (size_t i = 0; i < 5; i++)
         channel(r, names[i], 5000 - i * 700, 0.1 + 0.02 * (double)i);
     for (size_t i = 0; i < 40; i++) {
@@ -611,7 +684,8 @@ static void case_long_names(void)
     r->stars_lo = r->stars_hi = 5;
     r->csat = share(10, 10);
     render_case("long-names", r,
-                "trend_volume,trend_negative,channels,distribution,stars");
+                "trend_volume,trend_negative,channels,distribution,stars",
+                titles);
     report_free(r);
     free(extra);
 }
@@ -624,7 +698,12 @@ static void case_no_periods(void)
     channel(r, "email", 40, 0.2);
     channel(r, "chat", 20, 0.1);
     nps_fill(&r->nps, 3, 2, 1);
-    render_case("no-periods", r, "channels,distribution,nps");
+    static const char *const titles[] = {
+        "nps",
+        "Only 6 NPS answers: too few to call (NPS +33 \xC2\xB1"
+        "60)",
+        NULL};
+    render_case("no-periods", r, "channels,distribution,nps", titles);
     report_free(r);
 }
 
@@ -647,17 +726,44 @@ static void case_errors(void)
     report_free(r);
 }
 
+static void case_realistic(void)
+{
+    ef_report *r = realistic();
+    static const char *const titles[] = {
+        "trend_volume",
+        "Volume peaked in week 2024-W34 at 41,000 items, 2.1\xC3\x97 a "
+        "typical week",
+        "trend_negative",
+        "Negative share stayed near 12%, except weeks 2024-W34 and 2025-W03",
+        "channels",
+        "Negative share is highest for twitter (17%) and lowest for survey "
+        "(6.1%)",
+        "distribution",
+        "Most feedback scores positive: 52% positive, 35% neutral, 13% "
+        "negative",
+        "nps",
+        "NPS is +23 (\xC2\xB1"
+        "1), with a low of \xE2\x88\x92"
+        "3 in week "
+        "2024-W34",
+        "stars",
+        "Average rating 3.8 of 5; 70% gave 4 or 5 stars",
+        NULL};
+    render_case("realistic", r,
+                "trend_volume,trend_negative,channels,distribution,nps,stars",
+                titles);
+    report_free(r);
+}
+
 void test_chart(void)
 {
     case_png_writer();
-    ef_report *r = realistic();
-    render_case("realistic", r,
-                "trend_volume,trend_negative,channels,distribution,nps,stars");
-    report_free(r);
+    case_realistic();
     case_one_period();
     case_all_neutral();
     case_thousand_days();
     case_long_names();
+    case_three_years();
     case_no_periods();
     case_errors();
 }

@@ -197,6 +197,10 @@ static const src_case cases[] = {
      .items = "2|2025-01-01T00:00:00Z|||||||||hello|scores 0.1 0.2 0.7 0.5\n"
               "3|2025-01-01T00:00:00Z|||||||||hi\n"
               "4|2025-01-01T00:00:00Z|||||||||yo\n"},
+    {.name = "cached scores: duplicate columns, the first wins",
+     .path = SRC "cached_dup.csv",
+     .scorer = "S1",
+     .items = "2|2025-01-01T00:00:00Z|||||||||x|scores 0.1 0.2 0.7 0.5\n"},
     {.name = "cached scores without a scorer",
      .path = SRC "cached_scores.csv",
      .items = "2|2025-01-01T00:00:00Z|||||||||hello\n"
