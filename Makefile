@@ -40,7 +40,8 @@ UNICODE_DATA    := /usr/share/unicode/UnicodeData.txt
 UNICODE_PROPS   := /usr/share/unicode/DerivedCoreProperties.txt
 FONT_SRC        := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: all deps demo check unit cli conformance fuzz bench clean distclean
+.PHONY: all deps demo check check-office unit cli conformance fuzz bench \
+        clean distclean
 all: earful
 
 # ==== Set-up ================================================================
@@ -124,6 +125,12 @@ build/tools/conform: tests/conform.c $(filter-out build/rel/main.o,$(REL_OBJ))
 build/tools/calib_validate: tests/calib_validate.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+# LibreOffice converts the sample workbook to PDF (optional: it installs
+# libreoffice-calc-nogui, which is large).
+check-office: deps
+	$(Q)$(MAKE) --no-print-directory earful build/unit fonts/DejaVuSans.ttf
+	$(Q)tests/office.sh
 
 # ==== Demo ==================================================================
 

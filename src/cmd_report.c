@@ -753,6 +753,7 @@ int ef_cmd_report(int argc, char **argv)
             free(stage);
             if (rc != EF_OK)
                 goto done;
+            ef_xlsx_set_tz(xlsx, tz); /* row dates in --tz, as periods */
         }
     }
 

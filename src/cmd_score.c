@@ -1,14 +1,15 @@
 /* cmd_score.c - `earful score`: one text per line in, VADER scores out.
  *
- * Lines are read in large batches; each batch is split among the scoring
- * threads, each of which formats its share into its own buffer, and the
- * buffers are written in input order. While the threads score batch k,
- * the main thread writes the output of batch k-1 and reads batch k+1.
+ * Lines are read in large batches; the scoring threads take a batch's
+ * chunks in turn, format each into its own buffer, and the buffers are
+ * written in input order. While the threads score batch k, the main
+ * thread reads batch k+1; batch k-1 is written just before.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +19,7 @@
 #include "util/text.h"
 #include "util/util.h"
 
-#define BATCH_BYTES (4u << 20) /* read this much input per batch */
+#define BATCH_BYTES (1u << 20) /* read this much input per batch */
 
 typedef enum { FMT_TSV, FMT_JSONL } out_format;
 
@@ -29,7 +30,11 @@ typedef struct {
     int with_text;
 } score_opts;
 
-/* One batch of input lines. */
+#define CHUNK 256 /* lines a thread takes at a time */
+
+/* One batch of input lines, scored in chunks of CHUNK lines that the
+ * threads take in turn (so that one slow chunk does not idle the rest);
+ * chunk c's output goes to out[c], written in order. */
 typedef struct {
     char *data; /* the bytes; lines point into it */
     size_t len, cap;
@@ -37,16 +42,17 @@ typedef struct {
     size_t nlines, lines_cap;
     size_t tail; /* start of the incomplete last line */
     int eof;
+    ef_buf *out; /* per chunk */
+    size_t nchunks, out_cap;
+    atomic_size_t next; /* the next chunk to take */
 } batch;
 
 typedef struct {
     pthread_t tid;
     int running; /* tid is a thread to join */
     const score_opts *opt;
-    const batch *b;
-    size_t from, to; /* lines of b to score */
+    batch *b;
     ef_vader_scratch *scratch;
-    ef_buf out;
 } worker;
 
 /* ==== Reading =========================================================== */
@@ -212,15 +218,20 @@ static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
 static void *work(void *arg)
 {
     worker *w = arg;
-    const batch *b = w->b;
+    batch *b = w->b;
+    size_t c;
 
-    ef_buf_clear(&w->out);
-    for (size_t i = w->from; i < w->to; i++) {
-        const char *t = b->data + b->start[i];
-        size_t len = b->end[i] - b->start[i];
-        ef_scores sc;
-        ef_vader_score(w->opt->vader, w->scratch, t, len, &sc);
-        format_row(&w->out, w->opt, &sc, t, len);
+    while ((c = atomic_fetch_add(&b->next, 1)) < b->nchunks) {
+        size_t to = (c + 1) * CHUNK < b->nlines ? (c + 1) * CHUNK : b->nlines;
+        ef_buf *out = &b->out[c];
+        ef_buf_clear(out);
+        for (size_t i = c * CHUNK; i < to; i++) {
+            const char *t = b->data + b->start[i];
+            size_t len = b->end[i] - b->start[i];
+            ef_scores sc;
+            ef_vader_score(w->opt->vader, w->scratch, t, len, &sc);
+            format_row(out, w->opt, &sc, t, len);
+        }
     }
     return NULL;
 }
@@ -268,48 +279,47 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         goto out;
     }
     for (;;) {
-        batch *b = &bs[cur], *next = &bs[1 - cur];
-        worker *w = ws[cur], *pw = ws[1 - cur];
-        size_t per = (b->nlines + (size_t)nthreads - 1) / (size_t)nthreads;
+        batch *b = &bs[cur], *next = &bs[1 - cur], *prev = &bs[1 - cur];
+        worker *w = ws[cur];
 
-        for (int t = 0; t < nthreads; t++) {
-            w[t].b = b;
-            w[t].from = (size_t)t * per < b->nlines ? (size_t)t * per
-                                                      : b->nlines;
-            w[t].to = w[t].from + per < b->nlines ? w[t].from + per
-                                                   : b->nlines;
-            w[t].running = 0;
-            if (w[t].from == w[t].to)
-                continue;
-            w[t].running = pthread_create(&w[t].tid, NULL, work, &w[t]) == 0;
-            if (!w[t].running)
-                work(&w[t]); /* no thread to be had: do it here */
-        }
-        /* while b is scored: write the previous batch, read the next */
-        for (int t = 0; have_prev && t < nthreads && rc == EF_OK; t++)
-            if (pw[t].from < pw[t].to &&
-                write_all(1, pw[t].out.data, pw[t].out.len) < 0)
+        /* write the previous batch before its buffers are refilled */
+        for (size_t c = 0; have_prev && c < prev->nchunks && rc == EF_OK; c++)
+            if (write_all(1, prev->out[c].data, prev->out[c].len) < 0)
                 rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
                              strerror(errno));
-        if (b->nlines > 0 && rc == EF_OK) {
-            carry_tail(b, next);
-            if (!next->eof && read_batch(fd, next) < 0)
-                rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
+        if (b->nlines == 0 || rc != EF_OK)
+            break;
+        b->nchunks = (b->nlines + CHUNK - 1) / CHUNK;
+        if (b->nchunks > b->out_cap) {
+            b->out = ef_xrealloc(b->out, b->nchunks * sizeof(ef_buf));
+            for (size_t c = b->out_cap; c < b->nchunks; c++)
+                b->out[c] = (ef_buf)EF_BUF_INIT;
+            b->out_cap = b->nchunks;
         }
+        atomic_store(&b->next, 0);
+        for (int t = 0; t < nthreads; t++) {
+            w[t].b = b;
+            w[t].running = pthread_create(&w[t].tid, NULL, work, &w[t]) == 0;
+        }
+        if (!w[0].running)
+            work(&w[0]); /* no thread to be had: do it here */
+        /* while b is scored: read the next batch */
+        carry_tail(b, next);
+        if (!next->eof && read_batch(fd, next) < 0)
+            rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
         for (int t = 0; t < nthreads; t++)
             if (w[t].running)
                 pthread_join(w[t].tid, NULL);
-        if (b->nlines == 0 || rc != EF_OK)
-            break;
         have_prev = 1;
         cur = 1 - cur;
     }
 out:
     for (int k = 0; k < 2; k++) {
-        for (int t = 0; t < nthreads; t++) {
+        for (int t = 0; t < nthreads; t++)
             ef_vader_scratch_free(ws[k][t].scratch);
-            ef_buf_reset(&ws[k][t].out);
-        }
+        for (size_t c = 0; c < bs[k].out_cap; c++)
+            ef_buf_reset(&bs[k].out[c]);
+        free(bs[k].out);
         free(ws[k]);
         free(bs[k].data);
         free(bs[k].start);

@@ -49,31 +49,37 @@
 /* ==== Formats =========================================================== */
 
 enum {
-    F_NONE,     /* General */
-    F_HEADER,   /* a table's header row */
-    F_TITLE,    /* the Summary's first cell */
-    F_SECTION,  /* a heading inside a sheet */
-    F_WRAP,     /* long text, wrapped, top-aligned */
-    F_MUTED,    /* notes */
-    F_DATE,     /* 2025-03-31 */
-    F_DATETIME, /* 2025-03-31 14:22 */
-    F_INT,      /* 12,345 */
-    F_PCT,      /* 12.3% */
-    F_DEC1,     /* 12.3 */
-    F_DEC2,     /* 12.34 */
-    F_DEC3,     /* 0.123 */
-    F_DEC4,     /* -0.4215 */
-    F_PVAL,     /* 0.0012, "<0.0001" */
-    F_INPUT,    /* a cell for the team to fill in */
-    F_CF_MUTED, /* conditional format: too few to call */
-    F_CF_BOLD,  /* conditional format: a spike */
+    F_NONE,       /* General */
+    F_HEADER,     /* a table's header row */
+    F_HEADER_NUM, /* the same, right-aligned above numbers */
+    F_TITLE,      /* the Summary's first cell */
+    F_SECTION,    /* a heading inside a sheet */
+    F_WRAP,       /* long text, wrapped, top-aligned */
+    F_MUTED,      /* notes */
+    F_DATE,       /* 2025-03-31 */
+    F_DATETIME,   /* 2025-03-31 14:22 */
+    F_INT,        /* 12,345 */
+    F_PCT,        /* 12.3% */
+    F_DEC1,       /* 12.3 */
+    F_DEC2,       /* 12.34 */
+    F_DEC3,       /* 0.123 */
+    F_DEC4,       /* -0.4215 */
+    F_PVAL,       /* 0.0012, "<0.0001" */
+    F_INPUT,      /* a cell for the team to fill in */
+    F_TOP,        /* the Repair queue's cells: top-aligned, */
+    F_TOP_LINK,   /* and its hyperlinks */
+    F_CF_MUTED,   /* conditional format: too few to call */
+    F_CF_BOLD,    /* conditional format: a spike */
     F_COUNT
 };
 
-/* A column of a sheet: its header and width (in characters). */
+/* A column of a sheet: its header, its width (in characters; at least
+ * what the header needs) and whether it holds numbers (the header is then
+ * right-aligned, as the numbers are). */
 typedef struct {
     const char *name;
     double width;
+    int num;
 } col_spec;
 
 /* ==== The row sheets ==================================================== */
@@ -102,11 +108,12 @@ enum {
 };
 
 static const col_spec data_cols[D_NCOLS] = {
-    {"Date", 17},    {"Channel", 12},  {"Author", 18},  {"Text", 70},
-    {"Class", 10},   {"Compound", 10}, {"Negative", 9}, {"Neutral", 9},
-    {"Positive", 9}, {"Rating", 7},    {"NPS", 6},      {"Responded", 17},
-    {"Label", 10},   {"Segment", 14},  {"URL", 30},     {"ID", 14},
-    {"File", 20},    {"Line", 8}};
+    {"Date", 17, 0},    {"Channel", 12, 0}, {"Author", 18, 0},
+    {"Text", 70, 0},    {"Class", 10, 0},   {"Compound", 10, 1},
+    {"Negative", 9, 1}, {"Neutral", 9, 1},  {"Positive", 9, 1},
+    {"Rating", 7, 1},   {"NPS", 6, 1},      {"Responded", 17, 0},
+    {"Label", 10, 0},   {"Segment", 14, 0}, {"URL", 30, 0},
+    {"ID", 14, 0},      {"File", 20, 0},    {"Line", 8, 1}};
 
 /* Negative columns. */
 enum {
@@ -129,10 +136,11 @@ enum {
 };
 
 static const col_spec neg_cols[N_NCOLS] = {
-    {"Compound", 10}, {"Date", 17},    {"Channel", 12},   {"Author", 18},
-    {"Text", 70},     {"Negative", 9}, {"Neutral", 9},    {"Positive", 9},
-    {"Rating", 7},    {"NPS", 6},      {"Responded", 17}, {"URL", 30},
-    {"ID", 14},       {"File", 20},    {"Line", 8}};
+    {"Compound", 10, 1}, {"Date", 17, 0},      {"Channel", 12, 0},
+    {"Author", 18, 0},   {"Text", 70, 0},      {"Negative", 9, 1},
+    {"Neutral", 9, 1},   {"Positive", 9, 1},   {"Rating", 7, 1},
+    {"NPS", 6, 1},       {"Responded", 17, 0}, {"URL", 30, 0},
+    {"ID", 14, 0},       {"File", 20, 0},      {"Line", 8, 1}};
 
 /* Rows per sheet, the header included: Excel's limit (lower in tests). */
 EF_STATIC uint32_t xlsx_row_limit = MAX_ROWS;
@@ -373,6 +381,56 @@ static ef_status lx_fail(ef_xlsx *x, ef_err *e)
     return ef_fail(e, EF_ERR_XLSX, "%s: %s", x->path, lxw_strerror(x->lerr));
 }
 
+/* Whether cp is shown twice as wide as a letter (East Asian wide and
+ * full-width characters, most emoji). */
+static int wide_char(uint32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+           (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+           (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+           (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x1f300;
+}
+
+/* The lines text takes in a wrapped cell `width` characters wide, at most
+ * max: a greedy word wrap, where a column width's "character" (the width
+ * of a digit) holds about 1.15 letters of running text. */
+EF_STATIC int xlsx_text_lines(const char *text, double width, int max)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    int cols = (int)(width * 1.15) - 2, lines = 1, col = 0, word = 0;
+    size_t n = text ? strlen(text) : 0, k;
+    uint32_t cp;
+
+    if (cols < 4)
+        cols = 4;
+    for (size_t i = 0; i < n; i += k) {
+        k = ef_utf8_decode(p + i, n - i, &cp);
+        if (cp == '\n') {
+            if (++lines >= max)
+                return max;
+            col = word = 0;
+            continue;
+        }
+        col += wide_char(cp) ? 2 : 1;
+        word = cp == ' ' ? 0 : word + 1;
+        if (word > 0 && col > cols) {
+            lines++; /* the word moves down, or breaks if it is too long */
+            col = word < cols ? word : 1;
+            if (lines >= max)
+                return max;
+        }
+    }
+    return lines;
+}
+
+/* Makes row r of ws tall enough for `lines` lines of text (Excel and
+ * LibreOffice do not grow rows for wrapped text written this way). */
+static void fit_row(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, int lines)
+{
+    if (lines > 1)
+        lx(x, worksheet_set_row(ws, r, 15.0 * lines, NULL));
+}
+
 /* A sheet being written top to bottom. */
 typedef struct {
     ef_xlsx *x;
@@ -405,15 +463,28 @@ static void put_num(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
         lx(x, worksheet_write_number(ws, r, c, v, f));
 }
 
-static void put_url(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
-                    const char *url, int link)
+/* Writes the text of a row sheet (Data, Negative): one line, as a rule.
+ * A text with line breaks is wrapped in a row up to 3 lines tall, rather
+ * than spilling over its neighbours. Returns the format for the row's
+ * other text cells: top-aligned in a tall row (numbers always are). */
+static lxw_format *put_row_text(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r,
+                                lxw_col_t c, double width, const char *s,
+                                size_t n)
 {
-    if (url == NULL || *url == '\0')
-        return;
-    if (link && xlsx_url_ok(url))
-        lx(x, worksheet_write_url(ws, r, c, url, NULL));
-    else
-        put_str(x, ws, r, c, url, NULL);
+    const char *t;
+
+    if (s == NULL || n == 0)
+        return NULL;
+    t = xlsx_clean(s, n, &x->clean);
+    if (*t == '\0')
+        return NULL;
+    if (strchr(t, '\n') == NULL) {
+        lx(x, worksheet_write_string(ws, r, c, t, NULL));
+        return NULL;
+    }
+    fit_row(x, ws, r, xlsx_text_lines(t, width, 3));
+    lx(x, worksheet_write_string(ws, r, c, t, x->f[F_WRAP]));
+    return x->f[F_TOP];
 }
 
 /* Shorthands for the model sheets. */
@@ -429,28 +500,32 @@ static void s_num(sheet *s, lxw_col_t c, double v, int f)
 
 static void s_next(sheet *s) { s->row++; }
 
-/* Writes a header row at s's row, and column widths when widths is set. */
+/* Writes a header row at s's row, and sets the column widths when widths
+ * is set: at least the spec's, and enough for the bold header. */
 static void s_header(sheet *s, const col_spec *cols, size_t n, int widths)
 {
     for (size_t c = 0; c < n; c++) {
-        lx(s->x, worksheet_write_string(s->ws, s->row, (lxw_col_t)c,
-                                        cols[c].name, s->x->f[F_HEADER]));
+        double w = 1.15 * (double)strlen(cols[c].name) + 2;
+        lx(s->x, worksheet_write_string(
+                     s->ws, s->row, (lxw_col_t)c, cols[c].name,
+                     s->x->f[cols[c].num ? F_HEADER_NUM : F_HEADER]));
         if (widths)
-            lx(s->x, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c,
-                                          cols[c].width, NULL));
+            lx(s->x, worksheet_set_column(
+                         s->ws, (lxw_col_t)c, (lxw_col_t)c,
+                         cols[c].width > w ? cols[c].width : w, NULL));
     }
     s->row++;
 }
 
-/* Print set-up shared by the sheets: A4 landscape, a page wide, the
- * header row repeated, a frozen header row. */
-static void sheet_setup(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t header)
+/* Set-up shared by the sheets: the first row frozen and repeated on every
+ * printed page, A4 landscape, a page wide. */
+static void sheet_setup(ef_xlsx *x, lxw_worksheet *ws)
 {
     worksheet_set_paper(ws, 9);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_freeze_panes(ws, header + 1, 0);
-    lx(x, worksheet_repeat_rows(ws, header, header));
+    worksheet_freeze_panes(ws, 1, 0);
+    lx(x, worksheet_repeat_rows(ws, 0, 0));
 }
 
 /* ==== Row sheets ======================================================== */
@@ -488,14 +563,12 @@ static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
         lx(x, LXW_ERROR_CREATING_TMPFILE);
         return NULL;
     }
-    /* The row sheets' XML goes through this temporary file: a larger
-     * buffer than stdio's 4 KB saves most of the system calls. Set
-     * before the first write, as setvbuf requires. */
+    /* Every row of the sheet goes through this file. */
     if (rs->ws->optimize_tmpfile)
         give_buffer(x, rs->ws->optimize_tmpfile);
     s = (sheet){x, rs->ws, 0};
     s_header(&s, rs->cols, rs->ncols, 1);
-    sheet_setup(x, rs->ws, 0);
+    sheet_setup(x, rs->ws);
     rs->row = 1;
     return rs->ws;
 }
@@ -543,18 +616,26 @@ static void make_formats(ef_xlsx *x)
     format_set_bg_color(f[F_HEADER], EF_RGB_GRID);
     format_set_bottom(f[F_HEADER], LXW_BORDER_THIN);
     format_set_font_color(f[F_HEADER], EF_RGB_INK);
+    f[F_HEADER_NUM] = fmt(wb, NULL);
+    format_set_bold(f[F_HEADER_NUM]);
+    format_set_bg_color(f[F_HEADER_NUM], EF_RGB_GRID);
+    format_set_bottom(f[F_HEADER_NUM], LXW_BORDER_THIN);
+    format_set_font_color(f[F_HEADER_NUM], EF_RGB_INK);
+    format_set_align(f[F_HEADER_NUM], LXW_ALIGN_RIGHT);
     f[F_TITLE] = fmt(wb, NULL);
     format_set_bold(f[F_TITLE]);
     format_set_font_size(f[F_TITLE], 14);
     format_set_font_color(f[F_TITLE], EF_RGB_INK);
     f[F_SECTION] = fmt(wb, NULL);
     format_set_bold(f[F_SECTION]);
+    format_set_align(f[F_SECTION], LXW_ALIGN_VERTICAL_TOP);
     f[F_WRAP] = fmt(wb, NULL);
     format_set_text_wrap(f[F_WRAP]);
     format_set_align(f[F_WRAP], LXW_ALIGN_VERTICAL_TOP);
     f[F_MUTED] = fmt(wb, NULL);
     format_set_font_color(f[F_MUTED], EF_RGB_MUTED);
     format_set_italic(f[F_MUTED]);
+    format_set_indent(f[F_MUTED], 1);
     f[F_DATE] = fmt(wb, "yyyy-mm-dd");
     f[F_DATETIME] = fmt(wb, "yyyy-mm-dd hh:mm");
     f[F_INT] = fmt(wb, "#,##0");
@@ -568,6 +649,20 @@ static void make_formats(ef_xlsx *x)
     format_set_bg_color(f[F_INPUT], INPUT_TINT);
     format_set_border(f[F_INPUT], LXW_BORDER_HAIR);
     format_set_border_color(f[F_INPUT], EF_RGB_NEUTRAL);
+    f[F_TOP] = fmt(wb, NULL);
+    f[F_TOP_LINK] = fmt(wb, NULL);
+    format_set_underline(f[F_TOP_LINK], LXW_UNDERLINE_SINGLE);
+    format_set_font_color(f[F_TOP_LINK], EF_RGB_ACCENT);
+    /* Numbers and dates top-aligned everywhere: in a row made taller for
+     * a long text, every cell then starts on its first line. */
+    for (int i = F_DATE; i <= F_PVAL; i++)
+        format_set_align(f[i], LXW_ALIGN_VERTICAL_TOP);
+    format_set_align(f[F_TOP], LXW_ALIGN_VERTICAL_TOP);
+    /* ISO dates read best left-aligned, and keep clear of the number or
+     * text in the column to their right. */
+    format_set_align(f[F_DATE], LXW_ALIGN_LEFT);
+    format_set_align(f[F_DATETIME], LXW_ALIGN_LEFT);
+    format_set_align(f[F_TOP_LINK], LXW_ALIGN_VERTICAL_TOP);
     f[F_CF_MUTED] = fmt(wb, NULL);
     format_set_font_color(f[F_CF_MUTED], EF_RGB_NEUTRAL);
     format_set_italic(f[F_CF_MUTED]);
@@ -682,11 +777,14 @@ void ef_xlsx_set_tz(ef_xlsx *x, const ef_tz *tz)
 
 /* ==== Rows ============================================================== */
 
+/* The index of src in x->sources, added if new. Sources change rarely:
+ * the last one is checked first (by content too, since a freed path's
+ * address may come back with another path). */
 static uint32_t source_index(ef_xlsx *x, const char *src)
 {
     if (src == NULL)
         src = "";
-    if (src == x->last_src)
+    if (src == x->last_src && strcmp(x->sources[x->last_idx], src) == 0)
         return x->last_idx;
     for (size_t i = 0; i < x->nsources; i++)
         if (strcmp(x->sources[i], src) == 0) {
@@ -717,15 +815,14 @@ static ef_status spill_add(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
     h.rating = it->rating;
     h.nps = it->nps;
     h.source = source_index(x, it->source);
-    ef_buf_clear(&x->rec);
-    ef_buf_put(&x->rec, &h, sizeof h);
     for (int i = 0; i < 5; i++) {
         size_t n = str[i] == NULL ? 0 : i == 0 ? it->text_len : strlen(str[i]);
-        if (n > UINT32_MAX)
-            n = UINT32_MAX;
-        ((spill_rec *)(void *)x->rec.data)->len[i] = (uint32_t)n;
-        ef_buf_put(&x->rec, str[i] ? str[i] : "", n);
+        h.len[i] = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
     }
+    ef_buf_clear(&x->rec);
+    ef_buf_put(&x->rec, &h, sizeof h);
+    for (int i = 0; i < 5; i++)
+        ef_buf_put(&x->rec, str[i] ? str[i] : "", h.len[i]);
     total = x->rec.len;
     if (fwrite(x->rec.data, 1, total, x->spill) != total)
         return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
@@ -744,32 +841,35 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
     if (x->data_sheet) {
         lxw_row_t r;
         lxw_worksheet *ws = rs_row(x, &x->data, &r);
-        lxw_format **f = x->f;
+        lxw_format **f = x->f, *tf;
 
         if (ws == NULL)
             return lx_fail(x, e);
+        /* The text first: cells of the current row can come in any
+         * order, and the text decides the row's height. */
+        tf = put_row_text(x, ws, r, D_TEXT, data_cols[D_TEXT].width, it->text,
+                          it->text_len);
         put_num(x, ws, r, D_DATE, serial_of_time(x, it->date), f[F_DATETIME]);
-        put_str(x, ws, r, D_CHANNEL, it->channel, NULL);
-        put_str(x, ws, r, D_AUTHOR, it->author, NULL);
-        put_text(x, ws, r, D_TEXT, it->text, it->text_len, NULL);
-        put_str(x, ws, r, D_CLASS, class_name((int)cls), NULL);
+        put_str(x, ws, r, D_CHANNEL, it->channel, tf);
+        put_str(x, ws, r, D_AUTHOR, it->author, tf);
+        put_str(x, ws, r, D_CLASS, class_name((int)cls), tf);
         put_num(x, ws, r, D_COMPOUND, sc->compound, f[F_DEC4]);
         put_num(x, ws, r, D_NEG, sc->neg, f[F_DEC3]);
         put_num(x, ws, r, D_NEU, sc->neu, f[F_DEC3]);
         put_num(x, ws, r, D_POS, sc->pos, f[F_DEC3]);
         if (it->rating > 0)
-            put_num(x, ws, r, D_RATING, it->rating, NULL);
+            put_num(x, ws, r, D_RATING, it->rating, tf);
         if (it->nps >= 0)
-            put_num(x, ws, r, D_NPS, it->nps, NULL);
+            put_num(x, ws, r, D_NPS, it->nps, tf);
         put_num(x, ws, r, D_RESPONDED, serial_of_time(x, it->responded_at),
                 f[F_DATETIME]);
-        put_str(x, ws, r, D_LABEL, class_name(it->label), NULL);
-        put_str(x, ws, r, D_SEGMENT, it->segment, NULL);
-        put_url(x, ws, r, D_URL, it->url, 0);
-        put_str(x, ws, r, D_ID, it->id, NULL);
-        put_str(x, ws, r, D_FILE, it->source, NULL);
+        put_str(x, ws, r, D_LABEL, class_name(it->label), tf);
+        put_str(x, ws, r, D_SEGMENT, it->segment, tf);
+        put_str(x, ws, r, D_URL, it->url, tf);
+        put_str(x, ws, r, D_ID, it->id, tf);
+        put_str(x, ws, r, D_FILE, it->source, tf);
         if (it->line)
-            put_num(x, ws, r, D_LINE, (double)it->line, NULL);
+            put_num(x, ws, r, D_LINE, (double)it->line, tf);
         if (x->lerr)
             return lx_fail(x, e);
     }
@@ -827,6 +927,7 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
         const char *str[5];
         lxw_row_t r;
         lxw_worksheet *ws;
+        lxw_format *tf;
 
         /* The record is the header and its strings, back to back;
          * strings get a NUL each once read. */
@@ -850,26 +951,27 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
         }
         if ((ws = rs_row(x, &x->negative, &r)) == NULL)
             break;
+        tf = put_row_text(x, ws, r, N_TEXT, neg_cols[N_TEXT].width, str[0],
+                          h.len[0]);
         put_num(x, ws, r, N_COMPOUND, h.compound, f[F_DEC4]);
         put_num(x, ws, r, N_DATE, serial_of_time(x, h.date), f[F_DATETIME]);
-        put_text(x, ws, r, N_CHANNEL, str[1], h.len[1], NULL);
-        put_text(x, ws, r, N_AUTHOR, str[2], h.len[2], NULL);
-        put_text(x, ws, r, N_TEXT, str[0], h.len[0], NULL);
+        put_text(x, ws, r, N_CHANNEL, str[1], h.len[1], tf);
+        put_text(x, ws, r, N_AUTHOR, str[2], h.len[2], tf);
         put_num(x, ws, r, N_NEG, h.neg, f[F_DEC3]);
         put_num(x, ws, r, N_NEU, h.neu, f[F_DEC3]);
         put_num(x, ws, r, N_POS, h.pos, f[F_DEC3]);
         if (h.rating > 0)
-            put_num(x, ws, r, N_RATING, h.rating, NULL);
+            put_num(x, ws, r, N_RATING, h.rating, tf);
         if (h.nps >= 0)
-            put_num(x, ws, r, N_NPS, h.nps, NULL);
+            put_num(x, ws, r, N_NPS, h.nps, tf);
         put_num(x, ws, r, N_RESPONDED, serial_of_time(x, h.responded),
                 f[F_DATETIME]);
-        put_url(x, ws, r, N_URL, str[3], 0);
-        put_text(x, ws, r, N_ID, str[4], h.len[4], NULL);
+        put_text(x, ws, r, N_URL, str[3], h.len[3], tf);
+        put_text(x, ws, r, N_ID, str[4], h.len[4], tf);
         if (h.source < x->nsources)
-            put_str(x, ws, r, N_FILE, x->sources[h.source], NULL);
+            put_str(x, ws, r, N_FILE, x->sources[h.source], tf);
         if (h.line)
-            put_num(x, ws, r, N_LINE, (double)h.line, NULL);
+            put_num(x, ws, r, N_LINE, (double)h.line, tf);
         if (x->lerr)
             break;
     }
@@ -885,8 +987,9 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
 enum { S_MEASURE, S_VALUE, S_LOW, S_HIGH, S_COUNT, S_OF, S_NOTE, S_NCOLS };
 
 static const col_spec summary_cols[S_NCOLS] = {
-    {"Measure", 40}, {"Value", 12}, {"95% CI low", 11}, {"95% CI high", 11},
-    {"Count", 11},   {"Of", 11},    {"Note", 46}};
+    {"Measure", 50, 0},     {"Value", 12, 1}, {"95% CI low", 11, 1},
+    {"95% CI high", 11, 1}, {"Count", 11, 1}, {"Of", 11, 1},
+    {"Note", 50, 0}};
 
 /* Gives the cell (row, col < 26) of the Summary sheet a workbook name. */
 static void define(ef_xlsx *x, const char *name, lxw_row_t row, lxw_col_t col)
@@ -898,13 +1001,14 @@ static void define(ef_xlsx *x, const char *name, lxw_row_t row, lxw_col_t col)
     lx(x, workbook_define_name(x->wb, name, ref));
 }
 
-/* One line of the KPI table. name (may be NULL) names the value cell;
- * shares also name "<name>_ci_low", "<name>_ci_high" and count_name the
- * count. NAN values leave their cell blank. */
+/* One line of the KPI table: the value cell gets the workbook name `name`
+ * (when not NULL), its interval `<name>_ci_low` and `<name>_ci_high` (when
+ * it has one), its count `count_name`. NAN leaves a cell blank, and a
+ * blank cell still has its name (metrics.json's null). */
 typedef struct {
     const char *label, *name;
-    int fmt; /* of value and interval */
-    double v, lo, hi;
+    int fmt;          /* of value and interval */
+    double v, lo, hi; /* NAN: blank */
     double count, of; /* NAN: blank */
     const char *count_name;
     const char *note;
@@ -935,26 +1039,51 @@ static void s_kpi(sheet *s, const kpi *k)
     s_next(s);
 }
 
-static kpi share_kpi(const char *label, const char *name,
-                     const char *count_name, const ef_share *sh,
-                     const char *note)
+/* A value alone (has = 0 leaves it blank). */
+static void kpi_val(sheet *s, const char *label, const char *name, int f,
+                    int has, double v, const char *note)
 {
-    kpi k = {label, name, F_PCT, NAN, NAN, NAN, NAN, NAN, count_name, note};
-    if (sh->n) {
-        k.v = sh->share;
-        k.lo = sh->lo;
-        k.hi = sh->hi;
-    }
-    k.count = (double)sh->count;
-    k.of = (double)sh->n;
-    return k;
+    kpi k = {label, name, f, has ? v : NAN, NAN, NAN, NAN, NAN, NULL, note};
+    s_kpi(s, &k);
 }
 
-static kpi val_kpi(const char *label, const char *name, int f, double v,
+/* A value with its interval and n (has = 0 leaves them blank). */
+static void kpi_ci(sheet *s, const char *label, const char *name, int f,
+                   int has, double v, double lo, double hi, double of,
                    const char *note)
 {
-    kpi k = {label, name, f, v, NAN, NAN, NAN, NAN, NULL, note};
-    return k;
+    kpi k = {label, name, f, NAN, NAN, NAN, NAN, NAN, NULL, note};
+    if (has) {
+        k.v = v;
+        k.lo = lo;
+        k.hi = hi;
+        k.of = of;
+    }
+    s_kpi(s, &k);
+}
+
+/* A share with its interval, count and n (has = 0 leaves them blank). */
+static void kpi_share(sheet *s, const char *label, const char *name,
+                      const char *count_name, int has, const ef_share *sh,
+                      const char *note)
+{
+    kpi k = {label, name, F_PCT, NAN, NAN, NAN, NAN, NAN, count_name, note};
+    if (has) {
+        if (sh->n) {
+            k.v = sh->share;
+            k.lo = sh->lo;
+            k.hi = sh->hi;
+        }
+        k.count = (double)sh->count;
+        k.of = (double)sh->n;
+    }
+    s_kpi(s, &k);
+}
+
+static void s_section(sheet *s, const char *title)
+{
+    s_str(s, S_MEASURE, title, F_SECTION);
+    s_next(s);
 }
 
 /* Writes text as rows of at most HEADLINE_WIDTH characters, broken at
@@ -1000,8 +1129,7 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
 {
     sheet s = {x, x->summary, 0};
     char a[EF_DATETIME_DATE_SIZE], b[EF_DATETIME_DATE_SIZE], buf[256];
-    double nan = NAN;
-    const char *pct_of_neg = "of negative items";
+    int h;
 
     fmt_date(r->first_date, a);
     fmt_date(r->last_date, b);
@@ -1011,228 +1139,135 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     s_next(&s);
     s_wrapped(&s, r->headline, F_NONE);
     s_next(&s);
-
     s_header(&s, summary_cols, S_NCOLS, 1);
+
+    s_section(&s, "Sentiment");
+    kpi_val(&s, "Items scored", "items", F_INT, 1, (double)r->n, NULL);
+    kpi_share(&s, "Negative share", "negative_share", "negative_count", 1,
+              &r->negative, "compound at or below the negative threshold");
+    kpi_share(&s, "Neutral share", "neutral_share", "neutral_count", 1,
+              &r->neutral, NULL);
+    kpi_share(&s, "Positive share", "positive_share", "positive_count", 1,
+              &r->positive, NULL);
+    kpi_share(&s, "Strongly negative share (compound <= -0.75)",
+              "strongly_negative_share", "strongly_negative_count", 1,
+              &r->strongly_negative, "readers discount over-the-top posts");
+    kpi_val(&s, "Net sentiment: (positive - negative) / n", "net_sentiment",
+            F_PCT, r->n > 0, r->net, NULL);
+    kpi_val(&s, "Net excluding neutral, as dashboards show it",
+            "net_excluding_neutral", F_PCT,
+            r->positive.count + r->negative.count > 0, r->net_excl_neutral,
+            "ignores the neutral items: overstates the balance");
+
+    s_section(&s, "NPS and stars");
+    buf[0] = '\0';
+    if (r->nps.has)
+        snprintf(buf, sizeof buf,
+                 "%llu promoters, %llu passives, %llu detractors",
+                 (unsigned long long)r->nps.promoters,
+                 (unsigned long long)r->nps.passives,
+                 (unsigned long long)r->nps.detractors);
+    kpi_ci(&s, "NPS (-100 to 100)", "nps", F_DEC1, r->nps.has, r->nps.score,
+           r->nps.score - r->nps.moe, r->nps.score + r->nps.moe,
+           (double)r->nps.n, r->nps.has ? buf : "no NPS answers");
+    kpi_val(&s, "NPS margin of error (points)", "nps_margin_of_error", F_DEC1,
+            r->nps.has, r->nps.moe, NULL);
+    kpi_ci(&s, "Stars, mean (1 to 5)", "stars_mean", F_DEC2, r->has_stars,
+           r->stars_mean, r->stars_lo, r->stars_hi, (double)r->stars_n,
+           r->has_stars ? NULL : "no ratings");
+    kpi_share(&s, "CSAT: share of 4 and 5 stars", "csat", NULL, r->has_stars,
+              &r->csat, NULL);
+
+    s_section(&s, "Responding");
+    h = r->has_response;
+    kpi_val(&s, "Response rate", "response_rate", F_PCT, h, r->response_rate,
+            h ? NULL : "no responded_at column");
+    kpi_val(&s, "Response rate to negative items", "negative_response_rate",
+            F_PCT, h, r->rate_by_class[EF_NEGATIVE], NULL);
+    kpi_val(&s, "Median hours to the first response", "median_response_hours",
+            F_DEC1, h, r->median_hours, NULL);
+    kpi_val(&s, "90th percentile of hours to the first response",
+            "p90_response_hours", F_DEC1, h, r->p90_hours, NULL);
+
+    s_section(&s, "Who is negative");
+    h = r->has_authors;
+    kpi_val(&s, "Authors of negative items", "negative_authors", F_INT, h,
+            (double)r->negative_authors, h ? NULL : "no author column");
+    kpi_val(&s, "Negative items by the loudest 1% of them",
+            "top1_authors_share", F_PCT, h, r->top1_share, NULL);
+    kpi_val(&s, "Negative items by the loudest 5%", "top5_authors_share",
+            F_PCT, h, r->top5_share, NULL);
+    kpi_val(&s, "Negative items by the loudest 10%", "top10_authors_share",
+            F_PCT, h, r->top10_share, NULL);
+    kpi_val(&s, "Authors with 3 or more negative items", "repeat_authors",
+            F_INT, h, (double)r->repeat_authors, NULL);
+    kpi_val(&s, "Negative items without an author", "anonymous_share", F_PCT,
+            h, r->anonymous_share, NULL);
+    kpi_val(&s, "Authors turned around (a positive item later)",
+            "turned_around_authors", F_INT, h, (double)r->turned_authors,
+            NULL);
+    kpi_val(&s, "Turned around, share of negative authors",
+            "turned_around_share", F_PCT, h, r->turned_share, NULL);
+    kpi_val(&s, "Turned around after a response",
+            "turned_around_after_response", F_INT, h,
+            (double)r->turned_after_response, NULL);
+
+    s_section(&s, "What the negative items are");
+    h = r->negative.count > 0;
+    kpi_val(&s, "Terse (fewer than 8 words)", "terse_share", F_PCT, h,
+            r->terse_share, NULL);
+    kpi_val(&s, "Abusive (an insult or profanity)", "abusive_share", F_PCT, h,
+            r->abusive_share, NULL);
+    kpi_val(&s, "Detailed (neither)", "detailed_share", F_PCT, h,
+            r->detailed_share, NULL);
+
+    s_section(&s, "Trend");
+    if (r->has_change)
+        snprintf(buf, sizeof buf, "two-proportion z = %.2f, p = %.4f",
+                 r->change_z, r->change_p);
+    snprintf(a, sizeof a, "%s", r->period_name[0] ? r->period_name : "period");
     {
-        kpi k = val_kpi("Items scored", "items", F_INT, (double)r->n, NULL);
-        s_kpi(&s, &k);
+        char label[96];
+        snprintf(label, sizeof label,
+                 "Negative share, last %s minus the one before", a);
+        kpi_val(&s, label, "negative_share_change", F_PCT, r->has_change,
+                r->change,
+                r->has_change ? buf : "too few items in the last two periods");
     }
-    {
-        kpi k = share_kpi("Negative share", "negative_share", "negative_count",
-                          &r->negative,
-                          "compound score at or below the negative "
-                          "threshold");
-        s_kpi(&s, &k);
-        k = share_kpi("Neutral share", "neutral_share", "neutral_count",
-                      &r->neutral, NULL);
-        s_kpi(&s, &k);
-        k = share_kpi("Positive share", "positive_share", "positive_count",
-                      &r->positive, NULL);
-        s_kpi(&s, &k);
-        k = share_kpi("Strongly negative share (compound <= -0.75)",
-                      "strongly_negative_share", "strongly_negative_count",
-                      &r->strongly_negative,
-                      "readers discount over-the-top complaints");
-        s_kpi(&s, &k);
-        k = val_kpi("Net sentiment (positive - negative) / n", "net_sentiment",
-                    F_PCT, r->n ? r->net : nan, NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Net excluding neutral (the dashboard number)",
-                    "net_excluding_neutral", F_PCT,
-                    r->positive.count + r->negative.count ? r->net_excl_neutral
-                                                          : nan,
-                    "(pos - neg) / (pos + neg): dropping the neutral items "
-                    "exaggerates the balance");
-        s_kpi(&s, &k);
-    }
-    {
-        const ef_nps_stat *p = &r->nps;
-        kpi k = {"NPS (-100 to 100)",
-                 "nps",
-                 F_DEC1,
-                 NAN,
-                 NAN,
-                 NAN,
-                 NAN,
-                 NAN,
-                 NULL,
-                 "no NPS answers in the input"};
-        if (p->has) {
-            k.v = p->score;
-            k.lo = p->score - p->moe;
-            k.hi = p->score + p->moe;
-            k.of = (double)p->n;
-            snprintf(buf, sizeof buf,
-                     "%llu promoters, %llu passives, %llu detractors",
-                     (unsigned long long)p->promoters,
-                     (unsigned long long)p->passives,
-                     (unsigned long long)p->detractors);
-            k.note = buf;
-        }
-        s_kpi(&s, &k);
-        k = val_kpi("NPS margin of error (points)", "nps_margin_of_error",
-                    F_DEC1, p->has ? p->moe : nan, NULL);
-        s_kpi(&s, &k);
-    }
-    {
-        kpi k = {"Stars, mean (1 to 5)",
-                 "stars_mean",
-                 F_DEC2,
-                 NAN,
-                 NAN,
-                 NAN,
-                 NAN,
-                 NAN,
-                 NULL,
-                 r->has_stars ? NULL : "no ratings"};
-        if (r->has_stars) {
-            k.v = r->stars_mean;
-            k.lo = r->stars_lo;
-            k.hi = r->stars_hi;
-            k.of = (double)r->stars_n;
-        }
-        s_kpi(&s, &k);
-        k = share_kpi("CSAT (share of 4-5 stars)", "csat", NULL, &r->csat,
-                      NULL);
-        if (!r->has_stars)
-            k.v = k.lo = k.hi = k.count = k.of = NAN;
-        s_kpi(&s, &k);
-    }
-    {
-        int h = r->has_response;
-        const char *none = h ? NULL : "no responded_at column";
-        kpi k = val_kpi("Response rate", "response_rate", F_PCT,
-                        h ? r->response_rate : nan, none);
-        s_kpi(&s, &k);
-        k = val_kpi("Response rate to negative items",
-                    "negative_response_rate", F_PCT,
-                    h ? r->rate_by_class[EF_NEGATIVE] : nan, none);
-        s_kpi(&s, &k);
-        k = val_kpi("Median hours to first response", "median_response_hours",
-                    F_DEC1, h ? r->median_hours : nan, none);
-        s_kpi(&s, &k);
-        k = val_kpi("90th percentile hours to first response",
-                    "p90_response_hours", F_DEC1, h ? r->p90_hours : nan,
-                    none);
-        s_kpi(&s, &k);
-    }
-    {
-        int h = r->has_authors;
-        const char *none = h ? pct_of_neg : "no author column";
-        kpi k = val_kpi("Negative authors", "negative_authors", F_INT,
-                        h ? (double)r->negative_authors : nan, NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Share of negatives by the top 1% of negative authors",
-                    "top1_authors_share", F_PCT, h ? r->top1_share : nan,
-                    none);
-        s_kpi(&s, &k);
-        k = val_kpi("Share of negatives by the top 5% of negative authors",
-                    "top5_authors_share", F_PCT, h ? r->top5_share : nan,
-                    none);
-        s_kpi(&s, &k);
-        k = val_kpi("Share of negatives by the top 10% of negative authors",
-                    "top10_authors_share", F_PCT, h ? r->top10_share : nan,
-                    none);
-        s_kpi(&s, &k);
-        k = val_kpi("Authors with 3+ negative items", "repeat_authors", F_INT,
-                    h ? (double)r->repeat_authors : nan, NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Anonymous share of negative items", "anonymous_share",
-                    F_PCT, h ? r->anonymous_share : nan, NULL);
-        s_kpi(&s, &k);
-    }
-    {
-        int h = r->negative.count > 0;
-        kpi k = val_kpi("Terse (fewer than 8 words)", "terse_share", F_PCT,
-                        h ? r->terse_share : nan, pct_of_neg);
-        s_kpi(&s, &k);
-        k = val_kpi("Abusive (insult or profanity)", "abusive_share", F_PCT,
-                    h ? r->abusive_share : nan, pct_of_neg);
-        s_kpi(&s, &k);
-        k = val_kpi("Detailed (neither)", "detailed_share", F_PCT,
-                    h ? r->detailed_share : nan, pct_of_neg);
-        s_kpi(&s, &k);
-    }
-    {
-        int h = r->has_authors;
-        kpi k = val_kpi("Authors turned around (negative, later positive)",
-                        "turned_around_authors", F_INT,
-                        h ? (double)r->turned_authors : nan, NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Turned around, share of negative authors",
-                    "turned_around_share", F_PCT, h ? r->turned_share : nan,
-                    NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Turned around after a response",
-                    "turned_around_after_response", F_INT,
-                    h ? (double)r->turned_after_response : nan, NULL);
-        s_kpi(&s, &k);
-    }
-    {
-        kpi k = val_kpi("Negative share, last period minus the one before",
-                        "negative_share_change", F_PCT,
-                        r->has_change ? r->change : nan,
-                        "too few items in the last two periods to compare");
-        if (r->has_change) {
-            snprintf(buf, sizeof buf, "two-proportion z = %.2f, p = %.4f",
-                     r->change_z, r->change_p);
-            k.note = buf;
-        }
-        s_kpi(&s, &k);
-    }
-    if (r->has_expected) {
-        kpi k = val_kpi("Expected negative share (perception check)",
-                        "expected_negative", F_PCT, r->expected_negative,
-                        "what leadership believes, beside the measured "
-                        "share above");
-        s_kpi(&s, &k);
-    }
-    if (r->calib.has) {
-        kpi k = share_kpi("Negative share, calibrated on human labels",
-                          "adjusted_negative_share", NULL, &r->calib.adjusted,
-                          r->calib.method);
-        k.count = k.of = NAN;
-        k.v = r->calib.adjusted.share;
-        k.lo = r->calib.adjusted.lo;
-        k.hi = r->calib.adjusted.hi;
-        s_kpi(&s, &k);
+    if (r->has_expected || r->calib.has) {
+        s_section(&s, "Belief and calibration");
+        if (r->has_expected)
+            kpi_val(&s, "Negative share leadership expected",
+                    "expected_negative", F_PCT, 1, r->expected_negative,
+                    "the perception check: compare with the measured share");
+        if (r->calib.has)
+            kpi_ci(&s, "Negative share, calibrated on human labels",
+                   "adjusted_negative_share", F_PCT, 1,
+                   r->calib.adjusted.share, r->calib.adjusted.lo,
+                   r->calib.adjusted.hi, NAN, r->calib.method);
     }
 
     /* The input. */
     s_next(&s);
     {
-        static const col_spec in_cols[2] = {{"Input", 0}, {"", 0}};
+        static const col_spec in_cols[2] = {{"Input", 0, 0}, {"Value", 0, 1}};
         s_header(&s, in_cols, 2, 0);
     }
-    {
-        kpi k = val_kpi("First date (UTC)", "first_date", F_DATE,
-                        r->first_date == EF_NO_TIME
-                            ? nan
-                            : (double)r->first_date / 86400.0 + EXCEL_EPOCH,
-                        NULL);
-        k.v = floor(k.v);
-        s_kpi(&s, &k);
-        k = val_kpi("Last date (UTC)", "last_date", F_DATE,
-                    r->last_date == EF_NO_TIME
-                        ? nan
-                        : floor((double)r->last_date / 86400.0 + EXCEL_EPOCH),
-                    NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Rows read", "rows_read", F_INT, (double)r->rows_read,
-                    NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Rows used", "rows_used", F_INT, (double)r->rows_used,
-                    NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Rows rejected", "rows_rejected", F_INT,
-                    (double)r->rows_rejected,
-                    r->rows_rejected ? "listed in rejected.csv" : NULL);
-        s_kpi(&s, &k);
-        k = val_kpi("Invalid UTF-8 sequences replaced",
-                    "invalid_utf8_replaced", F_INT, (double)r->invalid_utf8,
-                    NULL);
-        s_kpi(&s, &k);
-    }
+    kpi_val(&s, "First date (UTC)", "first_date", F_DATE,
+            r->first_date != EF_NO_TIME,
+            floor((double)r->first_date / 86400.0) + EXCEL_EPOCH, NULL);
+    kpi_val(&s, "Last date (UTC)", "last_date", F_DATE,
+            r->last_date != EF_NO_TIME,
+            floor((double)r->last_date / 86400.0) + EXCEL_EPOCH, NULL);
+    kpi_val(&s, "Rows read", "rows_read", F_INT, 1, (double)r->rows_read,
+            NULL);
+    kpi_val(&s, "Rows used", "rows_used", F_INT, 1, (double)r->rows_used,
+            NULL);
+    kpi_val(&s, "Rows rejected", "rows_rejected", F_INT, 1,
+            (double)r->rows_rejected,
+            r->rows_rejected ? "listed in rejected.csv" : NULL);
+    kpi_val(&s, "Invalid UTF-8 sequences replaced", "invalid_utf8_replaced",
+            F_INT, 1, (double)r->invalid_utf8, NULL);
 
     /* Charts, to the right of the table. */
     if (r->nperiods > 0) {
@@ -1311,7 +1346,7 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         lx(x,
            worksheet_insert_chart_opt(x->summary, 19, S_NCOLS + 1, ch, &opt));
     }
-    sheet_setup(x, x->summary, 0);
+    sheet_setup(x, x->summary);
     worksheet_fit_to_pages(x->summary, 1, 1);
 }
 
@@ -1339,24 +1374,24 @@ enum {
     T_NCOLS
 };
 
-static const col_spec trend_cols[T_NCOLS] = {{"Period", 11},
-                                             {"Start", 11},
-                                             {"Items", 9},
-                                             {"Negative", 9},
-                                             {"Neutral", 9},
-                                             {"Positive", 9},
-                                             {"Negative share", 14},
-                                             {"95% CI low", 11},
-                                             {"95% CI high", 11},
-                                             {"NPS", 7},
-                                             {"NPS answers", 11},
-                                             {"Spike", 7},
-                                             {"Baseline share", 14},
-                                             {"p-value", 9},
-                                             {"Too few to call", 14},
-                                             {"Calibrated share", 15},
-                                             {"Calibrated low", 14},
-                                             {"Calibrated high", 14}};
+static const col_spec trend_cols[T_NCOLS] = {{"Period", 11, 0},
+                                             {"Start", 11, 0},
+                                             {"Items", 9, 1},
+                                             {"Negative", 9, 1},
+                                             {"Neutral", 9, 1},
+                                             {"Positive", 9, 1},
+                                             {"Negative share", 14, 1},
+                                             {"95% CI low", 11, 1},
+                                             {"95% CI high", 11, 1},
+                                             {"NPS", 7, 1},
+                                             {"NPS answers", 11, 1},
+                                             {"Spike", 7, 0},
+                                             {"Baseline share", 14, 1},
+                                             {"p-value", 9, 1},
+                                             {"Too few to call", 14, 0},
+                                             {"Calibrated share", 15, 1},
+                                             {"Calibrated low", 14, 1},
+                                             {"Calibrated high", 14, 1}};
 
 static void write_trend(ef_xlsx *x, const ef_report *r)
 {
@@ -1448,7 +1483,7 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
         lx(x, worksheet_insert_chart_opt(x->trend, 1, (lxw_col_t)(ncols + 1),
                                          ch, &opt));
     }
-    sheet_setup(x, x->trend, 0);
+    sheet_setup(x, x->trend);
 }
 
 enum {
@@ -1468,19 +1503,20 @@ enum {
     C_NCOLS
 };
 
-static const col_spec group_cols[C_NCOLS] = {{"Channel", 18},
-                                             {"Items", 9},
-                                             {"Negative", 9},
-                                             {"Neutral", 9},
-                                             {"Positive", 9},
-                                             {"Negative share", 14},
-                                             {"95% CI low", 11},
-                                             {"95% CI high", 11},
-                                             {"NPS", 7},
-                                             {"NPS answers", 11},
-                                             {"Response rate", 13},
-                                             {"Median hours to response", 22},
-                                             {"Too few to call", 14}};
+static const col_spec group_cols[C_NCOLS] = {
+    {"Channel", 18, 0},
+    {"Items", 9, 1},
+    {"Negative", 9, 1},
+    {"Neutral", 9, 1},
+    {"Positive", 9, 1},
+    {"Negative share", 14, 1},
+    {"95% CI low", 11, 1},
+    {"95% CI high", 11, 1},
+    {"NPS", 7, 1},
+    {"NPS answers", 11, 1},
+    {"Response rate", 13, 1},
+    {"Median hours to response", 22, 1},
+    {"Too few to call", 14, 0}};
 
 static void write_groups(sheet *s, const ef_group_stat *g, size_t n)
 {
@@ -1534,15 +1570,15 @@ static void write_channels(ef_xlsx *x, const ef_report *r)
         write_groups(&s, r->segments, r->nsegments);
         ef_buf_reset(&name);
     }
-    sheet_setup(x, x->channels, 0);
+    sheet_setup(x, x->channels);
 }
 
 static void write_themes(ef_xlsx *x, const ef_report *r)
 {
-    static const col_spec cols[4] = {{"Term", 24},
-                                     {"In negative items", 17},
-                                     {"In other items", 15},
-                                     {"z-score", 9}};
+    static const col_spec cols[4] = {{"Term", 24, 0},
+                                     {"In negative items", 17, 1},
+                                     {"In other items", 15, 1},
+                                     {"z-score", 9, 1}};
     sheet s = {x, x->themes, 0};
 
     s_header(&s, cols, 4, 1);
@@ -1556,7 +1592,7 @@ static void write_themes(ef_xlsx *x, const ef_report *r)
         s_str(&s, 0, "No term is distinctive of the negative items.", F_MUTED);
         s_next(&s);
     }
-    sheet_setup(x, x->themes, 0);
+    sheet_setup(x, x->themes);
 }
 
 static const char spike_rule[] =
@@ -1567,10 +1603,10 @@ static const char spike_rule[] =
 static void write_spikes(ef_xlsx *x, const ef_report *r)
 {
     static const col_spec cols[8] = {
-        {"Period", 11},         {"Start", 11},
-        {"Items", 9},           {"Negative", 9},
-        {"Negative share", 14}, {"Baseline share", 14},
-        {"p-value", 9},         {"Distinctive negative terms", 50}};
+        {"Period", 11, 0},         {"Start", 11, 0},
+        {"Items", 9, 1},           {"Negative", 9, 1},
+        {"Negative share", 14, 1}, {"Baseline share", 14, 1},
+        {"p-value", 9, 1},         {"Distinctive negative terms", 50, 0}};
     sheet s = {x, x->spikes, 0};
     ef_buf terms = EF_BUF_INIT;
     int any = 0;
@@ -1601,7 +1637,7 @@ static void write_spikes(ef_xlsx *x, const ef_report *r)
     ef_buf_reset(&terms);
     s_next(&s);
     s_str(&s, 0, spike_rule, F_MUTED);
-    sheet_setup(x, x->spikes, 0);
+    sheet_setup(x, x->spikes);
 }
 
 /* ==== Repair queue ====================================================== */
@@ -1625,10 +1661,11 @@ enum {
 };
 
 static const col_spec repair_cols[R_NCOLS] = {
-    {"Rank", 6},   {"Date", 17},     {"Channel", 12}, {"Author", 18},
-    {"Text", 70},  {"Compound", 10}, {"Words", 7},    {"Status", 12},
-    {"Owner", 16}, {"Notes", 40},    {"URL", 36},     {"ID", 14},
-    {"File", 20},  {"Line", 8}};
+    {"Rank", 6, 1},    {"Date", 17, 0},   {"Channel", 12, 0},
+    {"Author", 18, 0}, {"Text", 70, 0},   {"Compound", 10, 1},
+    {"Words", 7, 1},   {"Status", 12, 0}, {"Owner", 16, 0},
+    {"Notes", 40, 0},  {"URL", 50, 0},    {"ID", 14, 0},
+    {"File", 20, 0},   {"Line", 8, 1}};
 
 static void write_repair(ef_xlsx *x, const ef_report *r)
 {
@@ -1640,6 +1677,17 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
     s_header(&s, repair_cols, R_NCOLS, 1);
     for (size_t i = 0; i < r->nrepair; i++, s_next(&s)) {
         const ef_kept_item *k = &r->repair[i];
+        int lines = 1;
+
+        /* Rows tall enough to read the text (8 lines at most; the cell
+         * holds all of it), everything top-aligned. */
+        for (int c = 0; c < 3; c++) {
+            static const int cols[3] = {R_CHANNEL, R_AUTHOR, R_TEXT};
+            const char *t = c == 0 ? k->channel : c == 1 ? k->author : k->text;
+            int l = xlsx_text_lines(t, repair_cols[cols[c]].width, 8);
+            lines = l > lines ? l : lines;
+        }
+        fit_row(x, x->repair, s.row, lines);
         s_num(&s, R_RANK, (double)(i + 1), F_INT);
         s_num(&s, R_DATE, serial_of_time(x, k->date), F_DATETIME);
         s_str(&s, R_CHANNEL, k->channel, F_WRAP);
@@ -1649,9 +1697,13 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         s_num(&s, R_WORDS, k->words, F_INT);
         for (lxw_col_t c = R_STATUS; c <= R_NOTES; c++)
             lx(x, worksheet_write_blank(x->repair, s.row, c, x->f[F_INPUT]));
-        put_url(x, x->repair, s.row, R_URL, k->url, 1);
-        s_str(&s, R_ID, k->id, F_NONE);
-        s_str(&s, R_FILE, k->source, F_NONE);
+        if (k->url && xlsx_url_ok(k->url))
+            lx(x, worksheet_write_url(x->repair, s.row, R_URL, k->url,
+                                      x->f[F_TOP_LINK]));
+        else
+            s_str(&s, R_URL, k->url, F_TOP);
+        s_str(&s, R_ID, k->id, F_TOP);
+        s_str(&s, R_FILE, k->source, F_TOP);
         if (k->line)
             s_num(&s, R_LINE, (double)k->line, F_INT);
     }
@@ -1668,25 +1720,24 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         s_str(&s, 0, "No unanswered negative item.", F_MUTED);
     }
     worksheet_set_tab_color(x->repair, EF_RGB_HIGHLIGHT);
-    sheet_setup(x, x->repair, 0);
+    sheet_setup(x, x->repair);
 }
 
 /* ==== Calibration and Method ============================================ */
 
 static void write_calibration(ef_xlsx *x, const ef_report *r)
 {
-    static const col_spec cols[5] = {{"Human label \xe2\x86\x93 / VADER "
-                                      "\xe2\x86\x92",
-                                      26},
-                                     {"Negative", 12},
-                                     {"Neutral", 12},
-                                     {"Positive", 12},
-                                     {"Total", 12}};
-    static const col_spec mcols[5] = {{"Measure", 0},
-                                      {"Value", 0},
-                                      {"95% CI low", 0},
-                                      {"95% CI high", 0},
-                                      {"Note", 0}};
+    static const col_spec cols[5] = {
+        {"Human label \xe2\x86\x93 / VADER \xe2\x86\x92", 38, 0},
+        {"Negative", 12, 1},
+        {"Neutral", 12, 1},
+        {"Positive", 12, 1},
+        {"Total", 12, 1}};
+    static const col_spec mcols[5] = {{"Measure", 0, 0},
+                                      {"Value", 0, 1},
+                                      {"95% CI low", 0, 1},
+                                      {"95% CI high", 0, 1},
+                                      {"Note", 0, 0}};
     static const char *const names[3] = {"Negative", "Neutral", "Positive"};
     const ef_calibration *c = &r->calib;
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Calibration");
@@ -1698,7 +1749,6 @@ static void write_calibration(ef_xlsx *x, const ef_report *r)
         return;
     }
     s_header(&s, cols, 5, 1);
-    lx(x, worksheet_set_column(ws, 5, 5, 60, NULL));
     for (int h = 0; h < 3; h++, s_next(&s)) {
         uint64_t row = 0;
         s_str(&s, 0, names[h], F_SECTION);
@@ -1748,12 +1798,16 @@ static void write_calibration(ef_xlsx *x, const ef_report *r)
         s_str(&s, 1, c->note, F_NONE);
         s_next(&s);
     }
-    sheet_setup(x, ws, 0);
+    sheet_setup(x, ws);
 }
 
 static void method_row(sheet *s, const char *item, const char *value,
                        const char *detail)
 {
+    int a = xlsx_text_lines(value, 46, 12),
+        b = xlsx_text_lines(detail, 80, 12);
+
+    fit_row(s->x, s->ws, s->row, a > b ? a : b);
     s_str(s, 0, item, F_SECTION);
     s_str(s, 1, value, F_WRAP);
     s_str(s, 2, detail, F_WRAP);
@@ -1763,11 +1817,12 @@ static void method_row(sheet *s, const char *item, const char *value,
 static void write_method(ef_xlsx *x, const ef_report *r)
 {
     static const col_spec cols[3] = {
-        {"Item", 26}, {"Value", 46}, {"Detail", 80}};
-    static const col_spec fcols[9] = {
-        {"Input file", 0},    {"Kind", 0},          {"Encoding", 0},
-        {"SHA-256", 0},       {"Rows read", 0},     {"Rows used", 0},
-        {"Rows rejected", 0}, {"Invalid UTF-8", 0}, {"NUL bytes", 0}};
+        {"Item", 30, 0}, {"Value", 46, 0}, {"Detail", 80, 0}};
+    static const col_spec fcols[8] = {
+        {"Input file", 0, 0},    {"Kind and encoding", 0, 0},
+        {"SHA-256", 0, 0},       {"Rows read", 0, 1},
+        {"Rows used", 0, 1},     {"Rows rejected", 0, 1},
+        {"Invalid UTF-8", 0, 1}, {"NUL bytes", 0, 1}};
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Method");
     sheet s = {x, ws, 0};
     char a[64], b[64], buf[512];
@@ -1777,7 +1832,7 @@ static void write_method(ef_xlsx *x, const ef_report *r)
         return;
     }
     s_header(&s, cols, 3, 1);
-    lx(x, worksheet_set_column(ws, 3, 8, 13, NULL));
+    lx(x, worksheet_set_column(ws, 3, 7, 14, NULL));
     method_row(&s, "Scorer", r->scorer,
                "VADER (Hutto & Gilbert, ICWSM 2014) with the semantics of "
                "vaderSentiment 3.3.2; scores neg, neu, pos and compound "
@@ -1848,21 +1903,23 @@ static void write_method(ef_xlsx *x, const ef_report *r)
     }
     if (r->nfiles > 0) {
         s_next(&s);
-        s_header(&s, fcols, 9, 0);
+        s_header(&s, fcols, 8, 0);
         for (size_t i = 0; i < r->nfiles; i++, s_next(&s)) {
             const ef_input_file *f = &r->files[i];
+            char kind[128];
+            snprintf(kind, sizeof kind, "%s, %s", f->kind, f->encoding);
+            fit_row(x, ws, s.row, xlsx_text_lines(f->path, 24, 6));
             s_str(&s, 0, f->path, F_WRAP);
-            s_str(&s, 1, f->kind, F_NONE);
-            s_str(&s, 2, f->encoding, F_WRAP);
-            s_str(&s, 3, f->sha256, F_WRAP);
-            s_num(&s, 4, (double)f->rows_read, F_INT);
-            s_num(&s, 5, (double)f->rows_used, F_INT);
-            s_num(&s, 6, (double)f->rows_rejected, F_INT);
-            s_num(&s, 7, (double)f->invalid_utf8, F_INT);
-            s_num(&s, 8, (double)f->nul_bytes, F_INT);
+            s_str(&s, 1, kind, F_TOP);
+            s_str(&s, 2, f->sha256, F_TOP);
+            s_num(&s, 3, (double)f->rows_read, F_INT);
+            s_num(&s, 4, (double)f->rows_used, F_INT);
+            s_num(&s, 5, (double)f->rows_rejected, F_INT);
+            s_num(&s, 6, (double)f->invalid_utf8, F_INT);
+            s_num(&s, 7, (double)f->nul_bytes, F_INT);
         }
     }
-    sheet_setup(x, ws, 0);
+    sheet_setup(x, ws);
 }
 
 /* ==== Finish ============================================================ */
@@ -1913,8 +1970,13 @@ ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
     lrc = workbook_close(x->wb); /* frees the workbook, whatever happens */
     x->wb = NULL;
     x->finished = 1;
-    if (lrc != LXW_NO_ERROR)
+    if (lrc != LXW_NO_ERROR) {
+        /* The sheets' temporary files may still be open, with the stdio
+         * buffers we gave them: keep those alive (a leak, on this error
+         * only) rather than let exit() flush into freed memory. */
+        x->nbufs = 0;
         return ef_fail(e, EF_ERR_XLSX, "%s: %s", x->path, lxw_strerror(lrc));
+    }
     if (x->lerr)
         return lx_fail(x, e);
     x->created_file = 0; /* the file is good: keep it */

@@ -139,6 +139,13 @@ check("40,000 characters cut at 32,767 with a marker",
       len(big) == 32767 and big.endswith(CUT) and
       big.startswith("terrible service"), len(big))
 check("NUL dropped", t(data[6]).value == "nulinside")
+check("a text with line breaks is wrapped in a taller row",
+      t(data[2]).alignment.wrap_text and
+      ws.row_dimensions[4].height == 30.0, ws.row_dimensions[4].height)
+check("one-line texts keep one-line rows", ws.row_dimensions[2].height is None)
+check("headers of numbers are right-aligned",
+      ws.cell(1, col["Compound"] + 1).alignment.horizontal == "right" and
+      ws.cell(1, col["Text"] + 1).alignment.horizontal is None)
 check("dates are Excel dates", data[0][col["Date"]].is_date and
       data[0][col["Date"]].value == datetime.datetime(2025, 1, 6, 9, 0))
 check("scores are numbers", data[0][col["Compound"]].value == -0.5 and
@@ -181,6 +188,12 @@ check("Repair text is a string", ws["E2"].value == '=HYPERLINK("http://x")'
 check("Repair CR LF becomes LF", ws["E3"].value == "Broken on arrival.\nNo refund!")
 check("Repair long text cut", len(ws["E4"].value) == 32767 and
       ws["E4"].value.endswith(CUT))
+check("Repair rows tall enough to read, at most 8 lines",
+      ws.row_dimensions[3].height == 30.0 and
+      ws.row_dimensions[4].height == 120.0,
+      [ws.row_dimensions[r].height for r in (2, 3, 4)])
+check("Repair cells top-aligned", ws["A2"].alignment.vertical == "top" and
+      ws["E2"].alignment.vertical == "top" and ws["E2"].alignment.wrap_text)
 
 # Trend: conditional formatting on the share; charts.
 ws = wb["Trend"]

@@ -21,11 +21,14 @@
 /* EF_STATIC in xlsx.c */
 const char *xlsx_clean(const char *s, size_t n, ef_buf *b);
 int xlsx_url_ok(const char *url);
+int xlsx_text_lines(const char *text, double width, int max);
 extern uint32_t xlsx_row_limit;
 
 #define DIR "build/test-xlsx"
 #define CUT "\xe2\x80\xa6 [cut]"
 #define CREATED 1736121600 /* 2025-01-06T00:00:00Z */
+
+static char *long_text(size_t n);
 
 /* ==== Cleaning ========================================================== */
 
@@ -161,6 +164,38 @@ static void test_urls(void)
     longurl[2080] = '\0';
     INT_EQ(xlsx_url_ok(longurl), 0, "a 2,080-character URL is text");
     free(longurl);
+}
+
+/* Row heights: lines of wrapped text, estimated. */
+static void test_lines(void)
+{
+    static const struct {
+        const char *text;
+        double width;
+        int max, want;
+    } cases[] = {
+        {"", 70, 8, 1},
+        {"short", 70, 8, 1},
+        {"one\ntwo\nthree", 70, 8, 3},
+        {"one\ntwo\nthree\nfour", 70, 3, 3},
+        {"aaaa bbbb cccc dddd", 10, 8, 2}, /* 9 letters a line */
+        {"aaaa bbbb cccc dddd eeee", 10, 8, 3},
+    };
+    /* Six wide characters are 12 columns: at least 3 lines of 4. */
+    static const char cjk[] = "\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2"
+                              "\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97";
+    char *big = long_text(40000);
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "lines case %zu", i);
+        INT_EQ(xlsx_text_lines(cases[i].text, cases[i].width, cases[i].max),
+               cases[i].want, what);
+    }
+    OK(xlsx_text_lines(cjk, 6, 8) >= 3, "wide characters count twice");
+    INT_EQ(xlsx_text_lines(big, 70, 8), 8, "a long text: at most max");
+    INT_EQ(xlsx_text_lines(NULL, 70, 8), 1, "no text: one line");
+    free(big);
 }
 
 /* ==== A model by hand =================================================== */
@@ -567,6 +602,7 @@ void test_xlsx(void)
     test_clean_cases();
     test_clean_cut();
     test_urls();
+    test_lines();
     test_workbooks();
     test_errors();
 }
