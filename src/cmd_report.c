@@ -422,8 +422,10 @@ static void sample_add(sample_rows *s, int input, double compound)
  * feed back with --labels. VADER's score is left out, so as not to anchor
  * the person. A second pass over the inputs fetches the drawn rows. */
 static ef_status write_label_sample(report_opts *o, sample_rows *s,
-                                    ef_outdir *od, ef_err *e)
+                                    ef_outdir *od, ef_xlsx *xlsx, ef_err *e)
 {
+    ef_xlsx_label_row *rows = NULL;
+    size_t nrows = 0;
     size_t *pick = ef_xcalloc(o->label_sample + 1, sizeof(size_t));
     size_t n = ef_calib_sample(s->compound, s->n, &o->agg.thr,
                                o->label_sample, 20141101, pick);
@@ -462,12 +464,31 @@ static ef_status write_label_sample(report_opts *o, sample_rows *s,
             ef_csvout_field(&out, it.author, strlen(it.author), 0);
             ef_csvout_field(&out, it.text, it.text_len, 0);
             ef_buf_puts(&out, ",\r\n");
+            if (xlsx) {
+                ef_xlsx_label_row *lr;
+                rows = ef_xrealloc(rows, (nrows + 1) * sizeof *rows);
+                lr = &rows[nrows++];
+                lr->id = ef_xstrdup(id);
+                lr->channel = ef_xstrdup(it.channel);
+                lr->author = ef_xstrdup(it.author);
+                lr->text = ef_xstrndup(it.text, it.text_len);
+                lr->date = it.date;
+            }
             k++;
         }
         ef_source_free(src);
     }
     if (rc == EF_OK)
         rc = ef_outdir_write(od, "label_sample.csv", out.data, out.len, e);
+    if (rc == EF_OK && xlsx)
+        ef_xlsx_set_label_sample(xlsx, rows, nrows); /* copies them */
+    for (size_t i = 0; i < nrows; i++) {
+        free((char *)rows[i].id);
+        free((char *)rows[i].channel);
+        free((char *)rows[i].author);
+        free((char *)rows[i].text);
+    }
+    free(rows);
     ef_buf_reset(&out);
     free(pick);
     return rc;
@@ -794,7 +815,8 @@ int ef_cmd_report(int argc, char **argv)
         ef_outdir_add(od, charts.items[i].png);
         ef_outdir_add(od, charts.items[i].svg);
     }
-    if (o.label_sample && write_label_sample(&o, &samples, od, &err) != EF_OK)
+    if (o.label_sample &&
+        write_label_sample(&o, &samples, od, xlsx, &err) != EF_OK)
         goto done;
     if (ef_rejects_commit(rj, &err) != EF_OK)
         goto done;

@@ -193,6 +193,9 @@ struct ef_xlsx {
     const char *last_src; /* the pointer last seen, and its index */
     uint32_t last_idx;
 
+    ef_xlsx_label_row *to_label; /* --label-sample rows (copied) */
+    size_t nto_label;
+
     char **bufs; /* stdio buffers given to temporary files */
     size_t nbufs;
     ef_buf clean; /* scratch for xlsx_clean() */
@@ -1723,6 +1726,63 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
     sheet_setup(x, x->repair);
 }
 
+/* ==== To label ========================================================== */
+
+void ef_xlsx_set_label_sample(ef_xlsx *x, const ef_xlsx_label_row *rows,
+                              size_t n)
+{
+    x->to_label = ef_xcalloc(n + 1, sizeof *x->to_label);
+    for (size_t i = 0; i < n; i++) {
+        x->to_label[i].id = ef_xstrdup(rows[i].id);
+        x->to_label[i].channel = ef_xstrdup(rows[i].channel);
+        x->to_label[i].author = ef_xstrdup(rows[i].author);
+        x->to_label[i].text = ef_xstrdup(rows[i].text);
+        x->to_label[i].date = rows[i].date;
+    }
+    x->nto_label = n;
+}
+
+/* The label sample as a worklist: a person fills in Label, then saves the
+ * sheet as CSV (id and label are the columns --labels reads). */
+static void write_to_label(ef_xlsx *x)
+{
+    static const col_spec cols[6] = {{"id", 18, 0},      {"label", 12, 0},
+                                     {"Date", 17, 0},    {"Channel", 12, 0},
+                                     {"Author", 18, 0},  {"Text", 80, 0}};
+    static char *labels[] = {"positive", "neutral", "negative", NULL};
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "To label");
+    sheet s = {x, ws, 0};
+
+    if (ws == NULL) {
+        lx(x, LXW_ERROR_CREATING_TMPFILE);
+        return;
+    }
+    s_header(&s, cols, 6, 1);
+    for (size_t i = 0; i < x->nto_label; i++, s_next(&s)) {
+        const ef_xlsx_label_row *r = &x->to_label[i];
+        fit_row(x, ws, s.row, xlsx_text_lines(r->text, cols[5].width, 8));
+        s_str(&s, 0, r->id, F_TOP);
+        lx(x, worksheet_write_blank(ws, s.row, 1, x->f[F_INPUT]));
+        s_num(&s, 2, serial_of_time(x, r->date), F_DATETIME);
+        s_str(&s, 3, r->channel, F_WRAP);
+        s_str(&s, 4, r->author, F_WRAP);
+        s_str(&s, 5, r->text, F_WRAP);
+    }
+    if (x->nto_label > 0) {
+        lxw_data_validation dv = {0};
+        dv.validate = LXW_VALIDATION_TYPE_LIST;
+        dv.value_list = labels;
+        dv.input_title = "Label";
+        dv.input_message = "How would a person read it: positive, neutral "
+                           "or negative?";
+        lx(x, worksheet_data_validation_range(ws, 1, 1,
+                                              (lxw_row_t)x->nto_label, 1,
+                                              &dv));
+    }
+    worksheet_set_tab_color(ws, EF_RGB_ACCENT);
+    sheet_setup(x, ws);
+}
+
 /* ==== Calibration and Method ============================================ */
 
 static void write_calibration(ef_xlsx *x, const ef_report *r)
@@ -1949,6 +2009,8 @@ ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
     rs_end(x, &x->data);
     if (r->calib.has)
         write_calibration(x, r);
+    if (x->to_label)
+        write_to_label(x);
     write_method(x, r);
     if (x->lerr)
         return lx_fail(x, e);
@@ -2001,6 +2063,13 @@ void ef_xlsx_free(ef_xlsx *x)
         }
         lxw_workbook_free(x->wb);
     }
+    for (size_t i = 0; i < x->nto_label; i++) {
+        free((char *)x->to_label[i].id);
+        free((char *)x->to_label[i].channel);
+        free((char *)x->to_label[i].author);
+        free((char *)x->to_label[i].text);
+    }
+    free(x->to_label);
     if (x->created_file)
         unlink(x->path);
     if (x->spill)

@@ -54,6 +54,18 @@ void ef_xlsx_set_tz(ef_xlsx *x, const ef_tz *tz);
 ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
                           ef_class cls, ef_err *e);
 
+/* A row of the --label-sample, for the "To label" sheet. */
+typedef struct {
+    const char *id, *channel, *author, *text;
+    int64_t date;
+} ef_xlsx_label_row;
+
+/* Adds a "To label" sheet (written at ef_xlsx_finish): these rows with an
+ * empty label column to fill in, a dropdown of positive, neutral and
+ * negative. The rows are copied. */
+void ef_xlsx_set_label_sample(ef_xlsx *x, const ef_xlsx_label_row *rows,
+                              size_t n);
+
 /* Writes the model sheets from r and the Negative sheet (most negative
  * first), then the file. Errors: EF_ERR_IO (spill), EF_ERR_XLSX with
  * libxlsxwriter's message (lxw_strerror). Call once. */

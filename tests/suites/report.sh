@@ -135,6 +135,16 @@ check "label sample: exit 0" test $? -eq 0
 check "label sample: 400 rows and a header" test "$($PY -c 'import csv, sys
 print(len(list(csv.reader(open(sys.argv[1], encoding="utf-8")))))' "$tmp/ls/label_sample.csv")" -eq 401
 check "label sample: columns" grep -q '^id,date,channel,author,text,label' "$tmp/ls/label_sample.csv"
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+    check "label sample: a To label sheet with a label dropdown" /usr/bin/python3 -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["To label"]
+assert ws.max_row == 401, ws.max_row
+dv = ws.data_validations.dataValidation[0]
+assert dv.formula1 == "\"positive,neutral,negative\"", dv.formula1
+assert str(dv.sqref) == "B2:B401", dv.sqref
+' "$tmp/ls/report.xlsx"
+fi
 $PY - "$tmp/ls/label_sample.csv" samples/feedback.csv "$tmp/labels.csv" <<'PYEOF'
 import csv, subprocess, sys
 want = {r["id"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
