@@ -105,6 +105,14 @@ static inline void ef_lexicon_prefetch(const ef_lexicon *lx, uint64_t h)
     __builtin_prefetch(&lx->slots[(size_t)h & (lx->cap - 1)]);
 }
 
+/* Asks for the entry that slot points to (call once the slot is in). */
+static inline void ef_lexicon_prefetch_entry(const ef_lexicon *lx,
+                                             uint64_t h)
+{
+    __builtin_prefetch(&lx->entries[lx->slots[(size_t)h & (lx->cap - 1)]
+                                        .idx]);
+}
+
 /* The entry for a word longer than 16 bytes (out of line: rare). */
 const ef_word_info *ef_lexicon_find_long(const ef_lexicon *lx, const char *s,
                                          size_t n, uint64_t h);

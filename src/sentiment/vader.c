@@ -423,6 +423,8 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
         tk->nt = (uint8_t)nt;
         ef_lexicon_prefetch(v->lex, h);
     }
+    for (i = 0; i < count; i++)
+        ef_lexicon_prefetch_entry(v->lex, s->tok[i].hash);
     *caps = 0;
     *bi = count;
     *nhits = 0;
