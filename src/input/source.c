@@ -74,7 +74,8 @@ int ef_label_parse(const char *s, size_t n)
 
     s = trim(s, &n);
     for (size_t i = 0; i < EF_ARRAY_LEN(names); i++)
-        if (strlen(names[i].name) == n && strncasecmp(s, names[i].name, n) == 0)
+        if (strlen(names[i].name) == n &&
+            strncasecmp(s, names[i].name, n) == 0)
             return names[i].cls;
     return -1;
 }
@@ -263,7 +264,8 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     it->responded_at = EF_NO_TIME;
     n = LEN(EF_F_RESPONDED_AT);
     trim(FIELD(EF_F_RESPONDED_AT), &n);
-    if (n > 0 && !(r->type && r->type[col[EF_F_RESPONDED_AT]] == EF_SQL_NULL) &&
+    if (n > 0 &&
+        !(r->type && r->type[col[EF_F_RESPONDED_AT]] == EF_SQL_NULL) &&
         get_time(s, r, col[EF_F_RESPONDED_AT], &it->responded_at, &why)) {
         quote_value(q, sizeof q, FIELD(EF_F_RESPONDED_AT),
                     LEN(EF_F_RESPONDED_AT));

@@ -471,7 +471,8 @@ ef_status ef_gates_check(const ef_report *r, const char *const *gates,
 
         while (*s == ' ')
             s++;
-        while (*s && *s != ' ' && *s != '<' && *s != '>' && k + 1 < sizeof path)
+        while (*s && *s != ' ' && *s != '<' && *s != '>' &&
+               k + 1 < sizeof path)
             path[k++] = *s++;
         path[k] = '\0';
         while (*s == ' ')

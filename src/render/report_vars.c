@@ -395,7 +395,8 @@ static void quality(ef_tvalue *root, const ef_report *r,
         if (r->rejected[i] == 0)
             continue;
         ef_tvalue *x = ef_tlist_add_obj(l);
-        ef_tobj_set_str(x, "reason", ef_reject_reason_name((ef_reject_reason)i));
+        ef_tobj_set_str(x, "reason",
+                        ef_reject_reason_name((ef_reject_reason)i));
         set_count(x, "count", r->rejected[i]);
     }
     ef_tobj_set_bool(root, "rejected_file", o->rejected_file);

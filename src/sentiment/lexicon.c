@@ -138,7 +138,8 @@ static void add_entry(ef_lexicon *lx, const char *key, size_t n)
 
     if (lx->used == lx->entries_cap) {
         lx->entries_cap = lx->entries_cap ? lx->entries_cap * 2 : 8192;
-        lx->entries = ef_xrealloc(lx->entries, lx->entries_cap * sizeof(entry));
+        lx->entries =
+            ef_xrealloc(lx->entries, lx->entries_cap * sizeof(entry));
     }
     en = &lx->entries[lx->used++];
     memset(en, 0, sizeof(entry));

@@ -22,7 +22,7 @@ typedef enum {
 
 typedef struct {
     double valence;      /* lexicon valence, when has_valence */
-    double booster;      /* +0.293 booster or -0.293 dampener, when has_booster */
+    double booster;      /* +0.293 booster, -0.293 dampener (has_booster) */
     uint8_t has_valence; /* the word is in the lexicon */
     uint8_t has_booster; /* the word is in the booster/dampener list */
     uint8_t negates;     /* the word is in the negation list */

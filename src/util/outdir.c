@@ -69,8 +69,8 @@ const char *ef_outdir_path(ef_outdir *od, const char *name)
     ef_buf_printf(&od->path, "%s/%s", od->stage, name);
     if (slash) {
         /* the subfolder: stage/charts */
-        char *dir = ef_xstrndup(od->path.data,
-                                strlen(od->stage) + 1 + (size_t)(slash - name));
+        size_t k = strlen(od->stage) + 1 + (size_t)(slash - name);
+        char *dir = ef_xstrndup(od->path.data, k);
         mkdir_p(dir);
         free(dir);
     }
@@ -124,8 +124,8 @@ ef_status ef_outdir_commit(ef_outdir *od, const char *const *stale,
         ef_buf_printf(&from, "%s/%s", od->stage, od->names[i]);
         ef_buf_printf(&to, "%s/%s", od->dir, od->names[i]);
         if (slash) {
-            char *dir = ef_xstrndup(to.data, strlen(od->dir) + 1 +
-                                                 (size_t)(slash - od->names[i]));
+            size_t k = strlen(od->dir) + 1 + (size_t)(slash - od->names[i]);
+            char *dir = ef_xstrndup(to.data, k);
             mkdir_p(dir);
             free(dir);
         }
