@@ -900,9 +900,14 @@ static void make_headline(ef_report *r)
         pct(hi, sizeof hi, l->negative.hi);
         pct(prev, sizeof prev, p->negative.share);
         ef_fmt_count(n, sizeof n, l->n);
-        PUT("In %s, the last %s, %s of %s items were negative "
-            "(95%% CI %s to %s), ",
-            l->label, pname, s, n, lo, hi);
+        if (adj) /* the period's share below is VADER's, say so */
+            PUT("In %s, the last %s, VADER scored %s of %s items negative "
+                "(95%% CI %s to %s), ",
+                l->label, pname, s, n, lo, hi);
+        else
+            PUT("In %s, the last %s, %s of %s items were negative "
+                "(95%% CI %s to %s), ",
+                l->label, pname, s, n, lo, hi);
         if (fabs(r->change) < 0.0005)
             PUT("the same as in %s", p->label);
         else

@@ -347,6 +347,11 @@ static void calibration(ef_tvalue *root, const ef_report *r)
         snprintf(b, sizeof b, "95%% interval %.1f–%.1f%%",
                  100 * c->adjusted.lo, 100 * c->adjusted.hi);
     ef_tobj_set_str(x, "adjusted_ci", b);
+    if (c->adjusted.lo == c->adjusted.hi)
+        ef_tobj_set_str(x, "adjusted_range", "exact (all labelled)");
+    else
+        ef_tobj_set_strf(x, "adjusted_range", "%.1f–%.1f%%",
+                         100 * c->adjusted.lo, 100 * c->adjusted.hi);
     set_pct(x, "raw_pos", r->positive.share);
     set_pct(x, "adjusted_pos", c->adjusted_pos.share);
     ef_tobj_set_bool(x, "adjusted", ef_calib_is_adjusted(c));
