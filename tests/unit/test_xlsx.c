@@ -215,7 +215,7 @@ static char *long_text(size_t n)
     return s;
 }
 
-/* A report with every section filled; free with free_report. */
+/* A report with every section filled; free with ef_report_free. */
 static ef_report *make_report(int labels)
 {
     ef_report *r = calloc(1, sizeof *r);
@@ -412,42 +412,6 @@ static ef_report *make_report(int labels)
     return r;
 }
 
-static void free_kept(ef_kept_item *k)
-{
-    free(k->text);
-    free(k->id);
-    free(k->channel);
-    free(k->author);
-    free(k->url);
-    free(k->source);
-}
-
-static void free_report(ef_report *r)
-{
-    free(r->files[0].path);
-    free(r->files[0].kind);
-    free(r->files[0].encoding);
-    free(r->files[0].sha256);
-    free(r->files);
-    for (size_t i = 0; i < r->nperiods; i++)
-        for (size_t t = 0; t < r->periods[i].nterms; t++)
-            free(r->periods[i].terms[t]);
-    free(r->periods);
-    for (size_t i = 0; i < r->nchannels; i++)
-        free(r->channels[i].name);
-    free(r->channels);
-    for (size_t i = 0; i < r->nsegments; i++)
-        free(r->segments[i].name);
-    free(r->segments);
-    free(r->segment_name);
-    for (size_t i = 0; i < r->nthemes; i++)
-        free(r->themes[i].term);
-    free(r->themes);
-    for (size_t i = 0; i < r->nrepair; i++)
-        free_kept(&r->repair[i]);
-    free(r->repair);
-    free(r);
-}
 
 /* ==== Rows ============================================================== */
 
@@ -523,7 +487,7 @@ static ef_status write_book(const char *path, int data, int labels)
         fprintf(stderr, "write_book %s: %s\n", path, e.msg);
     INT_EQ(fails, 0, "rows added");
     ef_xlsx_free(x);
-    free_report(r);
+    ef_report_free(r);
     return rc;
 }
 
