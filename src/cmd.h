@@ -3,6 +3,8 @@
 #ifndef EF_CMD_H
 #define EF_CMD_H
 
+#include <stdint.h>
+
 #define EF_VERSION "0.1.0"
 
 int ef_cmd_score(int argc, char **argv);
@@ -16,6 +18,10 @@ int ef_usage_error(const char *cmd, const char *fmt, ...)
 /* Reports a getopt_long failure (c is '?' or ':', with opterr = 0 and
  * an optstring that starts with ':'); returns 64. */
 int ef_getopt_error(const char *cmd, int c, char **argv);
+
+/* The time to write in outputs: SOURCE_DATE_EPOCH when set (reproducible
+ * builds), else now. */
+int64_t ef_source_date_epoch(void);
 
 /* Parses --threads: a count from 1 to 256, or 0/"auto" for the number of
  * cores. Returns 0 on success, -1 if invalid. */

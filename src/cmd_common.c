@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -58,4 +59,18 @@ int ef_getopt_error(const char *cmd, int c, char **argv)
     if (optopt && !(opt[0] == '-' && opt[1] == '-'))
         return ef_usage_error(cmd, "unknown option -%c", optopt);
     return ef_usage_error(cmd, "unknown option %s", opt);
+}
+
+int64_t ef_source_date_epoch(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+
+    if (s && *s) {
+        long long v = strtoll(s, &end, 10);
+        if (*end == '\0' && v >= 0)
+            return (int64_t)v;
+        ef_warn("SOURCE_DATE_EPOCH is not a number of seconds: ignored");
+    }
+    return (int64_t)time(NULL);
 }

@@ -920,20 +920,6 @@ static ef_status check_inputs(char **in, int n, const char *db,
     return EF_OK;
 }
 
-/* The time written as imported_at: SOURCE_DATE_EPOCH, or now. */
-static int64_t import_time(void)
-{
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    char *end;
-
-    if (s && *s) {
-        long long t = strtoll(s, &end, 10);
-        if (*end == '\0' && t >= 0)
-            return t;
-    }
-    return (int64_t)time(NULL);
-}
-
 int ef_cmd_import(int argc, char **argv)
 {
     enum { O_DATE_FORMAT = 256, O_TZ, O_ENCODING, O_DELIMITER, O_TABLE,
@@ -1067,7 +1053,7 @@ int ef_cmd_import(int argc, char **argv)
     so.reject_ctx = &sink;
     ctx.version = ef_vader_version(v);
     ctx.show_progress = !quiet && isatty(2);
-    ef_datetime_format_utc(import_time(), ctx.imported_at);
+    ef_datetime_format_utc(ef_source_date_epoch(), ctx.imported_at);
 
     if (store_open(&st, db_path, busy_ms, &err) != EF_OK)
         goto done;

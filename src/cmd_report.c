@@ -307,20 +307,6 @@ static const char *find_font(const char *given, char *buf, size_t cap)
     return "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 }
 
-static int64_t generated_time(void)
-{
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    char *end;
-
-    if (s && *s) {
-        long long v = strtoll(s, &end, 10);
-        if (*end == '\0' && v >= 0)
-            return (int64_t)v;
-        ef_warn("SOURCE_DATE_EPOCH is not a number of seconds: ignored");
-    }
-    return (int64_t)time(NULL);
-}
-
 /* The title: --title, else "Feedback report" with the date range. */
 static void default_title(const ef_report *r, char *buf, size_t cap)
 {
@@ -751,7 +737,7 @@ int ef_cmd_report(int argc, char **argv)
     o.src.scorer = ef_vader_version(v);
     o.agg.period = (int)period;
     o.agg.tz = tz;
-    o.agg.generated = generated_time();
+    o.agg.generated = ef_source_date_epoch();
     o.agg.segment_name = o.src.segment;
     o.agg.scorer = ef_vader_version(v);
 

@@ -654,8 +654,6 @@ static void spike_terms(const ef_agg *a, const period_acc *p,
 
 static void finish_periods(ef_agg *a, ef_report *r)
 {
-    double *hist = ef_xcalloc(a->nperiods + 1, sizeof(double));
-
     qsort(a->periods, a->nperiods, sizeof(period_acc), cmp_period);
     r->nperiods = a->nperiods;
     r->periods = ef_xcalloc(a->nperiods + 1, sizeof(ef_period_stat));
@@ -702,7 +700,6 @@ static void finish_periods(ef_agg *a, ef_report *r)
                           p->n, &r->change_z, &r->change_p);
         }
     }
-    free(hist);
 }
 
 static int cmp_group(const void *x, const void *y)
@@ -786,7 +783,7 @@ static void finish_authors(const ef_agg *a, ef_report *r)
 {
     size_t n = ef_strmap_count(a->amap), k = 0;
     uint32_t *neg = ef_xcalloc(n + 1, sizeof(uint32_t));
-    uint64_t total = a->count[EF_NEGATIVE], named = 0;
+    uint64_t total = a->count[EF_NEGATIVE];
     size_t order[5] = {0};
 
     r->has_authors = a->mapped[EF_F_AUTHOR];
@@ -797,7 +794,6 @@ static void finish_authors(const ef_agg *a, ef_report *r)
         if (au->neg == 0)
             continue;
         neg[k++] = au->neg;
-        named += au->neg;
         r->repeat_authors += au->neg >= 3;
         if (au->last_pos != INT64_MIN && au->last_pos > au->first_neg) {
             r->turned_authors++;
@@ -848,7 +844,6 @@ static void finish_authors(const ef_agg *a, ef_report *r)
     r->has_turned = k > 0;
     r->turned_share = k ? (double)r->turned_authors / (double)k : 0;
 out:
-    (void)named;
     free(neg);
 }
 

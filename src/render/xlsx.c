@@ -332,24 +332,15 @@ EF_STATIC int xlsx_url_ok(const char *url)
 
 /* ==== Numbers and dates ================================================= */
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The Excel serial date of "YYYY-MM-DD", or NAN. */
+/* The Excel serial date of "YYYY-MM-DD" (a period's local date), or
+ * NAN: its midnight read as UTC, so that the serial is that very day. */
 static double serial_of_date(const char *s)
 {
-    int y, m, d;
-    if (s == NULL || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    int64_t t;
+    if (s == NULL ||
+        ef_datetime_parse(s, strlen(s), NULL, NULL, &t, NULL, NULL) != 0)
         return NAN;
-    return (double)days_from_civil(y, m, d) + EXCEL_EPOCH;
+    return (double)(t / 86400) + EXCEL_EPOCH;
 }
 
 /* The Excel serial date-time of instant t in x's zone, or NAN for no
@@ -363,12 +354,6 @@ static double serial_of_time(const ef_xlsx *x, int64_t t)
         t += ef_tz_offset(x->tz, t);
     v = (double)t / 86400.0 + EXCEL_EPOCH;
     return v >= 61 ? v : NAN;
-}
-
-static const char *class_name(int c)
-{
-    static const char *const names[] = {"negative", "neutral", "positive"};
-    return c >= 0 && c < 3 ? names[c] : "";
 }
 
 /* ==== Writing cells ===================================================== */
@@ -855,7 +840,7 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
         put_num(x, ws, r, D_DATE, serial_of_time(x, it->date), f[F_DATETIME]);
         put_str(x, ws, r, D_CHANNEL, it->channel, tf);
         put_str(x, ws, r, D_AUTHOR, it->author, tf);
-        put_str(x, ws, r, D_CLASS, class_name((int)cls), tf);
+        put_str(x, ws, r, D_CLASS, ef_class_name(cls), tf);
         put_num(x, ws, r, D_COMPOUND, sc->compound, f[F_DEC4]);
         put_num(x, ws, r, D_NEG, sc->neg, f[F_DEC3]);
         put_num(x, ws, r, D_NEU, sc->neu, f[F_DEC3]);
@@ -866,7 +851,9 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
             put_num(x, ws, r, D_NPS, it->nps, tf);
         put_num(x, ws, r, D_RESPONDED, serial_of_time(x, it->responded_at),
                 f[F_DATETIME]);
-        put_str(x, ws, r, D_LABEL, class_name(it->label), tf);
+        put_str(x, ws, r, D_LABEL,
+                it->label >= 0 ? ef_class_name((ef_class)it->label) : "",
+                tf);
         put_str(x, ws, r, D_SEGMENT, it->segment, tf);
         put_str(x, ws, r, D_URL, it->url, tf);
         put_str(x, ws, r, D_ID, it->id, tf);
