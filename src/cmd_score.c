@@ -182,13 +182,18 @@ static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
     n[2] = fmt_score(num[2], sc->pos, 3);
     n[3] = fmt_score(num[3], sc->compound, 4);
     if (opt->format == FMT_TSV) {
+        char *p;
+        size_t cl = strlen(cls);
         ef_buf_grow(o, 64);
+        p = o->data + o->len;
         for (int i = 0; i < 4; i++) {
-            memcpy(o->data + o->len, num[i], (size_t)n[i]);
-            o->len += (size_t)n[i];
-            o->data[o->len++] = '\t';
+            memcpy(p, num[i], 8); /* at most "-0.1234" and its NUL */
+            p += n[i];
+            *p++ = '\t';
         }
-        ef_buf_puts(o, cls);
+        memcpy(p, cls, cl);
+        p += cl;
+        o->len = (size_t)(p - o->data);
         if (opt->with_text) {
             ef_buf_putc(o, '\t');
             ef_text_tsv_escape(o, text, len);
@@ -251,6 +256,15 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* Writes the scored rows of b to standard output. */
+static int write_out(const batch *b)
+{
+    for (size_t c = 0; c < b->nchunks; c++)
+        if (write_all(1, b->out[c].data, b->out[c].len) < 0)
+            return -1;
+    return 0;
+}
+
 /* Scores every line of fd onto stdout. */
 static ef_status run(int fd, const char *name, const score_opts *opt,
                      int nthreads, ef_err *e)
@@ -282,11 +296,6 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         batch *b = &bs[cur], *next = &bs[1 - cur], *prev = &bs[1 - cur];
         worker *w = ws[cur];
 
-        /* write the previous batch before its buffers are refilled */
-        for (size_t c = 0; have_prev && c < prev->nchunks && rc == EF_OK; c++)
-            if (write_all(1, prev->out[c].data, prev->out[c].len) < 0)
-                rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
-                             strerror(errno));
         if (b->nlines == 0 || rc != EF_OK)
             break;
         b->nchunks = (b->nlines + CHUNK - 1) / CHUNK;
@@ -303,7 +312,12 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         }
         if (!w[0].running)
             work(&w[0]); /* no thread to be had: do it here */
-        /* while b is scored: read the next batch */
+        /* while b is scored: write the previous batch (its output
+         * buffers are not the ones being filled), then read the next
+         * batch into its input buffer */
+        if (have_prev && write_out(prev) < 0)
+            rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
+                         strerror(errno));
         carry_tail(b, next);
         if (!next->eof && read_batch(fd, next) < 0)
             rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
@@ -313,6 +327,9 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         have_prev = 1;
         cur = 1 - cur;
     }
+    /* the last batch scored */
+    if (rc == EF_OK && have_prev && write_out(&bs[1 - cur]) < 0)
+        rc = ef_fail(e, EF_ERR_IO, "standard output: %s", strerror(errno));
 out:
     for (int k = 0; k < 2; k++) {
         for (int t = 0; t < nthreads; t++)

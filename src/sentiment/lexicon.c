@@ -8,14 +8,6 @@
 
 #include "sentiment/vader_data.h"
 
-/* Empirical constants of the VADER paper: the mean intensity change a
- * booster (or, negated, a dampener) word brings. */
-#define B_INCR 0.293
-#define B_DECR (-0.293)
-
-typedef ef_lexicon_slot slot;
-typedef ef_lexicon_entry_ entry;
-
 /* ==== Word lists of the rules =========================================== */
 
 static const char *const negations[] = {
@@ -69,100 +61,100 @@ static const struct {
 
 /* ==== Hash table ======================================================== */
 
+#define M(k) ((k) >= 8 ? ~0ULL : (1ULL << (8 * (k))) - 1)
+#define HM(n) {M(n), (n) <= 8 ? 0 : M((n) - 8)}
+const uint64_t ef_lexicon_head_mask[17][2] = {
+    HM(0),  HM(1),  HM(2),  HM(3),  HM(4),  HM(5),  HM(6),  HM(7),  HM(8),
+    HM(9),  HM(10), HM(11), HM(12), HM(13), HM(14), HM(15), HM(16)};
+#undef HM
+#undef M
+
 uint64_t ef_lexicon_hash(const char *s, size_t n)
 {
-    /* Eight bytes per multiply: most tokens take one or two rounds. */
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-    size_t i = 0;
+    char pad[16] = {0};
+    uint64_t w[2];
 
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    if (i < n) {
-        w = 0;
-        for (size_t k = 0; i + k < n; k++)
-            w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-    }
-    h ^= h >> 29;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 32);
+    memcpy(pad, s, n < 16 ? n : 16);
+    ef_lexicon_head(pad, n < 16 ? n : 16, w);
+    return ef_lexicon_hash_head(w, s, n);
 }
 
-static slot *find_slot(const ef_lexicon *lx, const char *s, size_t n,
-                       uint64_t h)
+/* The slot holding key, or the empty slot where it would go. */
+static size_t find_slot(const ef_lexicon *lx, const char *s, size_t n,
+                        uint64_t h)
 {
-    size_t mask = lx->cap - 1, i = (size_t)h & mask;
-    uint32_t tag = (uint32_t)(h >> 32);
+    size_t g = ((size_t)h << 3) & (lx->cap - 1);
+    uint8_t tag = (uint8_t)(0x80 | (h >> 57));
 
-    for (;; i = (i + 1) & mask) {
-        slot *sl = &lx->slots[i];
-        if (sl->idx == 0)
-            return sl;
-        if (sl->tag == tag) {
-            const entry *en = &lx->entries[sl->idx];
-            if (en->len == n && memcmp(en->key, s, n) == 0)
-                return sl;
+    for (;; g = (g + 8) & (lx->cap - 1)) {
+        for (size_t i = g; i < g + 8; i++) {
+            if (lx->ctrl[i] == 0)
+                return i;
+            if (lx->ctrl[i] == tag && lx->words[i].len == n &&
+                memcmp(lx->keys[i], s, n) == 0)
+                return i;
         }
     }
 }
 
-const ef_word_info *ef_lexicon_find_long(const ef_lexicon *lx, const char *s,
+const ef_word_info *ef_lexicon_find_slow(const ef_lexicon *lx, const char *s,
                                          size_t n, uint64_t h)
 {
-    return &lx->entries[find_slot(lx, s, n, h)->idx].info;
+    size_t i = find_slot(lx, s, n, h);
+    return &lx->words[lx->ctrl[i] ? i : lx->cap];
 }
 
-static void grow(ef_lexicon *lx)
+/* (Re)allocates the table with cap slots and puts the old words back. */
+static void rebuild(ef_lexicon *lx, size_t cap)
 {
-    slot *old = lx->slots;
-    size_t oldcap = lx->cap;
+    uint8_t *octrl = lx->ctrl;
+    ef_word_info *owords = lx->words;
+    const char **okeys = lx->keys;
+    size_t ocap = lx->cap;
 
-    lx->cap = oldcap ? oldcap * 2 : 32768;
-    lx->slots = ef_xcalloc(lx->cap, sizeof(slot));
-    for (size_t i = 0; i < oldcap; i++) {
-        if (old[i].idx) {
-            const entry *en = &lx->entries[old[i].idx];
-            *find_slot(lx, en->key, en->len,
-                       ef_lexicon_hash(en->key, en->len)) = old[i];
+    lx->cap = cap;
+    lx->ctrl = ef_xcalloc(cap, 1);
+    lx->words = ef_xcalloc(cap + 1, sizeof(ef_word_info));
+    lx->keys = ef_xcalloc(cap, sizeof(char *));
+    lx->words[cap].len = UINT32_MAX; /* the unknown word matches nothing */
+    for (size_t i = 0; i < ocap; i++) {
+        if (octrl[i]) {
+            uint64_t h = ef_lexicon_hash(okeys[i], owords[i].len);
+            size_t j = find_slot(lx, okeys[i], owords[i].len, h);
+            lx->ctrl[j] = octrl[i];
+            lx->words[j] = owords[i];
+            lx->keys[j] = okeys[i];
         }
     }
-    free(old);
-}
-
-static void add_entry(ef_lexicon *lx, const char *key, size_t n)
-{
-    entry *en;
-
-    if (lx->used == lx->entries_cap) {
-        lx->entries_cap = lx->entries_cap ? lx->entries_cap * 2 : 8192;
-        lx->entries =
-            ef_xrealloc(lx->entries, lx->entries_cap * sizeof(entry));
-    }
-    en = &lx->entries[lx->used++];
-    memset(en, 0, sizeof(entry));
-    memcpy(en->head, key, n < 16 ? n : 16);
-    en->key = key;
-    en->len = n;
+    free(octrl);
+    free(owords);
+    free(okeys);
 }
 
 /* The entry for key (created empty if new). key must outlive the table. */
 static ef_word_info *upsert(ef_lexicon *lx, const char *key, size_t n)
 {
-    uint64_t h = ef_lexicon_hash(key, n);
-    slot *sl;
+    uint64_t h;
+    size_t i;
 
-    if ((lx->used + 1) * 4 > lx->cap)
-        grow(lx);
-    sl = find_slot(lx, key, n, h);
-    if (sl->idx == 0) {
-        sl->tag = (uint32_t)(h >> 32);
-        sl->idx = (uint32_t)lx->used;
-        add_entry(lx, key, n);
+    if ((lx->used + 1) * 2 > lx->cap)
+        rebuild(lx, lx->cap * 2);
+    h = ef_lexicon_hash(key, n);
+    i = find_slot(lx, key, n, h);
+    if (lx->ctrl[i] == 0) {
+        ef_word_info *w = &lx->words[i];
+        lx->ctrl[i] = (uint8_t)(0x80 | (h >> 57));
+        lx->keys[i] = key;
+        memset(w, 0, sizeof *w);
+        memcpy(w->head, key, n < 16 ? n : 16);
+#if !EF_LITTLE_ENDIAN
+        w->head[0] = __builtin_bswap64(w->head[0]);
+        w->head[1] = __builtin_bswap64(w->head[1]);
+#endif
+        w->len = (uint32_t)n;
+        lx->used++;
     }
-    return &lx->entries[sl->idx].info;
+    return &lx->words[i];
 }
 
 ef_lexicon *ef_lexicon_new(void)
@@ -170,9 +162,7 @@ ef_lexicon *ef_lexicon_new(void)
     ef_lexicon *lx = ef_xcalloc(1, sizeof *lx);
     size_t i;
 
-    add_entry(lx, "", 0);
-    lx->entries[0].len = SIZE_MAX; /* the unknown word matches nothing */
-    grow(lx);
+    rebuild(lx, 16384);
     for (i = 0; i < ef_vader_lexicon_len; i++) {
         const ef_lexicon_entry *le = &ef_vader_lexicon[i];
         ef_word_info *w = upsert(lx, le->word, strlen(le->word));
@@ -182,14 +172,10 @@ ef_lexicon *ef_lexicon_new(void)
     for (i = 0; i < EF_ARRAY_LEN(negations); i++)
         upsert(lx, negations[i], strlen(negations[i]))->negates = 1;
     for (i = 0; i < EF_ARRAY_LEN(boosters); i++) {
-        ef_word_info *w = upsert(lx, boosters[i], strlen(boosters[i]));
-        w->booster = B_INCR;
-        w->has_booster = 1;
+        upsert(lx, boosters[i], strlen(boosters[i]))->booster = 1;
     }
     for (i = 0; i < EF_ARRAY_LEN(dampeners); i++) {
-        ef_word_info *w = upsert(lx, dampeners[i], strlen(dampeners[i]));
-        w->booster = B_DECR;
-        w->has_booster = 1;
+        upsert(lx, dampeners[i], strlen(dampeners[i]))->booster = -1;
     }
     for (i = 0; i < EF_ARRAY_LEN(rule_words); i++)
         upsert(lx, rule_words[i].word, strlen(rule_words[i].word))->id =
@@ -204,8 +190,9 @@ void ef_lexicon_free(ef_lexicon *lx)
     for (size_t i = 0; i < lx->nowned; i++)
         free(lx->owned[i]);
     free(lx->owned);
-    free(lx->entries);
-    free(lx->slots);
+    free(lx->ctrl);
+    free(lx->words);
+    free(lx->keys);
     free(lx);
 }
 

@@ -20,36 +20,32 @@ typedef enum {
     EF_W_TO, EF_W_YEAH
 } ef_word_id;
 
+/* One word of the table, 32 bytes: its key's head and what the rules
+ * need to know of it. The unknown word is all zero but for len. */
 typedef struct {
+    uint64_t head[2];    /* the key's first 16 bytes, zero-padded */
     double valence;      /* lexicon valence, when has_valence */
-    double booster;      /* +0.293 booster, -0.293 dampener (has_booster) */
+    uint32_t len;        /* key length; UINT32_MAX for the unknown word */
     uint8_t has_valence; /* the word is in the lexicon */
-    uint8_t has_booster; /* the word is in the booster/dampener list */
+    int8_t booster;      /* +1 booster, -1 dampener, 0 neither */
     uint8_t negates;     /* the word is in the negation list */
     uint8_t id;          /* ef_word_id */
 } ef_word_info;
 
-/* The table is open addressing with linear probing, kept at most a
- * quarter full so that a lookup almost always ends at its first slot.
- * Its layout is here only so that the lookup, the scorer's hottest call,
- * can be inlined. */
-typedef struct {
-    uint32_t tag; /* high bits of the hash */
-    uint32_t idx; /* index into entries; 0: empty slot */
-} ef_lexicon_slot;
-
-typedef struct {
-    uint64_t head[2]; /* the key's first 16 bytes, zero-padded */
-    const char *key;  /* the whole key */
-    size_t len;       /* SIZE_MAX in entries[0], the "unknown word" */
-    ef_word_info info;
-} ef_lexicon_entry_;
-
+/* The table is a hash table in the manner of Abseil's "Swiss tables":
+ * slots come in groups of 8, and a control byte per slot (0: empty, else
+ * 0x80 | 7 bits of the hash) lets a lookup test a whole group with a few
+ * word operations. The control bytes of the built-in lexicon take 16 KB,
+ * so they stay in the first-level cache; an unknown word, which most
+ * tokens are, is settled there without touching the words. Kept at most
+ * half full. The layout is here only so that the lookup, the scorer's
+ * hottest call, can be inlined. */
 typedef struct ef_lexicon {
-    ef_lexicon_slot *slots;
-    size_t cap; /* power of two */
-    ef_lexicon_entry_ *entries; /* entries[0]: unknown word, all zero */
-    size_t used, entries_cap;   /* used counts entries[0] too */
+    uint8_t *ctrl;       /* cap control bytes */
+    ef_word_info *words; /* cap + 1; words[cap] is the unknown word */
+    const char **keys;   /* cap whole keys (for long words and growing) */
+    size_t cap;          /* slots, a power of two >= 8 */
+    size_t used;
     char **owned; /* keys copied from user lexicon files */
     size_t nowned;
 } ef_lexicon;
@@ -64,86 +60,121 @@ void ef_lexicon_free(ef_lexicon *lx);
 ef_status ef_lexicon_load(ef_lexicon *lx, const char *path, uint64_t *digest,
                           ef_err *e);
 
-/* The hash of n bytes, as ef_lexicon_find expects it. */
-uint64_t ef_lexicon_hash(const char *s, size_t n);
-
-/* The same hash for a buffer that has at least 8 readable bytes past
- * s + n (the scorer's token buffer): tail bytes are masked, not looped. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define EF_LITTLE_ENDIAN 1
-#else
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define EF_LITTLE_ENDIAN 0
+#else
+#define EF_LITTLE_ENDIAN 1
 #endif
 
-#if EF_LITTLE_ENDIAN
-static inline uint64_t ef_lexicon_hash_padded(const char *s, size_t n)
+/* Eight bytes at p as a number whose low bits are the lowest-addressed
+ * byte, whatever the machine's byte order. */
+static inline uint64_t ef_load_le64(const void *p)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-    size_t i = 0;
+    uint64_t x;
+    __builtin_memcpy(&x, p, 8);
+#if !EF_LITTLE_ENDIAN
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
 
-    for (; i + 8 <= n; i += 8) {
-        __builtin_memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+/* The masks that keep the first n bytes of a 16-byte head (n <= 16). */
+extern const uint64_t ef_lexicon_head_mask[17][2];
+
+/* The first n bytes of s (all 16 when n > 16), zero-padded, as the two
+ * words of a key head; without a branch on n, whose value is as random
+ * as the words. s must have 16 readable bytes (the scorer's token
+ * buffer). */
+static inline void ef_lexicon_head(const char *s, size_t n, uint64_t w[2])
+{
+    const uint64_t *m = ef_lexicon_head_mask[n < 16 ? n : 16];
+    w[0] = ef_load_le64(s) & m[0];
+    w[1] = ef_load_le64(s + 8) & m[1];
+}
+
+/* The hash of a key of n bytes from its head (and, past 16 bytes, the
+ * rest of it). The two head words are mixed in parallel; most tokens are
+ * done after two multiplies and the final mix. */
+static inline uint64_t ef_lexicon_hash_head(const uint64_t w[2],
+                                            const char *s, size_t n)
+{
+    uint64_t a = (w[0] ^ 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL;
+    uint64_t b = (w[1] ^ n) * 0xc4ceb9fe1a85ec53ULL;
+    uint64_t h = a ^ (b >> 32 | b << 32);
+
+    for (size_t i = 16; i < n; i += 8) {
+        uint64_t c = 0;
+        for (size_t k = 0; k < 8 && i + k < n; k++)
+            c |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+        h = (h ^ c) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
     }
-    if (i < n) {
-        __builtin_memcpy(&w, s + i, 8);
-        w &= ~0ULL >> (8 * (8 - (n - i))); /* little-endian: low bytes */
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-    }
     h ^= h >> 29;
-    h *= 0xc4ceb9fe1a85ec53ULL;
+    h *= 0xbf58476d1ce4e5b9ULL;
     return h ^ (h >> 32);
 }
-#else
-#define ef_lexicon_hash_padded ef_lexicon_hash
-#endif
 
-/* Asks for the cache line of the slot a hash lands on (a hint only). */
+/* The hash of any n bytes (no padding needed). */
+uint64_t ef_lexicon_hash(const char *s, size_t n);
+
+/* The high bit of each zero byte of x, exactly. */
+static inline uint64_t ef_zero_bytes(uint64_t x)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+/* The slot of the first word in h's group whose control byte matches h,
+ * or cap if none; *c is the group's control bytes. */
+static inline size_t ef_lexicon_candidate(const ef_lexicon *lx, uint64_t h,
+                                          uint64_t *c, uint64_t *mt)
+{
+    size_t g = ((size_t)h << 3) & (lx->cap - 1);
+
+    *c = ef_load_le64(lx->ctrl + g);
+    *mt = ef_zero_bytes(*c ^ ((0x80 | (h >> 57)) * 0x0101010101010101ULL));
+    /* mt ? g + its first byte : cap, without a branch (compilers turn
+     * the conditional into one, and it goes either way at random) */
+    size_t slot = g + (size_t)(__builtin_ctzll(*mt | 1ULL << 63) >> 3);
+    return slot ^ ((slot ^ lx->cap) & -(size_t)(*mt == 0));
+}
+
+/* Asks for the cache line of the word a lookup of h will compare (a hint
+ * only). The control bytes are in the first-level cache; the words are
+ * not, and fetching them for all of a text's tokens at once overlaps the
+ * misses. */
 static inline void ef_lexicon_prefetch(const ef_lexicon *lx, uint64_t h)
 {
-    __builtin_prefetch(&lx->slots[(size_t)h & (lx->cap - 1)]);
+    uint64_t c, mt;
+    __builtin_prefetch(&lx->words[ef_lexicon_candidate(lx, h, &c, &mt)]);
 }
 
-/* Asks for the entry that slot points to (call once the slot is in). */
-static inline void ef_lexicon_prefetch_entry(const ef_lexicon *lx,
-                                             uint64_t h)
-{
-    __builtin_prefetch(&lx->entries[lx->slots[(size_t)h & (lx->cap - 1)]
-                                        .idx]);
-}
-
-/* The entry for a word longer than 16 bytes (out of line: rare). */
-const ef_word_info *ef_lexicon_find_long(const ef_lexicon *lx, const char *s,
+/* The lookup beyond the common cases (out of line: rare). */
+const ef_word_info *ef_lexicon_find_slow(const ef_lexicon *lx, const char *s,
                                          size_t n, uint64_t h);
 
-/* The entry for the lower-cased word s (n bytes, hash h); an all-zero
- * entry when the word is unknown. s must have 16 readable bytes past
- * s + n (the scorer's token buffer). The hit-or-miss decision is made
- * without a branch: which way it goes is as random as the words. */
+/* The entry for the lower-cased word s (n bytes, hash h); the unknown
+ * word when it is not in the table. s must have 16 readable bytes past
+ * s + n (the scorer's token buffer). The common cases, a word whose
+ * group holds no other candidate and an unknown word whose group has room,
+ * are settled without a branch on the outcome: which way it goes is as
+ * random as the words. */
 static inline const ef_word_info *ef_lexicon_find(const ef_lexicon *lx,
                                                   const char *s, size_t n,
                                                   uint64_t h)
 {
-    size_t mask = lx->cap - 1, i = (size_t)h & mask;
-    uint32_t tag = (uint32_t)(h >> 32);
-    uint64_t w[2];
+    uint64_t c, mt, w[2];
+    const ef_word_info *en;
+    int hit;
 
-    if (n > 16 || !EF_LITTLE_ENDIAN)
-        return ef_lexicon_find_long(lx, s, n, h);
-    /* the first n bytes, zero-padded like the heads (little-endian: the
-     * low-addressed bytes are the low bits) */
-    __builtin_memcpy(w, s, 16);
-    w[0] &= n >= 8 ? ~0ULL : ~(~0ULL << (8 * n));
-    w[1] &= n >= 16 ? ~0ULL : n <= 8 ? 0 : ~(~0ULL << (8 * (n - 8)));
-    for (;; i = (i + 1) & mask) {
-        ef_lexicon_slot sl = lx->slots[i];
-        const ef_lexicon_entry_ *en = &lx->entries[sl.idx];
-        int match = (sl.tag == tag) & (en->len == n) & (en->head[0] == w[0]) &
-                    (en->head[1] == w[1]);
-        if (match | (sl.idx == 0))
-            return &lx->entries[match ? sl.idx : 0].info;
-    }
+    if (n > 16)
+        return ef_lexicon_find_slow(lx, s, n, h);
+    ef_lexicon_head(s, n, w);
+    en = &lx->words[ef_lexicon_candidate(lx, h, &c, &mt)];
+    hit = (en->len == n) & (en->head[0] == w[0]) & (en->head[1] == w[1]);
+    if (hit | (((mt & (mt - 1)) == 0) & (ef_zero_bytes(c) != 0)))
+        return en + ((lx->words + lx->cap - en) & -(ptrdiff_t)!hit);
+    return ef_lexicon_find_slow(lx, s, n, h);
 }
 
 #endif

@@ -23,12 +23,17 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "sentiment/lexicon.h"
 #include "sentiment/vader_data.h"
 #include "util/text.h"
 
 /* Empirical constants of the VADER paper. */
+#define B_INCR 0.293    /* a booster word */
+#define B_DECR (-0.293) /* a dampener word */
 #define C_INCR 0.733    /* ALL-CAPS emphasis of a sentiment word */
 #define N_SCALAR (-0.74) /* negation */
 #define ALPHA 15.0       /* normalisation: x / sqrt(x^2 + alpha) */
@@ -59,6 +64,8 @@ struct ef_vader_scratch {
     size_t *pos;  /* their token positions */
     size_t *hits; /* positions of the lexicon words */
     size_t tok_cap;
+    uint64_t *mask; /* an ASCII text's bitmasks (split_ascii) */
+    size_t mask_cap;
 };
 
 
@@ -167,6 +174,7 @@ void ef_vader_scratch_free(ef_vader_scratch *s)
     free(s->sent);
     free(s->pos);
     free(s->hits);
+    free(s->mask);
     free(s);
 }
 
@@ -282,83 +290,297 @@ static size_t lower_token(ef_vader_scratch *s, size_t at,
 #define ONES 0x0101010101010101ULL
 #define HIGH 0x8080808080808080ULL
 
-/* The high bit of each byte of x (ASCII) that lies in [lo, hi]. */
-static inline uint64_t bytes_in(uint64_t x, unsigned lo, unsigned hi)
+/* ---- ASCII texts: the text's bytes classified into bitmasks ---------- */
+
+/* Per 64 bytes of text, one bit per byte in each mask. */
+enum { M_SPACE, M_PUNCT, M_UPPER, M_LOWER, M_APOS, M_COUNT };
+
+typedef struct {
+    uint32_t m[M_COUNT]; /* bit k: byte k of the block is of that class */
+    uint32_t high;       /* bytes >= 0x80 */
+    unsigned excl, quest; /* '!' and '?' in the block */
+} block_class;
+
+/* The set bits of x, few as a rule ('!' and '?' are rare): a loop beats
+ * the library call __builtin_popcount makes without -mpopcnt. */
+static inline unsigned bit_count(unsigned x)
 {
-    return (x + (0x80 - lo) * ONES) & ~(x + (0x7f - hi) * ONES) & HIGH;
+    unsigned k = 0;
+    for (; x != 0; x &= x - 1)
+        k++;
+    return k;
 }
 
-/* Scans the ASCII token that starts at t[i] to the next white space,
- * writing it lower-cased to low and its letter classes to *cls; eight
- * bytes at a time, so that short words take one round and one branch.
- * low needs 8 bytes of room past the token. Returns the end. */
-static size_t scan_ascii_token(const unsigned char *t, size_t i, size_t n,
-                               char *low, int *cls)
+#if defined(__SSE2__)
+/* 16 bytes at p: their classes, and their lower case written to low. The
+ * comparisons are signed, which is right for ASCII; a block with a byte
+ * >= 0x80 is thrown away by the caller (high != 0). */
+static inline void classify16(const unsigned char *p, char *low,
+                              block_class *bc, unsigned shift)
 {
-    size_t a = i;
-    uint64_t up = 0, lo = 0, ap = 0;
+    __m128i c = _mm_loadu_si128((const __m128i *)p);
+#define GT(k) _mm_cmpgt_epi8(c, _mm_set1_epi8((char)(k)))
+#define LT(k) _mm_cmplt_epi8(c, _mm_set1_epi8((char)(k)))
+#define EQ(k) _mm_cmpeq_epi8(c, _mm_set1_epi8((char)(k)))
+    __m128i up = _mm_and_si128(GT('A' - 1), LT('Z' + 1));
+    __m128i lo = _mm_and_si128(GT('a' - 1), LT('z' + 1));
+    __m128i dg = _mm_and_si128(GT('0' - 1), LT('9' + 1));
+    __m128i sp = _mm_or_si128(
+        EQ(' '), _mm_or_si128(_mm_and_si128(GT(0x08), LT(0x0e)),
+                              _mm_and_si128(GT(0x1b), LT(0x20))));
+    /* punctuation: printable, not a letter, digit or space */
+    __m128i pu = _mm_andnot_si128(_mm_or_si128(_mm_or_si128(up, lo), dg),
+                                  _mm_and_si128(GT(0x20), LT(0x7f)));
+    bc->m[M_SPACE] |= (uint32_t)_mm_movemask_epi8(sp) << shift;
+    bc->m[M_PUNCT] |= (uint32_t)_mm_movemask_epi8(pu) << shift;
+    bc->m[M_UPPER] |= (uint32_t)_mm_movemask_epi8(up) << shift;
+    bc->m[M_LOWER] |= (uint32_t)_mm_movemask_epi8(lo) << shift;
+    bc->m[M_APOS] |= (uint32_t)_mm_movemask_epi8(EQ('\'')) << shift;
+    bc->high |= (uint32_t)_mm_movemask_epi8(c) << shift;
+    bc->excl += bit_count((unsigned)_mm_movemask_epi8(EQ('!')));
+    bc->quest += bit_count((unsigned)_mm_movemask_epi8(EQ('?')));
+    _mm_storeu_si128((__m128i *)low,
+                     _mm_or_si128(c, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+#undef GT
+#undef LT
+#undef EQ
+}
+#else
+static inline void classify16(const unsigned char *p, char *low,
+                              block_class *bc, unsigned shift)
+{
+    for (unsigned k = 0; k < 16; k++) {
+        unsigned c = p[k];
+        uint32_t bit = 1u << (shift + k);
+        int up = c >= 'A' && c <= 'Z';
+        bc->m[M_SPACE] |= is_space[c] ? bit : 0;
+        bc->m[M_PUNCT] |= is_punct[c] ? bit : 0;
+        bc->m[M_UPPER] |= up ? bit : 0;
+        bc->m[M_LOWER] |= c >= 'a' && c <= 'z' ? bit : 0;
+        bc->m[M_APOS] |= c == '\'' ? bit : 0;
+        bc->high |= c >= 0x80 ? bit : 0;
+        bc->excl += c == '!';
+        bc->quest += c == '?';
+        low[k] = (char)(up ? c + 32 : c);
+    }
+}
+#endif
 
-    while (i + 8 <= n) {
-        uint64_t x, keep, y, sp;
-        size_t k;
+/* Classifies the n bytes of t into s->mask (M_COUNT arrays of nw words,
+ * bytes past n counting as white space) and writes their lower case to
+ * s->lower. Returns 0 when t is not all ASCII. */
+static int classify(ef_vader_scratch *s, const unsigned char *t, size_t n,
+                    size_t nw, size_t *ep, size_t *qm)
+{
+    size_t e = 0, q = 0;
+    uint64_t *m = s->mask;
 
-        memcpy(&x, t + i, 8);
-        /* bytes <= 0x20: the lowest such byte is found exactly */
-        sp = (x - 0x21 * ONES) & ~x & HIGH;
-        /* bytes below the lowest flagged one (8 if none), branch-free */
-        k = (size_t)((((((sp & -sp) - 1) >> 7) & ONES) * ONES) >> 56);
-        keep = k == 8 ? ~0ULL : (1ULL << (8 * k)) - 1;
-        y = x ^ ((uint64_t)'\'' * ONES);
-        up |= bytes_in(x, 'A', 'Z') & keep;
-        lo |= bytes_in(x, 'a', 'z') & keep;
-        ap |= ~(((y & ~HIGH) + ~HIGH) | y | ~HIGH) & keep;
-        x |= bytes_in(x, 'A', 'Z') >> 2; /* 'A' | 0x20 == 'a' */
-        memcpy(low + (i - a), &x, 8);
-        if (k == 8) {
-            i += 8;
-            continue;
+    for (size_t w = 0; w < nw; w++) {
+        block_class bc[2];
+        memset(bc, 0, sizeof bc);
+        for (unsigned k = 0; k < 4; k++) {
+            size_t at = w * 64 + k * 16;
+            block_class *b = &bc[k >> 1];
+            const unsigned char *p = t + at;
+            unsigned char pad[16];
+            if (at >= n) {
+                b->m[M_SPACE] |= 0xffffu << ((k & 1) * 16);
+                continue;
+            }
+            if (at + 16 > n) { /* the last bytes: pad with spaces */
+                memset(pad, ' ', sizeof pad);
+                memcpy(pad, p, n - at);
+                p = pad;
+            }
+            classify16(p, s->lower + at, b, (k & 1) * 16);
         }
-        i += k;
-        if (is_space[t[i]])
-            goto done;
-        i++; /* a control character that is not white space: no class */
+        if ((bc[0].high | bc[1].high) != 0)
+            return 0;
+        for (int c = 0; c < M_COUNT; c++)
+            m[c * nw + w] = bc[0].m[c] | (uint64_t)bc[1].m[c] << 32;
+        e += bc[0].excl + bc[1].excl;
+        q += bc[0].quest + bc[1].quest;
     }
-    while (i < n && !is_space[t[i]]) {
-        unsigned char c = t[i];
-        up |= (uint64_t)(c >= 'A' && c <= 'Z');
-        lo |= (uint64_t)(c >= 'a' && c <= 'z');
-        ap |= (uint64_t)(c == '\'');
-        low[i - a] = (char)ascii_lower[c];
-        i++;
-    }
-done:
-    *cls = (up ? C_UP : 0) | (lo ? C_LO : 0) | (ap ? C_APOS : 0);
-    return i;
+    *ep = e;
+    *qm = q;
+    return 1;
 }
 
-/* Splits text into tokens and looks each up. Returns the token count.
- * An all-ASCII text (the common case) takes the short paths. The lookups
- * come after the split, so that the table's cache lines can be fetched
- * for all tokens at once instead of one miss after another. */
-static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
-                       const unsigned char *t, size_t n, int ascii,
-                       size_t *caps, size_t *bi, size_t *nhits)
+/* The first position >= i whose bit in m (nw words) is `bit`; nw * 64 if
+ * none. */
+static inline size_t next_bit(const uint64_t *m, size_t nw, size_t i,
+                              int bit)
+{
+    size_t w = i >> 6;
+    uint64_t flip = bit ? 0 : ~0ULL, x;
+
+    if (w >= nw)
+        return nw * 64;
+    x = (m[w] ^ flip) & (~0ULL << (i & 63));
+    while (x == 0) {
+        if (++w == nw)
+            return nw * 64;
+        x = m[w] ^ flip;
+    }
+    return w * 64 + (size_t)__builtin_ctzll(x);
+}
+
+/* One past the last position in [a, b) whose bit in m is clear; a if
+ * none. */
+static inline size_t last_clear_end(const uint64_t *m, size_t a, size_t b)
+{
+    while (b > a) {
+        size_t w = (b - 1) >> 6;
+        uint64_t x = ~m[w] & (~0ULL >> (63 - ((b - 1) & 63)));
+        if (x != 0) {
+            size_t p = w * 64 + 63 - (size_t)__builtin_clzll(x);
+            return p >= a ? p + 1 : a;
+        }
+        b = w * 64;
+    }
+    return a;
+}
+
+/* Whether any bit of m in [a, b) is set. */
+static inline int any_bit(const uint64_t *m, size_t a, size_t b)
+{
+    size_t wa = a >> 6, wb = (b - 1) >> 6;
+    uint64_t lo = ~0ULL << (a & 63), hi = ~0ULL >> (63 - ((b - 1) & 63));
+
+    if (wa == wb)
+        return (m[wa] & lo & hi) != 0;
+    if (m[wa] & lo || m[wb] & hi)
+        return 1;
+    for (size_t w = wa + 1; w < wb; w++)
+        if (m[w])
+            return 1;
+    return 0;
+}
+
+/* Makes room for the tokens of an n-byte text: at most (n + 1) / 2, as
+ * tokens are at least a byte and white space separates them. */
+static void reserve_tokens(ef_vader_scratch *s, size_t n)
+{
+    size_t need = (n + 1) / 2 + 1;
+
+    if (need > s->tok_cap) {
+        s->tok_cap = need + need / 2 + 16;
+        s->tok = ef_xrealloc(s->tok, s->tok_cap * sizeof(token));
+        s->sent = ef_xrealloc(s->sent, s->tok_cap * sizeof(double));
+        s->pos = ef_xrealloc(s->pos, s->tok_cap * sizeof(size_t));
+        s->hits = ef_xrealloc(s->hits, s->tok_cap * sizeof(size_t));
+    }
+}
+
+/* Splits an all-ASCII text into tokens from its bitmasks: no loop runs
+ * over a token's bytes, and which class a byte is never takes a branch.
+ * Returns the token count, or SIZE_MAX when the text is not ASCII. */
+static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
+                          const unsigned char *t, size_t n, size_t *ep,
+                          size_t *qm)
+{
+    size_t nw = n / 64 + 1, count = 0;
+    const uint64_t *sp, *pu, *up, *lo, *ap;
+
+    /* the lower-cased text, with room for 16-byte reads past its end */
+    reserve(&s->lower, &s->lower_cap, nw * 64 + 16);
+    if (nw * M_COUNT > s->mask_cap) {
+        s->mask_cap = nw * M_COUNT * 2;
+        free(s->mask);
+        s->mask = ef_xmalloc(s->mask_cap * sizeof(uint64_t));
+    }
+    if (!classify(s, t, n, nw, ep, qm))
+        return SIZE_MAX;
+    reserve_tokens(s, n);
+    sp = s->mask + M_SPACE * nw;
+    pu = s->mask + M_PUNCT * nw;
+    up = s->mask + M_UPPER * nw;
+    lo = s->mask + M_LOWER * nw;
+    ap = s->mask + M_APOS * nw;
+
+    /* Word by word of the masks; a token is a run of clear bits in sp.
+     * One within a word (nearly all) is handled with a few bit
+     * operations and no branch on its bytes; one that crosses into the
+     * next word takes the general path. */
+    uint64_t prev_space = 1; /* the bit before the text counts as space */
+    for (size_t wi = 0; wi < nw; wi++) {
+        uint64_t spw = sp[wi];
+        uint64_t starts = ~spw & (spw << 1 | prev_space);
+        size_t base = wi * 64;
+
+        prev_space = spw >> 63;
+        while (starts != 0) {
+            size_t a = base + (size_t)__builtin_ctzll(starts), b, a2, b2;
+            uint64_t rest = spw >> (a & 63), w[2], h;
+            int upper, apos;
+
+            starts &= starts - 1;
+            if (rest != 0) {
+                /* within this word: the token's bits, then its non-
+                 * punctuation; all punctuation leaves it unstripped */
+                size_t len = (size_t)__builtin_ctzll(rest);
+                uint64_t tb = ((1ULL << len) - 1) << (a & 63); /* len < 64 */
+                uint64_t keep = ~pu[wi] & tb;
+                uint64_t nz = keep ? keep : tb;
+                b = a + len;
+                a2 = base + (size_t)__builtin_ctzll(nz);
+                b2 = base + 64 - (size_t)__builtin_clzll(nz);
+                upper = (up[wi] & tb) != 0 && (lo[wi] & tb) == 0;
+                apos = (ap[wi] & tb) != 0;
+            } else {
+                b = next_bit(sp, nw, a, 1); /* <= n: bytes past n are spaces */
+                a2 = next_bit(pu, nw, a, 0);
+                if (a2 > b)
+                    a2 = b;
+                b2 = last_clear_end(pu, a2, b);
+                upper = any_bit(up, a, b) && !any_bit(lo, a, b);
+                apos = any_bit(ap, a, b);
+            }
+            /* strip punctuation, unless that leaves 2 characters or
+             * fewer (letters are never stripped: the classes of [a, b)
+             * hold for what is left) */
+            if (b2 - a2 <= 2) {
+                a2 = a;
+                b2 = b;
+            }
+            token *tk = &s->tok[count++];
+            const char *low = s->lower + a2;
+            size_t ln = b2 - a2;
+            tk->upper = (uint8_t)upper;
+            tk->nt = (uint8_t)(apos && ln >= 3 &&
+                               memmem(low, ln, "n't", 3) != NULL);
+            ef_lexicon_head(low, ln, w);
+            h = ef_lexicon_hash_head(w, low, ln);
+            tk->hash = h;
+            tk->off = (uint32_t)a2;
+            tk->len = (uint32_t)ln;
+            ef_lexicon_prefetch(v->lex, h);
+        }
+    }
+    return count;
+}
+
+/* ---- Other texts: code point by code point --------------------------- */
+
+/* Splits a text (valid UTF-8, emoji replaced) into tokens. Returns the
+ * token count. */
+static size_t split_utf8(const ef_vader *v, ef_vader_scratch *s,
+                         const unsigned char *t, size_t n)
 {
     size_t i = 0, count = 0, cursor = 0;
 
     reserve(&s->lower, &s->lower_cap, 2 * n + 32);
+    reserve_tokens(s, n);
     for (;;) {
         size_t a, b, a2, b2, cps, ws, ln;
         uint64_t h;
-        int upper, nt, cls;
-        const char *low;
+        int upper, nt;
 
         /* skip white space */
         while (i < n) {
             if (is_space[t[i]])
                 i++;
-            else if (!ascii && t[i] >= 0x80 &&
-                     (ws = uspace_len(t + i, n - i)) != 0)
+            else if (t[i] >= 0x80 && (ws = uspace_len(t + i, n - i)) != 0)
                 i += ws;
             else
                 break;
@@ -366,15 +588,9 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
         if (i >= n)
             break;
         a = i;
-        cls = 0;
-        if (ascii) {
-            /* lower-cased in place: s->lower mirrors the text */
-            i = scan_ascii_token(t, i, n, s->lower + a, &cls);
-        } else {
-            while (i < n && !is_space[t[i]] &&
-                   !(t[i] >= 0x80 && uspace_len(t + i, n - i)))
-                i++;
-        }
+        while (i < n && !is_space[t[i]] &&
+               !(t[i] >= 0x80 && uspace_len(t + i, n - i)))
+            i++;
         b = i;
 
         /* strip punctuation, unless that leaves 2 code points or fewer */
@@ -384,65 +600,57 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
             a2++;
         while (b2 > a2 && is_punct[t[b2 - 1]])
             b2--;
-        if (ascii) {
-            cps = b2 - a2;
-        } else {
-            cps = 0;
-            for (size_t k = a2; k < b2 && cps <= 2; k++)
-                cps += (t[k] & 0xc0) != 0x80;
-        }
+        cps = 0;
+        for (size_t k = a2; k < b2 && cps <= 2; k++)
+            cps += (t[k] & 0xc0) != 0x80;
         if (cps <= 2) {
             a2 = a;
             b2 = b;
         }
 
-        if (count == s->tok_cap) {
-            s->tok_cap = s->tok_cap ? s->tok_cap * 2 : 64;
-            s->tok = ef_xrealloc(s->tok, s->tok_cap * sizeof(token));
-            s->sent = ef_xrealloc(s->sent, s->tok_cap * sizeof(double));
-            s->pos = ef_xrealloc(s->pos, s->tok_cap * sizeof(size_t));
-            s->hits = ef_xrealloc(s->hits, s->tok_cap * sizeof(size_t));
-        }
         token *tk = &s->tok[count++];
-        if (ascii) {
-            /* letters are never stripped, so cls holds for [a2, b2) */
-            low = s->lower + a2;
-            ln = b2 - a2;
-            upper = (cls & (C_UP | C_LO)) == C_UP;
-            nt = (cls & C_APOS) && ln >= 3 && memmem(low, ln, "n't", 3);
-            h = ef_lexicon_hash_padded(low, ln);
-        } else {
-            low = s->lower + cursor;
-            ln = lower_token(s, cursor, t + a2, b2 - a2, &h, &upper, &nt);
-            cursor += ln;
-        }
+        ln = lower_token(s, cursor, t + a2, b2 - a2, &h, &upper, &nt);
         tk->hash = h;
-        tk->off = (uint32_t)(low - s->lower);
+        tk->off = (uint32_t)cursor;
         tk->len = (uint32_t)ln;
         tk->upper = (uint8_t)upper;
         tk->nt = (uint8_t)nt;
+        cursor += ln;
         ef_lexicon_prefetch(v->lex, h);
     }
-    for (i = 0; i < count; i++)
-        ef_lexicon_prefetch_entry(v->lex, s->tok[i].hash);
-    *caps = 0;
-    *bi = count;
-    *nhits = 0;
-    for (i = 0; i < count; i++) {
-        token *tk = &s->tok[i];
-        const ef_word_info *w = ef_lexicon_find(v->lex, s->lower + tk->off,
-                                                tk->len, tk->hash);
+    return count;
+}
+
+/* Looks each token up. The lookups come after the split, so that the
+ * table's cache lines can be fetched for all tokens at once instead of
+ * one miss after another. Sets the count of ALL-CAPS tokens, the position
+ * of the first "but" (count if none) and the list of lexicon words. */
+static void look_up(const ef_vader *v, ef_vader_scratch *s, size_t count,
+                    size_t *caps, size_t *bi, size_t *nhits)
+{
+    const ef_lexicon *lex = v->lex;
+    const char *lower = s->lower;
+    token *tok = s->tok;
+    size_t *hits = s->hits;
+    size_t nc = 0, nb = count, nh = 0; /* locals: no aliasing with hits */
+
+    for (size_t i = 0; i < count; i++) {
+        token *tk = &tok[i];
+        const ef_word_info *w =
+            ef_lexicon_find(lex, lower + tk->off, tk->len, tk->hash);
         tk->w = w;
         tk->negated = w->negates | tk->nt;
-        *caps += tk->upper;
-        if (w->id == EF_W_BUT && *bi == count)
-            *bi = i;
+        nc += tk->upper;
+        if (w->id == EF_W_BUT && nb == count)
+            nb = i;
         /* the lexicon words (boosters only modify others), appended
          * without a branch: whether a word is one is as random as words */
-        s->hits[*nhits] = i;
-        *nhits += w->has_valence & !w->has_booster;
+        hits[nh] = i;
+        nh += w->has_valence & (w->booster == 0);
     }
-    return count;
+    *caps = nc;
+    *bi = nb;
+    *nhits = nh;
 }
 
 /* ==== Step 4: the rules ================================================= */
@@ -454,8 +662,8 @@ static size_t tokenize(const ef_vader *v, ef_vader_scratch *s,
 static double scalar_inc_dec(const token *w, double valence, int cap_diff)
 {
     double scalar = 0.0;
-    if (w->w->has_booster) {
-        scalar = w->w->booster;
+    if (w->w->booster) {
+        scalar = w->w->booster > 0 ? B_INCR : B_DECR;
         if (valence < 0)
             scalar *= -1;
         if (w->upper && cap_diff) {
@@ -722,12 +930,13 @@ EF_STATIC void but_rescale_heap(double *v, const size_t *pos, size_t m,
 
 /* ==== Step 5: the scores ================================================ */
 
-/* Python's round(x, d): to nearest from the exact binary value, ties to
- * even, then the nearest double. */
+/* Python's round(x, d) for -1 <= x <= 1: to nearest from the exact
+ * binary value, ties to even, then the nearest double. */
 static double round_dec(double x, int d)
 {
     static const double p10[] = {1, 10, 100, 1000, 10000};
-    double scaled = x * p10[d], fl = floor(scaled), frac = scaled - fl;
+    double scaled = x * p10[d], t = (double)(long long)scaled;
+    double fl = t - (t > scaled), frac = scaled - fl; /* floor, inline */
     char buf[64];
 
     if (fabs(frac - 0.5) < 1e-7) { /* too close to call in binary */
@@ -767,11 +976,11 @@ static void count_marks(const char *text, size_t len, size_t *ep,
  * valences add nothing to any sum, so only the count n - m of them
  * matters (it is the neutral count); the sums keep the reference's
  * left-to-right order. */
-static void score_valence(const double *v, size_t m, size_t n,
-                          const char *text, size_t len, ef_scores *out)
+static void score_valence(const double *v, size_t m, size_t n, size_t ep,
+                          size_t qm, ef_scores *out)
 {
     double sum = 0, pos_sum = 0, neg_sum = 0, amp, total;
-    size_t neu = n - m, ep = 0, qm = 0;
+    size_t neu = n - m;
 
     if (n == 0) {
         out->neg = out->neu = out->pos = out->compound = 0.0;
@@ -786,7 +995,6 @@ static void score_valence(const double *v, size_t m, size_t n,
         neg_sum += x < 0 ? x - 1 : 0.0;
         neu += x == 0; /* a valence rescaled to zero ("but") */
     }
-    count_marks(text, len, &ep, &qm);
     amp = (double)(ep > 4 ? 4 : ep) * EP_WEIGHT;
     if (qm > 1)
         amp += qm <= 3 ? (double)qm * QM_WEIGHT : 0.96;
@@ -814,33 +1022,22 @@ static void score_valence(const double *v, size_t m, size_t n,
 
 /* ==== Public ============================================================ */
 
-static int is_ascii(const unsigned char *t, size_t n)
-{
-    size_t i = 0;
-    uint64_t acc = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, t + i, 8);
-        acc |= w;
-    }
-    for (; i < n; i++)
-        acc |= t[i];
-    return (acc & 0x8080808080808080ULL) == 0;
-}
-
 void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
                     size_t len, ef_scores *out)
 {
     const unsigned char *t = (const unsigned char *)text;
-    size_t n, k, caps = 0, bi, m = 0, nhits;
-    int cap_diff, ascii = is_ascii(t, len);
+    size_t n, k, caps = 0, bi, m = 0, nhits, ep, qm;
+    int cap_diff;
     token *tok;
 
-    if (!ascii) {
+    n = split_ascii(v, s, t, len, &ep, &qm);
+    if (n == SIZE_MAX) {
         len = preprocess(s, t, len);
         t = (const unsigned char *)s->text;
+        n = split_utf8(v, s, t, len);
+        count_marks((const char *)t, len, &ep, &qm);
     }
-    n = tokenize(v, s, t, len, ascii, &caps, &bi, &nhits);
+    look_up(v, s, n, &caps, &bi, &nhits);
     tok = s->tok;
     cap_diff = caps > 0 && caps < n;
 
@@ -863,7 +1060,7 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
         else
             but_rescale_heap(s->sent, s->pos, m, bi);
     }
-    score_valence(s->sent, m, n, (const char *)t, len, out);
+    score_valence(s->sent, m, n, ep, qm, out);
 }
 
 ef_status ef_vader_new(ef_vader **out, ef_err *e)
