@@ -139,40 +139,43 @@ static inline size_t ef_lexicon_candidate(const ef_lexicon *lx, uint64_t h,
     return slot ^ ((slot ^ lx->cap) & -(size_t)(*mt == 0));
 }
 
-/* Asks for the cache line of the word a lookup of h will compare (a hint
- * only). The control bytes are in the first-level cache; the words are
- * not, and fetching them for all of a text's tokens at once overlaps the
- * misses. */
-static inline void ef_lexicon_prefetch(const ef_lexicon *lx, uint64_t h)
+/* The first step of a lookup, for a word of n bytes with hash h: the
+ * slot of its one candidate in the table, whose cache line is asked for
+ * (the control bytes are in the first-level cache, the words are not:
+ * asking for all of a text's at once overlaps the misses). Sets *sure
+ * when comparing that candidate settles the lookup. */
+static inline uint32_t ef_lexicon_probe(const ef_lexicon *lx, uint64_t h,
+                                        size_t n, int *sure)
 {
     uint64_t c, mt;
-    __builtin_prefetch(&lx->words[ef_lexicon_candidate(lx, h, &c, &mt)]);
+    size_t slot = ef_lexicon_candidate(lx, h, &c, &mt);
+
+    __builtin_prefetch(&lx->words[slot]);
+    *sure = (n <= 16) & ((mt & (mt - 1)) == 0) & (ef_zero_bytes(c) != 0);
+    return (uint32_t)slot;
 }
 
 /* The lookup beyond the common cases (out of line: rare). */
 const ef_word_info *ef_lexicon_find_slow(const ef_lexicon *lx, const char *s,
                                          size_t n, uint64_t h);
 
-/* The entry for the lower-cased word s (n bytes, hash h); the unknown
- * word when it is not in the table. s must have 16 readable bytes past
- * s + n (the scorer's token buffer). The common cases, a word whose
- * group holds no other candidate and an unknown word whose group has room,
- * are settled without a branch on the outcome: which way it goes is as
- * random as the words. */
+/* The second step: the entry for the lower-cased word s (n bytes, hash
+ * h), given its probe; the unknown word when it is not in the table. s
+ * must have 16 readable bytes past s + n (the scorer's token buffer).
+ * The common case is settled without a branch on the outcome: which way
+ * it goes is as random as the words. */
 static inline const ef_word_info *ef_lexicon_find(const ef_lexicon *lx,
                                                   const char *s, size_t n,
-                                                  uint64_t h)
+                                                  uint64_t h, uint32_t slot,
+                                                  int sure)
 {
-    uint64_t c, mt, w[2];
-    const ef_word_info *en;
+    const ef_word_info *en = &lx->words[slot];
+    uint64_t w[2];
     int hit;
 
-    if (n > 16)
-        return ef_lexicon_find_slow(lx, s, n, h);
     ef_lexicon_head(s, n, w);
-    en = &lx->words[ef_lexicon_candidate(lx, h, &c, &mt)];
     hit = (en->len == n) & (en->head[0] == w[0]) & (en->head[1] == w[1]);
-    if (hit | (((mt & (mt - 1)) == 0) & (ef_zero_bytes(c) != 0)))
+    if (hit | sure)
         return en + ((lx->words + lx->cap - en) & -(ptrdiff_t)!hit);
     return ef_lexicon_find_slow(lx, s, n, h);
 }

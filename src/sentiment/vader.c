@@ -52,6 +52,8 @@ typedef struct {
     uint8_t upper;         /* Python's str.isupper() of the token */
     uint8_t nt;            /* contains "n't" */
     uint8_t negated;       /* a negation word, or contains "n't" */
+    uint8_t sure;          /* the probe settles the lookup */
+    uint32_t slot;         /* the probe's candidate (ef_lexicon_probe) */
 } token;
 
 struct ef_vader_scratch {
@@ -512,7 +514,7 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
         while (starts != 0) {
             size_t a = base + (size_t)__builtin_ctzll(starts), b, a2, b2;
             uint64_t rest = spw >> (a & 63), w[2], h;
-            int upper, apos;
+            int upper, apos, sure;
 
             starts &= starts - 1;
             if (rest != 0) {
@@ -554,7 +556,8 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
             tk->hash = h;
             tk->off = (uint32_t)a2;
             tk->len = (uint32_t)ln;
-            ef_lexicon_prefetch(v->lex, h);
+            tk->slot = ef_lexicon_probe(v->lex, h, ln, &sure);
+            tk->sure = (uint8_t)sure;
         }
     }
     return count;
@@ -574,7 +577,7 @@ static size_t split_utf8(const ef_vader *v, ef_vader_scratch *s,
     for (;;) {
         size_t a, b, a2, b2, cps, ws, ln;
         uint64_t h;
-        int upper, nt;
+        int upper, nt, sure;
 
         /* skip white space */
         while (i < n) {
@@ -616,7 +619,8 @@ static size_t split_utf8(const ef_vader *v, ef_vader_scratch *s,
         tk->upper = (uint8_t)upper;
         tk->nt = (uint8_t)nt;
         cursor += ln;
-        ef_lexicon_prefetch(v->lex, h);
+        tk->slot = ef_lexicon_probe(v->lex, h, ln, &sure);
+        tk->sure = (uint8_t)sure;
     }
     return count;
 }
@@ -636,8 +640,8 @@ static void look_up(const ef_vader *v, ef_vader_scratch *s, size_t count,
 
     for (size_t i = 0; i < count; i++) {
         token *tk = &tok[i];
-        const ef_word_info *w =
-            ef_lexicon_find(lex, lower + tk->off, tk->len, tk->hash);
+        const ef_word_info *w = ef_lexicon_find(
+            lex, lower + tk->off, tk->len, tk->hash, tk->slot, tk->sure);
         tk->w = w;
         tk->negated = w->negates | tk->nt;
         nc += tk->upper;
