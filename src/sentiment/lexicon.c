@@ -83,11 +83,11 @@ uint64_t ef_lexicon_hash(const char *s, size_t n)
 static size_t find_slot(const ef_lexicon *lx, const char *s, size_t n,
                         uint64_t h)
 {
-    size_t g = ((size_t)h << 3) & (lx->cap - 1);
-    uint8_t tag = (uint8_t)(0x80 | (h >> 57));
+    size_t g = ef_lexicon_home(lx, h);
+    uint8_t tag = ef_lexicon_tag(h);
 
-    for (;; g = (g + 8) & (lx->cap - 1)) {
-        for (size_t i = g; i < g + 8; i++) {
+    for (;; g = (g + EF_LEXICON_GROUP) & (lx->cap - 1)) {
+        for (size_t i = g; i < g + EF_LEXICON_GROUP; i++) {
             if (lx->ctrl[i] == 0)
                 return i;
             if (lx->ctrl[i] == tag && lx->words[i].len == n &&
@@ -143,7 +143,7 @@ static ef_word_info *upsert(ef_lexicon *lx, const char *key, size_t n)
     i = find_slot(lx, key, n, h);
     if (lx->ctrl[i] == 0) {
         ef_word_info *w = &lx->words[i];
-        lx->ctrl[i] = (uint8_t)(0x80 | (h >> 57));
+        lx->ctrl[i] = ef_lexicon_tag(h);
         lx->keys[i] = key;
         memset(w, 0, sizeof *w);
         memcpy(w->head, key, n < 16 ? n : 16);

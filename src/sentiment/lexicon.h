@@ -7,6 +7,10 @@
 
 #include "util/util.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* The words that VADER's rules test by name. */
 typedef enum {
     EF_W_NONE = 0,
@@ -117,41 +121,80 @@ static inline uint64_t ef_lexicon_hash_head(const uint64_t w[2],
 /* The hash of any n bytes (no padding needed). */
 uint64_t ef_lexicon_hash(const char *s, size_t n);
 
+/* Slots per group: the control bytes a lookup tests at once. */
+#define EF_LEXICON_GROUP 16
+
+/* The group of 16 control bytes at c: which match tag (bit k: c[k]) and
+ * which are empty. */
+#if defined(__SSE2__)
+static inline void ef_lexicon_group(const uint8_t *c, uint8_t tag,
+                                    unsigned *match, unsigned *empty)
+{
+    __m128i g = _mm_loadu_si128((const __m128i *)c);
+    *match = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(g, _mm_set1_epi8((char)tag)));
+    *empty = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(g, _mm_setzero_si128()));
+}
+#else
 /* The high bit of each zero byte of x, exactly. */
-static inline uint64_t ef_zero_bytes(uint64_t x)
+static inline uint64_t ef_zero_bytes_(uint64_t x)
 {
     const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
     return ~(((x & low7) + low7) | x | low7);
 }
 
-/* The slot of the first word in h's group whose control byte matches h,
- * or cap if none; *c is the group's control bytes. */
-static inline size_t ef_lexicon_candidate(const ef_lexicon *lx, uint64_t h,
-                                          uint64_t *c, uint64_t *mt)
+/* Byte k's high bit of x as bit k (what SSE2's movemask does). */
+static inline unsigned ef_high_bits_(uint64_t x)
 {
-    size_t g = ((size_t)h << 3) & (lx->cap - 1);
+    return (unsigned)((((x >> 7) & 0x0101010101010101ULL) *
+                       0x0102040810204080ULL) >> 56);
+}
 
-    *c = ef_load_le64(lx->ctrl + g);
-    *mt = ef_zero_bytes(*c ^ ((0x80 | (h >> 57)) * 0x0101010101010101ULL));
-    /* mt ? g + its first byte : cap, without a branch (compilers turn
-     * the conditional into one, and it goes either way at random) */
-    size_t slot = g + (size_t)(__builtin_ctzll(*mt | 1ULL << 63) >> 3);
-    return slot ^ ((slot ^ lx->cap) & -(size_t)(*mt == 0));
+static inline void ef_lexicon_group(const uint8_t *c, uint8_t tag,
+                                    unsigned *match, unsigned *empty)
+{
+    uint64_t lo = ef_load_le64(c), hi = ef_load_le64(c + 8);
+    uint64_t t = tag * 0x0101010101010101ULL;
+    *match = ef_high_bits_(ef_zero_bytes_(lo ^ t)) |
+             ef_high_bits_(ef_zero_bytes_(hi ^ t)) << 8;
+    *empty = ef_high_bits_(ef_zero_bytes_(lo)) |
+             ef_high_bits_(ef_zero_bytes_(hi)) << 8;
+}
+#endif
+
+/* The control byte of a word with hash h, and its home group's first
+ * slot. */
+static inline uint8_t ef_lexicon_tag(uint64_t h)
+{
+    return (uint8_t)(0x80 | (h >> 57));
+}
+
+static inline size_t ef_lexicon_home(const ef_lexicon *lx, uint64_t h)
+{
+    return ((size_t)h * EF_LEXICON_GROUP) & (lx->cap - 1);
 }
 
 /* The first step of a lookup, for a word of n bytes with hash h: the
- * slot of its one candidate in the table, whose cache line is asked for
+ * slot of the first word in its home group whose control byte matches
+ * (the unknown word's slot, cap, if none), whose cache line is asked for
  * (the control bytes are in the first-level cache, the words are not:
  * asking for all of a text's at once overlaps the misses). Sets *sure
- * when comparing that candidate settles the lookup. */
+ * when comparing that one candidate settles the lookup: it is the only
+ * one, and the group has room (so the word is nowhere further). */
 static inline uint32_t ef_lexicon_probe(const ef_lexicon *lx, uint64_t h,
                                         size_t n, int *sure)
 {
-    uint64_t c, mt;
-    size_t slot = ef_lexicon_candidate(lx, h, &c, &mt);
+    size_t g = ef_lexicon_home(lx, h), slot;
+    unsigned match, empty;
 
+    ef_lexicon_group(lx->ctrl + g, ef_lexicon_tag(h), &match, &empty);
+    /* match ? g + its first bit : cap, without a branch (compilers turn
+     * the conditional into one, and it goes either way at random) */
+    slot = g + (size_t)__builtin_ctz(match | 1u << 16);
+    slot ^= (slot ^ lx->cap) & -(size_t)(match == 0);
     __builtin_prefetch(&lx->words[slot]);
-    *sure = (n <= 16) & ((mt & (mt - 1)) == 0) & (ef_zero_bytes(c) != 0);
+    *sure = (n <= 16) & ((match & (match - 1)) == 0) & (empty != 0);
     return (uint32_t)slot;
 }
 
