@@ -113,12 +113,27 @@ build/unit: $(SAN_OBJ) $(UNIT_OBJ)
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory earful build/unit build/tools/conform fonts/DejaVuSans.ttf
+	$(Q)$(MAKE) --no-print-directory earful build/unit build/tools/conform \
+	    build/tools/conform-sse2 build/tools/conform-scalar fonts/DejaVuSans.ttf
 	$(Q)tests/run_all.sh
 
 build/tools/conform: tests/conform.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+# The same without the scorer's AVX2 path (SSE2 only), and without any
+# vector code (the portable path other CPUs take): both must conform too.
+SCORER_SRC := src/sentiment/vader.c src/sentiment/lexicon.c
+CONFORM_DEPS = tests/conform.c $(SCORER_SRC) \
+    $(filter-out build/rel/main.o build/rel/sentiment/%,$(REL_OBJ))
+build/tools/conform-sse2: $(CONFORM_DEPS) $(wildcard src/sentiment/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -DEF_NO_AVX2 -o $@ \
+	    $(CONFORM_DEPS) $(PKG_LIBS) $(LDLIBS)
+build/tools/conform-scalar: $(CONFORM_DEPS) $(wildcard src/sentiment/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -DEF_NO_AVX2 -U__SSE2__ \
+	    -o $@ $(CONFORM_DEPS) $(PKG_LIBS) $(LDLIBS)
 
 # issue 7: the calibration against ../shared/calibration (always -O2: it
 # bootstraps 1,200 samples; tests/suites/calibration.sh builds it)

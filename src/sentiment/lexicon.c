@@ -61,13 +61,27 @@ static const struct {
 
 /* ==== Hash table ======================================================== */
 
-#define M(k) ((k) >= 8 ? ~0ULL : (1ULL << (8 * (k))) - 1)
-#define HM(n) {M(n), (n) <= 8 ? 0 : M((n) - 8)}
+/* Row n keeps the first n bytes of a head: all of them from 8 bytes on
+ * in the first word, and the rest in the second. */
 const uint64_t ef_lexicon_head_mask[17][2] = {
-    HM(0),  HM(1),  HM(2),  HM(3),  HM(4),  HM(5),  HM(6),  HM(7),  HM(8),
-    HM(9),  HM(10), HM(11), HM(12), HM(13), HM(14), HM(15), HM(16)};
-#undef HM
-#undef M
+    {0x0000000000000000ULL, 0x0000000000000000ULL}, /*  0 */
+    {0x00000000000000ffULL, 0x0000000000000000ULL}, /*  1 */
+    {0x000000000000ffffULL, 0x0000000000000000ULL}, /*  2 */
+    {0x0000000000ffffffULL, 0x0000000000000000ULL}, /*  3 */
+    {0x00000000ffffffffULL, 0x0000000000000000ULL}, /*  4 */
+    {0x000000ffffffffffULL, 0x0000000000000000ULL}, /*  5 */
+    {0x0000ffffffffffffULL, 0x0000000000000000ULL}, /*  6 */
+    {0x00ffffffffffffffULL, 0x0000000000000000ULL}, /*  7 */
+    {0xffffffffffffffffULL, 0x0000000000000000ULL}, /*  8 */
+    {0xffffffffffffffffULL, 0x00000000000000ffULL}, /*  9 */
+    {0xffffffffffffffffULL, 0x000000000000ffffULL}, /* 10 */
+    {0xffffffffffffffffULL, 0x0000000000ffffffULL}, /* 11 */
+    {0xffffffffffffffffULL, 0x00000000ffffffffULL}, /* 12 */
+    {0xffffffffffffffffULL, 0x000000ffffffffffULL}, /* 13 */
+    {0xffffffffffffffffULL, 0x0000ffffffffffffULL}, /* 14 */
+    {0xffffffffffffffffULL, 0x00ffffffffffffffULL}, /* 15 */
+    {0xffffffffffffffffULL, 0xffffffffffffffffULL}, /* 16 */
+};
 
 uint64_t ef_lexicon_hash(const char *s, size_t n)
 {

@@ -26,6 +26,14 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* An AVX2 path chosen at run time (EF_NO_AVX2 builds without it, so that
+ * the tests can check the SSE2 path on a machine that has AVX2). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(EF_NO_AVX2)
+#define EF_HAVE_AVX2 1
+#include <immintrin.h>
+#else
+#define EF_HAVE_AVX2 0
+#endif
 
 #include "sentiment/lexicon.h"
 #include "sentiment/vader_data.h"
@@ -234,8 +242,16 @@ static size_t preprocess(ef_vader_scratch *s, const unsigned char *t,
 enum { C_UP = 1, C_LO = 2, C_APOS = 4 };
 static uint8_t ascii_lower[128], ascii_class[128];
 
+#if EF_HAVE_AVX2
+static int use_avx2; /* the CPU has AVX2 */
+#endif
+
 static void init_ascii(void)
 {
+#if EF_HAVE_AVX2
+    __builtin_cpu_init();
+    use_avx2 = __builtin_cpu_supports("avx2");
+#endif
     for (int c = 0; c < 128; c++) {
         ascii_lower[c] = (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         ascii_class[c] = (uint8_t)(c >= 'A' && c <= 'Z'   ? C_UP
@@ -243,6 +259,16 @@ static void init_ascii(void)
                                    : c == '\''           ? C_APOS
                                                           : 0);
     }
+}
+
+/* Whether the lower-cased token s of n bytes contains "n't" (inline: the
+ * tokens are short, and a call to memmem costs more than the search). */
+static inline int has_nt(const char *s, size_t n)
+{
+    for (size_t i = 1; i + 1 < n; i++)
+        if (s[i] == '\'' && s[i - 1] == 'n' && s[i + 1] == 't')
+            return 1;
+    return 0;
 }
 
 /* Lower-cases token t (n bytes of valid UTF-8) into s->lower, and works
@@ -284,7 +310,7 @@ static size_t lower_token(ef_vader_scratch *s, size_t at,
         }
     }
     *upper = (cls & (C_UP | C_LO)) == C_UP;
-    *nt = (cls & C_APOS) && o >= 3 && memmem(low, o, "n't", 3) != NULL;
+    *nt = (cls & C_APOS) && has_nt(low, o);
     *hash = ef_lexicon_hash(low, o);
     return o;
 }
@@ -368,44 +394,107 @@ static inline void classify16(const unsigned char *p, char *low,
 }
 #endif
 
+/* 32 bytes at p, two blocks of 16. */
+static inline void classify32(const unsigned char *p, char *low,
+                              block_class *bc)
+{
+    classify16(p, low, bc, 0);
+    classify16(p + 16, low + 16, bc, 16);
+}
+
 /* Classifies the n bytes of t into s->mask (M_COUNT arrays of nw words,
  * bytes past n counting as white space) and writes their lower case to
- * s->lower. Returns 0 when t is not all ASCII. */
+ * s->lower, 32 bytes at a time with BLOCK. Sets *ep and *qm to the counts
+ * of '!' and '?'. Evaluates to 0 when t is not all ASCII. */
+#define CLASSIFY_BODY(BLOCK)                                                 \
+    size_t e = 0, q = 0;                                                     \
+    uint64_t *m = s->mask;                                                   \
+    for (size_t w = 0; w < nw; w++) {                                        \
+        block_class bc[2];                                                   \
+        memset(bc, 0, sizeof bc);                                            \
+        for (unsigned k = 0; k < 2; k++) {                                   \
+            size_t at = w * 64 + k * 32;                                     \
+            const unsigned char *p = t + at;                                 \
+            unsigned char pad[32];                                           \
+            if (at >= n) {                                                   \
+                bc[k].m[M_SPACE] = 0xffffffffu;                              \
+                continue;                                                    \
+            }                                                                \
+            if (at + 32 > n) { /* the last bytes: pad with spaces */         \
+                memset(pad, ' ', sizeof pad);                                \
+                memcpy(pad, p, n - at);                                      \
+                p = pad;                                                     \
+            }                                                                \
+            BLOCK(p, s->lower + at, &bc[k]);                                 \
+        }                                                                    \
+        if ((bc[0].high | bc[1].high) != 0)                                  \
+            return 0;                                                        \
+        for (int c = 0; c < M_COUNT; c++)                                    \
+            m[c * nw + w] = bc[0].m[c] | (uint64_t)bc[1].m[c] << 32;         \
+        e += bc[0].excl + bc[1].excl;                                        \
+        q += bc[0].quest + bc[1].quest;                                      \
+    }                                                                        \
+    *ep = e;                                                                 \
+    *qm = q;                                                                 \
+    return 1
+
+static int classify_base(ef_vader_scratch *s, const unsigned char *t,
+                         size_t n, size_t nw, size_t *ep, size_t *qm)
+{
+    CLASSIFY_BODY(classify32);
+}
+
+#if EF_HAVE_AVX2
+/* The same 32 bytes in one AVX2 register (Debian builds for plain x86-64,
+ * so this is chosen at run time when the CPU has it). */
+__attribute__((target("avx2"))) static inline void
+classify32_avx2(const unsigned char *p, char *low, block_class *bc)
+{
+    __m256i c = _mm256_loadu_si256((const __m256i *)p);
+#define GT(k) _mm256_cmpgt_epi8(c, _mm256_set1_epi8((char)(k)))
+#define LT(k) _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(k)), c)
+#define EQ(k) _mm256_cmpeq_epi8(c, _mm256_set1_epi8((char)(k)))
+    __m256i up = _mm256_and_si256(GT('A' - 1), LT('Z' + 1));
+    __m256i lo = _mm256_and_si256(GT('a' - 1), LT('z' + 1));
+    __m256i dg = _mm256_and_si256(GT('0' - 1), LT('9' + 1));
+    __m256i sp = _mm256_or_si256(
+        EQ(' '), _mm256_or_si256(_mm256_and_si256(GT(0x08), LT(0x0e)),
+                                 _mm256_and_si256(GT(0x1b), LT(0x20))));
+    __m256i pu = _mm256_andnot_si256(
+        _mm256_or_si256(_mm256_or_si256(up, lo), dg),
+        _mm256_and_si256(GT(0x20), LT(0x7f)));
+    bc->m[M_SPACE] = (uint32_t)_mm256_movemask_epi8(sp);
+    bc->m[M_PUNCT] = (uint32_t)_mm256_movemask_epi8(pu);
+    bc->m[M_UPPER] = (uint32_t)_mm256_movemask_epi8(up);
+    bc->m[M_LOWER] = (uint32_t)_mm256_movemask_epi8(lo);
+    bc->m[M_APOS] = (uint32_t)_mm256_movemask_epi8(EQ('\''));
+    bc->high = (uint32_t)_mm256_movemask_epi8(c);
+    bc->excl = bit_count((unsigned)_mm256_movemask_epi8(EQ('!')));
+    bc->quest = bit_count((unsigned)_mm256_movemask_epi8(EQ('?')));
+    _mm256_storeu_si256(
+        (__m256i *)low,
+        _mm256_or_si256(c, _mm256_and_si256(up, _mm256_set1_epi8(0x20))));
+#undef GT
+#undef LT
+#undef EQ
+}
+
+__attribute__((target("avx2"))) static int
+classify_avx2(ef_vader_scratch *s, const unsigned char *t, size_t n,
+              size_t nw, size_t *ep, size_t *qm)
+{
+    CLASSIFY_BODY(classify32_avx2);
+}
+#endif
+
 static int classify(ef_vader_scratch *s, const unsigned char *t, size_t n,
                     size_t nw, size_t *ep, size_t *qm)
 {
-    size_t e = 0, q = 0;
-    uint64_t *m = s->mask;
-
-    for (size_t w = 0; w < nw; w++) {
-        block_class bc[2];
-        memset(bc, 0, sizeof bc);
-        for (unsigned k = 0; k < 4; k++) {
-            size_t at = w * 64 + k * 16;
-            block_class *b = &bc[k >> 1];
-            const unsigned char *p = t + at;
-            unsigned char pad[16];
-            if (at >= n) {
-                b->m[M_SPACE] |= 0xffffu << ((k & 1) * 16);
-                continue;
-            }
-            if (at + 16 > n) { /* the last bytes: pad with spaces */
-                memset(pad, ' ', sizeof pad);
-                memcpy(pad, p, n - at);
-                p = pad;
-            }
-            classify16(p, s->lower + at, b, (k & 1) * 16);
-        }
-        if ((bc[0].high | bc[1].high) != 0)
-            return 0;
-        for (int c = 0; c < M_COUNT; c++)
-            m[c * nw + w] = bc[0].m[c] | (uint64_t)bc[1].m[c] << 32;
-        e += bc[0].excl + bc[1].excl;
-        q += bc[0].quest + bc[1].quest;
-    }
-    *ep = e;
-    *qm = q;
-    return 1;
+#if EF_HAVE_AVX2
+    if (use_avx2)
+        return classify_avx2(s, t, n, nw, ep, qm);
+#endif
+    return classify_base(s, t, n, nw, ep, qm);
 }
 
 /* The first position >= i whose bit in m (nw words) is `bit`; nw * 64 if
@@ -549,8 +638,7 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
             const char *low = s->lower + a2;
             size_t ln = b2 - a2;
             tk->upper = (uint8_t)upper;
-            tk->nt = (uint8_t)(apos && ln >= 3 &&
-                               memmem(low, ln, "n't", 3) != NULL);
+            tk->nt = (uint8_t)(apos && has_nt(low, ln));
             ef_lexicon_head(low, ln, w);
             h = ef_lexicon_hash_head(w, low, ln);
             tk->hash = h;
@@ -934,19 +1022,25 @@ EF_STATIC void but_rescale_heap(double *v, const size_t *pos, size_t m,
 
 /* ==== Step 5: the scores ================================================ */
 
+/* round_dec's answer when x * 10^d is too close to a tie to call in
+ * binary: from the exact decimal expansion, as Python does. */
+static double round_dec_tie(double x, int d)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*f", d, x);
+    return strtod(buf, NULL);
+}
+
 /* Python's round(x, d) for -1 <= x <= 1: to nearest from the exact
  * binary value, ties to even, then the nearest double. */
-static double round_dec(double x, int d)
+static inline double round_dec(double x, int d)
 {
     static const double p10[] = {1, 10, 100, 1000, 10000};
     double scaled = x * p10[d], t = (double)(long long)scaled;
     double fl = t - (t > scaled), frac = scaled - fl; /* floor, inline */
-    char buf[64];
 
-    if (fabs(frac - 0.5) < 1e-7) { /* too close to call in binary */
-        snprintf(buf, sizeof buf, "%.*f", d, x);
-        return strtod(buf, NULL);
-    }
+    if (fabs(frac - 0.5) < 1e-7)
+        return round_dec_tie(x, d);
     return (fl + (frac > 0.5)) / p10[d];
 }
 
