@@ -72,11 +72,11 @@ static void add_line(batch *b, size_t start, size_t end)
     b->nlines++;
 }
 
-/* Reads until b holds at least BATCH_BYTES or the input ends, and splits
+/* Reads until b holds at least want bytes or the input ends, and splits
  * off the complete lines; bytes already in b (carried over) come first.
  * b->tail is where the incomplete last line starts. Returns 0, or -1 on a
  * read error (errno set). */
-static int read_batch(int fd, batch *b)
+static int read_batch(int fd, batch *b, size_t want)
 {
     size_t scan = 0;
 
@@ -90,7 +90,7 @@ static int read_batch(int fd, batch *b)
             add_line(b, scan, e);
             scan = e + 1;
         }
-        if (b->nlines > 0 && b->len >= BATCH_BYTES)
+        if (b->nlines > 0 && b->len >= want)
             break;
         if (b->cap - b->len < BATCH_BYTES / 4) {
             b->cap = b->cap ? b->cap * 2 : BATCH_BYTES + BATCH_BYTES / 2;
@@ -170,6 +170,43 @@ static int fmt_score(char *out, double x, int d)
     return n;
 }
 
+/* The TSV row of sc, straight into o (the common case: no per-field
+ * calls). */
+static void format_tsv(ef_buf *o, const score_opts *opt, const ef_scores *sc,
+                       const char *text, size_t len)
+{
+    /* "negative" and "positive" are 8 bytes, "neutral" 7 and a NUL */
+    static const char cls[3][8] = {{'n', 'e', 'g', 'a', 't', 'i', 'v', 'e'},
+                                   {'n', 'e', 'u', 't', 'r', 'a', 'l', 0},
+                                   {'p', 'o', 's', 'i', 't', 'i', 'v', 'e'}};
+    ef_class c = ef_classify(sc->compound, &opt->thr);
+    char *p;
+
+    if (o->cap - o->len < 64) /* 4 x "-0.1234\t", class, "\t\n\0" < 64 */
+        ef_buf_grow(o, 64);
+    p = o->data + o->len;
+    p += fmt_score(p, sc->neg, 3);
+    *p++ = '\t';
+    p += fmt_score(p, sc->neu, 3);
+    *p++ = '\t';
+    p += fmt_score(p, sc->pos, 3);
+    *p++ = '\t';
+    p += fmt_score(p, sc->compound, 4);
+    *p++ = '\t';
+    memcpy(p, cls[c], 8);
+    p += c == EF_NEUTRAL ? 7 : 8;
+    if (!opt->with_text) {
+        *p++ = '\n';
+        *p = '\0';
+        o->len = (size_t)(p - o->data);
+        return;
+    }
+    *p++ = '\t';
+    o->len = (size_t)(p - o->data);
+    ef_text_tsv_escape(o, text, len);
+    ef_buf_putc(o, '\n');
+}
+
 static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
                        const char *text, size_t len)
 {
@@ -177,30 +214,14 @@ static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
     int n[4];
     const char *cls = ef_class_name(ef_classify(sc->compound, &opt->thr));
 
+    if (opt->format == FMT_TSV) {
+        format_tsv(o, opt, sc, text, len);
+        return;
+    }
     n[0] = fmt_score(num[0], sc->neg, 3);
     n[1] = fmt_score(num[1], sc->neu, 3);
     n[2] = fmt_score(num[2], sc->pos, 3);
     n[3] = fmt_score(num[3], sc->compound, 4);
-    if (opt->format == FMT_TSV) {
-        char *p;
-        size_t cl = strlen(cls);
-        ef_buf_grow(o, 64);
-        p = o->data + o->len;
-        for (int i = 0; i < 4; i++) {
-            memcpy(p, num[i], 8); /* at most "-0.1234" and its NUL */
-            p += n[i];
-            *p++ = '\t';
-        }
-        memcpy(p, cls, cl);
-        p += cl;
-        o->len = (size_t)(p - o->data);
-        if (opt->with_text) {
-            ef_buf_putc(o, '\t');
-            ef_text_tsv_escape(o, text, len);
-        }
-        ef_buf_putc(o, '\n');
-        return;
-    }
     static const char *const keys[4] = {"{\"neg\":", ",\"neu\":",
                                         ",\"pos\":", ",\"compound\":"};
     for (int i = 0; i < 4; i++) {
@@ -272,6 +293,7 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
     batch bs[2] = {{0}, {0}};
     worker *ws[2];
     int cur = 0, have_prev = 0;
+    size_t want = BATCH_BYTES / 16;
     ef_status rc = EF_OK;
     const char *header = opt->with_text
                              ? "neg\tneu\tpos\tcompound\tclass\ttext\n"
@@ -288,7 +310,8 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         rc = ef_fail(e, EF_ERR_IO, "standard output: %s", strerror(errno));
         goto out;
     }
-    if (read_batch(fd, &bs[cur]) < 0) {
+    /* a small first batch, so that scoring starts at once */
+    if (read_batch(fd, &bs[cur], want) < 0) {
         rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
         goto out;
     }
@@ -319,7 +342,8 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
             rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
                          strerror(errno));
         carry_tail(b, next);
-        if (!next->eof && read_batch(fd, next) < 0)
+        want = want * 4 < BATCH_BYTES ? want * 4 : BATCH_BYTES;
+        if (!next->eof && read_batch(fd, next, want) < 0)
             rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
         for (int t = 0; t < nthreads; t++)
             if (w[t].running)
