@@ -3,7 +3,8 @@
  * Lines are read in large batches; the scoring threads take a batch's
  * chunks in turn, format each into its own buffer, and the buffers are
  * written in input order. While the threads score batch k, the main
- * thread reads batch k+1; batch k-1 is written just before.
+ * thread writes batch k-1 and reads batch k+1. With one thread, the main
+ * thread does it all in turn.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -329,12 +330,15 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
             b->out_cap = b->nchunks;
         }
         atomic_store(&b->next, 0);
+        /* one scoring thread is this one: a second thread only for the
+         * reading and writing measured slower (they are little work) */
         for (int t = 0; t < nthreads; t++) {
             w[t].b = b;
-            w[t].running = pthread_create(&w[t].tid, NULL, work, &w[t]) == 0;
+            w[t].running = nthreads > 1 &&
+                           pthread_create(&w[t].tid, NULL, work, &w[t]) == 0;
         }
         if (!w[0].running)
-            work(&w[0]); /* no thread to be had: do it here */
+            work(&w[0]); /* no thread to be had, or one: do it here */
         /* while b is scored: write the previous batch (its output
          * buffers are not the ones being filled), then read the next
          * batch into its input buffer */
