@@ -76,6 +76,61 @@ static void score(const ef_vader *v, ef_vader_scratch *s, const char *t,
     ef_vader_score(v, s, t, n, out);
 }
 
+/* "good" (S = 1.9, compound 0.4404) at every offset from 0 to 140, alone
+ * or wrapped in punctuation, and "not good" across the 64-byte boundary
+ * of the tokenizer's masks: the score must not depend on where the word
+ * falls. */
+static void test_offsets(const ef_vader *v, ef_vader_scratch *s)
+{
+    static const char *const forms[] = {"good", "##good,,", "(good)",
+                                        "\"good.\""};
+    char buf[256], msg[96];
+    ef_scores sc;
+    int bad = 0;
+
+    for (size_t f = 0; f < EF_ARRAY_LEN(forms); f++) {
+        for (size_t off = 0; off <= 140; off++) {
+            size_t n = strlen(forms[f]);
+            memset(buf, ' ', off);
+            memcpy(buf + off, forms[f], n);
+            for (size_t tail = 0; tail < 40; tail += 13) {
+                memset(buf + off + n, ' ', tail);
+                score(v, s, buf, off + n + tail, &sc);
+                if (sc.compound != 0.4404 || sc.pos != 1.0) {
+                    snprintf(msg, sizeof msg, "\"%s\" at offset %zu + %zu",
+                             forms[f], off, tail);
+                    OK(0, msg);
+                    bad++;
+                }
+            }
+        }
+    }
+    OK(bad == 0, "a word scores the same at any offset");
+    for (size_t off = 50; off <= 70; off++) {
+        memset(buf, 'x', off); /* one long neutral token before */
+        memcpy(buf + off, " not good", 9);
+        score(v, s, buf, off + 9, &sc);
+        /* S = 1.9 * -0.74 */
+        snprintf(msg, sizeof msg, "not good after a %zu-byte token", off);
+        DBL_NEAR(sc.compound, -0.3412, 1e-9, msg);
+    }
+    /* a token longer than the masks' word, ALL CAPS among lower case */
+    memset(buf, 'Z', 100);
+    memcpy(buf + 100, " IS GOOD", 8);
+    score(v, s, buf, 108, &sc);
+    /* all tokens in caps: no emphasis, S = 1.9 */
+    DBL_NEAR(sc.compound, 0.4404, 1e-9, "long caps token");
+    memset(buf, 'z', 100);
+    memcpy(buf + 100, " is GOOD", 8);
+    score(v, s, buf, 108, &sc);
+    /* S = 1.9 + 0.733 */
+    DBL_NEAR(sc.compound, 0.5622, 1e-9, "long lower-case token, GOOD");
+    /* punctuation only: kept whole, neutral */
+    score(v, s, "good ?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!", 58,
+          &sc);
+    OK(sc.neu > 0 && sc.pos > 0, "a punctuation-only token counts neutral");
+}
+
 void test_vader(void)
 {
     ef_vader *v = NULL;
@@ -188,6 +243,7 @@ void test_vader(void)
     OK(ef_classify(0.0499, &(ef_thresholds)EF_THRESHOLDS_DEFAULT) ==
            EF_NEUTRAL, "0.0499 is neutral");
 
+    test_offsets(v, s);
     ef_vader_scratch_free(s);
     ef_vader_free(v);
 }
