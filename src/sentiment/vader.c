@@ -73,6 +73,8 @@ struct ef_vader_scratch {
     double *sent; /* the non-zero valences, in token order */
     size_t *pos;  /* their token positions */
     size_t *hits; /* positions of the lexicon words */
+    size_t *cand; /* positions of the tokens the probe did not settle */
+    size_t ncand, caps; /* their count; the count of ALL-CAPS tokens */
     size_t tok_cap;
     uint64_t *mask; /* an ASCII text's bitmasks (split_ascii) */
     size_t mask_cap;
@@ -184,6 +186,7 @@ void ef_vader_scratch_free(ef_vader_scratch *s)
     free(s->sent);
     free(s->pos);
     free(s->hits);
+    free(s->cand);
     free(s->mask);
     free(s);
 }
@@ -548,6 +551,21 @@ static inline int any_bit(const uint64_t *m, size_t a, size_t b)
     return 0;
 }
 
+/* After the probe of token tk (at position i): an unknown word that the
+ * probe settled (three tokens in four) is done; the others go on the list
+ * that look_up compares. Branch-free: which it is is as random as the
+ * words. */
+static inline void settle(const ef_lexicon *lx, ef_vader_scratch *s,
+                          token *tk, size_t i, int sure)
+{
+    tk->w = &lx->words[lx->cap];
+    tk->negated = tk->nt;
+    tk->sure = (uint8_t)sure;
+    s->caps += tk->upper;
+    s->cand[s->ncand] = i;
+    s->ncand += !sure | (tk->slot != lx->cap);
+}
+
 /* Makes room for the tokens of an n-byte text: at most (n + 1) / 2, as
  * tokens are at least a byte and white space separates them. */
 static void reserve_tokens(ef_vader_scratch *s, size_t n)
@@ -560,6 +578,7 @@ static void reserve_tokens(ef_vader_scratch *s, size_t n)
         s->sent = ef_xrealloc(s->sent, s->tok_cap * sizeof(double));
         s->pos = ef_xrealloc(s->pos, s->tok_cap * sizeof(size_t));
         s->hits = ef_xrealloc(s->hits, s->tok_cap * sizeof(size_t));
+        s->cand = ef_xrealloc(s->cand, s->tok_cap * sizeof(size_t));
     }
 }
 
@@ -583,6 +602,7 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
     if (!classify(s, t, n, nw, ep, qm))
         return SIZE_MAX;
     reserve_tokens(s, n);
+    s->ncand = s->caps = 0;
     sp = s->mask + M_SPACE * nw;
     pu = s->mask + M_PUNCT * nw;
     up = s->mask + M_UPPER * nw;
@@ -645,7 +665,7 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
             tk->off = (uint32_t)a2;
             tk->len = (uint32_t)ln;
             tk->slot = ef_lexicon_probe(v->lex, h, ln, &sure);
-            tk->sure = (uint8_t)sure;
+            settle(v->lex, s, tk, count - 1, sure);
         }
     }
     return count;
@@ -662,6 +682,7 @@ static size_t split_utf8(const ef_vader *v, ef_vader_scratch *s,
 
     reserve(&s->lower, &s->lower_cap, 2 * n + 32);
     reserve_tokens(s, n);
+    s->ncand = s->caps = 0;
     for (;;) {
         size_t a, b, a2, b2, cps, ws, ln;
         uint64_t h;
@@ -708,31 +729,31 @@ static size_t split_utf8(const ef_vader *v, ef_vader_scratch *s,
         tk->nt = (uint8_t)nt;
         cursor += ln;
         tk->slot = ef_lexicon_probe(v->lex, h, ln, &sure);
-        tk->sure = (uint8_t)sure;
+        settle(v->lex, s, tk, count - 1, sure);
     }
     return count;
 }
 
-/* Looks each token up. The lookups come after the split, so that the
- * table's cache lines can be fetched for all tokens at once instead of
- * one miss after another. Sets the count of ALL-CAPS tokens, the position
- * of the first "but" (count if none) and the list of lexicon words. */
+/* Looks up the tokens the probe left open. The lookups come after the
+ * split, so that the table's cache lines can be fetched for all tokens at
+ * once instead of one miss after another. Sets the position of the first
+ * "but" (count if none) and the list of lexicon words. */
 static void look_up(const ef_vader *v, ef_vader_scratch *s, size_t count,
-                    size_t *caps, size_t *bi, size_t *nhits)
+                    size_t *bi, size_t *nhits)
 {
     const ef_lexicon *lex = v->lex;
     const char *lower = s->lower;
     token *tok = s->tok;
-    size_t *hits = s->hits;
-    size_t nc = 0, nb = count, nh = 0; /* locals: no aliasing with hits */
+    size_t *hits = s->hits, *cand = s->cand, ncand = s->ncand;
+    size_t nb = count, nh = 0; /* locals: no aliasing with hits */
 
-    for (size_t i = 0; i < count; i++) {
+    for (size_t k = 0; k < ncand; k++) {
+        size_t i = cand[k];
         token *tk = &tok[i];
         const ef_word_info *w = ef_lexicon_find(
             lex, lower + tk->off, tk->len, tk->hash, tk->slot, tk->sure);
         tk->w = w;
         tk->negated = w->negates | tk->nt;
-        nc += tk->upper;
         if (w->id == EF_W_BUT && nb == count)
             nb = i;
         /* the lexicon words (boosters only modify others), appended
@@ -740,7 +761,6 @@ static void look_up(const ef_vader *v, ef_vader_scratch *s, size_t count,
         hits[nh] = i;
         nh += w->has_valence & (w->booster == 0);
     }
-    *caps = nc;
     *bi = nb;
     *nhits = nh;
 }
@@ -1135,7 +1155,8 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
         n = split_utf8(v, s, t, len);
         count_marks((const char *)t, len, &ep, &qm);
     }
-    look_up(v, s, n, &caps, &bi, &nhits);
+    look_up(v, s, n, &bi, &nhits);
+    caps = s->caps;
     tok = s->tok;
     cap_diff = caps > 0 && caps < n;
 
