@@ -19,8 +19,13 @@ Q        := $(if $(V),,@)
 
 # pkg-config runs once, and only after `make deps` has had its chance.
 PKG_CF    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
-            -lcmark-gfm-extensions
+# cairo, FreeType and libxlsxwriter are opened at run time when a report
+# needs them (src/render/dynload.h): not linked into earful, whose every
+# start they slowed. Test programs that call cairo themselves link them.
+DYN_PKGS := cairo freetype2 xlsxwriter
+PKG_LIBS  = $(shell pkg-config --libs $(filter-out $(DYN_PKGS),$(PKGS)) \
+              2>/dev/null) -lcmark-gfm-extensions
+DYN_LIBS  = $(shell pkg-config --libs $(DYN_PKGS) 2>/dev/null)
 CPPFLAGS += -Isrc -Ibuild/gen
 LDLIBS   += -lm -pthread
 
@@ -110,7 +115,7 @@ build/san/tests/%.o: tests/unit/%.c build/gen/test_groups.h | $(GEN)
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CF) $(BASEFLAGS) -O1 -g $(SAN) -DEF_TESTING -c -o $@ $<
 
 build/unit: $(SAN_OBJ) $(UNIT_OBJ)
-	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(DYN_LIBS) $(LDLIBS)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory earful build/unit build/tools/conform \

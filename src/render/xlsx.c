@@ -24,7 +24,9 @@
  */
 #include "render/xlsx.h"
 
-#include <xlsxwriter.h>
+/* libxlsxwriter, through the table dynload.c fills */
+#define EF_DYNLOAD_XLSX
+#include "render/dynload.h"
 
 #include <errno.h>
 #include <math.h>
@@ -693,11 +695,14 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
 {
     static const ef_thresholds def = EF_THRESHOLDS_DEFAULT;
     lxw_workbook_options wo = {0};
-    ef_xlsx *x = ef_xcalloc(1, sizeof *x);
+    ef_xlsx *x;
     FILE *probe;
     ef_status rc;
 
     *out = NULL;
+    if ((rc = ef_xlsx_load(e)) != EF_OK)
+        return rc;
+    x = ef_xcalloc(1, sizeof *x);
     x->path = ef_xstrdup(path);
     x->tmpdir = o->tmpdir && *o->tmpdir ? ef_xstrdup(o->tmpdir) : NULL;
     x->data_sheet = o->data_sheet;
