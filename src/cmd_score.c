@@ -126,6 +126,7 @@ static int read_batch(int fd, batch *b, size_t want)
 typedef struct {
     const char *p;
     size_t size, pos;
+    size_t released; /* pages before this offset were given back */
 } mapped_file;
 
 /* The next batch from a mapped file: at least want bytes (or the rest),
@@ -152,6 +153,20 @@ static void map_batch(mapped_file *mf, batch *b, size_t want)
         add_line(b, scan, len);
     mf->pos += len;
     b->eof = mf->pos == mf->size;
+}
+
+/* Lets the kernel drop the mapped pages that lie wholly within b's bytes
+ * (and before): b is scored, and its rows formatted. */
+static void release(mapped_file *mf, const batch *b)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t end = (size_t)(b->data + b->len - mf->p) / page * page;
+
+    if (end > mf->released) {
+        madvise((char *)mf->p + mf->released, end - mf->released,
+                MADV_DONTNEED);
+        mf->released = end;
+    }
 }
 
 /* Moves the incomplete last line of `from` to the start of `to`. */
@@ -361,7 +376,7 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
     batch bs[2] = {{0}, {0}};
     worker *ws[2];
     struct stat st;
-    mapped_file mf = {NULL, 0, 0};
+    mapped_file mf = {NULL, 0, 0, 0};
     int cur = 0, have_prev = 0;
     size_t want = BATCH_BYTES / 16;
     ef_status rc = EF_OK;
@@ -439,6 +454,8 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         for (int t = 0; t < nthreads; t++)
             if (w[t].running)
                 pthread_join(w[t].tid, NULL);
+        if (b->mapped) /* scored: its pages may go (memory stays flat) */
+            release(&mf, b);
         have_prev = 1;
         cur = 1 - cur;
     }
