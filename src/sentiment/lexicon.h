@@ -181,7 +181,8 @@ static inline size_t ef_lexicon_home(const ef_lexicon *lx, uint64_t h)
  * (the control bytes are in the first-level cache, the words are not:
  * asking for all of a text's at once overlaps the misses). Sets *sure
  * when comparing that one candidate settles the lookup: it is the only
- * one, and the group has room (so the word is nowhere further). */
+ * one, the group has room (so the word is nowhere further), and its head
+ * is the whole word (16 bytes or fewer) or there is no candidate. */
 static inline uint32_t ef_lexicon_probe(const ef_lexicon *lx, uint64_t h,
                                         size_t n, int *sure)
 {
@@ -194,7 +195,8 @@ static inline uint32_t ef_lexicon_probe(const ef_lexicon *lx, uint64_t h,
     slot = g + (size_t)__builtin_ctz(match | 1u << 16);
     slot ^= (slot ^ lx->cap) & -(size_t)(match == 0);
     __builtin_prefetch(&lx->words[slot]);
-    *sure = (n <= 16) & ((match & (match - 1)) == 0) & (empty != 0);
+    *sure = ((match & (match - 1)) == 0) & (empty != 0) &
+            ((n <= 16) | (match == 0)); /* a longer word: only "absent" */
     return (uint32_t)slot;
 }
 
@@ -217,7 +219,9 @@ static inline const ef_word_info *ef_lexicon_find(const ef_lexicon *lx,
     int hit;
 
     ef_lexicon_head(s, n, w);
-    hit = (en->len == n) & (en->head[0] == w[0]) & (en->head[1] == w[1]);
+    /* the head is the whole key only up to 16 bytes */
+    hit = (n <= 16) & (en->len == n) & (en->head[0] == w[0]) &
+          (en->head[1] == w[1]);
     if (hit | sure)
         return en + ((lx->words + lx->cap - en) & -(ptrdiff_t)!hit);
     return ef_lexicon_find_slow(lx, s, n, h);

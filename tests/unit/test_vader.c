@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sentiment/lexicon.h"
 #include "sentiment/sentiment.h"
 #include "test.h"
 
@@ -125,6 +126,28 @@ static void test_offsets(const ef_vader *v, ef_vader_scratch *s)
     score(v, s, buf, 108, &sc);
     /* S = 1.9 + 0.733 */
     DBL_NEAR(sc.compound, 0.5622, 1e-9, "long lower-case token, GOOD");
+    /* a word longer than 16 bytes that shares its first 16 and its length
+     * with a lexicon word ("disadvantageously", -1.5) is not that word */
+    score(v, s, "disadvantageouslz", 17, &sc);
+    OK(sc.compound == 0.0, "long word: the whole key is compared");
+    score(v, s, "disadvantageously", 17, &sc);
+    OK(sc.compound < 0, "long lexicon word found");
+    /* even when the probe lands on it: a hash collision must not make
+     * the long word a hit on its 16-byte head */
+    {
+        ef_lexicon *lx = ef_lexicon_new();
+        char word[32] = "disadvantageouslz"; /* 16 readable bytes past */
+        int sure;
+        uint64_t h = ef_lexicon_hash("disadvantageously", 17);
+        uint32_t slot = ef_lexicon_probe(lx, h, 17, &sure);
+        const ef_word_info *w = ef_lexicon_find(
+            lx, word, 17, ef_lexicon_hash(word, 17), slot, 1);
+        OK(w->len == UINT32_MAX, "long word: no hit on the head alone");
+        memcpy(word, "disadvantageously", 17);
+        w = ef_lexicon_find(lx, word, 17, h, slot, sure);
+        OK(w->len == 17 && w->valence == -2.1, "long word: found");
+        ef_lexicon_free(lx);
+    }
     /* punctuation only: kept whole, neutral */
     score(v, s, "good ?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!", 58,
           &sc);
