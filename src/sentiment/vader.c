@@ -326,15 +326,16 @@ static size_t lower_token(ef_vader_scratch *s, size_t at,
 /* Per 64 bytes of text, one bit per byte in each mask. */
 enum { M_SPACE, M_PUNCT, M_UPPER, M_LOWER, M_APOS, M_COUNT };
 
+/* The classes of 32 bytes: bit k is byte k's. */
 typedef struct {
-    uint32_t m[M_COUNT]; /* bit k: byte k of the block is of that class */
-    uint32_t high;       /* bytes >= 0x80 */
-    unsigned excl, quest; /* '!' and '?' in the block */
+    uint32_t m[M_COUNT];
+    uint32_t high;        /* bytes >= 0x80 */
+    uint32_t excl, quest; /* '!' and '?' */
 } block_class;
 
 /* The set bits of x, few as a rule ('!' and '?' are rare): a loop beats
  * the library call __builtin_popcount makes without -mpopcnt. */
-static inline unsigned bit_count(unsigned x)
+static inline unsigned bit_count(uint32_t x)
 {
     unsigned k = 0;
     for (; x != 0; x &= x - 1)
@@ -343,11 +344,12 @@ static inline unsigned bit_count(unsigned x)
 }
 
 #if defined(__SSE2__)
-/* 16 bytes at p: their classes, and their lower case written to low. The
- * comparisons are signed, which is right for ASCII; a block with a byte
- * >= 0x80 is thrown away by the caller (high != 0). */
+/* 16 bytes at p: their classes (16 bits each, in order: space, punct,
+ * upper, lower, apostrophe, high, '!', '?'), and their lower case
+ * written to low. The comparisons are signed, which is right for ASCII;
+ * a block with a byte >= 0x80 is thrown away by the caller. */
 static inline void classify16(const unsigned char *p, char *low,
-                              block_class *bc, unsigned shift)
+                              uint32_t out[8])
 {
     __m128i c = _mm_loadu_si128((const __m128i *)p);
 #define GT(k) _mm_cmpgt_epi8(c, _mm_set1_epi8((char)(k)))
@@ -362,14 +364,14 @@ static inline void classify16(const unsigned char *p, char *low,
     /* punctuation: printable, not a letter, digit or space */
     __m128i pu = _mm_andnot_si128(_mm_or_si128(_mm_or_si128(up, lo), dg),
                                   _mm_and_si128(GT(0x20), LT(0x7f)));
-    bc->m[M_SPACE] |= (uint32_t)_mm_movemask_epi8(sp) << shift;
-    bc->m[M_PUNCT] |= (uint32_t)_mm_movemask_epi8(pu) << shift;
-    bc->m[M_UPPER] |= (uint32_t)_mm_movemask_epi8(up) << shift;
-    bc->m[M_LOWER] |= (uint32_t)_mm_movemask_epi8(lo) << shift;
-    bc->m[M_APOS] |= (uint32_t)_mm_movemask_epi8(EQ('\'')) << shift;
-    bc->high |= (uint32_t)_mm_movemask_epi8(c) << shift;
-    bc->excl += bit_count((unsigned)_mm_movemask_epi8(EQ('!')));
-    bc->quest += bit_count((unsigned)_mm_movemask_epi8(EQ('?')));
+    out[0] = (uint32_t)_mm_movemask_epi8(sp);
+    out[1] = (uint32_t)_mm_movemask_epi8(pu);
+    out[2] = (uint32_t)_mm_movemask_epi8(up);
+    out[3] = (uint32_t)_mm_movemask_epi8(lo);
+    out[4] = (uint32_t)_mm_movemask_epi8(EQ('\''));
+    out[5] = (uint32_t)_mm_movemask_epi8(c);
+    out[6] = (uint32_t)_mm_movemask_epi8(EQ('!'));
+    out[7] = (uint32_t)_mm_movemask_epi8(EQ('?'));
     _mm_storeu_si128((__m128i *)low,
                      _mm_or_si128(c, _mm_and_si128(up, _mm_set1_epi8(0x20))));
 #undef GT
@@ -378,20 +380,21 @@ static inline void classify16(const unsigned char *p, char *low,
 }
 #else
 static inline void classify16(const unsigned char *p, char *low,
-                              block_class *bc, unsigned shift)
+                              uint32_t out[8])
 {
+    memset(out, 0, 8 * sizeof *out);
     for (unsigned k = 0; k < 16; k++) {
         unsigned c = p[k];
-        uint32_t bit = 1u << (shift + k);
+        uint32_t bit = 1u << k;
         int up = c >= 'A' && c <= 'Z';
-        bc->m[M_SPACE] |= is_space[c] ? bit : 0;
-        bc->m[M_PUNCT] |= is_punct[c] ? bit : 0;
-        bc->m[M_UPPER] |= up ? bit : 0;
-        bc->m[M_LOWER] |= c >= 'a' && c <= 'z' ? bit : 0;
-        bc->m[M_APOS] |= c == '\'' ? bit : 0;
-        bc->high |= c >= 0x80 ? bit : 0;
-        bc->excl += c == '!';
-        bc->quest += c == '?';
+        out[0] |= is_space[c] ? bit : 0;
+        out[1] |= is_punct[c] ? bit : 0;
+        out[2] |= up ? bit : 0;
+        out[3] |= c >= 'a' && c <= 'z' ? bit : 0;
+        out[4] |= c == '\'' ? bit : 0;
+        out[5] |= c >= 0x80 ? bit : 0;
+        out[6] |= c == '!' ? bit : 0;
+        out[7] |= c == '?' ? bit : 0;
         low[k] = (char)(up ? c + 32 : c);
     }
 }
@@ -401,45 +404,78 @@ static inline void classify16(const unsigned char *p, char *low,
 static inline void classify32(const unsigned char *p, char *low,
                               block_class *bc)
 {
-    classify16(p, low, bc, 0);
-    classify16(p + 16, low + 16, bc, 16);
+    uint32_t a[8], b[8];
+
+    classify16(p, low, a);
+    classify16(p + 16, low + 16, b);
+    for (int c = 0; c < M_COUNT; c++)
+        bc->m[c] = a[c] | b[c] << 16;
+    bc->high = a[5] | b[5] << 16;
+    bc->excl = a[6] | b[6] << 16;
+    bc->quest = a[7] | b[7] << 16;
 }
 
 /* Classifies the n bytes of t into s->mask (M_COUNT arrays of nw words,
  * bytes past n counting as white space) and writes their lower case to
- * s->lower, 32 bytes at a time with BLOCK. Sets *ep and *qm to the counts
- * of '!' and '?'. Evaluates to 0 when t is not all ASCII. */
+ * s->lower, 32 bytes at a time with BLOCK. The last bytes are the 32
+ * that end the text, classified again where they overlap the block
+ * before (same bytes, same bits); only a text shorter than 32 bytes is
+ * copied. Sets *ep and *qm to the counts of '!' and '?'. Evaluates to 0
+ * when t is not all ASCII. */
 #define CLASSIFY_BODY(BLOCK)                                                 \
-    size_t e = 0, q = 0;                                                     \
     uint64_t *m = s->mask;                                                   \
-    for (size_t w = 0; w < nw; w++) {                                        \
-        block_class bc[2];                                                   \
-        memset(bc, 0, sizeof bc);                                            \
-        for (unsigned k = 0; k < 2; k++) {                                   \
-            size_t at = w * 64 + k * 32;                                     \
-            const unsigned char *p = t + at;                                 \
-            unsigned char pad[32];                                           \
-            if (at >= n) {                                                   \
-                bc[k].m[M_SPACE] = 0xffffffffu;                              \
-                continue;                                                    \
-            }                                                                \
-            if (at + 32 > n) { /* the last bytes: pad with spaces */         \
-                memset(pad, ' ', sizeof pad);                                \
-                memcpy(pad, p, n - at);                                      \
-                p = pad;                                                     \
-            }                                                                \
-            BLOCK(p, s->lower + at, &bc[k]);                                 \
-        }                                                                    \
-        if ((bc[0].high | bc[1].high) != 0)                                  \
-            return 0;                                                        \
-        for (int c = 0; c < M_COUNT; c++)                                    \
-            m[c * nw + w] = bc[0].m[c] | (uint64_t)bc[1].m[c] << 32;         \
-        e += bc[0].excl + bc[1].excl;                                        \
-        q += bc[0].quest + bc[1].quest;                                      \
+    uint32_t high = 0;                                                       \
+    size_t e = 0, q = 0, at = 0, tail = n % 32;                              \
+    block_class bc;                                                          \
+    memset(m, 0, M_COUNT * nw * sizeof *m);                                  \
+    for (; at + 32 <= n; at += 32) {                                         \
+        BLOCK(t + at, s->lower + at, &bc);                                   \
+        put_block(m, nw, at, &bc, ~0u);                                      \
+        high |= bc.high;                                                     \
+        e += bit_count(bc.excl);                                             \
+        q += bit_count(bc.quest);                                            \
     }                                                                        \
+    if (tail != 0) {                                                         \
+        /* the new bytes are the block's last `tail` */                      \
+        uint32_t fresh = ~0u << (32 - tail);                                 \
+        if (n >= 32) {                                                       \
+            at = n - 32;                                                     \
+            BLOCK(t + at, s->lower + at, &bc);                               \
+        } else { /* a short text: a copy, padded with spaces */           \
+            unsigned char pad[32];                                           \
+            memset(pad, ' ', sizeof pad);                                    \
+            memcpy(pad, t, n);                                               \
+            BLOCK(pad, s->lower, &bc);                                       \
+            fresh = ~0u;                                                     \
+        }                                                                    \
+        put_block(m, nw, at, &bc, fresh);                                    \
+        high |= bc.high & fresh;                                             \
+        e += bit_count(bc.excl & fresh);                                     \
+        q += bit_count(bc.quest & fresh);                                    \
+    }                                                                        \
+    if (high != 0)                                                           \
+        return 0;                                                            \
+    /* bytes past the end count as white space */                            \
+    m[M_SPACE * nw + n / 64] |= ~0ULL << (n % 64);                           \
     *ep = e;                                                                 \
     *qm = q;                                                                 \
     return 1
+
+/* ORs a block's masks (the bits in keep) into the mask words at byte
+ * position at, which need not be a multiple of 32: the bits may straddle
+ * two words. */
+static inline void put_block(uint64_t *m, size_t nw, size_t at,
+                             const block_class *bc, uint32_t keep)
+{
+    size_t w = at / 64, sh = at % 64;
+
+    for (int c = 0; c < M_COUNT; c++) {
+        uint64_t x = (uint64_t)(bc->m[c] & keep);
+        m[c * nw + w] |= x << sh;
+        if (sh > 32)
+            m[c * nw + w + 1] |= x >> (64 - sh);
+    }
+}
 
 static int classify_base(ef_vader_scratch *s, const unsigned char *t,
                          size_t n, size_t nw, size_t *ep, size_t *qm)
@@ -472,8 +508,8 @@ classify32_avx2(const unsigned char *p, char *low, block_class *bc)
     bc->m[M_LOWER] = (uint32_t)_mm256_movemask_epi8(lo);
     bc->m[M_APOS] = (uint32_t)_mm256_movemask_epi8(EQ('\''));
     bc->high = (uint32_t)_mm256_movemask_epi8(c);
-    bc->excl = bit_count((unsigned)_mm256_movemask_epi8(EQ('!')));
-    bc->quest = bit_count((unsigned)_mm256_movemask_epi8(EQ('?')));
+    bc->excl = (uint32_t)_mm256_movemask_epi8(EQ('!'));
+    bc->quest = (uint32_t)_mm256_movemask_epi8(EQ('?'));
     _mm256_storeu_si256(
         (__m256i *)low,
         _mm256_or_si256(c, _mm256_and_si256(up, _mm256_set1_epi8(0x20))));
