@@ -591,15 +591,16 @@ static inline int any_bit(const uint64_t *m, size_t a, size_t b)
  * probe settled (three tokens in four) is done; the others go on the list
  * that look_up compares. Branch-free: which it is is as random as the
  * words. */
-static inline void settle(const ef_lexicon *lx, ef_vader_scratch *s,
-                          token *tk, size_t i, int sure)
+static inline void settle(const ef_lexicon *lx, token *tk, size_t i,
+                          int sure, size_t *cand, size_t *ncand,
+                          size_t *caps)
 {
     tk->w = &lx->words[lx->cap];
     tk->negated = tk->nt;
     tk->sure = (uint8_t)sure;
-    s->caps += tk->upper;
-    s->cand[s->ncand] = i;
-    s->ncand += !sure | (tk->slot != lx->cap);
+    *caps += tk->upper;
+    cand[*ncand] = i;
+    *ncand += !sure | (tk->slot != lx->cap);
 }
 
 /* Makes room for the tokens of an n-byte text: at most (n + 1) / 2, as
@@ -638,7 +639,12 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
     if (!classify(s, t, n, nw, ep, qm))
         return SIZE_MAX;
     reserve_tokens(s, n);
-    s->ncand = s->caps = 0;
+    /* in locals, not through s: the token flags are uint8_t, and a store
+     * through a character type could alias any of s's fields */
+    token *toks = s->tok;
+    size_t *cand = s->cand, ncand = 0, caps = 0;
+    const ef_lexicon *lx = v->lex;
+    const char *lower = s->lower;
     sp = s->mask + M_SPACE * nw;
     pu = s->mask + M_PUNCT * nw;
     up = s->mask + M_UPPER * nw;
@@ -690,8 +696,8 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
                 a2 = a;
                 b2 = b;
             }
-            token *tk = &s->tok[count++];
-            const char *low = s->lower + a2;
+            token *tk = &toks[count++];
+            const char *low = lower + a2;
             size_t ln = b2 - a2;
             tk->upper = (uint8_t)upper;
             tk->nt = (uint8_t)(apos && has_nt(low, ln));
@@ -700,10 +706,12 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
             tk->hash = h;
             tk->off = (uint32_t)a2;
             tk->len = (uint32_t)ln;
-            tk->slot = ef_lexicon_probe(v->lex, h, ln, &sure);
-            settle(v->lex, s, tk, count - 1, sure);
+            tk->slot = ef_lexicon_probe(lx, h, ln, &sure);
+            settle(lx, tk, count - 1, sure, cand, &ncand, &caps);
         }
     }
+    s->ncand = ncand;
+    s->caps = caps;
     return count;
 }
 
@@ -765,7 +773,7 @@ static size_t split_utf8(const ef_vader *v, ef_vader_scratch *s,
         tk->nt = (uint8_t)nt;
         cursor += ln;
         tk->slot = ef_lexicon_probe(v->lex, h, ln, &sure);
-        settle(v->lex, s, tk, count - 1, sure);
+        settle(v->lex, tk, count - 1, sure, s->cand, &s->ncand, &s->caps);
     }
     return count;
 }
