@@ -17,7 +17,7 @@ files=("$dir"/tweets.tsv "$dir"/amazon.tsv "$dir"/edge.tsv)
 for tool in conform conform-sse2 conform-scalar; do
     out=$(build/tools/$tool "${files[@]}")
     echo "$out" | grep -E '^MISMATCH' | head -20
-    echo "$tool: $(echo "$out" | tail -n 1)"
+    echo "$(echo "$out" | tail -n 1) ($tool)"
     if echo "$out" | tail -n 1 | grep -qE '^conformance: ([0-9]+)/\1$'; then
         pass=$((pass + 1))
     else
