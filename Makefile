@@ -131,14 +131,13 @@ build/tools/conform: tests/conform.c $(filter-out build/rel/main.o,$(REL_OBJ))
 SCORER_SRC := src/sentiment/vader.c src/sentiment/lexicon.c
 CONFORM_DEPS = tests/conform.c $(SCORER_SRC) \
     $(filter-out build/rel/main.o build/rel/sentiment/%,$(REL_OBJ))
-build/tools/conform-sse2: $(CONFORM_DEPS) $(wildcard src/sentiment/*.h)
+build/tools/conform-sse2: PATH_FLAGS := -DEF_NO_AVX2
+build/tools/conform-scalar: PATH_FLAGS := -DEF_NO_AVX2 -U__SSE2__
+build/tools/conform-sse2 build/tools/conform-scalar: $(CONFORM_DEPS) \
+    $(wildcard src/sentiment/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -DEF_NO_AVX2 -o $@ \
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) $(PATH_FLAGS) -o $@ \
 	    $(CONFORM_DEPS) $(PKG_LIBS) $(LDLIBS)
-build/tools/conform-scalar: $(CONFORM_DEPS) $(wildcard src/sentiment/*.h)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -DEF_NO_AVX2 -U__SSE2__ \
-	    -o $@ $(CONFORM_DEPS) $(PKG_LIBS) $(LDLIBS)
 
 # issue 7: the calibration against ../shared/calibration (always -O2: it
 # bootstraps 1,200 samples; tests/suites/calibration.sh builds it)
@@ -199,9 +198,9 @@ distclean:
 
 # ==== The sample brand ======================================================
 
-build/tools/gen_sample: samples/gen_sample.c
+build/tools/gen_sample: samples/gen_sample.c src/metrics/stats.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) -O2 $(WARN) -o $@ $< -lm
+	$(Q)$(CC) -O2 $(WARN) -Isrc -o $@ $^ -lm
 
 samples/feedback.csv: build/tools/gen_sample
 	$(Q)build/tools/gen_sample > $@.tmp && mv $@.tmp $@

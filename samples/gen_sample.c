@@ -15,8 +15,9 @@
  *
  * Usage: gen_sample [-n ROWS] [-s SEED] [--start YYYY-MM-DD]
  *
- * Only libc and libm; the same arguments give byte-identical output
- * (xoshiro256** seeded by splitmix64, no rand(), no clock, no locale).
+ * libc, libm and earful's random numbers (src/metrics/stats.c); the same
+ * arguments give byte-identical output (xoshiro256** seeded by
+ * splitmix64, no rand(), no clock, no locale).
  * All texts are composed here from small parts, none is copied.
  */
 
@@ -26,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+
+#include "metrics/stats.h"
 
 /* ==== Constants ========================================================== */
 
@@ -53,79 +56,35 @@ enum { T_CONN, T_APP, T_BATT, T_CARE, T_SHIP, T_PRICE, T_BUILD, T_SOUND,
 static const char *const channel_name[NCHANNEL] = {
     "twitter", "facebook", "reviews", "forum", "blog", "survey"};
 
-/* ==== Random numbers: splitmix64 seeds xoshiro256** ====================== */
-
-typedef struct {
-    uint64_t s[4];
-} rng;
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(rng *r, uint64_t seed)
-{
-    uint64_t x = seed;
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&x);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* uniform in [0, 1) */
-static double rng_unit(rng *r)
-{
-    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
-}
+/* ==== Random numbers: earful's ef_rng (splitmix64 seeds xoshiro256**) == */
 
 /* uniform in [0, n), n > 0 (multiply-shift; the bias is below 2^-32) */
-static uint32_t rng_below(rng *r, uint32_t n)
+static uint32_t rng_below(ef_rng *r, uint32_t n)
 {
-    return (uint32_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
+    return (uint32_t)(((ef_rng_next(r) >> 32) * (uint64_t)n) >> 32);
 }
 
-static int rng_chance(rng *r, double p)
+static int rng_chance(ef_rng *r, double p)
 {
-    return rng_unit(r) < p;
+    return ef_rng_uniform(r) < p;
 }
 
 /* standard normal, Box-Muller without caching (keeps the stream simple) */
-static double rng_normal(rng *r)
+static double rng_normal(ef_rng *r)
 {
-    double u = rng_unit(r), v = rng_unit(r);
+    double u = ef_rng_uniform(r), v = ef_rng_uniform(r);
     if (u < 1e-300)
         u = 1e-300;
     return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
 }
 
 /* index drawn from non-negative weights */
-static int rng_weighted(rng *r, const double *w, int n)
+static int rng_weighted(ef_rng *r, const double *w, int n)
 {
     double sum = 0.0, x;
     for (int i = 0; i < n; i++)
         sum += w[i];
-    x = rng_unit(r) * sum;
+    x = ef_rng_uniform(r) * sum;
     for (int i = 0; i < n; i++) {
         if (x < w[i])
             return i;
@@ -263,9 +222,9 @@ static const char *const weekday_name[] = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
     "Sunday"};
 
-static void expand(rng *r, tbuf *t, const char *s, size_t n, const ctx *c);
+static void expand(ef_rng *r, tbuf *t, const char *s, size_t n, const ctx *c);
 
-static void expand_var(rng *r, tbuf *t, char v, const ctx *c)
+static void expand_var(ef_rng *r, tbuf *t, char v, const ctx *c)
 {
     int plural = c->fam == FAM_BUDS || c->fam == FAM_PRO;
     switch (v) {
@@ -309,7 +268,7 @@ static void expand_var(rng *r, tbuf *t, char v, const ctx *c)
     }
 }
 
-static void expand(rng *r, tbuf *t, const char *s, size_t n, const ctx *c)
+static void expand(ef_rng *r, tbuf *t, const char *s, size_t n, const ctx *c)
 {
     size_t i = 0;
     while (i < n) {
@@ -346,7 +305,7 @@ static void expand(rng *r, tbuf *t, const char *s, size_t n, const ctx *c)
     }
 }
 
-static void emit(rng *r, tbuf *t, const char *tmpl, const ctx *c)
+static void emit(ef_rng *r, tbuf *t, const char *tmpl, const ctx *c)
 {
     expand(r, t, tmpl, strlen(tmpl), c);
 }
@@ -406,7 +365,7 @@ static const char *firmware_next(int week)
 }
 
 /* topics that make no sense for a family fall back to the Buds */
-static void ctx_init(rng *r, ctx *c, int week, int topic)
+static void ctx_init(ef_rng *r, ctx *c, int week, int topic)
 {
     static const double famw[NFAM] = {0.50, 0.27, 0.11, 0.12};
     int fam = rng_weighted(r, famw, NFAM);
@@ -710,7 +669,7 @@ static const char *const prob_sound[] = {
     "voices sound robotic on calls",
 };
 
-static const char *pick_problem(rng *r, int topic)
+static const char *pick_problem(ef_rng *r, int topic)
 {
     switch (topic) {
     case T_CONN: return PICK(r, prob_conn);
@@ -1021,7 +980,7 @@ static void capitalize_word(char *s)
 
 /* one candidate name in the style of a channel; later attempts draw from
  * larger spaces so that a crowded year still finds a free name fast */
-static void make_name(rng *r, int ch, int attempt, char *out, size_t size)
+static void make_name(ef_rng *r, int ch, int attempt, char *out, size_t size)
 {
     const char *f = PICK(r, first_names), *l = PICK(r, last_names);
     char first[24], last[24], h[48], tail[16] = "";
@@ -1068,7 +1027,7 @@ static void make_name(rng *r, int ch, int attempt, char *out, size_t size)
     snprintf(out, size, "%s%.24s%s", ch == CH_TWITTER ? "@" : "", h, tail);
 }
 
-static int32_t book_new_author(author_book *b, rng *r, int ch)
+static int32_t book_new_author(author_book *b, ef_rng *r, int ch)
 {
     char name[40];
     for (int attempt = 0;; attempt++) {
@@ -1093,7 +1052,7 @@ typedef struct {
 } slot;
 
 /* relative volume of a day (0..363) of the year */
-static double day_weight(int d, int64_t epoch_day, rng *r)
+static double day_weight(int d, int64_t epoch_day, ef_rng *r)
 {
     static const double dow_w[7] = {1.12, 1.08, 1.04, 1.00, 0.95, 0.84,
                                     0.90};
@@ -1137,7 +1096,7 @@ static double neg_share(int d)
     return base;
 }
 
-static int pick_topic(rng *r, int month)
+static int pick_topic(ef_rng *r, int month)
 {
     double w[NTOPIC] = {0.20, 0.17, 0.05, 0.17, 0.10, 0.10, 0.11, 0.10};
     if (month == 12 || month == 1)
@@ -1145,7 +1104,7 @@ static int pick_topic(rng *r, int month)
     return rng_weighted(r, w, NTOPIC);
 }
 
-static void fill_slots(rng *r, slot *s, int64_t n, int64_t day0)
+static void fill_slots(ef_rng *r, slot *s, int64_t n, int64_t day0)
 {
     static const double hour_w[24] = {
         1.0, 0.8, 0.6, 0.45, 0.4, 0.45, 0.6, 0.9, 1.3, 1.6, 1.8, 1.9,
@@ -1181,7 +1140,7 @@ static void fill_slots(rng *r, slot *s, int64_t n, int64_t day0)
             int ch = rng_weighted(r, crisis ? ch_crisis : ch_w, NCHANNEL);
             double pn = neg_share(d) * (crisis ? 1.0 : ch_neg[ch]);
             double pu = ch_neu[ch] * (crisis ? 0.8 : 1.0);
-            double u = rng_unit(r);
+            double u = ef_rng_uniform(r);
             memset(x, 0, sizeof *x);
             x->ts = dayts + secs[j];
             x->author = UNASSIGNED;
@@ -1210,7 +1169,7 @@ static void fill_slots(rng *r, slot *s, int64_t n, int64_t day0)
 }
 
 /* reserve negative slots, spread over the year, for the loud authors */
-static void plant_louds(rng *r, slot *s, int64_t n, int64_t day0)
+static void plant_louds(ef_rng *r, slot *s, int64_t n, int64_t day0)
 {
     int64_t *cand = xmalloc(sizeof *cand * (size_t)(n + 1));
     int64_t nc = 0;
@@ -1247,7 +1206,7 @@ static void plant_louds(rng *r, slot *s, int64_t n, int64_t day0)
 /* ==== Replies ============================================================ */
 
 /* delay of the first brand reply, in seconds: lognormal, by channel */
-static int64_t reply_delay(rng *r, int ch, int cls, int crisis)
+static int64_t reply_delay(ef_rng *r, int ch, int cls, int crisis)
 {
     static const double median_h[NCHANNEL] = {1.3, 3.0, 9.0, 14.0, 22.0,
                                               28.0};
@@ -1257,7 +1216,7 @@ static int64_t reply_delay(rng *r, int ch, int cls, int crisis)
     if (crisis)
         h *= 2.2;                /* the team was swamped that week */
     if (h > 14 * 24.0)
-        h = 14 * 24.0 - rng_unit(r) * 48.0;
+        h = 14 * 24.0 - ef_rng_uniform(r) * 48.0;
     int64_t sec = (int64_t)(h * 3600.0);
     return sec < 120 ? 120 + rng_below(r, 600) : sec;
 }
@@ -1277,11 +1236,11 @@ static int64_t lower_bound(const slot *s, int64_t n, int64_t t)
 }
 
 /* give a later positive slot to the author of negative slot i */
-static int plant_follow(rng *r, slot *s, int64_t n, int64_t i)
+static int plant_follow(ef_rng *r, slot *s, int64_t n, int64_t i)
 {
     int64_t after = s[i].resp + 3600 +
-                    (int64_t)(86400.0 * (1.0 + 20.0 * rng_unit(r) *
-                                                   rng_unit(r)));
+                    (int64_t)(86400.0 * (1.0 + 20.0 * ef_rng_uniform(r) *
+                                                   ef_rng_uniform(r)));
     int64_t j0 = lower_bound(s, n, after);
     for (int pass = 0; pass < 2; pass++) {
         for (int64_t j = j0; j < n && j < j0 + 4000; j++) {
@@ -1303,7 +1262,7 @@ static int plant_follow(rng *r, slot *s, int64_t n, int64_t i)
 /* ==== Text composition =================================================== */
 
 /* no "?!": scorers differ on how they strip it from a word */
-static void end_punct(rng *r, tbuf *t, int cls)
+static void end_punct(ef_rng *r, tbuf *t, int cls)
 {
     static const double wp[] = {55, 30, 8, 4, 3};
     static const double wn[] = {55, 25, 10, 5, 5};
@@ -1340,7 +1299,7 @@ static void sentence_case(tbuf *t, size_t a)
 
 /* expand a complaint template: $Q is the problem, $E the feeling, "$."
  * a full stop or an exclamation; $Q and $E must not sit inside [...] */
-static void emit_neg(rng *r, tbuf *t, const char *tmpl, const ctx *c,
+static void emit_neg(ef_rng *r, tbuf *t, const char *tmpl, const ctx *c,
                      int rude)
 {
     const char *q = pick_problem(r, c->topic);
@@ -1380,7 +1339,7 @@ static void emit_neg(rng *r, tbuf *t, const char *tmpl, const ctx *c,
     }
 }
 
-static void gen_positive(rng *r, tbuf *t, const slot *x, const ctx *c)
+static void gen_positive(ef_rng *r, tbuf *t, const slot *x, const ctx *c)
 {
     size_t a = t->n;
     if (x->flags & F_FOLLOW) {
@@ -1447,7 +1406,7 @@ static void gen_positive(rng *r, tbuf *t, const slot *x, const ctx *c)
     }
 }
 
-static void gen_neutral(rng *r, tbuf *t, const slot *x, const ctx *c0)
+static void gen_neutral(ef_rng *r, tbuf *t, const slot *x, const ctx *c0)
 {
     size_t a = t->n;
     ctx hw = *c0;
@@ -1472,7 +1431,7 @@ static void gen_neutral(rng *r, tbuf *t, const slot *x, const ctx *c0)
         put(t, " 🤔");
 }
 
-static void gen_negative(rng *r, tbuf *t, const slot *x, const ctx *c)
+static void gen_negative(ef_rng *r, tbuf *t, const slot *x, const ctx *c)
 {
     size_t a = t->n;
     /* terse venting, a short complaint, or a detailed one */
@@ -1557,7 +1516,7 @@ static void gen_negative(rng *r, tbuf *t, const slot *x, const ctx *c)
     }
 }
 
-static void gen_text(rng *r, tbuf *t, const slot *x, int week)
+static void gen_text(ef_rng *r, tbuf *t, const slot *x, int week)
 {
     ctx c;
     t->n = 0;
@@ -1603,7 +1562,7 @@ static void put_field(FILE *out, const char *s)
     putc('"', out);
 }
 
-static int star_rating(rng *r, int cls)
+static int star_rating(ef_rng *r, int cls)
 {
     static const double wp[5] = {0, 0, 5, 30, 65};
     static const double wu[5] = {0, 15, 45, 35, 5};
@@ -1611,7 +1570,7 @@ static int star_rating(rng *r, int cls)
     return 1 + rng_weighted(r, cls == POS ? wp : cls == NEU ? wu : wn, 5);
 }
 
-static int nps_answer(rng *r, int cls)
+static int nps_answer(ef_rng *r, int cls)
 {
     static const double wp[11] = {0, 0, 0, 0, 0, 0, 0, 5, 15, 35, 45};
     static const double wu[11] = {0, 0, 0, 0, 2, 12, 20, 35, 25, 6, 0};
@@ -1619,7 +1578,7 @@ static int nps_answer(rng *r, int cls)
     return rng_weighted(r, cls == POS ? wp : cls == NEU ? wu : wn, 11);
 }
 
-static void put_url(FILE *out, rng *r, const slot *x, int64_t i,
+static void put_url(FILE *out, ef_rng *r, const slot *x, int64_t i,
                     uint64_t *counter)
 {
     uint64_t k;
@@ -1736,8 +1695,8 @@ int main(int argc, char **argv)
     }
 
     int64_t n = (int64_t)rows;
-    rng r;
-    rng_seed(&r, seed);
+    ef_rng r;
+    ef_rng_seed(&r, seed);
     slot *s = xmalloc(sizeof *s * (size_t)n);
     fill_slots(&r, s, n, day0);
     plant_louds(&r, s, n, day0);
@@ -1769,8 +1728,8 @@ int main(int argc, char **argv)
     for (int64_t m = 1000000; m <= n; m *= 10)
         width++;
     uint64_t counter[NCHANNEL] = {0};
-    rng tr;                      /* texts draw from their own stream */
-    rng_seed(&tr, seed ^ 0x7E57ED5EEDULL);
+    ef_rng tr;                      /* texts draw from their own stream */
+    ef_rng_seed(&tr, seed ^ 0x7E57ED5EEDULL);
     tbuf text;
     char when[TIME_LEN], reply[TIME_LEN];
 

@@ -266,12 +266,13 @@ static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
 {
     char num[4][40];
     int n[4];
-    const char *cls = ef_class_name(ef_classify(sc->compound, &opt->thr));
+    const char *cls;
 
     if (opt->format == FMT_TSV) {
         format_tsv(o, opt, sc, text, len);
         return;
     }
+    cls = ef_class_name(ef_classify(sc->compound, &opt->thr));
     n[0] = fmt_score(num[0], sc->neg, 3);
     n[1] = fmt_score(num[1], sc->neu, 3);
     n[2] = fmt_score(num[2], sc->pos, 3);
