@@ -167,7 +167,7 @@ FUZZ_LIBSRC  := $(filter-out src/main.c,$(SRC)) $(GEN)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(@D)
 	$(Q)clang $(CPPFLAGS) $(PKG_CF) -std=c17 -D_GNU_SOURCE -ffp-contract=off -O1 -g \
-	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	    -DEF_TESTING -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 fuzz: deps $(GEN)
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)

@@ -93,81 +93,170 @@ uint64_t ef_lexicon_hash(const char *s, size_t n)
     return ef_lexicon_hash_head(w, s, n);
 }
 
-/* The slot holding key, or the empty slot where it would go. */
-static size_t find_slot(const ef_lexicon *lx, const char *s, size_t n,
-                        uint64_t h)
+static size_t next_group(const ef_lexicon *lx, size_t g)
 {
-    size_t g = ef_lexicon_home(lx, h);
-    uint8_t tag = ef_lexicon_tag(h);
+    return (g + EF_LEXICON_GROUP) & (lx->cap - 1);
+}
 
-    for (;; g = (g + EF_LEXICON_GROUP) & (lx->cap - 1)) {
-        for (size_t i = g; i < g + EF_LEXICON_GROUP; i++) {
-            if (lx->ctrl[i] == 0)
-                return i;
-            if (lx->ctrl[i] == tag && lx->words[i].len == n &&
-                memcmp(lx->keys[i], s, n) == 0)
+/* The first empty slot of group g, or SIZE_MAX if it is full. */
+static size_t empty_slot(const ef_lexicon *lx, size_t g)
+{
+    for (size_t i = g; i < g + EF_LEXICON_GROUP; i++)
+        if (lx->ctrl[i] == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Whether slot i holds key s (n bytes); head is s's (ef_lexicon_head). */
+static int holds(const ef_lexicon *lx, size_t i, const char *s, size_t n,
+                 const uint64_t head[2])
+{
+    const ef_word_info *w = &lx->words[i];
+    return w->len == n && w->head[0] == head[0] && w->head[1] == head[1] &&
+           (n <= 16 || memcmp(lx->keys[i], s, n) == 0);
+}
+
+/* The slot of key (n bytes, hash h), or SIZE_MAX if it is absent. An
+ * unmarked home group holds every word of that home; a marked one (it is
+ * full) passed words on to the groups after it, up to the first group
+ * that has room. */
+static size_t find_key(const ef_lexicon *lx, const char *s, size_t n,
+                       uint64_t h)
+{
+    size_t home = ef_lexicon_home(lx, h), g = home;
+    uint8_t tag = ef_lexicon_tag(h);
+    char pad[16] = {0};
+    uint64_t head[2];
+
+    memcpy(pad, s, n < 16 ? n : 16);
+    ef_lexicon_head(pad, n < 16 ? n : 16, head);
+    for (;; g = next_group(lx, g)) {
+        unsigned m = ef_lexicon_match(lx->ctrl + g, tag);
+        int marked = 0;
+        for (; m != 0; m &= m - 1) {
+            size_t i = g + (size_t)__builtin_ctz(m);
+            if (lx->ctrl[i] == EF_LEXICON_MARK)
+                marked = 1;
+            else if (holds(lx, i, s, n, head))
                 return i;
         }
+        if (empty_slot(lx, g) != SIZE_MAX || (g == home && !marked))
+            return SIZE_MAX;
     }
 }
 
-const ef_word_info *ef_lexicon_find_slow(const ef_lexicon *lx, const char *s,
-                                         size_t n, uint64_t h)
+const ef_word_info *ef_lexicon_find_miss(const ef_lexicon *lx, const char *s,
+                                         size_t n, const ef_word_info *cand)
 {
-    size_t i = find_slot(lx, s, n, h);
-    return &lx->words[lx->ctrl[i] ? i : lx->cap];
+    size_t slot = (size_t)(cand - lx->words), g, i;
+    uint64_t head[2];
+    unsigned m;
+
+    if (slot == lx->cap) /* no candidate */
+        return cand;
+    /* the other slots of the candidate's group (its home group) that
+     * match its tag, unless the group is marked */
+    g = slot & ~(size_t)(EF_LEXICON_GROUP - 1);
+    m = ef_lexicon_match(lx->ctrl + g, lx->ctrl[slot]);
+    ef_lexicon_head(s, n, head);
+    for (m &= m - 1; m != 0; m &= m - 1) {
+        i = g + (size_t)__builtin_ctz(m);
+        if (lx->ctrl[i] == EF_LEXICON_MARK)
+            break;
+        if (holds(lx, i, s, n, head))
+            return &lx->words[i];
+    }
+    if (m != 0 || lx->ctrl[slot] == EF_LEXICON_MARK || n > 16) {
+        i = find_key(lx, s, n, ef_lexicon_hash(s, n));
+        return &lx->words[i != SIZE_MAX ? i : lx->cap];
+    }
+    return &lx->words[lx->cap];
 }
 
-/* (Re)allocates the table with cap slots and puts the old words back. */
+/* Puts a word (control byte, entry, key) in slot i. */
+static void put(ef_lexicon *lx, size_t i, uint8_t ctrl,
+                const ef_word_info *w, const char *key)
+{
+    lx->ctrl[i] = ctrl;
+    lx->words[i] = *w;
+    lx->keys[i] = key;
+}
+
+/* A slot for a new word with hash h (the table has room): in its home
+ * group if that has room; else the group is marked, if it was not (the
+ * word in the slot the mark takes goes on with the new one), and the
+ * word goes to the next group that has room. */
+static size_t new_slot(ef_lexicon *lx, uint64_t h)
+{
+    size_t g = ef_lexicon_home(lx, h), i = empty_slot(lx, g);
+
+    if (i != SIZE_MAX)
+        return i;
+    size_t last = g + EF_LEXICON_GROUP - 1;
+    int marked = 0;
+    for (size_t k = g; k <= last; k++)
+        marked |= lx->ctrl[k] == EF_LEXICON_MARK;
+    if (!marked) {
+        /* every word of groups up to here that was passed on went past
+         * g, so the moved word is found beyond g as well */
+        ef_word_info moved = lx->words[last], mark = {0};
+        uint8_t mctrl = lx->ctrl[last];
+        const char *mkey = lx->keys[last];
+        mark.len = UINT32_MAX; /* matches no word */
+        put(lx, last, EF_LEXICON_MARK, &mark, NULL);
+        for (size_t k = next_group(lx, g);; k = next_group(lx, k))
+            if ((i = empty_slot(lx, k)) != SIZE_MAX)
+                break;
+        put(lx, i, mctrl, &moved, mkey);
+    }
+    for (size_t k = next_group(lx, g);; k = next_group(lx, k))
+        if ((i = empty_slot(lx, k)) != SIZE_MAX)
+            return i;
+}
+
+/* (Re)allocates the table with cap slots and puts the words back. */
 static void rebuild(ef_lexicon *lx, size_t cap)
 {
-    uint8_t *octrl = lx->ctrl;
-    ef_word_info *owords = lx->words;
-    const char **okeys = lx->keys;
-    size_t ocap = lx->cap;
+    ef_lexicon old = *lx;
 
     lx->cap = cap;
     lx->ctrl = ef_xcalloc(cap, 1);
     lx->words = ef_xcalloc(cap + 1, sizeof(ef_word_info));
     lx->keys = ef_xcalloc(cap, sizeof(char *));
     lx->words[cap].len = UINT32_MAX; /* the unknown word matches nothing */
-    for (size_t i = 0; i < ocap; i++) {
-        if (octrl[i]) {
-            uint64_t h = ef_lexicon_hash(okeys[i], owords[i].len);
-            size_t j = find_slot(lx, okeys[i], owords[i].len, h);
-            lx->ctrl[j] = octrl[i];
-            lx->words[j] = owords[i];
-            lx->keys[j] = okeys[i];
+    for (size_t i = 0; i < old.cap; i++) {
+        if (old.ctrl[i] & 0x80) { /* a word, not a mark */
+            uint64_t h = ef_lexicon_hash(old.keys[i], old.words[i].len);
+            put(lx, new_slot(lx, h), old.ctrl[i], &old.words[i],
+                old.keys[i]);
         }
     }
-    free(octrl);
-    free(owords);
-    free(okeys);
+    free(old.ctrl);
+    free(old.words);
+    free(old.keys);
 }
 
 /* The entry for key (created empty if new). key must outlive the table. */
 static ef_word_info *upsert(ef_lexicon *lx, const char *key, size_t n)
 {
-    uint64_t h;
-    size_t i;
+    uint64_t h = ef_lexicon_hash(key, n);
+    size_t i = find_key(lx, key, n, h);
 
-    if ((lx->used + 1) * 2 > lx->cap)
+    if (i != SIZE_MAX)
+        return &lx->words[i];
+    /* a word, and perhaps a mark: room for two, at most half full */
+    if ((lx->used + 2) * 2 > lx->cap)
         rebuild(lx, lx->cap * 2);
-    h = ef_lexicon_hash(key, n);
-    i = find_slot(lx, key, n, h);
-    if (lx->ctrl[i] == 0) {
-        ef_word_info *w = &lx->words[i];
-        lx->ctrl[i] = ef_lexicon_tag(h);
-        lx->keys[i] = key;
-        memset(w, 0, sizeof *w);
-        memcpy(w->head, key, n < 16 ? n : 16);
+    ef_word_info w = {0};
+    memcpy(w.head, key, n < 16 ? n : 16);
 #if !EF_LITTLE_ENDIAN
-        w->head[0] = __builtin_bswap64(w->head[0]);
-        w->head[1] = __builtin_bswap64(w->head[1]);
+    w.head[0] = __builtin_bswap64(w.head[0]);
+    w.head[1] = __builtin_bswap64(w.head[1]);
 #endif
-        w->len = (uint32_t)n;
-        lx->used++;
-    }
+    w.len = (uint32_t)n;
+    i = new_slot(lx, h);
+    put(lx, i, ef_lexicon_tag(h), &w, key);
+    lx->used++;
     return &lx->words[i];
 }
 
@@ -185,12 +274,10 @@ ef_lexicon *ef_lexicon_new(void)
     }
     for (i = 0; i < EF_ARRAY_LEN(negations); i++)
         upsert(lx, negations[i], strlen(negations[i]))->negates = 1;
-    for (i = 0; i < EF_ARRAY_LEN(boosters); i++) {
+    for (i = 0; i < EF_ARRAY_LEN(boosters); i++)
         upsert(lx, boosters[i], strlen(boosters[i]))->booster = 1;
-    }
-    for (i = 0; i < EF_ARRAY_LEN(dampeners); i++) {
+    for (i = 0; i < EF_ARRAY_LEN(dampeners); i++)
         upsert(lx, dampeners[i], strlen(dampeners[i]))->booster = -1;
-    }
     for (i = 0; i < EF_ARRAY_LEN(rule_words); i++)
         upsert(lx, rule_words[i].word, strlen(rule_words[i].word))->id =
             (uint8_t)rule_words[i].id;

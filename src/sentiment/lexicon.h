@@ -37,18 +37,24 @@ typedef struct {
 } ef_word_info;
 
 /* The table is a hash table in the manner of Abseil's "Swiss tables":
- * slots come in groups of 8, and a control byte per slot (0: empty, else
- * 0x80 | 7 bits of the hash) lets a lookup test a whole group with a few
- * word operations. The control bytes of the built-in lexicon take 16 KB,
- * so they stay in the first-level cache; an unknown word, which most
- * tokens are, is settled there without touching the words. Kept at most
- * half full. The layout is here only so that the lookup, the scorer's
- * hottest call, can be inlined. */
+ * slots come in groups of 16, and a control byte per slot (0: empty,
+ * else 0x80 | 7 bits of the hash) lets a lookup test a whole group at
+ * once. As there, a word goes to the first group from its home group
+ * that has room. Unlike there, a lookup stops at the home group unless
+ * that group is marked: a group that fills up and has to pass a word on
+ * gives up one slot to the control byte EF_LEXICON_MARK, which every
+ * probe of the group matches (so it goes on to ef_lexicon_find_slow).
+ * Thus a word whose tag matches no control byte of its home group is
+ * absent, and an unknown word, which most tokens are, is settled by one
+ * 16-byte load from the control bytes (16 KB for the built-in lexicon,
+ * half the first-level cache) without touching the words. Kept at most
+ * half full, so that few groups fill. The layout is here only so that
+ * the lookup, the scorer's hottest call, can be inlined. */
 typedef struct ef_lexicon {
     uint8_t *ctrl;       /* cap control bytes */
     ef_word_info *words; /* cap + 1; words[cap] is the unknown word */
     const char **keys;   /* cap whole keys (for long words and growing) */
-    size_t cap;          /* slots, a power of two >= 8 */
+    size_t cap;          /* slots, a power of two >= 16 */
     size_t used;
     char **owned; /* keys copied from user lexicon files */
     size_t nowned;
@@ -124,17 +130,18 @@ uint64_t ef_lexicon_hash(const char *s, size_t n);
 /* Slots per group: the control bytes a lookup tests at once. */
 #define EF_LEXICON_GROUP 16
 
-/* The group of 16 control bytes at c: which match tag (bit k: c[k]) and
- * which are empty. */
+/* The control byte of the slot a full group gives up (see above). */
+#define EF_LEXICON_MARK 0x01
+
+/* Which of the 16 control bytes at c equal tag or EF_LEXICON_MARK (bit
+ * k: c[k]). */
 #if defined(__SSE2__)
-static inline void ef_lexicon_group(const uint8_t *c, uint8_t tag,
-                                    unsigned *match, unsigned *empty)
+static inline unsigned ef_lexicon_match(const uint8_t *c, uint8_t tag)
 {
     __m128i g = _mm_loadu_si128((const __m128i *)c);
-    *match = (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(g, _mm_set1_epi8((char)tag)));
-    *empty = (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(g, _mm_setzero_si128()));
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(g, _mm_set1_epi8((char)tag)),
+                     _mm_cmpeq_epi8(g, _mm_set1_epi8(EF_LEXICON_MARK))));
 }
 #else
 /* The high bit of each zero byte of x, exactly. */
@@ -151,15 +158,14 @@ static inline unsigned ef_high_bits_(uint64_t x)
                        0x0102040810204080ULL) >> 56);
 }
 
-static inline void ef_lexicon_group(const uint8_t *c, uint8_t tag,
-                                    unsigned *match, unsigned *empty)
+static inline unsigned ef_lexicon_match(const uint8_t *c, uint8_t tag)
 {
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t t = tag * ones, k = EF_LEXICON_MARK * ones;
     uint64_t lo = ef_load_le64(c), hi = ef_load_le64(c + 8);
-    uint64_t t = tag * 0x0101010101010101ULL;
-    *match = ef_high_bits_(ef_zero_bytes_(lo ^ t)) |
-             ef_high_bits_(ef_zero_bytes_(hi ^ t)) << 8;
-    *empty = ef_high_bits_(ef_zero_bytes_(lo)) |
-             ef_high_bits_(ef_zero_bytes_(hi)) << 8;
+    return ef_high_bits_(ef_zero_bytes_(lo ^ t) | ef_zero_bytes_(lo ^ k)) |
+           ef_high_bits_(ef_zero_bytes_(hi ^ t) | ef_zero_bytes_(hi ^ k))
+               << 8;
 }
 #endif
 
@@ -175,56 +181,47 @@ static inline size_t ef_lexicon_home(const ef_lexicon *lx, uint64_t h)
     return ((size_t)h * EF_LEXICON_GROUP) & (lx->cap - 1);
 }
 
-/* The first step of a lookup, for a word of n bytes with hash h: the
- * slot of the first word in its home group whose control byte matches
- * (the unknown word's slot, cap, if none), whose cache line is asked for
- * (the control bytes are in the first-level cache, the words are not:
- * asking for all of a text's at once overlaps the misses). Sets *sure
- * when comparing that one candidate settles the lookup: it is the only
- * one, the group has room (so the word is nowhere further), and its head
- * is the whole word (16 bytes or fewer) or there is no candidate. */
-static inline uint32_t ef_lexicon_probe(const ef_lexicon *lx, uint64_t h,
-                                        size_t n, int *sure)
+/* The first step of a lookup, for a word with hash h: the entry of the
+ * first slot in its home group whose control byte matches (a mark's
+ * entry matches no word); the unknown word if none does, and then the
+ * word is not in the table. Otherwise ef_lexicon_find settles it. Without a branch: which way it goes is as
+ * random as the words. */
+static inline const ef_word_info *ef_lexicon_probe(const ef_lexicon *lx,
+                                                   uint64_t h)
 {
     size_t g = ef_lexicon_home(lx, h), slot;
-    unsigned match, empty;
+    unsigned match = ef_lexicon_match(lx->ctrl + g, ef_lexicon_tag(h));
 
-    ef_lexicon_group(lx->ctrl + g, ef_lexicon_tag(h), &match, &empty);
-    /* match ? g + its first bit : cap, without a branch (compilers turn
-     * the conditional into one, and it goes either way at random) */
+    /* match ? g + its first bit : cap, in arithmetic: compilers make the
+     * conditional a branch, and it goes either way at random */
     slot = g + (size_t)__builtin_ctz(match | 1u << 16);
     slot ^= (slot ^ lx->cap) & -(size_t)(match == 0);
-    __builtin_prefetch(&lx->words[slot]);
-    *sure = ((match & (match - 1)) == 0) & (empty != 0) &
-            ((n <= 16) | (match == 0)); /* a longer word: only "absent" */
-    return (uint32_t)slot;
+    return &lx->words[slot];
 }
 
-/* The lookup beyond the common cases (out of line: rare). */
-const ef_word_info *ef_lexicon_find_slow(const ef_lexicon *lx, const char *s,
-                                         size_t n, uint64_t h);
+/* ef_lexicon_find when the candidate is not the word (out of line:
+ * rare). */
+const ef_word_info *ef_lexicon_find_miss(const ef_lexicon *lx, const char *s,
+                                         size_t n, const ef_word_info *cand);
 
-/* The second step: the entry for the lower-cased word s (n bytes, hash
- * h), given its probe; the unknown word when it is not in the table. s
- * must have 16 readable bytes past s + n (the scorer's token buffer).
- * The common case is settled without a branch on the outcome: which way
- * it goes is as random as the words. */
+/* The second step: the entry for the lower-cased word s (n bytes), given
+ * the probe's candidate; the unknown word when it is not in the table.
+ * The candidate is the word, or else (about one candidate in ten: an
+ * unknown word whose tag a word of its group shares, a marked group, a
+ * word longer than the 16 bytes a head holds) ef_lexicon_find_miss
+ * looks further. s must have 16
+ * readable bytes past s + n (the scorer's token buffer). */
 static inline const ef_word_info *ef_lexicon_find(const ef_lexicon *lx,
                                                   const char *s, size_t n,
-                                                  uint64_t h, uint32_t slot,
-                                                  int sure)
+                                                  const ef_word_info *cand)
 {
-    const ef_word_info *en = &lx->words[slot];
     uint64_t w[2];
-    int hit;
 
     ef_lexicon_head(s, n, w);
-    /* the head is the whole key only up to 16 bytes */
-    hit = (n <= 16) & (en->len == n) & (en->head[0] == w[0]) &
-          (en->head[1] == w[1]);
-    if (hit | sure)
-        return en + ((lx->words + lx->cap - en) & -(ptrdiff_t)!hit);
-    return ef_lexicon_find_slow(lx, s, n, h);
+    if ((n <= 16) & (cand->len == n) & (cand->head[0] == w[0]) &
+        (cand->head[1] == w[1]))
+        return cand;
+    return ef_lexicon_find_miss(lx, s, n, cand);
 }
 
 #endif

@@ -53,15 +53,20 @@ struct ef_vader {
     char version[96];
 };
 
+/* A token's flags. */
+enum {
+    T_UPPER = 1, /* Python's str.isupper() of the token */
+    T_APOS = 2,  /* has an apostrophe (so may contain "n't") */
+    T_NT = 4,    /* contains "n't" */
+    T_NEG = 8    /* a negation word, or contains "n't" */
+};
+
 typedef struct {
-    const ef_word_info *w; /* the word's entry (all zero if unknown) */
-    uint64_t hash;         /* of the lower-cased token */
-    uint32_t off, len;     /* the lower-cased token in scratch->lower */
-    uint8_t upper;         /* Python's str.isupper() of the token */
-    uint8_t nt;            /* contains "n't" */
-    uint8_t negated;       /* a negation word, or contains "n't" */
-    uint8_t sure;          /* the probe settles the lookup */
-    uint32_t slot;         /* the probe's candidate (ef_lexicon_probe) */
+    /* the word's entry (the unknown word: all zero); from the probe until
+     * look_up, the probe's candidate */
+    const ef_word_info *w;
+    uint32_t off, len; /* the lower-cased token in scratch->lower */
+    uint32_t flags;    /* T_... */
 } token;
 
 struct ef_vader_scratch {
@@ -274,18 +279,17 @@ static inline int has_nt(const char *s, size_t n)
     return 0;
 }
 
-/* Lower-cases token t (n bytes of valid UTF-8) into s->lower, and works
- * out its hash, Python's isupper() and whether it contains "n't". Returns
+/* Lower-cases token t (n bytes of valid UTF-8) into s->lower at `at`,
+ * and sets its flags T_UPPER (Python's isupper()) and T_APOS. Returns
  * the lower-cased length. */
 static size_t lower_token(ef_vader_scratch *s, size_t at,
-                          const unsigned char *t, size_t n, uint64_t *hash,
-                          int *upper, int *nt)
+                          const unsigned char *t, size_t n, uint32_t *flags)
 {
     size_t i = 0, o = 0;
     int cls = 0;
     char *low;
 
-    low = s->lower + at; /* tokenize reserved room for the whole text */
+    low = s->lower + at; /* split_utf8 reserved room for the whole text */
     while (i < n) {
         unsigned char c = t[i];
         if (c < 0x80) {
@@ -312,9 +316,8 @@ static size_t lower_token(ef_vader_scratch *s, size_t at,
             o += ef_utf8_encode(low + o, ce->lower);
         }
     }
-    *upper = (cls & (C_UP | C_LO)) == C_UP;
-    *nt = (cls & C_APOS) && has_nt(low, o);
-    *hash = ef_lexicon_hash(low, o);
+    *flags = ((cls & (C_UP | C_LO)) == C_UP ? T_UPPER : 0) |
+             (cls & C_APOS ? T_APOS : 0);
     return o;
 }
 
@@ -323,8 +326,10 @@ static size_t lower_token(ef_vader_scratch *s, size_t at,
 
 /* ---- ASCII texts: the text's bytes classified into bitmasks ---------- */
 
-/* Per 64 bytes of text, one bit per byte in each mask. */
+/* Per 64 bytes of text, one bit per byte in each mask; the masks of a
+ * 64-byte word are stored together (MASK). */
 enum { M_SPACE, M_PUNCT, M_UPPER, M_LOWER, M_APOS, M_COUNT };
+#define MASK(m, w, c) ((m)[(w) * M_COUNT + (c)])
 
 /* The classes of 32 bytes: bit k is byte k's. */
 typedef struct {
@@ -415,7 +420,7 @@ static inline void classify32(const unsigned char *p, char *low,
     bc->quest = a[7] | b[7] << 16;
 }
 
-/* Classifies the n bytes of t into s->mask (M_COUNT arrays of nw words,
+/* Classifies the n bytes of t into s->mask (nw words of M_COUNT masks,
  * bytes past n counting as white space) and writes their lower case to
  * s->lower, 32 bytes at a time with BLOCK. The last bytes are the 32
  * that end the text, classified again where they overlap the block
@@ -456,7 +461,7 @@ static inline void classify32(const unsigned char *p, char *low,
     if (high != 0)                                                           \
         return 0;                                                            \
     /* bytes past the end count as white space */                            \
-    m[M_SPACE * nw + n / 64] |= ~0ULL << (n % 64);                           \
+    MASK(m, n / 64, M_SPACE) |= ~0ULL << (n % 64);                           \
     *ep = e;                                                                 \
     *qm = q;                                                                 \
     return 1
@@ -469,11 +474,12 @@ static inline void put_block(uint64_t *m, size_t nw, size_t at,
 {
     size_t w = at / 64, sh = at % 64;
 
+    (void)nw;
     for (int c = 0; c < M_COUNT; c++) {
         uint64_t x = (uint64_t)(bc->m[c] & keep);
-        m[c * nw + w] |= x << sh;
+        MASK(m, w, c) |= x << sh;
         if (sh > 32)
-            m[c * nw + w + 1] |= x >> (64 - sh);
+            MASK(m, w + 1, c) |= x >> (64 - sh);
     }
 }
 
@@ -536,32 +542,32 @@ static int classify(ef_vader_scratch *s, const unsigned char *t, size_t n,
     return classify_base(s, t, n, nw, ep, qm);
 }
 
-/* The first position >= i whose bit in m (nw words) is `bit`; nw * 64 if
- * none. */
-static inline size_t next_bit(const uint64_t *m, size_t nw, size_t i,
-                              int bit)
+/* The first position >= i whose bit in mask c (nw words) is `bit`;
+ * nw * 64 if none. */
+static size_t next_bit(const uint64_t *m, size_t nw, size_t i, int c,
+                       int bit)
 {
     size_t w = i >> 6;
     uint64_t flip = bit ? 0 : ~0ULL, x;
 
     if (w >= nw)
         return nw * 64;
-    x = (m[w] ^ flip) & (~0ULL << (i & 63));
+    x = (MASK(m, w, c) ^ flip) & (~0ULL << (i & 63));
     while (x == 0) {
         if (++w == nw)
             return nw * 64;
-        x = m[w] ^ flip;
+        x = MASK(m, w, c) ^ flip;
     }
     return w * 64 + (size_t)__builtin_ctzll(x);
 }
 
-/* One past the last position in [a, b) whose bit in m is clear; a if
- * none. */
-static inline size_t last_clear_end(const uint64_t *m, size_t a, size_t b)
+/* One past the last position in [a, b) whose bit in mask c is clear; a
+ * if none. */
+static size_t last_clear_end(const uint64_t *m, int c, size_t a, size_t b)
 {
     while (b > a) {
         size_t w = (b - 1) >> 6;
-        uint64_t x = ~m[w] & (~0ULL >> (63 - ((b - 1) & 63)));
+        uint64_t x = ~MASK(m, w, c) & (~0ULL >> (63 - ((b - 1) & 63)));
         if (x != 0) {
             size_t p = w * 64 + 63 - (size_t)__builtin_clzll(x);
             return p >= a ? p + 1 : a;
@@ -571,36 +577,20 @@ static inline size_t last_clear_end(const uint64_t *m, size_t a, size_t b)
     return a;
 }
 
-/* Whether any bit of m in [a, b) is set. */
-static inline int any_bit(const uint64_t *m, size_t a, size_t b)
+/* Whether any bit of mask c in [a, b) is set. */
+static int any_bit(const uint64_t *m, int c, size_t a, size_t b)
 {
     size_t wa = a >> 6, wb = (b - 1) >> 6;
     uint64_t lo = ~0ULL << (a & 63), hi = ~0ULL >> (63 - ((b - 1) & 63));
 
     if (wa == wb)
-        return (m[wa] & lo & hi) != 0;
-    if (m[wa] & lo || m[wb] & hi)
+        return (MASK(m, wa, c) & lo & hi) != 0;
+    if (MASK(m, wa, c) & lo || MASK(m, wb, c) & hi)
         return 1;
     for (size_t w = wa + 1; w < wb; w++)
-        if (m[w])
+        if (MASK(m, w, c))
             return 1;
     return 0;
-}
-
-/* After the probe of token tk (at position i): an unknown word that the
- * probe settled (three tokens in four) is done; the others go on the list
- * that look_up compares. Branch-free: which it is is as random as the
- * words. */
-static inline void settle(const ef_lexicon *lx, token *tk, size_t i,
-                          int sure, size_t *cand, size_t *ncand,
-                          size_t *caps)
-{
-    tk->w = &lx->words[lx->cap];
-    tk->negated = tk->nt;
-    tk->sure = (uint8_t)sure;
-    *caps += tk->upper;
-    cand[*ncand] = i;
-    *ncand += !sure | (tk->slot != lx->cap);
 }
 
 /* Makes room for the tokens of an n-byte text: at most (n + 1) / 2, as
@@ -619,15 +609,73 @@ static void reserve_tokens(ef_vader_scratch *s, size_t n)
     }
 }
 
-/* Splits an all-ASCII text into tokens from its bitmasks: no loop runs
- * over a token's bytes, and which class a byte is never takes a branch.
- * Returns the token count, or SIZE_MAX when the text is not ASCII. */
-static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
-                          const unsigned char *t, size_t n, size_t *ep,
-                          size_t *qm)
+/* A token [a, b) that runs past its 64-byte mask word: its stripped
+ * bounds and flags from the masks, bit by bit. */
+static token long_token(const uint64_t *m, size_t nw, size_t a)
 {
-    size_t nw = n / 64 + 1, count = 0;
-    const uint64_t *sp, *pu, *up, *lo, *ap;
+    size_t b = next_bit(m, nw, a, M_SPACE, 1); /* bytes past n: spaces */
+    size_t a2 = next_bit(m, nw, a, M_PUNCT, 0), b2;
+    token tk;
+
+    if (a2 > b)
+        a2 = b;
+    b2 = last_clear_end(m, M_PUNCT, a2, b);
+    if (b2 - a2 <= 2) {
+        a2 = a;
+        b2 = b;
+    }
+    tk.w = NULL;
+    tk.off = (uint32_t)a2;
+    tk.len = (uint32_t)(b2 - a2);
+    tk.flags = (any_bit(m, M_UPPER, a, b) && !any_bit(m, M_LOWER, a, b)
+                    ? T_UPPER : 0) |
+               (any_bit(m, M_APOS, a, b) ? T_APOS : 0);
+    return tk;
+}
+
+/* The token that starts at bit a of a mask word (sp, pu, up, lo, ap:
+ * the word's masks), byte position base + a, and ends within it (sp has
+ * a bit set above a): its stripped bounds and its flags, with a few bit
+ * operations and no branch on its bytes. */
+static inline token word_token(uint64_t sp, uint64_t pu, uint64_t up,
+                               uint64_t lo, uint64_t ap, unsigned a,
+                               uint32_t base)
+{
+    /* the token's bits, then its non-punctuation (all of it when it is
+     * all punctuation) */
+    unsigned len = (unsigned)__builtin_ctzll(sp >> a); /* < 64 */
+    uint64_t tb = ((1ULL << len) - 1) << a;
+    uint64_t keep = ~pu & tb;
+    uint64_t nz = keep ? keep : tb;
+    unsigned a2 = (unsigned)__builtin_ctzll(nz);
+    unsigned b2 = 64 - (unsigned)__builtin_clzll(nz);
+    token tk;
+
+    /* strip punctuation, unless that leaves 2 characters or fewer
+     * (letters are never stripped: the classes of the whole token hold
+     * for what is left) */
+    if (b2 - a2 <= 2) {
+        a2 = a;
+        b2 = a + len;
+    }
+    tk.w = NULL;
+    tk.off = base + a2;
+    tk.len = b2 - a2;
+    /* & rather than &&: a branch on a token having a capital would go
+     * either way at random */
+    tk.flags = (uint32_t)(((up & tb) != 0) & ((lo & tb) == 0)) * T_UPPER |
+               (uint32_t)((ap & tb) != 0) * T_APOS;
+    return tk;
+}
+
+/* Splits an all-ASCII text into tokens (their bounds in s->lower and the
+ * flags T_UPPER and T_APOS) from its bitmasks: no loop runs over a
+ * token's bytes, and which class a byte is never takes a branch. Returns
+ * the token count, or SIZE_MAX when the text is not ASCII. */
+static size_t split_ascii(ef_vader_scratch *s, const unsigned char *t,
+                          size_t n, size_t *ep, size_t *qm)
+{
+    size_t nw = n / 64 + 1, count = 0, caps = 0;
 
     /* the lower-cased text, with room for 16-byte reads past its end */
     reserve(&s->lower, &s->lower_cap, nw * 64 + 16);
@@ -639,98 +687,65 @@ static size_t split_ascii(const ef_vader *v, ef_vader_scratch *s,
     if (!classify(s, t, n, nw, ep, qm))
         return SIZE_MAX;
     reserve_tokens(s, n);
-    /* in locals, not through s: the token flags are uint8_t, and a store
-     * through a character type could alias any of s's fields */
-    token *toks = s->tok;
-    size_t *cand = s->cand, ncand = 0, caps = 0;
-    const ef_lexicon *lx = v->lex;
-    const char *lower = s->lower;
-    sp = s->mask + M_SPACE * nw;
-    pu = s->mask + M_PUNCT * nw;
-    up = s->mask + M_UPPER * nw;
-    lo = s->mask + M_LOWER * nw;
-    ap = s->mask + M_APOS * nw;
 
-    /* Word by word of the masks; a token is a run of clear bits in sp.
-     * One within a word (nearly all) is handled with a few bit
-     * operations and no branch on its bytes; one that crosses into the
-     * next word takes the general path. */
+    /* Word by word of the masks, held in registers; a token is a run of
+     * clear bits in the space mask. A token that runs into the next word
+     * (about one a text) is read from the 64 bits that start with it, two
+     * words spliced; only one of 64 bytes or more takes long_token. The
+     * last word always ends in space (bytes past n), so a token that runs
+     * on has a next word. */
+    const uint64_t *m = s->mask;
+    token *restrict toks = s->tok;
     uint64_t prev_space = 1; /* the bit before the text counts as space */
     for (size_t wi = 0; wi < nw; wi++) {
-        uint64_t spw = sp[wi];
+        const uint64_t *mw = m + wi * M_COUNT;
+        uint64_t spw = mw[M_SPACE], puw = mw[M_PUNCT], upw = mw[M_UPPER];
+        uint64_t low = mw[M_LOWER], apw = mw[M_APOS];
         uint64_t starts = ~spw & (spw << 1 | prev_space);
-        size_t base = wi * 64;
+        uint32_t base = (uint32_t)(wi * 64);
 
         prev_space = spw >> 63;
         while (starts != 0) {
-            size_t a = base + (size_t)__builtin_ctzll(starts), b, a2, b2;
-            uint64_t rest = spw >> (a & 63), w[2], h;
-            int upper, apos, sure;
+            unsigned a = (unsigned)__builtin_ctzll(starts);
+            token *tk = &toks[count++];
 
             starts &= starts - 1;
-            if (rest != 0) {
-                /* within this word: the token's bits, then its non-
-                 * punctuation; all punctuation leaves it unstripped */
-                size_t len = (size_t)__builtin_ctzll(rest);
-                uint64_t tb = ((1ULL << len) - 1) << (a & 63); /* len < 64 */
-                uint64_t keep = ~pu[wi] & tb;
-                uint64_t nz = keep ? keep : tb;
-                b = a + len;
-                a2 = base + (size_t)__builtin_ctzll(nz);
-                b2 = base + 64 - (size_t)__builtin_clzll(nz);
-                upper = (up[wi] & tb) != 0 && (lo[wi] & tb) == 0;
-                apos = (ap[wi] & tb) != 0;
+            if (__builtin_expect((spw >> a) != 0, 1)) {
+                *tk = word_token(spw, puw, upw, low, apw, a, base);
             } else {
-                b = next_bit(sp, nw, a, 1); /* <= n: bytes past n are spaces */
-                a2 = next_bit(pu, nw, a, 0);
-                if (a2 > b)
-                    a2 = b;
-                b2 = last_clear_end(pu, a2, b);
-                upper = any_bit(up, a, b) && !any_bit(lo, a, b);
-                apos = any_bit(ap, a, b);
+                /* a > 0: the word holds a space, as the token ends in
+                 * the next one... unless it is all one token */
+                const uint64_t *nx = mw + M_COUNT;
+#define SPLICE(c) (mw[c] >> a | nx[c] << 1 << (63 - a))
+                if (a == 0 || SPLICE(M_SPACE) == 0)
+                    *tk = long_token(m, nw, base + a);
+                else
+                    *tk = word_token(SPLICE(M_SPACE), SPLICE(M_PUNCT),
+                                     SPLICE(M_UPPER), SPLICE(M_LOWER),
+                                     SPLICE(M_APOS), 0, base + a);
+#undef SPLICE
             }
-            /* strip punctuation, unless that leaves 2 characters or
-             * fewer (letters are never stripped: the classes of [a, b)
-             * hold for what is left) */
-            if (b2 - a2 <= 2) {
-                a2 = a;
-                b2 = b;
-            }
-            token *tk = &toks[count++];
-            const char *low = lower + a2;
-            size_t ln = b2 - a2;
-            tk->upper = (uint8_t)upper;
-            tk->nt = (uint8_t)(apos && has_nt(low, ln));
-            ef_lexicon_head(low, ln, w);
-            h = ef_lexicon_hash_head(w, low, ln);
-            tk->hash = h;
-            tk->off = (uint32_t)a2;
-            tk->len = (uint32_t)ln;
-            tk->slot = ef_lexicon_probe(lx, h, ln, &sure);
-            settle(lx, tk, count - 1, sure, cand, &ncand, &caps);
+            caps += tk->flags & T_UPPER;
         }
     }
-    s->ncand = ncand;
     s->caps = caps;
     return count;
 }
 
 /* ---- Other texts: code point by code point --------------------------- */
 
-/* Splits a text (valid UTF-8, emoji replaced) into tokens. Returns the
- * token count. */
-static size_t split_utf8(const ef_vader *v, ef_vader_scratch *s,
-                         const unsigned char *t, size_t n)
+/* Splits a text (valid UTF-8, emoji replaced) into tokens, lower-cased
+ * into s->lower one after another. Returns the token count. */
+static size_t split_utf8(ef_vader_scratch *s, const unsigned char *t,
+                         size_t n)
 {
-    size_t i = 0, count = 0, cursor = 0;
+    size_t i = 0, count = 0, cursor = 0, caps = 0;
 
     reserve(&s->lower, &s->lower_cap, 2 * n + 32);
     reserve_tokens(s, n);
-    s->ncand = s->caps = 0;
     for (;;) {
-        size_t a, b, a2, b2, cps, ws, ln;
-        uint64_t h;
-        int upper, nt, sure;
+        size_t a, b, a2, b2, cps, ws;
+        uint32_t flags;
 
         /* skip white space */
         while (i < n) {
@@ -765,39 +780,68 @@ static size_t split_utf8(const ef_vader *v, ef_vader_scratch *s,
         }
 
         token *tk = &s->tok[count++];
-        ln = lower_token(s, cursor, t + a2, b2 - a2, &h, &upper, &nt);
-        tk->hash = h;
         tk->off = (uint32_t)cursor;
-        tk->len = (uint32_t)ln;
-        tk->upper = (uint8_t)upper;
-        tk->nt = (uint8_t)nt;
-        cursor += ln;
-        tk->slot = ef_lexicon_probe(v->lex, h, ln, &sure);
-        settle(v->lex, tk, count - 1, sure, s->cand, &s->ncand, &s->caps);
+        tk->len = (uint32_t)lower_token(s, cursor, t + a2, b2 - a2, &flags);
+        tk->flags = flags;
+        caps += flags & T_UPPER;
+        cursor += tk->len;
     }
+    s->caps = caps;
     return count;
 }
 
-/* Looks up the tokens the probe left open. The lookups come after the
- * split, so that the table's cache lines can be fetched for all tokens at
- * once instead of one miss after another. Sets the position of the first
- * "but" (count if none) and the list of lexicon words. */
+/* ---- The lexicon ------------------------------------------------------ */
+
+/* Probes the table for each of the count tokens: sets T_NT and T_NEG for
+ * "n't", and w to the probe's candidate. A word no control byte matches
+ * (most unknown words) is done, with w the unknown word; the others go
+ * on the list (s->cand) that look_up compares. Branch-free but for "n't":
+ * what a word turns out to be is as random as the words. */
+static void probe_tokens(const ef_lexicon *lx, ef_vader_scratch *s,
+                         size_t count)
+{
+    const char *lower = s->lower;
+    token *restrict toks = s->tok;
+    size_t *restrict cand = s->cand, ncand = 0;
+    const ef_word_info *unknown = &lx->words[lx->cap];
+
+    for (size_t i = 0; i < count; i++) {
+        token *tk = &toks[i];
+        const char *low = lower + tk->off;
+        size_t ln = tk->len;
+        uint64_t w[2];
+
+        if ((tk->flags & T_APOS) && has_nt(low, ln))
+            tk->flags |= T_NT | T_NEG;
+        ef_lexicon_head(low, ln, w);
+        tk->w = ef_lexicon_probe(lx, ef_lexicon_hash_head(w, low, ln));
+        cand[ncand] = i;
+        ncand += tk->w != unknown;
+    }
+    s->ncand = ncand;
+}
+
+/* Looks up the tokens the probe left open. The lookups come after all
+ * the probes, so that the table's cache lines are fetched for all tokens
+ * at once instead of one miss after another. Sets the position of the
+ * first "but" (count if none) and the list of lexicon words. */
 static void look_up(const ef_vader *v, ef_vader_scratch *s, size_t count,
                     size_t *bi, size_t *nhits)
 {
     const ef_lexicon *lex = v->lex;
     const char *lower = s->lower;
-    token *tok = s->tok;
-    size_t *hits = s->hits, *cand = s->cand, ncand = s->ncand;
-    size_t nb = count, nh = 0; /* locals: no aliasing with hits */
+    token *restrict tok = s->tok;
+    size_t *restrict hits = s->hits;
+    const size_t *cand = s->cand, ncand = s->ncand;
+    size_t nb = count, nh = 0;
 
     for (size_t k = 0; k < ncand; k++) {
         size_t i = cand[k];
         token *tk = &tok[i];
-        const ef_word_info *w = ef_lexicon_find(
-            lex, lower + tk->off, tk->len, tk->hash, tk->slot, tk->sure);
+        const ef_word_info *w =
+            ef_lexicon_find(lex, lower + tk->off, tk->len, tk->w);
         tk->w = w;
-        tk->negated = w->negates | tk->nt;
+        tk->flags |= w->negates ? T_NEG : 0;
         if (w->id == EF_W_BUT && nb == count)
             nb = i;
         /* the lexicon words (boosters only modify others), appended
@@ -822,7 +866,7 @@ static double scalar_inc_dec(const token *w, double valence, int cap_diff)
         scalar = w->w->booster > 0 ? B_INCR : B_DECR;
         if (valence < 0)
             scalar *= -1;
-        if (w->upper && cap_diff) {
+        if ((w->flags & T_UPPER) && cap_diff) {
             if (valence > 0)
                 scalar += C_INCR;
             else
@@ -839,7 +883,7 @@ static double negation_check(double valence, const token *tok, size_t i,
 {
     switch (start_i) {
     case 0:
-        if (tok[i - 1].negated)
+        if ((tok[i - 1].flags & T_NEG))
             valence *= N_SCALAR;
         break;
     case 1:
@@ -847,7 +891,7 @@ static double negation_check(double valence, const token *tok, size_t i,
             valence *= 1.25;
         else if (ID(i - 2) == EF_W_WITHOUT && ID(i - 1) == EF_W_DOUBT)
             ;
-        else if (tok[i - 2].negated)
+        else if ((tok[i - 2].flags & T_NEG))
             valence *= N_SCALAR;
         break;
     default:
@@ -859,7 +903,7 @@ static double negation_check(double valence, const token *tok, size_t i,
         else if (ID(i - 3) == EF_W_WITHOUT &&
                  (ID(i - 2) == EF_W_DOUBT || ID(i - 1) == EF_W_DOUBT))
             ;
-        else if (tok[i - 3].negated)
+        else if ((tok[i - 3].flags & T_NEG))
             valence *= N_SCALAR;
         break;
     }
@@ -954,7 +998,7 @@ static double word_valence(const token *tok, size_t i, size_t n,
          (ID(i - 1) == EF_W_OR || ID(i - 1) == EF_W_NOR)))
         valence = w->valence * N_SCALAR;
 
-    if (tok[i].upper && cap_diff) {
+    if ((tok[i].flags & T_UPPER) && cap_diff) {
         if (valence > 0)
             valence += C_INCR;
         else
@@ -1184,6 +1228,10 @@ static void score_valence(const double *v, size_t m, size_t n, size_t ep,
 
 /* ==== Public ============================================================ */
 
+/* Whether all-ASCII texts take split_ascii; the tests turn it off to
+ * check that path against split_utf8 (a constant in the program). */
+EF_STATIC int vader_ascii_path = 1;
+
 void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
                     size_t len, ef_scores *out)
 {
@@ -1192,13 +1240,14 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
     int cap_diff;
     token *tok;
 
-    n = split_ascii(v, s, t, len, &ep, &qm);
+    n = vader_ascii_path ? split_ascii(s, t, len, &ep, &qm) : SIZE_MAX;
     if (n == SIZE_MAX) {
         len = preprocess(s, t, len);
         t = (const unsigned char *)s->text;
-        n = split_utf8(v, s, t, len);
+        n = split_utf8(s, t, len);
         count_marks((const char *)t, len, &ep, &qm);
     }
+    probe_tokens(v->lex, s, n);
     look_up(v, s, n, &bi, &nhits);
     caps = s->caps;
     tok = s->tok;

@@ -13,6 +13,7 @@
 #ifdef EF_TESTING
 void but_rescale_naive(double *v, const size_t *pos, size_t m, size_t bi);
 void but_rescale_heap(double *v, const size_t *pos, size_t m, size_t bi);
+extern int vader_ascii_path; /* EF_STATIC in vader.c */
 #endif
 
 typedef struct {
@@ -137,14 +138,12 @@ static void test_offsets(const ef_vader *v, ef_vader_scratch *s)
     {
         ef_lexicon *lx = ef_lexicon_new();
         char word[32] = "disadvantageouslz"; /* 16 readable bytes past */
-        int sure;
-        uint64_t h = ef_lexicon_hash("disadvantageously", 17);
-        uint32_t slot = ef_lexicon_probe(lx, h, 17, &sure);
-        const ef_word_info *w = ef_lexicon_find(
-            lx, word, 17, ef_lexicon_hash(word, 17), slot, 1);
+        const ef_word_info *cand =
+            ef_lexicon_probe(lx, ef_lexicon_hash("disadvantageously", 17));
+        const ef_word_info *w = ef_lexicon_find(lx, word, 17, cand);
         OK(w->len == UINT32_MAX, "long word: no hit on the head alone");
         memcpy(word, "disadvantageously", 17);
-        w = ef_lexicon_find(lx, word, 17, h, slot, sure);
+        w = ef_lexicon_find(lx, word, 17, cand);
         OK(w->len == 17 && w->valence == -2.1, "long word: found");
         ef_lexicon_free(lx);
     }
@@ -153,6 +152,117 @@ static void test_offsets(const ef_vader *v, ef_vader_scratch *s)
           &sc);
     OK(sc.neu > 0 && sc.pos > 0, "a punctuation-only token counts neutral");
 }
+
+/* The word w (NUL-terminated) looked up as the scorer does: probe, then
+ * find when the probe gives a candidate. */
+static const ef_word_info *lookup(const ef_lexicon *lx, const char *w)
+{
+    char buf[96] = {0}; /* 16 readable bytes past the word */
+    size_t n = strlen(w);
+    const ef_word_info *cand;
+
+    memcpy(buf, w, n);
+    cand = ef_lexicon_probe(lx, ef_lexicon_hash(buf, n));
+    return cand == &lx->words[lx->cap] ? cand
+                                       : ef_lexicon_find(lx, buf, n, cand);
+}
+
+/* A user lexicon of 57,000 words makes the table grow three times, to
+ * nearly half full, and some groups fill up and pass words on (marked
+ * groups): every word is still found with its valence, and words not in
+ * it are not. */
+static void test_table(void)
+{
+    const char *path = "build/test_big_lexicon.tsv";
+    FILE *f = fopen(path, "w");
+    ef_lexicon *lx = ef_lexicon_new();
+    uint64_t digest = 0;
+    ef_err err = {0};
+    char w[64];
+    int found = 0, absent = 0, marks = 0;
+    enum { N = 57000 };
+
+    for (int i = 0; i < N; i++)
+        fprintf(f, "%s%d\t%d\n", i % 3 ? "brandword" : "w", i, i % 9 - 4);
+    fclose(f);
+    INT_EQ(ef_lexicon_load(lx, path, &digest, &err), EF_OK, "big lexicon");
+    remove(path);
+    for (size_t i = 0; i < lx->cap; i++)
+        marks += lx->ctrl[i] == EF_LEXICON_MARK;
+    OK(marks > 0, "big lexicon: some groups are marked");
+    for (int i = 0; i < N; i++) {
+        snprintf(w, sizeof w, "%s%d", i % 3 ? "brandword" : "w", i);
+        const ef_word_info *e = lookup(lx, w);
+        found += e->has_valence && e->valence == i % 9 - 4 &&
+                 e->len == strlen(w);
+        snprintf(w, sizeof w, "%s%d", i % 3 ? "brandword" : "w", N + i);
+        absent += lookup(lx, w)->len == UINT32_MAX;
+    }
+    INT_EQ(found, N, "big lexicon: every word found");
+    INT_EQ(absent, N, "big lexicon: no other word found");
+    OK(lookup(lx, "good")->valence == 1.9, "big lexicon: built-in words");
+    OK(lookup(lx, "disadvantageously")->valence == -2.1,
+       "big lexicon: a long built-in word");
+    ef_lexicon_free(lx);
+}
+
+#ifdef EF_TESTING
+/* The bitmask tokenizer of all-ASCII texts against the byte-by-byte one
+ * that every other text takes: the same scores, bit for bit, on random
+ * texts made of lexicon and rule words, capitals, apostrophes, runs of
+ * punctuation, tokens of 60 to 200 bytes and every kind of ASCII white
+ * space, so that tokens start, end and get stripped at every position
+ * around the 64-byte words of the masks. */
+static void test_ascii_path(const ef_vader *v, ef_vader_scratch *s)
+{
+    static const char *const frags[] = {
+        "good", "BAD", "not", "very", "but", "kind of", "no", "never so",
+        "without doubt", "at least", "don't", "ISN'T", "n't", "'", "!!!",
+        "??", "...", ":)", ":-(", "(great)", "\"nice\"", "a", "I", "ok",
+        "x", "--", "wasn't", "the shit", "bus stop", "Kiss of death",
+        "yeah right", "sort of", "just enough", "HAPPY", "Sad", "1", "99%"};
+    static const char spaces[] = " \t\n\v\f\r\x1c\x1d\x1e\x1f";
+    char text[512];
+    unsigned seed = 2026;
+    int same = 0, total = 0;
+#define NEXT() (seed = seed * 1103515245u + 12345u, (seed >> 8) & 0xffff)
+
+    for (int k = 0; k < 4000; k++) {
+        size_t n = 0, want = NEXT() % 300;
+        while (n < want) {
+            unsigned r = NEXT() % 16;
+            if (r < 10) {
+                const char *f = frags[NEXT() % EF_ARRAY_LEN(frags)];
+                size_t fl = strlen(f);
+                if (n + fl >= sizeof text - 220)
+                    break;
+                memcpy(text + n, f, fl);
+                n += fl;
+            } else if (r < 14) {
+                text[n++] = spaces[r == 10 ? NEXT() % 10 : 0];
+            } else if (r == 14) {
+                text[n++] = (char)("!?.,;:'\"-"[NEXT() % 9]);
+            } else { /* a long token, letters or punctuation */
+                size_t len = 60 + NEXT() % 140;
+                int punct = NEXT() % 4 == 0;
+                for (size_t i = 0; i < len; i++)
+                    text[n + i] = punct ? "!.?-"[NEXT() % 4]
+                                        : (char)('a' + NEXT() % 26);
+                n += len;
+            }
+        }
+        ef_scores fast, slow;
+        ef_vader_score(v, s, text, n, &fast);
+        vader_ascii_path = 0;
+        ef_vader_score(v, s, text, n, &slow);
+        vader_ascii_path = 1;
+        same += memcmp(&fast, &slow, sizeof fast) == 0;
+        total++;
+    }
+#undef NEXT
+    INT_EQ(same, total, "ASCII bitmask path == byte path on random texts");
+}
+#endif
 
 void test_vader(void)
 {
@@ -267,6 +377,10 @@ void test_vader(void)
            EF_NEUTRAL, "0.0499 is neutral");
 
     test_offsets(v, s);
+    test_table();
+#ifdef EF_TESTING
+    test_ascii_path(v, s);
+#endif
     ef_vader_scratch_free(s);
     ef_vader_free(v);
 }
