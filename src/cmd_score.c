@@ -205,10 +205,9 @@ static int fmt_score(char *out, double x, int d)
     unsigned k = (unsigned)(ax * (d == 3 ? 1000.0 : 10000.0) + 0.5);
     unsigned ip = d == 3 ? k / 1000 : k / 10000;
     unsigned fp = d == 3 ? k % 1000 : k % 10000;
-    int n = 0;
+    int n = (x < 0) & (k != 0); /* a sign, written without a branch */
 
-    if (x < 0 && k != 0)
-        out[n++] = '-';
+    out[0] = '-';
     out[n++] = (char)('0' + ip);
     out[n++] = '.';
     if (d == 3) {

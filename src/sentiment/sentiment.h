@@ -62,14 +62,15 @@ void ef_vader_scratch_free(ef_vader_scratch *s);
 void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
                     size_t len, ef_scores *out);
 
-/* The class of a compound score. */
+/* The class of a compound score: positive from pos_min up, else negative
+ * up to neg_max, else neutral. In arithmetic, as the scorer calls it for
+ * every text and a branch on the sign of a score goes either way at
+ * random. */
 static inline ef_class ef_classify(double compound, const ef_thresholds *t)
 {
-    if (compound >= t->pos_min)
-        return EF_POSITIVE;
-    if (compound <= t->neg_max)
-        return EF_NEGATIVE;
-    return EF_NEUTRAL;
+    int pos = compound >= t->pos_min;
+    int neg = !pos & (compound <= t->neg_max);
+    return (ef_class)(EF_NEUTRAL + pos - neg);
 }
 
 /* "negative", "neutral", "positive". */

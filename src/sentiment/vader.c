@@ -338,14 +338,13 @@ typedef struct {
     uint32_t excl, quest; /* '!' and '?' */
 } block_class;
 
-/* The set bits of x, few as a rule ('!' and '?' are rare): a loop beats
- * the library call __builtin_popcount makes without -mpopcnt. */
+/* The set bits of x, without a branch (a loop's exit would depend on
+ * the text, and __builtin_popcount is a library call without -mpopcnt). */
 static inline unsigned bit_count(uint32_t x)
 {
-    unsigned k = 0;
-    for (; x != 0; x &= x - 1)
-        k++;
-    return k;
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    return (((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
 }
 
 #if defined(__SSE2__)
@@ -421,7 +420,7 @@ static inline void classify32(const unsigned char *p, char *low,
 }
 
 /* Classifies the n bytes of t into s->mask (nw words of M_COUNT masks,
- * bytes past n counting as white space) and writes their lower case to
+ * bytes past n counting as white space, and a word past them) and writes their lower case to
  * s->lower, 32 bytes at a time with BLOCK. The last bytes are the 32
  * that end the text, classified again where they overlap the block
  * before (same bytes, same bits); only a text shorter than 32 bytes is
@@ -432,10 +431,10 @@ static inline void classify32(const unsigned char *p, char *low,
     uint32_t high = 0;                                                       \
     size_t e = 0, q = 0, at = 0, tail = n % 32;                              \
     block_class bc;                                                          \
-    memset(m, 0, M_COUNT * nw * sizeof *m);                                  \
+    memset(m, 0, M_COUNT * (nw + 1) * sizeof *m);                            \
     for (; at + 32 <= n; at += 32) {                                         \
         BLOCK(t + at, s->lower + at, &bc);                                   \
-        put_block(m, nw, at, &bc, ~0u);                                      \
+        put_block(m, at, &bc, ~0u);                                          \
         high |= bc.high;                                                     \
         e += bit_count(bc.excl);                                             \
         q += bit_count(bc.quest);                                            \
@@ -453,7 +452,7 @@ static inline void classify32(const unsigned char *p, char *low,
             BLOCK(pad, s->lower, &bc);                                       \
             fresh = ~0u;                                                     \
         }                                                                    \
-        put_block(m, nw, at, &bc, fresh);                                    \
+        put_block(m, at, &bc, fresh);                                        \
         high |= bc.high & fresh;                                             \
         e += bit_count(bc.excl & fresh);                                     \
         q += bit_count(bc.quest & fresh);                                    \
@@ -468,18 +467,16 @@ static inline void classify32(const unsigned char *p, char *low,
 
 /* ORs a block's masks (the bits in keep) into the mask words at byte
  * position at, which need not be a multiple of 32: the bits may straddle
- * two words. */
-static inline void put_block(uint64_t *m, size_t nw, size_t at,
-                             const block_class *bc, uint32_t keep)
+ * two words (written without a branch: the second may get zeros). */
+static inline void put_block(uint64_t *m, size_t at, const block_class *bc,
+                             uint32_t keep)
 {
     size_t w = at / 64, sh = at % 64;
 
-    (void)nw;
     for (int c = 0; c < M_COUNT; c++) {
         uint64_t x = (uint64_t)(bc->m[c] & keep);
         MASK(m, w, c) |= x << sh;
-        if (sh > 32)
-            MASK(m, w + 1, c) |= x >> (64 - sh);
+        MASK(m, w + 1, c) |= x >> 1 >> (63 - sh);
     }
 }
 
@@ -679,8 +676,8 @@ static size_t split_ascii(ef_vader_scratch *s, const unsigned char *t,
 
     /* the lower-cased text, with room for 16-byte reads past its end */
     reserve(&s->lower, &s->lower_cap, nw * 64 + 16);
-    if (nw * M_COUNT > s->mask_cap) {
-        s->mask_cap = nw * M_COUNT * 2;
+    if ((nw + 1) * M_COUNT > s->mask_cap) {
+        s->mask_cap = (nw + 1) * M_COUNT * 2;
         free(s->mask);
         s->mask = ef_xmalloc(s->mask_cap * sizeof(uint64_t));
     }
@@ -1178,36 +1175,43 @@ static void count_marks(const char *text, size_t len, size_t *ep,
     *qm = q;
 }
 
-/* The scores from the m non-zero valences v of a text of n tokens. Zero
- * valences add nothing to any sum, so only the count n - m of them
- * matters (it is the neutral count); the sums keep the reference's
- * left-to-right order. */
-static void score_valence(const double *v, size_t m, size_t n, size_t ep,
-                          size_t qm, ef_scores *out)
+/* The sums the scores come from: the valences, and the positive and
+ * negative ones plus one each (a sentiment word counts one more than a
+ * neutral one), in the reference's left-to-right order. */
+typedef struct {
+    double sum, pos, neg;
+    size_t neu; /* tokens with valence zero */
+} sums;
+
+/* Adds valence x to the sums (in arithmetic: whether x is positive is as
+ * random as the words). */
+static inline void add_valence(sums *u, double x)
 {
-    double sum = 0, pos_sum = 0, neg_sum = 0, amp, total;
-    size_t neu = n - m;
+    u->sum += x;
+    u->pos += (double)(x > 0) * (x + 1);
+    u->neg += (double)(x < 0) * (x - 1);
+    u->neu += x == 0; /* a valence "but" rescaled to zero */
+}
+
+/* The scores of a text of n tokens from its sums, with ep '!' and qm
+ * '?'. */
+static void score_sums(sums u, size_t n, size_t ep, size_t qm,
+                       ef_scores *out)
+{
+    double sum = u.sum, pos_sum = u.pos, neg_sum = u.neg, amp, total;
+    size_t neu = u.neu;
 
     if (n == 0) {
         out->neg = out->neu = out->pos = out->compound = 0.0;
         return;
     }
-    for (size_t i = 0; i < m; i++) {
-        double x = v[i];
-        sum += x;
-        /* +1 and -1: a neutral word counts 1 (written to avoid branches,
-         * whose direction is as random as the words) */
-        pos_sum += x > 0 ? x + 1 : 0.0;
-        neg_sum += x < 0 ? x - 1 : 0.0;
-        neu += x == 0; /* a valence rescaled to zero ("but") */
-    }
     amp = (double)(ep > 4 ? 4 : ep) * EP_WEIGHT;
     if (qm > 1)
         amp += qm <= 3 ? (double)qm * QM_WEIGHT : 0.96;
-    if (sum > 0)
-        sum += amp;
-    else if (sum < 0)
-        sum -= amp;
+    /* amp away from zero; the sign of a text's sum, and which of its
+     * sums is larger, are as random as the texts: arithmetic, not
+     * branches (adding 0 * amp changes nothing) */
+    sum += (double)(sum > 0) * amp - (double)(sum < 0) * amp;
 
     double compound = sum / sqrt(sum * sum + ALPHA);
     if (compound < -1.0)
@@ -1215,10 +1219,10 @@ static void score_valence(const double *v, size_t m, size_t n, size_t ep,
     else if (compound > 1.0)
         compound = 1.0;
 
-    if (pos_sum > fabs(neg_sum))
-        pos_sum += amp;
-    else if (pos_sum < fabs(neg_sum))
-        neg_sum -= amp;
+    double more = (double)(pos_sum > fabs(neg_sum));
+    double less = (double)(pos_sum < fabs(neg_sum));
+    pos_sum += more * amp;
+    neg_sum -= less * amp;
     total = pos_sum + fabs(neg_sum) + (double)neu;
     out->pos = round_dec(fabs(pos_sum / total), 3);
     out->neg = round_dec(fabs(neg_sum / total), 3);
@@ -1253,8 +1257,9 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
     tok = s->tok;
     cap_diff = caps > 0 && caps < n;
 
-    /* the valence of each lexicon word; "kind" of "kind of" only modifies
-     * what follows */
+    /* the valence of each lexicon word, summed as it comes unless "but"
+     * rescales them; "kind" of "kind of" only modifies what follows */
+    sums u = {0, 0, 0, 0};
     for (k = 0; k < nhits; k++) {
         size_t i = s->hits[k];
         double x;
@@ -1264,6 +1269,7 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
         if (x != 0) {
             s->sent[m] = x;
             s->pos[m++] = i;
+            add_valence(&u, x);
         }
     }
     if (bi < n) {
@@ -1271,8 +1277,12 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
             but_rescale_naive(s->sent, s->pos, m, bi);
         else
             but_rescale_heap(s->sent, s->pos, m, bi);
+        u = (sums){0, 0, 0, 0};
+        for (k = 0; k < m; k++)
+            add_valence(&u, s->sent[k]);
     }
-    score_valence(s->sent, m, n, ep, qm, out);
+    u.neu += n - m; /* the tokens without valence */
+    score_sums(u, n, ep, qm, out);
 }
 
 ef_status ef_vader_new(ef_vader **out, ef_err *e)
