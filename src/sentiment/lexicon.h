@@ -102,26 +102,49 @@ static inline void ef_lexicon_head(const char *s, size_t n, uint64_t w[2])
     w[1] = ef_load_le64(s + 8) & m[1];
 }
 
+/* The 128-bit product of a and b, folded to 64 bits (high half XOR low
+ * half): every bit of the result depends on every bit of a and b. From
+ * 32-bit halves, for compilers without a 128-bit type. */
+static inline uint64_t ef_fold_mul_halves(uint64_t a, uint64_t b)
+{
+    uint64_t al = a & 0xffffffffu, ah = a >> 32;
+    uint64_t bl = b & 0xffffffffu, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+    uint64_t lo = (mid << 32) | (ll & 0xffffffffu);
+    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return hi ^ lo;
+}
+
+/* The same, one multiply instruction where the machine has it. */
+static inline uint64_t ef_fold_mul(uint64_t a, uint64_t b)
+{
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 u128; /* a GNU C type */
+    u128 p = (u128)a * b;
+    return (uint64_t)(p >> 64) ^ (uint64_t)p;
+#else
+    return ef_fold_mul_halves(a, b);
+#endif
+}
+
 /* The hash of a key of n bytes from its head (and, past 16 bytes, the
- * rest of it). The two head words are mixed in parallel; most tokens are
- * done after two multiplies and the final mix. */
+ * rest of it): one folded multiply of the head's two words for most
+ * words, one more per further 8 bytes. (The multiply's latency is on the
+ * path of every token's probe: one, not three.) */
 static inline uint64_t ef_lexicon_hash_head(const uint64_t w[2],
                                             const char *s, size_t n)
 {
-    uint64_t a = (w[0] ^ 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL;
-    uint64_t b = (w[1] ^ n) * 0xc4ceb9fe1a85ec53ULL;
-    uint64_t h = a ^ (b >> 32 | b << 32);
+    uint64_t h = ef_fold_mul(w[0] ^ 0xa0761d6478bd642fULL,
+                             w[1] ^ n ^ 0xe7037ed1a0b428dbULL);
 
     for (size_t i = 16; i < n; i += 8) {
         uint64_t c = 0;
         for (size_t k = 0; k < 8 && i + k < n; k++)
             c |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-        h = (h ^ c) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+        h = ef_fold_mul(h ^ c, 0x8ebc6af09c88c6e3ULL);
     }
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    return h ^ (h >> 32);
+    return h;
 }
 
 /* The hash of any n bytes (no padding needed). */

@@ -201,6 +201,18 @@ static void test_table(void)
     INT_EQ(found, N, "big lexicon: every word found");
     INT_EQ(absent, N, "big lexicon: no other word found");
     OK(lookup(lx, "good")->valence == 1.9, "big lexicon: built-in words");
+    {
+        /* the hash's multiply from 32-bit halves (compilers without a
+         * 128-bit type) is the same as the one instruction */
+        uint64_t a = 0x9e3779b97f4a7c15ULL, b = 0xffffffffffffffffULL;
+        int same = 0;
+        for (int i = 0; i < 1000; i++) {
+            same += ef_fold_mul(a, b) == ef_fold_mul_halves(a, b);
+            a = a * 6364136223846793005ULL + 1442695040888963407ULL;
+            b = i % 7 ? a ^ (a >> 29) : ~0ULL << (i % 64);
+        }
+        INT_EQ(same, 1000, "folded multiply from halves == 128-bit");
+    }
     OK(lookup(lx, "disadvantageously")->valence == -2.1,
        "big lexicon: a long built-in word");
     ef_lexicon_free(lx);
