@@ -340,11 +340,12 @@ typedef struct {
 
 /* The set bits of x, without a branch (a loop's exit would depend on
  * the text, and __builtin_popcount is a library call without -mpopcnt). */
-static inline unsigned bit_count(uint32_t x)
+static inline unsigned bit_count(uint64_t x)
 {
-    x = x - ((x >> 1) & 0x55555555u);
-    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
-    return (((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
 }
 
 #if defined(__SSE2__)
@@ -419,69 +420,83 @@ static inline void classify32(const unsigned char *p, char *low,
     bc->quest = a[7] | b[7] << 16;
 }
 
-/* Classifies the n bytes of t into s->mask (nw words of M_COUNT masks,
- * bytes past n counting as white space, and a word past them) and writes their lower case to
- * s->lower, 32 bytes at a time with BLOCK. The last bytes are the 32
- * that end the text, classified again where they overlap the block
- * before (same bytes, same bits); only a text shorter than 32 bytes is
- * copied. Sets *ep and *qm to the counts of '!' and '?'. Evaluates to 0
- * when t is not all ASCII. */
+/* The classes of 64 bytes: bit k is byte k's. */
+typedef struct {
+    uint64_t m[M_COUNT];
+    uint64_t high, excl, quest;
+} word_class;
+
+/* Two blocks' classes as one word: a's in the low bits, b's from bit sh
+ * (where they overlap, the bits are the same). */
+static inline void join_blocks(word_class *wc, const block_class *a,
+                               const block_class *b, unsigned sh)
+{
+    for (int c = 0; c < M_COUNT; c++)
+        wc->m[c] = a->m[c] | (uint64_t)b->m[c] << sh;
+    wc->high = a->high | (uint64_t)b->high << sh;
+    wc->excl = a->excl | (uint64_t)b->excl << sh;
+    wc->quest = a->quest | (uint64_t)b->quest << sh;
+}
+
+/* Classifies the n bytes of t into s->mask (n / 64 + 1 words of M_COUNT
+ * masks, bytes past n counting as white space) and writes their lower
+ * case to s->lower, 32 bytes at a time with BLOCK. The last, partial
+ * word comes from the 64 (or 32) bytes that end the text, shifted into
+ * place: the bytes before them are classified again, to the same bits.
+ * Only a text shorter than 32 bytes is copied. Sets *ep and *qm to the
+ * counts of '!' and '?'. Evaluates to 0 when t is not all ASCII. */
 #define CLASSIFY_BODY(BLOCK)                                                 \
-    uint64_t *m = s->mask;                                                   \
-    uint32_t high = 0;                                                       \
-    size_t e = 0, q = 0, at = 0, tail = n % 32;                              \
-    block_class bc;                                                          \
-    memset(m, 0, M_COUNT * (nw + 1) * sizeof *m);                            \
-    for (; at + 32 <= n; at += 32) {                                         \
-        BLOCK(t + at, s->lower + at, &bc);                                   \
-        put_block(m, at, &bc, ~0u);                                          \
-        high |= bc.high;                                                     \
-        e += bit_count(bc.excl);                                             \
-        q += bit_count(bc.quest);                                            \
+    uint64_t *m = s->mask, high = 0;                                         \
+    size_t e = 0, q = 0, w = 0, r = n % 64;                                  \
+    block_class a, b;                                                        \
+    word_class wc;                                                           \
+    for (; w < n / 64; w++) {                                                \
+        BLOCK(t + 64 * w, s->lower + 64 * w, &a);                            \
+        BLOCK(t + 64 * w + 32, s->lower + 64 * w + 32, &b);                  \
+        join_blocks(&wc, &a, &b, 32);                                        \
+        for (int c = 0; c < M_COUNT; c++)                                    \
+            MASK(m, w, c) = wc.m[c];                                         \
+        high |= wc.high;                                                     \
+        e += bit_count(wc.excl);                                             \
+        q += bit_count(wc.quest);                                            \
     }                                                                        \
-    if (tail != 0) {                                                         \
-        /* the new bytes are the block's last `tail` */                      \
-        uint32_t fresh = ~0u << (32 - tail);                                 \
+    memset(&wc, 0, sizeof wc);                                               \
+    if (r >= 32) { /* a block, and the 32 bytes that end the text */       \
+        BLOCK(t + 64 * w, s->lower + 64 * w, &a);                            \
+        BLOCK(t + n - 32, s->lower + n - 32, &b);                            \
+        join_blocks(&wc, &a, &b, (unsigned)r - 32);                          \
+    } else if (r != 0) {                                                     \
+        unsigned sh = 0; /* the old bytes before the new r */                \
         if (n >= 32) {                                                       \
-            at = n - 32;                                                     \
-            BLOCK(t + at, s->lower + at, &bc);                               \
+            BLOCK(t + n - 32, s->lower + n - 32, &a);                        \
+            sh = 32 - (unsigned)r;                                           \
         } else { /* a short text: a copy, padded with spaces */           \
             unsigned char pad[32];                                           \
             memset(pad, ' ', sizeof pad);                                    \
             memcpy(pad, t, n);                                               \
-            BLOCK(pad, s->lower, &bc);                                       \
-            fresh = ~0u;                                                     \
+            BLOCK(pad, s->lower, &a);                                        \
         }                                                                    \
-        put_block(m, at, &bc, fresh);                                        \
-        high |= bc.high & fresh;                                             \
-        e += bit_count(bc.excl & fresh);                                     \
-        q += bit_count(bc.quest & fresh);                                    \
+        for (int c = 0; c < M_COUNT; c++)                                    \
+            wc.m[c] = a.m[c] >> sh;                                          \
+        wc.high = a.high >> sh;                                              \
+        wc.excl = a.excl >> sh;                                              \
+        wc.quest = a.quest >> sh;                                            \
     }                                                                        \
+    for (int c = 0; c < M_COUNT; c++)                                        \
+        MASK(m, w, c) = wc.m[c];                                             \
+    high |= wc.high;                                                         \
+    e += bit_count(wc.excl);                                                 \
+    q += bit_count(wc.quest);                                                \
     if (high != 0)                                                           \
         return 0;                                                            \
     /* bytes past the end count as white space */                            \
-    MASK(m, n / 64, M_SPACE) |= ~0ULL << (n % 64);                           \
+    MASK(m, w, M_SPACE) |= ~0ULL << r;                                       \
     *ep = e;                                                                 \
     *qm = q;                                                                 \
     return 1
 
-/* ORs a block's masks (the bits in keep) into the mask words at byte
- * position at, which need not be a multiple of 32: the bits may straddle
- * two words (written without a branch: the second may get zeros). */
-static inline void put_block(uint64_t *m, size_t at, const block_class *bc,
-                             uint32_t keep)
-{
-    size_t w = at / 64, sh = at % 64;
-
-    for (int c = 0; c < M_COUNT; c++) {
-        uint64_t x = (uint64_t)(bc->m[c] & keep);
-        MASK(m, w, c) |= x << sh;
-        MASK(m, w + 1, c) |= x >> 1 >> (63 - sh);
-    }
-}
-
 static int classify_base(ef_vader_scratch *s, const unsigned char *t,
-                         size_t n, size_t nw, size_t *ep, size_t *qm)
+                         size_t n, size_t *ep, size_t *qm)
 {
     CLASSIFY_BODY(classify32);
 }
@@ -523,20 +538,20 @@ classify32_avx2(const unsigned char *p, char *low, block_class *bc)
 
 __attribute__((target("avx2"))) static int
 classify_avx2(ef_vader_scratch *s, const unsigned char *t, size_t n,
-              size_t nw, size_t *ep, size_t *qm)
+              size_t *ep, size_t *qm)
 {
     CLASSIFY_BODY(classify32_avx2);
 }
 #endif
 
 static int classify(ef_vader_scratch *s, const unsigned char *t, size_t n,
-                    size_t nw, size_t *ep, size_t *qm)
+                    size_t *ep, size_t *qm)
 {
 #if EF_HAVE_AVX2
     if (use_avx2)
-        return classify_avx2(s, t, n, nw, ep, qm);
+        return classify_avx2(s, t, n, ep, qm);
 #endif
-    return classify_base(s, t, n, nw, ep, qm);
+    return classify_base(s, t, n, ep, qm);
 }
 
 /* The first position >= i whose bit in mask c (nw words) is `bit`;
@@ -676,12 +691,12 @@ static size_t split_ascii(ef_vader_scratch *s, const unsigned char *t,
 
     /* the lower-cased text, with room for 16-byte reads past its end */
     reserve(&s->lower, &s->lower_cap, nw * 64 + 16);
-    if ((nw + 1) * M_COUNT > s->mask_cap) {
-        s->mask_cap = (nw + 1) * M_COUNT * 2;
+    if (nw * M_COUNT > s->mask_cap) {
+        s->mask_cap = nw * M_COUNT * 2;
         free(s->mask);
         s->mask = ef_xmalloc(s->mask_cap * sizeof(uint64_t));
     }
-    if (!classify(s, t, n, nw, ep, qm))
+    if (!classify(s, t, n, ep, qm))
         return SIZE_MAX;
     reserve_tokens(s, n);
 
