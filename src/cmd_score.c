@@ -186,8 +186,10 @@ static void carry_tail(const batch *from, batch *to)
 
 /* ==== Scoring =========================================================== */
 
-/* "00".."99", for writing the scores' digits two at a time. */
+/* "00".."99", for writing a compound's digits two at a time, and
+ * "0.000".."1.000", a proportion's text (8 bytes each, 5 used). */
 static char digits2[200];
+static char prop_text[1001][8];
 
 static void init_digits(void)
 {
@@ -195,32 +197,42 @@ static void init_digits(void)
         digits2[2 * i] = (char)('0' + i / 10);
         digits2[2 * i + 1] = (char)('0' + i % 10);
     }
+    for (int k = 0; k <= 1000; k++) {
+        char *t = prop_text[k];
+        t[0] = (char)('0' + k / 1000);
+        t[1] = '.';
+        t[2] = (char)('0' + k / 100 % 10);
+        t[3] = (char)('0' + k / 10 % 10);
+        t[4] = (char)('0' + k % 10);
+    }
 }
 
-/* Writes x, already rounded to 3 or 4 decimals by the scorer and within
- * -1..1, with exactly that many decimals: the digits of x * 10^d. */
-static int fmt_score(char *out, double x, int d)
+/* Writes a proportion (0..1, rounded to 3 decimals by the scorer) with 3
+ * decimals, looked up rather than converted. Writes 8 bytes; returns 5. */
+static inline int fmt_prop(char *out, double x)
+{
+    unsigned k = (unsigned)(x * 1000.0 + 0.5);
+
+    memcpy(out, prop_text[k <= 1000 ? k : 1000], 8);
+    return 5;
+}
+
+/* Writes a compound score (-1..1, rounded to 4 decimals by the scorer)
+ * with 4 decimals: the digits of |x| * 10^4, and the sign written without
+ * a branch (it is as random as the texts). Returns the length. */
+static inline int fmt_compound(char *out, double x)
 {
     double ax = x < 0 ? -x : x;
-    unsigned k = (unsigned)(ax * (d == 3 ? 1000.0 : 10000.0) + 0.5);
-    unsigned ip = d == 3 ? k / 1000 : k / 10000;
-    unsigned fp = d == 3 ? k % 1000 : k % 10000;
-    int n = (x < 0) & (k != 0); /* a sign, written without a branch */
+    unsigned k = (unsigned)(ax * 10000.0 + 0.5);
+    int n = (x < 0) & (k != 0);
 
+    k = k <= 10000 ? k : 10000;
     out[0] = '-';
-    out[n++] = (char)('0' + ip);
-    out[n++] = '.';
-    if (d == 3) {
-        out[n++] = (char)('0' + fp / 100);
-        memcpy(out + n, digits2 + 2 * (fp % 100), 2);
-    } else {
-        memcpy(out + n, digits2 + 2 * (fp / 100), 2);
-        memcpy(out + n + 2, digits2 + 2 * (fp % 100), 2);
-        n += 2;
-    }
-    n += 2;
-    out[n] = '\0';
-    return n;
+    out[n] = (char)('0' + k / 10000);
+    out[n + 1] = '.';
+    memcpy(out + n + 2, digits2 + 2 * (k % 10000 / 100), 2);
+    memcpy(out + n + 4, digits2 + 2 * (k % 100), 2);
+    return n + 6;
 }
 
 /* The TSV row of sc, straight into o (the common case: no per-field
@@ -238,13 +250,13 @@ static void format_tsv(ef_buf *o, const score_opts *opt, const ef_scores *sc,
     if (o->cap - o->len < 64) /* 4 x "-0.1234\t", class, "\t\n\0" < 64 */
         ef_buf_grow(o, 64);
     p = o->data + o->len;
-    p += fmt_score(p, sc->neg, 3);
+    p += fmt_prop(p, sc->neg);
     *p++ = '\t';
-    p += fmt_score(p, sc->neu, 3);
+    p += fmt_prop(p, sc->neu);
     *p++ = '\t';
-    p += fmt_score(p, sc->pos, 3);
+    p += fmt_prop(p, sc->pos);
     *p++ = '\t';
-    p += fmt_score(p, sc->compound, 4);
+    p += fmt_compound(p, sc->compound);
     *p++ = '\t';
     memcpy(p, cls[c], 8);
     p += c == EF_NEUTRAL ? 7 : 8;
@@ -272,10 +284,10 @@ static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
         return;
     }
     cls = ef_class_name(ef_classify(sc->compound, &opt->thr));
-    n[0] = fmt_score(num[0], sc->neg, 3);
-    n[1] = fmt_score(num[1], sc->neu, 3);
-    n[2] = fmt_score(num[2], sc->pos, 3);
-    n[3] = fmt_score(num[3], sc->compound, 4);
+    n[0] = fmt_prop(num[0], sc->neg);
+    n[1] = fmt_prop(num[1], sc->neu);
+    n[2] = fmt_prop(num[2], sc->pos);
+    n[3] = fmt_compound(num[3], sc->compound);
     static const char *const keys[4] = {"{\"neg\":", ",\"neu\":",
                                         ",\"pos\":", ",\"compound\":"};
     for (int i = 0; i < 4; i++) {

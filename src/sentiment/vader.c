@@ -827,6 +827,7 @@ static void probe_tokens(const ef_lexicon *lx, ef_vader_scratch *s,
             tk->flags |= T_NT | T_NEG;
         ef_lexicon_head(low, ln, w);
         tk->w = ef_lexicon_probe(lx, ef_lexicon_hash_head(w, low, ln));
+        __builtin_prefetch(tk->w); /* for look_up's compare */
         cand[ncand] = i;
         ncand += tk->w != unknown;
     }
