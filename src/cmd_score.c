@@ -1,10 +1,12 @@
 /* cmd_score.c - `earful score`: one text per line in, VADER scores out.
  *
- * Lines are read in large batches; the scoring threads take a batch's
- * chunks in turn, format each into its own buffer, and the buffers are
- * written in input order. While the threads score batch k, the main
- * thread writes batch k-1 and reads batch k+1. With one thread, the main
- * thread does it all in turn.
+ * Input is taken in large batches of whole lines, cut into chunks of about
+ * CHUNK_BYTES that the scoring threads take in turn; each thread splits
+ * its chunk into lines, scores and formats them into the chunk's own
+ * buffer, and the buffers are written in input order. The threads live
+ * for the whole run. While they score batch k, the main thread writes
+ * batch k-1 and reads batch k+1. With one thread, the main thread does it
+ * all in turn.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,74 +36,67 @@ typedef struct {
     int with_text;
 } score_opts;
 
-#define CHUNK 256 /* lines a thread takes at a time */
+#define CHUNK_BYTES (16u << 10) /* input a thread takes at a time */
 
-/* One batch of input lines, scored in chunks of CHUNK lines that the
- * threads take in turn (so that one slow chunk does not idle the rest);
- * chunk c's output goes to out[c], written in order. */
+/* One batch of input: whole lines (the last may lack its newline only at
+ * the end of the input), cut into chunks that the threads take in turn
+ * (so that one slow chunk does not idle the rest); chunk c is
+ * data[cut[c] .. cut[c + 1]), and its output goes to out[c]. */
 typedef struct {
-    char *data; /* the bytes; lines point into it */
-    size_t len, cap;
-    size_t *start, *end; /* line i is data[start[i] .. end[i]) */
-    size_t nlines, lines_cap;
-    size_t tail; /* start of the incomplete last line */
+    const char *data; /* the bytes: buf, or the mapped file */
+    size_t len;       /* of the whole lines to score */
+    char *buf;        /* read input (owned); may run on past len */
+    size_t buf_len, cap;
     int eof;
-    int mapped; /* data points into the mapped file (not owned) */
+    size_t *cut;
+    size_t nchunks, cut_cap;
     ef_buf *out; /* per chunk */
-    size_t nchunks, out_cap;
+    size_t out_cap;
     atomic_size_t next; /* the next chunk to take */
 } batch;
 
+/* The scoring threads, which wait between batches. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    batch *b;     /* the batch to score */
+    unsigned gen; /* bumped for each batch */
+    int busy;     /* threads still on it */
+    int quit;
+} pool;
+
 typedef struct {
     pthread_t tid;
-    int running; /* tid is a thread to join */
     const score_opts *opt;
-    batch *b;
+    pool *pl;
     ef_vader_scratch *scratch;
 } worker;
 
 /* ==== Reading =========================================================== */
 
-static void add_line(batch *b, size_t start, size_t end)
-{
-    if (b->nlines == b->lines_cap) {
-        b->lines_cap = b->lines_cap ? b->lines_cap * 2 : 4096;
-        b->start = ef_xrealloc(b->start, b->lines_cap * sizeof(size_t));
-        b->end = ef_xrealloc(b->end, b->lines_cap * sizeof(size_t));
-    }
-    /* only the line ending goes: "\n" or "\r\n" */
-    if (end > start && b->data[end - 1] == '\r')
-        end--;
-    b->start[b->nlines] = start;
-    b->end[b->nlines] = end;
-    b->nlines++;
-}
-
-/* Reads until b holds at least want bytes or the input ends, and splits
- * off the complete lines; bytes already in b (carried over) come first.
- * b->tail is where the incomplete last line starts. Returns 0, or -1 on a
- * read error (errno set). */
+/* Reads until buf holds at least want bytes and a newline, or the input
+ * ends; the lines to score are those up to the last newline (all of it
+ * at the end). Bytes already in buf (carried over) come first. Returns 0,
+ * or -1 on a read error (errno set). */
 static int read_batch(int fd, batch *b, size_t want)
 {
-    size_t scan = 0;
+    size_t scanned = 0, end = 0; /* end: just past the last newline */
 
-    b->nlines = 0;
     for (;;) {
-        char *nl;
-        ssize_t got;
-
-        while ((nl = memchr(b->data + scan, '\n', b->len - scan)) != NULL) {
-            size_t e = (size_t)(nl - b->data);
-            add_line(b, scan, e);
-            scan = e + 1;
+        if (b->buf_len > scanned) { /* only the new bytes */
+            const char *nl =
+                memrchr(b->buf + scanned, '\n', b->buf_len - scanned);
+            if (nl != NULL)
+                end = (size_t)(nl - b->buf) + 1;
+            scanned = b->buf_len;
         }
-        if (b->nlines > 0 && b->len >= want)
+        if (end != 0 && b->buf_len >= want)
             break;
-        if (b->cap - b->len < BATCH_BYTES / 4) {
+        if (b->cap - b->buf_len < BATCH_BYTES / 4) {
             b->cap = b->cap ? b->cap * 2 : BATCH_BYTES + BATCH_BYTES / 2;
-            b->data = ef_xrealloc(b->data, b->cap);
+            b->buf = ef_xrealloc(b->buf, b->cap);
         }
-        got = read(fd, b->data + b->len, b->cap - b->len);
+        ssize_t got = read(fd, b->buf + b->buf_len, b->cap - b->buf_len);
         if (got < 0) {
             if (errno == EINTR)
                 continue;
@@ -109,15 +104,30 @@ static int read_batch(int fd, batch *b, size_t want)
         }
         if (got == 0) {
             b->eof = 1;
-            if (scan < b->len) /* a last line without a newline */
-                add_line(b, scan, b->len);
-            scan = b->len;
+            end = b->buf_len; /* a last line may lack its newline */
             break;
         }
-        b->len += (size_t)got;
+        b->buf_len += (size_t)got;
     }
-    b->tail = scan;
+    b->data = b->buf;
+    b->len = end;
     return 0;
+}
+
+/* Moves the bytes of `from` after its lines (an incomplete last line) to
+ * the start of `to`'s buffer. */
+static void carry_tail(const batch *from, batch *to)
+{
+    size_t n = from->buf_len - from->len;
+
+    if (to->cap < n + BATCH_BYTES) {
+        to->cap = n + BATCH_BYTES + BATCH_BYTES / 2;
+        to->buf = ef_xrealloc(to->buf, to->cap);
+    }
+    memcpy(to->buf, from->buf + from->len, n);
+    to->buf_len = n;
+    to->eof = from->eof;
+    to->len = 0;
 }
 
 /* A regular file is mapped instead of read: no copy of its bytes. (Were
@@ -133,24 +143,14 @@ typedef struct {
  * up to the end of a line. */
 static void map_batch(mapped_file *mf, batch *b, size_t want)
 {
-    size_t scan = 0, len = mf->size - mf->pos;
-    const char *nl;
+    size_t len = mf->size - mf->pos;
 
     if (len > want) { /* to the end of the line at want */
-        nl = memchr(mf->p + mf->pos + want, '\n', len - want);
+        const char *nl = memchr(mf->p + mf->pos + want, '\n', len - want);
         len = nl ? (size_t)(nl - (mf->p + mf->pos)) + 1 : len;
     }
-    b->data = (char *)mf->p + mf->pos; /* read only: lines are not changed */
+    b->data = mf->p + mf->pos;
     b->len = len;
-    b->mapped = 1;
-    b->nlines = 0;
-    while ((nl = memchr(b->data + scan, '\n', len - scan)) != NULL) {
-        size_t e = (size_t)(nl - b->data);
-        add_line(b, scan, e);
-        scan = e + 1;
-    }
-    if (scan < len) /* a last line without a newline */
-        add_line(b, scan, len);
     mf->pos += len;
     b->eof = mf->pos == mf->size;
 }
@@ -169,19 +169,36 @@ static void release(mapped_file *mf, const batch *b)
     }
 }
 
-/* Moves the incomplete last line of `from` to the start of `to`. */
-static void carry_tail(const batch *from, batch *to)
+/* Cuts b's lines into chunks of about CHUNK_BYTES, each ending at the end
+ * of a line, and makes room for their output. */
+static void cut_chunks(batch *b)
 {
-    size_t n = from->len - from->tail;
+    size_t at = 0, c = 0, most = b->len / CHUNK_BYTES + 2;
 
-    if (to->cap < n + BATCH_BYTES) {
-        to->cap = n + BATCH_BYTES + BATCH_BYTES / 2;
-        to->data = ef_xrealloc(to->data, to->cap);
+    if (most > b->cut_cap) {
+        b->cut_cap = most;
+        b->cut = ef_xrealloc(b->cut, most * sizeof(size_t));
     }
-    memcpy(to->data, from->data + from->tail, n);
-    to->len = n;
-    to->eof = from->eof;
-    to->nlines = 0;
+    b->cut[0] = 0;
+    while (at < b->len) {
+        size_t to = at + CHUNK_BYTES;
+        if (to >= b->len) {
+            to = b->len;
+        } else {
+            const char *nl = memchr(b->data + to, '\n', b->len - to);
+            to = nl ? (size_t)(nl - b->data) + 1 : b->len;
+        }
+        b->cut[++c] = to;
+        at = to;
+    }
+    b->nchunks = c;
+    if (c > b->out_cap) {
+        b->out = ef_xrealloc(b->out, c * sizeof(ef_buf));
+        for (size_t k = b->out_cap; k < c; k++)
+            b->out[k] = (ef_buf)EF_BUF_INIT;
+        b->out_cap = c;
+    }
+    atomic_store(&b->next, 0);
 }
 
 /* ==== Scoring =========================================================== */
@@ -307,24 +324,59 @@ static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
     ef_buf_puts(o, "}\n");
 }
 
+/* Scores the lines of chunk c of b into its output buffer. */
+static void score_chunk(const score_opts *opt, ef_vader_scratch *scratch,
+                        batch *b, size_t c)
+{
+    const char *p = b->data + b->cut[c], *end = b->data + b->cut[c + 1];
+    ef_buf *out = &b->out[c];
+
+    ef_buf_clear(out);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)((nl ? nl : end) - p);
+        ef_scores sc;
+        /* only the line ending goes: "\n" or "\r\n" */
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        ef_vader_score(opt->vader, scratch, p, len, &sc);
+        format_row(out, opt, &sc, p, len);
+        p = nl ? nl + 1 : end;
+    }
+}
+
+/* Takes b's chunks in turn until none is left. */
+static void score_batch(const score_opts *opt, ef_vader_scratch *scratch,
+                        batch *b)
+{
+    size_t c;
+
+    while ((c = atomic_fetch_add(&b->next, 1)) < b->nchunks)
+        score_chunk(opt, scratch, b, c);
+}
+
+/* A scoring thread: each batch the pool is given, until it quits. */
 static void *work(void *arg)
 {
     worker *w = arg;
-    batch *b = w->b;
-    size_t c;
+    pool *pl = w->pl;
+    unsigned seen = 0;
 
-    while ((c = atomic_fetch_add(&b->next, 1)) < b->nchunks) {
-        size_t to = (c + 1) * CHUNK < b->nlines ? (c + 1) * CHUNK : b->nlines;
-        ef_buf *out = &b->out[c];
-        ef_buf_clear(out);
-        for (size_t i = c * CHUNK; i < to; i++) {
-            const char *t = b->data + b->start[i];
-            size_t len = b->end[i] - b->start[i];
-            ef_scores sc;
-            ef_vader_score(w->opt->vader, w->scratch, t, len, &sc);
-            format_row(out, w->opt, &sc, t, len);
-        }
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        while (pl->gen == seen && !pl->quit)
+            pthread_cond_wait(&pl->go, &pl->mu);
+        if (pl->quit)
+            break;
+        seen = pl->gen;
+        batch *b = pl->b;
+        pthread_mutex_unlock(&pl->mu);
+        score_batch(w->opt, w->scratch, b);
+        pthread_mutex_lock(&pl->mu);
+        if (--pl->busy == 0)
+            pthread_cond_signal(&pl->done);
     }
+    pthread_mutex_unlock(&pl->mu);
     return NULL;
 }
 
@@ -381,27 +433,52 @@ static int write_out(const batch *b)
     return 0;
 }
 
+/* Starts up to n scoring threads in pl; returns how many started. */
+static int start_pool(pool *pl, worker *ws, int n)
+{
+    int k = 0;
+
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->go, NULL);
+    pthread_cond_init(&pl->done, NULL);
+    while (k < n && pthread_create(&ws[k].tid, NULL, work, &ws[k]) == 0)
+        k++;
+    return k;
+}
+
+static void stop_pool(pool *pl, worker *ws, int n)
+{
+    pthread_mutex_lock(&pl->mu);
+    pl->quit = 1;
+    pthread_cond_broadcast(&pl->go);
+    pthread_mutex_unlock(&pl->mu);
+    for (int k = 0; k < n; k++)
+        pthread_join(ws[k].tid, NULL);
+    pthread_cond_destroy(&pl->done);
+    pthread_cond_destroy(&pl->go);
+    pthread_mutex_destroy(&pl->mu);
+}
+
 /* Scores every line of fd onto stdout. */
 static ef_status run(int fd, const char *name, const score_opts *opt,
                      int nthreads, ef_err *e)
 {
     batch bs[2] = {{0}, {0}};
-    worker *ws[2];
+    worker *ws = ef_xcalloc((size_t)nthreads, sizeof(worker));
+    pool pl = {0};
     struct stat st;
     mapped_file mf = {NULL, 0, 0, 0};
-    int cur = 0, have_prev = 0;
+    int cur = 0, have_prev = 0, started = 0;
     size_t want = BATCH_BYTES / 16;
     ef_status rc = EF_OK;
     const char *header = opt->with_text
                              ? "neg\tneu\tpos\tcompound\tclass\ttext\n"
                              : "neg\tneu\tpos\tcompound\tclass\n";
 
-    for (int k = 0; k < 2; k++) {
-        ws[k] = ef_xcalloc((size_t)nthreads, sizeof(worker));
-        for (int t = 0; t < nthreads; t++) {
-            ws[k][t].scratch = ef_vader_scratch_new();
-            ws[k][t].opt = opt;
-        }
+    for (int t = 0; t < nthreads; t++) {
+        ws[t].scratch = ef_vader_scratch_new();
+        ws[t].opt = opt;
+        ws[t].pl = &pl;
     }
     if (opt->format == FMT_TSV && write_all(1, header, strlen(header)) < 0) {
         rc = ef_fail(e, EF_ERR_IO, "standard output: %s", strerror(errno));
@@ -417,6 +494,10 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
             mf.size = (size_t)st.st_size;
         }
     }
+    /* with one thread, this one scores; with more, they all score and
+     * this one reads and writes (little work) in between */
+    if (nthreads > 1)
+        started = start_pool(&pl, ws, nthreads);
     /* a small first batch, so that scoring starts at once */
     if (mf.p)
         map_batch(&mf, &bs[cur], want);
@@ -425,48 +506,44 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         goto out;
     }
     for (;;) {
-        batch *b = &bs[cur], *next = &bs[1 - cur], *prev = &bs[1 - cur];
-        worker *w = ws[cur];
+        batch *b = &bs[cur], *other = &bs[1 - cur];
 
-        if (b->nlines == 0 || rc != EF_OK)
+        if (b->len == 0 || rc != EF_OK)
             break;
-        b->nchunks = (b->nlines + CHUNK - 1) / CHUNK;
-        if (b->nchunks > b->out_cap) {
-            b->out = ef_xrealloc(b->out, b->nchunks * sizeof(ef_buf));
-            for (size_t c = b->out_cap; c < b->nchunks; c++)
-                b->out[c] = (ef_buf)EF_BUF_INIT;
-            b->out_cap = b->nchunks;
+        cut_chunks(b);
+        if (started > 0) {
+            pthread_mutex_lock(&pl.mu);
+            pl.b = b;
+            pl.busy = started;
+            pl.gen++;
+            pthread_cond_broadcast(&pl.go);
+            pthread_mutex_unlock(&pl.mu);
+        } else {
+            score_batch(opt, ws[0].scratch, b);
         }
-        atomic_store(&b->next, 0);
-        /* one scoring thread is this one: a second thread only for the
-         * reading and writing measured slower (they are little work) */
-        for (int t = 0; t < nthreads; t++) {
-            w[t].b = b;
-            w[t].running = nthreads > 1 &&
-                           pthread_create(&w[t].tid, NULL, work, &w[t]) == 0;
-        }
-        if (!w[0].running)
-            work(&w[0]); /* no thread to be had, or one: do it here */
         /* while b is scored: write the previous batch (its output
          * buffers are not the ones being filled), then read the next
          * batch into its input buffer */
-        if (have_prev && write_out(prev) < 0)
+        if (have_prev && write_out(other) < 0)
             rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
                          strerror(errno));
         want = want * 4 < BATCH_BYTES ? want * 4 : BATCH_BYTES;
         if (mf.p) {
-            next->nlines = 0;
+            other->len = 0;
             if (!b->eof)
-                map_batch(&mf, next, want);
+                map_batch(&mf, other, want);
         } else {
-            carry_tail(b, next);
-            if (!next->eof && read_batch(fd, next, want) < 0)
+            carry_tail(b, other);
+            if (!other->eof && read_batch(fd, other, want) < 0)
                 rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
         }
-        for (int t = 0; t < nthreads; t++)
-            if (w[t].running)
-                pthread_join(w[t].tid, NULL);
-        if (b->mapped) /* scored: its pages may go (memory stays flat) */
+        if (started > 0) {
+            pthread_mutex_lock(&pl.mu);
+            while (pl.busy > 0)
+                pthread_cond_wait(&pl.done, &pl.mu);
+            pthread_mutex_unlock(&pl.mu);
+        }
+        if (mf.p) /* scored: its pages may go (memory stays flat) */
             release(&mf, b);
         have_prev = 1;
         cur = 1 - cur;
@@ -475,17 +552,17 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
     if (rc == EF_OK && have_prev && write_out(&bs[1 - cur]) < 0)
         rc = ef_fail(e, EF_ERR_IO, "standard output: %s", strerror(errno));
 out:
+    if (started > 0)
+        stop_pool(&pl, ws, started);
+    for (int t = 0; t < nthreads; t++)
+        ef_vader_scratch_free(ws[t].scratch);
+    free(ws);
     for (int k = 0; k < 2; k++) {
-        for (int t = 0; t < nthreads; t++)
-            ef_vader_scratch_free(ws[k][t].scratch);
         for (size_t c = 0; c < bs[k].out_cap; c++)
             ef_buf_reset(&bs[k].out[c]);
         free(bs[k].out);
-        free(ws[k]);
-        if (!bs[k].mapped)
-            free(bs[k].data);
-        free(bs[k].start);
-        free(bs[k].end);
+        free(bs[k].cut);
+        free(bs[k].buf);
     }
     if (mf.p)
         munmap((void *)mf.p, mf.size);
