@@ -119,21 +119,25 @@ build/unit: $(SAN_OBJ) $(UNIT_OBJ)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory earful build/unit build/tools/conform \
-	    build/tools/conform-sse2 build/tools/conform-scalar fonts/DejaVuSans.ttf
+	    build/tools/conform-avx2 build/tools/conform-sse2 \
+	    build/tools/conform-scalar fonts/DejaVuSans.ttf
 	$(Q)tests/run_all.sh
 
 build/tools/conform: tests/conform.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
-# The same without the scorer's AVX2 path (SSE2 only), and without any
-# vector code (the portable path other CPUs take): both must conform too.
+# The same without the scorer's AVX-512 path (AVX2), without AVX2 either
+# (SSE2 only), and without any vector code (the portable path other CPUs
+# take): all must conform too.
 SCORER_SRC := src/sentiment/vader.c src/sentiment/lexicon.c
 CONFORM_DEPS = tests/conform.c $(SCORER_SRC) \
     $(filter-out build/rel/main.o build/rel/sentiment/%,$(REL_OBJ))
+build/tools/conform-avx2: PATH_FLAGS := -DEF_NO_AVX512
 build/tools/conform-sse2: PATH_FLAGS := -DEF_NO_AVX2
 build/tools/conform-scalar: PATH_FLAGS := -DEF_NO_AVX2 -U__SSE2__
-build/tools/conform-sse2 build/tools/conform-scalar: $(CONFORM_DEPS) \
+build/tools/conform-avx2 build/tools/conform-sse2 build/tools/conform-scalar: \
+    $(CONFORM_DEPS) \
     $(wildcard src/sentiment/*.h)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) $(PATH_FLAGS) -o $@ \

@@ -207,8 +207,7 @@ static inline size_t ef_lexicon_home(const ef_lexicon *lx, uint64_t h)
 /* The first step of a lookup, for a word with hash h: the entry of the
  * first slot in its home group whose control byte matches (a mark's
  * entry matches no word); the unknown word if none does, and then the
- * word is not in the table. Otherwise ef_lexicon_find settles it. Without a branch: which way it goes is as
- * random as the words. */
+ * word is not in the table. Otherwise ef_lexicon_find settles it. */
 static inline const ef_word_info *ef_lexicon_probe(const ef_lexicon *lx,
                                                    uint64_t h)
 {
