@@ -329,7 +329,9 @@ static void score_chunk(const score_opts *opt, ef_vader_scratch *scratch,
                         batch *b, size_t c)
 {
     const char *p = b->data + b->cut[c], *end = b->data + b->cut[c + 1];
-    ef_buf *out = &b->out[c];
+    /* a copy of the chunk's buffer: the buffers of neighbouring chunks,
+     * which other threads fill, share its cache line */
+    ef_buf buf = b->out[c], *out = &buf;
 
     ef_buf_clear(out);
     while (p < end) {
@@ -343,6 +345,7 @@ static void score_chunk(const score_opts *opt, ef_vader_scratch *scratch,
         format_row(out, opt, &sc, p, len);
         p = nl ? nl + 1 : end;
     }
+    b->out[c] = buf;
 }
 
 /* Takes b's chunks in turn until none is left. */
