@@ -4,15 +4,17 @@
  * CHUNK_BYTES that the scoring threads take in turn; each thread splits
  * its chunk into lines, scores and formats them into the chunk's own
  * buffer, and the buffers are written in input order. The threads live
- * for the whole run. While they score batch k, the main thread writes
- * batch k-1 and reads batch k+1. With one thread, the main thread does it
- * all in turn.
+ * for the whole run, and up to DEPTH batches are in flight: while they
+ * score, the main thread reads the batches ahead and writes the oldest
+ * once it is scored. A thread that finds no chunk left in one batch goes
+ * on to the next, so none waits for another to finish a batch (on a
+ * shared machine, a thread can stop for milliseconds). With one thread,
+ * the main thread does it all in turn.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -52,16 +54,19 @@ typedef struct {
     size_t nchunks, cut_cap;
     ef_buf *out; /* per chunk */
     size_t out_cap;
-    atomic_size_t next; /* the next chunk to take */
+    size_t next, done; /* chunks handed out, and scored (pool's lock) */
 } batch;
 
-/* The scoring threads, which wait between batches. */
+#define DEPTH 4 /* batches in flight (read ahead, scored, to be written) */
+
+/* The scoring threads and the batches they take chunks from: batch k is
+ * ring[k % DEPTH]; those below `filled` are published, and chunks are
+ * handed out from batch `give` on. */
 typedef struct {
     pthread_mutex_t mu;
-    pthread_cond_t go, done;
-    batch *b;     /* the batch to score */
-    unsigned gen; /* bumped for each batch */
-    int busy;     /* threads still on it */
+    pthread_cond_t work, done;
+    batch *ring;
+    size_t filled, give;
     int quit;
 } pool;
 
@@ -198,7 +203,7 @@ static void cut_chunks(batch *b)
             b->out[k] = (ef_buf)EF_BUF_INIT;
         b->out_cap = c;
     }
-    atomic_store(&b->next, 0);
+    b->next = b->done = 0;
 }
 
 /* ==== Scoring =========================================================== */
@@ -348,35 +353,34 @@ static void score_chunk(const score_opts *opt, ef_vader_scratch *scratch,
     b->out[c] = buf;
 }
 
-/* Takes b's chunks in turn until none is left. */
-static void score_batch(const score_opts *opt, ef_vader_scratch *scratch,
-                        batch *b)
-{
-    size_t c;
-
-    while ((c = atomic_fetch_add(&b->next, 1)) < b->nchunks)
-        score_chunk(opt, scratch, b, c);
-}
-
-/* A scoring thread: each batch the pool is given, until it quits. */
+/* A scoring thread: takes the next chunk of the oldest published batch
+ * that has one left, until the pool quits and none is left. */
 static void *work(void *arg)
 {
     worker *w = arg;
     pool *pl = w->pl;
-    unsigned seen = 0;
 
     pthread_mutex_lock(&pl->mu);
     for (;;) {
-        while (pl->gen == seen && !pl->quit)
-            pthread_cond_wait(&pl->go, &pl->mu);
-        if (pl->quit)
-            break;
-        seen = pl->gen;
-        batch *b = pl->b;
+        batch *b = NULL;
+        while (pl->give < pl->filled) {
+            b = &pl->ring[pl->give % DEPTH];
+            if (b->next < b->nchunks)
+                break;
+            pl->give++;
+            b = NULL;
+        }
+        if (b == NULL) {
+            if (pl->quit)
+                break;
+            pthread_cond_wait(&pl->work, &pl->mu);
+            continue;
+        }
+        size_t c = b->next++;
         pthread_mutex_unlock(&pl->mu);
-        score_batch(w->opt, w->scratch, b);
+        score_chunk(w->opt, w->scratch, b, c);
         pthread_mutex_lock(&pl->mu);
-        if (--pl->busy == 0)
+        if (++b->done == b->nchunks)
             pthread_cond_signal(&pl->done);
     }
     pthread_mutex_unlock(&pl->mu);
@@ -442,23 +446,24 @@ static int start_pool(pool *pl, worker *ws, int n)
     int k = 0;
 
     pthread_mutex_init(&pl->mu, NULL);
-    pthread_cond_init(&pl->go, NULL);
+    pthread_cond_init(&pl->work, NULL);
     pthread_cond_init(&pl->done, NULL);
     while (k < n && pthread_create(&ws[k].tid, NULL, work, &ws[k]) == 0)
         k++;
     return k;
 }
 
+/* Lets the threads finish the chunks handed to them, and ends them. */
 static void stop_pool(pool *pl, worker *ws, int n)
 {
     pthread_mutex_lock(&pl->mu);
     pl->quit = 1;
-    pthread_cond_broadcast(&pl->go);
+    pthread_cond_broadcast(&pl->work);
     pthread_mutex_unlock(&pl->mu);
     for (int k = 0; k < n; k++)
         pthread_join(ws[k].tid, NULL);
     pthread_cond_destroy(&pl->done);
-    pthread_cond_destroy(&pl->go);
+    pthread_cond_destroy(&pl->work);
     pthread_mutex_destroy(&pl->mu);
 }
 
@@ -466,18 +471,20 @@ static void stop_pool(pool *pl, worker *ws, int n)
 static ef_status run(int fd, const char *name, const score_opts *opt,
                      int nthreads, ef_err *e)
 {
-    batch bs[2] = {{0}, {0}};
+    batch ring[DEPTH];
     worker *ws = ef_xcalloc((size_t)nthreads, sizeof(worker));
     pool pl = {0};
     struct stat st;
     mapped_file mf = {NULL, 0, 0, 0};
-    int cur = 0, have_prev = 0, started = 0;
-    size_t want = BATCH_BYTES / 16;
+    int started = 0, more = 1;
+    size_t want = BATCH_BYTES / 16, written = 0, depth = 1;
     ef_status rc = EF_OK;
     const char *header = opt->with_text
                              ? "neg\tneu\tpos\tcompound\tclass\ttext\n"
                              : "neg\tneu\tpos\tcompound\tclass\n";
 
+    memset(ring, 0, sizeof ring);
+    pl.ring = ring;
     for (int t = 0; t < nthreads; t++) {
         ws[t].scratch = ef_vader_scratch_new();
         ws[t].opt = opt;
@@ -497,75 +504,81 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
             mf.size = (size_t)st.st_size;
         }
     }
-    /* with one thread, this one scores; with more, they all score and
-     * this one reads and writes (little work) in between */
-    if (nthreads > 1)
-        started = start_pool(&pl, ws, nthreads);
-    /* a small first batch, so that scoring starts at once */
-    if (mf.p)
-        map_batch(&mf, &bs[cur], want);
-    else if (read_batch(fd, &bs[cur], want) < 0) {
-        rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
-        goto out;
-    }
+    /* with one thread, this one scores each batch in turn; with more,
+     * they all score and this one reads ahead and writes (little work) */
+    if (nthreads > 1 && (started = start_pool(&pl, ws, nthreads)) > 0)
+        depth = DEPTH;
     for (;;) {
-        batch *b = &bs[cur], *other = &bs[1 - cur];
-
-        if (b->len == 0 || rc != EF_OK)
+        /* read batches ahead, as many as the ring has room for (the
+         * first small, so that scoring starts at once) */
+        while (more && pl.filled - written < depth) {
+            batch *b = &ring[pl.filled % DEPTH];
+            if (mf.p) {
+                b->len = 0;
+                if (mf.pos < mf.size)
+                    map_batch(&mf, b, want);
+            } else {
+                if (pl.filled > 0)
+                    carry_tail(&ring[(pl.filled - 1) % DEPTH], b);
+                if (!b->eof && read_batch(fd, b, want) < 0) {
+                    rc = ef_fail(e, EF_ERR_IO, "%s: %s", name,
+                                 strerror(errno));
+                    b->len = 0;
+                }
+            }
+            want = want * 4 < BATCH_BYTES ? want * 4 : BATCH_BYTES;
+            if (b->len == 0 || rc != EF_OK) {
+                more = 0;
+                break;
+            }
+            more = !b->eof;
+            cut_chunks(b);
+            if (started > 0) {
+                pthread_mutex_lock(&pl.mu);
+                pl.filled++;
+                pthread_cond_broadcast(&pl.work);
+                pthread_mutex_unlock(&pl.mu);
+            } else {
+                for (size_t c = 0; c < b->nchunks; c++)
+                    score_chunk(opt, ws[0].scratch, b, c);
+                pl.filled++;
+            }
+        }
+        if (written == pl.filled)
             break;
-        cut_chunks(b);
+        /* the oldest batch, once scored: written, and its pages let go */
+        batch *b = &ring[written % DEPTH];
         if (started > 0) {
             pthread_mutex_lock(&pl.mu);
-            pl.b = b;
-            pl.busy = started;
-            pl.gen++;
-            pthread_cond_broadcast(&pl.go);
+            while (b->done < b->nchunks)
+                pthread_cond_wait(&pl.done, &pl.mu);
+            /* no thread is to look at this batch again: its slot is
+             * filled anew once written */
+            if (pl.give <= written)
+                pl.give = written + 1;
             pthread_mutex_unlock(&pl.mu);
-        } else {
-            score_batch(opt, ws[0].scratch, b);
         }
-        /* while b is scored: write the previous batch (its output
-         * buffers are not the ones being filled), then read the next
-         * batch into its input buffer */
-        if (have_prev && write_out(other) < 0)
+        if (rc == EF_OK && write_out(b) < 0) {
             rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
                          strerror(errno));
-        want = want * 4 < BATCH_BYTES ? want * 4 : BATCH_BYTES;
-        if (mf.p) {
-            other->len = 0;
-            if (!b->eof)
-                map_batch(&mf, other, want);
-        } else {
-            carry_tail(b, other);
-            if (!other->eof && read_batch(fd, other, want) < 0)
-                rc = ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
+            more = 0;
         }
-        if (started > 0) {
-            pthread_mutex_lock(&pl.mu);
-            while (pl.busy > 0)
-                pthread_cond_wait(&pl.done, &pl.mu);
-            pthread_mutex_unlock(&pl.mu);
-        }
-        if (mf.p) /* scored: its pages may go (memory stays flat) */
+        if (mf.p)
             release(&mf, b);
-        have_prev = 1;
-        cur = 1 - cur;
+        written++;
     }
-    /* the last batch scored */
-    if (rc == EF_OK && have_prev && write_out(&bs[1 - cur]) < 0)
-        rc = ef_fail(e, EF_ERR_IO, "standard output: %s", strerror(errno));
 out:
     if (started > 0)
         stop_pool(&pl, ws, started);
     for (int t = 0; t < nthreads; t++)
         ef_vader_scratch_free(ws[t].scratch);
     free(ws);
-    for (int k = 0; k < 2; k++) {
-        for (size_t c = 0; c < bs[k].out_cap; c++)
-            ef_buf_reset(&bs[k].out[c]);
-        free(bs[k].out);
-        free(bs[k].cut);
-        free(bs[k].buf);
+    for (int k = 0; k < DEPTH; k++) {
+        for (size_t c = 0; c < ring[k].out_cap; c++)
+            ef_buf_reset(&ring[k].out[c]);
+        free(ring[k].out);
+        free(ring[k].cut);
+        free(ring[k].buf);
     }
     if (mf.p)
         munmap((void *)mf.p, mf.size);

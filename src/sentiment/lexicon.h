@@ -43,7 +43,7 @@ typedef struct {
  * that has room. Unlike there, a lookup stops at the home group unless
  * that group is marked: a group that fills up and has to pass a word on
  * gives up one slot to the control byte EF_LEXICON_MARK, which every
- * probe of the group matches (so it goes on to ef_lexicon_find_slow).
+ * probe of the group matches (so it goes on to ef_lexicon_find_miss).
  * Thus a word whose tag matches no control byte of its home group is
  * absent, and an unknown word, which most tokens are, is settled by one
  * 16-byte load from the control bytes (16 KB for the built-in lexicon,
