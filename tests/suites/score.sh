@@ -36,14 +36,21 @@ if [ -d ../shared/conformance ]; then
 else
     cat tests/cli/*/stdin
 fi >"$tmp/texts"
-for i in 1 2 3 4 5 6 7 8; do cat "$tmp/texts"; done >"$tmp/many"
+# at least 6 MB: batches of up to 1 MB, more of them than the four in
+# flight at once, so that the threads go from batch to batch
+: >"$tmp/many"
+while [ "$(wc -c <"$tmp/many")" -lt 6291456 ]; do
+    cat "$tmp/texts" >>"$tmp/many"
+done
 n=$(wc -l <"$tmp/many")
 ./earful score --threads 1 --text "$tmp/many" >"$tmp/t1"
 ./earful score --threads 2 --text "$tmp/many" >"$tmp/t2"
 ./earful score --threads 7 --text <"$tmp/many" >"$tmp/t7"
+cat "$tmp/many" | ./earful score --threads 2 --text >"$tmp/p2"
 check "threads: a row per line" test "$(rows "$tmp/t1")" -eq "$n"
 check "threads 1 == 2" cmp -s "$tmp/t1" "$tmp/t2"
 check "threads 1 == 7 (stdin)" cmp -s "$tmp/t1" "$tmp/t7"
+check "threads 1 == 2 (pipe)" cmp -s "$tmp/t1" "$tmp/p2"
 ./earful score --format jsonl "$tmp/many" >"$tmp/j"
 check "jsonl: a line per input line" test "$(wc -l <"$tmp/j")" -eq "$n"
 if command -v python3 >/dev/null; then
