@@ -455,10 +455,11 @@ static inline void join_blocks(word_class *wc, const block_class *a,
 /* Classifies the n bytes of t into s->mask (n / 64 + 1 words of M_COUNT
  * masks, bytes past n counting as white space) and writes their lower
  * case to s->lower, 32 bytes at a time with BLOCK. The last, partial
- * word comes from the 64 (or 32) bytes that end the text, shifted into
- * place: the bytes before them are classified again, to the same bits.
- * Only a text shorter than 32 bytes is copied. Sets *ep and *qm to the
- * counts of '!' and '?'. Evaluates to 0 when t is not all ASCII. */
+ * word of r bytes comes from its first 32 bytes and the 32 that end the
+ * text when r >= 32, else from the 32 that end the text, shifted into
+ * place (a byte classified twice gets the same bits twice). Only a text
+ * shorter than 32 bytes is copied. Sets *ep and *qm to the counts of '!'
+ * and '?'. Evaluates to 0 when t is not all ASCII. */
 #define CLASSIFY_BODY(BLOCK)                                                 \
     uint64_t *m = s->mask, high = 0;                                         \
     size_t e = 0, q = 0, w = 0, r = n % 64;                                  \
