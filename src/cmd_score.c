@@ -87,6 +87,7 @@ static int read_batch(int fd, batch *b, size_t want)
 {
     size_t scanned = 0, end = 0; /* end: just past the last newline */
 
+    b->eof = 0;
     for (;;) {
         if (b->buf_len > scanned) { /* only the new bytes */
             const char *nl =
@@ -131,7 +132,6 @@ static void carry_tail(const batch *from, batch *to)
     }
     memcpy(to->buf, from->buf + from->len, n);
     to->buf_len = n;
-    to->eof = from->eof;
     to->len = 0;
 }
 
@@ -514,13 +514,11 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         while (more && pl.filled - written < depth) {
             batch *b = &ring[pl.filled % DEPTH];
             if (mf.p) {
-                b->len = 0;
-                if (mf.pos < mf.size)
-                    map_batch(&mf, b, want);
+                map_batch(&mf, b, want);
             } else {
                 if (pl.filled > 0)
                     carry_tail(&ring[(pl.filled - 1) % DEPTH], b);
-                if (!b->eof && read_batch(fd, b, want) < 0) {
+                if (read_batch(fd, b, want) < 0) {
                     rc = ef_fail(e, EF_ERR_IO, "%s: %s", name,
                                  strerror(errno));
                     b->len = 0;

@@ -83,13 +83,20 @@ const uint64_t ef_lexicon_head_mask[17][2] = {
     {0xffffffffffffffffULL, 0xffffffffffffffffULL}, /* 16 */
 };
 
-uint64_t ef_lexicon_hash(const char *s, size_t n)
+/* ef_lexicon_head of any n bytes (no 16 readable bytes needed). */
+static void padded_head(const char *s, size_t n, uint64_t w[2])
 {
     char pad[16] = {0};
-    uint64_t w[2];
 
     memcpy(pad, s, n < 16 ? n : 16);
     ef_lexicon_head(pad, n < 16 ? n : 16, w);
+}
+
+uint64_t ef_lexicon_hash(const char *s, size_t n)
+{
+    uint64_t w[2];
+
+    padded_head(s, n, w);
     return ef_lexicon_hash_head(w, s, n);
 }
 
@@ -125,11 +132,9 @@ static size_t find_key(const ef_lexicon *lx, const char *s, size_t n,
 {
     size_t home = ef_lexicon_home(lx, h), g = home;
     uint8_t tag = ef_lexicon_tag(h);
-    char pad[16] = {0};
     uint64_t head[2];
 
-    memcpy(pad, s, n < 16 ? n : 16);
-    ef_lexicon_head(pad, n < 16 ? n : 16, head);
+    padded_head(s, n, head);
     for (;; g = next_group(lx, g)) {
         unsigned m = ef_lexicon_match(lx->ctrl + g, tag);
         int marked = 0;

@@ -802,8 +802,9 @@ static size_t split_ascii(ef_vader_scratch *s, const unsigned char *t,
             if (__builtin_expect((spw >> a) != 0, 1)) {
                 *tk = word_token(spw, puw, upw, low, apw, a, base);
             } else {
-                /* a > 0: the word holds a space, as the token ends in
-                 * the next one... unless it is all one token */
+                /* the token runs into the next word: read it from the
+                 * 64 bits that start at a, unless it fills this whole
+                 * word (a == 0) or those 64 bits too (64 bytes or more) */
                 const uint64_t *nx = mw + M_COUNT;
 #define SPLICE(c) (mw[c] >> a | nx[c] << 1 << (63 - a))
                 if (a == 0 || SPLICE(M_SPACE) == 0)
