@@ -24,11 +24,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cairo-ft.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include <zlib.h>
 
-/* cairo and FreeType, through the tables dynload.c fills */
-#define EF_DYNLOAD_CAIRO
-#include "render/dynload.h"
 #include "render/palette.h"
 #include "util/text.h"
 
@@ -2911,9 +2913,6 @@ ef_status ef_chart_render_all(const ef_report *r, const char *dir,
     ef_buf path = EF_BUF_INIT;
     ef_status rc;
     pool pl;
-
-    if ((rc = ef_cairo_load(e)) != EF_OK)
-        return rc;
 
     out->items = NULL;
     out->n = 0;

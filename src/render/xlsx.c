@@ -24,16 +24,14 @@
  */
 #include "render/xlsx.h"
 
-/* libxlsxwriter, through the table dynload.c fills */
-#define EF_DYNLOAD_XLSX
-#include "render/dynload.h"
-
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include <xlsxwriter.h>
 
 #include "input/datetime.h"
 #include "render/palette.h"
@@ -700,8 +698,6 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
     ef_status rc;
 
     *out = NULL;
-    if ((rc = ef_xlsx_load(e)) != EF_OK)
-        return rc;
     x = ef_xcalloc(1, sizeof *x);
     x->path = ef_xstrdup(path);
     x->tmpdir = o->tmpdir && *o->tmpdir ? ef_xstrdup(o->tmpdir) : NULL;

@@ -14,7 +14,6 @@
 
 #include "metrics/metrics.h"
 #include "render/chart.h"
-#include "render/dynload.h"
 #include "test.h"
 
 #define OUT "build/test-charts"
@@ -483,10 +482,6 @@ static void png_roundtrip(const char *what, cairo_surface_t *sf)
 static void case_png_writer(void)
 {
     static const int sizes[][2] = {{1, 1}, {37, 23}, {300, 7}, {1201, 40}};
-    /* png_encode is reached here without ef_chart_render_all, which
-     * opens cairo for chart.c */
-    ef_err err = {0};
-    INT_EQ(ef_cairo_load(&err), EF_OK, "cairo opens at run time");
     for (size_t k = 0; k < EF_ARRAY_LEN(sizes); k++) {
         int w = sizes[k][0], h = sizes[k][1];
         cairo_surface_t *sf =
