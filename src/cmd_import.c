@@ -10,9 +10,8 @@
  * Each input is one transaction (BEGIN IMMEDIATE .. COMMIT): an error, or
  * kill -9, leaves none of that input's rows. A row whose id is already
  * stored is counted and skipped (INSERT OR IGNORE), so importing a file
- * twice adds nothing. A row without an id gets one: the first 8 bytes of
- * SHA-256 over its UTC date, channel and author (each followed by a NUL
- * byte) and text, as 16 hex digits. Another writer is waited for
+ * twice adds nothing. A row without an id gets one: its content hash
+ * (ef_item_key, input.h). Another writer is waited for
  * (--busy-timeout); after that the import fails with exit 74.
  *
  * Rows travel in batches. A reading thread parses the input into batches
@@ -33,7 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <nettle/sha2.h>
 #include <sqlite3.h>
 
 #include "cmd.h"
@@ -134,28 +132,6 @@ static const char *str(const batch *b, const irow *r, int k)
     return b->bytes.data + r->off[k];
 }
 
-/* Writes the hex of the first 8 bytes of SHA-256 over the row's date,
- * channel and author (each followed by a NUL byte) and text into out (17
- * bytes). */
-static void hash_id(const ef_item *it, const char *date, char *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    struct sha256_ctx c;
-    uint8_t d[SHA256_DIGEST_SIZE];
-
-    sha256_init(&c);
-    sha256_update(&c, strlen(date) + 1, (const uint8_t *)date);
-    sha256_update(&c, strlen(it->channel) + 1, (const uint8_t *)it->channel);
-    sha256_update(&c, strlen(it->author) + 1, (const uint8_t *)it->author);
-    sha256_update(&c, it->text_len, (const uint8_t *)it->text);
-    sha256_digest(&c, sizeof d, d);
-    for (int i = 0; i < 8; i++) {
-        out[2 * i] = hex[d[i] >> 4];
-        out[2 * i + 1] = hex[d[i] & 15];
-    }
-    out[16] = '\0';
-}
-
 /* Reads the next items of src into b (emptied first), up to BATCH_ROWS
  * rows or BATCH_BYTES bytes; *eof = 1 once the source is exhausted. */
 static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
@@ -168,9 +144,8 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
     while (b->n < BATCH_ROWS && b->bytes.len < BATCH_BYTES) {
         ef_item it;
         irow *r;
-        char date[EF_DATETIME_UTC_SIZE], hid[17];
-        const char *id = hid;
-        size_t idlen = 16;
+        char hid[EF_KEY_SIZE];
+        const char *id;
 
         if ((rc = ef_source_next(src, &it, eof, e)) != EF_OK || *eof)
             return rc;
@@ -179,14 +154,8 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
             b->rows = ef_xrealloc(b->rows, b->cap * sizeof(irow));
         }
         r = &b->rows[b->n++];
-        if (it.id[0]) {
-            id = it.id;
-            idlen = strlen(id);
-        } else {
-            ef_datetime_format_utc(it.date, date);
-            hash_id(&it, date, hid);
-        }
-        put_str(b, r, S_ID, id, idlen);
+        id = ef_item_key(&it, hid);
+        put_str(b, r, S_ID, id, strlen(id));
         put_str(b, r, S_TEXT, it.text, it.text_len);
         put_str(b, r, S_CHANNEL, it.channel, strlen(it.channel));
         put_str(b, r, S_AUTHOR, it.author, strlen(it.author));

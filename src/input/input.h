@@ -152,6 +152,26 @@ ef_status ef_columns_map(const char *const *names, size_t n, const char *map,
 /* "text", "date", ... */
 const char *ef_field_name(ef_field f);
 
+/* ==== Identity (identity.c) ============================================ */
+
+/* An item is its id when the source has a usable one (it->id is then not
+ * empty: a source clears ids it judged unusable, such as a spreadsheet's
+ * "5.70301E+17"), else the hash of its content. `import` stores that key
+ * as the row's id, `report` dedupes on it and label samples carry it, so
+ * a CSV and the store imported from it name every item alike. */
+
+#define EF_KEY_SIZE 17 /* a content hash: 16 hex digits and a NUL */
+
+/* The content hash: the first 8 bytes of SHA-256 over the item's UTC date
+ * ("2025-03-04T14:22:05Z"), channel (as the source gives it: lower-cased)
+ * and author, each followed by a NUL byte, and its text; as 16 lower-case
+ * hex digits. Stores depend on it: never change what it covers. */
+void ef_item_hash(const ef_item *it, char out[EF_KEY_SIZE]);
+
+/* The item's key: it->id when not empty, else its content hash written
+ * to buf. Valid as long as both it and buf are. */
+const char *ef_item_key(const ef_item *it, char buf[EF_KEY_SIZE]);
+
 /* ==== Rejected rows (rejects.c) ======================================== */
 
 typedef struct ef_rejects ef_rejects;
