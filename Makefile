@@ -193,7 +193,7 @@ build/tools/read_csv: bench/read_csv.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 clean:
-	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen earful
+	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen build/pg earful
 
 distclean:
 	rm -rf build earful fonts/*.ttf

@@ -19,11 +19,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 pass=0 fail=0
-root=$PWD/build/pg/test
-sock=""
-servers=("$root/c" "$root/w1" "$root/w2")
-unset PGTZ PGDATESTYLE PGOPTIONS PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE \
-    PGSERVICE PGSERVICEFILE PGPASSWORD PGSSLMODE
 
 skip() { echo "SKIP pg: $*"; echo "0 passed, 0 failed"; exit 0; }
 check() { # NAME COMMAND...: passes when the command succeeds
@@ -36,106 +31,21 @@ eq() { # NAME GOT WANT
 }
 contains() { grep -qF -- "$2" "$1"; }
 
-# ==== PostgreSQL, the extension, a user =====================================
-
-command -v pg_config >/dev/null || skip "pg_config missing (make deps installs libpq-dev)"
-PGBIN=$(pg_config --bindir)
-[ -x "$PGBIN/postgres" ] && [ -x "$PGBIN/initdb" ] ||
-    skip "no PostgreSQL server in $PGBIN (make deps installs postgresql-15)"
-[ -f "$(pg_config --pgxs 2>/dev/null)" ] ||
-    skip "no PGXS (make deps installs postgresql-server-dev-15)"
-command -v psql >/dev/null || skip "psql missing (make deps installs postgresql-client-15)"
-command -v python3 >/dev/null || skip "python3 missing"
-
-make -s earful pg build/tools/gen_sample >/dev/null ||
-    { echo "FAIL pg: cannot build earful, the extension or the generator"; echo "0 passed, 1 failed"; exit 1; }
-
-# PostgreSQL refuses to run as root: as root, run it as the packaged
-# `postgres` user, else as a user of our own.
-run=()
-if [ "$(id -u)" -eq 0 ]; then
-    user=postgres
-    if ! id "$user" >/dev/null 2>&1; then
-        user=earful-pg
-        id "$user" >/dev/null 2>&1 ||
-            useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
-            skip "cannot create a user to run PostgreSQL"
-    fi
-    run=(runuser -u "$user" --)
-fi
-
-stop_all() { # (EF_PG_KEEP=1 leaves them running, for a look)
-    local d
-    [ -n "${EF_PG_KEEP:-}" ] && { echo "note: servers kept: psql -h $sock -p 5432 -U postgres"; return; }
-    for d in "${servers[@]}"; do
-        "${run[@]}" "$root/inst/lib/postgresql/15/bin/pg_ctl" -D "$d" -s \
-            -m immediate stop >/dev/null 2>&1
-    done
-    [ -n "$sock" ] && rm -rf "$sock"
-    rm -rf "$root"
-}
-trap stop_all EXIT
-
-rm -rf "$root"
-mkdir -p "$root"
-# Sockets in a short path of their own (a socket path has 107 bytes).
-sock=$(mktemp -d /tmp/earful-pg.XXXXXX)
-if [ ${#run[@]} -gt 0 ]; then
-    chown "$user" "$root" "$sock"
-    "${run[@]}" test -w "$root" ||
-        skip "$user cannot write $root (a parent folder closed to others?)"
-fi
-
-# A private installation: the server's binaries copied (the server finds
-# its share and lib folders from its own path), the rest linked, and the
-# extension just built: the test never touches the system's folders.
-inst=$root/inst
-bin=$inst/lib/postgresql/15/bin
-lib=$inst/lib/postgresql/15/lib
-share=$inst/share/postgresql/15
-sysshare=$(pg_config --sharedir)
-syslib=$(pg_config --pkglibdir)
-mkdir -p "$bin" "$lib" "$share/extension"
-cp "$PGBIN/postgres" "$PGBIN/initdb" "$PGBIN/pg_ctl" "$bin/"
-for f in "$sysshare"/*; do
-    [ "$(basename "$f")" = extension ] || ln -s "$f" "$share/"
-done
-ln -s "$sysshare"/extension/* "$share/extension/"
-ln -s "$syslib"/* "$lib/"
-cp build/pg/earful_pg.so "$lib/"
-cp pg/earful_pg.control pg/earful_pg--1.0.sql "$share/extension/"
-chmod -R a+rX "$inst"
-
 # ==== Three servers ==========================================================
 
-t0=$(date +%s.%N)
-"${run[@]}" "$bin/initdb" -D "$root/tmpl" -A trust -U postgres -E UTF8 \
-    --locale=C -N >"$root/initdb.log" 2>&1 ||
-    { tail -5 "$root/initdb.log"; skip "initdb failed (see above)"; }
-cat >>"$root/tmpl/postgresql.conf" <<EOF
-listen_addresses = ''
-unix_socket_directories = '$sock'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 32MB
-max_connections = 20
-max_worker_processes = 4
-max_parallel_workers_per_gather = 0
-timezone = 'UTC'
-datestyle = 'iso, ymd'
-EOF
-start() { # NAME PORT [OPTIONS]: starts a server on a copy of the template
-    local d=$root/$1
-    [ -d "$d" ] || "${run[@]}" cp -a "$root/tmpl" "$d"
-    "${run[@]}" "$bin/pg_ctl" -D "$d" -w -s -l "$root/$1.log" \
-        -o "-p $2 ${3:-}" start
-}
-start c 5432 & start w1 5433 & start w2 5434 & wait
-q() { # PORT [PSQL ARGS]: psql on a server, stopping at the first error
-    local port=$1; shift
-    psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d postgres "$@"
-}
+command -v python3 >/dev/null || skip "python3 missing"
+if [ -f "$(pg_config --pgxs 2>/dev/null)" ]; then
+    make -s earful pg build/tools/gen_sample >/dev/null || {
+        echo "FAIL pg: cannot build earful, the extension or the generator"
+        echo "0 passed, 1 failed"; exit 1; }
+fi
+. pg/cluster.sh
+trap pg_cleanup EXIT
+t0=$EPOCHREALTIME
+pg_init "$PWD/build/pg/test" || skip "$pg_why"
+root=$pg_root sock=$pg_sock bin=$pg_bin
+pg_start c 5432 & pg_start w1 5433 & pg_start w2 5434 & wait
+q() { pg_psql "$@"; }
 for p in 5432 5433 5434; do
     q $p -c 'SELECT 1' >/dev/null 2>&1 || {
         tail -5 "$root"/*.log; skip "a server did not start (logs above)"; }
@@ -189,8 +99,8 @@ INSERT INTO feedback SELECT * FROM feedback_local;
 ANALYZE feedback_local;
 EOF
 for p in 5433 5434; do q $p -c "ANALYZE feedback"; done
-t1=$(date +%s.%N)
-echo "note: three servers up and 20,000 rows sharded in $(python3 -c "print(f'{$t1 - $t0:.1f}')") s"
+t1=$EPOCHREALTIME
+echo "note: three servers up and 20,000 rows sharded in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
 eq "rows: sharded" "$(q 5432 -Atc 'SELECT count(*) FROM feedback')" 20000
 eq "rows: on both workers" "$(q 5432 -Atc 'SELECT count(DISTINCT tableoid) FROM feedback')" 2
 eq "rows: each author on one shard" \
@@ -475,7 +385,7 @@ eq "errors: the server lives on" "$(q 5432 -Atc "SELECT earful_class('good', -0.
 
 # ==== Faults: a worker down, a worker with another scorer ===================
 
-"${run[@]}" "$bin/pg_ctl" -D "$root/w2" -s -m immediate stop
+pg_stop w2
 out=$(run_query cube sharded 2>&1); rc=$?
 check "worker down: the query fails" test $rc -ne 0
 check "worker down: says which server" grep -q 'could not connect to server "w2"' <<<"$out"
@@ -483,8 +393,7 @@ check "worker down: no partial rows" test "$(grep -c '|' <<<"$out")" -eq 0
 
 printf 'pebblewave\t3.0\n' >"$root/brand.tsv"
 chmod a+r "$root/brand.tsv"
-start w2 5434 "-c earful_pg.lexicon=$root/brand.tsv"
-"${run[@]}" "$bin/pg_ctl" -D "$root/w2" -w -s status >/dev/null
+pg_start w2 5434 "-c earful_pg.lexicon=$root/brand.tsv"
 run_query versions sharded >"$root/versions.brand" 2>&1
 eq "another scorer: the shards' versions differ" \
     "$(cut -d'|' -f2 "$root/versions.brand" | sort -u | wc -l)" 2
@@ -493,6 +402,18 @@ check "another scorer: shard 1 names its lexicon" \
 # 'pebblewave' at 3.0 alone: 3 / sqrt(3^2 + 15) = 0.61237 -> 0.6124
 eq "another scorer: and scores with it" \
     "$(q 5434 -Atc "SELECT earful_compound('Pebblewave'), earful_version() <> '$(q 5432 -Atc 'SELECT earful_version()')'")" "0.6124|t"
+
+# A lexicon file that is not there: an error naming it, not a crash.
+q 5433 -c "LOAD 'earful_pg'" \
+    -c "ALTER SYSTEM SET earful_pg.lexicon = '$root/missing.tsv'" \
+    -c "SELECT pg_reload_conf()" >/dev/null
+for i in $(seq 50); do
+    [ "$(q 5433 -Atc 'SHOW earful_pg.lexicon' 2>/dev/null)" = "$root/missing.tsv" ] && break
+    sleep 0.1
+done
+out=$(q 5433 -Atc "SELECT earful_compound('good')" 2>&1)
+check "lexicon missing: an error naming the file" \
+    grep -qF "earful_pg.lexicon: $root/missing.tsv: No such file or directory" <<<"$out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
