@@ -5,8 +5,9 @@
 #                      picks the user to run it as (PostgreSQL refuses
 #                      root: `postgres`, else a user of our own), builds a
 #                      private install tree with build/pg/earful_pg.so
-#                      under ROOT, and a template cluster. Returns 1 with
-#                      the reason in pg_why when it cannot.
+#                      under ROOT (under /tmp if that user cannot reach
+#                      ROOT: pg_root says where), and a template cluster.
+#                      Returns 1 with the reason in pg_why when it cannot.
 #   pg_start NAME PORT [SERVER OPTIONS]
 #                      starts ROOT/NAME (a copy of the template) on a Unix
 #                      socket of its own; non-zero if it did not start.
@@ -60,9 +61,13 @@ pg_init() {
     pg_sock=$(mktemp -d /tmp/earful-pg.XXXXXX)
     if [ ${#pg_run[@]} -gt 0 ]; then
         chown "$pg_user" "$pg_root" "$pg_sock"
-        "${pg_run[@]}" test -w "$pg_root" || {
-            pg_why="$pg_user cannot write $pg_root (a parent folder closed to others?)"
-            return 1; }
+        if ! "${pg_run[@]}" test -w "$pg_root"; then
+            # a parent folder closed to others (a checkout under /root)
+            rm -rf "$pg_root"
+            pg_root=$(mktemp -d /tmp/earful-pg-data.XXXXXX)
+            chown "$pg_user" "$pg_root"
+            echo "note: $pg_user cannot reach $root: servers in $pg_root"
+        fi
     fi
 
     pg_bin=$pg_root/inst/lib/postgresql/15/bin

@@ -21,11 +21,11 @@ PG_MODULE_MAGIC;
 
 /* ==== The scorer and its working memory ================================= */
 
-static char *lexicon_setting;     /* earful_pg.lexicon (the GUC's) */
-static ef_vader *scorer;          /* built on first use */
-static char *scorer_lexicon;      /* the setting it was built with */
+static char *lexicon_setting; /* earful_pg.lexicon (the GUC's) */
+static ef_vader *scorer;      /* built on first use */
+static char *scorer_lexicon;  /* the setting it was built with */
 static ef_vader_scratch *scratch;
-static bool scratch_busy;         /* see earful_pg.h */
+static bool scratch_busy; /* see earful_pg.h */
 static ef_terms *splitter;
 static bool splitter_busy;
 
@@ -34,7 +34,7 @@ static bool splitter_busy;
  * compound for a key, words and insults in filters), and each would
  * otherwise score or split it again. */
 typedef struct {
-    char *text;  /* a copy (malloc) */
+    char *text; /* a copy (malloc) */
     size_t len, cap;
     bool valid;
 } memo;
@@ -72,8 +72,7 @@ static void memo_keep(memo *m, const char *s, size_t n)
 
 static void oom_error(void)
 {
-    ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
-                    errmsg("out of memory"),
+    ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory"),
                     errdetail("earful_pg's scorer could not allocate.")));
 }
 
@@ -177,8 +176,8 @@ void ef_pg_score(const text *t, ef_scores *out)
     memo_keep(&score_memo, s, len);
 }
 
-size_t ef_pg_terms(const text *t, const char *const **term,
-                   const size_t **len, int *abusive, int *words)
+size_t ef_pg_terms(const text *t, const char *const **term, const size_t **len,
+                   int *abusive, int *words)
 {
     size_t n, tlen;
     const char *s = utf8_of(t, &tlen);
@@ -351,7 +350,7 @@ Datum earful_tz_out(PG_FUNCTION_ARGS)
     PG_RETURN_CSTRING(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 }
 
-#define UNIX_TO_PG_SECS                                                      \
+#define UNIX_TO_PG_SECS                                                       \
     ((int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)
 
 int64 ef_pg_epoch(TimestampTz t)
@@ -400,7 +399,8 @@ Datum earful_period(PG_FUNCTION_ARGS)
     if (kind < EF_PERIOD_DAY || kind > EF_PERIOD_MONTH)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("earful_period: kind %d is not 0 (day), "
-                               "1 (week) or 2 (month)", kind)));
+                               "1 (week) or 2 (month)",
+                               kind)));
     if (PG_NARGS() > 2) {
         text *name = PG_GETARG_TEXT_PP(2);
         tz = zone_get(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
@@ -427,15 +427,14 @@ Datum earful_terms(PG_FUNCTION_ARGS)
     const char *const *term;
     const size_t *len;
     int abusive, words;
-    size_t n = ef_pg_terms(PG_GETARG_TEXT_PP(0), &term, &len, &abusive,
-                           &words);
+    size_t n =
+        ef_pg_terms(PG_GETARG_TEXT_PP(0), &term, &len, &abusive, &words);
     Datum *d = palloc((n + 1) * sizeof(Datum));
 
     for (size_t i = 0; i < n; i++)
-        d[i] = PointerGetDatum(cstring_to_text_with_len(term[i],
-                                                        (int)len[i]));
-    PG_RETURN_ARRAYTYPE_P(construct_array(d, (int)n, TEXTOID, -1, false,
-                                          TYPALIGN_INT));
+        d[i] = PointerGetDatum(cstring_to_text_with_len(term[i], (int)len[i]));
+    PG_RETURN_ARRAYTYPE_P(
+        construct_array(d, (int)n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 /* earful_words(text) -> int4: its word count (terse: fewer than 8) */

@@ -35,8 +35,8 @@ void ef_pg_score(const text *t, ef_scores *out);
 
 /* Splits the text of t into its distinct terms (ef_terms_split); the
  * terms are valid until the next call. Remembers the last text too. */
-size_t ef_pg_terms(const text *t, const char *const **term,
-                   const size_t **len, int *abusive, int *words);
+size_t ef_pg_terms(const text *t, const char *const **term, const size_t **len,
+                   int *abusive, int *words);
 
 /* Unix seconds (rounded down) of a finite timestamptz; ERROR if
  * infinite. */

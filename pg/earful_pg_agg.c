@@ -30,8 +30,8 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/array.h"
-#include "utils/lsyscache.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
@@ -67,8 +67,7 @@ static ArrayType *int8_array(const int64 *v, int n)
 
     for (int i = 0; i < n; i++)
         d[i] = Int64GetDatum(v[i]);
-    return construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL,
-                           TYPALIGN_DOUBLE);
+    return construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
 static ArrayType *float8_array(const double *v, int n)
@@ -112,16 +111,15 @@ static Datum part_attr(HeapTupleHeader th, int attno)
     Datum d = GetAttributeByNum(th, (AttrNumber)attno, &isnull);
 
     if (isnull)
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                        errmsg("earful_pg: a partial has a null field %d",
-                               attno)));
+        ereport(ERROR,
+                (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                 errmsg("earful_pg: a partial has a null field %d", attno)));
     return d;
 }
 
 /* The elements of a one-dimensional array field of a partial; n must
  * match *count when *count >= 0, else it is set. */
-static Datum *part_array(HeapTupleHeader th, int attno, Oid type,
-                         int *count)
+static Datum *part_array(HeapTupleHeader th, int attno, Oid type, int *count)
 {
     ArrayType *a = DatumGetArrayTypeP(part_attr(th, attno));
     Datum *d;
@@ -133,13 +131,15 @@ static Datum *part_array(HeapTupleHeader th, int attno, Oid type,
     if (ARR_ELEMTYPE(a) != type)
         ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                         errmsg("earful_pg: a partial's field %d has the "
-                               "wrong element type", attno)));
+                               "wrong element type",
+                               attno)));
     deconstruct_array(a, type, len, byval, align, &d, &nulls, &n);
     for (int i = 0; i < n; i++)
         if (nulls[i])
             ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                             errmsg("earful_pg: a partial's field %d holds "
-                                   "a null", attno)));
+                                   "a null",
+                                   attno)));
     if (*count >= 0 && n != *count)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
                         errmsg("earful_pg: a partial's arrays differ in "
@@ -152,14 +152,14 @@ static Datum *part_array(HeapTupleHeader th, int attno, Oid type,
 
 typedef struct {
     MemoryContext cxt;
-    uint32 *slot;  /* 1 + entry, 0 = empty */
-    uint32 cap;    /* slots: a power of two, at most half full */
-    uint32 n;      /* entries */
+    uint32 *slot; /* 1 + entry, 0 = empty */
+    uint32 cap;   /* slots: a power of two, at most half full */
+    uint32 n;     /* entries */
     uint32 ecap;
-    char **key;    /* entry i's key, not NUL-terminated */
+    char **key; /* entry i's key, not NUL-terminated */
     uint32 *klen;
     uint32 *khash;
-    char *val;     /* entry i's value at val + i * vsize, zeroed at first */
+    char *val; /* entry i's value at val + i * vsize, zeroed at first */
     Size vsize;
 } strtab;
 
@@ -255,7 +255,7 @@ static uint32 *strtab_sorted(strtab *t)
 typedef struct {
     MemoryContext cxt;
     int64 *v;
-    int64 *n;      /* 0 = empty slot */
+    int64 *n; /* 0 = empty slot */
     uint32 cap;
     uint32 used;
 } valtab;
@@ -448,9 +448,9 @@ typedef struct {
 
 typedef struct {
     MemoryContext cxt;
-    int32 k;        /* 0 until the first row */
+    int32 k; /* 0 until the first row */
     int32 n;
-    tk_item *heap;  /* a max-heap: the worst kept item at the root */
+    tk_item *heap; /* a max-heap: the worst kept item at the root */
 } tk_state;
 
 /* The order of earful_topk: smaller keys first (NaN last, as the
@@ -486,16 +486,16 @@ static tk_state *topk_state(FunctionCallInfo fcinfo, const char *name)
 static void topk_set_k(tk_state *st, int32 k, const char *name)
 {
     if (k < 1 || k > TOPK_MAX)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("%s: k must be 1 to %d, not %d", name,
-                               TOPK_MAX, k)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("%s: k must be 1 to %d, not %d", name, TOPK_MAX, k)));
     if (st->k == 0) {
         st->k = k;
         st->heap = MemoryContextAllocHuge(st->cxt, (Size)k * sizeof(tk_item));
     } else if (st->k != k)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("%s: k changed from %d to %d", name, st->k,
-                               k)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("%s: k changed from %d to %d", name, st->k, k)));
 }
 
 static void topk_push(tk_state *st, double key, const char *id, uint32 len)
@@ -549,8 +549,7 @@ Datum earful_topk_add(PG_FUNCTION_ARGS)
         PG_RETURN_POINTER(st);
     topk_set_k(st, PG_GETARG_INT32(1), "earful_topk");
     id = PG_GETARG_TEXT_PP(3);
-    topk_push(st, PG_GETARG_FLOAT8(2), VARDATA_ANY(id),
-              VARSIZE_ANY_EXHDR(id));
+    topk_push(st, PG_GETARG_FLOAT8(2), VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id));
     PG_RETURN_POINTER(st);
 }
 
@@ -609,22 +608,22 @@ Datum earful_topk_final(PG_FUNCTION_ARGS)
 enum { K_T = 1, K_A = 2, K_B = 4, K_C = 8, K_X = 16 };
 
 typedef struct {
-    int64 t;       /* timestamptz */
-    char *a, *b;   /* text, not NUL-terminated */
+    int64 t;     /* timestamptz */
+    char *a, *b; /* text, not NUL-terminated */
     uint32 alen, blen;
     int32 c;
-    double x;      /* -0 stored as 0: float8 equality, as GROUP BY */
-    uint32 nulls;  /* K_* of the null fields */
+    double x;     /* -0 stored as 0: float8 equality, as GROUP BY */
+    uint32 nulls; /* K_* of the null fields */
     uint32 hash;
 } tally_key;
 
 typedef struct {
     MemoryContext cxt;
-    int32 width;       /* counters per group; -1 until known */
-    uint32 *slot;      /* 1 + group, 0 = empty; at most half full */
+    int32 width;  /* counters per group; -1 until known */
+    uint32 *slot; /* 1 + group, 0 = empty; at most half full */
     uint32 cap;
     tally_key *key;
-    int64 *v;          /* group g's counters: v[g * width ..] */
+    int64 *v; /* group g's counters: v[g * width ..] */
     uint32 n, ecap;
 } tally_state;
 
@@ -643,11 +642,11 @@ static void tally_hash(tally_key *k)
     if (!(k->nulls & K_T))
         h = hash_combine(h, mix64((uint64)k->t));
     if (!(k->nulls & K_A))
-        h = hash_combine(h, hash_bytes((const unsigned char *)k->a,
-                                       (int)k->alen));
+        h = hash_combine(
+            h, hash_bytes((const unsigned char *)k->a, (int)k->alen));
     if (!(k->nulls & K_B))
-        h = hash_combine(h, hash_bytes((const unsigned char *)k->b,
-                                       (int)k->blen));
+        h = hash_combine(
+            h, hash_bytes((const unsigned char *)k->b, (int)k->blen));
     if (!(k->nulls & K_C))
         h = hash_combine(h, mix64((uint64)(int64)k->c));
     if (!(k->nulls & K_X)) {
@@ -666,8 +665,7 @@ static bool tally_equal(const tally_key *p, const tally_key *q)
         return false;
     if (!(p->nulls & K_C) && p->c != q->c)
         return false;
-    if (!(p->nulls & K_X) &&
-        memcmp(&p->x, &q->x, sizeof p->x) != 0)
+    if (!(p->nulls & K_X) && memcmp(&p->x, &q->x, sizeof p->x) != 0)
         return false;
     if (!(p->nulls & K_A) &&
         (p->alen != q->alen || memcmp(p->a, q->a, p->alen) != 0))
@@ -678,35 +676,45 @@ static bool tally_equal(const tally_key *p, const tally_key *q)
     return true;
 }
 
+/* float8 order, NaN last (as the database orders float8). */
+static int float_cmp(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return (a > b) - (a < b);
+}
+
 /* Orders keys: each field ascending, nulls last, text bytewise. */
 static int tally_cmp(const tally_key *p, const tally_key *q)
 {
-    int c;
+    static const uint32 field[5] = {K_T, K_A, K_B, K_C, K_X};
 
-#define NULLS(bit)                                                           \
-    if ((p->nulls ^ q->nulls) & (bit))                                       \
-        return (p->nulls & (bit)) ? 1 : -1;                                  \
-    if (!(p->nulls & (bit)))
-    NULLS(K_T) if (p->t != q->t) return p->t < q->t ? -1 : 1;
-    NULLS(K_A) if ((c = bytes_cmp(p->a, p->alen, q->a, q->alen)) != 0)
-        return c;
-    NULLS(K_B) if ((c = bytes_cmp(p->b, p->blen, q->b, q->blen)) != 0)
-        return c;
-    NULLS(K_C) if (p->c != q->c) return p->c < q->c ? -1 : 1;
-    NULLS(K_X) if (p->x != q->x)
-    {
-        if (isnan(p->x) || isnan(q->x))
-            return isnan(p->x) ? (isnan(q->x) ? 0 : 1) : -1;
-        return p->x < q->x ? -1 : 1;
+    for (int f = 0; f < 5; f++) {
+        uint32 bit = field[f];
+        int c;
+
+        if ((p->nulls ^ q->nulls) & bit)
+            return (p->nulls & bit) ? 1 : -1;
+        if (p->nulls & bit)
+            continue;
+        switch (bit) {
+        case K_T: c = (p->t > q->t) - (p->t < q->t); break;
+        case K_A: c = bytes_cmp(p->a, p->alen, q->a, q->alen); break;
+        case K_B: c = bytes_cmp(p->b, p->blen, q->b, q->blen); break;
+        case K_C: c = (p->c > q->c) - (p->c < q->c); break;
+        default: c = float_cmp(p->x, q->x); break;
+        }
+        if (c != 0)
+            return c;
     }
-#undef NULLS
     return 0;
 }
 
 static int tally_cmp_q(const void *x, const void *y, void *arg)
 {
     const tally_state *st = arg;
-    return tally_cmp(&st->key[*(const uint32 *)x], &st->key[*(const uint32 *)y]);
+    return tally_cmp(&st->key[*(const uint32 *)x],
+                     &st->key[*(const uint32 *)y]);
 }
 
 static void tally_rehash(tally_state *st)
@@ -789,14 +797,14 @@ static void tally_set_width(tally_state *st, int width, const char *name)
 {
     if (st->width == -1) {
         if (width < 1 || width > 1000)
-            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                            errmsg("%s: 1 to 1000 counters, not %d", name,
-                                   width)));
+            ereport(ERROR,
+                    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                     errmsg("%s: 1 to 1000 counters, not %d", name, width)));
         st->width = width;
     } else if (st->width != width)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("%s: %d counters after %d", name, width,
-                               st->width)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("%s: %d counters after %d", name, width, st->width)));
 }
 
 /* Fills k's text field from a text datum. */
@@ -840,11 +848,26 @@ Datum earful_tally_add(PG_FUNCTION_ARGS)
     n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
     tally_set_width(st, n, "earful_tally");
     memset(&k, 0, sizeof k);
-    if (PG_ARGISNULL(1)) k.nulls |= K_T; else k.t = PG_GETARG_TIMESTAMPTZ(1);
-    if (PG_ARGISNULL(2)) k.nulls |= K_A; else key_text(PG_GETARG_DATUM(2), &k.a, &k.alen);
-    if (PG_ARGISNULL(3)) k.nulls |= K_B; else key_text(PG_GETARG_DATUM(3), &k.b, &k.blen);
-    if (PG_ARGISNULL(4)) k.nulls |= K_C; else k.c = PG_GETARG_INT32(4);
-    if (PG_ARGISNULL(5)) k.nulls |= K_X; else k.x = key_float(PG_GETARG_FLOAT8(5));
+    if (PG_ARGISNULL(1))
+        k.nulls |= K_T;
+    else
+        k.t = PG_GETARG_TIMESTAMPTZ(1);
+    if (PG_ARGISNULL(2))
+        k.nulls |= K_A;
+    else
+        key_text(PG_GETARG_DATUM(2), &k.a, &k.alen);
+    if (PG_ARGISNULL(3))
+        k.nulls |= K_B;
+    else
+        key_text(PG_GETARG_DATUM(3), &k.b, &k.blen);
+    if (PG_ARGISNULL(4))
+        k.nulls |= K_C;
+    else
+        k.c = PG_GETARG_INT32(4);
+    if (PG_ARGISNULL(5))
+        k.nulls |= K_X;
+    else
+        k.x = key_float(PG_GETARG_FLOAT8(5));
     acc = tally_group(st, &k);
     data = (const int32 *)ARR_DATA_PTR(arr);
     bitmap = ARR_NULLBITMAP(arr);
@@ -869,7 +892,8 @@ static Datum *part_keys(HeapTupleHeader th, int attno, Oid type, int *count,
     if (ARR_ELEMTYPE(a) != type || ARR_NDIM(a) > 1)
         ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                         errmsg("earful_pg: a partial's field %d has the "
-                               "wrong type", attno)));
+                               "wrong type",
+                               attno)));
     get_typlenbyvalalign(type, &len, &byval, &align);
     deconstruct_array(a, type, len, byval, align, &d, nulls, &n);
     if (*count >= 0 && n != *count)
@@ -905,16 +929,32 @@ Datum earful_tally_merge_add(PG_FUNCTION_ARGS)
     if ((int64)n * width != nv)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
                         errmsg("earful_tally_merge: %d groups of %d "
-                               "counters, but %d counters", n, width, nv)));
+                               "counters, but %d counters",
+                               n, width, nv)));
     for (int g = 0; g < n; g++) {
         tally_key k;
         int64 *acc;
         memset(&k, 0, sizeof k);
-        if (tn[g]) k.nulls |= K_T; else k.t = DatumGetTimestampTz(t[g]);
-        if (an[g]) k.nulls |= K_A; else key_text(a[g], &k.a, &k.alen);
-        if (bn[g]) k.nulls |= K_B; else key_text(b[g], &k.b, &k.blen);
-        if (cn[g]) k.nulls |= K_C; else k.c = DatumGetInt32(c[g]);
-        if (xn[g]) k.nulls |= K_X; else k.x = key_float(DatumGetFloat8(x[g]));
+        if (tn[g])
+            k.nulls |= K_T;
+        else
+            k.t = DatumGetTimestampTz(t[g]);
+        if (an[g])
+            k.nulls |= K_A;
+        else
+            key_text(a[g], &k.a, &k.alen);
+        if (bn[g])
+            k.nulls |= K_B;
+        else
+            key_text(b[g], &k.b, &k.blen);
+        if (cn[g])
+            k.nulls |= K_C;
+        else
+            k.c = DatumGetInt32(c[g]);
+        if (xn[g])
+            k.nulls |= K_X;
+        else
+            k.x = key_float(DatumGetFloat8(x[g]));
         acc = tally_group(st, &k);
         for (int i = 0; i < width; i++)
             acc[i] += DatumGetInt64(v[(Size)g * width + i]);
@@ -931,8 +971,7 @@ static ArrayType *array_with_nulls(Datum *d, bool *nulls, int n, Oid type)
     char align;
 
     get_typlenbyvalalign(type, &len, &byval, &align);
-    return construct_md_array(d, nulls, 1, dims, lbs, type, len, byval,
-                              align);
+    return construct_md_array(d, nulls, 1, dims, lbs, type, len, byval, align);
 }
 
 /* -> earful_tally_part (width int4, t timestamptz[], a text[], b text[],
@@ -940,8 +979,8 @@ static ArrayType *array_with_nulls(Datum *d, bool *nulls, int n, Oid type)
  * x[g]) with counters v[g * width + 1 ..]; groups in key order */
 Datum earful_tally_final(PG_FUNCTION_ARGS)
 {
-    tally_state *st = PG_ARGISNULL(0) ? NULL
-                                      : (tally_state *)PG_GETARG_POINTER(0);
+    tally_state *st =
+        PG_ARGISNULL(0) ? NULL : (tally_state *)PG_GETARG_POINTER(0);
     uint32 n = st && st->width > 0 ? st->n : 0;
     int width = st && st->width > 0 ? st->width : 0;
     uint32 *order = palloc((n + 1) * sizeof(uint32));
@@ -965,12 +1004,12 @@ Datum earful_tally_final(PG_FUNCTION_ARGS)
         d[0][i] = TimestampTzGetDatum(k->t);
         nl[1][i] = (k->nulls & K_A) != 0;
         d[1][i] = nl[1][i] ? (Datum)0
-                           : PointerGetDatum(cstring_to_text_with_len(
-                                 k->a, (int)k->alen));
+                           : PointerGetDatum(
+                                 cstring_to_text_with_len(k->a, (int)k->alen));
         nl[2][i] = (k->nulls & K_B) != 0;
         d[2][i] = nl[2][i] ? (Datum)0
-                           : PointerGetDatum(cstring_to_text_with_len(
-                                 k->b, (int)k->blen));
+                           : PointerGetDatum(
+                                 cstring_to_text_with_len(k->b, (int)k->blen));
         nl[3][i] = (k->nulls & K_C) != 0;
         d[3][i] = Int32GetDatum(k->c);
         nl[4][i] = (k->nulls & K_X) != 0;
@@ -981,11 +1020,10 @@ Datum earful_tally_final(PG_FUNCTION_ARGS)
     }
     out[0] = Int32GetDatum(width);
     for (int f = 0; f < 5; f++)
-        out[1 + f] = PointerGetDatum(array_with_nulls(d[f], nl[f], (int)n,
-                                                      types[f]));
-    out[6] = PointerGetDatum(construct_array(v, (int)n * width, INT8OID, 8,
-                                             FLOAT8PASSBYVAL,
-                                             TYPALIGN_DOUBLE));
+        out[1 + f] =
+            PointerGetDatum(array_with_nulls(d[f], nl[f], (int)n, types[f]));
+    out[6] = PointerGetDatum(construct_array(
+        v, (int)n * width, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
     PG_RETURN_DATUM(make_result(fcinfo, out, 7));
 }
 
@@ -1009,15 +1047,16 @@ Datum earful_tally_rows(PG_FUNCTION_ARGS)
     if ((int64)n * width != nv)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
                         errmsg("earful_tally_rows: %d groups of %d "
-                               "counters, but %d counters", n, width, nv)));
+                               "counters, but %d counters",
+                               n, width, nv)));
     for (int g = 0; g < n; g++) {
         for (int f = 0; f < 5; f++) {
             vals[f] = key[f][g];
             nulls[f] = kn[f][g];
         }
-        vals[5] = PointerGetDatum(construct_array(
-            v + (Size)g * width, width, INT8OID, 8, FLOAT8PASSBYVAL,
-            TYPALIGN_DOUBLE));
+        vals[5] = PointerGetDatum(construct_array(v + (Size)g * width, width,
+                                                  INT8OID, 8, FLOAT8PASSBYVAL,
+                                                  TYPALIGN_DOUBLE));
         nulls[5] = false;
         tuplestore_putvalues(rsi->setResult, rsi->setDesc, vals, nulls);
     }
@@ -1036,12 +1075,12 @@ typedef struct {
 
 typedef struct {
     MemoryContext cxt;
-    int32 k;          /* loudest authors kept */
-    strtab authors;   /* author -> author_acc (from rows) */
+    int32 k;        /* loudest authors kept */
+    strtab authors; /* author -> author_acc (from rows) */
     /* from merged partials: */
-    valtab hist;      /* negative items -> authors with that many */
+    valtab hist; /* negative items -> authors with that many */
     int64 turned, turned_after;
-    char **loud;      /* every partial's loudest (k each at most) */
+    char **loud; /* every partial's loudest (k each at most) */
     uint32 *loud_len;
     int64 *loud_neg;
     int nloud, loud_cap;
@@ -1064,9 +1103,9 @@ static au_state *authors_state(FunctionCallInfo fcinfo, const char *name)
 static void authors_set_k(au_state *st, int32 k, const char *name)
 {
     if (k < 0 || k > TOPK_MAX)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("%s: k must be 0 to %d, not %d", name,
-                               TOPK_MAX, k)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("%s: k must be 0 to %d, not %d", name, TOPK_MAX, k)));
     st->k = k;
 }
 
@@ -1120,8 +1159,7 @@ Datum earful_authors_add(PG_FUNCTION_ARGS)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("earful_authors: no class %d", cls)));
     date = ef_pg_epoch(PG_GETARG_TIMESTAMPTZ(4));
-    au = strtab_get(&st->authors, VARDATA_ANY(name),
-                    VARSIZE_ANY_EXHDR(name));
+    au = strtab_get(&st->authors, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
     if (au->neg == 0 && au->pos == 0) {
         au->first_neg = PG_INT64_MAX;
         au->last_pos = PG_INT64_MIN;

@@ -187,16 +187,24 @@ names=(versions cube delays scores calibration terms authors repair negative)
 eq "queries: the set in queries.sql" \
     "$(ls "$root"/q/*.sharded.sql | xargs -n1 basename | sed 's/\.sharded\.sql//' | sort | tr '\n' ' ')" \
     "$(printf '%s\n' setup "${names[@]}" | sort | tr '\n' ' ')"
-run_query() { # NAME TAG [EXPLAIN]: the query's rows, or its plan
-    local args=${params[$1]}
-    { cat "$root/q/setup.$2.sql"; echo ";"
-      echo "PREPARE q AS"; cat "$root/q/$1.$2.sql"; echo ";"
-      echo "${3:-} EXECUTE q${args:+($args)};"; } | q 5432 -At
+run_set() { # TAG EXPLAIN NAME...: in one session, each query's rows (or
+    # its plan, with EXPLAIN options) into $root/out/NAME.TAG
+    local tag=$1 explain=$2 n args; shift 2
+    mkdir -p "$root/out"
+    { cat "$root/q/setup.$tag.sql"; echo ";"
+      for n in "$@"; do
+          args=${params[$n]}
+          echo "PREPARE q_$n AS"; cat "$root/q/$n.$tag.sql"; echo ";"
+          echo "\\o $root/out/$n.$tag"
+          echo "${explain:+EXPLAIN ($explain)} EXECUTE q_$n${args:+($args)};"
+          echo "\\o"
+      done; } | q 5432 -At
 }
-mkdir -p "$root/explain"
+run_set sharded "VERBOSE, COSTS OFF" "${names[@]}"
 for n in "${names[@]}"; do
     f=$root/explain/$n.txt
-    run_query "$n" sharded "EXPLAIN (VERBOSE, COSTS OFF)" >"$f" 2>&1
+    mkdir -p "$root/explain"
+    mv "$root/out/$n.sharded" "$f"
     check "plan $n: two Async Foreign Scans" test "$(grep -c 'Async Foreign Scan' "$f")" -eq 2
     check "plan $n: no other Foreign Scan" test "$(grep -c 'Foreign Scan' "$f")" -eq 2
     remote=$(grep 'Remote SQL:' "$f")
@@ -210,37 +218,38 @@ for n in "${names[@]}"; do
     check "plan $n: $fn in the Remote SQL" test "$(grep -c "public\.$fn(" <<<"$remote")" -eq 2
     echo "ok: $n: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
 done
-run_query cube noseg "EXPLAIN (VERBOSE, COSTS OFF)" >"$root/explain/cube.noseg.txt" 2>&1
+run_set noseg "VERBOSE, COSTS OFF" cube
 check "plan cube without a segment: pushed down" test \
-    "$(grep 'Remote SQL:' "$root/explain/cube.noseg.txt" | grep -c 'earful_tally(.*NULL::text')" -eq 2
+    "$(grep 'Remote SQL:' "$root/out/cube.noseg" | grep -c 'earful_tally(.*NULL::text')" -eq 2
 check "plan cube: the time zone ships" grep -q "'Europe/Paris'::public.earful_tz" "$root/explain/cube.txt"
 check "plan terms: the date range ships" grep -q "WHERE ((date >= '-infinity'" "$root/explain/terms.txt"
 
 # ==== The query set: results ================================================
 
+run_set sharded "" "${names[@]}"
+run_set local "" "${names[@]}"
+run_set noseg "" cube
 for n in "${names[@]}"; do
-    run_query "$n" sharded >"$root/$n.sharded" 2>&1
-    run_query "$n" local >"$root/$n.local" 2>&1
-    check "results $n: sharded equals one server" cmp -s "$root/$n.sharded" "$root/$n.local"
-    check "results $n: rows" test "$(wc -l <"$root/$n.sharded")" -gt 1
+    check "results $n: sharded equals one server" cmp -s "$root/out/$n.sharded" "$root/out/$n.local"
+    check "results $n: rows" test "$(wc -l <"$root/out/$n.sharded")" -gt 1
 done
-run_query cube noseg >"$root/cube.noseg" 2>&1
-check "results cube: without a segment" test "$(cut -d'|' -f3 "$root/cube.noseg" | sort -u)" = ""
-eq "results versions" "$(cat "$root/versions.sharded")" \
+check "results cube: without a segment" test "$(cut -d'|' -f3 "$root/out/cube.noseg" | sort -u)" = ""
+eq "results versions" "$(cat "$root/out/versions.sharded")" \
     "$(q 5432 -Atc "SELECT shard, earful_version(), count(*), min(date), max(date) FROM feedback_local GROUP BY 1 ORDER BY 1")"
 
 # The same numbers as `earful report` on the CSV (UTC weeks for the
 # cube, whose test above used Paris).
 params[cube]="-0.05, 0.05, 1, 'UTC'"
-run_query cube sharded >"$root/cube.utc"
+mkdir -p "$root/utc"
+run_set sharded "" cube && mv "$root/out/cube.sharded" "$root/utc/cube.sharded"
 ./earful report --quiet -o "$root/report" "$root/sample.csv" ||
     echo "FAIL pg: earful report on the sample"
 python3 - "$root" <<'PY' >"$root/metrics.check"
 import json, math, re, struct, sys
 root = sys.argv[1]
 m = json.load(open(f"{root}/report/metrics.json"))
-def rows(name, f="sharded"):
-    return [l.rstrip("\n").split("|") for l in open(f"{root}/{name}.{f}")]
+def rows(name, d="out"):
+    return [l.rstrip("\n").split("|") for l in open(f"{root}/{d}/{name}.sharded")]
 bad = []
 def same(what, got, want):
     ok = (abs(got - want) <= 5e-7 * max(1, abs(want))
@@ -386,19 +395,19 @@ eq "errors: the server lives on" "$(q 5432 -Atc "SELECT earful_class('good', -0.
 # ==== Faults: a worker down, a worker with another scorer ===================
 
 pg_stop w2
-out=$(run_query cube sharded 2>&1); rc=$?
+out=$(run_set sharded "" cube 2>&1); rc=$?
 check "worker down: the query fails" test $rc -ne 0
 check "worker down: says which server" grep -q 'could not connect to server "w2"' <<<"$out"
-check "worker down: no partial rows" test "$(grep -c '|' <<<"$out")" -eq 0
+check "worker down: no partial rows" test ! -s "$root/out/cube.sharded"
 
 printf 'pebblewave\t3.0\n' >"$root/brand.tsv"
 chmod a+r "$root/brand.tsv"
 pg_start w2 5434 "-c earful_pg.lexicon=$root/brand.tsv"
-run_query versions sharded >"$root/versions.brand" 2>&1
+run_set sharded "" versions
 eq "another scorer: the shards' versions differ" \
-    "$(cut -d'|' -f2 "$root/versions.brand" | sort -u | wc -l)" 2
+    "$(cut -d'|' -f2 "$root/out/versions.sharded" | sort -u | wc -l)" 2
 check "another scorer: shard 1 names its lexicon" \
-    grep -q '^1|vader-3.3.2/lexicon-1.1.3/earful-1+custom-' "$root/versions.brand"
+    grep -q '^1|vader-3.3.2/lexicon-1.1.3/earful-1+custom-' "$root/out/versions.sharded"
 # 'pebblewave' at 3.0 alone: 3 / sqrt(3^2 + 15) = 0.61237 -> 0.6124
 eq "another scorer: and scores with it" \
     "$(q 5434 -Atc "SELECT earful_compound('Pebblewave'), earful_version() <> '$(q 5432 -Atc 'SELECT earful_version()')'")" "0.6124|t"
