@@ -46,7 +46,7 @@ UNICODE_PROPS   := /usr/share/unicode/DerivedCoreProperties.txt
 FONT_SRC        := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 .PHONY: all deps demo check check-office unit cli conformance fuzz bench \
-        clean distclean
+        clean distclean pg install-pg
 all: earful
 
 # ==== Set-up ================================================================
@@ -193,12 +193,42 @@ build/tools/read_csv: bench/read_csv.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 clean:
-	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen earful
+	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen build/pg earful
 
 distclean:
 	rm -rf build earful fonts/*.ttf
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ==== PostgreSQL extension (pg/, issue 18) ================================
+
+# earful_pg runs the CLI's own scorer, term splitter and calendar: these
+# sources are compiled here with the project's flags (-ffp-contract=off)
+# and linked by PGXS (pg/Makefile, built out of tree in build/pg; no JIT
+# bitcode: PGXS would want it for these objects too).
+PG_CONFIG ?= pg_config
+PG_EF_SRC := sentiment/vader sentiment/lexicon metrics/themes input/datetime \
+             util/util util/text
+PG_EF_OBJ := $(patsubst %,build/pg/obj/%.o,$(PG_EF_SRC)) \
+             build/pg/obj/gen/vader_data.o
+PGXS_MAKE  = $(MAKE) --no-print-directory -C build/pg -f $(CURDIR)/pg/Makefile \
+             EF_ROOT=$(CURDIR) EF_OBJ="$(abspath $(PG_EF_OBJ))" \
+             PG_CONFIG=$(PG_CONFIG) with_llvm=no $(if $(V),,-s)
+
+pg: $(PG_EF_OBJ)
+	$(Q)$(PGXS_MAKE)
+	@echo "built build/pg/earful_pg.so"
+
+install-pg: pg
+	$(Q)$(PGXS_MAKE) install
+
+build/pg/obj/%.o: src/%.c | $(GEN)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
+
+build/pg/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
 # ==== The sample brand ======================================================
 

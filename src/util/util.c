@@ -47,8 +47,12 @@ void ef_warn(const char *fmt, ...)
 
 /* ==== Memory ============================================================ */
 
+void (*ef_oom_handler)(void);
+
 static EF_NORETURN void oom(void)
 {
+    if (ef_oom_handler)
+        ef_oom_handler(); /* does not return */
     fputs("earful: out of memory\n", stderr);
     exit(EF_EXIT_SOFTWARE);
 }

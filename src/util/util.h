@@ -70,6 +70,12 @@ void ef_warn(const char *fmt, ...) EF_PRINTF(1, 2);
 
 /* malloc/realloc/calloc/strdup that print "earful: out of memory" and
  * exit 70 instead of returning NULL. Free with free(). */
+
+/* Called first when memory runs out, if set, and must not return: a host
+ * that cannot exit (the PostgreSQL extension, pg/) raises its own error.
+ * The call that ran out may leave its object half-grown: the host must
+ * discard whatever that call was building. */
+extern void (*ef_oom_handler)(void);
 void *ef_xmalloc(size_t n);
 void *ef_xcalloc(size_t count, size_t n);
 void *ef_xrealloc(void *p, size_t n);

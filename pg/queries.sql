@@ -1,0 +1,247 @@
+-- queries.sql - the fixed set of queries `earful report postgresql://`
+-- sends (issue 18). One place: the client embeds this file; the test
+-- (tests/suites/pg.sh) prepares and EXPLAINs every query from it.
+--
+-- Format: a query starts at a line "-- name: NAME" and ends at the line
+-- ";"; the comment lines after the name say what it returns and what
+-- its parameters are. Before running, the client replaces
+--   {table}    the table, quoted (PQescapeIdentifier)
+--   {segment}  the --segment column, quoted, or NULL::text without one
+-- and binds $1.. as the comment says. The class thresholds and the
+-- period are parameters, so one prepared statement serves any run.
+--
+-- The table holds the columns `earful import` writes (text, date,
+-- channel, author, rating, nps, responded_at, label, id, ...) and an
+-- int4 column `shard`: earful_shard(coalesce(nullif(author, ''), id), N).
+-- Sharded, it is a table partitioned by LIST (shard) whose partitions
+-- are postgres_fdw foreign tables on servers with the options
+-- async_capable 'true', extensions 'earful_pg', use_remote_estimate
+-- 'true'. Unsharded, it is a plain table: the same queries give the same
+-- numbers.
+--
+-- How each query reaches the shards: the inner query groups by shard
+-- (the partition key) alone, so that (with partitionwise aggregation)
+-- each partition's aggregate is pushed to its server as one Async
+-- Foreign Scan, the scorer running there; the outer query merges the
+-- partials that come back, one per shard, on the coordinator. Grouping
+-- by the dimensions themselves (GROUP BY shard, period, class) would
+-- ship too, but the planner guesses one group per row for a score of
+-- the text and pulls the rows back instead: earful_tally groups inside
+-- the aggregate. What postgres_fdw
+-- (15) ships, and so what these queries may use below the outer level:
+-- IMMUTABLE functions and operators, built in or of an extension the
+-- server lists; no function whose collation comes from a constant alone
+-- (a text time zone: hence the earful_tz type); no CASE, COALESCE,
+-- GREATEST or LEAST (hence earful_delay, int4smaller, IS NULL OR);
+-- not date_trunc (STABLE: earful_period) nor extract (earful_epoch).
+-- A LIMIT over the partitioned table is not pushed: top-k lists travel
+-- as earful_topk partials.
+--
+-- Every query scores each row once: earful_pg remembers the last text,
+-- so the same text in a GROUP BY key, a FILTER and an argument is
+-- scored or split once.
+
+-- name: setup
+-- Once per session, before the others: aggregates per partition (off by
+-- default; without it the coordinator would pull every row).
+SET enable_partitionwise_aggregate = on
+;
+
+-- name: versions
+-- Per shard: the scorer's version on the server that holds it, its rows,
+-- its first and last date. The client refuses shards whose scorer
+-- differs from its own.
+SELECT shard, earful_version(shard) AS scorer, count(*) AS rows,
+       min(date) AS first, max(date) AS last
+FROM {table}
+GROUP BY shard
+ORDER BY shard
+;
+
+-- name: cube
+-- Counts per period x channel x segment x class. $1 neg_max float8,
+-- $2 pos_min float8, $3 period kind int4 (0 day, 1 week, 2 month),
+-- $4 time zone earful_tz. Rows: period (its first instant), channel and
+-- segment (null: none), class (0 negative, 1 neutral, 2 positive), n,
+-- NPS answers 0-6 / 7-8 / 9-10, stars 1..5, rows answered, items of
+-- fewer than 8 words (terse), holding an insult (abusive), neither
+-- (detailed), without an author.
+SELECT r.t AS period, r.a AS channel, r.b AS segment, r.c AS class,
+       r.v[1] AS n, r.v[2] AS nps_detractors, r.v[3] AS nps_passives,
+       r.v[4] AS nps_promoters, r.v[5] AS stars1, r.v[6] AS stars2,
+       r.v[7] AS stars3, r.v[8] AS stars4, r.v[9] AS stars5,
+       r.v[10] AS responded, r.v[11] AS terse, r.v[12] AS abusive,
+       r.v[13] AS detailed, r.v[14] AS anonymous
+FROM (
+    SELECT earful_tally_merge(part) AS m
+    FROM (
+        SELECT shard,
+               earful_tally(earful_period(date, $3, $4), channel, {segment},
+                            earful_class(text, $1, $2), NULL,
+                            ARRAY[1, (nps <= 6)::int4,
+                                  (nps BETWEEN 7 AND 8)::int4,
+                                  (nps >= 9)::int4,
+                                  (rating = 1)::int4, (rating = 2)::int4,
+                                  (rating = 3)::int4, (rating = 4)::int4,
+                                  (rating = 5)::int4,
+                                  (responded_at IS NOT NULL)::int4,
+                                  (earful_words(text) < 8)::int4,
+                                  earful_abusive(text)::int4,
+                                  (earful_words(text) >= 8
+                                   AND NOT earful_abusive(text))::int4,
+                                  (author IS NULL OR author = '')::int4])
+                   AS part
+        FROM {table}
+        GROUP BY shard
+    ) s
+) x, earful_tally_rows(x.m) WITH ORDINALITY AS r(t, a, b, c, x, v, i)
+ORDER BY r.i
+;
+
+-- name: delays
+-- Answered rows per channel x segment x seconds to the answer (0 when
+-- dated before the item): exact median and p90 hours, overall and per
+-- channel or segment. No parameters.
+SELECT r.a AS channel, r.b AS segment, r.x::int8 AS seconds, r.v[1] AS n
+FROM (
+    SELECT earful_tally_merge(part) AS m
+    FROM (
+        SELECT shard,
+               earful_tally(NULL, channel, {segment}, NULL,
+                            earful_delay(date, responded_at)::float8,
+                            ARRAY[1]) AS part
+        FROM {table}
+        WHERE responded_at IS NOT NULL
+        GROUP BY shard
+    ) s
+) x, earful_tally_rows(x.m) WITH ORDINALITY AS r(t, a, b, c, x, v, i)
+ORDER BY r.i
+;
+
+-- name: scores
+-- Rows per channel (null: none) x compound score: the score histogram,
+-- the strongly negative share (compound <= -0.75). No parameters. (By
+-- channel too: with no text column among its keys, the aggregate would
+-- take its collation from a constant, and would not ship.)
+SELECT r.a AS channel, r.x AS compound, r.v[1] AS n
+FROM (
+    SELECT earful_tally_merge(part) AS m
+    FROM (
+        SELECT shard,
+               earful_tally(NULL, channel, NULL, NULL, earful_compound(text),
+                            ARRAY[1]) AS part
+        FROM {table}
+        GROUP BY shard
+    ) s
+) x, earful_tally_rows(x.m) WITH ORDINALITY AS r(t, a, b, c, x, v, i)
+ORDER BY r.i
+;
+
+-- name: calibration
+-- Only when the cube's rows carry labels: rows per period x human label
+-- (null: unlabelled) x compound, what the calibration is fed.
+-- $1 period kind int4, $2 time zone earful_tz.
+SELECT r.t AS period, r.a AS label, r.x AS compound, r.v[1] AS n
+FROM (
+    SELECT earful_tally_merge(part) AS m
+    FROM (
+        SELECT shard,
+               earful_tally(earful_period(date, $1, $2), label, NULL, NULL,
+                            earful_compound(text), ARRAY[1]) AS part
+        FROM {table}
+        GROUP BY shard
+    ) s
+) x, earful_tally_rows(x.m) WITH ORDINALITY AS r(t, a, b, c, x, v, i)
+ORDER BY r.i
+;
+
+-- name: terms
+-- Terms of the rows dated in [$3, $4), with the negative items and the
+-- other items holding each: the themes over all time ($3 '-infinity',
+-- $4 'infinity'), and a spike period's own terms. $1 neg_max, $2 pos_min
+-- float8, $3 $4 timestamptz. Terms in bytewise order.
+SELECT u.term, u.negative, u.other
+FROM (
+    SELECT earful_term_counts_merge(part) AS m
+    FROM (
+        SELECT shard,
+               earful_term_counts(text, earful_class(text, $1, $2) = 0)
+                   AS part
+        FROM {table}
+        WHERE date >= $3 AND date < $4
+        GROUP BY shard
+    ) s
+) x, unnest((x.m).term, (x.m).negative, (x.m).other)
+        AS u(term, negative, other)
+;
+
+-- name: authors
+-- Who is negative: rows (what, author, a, b):
+--   ('negative', NULL, n, authors)  authors with n negative items
+--   ('turned', NULL, turned, after) authors with a positive item after
+--                                   their first negative one, and how
+--                                   many had been answered by then
+--   ('loudest', author, n, rank)    the $3 with most negative items
+-- $1 neg_max, $2 pos_min float8, $3 k int4. Exact only when each
+-- author's rows are on one shard (the shard key above).
+WITH x AS MATERIALIZED (
+    SELECT earful_authors_merge(part) AS m
+    FROM (
+        SELECT shard,
+               earful_authors($3, author, earful_class(text, $1, $2), date,
+                              responded_at) AS part
+        FROM {table}
+        GROUP BY shard
+    ) s
+)
+SELECT 'negative' AS what, NULL::text AS author, h.n AS a, h.authors AS b
+FROM x, unnest((x.m).negative, (x.m).authors) AS h(n, authors)
+UNION ALL
+SELECT 'turned', NULL, (x.m).turned, (x.m).turned_after_response FROM x
+UNION ALL
+SELECT 'loudest', l.author, l.n, l.rank
+FROM x, unnest((x.m).loudest, (x.m).loudest_negative) WITH ORDINALITY
+        AS l(author, n, rank)
+;
+
+-- name: repair
+-- The repair queue: the $3 unanswered negative items of highest
+-- priority, 2 x severity + detail + recency: 2 (-compound) +
+-- min(words, 50) / 50 + Unix seconds / (60 days), in that order of
+-- float8 operations (aggregate.c's repair_priority), ties by id. Rows
+-- (rank, priority, id); the client fetches the items by id.
+-- $1 neg_max, $2 pos_min float8, $3 k int4.
+SELECT u.rank, -u.key AS priority, u.id
+FROM (
+    SELECT earful_topk_merge(part) AS m
+    FROM (
+        SELECT shard,
+               earful_topk($3,
+                   -(2 * -earful_compound(text)
+                     + int4smaller(earful_words(text), 50)::float8 / 50
+                     + earful_epoch(date)::float8 / 5184000),
+                   id) AS part
+        FROM {table}
+        WHERE responded_at IS NULL AND earful_class(text, $1, $2) = 0
+        GROUP BY shard
+    ) s
+) x, unnest((x.m).key, (x.m).id) WITH ORDINALITY AS u(key, id, rank)
+ORDER BY u.rank
+;
+
+-- name: negative
+-- The workbook's Negative sheet: the $3 most negative items, most
+-- negative first, ties by id. Rows (rank, compound, id).
+-- $1 neg_max, $2 pos_min float8, $3 k int4.
+SELECT u.rank, u.key AS compound, u.id
+FROM (
+    SELECT earful_topk_merge(part) AS m
+    FROM (
+        SELECT shard, earful_topk($3, earful_compound(text), id) AS part
+        FROM {table}
+        WHERE earful_class(text, $1, $2) = 0
+        GROUP BY shard
+    ) s
+) x, unnest((x.m).key, (x.m).id) WITH ORDINALITY AS u(key, id, rank)
+ORDER BY u.rank
+;

@@ -1,0 +1,428 @@
+#!/usr/bin/env bash
+# pg.sh - earful_pg in real PostgreSQL servers (issue 18): a coordinator
+# and two workers, throwaway clusters under build/pg/test run by a
+# non-root user, the generated sample sharded by author across the
+# workers (a table partitioned by shard whose partitions are postgres_fdw
+# foreign tables), and a plain copy of the same rows on the coordinator.
+# Checks:
+#   scores   earful_score/earful_class equal `earful score -j 1` on 20,000
+#            texts (the conformance texts first, when ../shared has them)
+#   plans    every query of pg/queries.sql runs as one Async Foreign Scan
+#            per worker, its aggregate and the scorer in the Remote SQL
+#   results  each query gives the same rows sharded and unsharded, and
+#            the numbers of `earful report`'s metrics.json on the CSV
+#   twins    each aggregate against plain SQL that computes it slowly
+#   faults   a worker down is a clear error; a worker scoring with
+#            another lexicon shows another earful_version()
+# Skips (with the reason) when PostgreSQL 15 or its server headers are
+# not installed (make deps installs both), or no server can start.
+set -u
+cd "$(dirname "$0")/../.."
+pass=0 fail=0
+
+skip() { echo "SKIP pg: $*"; echo "0 passed, 0 failed"; exit 0; }
+check() { # NAME COMMAND...: passes when the command succeeds
+    local name=$1; shift
+    if "$@"; then pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
+}
+eq() { # NAME GOT WANT
+    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+        echo "FAIL $1: got '$2', want '$3'"; fail=$((fail + 1)); fi
+}
+contains() { grep -qF -- "$2" "$1"; }
+
+# ==== Three servers ==========================================================
+
+command -v python3 >/dev/null || skip "python3 missing"
+if [ -f "$(pg_config --pgxs 2>/dev/null)" ]; then
+    make -s earful pg build/tools/gen_sample >/dev/null || {
+        echo "FAIL pg: cannot build earful, the extension or the generator"
+        echo "0 passed, 1 failed"; exit 1; }
+fi
+. pg/cluster.sh
+trap pg_cleanup EXIT
+t0=$EPOCHREALTIME
+pg_init "$PWD/build/pg/test" || skip "$pg_why"
+root=$pg_root sock=$pg_sock bin=$pg_bin
+pg_start c 5432 & pg_start w1 5433 & pg_start w2 5434 & wait
+q() { pg_psql "$@"; }
+for p in 5432 5433 5434; do
+    q $p -c 'SELECT 1' >/dev/null 2>&1 || {
+        tail -5 "$root"/*.log; skip "a server did not start (logs above)"; }
+done
+
+schema='shard int4 NOT NULL, id text NOT NULL, date timestamptz NOT NULL,
+    channel text, author text, text text NOT NULL, rating int4, nps int4,
+    responded_at timestamptz, label text, url text, segment text'
+for p in 5433 5434; do
+    q $p -c "CREATE EXTENSION earful_pg" -c "CREATE TABLE feedback ($schema)"
+done
+q 5432 <<EOF
+CREATE EXTENSION earful_pg;
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER w1 FOREIGN DATA WRAPPER postgres_fdw OPTIONS (
+    host '$sock', port '5433', dbname 'postgres', async_capable 'true',
+    extensions 'earful_pg', use_remote_estimate 'true', batch_size '1000');
+CREATE SERVER w2 FOREIGN DATA WRAPPER postgres_fdw OPTIONS (
+    host '$sock', port '5434', dbname 'postgres', async_capable 'true',
+    extensions 'earful_pg', use_remote_estimate 'true', batch_size '1000');
+CREATE USER MAPPING FOR postgres SERVER w1 OPTIONS (user 'postgres');
+CREATE USER MAPPING FOR postgres SERVER w2 OPTIONS (user 'postgres');
+CREATE TABLE feedback ($schema) PARTITION BY LIST (shard);
+CREATE FOREIGN TABLE feedback_w1 PARTITION OF feedback FOR VALUES IN (0)
+    SERVER w1 OPTIONS (table_name 'feedback');
+CREATE FOREIGN TABLE feedback_w2 PARTITION OF feedback FOR VALUES IN (1)
+    SERVER w2 OPTIONS (table_name 'feedback');
+CREATE TABLE feedback_local ($schema);
+EOF
+
+# The sample: 20,000 rows, sharded by author (the id for anonymous rows);
+# a segment, and human labels from the stars, to give those queries work.
+build/tools/gen_sample -n 20000 >"$root/sample.csv"
+chmod a+r "$root/sample.csv"
+q 5432 <<EOF
+CREATE TEMP TABLE raw (id text, date text, channel text, author text,
+    text text, rating text, nps text, responded_at text, url text);
+\\copy raw FROM '$root/sample.csv' WITH (FORMAT csv, HEADER, FORCE_NOT_NULL (text))
+INSERT INTO feedback_local
+SELECT earful_shard(coalesce(nullif(author, ''), id), 2), id,
+       date::timestamptz, channel, author, text, rating::int4, nps::int4,
+       nullif(responded_at, '')::timestamptz,
+       CASE WHEN rating IN ('1', '2') THEN 'negative'
+            WHEN rating = '3' THEN 'neutral'
+            WHEN rating IN ('4', '5') THEN 'positive' END,
+       url,
+       CASE WHEN channel IN ('twitter', 'facebook') THEN 'social'
+            ELSE 'owned' END
+FROM raw;
+INSERT INTO feedback SELECT * FROM feedback_local;
+ANALYZE feedback_local;
+EOF
+for p in 5433 5434; do q $p -c "ANALYZE feedback"; done
+t1=$EPOCHREALTIME
+echo "note: three servers up and 20,000 rows sharded in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
+eq "rows: sharded" "$(q 5432 -Atc 'SELECT count(*) FROM feedback')" 20000
+eq "rows: on both workers" "$(q 5432 -Atc 'SELECT count(DISTINCT tableoid) FROM feedback')" 2
+eq "rows: each author on one shard" \
+    "$(q 5432 -Atc "SELECT count(*) FROM (SELECT author FROM feedback WHERE author <> '' GROUP BY author HAVING count(DISTINCT shard) > 1) a")" 0
+
+# ==== Scores: the extension against the CLI =================================
+
+# 20,000 texts, one a line: the conformance texts when there, then the
+# sample's (newlines inside a text made spaces, as one line must hold it).
+python3 - "$root/sample.csv" "$root/texts.txt" ../shared/conformance <<'PY'
+import csv, glob, os, sys
+sample, out, conf = sys.argv[1:4]
+texts = []
+for f in sorted(glob.glob(os.path.join(conf, "*.tsv"))):
+    with open(f, encoding="utf-8", newline="") as fh:
+        next(fh)
+        texts += [line.rstrip("\n").split("\t")[5] for line in fh]
+with open(sample, encoding="utf-8", newline="") as fh:
+    texts += [r["text"].replace("\r", " ").replace("\n", " ")
+              for r in csv.DictReader(fh)]
+# COPY below reads them as CSV quoted with \x01 and delimited by \x02
+texts = [t for t in texts if not any(c in t for c in "\r\x00\x01\x02")]
+with open(out, "w", encoding="utf-8", newline="\n") as fh:
+    fh.write("".join(t + "\n" for t in texts[:20000]))
+PY
+chmod a+r "$root/texts.txt"
+./earful score -j 1 "$root/texts.txt" >"$root/cli.tsv"
+[ -d ../shared/conformance ] || echo "note: ../shared/conformance absent: sample texts only"
+same=$(q 5432 -At <<EOF
+CREATE TEMP TABLE texts (n serial, body text);
+CREATE TEMP TABLE cli (n serial, neg float8, neu float8, pos float8,
+                       compound float8, class text);
+\\copy texts (body) FROM '$root/texts.txt' WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01', FORCE_NOT_NULL (body))
+\\copy cli (neg, neu, pos, compound, class) FROM '$root/cli.tsv' WITH (FORMAT csv, DELIMITER E'\\t', HEADER)
+SELECT count(*), count(*) FILTER (WHERE s = (c.neg, c.neu, c.pos, c.compound)::earful_scores
+                                    AND earful_class_name(k) = c.class
+                                    AND earful_compound(t.body) = c.compound)
+FROM (SELECT n, body, earful_score(body) AS s,
+             earful_class(body, -0.05, 0.05) AS k FROM texts) t
+JOIN cli c USING (n);
+EOF
+)
+eq "scores: 20,000 texts as the CLI scores them (rows|equal)" "$same" "20000|20000"
+eq "scores: class of a stored compound" \
+    "$(q 5432 -Atc "SELECT earful_class(-0.05::float8, -0.05, 0.05), earful_class(0.0499::float8, -0.05, 0.05), earful_class(0.05::float8, -0.05, 0.05)")" "0|1|2"
+
+# ==== The query set: plans =================================================
+
+# Splits queries.sql into one file per query, placeholders filled for the
+# sharded table, the plain one, and no segment.
+mkdir -p "$root/q"
+python3 - pg/queries.sql "$root/q" <<'PY'
+import re, sys
+src, out = sys.argv[1:3]
+name, body = None, []
+for line in open(src, encoding="utf-8"):
+    m = re.match(r"-- name: (\w+)", line)
+    if m:
+        name, body = m.group(1), []
+    elif name and line.strip() == ";":
+        sql = "".join(l for l in body if not l.startswith("--"))
+        for tag, table, seg in (("sharded", "feedback", "segment"),
+                                ("local", "feedback_local", "segment"),
+                                ("noseg", "feedback", "NULL::text")):
+            with open(f"{out}/{name}.{tag}.sql", "w") as fh:
+                fh.write(sql.replace("{table}", table).replace("{segment}", seg))
+        name = None
+    elif name:
+        body.append(line)
+PY
+# Each query's parameters: thresholds, week, a zone with DST, k.
+declare -A params=(
+    [versions]=""
+    [cube]="-0.05, 0.05, 1, 'Europe/Paris'"
+    [delays]=""
+    [scores]=""
+    [calibration]="1, 'UTC'"
+    [terms]="-0.05, 0.05, '-infinity', 'infinity'"
+    [authors]="-0.05, 0.05, 5"
+    [repair]="-0.05, 0.05, 25"
+    [negative]="-0.05, 0.05, 10000"
+)
+names=(versions cube delays scores calibration terms authors repair negative)
+eq "queries: the set in queries.sql" \
+    "$(ls "$root"/q/*.sharded.sql | xargs -n1 basename | sed 's/\.sharded\.sql//' | sort | tr '\n' ' ')" \
+    "$(printf '%s\n' setup "${names[@]}" | sort | tr '\n' ' ')"
+run_set() { # TAG EXPLAIN NAME...: in one session, each query's rows (or
+    # its plan, with EXPLAIN options) into $root/out/NAME.TAG
+    local tag=$1 explain=$2 n args; shift 2
+    mkdir -p "$root/out"
+    { cat "$root/q/setup.$tag.sql"; echo ";"
+      for n in "$@"; do
+          args=${params[$n]}
+          echo "PREPARE q_$n AS"; cat "$root/q/$n.$tag.sql"; echo ";"
+          echo "\\o $root/out/$n.$tag"
+          echo "${explain:+EXPLAIN ($explain)} EXECUTE q_$n${args:+($args)};"
+          echo "\\o"
+      done; } | q 5432 -At
+}
+run_set sharded "VERBOSE, COSTS OFF" "${names[@]}"
+for n in "${names[@]}"; do
+    f=$root/explain/$n.txt
+    mkdir -p "$root/explain"
+    mv "$root/out/$n.sharded" "$f"
+    check "plan $n: two Async Foreign Scans" test "$(grep -c 'Async Foreign Scan' "$f")" -eq 2
+    check "plan $n: no other Foreign Scan" test "$(grep -c 'Foreign Scan' "$f")" -eq 2
+    remote=$(grep 'Remote SQL:' "$f")
+    check "plan $n: aggregated on the workers" test "$(grep -c 'GROUP BY' <<<"$remote")" -eq 2
+    case $n in
+        versions) fn=earful_version ;;
+        delays) fn=earful_delay ;;
+        scores | calibration) fn=earful_compound ;;
+        *) fn=earful_class ;;
+    esac
+    check "plan $n: $fn in the Remote SQL" test "$(grep -c "public\.$fn(" <<<"$remote")" -eq 2
+    echo "ok: $n: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
+done
+run_set noseg "VERBOSE, COSTS OFF" cube
+check "plan cube without a segment: pushed down" test \
+    "$(grep 'Remote SQL:' "$root/out/cube.noseg" | grep -c 'earful_tally(.*NULL::text')" -eq 2
+check "plan cube: the time zone ships" grep -q "'Europe/Paris'::public.earful_tz" "$root/explain/cube.txt"
+check "plan terms: the date range ships" grep -q "WHERE ((date >= '-infinity'" "$root/explain/terms.txt"
+
+# ==== The query set: results ================================================
+
+run_set sharded "" "${names[@]}"
+run_set local "" "${names[@]}"
+run_set noseg "" cube
+for n in "${names[@]}"; do
+    check "results $n: sharded equals one server" cmp -s "$root/out/$n.sharded" "$root/out/$n.local"
+    check "results $n: rows" test "$(wc -l <"$root/out/$n.sharded")" -gt 1
+done
+check "results cube: without a segment" test "$(cut -d'|' -f3 "$root/out/cube.noseg" | sort -u)" = ""
+eq "results versions" "$(cat "$root/out/versions.sharded")" \
+    "$(q 5432 -Atc "SELECT shard, earful_version(), count(*), min(date), max(date) FROM feedback_local GROUP BY 1 ORDER BY 1")"
+
+# The same numbers as `earful report` on the CSV (UTC weeks for the
+# cube, whose test above used Paris).
+params[cube]="-0.05, 0.05, 1, 'UTC'"
+mkdir -p "$root/utc"
+run_set sharded "" cube && mv "$root/out/cube.sharded" "$root/utc/cube.sharded"
+./earful report --quiet -o "$root/report" "$root/sample.csv" ||
+    echo "FAIL pg: earful report on the sample"
+python3 - "$root" <<'PY' >"$root/metrics.check"
+import json, math, re, struct, sys
+root = sys.argv[1]
+m = json.load(open(f"{root}/report/metrics.json"))
+def rows(name, d="out"):
+    return [l.rstrip("\n").split("|") for l in open(f"{root}/{d}/{name}.sharded")]
+bad = []
+def same(what, got, want):
+    ok = (abs(got - want) <= 5e-7 * max(1, abs(want))
+          if isinstance(want, float) else got == want)
+    if not ok:
+        bad.append(f"{what}: sql {got!r}, report {want!r}")
+cube = rows("cube", "utc")
+cls = {0: "negative", 1: "neutral", 2: "positive"}
+for c, name in cls.items():
+    same(f"sentiment.{name}.count",
+         sum(int(r[4]) for r in cube if int(r[3]) == c),
+         m["sentiment"][name]["count"])
+scores = rows("scores")
+same("strongly_negative.count",
+     sum(int(n) for ch, c, n in scores if float(c) <= -0.75),
+     m["sentiment"]["strongly_negative"]["count"])
+per = {}
+for r in cube:
+    p = per.setdefault(r[0][:10], [0, 0])
+    p[0] += int(r[4]); p[1] += int(r[4]) if r[3] == "0" else 0
+same("periods (start, n, negative)", sorted((k, *v) for k, v in per.items()),
+     [(p["start"], p["n"], p["negative"]) for p in m["periods"]])
+ch = {}
+for r in cube:
+    ch[r[1]] = ch.get(r[1], 0) + int(r[4])
+same("channels (name, n)", sorted(ch.items()),
+     sorted((c["name"], c["n"]) for c in m["channels"]))
+nps = [sum(int(r[i]) for r in cube) for i in (5, 6, 7)]
+same("nps", nps, [m["nps"]["detractors"], m["nps"]["passives"],
+                  m["nps"]["promoters"]])
+same("stars", [sum(int(r[i]) for r in cube) for i in range(8, 13)],
+     m["stars"]["distribution"])
+neg = [r for r in cube if r[3] == "0"]
+nneg = sum(int(r[4]) for r in neg)
+for i, k in ((14, "terse_share"), (15, "abusive_share"), (16, "detailed_share")):
+    same(f"venting.{k}", round(sum(int(r[i]) for r in neg) / nneg, 6),
+         m["venting"][k])
+same("concentration.anonymous_share",
+     round(sum(int(r[17]) for r in neg) / nneg, 6),
+     m["concentration"]["anonymous_share"])
+hours = []
+for channel, segment, seconds, n in rows("delays"):
+    # the report keeps hours as float32
+    hours += [struct.unpack("f", struct.pack("f", int(seconds) / 3600.0))[0]] * int(n)
+hours.sort()
+def quantile(v, q):
+    h = q * (len(v) - 1); i = int(h); f = h - i
+    return v[-1] if i >= len(v) - 1 else v[i] + f * (v[i + 1] - v[i])
+same("response.median_hours", round(quantile(hours, 0.5), 6),
+     m["response"]["median_hours"])
+same("response.p90_hours", round(quantile(hours, 0.9), 6),
+     m["response"]["p90_hours"])
+same("response.rate", round(sum(int(r[13]) for r in cube) / 20000, 6),
+     m["response"]["rate"])
+terms = {t: int(n) for t, n, o in rows("terms")}
+same("themes (term, count)", [(t["term"], terms.get(t["term"]))
+                              for t in m["themes"]],
+     [(t["term"], t["count"]) for t in m["themes"]])
+au = rows("authors")
+hist = sorted((int(r[2]), int(r[3])) for r in au if r[0] == "negative")
+negs = sorted((n for n, k in hist for _ in range(k)), reverse=True)
+c = m["concentration"]
+same("concentration.negative_authors", len(negs), c["negative_authors"])
+same("concentration.repeat_authors", sum(1 for n in negs if n >= 3),
+     c["repeat_authors"])
+total = m["sentiment"]["negative"]["count"]
+for pct, k in ((0.01, "top1_share"), (0.05, "top5_share"), (0.10, "top10_share")):
+    same(f"concentration.{k}",
+         round(sum(negs[:math.ceil(pct * len(negs))]) / total, 6), c[k])
+turned = [r for r in au if r[0] == "turned"][0]
+same("turned_around (authors, after_response)",
+     (int(turned[2]), int(turned[3])),
+     (m["turned_around"]["authors"], m["turned_around"]["after_response"]))
+print("\n".join(bad) if bad else "same")
+PY
+eq "results: the numbers of earful report's metrics.json" "$(cat "$root/metrics.check")" same
+
+# ==== Each aggregate against plain SQL ======================================
+
+twin() { # NAME FAST SLOW: two queries on feedback_local, equal rows
+    local a b
+    a=$(q 5432 -Atc "$2" 2>&1); b=$(q 5432 -Atc "$3" 2>&1)
+    check "twin $1: $(wc -l <<<"$a") rows" test -n "$a" -a "$a" == "$b"
+    [ "$a" == "$b" ] || { echo "  fast: $(head -c 300 <<<"$a")"; echo "  slow: $(head -c 300 <<<"$b")"; }
+}
+twin term_counts \
+    "SELECT u.* FROM (SELECT earful_term_counts(text, earful_class(text, -0.05, 0.05) = 0) m FROM feedback_local) x, unnest((m).term, (m).negative, (m).other) u" \
+    "SELECT t, count(*) FILTER (WHERE earful_class(text, -0.05, 0.05) = 0), count(*) FILTER (WHERE earful_class(text, -0.05, 0.05) <> 0) FROM feedback_local, unnest(earful_terms(text)) t GROUP BY t ORDER BY t COLLATE \"C\""
+twin topk \
+    "SELECT u.* FROM (SELECT earful_topk(300, earful_compound(text), id) m FROM feedback_local) x, unnest((m).key, (m).id) u" \
+    "SELECT earful_compound(text), id FROM feedback_local ORDER BY 1, id COLLATE \"C\" LIMIT 300"
+twin topk_merge \
+    "SELECT (earful_topk_merge(p)).* FROM (SELECT earful_topk(7, rating::float8, id) p FROM feedback_local GROUP BY channel) x" \
+    "SELECT (earful_topk(7, rating::float8, id)).* FROM feedback_local"
+tally="earful_tally(earful_period(date, 1), channel, segment, rating, nps::float8, ARRAY[1, (responded_at IS NOT NULL)::int4, (nps > 8)::int4])"
+twin tally \
+    "SELECT r.* FROM (SELECT $tally m FROM feedback_local) x, earful_tally_rows(x.m) r" \
+    "SELECT earful_period(date, 1), channel, segment, rating, nps::float8, ARRAY[count(*), count(responded_at), count(*) FILTER (WHERE nps > 8)] FROM feedback_local GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, channel COLLATE \"C\", segment COLLATE \"C\", 4, 5"
+twin tally_merge \
+    "SELECT (earful_tally_merge(p)).* FROM (SELECT $tally p FROM feedback_local GROUP BY date::date) x" \
+    "SELECT ($tally).* FROM feedback_local"
+authors_slow="WITH a AS (
+    SELECT author, count(*) FILTER (WHERE c = 0) AS neg,
+           min(date) FILTER (WHERE c = 0) AS first_neg,
+           max(date) FILTER (WHERE c = 2) AS last_pos,
+           min(responded_at) FILTER (WHERE c = 0) AS first_reply
+    FROM (SELECT *, earful_class(text, -0.05, 0.05) c FROM feedback_local) f
+    WHERE coalesce(author, '') <> '' AND c <> 1 GROUP BY author)
+SELECT 5, (SELECT array_agg(neg ORDER BY neg) FROM (SELECT DISTINCT neg FROM a WHERE neg > 0) d),
+       (SELECT array_agg(k ORDER BY neg) FROM (SELECT neg, count(*) k FROM a WHERE neg > 0 GROUP BY neg) d),
+       (SELECT count(*) FROM a WHERE neg > 0 AND last_pos > first_neg),
+       (SELECT count(*) FROM a WHERE neg > 0 AND last_pos > first_neg AND first_reply <= last_pos),
+       (SELECT array_agg(author ORDER BY neg DESC, author COLLATE \"C\") FROM (SELECT * FROM a WHERE neg > 0 ORDER BY neg DESC, author COLLATE \"C\" LIMIT 5) l),
+       (SELECT array_agg(neg ORDER BY neg DESC, author COLLATE \"C\") FROM (SELECT * FROM a WHERE neg > 0 ORDER BY neg DESC, author COLLATE \"C\" LIMIT 5) l)"
+twin authors \
+    "SELECT (earful_authors(5, author, earful_class(text, -0.05, 0.05), date, responded_at)).* FROM feedback_local" \
+    "$authors_slow"
+twin authors_merge \
+    "SELECT (earful_authors_merge(p)).* FROM (SELECT earful_authors(5, author, earful_class(text, -0.05, 0.05), date, responded_at) p FROM feedback_local GROUP BY shard) x" \
+    "$authors_slow"
+twin period \
+    "SELECT earful_period(date, 2, 'Europe/Paris'), count(*) FROM feedback_local GROUP BY 1 ORDER BY 1" \
+    "SELECT (date_trunc('month', date AT TIME ZONE 'Europe/Paris') AT TIME ZONE 'Europe/Paris'), count(*) FROM feedback_local GROUP BY 1 ORDER BY 1"
+twin week \
+    "SELECT earful_period(date, 1), count(*) FROM feedback_local GROUP BY 1 ORDER BY 1" \
+    "SELECT date_trunc('week', date AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*) FROM feedback_local GROUP BY 1 ORDER BY 1"
+
+# ==== Errors are database errors ===========================================
+
+err() { # NAME SQL MESSAGE: the statement fails with the message
+    local out
+    out=$(q 5432 -Atc "$2" 2>&1)
+    check "error $1" grep -qF -- "$3" <<<"$out"
+}
+err "period kind" "SELECT earful_period(now(), 3)" "kind 3 is not 0 (day), 1 (week) or 2 (month)"
+err "time zone" "SELECT 'Mars/Olympus'::earful_tz" "earful_tz:"
+err "topk k" "SELECT earful_topk(0, 1.0, 'a')" "k must be 1 to"
+err "shards" "SELECT earful_shard('a', 0)" "earful_shard: 0 shards"
+err "partial" "SELECT earful_topk_merge((1, '{1,2}', '{a}')::earful_topk_part)" "arrays differ in length"
+err "infinite date" "SELECT earful_epoch('infinity')" "infinite timestamp"
+eq "errors: the server lives on" "$(q 5432 -Atc "SELECT earful_class('good', -0.05, 0.05)")" 2
+
+# ==== Faults: a worker down, a worker with another scorer ===================
+
+pg_stop w2
+out=$(run_set sharded "" cube 2>&1); rc=$?
+check "worker down: the query fails" test $rc -ne 0
+check "worker down: says which server" grep -q 'could not connect to server "w2"' <<<"$out"
+check "worker down: no partial rows" test ! -s "$root/out/cube.sharded"
+
+printf 'pebblewave\t3.0\n' >"$root/brand.tsv"
+chmod a+r "$root/brand.tsv"
+pg_start w2 5434 "-c earful_pg.lexicon=$root/brand.tsv"
+run_set sharded "" versions
+eq "another scorer: the shards' versions differ" \
+    "$(cut -d'|' -f2 "$root/out/versions.sharded" | sort -u | wc -l)" 2
+check "another scorer: shard 1 names its lexicon" \
+    grep -q '^1|vader-3.3.2/lexicon-1.1.3/earful-1+custom-' "$root/out/versions.sharded"
+# 'pebblewave' at 3.0 alone: 3 / sqrt(3^2 + 15) = 0.61237 -> 0.6124
+eq "another scorer: and scores with it" \
+    "$(q 5434 -Atc "SELECT earful_compound('Pebblewave'), earful_version() <> '$(q 5432 -Atc 'SELECT earful_version()')'")" "0.6124|t"
+
+# A lexicon file that is not there: an error naming it, not a crash.
+q 5433 -c "LOAD 'earful_pg'" \
+    -c "ALTER SYSTEM SET earful_pg.lexicon = '$root/missing.tsv'" \
+    -c "SELECT pg_reload_conf()" >/dev/null
+for i in $(seq 50); do
+    [ "$(q 5433 -Atc 'SHOW earful_pg.lexicon' 2>/dev/null)" = "$root/missing.tsv" ] && break
+    sleep 0.1
+done
+out=$(q 5433 -Atc "SELECT earful_compound('good')" 2>&1)
+check "lexicon missing: an error naming the file" \
+    grep -qF "earful_pg.lexicon: $root/missing.tsv: No such file or directory" <<<"$out"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
