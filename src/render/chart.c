@@ -3355,6 +3355,7 @@ ef_status ef_chart_render_all(const ef_report *r, const char *dir,
         job_free(&jobs[i]);
     }
     fontset_free(&fs);
+    ef_font_fallback_done();
     cairo_font_face_destroy(face);
     if (rc != EF_OK)
         ef_chart_set_free(out);

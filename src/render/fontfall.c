@@ -7,6 +7,7 @@
 #include <fontconfig/fontconfig.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int started; /* FcInit was called (and FcFini not since) */
 
 int ef_font_fallback(uint32_t cp, char *path, size_t cap, int *index)
 {
@@ -19,6 +20,7 @@ int ef_font_fallback(uint32_t cp, char *path, size_t cap, int *index)
     pthread_mutex_lock(&lock);
     if (!FcInit())
         goto out;
+    started = 1;
     pat = FcPatternCreate();
     cs = FcCharSetCreate();
     FcCharSetAddChar(cs, cp);
@@ -50,4 +52,13 @@ int ef_font_fallback(uint32_t cp, char *path, size_t cap, int *index)
 out:
     pthread_mutex_unlock(&lock);
     return found;
+}
+
+void ef_font_fallback_done(void)
+{
+    pthread_mutex_lock(&lock);
+    if (started)
+        FcFini();
+    started = 0;
+    pthread_mutex_unlock(&lock);
 }

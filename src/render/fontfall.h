@@ -20,4 +20,8 @@
  * fit). */
 int ef_font_fallback(uint32_t cp, char *path, size_t cap, int *index);
 
+/* Lets fontconfig free what it loaded, if ef_font_fallback started it
+ * (the next call starts it again). Call when no other thread asks. */
+void ef_font_fallback_done(void);
+
 #endif

@@ -351,10 +351,28 @@ static void render_case(const char *name, const ef_report *r, const char *want,
         OK(svg != NULL, "SVG written");
         if (svg) {
             OK(strncmp(svg, "<?xml", 5) == 0, "SVG: XML declaration");
-            OK(strstr(svg, c->svg_inline) != NULL, "SVG file = inline");
+            /* the file: plain colours; the page's: CSS variables */
+            OK(strstr(svg, "var(--ef-") == NULL, "SVG file: plain colours");
+            OK(strstr(svg, "data-ef-text-px") == NULL, "SVG file: no data-");
             free(svg);
         }
         OK(strncmp(c->svg_inline, "<svg", 4) == 0, "inline starts <svg");
+        OK(strstr(c->svg_inline, "var(--ef-ffffff,#ffffff)") != NULL &&
+               strstr(c->svg_inline, "prefers-color-scheme: dark") != NULL,
+           "inline: colours as CSS variables, dark values");
+        {
+            /* every text at least the note size, on both drawings */
+            const char *px = strstr(c->svg_inline, "data-ef-text-px=\"");
+            const char *pn = c->svg_narrow
+                                 ? strstr(c->svg_narrow, "data-ef-text-px=\"")
+                                 : NULL;
+            OK(px && atof(px + 17) >= 10.5, "inline: smallest text");
+            OK(pn && atof(pn + 17) >= 10.5, "narrow: smallest text");
+        }
+        OK(c->svg_narrow && strstr(c->svg_narrow, "width=\"360px\"") &&
+               strstr(c->svg_narrow, "<title id=\"ef-") &&
+               strstr(c->svg_narrow, "-n-title\""),
+           "narrow drawing, ids its own");
         OK(strstr(c->svg_inline, "<title id=\"ef-") != NULL, "<title>");
         OK(strstr(c->svg_inline, "<desc id=\"ef-") != NULL, "<desc>");
         OK(strstr(c->svg_inline, "id=\"surface") == NULL &&
