@@ -113,7 +113,7 @@ void ef_md_escape(ef_buf *out, const char *s, size_t n)
 }
 
 /* The escaping of the Markdown that becomes report.html. */
-static void md_escape_html(ef_buf *out, const char *s, size_t n)
+EF_STATIC void md_escape_html(ef_buf *out, const char *s, size_t n)
 {
     md_escape(out, s, n, 1);
 }

@@ -17,12 +17,13 @@ int ef_script_needs_words(const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s;
 
     /* by UTF-8 lead and second byte: no decoding on the hot path */
-    for (size_t i = 0; i + 1 < n; i++) {
+    for (size_t i = 0; i + 2 < n; i++) {
         unsigned char a = u[i], b = u[i + 1];
         if (a < 0xE0)
             continue;
         if ((a == 0xE0 && b >= 0xB8 && b <= 0xBB) ||   /* Thai, Lao */
-            (a == 0xE1 && (b <= 0x82 ||                 /* Myanmar */
+            (a == 0xE1 && (b <= 0x81 ||                 /* Myanmar, */
+                           (b == 0x82 && u[i + 2] < 0xA0) || /* to 109F */
                            b == 0x9E || b == 0x9F)) ||  /* Khmer */
             (a == 0xE2 && b >= 0xBA) ||                 /* CJK radicals */
             (a >= 0xE3 && a <= 0xE9) ||                 /* U+3000-U+9FFF */

@@ -785,3 +785,28 @@ void test_chart(void)
     case_no_periods();
     case_errors();
 }
+
+/* ==== Dark mode ======================================================= */
+
+unsigned dark_colour(unsigned c); /* EF_STATIC */
+
+void test_chart_dark(void)
+{
+    static const struct {
+        unsigned in, want;
+    } cases[] = {
+        /* greys turn over: L' = 0.93 - 0.82 L */
+        {0xFFFFFF, 0x1C1C1C}, /* paper: L 1 -> 0.11, 28.05 of 255 */
+        {0x222222, 0xD1D1D1}, /* ink: L 0.133 -> 0.821, 209.3 */
+        {0x666666, 0x9A9A9A}, /* muted: L 0.4 -> 0.602, 153.5 */
+        {0xE5E5E5, 0x313131}, /* grid: L 0.898 -> 0.194, 49.5 */
+        /* a light tint keeps its hue, darkens: L' = 1 - L, S x 0.6 */
+        {0xF6C7A6, 0x492D19}, /* the band: L 0.808 -> 0.192 */
+        /* data colours read on both: kept */
+        {0xD55E00, 0xD55E00},
+        {0x0072B2, 0x0072B2},
+        {0x009E73, 0x009E73},
+    };
+    for (size_t i = 0; i < EF_ARRAY_LEN(cases); i++)
+        INT_EQ(dark_colour(cases[i].in), cases[i].want, "dark_colour");
+}
