@@ -166,46 +166,29 @@ static const ef_chart *chart_for(const cmark_node *para,
     return NULL;
 }
 
-/* Turns each FSI ... PDI run inside a text node (md_escape_html put them
- * around right-to-left values) into <bdi>...</bdi>, under n. A run that
- * does not close in its own node keeps its isolates, which browsers
- * honour as well. */
-static void isolates_to_bdi(cmark_node *n)
+/* Appends the HTML cmark rendered to out, each FSI ... PDI run that
+ * md_escape_html put around a right-to-left value as <bdi>...</bdi>. (Not
+ * in the tree: a table cell cannot hold a custom inline node.) A value is
+ * escaped, so its run never holds a tag; an isolate without its partner
+ * in the same text is dropped. */
+static void put_with_bdi(ef_buf *out, const char *html)
 {
-    for (cmark_node *c = cmark_node_first_child(n), *next; c; c = next) {
-        const char *lit, *f, *p;
-        char *copy;
+    const char *p = html, *f;
 
-        next = cmark_node_next(c);
-        if (cmark_node_get_type(c) != CMARK_NODE_TEXT) {
-            isolates_to_bdi(c);
-            continue;
+    while ((f = strstr(p, FSI)) != NULL) {
+        const char *end = f + strlen(FSI);
+        const char *tag = strchr(end, '<'), *pdi = strstr(end, PDI);
+        ef_buf_put(out, p, (size_t)(f - p));
+        if (pdi && (tag == NULL || pdi < tag)) {
+            ef_buf_puts(out, "<bdi>");
+            ef_buf_put(out, end, (size_t)(pdi - end));
+            ef_buf_puts(out, "</bdi>");
+            p = pdi + strlen(PDI);
+        } else {
+            p = end;
         }
-        lit = cmark_node_get_literal(c);
-        if (lit == NULL || (f = strstr(lit, FSI)) == NULL ||
-            (p = strstr(f, PDI)) == NULL)
-            continue;
-        copy = ef_xstrdup(lit);
-        f = copy + (f - lit);
-        p = copy + (p - lit);
-        {
-            cmark_node *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-            cmark_node *in = cmark_node_new(CMARK_NODE_TEXT);
-            cmark_node *tail = cmark_node_new(CMARK_NODE_TEXT);
-            *(char *)f = '\0';
-            *(char *)p = '\0';
-            cmark_node_set_on_enter(bdi, "<bdi>");
-            cmark_node_set_on_exit(bdi, "</bdi>");
-            cmark_node_set_literal(in, f + strlen(FSI));
-            cmark_node_append_child(bdi, in);
-            cmark_node_set_literal(tail, p + strlen(PDI));
-            cmark_node_insert_after(c, bdi);
-            cmark_node_insert_after(bdi, tail);
-            cmark_node_set_literal(c, copy);
-            next = tail; /* it may hold the next run */
-        }
-        free(copy);
     }
+    ef_buf_puts(out, p);
 }
 
 /* Puts every table of doc in a <div class="table-wrap">, which scrolls
@@ -277,14 +260,12 @@ ef_status ef_markdown_to_html(const char *md, size_t len,
         cmark_node_replace(n, blk);
         cmark_node_free(n);
     }
-    cmark_consolidate_text_nodes(doc);
-    isolates_to_bdi(doc);
     wrap_tables(doc);
     /* CMARK_OPT_DEFAULT is safe: raw HTML and dangerous URLs are omitted
      * (never CMARK_OPT_UNSAFE: the text holds feedback) */
     html = cmark_render_html(doc, CMARK_OPT_DEFAULT,
                              cmark_parser_get_syntax_extensions(p));
-    ef_buf_puts(out, html ? html : "");
+    put_with_bdi(out, html ? html : "");
     free(html);
     cmark_node_free(doc);
     cmark_parser_free(p);

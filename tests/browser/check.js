@@ -10,15 +10,16 @@
 //   - no chart text renders below 9 CSS px (each inline chart says the
 //     smallest text size it drew, data-ef-text-px, in its own pixels);
 //   - nothing overflows its table cell;
+//   - right-to-left text sits in <bdi>, isolated from its neighbours;
 //   - in dark mode the page and the charts are dark.
 // Printed to PDF (A4):
 //   - no heading is the last thing on its page;
 //   - no table row is split across pages;
 //   - no page but the last is more than half blank;
 //   - in dark mode, print stays light.
-// Saves OUTDIR/NAME-390.png, NAME-1280.png, NAME-390-dark.png and
-// NAME.pdf (and the PDF's pages as NAME-page-K.png) for a person to
-// look at. Prints "ok: ..." or "FAIL ...", then "N passed, N failed".
+// Saves OUTDIR/NAME-390.png, NAME-1280.png (whole pages),
+// NAME-390-dark.png (the first chart and above) and NAME.pdf (and the
+// PDF's pages as NAME-page-K.png) for a person to look at. Prints "ok: ..." or "FAIL ...", then "N passed, N failed".
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -42,7 +43,8 @@ function check(ok, what, detail) {
 
 // Runs in the page: every finding, as {what: [offenders]}.
 function screenFindings(minPx) {
-    const out = { sideways: [], table: [], chartText: [], cell: [], charts: 0 };
+    const out = { sideways: [], table: [], chartText: [], cell: [],
+                  bidi: [], charts: 0 };
     const vw = document.documentElement.clientWidth;
     const sw = Math.max(document.documentElement.scrollWidth,
                         document.body.scrollWidth);
@@ -78,6 +80,15 @@ function screenFindings(minPx) {
                 (svg.querySelector('title') || {}).textContent + ': ' +
                 (px * scale).toFixed(1) + ' px');
     }
+    // right-to-left text is isolated from its neighbours (<bdi>)
+    const rtl = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+    const walk = document.createTreeWalker(document.querySelector('main'),
+                                           NodeFilter.SHOW_TEXT);
+    for (let t; (t = walk.nextNode());) {
+        const el = t.parentElement;
+        if (rtl.test(t.data) && !el.closest('bdi, svg'))
+            out.bidi.push(t.data.trim().slice(0, 30));
+    }
     for (const c of document.querySelectorAll('td, th')) {
         if (c.scrollWidth > c.clientWidth + 1)
             out.cell.push(c.textContent.trim().slice(0, 40) + ' (' +
@@ -103,6 +114,8 @@ async function onScreen(page, name, width, outdir) {
           f.chartText.join('; '));
     check(f.cell.length === 0, at + ': nothing overflows a table cell',
           f.cell.slice(0, 5).join('; '));
+    check(f.bidi.length === 0, at + ': right-to-left text in <bdi>',
+          f.bidi.slice(0, 5).join('; '));
     await page.screenshot({ path: path.join(outdir, name + '-' + width +
                                             '.png'), fullPage: true });
 }
@@ -141,8 +154,14 @@ async function darkMode(page, name, outdir) {
     check(d.charts.length > 0 && bright.length === 0,
           name + ' dark: the charts are dark',
           bright.map((c) => c.id + ' ' + c.lum.toFixed(2)).join('; '));
+    // the page's top and its first chart (a full page takes seconds)
+    const y = await page.evaluate(() =>
+        document.querySelector('figure').getBoundingClientRect().top +
+        scrollY - 300);
     await page.screenshot({ path: path.join(outdir, name + '-390-dark.png'),
-                            fullPage: true });
+                            clip: { x: 0, y: Math.max(0, y), width: 390,
+                                    height: 900 },
+                            captureBeyondViewport: true });
 }
 
 // ==== On paper =============================================================

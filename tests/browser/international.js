@@ -29,7 +29,7 @@ for (let i = channels.length; i < 50; i++)
     channels.push('store-' + String(i).padStart(2, '0'));
 
 const authors = [
-    longName, longName.toUpperCase(), 'שרה', 'דוד כהן', 'محمد', '田中太郎',
+    longName, longName.toUpperCase(), 'שרה', 'שרה', 'שרה', 'דוד כהן', 'محمد', '田中太郎',
     '@mallory', '<img src=x onerror=alert(1)>', '=HYPERLINK("http://x","y")',
     'cust-1001', 'cust-1002', 'Ana', 'Bob', 'Chidi', 'Dana',
 ];

@@ -810,3 +810,37 @@ void test_chart_dark(void)
     for (size_t i = 0; i < EF_ARRAY_LEN(cases); i++)
         INT_EQ(dark_colour(cases[i].in), cases[i].want, "dark_colour");
 }
+
+/* ==== Font fallback =================================================== */
+
+#include <unistd.h>
+
+#include "render/fontfall.h"
+
+void test_chart_fallback(void)
+{
+    char path[4096];
+    int index = -1;
+
+    /* a character no font has: none offered */
+    INT_EQ(ef_font_fallback(0x0378, path, sizeof path, &index), 0,
+           "U+0378 (unassigned): no font");
+    /* make deps installs Noto CJK: the Japanese sun has a font */
+    if (access("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+               R_OK) == 0) {
+        OK(ef_font_fallback(0x65E5, path, sizeof path, &index) &&
+               strstr(path, "NotoSansCJK") != NULL && index >= 0,
+           "U+65E5: Noto Sans CJK");
+        /* the same question, the same answer (deterministic charts) */
+        {
+            char again[4096];
+            int i2 = -1;
+            OK(ef_font_fallback(0x65E5, again, sizeof again, &i2) &&
+                   strcmp(again, path) == 0 && i2 == index,
+               "the same answer twice");
+        }
+    }
+    OK(ef_font_fallback(0x65E5, path, 4, &index) == 0,
+       "a path that does not fit: none");
+    ef_font_fallback_done();
+}

@@ -59,6 +59,17 @@ void test_markdown(void)
         ef_buf_reset(&b);
     }
     {
+        /* in a table cell too, the text kept */
+        char *html = to_html("| a |\n| --- |\n| \xe2\x81\xa8\xd7\x90\xe2\x81\xa9 "
+                             "x |\n", NULL);
+        OK(strstr(html, "<td><bdi>\xd7\x90</bdi> x</td>") != NULL, html);
+        free(html);
+        /* a lone isolate is dropped, not turned into half a tag */
+        html = to_html("a \xe2\x81\xa8" "b *c*\n", NULL);
+        STR_EQ(html, "<p>a b <em>c</em></p>\n", "lone FSI");
+        free(html);
+    }
+    {
         char *html = to_html("| a | b |\n| --- | ---: |\n| 1 | 2 |\n", NULL);
         static const char open[] = "<div class=\"table-wrap\">\n<table>";
         OK(strncmp(html, open, strlen(open)) == 0 &&
