@@ -1825,6 +1825,7 @@ static void prep_trend_negative(job *j)
 /* ==== Chart: negative share by channel ================================= */
 
 #define ROW_H 30.0
+#define ROW_H_STACKED 42.0 /* a narrow chart's row: the name above its bar */
 
 static void draw_channels(cairo_t *cr, const job *j)
 {
@@ -1837,11 +1838,14 @@ static void draw_channels(cairo_t *cr, const job *j)
     box p;
     legend_item li[3];
     size_t nl = 0, few = 0;
+    int stacked = j->w < CHART_W; /* a phone: each name above its bar */
+    double rh = stacked ? ROW_H_STACKED : ROW_H;
 
     for (size_t k = 0; k < j->nrows; k++) {
         const ef_group_stat *g = &r->channels[j->rows[k]];
         char *t = clean(g->name);
-        fit_text(cr, FS_LABEL, t, 200, names[k], sizeof names[k]);
+        fit_text(cr, FS_LABEL, t, stacked ? b.w - 80 : 200, names[k],
+                 sizeof names[k]);
         free(t);
         namew = fmax(namew, text_w(cr, FS_LABEL, names[k]));
         fmt_count(a, g->n);
@@ -1862,9 +1866,9 @@ static void draw_channels(cairo_t *cr, const job *j)
         s.hi = 1;
     valw = fmax(text_w(cr, FS_TICK, "100.0%"),
                 few ? text_w(cr, FS_TICK, "too few to call") : 0);
-    p.x = b.x + namew + 14;
-    p.w = b.x + b.w - nw - 18 - valw - 8 - p.x;
-    p.h = ROW_H * (double)j->nrows;
+    p.x = stacked ? b.x : b.x + namew + 14;
+    p.w = b.x + b.w - (stacked ? 0 : nw + 18) - valw - 8 - p.x;
+    p.h = rh * (double)j->nrows;
 
     /* vertical grid and labels under the rows */
     cairo_set_line_width(cr, 1);
@@ -1878,14 +1882,15 @@ static void draw_channels(cairo_t *cr, const job *j)
     }
     for (size_t k = 0; k < j->nrows; k++) {
         const ef_group_stat *g = &r->channels[j->rows[k]];
-        double cy = p.y + ROW_H * ((double)k + 0.5);
+        double cy = p.y + rh * ((double)k + (stacked ? 0.65 : 0.5));
+        double ty = stacked ? p.y + rh * (double)k + 13 : cy + 4.5;
         double xv = p.x + fmin(g->negative.share, s.hi) / s.hi * p.w;
         double xl = p.x + g->negative.lo / s.hi * p.w;
         double xh = p.x + fmin(g->negative.hi, s.hi) / s.hi * p.w;
         double end;
 
-        text_at(cr, FS_LABEL, g->too_few ? EF_RGB_MUTED : EF_RGB_INK, p.x - 10,
-                cy + 4.5, 1, names[k]);
+        text_at(cr, FS_LABEL, g->too_few ? EF_RGB_MUTED : EF_RGB_INK,
+                stacked ? p.x : p.x - 10, ty, stacked ? 0 : 1, names[k]);
         /* too few to call: a hollow grey bar, never a finding */
         if (g->too_few) {
             cairo_rectangle(cr, p.x, cy - 6.5, fmax(xv - p.x, 0.75), 13);
@@ -1916,7 +1921,8 @@ static void draw_channels(cairo_t *cr, const job *j)
         }
         fmt_count(a, g->n);
         snprintf(buf, sizeof buf, "n = %s", a);
-        text_at(cr, FS_TICK, EF_RGB_MUTED, b.x + b.w, cy + 4, 1, buf);
+        text_at(cr, FS_TICK, EF_RGB_MUTED, b.x + b.w, stacked ? ty : cy + 4,
+                1, buf);
     }
     {
         double x = p.x + r->negative.share / s.hi * p.w;
@@ -2024,7 +2030,8 @@ static void prep_channels(job *j)
         ef_buf_printf(&j->desc, " %zu smaller channels are not shown.",
                       n - shown);
     }
-    j->content_h = 38 + ROW_H * (double)shown + 24;
+    j->content_h =
+        38 + (j->w < CHART_W ? ROW_H_STACKED : ROW_H) * (double)shown + 24;
     j->draw = draw_channels;
 }
 

@@ -60,11 +60,18 @@ static void set_num(ef_tvalue *o, const char *key, const char *fmt, ...)
     vsnprintf(a, sizeof a, fmt, ap);
     va_end(ap);
     for (size_t i = 0; a[i]; i++) {
-        if (a[i] == '-' && (a[i + 1] >= '0' && a[i + 1] <= '9') &&
-            (i == 0 || a[i - 1] == ' ' || a[i - 1] == '(' || a[i - 1] == '='))
-            ef_buf_puts(&b, "\xE2\x88\x92");
-        else
+        size_t e = i + 1;
+        int zero = 1;
+        if (a[i] != '-' || !(a[i + 1] >= '0' && a[i + 1] <= '9') ||
+            !(i == 0 || a[i - 1] == ' ' || a[i - 1] == '(' ||
+              a[i - 1] == '=')) {
             ef_buf_putc(&b, a[i]);
+            continue;
+        }
+        for (; (a[e] >= '0' && a[e] <= '9') || a[e] == '.'; e++)
+            zero &= a[e] == '0' || a[e] == '.';
+        if (!zero) /* "-0.0" is a rounded zero: no sign */
+            ef_buf_puts(&b, "\xE2\x88\x92");
     }
     ef_tobj_set_str(o, key, ef_buf_cstr(&b));
     ef_buf_reset(&b);
