@@ -173,9 +173,9 @@ static char *strip_isolates(const char *s)
     char *out = ef_xmalloc(n + 1);
 
     for (size_t i = 0; i < n; i++) {
-        if ((unsigned char)s[i] == 0xE2 && i + 2 < n &&
-            (unsigned char)s[i + 1] == 0x81 &&
-            (unsigned char)s[i + 2] >= 0xA6 && (unsigned char)s[i + 2] <= 0xA9) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] == 0xE2 && i + 2 < n && u[1] == 0x81 && u[2] >= 0xA6 &&
+            u[2] <= 0xA9) {
             i += 2;
             continue;
         }
@@ -318,7 +318,8 @@ static size_t face_for(fontset *fs, uint32_t cp)
             slot = fs->slot[i];
             goto out;
         }
-    if (!invisible(cp) && FT_Get_Char_Index(ft_face_of(fs->face[0]), cp) == 0 &&
+    if (!invisible(cp) &&
+        FT_Get_Char_Index(ft_face_of(fs->face[0]), cp) == 0 &&
         ef_font_fallback(cp, path, sizeof path, &index)) {
         for (slot = 1; slot < fs->nfaces; slot++)
             if (fs->index[slot] == index && strcmp(fs->path[slot], path) == 0)

@@ -36,8 +36,8 @@ int ef_font_fallback(uint32_t cp, char *path, size_t cap, int *index)
     FcPatternDestroy(pat);
     FcCharSetDestroy(cs);
     /* the best match may still lack the glyph: then there is none */
-    if (match && FcPatternGetCharSet(match, FC_CHARSET, 0, &has) ==
-                     FcResultMatch &&
+    if (match &&
+        FcPatternGetCharSet(match, FC_CHARSET, 0, &has) == FcResultMatch &&
         FcCharSetHasChar(has, cp) &&
         FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
         strlen((const char *)file) < cap) {

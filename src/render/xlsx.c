@@ -455,8 +455,9 @@ static void put_num(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 
 /* Writes the text of a row sheet (Data, Negative): one line, as a rule.
  * A text with line breaks is wrapped in a row as tall as its lines (up to
- * Excel's tallest row), rather than spilling over its neighbours. Returns the format for the row's
- * other text cells: top-aligned in a tall row (numbers always are). */
+ * Excel's tallest row), rather than spilling over its neighbours.
+ * Returns the format for the row's other text cells: top-aligned in a
+ * tall row (numbers always are). */
 static lxw_format *put_row_text(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r,
                                 lxw_col_t c, double width, const char *s,
                                 size_t n)

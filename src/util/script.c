@@ -21,15 +21,15 @@ int ef_script_needs_words(const char *s, size_t n)
         unsigned char a = u[i], b = u[i + 1];
         if (a < 0xE0)
             continue;
-        if ((a == 0xE0 && b >= 0xB8 && b <= 0xBB) ||   /* Thai, Lao */
-            (a == 0xE1 && (b <= 0x81 ||                 /* Myanmar, */
+        if ((a == 0xE0 && b >= 0xB8 && b <= 0xBB) ||         /* Thai, Lao */
+            (a == 0xE1 && (b <= 0x81 ||                      /* Myanmar, */
                            (b == 0x82 && u[i + 2] < 0xA0) || /* to 109F */
-                           b == 0x9E || b == 0x9F)) ||  /* Khmer */
-            (a == 0xE2 && b >= 0xBA) ||                 /* CJK radicals */
-            (a >= 0xE3 && a <= 0xE9) ||                 /* U+3000-U+9FFF */
-            (a == 0xEF && ((b >= 0xA4 && b <= 0xAB) ||  /* compatibility */
-                           b >= 0xBC)) ||               /* full width */
-            (a == 0xF0 && b >= 0xA0))                   /* CJK ext. B-H */
+                           b == 0x9E || b == 0x9F)) ||       /* Khmer */
+            (a == 0xE2 && b >= 0xBA) ||                      /* CJK radicals */
+            (a >= 0xE3 && a <= 0xE9) ||                /* U+3000-U+9FFF */
+            (a == 0xEF && ((b >= 0xA4 && b <= 0xAB) || /* compatibility */
+                           b >= 0xBC)) ||              /* full width */
+            (a == 0xF0 && b >= 0xA0))                  /* CJK ext. B-H */
             return 1;
     }
     return 0;
@@ -113,8 +113,8 @@ char *ef_script_visual(const char *s, size_t n)
     if (n > 0x3FFFFFFF)
         goto copy;
     u = ef_xmalloc((n + 1) * sizeof *u);
-    u_strFromUTF8WithSub(u, (int32_t)n + 1, &un, s, (int32_t)n, 0xFFFD,
-                         NULL, &st);
+    u_strFromUTF8WithSub(u, (int32_t)n + 1, &un, s, (int32_t)n, 0xFFFD, NULL,
+                         &st);
     if (U_FAILURE(st))
         goto copy;
     if (has_arabic(u, un)) {
@@ -142,9 +142,8 @@ char *ef_script_visual(const char *s, size_t n)
     if (U_FAILURE(st))
         goto copy;
     v = ef_xmalloc((size_t)(un + 1) * sizeof *v);
-    vn = ubidi_writeReordered(bidi, v, un + 1,
-                              UBIDI_DO_MIRRORING | UBIDI_REMOVE_BIDI_CONTROLS,
-                              &st);
+    vn = ubidi_writeReordered(
+        bidi, v, un + 1, UBIDI_DO_MIRRORING | UBIDI_REMOVE_BIDI_CONTROLS, &st);
     if (U_FAILURE(st))
         goto copy;
     out = ef_xmalloc((size_t)vn * 3 + 1);

@@ -32,7 +32,8 @@ void test_markdown(void)
         {"see http://a.example", "see http://a.example",
          "<p>x see http://a.example y</p>"},
         /* Hebrew: isolated, and a <bdi> in the HTML */
-        {"\xd7\xa9\xd7\xa8\xd7\x94", "\xe2\x81\xa8\xd7\xa9\xd7\xa8\xd7\x94\xe2\x81\xa9",
+        {"\xd7\xa9\xd7\xa8\xd7\x94",
+         "\xe2\x81\xa8\xd7\xa9\xd7\xa8\xd7\x94\xe2\x81\xa9",
          "<p>x <bdi>\xd7\xa9\xd7\xa8\xd7\x94</bdi> y</p>"},
         /* its own isolates dropped: ours cannot be unbalanced */
         {"\xe2\x81\xa9\xd7\x90<b>", "\xe2\x81\xa8\xd7\x90\\<b\\>\xe2\x81\xa9",
@@ -60,12 +61,16 @@ void test_markdown(void)
     }
     {
         /* in a table cell too, the text kept */
-        char *html = to_html("| a |\n| --- |\n| \xe2\x81\xa8\xd7\x90\xe2\x81\xa9 "
-                             "x |\n", NULL);
+        char *html =
+            to_html("| a |\n| --- |\n| \xe2\x81\xa8\xd7\x90\xe2\x81\xa9 "
+                    "x |\n",
+                    NULL);
         OK(strstr(html, "<td><bdi>\xd7\x90</bdi> x</td>") != NULL, html);
         free(html);
         /* a lone isolate is dropped, not turned into half a tag */
-        html = to_html("a \xe2\x81\xa8" "b *c*\n", NULL);
+        html = to_html("a \xe2\x81\xa8"
+                       "b *c*\n",
+                       NULL);
         STR_EQ(html, "<p>a b <em>c</em></p>\n", "lone FSI");
         free(html);
     }

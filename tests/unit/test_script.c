@@ -26,7 +26,8 @@ static int has_rtl_slow(uint32_t cp)
 {
     return (cp >= 0x0590 && cp <= 0x08FF) || cp == 0x200F || cp == 0x202B ||
            cp == 0x202E || cp == 0x2067 || (cp >= 0xFB1D && cp <= 0xFDFF) ||
-           (cp >= 0xFE70 && cp <= 0xFEFF) || (cp >= 0x10800 && cp <= 0x10FFF) ||
+           (cp >= 0xFE70 && cp <= 0xFEFF) ||
+           (cp >= 0x10800 && cp <= 0x10FFF) ||
            (cp >= 0x1E800 && cp <= 0x1EFFF);
 }
 
@@ -91,8 +92,10 @@ void test_script(void)
              "サポート|対応|遅|最悪|terrible", 5},
             {"注文した商品が届かない。返金もされない awful",
              "注文|商品|届|返金|awful", 5},
-            {"The battery died, terrible support", "battery|died|terrible|"
-             "support", 5},
+            {"The battery died, terrible support",
+             "battery|died|terrible|"
+             "support",
+             5},
         };
         ef_terms *t = ef_terms_new();
         for (size_t i = 0; i < EF_ARRAY_LEN(cases); i++) {
@@ -118,18 +121,18 @@ void test_script(void)
             const char *logical, *visual;
         } cases[] = {
             {"abc", "abc"},
-            {"שלום", "םולש"},                 /* reversed */
-            {"שרה: 63", "63 :הרש"},           /* a Hebrew paragraph */
-            {"(א)", "(א)"},                   /* mirrored, then reversed */
-            {"abc אבג def", "abc גבא def"},   /* a run inside English */
+            {"שלום", "םולש"},               /* reversed */
+            {"שרה: 63", "63 :הרש"},         /* a Hebrew paragraph */
+            {"(א)", "(א)"},                 /* mirrored, then reversed */
+            {"abc אבג def", "abc גבא def"}, /* a run inside English */
             /* isolated: the name's neighbours stay in English order */
             {"Shop \xE2\x81\xA8שרה\xE2\x81\xA9 (12%)", "Shop הרש (12%)"},
             /* Arabic: joining forms, then reversed */
             {"سلام", "\xef\xbb\xa1\xef\xbb\xbc\xef\xba\xb3"},
         };
         for (size_t i = 0; i < EF_ARRAY_LEN(cases); i++) {
-            char *v = ef_script_visual(cases[i].logical,
-                                       strlen(cases[i].logical));
+            char *v =
+                ef_script_visual(cases[i].logical, strlen(cases[i].logical));
             STR_EQ(v, cases[i].visual, cases[i].logical);
             free(v);
         }
