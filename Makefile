@@ -6,7 +6,8 @@
 #   make fuzz     libFuzzer targets (FUZZ_SECONDS per target, default 60)
 #   V=1           show the commands
 
-PKGS     := sqlite3 libcmark-gfm cairo freetype2 xlsxwriter zlib nettle
+PKGS     := sqlite3 libcmark-gfm cairo freetype2 xlsxwriter zlib nettle \
+            fontconfig icu-uc
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 # -Werror where the warnings are ours to fix (make check, CI): a newer
@@ -120,8 +121,14 @@ build/unit: $(SAN_OBJ) $(UNIT_OBJ)
 check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=-Werror earful build/unit build/tools/conform \
 	    build/tools/conform-avx2 build/tools/conform-sse2 \
-	    build/tools/conform-scalar fonts/DejaVuSans.ttf
+	    build/tools/conform-scalar fonts/DejaVuSans.ttf node_modules/.package-lock.json
 	$(Q)tests/run_all.sh
+
+# The browser suite's puppeteer-core, as package-lock.json pins it (npm
+# ci: after the first install, no network is needed).
+node_modules/.package-lock.json: package.json package-lock.json
+	$(Q)if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "earful: npm missing: the browser suite will be skipped" >&2; fi
 
 build/tools/conform: tests/conform.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	@mkdir -p $(@D)
@@ -196,7 +203,7 @@ clean:
 	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen build/pg earful
 
 distclean:
-	rm -rf build earful fonts/*.ttf
+	rm -rf build earful fonts/*.ttf node_modules
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 

@@ -752,7 +752,8 @@ int ef_cmd_report(int argc, char **argv)
         o.src.reject_ctx = rj;
         if (!o.no_xlsx) {
             ef_xlsx_opts xo = {!o.no_data_sheet, o.agg.generated,
-                               ef_outdir_path(od, ""), &o.agg.thr};
+                               ef_outdir_path(od, ""), &o.agg.thr,
+                               o.title};
             char *stage = ef_xstrdup(xo.tmpdir);
             xo.tmpdir = stage;
             rc = ef_xlsx_open(ef_outdir_path(od, "report.xlsx"), &xo, &xlsx,

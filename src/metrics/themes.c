@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/script.h"
+
 /* Function words and words every piece of feedback uses; they say
  * nothing about what a complaint is about. Our own list. */
 static const char *const stopwords[] = {
@@ -66,6 +68,10 @@ struct ef_terms {
     uint32_t *set_used; /* slots to clear after the text */
     size_t nset_used;
     word words[WORDS_CAP]; /* stop words and insults */
+    ef_words *wb;          /* ICU's word breaker, opened on first need */
+    int wb_tried;          /* ... and NULL if it could not be */
+    size_t *ws, *wl;       /* the words of one run */
+    size_t wcap;
 };
 
 static uint64_t hash(const char *s, size_t n)
@@ -120,6 +126,9 @@ void ef_terms_free(ef_terms *t)
     free(t->len);
     free(t->set);
     free(t->set_used);
+    ef_words_free(t->wb);
+    free(t->ws);
+    free(t->wl);
     free(t);
 }
 
@@ -155,6 +164,78 @@ static void add_term(ef_terms *t, const char *s, size_t n, uint64_t h,
     t->set_used[t->nset_used++] = (uint32_t)i;
 }
 
+/* Whether w (n bytes) is hiragana alone: in Japanese, particles and
+ * endings ("の", "です"), which say nothing of what a text is about. */
+static int hiragana_only(const char *w, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)w;
+
+    if (n == 0 || n % 3 != 0)
+        return 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned cp = (unsigned)(u[i] & 0x0F) << 12 |
+                      (unsigned)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+        if (u[i] != 0xE3 || cp < 0x3041 || cp > 0x309F)
+            return 0;
+    }
+    return 1;
+}
+
+/* Counts the word w (n bytes, lower-case) and adds it as a term unless
+ * it is short, a stop word or a number; notes an insult. */
+static void take_word(ef_terms *t, const char *w, size_t n, size_t *count,
+                      int *nw, int *ab)
+{
+    uint64_t h;
+    int flags;
+    size_t d = 0;
+
+    while (n > 0 && w[0] == '\'') {
+        w++;
+        n--;
+    }
+    while (n > 0 && w[n - 1] == '\'')
+        n--;
+    if (n == 0)
+        return;
+    ++*nw;
+    h = hash(w, n);
+    flags = word_flags(t, w, n, h);
+    *ab |= (flags & W_ABUSIVE) != 0;
+    if (n < 3 || (flags & W_STOP))
+        return;
+    while (d < n && w[d] >= '0' && w[d] <= '9')
+        d++;
+    if (d == n)
+        return; /* a number */
+    add_term(t, w, n, h, count);
+}
+
+/* The words of a run in a script written without spaces, by ICU's
+ * dictionaries; 0 when ICU has no word breaker to offer. */
+static int take_words(ef_terms *t, const char *run, size_t n,
+                      size_t *count, int *nw, int *ab)
+{
+    size_t k;
+
+    if (t->wb == NULL && !t->wb_tried) {
+        t->wb_tried = 1;
+        t->wb = ef_words_new();
+    }
+    if (t->wb == NULL)
+        return 0;
+    if (t->wcap < n + 1) { /* at most a word per byte */
+        t->wcap = n + 1;
+        t->ws = ef_xrealloc(t->ws, t->wcap * sizeof *t->ws);
+        t->wl = ef_xrealloc(t->wl, t->wcap * sizeof *t->wl);
+    }
+    k = ef_words_split(t->wb, run, n, t->ws, t->wl, t->wcap);
+    for (size_t i = 0; i < k; i++)
+        if (!hiragana_only(run + t->ws[i], t->wl[i]))
+            take_word(t, run + t->ws[i], t->wl[i], count, nw, ab);
+    return 1;
+}
+
 size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
                       const char *const **term, const size_t **len,
                       int *abusive, int *words)
@@ -172,7 +253,7 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
     }
     while (i < n) {
         size_t a, b;
-        const char *w;
+        int wide = 0; /* a byte of a 3- or 4-byte character */
 
         while (i < n && !is_word_byte((unsigned char)t->low[i]))
             i++;
@@ -180,7 +261,7 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
             break;
         a = i;
         while (i < n && is_word_byte((unsigned char)t->low[i]))
-            i++;
+            wide |= (unsigned char)t->low[i++] >= 0xE0;
         b = i;
         /* a URL is one run: skip it whole */
         if (b < n && t->low[b] == ':' && b + 2 < n && t->low[b + 1] == '/') {
@@ -189,25 +270,12 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
             nw++;
             continue;
         }
-        while (a < b && t->low[a] == '\'')
-            a++;
-        while (b > a && t->low[b - 1] == '\'')
-            b--;
-        if (a == b)
+        /* Chinese, Japanese, Thai...: words by dictionary, not spaces
+         * (ICU is slow: only for the runs that need it) */
+        if (wide && ef_script_needs_words(t->low + a, b - a) &&
+            take_words(t, t->low + a, b - a, &count, &nw, &ab))
             continue;
-        nw++;
-        w = t->low + a;
-        uint64_t h = hash(w, b - a);
-        int flags = word_flags(t, w, b - a, h);
-        ab |= (flags & W_ABUSIVE) != 0;
-        if (b - a < 3 || (flags & W_STOP))
-            continue;
-        size_t d = 0;
-        while (d < b - a && w[d] >= '0' && w[d] <= '9')
-            d++;
-        if (d == b - a)
-            continue; /* a number */
-        add_term(t, w, b - a, h, &count);
+        take_word(t, t->low + a, b - a, &count, &nw, &ab);
     }
     for (size_t k = 0; k < t->nset_used; k++)
         t->set[t->set_used[k]] = 0;

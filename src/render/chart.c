@@ -31,12 +31,15 @@
 #include FT_FREETYPE_H
 #include <zlib.h>
 
+#include "render/fontfall.h"
 #include "render/palette.h"
+#include "util/script.h"
 #include "util/text.h"
 
 /* ==== Layout constants ================================================== */
 
 #define CHART_W 800.0   /* every chart's width, CSS pixels */
+#define NARROW_W 360.0  /* the same, drawn for a phone (the HTML page) */
 #define PAD 20.0        /* outer margin */
 #define DENSITY 2       /* PNG pixels per CSS pixel */
 #define MAX_CHANNELS 25 /* bars in the channel chart; the rest are noted */
@@ -161,6 +164,42 @@ static void xml_escape(ef_buf *b, const char *s)
     }
 }
 
+/* A copy of s without the isolates (U+2066-U+2069) that keep names apart
+ * in drawn sentences: not for <title>, alt text or file names. The
+ * caller frees it. */
+static char *strip_isolates(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = ef_xmalloc(n + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] == 0xE2 && i + 2 < n && u[1] == 0x81 && u[2] >= 0xA6 &&
+            u[2] <= 0xA9) {
+            i += 2;
+            continue;
+        }
+        out[o++] = s[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* A clean copy of name between FSI and PDI: right-to-left in a sentence
+ * without taking the sentence's neighbours along. The caller frees it. */
+static char *isolated(const char *name)
+{
+    char *c = clean(name);
+    size_t n = strlen(c);
+    char *out = ef_xmalloc(n + 7);
+
+    memcpy(out, "\xE2\x81\xA8", 3);
+    memcpy(out + 3, c, n);
+    memcpy(out + 3 + n, "\xE2\x81\xA9", 4);
+    free(c);
+    return out;
+}
+
 /* ==== Calendar ========================================================== */
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -231,12 +270,196 @@ static void set_rgb(cairo_t *cr, unsigned c)
                          ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
 }
 
+/* ==== Text in any script ================================================ */
+
+/* The fonts a chart draws with: the bundled one (slot 0), then those
+ * fontconfig offers for glyphs it lacks, and which slot draws each code
+ * point met so far. Shared by the threads, under its lock. */
+#define MAX_FACES 16
+
+typedef struct {
+    pthread_mutex_t mu;
+    cairo_font_face_t *face[MAX_FACES];
+    char *path[MAX_FACES];
+    int index[MAX_FACES];
+    size_t nfaces;
+    uint32_t *cp;  /* open addressing: code point + 1, 0 = empty */
+    uint8_t *slot; /* its font */
+    size_t cap, n;
+} fontset;
+
+static const cairo_user_data_key_t fontset_key;
+static const cairo_user_data_key_t min_text_key;
+static ef_status load_font_at(const char *path, int index,
+                              cairo_font_face_t **out, ef_err *e);
+static FT_Face ft_face_of(cairo_font_face_t *cf);
+
+/* Whether cp draws nothing, or as a gap: no font is looked up for it. */
+static int invisible(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+           cp == 0xFEFF || (cp >= 0xFE00 && cp <= 0xFE0F);
+}
+
+/* The slot of the font that draws cp: the bundled font when it has the
+ * glyph, else fontconfig's choice (loaded once), else the bundled font
+ * (its "missing" box). */
+static size_t face_for(fontset *fs, uint32_t cp)
+{
+    size_t i, slot = 0;
+    char path[4096];
+    int index;
+
+    pthread_mutex_lock(&fs->mu);
+    for (i = (cp * 2654435761u) & (fs->cap - 1); fs->cp[i];
+         i = (i + 1) & (fs->cap - 1))
+        if (fs->cp[i] == cp + 1) {
+            slot = fs->slot[i];
+            goto out;
+        }
+    if (!invisible(cp) &&
+        FT_Get_Char_Index(ft_face_of(fs->face[0]), cp) == 0 &&
+        ef_font_fallback(cp, path, sizeof path, &index)) {
+        for (slot = 1; slot < fs->nfaces; slot++)
+            if (fs->index[slot] == index && strcmp(fs->path[slot], path) == 0)
+                break;
+        if (slot == fs->nfaces) {
+            ef_err e;
+            if (fs->nfaces == MAX_FACES ||
+                load_font_at(path, index, &fs->face[slot], &e) != EF_OK) {
+                slot = 0;
+            } else {
+                fs->path[slot] = ef_xstrdup(path);
+                fs->index[slot] = index;
+                fs->nfaces++;
+            }
+        }
+    }
+    if (fs->n * 2 >= fs->cap) { /* grow: rehash */
+        uint32_t *ocp = fs->cp;
+        uint8_t *osl = fs->slot;
+        size_t ocap = fs->cap;
+        fs->cap *= 2;
+        fs->cp = ef_xcalloc(fs->cap, sizeof *fs->cp);
+        fs->slot = ef_xcalloc(fs->cap, sizeof *fs->slot);
+        for (size_t k = 0; k < ocap; k++) {
+            size_t j;
+            if (!ocp[k])
+                continue;
+            for (j = ((ocp[k] - 1) * 2654435761u) & (fs->cap - 1); fs->cp[j];
+                 j = (j + 1) & (fs->cap - 1))
+                ;
+            fs->cp[j] = ocp[k];
+            fs->slot[j] = osl[k];
+        }
+        free(ocp);
+        free(osl);
+        for (i = (cp * 2654435761u) & (fs->cap - 1); fs->cp[i];
+             i = (i + 1) & (fs->cap - 1))
+            ;
+    }
+    fs->cp[i] = cp + 1;
+    fs->slot[i] = (uint8_t)slot;
+    fs->n++;
+out:
+    pthread_mutex_unlock(&fs->mu);
+    return slot;
+}
+
+static void fontset_init(fontset *fs, cairo_font_face_t *primary)
+{
+    memset(fs, 0, sizeof *fs);
+    pthread_mutex_init(&fs->mu, NULL);
+    fs->face[0] = primary;
+    fs->nfaces = 1;
+    fs->cap = 256;
+    fs->cp = ef_xcalloc(fs->cap, sizeof *fs->cp);
+    fs->slot = ef_xcalloc(fs->cap, sizeof *fs->slot);
+}
+
+/* Frees the fallback fonts (not the primary). */
+static void fontset_free(fontset *fs)
+{
+    for (size_t i = 1; i < fs->nfaces; i++) {
+        cairo_font_face_destroy(fs->face[i]);
+        free(fs->path[i]);
+    }
+    free(fs->cp);
+    free(fs->slot);
+    pthread_mutex_destroy(&fs->mu);
+}
+
+/* Measures (draw = 0) or draws at the current point (draw = 1) s at
+ * size: ASCII straight in the bundled font; other text in visual order
+ * (right-to-left runs reversed, Arabic joined), each run in the font
+ * that has its glyphs. Returns the width. */
+static double show(cairo_t *cr, double size, const char *s, int draw)
+{
+    fontset *fs = cairo_get_user_data(cr, &fontset_key);
+    double *min = cairo_get_user_data(cr, &min_text_key);
+    cairo_text_extents_t te;
+    size_t n = strlen(s), i = 0;
+    const unsigned char *u;
+    char *vis = NULL, *run;
+    double w = 0;
+    int ascii = 1;
+
+    if (draw && min && size < *min)
+        *min = size;
+    cairo_set_font_size(cr, size);
+    for (size_t k = 0; k < n && ascii; k++)
+        ascii = (unsigned char)s[k] < 0x80;
+    if (ascii || fs == NULL) {
+        cairo_text_extents(cr, s, &te);
+        if (draw)
+            cairo_show_text(cr, s);
+        return te.x_advance;
+    }
+    if (ef_utf8_has_rtl(s, n)) {
+        vis = ef_script_visual(s, n);
+        s = vis;
+        n = strlen(s);
+    }
+    u = (const unsigned char *)s;
+    run = ef_xmalloc(n + 1);
+    while (i < n) {
+        size_t rn = 0, slot = SIZE_MAX;
+        while (i < n) {
+            uint32_t cp;
+            size_t k = ef_utf8_decode(u + i, n - i, &cp), f;
+            if (invisible(cp)) { /* marks and isolates: not drawn */
+                i += k;
+                continue;
+            }
+            f = face_for(fs, cp);
+            if (slot != SIZE_MAX && f != slot)
+                break;
+            slot = f;
+            memcpy(run + rn, s + i, k);
+            rn += k;
+            i += k;
+        }
+        if (slot == SIZE_MAX)
+            break;
+        run[rn] = '\0';
+        cairo_set_font_face(cr, fs->face[slot]);
+        cairo_set_font_size(cr, size);
+        cairo_text_extents(cr, run, &te);
+        w += te.x_advance;
+        if (draw)
+            cairo_show_text(cr, run);
+    }
+    cairo_set_font_face(cr, fs->face[0]);
+    cairo_set_font_size(cr, size);
+    free(run);
+    free(vis);
+    return w;
+}
+
 static double text_w(cairo_t *cr, double size, const char *s)
 {
-    cairo_text_extents_t te;
-    cairo_set_font_size(cr, size);
-    cairo_text_extents(cr, s, &te);
-    return te.x_advance;
+    return show(cr, size, s, 0);
 }
 
 /* Draws s with its baseline at y; align 0 puts x at the left edge, 0.5
@@ -247,7 +470,7 @@ static double text_at(cairo_t *cr, double size, unsigned colour, double x,
     double w = text_w(cr, size, s);
     set_rgb(cr, colour);
     cairo_move_to(cr, x - align * w, y);
-    cairo_show_text(cr, s);
+    show(cr, size, s, 1);
     cairo_new_path(cr);
     return w;
 }
@@ -335,64 +558,68 @@ typedef struct {
     double x, y, w, h;
 } box;
 
-/* Splits s into at most two lines of width maxw; returns the count. */
-static int wrap2(cairo_t *cr, double size, const char *s, double maxw,
-                 char l[2][512])
-{
-    size_t n = strlen(s), cut = 0;
+#define MAX_LINES 3
 
-    if (text_w(cr, size, s) <= maxw || n >= 511) {
-        fit_text(cr, size, s, maxw, l[0], 512);
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if (s[i] != ' ')
-            continue;
-        memcpy(l[0], s, i);
-        l[0][i] = '\0';
-        if (text_w(cr, size, l[0]) > maxw)
+/* Splits s at spaces into at most max (<= MAX_LINES) lines of width
+ * maxw, the last cut with "…" if it must be; returns the count. */
+static int wrap_lines(cairo_t *cr, double size, const char *s, double maxw,
+                      char l[MAX_LINES][512], int max)
+{
+    int nl = 0;
+
+    while (nl < max - 1 && strlen(s) < 511 && text_w(cr, size, s) > maxw) {
+        size_t n = strlen(s), cut = 0;
+        for (size_t i = 1; i < n; i++) {
+            if (s[i] != ' ')
+                continue;
+            memcpy(l[nl], s, i);
+            l[nl][i] = '\0';
+            if (text_w(cr, size, l[nl]) > maxw)
+                break;
+            cut = i;
+        }
+        if (cut == 0)
             break;
-        cut = i;
+        memcpy(l[nl], s, cut);
+        l[nl++][cut] = '\0';
+        s += cut + 1;
     }
-    if (cut == 0) {
-        fit_text(cr, size, s, maxw, l[0], 512);
-        return 1;
-    }
-    memcpy(l[0], s, cut);
-    l[0][cut] = '\0';
-    fit_text(cr, size, s + cut + 1, maxw, l[1], 512);
-    return 2;
+    fit_text(cr, size, s, maxw, l[nl], 512);
+    return nl + 1;
 }
 
 /* The box left for a chart's content under its title (wrapped to two
- * lines) and subtitle and above its note (two lines at most); with
- * paint, draws them on a white background. */
+ * lines, three on a narrow chart) and subtitle (one line, two on a
+ * narrow chart) and above its note (two lines at most); with paint,
+ * draws them on a white background. */
 static box frame_box(cairo_t *cr, double w, double h, const char *title,
                      const char *subtitle, const char *note, int paint)
 {
-    char l[2][512];
+    char l[MAX_LINES][512];
     double y = PAD + 15;
-    int nl;
+    int nl, narrow = w < CHART_W;
     box b;
 
     if (paint) {
         set_rgb(cr, RGB_WHITE);
         cairo_paint(cr);
     }
-    nl = wrap2(cr, FS_TITLE, title, w - 2 * PAD, l);
+    nl = wrap_lines(cr, FS_TITLE, title, w - 2 * PAD, l, narrow ? 3 : 2);
     for (int i = 0; i < nl; i++, y += 23)
         if (paint)
             text_at(cr, FS_TITLE, EF_RGB_INK, PAD, y, 0, l[i]);
     y += -23 + 21;
-    fit_text(cr, FS_SUB, subtitle, w - 2 * PAD, l[0], 512);
-    if (paint)
-        text_at(cr, FS_SUB, EF_RGB_MUTED, PAD, y, 0, l[0]);
+    nl = wrap_lines(cr, FS_SUB, subtitle, w - 2 * PAD, l, narrow ? 2 : 1);
+    for (int i = 0; i < nl; i++, y += 16)
+        if (paint)
+            text_at(cr, FS_SUB, EF_RGB_MUTED, PAD, y, 0, l[i]);
+    y -= 16;
     b.x = PAD;
     b.y = y + 16;
     b.w = w - 2 * PAD;
     b.h = h - PAD - b.y;
     if (note && *note) {
-        nl = wrap2(cr, FS_NOTE, note, w - 2 * PAD, l);
+        nl = wrap_lines(cr, FS_NOTE, note, w - 2 * PAD, l, narrow ? 3 : 2);
         for (int i = 0; i < nl && paint; i++)
             text_at(cr, FS_NOTE, EF_RGB_MUTED, PAD,
                     h - PAD + 4 - 14 * (nl - 1 - i), 0, l[i]);
@@ -1380,6 +1607,8 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
             maxv = fmax(maxv, q->negative.hi);
             if (adj && q->adjusted)
                 maxv = fmax(maxv, q->adj.share);
+        } else if (q->n > 0) { /* drawn hollow: the axis holds it too */
+            maxv = fmax(maxv, q->negative.share);
         }
         few += q->too_few != 0;
         if (is_spike(q)) {
@@ -1479,8 +1708,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
             cairo_fill(cr);
         }
     }
-    /* too few to call: hollow grey, never a finding; beyond the axis,
-     * pinned to its top */
+    /* too few to call: hollow grey, never a finding */
     cairo_set_line_width(cr, 1.25);
     set_rgb(cr, EF_RGB_NEUTRAL);
     for (size_t i = 0; i < n; i++) {
@@ -1598,6 +1826,7 @@ static void prep_trend_negative(job *j)
 /* ==== Chart: negative share by channel ================================= */
 
 #define ROW_H 30.0
+#define ROW_H_STACKED 42.0 /* a narrow chart's row: the name above its bar */
 
 static void draw_channels(cairo_t *cr, const job *j)
 {
@@ -1610,20 +1839,22 @@ static void draw_channels(cairo_t *cr, const job *j)
     box p;
     legend_item li[3];
     size_t nl = 0, few = 0;
+    int stacked = j->w < CHART_W; /* a phone: each name above its bar */
+    double rh = stacked ? ROW_H_STACKED : ROW_H;
 
     for (size_t k = 0; k < j->nrows; k++) {
         const ef_group_stat *g = &r->channels[j->rows[k]];
         char *t = clean(g->name);
-        fit_text(cr, FS_LABEL, t, 200, names[k], sizeof names[k]);
+        fit_text(cr, FS_LABEL, t, stacked ? b.w - 80 : 200, names[k],
+                 sizeof names[k]);
         free(t);
         namew = fmax(namew, text_w(cr, FS_LABEL, names[k]));
         fmt_count(a, g->n);
         snprintf(buf, sizeof buf, "n = %s", a);
         nw = fmax(nw, text_w(cr, FS_TICK, buf));
-        if (g->too_few) /* never sets the scale: cut at its end */
-            few++;
-        else
-            maxv = fmax(maxv, g->negative.hi);
+        /* the axis holds every bar, and the intervals drawn */
+        few += g->too_few != 0;
+        maxv = fmax(maxv, g->too_few ? g->negative.share : g->negative.hi);
     }
     li[nl++] = (legend_item){SW_BOX, EF_RGB_NEGATIVE, "negative share"};
     li[nl++] = (legend_item){SW_LINE, EF_RGB_INK, "95% interval"};
@@ -1636,9 +1867,9 @@ static void draw_channels(cairo_t *cr, const job *j)
         s.hi = 1;
     valw = fmax(text_w(cr, FS_TICK, "100.0%"),
                 few ? text_w(cr, FS_TICK, "too few to call") : 0);
-    p.x = b.x + namew + 14;
-    p.w = b.x + b.w - nw - 18 - valw - 8 - p.x;
-    p.h = ROW_H * (double)j->nrows;
+    p.x = stacked ? b.x : b.x + namew + 14;
+    p.w = b.x + b.w - (stacked ? 0 : nw + 18) - valw - 8 - p.x;
+    p.h = rh * (double)j->nrows;
 
     /* vertical grid and labels under the rows */
     cairo_set_line_width(cr, 1);
@@ -1652,24 +1883,17 @@ static void draw_channels(cairo_t *cr, const job *j)
     }
     for (size_t k = 0; k < j->nrows; k++) {
         const ef_group_stat *g = &r->channels[j->rows[k]];
-        double cy = p.y + ROW_H * ((double)k + 0.5);
+        double cy = p.y + rh * ((double)k + (stacked ? 0.65 : 0.5));
+        double ty = stacked ? p.y + rh * (double)k + 13 : cy + 4.5;
         double xv = p.x + fmin(g->negative.share, s.hi) / s.hi * p.w;
         double xl = p.x + g->negative.lo / s.hi * p.w;
         double xh = p.x + fmin(g->negative.hi, s.hi) / s.hi * p.w;
         double end;
 
-        text_at(cr, FS_LABEL, g->too_few ? EF_RGB_MUTED : EF_RGB_INK, p.x - 10,
-                cy + 4.5, 1, names[k]);
-        /* too few to call: a hollow grey bar, never a finding; cut with
-         * a torn edge where it runs past the axis */
-        if (g->too_few && g->negative.share > s.hi) {
-            cairo_move_to(cr, p.x, cy - 6.5);
-            cairo_line_to(cr, xv, cy - 6.5);
-            for (int z = 1; z <= 4; z++)
-                cairo_line_to(cr, xv + (z % 2 ? -4 : 0), cy - 6.5 + 3.25 * z);
-            cairo_line_to(cr, p.x, cy + 6.5);
-            cairo_close_path(cr);
-        } else if (g->too_few) {
+        text_at(cr, FS_LABEL, g->too_few ? EF_RGB_MUTED : EF_RGB_INK,
+                stacked ? p.x : p.x - 10, ty, stacked ? 0 : 1, names[k]);
+        /* too few to call: a hollow grey bar, never a finding */
+        if (g->too_few) {
             cairo_rectangle(cr, p.x, cy - 6.5, fmax(xv - p.x, 0.75), 13);
         } else {
             cairo_rectangle(cr, p.x, cy - 7, fmax(xv - p.x, 0.75), 14);
@@ -1698,7 +1922,8 @@ static void draw_channels(cairo_t *cr, const job *j)
         }
         fmt_count(a, g->n);
         snprintf(buf, sizeof buf, "n = %s", a);
-        text_at(cr, FS_TICK, EF_RGB_MUTED, b.x + b.w, cy + 4, 1, buf);
+        text_at(cr, FS_TICK, EF_RGB_MUTED, b.x + b.w, stacked ? ty : cy + 4,
+                1, buf);
     }
     {
         double x = p.x + r->negative.share / s.hi * p.w;
@@ -1749,7 +1974,9 @@ static void prep_channels(job *j)
         ef_buf_puts(&j->title, "Too few items per channel to compare "
                                "negative shares");
     } else if (nrel == 1) {
-        char *t = clip_chars(r->channels[idx[0]].name, 30);
+        char *c30 = clip_chars(r->channels[idx[0]].name, 30);
+        char *t = isolated(c30);
+        free(c30);
         fmt_share(a, r->channels[idx[0]].negative.share);
         ef_buf_printf(&j->title, "Negative share for %s is %s", t, a);
         free(t);
@@ -1759,8 +1986,10 @@ static void prep_channels(job *j)
         fmt_share(a, h->negative.share);
         fmt_share(c, l->negative.share);
         if (h->negative.lo > l->negative.hi) {
-            char *t1 = clip_chars(h->name, 30);
-            char *t2 = clip_chars(l->name, 30);
+            char *c1 = clip_chars(h->name, 30), *t1 = isolated(c1);
+            char *c2 = clip_chars(l->name, 30), *t2 = isolated(c2);
+            free(c1);
+            free(c2);
             ef_buf_printf(&j->title,
                           "Negative share is highest for %s (%s) "
                           "and lowest for %s (%s)",
@@ -1802,7 +2031,8 @@ static void prep_channels(job *j)
         ef_buf_printf(&j->desc, " %zu smaller channels are not shown.",
                       n - shown);
     }
-    j->content_h = 38 + ROW_H * (double)shown + 24;
+    j->content_h =
+        38 + (j->w < CHART_W ? ROW_H_STACKED : ROW_H) * (double)shown + 24;
     j->draw = draw_channels;
 }
 
@@ -2307,8 +2537,8 @@ static void done_face(void *face)
     FT_Done_Face((FT_Face)face);
 }
 
-static ef_status load_font(const char *path, cairo_font_face_t **out,
-                           ef_err *e)
+static ef_status load_font_at(const char *path, int index,
+                              cairo_font_face_t **out, ef_err *e)
 {
     FT_Face face;
     FT_Error fe;
@@ -2317,7 +2547,7 @@ static ef_status load_font(const char *path, cairo_font_face_t **out,
     if (!ft_lib && (fe = FT_Init_FreeType(&ft_lib)) != 0)
         return ef_fail(e, EF_ERR_CHART, "FreeType: cannot start (error %d)",
                        fe);
-    if ((fe = FT_New_Face(ft_lib, path, 0, &face)) != 0)
+    if ((fe = FT_New_Face(ft_lib, path, index, &face)) != 0)
         return ef_fail(e, EF_ERR_CHART, "%s: cannot load font (%s)", path,
                        fe == FT_Err_Cannot_Open_Resource
                            ? strerror(ENOENT)
@@ -2335,9 +2565,22 @@ static ef_status load_font(const char *path, cairo_font_face_t **out,
     return EF_OK;
 }
 
+static ef_status load_font(const char *path, cairo_font_face_t **out,
+                           ef_err *e)
+{
+    return load_font_at(path, 0, out, e);
+}
+
+/* The FreeType face under a face load_font_at made. */
+static FT_Face ft_face_of(cairo_font_face_t *cf)
+{
+    return cairo_font_face_get_user_data(cf, &ft_key);
+}
+
 /* Text without hinting: the same advances on the image and SVG surfaces
- * and whatever the machine's font configuration says. */
-static void setup_cr(cairo_t *cr, cairo_font_face_t *face)
+ * and whatever the machine's font configuration says. fs (may be NULL)
+ * gives the fallback fonts of text in other scripts. */
+static void setup_cr(cairo_t *cr, cairo_font_face_t *face, fontset *fs)
 {
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
@@ -2347,6 +2590,8 @@ static void setup_cr(cairo_t *cr, cairo_font_face_t *face)
     cairo_font_options_destroy(fo);
     cairo_set_font_face(cr, face);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    if (fs)
+        cairo_set_user_data(cr, &fontset_key, fs, NULL);
 }
 
 /* ==== PNG ============================================================== */
@@ -2668,20 +2913,100 @@ static size_t id_ref(const char *s, size_t left)
     return 0;
 }
 
+/* The colour of cairo's "rgb(83.529412%,36.862745%,0%)" at s, as
+ * 0xRRGGBB; sets *len to the bytes it spans. -1 when s is not one. */
+static long svg_rgb(const char *s, size_t left, size_t *len)
+{
+    const char *p = s + 4, *end = memchr(s, ')', left < 64 ? left : 64);
+    long rgb = 0;
+
+    if (left < 5 || memcmp(s, "rgb(", 4) != 0 || end == NULL)
+        return -1;
+    for (int k = 0; k < 3; k++) {
+        char *q;
+        double v = strtod(p, &q);
+        if (q == p || *q != '%' || v < 0 || v > 100)
+            return -1;
+        rgb = rgb << 8 | lround(v * 2.55);
+        p = q + 1;
+        if (k < 2 && *p++ != ',')
+            return -1;
+    }
+    if (p != end)
+        return -1;
+    *len = (size_t)(end + 1 - s);
+    return rgb;
+}
+
+/* The colour c takes in dark mode: greys (paper, ink, grid) turn over,
+ * light tints (bands, "too few to call" bars) darken in their hue, and
+ * the data colours, legible on both, stay. */
+EF_STATIC unsigned dark_colour(unsigned c)
+{
+    double r = ((c >> 16) & 255) / 255.0, g = ((c >> 8) & 255) / 255.0,
+           b = (c & 255) / 255.0;
+    double mx = fmax(r, fmax(g, b)), mn = fmin(r, fmin(g, b));
+    double l = (mx + mn) / 2, d = mx - mn, sat, h = 0, nl, q, p, t[3];
+    unsigned out = 0;
+
+    sat = d == 0 ? 0 : d / (1 - fabs(2 * l - 1));
+    if (sat < 0.12)
+        nl = 0.93 - 0.82 * l;
+    else if (l > 0.7)
+        nl = 1.0 - l, sat *= 0.6;
+    else
+        return c;
+    if (d > 0)
+        h = mx == r   ? fmod((g - b) / d + 6, 6)
+            : mx == g ? (b - r) / d + 2
+                      : (r - g) / d + 4;
+    h /= 6;
+    q = nl < 0.5 ? nl * (1 + sat) : nl + sat - nl * sat;
+    p = 2 * nl - q;
+    t[0] = h + 1.0 / 3;
+    t[1] = h;
+    t[2] = h - 1.0 / 3;
+    for (int k = 0; k < 3; k++) {
+        double x = t[k] < 0 ? t[k] + 1 : t[k] > 1 ? t[k] - 1 : t[k], v;
+        v = x < 1.0 / 6   ? p + (q - p) * 6 * x
+            : x < 0.5     ? q
+            : x < 2.0 / 3 ? p + (q - p) * (2.0 / 3 - x) * 6
+                          : p;
+        out = out << 8 | (unsigned)lround(fmin(fmax(v, 0), 1) * 255);
+    }
+    return out;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
 /* Rewrites cairo's SVG for the report: drops the XML declaration, renames
- * every id to "ef-NAME-K" in order of first definition, and inserts role,
- * <title> and <desc> after the opening <svg> tag. */
-static void svg_finish(const char *in, size_t len, const job *j, ef_buf *out)
+ * every id to "ef-TAG-K" in order of first definition, and inserts role,
+ * <title> and <desc> after the opening <svg> tag. For the HTML page
+ * (text_px > 0), the root also says the smallest text drawn (CSS px, at
+ * the SVG's own size) and every colour becomes a CSS variable
+ * "--ef-rrggbb" (the colour its fallback), which a <style> sets to its
+ * dark-mode colour under prefers-color-scheme: dark, on screens only. */
+static void svg_finish(const char *in, size_t len, const job *j,
+                       const char *tag, double text_px, ef_buf *out)
 {
     svg_id *ids = NULL;
-    size_t nids = 0, cap = 0, i = 0;
+    size_t nids = 0, cap = 0, i = 0, ncol = 0;
+    long cols[64];
     const char *svg = strstr(in, "<svg");
+    char *title = strip_isolates(ef_buf_cstr((ef_buf *)&j->title));
+    char *desc = strip_isolates(ef_buf_cstr((ef_buf *)&j->desc));
 
     if (!svg)
-        return;
+        goto done;
     i = (size_t)(svg - in);
-    /* pass 1: every id definition, numbered in order */
+    /* pass 1: every id definition, numbered in order; the colours */
     for (size_t k = i; k < len; k++) {
+        size_t cl;
+        long c;
         if (k + 5 < len && memcmp(in + k, " id=\"", 5) == 0) {
             size_t s = k + 5, e = s;
             while (e < len && in[e] != '"')
@@ -2693,12 +3018,21 @@ static void svg_finish(const char *in, size_t len, const job *j, ef_buf *out)
             ids[nids] = (svg_id){in + s, e - s, nids};
             nids++;
             k = e;
+        } else if (text_px > 0 && in[k] == 'r' &&
+                   (c = svg_rgb(in + k, len - k, &cl)) >= 0) {
+            size_t m = 0;
+            while (m < ncol && cols[m] != c)
+                m++;
+            if (m == ncol && ncol < EF_ARRAY_LEN(cols))
+                cols[ncol++] = c;
         }
     }
     qsort(ids, nids, sizeof *ids, cmp_id);
+    qsort(cols, ncol, sizeof *cols, cmp_long);
     /* pass 2: copy, renaming ids and references */
     for (size_t k = i; k < len;) {
-        size_t pl = id_ref(in + k, len - k);
+        size_t pl = id_ref(in + k, len - k), cl;
+        long c;
         if (pl) {
             size_t s = k + pl, e = s;
             svg_id key, *hit;
@@ -2708,10 +3042,17 @@ static void svg_finish(const char *in, size_t len, const job *j, ef_buf *out)
             hit = nids ? bsearch(&key, ids, nids, sizeof *ids, cmp_id) : NULL;
             ef_buf_put(out, in + k, pl);
             if (hit)
-                ef_buf_printf(out, "ef-%s-%zu", j->name, hit->order + 1);
+                ef_buf_printf(out, "ef-%s-%zu", tag, hit->order + 1);
             else
                 ef_buf_put(out, in + s, e - s);
             k = e;
+            continue;
+        }
+        if (text_px > 0 && in[k] == 'r' &&
+            (c = svg_rgb(in + k, len - k, &cl)) >= 0 &&
+            bsearch(&c, cols, ncol, sizeof *cols, cmp_long)) {
+            ef_buf_printf(out, "var(--ef-%06lx,#%06lx)", c, c);
+            k += cl;
             continue;
         }
         if (k == i) {
@@ -2720,16 +3061,28 @@ static void svg_finish(const char *in, size_t len, const job *j, ef_buf *out)
             size_t tl = gt ? (size_t)(gt - (in + k)) : 0;
             if (gt) {
                 ef_buf_put(out, in + k, tl);
+                if (text_px > 0)
+                    ef_buf_printf(out,
+                                  " class=\"ef-chart\" data-ef-text-px=\"%g\"",
+                                  text_px);
                 ef_buf_printf(out,
                               " role=\"img\" aria-labelledby=\"ef-%s-title "
                               "ef-%s-desc\" style=\"max-width:100%%;height:"
                               "auto\">\n<title id=\"ef-%s-title\">",
-                              j->name, j->name, j->name);
-                xml_escape(out, ef_buf_cstr((ef_buf *)&j->title));
-                ef_buf_printf(out, "</title>\n<desc id=\"ef-%s-desc\">",
-                              j->name);
-                xml_escape(out, ef_buf_cstr((ef_buf *)&j->desc));
+                              tag, tag, tag);
+                xml_escape(out, title);
+                ef_buf_printf(out, "</title>\n<desc id=\"ef-%s-desc\">", tag);
+                xml_escape(out, desc);
                 ef_buf_puts(out, "</desc>");
+                if (ncol) {
+                    ef_buf_puts(out, "\n<style>@media screen and "
+                                     "(prefers-color-scheme: dark) "
+                                     "{ svg.ef-chart {");
+                    for (size_t m = 0; m < ncol; m++)
+                        ef_buf_printf(out, " --ef-%06lx: #%06x;", cols[m],
+                                      dark_colour((unsigned)cols[m]));
+                    ef_buf_puts(out, " } }</style>");
+                }
                 k += tl + 1;
                 continue;
             }
@@ -2737,12 +3090,66 @@ static void svg_finish(const char *in, size_t len, const job *j, ef_buf *out)
         ef_buf_putc(out, in[k]);
         k++;
     }
+done:
     free(ids);
+    free(title);
+    free(desc);
+}
+
+/* Draws j on an SVG surface into raw; sets *text_px to the smallest text
+ * drawn. */
+static cairo_status_t draw_svg(const job *j, cairo_font_face_t *face,
+                               fontset *fs, ef_buf *raw, double *text_px)
+{
+    cairo_surface_t *sf;
+    cairo_t *cr;
+    cairo_status_t st;
+
+    *text_px = 1e9;
+    sf = cairo_svg_surface_create_for_stream(to_buf, raw, (int)j->w,
+                                             (int)ceil(j->h));
+    cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
+    cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
+    cr = cairo_create(sf);
+    setup_cr(cr, face, fs);
+    cairo_set_user_data(cr, &min_text_key, text_px, NULL);
+    j->draw(cr, j);
+    st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(sf);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(sf);
+    cairo_surface_destroy(sf);
+    return st;
+}
+
+/* The narrow drawing of a chart, for phones: only its inline SVG, into
+ * c->svg_narrow. */
+static ef_status render_narrow(const job *j, cairo_font_face_t *face,
+                               fontset *fs, ef_chart *c, ef_err *e)
+{
+    ef_buf raw = EF_BUF_INIT, svg = EF_BUF_INIT;
+    char tag[48];
+    double px;
+    cairo_status_t st = draw_svg(j, face, fs, &raw, &px);
+
+    if (st != CAIRO_STATUS_SUCCESS) {
+        ef_buf_reset(&raw);
+        return ef_fail(e, EF_ERR_CHART, "chart %s (narrow SVG): %s", j->name,
+                       cairo_status_to_string(st));
+    }
+    snprintf(tag, sizeof tag, "%s-n", j->name);
+    svg_finish(ef_buf_cstr(&raw), raw.len, j, tag, px, &svg);
+    c->svg_narrow = ef_xstrdup(ef_buf_cstr(&svg));
+    ef_buf_reset(&raw);
+    ef_buf_reset(&svg);
+    return EF_OK;
 }
 
 /* Draws j on an image surface (PNG) and an SVG surface; fills c. */
 static ef_status render_job(const job *j, cairo_font_face_t *face,
-                            const char *dir, ef_chart *c, ef_err *e)
+                            fontset *fs, const char *dir, ef_chart *c,
+                            ef_err *e)
 {
     ef_buf png = EF_BUF_INIT, raw = EF_BUF_INIT, svg = EF_BUF_INIT;
     ef_buf path = EF_BUF_INIT;
@@ -2751,11 +3158,12 @@ static ef_status render_job(const job *j, cairo_font_face_t *face,
     cairo_status_t st;
     ef_status rc = EF_OK;
     int w = (int)j->w, h = (int)ceil(j->h);
+    double px;
 
     sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * DENSITY,
                                     h * DENSITY);
     cr = cairo_create(sf);
-    setup_cr(cr, face);
+    setup_cr(cr, face, fs);
     cairo_scale(cr, DENSITY, DENSITY);
     j->draw(cr, j);
     st = cairo_status(cr);
@@ -2770,24 +3178,13 @@ static ef_status render_job(const job *j, cairo_font_face_t *face,
         goto done;
     }
 
-    sf = cairo_svg_surface_create_for_stream(to_buf, &raw, w, h);
-    cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
-    cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
-    cr = cairo_create(sf);
-    setup_cr(cr, face);
-    j->draw(cr, j);
-    st = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(sf);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(sf);
-    cairo_surface_destroy(sf);
+    st = draw_svg(j, face, fs, &raw, &px);
     if (st != CAIRO_STATUS_SUCCESS) {
         rc = ef_fail(e, EF_ERR_CHART, "chart %s (SVG): %s", j->name,
                      cairo_status_to_string(st));
         goto done;
     }
-    svg_finish(ef_buf_cstr(&raw), raw.len, j, &svg);
+    svg_finish(ef_buf_cstr(&raw), raw.len, j, j->name, px, &svg);
 
     snprintf(c->name, sizeof c->name, "%s", j->name);
     ef_buf_printf(&path, "charts/%s.png", j->name);
@@ -2795,8 +3192,8 @@ static ef_status render_job(const job *j, cairo_font_face_t *face,
     ef_buf_clear(&path);
     ef_buf_printf(&path, "charts/%s.svg", j->name);
     c->svg = ef_xstrdup(ef_buf_cstr(&path));
-    c->title = ef_xstrdup(ef_buf_cstr((ef_buf *)&j->title));
-    c->desc = ef_xstrdup(ef_buf_cstr((ef_buf *)&j->desc));
+    c->title = strip_isolates(ef_buf_cstr((ef_buf *)&j->title));
+    c->desc = strip_isolates(ef_buf_cstr((ef_buf *)&j->desc));
     c->svg_inline = ef_xstrdup(ef_buf_cstr(&svg));
     c->width = w;
     c->height = h;
@@ -2805,12 +3202,13 @@ static ef_status render_job(const job *j, cairo_font_face_t *face,
     ef_buf_printf(&path, "%s/%s", dir, c->png);
     if ((rc = write_file(ef_buf_cstr(&path), png.data, png.len, e)) != EF_OK)
         goto done;
+    /* the file: plain colours, for slides and viewers without CSS */
     ef_buf_clear(&path);
     ef_buf_printf(&path, "%s/%s", dir, c->svg);
-    ef_buf_clear(&raw);
-    ef_buf_puts(&raw, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    ef_buf_put(&raw, svg.data, svg.len);
-    rc = write_file(ef_buf_cstr(&path), raw.data, raw.len, e);
+    ef_buf_clear(&svg);
+    ef_buf_puts(&svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    svg_finish(ef_buf_cstr(&raw), raw.len, j, j->name, 0, &svg);
+    rc = write_file(ef_buf_cstr(&path), svg.data, svg.len, e);
 done:
     ef_buf_reset(&png);
     ef_buf_reset(&raw);
@@ -2840,9 +3238,9 @@ static int any_channel(const ef_report *r)
     return 0;
 }
 
-/* Prepares the charts r supports into jobs; returns their count. m is
- * a context with the font, for measuring text. */
-static size_t plan(const ef_report *r, job *jobs, cairo_t *m)
+/* Prepares the charts r supports into jobs, w CSS pixels wide; returns
+ * their count. m is a context with the font, for measuring text. */
+static size_t plan(const ef_report *r, job *jobs, cairo_t *m, double w)
 {
     size_t n = 0;
     uint64_t hist = 0;
@@ -2853,7 +3251,7 @@ static size_t plan(const ef_report *r, job *jobs, cairo_t *m)
     do {                                                                      \
         memset(&jobs[n], 0, sizeof jobs[n]);                                  \
         jobs[n].r = r;                                                        \
-        jobs[n].w = CHART_W;                                                  \
+        jobs[n].w = w;                                                        \
         snprintf(jobs[n].name, sizeof jobs[n].name, "%s", nm);                \
         prep(&jobs[n]);                                                       \
         fit_height(&jobs[n], m);                                              \
@@ -2876,13 +3274,16 @@ static size_t plan(const ef_report *r, job *jobs, cairo_t *m)
 }
 
 /* The charts are independent: workers take them in turn (cairo locks
- * the shared font face). Each result lands in its own slot, so the
- * output does not depend on the schedule. */
+ * the shared font face; the fallback fonts are under fs's lock). Jobs
+ * 0..n-1 are the charts, n..2n-1 their narrow drawings; each result
+ * lands in its own slot, so the output does not depend on the
+ * schedule. */
 typedef struct {
     job *jobs;
     size_t n;
     atomic_size_t next;
     cairo_font_face_t *face;
+    fontset *fs;
     const char *dir;
     ef_chart *items;
     ef_err *errs;
@@ -2893,9 +3294,13 @@ static void *worker(void *arg)
 {
     pool *pl = arg;
     size_t i;
-    while ((i = atomic_fetch_add(&pl->next, 1)) < pl->n)
-        pl->rcs[i] = render_job(&pl->jobs[i], pl->face, pl->dir, &pl->items[i],
-                                &pl->errs[i]);
+    while ((i = atomic_fetch_add(&pl->next, 1)) < 2 * pl->n)
+        pl->rcs[i] =
+            i < pl->n
+                ? render_job(&pl->jobs[i], pl->face, pl->fs, pl->dir,
+                             &pl->items[i], &pl->errs[i])
+                : render_narrow(&pl->jobs[i], pl->face, pl->fs,
+                                &pl->items[i - pl->n], &pl->errs[i]);
     return NULL;
 }
 
@@ -2903,13 +3308,14 @@ ef_status ef_chart_render_all(const ef_report *r, const char *dir,
                               const char *font_path, ef_chart_set *out,
                               ef_err *e)
 {
-    job jobs[6];
-    ef_err errs[6];
-    ef_status rcs[6];
-    pthread_t tid[6];
+    job jobs[12];
+    ef_err errs[12];
+    ef_status rcs[12];
+    pthread_t tid[12];
     size_t n, nt = 0;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     cairo_font_face_t *face = NULL;
+    fontset fs;
     ef_buf path = EF_BUF_INIT;
     ef_status rc;
     pool pl;
@@ -2927,32 +3333,37 @@ ef_status ef_chart_render_all(const ef_report *r, const char *dir,
         return rc;
     }
     ef_buf_reset(&path);
+    fontset_init(&fs, face);
     {
         cairo_surface_t *ms =
             cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
         cairo_t *m = cairo_create(ms);
-        setup_cr(m, face);
-        n = plan(r, jobs, m);
+        setup_cr(m, face, &fs);
+        n = plan(r, jobs, m, CHART_W);
+        if (plan(r, jobs + n, m, NARROW_W) != n)
+            abort(); /* the same model: the same charts */
         cairo_destroy(m);
         cairo_surface_destroy(ms);
     }
     out->items = ef_xcalloc(n ? n : 1, sizeof *out->items);
     out->n = n; /* on failure, the set is freed whole (calloc'd slots) */
     memset(errs, 0, sizeof errs);
-    pl = (pool){jobs, n, 0, face, dir, out->items, errs, rcs};
+    pl = (pool){jobs, n, 0, face, &fs, dir, out->items, errs, rcs};
     atomic_init(&pl.next, 0);
-    for (size_t t = 0; t + 1 < n && (long)t + 1 < cpus; t++)
+    for (size_t t = 0; t + 1 < 2 * n && (long)t + 1 < cpus; t++)
         if (pthread_create(&tid[nt], NULL, worker, &pl) == 0)
             nt++;
     worker(&pl);
     for (size_t t = 0; t < nt; t++)
         pthread_join(tid[t], NULL);
     rc = EF_OK;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < 2 * n; i++) {
         if (rc == EF_OK && rcs[i] != EF_OK)
             rc = ef_fail(e, rcs[i], "%s", errs[i].msg);
         job_free(&jobs[i]);
     }
+    fontset_free(&fs);
+    ef_font_fallback_done();
     cairo_font_face_destroy(face);
     if (rc != EF_OK)
         ef_chart_set_free(out);
@@ -2969,6 +3380,7 @@ void ef_chart_set_free(ef_chart_set *s)
         free(s->items[i].png);
         free(s->items[i].svg);
         free(s->items[i].svg_inline);
+        free(s->items[i].svg_narrow);
     }
     free(s->items);
     s->items = NULL;

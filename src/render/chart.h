@@ -32,6 +32,9 @@ typedef struct {
     char *svg_inline; /* the SVG without XML declaration, with <title>
                          and <desc>, ids prefixed "ef-<name>-": several
                          may share one HTML page */
+    char *svg_narrow; /* the same chart drawn for a phone (NARROW_W CSS
+                         px wide), inline like svg_inline, ids prefixed
+                         "ef-<name>-n-"; NULL when not drawn */
     int width;        /* size in CSS pixels (the SVG's width/height);  */
     int height;       /* the PNG has twice as many pixels each way     */
 } ef_chart;

@@ -18,6 +18,9 @@ extern const size_t ef_embed_report_html_len;
 
 /* ==== Escaping ========================================================== */
 
+#define FSI "\xE2\x81\xA8" /* U+2068 FIRST STRONG ISOLATE */
+#define PDI "\xE2\x81\xA9" /* U+2069 POP DIRECTIONAL ISOLATE */
+
 /* Markdown punctuation that can start a link, image, emphasis, code
  * span, HTML tag, entity, strikethrough or table cell anywhere in a line:
  * always backslash-escaped (CommonMark allows it for any punctuation). */
@@ -46,15 +49,29 @@ static int leading_digits(const unsigned char *u, size_t i)
  * line breaks become spaces, so nothing can start a block later; control
  * characters are dropped; and a zero-width space breaks what GitHub's
  * autolinker would make a link ("://", "www.", "@"). The text reads the
- * same once rendered. */
-void ef_md_escape(ef_buf *out, const char *s, size_t n)
+ * same once rendered.
+ *
+ * For report.html (html = 1), the Markdown goes to cmark-gfm without the
+ * autolinker: no zero-width space, which would let a handle wrap after
+ * its "@" and ride along when it is copied. Instead, a value holding
+ * right-to-left text is put between FSI and PDI (its own isolates
+ * dropped), which ef_markdown_to_html turns into <bdi>...</bdi>. */
+static void md_escape(ef_buf *out, const char *s, size_t n, int html)
 {
     static const char zwsp[] = "\xe2\x80\x8b";
     const unsigned char *u = (const unsigned char *)s;
+    int iso = html && ef_utf8_has_rtl(s, n);
 
+    if (iso)
+        ef_buf_puts(out, FSI);
     for (size_t i = 0; i < n;) {
         unsigned char c = u[i];
         if (c >= 0x80) {
+            if (iso && c == 0xE2 && i + 2 < n && u[i + 1] == 0x81 &&
+                u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9) {
+                i += 3; /* U+2066-U+2069: the isolates are ours */
+                continue;
+            }
             i += ef_utf8_put_repaired(out, u + i, n - i);
             continue;
         }
@@ -70,12 +87,15 @@ void ef_md_escape(ef_buf *out, const char *s, size_t n)
         } else {
             ef_buf_putc(out, (char)c);
         }
-        if (c == ':' && i + 2 < n && u[i + 1] == '/' && u[i + 2] == '/')
+        if (html) {
+            /* no autolinker to defeat */
+        } else if (c == ':' && i + 2 < n && u[i + 1] == '/' &&
+                   u[i + 2] == '/') {
             ef_buf_puts(out, zwsp);
-        else if (c == '@')
+        } else if (c == '@') {
             ef_buf_puts(out, zwsp);
-        else if ((c | 32) == 'w' && i + 3 < n && (u[i + 1] | 32) == 'w' &&
-                 (u[i + 2] | 32) == 'w' && u[i + 3] == '.') {
+        } else if ((c | 32) == 'w' && i + 3 < n && (u[i + 1] | 32) == 'w' &&
+                   (u[i + 2] | 32) == 'w' && u[i + 3] == '.') {
             ef_buf_put(out, s + i + 1, 2);
             ef_buf_puts(out, zwsp);
             i += 3;
@@ -83,6 +103,19 @@ void ef_md_escape(ef_buf *out, const char *s, size_t n)
         }
         i++;
     }
+    if (iso)
+        ef_buf_puts(out, PDI);
+}
+
+void ef_md_escape(ef_buf *out, const char *s, size_t n)
+{
+    md_escape(out, s, n, 0);
+}
+
+/* The escaping of the Markdown that becomes report.html. */
+EF_STATIC void md_escape_html(ef_buf *out, const char *s, size_t n)
+{
+    md_escape(out, s, n, 1);
 }
 
 void ef_html_escape(ef_buf *out, const char *s, size_t n)
@@ -133,6 +166,48 @@ static const ef_chart *chart_for(const cmark_node *para,
     return NULL;
 }
 
+/* Appends the HTML cmark rendered to out, each FSI ... PDI run that
+ * md_escape_html put around a right-to-left value as <bdi>...</bdi>. (Not
+ * in the tree: a table cell cannot hold a custom inline node.) A value is
+ * escaped, so its run never holds a tag; an isolate without its partner
+ * in the same text is dropped. */
+static void put_with_bdi(ef_buf *out, const char *html)
+{
+    const char *p = html, *f;
+
+    while ((f = strstr(p, FSI)) != NULL) {
+        const char *end = f + strlen(FSI);
+        const char *tag = strchr(end, '<'), *pdi = strstr(end, PDI);
+        ef_buf_put(out, p, (size_t)(f - p));
+        if (pdi && (tag == NULL || pdi < tag)) {
+            ef_buf_puts(out, "<bdi>");
+            ef_buf_put(out, end, (size_t)(pdi - end));
+            ef_buf_puts(out, "</bdi>");
+            p = pdi + strlen(PDI);
+        } else {
+            p = end;
+        }
+    }
+    ef_buf_puts(out, p);
+}
+
+/* Puts every table of doc in a <div class="table-wrap">, which scrolls
+ * sideways on its own when the table is wider than the page. */
+static void wrap_tables(cmark_node *doc)
+{
+    for (cmark_node *n = cmark_node_first_child(doc), *next; n; n = next) {
+        cmark_node *blk;
+        next = cmark_node_next(n);
+        if (strcmp(cmark_node_get_type_string(n), "table") != 0)
+            continue;
+        blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+        cmark_node_set_on_enter(blk, "<div class=\"table-wrap\">\n");
+        cmark_node_set_on_exit(blk, "</div>\n");
+        cmark_node_insert_before(n, blk);
+        cmark_node_append_child(blk, n);
+    }
+}
+
 ef_status ef_markdown_to_html(const char *md, size_t len,
                               const ef_chart_set *charts, uint64_t nonce,
                               ef_buf *out, ef_err *e)
@@ -167,8 +242,17 @@ ef_status ef_markdown_to_html(const char *md, size_t len,
             continue;
         ef_buf_clear(&fig);
         ef_buf_puts(&fig, "<figure>\n");
-        /* the SVG carries the title (drawn, and as <title>) */
-        ef_buf_puts(&fig, ch->svg_inline);
+        /* the SVG carries the title (drawn, and as <title>); a phone
+         * gets the narrow drawing (the stylesheet picks one) */
+        if (ch->svg_narrow) {
+            ef_buf_puts(&fig, "<div class=\"ef-wide\">");
+            ef_buf_puts(&fig, ch->svg_inline);
+            ef_buf_puts(&fig, "</div>\n<div class=\"ef-narrow\">");
+            ef_buf_puts(&fig, ch->svg_narrow);
+            ef_buf_puts(&fig, "</div>");
+        } else {
+            ef_buf_puts(&fig, ch->svg_inline);
+        }
         ef_buf_puts(&fig, "\n</figure>\n");
         blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
         cmark_node_set_on_enter(blk, ef_buf_cstr(&fig));
@@ -176,11 +260,12 @@ ef_status ef_markdown_to_html(const char *md, size_t len,
         cmark_node_replace(n, blk);
         cmark_node_free(n);
     }
+    wrap_tables(doc);
     /* CMARK_OPT_DEFAULT is safe: raw HTML and dangerous URLs are omitted
      * (never CMARK_OPT_UNSAFE: the text holds feedback) */
     html = cmark_render_html(doc, CMARK_OPT_DEFAULT,
                              cmark_parser_get_syntax_extensions(p));
-    ef_buf_puts(out, html ? html : "");
+    put_with_bdi(out, html ? html : "");
     free(html);
     cmark_node_free(doc);
     cmark_parser_free(p);
@@ -250,8 +335,8 @@ ef_status ef_render_reports(const ef_report *r, const ef_chart_set *charts,
      * into the shell */
     ctx = ef_tctx_new();
     ef_report_vars(r, charts, o, 1, ctx);
-    if ((rc = ef_template_render(tmd, ef_tctx_root(ctx), ef_md_escape, &mdh,
-                                 e)) != EF_OK)
+    if ((rc = ef_template_render(tmd, ef_tctx_root(ctx), md_escape_html,
+                                 &mdh, e)) != EF_OK)
         goto out;
     if ((rc = ef_markdown_to_html(mdh.data ? mdh.data : "", mdh.len, charts,
                                   o->nonce, &body, e)) != EF_OK)

@@ -2,6 +2,7 @@
  * the model formatted for people (percentages, thousands separators,
  * intervals), and the chart slots. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -41,6 +42,39 @@ static void fmt_date(char *b, int64_t t)
         snprintf(b, 11, "n/a");
     else
         ef_datetime_format_date(t, NULL, b);
+}
+
+/* Sets key to a formatted number, every minus sign in it the typographic
+ * one (U+2212), as the template's "−0.75" and the charts have it: "-"
+ * is a hyphen in prose. */
+static void set_num(ef_tvalue *o, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_num(ef_tvalue *o, const char *key, const char *fmt, ...)
+{
+    char a[256];
+    ef_buf b = EF_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(a, sizeof a, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; a[i]; i++) {
+        size_t e = i + 1;
+        int zero = 1;
+        if (a[i] != '-' || !(a[i + 1] >= '0' && a[i + 1] <= '9') ||
+            !(i == 0 || a[i - 1] == ' ' || a[i - 1] == '(' ||
+              a[i - 1] == '=')) {
+            ef_buf_putc(&b, a[i]);
+            continue;
+        }
+        for (; (a[e] >= '0' && a[e] <= '9') || a[e] == '.'; e++)
+            zero &= a[e] == '0' || a[e] == '.';
+        if (!zero) /* "-0.0" is a rounded zero: no sign */
+            ef_buf_puts(&b, "\xE2\x88\x92");
+    }
+    ef_tobj_set_str(o, key, ef_buf_cstr(&b));
+    ef_buf_reset(&b);
 }
 
 static void set_count(ef_tvalue *o, const char *key, uint64_t n)
@@ -95,7 +129,7 @@ static void set_text(ef_tvalue *o, const char *key, const char *text)
 static void set_nps(ef_tvalue *o, const char *key, const ef_nps_stat *n)
 {
     if (n->has)
-        ef_tobj_set_strf(o, key, "%+.0f", n->score);
+        set_num(o, key, "%+.0f", n->score);
     else
         ef_tobj_set_str(o, key, "–");
 }
@@ -126,19 +160,20 @@ static void kpis(ef_tvalue *root, const ef_report *r)
     set_share(k, "neutral", &r->neutral);
     set_share(k, "positive", &r->positive);
     set_share(k, "strong", &r->strongly_negative);
-    ef_tobj_set_strf(root, "net", "%+.1f points", 100 * r->net);
-    ef_tobj_set_strf(root, "net_excl_neutral", "%+.1f points",
+    set_num(root, "net", "%+.1f points", 100 * r->net);
+    set_num(root, "net_excl_neutral", "%+.1f points",
                      100 * r->net_excl_neutral);
     {
         double a = fabs(r->net), x = fabs(r->net_excl_neutral);
-        if (a > 0.0005 && x > a)
+        /* "1.0 times as large" says nothing: below 1.05, "about" */
+        if (a > 0.0005 && x >= 1.05 * a)
             ef_tobj_set_strf(root, "net_factor", "%.1f times", x / a);
         else
             ef_tobj_set_str(root, "net_factor", "about");
     }
     if (r->nps.has) {
         ef_tvalue *n = ef_tobj_set_obj(root, "nps");
-        ef_tobj_set_strf(n, "score", "%+.1f", r->nps.score);
+        set_num(n, "score", "%+.1f", r->nps.score);
         ef_tobj_set_strf(n, "moe", "%.1f", r->nps.moe);
         set_count(n, "n", r->nps.n);
         set_count(n, "promoters", r->nps.promoters);
@@ -165,7 +200,7 @@ static void examples(ef_tvalue *root, const ef_report *r)
         for (size_t i = 0; i < r->nexamples[c]; i++) {
             ef_tvalue *x = ef_tlist_add_obj(l);
             ef_tobj_set_str(x, "name", ef_class_name(c));
-            ef_tobj_set_strf(x, "compound", "%+.2f",
+            set_num(x, "compound", "%+.2f",
                              r->examples[c][i].scores.compound);
             set_text(x, "text", r->examples[c][i].text);
         }
@@ -207,10 +242,13 @@ static void periods(ef_tvalue *root, const ef_report *r)
             set_pct(s, "share", p->negative.share);
             set_count(s, "n", p->n);
             set_pct(s, "baseline", p->baseline);
-            if (p->p_value < 1e-6)
+            if (p->p_value < 1e-6) {
                 ef_tobj_set_str(s, "p", "< 0.000001");
-            else
+                ef_tobj_set_str(s, "p_text", "p < 0.000001");
+            } else {
                 ef_tobj_set_strf(s, "p", "%.2g", p->p_value);
+                ef_tobj_set_strf(s, "p_text", "p = %.2g", p->p_value);
+            }
             for (size_t k = 0; k < p->nterms; k++)
                 ef_buf_printf(&terms, "%s%s", k ? ", " : "", p->terms[k]);
             ef_tobj_set_str(s, "terms",
@@ -224,7 +262,7 @@ static void periods(ef_tvalue *root, const ef_report *r)
         const ef_period_stat *p = &r->periods[r->nperiods - 2];
         ef_tobj_set_str(c, "last", a->label);
         ef_tobj_set_str(c, "previous", p->label);
-        ef_tobj_set_strf(c, "text",
+        set_num(c, "text",
                          "the negative share moved %+.1f points, from %.1f%% "
                          "to %.1f%% (z = %.2f, p = %.3f%s)",
                          100 * r->change, 100 * p->negative.share,
@@ -290,7 +328,7 @@ static void who(ef_tvalue *root, const ef_report *r)
             ef_tobj_set_str(x, "term", r->themes[i].term);
             set_count(x, "count", r->themes[i].count);
             set_count(x, "other", r->themes[i].other);
-            ef_tobj_set_strf(x, "z", "%.1f", r->themes[i].z);
+            set_num(x, "z", "%.1f", r->themes[i].z);
         }
     }
 }
@@ -321,7 +359,7 @@ static void responding(ef_tvalue *root, const ef_report *r)
             ef_tobj_set_str(x, "date", b);
             ef_tobj_set_str(x, "channel", k->channel[0] ? k->channel : "–");
             ef_tobj_set_str(x, "author", k->author[0] ? k->author : "–");
-            ef_tobj_set_strf(x, "compound", "%+.2f", k->scores.compound);
+            set_num(x, "compound", "%+.2f", k->scores.compound);
             set_text(x, "text", k->text);
         }
     }
@@ -456,8 +494,8 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
     set_count(root, "min_n", r->min_n);
     {
         ef_tvalue *th = ef_tobj_set_obj(root, "thr");
-        ef_tobj_set_strf(th, "pos", "%g", r->thr.pos_min);
-        ef_tobj_set_strf(th, "neg", "%g", r->thr.neg_max);
+        set_num(th, "pos", "%g", r->thr.pos_min);
+        set_num(th, "neg", "%g", r->thr.neg_max);
     }
     if (r->has_expected) {
         ef_tvalue *x = ef_tobj_set_obj(root, "expected");

@@ -43,6 +43,7 @@
 #define CUT_MARK "\xe2\x80\xa6 [cut]"
 #define CUT_UNITS 7u        /* UTF-16 code units of CUT_MARK */
 #define HEADLINE_WIDTH 110  /* characters per Summary headline row */
+#define MAX_ROW_LINES 27    /* lines of 15 pt in Excel's tallest row */
 #define EXCEL_EPOCH 25569.0 /* 1970-01-01 as an Excel serial date */
 #define INPUT_TINT 0xFFF4D6 /* the fill of the cells the team fills in */
 
@@ -175,6 +176,7 @@ struct ef_xlsx {
     char *path, *tmpdir;
     int data_sheet;
     int64_t created;
+    char *title; /* --title, or NULL */
     ef_thresholds thr;
     const ef_tz *tz; /* row dates in this zone (NULL: UTC) */
     int finished, created_file;
@@ -452,9 +454,10 @@ static void put_num(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 }
 
 /* Writes the text of a row sheet (Data, Negative): one line, as a rule.
- * A text with line breaks is wrapped in a row up to 3 lines tall, rather
- * than spilling over its neighbours. Returns the format for the row's
- * other text cells: top-aligned in a tall row (numbers always are). */
+ * A text with line breaks is wrapped in a row as tall as its lines (up to
+ * Excel's tallest row), rather than spilling over its neighbours.
+ * Returns the format for the row's other text cells: top-aligned in a
+ * tall row (numbers always are). */
 static lxw_format *put_row_text(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r,
                                 lxw_col_t c, double width, const char *s,
                                 size_t n)
@@ -470,7 +473,7 @@ static lxw_format *put_row_text(ef_xlsx *x, lxw_worksheet *ws, lxw_row_t r,
         lx(x, worksheet_write_string(ws, r, c, t, NULL));
         return NULL;
     }
-    fit_row(x, ws, r, xlsx_text_lines(t, width, 3));
+    fit_row(x, ws, r, xlsx_text_lines(t, width, MAX_ROW_LINES));
     lx(x, worksheet_write_string(ws, r, c, t, x->f[F_WRAP]));
     return x->f[F_TOP];
 }
@@ -703,6 +706,7 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
     x->tmpdir = o->tmpdir && *o->tmpdir ? ef_xstrdup(o->tmpdir) : NULL;
     x->data_sheet = o->data_sheet;
     x->created = o->created;
+    x->title = o->title ? ef_xstrdup(o->title) : NULL;
     x->thr = o->thr ? *o->thr : def;
 
     /* libxlsxwriter opens path only at workbook_close: fail early. */
@@ -1116,20 +1120,53 @@ static void fmt_date(int64_t t, char *buf)
         ef_datetime_format_date(t, NULL, buf);
 }
 
+/* The report's title: --title, else "Feedback report, FIRST to LAST"
+ * (as report.html's). */
+static void report_title(const ef_xlsx *x, const ef_report *r, char *buf,
+                         size_t cap)
+{
+    char a[EF_DATETIME_DATE_SIZE], b[EF_DATETIME_DATE_SIZE];
+
+    if (x->title) {
+        snprintf(buf, cap, "%s", x->title);
+        return;
+    }
+    fmt_date(r->first_date, a);
+    fmt_date(r->last_date, b);
+    snprintf(buf, cap, "Feedback report, %s to %s", a, b);
+}
+
+/* The top of a value axis that holds v (a share): the next tenth, or
+ * twentieth below 30%, never past 100%. */
+static double share_axis_max(double v)
+{
+    double step = v < 0.3 ? 0.05 : 0.1;
+    double top = ceil(v / step - 1e-9) * step;
+    top = round(top * 100) / 100; /* 0.6, not 0.6000000000000001 */
+    return top < step ? step : top > 1 ? 1 : top;
+}
+
+/* Trend's chart columns, after its table: the share and its interval
+ * where the period can be called, the share where it is too few to call
+ * (a blank elsewhere: native charts leave a gap, as the HTML's do). */
+enum { TC_SHARE, TC_LOW, TC_HIGH, TC_FEW, TC_NCOLS };
+
+static lxw_col_t trend_chart_col(const ef_report *r);
+
 static void write_summary(ef_xlsx *x, const ef_report *r)
 {
     sheet s = {x, x->summary, 0};
-    char a[EF_DATETIME_DATE_SIZE], b[EF_DATETIME_DATE_SIZE], buf[256];
+    char a[EF_DATETIME_DATE_SIZE], buf[256];
+    lxw_row_t header;
     int h;
 
-    fmt_date(r->first_date, a);
-    fmt_date(r->last_date, b);
-    snprintf(buf, sizeof buf, "Feedback report, %s to %s", a, b);
+    report_title(x, r, buf, sizeof buf);
     s_str(&s, 0, buf, F_TITLE);
     lx(x, worksheet_set_row(x->summary, 0, 21, NULL));
     s_next(&s);
     s_wrapped(&s, r->headline, F_NONE);
     s_next(&s);
+    header = s.row;
     s_header(&s, summary_cols, S_NCOLS, 1);
 
     s_section(&s, "Sentiment");
@@ -1260,34 +1297,67 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     kpi_val(&s, "Invalid UTF-8 sequences replaced", "invalid_utf8_replaced",
             F_INT, 1, (double)r->invalid_utf8, NULL);
 
-    /* Charts, to the right of the table. */
+    /* Charts, to the right of the table. What is too few to call is
+     * what the HTML's charts leave out or draw hollow and grey. */
     if (r->nperiods > 0) {
         lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
         lxw_chart_series *se;
-        lxw_chart_line main_line = {0}, band = {0};
+        lxw_chart_line main_line = {0}, band = {0}, grey = {0};
+        lxw_chart_fill none = {0};
         lxw_chart_options opt = {0};
         lxw_row_t last = (lxw_row_t)r->nperiods;
+        lxw_col_t tc = trend_chart_col(r);
+        double top = 0;
+        int any_few = 0;
 
+        for (size_t i = 0; i < r->nperiods; i++) {
+            const ef_period_stat *p = &r->periods[i];
+            if (p->n && !p->too_few)
+                top = fmax(top, p->negative.hi);
+            else if (p->n)
+                top = fmax(top, p->negative.share), any_few = 1;
+        }
         main_line.color = EF_RGB_NEGATIVE;
         main_line.width = 2.25;
         band.color = EF_RGB_BAND;
         band.width = 1;
         band.dash_type = LXW_CHART_LINE_DASH_DASH;
+        grey.color = EF_RGB_NEUTRAL;
+        grey.width = 1.25;
+        none.none = LXW_TRUE;
         se = chart_add_series(ch, NULL, NULL);
         chart_series_set_categories(se, "Trend", 1, 0, last, 0);
-        chart_series_set_values(se, "Trend", 1, 6, last, 6);
+        chart_series_set_values(se, "Trend", 1, tc + TC_SHARE, last,
+                                tc + TC_SHARE);
         chart_series_set_name(se, "Negative share");
         chart_series_set_line(se, &main_line);
         chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
         for (int i = 0; i < 2; i++) {
+            lxw_col_t c = tc + (i ? TC_HIGH : TC_LOW);
             se = chart_add_series(ch, NULL, NULL);
             chart_series_set_categories(se, "Trend", 1, 0, last, 0);
-            chart_series_set_values(se, "Trend", 1, (lxw_col_t)(7 + i), last,
-                                    (lxw_col_t)(7 + i));
+            chart_series_set_values(se, "Trend", 1, c, last, c);
             chart_series_set_name(se, i ? "95% CI high" : "95% CI low");
             chart_series_set_line(se, &band);
             chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
         }
+        if (any_few) {
+            lxw_chart_line no_line = {0};
+            no_line.none = LXW_TRUE;
+            se = chart_add_series(ch, NULL, NULL);
+            chart_series_set_categories(se, "Trend", 1, 0, last, 0);
+            chart_series_set_values(se, "Trend", 1, tc + TC_FEW, last,
+                                    tc + TC_FEW);
+            snprintf(buf, sizeof buf, "fewer than %llu items: too few to "
+                     "call", (unsigned long long)r->min_n);
+            chart_series_set_name(se, buf);
+            chart_series_set_line(se, &no_line);
+            chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+            chart_series_set_marker_size(se, 5);
+            chart_series_set_marker_line(se, &grey);
+            chart_series_set_marker_fill(se, &none);
+        }
+        chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
         snprintf(buf, sizeof buf,
                  "Negative share per %s, with its 95%% "
                  "interval",
@@ -1295,6 +1365,7 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         chart_title_set_name(ch, buf);
         chart_axis_set_num_format(ch->y_axis, "0%");
         chart_axis_set_min(ch->y_axis, 0);
+        chart_axis_set_max(ch->y_axis, share_axis_max(top));
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         opt.x_scale = 1.5;
         opt.y_scale = 1.1;
@@ -1302,42 +1373,64 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
            worksheet_insert_chart_opt(x->summary, 1, S_NCOLS + 1, ch, &opt));
     }
     if (r->nchannels > 0) {
-        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
+        /* horizontal bars, one row each, every name shown: as many
+         * channels as there are, in the order of the Channels sheet */
+        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_BAR);
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
-        lxw_chart_fill fill = {0}, grey = {0};
+        lxw_chart_fill fill = {0}, none = {0};
+        lxw_chart_line grey = {0};
         lxw_chart_point *pts = ef_xcalloc(r->nchannels, sizeof *pts);
         lxw_chart_point **pp = ef_xcalloc(r->nchannels + 1, sizeof *pp);
         lxw_chart_options opt = {0};
         lxw_row_t last = (lxw_row_t)r->nchannels;
+        double top = 0;
         int any_few = 0;
 
         fill.color = EF_RGB_NEGATIVE;
+        none.none = LXW_TRUE;
         grey.color = EF_RGB_NEUTRAL;
         chart_series_set_categories(se, "Channels", 1, 0, last, 0);
         chart_series_set_values(se, "Channels", 1, 5, last, 5);
         chart_series_set_name(se, "Negative share");
         chart_series_set_fill(se, &fill);
         for (size_t i = 0; i < r->nchannels; i++) {
-            pts[i].fill = r->channels[i].too_few ? &grey : &fill;
-            any_few |= r->channels[i].too_few;
+            const ef_group_stat *g = &r->channels[i];
+            if (g->too_few) { /* hollow and grey, as in the HTML */
+                pts[i].fill = &none;
+                pts[i].line = &grey;
+            } else {
+                pts[i].fill = &fill;
+            }
+            any_few |= g->too_few;
+            top = fmax(top, g->too_few ? g->negative.share : g->negative.hi);
             pp[i] = &pts[i];
         }
         if (any_few)
             lx(x, chart_series_set_points(se, pp));
         free(pts);
         free(pp);
-        chart_title_set_name(ch, any_few ? "Negative share by channel (grey: "
-                                           "too few to call)"
+        chart_title_set_name(ch, any_few ? "Negative share by channel "
+                                           "(hollow grey: too few to call)"
                                          : "Negative share by channel");
-        chart_axis_set_num_format(ch->y_axis, "0%");
-        chart_axis_set_min(ch->y_axis, 0);
+        /* a bar chart's x axis is its values, the y axis its names:
+         * the first channel on top, and every name, none skipped */
+        chart_axis_set_num_format(ch->x_axis, "0%");
+        chart_axis_set_min(ch->x_axis, 0);
+        chart_axis_set_max(ch->x_axis, share_axis_max(top));
+        chart_axis_set_reverse(ch->y_axis);
+        chart_axis_set_interval_unit(ch->y_axis, 1);
+        chart_axis_set_num_font(ch->y_axis, &(lxw_chart_font){.size = 9});
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         opt.x_scale = 1.5;
-        opt.y_scale = 1.1;
+        /* 288 px by default; 16 px a bar, and room for the title */
+        opt.y_scale = fmax(1.1, (80.0 + 16.0 * (double)r->nchannels) / 288);
         lx(x,
            worksheet_insert_chart_opt(x->summary, 19, S_NCOLS + 1, ch, &opt));
     }
     sheet_setup(x, x->summary);
+    /* the header row is frozen and repeated, not the title */
+    worksheet_freeze_panes(x->summary, header + 1, 0);
+    lx(x, worksheet_repeat_rows(x->summary, header, header));
     worksheet_fit_to_pages(x->summary, 1, 1);
 }
 
@@ -1384,18 +1477,51 @@ static const col_spec trend_cols[T_NCOLS] = {{"Period", 11, 0},
                                              {"Calibrated low", 14, 1},
                                              {"Calibrated high", 14, 1}};
 
-static void write_trend(ef_xlsx *x, const ef_report *r)
+/* c mixed with white, f of the way (the charts' lighter bars). */
+static lxw_color_t toward_white(lxw_color_t c, double f)
 {
-    sheet s = {x, x->trend, 0};
-    size_t ncols = T_ADJ;
-    lxw_row_t n = (lxw_row_t)r->nperiods;
+    lxw_color_t out = 0;
+    for (int sh = 16; sh >= 0; sh -= 8) {
+        double v = (c >> sh) & 255;
+        out |= (lxw_color_t)lround(v + (255 - v) * f) << sh;
+    }
+    return out;
+}
 
+/* The first of Trend's chart columns (TC_*), after the table's. */
+static lxw_col_t trend_chart_col(const ef_report *r)
+{
     for (size_t i = 0; i < r->nperiods; i++)
         if (r->periods[i].adjusted)
-            ncols = T_NCOLS;
-    s_header(&s, trend_cols, ncols, 1);
+            return T_NCOLS;
+    return T_ADJ;
+}
+
+static void write_trend(ef_xlsx *x, const ef_report *r)
+{
+    static const col_spec chart_cols[TC_NCOLS] = {
+        {"Chart: negative share", 20, 1},
+        {"Chart: 95% CI low", 16, 1},
+        {"Chart: 95% CI high", 17, 1},
+        {"Chart: too few to call", 20, 1}};
+    sheet s = {x, x->trend, 0};
+    size_t ncols = trend_chart_col(r);
+    lxw_row_t n = (lxw_row_t)r->nperiods;
+    col_spec cols[T_NCOLS + TC_NCOLS];
+
+    memcpy(cols, trend_cols, ncols * sizeof *cols);
+    memcpy(cols + ncols, chart_cols, sizeof chart_cols);
+    s_header(&s, cols, ncols + TC_NCOLS, 1);
     for (size_t i = 0; i < r->nperiods; i++) {
         const ef_period_stat *p = &r->periods[i];
+        lxw_col_t tc = (lxw_col_t)ncols;
+        if (p->n && !p->too_few) {
+            s_num(&s, tc + TC_SHARE, p->negative.share, F_PCT);
+            s_num(&s, tc + TC_LOW, p->negative.lo, F_PCT);
+            s_num(&s, tc + TC_HIGH, p->negative.hi, F_PCT);
+        } else if (p->n) {
+            s_num(&s, tc + TC_FEW, p->negative.share, F_PCT);
+        }
         s_str(&s, T_PERIOD, p->label, F_NONE);
         s_num(&s, T_START, serial_of_date(p->date), F_DATE);
         s_num(&s, T_N, (double)p->n, F_INT);
@@ -1429,6 +1555,7 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
          * share's colour. Spikes are bold. */
         lxw_conditional_format few = {0}, spike = {0}, scale = {0};
         lxw_chart *ch;
+        int any_few = 0;
         lxw_chart_options opt = {0};
         static const struct {
             const char *name;
@@ -1456,17 +1583,33 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
                                                  T_SHARE, &scale));
 
         ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN_STACKED);
+        for (size_t i = 0; i < r->nperiods; i++)
+            any_few |= r->periods[i].too_few;
         for (int i = 0; i < 3; i++) {
             lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
-            lxw_chart_fill fill = {0};
+            lxw_chart_fill fill = {0}, light = {0};
             fill.color = series[i].color;
+            light.color = toward_white(series[i].color, 0.62);
             chart_series_set_categories(se, "Trend", 1, T_PERIOD, n, T_PERIOD);
             chart_series_set_values(se, "Trend", 1, series[i].col, n,
                                     series[i].col);
             chart_series_set_name(se, series[i].name);
             chart_series_set_fill(se, &fill);
+            if (any_few) { /* lighter bars: too few to call, as drawn */
+                lxw_chart_point *pts = ef_xcalloc(n, sizeof *pts);
+                lxw_chart_point **pp = ef_xcalloc(n + 1, sizeof *pp);
+                for (size_t k = 0; k < n; k++) {
+                    pts[k].fill = r->periods[k].too_few ? &light : &fill;
+                    pp[k] = &pts[k];
+                }
+                lx(x, chart_series_set_points(se, pp));
+                free(pts);
+                free(pp);
+            }
         }
-        chart_title_set_name(ch, "Items per period by class");
+        chart_title_set_name(ch, any_few ? "Items per period by class "
+                                           "(lighter: too few to call)"
+                                         : "Items per period by class");
         chart_axis_set_num_format(ch->y_axis, "#,##0");
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         opt.x_scale = 1.5;
@@ -1670,12 +1813,12 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         const ef_kept_item *k = &r->repair[i];
         int lines = 1;
 
-        /* Rows tall enough to read the text (8 lines at most; the cell
-         * holds all of it), everything top-aligned. */
+        /* Rows tall enough to read the text, everything top-aligned. */
         for (int c = 0; c < 3; c++) {
             static const int cols[3] = {R_CHANNEL, R_AUTHOR, R_TEXT};
             const char *t = c == 0 ? k->channel : c == 1 ? k->author : k->text;
-            int l = xlsx_text_lines(t, repair_cols[cols[c]].width, 8);
+            int l = xlsx_text_lines(t, repair_cols[cols[c]].width,
+                                    MAX_ROW_LINES);
             lines = l > lines ? l : lines;
         }
         fit_row(x, x->repair, s.row, lines);
@@ -1748,7 +1891,8 @@ static void write_to_label(ef_xlsx *x)
     s_header(&s, cols, 6, 1);
     for (size_t i = 0; i < x->nto_label; i++, s_next(&s)) {
         const ef_xlsx_label_row *r = &x->to_label[i];
-        fit_row(x, ws, s.row, xlsx_text_lines(r->text, cols[5].width, 8));
+        fit_row(x, ws, s.row,
+                xlsx_text_lines(r->text, cols[5].width, MAX_ROW_LINES));
         s_str(&s, 0, r->id, F_TOP);
         lx(x, worksheet_write_blank(ws, s.row, 1, x->f[F_INPUT]));
         s_num(&s, 2, serial_of_time(x, r->date), F_DATETIME);
@@ -1852,8 +1996,8 @@ static void write_calibration(ef_xlsx *x, const ef_report *r)
 static void method_row(sheet *s, const char *item, const char *value,
                        const char *detail)
 {
-    int a = xlsx_text_lines(value, 46, 12),
-        b = xlsx_text_lines(detail, 80, 12);
+    int a = xlsx_text_lines(value, 46, MAX_ROW_LINES),
+        b = xlsx_text_lines(detail, 80, MAX_ROW_LINES);
 
     fit_row(s->x, s->ws, s->row, a > b ? a : b);
     s_str(s, 0, item, F_SECTION);
@@ -1956,7 +2100,8 @@ static void write_method(ef_xlsx *x, const ef_report *r)
             const ef_input_file *f = &r->files[i];
             char kind[128];
             snprintf(kind, sizeof kind, "%s, %s", f->kind, f->encoding);
-            fit_row(x, ws, s.row, xlsx_text_lines(f->path, 24, 6));
+            fit_row(x, ws, s.row,
+                    xlsx_text_lines(f->path, 24, MAX_ROW_LINES));
             s_str(&s, 0, f->path, F_WRAP);
             s_str(&s, 1, kind, F_TOP);
             s_str(&s, 2, f->sha256, F_TOP);
@@ -1975,8 +2120,7 @@ static void write_method(ef_xlsx *x, const ef_report *r)
 ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
 {
     lxw_doc_properties props = {0};
-    char a[EF_DATETIME_DATE_SIZE], b[EF_DATETIME_DATE_SIZE];
-    char title[128], subject[256];
+    char title[512], subject[256];
     lxw_error lrc;
     ef_status rc;
 
@@ -2003,9 +2147,7 @@ ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
     if (x->lerr)
         return lx_fail(x, e);
 
-    fmt_date(r->first_date, a);
-    fmt_date(r->last_date, b);
-    snprintf(title, sizeof title, "Feedback report, %s to %s", a, b);
+    report_title(x, r, title, sizeof title);
     snprintf(subject, sizeof subject,
              "Sentiment of %llu feedback items (negative share %.1f%%)",
              (unsigned long long)r->n, 100.0 * r->negative.share);
@@ -2073,5 +2215,6 @@ void ef_xlsx_free(ef_xlsx *x)
     ef_buf_reset(&x->rec);
     free(x->path);
     free(x->tmpdir);
+    free(x->title);
     free(x);
 }

@@ -33,6 +33,8 @@ typedef struct {
     const char *tmpdir; /* temporary files go here (NULL: $TMPDIR, /tmp);
                            copied */
     const ef_thresholds *thr; /* the class thresholds (for Method) */
+    const char *title;  /* --title: Summary!A1 and the document title
+                           (NULL: "Feedback report"); copied */
 } ef_xlsx_opts;
 
 typedef struct ef_xlsx ef_xlsx;

@@ -148,3 +148,24 @@ void ef_text_json_string(ef_buf *b, const char *s, size_t n)
     }
     ef_buf_putc(b, '"');
 }
+
+int ef_utf8_has_rtl(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        if (u[i] < 0xD6) { /* ASCII and U+0000-U+057F: no RTL */
+            i += u[i] < 0x80 ? 1 : ef_utf8_decode(u + i, n - i, &cp);
+            continue;
+        }
+        i += ef_utf8_decode(u + i, n - i, &cp);
+        if ((cp >= 0x0590 && cp <= 0x08FF) || cp == 0x200F ||
+            cp == 0x202B || cp == 0x202E || cp == 0x2067 ||
+            (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF) ||
+            (cp >= 0x10800 && cp <= 0x10FFF) ||
+            (cp >= 0x1E800 && cp <= 0x1EFFF))
+            return 1;
+    }
+    return 0;
+}

@@ -19,6 +19,12 @@ size_t ef_utf8_encode(char *out, uint32_t cp);
  * U+FFFD when invalid; returns the bytes consumed. */
 size_t ef_utf8_put_repaired(ef_buf *b, const unsigned char *s, size_t n);
 
+/* Whether s holds a right-to-left letter (Hebrew, Arabic, Syriac, Thaana,
+ * N'Ko and the other scripts of U+0590-U+08FF, their presentation forms,
+ * and the historic RTL planes) or an RTL mark, embedding, override or
+ * isolate: text that needs isolating among left-to-right text. */
+int ef_utf8_has_rtl(const char *s, size_t n);
+
 /* Appends s as a TSV field: backslash, tab, newline and carriage return
  * become \\ \t \n \r; invalid UTF-8 becomes U+FFFD; NUL is dropped. */
 void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n);

@@ -68,10 +68,13 @@ negs = [r[0] for n in ("Negative", "Negative (2)")
 check("split: negatives sorted across parts", negs == sorted(negs) and
       len(negs) == 5, negs)
 
-# Every sheet: a frozen header row.
+# Every sheet: a frozen header row (Summary's is under its title).
 for ws in wb.worksheets:
-    check("%s: frozen header" % ws.title, ws.freeze_panes == "A2",
-          ws.freeze_panes)
+    hdr = 1
+    if ws.title == "Summary":
+        hdr = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Measure")
+    check("%s: frozen header" % ws.title,
+          ws.freeze_panes == "A%d" % (hdr + 1), ws.freeze_panes)
 
 # KPI cells by defined name.
 names = {}
@@ -188,9 +191,9 @@ check("Repair text is a string", ws["E2"].value == '=HYPERLINK("http://x")'
 check("Repair CR LF becomes LF", ws["E3"].value == "Broken on arrival.\nNo refund!")
 check("Repair long text cut", len(ws["E4"].value) == 32767 and
       ws["E4"].value.endswith(CUT))
-check("Repair rows tall enough to read, at most 8 lines",
+check("Repair rows as tall as their lines, up to Excel's tallest row",
       ws.row_dimensions[3].height == 30.0 and
-      ws.row_dimensions[4].height == 120.0,
+      ws.row_dimensions[4].height == 27 * 15.0,
       [ws.row_dimensions[r].height for r in (2, 3, 4)])
 check("Repair cells top-aligned", ws["A2"].alignment.vertical == "top" and
       ws["E2"].alignment.vertical == "top" and ws["E2"].alignment.wrap_text)
@@ -223,8 +226,9 @@ z = zipfile.ZipFile(d + "/t.xlsx")
 charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
 check("three native charts", len(charts) == 3, charts)
 kinds = "".join(z.read(n).decode() for n in charts)
-check("line, column and stacked column charts",
+check("line, horizontal bar and stacked column charts",
       "<c:lineChart>" in kinds and kinds.count("<c:barChart>") == 2 and
+      '<c:barDir val="bar"/>' in kinds and
       '<c:grouping val="stacked"/>' in kinds)
 check("negative is vermillion in the charts", "D55E00" in kinds)
 sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
@@ -262,11 +266,15 @@ if [ -x ./earful ] && ./earful report --help >/dev/null 2>&1; then
         tail -5 "$tmp/r1.log"
         fail=$((fail + 1))
     else
-        $PY - "$tmp/r1" "$tmp/r2" <<'PY' >"$tmp/sample.out" 2>&1
-import datetime, json, math, sys, zipfile
-import openpyxl
+        # too few to call in some months and channels, and a --title
+        ./earful report --quiet -o "$tmp/r3" --min-n 1700 --period month \
+            --title "Pebblewave, the title" samples/feedback.csv \
+            >"$tmp/r3.log" 2>&1 || ok=0
+        $PY - "$tmp/r1" "$tmp/r2" "$tmp/r3" <<'PY' >"$tmp/sample.out" 2>&1
+import datetime, json, math, re, sys, zipfile
+import openpyxl, openpyxl.utils
 
-r1, r2 = sys.argv[1], sys.argv[2]
+r1, r2, r3 = sys.argv[1], sys.argv[2], sys.argv[3]
 passed = failed = 0
 
 def check(name, cond, detail=""):
@@ -371,6 +379,47 @@ check("created = SOURCE_DATE_EPOCH",
 a = open(r1 + "/report.xlsx", "rb").read()
 b = open(r2 + "/report.xlsx", "rb").read()
 check("two runs: byte-identical report.xlsx", a == b)
+
+# --title, and "too few to call" as the HTML's charts have it.
+w3 = openpyxl.load_workbook(r3 + "/report.xlsx")
+check("--title in Summary!A1", w3["Summary"]["A1"].value ==
+      "Pebblewave, the title", w3["Summary"]["A1"].value)
+check("--title is the document's", w3.properties.title ==
+      "Pebblewave, the title", w3.properties.title)
+tr = w3["Trend"]
+head = [c.value for c in tr[1]]
+few_col, share_col = head.index("Too few to call"), head.index("Negative share")
+cs, cf = head.index("Chart: negative share"), head.index("Chart: too few to call")
+rows = list(tr.iter_rows(min_row=2, values_only=True))
+check("some months too few to call, some not",
+      0 < sum(r[few_col] == "yes" for r in rows) < len(rows))
+check("Trend chart columns: the share only where it can be called",
+      all((r[cs] is None) == (r[few_col] == "yes") and
+          (r[cf] is None) == (r[few_col] != "yes") and
+          (r[cs] if r[cs] is not None else r[cf]) == r[share_col]
+          for r in rows))
+z3 = zipfile.ZipFile(r3 + "/report.xlsx")
+charts = {n: z3.read(n).decode() for n in z3.namelist()
+          if n.startswith("xl/charts/chart")}
+line = next(x for x in charts.values() if "<c:lineChart>" in x)
+bar = next(x for x in charts.values() if '<c:barDir val="bar"/>' in x)
+letter = openpyxl.utils.get_column_letter
+check("trend chart: the line from the callable share",
+      "Trend!$%s$2" % letter(cs + 1) in line, letter(cs + 1))
+check("trend chart: too few to call as hollow grey markers, no line",
+      "Trend!$%s$2" % letter(cf + 1) in line and "<a:noFill/>" in line and
+      "9A9A9A" in line)
+check("trend chart: gaps for blanks (the default when not written)",
+      not re.search(r'<c:dispBlanksAs val="(zero|span)"/>', line))
+maxes = [float(v) for x in charts.values()
+         for v in re.findall(r'<c:max val="([0-9.]+)"/>', x)]
+check("share axes end at 100% at most, and hold the data",
+      len(maxes) == 2 and all(0 < v <= 1 for v in maxes), maxes)
+check("channel chart: every name, first on top",
+      '<c:tickLblSkip val="1"/>' in bar and
+      '<c:orientation val="maxMin"/>' in bar)
+check("channel chart: too few to call hollow grey",
+      "<c:dPt>" in bar and "<a:noFill/>" in bar and "9A9A9A" in bar)
 print("xlsx sample report: %d passed, %d failed" % (passed, failed))
 PY
         cat "$tmp/sample.out"

@@ -351,10 +351,28 @@ static void render_case(const char *name, const ef_report *r, const char *want,
         OK(svg != NULL, "SVG written");
         if (svg) {
             OK(strncmp(svg, "<?xml", 5) == 0, "SVG: XML declaration");
-            OK(strstr(svg, c->svg_inline) != NULL, "SVG file = inline");
+            /* the file: plain colours; the page's: CSS variables */
+            OK(strstr(svg, "var(--ef-") == NULL, "SVG file: plain colours");
+            OK(strstr(svg, "data-ef-text-px") == NULL, "SVG file: no data-");
             free(svg);
         }
         OK(strncmp(c->svg_inline, "<svg", 4) == 0, "inline starts <svg");
+        OK(strstr(c->svg_inline, "var(--ef-ffffff,#ffffff)") != NULL &&
+               strstr(c->svg_inline, "prefers-color-scheme: dark") != NULL,
+           "inline: colours as CSS variables, dark values");
+        {
+            /* every text at least the note size, on both drawings */
+            const char *px = strstr(c->svg_inline, "data-ef-text-px=\"");
+            const char *pn = c->svg_narrow
+                                 ? strstr(c->svg_narrow, "data-ef-text-px=\"")
+                                 : NULL;
+            OK(px && atof(px + 17) >= 10.5, "inline: smallest text");
+            OK(pn && atof(pn + 17) >= 10.5, "narrow: smallest text");
+        }
+        OK(c->svg_narrow && strstr(c->svg_narrow, "width=\"360px\"") &&
+               strstr(c->svg_narrow, "<title id=\"ef-") &&
+               strstr(c->svg_narrow, "-n-title\""),
+           "narrow drawing, ids its own");
         OK(strstr(c->svg_inline, "<title id=\"ef-") != NULL, "<title>");
         OK(strstr(c->svg_inline, "<desc id=\"ef-") != NULL, "<desc>");
         OK(strstr(c->svg_inline, "id=\"surface") == NULL &&
@@ -766,4 +784,63 @@ void test_chart(void)
     case_three_years();
     case_no_periods();
     case_errors();
+}
+
+/* ==== Dark mode ======================================================= */
+
+unsigned dark_colour(unsigned c); /* EF_STATIC */
+
+void test_chart_dark(void)
+{
+    static const struct {
+        unsigned in, want;
+    } cases[] = {
+        /* greys turn over: L' = 0.93 - 0.82 L */
+        {0xFFFFFF, 0x1C1C1C}, /* paper: L 1 -> 0.11, 28.05 of 255 */
+        {0x222222, 0xD1D1D1}, /* ink: L 0.133 -> 0.821, 209.3 */
+        {0x666666, 0x9A9A9A}, /* muted: L 0.4 -> 0.602, 153.5 */
+        {0xE5E5E5, 0x313131}, /* grid: L 0.898 -> 0.194, 49.5 */
+        /* a light tint keeps its hue, darkens: L' = 1 - L, S x 0.6 */
+        {0xF6C7A6, 0x492D19}, /* the band: L 0.808 -> 0.192 */
+        /* data colours read on both: kept */
+        {0xD55E00, 0xD55E00},
+        {0x0072B2, 0x0072B2},
+        {0x009E73, 0x009E73},
+    };
+    for (size_t i = 0; i < EF_ARRAY_LEN(cases); i++)
+        INT_EQ(dark_colour(cases[i].in), cases[i].want, "dark_colour");
+}
+
+/* ==== Font fallback =================================================== */
+
+#include <unistd.h>
+
+#include "render/fontfall.h"
+
+void test_chart_fallback(void)
+{
+    char path[4096];
+    int index = -1;
+
+    /* a character no font has: none offered */
+    INT_EQ(ef_font_fallback(0x0378, path, sizeof path, &index), 0,
+           "U+0378 (unassigned): no font");
+    /* make deps installs Noto CJK: the Japanese sun has a font */
+    if (access("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+               R_OK) == 0) {
+        OK(ef_font_fallback(0x65E5, path, sizeof path, &index) &&
+               strstr(path, "NotoSansCJK") != NULL && index >= 0,
+           "U+65E5: Noto Sans CJK");
+        /* the same question, the same answer (deterministic charts) */
+        {
+            char again[4096];
+            int i2 = -1;
+            OK(ef_font_fallback(0x65E5, again, sizeof again, &i2) &&
+                   strcmp(again, path) == 0 && i2 == index,
+               "the same answer twice");
+        }
+    }
+    OK(ef_font_fallback(0x65E5, path, 4, &index) == 0,
+       "a path that does not fit: none");
+    ef_font_fallback_done();
 }

@@ -472,7 +472,7 @@ static void add_rows(ef_xlsx *x, int *fails)
 static ef_status write_book(const char *path, int data, int labels)
 {
     static const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
-    ef_xlsx_opts o = {data, CREATED, DIR, &thr};
+    ef_xlsx_opts o = {data, CREATED, DIR, &thr, NULL};
     ef_report *r = make_report(labels);
     ef_xlsx *x = NULL;
     ef_err e = {EF_OK, ""};
@@ -532,7 +532,7 @@ static void test_workbooks(void)
 static void test_errors(void)
 {
     static const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
-    ef_xlsx_opts o = {1, CREATED, DIR, &thr};
+    ef_xlsx_opts o = {1, CREATED, DIR, &thr, NULL};
     ef_xlsx *x = NULL;
     ef_err e = {EF_OK, ""};
     int fails = 0;
