@@ -215,7 +215,7 @@ distclean:
 # bitcode: PGXS would want it for these objects too).
 PG_CONFIG ?= pg_config
 PG_EF_SRC := sentiment/vader sentiment/lexicon metrics/themes input/datetime \
-             util/util util/text
+             util/util util/text util/script
 PG_EF_OBJ := $(patsubst %,build/pg/obj/%.o,$(PG_EF_SRC)) \
              build/pg/obj/gen/vader_data.o
 PGXS_MAKE  = $(MAKE) --no-print-directory -C build/pg -f $(CURDIR)/pg/Makefile \
@@ -231,7 +231,7 @@ install-pg: pg
 
 build/pg/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CF) $(BASEFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
 build/pg/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
