@@ -11,7 +11,7 @@ bg=""
 trap '[ -n "$bg" ] && kill "$bg" 2>/dev/null; rm -rf "$tmp"' EXIT
 PY=/usr/bin/python3 # Debian's, with the sqlite3 module
 E=./earful
-SCORER="vader-3.3.2/lexicon-1.1.3/earful-1"
+SCORER="vader-3.3.2/lexicon-1.1.3/earful-1+names" # @mentions carry no valence
 
 check() { # NAME COMMAND...: passes when the command succeeds
     local name=$1; shift
