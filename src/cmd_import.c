@@ -135,17 +135,26 @@ static const char *str(const batch *b, const irow *r, int k)
 }
 
 /* Writes the hex of the first 8 bytes of SHA-256 over the row's date,
- * channel and author (each followed by a NUL byte) and text into out (17
+ * channel (ASCII lower-cased: "Twitter" and "twitter" are one channel)
+ * and author (each followed by a NUL byte) and text into out (17
  * bytes). */
 static void hash_id(const ef_item *it, const char *date, char *out)
 {
     static const char hex[] = "0123456789abcdef";
     struct sha256_ctx c;
-    uint8_t d[SHA256_DIGEST_SIZE];
+    uint8_t d[SHA256_DIGEST_SIZE], low[64];
+    size_t cl = strlen(it->channel) + 1;
 
     sha256_init(&c);
     sha256_update(&c, strlen(date) + 1, (const uint8_t *)date);
-    sha256_update(&c, strlen(it->channel) + 1, (const uint8_t *)it->channel);
+    for (size_t i = 0; i < cl; i += sizeof low) { /* the NUL included */
+        size_t k = cl - i < sizeof low ? cl - i : sizeof low;
+        for (size_t j = 0; j < k; j++) {
+            uint8_t ch = (uint8_t)it->channel[i + j];
+            low[j] = ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
+        }
+        sha256_update(&c, k, low);
+    }
     sha256_update(&c, strlen(it->author) + 1, (const uint8_t *)it->author);
     sha256_update(&c, it->text_len, (const uint8_t *)it->text);
     sha256_digest(&c, sizeof d, d);

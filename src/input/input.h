@@ -54,7 +54,8 @@ typedef struct {
     size_t text_len;
     int64_t date;         /* Unix seconds, UTC */
     const char *id;       /* the row's stable id, or "" */
-    const char *channel;  /* lower-cased, or "" */
+    const char *channel;  /* trimmed, as written, or "" (the aggregator and
+                           * item identities ignore its ASCII case) */
     const char *author;   /* "" for anonymous */
     const char *url;      /* permalink, or "" */
     const char *segment;  /* the --segment column's value, or "" */

@@ -35,6 +35,7 @@ typedef struct {
     uint64_t responded;
     float *hours;
     size_t nhours, hcap;
+    char *name; /* as first written, when the key is case-folded */
 } group_acc;
 
 typedef struct {
@@ -229,14 +230,32 @@ static size_t period_of(ef_agg *a, int64_t t)
     return idx;
 }
 
+/* The accumulator of the group name (added when new); its index in
+ * *at. With fold (channels), names that differ only in ASCII case are one
+ * group, named as first written. */
 static group_acc *group_of(ef_strmap *m, group_acc **arr, size_t *cap,
-                           const char *name)
+                           const char *name, int fold, size_t *at)
 {
-    size_t n = ef_strmap_count(m);
+    size_t n = ef_strmap_count(m), len = strlen(name);
+    char small[128], *key = (char *)name;
     int added;
-    size_t idx = ef_strmap_get_or_add(m, name, strlen(name), n, &added);
-    if (added)
+    size_t idx;
+
+    if (fold) {
+        key = len < sizeof small ? small : ef_xmalloc(len + 1);
+        for (size_t i = 0; i <= len; i++)
+            key[i] = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] + 32)
+                                                      : name[i];
+    }
+    idx = ef_strmap_get_or_add(m, key, len, n, &added);
+    if (key != name && key != small)
+        free(key);
+    if (added) {
         grow_array((void **)arr, cap, n + 1, sizeof(group_acc));
+        if (fold)
+            (*arr)[idx].name = ef_xstrdup(name);
+    }
+    *at = idx;
     return &(*arr)[idx];
 }
 
@@ -454,6 +473,7 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
     period_acc *p = &a->periods[pi];
     double hours = -1;
     int abusive = pr->abusive, words = pr->words, bin;
+    size_t chi = 0, segi = 0; /* the item's channel and segment */
 
     a->count[cls]++;
     p->count[cls]++;
@@ -485,11 +505,12 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
         push_hour(&a->hours, &a->nhours, &a->hcap, (float)hours);
     }
     group_add(group_of(a->chmap, &a->ch, &a->chcap,
-                       it->channel[0] ? it->channel : "(none)"),
+                       it->channel[0] ? it->channel : "(none)", 1, &chi),
               cls, it, hours);
     if (a->o.segment_name)
         group_add(group_of(a->segmap, &a->seg, &a->segcap,
-                           it->segment[0] ? it->segment : "(none)"),
+                           it->segment[0] ? it->segment : "(none)", 0,
+                           &segi),
                   cls, it, hours);
 
     add_terms(a, p, pp, pr, cls == EF_NEGATIVE);
@@ -718,7 +739,7 @@ static ef_group_stat *finish_groups(const ef_agg *a, ef_strmap *m,
 
     for (size_t i = 0; i < k; i++) {
         ef_group_stat *s = &out[i];
-        s->name = ef_xstrdup(ef_strmap_key(m, i));
+        s->name = ef_xstrdup(g[i].name ? g[i].name : ef_strmap_key(m, i));
         memcpy(s->count, g[i].count, sizeof s->count);
         s->n = g[i].count[0] + g[i].count[1] + g[i].count[2];
         s->negative = share_of(g[i].count[EF_NEGATIVE], s->n);
@@ -1073,8 +1094,10 @@ void ef_agg_free(ef_agg *a)
         free(a->periods[i].tcount);
     }
     free(a->periods);
-    for (size_t i = 0; i < ef_strmap_count(a->chmap); i++)
+    for (size_t i = 0; i < ef_strmap_count(a->chmap); i++) {
         free(a->ch[i].hours);
+        free(a->ch[i].name);
+    }
     for (size_t i = 0; i < ef_strmap_count(a->segmap); i++)
         free(a->seg[i].hours);
     free(a->ch);
