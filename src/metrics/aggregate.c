@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "metrics/calibrate.h"
+#include "metrics/headline.h"
 #include "metrics/metrics.h"
 #include "metrics/stats.h"
 #include "metrics/themes.h"
@@ -12,6 +13,7 @@
 
 #define STRONG_NEGATIVE (-0.75) /* compound at or below: strongly negative */
 #define TERSE_WORDS 8           /* fewer words than this: terse */
+#define LONG_WORDS 40           /* this many words or more: a long item */
 #define SPIKE_P 0.001
 #define SPIKE_MIN_NEG 10
 #define SPIKE_WINDOW 8          /* earlier periods for the baseline */
@@ -86,6 +88,8 @@ struct ef_agg {
     uint64_t anon_neg;
     /* everything else */
     uint64_t count[3], strong, hist[40];
+    uint64_t band_neutral; /* -0.05 < compound < 0.05 (reference.h) */
+    uint64_t long_items;   /* of LONG_WORDS words or more */
     uint64_t nps[3];
     uint64_t stars[5];
     double stars_sum, stars_sumsq;
@@ -479,6 +483,8 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
     p->count[cls]++;
     if (sc->compound <= STRONG_NEGATIVE)
         a->strong++;
+    a->band_neutral += sc->compound > -0.05 && sc->compound < 0.05;
+    a->long_items += words >= LONG_WORDS;
     bin = (int)floor((sc->compound + 1.0) / 0.05);
     a->hist[bin < 0 ? 0 : bin > 39 ? 39 : bin]++;
     if (it->date < a->first)
@@ -557,7 +563,11 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
     example_add(a, cls, it, sc, words);
     if (it->label >= 0)
         a->labeled++;
-    ef_calib_add(a->calib, sc->compound, it->label, p->start);
+    {
+        const uint32_t grp[EF_CALIB_DIMS] = {(uint32_t)pi, (uint32_t)chi,
+                                             (uint32_t)segi};
+        ef_calib_add(a->calib, sc->compound, it->label, grp);
+    }
 }
 
 void ef_agg_add_source(ef_agg *a, const ef_source_stats *st)
@@ -731,11 +741,39 @@ static int cmp_group(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
+/* The groups of m as report rows, sorted by size; *row_of (malloc'd,
+ * the caller frees) gets each group's row, for the calibrator. */
+/* Sorts the indices ord[0..k-1] of rows by cmp_group (a merge sort:
+ * qsort has no context argument). */
+static void sort_rows(size_t *ord, size_t k, const ef_group_stat *rows)
+{
+    size_t *tmp = ef_xmalloc((k + 1) * sizeof *tmp);
+    for (size_t w = 1; w < k; w *= 2) {
+        for (size_t lo = 0; lo < k; lo += 2 * w) {
+            size_t mid = lo + w < k ? lo + w : k;
+            size_t hi = lo + 2 * w < k ? lo + 2 * w : k, i = lo, j = mid;
+            size_t o = lo;
+            while (i < mid && j < hi)
+                tmp[o++] = cmp_group(&rows[ord[j]], &rows[ord[i]]) < 0
+                               ? ord[j++] : ord[i++];
+            while (i < mid)
+                tmp[o++] = ord[i++];
+            while (j < hi)
+                tmp[o++] = ord[j++];
+        }
+        memcpy(ord, tmp, k * sizeof *ord);
+    }
+    free(tmp);
+}
+
 static ef_group_stat *finish_groups(const ef_agg *a, ef_strmap *m,
-                                    group_acc *g, size_t *n)
+                                    group_acc *g, size_t *n,
+                                    size_t **row_of)
 {
     size_t k = ef_strmap_count(m);
     ef_group_stat *out = ef_xcalloc(k + 1, sizeof(ef_group_stat));
+    size_t *ord = ef_xmalloc((k + 1) * sizeof *ord);
+    ef_group_stat *sorted;
 
     for (size_t i = 0; i < k; i++) {
         ef_group_stat *s = &out[i];
@@ -748,10 +786,19 @@ static ef_group_stat *finish_groups(const ef_agg *a, ef_strmap *m,
         s->has_response = a->mapped[EF_F_RESPONDED_AT];
         s->response_rate = s->n ? (double)g[i].responded / (double)s->n : 0;
         s->median_hours = median_hours(g[i].hours, g[i].nhours);
+        ord[i] = i;
     }
-    qsort(out, k, sizeof(ef_group_stat), cmp_group);
+    sort_rows(ord, k, out);
+    sorted = ef_xcalloc(k + 1, sizeof(ef_group_stat));
+    *row_of = ef_xmalloc((k + 1) * sizeof **row_of);
+    for (size_t i = 0; i < k; i++) {
+        sorted[i] = out[ord[i]];
+        (*row_of)[ord[i]] = i;
+    }
+    free(ord);
+    free(out);
     *n = k;
-    return out;
+    return sorted;
 }
 
 static int cmp_theme(const void *x, const void *y)
@@ -882,92 +929,13 @@ static int cmp_example(const void *x, const void *y)
     return (a->key > b->key) - (a->key < b->key);
 }
 
-/* Formats a share as "12.3%". */
-static void pct(char *buf, size_t cap, double x)
-{
-    snprintf(buf, cap, "%.1f%%", 100 * x);
-}
-
-static void make_headline(ef_report *r)
-{
-    char s[16], lo[16], hi[16], prev[16], exp[16], raw[16], n[32];
-    int adj = ef_calib_is_adjusted(&r->calib);
-    const ef_share *sh = adj ? &r->calib.adjusted : &r->negative;
-    size_t o = 0, cap = sizeof r->headline;
-    const char *pname = r->period_name;
-
-#define PUT(...)                                                             \
-    do {                                                                     \
-        int k_ = snprintf(r->headline + o, cap - o, __VA_ARGS__);            \
-        if (k_ > 0)                                                          \
-            o = (size_t)k_ < cap - o ? o + (size_t)k_ : cap - 1;             \
-    } while (0)
-
-    if (r->n == 0) {
-        PUT("No usable feedback was found in the input.");
-        return;
-    }
-    pct(raw, sizeof raw, r->negative.share);
-    if (r->has_change) {
-        const ef_period_stat *l = &r->periods[r->nperiods - 1];
-        const ef_period_stat *p = &r->periods[r->nperiods - 2];
-        pct(s, sizeof s, l->negative.share);
-        pct(lo, sizeof lo, l->negative.lo);
-        pct(hi, sizeof hi, l->negative.hi);
-        pct(prev, sizeof prev, p->negative.share);
-        ef_fmt_count(n, sizeof n, l->n);
-        if (adj) /* the period's share below is VADER's, say so */
-            PUT("In %s, the last %s, VADER scored %s of %s items negative "
-                "(95%% CI %s to %s), ",
-                l->label, pname, s, n, lo, hi);
-        else
-            PUT("In %s, the last %s, %s of %s items were negative "
-                "(95%% CI %s to %s), ",
-                l->label, pname, s, n, lo, hi);
-        if (fabs(r->change) < 0.0005)
-            PUT("the same as in %s", p->label);
-        else
-            PUT("%s from %s in %s", r->change > 0 ? "up" : "down", prev,
-                p->label);
-        PUT(r->change_p < 0.05 ? " (p = %.3f: unlikely to be chance). "
-                               : " (p = %.2f: within chance). ",
-            r->change_p);
-        pct(s, sizeof s, sh->share);
-        pct(lo, sizeof lo, sh->lo);
-        pct(hi, sizeof hi, sh->hi);
-        if (adj)
-            PUT("Over the whole period, adjusted with human labels, %s were "
-                "negative (%s to %s; VADER alone counts %s).", s, lo, hi,
-                raw);
-        else
-            PUT("Over the whole period, %s were negative (%s to %s).", s, lo,
-                hi);
-    } else {
-        pct(s, sizeof s, sh->share);
-        pct(lo, sizeof lo, sh->lo);
-        pct(hi, sizeof hi, sh->hi);
-        ef_fmt_count(n, sizeof n, r->n);
-        if (adj)
-            PUT("Adjusted with human labels, %s of %s items were negative "
-                "(95%% CI %s to %s); VADER alone counts %s.", s, n, lo, hi,
-                raw);
-        else
-            PUT("%s of %s items were negative (95%% CI %s to %s).", s, n, lo,
-                hi);
-    }
-    if (r->has_expected) {
-        pct(exp, sizeof exp, r->expected_negative);
-        pct(s, sizeof s, sh->share);
-        PUT(" Leadership expected %s; the data say %s.", exp, s);
-    }
-#undef PUT
-}
-
 ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
 {
     ef_report *r = ef_xcalloc(1, sizeof *r);
     uint64_t n = a->count[0] + a->count[1] + a->count[2];
     static const char *const pnames[] = {"day", "week", "month"};
+    size_t *prow, *crow = NULL, *srow = NULL; /* calibrator's maps */
+    int64_t *pstart;
 
     (void)e;
     snprintf(r->scorer, sizeof r->scorer, "%s",
@@ -1001,6 +969,8 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     r->neutral = share_of(a->count[EF_NEUTRAL], n);
     r->negative = share_of(a->count[EF_NEGATIVE], n);
     r->strongly_negative = share_of(a->strong, n);
+    r->band_neutral = n ? (double)a->band_neutral / (double)n : 0;
+    r->long_share = n ? (double)a->long_items / (double)n : 0;
     r->net = n ? ((double)a->count[EF_POSITIVE] -
                   (double)a->count[EF_NEGATIVE]) / (double)n
                : 0;
@@ -1024,11 +994,29 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
         r->csat = share_of(a->stars[3] + a->stars[4], r->stars_n);
     }
 
+    /* each period's number, before finish_periods sorts them */
+    pstart = ef_xmalloc((a->nperiods + 1) * sizeof *pstart);
+    for (size_t i = 0; i < a->nperiods; i++)
+        pstart[i] = a->periods[i].start;
     finish_periods(a, r);
-    r->channels = finish_groups(a, a->chmap, a->ch, &r->nchannels);
+    prow = ef_xmalloc((a->nperiods + 1) * sizeof *prow);
+    for (size_t i = 0; i < a->nperiods; i++) {
+        size_t lo = 0, hi = r->nperiods;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (r->periods[mid].start < pstart[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        prow[i] = lo;
+    }
+    free(pstart);
+    r->channels = finish_groups(a, a->chmap, a->ch, &r->nchannels, &crow);
     if (a->o.segment_name) {
         r->segment_name = ef_xstrdup(a->o.segment_name);
-        r->segments = finish_groups(a, a->segmap, a->seg, &r->nsegments);
+        r->segments = finish_groups(a, a->segmap, a->seg, &r->nsegments,
+                                    &srow);
     }
     finish_themes(a, r);
     finish_authors(a, r);
@@ -1079,9 +1067,17 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
         a->nexamples[c] = 0;
     }
     r->calib.raw_share = r->negative.share;
-    if (a->labeled)
-        ef_calib_finish(a->calib, r);
-    make_headline(r);
+    if (a->labeled) {
+        /* a group's number -> its row (a pooled row may take several) */
+        ef_calib_map maps[EF_CALIB_DIMS] = {
+            {prow, a->nperiods}, {crow, ef_strmap_count(a->chmap)},
+            {srow, srow ? ef_strmap_count(a->segmap) : 0}};
+        ef_calib_finish(a->calib, r, maps);
+    }
+    free(prow);
+    free(crow);
+    free(srow);
+    ef_headline_make(r);
     return r;
 }
 

@@ -54,9 +54,11 @@ typedef struct {
     int spike;           /* p < 0.001 and >= 10 negatives */
     char *terms[5];      /* its most distinctive negative terms */
     size_t nterms;
-    /* calibration (issue 7): the adjusted share, when computed */
+    /* calibration (issues 7, 12): the share re-estimated from human
+     * labels, when computed */
     int adjusted;
-    ef_share adj;        /* count/n unused; share, lo, hi set */
+    ef_share adj;        /* share, lo, hi; n its items; lo == hi when all
+                            are labelled */
 } ef_period_stat;
 
 /* A channel or a --segment value. */
@@ -70,6 +72,8 @@ typedef struct {
     int has_response;    /* responded_at was mapped */
     double response_rate; /* share of its items answered */
     double median_hours;  /* to first response, NAN if none */
+    int adjusted;        /* adj is set: re-estimated from human labels */
+    ef_share adj;        /* as ef_period_stat's */
 } ef_group_stat;
 
 typedef struct {
@@ -106,9 +110,15 @@ typedef struct {
     double raw_share;    /* VADER's negative share over all rows */
     ef_share adjusted;   /* share, lo, hi: the estimate and its CI */
     ef_share adjusted_pos;
-    char method[64];     /* "post-stratified on the score (5 bins)" */
-    char note[256];      /* fallbacks, too few labels: said plainly */
-    int per_period;      /* adjusted share computed per period */
+    int has_pos;         /* adjusted_pos, adjusted_neu and net are set */
+    ef_share adjusted_neu; /* 1 - negative - positive, with its CI */
+    double net, net_lo, net_hi; /* positive - negative, with its CI */
+    int exact;           /* every row labelled: the people's shares */
+    int has_change;      /* the last two periods' adjusted difference */
+    double change, change_lo, change_hi;
+    int replicates;      /* bootstrap replicates run */
+    char method[96];     /* "multilevel regression and post-..." */
+    char note[512];      /* what it assumes, fallbacks: said plainly */
 } ef_calibration;
 
 typedef struct {
@@ -139,6 +149,11 @@ typedef struct {
     double net_excl_neutral; /* (pos - neg) / (pos + neg), the dashboard
                                 number that overstates negativity */
     uint64_t hist[40];       /* compound in 40 bins of 0.05 from -1 */
+    double band_neutral;     /* share with -0.05 < compound < 0.05: items
+                                without a word VADER rates, mostly; how
+                                comparable public text is chosen
+                                (reference.h) */
+    double long_share;       /* share of items of 40 words or more */
 
     ef_nps_stat nps;
     int has_stars;
@@ -192,7 +207,7 @@ typedef struct {
 
     ef_calibration calib;
 
-    char headline[512];      /* the first sentence of the report */
+    char headline[1024];     /* the first sentences (headline.h) */
 } ef_report;
 
 typedef struct {

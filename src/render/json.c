@@ -319,6 +319,11 @@ static void write_all(jw *w, const ef_report *r)
             else
                 null(w, "response_rate");
             boolean(w, "too_few", gs[i].too_few);
+            if (gs[i].adjusted) {
+                num(w, "adjusted_negative_share", gs[i].adj.share);
+                num(w, "adjusted_ci_low", gs[i].adj.lo);
+                num(w, "adjusted_ci_high", gs[i].adj.hi);
+            }
             close_(w);
         }
         close_(w);
