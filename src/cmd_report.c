@@ -18,6 +18,7 @@
 #include "input/input.h"
 #include "metrics/calibrate.h"
 #include "metrics/metrics.h"
+#include "metrics/traps.h"
 #include "render/chart.h"
 #include "render/render.h"
 #include "render/xlsx.h"
@@ -760,6 +761,7 @@ int ef_cmd_report(int argc, char **argv)
     o.agg.generated = ef_source_date_epoch();
     o.agg.segment_name = o.src.segment;
     o.agg.scorer = ef_vader_version(v);
+    o.agg.vader = v;
 
     if (!o.list_vars) {
         if (ef_outdir_open(o.outdir, &od, &err) != EF_OK)
@@ -796,6 +798,11 @@ int ef_cmd_report(int argc, char **argv)
                 (unsigned long long)labels.matched);
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;
+    for (size_t i = 0; i < rep->ntraps && !o.quiet && !o.list_vars; i++) {
+        char note[512];
+        ef_trap_text(&rep->traps[i], note, sizeof note);
+        ef_warn("note: %s", note);
+    }
     if (!o.title)
         default_title(rep, title, sizeof title);
 

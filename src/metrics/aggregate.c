@@ -9,6 +9,7 @@
 #include "metrics/metrics.h"
 #include "metrics/stats.h"
 #include "metrics/themes.h"
+#include "metrics/traps.h"
 #include "util/strmap.h"
 
 #define STRONG_NEGATIVE (-0.75) /* compound at or below: strongly negative */
@@ -61,6 +62,8 @@ struct ef_prep {
     size_t pool_len, pool_cap;
     size_t *off, *len;   /* term i is pool[off[i] .. off[i] + len[i]) */
     size_t nterms, terms_cap;
+    uint32_t *lex;       /* the lexicon words of the scored items */
+    size_t nlex, lex_cap;
 };
 
 struct ef_agg {
@@ -104,6 +107,7 @@ struct ef_agg {
     size_t nexamples[3];
     ef_calib *calib;
     uint64_t labeled;
+    ef_traps *traps;
     /* inputs */
     ef_input_file *files;
     size_t nfiles;
@@ -207,6 +211,7 @@ ef_agg *ef_agg_new(const ef_agg_opts *opts)
     a->last = INT64_MIN;
     a->repair = ef_xcalloc(a->o.repair_n + 1, sizeof(kept));
     a->calib = ef_calib_new(&a->o.thr, 20141101);
+    a->traps = ef_traps_new(a->o.vader);
     return a;
 }
 
@@ -412,6 +417,7 @@ void ef_prep_free(ef_prep *p)
     free(p->pool);
     free(p->off);
     free(p->len);
+    free(p->lex);
     free(p);
 }
 
@@ -419,6 +425,7 @@ void ef_prep_reset(ef_prep *p)
 {
     p->pool_len = 0;
     p->nterms = 0;
+    p->nlex = 0;
 }
 
 void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
@@ -427,11 +434,26 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
     const size_t *tlen;
     size_t n;
 
-    if (it->scored || p->v == NULL)
+    out->scored = 0;
+    out->lex0 = p->nlex;
+    out->nlex = 0;
+    if (it->scored || p->v == NULL) {
         out->scores = it->scores;
-    else
+    } else {
+        size_t k;
         ef_vader_score(p->v, p->scratch, it->text, it->text_len,
                        &out->scores);
+        /* its lexicon words, for the brand notices (traps.h) */
+        k = ef_vader_scored_words(p->v, p->scratch, NULL, 0);
+        if (p->nlex + k > p->lex_cap) {
+            p->lex_cap = (p->nlex + k) * 2 + 256;
+            p->lex = ef_xrealloc(p->lex, p->lex_cap * sizeof *p->lex);
+        }
+        ef_vader_scored_words(p->v, p->scratch, p->lex + p->nlex, k);
+        p->nlex += k;
+        out->nlex = k;
+        out->scored = 1;
+    }
     out->cls = ef_classify(out->scores.compound, &p->thr);
     n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
                        &out->abusive, &out->words);
@@ -561,6 +583,8 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
         }
     }
     example_add(a, cls, it, sc, words);
+    ef_traps_add(a->traps, it->text, it->text_len,
+                 pr->nlex ? pp->lex + pr->lex0 : NULL, pr->nlex, pr->scored);
     if (it->label >= 0)
         a->labeled++;
     {
@@ -1077,6 +1101,7 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     free(prow);
     free(crow);
     free(srow);
+    ef_traps_finish(a->traps, r);
     ef_headline_make(r);
     return r;
 }
@@ -1122,6 +1147,7 @@ void ef_agg_free(ef_agg *a)
     }
     free(a->files);
     ef_calib_free(a->calib);
+    ef_traps_free(a->traps);
     free(a);
 }
 

@@ -102,6 +102,21 @@ typedef struct {
     uint64_t invalid_utf8, nul_bytes;
 } ef_input_file;
 
+/* A brand name VADER reads as sentiment (traps.h). */
+typedef struct {
+    char word[64];       /* the lexicon word, lower case */
+    double valence;      /* its lexicon valence */
+    char where[160];     /* 'channel "Best Buy"', "@united", ... */
+    char also[160];      /* other places the word was found, or "" */
+    int handle;          /* found in @handles (else a channel or segment) */
+    double handle_share; /* handles: share of items with such a handle */
+    double scored_share; /* share of items where the word scored, or -1
+                            when no item was scored in this run */
+    char brand[160];     /* the --brand value that neutralises it */
+} ef_trap;
+
+#define EF_MAX_TRAPS 8
+
 typedef struct {
     int has;             /* labelled rows exist */
     uint64_t labeled;    /* rows with a human label */
@@ -207,6 +222,10 @@ typedef struct {
 
     ef_calibration calib;
 
+    ef_trap traps[EF_MAX_TRAPS]; /* brand names read as sentiment, the
+                                    most scored first */
+    size_t ntraps;
+
     char headline[1024];     /* the first sentences (headline.h) */
 } ef_report;
 
@@ -222,6 +241,8 @@ typedef struct {
     double expected_negative;
     const char *segment_name;
     const char *scorer;
+    const ef_vader *vader;   /* the scorer, for the brand notices (traps.h);
+                                NULL: none */
 } ef_agg_opts;
 
 typedef struct ef_agg ef_agg;
@@ -238,6 +259,8 @@ typedef struct {
     int words;           /* word count */
     int abusive;         /* holds an insult or profanity */
     size_t term0, nterms; /* its terms in the ef_prep's pool */
+    int scored;          /* scored here: its lexicon words are known */
+    size_t lex0, nlex;   /* those words in the ef_prep's pool */
 } ef_prepared;
 
 /* Working memory for one thread; v scores items not scored yet (NULL:

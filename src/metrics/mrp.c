@@ -321,7 +321,8 @@ double ef_mrp_select(ef_mrp *m, const uint32_t *n, const uint32_t *k)
     grid[0] = 0.01;
     for (int i = 1; i < EF_MRP_GRID; i++)
         grid[i] = 0.125 * pow(2, i - 1);
-    if (m->ng == 0) { /* nothing to spread */
+    if (m->ng <= 1) { /* one group or none: no spread to estimate (one
+                        * group's shift is the bins' own) */
         m->sd[0] = m->sd[1] = grid[0];
         ef_mrp_fit(m, n, k);
         free(bu);

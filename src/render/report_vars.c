@@ -9,6 +9,7 @@
 #include "metrics/calibrate.h"
 #include "metrics/headline.h"
 #include "metrics/reference.h"
+#include "metrics/traps.h"
 #include "render/render.h"
 
 #define TEXT_MAX 280 /* characters of a feedback text shown in a table */
@@ -593,6 +594,15 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
         ef_tobj_set_str(x, "verdict", ef_headline_verdict(r));
     }
     unchecked(root, r);
+    if (r->ntraps) {
+        ef_tvalue *tv = ef_tobj_set_obj(root, "traps");
+        ef_tvalue *l = ef_tobj_set_list(tv, "rows");
+        for (size_t i = 0; i < r->ntraps; i++) {
+            char buf[512];
+            ef_trap_text(&r->traps[i], buf, sizeof buf);
+            ef_tobj_set_str(ef_tlist_add_obj(l), "text", buf);
+        }
+    }
     chart_slots(root, charts, o, html_mode);
     kpis(root, r);
     examples(root, r);
