@@ -265,6 +265,7 @@ typedef struct {
     double worst, overall;  /* |err| points */
     int covered[16];        /* draws whose interval covered, per channel */
     double err[16];         /* |err| points, per channel */
+    double bias[16];        /* signed err points, per channel */
 } draw_figures;
 
 /* One draw of k labels from the files put together as channels. */
@@ -286,6 +287,7 @@ static void channel_draw(const dataset *d, size_t nch, const double *truth,
     f->worst = 0;
     for (size_t c = 0; c < nch; c++) {
         f->err[c] = 100 * fabs(ch[c].adj.share - truth[c]);
+        f->bias[c] = 100 * (ch[c].adj.share - truth[c]);
         f->covered[c] = ch[c].adj.lo <= truth[c] && truth[c] <= ch[c].adj.hi;
         f->worst = fmax(f->worst, f->err[c]);
     }
@@ -300,6 +302,7 @@ static void check_channels(const dataset *files, char **names, size_t nf)
     dataset all = {0};
     double truth[16] = {0}, overall = 0, *worst, *tot;
     double *worst_ps, *tot_ps, err_sum[16] = {0}, err_sum_ps[16] = {0};
+    double bias[16] = {0};
     int cover[16] = {0};
     size_t cap = 0;
 
@@ -339,14 +342,15 @@ static void check_channels(const dataset *files, char **names, size_t nf)
         for (size_t c = 0; c < nf; c++) {
             cover[c] += a.covered[c];
             err_sum[c] += a.err[c] / DRAWS;
+            bias[c] += a.bias[c] / DRAWS;
             err_sum_ps[c] += b.err[c] / DRAWS;
         }
     }
     for (size_t c = 0; c < nf; c++)
-        printf("note: channels: %s: people %.1f%%; mean |err| %.2f pt "
-               "(overall rates per bin: %.2f pt); interval covers in "
-               "%d of %d draws\n", names[c], 100 * truth[c], err_sum[c],
-               err_sum_ps[c], cover[c], DRAWS);
+        printf("note: channels: %s: people %.1f%%; mean |err| %.2f pt, "
+               "bias %+.2f pt (overall rates per bin: %.2f pt); interval "
+               "covers in %d of %d draws\n", names[c], 100 * truth[c],
+               err_sum[c], bias[c], err_sum_ps[c], cover[c], DRAWS);
     {
         double mw = ef_median(worst, (size_t)DRAWS);
         double mt = ef_median(tot, (size_t)DRAWS);

@@ -842,6 +842,17 @@ static void frame_total(const frame *f, const ef_mrp *m, const int *cls,
     *var = v;
 }
 
+/* A replicate's fit: with few labelled groups the groups' spread is
+ * uncertain, and re-estimated in each replicate (so that the intervals
+ * carry that uncertainty too); with many it is pinned down, and kept. */
+static void refit(ef_mrp *m, const uint32_t *n, const uint32_t *k)
+{
+    if (m->ng < EF_CALIB_RESELECT_GROUPS)
+        ef_mrp_reselect(m, n, k);
+    else
+        ef_mrp_fit(m, n, k);
+}
+
 static double clamp(double x, double lo, double hi)
 {
     return x < lo ? lo : x > hi ? hi : x;
@@ -940,7 +951,7 @@ static void mrp_run(ef_calib *c, ef_report *r,
                 continue;
             frame_cells(f, c, pick, np, nb);
             mrp_copy(&f->work, &f->neg);
-            ef_mrp_fit(&f->work, f->n, f->kn);
+            refit(&f->work, f->n, f->kn);
             if (f->ra) {
                 for (int b = 0; b < nb; b++)
                     f->ra[(size_t)rep * (size_t)nb + (size_t)b] =
@@ -956,7 +967,7 @@ static void mrp_run(ef_calib *c, ef_report *r,
                                        sqrt(v)) / N, 0, 1);
             if (ok_pos) {
                 mrp_copy(&f->work, &f->pos);
-                ef_mrp_fit(&f->work, f->n, f->kp);
+                refit(&f->work, f->n, f->kp);
                 frame_total(f, &f->work, cls, f->kpos, nb, &e, &v);
                 vpos[rep] = clamp((e + normal_at(c->seed, (uint64_t)rep, 2) *
                                            sqrt(v)) / N, 0, 1);
@@ -1072,6 +1083,71 @@ static void mrp_run(ef_calib *c, ef_report *r,
     free(vneg);
     free(vpos);
     free(vals);
+}
+
+/* Every row labelled: the people's shares, exactly, for the whole and
+ * for every row of every grouping (no model, no interval). */
+static void exact_run(ef_calib *c, ef_report *r,
+                      const ef_calib_map maps[EF_CALIB_DIMS])
+{
+    ef_calibration *k = &r->calib;
+    size_t nrows[EF_CALIB_DIMS] = {r->nperiods, r->nchannels, r->nsegments};
+    uint64_t neg = 0, pos = 0;
+    double n = (double)c->n;
+
+    for (size_t i = 0; i < c->nrows; i++) {
+        neg += c->rows[i].label == EF_NEGATIVE;
+        pos += c->rows[i].label == EF_POSITIVE;
+    }
+    set_share(&k->adjusted, (double)neg / n, (double)neg / n,
+              (double)neg / n, c->n);
+    set_share(&k->adjusted_pos, (double)pos / n, (double)pos / n,
+              (double)pos / n, c->n);
+    set_share(&k->adjusted_neu, (double)(c->n - neg - pos) / n,
+              (double)(c->n - neg - pos) / n, (double)(c->n - neg - pos) / n,
+              c->n);
+    k->net = k->net_lo = k->net_hi = ((double)pos - (double)neg) / n;
+    k->has_pos = 1;
+    for (int d = 0; maps && d < EF_CALIB_DIMS; d++) {
+        uint64_t *cnt;
+        if (maps[d].row == NULL || nrows[d] == 0)
+            continue;
+        cnt = ef_xcalloc(2 * nrows[d], sizeof *cnt); /* rows, negatives */
+        for (size_t i = 0; i < c->nrows; i++) {
+            uint32_t id = c->rows[i].grp[d];
+            size_t row = id < maps[d].n ? maps[d].row[id] : SIZE_MAX;
+            if (row >= nrows[d])
+                continue;
+            cnt[2 * row]++;
+            cnt[2 * row + 1] += c->rows[i].label == EF_NEGATIVE;
+        }
+        for (size_t row = 0; row < nrows[d]; row++) {
+            double sh;
+            ef_share *out;
+            if (cnt[2 * row] == 0)
+                continue;
+            sh = (double)cnt[2 * row + 1] / (double)cnt[2 * row];
+            if (d == EF_CALIB_PERIOD) {
+                r->periods[row].adjusted = 1;
+                out = &r->periods[row].adj;
+            } else {
+                ef_group_stat *g = d == EF_CALIB_CHANNEL ? &r->channels[row]
+                                                         : &r->segments[row];
+                g->adjusted = 1;
+                out = &g->adj;
+            }
+            set_share(out, sh, sh, sh, cnt[2 * row]);
+        }
+        free(cnt);
+    }
+    if (r->has_change && r->nperiods >= 2 &&
+        r->periods[r->nperiods - 1].adjusted &&
+        r->periods[r->nperiods - 2].adjusted) {
+        k->has_change = 1;
+        k->change = k->change_lo = k->change_hi =
+            r->periods[r->nperiods - 1].adj.share -
+            r->periods[r->nperiods - 2].adj.share;
+    }
 }
 
 /* The comparison estimators: one overall model, applied to the whole and
@@ -1202,7 +1278,10 @@ void ef_calib_finish(ef_calib *c, ef_report *r,
         snprintf(k->method, sizeof k->method,
                  "multilevel regression and post-stratification on score "
                  "bin and group");
-        mrp_run(c, r, maps, ok_pos);
+        if (k->exact)
+            exact_run(c, r, maps);
+        else
+            mrp_run(c, r, maps, ok_pos);
     } else {
         simple_run(c, r, maps, rows, ok_pos, &rng);
     }

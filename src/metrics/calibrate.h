@@ -18,8 +18,10 @@
  *
  * The 95% intervals: percentile bootstrap (EF_CALIB_REPLICATES, seeded):
  * the labelled rows resampled within score bins, the models refitted
- * (from the first fit's parameters), and a normal draw for the unlabelled
- * rows' own binomial spread added to each group's count. Fewer replicates
+ * (from the first fit's parameters; with fewer than
+ * EF_CALIB_RESELECT_GROUPS labelled groups, their spread re-estimated
+ * too), and a normal draw for the unlabelled rows' own binomial spread
+ * added to each group's count. Fewer replicates
  * are run when labelled groups or groups are very many (the note says
  * how many): an interval costs groups x replicates. A group whose rows
  * are all labelled has its people's share, exact.
@@ -87,7 +89,9 @@ void ef_calib_free(ef_calib *c);
 #define EF_CALIB_FLOOR 30        /* ef_calib_sample: labels per bin, most */
 /* work budgets of the MRP bootstrap: replicates x labelled groups (each
  * refitted), and replicates x report rows x bins (each averaged) */
-#define EF_CALIB_FIT_BUDGET 2000000.0
+#define EF_CALIB_FIT_BUDGET 800000.0
+/* labelled groups below which a replicate re-estimates their spread */
+#define EF_CALIB_RESELECT_GROUPS 20
 #define EF_CALIB_ROW_BUDGET 40000000.0
 
 typedef enum {

@@ -215,26 +215,42 @@ static double newton_step(ef_mrp *m, const uint32_t *n, const uint32_t *k,
             for (int i = 0; i < EF_MRP_PAR; i++)
                 dinv[i * EF_MRP_PAR + j] = e[i];
         }
-        /* W = C D^-1; S -= W C^T; the bins' right side gets W g_u */
-        for (int b = 0; b < nb; b++)
-            for (int j = 0; j < EF_MRP_PAR; j++) {
-                double sum = 0;
-                for (int i = 0; i < EF_MRP_PAR; i++)
-                    sum += c[b * EF_MRP_PAR + i] * dinv[i * EF_MRP_PAR + j];
-                cw[b * EF_MRP_PAR + j] = sum;
+        /* W = C D^-1; S -= W C^T; the bins' right side gets W g_u. C's
+         * rows are zero but for the group's bins with labels (a group
+         * has few labels, often in one or two bins): only those. */
+        {
+            int used[EF_MRP_MAX_BINS], nu = 0;
+            for (int b = 0; b < nb; b++) {
+                if (ng[b] == 0) {
+                    memset(cw + b * EF_MRP_PAR, 0,
+                           EF_MRP_PAR * sizeof *cw);
+                    continue;
+                }
+                used[nu++] = b;
+                for (int j = 0; j < EF_MRP_PAR; j++) {
+                    double sum = 0;
+                    for (int i = 0; i < EF_MRP_PAR; i++)
+                        sum += c[b * EF_MRP_PAR + i] *
+                               dinv[i * EF_MRP_PAR + j];
+                    cw[b * EF_MRP_PAR + j] = sum;
+                }
             }
-        for (int b = 0; b < nb; b++) {
-            double wg = 0;
-            for (int j = 0; j < EF_MRP_PAR; j++)
-                wg += cw[b * EF_MRP_PAR + j] * gu[j];
-            ga[b] -= wg; /* the right side is -ga + W g_u */
-            for (int e = 0; e <= b; e++) {
-                double sum = 0;
+            for (int x = 0; x < nu; x++) {
+                int b = used[x];
+                double wg = 0;
                 for (int j = 0; j < EF_MRP_PAR; j++)
-                    sum += cw[b * EF_MRP_PAR + j] * c[e * EF_MRP_PAR + j];
-                s[b * nb + e] -= sum;
-                if (e != b)
-                    s[e * nb + b] -= sum;
+                    wg += cw[b * EF_MRP_PAR + j] * gu[j];
+                ga[b] -= wg; /* the right side is -ga + W g_u */
+                for (int y = 0; y <= x; y++) {
+                    int e = used[y];
+                    double sum = 0;
+                    for (int j = 0; j < EF_MRP_PAR; j++)
+                        sum += cw[b * EF_MRP_PAR + j] *
+                               c[e * EF_MRP_PAR + j];
+                    s[b * nb + e] -= sum;
+                    if (e != b)
+                        s[e * nb + b] -= sum;
+                }
             }
         }
     }
@@ -252,12 +268,14 @@ static double newton_step(ef_mrp *m, const uint32_t *n, const uint32_t *k,
         const double *dinv = m->dinv + g * EF_MRP_PAR * EF_MRP_PAR;
         const double *cw = m->cw + g * (size_t)EF_MRP_MAX_BINS * EF_MRP_PAR;
         double *du = m->du + g * EF_MRP_PAR;
+        const uint32_t *ngb = n + g * (size_t)nb;
         for (int i = 0; i < EF_MRP_PAR; i++) {
             double sum = 0;
             for (int j = 0; j < EF_MRP_PAR; j++)
                 sum -= dinv[i * EF_MRP_PAR + j] * gu[j];
             for (int b = 0; b < nb; b++)
-                sum -= cw[b * EF_MRP_PAR + i] * da[b];
+                if (ngb[b])
+                    sum -= cw[b * EF_MRP_PAR + i] * da[b];
             du[i] = sum;
         }
     }
@@ -348,6 +366,77 @@ double ef_mrp_select(ef_mrp *m, const uint32_t *n, const uint32_t *k)
     m->sd[1] = bsd[1];
     memcpy(m->a, ba, sizeof ba);
     memcpy(m->u, bu, m->ng * EF_MRP_PAR * sizeof *bu);
+    free(bu);
+    return best;
+}
+
+/* The grid value nearest to sd, as an index. */
+static int grid_index(double sd)
+{
+    int best = 0;
+    double bd = INFINITY;
+    for (int i = 0; i < EF_MRP_GRID; i++) {
+        double g = i == 0 ? 0.01 : 0.125 * pow(2, i - 1);
+        double d = fabs(log(g) - log(sd));
+        if (d < bd) {
+            bd = d;
+            best = i;
+        }
+    }
+    return best;
+}
+
+static double grid_value(int i)
+{
+    return i == 0 ? 0.01 : 0.125 * pow(2, i - 1);
+}
+
+double ef_mrp_reselect(ef_mrp *m, const uint32_t *n, const uint32_t *k)
+{
+    static const int step[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+    int gi[2];
+    double best, ba[EF_MRP_MAX_BINS];
+    double *bu;
+
+    ef_mrp_fit(m, n, k);
+    if (m->ng <= 1)
+        return ef_mrp_laplace(m, n, k);
+    best = ef_mrp_laplace(m, n, k);
+    bu = ef_xmalloc((m->ng * EF_MRP_PAR + 1) * sizeof *bu);
+    gi[0] = grid_index(m->sd[0]);
+    gi[1] = grid_index(m->sd[1]);
+    for (int moves = 0; moves < EF_MRP_GRID; moves++) {
+        int bi = -1, cur[2] = {gi[0], gi[1]};
+        memcpy(ba, m->a, sizeof ba);
+        memcpy(bu, m->u, m->ng * EF_MRP_PAR * sizeof *bu);
+        for (int s = 0; s < 4; s++) {
+            int i = cur[0] + step[s][0], j = cur[1] + step[s][1];
+            double ll;
+            if (i < 0 || j < 0 || i >= EF_MRP_GRID || j >= EF_MRP_GRID)
+                continue;
+            /* each neighbour from the current best fit */
+            memcpy(m->a, ba, sizeof ba);
+            memcpy(m->u, bu, m->ng * EF_MRP_PAR * sizeof *bu);
+            m->sd[0] = grid_value(i);
+            m->sd[1] = grid_value(j);
+            ef_mrp_fit(m, n, k);
+            ll = ef_mrp_laplace(m, n, k);
+            if (ll > best) {
+                best = ll;
+                bi = s;
+                gi[0] = i;
+                gi[1] = j;
+                memcpy(ba, m->a, sizeof ba);
+                memcpy(bu, m->u, m->ng * EF_MRP_PAR * sizeof *bu);
+            }
+        }
+        memcpy(m->a, ba, sizeof ba);
+        memcpy(m->u, bu, m->ng * EF_MRP_PAR * sizeof *bu);
+        m->sd[0] = grid_value(gi[0]);
+        m->sd[1] = grid_value(gi[1]);
+        if (bi < 0)
+            break;
+    }
     free(bu);
     return best;
 }

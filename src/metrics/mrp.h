@@ -76,6 +76,12 @@ void ef_mrp_fit(ef_mrp *m, const uint32_t *n, const uint32_t *k);
  * likelihood. */
 double ef_mrp_select(ef_mrp *m, const uint32_t *n, const uint32_t *k);
 
+/* Refits for a bootstrap replicate, the groups' spread re-estimated
+ * too: from the current sd pair, a step on the grid to the neighbour
+ * with the higher marginal likelihood, while there is one. Returns the
+ * log likelihood. */
+double ef_mrp_reselect(ef_mrp *m, const uint32_t *n, const uint32_t *k);
+
 /* The Laplace approximation of the log marginal likelihood of the cells
  * (up to a constant that does not depend on sd) at the current fit. */
 double ef_mrp_laplace(ef_mrp *m, const uint32_t *n, const uint32_t *k);

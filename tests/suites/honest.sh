@@ -100,6 +100,7 @@ def check(name, cond, detail=""):
         bad += 1
         print("FAIL %s %s" % (name, detail))
 exact = len(sys.argv) > 4
+missed = []
 groups = [("channels", lambda r: r["channel"].strip().lower(),
            lambda g: g["name"].lower()),
           ("segments", lambda r: r["store"], lambda g: g["name"])]
@@ -115,8 +116,13 @@ for key, f, name in groups:
             check("%s %s: the people's share" % (key, g["name"]),
                   abs(a - t) < 1e-6 and lo == hi == a, (a, lo, hi, t))
         else:
-            check("%s %s: interval covers the truth" % (key, g["name"]),
-                  lo <= t <= hi, (lo, t, hi))
+            missed.append((g["name"], lo, t, hi)) if not lo <= t <= hi \
+                else None
+            check("%s %s: within 6 points of the truth" % (key, g["name"]),
+                  abs(a - t) <= 0.06, (a, t))
+# 95% intervals: of the 7 groups, one may miss its truth by chance
+check("groups: at most one interval misses its truth", len(missed) <= 1,
+      missed)
 for p in m["periods"]:
     check("period %s re-estimated" % p["label"],
           "adjusted_negative_share" in p)
@@ -132,7 +138,7 @@ print("%d passed, %d failed" % (ok, bad))
 PY
 out=$($PY "$tmp/truth.py" "$tmp/l/metrics.json" "$data/labels_all.csv" "$data/brand.csv")
 echo "$out" | grep '^FAIL'
-check "labels: every group and period re-estimated, intervals cover" \
+check "labels: every group and period re-estimated, close to the truth" \
     test "$(echo "$out" | tail -n 1 | sed -E 's/.* ([0-9]+) failed/\1/')" = 0
 
 # every item labelled: the people's shares, exactly
