@@ -219,17 +219,32 @@ static void add_trap(ef_traps *t, ef_report *r, uint32_t idx, double val,
     }
 }
 
+/* A name as a notice may quote it: at most max bytes, cut at a code
+ * point, control characters made '?' (the notice goes to a terminal). */
+static void clean_name(const char *s, char *out, size_t max)
+{
+    size_t o = 0;
+    for (; s[o] && o < max; o++) {
+        unsigned char c = (unsigned char)s[o];
+        out[o] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    while (o > 0 && s[o] && ((unsigned char)s[o] & 0xc0) == 0x80)
+        o--; /* do not end inside a code point */
+    out[o] = '\0';
+}
+
 static void group_traps(ef_traps *t, ef_report *r, const ef_group_stat *g,
                         size_t n, const char *kind)
 {
     for (size_t i = 0; i < n; i++) {
-        char w[NAME_WORDS][32], where[160], brand[160];
+        char w[NAME_WORDS][32], where[160], brand[160], name[104];
         size_t k;
         if (strcmp(g[i].name, "(none)") == 0)
             continue;
         k = split_name(g[i].name, strlen(g[i].name), w, NAME_WORDS);
         phrase_of(w, k, brand, sizeof brand);
-        snprintf(where, sizeof where, "%s \"%.100s\"", kind, g[i].name);
+        clean_name(g[i].name, name, 100);
+        snprintf(where, sizeof where, "%s \"%s\"", kind, name);
         for (size_t j = 0; j < k; j++) {
             uint32_t idx;
             double val;
