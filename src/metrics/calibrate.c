@@ -101,9 +101,9 @@ static int bin_class(const binning *b, const ef_thresholds *thr, int k)
 
 /* ==== The calibrator ==================================================== */
 
-/* Per group number of a grouping: its rows per bin, then VADER's
- * negatives and positives. */
-#define STRIDE (EF_CALIB_BINS + 2)
+/* Per group number of a grouping: its rows per bin (VADER's negatives
+ * are the rows of the negative-class bins). */
+#define STRIDE EF_CALIB_BINS
 
 typedef struct {
     uint64_t *pop; /* [cap][STRIDE] */
@@ -154,9 +154,9 @@ void ef_calib_free(ef_calib *c)
     free(c);
 }
 
-static uint64_t *group_pop(grouping *g, uint32_t id)
+static inline uint64_t *group_pop(grouping *g, uint32_t id)
 {
-    if (id >= g->cap) {
+    if (__builtin_expect(id >= g->cap, 0)) {
         size_t cap = g->cap ? g->cap : 16;
         while (cap <= id)
             cap *= 2;
@@ -180,12 +180,8 @@ void ef_calib_add(ef_calib *c, double compound, int label,
     c->bins[k]++;
     c->vneg += v == EF_NEGATIVE;
     c->vpos += v == EF_POSITIVE;
-    for (int d = 0; d < EF_CALIB_DIMS; d++) {
-        uint64_t *p = group_pop(&c->dim[d], group[d]);
-        p[k]++;
-        p[EF_CALIB_BINS] += v == EF_NEGATIVE;
-        p[EF_CALIB_BINS + 1] += v == EF_POSITIVE;
-    }
+    for (int d = 0; d < EF_CALIB_DIMS; d++)
+        group_pop(&c->dim[d], group[d])[k]++;
     if (label < 0 || label > 2)
         return;
     if (c->nrows == c->caprows) {
@@ -1195,14 +1191,15 @@ static void simple_run(ef_calib *c, ef_report *r,
                 pop[row * STRIDE + (size_t)b] += gr->pop[id * STRIDE + b];
         }
         for (size_t row = 0; row < nrows[d]; row++) {
-            uint64_t *p = pop + row * STRIDE, n = 0;
+            uint64_t *p = pop + row * STRIDE, n = 0, vneg = 0;
             ef_share *out;
-            for (int b = 0; b < nb; b++)
+            for (int b = 0; b < nb; b++) {
                 n += p[b];
+                vneg += bin_class(&c->b, &c->thr, b) == 0 ? p[b] : 0;
+            }
             if (n == 0)
                 continue;
-            model_apply(&m, p, n, p[EF_CALIB_BINS], EF_NEGATIVE, &s, &lo,
-                        &hi);
+            model_apply(&m, p, n, vneg, EF_NEGATIVE, &s, &lo, &hi);
             if (d == EF_CALIB_PERIOD) {
                 r->periods[row].adjusted = 1;
                 out = &r->periods[row].adj;

@@ -61,16 +61,18 @@ void ef_headline_unchecked(const ef_report *r, char *buf, size_t cap)
     error_words(near, e1, sizeof e1);
     snprintf(here, sizeof here, "%.0f%%", 100 * r->band_neutral);
     snprintf(q1, sizeof q1, "%.0f%%", 100 * near->neutral);
-    put(&b, "Not checked against people: on public %s, the closer match "
+    put(&b,
+        "Not checked against people: on public %s, the closer match "
         "(%s of them without a word VADER rates, %s here), VADER's "
-        "negative share was %s", near->what, q1, here, e1);
+        "negative share was %s",
+        near->what, q1, here, e1);
     if (other) {
         error_words(other, e2, sizeof e2);
         snprintf(q2, sizeof q2, "%.0f%%", 100 * other->neutral);
         put(&b, "; on %s (%s) it was %s", other->what, q2, e2);
     }
     put(&b, ". To check it, label a sample: --label-sample 300, then "
-        "earful label, then --labels.");
+            "earful label, then --labels.");
 }
 
 const char *ef_headline_verdict(const ef_report *r)
@@ -100,16 +102,18 @@ static void change_vader(const ef_report *r, out *b)
     pct(hi, sizeof hi, l->negative.hi);
     pct(prev, sizeof prev, p->negative.share);
     ef_fmt_count(n, sizeof n, l->n);
-    put(b, "In %s, the last %s, VADER scored %s of %s items negative "
-        "(sampling error alone: %s to %s), ", l->label, r->period_name, s, n,
-        lo, hi);
+    put(b,
+        "In %s, the last %s, VADER scored %s of %s items negative "
+        "(sampling error alone: %s to %s), ",
+        l->label, r->period_name, s, n, lo, hi);
     if (fabs(r->change) < 0.0005)
         put(b, "the same as in %s", p->label);
     else
         put(b, "%s from %s in %s", r->change > 0 ? "up" : "down", prev,
             p->label);
-    put(b, r->change_p < 0.05 ? " (p = %.3f: unlikely to be chance). "
-                              : " (p = %.2f: within chance). ",
+    put(b,
+        r->change_p < 0.05 ? " (p = %.3f: unlikely to be chance). "
+                           : " (p = %.2f: within chance). ",
         r->change_p);
 }
 
@@ -127,17 +131,20 @@ static void change_adjusted(const ef_report *r, out *b)
     pct(prev, sizeof prev, p->adj.share);
     ef_fmt_count(n, sizeof n, l->n);
     if (k->exact) {
-        put(b, "In %s, the last %s, people called %s of %s items negative, "
-            "%s %s in %s. ", l->label, r->period_name, s, n,
+        put(b,
+            "In %s, the last %s, people called %s of %s items negative, "
+            "%s %s in %s. ",
+            l->label, r->period_name, s, n,
             fabs(k->change) < 0.0005 ? "the same as"
             : k->change > 0          ? "up from"
                                      : "down from",
             prev, p->label);
         return;
     }
-    put(b, "In %s, the last %s, %s of %s items were negative by the "
-        "labels' estimate (95%% interval %s to %s), ", l->label,
-        r->period_name, s, n, lo, hi);
+    put(b,
+        "In %s, the last %s, %s of %s items were negative by the "
+        "labels' estimate (95%% interval %s to %s), ",
+        l->label, r->period_name, s, n, lo, hi);
     if (fabs(k->change) < 0.0005)
         put(b, "the same as in %s", p->label);
     else
@@ -171,18 +178,22 @@ void ef_headline_make(ef_report *r)
         if (k->has_change)
             change_adjusted(r, &b);
         if (k->exact)
-            put(&b, "%s labelled all %s items: %s are negative, exactly "
+            put(&b,
+                "%s labelled all %s items: %s are negative, exactly "
                 "(VADER alone counts %s).",
-                k->has_change ? "Over the whole period, people" : "People",
-                n, s, raw);
+                k->has_change ? "Over the whole period, people" : "People", n,
+                s, raw);
         else if (k->has_change)
-            put(&b, "Over the whole period, %s were negative (%s to %s), "
+            put(&b,
+                "Over the whole period, %s were negative (%s to %s), "
                 "re-estimated from %s human labels; VADER alone counts %s.",
                 s, lo, hi, lab, raw);
         else
-            put(&b, "Re-estimated from %s human labels, %s of %s items "
+            put(&b,
+                "Re-estimated from %s human labels, %s of %s items "
                 "were negative (95%% interval %s to %s); VADER alone "
-                "counts %s.", lab, s, n, lo, hi, raw);
+                "counts %s.",
+                lab, s, n, lo, hi, raw);
     } else {
         char unchecked[512];
         pct(s, sizeof s, r->negative.share);
@@ -190,11 +201,15 @@ void ef_headline_make(ef_report *r)
         pct(hi, sizeof hi, r->negative.hi);
         if (r->has_change) {
             change_vader(r, &b);
-            put(&b, "Over the whole period VADER scored %s negative "
-                "(sampling error alone: %s to %s). ", s, lo, hi);
+            put(&b,
+                "Over the whole period VADER scored %s negative "
+                "(sampling error alone: %s to %s). ",
+                s, lo, hi);
         } else {
-            put(&b, "VADER scored %s of %s items negative (sampling error "
-                "alone: %s to %s). ", s, n, lo, hi);
+            put(&b,
+                "VADER scored %s of %s items negative (sampling error "
+                "alone: %s to %s). ",
+                s, n, lo, hi);
         }
         ef_headline_unchecked(r, unchecked, sizeof unchecked);
         put(&b, "%s", unchecked);
@@ -208,7 +223,8 @@ void ef_headline_make(ef_report *r)
             put(&b, " Leadership expected %s: %s.", exp,
                 ef_headline_verdict(r));
         else
-            put(&b, " Leadership expected %s; against VADER's unchecked "
+            put(&b,
+                " Leadership expected %s; against VADER's unchecked "
                 "share that belief can be neither confirmed nor refuted.",
                 exp);
     }

@@ -34,8 +34,8 @@ void ef_mrp_init(ef_mrp *m, int nb, const int *cls, size_t ng)
     m->du = ef_xcalloc(k * EF_MRP_PAR, sizeof(double));
     m->gu = ef_xcalloc(k * EF_MRP_PAR, sizeof(double));
     m->dinv = ef_xcalloc(k * EF_MRP_PAR * EF_MRP_PAR, sizeof(double));
-    m->cw = ef_xcalloc(k * (size_t)EF_MRP_MAX_BINS * EF_MRP_PAR,
-                       sizeof(double));
+    m->cw =
+        ef_xcalloc(k * (size_t)EF_MRP_MAX_BINS * EF_MRP_PAR, sizeof(double));
 }
 
 void ef_mrp_reset(ef_mrp *m)
@@ -121,7 +121,8 @@ static double objective(const ef_mrp *m, const double *a, const double *u,
     }
     for (size_t g = 0; g < m->ng; g++) {
         const double *ug = u + g * EF_MRP_PAR;
-        const uint32_t *ng = n + g * (size_t)m->nb, *kg = k + g * (size_t)m->nb;
+        const uint32_t *ng = n + g * (size_t)m->nb,
+                       *kg = k + g * (size_t)m->nb;
         for (int p = 0; p < EF_MRP_PAR; p++)
             f += 0.5 * group_prec[p] * ug[p] * ug[p];
         for (int b = 0; b < m->nb; b++) {
@@ -222,16 +223,15 @@ static double newton_step(ef_mrp *m, const uint32_t *n, const uint32_t *k,
             int used[EF_MRP_MAX_BINS], nu = 0;
             for (int b = 0; b < nb; b++) {
                 if (ng[b] == 0) {
-                    memset(cw + b * EF_MRP_PAR, 0,
-                           EF_MRP_PAR * sizeof *cw);
+                    memset(cw + b * EF_MRP_PAR, 0, EF_MRP_PAR * sizeof *cw);
                     continue;
                 }
                 used[nu++] = b;
                 for (int j = 0; j < EF_MRP_PAR; j++) {
                     double sum = 0;
                     for (int i = 0; i < EF_MRP_PAR; i++)
-                        sum += c[b * EF_MRP_PAR + i] *
-                               dinv[i * EF_MRP_PAR + j];
+                        sum +=
+                            c[b * EF_MRP_PAR + i] * dinv[i * EF_MRP_PAR + j];
                     cw[b * EF_MRP_PAR + j] = sum;
                 }
             }
@@ -245,8 +245,7 @@ static double newton_step(ef_mrp *m, const uint32_t *n, const uint32_t *k,
                     int e = used[y];
                     double sum = 0;
                     for (int j = 0; j < EF_MRP_PAR; j++)
-                        sum += cw[b * EF_MRP_PAR + j] *
-                               c[e * EF_MRP_PAR + j];
+                        sum += cw[b * EF_MRP_PAR + j] * c[e * EF_MRP_PAR + j];
                     s[b * nb + e] -= sum;
                     if (e != b)
                         s[e * nb + b] -= sum;
@@ -340,7 +339,7 @@ double ef_mrp_select(ef_mrp *m, const uint32_t *n, const uint32_t *k)
     for (int i = 1; i < EF_MRP_GRID; i++)
         grid[i] = 0.125 * pow(2, i - 1);
     if (m->ng <= 1) { /* one group or none: no spread to estimate (one
-                        * group's shift is the bins' own) */
+                       * group's shift is the bins' own) */
         m->sd[0] = m->sd[1] = grid[0];
         ef_mrp_fit(m, n, k);
         free(bu);

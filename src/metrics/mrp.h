@@ -38,26 +38,26 @@
 #include "util/util.h"
 
 #define EF_MRP_MAX_BINS 16
-#define EF_MRP_SD_STEP 2.0   /* between neighbouring bins, logit scale */
-#define EF_MRP_SD_BIN 5.0    /* each bin */
-#define EF_MRP_SD_START 1.0  /* sd[] before ef_mrp_select */
-#define EF_MRP_GRID 8        /* sd values tried: 0.01, then 0.125 .. 8 */
+#define EF_MRP_SD_STEP 2.0  /* between neighbouring bins, logit scale */
+#define EF_MRP_SD_BIN 5.0   /* each bin */
+#define EF_MRP_SD_START 1.0 /* sd[] before ef_mrp_select */
+#define EF_MRP_GRID 8       /* sd values tried: 0.01, then 0.125 .. 8 */
 
 #define EF_MRP_PAR 4 /* parameters per group: u, v[0], v[1], v[2] */
 
 typedef struct {
-    int nb;                       /* bins */
-    int cls[EF_MRP_MAX_BINS];     /* bin -> VADER's class 0, 1, 2 */
-    size_t ng;                    /* groups with labels */
-    double sd[2];                 /* the groups' spread: u, v */
-    double a[EF_MRP_MAX_BINS];    /* the parameters */
-    double *u;                    /* [ng][EF_MRP_PAR] */
-    double logdet;                /* log det of the groups' blocks, from
-                                     the last Newton step */
+    int nb;                    /* bins */
+    int cls[EF_MRP_MAX_BINS];  /* bin -> VADER's class 0, 1, 2 */
+    size_t ng;                 /* groups with labels */
+    double sd[2];              /* the groups' spread: u, v */
+    double a[EF_MRP_MAX_BINS]; /* the parameters */
+    double *u;                 /* [ng][EF_MRP_PAR] */
+    double logdet;             /* log det of the groups' blocks, from
+                                  the last Newton step */
     /* work */
-    double *du, *dinv, *cw;       /* per group: step, D^-1, C D^-1 */
-    double *gu;                   /* per group: gradient */
-    int iterations;               /* of the last fit */
+    double *du, *dinv, *cw; /* per group: step, D^-1, C D^-1 */
+    double *gu;             /* per group: gradient */
+    int iterations;         /* of the last fit */
 } ef_mrp;
 
 /* A model of nb bins (cls: each bin's class) and ng groups, parameters

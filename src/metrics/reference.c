@@ -11,10 +11,8 @@
  *   amazon_labeled.csv  3,708 sentences of product reviews: people
  *                       37.06%, VADER 19.50%, 29.56% scored neutral. */
 const ef_reference ef_references[] = {
-    {"tweets_labeled.csv", "tweets", "short social posts", 4200, 0.2864,
-     0.2871, 0.0600},
-    {"amazon_labeled.csv", "product reviews", "review sentences", 3708,
-     0.3706, 0.1950, 0.2956},
+    {"tweets_labeled.csv", "tweets", 4200, 0.2864, 0.2871, 0.0600},
+    {"amazon_labeled.csv", "product reviews", 3708, 0.3706, 0.1950, 0.2956},
 };
 const size_t ef_nreferences = sizeof ef_references / sizeof ef_references[0];
 

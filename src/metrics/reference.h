@@ -22,13 +22,12 @@
 #include <stdint.h>
 
 typedef struct {
-    const char *file;  /* its file in ../shared/calibration */
-    const char *what;  /* "tweets", "product reviews" */
-    const char *like;  /* "short social posts", "review sentences" */
-    uint32_t rows;     /* texts with a label */
-    double people;     /* negative share by people */
-    double vader;      /* by VADER (compound <= -0.05) */
-    double neutral;    /* share VADER scores neutral (see above) */
+    const char *file; /* its file in ../shared/calibration */
+    const char *what; /* "tweets", "product reviews" */
+    uint32_t rows;    /* texts with a label */
+    double people;    /* negative share by people */
+    double vader;     /* by VADER (compound <= -0.05) */
+    double neutral;   /* share VADER scores neutral (see above) */
 } ef_reference;
 
 extern const ef_reference ef_references[];

@@ -7,16 +7,27 @@
 #define HANDLE_MAX 64 /* bytes of a handle looked at */
 #define NAME_WORDS 8  /* words of a name looked at */
 
+/* A handle seen recently, and the lexicon words in it: most items name
+ * the same few handles, whose words need not be looked up again. */
+#define CACHE 64
+typedef struct {
+    char h[HANDLE_MAX + 1]; /* "" when empty */
+    size_t len;
+    uint32_t word[NAME_WORDS];
+    size_t nword;
+} cached;
+
 struct ef_traps {
+    cached cache[CACHE];
     const ef_vader *v;
-    size_t nw;           /* lexicon word indices */
-    uint64_t items;      /* items added */
-    uint64_t known;      /* of them scored in this run */
-    uint64_t *scored;    /* [nw] items where the word scored */
-    uint64_t *in_handle; /* [nw] items with a handle holding the word */
+    size_t nw;                 /* lexicon word indices */
+    uint64_t items;            /* items added */
+    uint64_t known;            /* of them scored in this run */
+    uint64_t *scored;          /* [nw] items where the word scored */
+    uint64_t *in_handle;       /* [nw] items with a handle holding the word */
     uint64_t *seen_s, *seen_h; /* [nw] the last item (1-based) counted */
-    char **handle;       /* [nw] the first handle that held it */
-    unsigned char *more; /* [nw] another handle held it too */
+    char **handle;             /* [nw] the first handle that held it */
+    unsigned char *more;       /* [nw] another handle held it too */
 };
 
 ef_traps *ef_traps_new(const ef_vader *v)
@@ -92,8 +103,8 @@ static size_t split_name(const char *s, size_t n, char w[][32], size_t max)
             i++;
         }
         for (size_t j = a; j < i && len < 31; j++)
-            w[k][len++] = (char)(s[j] >= 'A' && s[j] <= 'Z' ? s[j] + 32
-                                                            : s[j]);
+            w[k][len++] =
+                (char)(s[j] >= 'A' && s[j] <= 'Z' ? s[j] + 32 : s[j]);
         w[k][len] = '\0';
         k++;
     }
@@ -128,22 +139,40 @@ static void add_handles(ef_traps *t, const char *s, size_t n, uint64_t stamp)
             continue;
         if (hl > HANDLE_MAX)
             hl = HANDLE_MAX;
-        k = split_name(h, hl, w, NAME_WORDS);
-        for (size_t i = 0; i < k; i++) {
-            uint32_t idx;
-            double val;
-            if (!ef_vader_find(t->v, w[i], strlen(w[i]), &idx, &val) ||
-                idx >= t->nw)
-                continue;
-            if (t->seen_h[idx] != stamp) {
-                t->seen_h[idx] = stamp;
-                t->in_handle[idx]++;
+        {
+            uint64_t hash = 0xcbf29ce484222325ULL;
+            cached *ce;
+            for (size_t i = 0; i < hl; i++)
+                hash = (hash ^ (unsigned char)h[i]) * 0x100000001b3ULL;
+            ce = &t->cache[(hash ^ (hash >> 32)) % CACHE];
+            if (ce->len != hl || memcmp(ce->h, h, hl) != 0) {
+                /* not seen lately: its words, and the first handle and
+                 * whether another held each of them */
+                ce->len = hl;
+                memcpy(ce->h, h, hl);
+                ce->nword = 0;
+                k = split_name(h, hl, w, NAME_WORDS);
+                for (size_t i = 0; i < k; i++) {
+                    uint32_t idx;
+                    double val;
+                    if (!ef_vader_find(t->v, w[i], strlen(w[i]), &idx, &val) ||
+                        idx >= t->nw)
+                        continue;
+                    ce->word[ce->nword++] = idx;
+                    if (t->handle[idx] == NULL)
+                        t->handle[idx] = ef_xstrndup(h, hl);
+                    else if (strlen(t->handle[idx]) != hl ||
+                             strncasecmp(t->handle[idx], h, hl) != 0)
+                        t->more[idx] = 1;
+                }
             }
-            if (t->handle[idx] == NULL)
-                t->handle[idx] = ef_xstrndup(h, hl);
-            else if (strlen(t->handle[idx]) != hl ||
-                     strncasecmp(t->handle[idx], h, hl) != 0)
-                t->more[idx] = 1;
+            for (size_t i = 0; i < ce->nword; i++) {
+                uint32_t idx = ce->word[i];
+                if (t->seen_h[idx] != stamp) {
+                    t->seen_h[idx] = stamp;
+                    t->in_handle[idx]++;
+                }
+            }
         }
     }
 }
@@ -210,8 +239,8 @@ static void add_trap(ef_traps *t, ef_report *r, uint32_t idx, double val,
     }
     r->traps[at] = tr;
     /* the most scored first */
-    while (at > 0 && r->traps[at].scored_share >
-                         r->traps[at - 1].scored_share) {
+    while (at > 0 &&
+           r->traps[at].scored_share > r->traps[at - 1].scored_share) {
         ef_trap x = r->traps[at];
         r->traps[at] = r->traps[at - 1];
         r->traps[at - 1] = x;
@@ -292,12 +321,15 @@ void ef_trap_text(const ef_trap *tr, char *buf, size_t cap)
     /* a phrase goes in quotes on the command line; it neutralises the
      * phrase only, so the word alone is offered too */
     if (strchr(tr->brand, ' '))
-        snprintf(fix, sizeof fix, "--brand '%s' (or --brand %s where the "
-                 "word alone names it)", tr->brand, tr->word);
+        snprintf(fix, sizeof fix,
+                 "--brand '%s' (or --brand %s where the "
+                 "word alone names it)",
+                 tr->brand, tr->word);
     else
         snprintf(fix, sizeof fix, "--brand %s", tr->brand);
     if (tr->scored_share < 0)
-        snprintf(scored, sizeof scored, "(the scores came from a store's "
+        snprintf(scored, sizeof scored,
+                 "(the scores came from a store's "
                  "cache, so how often it scored is not counted)");
     else
         snprintf(scored, sizeof scored, "scores in %.1f%% of items",
@@ -305,13 +337,15 @@ void ef_trap_text(const ef_trap *tr, char *buf, size_t cap)
     if (tr->also[0])
         snprintf(also, sizeof also, ", and %s", tr->also);
     if (tr->handle)
-        snprintf(buf, cap, "%s (in %.1f%% of items)%s: \"%s\" is a VADER "
+        snprintf(buf, cap,
+                 "%s (in %.1f%% of items)%s: \"%s\" is a VADER "
                  "word (%+.1f); written without the @ it %s; where it "
-                 "names the brand, add %s", tr->where,
-                 100 * tr->handle_share, also, tr->word, tr->valence, scored,
-                 fix);
+                 "names the brand, add %s",
+                 tr->where, 100 * tr->handle_share, also, tr->word,
+                 tr->valence, scored, fix);
     else
-        snprintf(buf, cap, "%s%s: \"%s\" is a VADER word (%+.1f) and %s; "
-                 "where it names the brand, add %s", tr->where, also,
-                 tr->word, tr->valence, scored, fix);
+        snprintf(buf, cap,
+                 "%s%s: \"%s\" is a VADER word (%+.1f) and %s; "
+                 "where it names the brand, add %s",
+                 tr->where, also, tr->word, tr->valence, scored, fix);
 }

@@ -86,7 +86,8 @@ static void test_traps(void)
     STR_EQ(r->traps[1].brand, "best buy", "--brand 'best buy'");
     DBL_NEAR(r->traps[1].scored_share, 0.05, 1e-12, "best: 10 of 200");
     ef_trap_text(&r->traps[1], text, sizeof text);
-    STR_EQ(text, "@BestBuy (in 1.0% of items), and channel \"Best Buy\": "
+    STR_EQ(text,
+           "@BestBuy (in 1.0% of items), and channel \"Best Buy\": "
            "\"best\" is a VADER word (+3.2); written without the @ it "
            "scores in 5.0% of items; where it names the brand, add --brand "
            "'best buy' (or --brand best where the word alone names it)",
@@ -185,25 +186,28 @@ static void test_headline(void)
     snprintf(r->calib.method, sizeof r->calib.method, "none: too few");
     ef_headline_make(r);
     OK(strstr(r->headline, "The 12 labels given are too few to re-estimate "
-              "it.") != NULL, "too few labels");
+                           "it.") != NULL,
+       "too few labels");
     /* checked: the re-estimate first, VADER's beside it */
     snprintf(r->calib.method, sizeof r->calib.method, "multilevel");
     r->calib.labeled = 300;
     r->calib.adjusted = (ef_share){520, 1000, 0.52, 0.47, 0.57};
     ef_headline_make(r);
-    OK(starts(r->headline, "Re-estimated from 300 human labels, 52.0% of "
+    OK(starts(r->headline,
+              "Re-estimated from 300 human labels, 52.0% of "
               "1,000 items were negative (95% interval 47.0% to 57.0%); "
               "VADER alone counts 30.0%."),
        "checked: the re-estimate first");
     OK(strstr(r->headline, "Leadership expected 30.0%: more negative than "
-              "believed.") != NULL, "checked: a verdict");
+                           "believed.") != NULL,
+       "checked: a verdict");
     /* every item labelled: exact */
     r->calib.exact = 1;
     r->calib.labeled = 1000;
     r->calib.adjusted = (ef_share){520, 1000, 0.52, 0.52, 0.52};
     ef_headline_make(r);
     OK(starts(r->headline, "People labelled all 1,000 items: 52.0% are "
-              "negative, exactly (VADER alone counts 30.0%)."),
+                           "negative, exactly (VADER alone counts 30.0%)."),
        "all labelled: exact");
     free(r);
 }
