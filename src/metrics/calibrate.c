@@ -604,7 +604,7 @@ static double kth(double *v, size_t n, size_t k)
 
 /* The quantile q of v[0..n-1] as ef_quantile gives it (linear between
  * order statistics), by selection instead of a sort. Reorders v. */
-static double select_quantile(double *v, size_t n, double q)
+EF_STATIC double select_quantile(double *v, size_t n, double q)
 {
     double h = q * (double)(n - 1), a, b = INFINITY;
     size_t i = (size_t)h;

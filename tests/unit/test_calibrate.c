@@ -11,12 +11,14 @@
 
 #include "metrics/calibrate.h"
 #include "metrics/mrp.h"
+#include "metrics/stats.h"
 #include "test.h"
 
 /* EF_STATIC in calibrate.c */
 double ef_calib_acc(double observed, double tpr, double fpr);
 void ef_calib_allocate(const size_t *pop, int nb, int neutral, size_t want,
                        size_t *take);
+double select_quantile(double *v, size_t n, double q);
 
 static const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
 
@@ -674,8 +676,31 @@ static void test_sample(void)
            "sample: want 0");
 }
 
+/* The intervals' quantiles by selection against ef_quantile's sort, on
+ * random arrays with many ties. */
+static void test_select(void)
+{
+    unsigned seed = 77;
+    int same = 0;
+    for (int k = 0; k < 500; k++) {
+        size_t n = 1 + (size_t)(k % 97);
+        double a[97], b[97];
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            a[i] = b[i] = (double)((seed >> 16) % (k % 3 ? 7 : 1000)) / 7;
+        }
+        for (int q = 0; q < 3; q++) {
+            static const double qs[3] = {0.025, 0.5, 0.975};
+            double x = select_quantile(a, n, qs[q]);
+            same += x == ef_quantile(b, n, qs[q]);
+        }
+    }
+    INT_EQ(same, 1500, "select_quantile == ef_quantile");
+}
+
 void test_calibrate(void)
 {
+    test_select();
     test_bins();
     test_all_labelled();
     test_poststrat();
