@@ -23,6 +23,12 @@ int ef_getopt_error(const char *cmd, int c, char **argv);
  * builds), else now. */
 int64_t ef_source_date_epoch(void);
 
+/* Applies the names rules to v (names: @mentions; brands: the --brand
+ * lists given). Returns 0, or 64 after a usage message naming cmd. */
+struct ef_vader;
+int ef_apply_names(const char *cmd, struct ef_vader *v, int names,
+                   const char *const *brands, int nbrands);
+
 /* Parses --threads: a count from 1 to 256, or 0/"auto" for the number of
  * cores. Returns 0 on success, -1 if invalid. */
 int ef_parse_threads(const char *s, int *out);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "sentiment/sentiment.h"
 #include "util/util.h"
 
 int ef_usage_error(const char *cmd, const char *fmt, ...)
@@ -73,4 +74,16 @@ int64_t ef_source_date_epoch(void)
         ef_warn("SOURCE_DATE_EPOCH is not a number of seconds: ignored");
     }
     return (int64_t)time(NULL);
+}
+
+int ef_apply_names(const char *cmd, ef_vader *v, int names,
+                   const char *const *brands, int nbrands)
+{
+    ef_err err = {0};
+
+    ef_vader_set_names(v, names);
+    for (int i = 0; i < nbrands; i++)
+        if (ef_vader_add_brands(v, brands[i], &err) != EF_OK)
+            return ef_usage_error(cmd, "%s", err.msg);
+    return 0;
 }

@@ -823,6 +823,10 @@ static void usage(FILE *f)
           "      --segment COLUMN     store COLUMN's value as the segment\n"
           "  -l, --lexicon FILE       add or override words: word<TAB>valence "
           "lines\n"
+          "      --brand W[,W...]     brand words or phrases with no valence "
+          "(\"united,best buy\";\n"
+          "                           @mentions never carry any); "
+          "repeatable\n"
           "      --rejects FILE       write the rejected rows to FILE (CSV)\n"
           "      --strict             a rejected row is an error (exit 65)\n"
           "      --busy-timeout MS    wait this long for another writer "
@@ -892,7 +896,7 @@ static ef_status check_inputs(char **in, int n, const char *db,
 int ef_cmd_import(int argc, char **argv)
 {
     enum { O_DATE_FORMAT = 256, O_TZ, O_ENCODING, O_DELIMITER, O_TABLE,
-           O_QUERY, O_SEGMENT, O_REJECTS, O_STRICT, O_BUSY };
+           O_QUERY, O_SEGMENT, O_REJECTS, O_STRICT, O_BUSY, O_BRAND };
     static const struct option longopts[] = {
         {"map", required_argument, NULL, 'm'},
         {"date-format", required_argument, NULL, O_DATE_FORMAT},
@@ -903,6 +907,7 @@ int ef_cmd_import(int argc, char **argv)
         {"query", required_argument, NULL, O_QUERY},
         {"segment", required_argument, NULL, O_SEGMENT},
         {"lexicon", required_argument, NULL, 'l'},
+        {"brand", required_argument, NULL, O_BRAND},
         {"rejects", required_argument, NULL, O_REJECTS},
         {"strict", no_argument, NULL, O_STRICT},
         {"busy-timeout", required_argument, NULL, O_BUSY},
@@ -911,8 +916,9 @@ int ef_cmd_import(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     ef_source_opts so = {0};
-    const char *lexicons[64], *tzname = NULL, *rejects_path = NULL;
-    int nlex = 0, nthreads = 0, quiet = 0, busy_ms = 5000, c, ninputs;
+    const char *lexicons[64], *brands[64], *tzname = NULL,
+               *rejects_path = NULL;
+    int nlex = 0, nbrands = 0, nthreads = 0, quiet = 0, busy_ms = 5000, c, ninputs;
     char **inputs, *db_path;
     ef_vader *v = NULL;
     ef_tz *tz = NULL;
@@ -959,6 +965,11 @@ int ef_cmd_import(int argc, char **argv)
             if (nlex == (int)EF_ARRAY_LEN(lexicons))
                 return ef_usage_error("import", "too many --lexicon files");
             lexicons[nlex++] = optarg;
+            break;
+        case O_BRAND:
+            if (nbrands == (int)EF_ARRAY_LEN(brands))
+                return ef_usage_error("import", "too many --brand options");
+            brands[nbrands++] = optarg;
             break;
         case O_REJECTS: rejects_path = optarg; break;
         case O_STRICT: so.strict = 1; break;
@@ -1009,6 +1020,12 @@ int ef_cmd_import(int argc, char **argv)
     for (int i = 0; i < nlex; i++)
         if (ef_vader_add_lexicon(v, lexicons[i], &err) != EF_OK)
             goto done;
+    /* @mentions name accounts: no valence (the version says so) */
+    if ((k = ef_apply_names("import", v, 1, brands, nbrands)) != 0) {
+        ef_vader_free(v);
+        ef_tz_free(tz);
+        return (int)k;
+    }
     if (rejects_path) {
         if (ef_rejects_open(rejects_path, &rj, &err) != EF_OK)
             goto done;

@@ -18,6 +18,7 @@
 #include "input/input.h"
 #include "metrics/calibrate.h"
 #include "metrics/metrics.h"
+#include "metrics/traps.h"
 #include "render/chart.h"
 #include "render/render.h"
 #include "render/xlsx.h"
@@ -31,6 +32,7 @@
 #define MAX_INPUTS 256
 #define MAX_GATES 64
 #define MAX_LEXICONS 16
+#define MAX_BRANDS 64
 
 typedef struct {
     const char *inputs[MAX_INPUTS];
@@ -40,6 +42,8 @@ typedef struct {
     int ngates;
     const char *lexicons[MAX_LEXICONS];
     int nlex;
+    const char *brands[MAX_BRANDS]; /* --brand lists */
+    int nbrands;
     const char *templates, *title, *font, *xlsx_path, *period, *tz;
     const char *labels;    /* --labels FILE.csv */
     size_t label_sample;   /* --label-sample N */
@@ -83,6 +87,10 @@ static void usage(FILE *f)
         "(default -0.05,0.05)\n"
         "      --lexicon FILE        add or override words "
         "(word<TAB>valence)\n"
+        "      --brand W[,W...]      brand words or phrases with no valence "
+        "(\"united,best buy\";\n"
+        "                            @mentions never carry any); "
+        "repeatable\n"
         "      --expected-negative X what leadership believes (0.30), shown "
         "beside the data\n"
         "      --labels FILE.csv     human labels (columns id, label) "
@@ -125,7 +133,7 @@ enum {
     O_NO_DATA_SHEET, O_NO_CHARTS, O_FONT, O_PERIOD, O_TZ, O_MIN_N,
     O_SEGMENT, O_THRESHOLDS, O_LEXICON, O_EXPECTED, O_FAIL_IF, O_MAP,
     O_DATE_FORMAT, O_ENCODING, O_DELIMITER, O_TABLE, O_QUERY, O_STRICT,
-    O_THREADS, O_LABELS, O_LABEL_SAMPLE
+    O_THREADS, O_LABELS, O_LABEL_SAMPLE, O_BRAND
 };
 
 static int parse_unit_interval(const char *s, double *out)
@@ -156,6 +164,7 @@ static int parse_args(int argc, char **argv, report_opts *o)
         {"segment", required_argument, NULL, O_SEGMENT},
         {"thresholds", required_argument, NULL, O_THRESHOLDS},
         {"lexicon", required_argument, NULL, O_LEXICON},
+        {"brand", required_argument, NULL, O_BRAND},
         {"expected-negative", required_argument, NULL, O_EXPECTED},
         {"fail-if", required_argument, NULL, O_FAIL_IF},
         {"map", required_argument, NULL, O_MAP},
@@ -220,6 +229,11 @@ static int parse_args(int argc, char **argv, report_opts *o)
             if (o->nlex == MAX_LEXICONS)
                 return ef_usage_error("report", "too many --lexicon files");
             o->lexicons[o->nlex++] = optarg;
+            break;
+        case O_BRAND:
+            if (o->nbrands == MAX_BRANDS)
+                return ef_usage_error("report", "too many --brand options");
+            o->brands[o->nbrands++] = optarg;
             break;
         case O_EXPECTED:
             if (parse_unit_interval(optarg, &o->agg.expected_negative))
@@ -723,6 +737,13 @@ int ef_cmd_report(int argc, char **argv)
     for (int i = 0; i < o.nlex; i++)
         if (ef_vader_add_lexicon(v, o.lexicons[i], &err) != EF_OK)
             goto done;
+    /* @mentions name accounts: no valence (the version says so, so that
+     * a store's cached scores from other rules are not used) */
+    if ((rc = ef_apply_names("report", v, 1, o.brands, o.nbrands)) != 0) {
+        ef_vader_free(v);
+        ef_tz_free(tz);
+        return rc;
+    }
     for (int i = 0; i < o.ninputs; i++) {
         struct stat st;
         if (strcmp(o.inputs[i], "-") != 0 && stat(o.inputs[i], &st) != 0) {
@@ -740,6 +761,7 @@ int ef_cmd_report(int argc, char **argv)
     o.agg.generated = ef_source_date_epoch();
     o.agg.segment_name = o.src.segment;
     o.agg.scorer = ef_vader_version(v);
+    o.agg.vader = v;
 
     if (!o.list_vars) {
         if (ef_outdir_open(o.outdir, &od, &err) != EF_OK)
@@ -777,6 +799,11 @@ int ef_cmd_report(int argc, char **argv)
                 (unsigned long long)labels.matched);
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;
+    for (size_t i = 0; i < rep->ntraps && !o.quiet && !o.list_vars; i++) {
+        char note[512];
+        ef_trap_text(&rep->traps[i], note, sizeof note);
+        ef_warn("note: %s", note);
+    }
     if (!o.title)
         default_title(rep, title, sizeof title);
 

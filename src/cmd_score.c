@@ -600,6 +600,13 @@ static void usage(FILE *f)
           "      --thresholds N,P   negative if compound <= N, positive if "
           ">= P\n"
           "                         (default -0.05,0.05)\n"
+          "      --names            read @mentions as names, with no "
+          "valence, as report\n"
+          "                         and import do (default: the "
+          "reference's scores)\n"
+          "      --brand W[,W...]   brand words or phrases with no valence "
+          "(\"united,best buy\");\n"
+          "                         implies --names; repeatable\n"
           "  -j, --threads N        scoring threads (default: the number of "
           "cores)\n"
           "  -h, --help             this help\n",
@@ -630,11 +637,13 @@ int ef_cmd_score(int argc, char **argv)
         {"lexicon", required_argument, NULL, 'l'},
         {"thresholds", required_argument, NULL, 'T'},
         {"threads", required_argument, NULL, 'j'},
+        {"names", no_argument, NULL, 'N'},
+        {"brand", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     score_opts opt = {NULL, EF_THRESHOLDS_DEFAULT, FMT_TSV, 0};
-    const char *lexicons[64];
-    int nlex = 0, nthreads = 0, c, fd = 0, rc;
+    const char *lexicons[64], *brands[64];
+    int nlex = 0, nbrands = 0, names = 0, nthreads = 0, c, fd = 0, rc;
     const char *path = "-";
     ef_vader *v = NULL;
     ef_err err = {0};
@@ -675,6 +684,12 @@ int ef_cmd_score(int argc, char **argv)
                                       "option --threads: expected a number "
                                       "from 1 to 256, got '%s'", optarg);
             break;
+        case 'N': names = 1; break;
+        case 'B':
+            if (nbrands == (int)EF_ARRAY_LEN(brands))
+                return ef_usage_error("score", "too many --brand options");
+            brands[nbrands++] = optarg;
+            break;
         case 'h': usage(stdout); return EF_EXIT_OK;
         default: return ef_getopt_error("score", c, argv);
         }
@@ -684,15 +699,20 @@ int ef_cmd_score(int argc, char **argv)
     if (optind < argc)
         path = argv[optind];
 
+    if (ef_vader_new(&v, &err) != EF_OK)
+        goto done;
+    if ((rc = ef_apply_names("score", v, names, brands, nbrands)) != 0) {
+        ef_vader_free(v);
+        return rc;
+    }
     if (strcmp(path, "-") != 0) {
         fd = open(path, O_RDONLY);
         if (fd < 0) {
             ef_warn("%s: %s", path, strerror(errno));
+            ef_vader_free(v);
             return EF_EXIT_NOINPUT;
         }
     }
-    if (ef_vader_new(&v, &err) != EF_OK)
-        goto done;
     for (int i = 0; i < nlex; i++)
         if (ef_vader_add_lexicon(v, lexicons[i], &err) != EF_OK)
             goto done;

@@ -54,7 +54,8 @@ typedef struct {
     size_t text_len;
     int64_t date;         /* Unix seconds, UTC */
     const char *id;       /* the row's stable id, or "" */
-    const char *channel;  /* lower-cased, or "" */
+    const char *channel;  /* trimmed, as written, or "" (the aggregator and
+                           * item identities ignore its ASCII case) */
     const char *author;   /* "" for anonymous */
     const char *url;      /* permalink, or "" */
     const char *segment;  /* the --segment column's value, or "" */
@@ -163,8 +164,8 @@ const char *ef_field_name(ef_field f);
 #define EF_KEY_SIZE 17 /* a content hash: 16 hex digits and a NUL */
 
 /* The content hash: the first 8 bytes of SHA-256 over the item's UTC date
- * ("2025-03-04T14:22:05Z"), channel (as the source gives it: lower-cased)
- * and author, each followed by a NUL byte, and its text; as 16 lower-case
+ * ("2025-03-04T14:22:05Z"), channel (ASCII lower-cased: sources keep its
+ * spelling, the hash does not) and author, each followed by a NUL byte, and its text; as 16 lower-case
  * hex digits. Stores depend on it: never change what it covers. */
 void ef_item_hash(const ef_item *it, char out[EF_KEY_SIZE]);
 

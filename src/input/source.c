@@ -25,7 +25,7 @@ struct ef_source {
     size_t nheader;
     ef_columns cols;
     int cache[C_CACHE_COUNT]; /* column of each, -1 if none */
-    ef_buf channel;           /* the lower-cased channel of the item */
+    ef_buf channel;           /* the trimmed channel of the item */
     char detail[160];         /* the message of the current rejection */
 };
 
@@ -282,12 +282,12 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
                "label %s is not positive, neutral or negative", q);
     }
 
-    /* channel: trimmed and lower-cased, so "Twitter" and "twitter " meet */
+    /* channel: trimmed, spelled as written ("Twitter " and "twitter"
+     * meet in the aggregator, which groups regardless of case) */
     n = LEN(EF_F_CHANNEL);
     v = trim(FIELD(EF_F_CHANNEL), &n);
     ef_buf_clear(&s->channel);
-    for (size_t i = 0; i < n; i++)
-        ef_buf_putc(&s->channel, (char)tolower((unsigned char)v[i]));
+    ef_buf_put(&s->channel, v, n);
     it->channel = ef_buf_cstr(&s->channel);
     it->id = FIELD(EF_F_ID);
     it->author = FIELD(EF_F_AUTHOR);

@@ -5,13 +5,16 @@
 #include <string.h>
 
 #include "metrics/calibrate.h"
+#include "metrics/headline.h"
 #include "metrics/metrics.h"
 #include "metrics/stats.h"
 #include "metrics/themes.h"
+#include "metrics/traps.h"
 #include "util/strmap.h"
 
 #define STRONG_NEGATIVE (-0.75) /* compound at or below: strongly negative */
 #define TERSE_WORDS 8           /* fewer words than this: terse */
+#define LONG_WORDS 40           /* this many words or more: a long item */
 #define SPIKE_P 0.001
 #define SPIKE_MIN_NEG 10
 #define SPIKE_WINDOW 8          /* earlier periods for the baseline */
@@ -35,6 +38,7 @@ typedef struct {
     uint64_t responded;
     float *hours;
     size_t nhours, hcap;
+    char *name; /* as first written, when the key is case-folded */
 } group_acc;
 
 typedef struct {
@@ -58,6 +62,8 @@ struct ef_prep {
     size_t pool_len, pool_cap;
     size_t *off, *len;   /* term i is pool[off[i] .. off[i] + len[i]) */
     size_t nterms, terms_cap;
+    uint32_t *lex;       /* the lexicon words of the scored items */
+    size_t nlex, lex_cap;
 };
 
 struct ef_agg {
@@ -85,6 +91,8 @@ struct ef_agg {
     uint64_t anon_neg;
     /* everything else */
     uint64_t count[3], strong, hist[40];
+    uint64_t band_neutral; /* -0.05 < compound < 0.05 (reference.h) */
+    uint64_t long_items;   /* of LONG_WORDS words or more */
     uint64_t nps[3];
     uint64_t stars[5];
     double stars_sum, stars_sumsq;
@@ -99,6 +107,7 @@ struct ef_agg {
     size_t nexamples[3];
     ef_calib *calib;
     uint64_t labeled;
+    ef_traps *traps;
     /* inputs */
     ef_input_file *files;
     size_t nfiles;
@@ -202,6 +211,7 @@ ef_agg *ef_agg_new(const ef_agg_opts *opts)
     a->last = INT64_MIN;
     a->repair = ef_xcalloc(a->o.repair_n + 1, sizeof(kept));
     a->calib = ef_calib_new(&a->o.thr, 20141101);
+    a->traps = ef_traps_new(a->o.vader);
     return a;
 }
 
@@ -229,14 +239,32 @@ static size_t period_of(ef_agg *a, int64_t t)
     return idx;
 }
 
+/* The accumulator of the group name (added when new); its index in
+ * *at. With fold (channels), names that differ only in ASCII case are one
+ * group, named as first written. */
 static group_acc *group_of(ef_strmap *m, group_acc **arr, size_t *cap,
-                           const char *name)
+                           const char *name, int fold, size_t *at)
 {
-    size_t n = ef_strmap_count(m);
+    size_t n = ef_strmap_count(m), len = strlen(name);
+    char small[128], *key = (char *)name;
     int added;
-    size_t idx = ef_strmap_get_or_add(m, name, strlen(name), n, &added);
-    if (added)
+    size_t idx;
+
+    if (fold) {
+        key = len < sizeof small ? small : ef_xmalloc(len + 1);
+        for (size_t i = 0; i <= len; i++)
+            key[i] = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] + 32)
+                                                      : name[i];
+    }
+    idx = ef_strmap_get_or_add(m, key, len, n, &added);
+    if (key != name && key != small)
+        free(key);
+    if (added) {
         grow_array((void **)arr, cap, n + 1, sizeof(group_acc));
+        if (fold)
+            (*arr)[idx].name = ef_xstrdup(name);
+    }
+    *at = idx;
     return &(*arr)[idx];
 }
 
@@ -389,6 +417,7 @@ void ef_prep_free(ef_prep *p)
     free(p->pool);
     free(p->off);
     free(p->len);
+    free(p->lex);
     free(p);
 }
 
@@ -396,6 +425,7 @@ void ef_prep_reset(ef_prep *p)
 {
     p->pool_len = 0;
     p->nterms = 0;
+    p->nlex = 0;
 }
 
 void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
@@ -404,11 +434,26 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
     const size_t *tlen;
     size_t n;
 
-    if (it->scored || p->v == NULL)
+    out->scored = 0;
+    out->lex0 = p->nlex;
+    out->nlex = 0;
+    if (it->scored || p->v == NULL) {
         out->scores = it->scores;
-    else
+    } else {
+        size_t k;
         ef_vader_score(p->v, p->scratch, it->text, it->text_len,
                        &out->scores);
+        /* its lexicon words, for the brand notices (traps.h) */
+        k = ef_vader_scored_words(p->v, p->scratch, NULL, 0);
+        if (p->nlex + k > p->lex_cap) {
+            p->lex_cap = (p->nlex + k) * 2 + 256;
+            p->lex = ef_xrealloc(p->lex, p->lex_cap * sizeof *p->lex);
+        }
+        ef_vader_scored_words(p->v, p->scratch, p->lex + p->nlex, k);
+        p->nlex += k;
+        out->nlex = k;
+        out->scored = 1;
+    }
     out->cls = ef_classify(out->scores.compound, &p->thr);
     n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
                        &out->abusive, &out->words);
@@ -454,11 +499,14 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
     period_acc *p = &a->periods[pi];
     double hours = -1;
     int abusive = pr->abusive, words = pr->words, bin;
+    size_t chi = 0, segi = 0; /* the item's channel and segment */
 
     a->count[cls]++;
     p->count[cls]++;
     if (sc->compound <= STRONG_NEGATIVE)
         a->strong++;
+    a->band_neutral += sc->compound > -0.05 && sc->compound < 0.05;
+    a->long_items += words >= LONG_WORDS;
     bin = (int)floor((sc->compound + 1.0) / 0.05);
     a->hist[bin < 0 ? 0 : bin > 39 ? 39 : bin]++;
     if (it->date < a->first)
@@ -485,11 +533,12 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
         push_hour(&a->hours, &a->nhours, &a->hcap, (float)hours);
     }
     group_add(group_of(a->chmap, &a->ch, &a->chcap,
-                       it->channel[0] ? it->channel : "(none)"),
+                       it->channel[0] ? it->channel : "(none)", 1, &chi),
               cls, it, hours);
     if (a->o.segment_name)
         group_add(group_of(a->segmap, &a->seg, &a->segcap,
-                           it->segment[0] ? it->segment : "(none)"),
+                           it->segment[0] ? it->segment : "(none)", 0,
+                           &segi),
                   cls, it, hours);
 
     add_terms(a, p, pp, pr, cls == EF_NEGATIVE);
@@ -534,9 +583,15 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
         }
     }
     example_add(a, cls, it, sc, words);
+    ef_traps_add(a->traps, it->text, it->text_len,
+                 pr->nlex ? pp->lex + pr->lex0 : NULL, pr->nlex, pr->scored);
     if (it->label >= 0)
         a->labeled++;
-    ef_calib_add(a->calib, sc->compound, it->label, p->start);
+    {
+        const uint32_t grp[EF_CALIB_DIMS] = {(uint32_t)pi, (uint32_t)chi,
+                                             (uint32_t)segi};
+        ef_calib_add(a->calib, sc->compound, it->label, grp);
+    }
 }
 
 void ef_agg_add_source(ef_agg *a, const ef_source_stats *st)
@@ -710,15 +765,43 @@ static int cmp_group(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
+/* The groups of m as report rows, sorted by size; *row_of (malloc'd,
+ * the caller frees) gets each group's row, for the calibrator. */
+/* Sorts the indices ord[0..k-1] of rows by cmp_group (a merge sort:
+ * qsort has no context argument). */
+static void sort_rows(size_t *ord, size_t k, const ef_group_stat *rows)
+{
+    size_t *tmp = ef_xmalloc((k + 1) * sizeof *tmp);
+    for (size_t w = 1; w < k; w *= 2) {
+        for (size_t lo = 0; lo < k; lo += 2 * w) {
+            size_t mid = lo + w < k ? lo + w : k;
+            size_t hi = lo + 2 * w < k ? lo + 2 * w : k, i = lo, j = mid;
+            size_t o = lo;
+            while (i < mid && j < hi)
+                tmp[o++] = cmp_group(&rows[ord[j]], &rows[ord[i]]) < 0
+                               ? ord[j++] : ord[i++];
+            while (i < mid)
+                tmp[o++] = ord[i++];
+            while (j < hi)
+                tmp[o++] = ord[j++];
+        }
+        memcpy(ord, tmp, k * sizeof *ord);
+    }
+    free(tmp);
+}
+
 static ef_group_stat *finish_groups(const ef_agg *a, ef_strmap *m,
-                                    group_acc *g, size_t *n)
+                                    group_acc *g, size_t *n,
+                                    size_t **row_of)
 {
     size_t k = ef_strmap_count(m);
     ef_group_stat *out = ef_xcalloc(k + 1, sizeof(ef_group_stat));
+    size_t *ord = ef_xmalloc((k + 1) * sizeof *ord);
+    ef_group_stat *sorted;
 
     for (size_t i = 0; i < k; i++) {
         ef_group_stat *s = &out[i];
-        s->name = ef_xstrdup(ef_strmap_key(m, i));
+        s->name = ef_xstrdup(g[i].name ? g[i].name : ef_strmap_key(m, i));
         memcpy(s->count, g[i].count, sizeof s->count);
         s->n = g[i].count[0] + g[i].count[1] + g[i].count[2];
         s->negative = share_of(g[i].count[EF_NEGATIVE], s->n);
@@ -727,10 +810,19 @@ static ef_group_stat *finish_groups(const ef_agg *a, ef_strmap *m,
         s->has_response = a->mapped[EF_F_RESPONDED_AT];
         s->response_rate = s->n ? (double)g[i].responded / (double)s->n : 0;
         s->median_hours = median_hours(g[i].hours, g[i].nhours);
+        ord[i] = i;
     }
-    qsort(out, k, sizeof(ef_group_stat), cmp_group);
+    sort_rows(ord, k, out);
+    sorted = ef_xcalloc(k + 1, sizeof(ef_group_stat));
+    *row_of = ef_xmalloc((k + 1) * sizeof **row_of);
+    for (size_t i = 0; i < k; i++) {
+        sorted[i] = out[ord[i]];
+        (*row_of)[ord[i]] = i;
+    }
+    free(ord);
+    free(out);
     *n = k;
-    return out;
+    return sorted;
 }
 
 static int cmp_theme(const void *x, const void *y)
@@ -861,92 +953,13 @@ static int cmp_example(const void *x, const void *y)
     return (a->key > b->key) - (a->key < b->key);
 }
 
-/* Formats a share as "12.3%". */
-static void pct(char *buf, size_t cap, double x)
-{
-    snprintf(buf, cap, "%.1f%%", 100 * x);
-}
-
-static void make_headline(ef_report *r)
-{
-    char s[16], lo[16], hi[16], prev[16], exp[16], raw[16], n[32];
-    int adj = ef_calib_is_adjusted(&r->calib);
-    const ef_share *sh = adj ? &r->calib.adjusted : &r->negative;
-    size_t o = 0, cap = sizeof r->headline;
-    const char *pname = r->period_name;
-
-#define PUT(...)                                                             \
-    do {                                                                     \
-        int k_ = snprintf(r->headline + o, cap - o, __VA_ARGS__);            \
-        if (k_ > 0)                                                          \
-            o = (size_t)k_ < cap - o ? o + (size_t)k_ : cap - 1;             \
-    } while (0)
-
-    if (r->n == 0) {
-        PUT("No usable feedback was found in the input.");
-        return;
-    }
-    pct(raw, sizeof raw, r->negative.share);
-    if (r->has_change) {
-        const ef_period_stat *l = &r->periods[r->nperiods - 1];
-        const ef_period_stat *p = &r->periods[r->nperiods - 2];
-        pct(s, sizeof s, l->negative.share);
-        pct(lo, sizeof lo, l->negative.lo);
-        pct(hi, sizeof hi, l->negative.hi);
-        pct(prev, sizeof prev, p->negative.share);
-        ef_fmt_count(n, sizeof n, l->n);
-        if (adj) /* the period's share below is VADER's, say so */
-            PUT("In %s, the last %s, VADER scored %s of %s items negative "
-                "(95%% CI %s to %s), ",
-                l->label, pname, s, n, lo, hi);
-        else
-            PUT("In %s, the last %s, %s of %s items were negative "
-                "(95%% CI %s to %s), ",
-                l->label, pname, s, n, lo, hi);
-        if (fabs(r->change) < 0.0005)
-            PUT("the same as in %s", p->label);
-        else
-            PUT("%s from %s in %s", r->change > 0 ? "up" : "down", prev,
-                p->label);
-        PUT(r->change_p < 0.05 ? " (p = %.3f: unlikely to be chance). "
-                               : " (p = %.2f: within chance). ",
-            r->change_p);
-        pct(s, sizeof s, sh->share);
-        pct(lo, sizeof lo, sh->lo);
-        pct(hi, sizeof hi, sh->hi);
-        if (adj)
-            PUT("Over the whole period, adjusted with human labels, %s were "
-                "negative (%s to %s; VADER alone counts %s).", s, lo, hi,
-                raw);
-        else
-            PUT("Over the whole period, %s were negative (%s to %s).", s, lo,
-                hi);
-    } else {
-        pct(s, sizeof s, sh->share);
-        pct(lo, sizeof lo, sh->lo);
-        pct(hi, sizeof hi, sh->hi);
-        ef_fmt_count(n, sizeof n, r->n);
-        if (adj)
-            PUT("Adjusted with human labels, %s of %s items were negative "
-                "(95%% CI %s to %s); VADER alone counts %s.", s, n, lo, hi,
-                raw);
-        else
-            PUT("%s of %s items were negative (95%% CI %s to %s).", s, n, lo,
-                hi);
-    }
-    if (r->has_expected) {
-        pct(exp, sizeof exp, r->expected_negative);
-        pct(s, sizeof s, sh->share);
-        PUT(" Leadership expected %s; the data say %s.", exp, s);
-    }
-#undef PUT
-}
-
 ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
 {
     ef_report *r = ef_xcalloc(1, sizeof *r);
     uint64_t n = a->count[0] + a->count[1] + a->count[2];
     static const char *const pnames[] = {"day", "week", "month"};
+    size_t *prow, *crow = NULL, *srow = NULL; /* calibrator's maps */
+    int64_t *pstart;
 
     (void)e;
     snprintf(r->scorer, sizeof r->scorer, "%s",
@@ -980,6 +993,8 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     r->neutral = share_of(a->count[EF_NEUTRAL], n);
     r->negative = share_of(a->count[EF_NEGATIVE], n);
     r->strongly_negative = share_of(a->strong, n);
+    r->band_neutral = n ? (double)a->band_neutral / (double)n : 0;
+    r->long_share = n ? (double)a->long_items / (double)n : 0;
     r->net = n ? ((double)a->count[EF_POSITIVE] -
                   (double)a->count[EF_NEGATIVE]) / (double)n
                : 0;
@@ -1003,11 +1018,29 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
         r->csat = share_of(a->stars[3] + a->stars[4], r->stars_n);
     }
 
+    /* each period's number, before finish_periods sorts them */
+    pstart = ef_xmalloc((a->nperiods + 1) * sizeof *pstart);
+    for (size_t i = 0; i < a->nperiods; i++)
+        pstart[i] = a->periods[i].start;
     finish_periods(a, r);
-    r->channels = finish_groups(a, a->chmap, a->ch, &r->nchannels);
+    prow = ef_xmalloc((a->nperiods + 1) * sizeof *prow);
+    for (size_t i = 0; i < a->nperiods; i++) {
+        size_t lo = 0, hi = r->nperiods;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (r->periods[mid].start < pstart[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        prow[i] = lo;
+    }
+    free(pstart);
+    r->channels = finish_groups(a, a->chmap, a->ch, &r->nchannels, &crow);
     if (a->o.segment_name) {
         r->segment_name = ef_xstrdup(a->o.segment_name);
-        r->segments = finish_groups(a, a->segmap, a->seg, &r->nsegments);
+        r->segments = finish_groups(a, a->segmap, a->seg, &r->nsegments,
+                                    &srow);
     }
     finish_themes(a, r);
     finish_authors(a, r);
@@ -1058,9 +1091,18 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
         a->nexamples[c] = 0;
     }
     r->calib.raw_share = r->negative.share;
-    if (a->labeled)
-        ef_calib_finish(a->calib, r);
-    make_headline(r);
+    if (a->labeled) {
+        /* a group's number -> its row (a pooled row may take several) */
+        ef_calib_map maps[EF_CALIB_DIMS] = {
+            {prow, a->nperiods}, {crow, ef_strmap_count(a->chmap)},
+            {srow, srow ? ef_strmap_count(a->segmap) : 0}};
+        ef_calib_finish(a->calib, r, maps);
+    }
+    free(prow);
+    free(crow);
+    free(srow);
+    ef_traps_finish(a->traps, r);
+    ef_headline_make(r);
     return r;
 }
 
@@ -1073,8 +1115,10 @@ void ef_agg_free(ef_agg *a)
         free(a->periods[i].tcount);
     }
     free(a->periods);
-    for (size_t i = 0; i < ef_strmap_count(a->chmap); i++)
+    for (size_t i = 0; i < ef_strmap_count(a->chmap); i++) {
         free(a->ch[i].hours);
+        free(a->ch[i].name);
+    }
     for (size_t i = 0; i < ef_strmap_count(a->segmap); i++)
         free(a->seg[i].hours);
     free(a->ch);
@@ -1103,6 +1147,7 @@ void ef_agg_free(ef_agg *a)
     }
     free(a->files);
     ef_calib_free(a->calib);
+    ef_traps_free(a->traps);
     free(a);
 }
 

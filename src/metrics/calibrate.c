@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics/mrp.h"
 #include "metrics/stats.h"
 
 /* ==== Bins ============================================================== */
@@ -88,17 +89,30 @@ int ef_calib_nbins(const ef_thresholds *thr)
     return b.ne + 1;
 }
 
+/* The VADER class of the rows of bin k: 0 negative, 1 neutral, 2
+ * positive (bins are cut at the thresholds, so each lies in one). */
+static int bin_class(const binning *b, const ef_thresholds *thr, int k)
+{
+    int nb = neutral_bin(b);
+    if (k < nb)
+        return 0;
+    return k == nb && thr->pos_min > thr->neg_max ? 1 : 2;
+}
+
 /* ==== The calibrator ==================================================== */
 
-typedef struct {
-    int64_t start;
-    uint64_t n;
-    uint64_t bins[EF_CALIB_BINS];
-    uint64_t vneg, vpos; /* VADER's negatives and positives */
-} period_bins;
+/* Per group number of a grouping: its rows per bin (VADER's negatives
+ * are the rows of the negative-class bins). */
+#define STRIDE EF_CALIB_BINS
 
 typedef struct {
-    int64_t period;                /* its period's start */
+    uint64_t *pop; /* [cap][STRIDE] */
+    size_t cap;    /* group numbers with room */
+    size_t n;      /* 1 + the largest group number seen */
+} grouping;
+
+typedef struct {
+    uint32_t grp[EF_CALIB_DIMS];    /* its groups */
     unsigned char bin, label, vcls; /* score bin, ef_class, VADER's */
 } lrow;
 
@@ -109,8 +123,7 @@ struct ef_calib {
     int replicates;     /* bootstrap replicates */
     binning b;
     uint64_t n, bins[EF_CALIB_BINS], vneg, vpos;
-    period_bins *per; /* sorted by start */
-    size_t nper, capper;
+    grouping dim[EF_CALIB_DIMS];
     lrow *rows;
     size_t nrows, caprows;
 };
@@ -120,7 +133,7 @@ ef_calib *ef_calib_new(const ef_thresholds *thr, uint64_t seed)
     ef_calib *c = ef_xcalloc(1, sizeof *c);
     c->thr = *thr;
     c->seed = seed;
-    c->method = EF_CALIB_POSTSTRAT;
+    c->method = EF_CALIB_MRP;
     c->replicates = EF_CALIB_REPLICATES;
     binning_init(&c->b, thr);
     return c;
@@ -135,62 +148,50 @@ void ef_calib_free(ef_calib *c)
 {
     if (c == NULL)
         return;
-    free(c->per);
+    for (int d = 0; d < EF_CALIB_DIMS; d++)
+        free(c->dim[d].pop);
     free(c->rows);
     free(c);
 }
 
-static period_bins *period_get(ef_calib *c, int64_t start)
+static inline uint64_t *group_pop(grouping *g, uint32_t id)
 {
-    size_t lo = 0, hi = c->nper;
-
-    if (c->nper && c->per[c->nper - 1].start == start)
-        return &c->per[c->nper - 1]; /* rows usually come in order */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->per[mid].start < start)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (__builtin_expect(id >= g->cap, 0)) {
+        size_t cap = g->cap ? g->cap : 16;
+        while (cap <= id)
+            cap *= 2;
+        g->pop = ef_xrealloc(g->pop, cap * STRIDE * sizeof *g->pop);
+        memset(g->pop + g->cap * STRIDE, 0,
+               (cap - g->cap) * STRIDE * sizeof *g->pop);
+        g->cap = cap;
     }
-    if (lo < c->nper && c->per[lo].start == start)
-        return &c->per[lo];
-    if (c->nper == c->capper) {
-        c->capper = c->capper ? 2 * c->capper : 16;
-        c->per = ef_xrealloc(c->per, c->capper * sizeof *c->per);
-    }
-    memmove(&c->per[lo + 1], &c->per[lo], (c->nper - lo) * sizeof *c->per);
-    memset(&c->per[lo], 0, sizeof *c->per);
-    c->per[lo].start = start;
-    c->nper++;
-    return &c->per[lo];
+    if (id >= g->n)
+        g->n = (size_t)id + 1;
+    return g->pop + (size_t)id * STRIDE;
 }
 
-void ef_calib_add(ef_calib *c, double compound, int label, int64_t period)
+void ef_calib_add(ef_calib *c, double compound, int label,
+                  const uint32_t group[EF_CALIB_DIMS])
 {
     int k = bin_of(&c->b, compound);
     ef_class v = ef_classify(compound, &c->thr);
-    period_bins *p = period_get(c, period);
 
     c->n++;
     c->bins[k]++;
-    p->n++;
-    p->bins[k]++;
-    if (v == EF_NEGATIVE) {
-        c->vneg++;
-        p->vneg++;
-    } else if (v == EF_POSITIVE) {
-        c->vpos++;
-        p->vpos++;
-    }
+    c->vneg += v == EF_NEGATIVE;
+    c->vpos += v == EF_POSITIVE;
+    for (int d = 0; d < EF_CALIB_DIMS; d++)
+        group_pop(&c->dim[d], group[d])[k]++;
     if (label < 0 || label > 2)
         return;
     if (c->nrows == c->caprows) {
         c->caprows = c->caprows ? 2 * c->caprows : 256;
         c->rows = ef_xrealloc(c->rows, c->caprows * sizeof *c->rows);
     }
-    c->rows[c->nrows++] = (lrow){period, (unsigned char)k,
-                                 (unsigned char)label, (unsigned char)v};
+    c->rows[c->nrows] = (lrow){{0}, (unsigned char)k, (unsigned char)label,
+                               (unsigned char)v};
+    memcpy(c->rows[c->nrows].grp, group, sizeof c->rows[0].grp);
+    c->nrows++;
 }
 
 /* ==== Strata ============================================================ */
@@ -504,47 +505,6 @@ static void model_apply(const model *m, const uint64_t *pop, uint64_t n,
 
 /* ==== Finishing ========================================================= */
 
-static const period_bins *period_find(const ef_calib *c, int64_t start)
-{
-    size_t lo = 0, hi = c->nper;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->per[mid].start < start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < c->nper && c->per[lo].start == start ? &c->per[lo] : NULL;
-}
-
-/* Orders labelled rows by period, then as they were added. */
-static int cmp_period(const void *a, const void *b)
-{
-    const lrow *x = *(const lrow *const *)a, *y = *(const lrow *const *)b;
-    if (x->period != y->period)
-        return x->period < y->period ? -1 : 1;
-    return (x > y) - (x < y);
-}
-
-/* The labelled rows of the period starting at start, in prow[0..n-1]
- * sorted by cmp_period: sets *first and returns how many. */
-static size_t period_rows(const lrow *const *prow, size_t n, int64_t start,
-                          size_t *first)
-{
-    size_t lo = 0, hi = n, end;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (prow[mid]->period < start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *first = lo;
-    for (end = lo; end < n && prow[end]->period == start; end++)
-        ;
-    return end - lo;
-}
-
 static void set_share(ef_share *sh, double share, double lo, double hi,
                       uint64_t n)
 {
@@ -608,18 +568,671 @@ static void weighted_rates(const ef_calib *c, const strata *st,
     *fpr = on > 0 ? onv / on : 0;
 }
 
-void ef_calib_finish(ef_calib *c, ef_report *r)
+/* ==== Multilevel regression and post-stratification ==================== */
+
+/* The k-th smallest of v[0..n-1] (reorders v). */
+static double kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
+}
+
+/* The quantile q of v[0..n-1] as ef_quantile gives it (linear between
+ * order statistics), by selection instead of a sort. Reorders v. */
+EF_STATIC double select_quantile(double *v, size_t n, double q)
+{
+    double h = q * (double)(n - 1), a, b = INFINITY;
+    size_t i = (size_t)h;
+
+    a = kth(v, n, i);
+    if (i + 1 >= n || h == (double)i)
+        return a;
+    for (size_t j = i + 1; j < n; j++) /* v[i+1..] >= a: their least */
+        b = v[j] < b ? v[j] : b;
+    return a + (h - (double)i) * (b - a);
+}
+
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* A standard normal draw fixed by (seed, a, b): Box-Muller on two hashed
+ * uniforms, so that it does not depend on the order of the loops. */
+static double normal_at(uint64_t seed, uint64_t a, uint64_t b)
+{
+    uint64_t x = mix64(seed ^ mix64(a * 0x100000001b3ULL ^ mix64(b)));
+    uint64_t y = mix64(x);
+    double u1 = ((double)(x >> 11) + 0.5) * 0x1p-53;
+    double u2 = (double)(y >> 11) * 0x1p-53;
+    return sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* One grouping's report rows, as the model and the averaging see them. */
+typedef struct {
+    int on;
+    int rows;               /* its rows are the report's (else one row of
+                               everything, for the overall shares) */
+    size_t nrow;
+    uint64_t *pop;          /* [nrow][EF_CALIB_BINS]: every row */
+    uint64_t *lab;          /* [nrow][EF_CALIB_BINS]: the labelled ones */
+    uint64_t *kneg, *kpos;  /* [nrow]: of them people call neg., pos. */
+    uint64_t *tot;          /* [nrow]: rows */
+    size_t *cg;             /* [nrow]: its number in the model, or
+                               SIZE_MAX (no labels: the common rates) */
+    size_t ng;              /* rows with labels */
+    size_t *row_of;         /* [labelled rows]: their report row */
+    ef_mrp neg, pos;        /* the fits to all labels */
+    ef_mrp work;            /* a replicate's fit */
+    uint32_t *n, *kn, *kp;  /* [ng][nb]: the cells being fitted */
+    uint64_t unl[EF_CALIB_BINS]; /* unlabelled rows of rows without any
+                                    label, per bin */
+    float *ra, *ru;         /* replicates: [B][nb] a, [B][ng][PAR] u */
+} frame;
+
+static void frame_free(frame *f)
+{
+    free(f->pop);
+    free(f->lab);
+    free(f->kneg);
+    free(f->kpos);
+    free(f->tot);
+    free(f->cg);
+    free(f->row_of);
+    ef_mrp_reset(&f->neg);
+    ef_mrp_reset(&f->pos);
+    ef_mrp_reset(&f->work);
+    free(f->n);
+    free(f->kn);
+    free(f->kp);
+    free(f->ra);
+    free(f->ru);
+}
+
+/* Fills the cells from the labelled rows idx[0..m-1] (indices into
+ * c->rows). */
+static void frame_cells(frame *f, const ef_calib *c, const size_t *idx,
+                        size_t m, int nb)
+{
+    size_t cells = f->ng * (size_t)nb;
+    memset(f->n, 0, cells * sizeof *f->n);
+    memset(f->kn, 0, cells * sizeof *f->kn);
+    memset(f->kp, 0, cells * sizeof *f->kp);
+    for (size_t j = 0; j < m; j++) {
+        const lrow *lr = &c->rows[idx[j]];
+        size_t row = f->row_of[idx[j]], g;
+        if (row == SIZE_MAX)
+            continue;
+        g = f->cg[row] * (size_t)nb + lr->bin;
+        f->n[g]++;
+        f->kn[g] += lr->label == EF_NEGATIVE;
+        f->kp[g] += lr->label == EF_POSITIVE;
+    }
+}
+
+/* Builds the frame of grouping d for report rows nrow (map as given to
+ * ef_calib_finish; row == NULL: one row of everything). */
+static void frame_make(frame *f, const ef_calib *c, int d,
+                       const ef_calib_map *map, size_t nrow, const int *cls)
+{
+    const grouping *gr = &c->dim[d];
+    int nb = c->b.ne + 1;
+    size_t *all;
+
+    memset(f, 0, sizeof *f);
+    f->on = 1;
+    f->rows = map->row != NULL;
+    f->nrow = map->row ? nrow : 1;
+    f->pop = ef_xcalloc(f->nrow * EF_CALIB_BINS + 1, sizeof *f->pop);
+    f->lab = ef_xcalloc(f->nrow * EF_CALIB_BINS + 1, sizeof *f->lab);
+    f->kneg = ef_xcalloc(f->nrow + 1, sizeof *f->kneg);
+    f->kpos = ef_xcalloc(f->nrow + 1, sizeof *f->kpos);
+    f->tot = ef_xcalloc(f->nrow + 1, sizeof *f->tot);
+    f->cg = ef_xmalloc((f->nrow + 1) * sizeof *f->cg);
+    f->row_of = ef_xmalloc((c->nrows + 1) * sizeof *f->row_of);
+    if (map->row == NULL) {
+        memcpy(f->pop, c->bins, sizeof c->bins);
+        f->tot[0] = c->n;
+    } else {
+        for (size_t id = 0; id < gr->n && id < map->n; id++) {
+            size_t row = map->row[id];
+            const uint64_t *p = gr->pop + id * STRIDE;
+            if (row >= f->nrow)
+                continue;
+            for (int b = 0; b < nb; b++) {
+                f->pop[row * EF_CALIB_BINS + (size_t)b] += p[b];
+                f->tot[row] += p[b];
+            }
+        }
+    }
+    for (size_t i = 0; i < c->nrows; i++) {
+        const lrow *lr = &c->rows[i];
+        size_t row = 0;
+        if (map->row)
+            row = lr->grp[d] < map->n ? map->row[lr->grp[d]] : SIZE_MAX;
+        if (row >= f->nrow)
+            row = SIZE_MAX;
+        f->row_of[i] = row;
+        if (row == SIZE_MAX)
+            continue;
+        f->lab[row * EF_CALIB_BINS + lr->bin]++;
+        f->kneg[row] += lr->label == EF_NEGATIVE;
+        f->kpos[row] += lr->label == EF_POSITIVE;
+    }
+    for (size_t row = 0; row < f->nrow; row++) {
+        uint64_t l = 0;
+        for (int b = 0; b < nb; b++)
+            l += f->lab[row * EF_CALIB_BINS + (size_t)b];
+        f->cg[row] = l ? f->ng++ : SIZE_MAX;
+        if (l == 0)
+            for (int b = 0; b < nb; b++)
+                f->unl[b] += f->pop[row * EF_CALIB_BINS + (size_t)b];
+    }
+    ef_mrp_init(&f->neg, nb, cls, f->ng);
+    ef_mrp_init(&f->pos, nb, cls, f->ng);
+    ef_mrp_init(&f->work, nb, cls, f->ng);
+    f->n = ef_xcalloc(f->ng * (size_t)nb + 1, sizeof *f->n);
+    f->kn = ef_xcalloc(f->ng * (size_t)nb + 1, sizeof *f->kn);
+    f->kp = ef_xcalloc(f->ng * (size_t)nb + 1, sizeof *f->kp);
+    all = ef_xmalloc((c->nrows + 1) * sizeof *all);
+    for (size_t i = 0; i < c->nrows; i++)
+        all[i] = i;
+    frame_cells(f, c, all, c->nrows, nb);
+    free(all);
+    ef_mrp_select(&f->neg, f->n, f->kn);
+    ef_mrp_select(&f->pos, f->n, f->kp);
+}
+
+/* Copies the parameters of a fit into another of the same shape. */
+static void mrp_copy(ef_mrp *to, const ef_mrp *from)
+{
+    memcpy(to->sd, from->sd, sizeof to->sd);
+    memcpy(to->a, from->a, sizeof to->a);
+    memcpy(to->u, from->u, from->ng * EF_MRP_PAR * sizeof *to->u);
+}
+
+/* A row's expected count of the class (known labels plus the model's
+ * probabilities for the unlabelled rows) and its binomial variance, with
+ * the bins' probabilities p[b] for this row. */
+static void row_expect(const frame *f, size_t row, const double *p, int nb,
+                       uint64_t known, double *count, double *var)
+{
+    double e = (double)known, v = 0;
+    for (int b = 0; b < nb; b++) {
+        size_t at = row * EF_CALIB_BINS + (size_t)b;
+        double m = (double)(f->pop[at] - f->lab[at]);
+        e += m * p[b];
+        v += m * p[b] * (1 - p[b]);
+    }
+    *count = e;
+    *var = v;
+}
+
+/* The probabilities of a row's bins under parameters a, u (u == NULL or
+ * the row unlabelled: a alone). */
+static void row_probs(const frame *f, const int *cls, size_t row,
+                      const double *a, const double *u, int nb, double *p)
+{
+    size_t g = f->cg[row];
+    for (int b = 0; b < nb; b++) {
+        double eta = a[b];
+        if (g != SIZE_MAX && u)
+            eta += u[g * EF_MRP_PAR] + u[g * EF_MRP_PAR + 1 + cls[b]];
+        p[b] = ef_mrp_logistic(eta);
+    }
+}
+
+/* The whole grouping's count of a class under the fit m. */
+static void frame_total(const frame *f, const ef_mrp *m, const int *cls,
+                        const uint64_t *known, int nb, double *count,
+                        double *var)
+{
+    double p[EF_CALIB_BINS], a[EF_CALIB_BINS], e = 0, v = 0;
+
+    for (int b = 0; b < nb; b++) {
+        a[b] = m->a[b];
+        p[b] = ef_mrp_logistic(a[b]);
+        e += (double)f->unl[b] * p[b];
+        v += (double)f->unl[b] * p[b] * (1 - p[b]);
+    }
+    for (size_t row = 0; row < f->nrow; row++) {
+        double ce, cv;
+        if (f->cg[row] == SIZE_MAX) {
+            e += (double)known[row]; /* 0: no labels */
+            continue;
+        }
+        row_probs(f, cls, row, a, m->u, nb, p);
+        row_expect(f, row, p, nb, known[row], &ce, &cv);
+        e += ce;
+        v += cv;
+    }
+    *count = e;
+    *var = v;
+}
+
+/* A replicate's fit: with few labelled groups the groups' spread is
+ * uncertain, and re-estimated in each replicate (so that the intervals
+ * carry that uncertainty too); with many it is pinned down, and kept. */
+static void refit(ef_mrp *m, const uint32_t *n, const uint32_t *k)
+{
+    if (m->ng < EF_CALIB_RESELECT_GROUPS)
+        ef_mrp_reselect(m, n, k);
+    else
+        ef_mrp_fit(m, n, k);
+}
+
+static double clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* The MRP estimates: overall shares from the channels' frame, and every
+ * row of every grouping with a map. */
+static void mrp_run(ef_calib *c, ef_report *r,
+                    const ef_calib_map maps[EF_CALIB_DIMS], int ok_pos)
+{
+    ef_calibration *k = &r->calib;
+    static const ef_calib_map none = {NULL, 0};
+    frame fr[EF_CALIB_DIMS];
+    size_t nrows[EF_CALIB_DIMS] = {r->nperiods, r->nchannels, r->nsegments};
+    int nb = c->b.ne + 1, cls[EF_CALIB_BINS], B;
+    double fit_work = 0, row_work = 0, N = (double)c->n;
+    double *vneg, *vpos, *vals, *chg[2] = {NULL, NULL};
+    size_t *byb, off[EF_CALIB_BINS + 1] = {0}, *pick;
+    ef_rng rng;
+
+    for (int b = 0; b < nb; b++)
+        cls[b] = bin_class(&c->b, &c->thr, b);
+    for (int d = 0; d < EF_CALIB_DIMS; d++) {
+        const ef_calib_map *m = maps ? &maps[d] : &none;
+        memset(&fr[d], 0, sizeof fr[d]);
+        if (d != EF_CALIB_CHANNEL && (m->row == NULL || nrows[d] == 0))
+            continue;
+        frame_make(&fr[d], c, d, nrows[d] ? m : &none, nrows[d], cls);
+        fit_work += (double)fr[d].ng + 1;
+        row_work += (double)fr[d].nrow * nb;
+    }
+    /* replicates: as many as asked, fewer when the groups are very many */
+    B = c->replicates;
+    if (B > EF_CALIB_FIT_BUDGET / fit_work)
+        B = (int)(EF_CALIB_FIT_BUDGET / fit_work);
+    if (B > EF_CALIB_ROW_BUDGET / row_work)
+        B = (int)(EF_CALIB_ROW_BUDGET / row_work);
+    if (B < EF_CALIB_MIN_REPLICATES)
+        B = EF_CALIB_MIN_REPLICATES;
+    if (B > c->replicates)
+        B = c->replicates;
+    k->replicates = B;
+    if (B < c->replicates)
+        note_add(k, "%d bootstrap replicates (not %d): the groups are many.",
+                 B, c->replicates);
+
+    /* the labelled rows by bin, for resampling within bins */
+    byb = ef_xmalloc((c->nrows + 1) * sizeof *byb);
+    pick = ef_xmalloc((c->nrows + 1) * sizeof *pick);
+    for (size_t i = 0; i < c->nrows; i++)
+        off[c->rows[i].bin + 1]++;
+    for (int b = 0; b < nb; b++)
+        off[b + 1] += off[b];
+    {
+        size_t fill[EF_CALIB_BINS] = {0};
+        for (size_t i = 0; i < c->nrows; i++)
+            byb[off[c->rows[i].bin] + fill[c->rows[i].bin]++] = i;
+    }
+    for (int d = 0; d < EF_CALIB_DIMS; d++) {
+        if (!fr[d].on || !fr[d].rows)
+            continue;
+        fr[d].ra = ef_xmalloc((size_t)B * (size_t)nb * sizeof(float));
+        fr[d].ru = ef_xmalloc(((size_t)B * fr[d].ng * EF_MRP_PAR + 1) *
+                              sizeof(float));
+    }
+    vneg = ef_xmalloc((size_t)B * sizeof *vneg);
+    vpos = ef_xmalloc((size_t)B * sizeof *vpos);
+    vals = ef_xmalloc((size_t)B * 3 * sizeof *vals);
+    ef_rng_seed(&rng, c->seed);
+
+    /* the point estimates of the overall shares */
+    {
+        frame *f = &fr[EF_CALIB_CHANNEL];
+        double e, v;
+        frame_total(f, &f->neg, cls, f->kneg, nb, &e, &v);
+        k->adjusted.share = N > 0 ? e / N : 0;
+        frame_total(f, &f->pos, cls, f->kpos, nb, &e, &v);
+        k->adjusted_pos.share = N > 0 ? e / N : 0;
+    }
+
+    for (int rep = 0; rep < B; rep++) {
+        size_t np = 0;
+        /* m_b - 1 of bin b's m_b labels, with replacement: the rescaled
+         * bootstrap (Rao and Wu 1988), whose variance of a bin's rate,
+         * p (1 - p) / (m_b - 1), is the unbiased one; the unlabelled
+         * rows' own spread (the normal draws below) completes it to the
+         * finite population's, p (1 - p) (1 - m_b / N_b) / m_b */
+        for (int b = 0; b < nb; b++)
+            for (size_t j = off[b] + 1; j < off[b + 1]; j++)
+                pick[np++] =
+                    byb[off[b] + ef_rng_below(&rng, off[b + 1] - off[b])];
+        for (int d = 0; d < EF_CALIB_DIMS; d++) {
+            frame *f = &fr[d];
+            double e, v;
+            if (!f->on)
+                continue;
+            frame_cells(f, c, pick, np, nb);
+            mrp_copy(&f->work, &f->neg);
+            refit(&f->work, f->n, f->kn);
+            if (f->ra) {
+                for (int b = 0; b < nb; b++)
+                    f->ra[(size_t)rep * (size_t)nb + (size_t)b] =
+                        (float)f->work.a[b];
+                for (size_t i = 0; i < f->ng * EF_MRP_PAR; i++)
+                    f->ru[(size_t)rep * f->ng * EF_MRP_PAR + i] =
+                        (float)f->work.u[i];
+            }
+            if (d != EF_CALIB_CHANNEL)
+                continue;
+            frame_total(f, &f->work, cls, f->kneg, nb, &e, &v);
+            vneg[rep] = clamp((e + normal_at(c->seed, (uint64_t)rep, 1) *
+                                       sqrt(v)) / N, 0, 1);
+            if (ok_pos) {
+                mrp_copy(&f->work, &f->pos);
+                refit(&f->work, f->n, f->kp);
+                frame_total(f, &f->work, cls, f->kpos, nb, &e, &v);
+                vpos[rep] = clamp((e + normal_at(c->seed, (uint64_t)rep, 2) *
+                                           sqrt(v)) / N, 0, 1);
+            }
+        }
+    }
+
+    /* the overall intervals: negative, positive, neutral, net */
+    for (int rep = 0; rep < B; rep++) {
+        vals[rep] = vneg[rep];
+        if (ok_pos) {
+            vals[B + rep] = 1 - vneg[rep] - vpos[rep];
+            vals[2 * B + rep] = vpos[rep] - vneg[rep];
+        }
+    }
+    {
+        double lo = select_quantile(vals, (size_t)B, 0.025);
+        double hi = select_quantile(vals, (size_t)B, 0.975);
+        set_share(&k->adjusted, k->adjusted.share, lo, hi, c->n);
+    }
+    if (ok_pos) {
+        double lo = select_quantile(vpos, (size_t)B, 0.025);
+        double hi = select_quantile(vpos, (size_t)B, 0.975);
+        double neu = 1 - k->adjusted.share - k->adjusted_pos.share;
+        set_share(&k->adjusted_pos, k->adjusted_pos.share, lo, hi, c->n);
+        lo = select_quantile(vals + B, (size_t)B, 0.025);
+        hi = select_quantile(vals + B, (size_t)B, 0.975);
+        set_share(&k->adjusted_neu, neu < 0 ? 0 : neu, lo, hi, c->n);
+        k->net = k->adjusted_pos.share - k->adjusted.share;
+        k->net_lo = fmin(select_quantile(vals + 2 * B, (size_t)B, 0.025),
+                         k->net);
+        k->net_hi = fmax(select_quantile(vals + 2 * B, (size_t)B, 0.975),
+                         k->net);
+        k->has_pos = 1;
+    }
+
+    /* every row of every grouping: its share and interval */
+    for (int d = 0; d < EF_CALIB_DIMS; d++) {
+        frame *f = &fr[d];
+        if (!f->on || f->ra == NULL)
+            continue;
+        for (size_t row = 0; row < f->nrow; row++) {
+            double p[EF_CALIB_BINS], a[EF_CALIB_BINS], e, v, share, lo, hi;
+            double n = (double)f->tot[row], unl = n;
+            ef_share *out;
+            if (f->tot[row] == 0)
+                continue;
+            for (int b = 0; b < nb; b++)
+                unl -= (double)f->lab[row * EF_CALIB_BINS + (size_t)b];
+            row_probs(f, cls, row, f->neg.a, f->neg.u, nb, p);
+            row_expect(f, row, p, nb, f->kneg[row], &e, &v);
+            share = e / n;
+            for (int rep = 0; rep < B; rep++) {
+                const float *ra = f->ra + (size_t)rep * (size_t)nb;
+                double u[EF_MRP_PAR] = {0}, eta;
+                size_t g = f->cg[row];
+                if (g != SIZE_MAX)
+                    for (int q = 0; q < EF_MRP_PAR; q++)
+                        u[q] = f->ru[((size_t)rep * f->ng + g) * EF_MRP_PAR +
+                                     (size_t)q];
+                for (int b = 0; b < nb; b++) {
+                    a[b] = ra[b];
+                    eta = a[b] + u[0] + u[1 + cls[b]];
+                    p[b] = ef_mrp_logistic(eta);
+                }
+                row_expect(f, row, p, nb, f->kneg[row], &e, &v);
+                /* between all unlabelled rows negative and none */
+                vals[rep] = clamp((e + normal_at(c->seed ^ (uint64_t)d,
+                                                 (uint64_t)rep, row + 3) *
+                                           sqrt(v)) / n,
+                                  (double)f->kneg[row] / n,
+                                  ((double)f->kneg[row] + unl) / n);
+            }
+            if (d == EF_CALIB_PERIOD && r->has_change &&
+                row + 2 >= f->nrow) {
+                double *keep = ef_xmalloc((size_t)B * sizeof *keep);
+                memcpy(keep, vals, (size_t)B * sizeof *keep);
+                chg[row + 2 - f->nrow] = keep;
+            }
+            lo = select_quantile(vals, (size_t)B, 0.025);
+            hi = select_quantile(vals, (size_t)B, 0.975);
+            if (d == EF_CALIB_PERIOD) {
+                r->periods[row].adjusted = 1;
+                out = &r->periods[row].adj;
+            } else {
+                ef_group_stat *g = d == EF_CALIB_CHANNEL ? &r->channels[row]
+                                                         : &r->segments[row];
+                g->adjusted = 1;
+                out = &g->adj;
+            }
+            set_share(out, share, lo, hi, f->tot[row]);
+        }
+    }
+    if (chg[0] && chg[1]) {
+        const ef_period_stat *l = &r->periods[r->nperiods - 1];
+        const ef_period_stat *p = &r->periods[r->nperiods - 2];
+        for (int rep = 0; rep < B; rep++)
+            vals[rep] = chg[1][rep] - chg[0][rep];
+        k->has_change = 1;
+        k->change = l->adj.share - p->adj.share;
+        k->change_lo = fmin(select_quantile(vals, (size_t)B, 0.025),
+                            k->change);
+        k->change_hi = fmax(select_quantile(vals, (size_t)B, 0.975),
+                            k->change);
+    }
+    free(chg[0]);
+    free(chg[1]);
+    for (int d = 0; d < EF_CALIB_DIMS; d++)
+        if (fr[d].on)
+            frame_free(&fr[d]);
+    free(byb);
+    free(pick);
+    free(vneg);
+    free(vpos);
+    free(vals);
+}
+
+/* Every row labelled: the people's shares, exactly, for the whole and
+ * for every row of every grouping (no model, no interval). */
+static void exact_run(ef_calib *c, ef_report *r,
+                      const ef_calib_map maps[EF_CALIB_DIMS])
+{
+    ef_calibration *k = &r->calib;
+    size_t nrows[EF_CALIB_DIMS] = {r->nperiods, r->nchannels, r->nsegments};
+    uint64_t neg = 0, pos = 0;
+    double n = (double)c->n;
+
+    for (size_t i = 0; i < c->nrows; i++) {
+        neg += c->rows[i].label == EF_NEGATIVE;
+        pos += c->rows[i].label == EF_POSITIVE;
+    }
+    set_share(&k->adjusted, (double)neg / n, (double)neg / n,
+              (double)neg / n, c->n);
+    set_share(&k->adjusted_pos, (double)pos / n, (double)pos / n,
+              (double)pos / n, c->n);
+    set_share(&k->adjusted_neu, (double)(c->n - neg - pos) / n,
+              (double)(c->n - neg - pos) / n, (double)(c->n - neg - pos) / n,
+              c->n);
+    k->net = k->net_lo = k->net_hi = ((double)pos - (double)neg) / n;
+    k->has_pos = 1;
+    for (int d = 0; maps && d < EF_CALIB_DIMS; d++) {
+        uint64_t *cnt;
+        if (maps[d].row == NULL || nrows[d] == 0)
+            continue;
+        cnt = ef_xcalloc(2 * nrows[d], sizeof *cnt); /* rows, negatives */
+        for (size_t i = 0; i < c->nrows; i++) {
+            uint32_t id = c->rows[i].grp[d];
+            size_t row = id < maps[d].n ? maps[d].row[id] : SIZE_MAX;
+            if (row >= nrows[d])
+                continue;
+            cnt[2 * row]++;
+            cnt[2 * row + 1] += c->rows[i].label == EF_NEGATIVE;
+        }
+        for (size_t row = 0; row < nrows[d]; row++) {
+            double sh;
+            ef_share *out;
+            if (cnt[2 * row] == 0)
+                continue;
+            sh = (double)cnt[2 * row + 1] / (double)cnt[2 * row];
+            if (d == EF_CALIB_PERIOD) {
+                r->periods[row].adjusted = 1;
+                out = &r->periods[row].adj;
+            } else {
+                ef_group_stat *g = d == EF_CALIB_CHANNEL ? &r->channels[row]
+                                                         : &r->segments[row];
+                g->adjusted = 1;
+                out = &g->adj;
+            }
+            set_share(out, sh, sh, sh, cnt[2 * row]);
+        }
+        free(cnt);
+    }
+    if (r->has_change && r->nperiods >= 2 &&
+        r->periods[r->nperiods - 1].adjusted &&
+        r->periods[r->nperiods - 2].adjusted) {
+        k->has_change = 1;
+        k->change = k->change_lo = k->change_hi =
+            r->periods[r->nperiods - 1].adj.share -
+            r->periods[r->nperiods - 2].adj.share;
+    }
+}
+
+/* The comparison estimators: one overall model, applied to the whole and
+ * to each row of each grouping. */
+static void simple_run(ef_calib *c, ef_report *r,
+                       const ef_calib_map maps[EF_CALIB_DIMS],
+                       const lrow **rows, int ok_pos, ef_rng *rng)
+{
+    ef_calibration *k = &r->calib;
+    size_t nrows[EF_CALIB_DIMS] = {r->nperiods, r->nchannels, r->nsegments};
+    int nb = c->b.ne + 1;
+    double s, lo, hi;
+    model m;
+
+    model_make(&m, c, c->bins, rows, c->nrows, rng);
+    if (m.method == EF_CALIB_ACC)
+        snprintf(k->method, sizeof k->method, "adjusted classify-and-count");
+    else
+        snprintf(k->method, sizeof k->method,
+                 "post-stratified on the score (%d bins)", m.R.st.used);
+    model_apply(&m, c->bins, c->n, c->vneg, EF_NEGATIVE, &s, &lo, &hi);
+    set_share(&k->adjusted, s, lo, hi, c->n);
+    if (ok_pos) {
+        model_apply(&m, c->bins, c->n, c->vpos, EF_POSITIVE, &s, &lo, &hi);
+        set_share(&k->adjusted_pos, s, lo, hi, c->n);
+    }
+    k->replicates = c->replicates;
+    if (m.method != EF_CALIB_ACC && m.R.st.sparse)
+        note_add(k, "%d score bin%s with under %d labels merged into "
+                 "%s neighbour%s.", m.R.st.sparse,
+                 m.R.st.sparse == 1 ? "" : "s", EF_CALIB_MIN_BIN,
+                 m.R.st.sparse == 1 ? "a" : "their",
+                 m.R.st.sparse == 1 ? "" : "s");
+    for (int d = 0; maps && d < EF_CALIB_DIMS; d++) {
+        const grouping *gr = &c->dim[d];
+        uint64_t *pop;
+        if (maps[d].row == NULL || nrows[d] == 0)
+            continue;
+        pop = ef_xcalloc(nrows[d] * STRIDE, sizeof *pop);
+        for (size_t id = 0; id < gr->n && id < maps[d].n; id++) {
+            size_t row = maps[d].row[id];
+            if (row >= nrows[d])
+                continue;
+            for (int b = 0; b < STRIDE; b++)
+                pop[row * STRIDE + (size_t)b] += gr->pop[id * STRIDE + b];
+        }
+        for (size_t row = 0; row < nrows[d]; row++) {
+            uint64_t *p = pop + row * STRIDE, n = 0, vneg = 0;
+            ef_share *out;
+            for (int b = 0; b < nb; b++) {
+                n += p[b];
+                vneg += bin_class(&c->b, &c->thr, b) == 0 ? p[b] : 0;
+            }
+            if (n == 0)
+                continue;
+            model_apply(&m, p, n, vneg, EF_NEGATIVE, &s, &lo, &hi);
+            if (d == EF_CALIB_PERIOD) {
+                r->periods[row].adjusted = 1;
+                out = &r->periods[row].adj;
+            } else {
+                ef_group_stat *g = d == EF_CALIB_CHANNEL ? &r->channels[row]
+                                                         : &r->segments[row];
+                g->adjusted = 1;
+                out = &g->adj;
+            }
+            set_share(out, s, lo, hi, n);
+        }
+        free(pop);
+    }
+    model_free(&m);
+}
+
+void ef_calib_finish(ef_calib *c, ef_report *r,
+                     const ef_calib_map maps[EF_CALIB_DIMS])
 {
     ef_calibration *k = &r->calib;
     const lrow **rows;
     ef_rng rng;
-    model m;
-    int ok_neg, ok_pos, own = 0;
+    int ok_neg, ok_pos;
+    uint64_t hneg = 0;
 
     memset(k, 0, sizeof *k);
     k->raw_share = r->negative.share;
     for (size_t i = 0; i < r->nperiods; i++)
         r->periods[i].adjusted = 0;
+    for (size_t i = 0; i < r->nchannels; i++)
+        r->channels[i].adjusted = 0;
+    for (size_t i = 0; i < r->nsegments; i++)
+        r->segments[i].adjusted = 0;
     if (c->nrows == 0 || c->n == 0)
         return;
     k->has = 1;
@@ -628,9 +1241,9 @@ void ef_calib_finish(ef_calib *c, ef_report *r)
     for (size_t i = 0; i < c->nrows; i++) {
         rows[i] = &c->rows[i];
         k->confusion[c->rows[i].label][c->rows[i].vcls]++;
+        hneg += c->rows[i].label == EF_NEGATIVE;
     }
     ef_rng_seed(&rng, c->seed);
-    model_make(&m, c, c->bins, rows, c->nrows, &rng);
     {
         /* tpr/fpr describe the classifier whatever the estimator */
         uint64_t lab[EF_CALIB_BINS] = {0};
@@ -642,93 +1255,46 @@ void ef_calib_finish(ef_calib *c, ef_report *r)
     }
 
     /* every row labelled: the people's shares are known, however few */
-    ok_neg = c->nrows == c->n || enough(rows, c->nrows, EF_NEGATIVE);
-    ok_pos = c->nrows == c->n || enough(rows, c->nrows, EF_POSITIVE);
-    if (ok_neg) {
-        double s, lo, hi;
-        model_apply(&m, c->bins, c->n, c->vneg, EF_NEGATIVE, &s, &lo, &hi);
-        set_share(&k->adjusted, s, lo, hi, c->n);
-        if (m.method == EF_CALIB_ACC)
-            snprintf(k->method, sizeof k->method,
-                     "adjusted classify-and-count");
-        else
-            snprintf(k->method, sizeof k->method,
-                     "post-stratified on the score (%d bins)", m.R.st.used);
-        if (m.method != EF_CALIB_ACC && m.R.st.sparse)
-            note_add(k, "%d score bin%s with under %d labels merged into "
-                     "%s neighbour%s.", m.R.st.sparse,
-                     m.R.st.sparse == 1 ? "" : "s", EF_CALIB_MIN_BIN,
-                     m.R.st.sparse == 1 ? "a" : "their",
-                     m.R.st.sparse == 1 ? "" : "s");
-    } else {
+    k->exact = c->nrows == c->n;
+    ok_neg = k->exact || enough(rows, c->nrows, EF_NEGATIVE);
+    ok_pos = k->exact || enough(rows, c->nrows, EF_POSITIVE);
+    if (!ok_neg) {
         k->adjusted = r->negative;
-        snprintf(k->method, sizeof k->method, "none: too few labels");
-        note_add(k, "Too few labels to adjust: %llu labelled, %llu "
-                 "negative (%d negative and %d other needed); VADER's "
-                 "share is shown.",
-                 (unsigned long long)c->nrows,
-                 (unsigned long long)(k->confusion[0][0] +
-                                      k->confusion[0][1] +
-                                      k->confusion[0][2]),
-                 EF_CALIB_MIN_CLASS, EF_CALIB_MIN_CLASS);
-    }
-    if (ok_pos) {
-        double s, lo, hi;
-        model_apply(&m, c->bins, c->n, c->vpos, EF_POSITIVE, &s, &lo, &hi);
-        set_share(&k->adjusted_pos, s, lo, hi, c->n);
-    } else {
         k->adjusted_pos = r->positive;
-        if (ok_neg)
-            note_add(k, "Positive share not adjusted: under %d positive "
-                     "labels or under %d other.", EF_CALIB_MIN_CLASS,
-                     EF_CALIB_MIN_CLASS);
+        snprintf(k->method, sizeof k->method, "none: too few labels");
+        note_add(k, "%llu item%s labelled, %llu of them negative: %d "
+                 "negative and %d other labels are needed to re-estimate "
+                 "the shares.",
+                 (unsigned long long)c->nrows, c->nrows == 1 ? "" : "s",
+                 (unsigned long long)hneg, EF_CALIB_MIN_CLASS,
+                 EF_CALIB_MIN_CLASS);
+        free(rows);
+        return;
     }
-
-    /* per period: own labels when every period has enough, else the
-     * overall correction applied to each period's rows */
-    if (ok_neg && r->nperiods > 0) {
-        const lrow **prow = ef_xmalloc(c->nrows * sizeof *prow);
-        memcpy(prow, rows, c->nrows * sizeof *prow);
-        qsort(prow, c->nrows, sizeof *prow, cmp_period);
-        own = r->nperiods > 1;
-        for (size_t i = 0; i < r->nperiods && own; i++) {
-            size_t first, np = period_rows(prow, c->nrows,
-                                           r->periods[i].start, &first);
-            if (np < EF_CALIB_PERIOD_MIN ||
-                !enough(prow + first, np, EF_NEGATIVE))
-                own = 0;
-        }
-        for (size_t i = 0; i < r->nperiods; i++) {
-            ef_period_stat *ps = &r->periods[i];
-            const period_bins *pb = period_find(c, ps->start);
-            double s, lo, hi;
-            if (pb == NULL || pb->n == 0)
-                continue;
-            if (own) {
-                size_t first, np = period_rows(prow, c->nrows, ps->start,
-                                               &first);
-                model pm;
-                model_make(&pm, c, pb->bins, prow + first, np, &rng);
-                model_apply(&pm, pb->bins, pb->n, pb->vneg, EF_NEGATIVE, &s,
-                            &lo, &hi);
-                model_free(&pm);
-            } else {
-                model_apply(&m, pb->bins, pb->n, pb->vneg, EF_NEGATIVE, &s,
-                            &lo, &hi);
-            }
-            set_share(&ps->adj, s, lo, hi, pb->n);
-            ps->adjusted = 1;
-        }
-        free(prow);
-        k->per_period = own;
-        if (r->nperiods > 1)
-            note_add(k, own ? "Each period is adjusted with its own labels."
-                            : "Periods use the overall correction (some "
-                              "period has under %d labels, or under %d "
-                              "of a class).",
-                     EF_CALIB_PERIOD_MIN, EF_CALIB_MIN_CLASS);
+    if (c->method == EF_CALIB_MRP) {
+        snprintf(k->method, sizeof k->method,
+                 "multilevel regression and post-stratification on score "
+                 "bin and group");
+        if (k->exact)
+            exact_run(c, r, maps);
+        else
+            mrp_run(c, r, maps, ok_pos);
+    } else {
+        simple_run(c, r, maps, rows, ok_pos, &rng);
     }
-    model_free(&m);
+    if (!ok_pos) {
+        k->adjusted_pos = r->positive;
+        note_add(k, "The positive share is VADER's: under %d positive "
+                 "labels or under %d other.", EF_CALIB_MIN_CLASS,
+                 EF_CALIB_MIN_CLASS);
+    } else if (!k->has_pos) {
+        double neu = 1 - k->adjusted.share - k->adjusted_pos.share;
+        set_share(&k->adjusted_neu, neu < 0 ? 0 : neu, neu < 0 ? 0 : neu,
+                  neu < 0 ? 0 : neu, c->n);
+        k->net = k->adjusted_pos.share - k->adjusted.share;
+        k->net_lo = k->net_hi = k->net;
+        k->has_pos = 1;
+    }
     free(rows);
 }
 

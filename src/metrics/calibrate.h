@@ -1,31 +1,40 @@
-/* calibrate.h - the negative share re-estimated from human labels
- * (issue: honest numbers). The aggregator feeds every scored row; rows
- * with a human label are kept, the others only counted per score bin.
+/* calibrate.h - every share re-estimated from human labels (issues 7
+ * and 12). The aggregator feeds every scored row with its groups (period,
+ * channel, segment); rows with a human label are kept, the others only
+ * counted per score bin and group.
  *
- * The estimator: post-stratification on VADER's compound score. The rows
- * are cut into score bins at the class thresholds and at +-0.25, +-0.5,
- * +-0.75 (9 bins by default); each bin's share of ALL rows is known
- * exactly, the people's negative rate in it is estimated from its labelled
- * rows, and the estimate is sum(bin share x bin rate). It works for a
- * simple random label sample and for ef_calib_sample's stratified one.
- * The 95% interval is a percentile bootstrap (EF_CALIB_REPLICATES,
- * seeded): labels resampled within each bin, rescaled for small bins and
- * for the share of the bin labelled (all rows labelled: the interval is
- * the point).
+ * The estimator (EF_CALIB_MRP, the default): multilevel regression and
+ * post-stratification. The rows are cut into score bins at the class
+ * thresholds and at +-0.25, +-0.5, +-0.75 (9 bins by default). For each
+ * grouping (channels, segments, periods), a logistic model of the label
+ * (negative or not; positive or not) on score bin and group (mrp.h:
+ * group effects shrunk towards the common rates) is fitted to the
+ * labelled rows; a group's share is then its labelled rows' own labels
+ * plus, for each of its bins, the bin's unlabelled rows times the
+ * model's probability for that group and bin, over the group's rows.
+ * People are not assumed to read a score the same way in every group.
+ * The overall shares, and net sentiment, are the sum over the channels
+ * (one channel "(none)" when there is no channel column).
+ *
+ * The 95% intervals: percentile bootstrap (EF_CALIB_REPLICATES, seeded):
+ * the labelled rows resampled within score bins, the models refitted
+ * (from the first fit's parameters; with fewer than
+ * EF_CALIB_RESELECT_GROUPS labelled groups, their spread re-estimated
+ * too), and a normal draw for the unlabelled rows' own binomial spread
+ * added to each group's count. Fewer replicates
+ * are run when labelled groups or groups are very many (the note says
+ * how many): an interval costs groups x replicates. A group whose rows
+ * are all labelled has its people's share, exact.
  *
  * Fallbacks, each said in calib.note:
- *   - a bin holding rows but fewer than EF_CALIB_MIN_BIN labels is merged
- *     with a neighbour (repeatedly, the one with fewer labels);
  *   - fewer than EF_CALIB_MIN_CLASS labelled negatives, or fewer than that
  *     many labelled other rows: has = 1, labeled, confusion, tpr, fpr set,
  *     but method "none: too few labels" and adjusted = r->negative (VADER's
- *     share and Wilson interval); periods are not adjusted. Test with
- *     ef_calib_is_adjusted. The positive share likewise, on its own.
- *     (Unless every row is labelled: the people's shares are then exact.)
- *   - periods: each period's own labels when every period has at least
- *     EF_CALIB_PERIOD_MIN labels and EF_CALIB_MIN_CLASS of each side (then
- *     calib.per_period = 1); else the overall bin rates applied to each
- *     period's bins (per_period = 0). Either way periods[i].adjusted = 1.
+ *     share and Wilson interval); no group or period is adjusted. Test
+ *     with ef_calib_is_adjusted. The positive share likewise, on its own
+ *     (then neutral and net are not adjusted either).
+ *   - every row labelled: the people's shares, exact (calib.exact = 1),
+ *     however few the labels.
  *
  * calib.tpr/fpr weight each label by its bin's rows per label, so that a
  * stratified sample describes all rows; with a simple random sample they
@@ -39,16 +48,34 @@
 
 typedef struct ef_calib ef_calib;
 
+/* The groupings a row belongs to. */
+enum { EF_CALIB_PERIOD, EF_CALIB_CHANNEL, EF_CALIB_SEGMENT, EF_CALIB_DIMS };
+
 /* A new calibrator; seed makes the bootstrap reproducible. */
 ef_calib *ef_calib_new(const ef_thresholds *thr, uint64_t seed);
 
-/* One scored row: its compound, VADER's class, the human label (an
- * ef_class, or -1 when unlabelled) and its period's start. */
-void ef_calib_add(ef_calib *c, double compound, int label, int64_t period);
+/* One scored row: its compound, the human label (an ef_class, or -1 when
+ * unlabelled) and its groups: group[d] is the caller's number (0, 1, 2,
+ * ...: memory grows with the largest) for the row's period, channel and
+ * segment. */
+void ef_calib_add(ef_calib *c, double compound, int label,
+                  const uint32_t group[EF_CALIB_DIMS]);
 
-/* Fills r->calib, and r->periods[i].adjusted/adj where it can, from what
- * was added. Does nothing (r->calib.has = 0) without labelled rows. */
-void ef_calib_finish(ef_calib *c, ef_report *r);
+/* Where each group number of a grouping went in the report: row[id] is
+ * an index into r->periods, r->channels or r->segments, SIZE_MAX for
+ * none; several ids may share a row (a pooled "other" row). row == NULL:
+ * that grouping is not re-estimated (for the channels: the overall
+ * shares then come from one group of all rows). */
+typedef struct {
+    const size_t *row;
+    size_t n; /* ids in row[] */
+} ef_calib_map;
+
+/* Fills r->calib, and the adjusted share (adjusted, adj) of every period,
+ * channel and segment it can, from what was added. Does nothing
+ * (r->calib.has = 0) without labelled rows. maps[d] as above. */
+void ef_calib_finish(ef_calib *c, ef_report *r,
+                     const ef_calib_map maps[EF_CALIB_DIMS]);
 
 void ef_calib_free(ef_calib *c);
 
@@ -56,17 +83,28 @@ void ef_calib_free(ef_calib *c);
 
 #define EF_CALIB_BINS 9          /* score bins at most */
 #define EF_CALIB_REPLICATES 1000 /* bootstrap replicates */
+#define EF_CALIB_MIN_REPLICATES 200 /* however many the groups */
 #define EF_CALIB_MIN_CLASS 30    /* labels needed of a class and the rest */
-#define EF_CALIB_MIN_BIN 10      /* labels per bin, else it is merged */
-#define EF_CALIB_PERIOD_MIN 100  /* labels per period for its own rates */
+#define EF_CALIB_MIN_BIN 10      /* EF_CALIB_POSTSTRAT: labels per bin */
 #define EF_CALIB_FLOOR 30        /* ef_calib_sample: labels per bin, most */
+/* work budgets of the MRP bootstrap: replicates x labelled groups (each
+ * refitted), and replicates x report rows x bins (each averaged) */
+#define EF_CALIB_FIT_BUDGET 800000.0
+/* labelled groups below which a replicate re-estimates their spread */
+#define EF_CALIB_RESELECT_GROUPS 20
+#define EF_CALIB_ROW_BUDGET 40000000.0
 
 typedef enum {
-    EF_CALIB_POSTSTRAT = 0, /* post-stratified on the score (default) */
-    EF_CALIB_ACC            /* adjusted classify-and-count: (observed -
-                               fpr) / (tpr - fpr), clipped to [0, 1], with
-                               unweighted tpr/fpr (a simple random sample
-                               only); for comparisons */
+    EF_CALIB_MRP = 0,   /* multilevel regression and post-stratification
+                           on score bin and group (default) */
+    EF_CALIB_POSTSTRAT, /* post-stratified on the score alone: the
+                           overall per-bin rates, for every group too
+                           (small bins merged, EF_CALIB_MIN_BIN); for
+                           comparisons */
+    EF_CALIB_ACC        /* adjusted classify-and-count: (observed -
+                           fpr) / (tpr - fpr), clipped to [0, 1], with
+                           unweighted tpr/fpr (a simple random sample
+                           only); for comparisons */
 } ef_calib_method;
 
 /* Chooses the estimator; call before ef_calib_finish. */

@@ -54,9 +54,11 @@ typedef struct {
     int spike;           /* p < 0.001 and >= 10 negatives */
     char *terms[5];      /* its most distinctive negative terms */
     size_t nterms;
-    /* calibration (issue 7): the adjusted share, when computed */
+    /* calibration (issues 7, 12): the share re-estimated from human
+     * labels, when computed */
     int adjusted;
-    ef_share adj;        /* count/n unused; share, lo, hi set */
+    ef_share adj;        /* share, lo, hi; n its items; lo == hi when all
+                            are labelled */
 } ef_period_stat;
 
 /* A channel or a --segment value. */
@@ -70,6 +72,8 @@ typedef struct {
     int has_response;    /* responded_at was mapped */
     double response_rate; /* share of its items answered */
     double median_hours;  /* to first response, NAN if none */
+    int adjusted;        /* adj is set: re-estimated from human labels */
+    ef_share adj;        /* as ef_period_stat's */
 } ef_group_stat;
 
 typedef struct {
@@ -98,6 +102,21 @@ typedef struct {
     uint64_t invalid_utf8, nul_bytes;
 } ef_input_file;
 
+/* A brand name VADER reads as sentiment (traps.h). */
+typedef struct {
+    char word[64];       /* the lexicon word, lower case */
+    double valence;      /* its lexicon valence */
+    char where[160];     /* 'channel "Best Buy"', "@united", ... */
+    char also[160];      /* other places the word was found, or "" */
+    int handle;          /* found in @handles (else a channel or segment) */
+    double handle_share; /* handles: share of items with such a handle */
+    double scored_share; /* share of items where the word scored, or -1
+                            when no item was scored in this run */
+    char brand[160];     /* the --brand value that neutralises it */
+} ef_trap;
+
+#define EF_MAX_TRAPS 8
+
 typedef struct {
     int has;             /* labelled rows exist */
     uint64_t labeled;    /* rows with a human label */
@@ -106,9 +125,15 @@ typedef struct {
     double raw_share;    /* VADER's negative share over all rows */
     ef_share adjusted;   /* share, lo, hi: the estimate and its CI */
     ef_share adjusted_pos;
-    char method[64];     /* "post-stratified on the score (5 bins)" */
-    char note[256];      /* fallbacks, too few labels: said plainly */
-    int per_period;      /* adjusted share computed per period */
+    int has_pos;         /* adjusted_pos, adjusted_neu and net are set */
+    ef_share adjusted_neu; /* 1 - negative - positive, with its CI */
+    double net, net_lo, net_hi; /* positive - negative, with its CI */
+    int exact;           /* every row labelled: the people's shares */
+    int has_change;      /* the last two periods' adjusted difference */
+    double change, change_lo, change_hi;
+    int replicates;      /* bootstrap replicates run */
+    char method[96];     /* "multilevel regression and post-..." */
+    char note[512];      /* what it assumes, fallbacks: said plainly */
 } ef_calibration;
 
 typedef struct {
@@ -139,6 +164,11 @@ typedef struct {
     double net_excl_neutral; /* (pos - neg) / (pos + neg), the dashboard
                                 number that overstates negativity */
     uint64_t hist[40];       /* compound in 40 bins of 0.05 from -1 */
+    double band_neutral;     /* share with -0.05 < compound < 0.05: items
+                                without a word VADER rates, mostly; how
+                                comparable public text is chosen
+                                (reference.h) */
+    double long_share;       /* share of items of 40 words or more */
 
     ef_nps_stat nps;
     int has_stars;
@@ -192,7 +222,11 @@ typedef struct {
 
     ef_calibration calib;
 
-    char headline[512];      /* the first sentence of the report */
+    ef_trap traps[EF_MAX_TRAPS]; /* brand names read as sentiment, the
+                                    most scored first */
+    size_t ntraps;
+
+    char headline[1024];     /* the first sentences (headline.h) */
 } ef_report;
 
 typedef struct {
@@ -207,6 +241,8 @@ typedef struct {
     double expected_negative;
     const char *segment_name;
     const char *scorer;
+    const ef_vader *vader;   /* the scorer, for the brand notices (traps.h);
+                                NULL: none */
 } ef_agg_opts;
 
 typedef struct ef_agg ef_agg;
@@ -223,6 +259,8 @@ typedef struct {
     int words;           /* word count */
     int abusive;         /* holds an insult or profanity */
     size_t term0, nterms; /* its terms in the ef_prep's pool */
+    int scored;          /* scored here: its lexicon words are known */
+    size_t lex0, nlex;   /* those words in the ef_prep's pool */
 } ef_prepared;
 
 /* Working memory for one thread; v scores items not scored yet (NULL:

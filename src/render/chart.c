@@ -1050,6 +1050,23 @@ static int is_spike(const ef_period_stat *p)
     return p->spike && reliable(p);
 }
 
+/* Whether the report's shares are re-estimated from human labels: then
+ * charts plot those first, VADER's beside them. */
+static int checked(const ef_report *r)
+{
+    return r->calib.has && r->nperiods > 0 && r->periods[0].adjusted;
+}
+
+/* The share a chart plots for a period or group: the re-estimated one
+ * when there is one, else VADER's. */
+static const ef_share *plotted(int adjusted, const ef_share *adj,
+                               const ef_share *vader)
+{
+    return adjusted ? adj : vader;
+}
+#define PSHARE(q) plotted((q)->adjusted, &(q)->adj, &(q)->negative)
+#define GSHARE(g) plotted((g)->adjusted, &(g)->adj, &(g)->negative)
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -1086,11 +1103,11 @@ static void title_negative(const ef_report *r, ef_buf *b)
         only = i;
         if (is_spike(p)) {
             if (nsp == 0 ||
-                p->negative.share > r->periods[hi_sp].negative.share)
+                PSHARE(p)->share > PSHARE(&r->periods[hi_sp])->share)
                 hi_sp = i;
             nsp++;
         } else {
-            v[nbase++] = p->negative.share;
+            v[nbase++] = PSHARE(p)->share;
         }
     }
     if (nrel == 0) {
@@ -1100,13 +1117,41 @@ static void title_negative(const ef_report *r, ef_buf *b)
         return;
     }
     if (nrel == 1) {
-        fmt_share(a, r->periods[only].negative.share);
+        fmt_share(a, PSHARE(&r->periods[only])->share);
         period_phrase(r, &r->periods[only], ph, sizeof ph);
         ef_buf_printf(b, "Negative share was %s in %s", a, ph);
         free(v);
         return;
     }
-    if (nbase >= 4) {
+    if (nbase >= 4 && checked(r)) {
+        /* re-estimated: the first and last quarter's mean shares, and a
+         * move only when their mean intervals do not overlap */
+        size_t k = nbase / 4 > 8 ? 8 : nbase / 4, seen = 0;
+        double m1 = 0, m2 = 0, l1 = 0, l2 = 0, h1 = 0, h2 = 0;
+        for (size_t i = 0; i < n; i++) {
+            const ef_period_stat *p = &r->periods[i];
+            if (!reliable(p) || is_spike(p))
+                continue;
+            if (seen < k) {
+                m1 += p->adj.share / (double)k;
+                l1 += p->adj.lo / (double)k;
+                h1 += p->adj.hi / (double)k;
+            }
+            if (seen >= nbase - k) {
+                m2 += p->adj.share / (double)k;
+                l2 += p->adj.lo / (double)k;
+                h2 += p->adj.hi / (double)k;
+            }
+            seen++;
+        }
+        if (fabs(m2 - m1) >= 0.02 && (l2 > h1 || l1 > h2)) {
+            fmt_share(a, m1);
+            fmt_share(c, m2);
+            ef_buf_printf(b, "Negative share %s from %s to %s",
+                          m2 > m1 ? "rose" : "fell", a, c);
+            moved = 1;
+        }
+    } else if (nbase >= 4) {
         /* the first and last quarter (up to 8 periods each), pooled */
         size_t k = nbase / 4 > 8 ? 8 : nbase / 4, seen = 0;
         double k1 = 0, n1 = 0, k2 = 0, n2 = 0;
@@ -1133,17 +1178,19 @@ static void title_negative(const ef_report *r, ef_buf *b)
             moved = 1;
         }
     }
-    if (!moved && r->negative.count == 0) {
+    if (!moved && r->negative.count == 0 && !checked(r)) {
         ef_buf_puts(b, "No item scored negative");
     } else if (!moved) {
-        fmt_share(a, nbase ? median(v, nbase) : r->negative.share);
+        fmt_share(a, nbase ? median(v, nbase)
+                           : checked(r) ? r->calib.adjusted.share
+                                        : r->negative.share);
         ef_buf_printf(b, "Negative share stayed near %s", a);
     }
     free(v);
     if (nsp == 0)
         return;
     period_phrase(r, &r->periods[hi_sp], ph, sizeof ph);
-    fmt_share(a, r->periods[hi_sp].negative.share);
+    fmt_share(a, PSHARE(&r->periods[hi_sp])->share);
     if (nsp == 1) {
         ef_buf_printf(b,
                       moved ? ", with a spike in %s (%s)" : ", except %s (%s)",
@@ -1455,8 +1502,7 @@ static void spike_labels(cairo_t *cr, const ef_report *r, const timeax *ta,
             idx[ns++] = i;
     /* by share, descending (insertion sort: few spikes) */
     for (size_t a = 1; a < ns; a++)
-        for (size_t c = a; c > 0 && r->periods[idx[c]].negative.share >
-                                        r->periods[idx[c - 1]].negative.share;
+        for (size_t c = a; c > 0 && sr[0].v[idx[c]] > sr[0].v[idx[c - 1]];
              c--) {
             size_t t = idx[c];
             idx[c] = idx[c - 1];
@@ -1465,7 +1511,7 @@ static void spike_labels(cairo_t *cr, const ef_report *r, const timeax *ta,
     for (size_t k = 0; k < ns && np < MAX_SPIKE_LABELS; k++) {
         const ef_period_stat *q = &r->periods[idx[k]];
         double px = (ta->x0[idx[k]] + ta->x1[idx[k]]) / 2;
-        double py = ymap(p, s, q->negative.share), top = py - 7;
+        double py = ymap(p, s, fmin(sr[0].v[idx[k]], s.hi)), top = py - 7;
         char term[160] = "";
         double bw, bh;
         rect cand[7];
@@ -1593,53 +1639,59 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
            *hi = ef_xmalloc(n * sizeof *hi);
     double *va = ef_xmalloc(n * sizeof *va);
     int *show = ef_xmalloc(n * sizeof *show), *sa = ef_xmalloc(n * sizeof *sa);
-    int adj = r->calib.has && any_adjusted(r), nrel = 0;
+    /* re-estimated: that line first, VADER's dashed beside it */
+    int adj = checked(r) && any_adjusted(r), nrel = 0;
+    double overall = adj ? r->calib.adjusted.share : r->negative.share;
     box b = frame(cr, j);
-    char a[32];
+    char a[32], l[32];
     scale s;
     timeax ta;
     box p;
 
     for (size_t i = 0; i < n; i++) {
         const ef_period_stat *q = &r->periods[i];
+        const ef_share *sh = PSHARE(q);
         if (reliable(q)) {
             nrel++;
-            maxv = fmax(maxv, q->negative.hi);
-            if (adj && q->adjusted)
-                maxv = fmax(maxv, q->adj.share);
+            maxv = fmax(maxv, sh->hi);
+            if (adj)
+                maxv = fmax(maxv, q->negative.share);
         } else if (q->n > 0) { /* drawn hollow: the axis holds it too */
-            maxv = fmax(maxv, q->negative.share);
+            maxv = fmax(maxv, sh->share);
         }
         few += q->too_few != 0;
         if (is_spike(q)) {
             nsp++;
-            spmax = fmax(spmax, q->negative.share);
-            if (adj && q->adjusted)
-                spmax = fmax(spmax, q->adj.share);
+            spmax = fmax(spmax, fmax(sh->share, q->negative.share));
         }
     }
     if (nrel == 0)
         for (size_t i = 0; i < n; i++)
-            maxv = fmax(maxv, r->periods[i].negative.share);
-    maxv = fmax(maxv, r->negative.share);
-    if (r->calib.has && !adj)
-        maxv = fmax(maxv, r->calib.adjusted.share);
+            maxv = fmax(maxv, PSHARE(&r->periods[i])->share);
+    maxv = fmax(maxv, overall);
 
-    li[nl++] = (legend_item){SW_LINE, EF_RGB_NEGATIVE, "negative share"};
-    li[nl++] = (legend_item){SW_BAND, EF_RGB_BAND, "95% interval"};
-    fmt_share(a, r->negative.share);
+    if (adj) {
+        ef_fmt_count(l, sizeof l, r->calib.labeled);
+        li[nl] = (legend_item){SW_LINE, EF_RGB_NEGATIVE, ""};
+        snprintf(li[nl++].label, sizeof li[0].label,
+                 r->calib.exact ? "negative share, as people labelled it"
+                                : "negative share, re-estimated from %s "
+                                  "human labels", l);
+    } else {
+        li[nl++] = (legend_item){SW_LINE, EF_RGB_NEGATIVE,
+                                 "negative share (VADER, unchecked)"};
+    }
+    if (!(adj && r->calib.exact)) {
+        li[nl] = (legend_item){SW_BAND, EF_RGB_BAND, ""};
+        snprintf(li[nl++].label, sizeof li[0].label, "%s",
+                 adj ? "95% interval" : "95% interval (sampling error only)");
+    }
+    fmt_share(a, overall);
     li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
     snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s", unit_name(r),
              a);
-    if (adj) {
-        li[nl++] = (legend_item){SW_DASH, EF_RGB_NEGATIVE,
-                                 "adjusted for VADER's error (human labels)"};
-    } else if (r->calib.has) { /* one estimate for all periods */
-        fmt_share(a, r->calib.adjusted.share);
-        li[nl] = (legend_item){SW_DASH, EF_RGB_NEGATIVE, ""};
-        snprintf(li[nl++].label, sizeof li[0].label,
-                 "adjusted for VADER's error (human labels): %s", a);
-    }
+    if (adj)
+        li[nl++] = (legend_item){SW_DASH, EF_RGB_MUTED, "VADER's share"};
     if (nsp)
         li[nl++] = (legend_item){SW_RING, EF_RGB_HIGHLIGHT, "spike"};
     if (few) {
@@ -1651,7 +1703,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     p.y = legend(cr, b.x, b.y, b.w, li, nl) + 12;
     p.h = b.y + b.h - TIME_AXIS_H - p.y;
     s = nice_scale(0, fmax(maxv, 0.01), 5);
-    /* room above the highest spike (or its adjusted share) for a label */
+    /* room above the highest spike for a label */
     if (spmax > 0 && s.hi < 1 && (s.hi - spmax) / s.hi * p.h < 46)
         s.hi += s.step;
     if (s.hi > 1)
@@ -1663,12 +1715,13 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     dot = n ? (ta.x1[0] - ta.x0[0]) : 0;
     for (size_t i = 0; i < n; i++) {
         const ef_period_stat *q = &r->periods[i];
-        v[i] = q->negative.share;
-        lo[i] = q->negative.lo;
-        hi[i] = fmin(q->negative.hi, s.hi);
+        const ef_share *sh = adj && q->adjusted ? &q->adj : &q->negative;
+        v[i] = sh->share;
+        lo[i] = sh->lo;
+        hi[i] = fmin(sh->hi, s.hi);
         show[i] = reliable(q);
-        va[i] = fmin(q->adj.share, s.hi);
-        sa[i] = adj && show[i] && q->adjusted;
+        va[i] = fmin(q->negative.share, s.hi);
+        sa[i] = adj && show[i];
     }
 
     set_rgb(cr, EF_RGB_BAND);
@@ -1678,20 +1731,14 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     cairo_set_line_width(cr, 1.25);
     set_rgb(cr, EF_RGB_MUTED);
     dash(cr, 2, 2);
-    line(cr, p.x, ymap(p, s, r->negative.share), p.x + p.w,
-         ymap(p, s, r->negative.share));
+    line(cr, p.x, ymap(p, s, overall), p.x + p.w, ymap(p, s, overall));
     dash(cr, 0, 0);
 
-    if (adj || r->calib.has) {
-        cairo_set_line_width(cr, 1.75);
-        set_rgb(cr, EF_RGB_NEGATIVE);
+    if (adj) { /* VADER's own share, for comparison */
+        cairo_set_line_width(cr, 1.5);
+        set_rgb(cr, EF_RGB_MUTED);
         dash(cr, 5, 3);
-        if (adj) {
-            series_line(cr, &ta, p, s, va, sa, n);
-        } else {
-            double y = ymap(p, s, fmin(r->calib.adjusted.share, s.hi));
-            line(cr, p.x, y, p.x + p.w, y);
-        }
+        series_line(cr, &ta, p, s, va, sa, n);
         dash(cr, 0, 0);
     }
 
@@ -1704,7 +1751,8 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
         int alone = show[i] && (i == 0 || !show[i - 1] || !ta.joined[i]) &&
                     (i + 1 == n || !show[i + 1] || !ta.joined[i + 1]);
         if (show[i] && (dot >= 7 || alone)) {
-            circle(cr, x, ymap(p, s, v[i]), dot >= 14 || alone ? 3.5 : 2.5);
+            circle(cr, x, ymap(p, s, fmin(v[i], s.hi)),
+                   dot >= 14 || alone ? 3.5 : 2.5);
             cairo_fill(cr);
         }
     }
@@ -1716,7 +1764,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
         double x = (ta.x0[i] + ta.x1[i]) / 2;
         if (show[i] || q->n == 0)
             continue;
-        circle(cr, x, ymap(p, s, fmin(q->negative.share, s.hi)),
+        circle(cr, x, ymap(p, s, fmin(v[i], s.hi)),
                fmin(3.5, fmax(dot / 2.5, 1.6)));
         cairo_stroke(cr);
     }
@@ -1725,7 +1773,8 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     for (size_t i = 0; i < n; i++) {
         if (!is_spike(&r->periods[i]))
             continue;
-        circle(cr, (ta.x0[i] + ta.x1[i]) / 2, ymap(p, s, v[i]), 6);
+        circle(cr, (ta.x0[i] + ta.x1[i]) / 2, ymap(p, s, fmin(v[i], s.hi)),
+               6);
         cairo_stroke(cr);
     }
     {
@@ -1748,19 +1797,35 @@ static void prep_trend_negative(job *j)
     size_t n = r->nperiods, few = 0, nsp = 0, lo = SIZE_MAX, hi = SIZE_MAX;
     char a[32], c[32], d[32];
 
+    int adj = checked(r) && any_adjusted(r);
+
     title_negative(r, &j->title);
     fmt_count(a, r->n);
-    ef_buf_printf(&j->subtitle,
-                  "Share of items scored negative per %s, with "
-                  "its 95%% interval \xC2\xB7 %s items",
-                  unit_name(r), a);
-    fmt_share(c, r->negative.share);
+    if (adj) {
+        fmt_count(d, r->calib.labeled);
+        ef_buf_printf(&j->subtitle,
+                      "Share people would call negative per %s, from %s "
+                      "human labels, with its 95%% interval \xC2\xB7 %s "
+                      "items",
+                      unit_name(r), d, a);
+    } else {
+        ef_buf_printf(&j->subtitle,
+                      "Share VADER scored negative per %s, unchecked, with "
+                      "its 95%% interval (sampling error only) \xC2\xB7 %s "
+                      "items",
+                      unit_name(r), a);
+    }
+    fmt_share(c, adj ? r->calib.adjusted.share : r->negative.share);
     ef_buf_printf(&j->desc,
                   "Line chart of the negative share per %s from %s "
-                  "to %s (%zu %s%s), with 95%% Wilson intervals. Over all "
-                  "items the negative share is %s.",
+                  "to %s (%zu %s%s), %s. Over all items the negative share "
+                  "is %s.",
                   unit_name(r), r->periods[0].label, r->periods[n - 1].label,
-                  n, unit_name(r), n == 1 ? "" : "s", c);
+                  n, unit_name(r), n == 1 ? "" : "s",
+                  adj ? "re-estimated from human labels, with 95% intervals, "
+                        "and VADER's share as a dashed line"
+                      : "as VADER scored it, with 95% Wilson intervals",
+                  c);
     for (size_t i = 0; i < n; i++) {
         const ef_period_stat *q = &r->periods[i];
         if (!reliable(q)) {
@@ -1768,16 +1833,16 @@ static void prep_trend_negative(job *j)
             continue;
         }
         if (lo == SIZE_MAX ||
-            q->negative.share < r->periods[lo].negative.share)
+            PSHARE(q)->share < PSHARE(&r->periods[lo])->share)
             lo = i;
         if (hi == SIZE_MAX ||
-            q->negative.share > r->periods[hi].negative.share)
+            PSHARE(q)->share > PSHARE(&r->periods[hi])->share)
             hi = i;
         nsp += is_spike(q);
     }
     if (lo != SIZE_MAX && lo != hi) {
-        fmt_share(c, r->periods[lo].negative.share);
-        fmt_share(d, r->periods[hi].negative.share);
+        fmt_share(c, PSHARE(&r->periods[lo])->share);
+        fmt_share(d, PSHARE(&r->periods[hi])->share);
         ef_buf_printf(&j->desc, " Lowest %s in %s, highest %s in %s.", c,
                       r->periods[lo].label, d, r->periods[hi].label);
     }
@@ -1788,7 +1853,8 @@ static void prep_trend_negative(job *j)
             continue;
         fmt_share(c, q->negative.share);
         fmt_share(d, q->baseline);
-        ef_buf_printf(&j->desc, " Spike in %s: %s against a baseline of %s",
+        ef_buf_printf(&j->desc, " Spike in %s: VADER scored %s negative "
+                      "against a baseline of %s",
                       q->label, c, d);
         if (q->nterms) {
             ef_buf_puts(&j->desc, "; its terms: ");
@@ -1806,12 +1872,9 @@ static void prep_trend_negative(job *j)
                       "shown hollow, too few to call.",
                       few, unit_name(r), few == 1 ? "" : "s",
                       (unsigned long long)r->min_n);
-    if (r->calib.has) {
-        fmt_share(c, r->calib.adjusted.share);
-        ef_buf_printf(&j->desc,
-                      " Adjusted for VADER's error against %llu "
-                      "human labels, the overall negative share is %s.",
-                      (unsigned long long)r->calib.labeled, c);
+    if (adj) {
+        fmt_share(c, r->negative.share);
+        ef_buf_printf(&j->desc, " VADER alone scored %s negative.", c);
     }
     if (nsp)
         ef_buf_printf(&j->note,
@@ -1833,11 +1896,13 @@ static void draw_channels(cairo_t *cr, const job *j)
     const ef_report *r = j->r;
     box b = frame(cr, j);
     char(*names)[200] = ef_xmalloc(j->nrows * sizeof *names);
-    double namew = 0, nw = 0, maxv = r->negative.share, valw;
+    int adj = checked(r) && r->nchannels > 0 && r->channels[0].adjusted;
+    double overall = adj ? r->calib.adjusted.share : r->negative.share;
+    double namew = 0, nw = 0, maxv = overall, valw;
     char buf[64], a[32];
     scale s;
     box p;
-    legend_item li[3];
+    legend_item li[4];
     size_t nl = 0, few = 0;
     int stacked = j->w < CHART_W; /* a phone: each name above its bar */
     double rh = stacked ? ROW_H_STACKED : ROW_H;
@@ -1854,13 +1919,22 @@ static void draw_channels(cairo_t *cr, const job *j)
         nw = fmax(nw, text_w(cr, FS_TICK, buf));
         /* the axis holds every bar, and the intervals drawn */
         few += g->too_few != 0;
-        maxv = fmax(maxv, g->too_few ? g->negative.share : g->negative.hi);
+        maxv = fmax(maxv, g->too_few ? GSHARE(g)->share : GSHARE(g)->hi);
+        if (adj)
+            maxv = fmax(maxv, g->negative.share);
     }
-    li[nl++] = (legend_item){SW_BOX, EF_RGB_NEGATIVE, "negative share"};
-    li[nl++] = (legend_item){SW_LINE, EF_RGB_INK, "95% interval"};
-    fmt_share(a, r->negative.share);
+    li[nl] = (legend_item){SW_BOX, EF_RGB_NEGATIVE, ""};
+    snprintf(li[nl++].label, sizeof li[0].label, "%s",
+             !adj ? "negative share (VADER, unchecked)"
+             : r->calib.exact ? "negative share, as people labelled it"
+                              : "negative share, re-estimated from labels");
+    if (!(adj && r->calib.exact))
+        li[nl++] = (legend_item){SW_LINE, EF_RGB_INK, "95% interval"};
+    fmt_share(a, overall);
     li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
     snprintf(li[nl++].label, sizeof li[0].label, "all channels: %s", a);
+    if (adj)
+        li[nl++] = (legend_item){SW_HOLLOW, EF_RGB_INK, "VADER's share"};
     p.y = legend(cr, b.x, b.y, b.w, li, nl) + 14;
     s = nice_scale(0, fmax(maxv, 0.01), 5);
     if (s.hi > 1)
@@ -1883,11 +1957,12 @@ static void draw_channels(cairo_t *cr, const job *j)
     }
     for (size_t k = 0; k < j->nrows; k++) {
         const ef_group_stat *g = &r->channels[j->rows[k]];
+        const ef_share *sh = GSHARE(g);
         double cy = p.y + rh * ((double)k + (stacked ? 0.65 : 0.5));
         double ty = stacked ? p.y + rh * (double)k + 13 : cy + 4.5;
-        double xv = p.x + fmin(g->negative.share, s.hi) / s.hi * p.w;
-        double xl = p.x + g->negative.lo / s.hi * p.w;
-        double xh = p.x + fmin(g->negative.hi, s.hi) / s.hi * p.w;
+        double xv = p.x + fmin(sh->share, s.hi) / s.hi * p.w;
+        double xl = p.x + sh->lo / s.hi * p.w;
+        double xh = p.x + fmin(sh->hi, s.hi) / s.hi * p.w;
         double end;
 
         text_at(cr, FS_LABEL, g->too_few ? EF_RGB_MUTED : EF_RGB_INK,
@@ -1910,11 +1985,24 @@ static void draw_channels(cairo_t *cr, const job *j)
         if (!g->too_few) {
             set_rgb(cr, EF_RGB_INK);
             cairo_set_line_width(cr, 1.25);
-            line(cr, xl, cy, xh, cy);
-            line(cr, xl, cy - 4.5, xl, cy + 4.5);
-            line(cr, xh, cy - 4.5, xh, cy + 4.5);
+            if (xh > xl) {
+                line(cr, xl, cy, xh, cy);
+                line(cr, xl, cy - 4.5, xl, cy + 4.5);
+                line(cr, xh, cy - 4.5, xh, cy + 4.5);
+            }
             end = fmax(xv, xh);
-            fmt_pct(buf, g->negative.share, 1);
+            if (adj) { /* VADER's share: a ring on the bar's axis */
+                double xa = p.x + fmin(g->negative.share, s.hi) / s.hi * p.w;
+                cairo_set_line_width(cr, 1.5);
+                cairo_set_source_rgb(cr, 1, 1, 1);
+                circle(cr, xa, cy, 4.5);
+                cairo_fill(cr);
+                set_rgb(cr, EF_RGB_INK);
+                circle(cr, xa, cy, 3.5);
+                cairo_stroke(cr);
+                end = fmax(end, xa + 4);
+            }
+            fmt_pct(buf, sh->share, 1);
             text_at(cr, FS_TICK, EF_RGB_INK, end + 6, cy + 4, 0, buf);
         } else {
             text_at(cr, FS_TICK, EF_RGB_MUTED, end + 6, cy + 4, 0,
@@ -1926,7 +2014,7 @@ static void draw_channels(cairo_t *cr, const job *j)
                 1, buf);
     }
     {
-        double x = p.x + r->negative.share / s.hi * p.w;
+        double x = p.x + fmin(overall, s.hi) / s.hi * p.w;
         cairo_set_line_width(cr, 1.25);
         set_rgb(cr, EF_RGB_MUTED);
         dash(cr, 2, 2);
@@ -1942,8 +2030,8 @@ static int cmp_channel_rows(const void *a, const void *b, const ef_report *r)
     const ef_group_stat *y = &r->channels[*(const size_t *)b];
     if (x->too_few != y->too_few)
         return x->too_few ? 1 : -1;
-    if (!x->too_few && x->negative.share != y->negative.share)
-        return x->negative.share < y->negative.share ? 1 : -1;
+    if (!x->too_few && GSHARE(x)->share != GSHARE(y)->share)
+        return GSHARE(x)->share < GSHARE(y)->share ? 1 : -1;
     if (x->n != y->n)
         return x->n < y->n ? 1 : -1;
     return strcmp(x->name, y->name);
@@ -1954,6 +2042,7 @@ static void prep_channels(job *j)
     const ef_report *r = j->r;
     size_t n = r->nchannels, shown = n < MAX_CHANNELS ? n : MAX_CHANNELS;
     size_t *idx = ef_xmalloc(n * sizeof *idx), nrel = 0;
+    int adj = checked(r) && n > 0 && r->channels[0].adjusted;
     char a[32], c[32];
 
     /* the largest channels (r->channels is sorted by n), then by share */
@@ -1977,15 +2066,15 @@ static void prep_channels(job *j)
         char *c30 = clip_chars(r->channels[idx[0]].name, 30);
         char *t = isolated(c30);
         free(c30);
-        fmt_share(a, r->channels[idx[0]].negative.share);
+        fmt_share(a, GSHARE(&r->channels[idx[0]])->share);
         ef_buf_printf(&j->title, "Negative share for %s is %s", t, a);
         free(t);
     } else {
         const ef_group_stat *h = &r->channels[idx[0]];
         const ef_group_stat *l = &r->channels[idx[nrel - 1]];
-        fmt_share(a, h->negative.share);
-        fmt_share(c, l->negative.share);
-        if (h->negative.lo > l->negative.hi) {
+        fmt_share(a, GSHARE(h)->share);
+        fmt_share(c, GSHARE(l)->share);
+        if (GSHARE(h)->lo > GSHARE(l)->hi) {
             char *c1 = clip_chars(h->name, 30), *t1 = isolated(c1);
             char *c2 = clip_chars(l->name, 30), *t2 = isolated(c2);
             free(c1);
@@ -2004,21 +2093,40 @@ static void prep_channels(job *j)
         }
     }
     fmt_count(a, r->n);
-    ef_buf_printf(&j->subtitle,
-                  "Share of items scored negative per channel, "
-                  "with its 95%% interval \xC2\xB7 %s items",
-                  a);
+    if (adj) {
+        fmt_count(c, r->calib.labeled);
+        ef_buf_printf(&j->subtitle,
+                      "Share people would call negative per channel, from "
+                      "%s human labels, with its 95%% interval \xC2\xB7 %s "
+                      "items",
+                      c, a);
+    } else {
+        ef_buf_printf(&j->subtitle,
+                      "Share VADER scored negative per channel, unchecked, "
+                      "with its 95%% interval (sampling error only) "
+                      "\xC2\xB7 %s items",
+                      a);
+    }
     ef_buf_printf(&j->desc,
                   "Horizontal bar chart of the negative share in "
                   "each of %zu channel%s, highest first, with 95%% "
-                  "intervals.",
-                  shown, shown == 1 ? "" : "s");
+                  "intervals%s.",
+                  shown, shown == 1 ? "" : "s",
+                  adj ? ", re-estimated from human labels; VADER's share "
+                        "follows in brackets"
+                      : ", as VADER scored it");
     for (size_t k = 0; k < shown; k++) {
         const ef_group_stat *g = &r->channels[idx[k]];
         char *t = clean(g->name);
         fmt_count(a, g->n);
         if (g->too_few) {
             ef_buf_printf(&j->desc, " %s: too few to call (n = %s).", t, a);
+        } else if (adj) {
+            char v[32];
+            fmt_pct(c, g->adj.share, 1);
+            fmt_pct(v, g->negative.share, 1);
+            ef_buf_printf(&j->desc, " %s: %s (VADER %s; n = %s).", t, c, v,
+                          a);
         } else {
             fmt_pct(c, g->negative.share, 1);
             ef_buf_printf(&j->desc, " %s: %s (n = %s).", t, c, a);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics/calibrate.h"
+#include "metrics/reference.h"
 #include "render/render.h"
 #include "util/text.h"
 
@@ -223,6 +225,17 @@ static void write_all(jw *w, const ef_report *r)
     share(w, "strongly_negative", &r->strongly_negative);
     num(w, "net", r->net);
     num(w, "net_excluding_neutral", r->net_excl_neutral);
+    /* whether people checked these (else: VADER's, with its error on
+     * comparable public text, reference.h) */
+    boolean(w, "checked", ef_calib_is_adjusted(&r->calib));
+    {
+        const ef_reference *e = ef_reference_comparable(r->band_neutral);
+        num(w, "neutral_band_share", r->band_neutral);
+        open(w, "reference", 0);
+        str(w, "comparable", e->what);
+        num(w, "vader_minus_people", e->vader - e->people);
+        close_(w);
+    }
     close_(w);
 
     if (r->nps.has) {
@@ -319,6 +332,11 @@ static void write_all(jw *w, const ef_report *r)
             else
                 null(w, "response_rate");
             boolean(w, "too_few", gs[i].too_few);
+            if (gs[i].adjusted) {
+                num(w, "adjusted_negative_share", gs[i].adj.share);
+                num(w, "adjusted_ci_low", gs[i].adj.lo);
+                num(w, "adjusted_ci_high", gs[i].adj.hi);
+            }
             close_(w);
         }
         close_(w);
@@ -385,6 +403,24 @@ static void write_all(jw *w, const ef_report *r)
         num(w, "ci_low", c->adjusted.lo);
         num(w, "ci_high", c->adjusted.hi);
         num(w, "adjusted_positive_share", c->adjusted_pos.share);
+        if (ef_calib_is_adjusted(c) && c->has_pos) {
+            num(w, "adjusted_positive_ci_low", c->adjusted_pos.lo);
+            num(w, "adjusted_positive_ci_high", c->adjusted_pos.hi);
+            num(w, "adjusted_neutral_share", c->adjusted_neu.share);
+            num(w, "adjusted_neutral_ci_low", c->adjusted_neu.lo);
+            num(w, "adjusted_neutral_ci_high", c->adjusted_neu.hi);
+            num(w, "adjusted_net", c->net);
+            num(w, "adjusted_net_ci_low", c->net_lo);
+            num(w, "adjusted_net_ci_high", c->net_hi);
+        }
+        if (c->has_change) {
+            num(w, "adjusted_change", c->change);
+            num(w, "adjusted_change_ci_low", c->change_lo);
+            num(w, "adjusted_change_ci_high", c->change_hi);
+        }
+        boolean(w, "adjusted", ef_calib_is_adjusted(c));
+        boolean(w, "exact", c->exact);
+        num(w, "replicates", (double)c->replicates);
         str(w, "method", c->method);
         close_(w);
     } else {

@@ -8,6 +8,9 @@
 #include <time.h>
 
 #include "metrics/calibrate.h"
+#include "metrics/headline.h"
+#include "metrics/reference.h"
+#include "metrics/traps.h"
 #include "render/render.h"
 
 #define TEXT_MAX 280 /* characters of a feedback text shown in a table */
@@ -151,20 +154,76 @@ static void chart_slots(ef_tvalue *root, const ef_chart_set *charts,
     }
 }
 
+/* The re-estimated shares (when the labels allow): adj.negative,
+ * .neutral, .positive ({share, ci}), .net, .labeled, .exact. */
+static void adjusted_kpis(ef_tvalue *root, const ef_report *r)
+{
+    const ef_calibration *c = &r->calib;
+    ef_tvalue *x;
+    char b[64];
+
+    ef_tobj_set_bool(root, "checked", ef_calib_is_adjusted(c));
+    if (!ef_calib_is_adjusted(c))
+        return;
+    x = ef_tobj_set_obj(root, "adj");
+    set_count(x, "labeled", c->labeled);
+    ef_tobj_set_bool(x, "exact", c->exact);
+    ef_tobj_set_bool(x, "has_pos", c->has_pos);
+    {
+        const ef_share *sh[3] = {&c->adjusted, &c->adjusted_neu,
+                                 &c->adjusted_pos};
+        static const char *const key[3] = {"negative", "neutral",
+                                           "positive"};
+        for (int i = 0; i < 3; i++) {
+            ef_tvalue *v;
+            if (i > 0 && !c->has_pos)
+                break;
+            v = ef_tobj_set_obj(x, key[i]);
+            set_pct(v, "share", sh[i]->share);
+            if (c->exact)
+                ef_tobj_set_str(v, "ci", "exact");
+            else {
+                fmt_ci(b, sizeof b, sh[i]);
+                ef_tobj_set_str(v, "ci", b);
+            }
+        }
+    }
+    if (c->has_pos) {
+        ef_tobj_set_strf(x, "net", "%+.1f points", 100 * c->net);
+        if (c->exact)
+            ef_tobj_set_str(x, "net_ci", "exact");
+        else
+            ef_tobj_set_strf(x, "net_ci", "%+.1f to %+.1f", 100 * c->net_lo,
+                             100 * c->net_hi);
+    }
+}
+
 static void kpis(ef_tvalue *root, const ef_report *r)
 {
     ef_tvalue *k = ef_tobj_set_obj(root, "kpi");
+    const ef_calibration *c = &r->calib;
+    int adj = ef_calib_is_adjusted(c) && c->has_pos;
+    double net = adj ? c->net : r->net;
+    double pn = adj ? c->adjusted_pos.share + c->adjusted.share
+                    : (double)(r->positive.count + r->negative.count) /
+                          (double)(r->n ? r->n : 1);
+    double excl = pn > 0 ? net / pn : 0;
     char b[64];
 
     set_share(k, "negative", &r->negative);
     set_share(k, "neutral", &r->neutral);
     set_share(k, "positive", &r->positive);
     set_share(k, "strong", &r->strongly_negative);
-    set_num(root, "net", "%+.1f points", 100 * r->net);
-    set_num(root, "net_excl_neutral", "%+.1f points",
-                     100 * r->net_excl_neutral);
+    adjusted_kpis(root, r);
+    set_num(root, "net", "%+.1f points", 100 * net);
+    set_num(root, "vader_net", "%+.1f points", 100 * r->net);
+    ef_tobj_set_str(root, "net_whose", adj ? "re-estimated from the labels"
+                                           : "VADER's, unchecked");
+    fmt_pct(b, sizeof b, adj ? c->adjusted_neu.share : r->neutral.share);
+    ef_tobj_set_str(root, "neutral_share", b);
+    set_num(root, "net_excl_neutral", "%+.1f points", 100 * excl);
     {
-        double a = fabs(r->net), x = fabs(r->net_excl_neutral);
+        double a = fabs(net), x = fabs(excl);
         /* "1.0 times as large" says nothing: below 1.05, "about" */
         if (a > 0.0005 && x >= 1.05 * a)
             ef_tobj_set_strf(root, "net_factor", "%.1f times", x / a);
@@ -207,6 +266,25 @@ static void examples(ef_tvalue *root, const ef_report *r)
     }
 }
 
+/* A row's re-estimated share: adj_share and adj_ci ("–" when none). */
+static void set_adjusted(ef_tvalue *x, int adjusted, const ef_share *a,
+                         int exact)
+{
+    char b[64];
+    if (!adjusted) {
+        ef_tobj_set_str(x, "adj_share", "–");
+        ef_tobj_set_str(x, "adj_ci", "–");
+        return;
+    }
+    set_pct(x, "adj_share", a->share);
+    if (exact || a->lo == a->hi)
+        ef_tobj_set_str(x, "adj_ci", "exact");
+    else {
+        fmt_ci(b, sizeof b, a);
+        ef_tobj_set_str(x, "adj_ci", b);
+    }
+}
+
 static void periods(ef_tvalue *root, const ef_report *r)
 {
     ef_tvalue *l = ef_tobj_set_list(root, "periods");
@@ -229,12 +307,7 @@ static void periods(ef_tvalue *root, const ef_report *r)
         set_nps(x, "nps", &p->nps);
         ef_tobj_set_bool(x, "too_few", p->too_few);
         ef_tobj_set_bool(x, "spike", p->spike);
-        if (p->adjusted)
-            ef_tobj_set_strf(x, "adjusted", "%.1f%% (%.1f–%.1f%%)",
-                             100 * p->adj.share, 100 * p->adj.lo,
-                             100 * p->adj.hi);
-        else
-            ef_tobj_set_str(x, "adjusted", "–");
+        set_adjusted(x, p->adjusted, &p->adj, r->calib.exact);
         if (p->spike) {
             ef_tvalue *s = ef_tlist_add_obj(sp);
             ef_buf terms = EF_BUF_INIT;
@@ -262,7 +335,27 @@ static void periods(ef_tvalue *root, const ef_report *r)
         const ef_period_stat *p = &r->periods[r->nperiods - 2];
         ef_tobj_set_str(c, "last", a->label);
         ef_tobj_set_str(c, "previous", p->label);
-        set_num(c, "text",
+        if (r->calib.has_change && r->calib.exact)
+            set_num(c, "text",
+                             "the negative share people labelled moved "
+                             "%+.1f points, from %.1f%% to %.1f%%",
+                             100 * r->calib.change, 100 * p->adj.share,
+                             100 * a->adj.share);
+        else if (r->calib.has_change)
+            set_num(c, "text",
+                             "the re-estimated negative share moved %+.1f "
+                             "points, from %.1f%% to %.1f%% (95%% interval "
+                             "of the change %+.1f to %+.1f points%s); "
+                             "VADER's moved %+.1f points",
+                             100 * r->calib.change, 100 * p->adj.share,
+                             100 * a->adj.share, 100 * r->calib.change_lo,
+                             100 * r->calib.change_hi,
+                             r->calib.change_lo > 0 || r->calib.change_hi < 0
+                                 ? ": unlikely to be chance"
+                                 : ": within chance",
+                             100 * r->change);
+        else
+            set_num(c, "text",
                          "the negative share moved %+.1f points, from %.1f%% "
                          "to %.1f%% (z = %.2f, p = %.3f%s)",
                          100 * r->change, 100 * p->negative.share,
@@ -272,12 +365,14 @@ static void periods(ef_tvalue *root, const ef_report *r)
     }
 }
 
-static void group_rows(ef_tvalue *l, const ef_group_stat *g, size_t n)
+static void group_rows(ef_tvalue *l, const ef_group_stat *g, size_t n,
+                       int exact)
 {
     char b[64];
     for (size_t i = 0; i < n; i++) {
         ef_tvalue *x = ef_tlist_add_obj(l);
         ef_tobj_set_str(x, "name", g[i].name);
+        set_adjusted(x, g[i].adjusted, &g[i].adj, exact);
         set_count(x, "n", g[i].n);
         set_pct(x, "share", g[i].negative.share);
         fmt_ci(b, sizeof b, &g[i].negative);
@@ -398,21 +493,25 @@ static void calibration(ef_tvalue *root, const ef_report *r)
     ef_tobj_set_str(x, "method", c->method);
     ef_tobj_set_str(x, "note", c->note);
     if (!ef_calib_is_adjusted(c))
-        ef_tobj_set_str(x, "why",
-                        "Too few labels to adjust the share: the report "
-                        "shows VADER's.");
+        ef_tobj_set_str(x, "why", "");
     else if (c->adjusted.share > c->raw_share + 0.005)
+        /* the reviews sentence only where the items are long */
         ef_tobj_set_str(x, "why",
-                        "VADER misses negatives that people see, which is "
-                        "common in longer reviews: the headline uses the "
-                        "adjusted share.");
+                        r->long_share >= 0.5
+                            ? "VADER misses negatives that people see, as it "
+                              "does in longer reviews."
+                            : "VADER misses negatives that people see: "
+                              "complaints without a word it rates (\"my "
+                              "flight was delayed\") score neutral.");
     else if (c->adjusted.share < c->raw_share - 0.005)
         ef_tobj_set_str(x, "why",
-                        "VADER calls some items negative that people do not: "
-                        "the headline uses the adjusted share.");
+                        "VADER calls some items negative that people do "
+                        "not.");
     else
         ef_tobj_set_str(x, "why",
                         "On this data VADER and people agree on the share.");
+    ef_tobj_set_strf(x, "replicates", "%d", c->replicates);
+    ef_tobj_set_strf(x, "bins", "%d", ef_calib_nbins(&r->thr));
     m = ef_tobj_set_list(x, "matrix");
     for (int h = 0; h < 3; h++) {
         ef_tvalue *row = ef_tlist_add_obj(m);
@@ -420,6 +519,32 @@ static void calibration(ef_tvalue *root, const ef_report *r)
         set_count(row, "neg", c->confusion[h][EF_NEGATIVE]);
         set_count(row, "neu", c->confusion[h][EF_NEUTRAL]);
         set_count(row, "pos", c->confusion[h][EF_POSITIVE]);
+    }
+}
+
+/* What an unchecked share is worth: unchecked.text (the headline's
+ * sentence), and the reference figures for the Method section. */
+static void unchecked(ef_tvalue *root, const ef_report *r)
+{
+    ef_tvalue *x = ef_tobj_set_obj(root, "reference");
+    ef_tvalue *l = ef_tobj_set_list(x, "rows");
+    const ef_reference *near = ef_reference_comparable(r->band_neutral);
+    char buf[512];
+
+    ef_headline_unchecked(r, buf, sizeof buf);
+    ef_tobj_set_str(x, "text", buf);
+    set_pct(x, "here", r->band_neutral);
+    ef_tobj_set_str(x, "comparable", near->what);
+    for (size_t i = 0; i < ef_nreferences; i++) {
+        const ef_reference *e = &ef_references[i];
+        ef_tvalue *y = ef_tlist_add_obj(l);
+        ef_tobj_set_str(y, "what", e->what);
+        ef_tobj_set_str(y, "file", e->file);
+        set_count(y, "rows", e->rows);
+        set_pct(y, "people", e->people);
+        set_pct(y, "vader", e->vader);
+        ef_tobj_set_strf(y, "error", "%+.1f", 100 * (e->vader - e->people));
+        set_pct(y, "neutral", e->neutral);
     }
 }
 
@@ -499,15 +624,22 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
     }
     if (r->has_expected) {
         ef_tvalue *x = ef_tobj_set_obj(root, "expected");
-        const ef_share *sh = r->calib.has ? &r->calib.adjusted : &r->negative;
+        int adj = ef_calib_is_adjusted(&r->calib);
+        const ef_share *sh = adj ? &r->calib.adjusted : &r->negative;
         set_pct(x, "share", r->expected_negative);
         set_pct(x, "measured", sh->share);
-        if (r->expected_negative > sh->hi)
-            ef_tobj_set_str(x, "verdict", "less negative than feared");
-        else if (r->expected_negative < sh->lo)
-            ef_tobj_set_str(x, "verdict", "more negative than believed");
-        else
-            ef_tobj_set_str(x, "verdict", "within the measured interval");
+        ef_tobj_set_bool(x, "checked", adj);
+        ef_tobj_set_str(x, "verdict", ef_headline_verdict(r));
+    }
+    unchecked(root, r);
+    if (r->ntraps) {
+        ef_tvalue *tv = ef_tobj_set_obj(root, "traps");
+        ef_tvalue *l = ef_tobj_set_list(tv, "rows");
+        for (size_t i = 0; i < r->ntraps; i++) {
+            char buf[512];
+            ef_trap_text(&r->traps[i], buf, sizeof buf);
+            ef_tobj_set_str(ef_tlist_add_obj(l), "text", buf);
+        }
     }
     chart_slots(root, charts, o, html_mode);
     kpis(root, r);
@@ -515,12 +647,17 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
     periods(root, r);
     {
         ef_tvalue *l = ef_tobj_set_list(root, "channels");
-        group_rows(l, r->channels, r->nchannels);
+        group_rows(l, r->channels, r->nchannels, r->calib.exact);
+        ef_tobj_set_bool(root, "adjusted_channels",
+                         r->nchannels > 0 && r->channels[0].adjusted);
     }
     if (r->segment_name) {
         ef_tvalue *s = ef_tobj_set_obj(root, "segments");
         ef_tobj_set_str(s, "name", r->segment_name);
-        group_rows(ef_tobj_set_list(s, "rows"), r->segments, r->nsegments);
+        ef_tobj_set_bool(s, "adjusted",
+                         r->nsegments > 0 && r->segments[0].adjusted);
+        group_rows(ef_tobj_set_list(s, "rows"), r->segments, r->nsegments,
+                   r->calib.exact);
     }
     who(root, r);
     responding(root, r);

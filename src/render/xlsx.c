@@ -34,6 +34,8 @@
 #include <xlsxwriter.h>
 
 #include "input/datetime.h"
+#include "metrics/calibrate.h"
+#include "metrics/headline.h"
 #include "render/palette.h"
 #include "util/text.h"
 
@@ -976,6 +978,26 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
     return rc;
 }
 
+/* ==== Column orders ===================================================== */
+
+/* Lays out a table whose columns come in the order order[0..n-1] (logical
+ * column numbers): its header specs into out, and pos[c] the sheet column
+ * of logical column c. */
+static void col_order(const col_spec *cols, const int *order, size_t n,
+                      col_spec *out, lxw_col_t *pos)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[i] = cols[order[i]];
+        pos[order[i]] = (lxw_col_t)i;
+    }
+}
+
+/* "=$M2": a formula's reference to row 2 of sheet column c (< 26). */
+static void col_ref(char *buf, size_t cap, const char *fmt, lxw_col_t c)
+{
+    snprintf(buf, cap, fmt, 'A' + (int)c);
+}
+
 /* ==== Summary =========================================================== */
 
 /* Summary columns. */
@@ -1152,6 +1174,7 @@ static double share_axis_max(double v)
 enum { TC_SHARE, TC_LOW, TC_HIGH, TC_FEW, TC_NCOLS };
 
 static lxw_col_t trend_chart_col(const ef_report *r);
+static lxw_col_t trend_vader_col(void);
 
 static void write_summary(ef_xlsx *x, const ef_report *r)
 {
@@ -1169,10 +1192,39 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     header = s.row;
     s_header(&s, summary_cols, S_NCOLS, 1);
 
-    s_section(&s, "Sentiment");
+    if (ef_calib_is_adjusted(&r->calib)) {
+        const ef_calibration *c = &r->calib;
+        char sec[96], note[128];
+        snprintf(sec, sizeof sec, "Sentiment, re-estimated from %llu human "
+                 "labels", (unsigned long long)c->labeled);
+        snprintf(note, sizeof note, "%s; VADER alone: %.1f%%",
+                 c->exact ? "people labelled every item: exact"
+                          : "the people's share, estimated (see Method)",
+                 100 * r->negative.share);
+        s_section(&s, sec);
+        kpi_ci(&s, "Negative share", "adjusted_negative_share", F_PCT, 1,
+               c->adjusted.share, c->adjusted.lo, c->adjusted.hi,
+               (double)r->n, note);
+        kpi_ci(&s, "Neutral share", "adjusted_neutral_share", F_PCT,
+               c->has_pos, c->adjusted_neu.share, c->adjusted_neu.lo,
+               c->adjusted_neu.hi, (double)r->n,
+               c->has_pos ? NULL : "too few positive labels");
+        kpi_ci(&s, "Positive share", "adjusted_positive_share", F_PCT,
+               c->has_pos, c->adjusted_pos.share, c->adjusted_pos.lo,
+               c->adjusted_pos.hi, (double)r->n, NULL);
+        kpi_ci(&s, "Net sentiment: positive - negative", "adjusted_net",
+               F_PCT, c->has_pos, c->net, c->net_lo, c->net_hi, NAN, NULL);
+        s_section(&s, "Sentiment as VADER scored it, for comparison");
+    } else {
+        s_section(&s, "Sentiment as VADER scored it: unchecked against "
+                      "people (see Method)");
+    }
     kpi_val(&s, "Items scored", "items", F_INT, 1, (double)r->n, NULL);
     kpi_share(&s, "Negative share", "negative_share", "negative_count", 1,
-              &r->negative, "compound at or below the negative threshold");
+              &r->negative,
+              ef_calib_is_adjusted(&r->calib)
+                  ? "compound at or below the negative threshold"
+                  : "VADER's; the interval is sampling error only");
     kpi_share(&s, "Neutral share", "neutral_share", "neutral_count", 1,
               &r->neutral, NULL);
     kpi_share(&s, "Positive share", "positive_share", "positive_count", 1,
@@ -1262,17 +1314,11 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
                 r->change,
                 r->has_change ? buf : "too few items in the last two periods");
     }
-    if (r->has_expected || r->calib.has) {
-        s_section(&s, "Belief and calibration");
-        if (r->has_expected)
-            kpi_val(&s, "Negative share leadership expected",
-                    "expected_negative", F_PCT, 1, r->expected_negative,
-                    "the perception check: compare with the measured share");
-        if (r->calib.has)
-            kpi_ci(&s, "Negative share, calibrated on human labels",
-                   "adjusted_negative_share", F_PCT, 1,
-                   r->calib.adjusted.share, r->calib.adjusted.lo,
-                   r->calib.adjusted.hi, NAN, r->calib.method);
+    if (r->has_expected) {
+        s_section(&s, "Belief");
+        kpi_val(&s, "Negative share leadership expected",
+                "expected_negative", F_PCT, 1, r->expected_negative,
+                ef_headline_verdict(r));
     }
 
     /* The input. */
@@ -1312,10 +1358,11 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
 
         for (size_t i = 0; i < r->nperiods; i++) {
             const ef_period_stat *p = &r->periods[i];
+            const ef_share *sh = p->adjusted ? &p->adj : &p->negative;
             if (p->n && !p->too_few)
-                top = fmax(top, p->negative.hi);
+                top = fmax(top, fmax(sh->hi, p->negative.share));
             else if (p->n)
-                top = fmax(top, p->negative.share), any_few = 1;
+                top = fmax(top, sh->share), any_few = 1;
         }
         main_line.color = EF_RGB_NEGATIVE;
         main_line.width = 2.25;
@@ -1325,11 +1372,15 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         grey.color = EF_RGB_NEUTRAL;
         grey.width = 1.25;
         none.none = LXW_TRUE;
+        /* Trend's chart columns hold the share shown first: the
+         * re-estimated one, else VADER's */
+        int adj = r->periods[0].adjusted;
         se = chart_add_series(ch, NULL, NULL);
         chart_series_set_categories(se, "Trend", 1, 0, last, 0);
         chart_series_set_values(se, "Trend", 1, tc + TC_SHARE, last,
                                 tc + TC_SHARE);
-        chart_series_set_name(se, "Negative share");
+        chart_series_set_name(se, adj ? "Negative share, re-estimated"
+                                      : "Negative share (VADER)");
         chart_series_set_line(se, &main_line);
         chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
         for (int i = 0; i < 2; i++) {
@@ -1356,6 +1407,19 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
             chart_series_set_marker_size(se, 5);
             chart_series_set_marker_line(se, &grey);
             chart_series_set_marker_fill(se, &none);
+        }
+        if (adj) { /* VADER's share beside the re-estimate */
+            lxw_chart_line vader = {0};
+            lxw_col_t vc = trend_vader_col();
+            vader.color = EF_RGB_MUTED;
+            vader.width = 1.5;
+            vader.dash_type = LXW_CHART_LINE_DASH_DASH;
+            se = chart_add_series(ch, NULL, NULL);
+            chart_series_set_categories(se, "Trend", 1, 0, last, 0);
+            chart_series_set_values(se, "Trend", 1, vc, last, vc);
+            chart_series_set_name(se, "VADER's share");
+            chart_series_set_line(se, &vader);
+            chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
         }
         chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
         snprintf(buf, sizeof buf,
@@ -1389,9 +1453,14 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         fill.color = EF_RGB_NEGATIVE;
         none.none = LXW_TRUE;
         grey.color = EF_RGB_NEUTRAL;
+        /* the Channels sheet's column 2 holds the re-estimated share
+         * when there is one, column 5 VADER's otherwise */
+        lxw_col_t vc = r->channels[0].adjusted ? 2 : 5;
         chart_series_set_categories(se, "Channels", 1, 0, last, 0);
-        chart_series_set_values(se, "Channels", 1, 5, last, 5);
-        chart_series_set_name(se, "Negative share");
+        chart_series_set_values(se, "Channels", 1, vc, last, vc);
+        chart_series_set_name(se, r->channels[0].adjusted
+                                      ? "Negative share, re-estimated"
+                                      : "Negative share (VADER)");
         chart_series_set_fill(se, &fill);
         for (size_t i = 0; i < r->nchannels; i++) {
             const ef_group_stat *g = &r->channels[i];
@@ -1402,16 +1471,23 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
                 pts[i].fill = &fill;
             }
             any_few |= g->too_few;
-            top = fmax(top, g->too_few ? g->negative.share : g->negative.hi);
+            const ef_share *sh = g->adjusted ? &g->adj : &g->negative;
+            top = fmax(top, g->too_few ? sh->share : sh->hi);
             pp[i] = &pts[i];
         }
         if (any_few)
             lx(x, chart_series_set_points(se, pp));
         free(pts);
         free(pp);
-        chart_title_set_name(ch, any_few ? "Negative share by channel "
-                                           "(hollow grey: too few to call)"
-                                         : "Negative share by channel");
+        chart_title_set_name(
+            ch, any_few ? (r->channels[0].adjusted
+                               ? "Negative share by channel, re-estimated "
+                                 "(hollow grey: too few to call)"
+                               : "Negative share by channel, VADER's "
+                                 "(hollow grey: too few to call)")
+                        : (r->channels[0].adjusted
+                               ? "Negative share by channel, re-estimated"
+                               : "Negative share by channel, VADER's"));
         /* a bar chart's x axis is its values, the y axis its names:
          * the first channel on top, and every name, none skipped */
         chart_axis_set_num_format(ch->x_axis, "0%");
@@ -1473,9 +1549,18 @@ static const col_spec trend_cols[T_NCOLS] = {{"Period", 11, 0},
                                              {"Baseline share", 14, 1},
                                              {"p-value", 9, 1},
                                              {"Too few to call", 14, 0},
-                                             {"Calibrated share", 15, 1},
-                                             {"Calibrated low", 14, 1},
-                                             {"Calibrated high", 14, 1}};
+                                             {"Re-estimated share", 17, 1},
+                                             {"Re-estimated low", 16, 1},
+                                             {"Re-estimated high", 16, 1}};
+
+/* The Trend sheet's columns: with re-estimated shares, those first. */
+static const int trend_plain[T_ADJ] = {
+    T_PERIOD, T_START, T_N, T_NEG, T_NEU, T_POS, T_SHARE, T_LOW, T_HIGH,
+    T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P, T_FEW};
+static const int trend_adj[T_NCOLS] = {
+    T_PERIOD, T_START, T_N, T_ADJ, T_ADJ_LOW, T_ADJ_HIGH, T_SHARE, T_LOW,
+    T_HIGH, T_NEG, T_NEU, T_POS, T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P,
+    T_FEW};
 
 /* c mixed with white, f of the way (the charts' lighter bars). */
 static lxw_color_t toward_white(lxw_color_t c, double f)
@@ -1486,6 +1571,24 @@ static lxw_color_t toward_white(lxw_color_t c, double f)
         out |= (lxw_color_t)lround(v + (255 - v) * f) << sh;
     }
     return out;
+}
+
+/* Where Trend puts a field (T_*): its order depends on whether the
+ * re-estimated share is there (then first). */
+static lxw_col_t trend_col_of(int field, int adjusted)
+{
+    const int *order = adjusted ? trend_adj : trend_plain;
+    size_t n = adjusted ? T_NCOLS : T_ADJ;
+    for (size_t i = 0; i < n; i++)
+        if (order[i] == field)
+            return (lxw_col_t)i;
+    return 0;
+}
+
+/* Where Trend puts VADER's share when the re-estimate is there. */
+static lxw_col_t trend_vader_col(void)
+{
+    return trend_col_of(T_SHARE, 1);
 }
 
 /* The first of Trend's chart columns (TC_*), after the table's. */
@@ -1499,6 +1602,9 @@ static lxw_col_t trend_chart_col(const ef_report *r)
 
 static void write_trend(ef_xlsx *x, const ef_report *r)
 {
+    /* what the Summary's line chart draws: the share shown first (the
+     * re-estimated one, else VADER's), blank where too few to call, and
+     * those points apart, as the HTML draws them */
     static const col_spec chart_cols[TC_NCOLS] = {
         {"Chart: negative share", 20, 1},
         {"Chart: 95% CI low", 16, 1},
@@ -1508,45 +1614,54 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
     size_t ncols = trend_chart_col(r);
     lxw_row_t n = (lxw_row_t)r->nperiods;
     col_spec cols[T_NCOLS + TC_NCOLS];
+    lxw_col_t pos[T_NCOLS] = {0};
+    char ref[16];
 
-    memcpy(cols, trend_cols, ncols * sizeof *cols);
+    col_order(trend_cols, ncols == T_NCOLS ? trend_adj : trend_plain, ncols,
+              cols, pos);
+    if (ncols == T_NCOLS) {
+        cols[pos[T_SHARE]].name = "VADER's share";
+        cols[pos[T_LOW]].name = "VADER's low";
+        cols[pos[T_HIGH]].name = "VADER's high";
+    }
     memcpy(cols + ncols, chart_cols, sizeof chart_cols);
     s_header(&s, cols, ncols + TC_NCOLS, 1);
     for (size_t i = 0; i < r->nperiods; i++) {
         const ef_period_stat *p = &r->periods[i];
+        const ef_share *shown = p->adjusted ? &p->adj : &p->negative;
         lxw_col_t tc = (lxw_col_t)ncols;
         if (p->n && !p->too_few) {
-            s_num(&s, tc + TC_SHARE, p->negative.share, F_PCT);
-            s_num(&s, tc + TC_LOW, p->negative.lo, F_PCT);
-            s_num(&s, tc + TC_HIGH, p->negative.hi, F_PCT);
+            s_num(&s, tc + TC_SHARE, shown->share, F_PCT);
+            s_num(&s, tc + TC_LOW, shown->lo, F_PCT);
+            s_num(&s, tc + TC_HIGH, shown->hi, F_PCT);
         } else if (p->n) {
-            s_num(&s, tc + TC_FEW, p->negative.share, F_PCT);
+            s_num(&s, tc + TC_FEW, shown->share, F_PCT);
         }
-        s_str(&s, T_PERIOD, p->label, F_NONE);
-        s_num(&s, T_START, serial_of_date(p->date), F_DATE);
-        s_num(&s, T_N, (double)p->n, F_INT);
-        s_num(&s, T_NEG, (double)p->count[EF_NEGATIVE], F_INT);
-        s_num(&s, T_NEU, (double)p->count[EF_NEUTRAL], F_INT);
-        s_num(&s, T_POS, (double)p->count[EF_POSITIVE], F_INT);
+        s_str(&s, pos[T_PERIOD], p->label, F_NONE);
+        s_num(&s, pos[T_START], serial_of_date(p->date), F_DATE);
+        s_num(&s, pos[T_N], (double)p->n, F_INT);
+        s_num(&s, pos[T_NEG], (double)p->count[EF_NEGATIVE], F_INT);
+        s_num(&s, pos[T_NEU], (double)p->count[EF_NEUTRAL], F_INT);
+        s_num(&s, pos[T_POS], (double)p->count[EF_POSITIVE], F_INT);
         if (p->n) {
-            s_num(&s, T_SHARE, p->negative.share, F_PCT);
-            s_num(&s, T_LOW, p->negative.lo, F_PCT);
-            s_num(&s, T_HIGH, p->negative.hi, F_PCT);
+            s_num(&s, pos[T_SHARE], p->negative.share, F_PCT);
+            s_num(&s, pos[T_LOW], p->negative.lo, F_PCT);
+            s_num(&s, pos[T_HIGH], p->negative.hi, F_PCT);
         }
         if (p->nps.has) {
-            s_num(&s, T_NPS, p->nps.score, F_DEC1);
-            s_num(&s, T_NPS_N, (double)p->nps.n, F_INT);
+            s_num(&s, pos[T_NPS], p->nps.score, F_DEC1);
+            s_num(&s, pos[T_NPS_N], (double)p->nps.n, F_INT);
         }
-        s_str(&s, T_SPIKE, p->spike ? "spike" : NULL, F_NONE);
+        s_str(&s, pos[T_SPIKE], p->spike ? "spike" : NULL, F_NONE);
         if (p->tested) {
-            s_num(&s, T_BASELINE, p->baseline, F_PCT);
-            s_num(&s, T_P, p->p_value, F_PVAL);
+            s_num(&s, pos[T_BASELINE], p->baseline, F_PCT);
+            s_num(&s, pos[T_P], p->p_value, F_PVAL);
         }
-        s_str(&s, T_FEW, p->too_few ? "yes" : NULL, F_MUTED);
+        s_str(&s, pos[T_FEW], p->too_few ? "yes" : NULL, F_MUTED);
         if (p->adjusted) {
-            s_num(&s, T_ADJ, p->adj.share, F_PCT);
-            s_num(&s, T_ADJ_LOW, p->adj.lo, F_PCT);
-            s_num(&s, T_ADJ_HIGH, p->adj.hi, F_PCT);
+            s_num(&s, pos[T_ADJ], p->adj.share, F_PCT);
+            s_num(&s, pos[T_ADJ_LOW], p->adj.lo, F_PCT);
+            s_num(&s, pos[T_ADJ_HIGH], p->adj.hi, F_PCT);
         }
         s_next(&s);
     }
@@ -1565,22 +1680,28 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
                        {"Neutral", T_NEU, EF_RGB_NEUTRAL},
                        {"Positive", T_POS, EF_RGB_POSITIVE}};
 
+        /* the share shown first: the re-estimated one, else VADER's */
+        lxw_col_t first = ncols == T_NCOLS ? pos[T_ADJ] : pos[T_SHARE];
+        char sref[16];
+
         few.type = LXW_CONDITIONAL_TYPE_FORMULA;
-        few.value_string = "=$O2=\"yes\"";
+        col_ref(ref, sizeof ref, "=$%c2=\"yes\"", pos[T_FEW]);
+        few.value_string = ref;
         few.format = x->f[F_CF_MUTED];
         few.stop_if_true = LXW_TRUE;
-        lx(x, worksheet_conditional_format_range(x->trend, 1, T_SHARE, n,
-                                                 T_HIGH, &few));
+        lx(x, worksheet_conditional_format_range(x->trend, 1, first, n,
+                                                 pos[T_HIGH], &few));
         spike.type = LXW_CONDITIONAL_TYPE_FORMULA;
-        spike.value_string = "=$L2=\"spike\"";
+        col_ref(sref, sizeof sref, "=$%c2=\"spike\"", pos[T_SPIKE]);
+        spike.value_string = sref;
         spike.format = x->f[F_CF_BOLD];
-        lx(x, worksheet_conditional_format_range(x->trend, 1, T_SHARE, n,
-                                                 T_SHARE, &spike));
+        lx(x, worksheet_conditional_format_range(x->trend, 1, first, n,
+                                                 first, &spike));
         scale.type = LXW_CONDITIONAL_2_COLOR_SCALE;
         scale.min_color = 0xFFFFFF;
         scale.max_color = EF_RGB_BAND;
-        lx(x, worksheet_conditional_format_range(x->trend, 1, T_SHARE, n,
-                                                 T_SHARE, &scale));
+        lx(x, worksheet_conditional_format_range(x->trend, 1, first, n,
+                                                 first, &scale));
 
         ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN_STACKED);
         for (size_t i = 0; i < r->nperiods; i++)
@@ -1590,9 +1711,10 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
             lxw_chart_fill fill = {0}, light = {0};
             fill.color = series[i].color;
             light.color = toward_white(series[i].color, 0.62);
-            chart_series_set_categories(se, "Trend", 1, T_PERIOD, n, T_PERIOD);
-            chart_series_set_values(se, "Trend", 1, series[i].col, n,
-                                    series[i].col);
+            chart_series_set_categories(se, "Trend", 1, pos[T_PERIOD], n,
+                                        pos[T_PERIOD]);
+            chart_series_set_values(se, "Trend", 1, pos[series[i].col], n,
+                                    pos[series[i].col]);
             chart_series_set_name(se, series[i].name);
             chart_series_set_fill(se, &fill);
             if (any_few) { /* lighter bars: too few to call, as drawn */
@@ -1614,7 +1736,8 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         opt.x_scale = 1.5;
         opt.y_scale = 1.1;
-        lx(x, worksheet_insert_chart_opt(x->trend, 1, (lxw_col_t)(ncols + 1),
+        lx(x, worksheet_insert_chart_opt(x->trend, 1,
+                                         (lxw_col_t)(ncols + TC_NCOLS + 1),
                                          ch, &opt));
     }
     sheet_setup(x, x->trend);
@@ -1634,6 +1757,9 @@ enum {
     C_RESP,
     C_HOURS,
     C_FEW,
+    C_ADJ,
+    C_ADJ_LOW,
+    C_ADJ_HIGH,
     C_NCOLS
 };
 
@@ -1650,58 +1776,98 @@ static const col_spec group_cols[C_NCOLS] = {
     {"NPS answers", 11, 1},
     {"Response rate", 13, 1},
     {"Median hours to response", 22, 1},
-    {"Too few to call", 14, 0}};
+    {"Too few to call", 14, 0},
+    {"Re-estimated share", 17, 1},
+    {"Re-estimated low", 16, 1},
+    {"Re-estimated high", 16, 1}};
 
-static void write_groups(sheet *s, const ef_group_stat *g, size_t n)
+/* The Channels sheet's columns: with re-estimated shares, those first. */
+static const int group_plain[C_ADJ] = {
+    C_NAME, C_N, C_NEG, C_NEU, C_POS, C_SHARE, C_LOW, C_HIGH, C_NPS,
+    C_NPS_N, C_RESP, C_HOURS, C_FEW};
+static const int group_adj[C_NCOLS] = {
+    C_NAME, C_N, C_ADJ, C_ADJ_LOW, C_ADJ_HIGH, C_SHARE, C_LOW, C_HIGH,
+    C_NEG, C_NEU, C_POS, C_NPS, C_NPS_N, C_RESP, C_HOURS, C_FEW};
+
+static void write_groups(sheet *s, const ef_group_stat *g, size_t n,
+                         const lxw_col_t *pos, int adj)
 {
     for (size_t i = 0; i < n; i++, s_next(s)) {
-        s_str(s, C_NAME, g[i].name, F_NONE);
-        s_num(s, C_N, (double)g[i].n, F_INT);
-        s_num(s, C_NEG, (double)g[i].count[EF_NEGATIVE], F_INT);
-        s_num(s, C_NEU, (double)g[i].count[EF_NEUTRAL], F_INT);
-        s_num(s, C_POS, (double)g[i].count[EF_POSITIVE], F_INT);
+        s_str(s, pos[C_NAME], g[i].name, F_NONE);
+        s_num(s, pos[C_N], (double)g[i].n, F_INT);
+        s_num(s, pos[C_NEG], (double)g[i].count[EF_NEGATIVE], F_INT);
+        s_num(s, pos[C_NEU], (double)g[i].count[EF_NEUTRAL], F_INT);
+        s_num(s, pos[C_POS], (double)g[i].count[EF_POSITIVE], F_INT);
         if (g[i].n) {
-            s_num(s, C_SHARE, g[i].negative.share, F_PCT);
-            s_num(s, C_LOW, g[i].negative.lo, F_PCT);
-            s_num(s, C_HIGH, g[i].negative.hi, F_PCT);
+            s_num(s, pos[C_SHARE], g[i].negative.share, F_PCT);
+            s_num(s, pos[C_LOW], g[i].negative.lo, F_PCT);
+            s_num(s, pos[C_HIGH], g[i].negative.hi, F_PCT);
+        }
+        if (adj && g[i].adjusted) {
+            s_num(s, pos[C_ADJ], g[i].adj.share, F_PCT);
+            s_num(s, pos[C_ADJ_LOW], g[i].adj.lo, F_PCT);
+            s_num(s, pos[C_ADJ_HIGH], g[i].adj.hi, F_PCT);
         }
         if (g[i].nps.has) {
-            s_num(s, C_NPS, g[i].nps.score, F_DEC1);
-            s_num(s, C_NPS_N, (double)g[i].nps.n, F_INT);
+            s_num(s, pos[C_NPS], g[i].nps.score, F_DEC1);
+            s_num(s, pos[C_NPS_N], (double)g[i].nps.n, F_INT);
         }
         if (g[i].has_response) {
-            s_num(s, C_RESP, g[i].response_rate, F_PCT);
-            s_num(s, C_HOURS, g[i].median_hours, F_DEC1);
+            s_num(s, pos[C_RESP], g[i].response_rate, F_PCT);
+            s_num(s, pos[C_HOURS], g[i].median_hours, F_DEC1);
         }
-        s_str(s, C_FEW, g[i].too_few ? "yes" : NULL, F_MUTED);
+        s_str(s, pos[C_FEW], g[i].too_few ? "yes" : NULL, F_MUTED);
     }
+}
+
+/* The header and rows of one table of groups (channels or segments);
+ * name: the first column's title. */
+static void group_table(ef_xlsx *x, sheet *s, const ef_group_stat *g,
+                        size_t n, const char *name, int widths,
+                        lxw_col_t *pos)
+{
+    int adj = n > 0 && g[0].adjusted;
+    size_t ncols = adj ? C_NCOLS : C_ADJ;
+    col_spec cols[C_NCOLS];
+
+    col_order(group_cols, adj ? group_adj : group_plain, ncols, cols, pos);
+    if (adj) {
+        cols[pos[C_SHARE]].name = "VADER's share";
+        cols[pos[C_LOW]].name = "VADER's low";
+        cols[pos[C_HIGH]].name = "VADER's high";
+    }
+    if (name)
+        cols[pos[C_NAME]].name = name;
+    s_header(s, cols, ncols, widths);
+    write_groups(s, g, n, pos, adj);
+    (void)x;
 }
 
 static void write_channels(ef_xlsx *x, const ef_report *r)
 {
     sheet s = {x, x->channels, 0};
+    lxw_col_t pos[C_NCOLS] = {0};
 
-    s_header(&s, group_cols, C_NCOLS, 1);
-    write_groups(&s, r->channels, r->nchannels);
+    group_table(x, &s, r->channels, r->nchannels, NULL, 1, pos);
     if (r->nchannels > 0) {
         lxw_conditional_format few = {0};
+        lxw_col_t first = r->channels[0].adjusted ? pos[C_ADJ] : pos[C_SHARE];
+        char ref[16];
         few.type = LXW_CONDITIONAL_TYPE_FORMULA;
-        few.value_string = "=$M2=\"yes\"";
+        col_ref(ref, sizeof ref, "=$%c2=\"yes\"", pos[C_FEW]);
+        few.value_string = ref;
         few.format = x->f[F_CF_MUTED];
-        lx(x, worksheet_conditional_format_range(x->channels, 1, C_SHARE,
+        lx(x, worksheet_conditional_format_range(x->channels, 1, first,
                                                  (lxw_row_t)r->nchannels,
-                                                 C_HIGH, &few));
+                                                 pos[C_HIGH], &few));
     }
     if (r->segment_name && r->nsegments > 0) {
-        col_spec cols[C_NCOLS];
         ef_buf name = EF_BUF_INIT;
 
-        memcpy(cols, group_cols, sizeof cols);
         ef_buf_printf(&name, "Segment: %s", r->segment_name);
-        cols[C_NAME].name = xlsx_clean(name.data, name.len, &x->clean);
         s_next(&s);
-        s_header(&s, cols, C_NCOLS, 0);
-        write_groups(&s, r->segments, r->nsegments);
+        group_table(x, &s, r->segments, r->nsegments,
+                    xlsx_clean(name.data, name.len, &x->clean), 0, pos);
         ef_buf_reset(&name);
     }
     sheet_setup(x, x->channels);
@@ -1971,17 +2137,33 @@ static void write_calibration(ef_xlsx *x, const ef_report *r)
     s_str(&s, 0, "Negative share, VADER", F_NONE);
     s_num(&s, 1, c->raw_share, F_PCT);
     s_next(&s);
-    s_str(&s, 0, "Negative share, calibrated", F_SECTION);
-    s_num(&s, 1, c->adjusted.share, F_PCT);
-    s_num(&s, 2, c->adjusted.lo, F_PCT);
-    s_num(&s, 3, c->adjusted.hi, F_PCT);
-    s_str(&s, 4, "bootstrap interval", F_MUTED);
-    s_next(&s);
-    s_str(&s, 0, "Positive share, calibrated", F_NONE);
-    s_num(&s, 1, c->adjusted_pos.share, F_PCT);
-    s_num(&s, 2, c->adjusted_pos.lo, F_PCT);
-    s_num(&s, 3, c->adjusted_pos.hi, F_PCT);
-    s_next(&s);
+    if (ef_calib_is_adjusted(c)) {
+        const char *how = c->exact ? "every item labelled: exact"
+                                   : "bootstrap interval";
+        s_str(&s, 0, "Negative share, re-estimated", F_SECTION);
+        s_num(&s, 1, c->adjusted.share, F_PCT);
+        s_num(&s, 2, c->adjusted.lo, F_PCT);
+        s_num(&s, 3, c->adjusted.hi, F_PCT);
+        s_str(&s, 4, how, F_MUTED);
+        s_next(&s);
+        if (c->has_pos) {
+            s_str(&s, 0, "Neutral share, re-estimated", F_NONE);
+            s_num(&s, 1, c->adjusted_neu.share, F_PCT);
+            s_num(&s, 2, c->adjusted_neu.lo, F_PCT);
+            s_num(&s, 3, c->adjusted_neu.hi, F_PCT);
+            s_next(&s);
+            s_str(&s, 0, "Positive share, re-estimated", F_NONE);
+            s_num(&s, 1, c->adjusted_pos.share, F_PCT);
+            s_num(&s, 2, c->adjusted_pos.lo, F_PCT);
+            s_num(&s, 3, c->adjusted_pos.hi, F_PCT);
+            s_next(&s);
+            s_str(&s, 0, "Net sentiment, re-estimated", F_NONE);
+            s_num(&s, 1, c->net, F_PCT);
+            s_num(&s, 2, c->net_lo, F_PCT);
+            s_num(&s, 3, c->net_hi, F_PCT);
+            s_next(&s);
+        }
+    }
     s_str(&s, 0, "Method", F_NONE);
     s_str(&s, 1, c->method, F_NONE);
     s_next(&s);
@@ -2037,8 +2219,28 @@ static void write_method(ef_xlsx *x, const ef_report *r)
              a, b);
     method_row(&s, "Classes", buf, "--thresholds changes them.");
     method_row(&s, "Strongly negative", "compound <= -0.75", NULL);
+    method_row(&s, "Names", "@mentions and --brand words carry no valence",
+               "A @mention names an account (VADER would read @united as "
+               "the word united, +1.8); hashtags keep their valence.");
     method_row(&s, "Share intervals", "95% Wilson score interval",
-               "Every share is given with its interval and its n.");
+               "For VADER's shares: sampling error only, not VADER's own "
+               "error. Every share is given with its interval and its n.");
+    if (!ef_calib_is_adjusted(&r->calib)) {
+        ef_headline_unchecked(r, buf, sizeof buf);
+        method_row(&s, "Unchecked", "VADER's shares, not checked against "
+                   "people", buf);
+    } else {
+        snprintf(buf, sizeof buf, "%s; %d bootstrap replicates",
+                 r->calib.method, r->calib.replicates);
+        method_row(&s, "Re-estimated shares", buf,
+                   "A logistic model of the human label on VADER's score "
+                   "bin and the group (channel; separately segment and "
+                   "period), each group's shift per VADER class drawn "
+                   "towards the others' as far as the labels say the "
+                   "groups differ; labelled items count as labelled. It "
+                   "assumes the labelled items are like the others within "
+                   "a score bin and group.");
+    }
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->min_n);
     method_row(&s, "Too few to call", buf,
                "A period or segment with fewer rows is shown but marked, "

@@ -54,9 +54,23 @@
 #define EP_WEIGHT 0.292  /* per '!', up to 4 */
 #define QM_WEIGHT 0.18   /* per '?', for 2 or 3 of them; 0.96 for more */
 
+/* A --brand phrase: its words as the scorer's tokens are (stripped,
+ * lower-cased), one after another in words. */
+typedef struct {
+    char *words;        /* the words, each NUL-terminated */
+    uint32_t off[EF_BRAND_WORDS]; /* word k at words + off[k] */
+    uint32_t len[EF_BRAND_WORDS];
+    uint32_t n;         /* words, 1 to EF_BRAND_WORDS */
+} brand;
+
 struct ef_vader {
     ef_lexicon *lex;
-    char version[96];
+    int rules;          /* the names rules apply (ef_vader_set_names) */
+    brand *brands;      /* --brand phrases */
+    size_t nbrands;
+    int custom;         /* a user lexicon was added */
+    uint64_t custom_digest, brand_digest;
+    char version[128];
 };
 
 /* A token's flags. */
@@ -64,7 +78,8 @@ enum {
     T_UPPER = 1, /* Python's str.isupper() of the token */
     T_APOS = 2,  /* has an apostrophe (so may contain "n't") */
     T_NT = 4,    /* contains "n't" */
-    T_NEG = 8    /* a negation word, or contains "n't" */
+    T_NEG = 8,   /* a negation word, or contains "n't" */
+    T_AT = 16    /* split_utf8: '@' right before the stripped token */
 };
 
 typedef struct {
@@ -84,6 +99,7 @@ struct ef_vader_scratch {
     double *sent; /* the non-zero valences, in token order */
     size_t *pos;  /* their token positions */
     size_t *hits; /* positions of the lexicon words */
+    size_t nhits; /* of the text scored last (ef_vader_scored_words) */
     size_t *cand; /* positions of the tokens the probe did not settle */
     size_t ncand, caps; /* their count; the count of ALL-CAPS tokens */
     size_t tok_cap;
@@ -872,7 +888,7 @@ static size_t split_utf8(ef_vader_scratch *s, const unsigned char *t,
         token *tk = &s->tok[count++];
         tk->off = (uint32_t)cursor;
         tk->len = (uint32_t)lower_token(s, cursor, t + a2, b2 - a2, &flags);
-        tk->flags = flags;
+        tk->flags = flags | (a2 > a && t[a2 - 1] == '@' ? T_AT : 0);
         caps += flags & T_UPPER;
         cursor += tk->len;
     }
@@ -942,6 +958,94 @@ static void look_up(const ef_vader *v, ef_vader_scratch *s, size_t count,
     }
     *bi = nb;
     *nhits = nh;
+}
+
+/* ---- Names: @mentions and --brand words carry no valence ------------ */
+
+/* Whether a token is written as a mention: '@' right before what is left
+ * of it once stripped ("@united", ".@united" and "(@united)" are;
+ * "#united", "me@united.com" and "@@" are not). The ASCII path keeps the
+ * whole text lower-cased at the tokens' own offsets, so the byte before
+ * a token is its stripped punctuation or white space; split_utf8 marks
+ * it (T_AT). */
+static inline int is_mention(const ef_vader_scratch *s, const token *tk,
+                             int ascii)
+{
+    return ascii ? tk->off > 0 && s->lower[tk->off - 1] == '@'
+                 : (tk->flags & T_AT) != 0;
+}
+
+/* Whether the token w (n lower-cased bytes) is word k of phrase b; the
+ * phrase's last word also matches with "'s" or "’s" after it ("Best
+ * Buy's"). */
+static int brand_word(const brand *b, uint32_t k, const char *w, size_t n)
+{
+    size_t bl = b->len[k];
+    const char *bw = b->words + b->off[k];
+
+    if (n == bl)
+        return memcmp(w, bw, n) == 0;
+    if (k + 1 != b->n || n < bl + 2 || memcmp(w, bw, bl) != 0)
+        return 0;
+    return (n == bl + 2 && memcmp(w + bl, "'s", 2) == 0) ||
+           (n == bl + 4 && memcmp(w + bl, "\xe2\x80\x99s", 4) == 0);
+}
+
+/* Whether token i of n is part of a --brand phrase written out: it is
+ * some word k of a phrase, and the tokens around it are the others. */
+static int in_brand(const ef_vader *v, const ef_vader_scratch *s, size_t i,
+                    size_t n)
+{
+    const token *tok = s->tok;
+
+    for (size_t p = 0; p < v->nbrands; p++) {
+        const brand *b = &v->brands[p];
+        for (uint32_t k = 0; k < b->n; k++) {
+            uint32_t j = 0;
+            if (i < k || i - k + b->n > n ||
+                !brand_word(b, k, s->lower + tok[i].off, tok[i].len))
+                continue;
+            for (j = 0; j < b->n; j++) {
+                const token *t = &tok[i - k + j];
+                if (!brand_word(b, j, s->lower + t->off, t->len))
+                    break;
+            }
+            if (j == b->n)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The names rules (ef_vader_set_names), between the probe and look_up: a
+ * mention, and a word of a --brand phrase, become the unknown word, and
+ * lose any negation of their own ("@never" names an account). They stay
+ * tokens: they count as neutral words and hold their place in the
+ * three-word windows, and their capitals count, as any name's do. */
+static void names_rule(const ef_vader *v, ef_vader_scratch *s, size_t n,
+                       int ascii)
+{
+    token *tok = s->tok;
+    const ef_word_info *unknown = &v->lex->words[v->lex->cap];
+    size_t *cand = s->cand, kept = 0;
+
+    /* "n't" makes any token a negation, in the table or not */
+    for (size_t i = 0; i < n; i++)
+        if ((tok[i].flags & T_NT) &&
+            (is_mention(s, &tok[i], ascii) ||
+             (v->nbrands && in_brand(v, s, i, n))))
+            tok[i].flags &= ~(uint32_t)(T_NT | T_NEG);
+    for (size_t k = 0; k < s->ncand; k++) {
+        size_t i = cand[k];
+        if (is_mention(s, &tok[i], ascii) ||
+            (v->nbrands && in_brand(v, s, i, n))) {
+            tok[i].w = unknown;
+            tok[i].flags &= ~(uint32_t)(T_NT | T_NEG);
+            continue;
+        }
+        cand[kept++] = i;
+    }
+    s->ncand = kept;
 }
 
 /* ==== Step 4: the rules ================================================= */
@@ -1335,18 +1439,22 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
 {
     const unsigned char *t = (const unsigned char *)text;
     size_t n, k, caps = 0, bi, m = 0, nhits, ep, qm;
-    int cap_diff;
+    int cap_diff, ascii;
     token *tok;
 
     n = vader_ascii_path ? split_ascii(s, t, len, &ep, &qm) : SIZE_MAX;
-    if (n == SIZE_MAX) {
+    ascii = n != SIZE_MAX;
+    if (!ascii) {
         len = preprocess(s, t, len);
         t = (const unsigned char *)s->text;
         n = split_utf8(s, t, len);
         count_marks((const char *)t, len, &ep, &qm);
     }
     probe_tokens(v->lex, s, n);
+    if (v->rules) /* report and import: names are not sentiment */
+        names_rule(v, s, n, ascii);
     look_up(v, s, n, &bi, &nhits);
+    s->nhits = nhits;
     caps = s->caps;
     tok = s->tok;
     cap_diff = caps > 0 && caps < n;
@@ -1379,13 +1487,30 @@ void ef_vader_score(const ef_vader *v, ef_vader_scratch *s, const char *text,
     score_sums(u, n, ep, qm, out);
 }
 
+/* The version string: the base, then what changes scores. */
+static void version_update(ef_vader *v)
+{
+    size_t o = (size_t)snprintf(v->version, sizeof v->version, "%s",
+                                EF_SCORER_VERSION);
+    if (v->custom)
+        o += (size_t)snprintf(v->version + o, sizeof v->version - o,
+                              "+custom-%016llx",
+                              (unsigned long long)v->custom_digest);
+    if (v->rules)
+        o += (size_t)snprintf(v->version + o, sizeof v->version - o,
+                              "+names");
+    if (v->nbrands)
+        snprintf(v->version + o, sizeof v->version - o, "+brand-%016llx",
+                 (unsigned long long)v->brand_digest);
+}
+
 ef_status ef_vader_new(ef_vader **out, ef_err *e)
 {
     ef_vader *v = ef_xcalloc(1, sizeof *v);
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, init_ascii);
     v->lex = ef_lexicon_new();
-    snprintf(v->version, sizeof v->version, "%s", EF_SCORER_VERSION);
+    version_update(v);
     *out = v;
     (void)e;
     return EF_OK;
@@ -1395,17 +1520,157 @@ ef_status ef_vader_add_lexicon(ef_vader *v, const char *path, ef_err *e)
 {
     uint64_t digest = 0xcbf29ce484222325ULL;
     ef_status rc = ef_lexicon_load(v->lex, path, &digest, e);
-    size_t base = strlen(EF_SCORER_VERSION);
-    uint64_t prev = 0;
 
     if (rc != EF_OK)
         return rc;
     /* Several files combine into one digest. */
-    if (strlen(v->version) > base)
-        prev = strtoull(v->version + base + 8, NULL, 16);
-    snprintf(v->version + base, sizeof v->version - base, "+custom-%016llx",
-             (unsigned long long)(digest ^ (prev * 31)));
+    v->custom_digest = digest ^ (v->custom ? v->custom_digest * 31 : 0);
+    v->custom = 1;
+    version_update(v);
     return EF_OK;
+}
+
+void ef_vader_set_names(ef_vader *v, int on)
+{
+    v->rules = on != 0;
+    version_update(v);
+}
+
+/* Adds one phrase (len bytes at p) to v->brands: its words are the
+ * scorer's own tokens of it. */
+static ef_status brand_add(ef_vader *v, const char *p, size_t len, ef_err *e)
+{
+    ef_vader_scratch *s = ef_vader_scratch_new();
+    size_t n, tl;
+    brand b = {0};
+    ef_status rc = EF_OK;
+
+    len = preprocess(s, (const unsigned char *)p, len);
+    n = split_utf8(s, (const unsigned char *)s->text, len);
+    if (n == 0) {
+        rc = ef_fail(e, EF_ERR_USAGE, "option --brand: an empty brand in "
+                     "the list");
+        goto out;
+    }
+    if (n > EF_BRAND_WORDS) {
+        rc = ef_fail(e, EF_ERR_USAGE, "option --brand: '%.*s' has %zu "
+                     "words; at most %d", (int)(len > 60 ? 60 : len), p, n,
+                     EF_BRAND_WORDS);
+        goto out;
+    }
+    tl = s->tok[n - 1].off + s->tok[n - 1].len;
+    b.words = ef_xmalloc(tl + n);
+    b.n = (uint32_t)n;
+    for (size_t k = 0, o = 0; k < n; k++) {
+        b.off[k] = (uint32_t)o;
+        b.len[k] = s->tok[k].len;
+        memcpy(b.words + o, s->lower + s->tok[k].off, s->tok[k].len);
+        o += s->tok[k].len;
+        b.words[o++] = '\0';
+        for (size_t i = 0; i < s->tok[k].len; i++)
+            v->brand_digest = (v->brand_digest ^ (unsigned char)
+                               s->lower[s->tok[k].off + i]) *
+                              0x100000001b3ULL;
+        v->brand_digest = (v->brand_digest ^ (k + 1 < n ? ' ' : ',')) *
+                          0x100000001b3ULL;
+    }
+    v->brands = ef_xrealloc(v->brands, (v->nbrands + 1) * sizeof *v->brands);
+    v->brands[v->nbrands++] = b;
+out:
+    ef_vader_scratch_free(s);
+    return rc;
+}
+
+ef_status ef_vader_add_brands(ef_vader *v, const char *list, ef_err *e)
+{
+    const char *p = list;
+    ef_status rc;
+
+    if (v->nbrands == 0)
+        v->brand_digest = 0xcbf29ce484222325ULL;
+    for (;;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (v->nbrands == EF_BRANDS_MAX)
+            return ef_fail(e, EF_ERR_USAGE, "option --brand: more than %d "
+                           "brands", EF_BRANDS_MAX);
+        if ((rc = brand_add(v, p, len, e)) != EF_OK)
+            return rc;
+        if (c == NULL)
+            break;
+        p = c + 1;
+    }
+    v->rules = 1;
+    version_update(v);
+    return EF_OK;
+}
+
+int ef_vader_is_brand(const ef_vader *v, const char *phrase)
+{
+    for (size_t i = 0; i < v->nbrands; i++) {
+        const brand *b = &v->brands[i];
+        const char *p = phrase;
+        uint32_t k;
+        for (k = 0; k < b->n; k++) {
+            size_t l = b->len[k];
+            if (strncmp(p, b->words + b->off[k], l) != 0)
+                break;
+            p += l;
+            if (k + 1 < b->n) {
+                if (*p != ' ')
+                    break;
+                p++;
+            }
+        }
+        if (k == b->n && *p == '\0')
+            return 1;
+    }
+    return 0;
+}
+
+size_t ef_vader_words(const ef_vader *v)
+{
+    return v->lex->cap;
+}
+
+int ef_vader_find(const ef_vader *v, const char *word, size_t len,
+                  uint32_t *index, double *valence)
+{
+    char buf[96 + 16] = {0}, *w = buf;
+    const ef_word_info *wi;
+    char *heap = NULL;
+    int found;
+
+    if (len + 16 > sizeof buf)
+        w = heap = ef_xcalloc(1, len + 16);
+    memcpy(w, word, len);
+    wi = ef_lexicon_find(v->lex, w, len,
+                         ef_lexicon_probe(v->lex, ef_lexicon_hash(w, len)));
+    /* a one-word --brand is not sentiment */
+    found = wi->has_valence && wi->booster == 0 && wi->len != UINT32_MAX;
+    for (size_t i = 0; found && i < v->nbrands; i++)
+        found = !(v->brands[i].n == 1 && v->brands[i].len[0] == len &&
+                  memcmp(v->brands[i].words, w, len) == 0);
+    if (found) {
+        *index = (uint32_t)(wi - v->lex->words);
+        *valence = wi->valence;
+    }
+    free(heap);
+    return found;
+}
+
+const char *ef_vader_word(const ef_vader *v, uint32_t index)
+{
+    return index < v->lex->cap && v->lex->keys[index] ? v->lex->keys[index]
+                                                       : "";
+}
+
+size_t ef_vader_scored_words(const ef_vader *v, const ef_vader_scratch *s,
+                             uint32_t *out, size_t cap)
+{
+    for (size_t k = 0; k < s->nhits && k < cap; k++)
+        out[k] = (uint32_t)(s->tok[s->hits[k]].w - v->lex->words);
+    return s->nhits;
 }
 
 const char *ef_vader_version(const ef_vader *v) { return v->version; }
@@ -1415,6 +1680,9 @@ void ef_vader_free(ef_vader *v)
     if (v == NULL)
         return;
     ef_lexicon_free(v->lex);
+    for (size_t i = 0; i < v->nbrands; i++)
+        free(v->brands[i].words);
+    free(v->brands);
     free(v);
 }
 

@@ -11,7 +11,7 @@ bg=""
 trap '[ -n "$bg" ] && kill "$bg" 2>/dev/null; rm -rf "$tmp"' EXIT
 PY=/usr/bin/python3 # Debian's, with the sqlite3 module
 E=./earful
-SCORER="vader-3.3.2/lexicon-1.1.3/earful-1"
+SCORER="vader-3.3.2/lexicon-1.1.3/earful-1+names" # @mentions carry no valence
 
 check() { # NAME COMMAND...: passes when the command succeeds
     local name=$1; shift
@@ -110,6 +110,11 @@ want=$($PY -c 'import hashlib; print(hashlib.sha256(b"2025-03-04T10:00:00Z\0foru
 eq "no id: sha256 of date, channel, author, text" "$(sql "$tmp/noid.db" "SELECT id FROM feedback WHERE author = 'bob'")" "$want"
 $E import "$tmp/noid.csv" "$tmp/noid.db" >"$tmp/out" 2>&1
 eq "no id: again, 0 added" "$(cat "$tmp/out")" "$tmp/noid.csv: 0 added, 3 already present, 0 rejected"
+# the channel is stored as written; its case is no part of the identity
+eq "no id: the channel as written" "$(sql "$tmp/noid.db" "SELECT channel FROM feedback WHERE author = 'bob'")" "Forum"
+printf 'created_at,Comment,user,channel\n2025-03-04 10:00:00,Great product,bob,FORUM \n' >"$tmp/noid2.csv"
+$E import "$tmp/noid2.csv" "$tmp/noid.db" >"$tmp/out" 2>&1
+eq "no id: FORUM is the same channel" "$(cat "$tmp/out")" "$tmp/noid2.csv: 0 added, 1 already present, 0 rejected"
 
 # ==== Rejected rows, --strict, several inputs ================================
 rej=tests/data/source/rejects.csv

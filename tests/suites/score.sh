@@ -62,6 +62,26 @@ for line in open(sys.argv[1], encoding="utf-8"):
 ' "$tmp/j"
 fi
 
+# Names (issue 12): without options the reference's scores, @united read
+# as "united" (+1.8); with --names a mention carries no valence, as in
+# report and import; --brand also neutralises the brand written bare.
+printf '@united my flight was delayed\n@delta my flight was delayed\nunited lost my bag, united is the worst\nBest Buy is the best\n' >"$tmp/names.txt"
+comp() { cut -f4 "$1" | tail -n +2 | tr '\n' ' '; }
+./earful score "$tmp/names.txt" >"$tmp/n0"
+./earful score --names "$tmp/names.txt" >"$tmp/n1"
+./earful score --brand united --brand 'best buy' "$tmp/names.txt" >"$tmp/n2"
+check "names: reference by default" test "$(comp "$tmp/n0")" = "0.2263 -0.2263 -0.2023 0.8555 "
+check "names: --names" test "$(comp "$tmp/n1")" = "-0.2263 -0.2263 -0.2023 0.8555 "
+# "united lost my bag, united is the worst": lost -1.3, worst -3.1;
+# S = 1.8 - 1.3 + 1.8 - 3.1 = -0.8; with --brand united, S = -1.3 - 3.1
+check "names: --brand" test "$(comp "$tmp/n2")" = "-0.2263 -0.2263 -0.7506 0.6369 "
+./earful score --threads 1 --names "$tmp/many" >"$tmp/m1"
+./earful score --threads 2 --names "$tmp/many" >"$tmp/m2"
+check "names: threads 1 == 2" cmp -s "$tmp/m1" "$tmp/m2"
+./earful score --brand 'united,,x' </dev/null >/dev/null 2>"$tmp/err"
+check "names: an empty --brand is a usage error (64)" test $? -eq 64
+check "names: and says so" grep -q 'empty brand' "$tmp/err"
+
 # A write error is reported (exit 74), not ignored.
 if [ -w /dev/full ]; then
     ./earful score "$tmp/many" >/dev/full 2>"$tmp/err"

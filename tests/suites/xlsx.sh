@@ -198,11 +198,15 @@ check("Repair rows as tall as their lines, up to Excel's tallest row",
 check("Repair cells top-aligned", ws["A2"].alignment.vertical == "top" and
       ws["E2"].alignment.vertical == "top" and ws["E2"].alignment.wrap_text)
 
-# Trend: conditional formatting on the share; charts.
+# Trend: conditional formatting on the share shown first (the periods
+# are re-estimated from labels: column D, VADER's beside it); charts.
 ws = wb["Trend"]
 rngs = [str(r.sqref) for r in ws.conditional_formatting]
 check("Trend: conditional formatting on the share",
-      any(r.startswith("G2") for r in rngs), rngs)
+      any(r.startswith("D2") for r in rngs), rngs)
+check("Trend: the re-estimated share first, VADER's beside it",
+      ws["D1"].value == "Re-estimated share" and
+      ws["G1"].value == "VADER's share", (ws["D1"].value, ws["G1"].value))
 check("Trend: a row per period", ws.max_row == 5)
 check("Spikes: one spike", wb["Spikes"]["A2"].value == "2025-W04")
 check("Spikes: formula-looking term is text",

@@ -752,7 +752,7 @@ static void case_realistic(void)
         "Volume peaked in week 2024-W34 at 41,000 items, 2.1\xC3\x97 a "
         "typical week",
         "trend_negative",
-        "Negative share stayed near 12%, except weeks 2024-W34 and 2025-W03",
+        "Negative share stayed near 18%, except weeks 2024-W34 and 2025-W03",
         "channels",
         "Negative share is highest for twitter (17%) and lowest for survey "
         "(6.1%)",

@@ -19,6 +19,9 @@ void test_identity(void)
     ef_item_hash(&it, buf);
     STR_EQ(buf, "ace7870ecb9dce10", "hash of date, channel, author, text");
     STR_EQ(ef_item_key(&it, buf), "ace7870ecb9dce10", "no id: the hash");
+    it.channel = "Forum";
+    ef_item_hash(&it, buf);
+    STR_EQ(buf, "ace7870ecb9dce10", "the channel's case does not count");
 
     /* sha256(b'2025-03-04T10:00:00Z\0\0\0'): empty fields still end in
      * NUL, so moving a word between fields changes the hash */

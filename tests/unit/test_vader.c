@@ -283,6 +283,262 @@ static void test_ascii_path(const ef_vader *v, ef_vader_scratch *s)
 }
 #endif
 
+/* ==== Names are not sentiment (sentiment.h) ============================ */
+
+/* With the names rules: united 1.8, delayed -0.9, good 1.9, bad -2.5,
+ * great 3.1, best 3.2, support 1.7. A mention or brand word is a word the
+ * lexicon does not know. */
+static const compound_case names_cases[] = {
+    /* S = -0.9 ("@united" counts nothing; the reference: 1.8 - 0.9 = 0.9,
+     * +0.2263) */
+    {"@united my flight was delayed", -0.2263, "a mention"},
+    {".@united my flight was delayed", -0.2263, "a mention after '.'"},
+    {"(@United) my flight was delayed", -0.2263, "a mention in brackets"},
+    /* S = 1.8 - 0.9: a hashtag keeps its valence */
+    {"#united my flight was delayed", 0.2263, "a hashtag"},
+    /* S = 1.9: an e-mail address is not a mention (nor a word) */
+    {"write to me@united.com, good", 0.4404, "an e-mail address"},
+    /* S = 1.9: "@never" names an account, it does not negate
+     * (reference: 1.9 * -0.74) */
+    {"@never good", 0.4404, "a mention is no negation"},
+    /* S = 1.9 (reference: 1.9 + 0.293) */
+    {"@very good", 0.4404, "a mention is no booster"},
+    /* S = 1.9 - 2.5 (reference: 1.9 * 0.5 - 2.5 * 1.5) */
+    {"good @but bad", -0.1531, "a mention is no 'but'"},
+    /* S = 1.9 * -0.74: the mention holds its place, so "not" is two words
+     * back (reference: 1.8 * -0.74 + 1.9 * -0.74) */
+    {"not @united good", -0.3412, "a mention stays a token"},
+    /* S = 3.1 + 0.733: 2 of 3 tokens in capitals, the mention's count */
+    {"@UNITED GREAT service", 0.7034, "a mention's capitals count"},
+    /* S = 3.1: every token in capitals, no differential */
+    {"@UNITED GREAT", 0.6249, "all capitals, the mention too"},
+    /* S = 3.1 + 0.733: 1 of 2 tokens in capitals */
+    {"@united GREAT", 0.7034, "capitals against a lower-case mention"},
+};
+
+/* The same with --brand "united,best buy". */
+static const compound_case brand_cases[] = {
+    /* S = -0.9: the brand written bare */
+    {"United my flight was delayed", -0.2263, "a brand word"},
+    /* S = -0.9: and as a hashtag */
+    {"#united my flight was delayed", -0.2263, "a brand hashtag"},
+    /* S = 3.2: "best" of "Best Buy" counts nothing, the second does */
+    {"Best Buy is the best", 0.6369, "a two-word brand"},
+    /* S = 1.7: the possessive */
+    {"Best Buy's support", 0.4019, "a brand's possessive"},
+    /* S = 3.2: "best" not followed by "buy" is the word */
+    {"best service, buy it", 0.6369, "a brand's words apart"},
+    /* S = 3.2 + 1.7 */
+    {"best buyer support", 0.7845, "a longer word is not the brand's"},
+};
+
+/* The names rules by a simple route: the text rewritten so that every
+ * mention and every word of a brand phrase becomes a word no lexicon has
+ * (its letters made q or Q, case kept), scored by the reference rules.
+ * Tokens are split on ASCII white space and stripped of
+ * string.punctuation unless 2 code points or fewer would be left, as
+ * the reference does. */
+static size_t names_twin(const char *in, size_t n, char *out,
+                         const char *const brand[][2], size_t nbrand)
+{
+    size_t a[256], b[256], a2[256], b2[256], nt = 0, i = 0;
+    static const char punct[] = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+    memcpy(out, in, n);
+    while (i < n && nt < 256) {
+        while (i < n && strchr(" \t\n\v\f\r\x1c\x1d\x1e\x1f", in[i]) &&
+               in[i] != '\0')
+            i++;
+        if (i >= n)
+            break;
+        a[nt] = i;
+        while (i < n && !(in[i] != '\0' &&
+                          strchr(" \t\n\v\f\r\x1c\x1d\x1e\x1f", in[i])))
+            i++;
+        b[nt] = i;
+        a2[nt] = a[nt];
+        b2[nt] = b[nt];
+        while (a2[nt] < b2[nt] && in[a2[nt]] && strchr(punct, in[a2[nt]]))
+            a2[nt]++;
+        while (b2[nt] > a2[nt] && in[b2[nt] - 1] &&
+               strchr(punct, in[b2[nt] - 1]))
+            b2[nt]--;
+        size_t cps = 0;
+        for (size_t k = a2[nt]; k < b2[nt]; k++)
+            cps += ((unsigned char)in[k] & 0xc0) != 0x80;
+        if (cps <= 2) {
+            a2[nt] = a[nt];
+            b2[nt] = b[nt];
+        }
+        nt++;
+    }
+    for (size_t t = 0; t < nt; t++) {
+        int hide = a2[t] > a[t] && in[a2[t] - 1] == '@';
+        for (size_t p = 0; p < nbrand && !hide; p++) {
+            size_t words = brand[p][1] ? 2 : 1;
+            for (size_t k = 0; k < words && !hide; k++) {
+                int all = t >= k && t - k + words <= nt;
+                for (size_t j = 0; all && j < words; j++) {
+                    size_t u = t - k + j, l = strlen(brand[p][j]);
+                    size_t tl = b2[u] - a2[u];
+                    int eq = tl >= l && strncasecmp(in + a2[u], brand[p][j],
+                                                    l) == 0;
+                    all = eq && (tl == l || (j + 1 == words && tl == l + 2 &&
+                                             in[a2[u] + l] == '\'' &&
+                                             in[a2[u] + l + 1] == 's'));
+                }
+                hide = all;
+            }
+        }
+        for (size_t k = a2[t]; hide && k < b2[t]; k++) {
+            if (in[k] >= 'a' && in[k] <= 'z')
+                out[k] = 'q';
+            else if (in[k] >= 'A' && in[k] <= 'Z')
+                out[k] = 'Q';
+        }
+    }
+    return n;
+}
+
+#ifdef EF_TESTING
+/* The rules on random texts of mentions, hashtags, brand words, rule
+ * words and capitals, on each path (the bitmask tokenizer with each
+ * vector path, and the byte one), against the rewritten text scored by
+ * the reference rules: the same scores, bit for bit. */
+static void test_names_paths(const ef_vader *plain, const ef_vader *rules,
+                             ef_vader_scratch *s)
+{
+    static const char *const frags[] = {
+        "@united", "@United", ".@united", "(@united)", "#united", "united",
+        "UNITED", "@UNITED", "best", "buy", "Best", "Buy's", "best buy",
+        "@best", "@never", "@very", "@but", "@no", "@kind", "of", "good",
+        "bad", "not", "never", "very", "but", "kind", "no", "@don't",
+        "don't", "@", "@@", "me@united.com", "@ok", "GREAT", "sad", "!",
+        "?", "...", ":)", "@caf\xc3\xa9", "caf\xc3\xa9", "the", "x",
+        "delayed", "@love", "love", "@happy_customer", "@HappyCo", "least",
+        "at", "without", "doubt", "so"};
+    static const char *const brand[][2] = {{"united", NULL},
+                                           {"best", "buy"}};
+    char text[600], twin[600];
+    unsigned seed = 1201;
+    int same = 0, total = 0;
+#define NEXT() (seed = seed * 1103515245u + 12345u, (seed >> 8) & 0xffff)
+
+    for (int k = 0; k < 3000; k++) {
+        size_t n = 0, want = NEXT() % 160;
+        while (n < want && n + 40 < sizeof text) {
+            const char *f = frags[NEXT() % EF_ARRAY_LEN(frags)];
+            size_t fl = strlen(f);
+            memcpy(text + n, f, fl);
+            n += fl;
+            text[n++] = " \t \n  ,"[NEXT() % 7];
+            if (NEXT() % 9 == 0) /* a long plain token now and then */
+                for (size_t i = 0, l = 50 + NEXT() % 40; i < l; i++)
+                    text[n++] = (char)('a' + NEXT() % 26);
+        }
+        ef_scores want_sc, got;
+        int agree = 1;
+        names_twin(text, n, twin, brand, EF_ARRAY_LEN(brand));
+        ef_vader_score(plain, s, twin, n, &want_sc);
+        for (vader_ascii_path = 1; vader_ascii_path >= 0; vader_ascii_path--)
+            for (vader_vector_max = 2; vader_vector_max >= 0;
+                 vader_vector_max--) {
+                ef_vader_score(rules, s, text, n, &got);
+                agree &= memcmp(&got, &want_sc, sizeof got) == 0;
+            }
+        vader_ascii_path = 1;
+        vader_vector_max = 2;
+        if (!agree && total - same < 3)
+            fprintf(stderr, "names rules differ on \"%.*s\"\n", (int)n,
+                    text);
+        same += agree;
+        total++;
+    }
+#undef NEXT
+    INT_EQ(same, total, "names rules on every path == the rewritten text");
+}
+#endif
+
+static void test_names(ef_vader_scratch *s)
+{
+    ef_vader *v = NULL, *vb = NULL, *plain = NULL;
+    ef_err err = {0};
+    ef_scores sc;
+    char msg[160];
+    uint32_t idx[8];
+    double val;
+
+    ef_vader_new(&plain, &err);
+    ef_vader_new(&v, &err);
+    ef_vader_new(&vb, &err);
+    ef_vader_set_names(v, 1);
+    INT_EQ(ef_vader_add_brands(vb, "united, Best Buy", &err), EF_OK,
+           "--brand united,best buy");
+    for (size_t i = 0; i < EF_ARRAY_LEN(names_cases); i++) {
+        score(v, s, names_cases[i].text, strlen(names_cases[i].text), &sc);
+        snprintf(msg, sizeof msg, "%s: \"%s\"", names_cases[i].why,
+                 names_cases[i].text);
+        DBL_NEAR(sc.compound, names_cases[i].compound, 1e-9, msg);
+    }
+    for (size_t i = 0; i < EF_ARRAY_LEN(brand_cases); i++) {
+        score(vb, s, brand_cases[i].text, strlen(brand_cases[i].text), &sc);
+        snprintf(msg, sizeof msg, "%s: \"%s\"", brand_cases[i].why,
+                 brand_cases[i].text);
+        DBL_NEAR(sc.compound, brand_cases[i].compound, 1e-9, msg);
+    }
+    /* the reference's semantics without the rules */
+    score(plain, s, "@united my flight was delayed", 29, &sc);
+    DBL_NEAR(sc.compound, 0.2263, 1e-9, "no rules: @united is united");
+    /* a mention counts as a neutral token: pos 2.9 / 4.9, neu 2 / 4.9 */
+    score(v, s, "@united is good", 15, &sc);
+    DBL_NEAR(sc.pos, 0.592, 1e-9, "a mention is a neutral token: pos");
+    DBL_NEAR(sc.neu, 0.408, 1e-9, "a mention is a neutral token: neu");
+    /* the version string changes with the rules, so caches are redone */
+    OK(strcmp(ef_vader_version(plain), EF_SCORER_VERSION) == 0,
+       "version without the rules");
+    STR_EQ(ef_vader_version(v), EF_SCORER_VERSION "+names",
+           "version with the names rules");
+    OK(strstr(ef_vader_version(vb), "+names+brand-") != NULL,
+       "version with brands");
+    OK(ef_vader_is_brand(vb, "best buy") && ef_vader_is_brand(vb, "united")
+       && !ef_vader_is_brand(vb, "best"), "ef_vader_is_brand");
+    /* the lexicon's words for the notices */
+    OK(ef_vader_find(plain, "united", 6, &idx[0], &val) && val == 1.8,
+       "find: united 1.8");
+    OK(!ef_vader_find(vb, "united", 6, &idx[0], &val),
+       "find: a one-word brand is no sentiment word");
+    OK(!ef_vader_find(plain, "very", 4, &idx[0], &val),
+       "find: a booster is no sentiment word");
+    OK(!ef_vader_find(plain, "flight", 6, &idx[0], &val), "find: unknown");
+    score(v, s, "#united and @united: good, united", 33, &sc);
+    {
+        size_t k = ef_vader_scored_words(v, s, idx, 8);
+        uint32_t u, g;
+        ef_vader_find(v, "united", 6, &u, &val);
+        ef_vader_find(v, "good", 4, &g, &val);
+        INT_EQ(k, 3, "scored words: the mention is not one");
+        OK(k == 3 && idx[0] == u && idx[1] == g && idx[2] == u,
+           "scored words: their indices, in order");
+        STR_EQ(ef_vader_word(v, g), "good", "ef_vader_word");
+    }
+    {
+        ef_err e1 = {0}, e2 = {0};
+        INT_EQ(ef_vader_add_brands(plain, "a,,b", &e1), EF_ERR_USAGE,
+               "an empty brand");
+        INT_EQ(ef_vader_add_brands(plain, "a b c d e f g h i", &e2),
+               EF_ERR_USAGE, "a brand of 9 words");
+        OK(strstr(e2.msg, "at most 8") != NULL, "the message says so");
+    }
+    ef_vader_free(plain);
+    ef_vader_new(&plain, &err);
+#ifdef EF_TESTING
+    test_names_paths(plain, vb, s);
+#endif
+    ef_vader_free(plain);
+    ef_vader_free(v);
+    ef_vader_free(vb);
+}
+
 void test_vader(void)
 {
     ef_vader *v = NULL;
@@ -397,6 +653,7 @@ void test_vader(void)
 
     test_offsets(v, s);
     test_table();
+    test_names(s);
 #ifdef EF_TESTING
     test_ascii_path(v, s);
 #endif
