@@ -849,3 +849,215 @@ size_t ef_calib_sample(const double *compound, size_t n,
     qsort(out, got, sizeof *out, cmp_size);
     return got;
 }
+
+/* ==== Stratified by group as well (--label-sample) ====================== */
+
+/* Like ef_calib_allocate, over bins that already hold have[k] labels:
+ * take[k] (new labels, at most free[k]) so that have + take is what
+ * allocating want + sum(have) from scratch would give, as near as the
+ * labels already given allow. Floors first (min(rows, EF_CALIB_FLOOR,
+ * total / (2 bins with rows)), never below have), then greedy Neyman. */
+static void allocate_topup(const size_t *have, const size_t *free_, int nb,
+                           int neutral, size_t want, size_t *take)
+{
+    size_t pop[EF_CALIB_BINS], has = 0, free_all = 0, nonempty = 0;
+    size_t cnt[EF_CALIB_BINS], given = 0, total, floor_n;
+
+    for (int k = 0; k < nb; k++) {
+        pop[k] = have[k] + free_[k];
+        has += have[k];
+        free_all += free_[k];
+        nonempty += pop[k] > 0;
+        take[k] = 0;
+    }
+    if (want > free_all)
+        want = free_all;
+    if (want == 0)
+        return;
+    total = want + has;
+    floor_n = total / (2 * nonempty);
+    if (floor_n > EF_CALIB_FLOOR)
+        floor_n = EF_CALIB_FLOOR;
+    /* floors that the new labels can pay for */
+    for (;; floor_n--) {
+        size_t need = 0;
+        for (int k = 0; k < nb; k++) {
+            size_t f = pop[k] < floor_n ? pop[k] : floor_n;
+            need += f > have[k] ? f - have[k] : 0;
+        }
+        if (need <= want || floor_n == 0)
+            break;
+    }
+    for (int k = 0; k < nb; k++) {
+        size_t f = pop[k] < floor_n ? pop[k] : floor_n;
+        cnt[k] = f > have[k] ? f : have[k];
+        given += cnt[k] - have[k];
+    }
+    while (given < want) {
+        int best = -1;
+        double bestv = -1;
+        for (int k = 0; k < nb && bestv < INFINITY; k++) {
+            double a, v;
+            if (cnt[k] >= pop[k])
+                continue;
+            a = (double)pop[k] * guess_sd(k, neutral);
+            v = cnt[k] == 0 ? INFINITY
+                            : a * a / ((double)cnt[k] * (cnt[k] + 1.0));
+            if (v > bestv) {
+                bestv = v;
+                best = k;
+            }
+        }
+        cnt[best]++;
+        given++;
+    }
+    for (int k = 0; k < nb; k++)
+        take[k] = cnt[k] - have[k];
+}
+
+/* Splits want new labels over ng groups: group g's share of want plus
+ * the labels it has is half an equal part and half its share of the
+ * rows, target[g] = T / (2 G) + (T / 2) rows[g] / rows (T = want + all
+ * labels had); each label in turn goes to the group with free rows
+ * whose (labels + 1) / target is least (Jefferson's apportionment), so a
+ * group short of its target catches up first. */
+static void allocate_groups(const size_t *rows, const size_t *have,
+                            const size_t *free_, int ng, size_t want,
+                            size_t *take)
+{
+    size_t total = 0, has = 0, free_all = 0, groups = 0;
+    double *target = ef_xcalloc((size_t)ng + 1, sizeof(double)), T;
+
+    for (int g = 0; g < ng; g++) {
+        total += rows[g];
+        has += have[g];
+        free_all += free_[g];
+        groups += rows[g] > 0;
+        take[g] = 0;
+    }
+    if (want > free_all)
+        want = free_all;
+    T = (double)(want + has);
+    for (int g = 0; g < ng; g++)
+        if (rows[g] > 0)
+            target[g] = T / (2.0 * (double)groups) +
+                        T / 2.0 * (double)rows[g] / (double)total;
+    /* a binary heap of the groups with free rows, least priority first
+       (ties: the lower group, so that the draw is reproducible) */
+    int *heap = ef_xmalloc(((size_t)ng + 1) * sizeof(int)), nh = 0;
+    double *pri = ef_xcalloc((size_t)ng + 1, sizeof(double));
+#define LESS(a, b) (pri[a] < pri[b] || (pri[a] == pri[b] && (a) < (b)))
+    for (int g = 0; g < ng; g++) {
+        if (free_[g] == 0)
+            continue;
+        pri[g] = ((double)have[g] + 1.0) / target[g];
+        int at = nh++;
+        for (; at > 0 && LESS(g, heap[(at - 1) / 2]); at = (at - 1) / 2)
+            heap[at] = heap[(at - 1) / 2];
+        heap[at] = g;
+    }
+    for (size_t i = 0; i < want && nh > 0; i++) {
+        int g = heap[0], at = 0, last;
+        take[g]++;
+        pri[g] = ((double)(have[g] + take[g]) + 1.0) / target[g];
+        last = take[g] < free_[g] ? g : heap[--nh];
+        /* sift last down from the root */
+        for (;;) {
+            int c = 2 * at + 1;
+            if (c >= nh)
+                break;
+            if (c + 1 < nh && LESS(heap[c + 1], heap[c]))
+                c++;
+            if (!LESS(heap[c], last))
+                break;
+            heap[at] = heap[c];
+            at = c;
+        }
+        if (nh > 0)
+            heap[at] = last;
+    }
+#undef LESS
+    free(pri);
+    free(heap);
+    free(target);
+}
+
+size_t ef_calib_sample_groups(const ef_calib_rows *r, const ef_thresholds *thr,
+                              size_t want, uint64_t seed, size_t *out)
+{
+    binning b;
+    int nb, ng = r->ngroups > 0 ? r->ngroups : 1;
+    size_t *rows = ef_xcalloc((size_t)ng, sizeof(size_t));
+    size_t *ghave = ef_xcalloc((size_t)ng, sizeof(size_t));
+    size_t *gfree = ef_xcalloc((size_t)ng, sizeof(size_t));
+    size_t *gtake = ef_xcalloc((size_t)ng, sizeof(size_t));
+    /* per cell (group, bin): labels had, free rows, and the free rows'
+       indices, grouped by cell in row order */
+    size_t ncell, *have, *freec, *off, *fill, *idx, got = 0;
+    ef_rng rng;
+
+    binning_init(&b, thr);
+    nb = b.ne + 1;
+    ncell = (size_t)ng * (size_t)nb;
+    have = ef_xcalloc(ncell, sizeof(size_t));
+    freec = ef_xcalloc(ncell, sizeof(size_t));
+    off = ef_xcalloc(ncell + 1, sizeof(size_t));
+    fill = ef_xcalloc(ncell, sizeof(size_t));
+    for (size_t i = 0; i < r->n; i++) {
+        int g = r->group ? r->group[i] : 0;
+        size_t c = (size_t)g * (size_t)nb +
+                   (size_t)bin_of(&b, r->compound[i]);
+        int st = r->state ? r->state[i] : EF_CALIB_ROW_FREE;
+        rows[g]++;
+        if (st == EF_CALIB_ROW_LABELLED) {
+            have[c]++;
+            ghave[g]++;
+        } else if (st == EF_CALIB_ROW_FREE) {
+            freec[c]++;
+            gfree[g]++;
+        }
+    }
+    for (size_t c = 0; c < ncell; c++)
+        off[c + 1] = off[c] + freec[c];
+    idx = ef_xmalloc((off[ncell] + 1) * sizeof *idx);
+    for (size_t i = 0; i < r->n; i++) {
+        int g = r->group ? r->group[i] : 0;
+        size_t c = (size_t)g * (size_t)nb +
+                   (size_t)bin_of(&b, r->compound[i]);
+        if ((r->state ? r->state[i] : EF_CALIB_ROW_FREE) == EF_CALIB_ROW_FREE)
+            idx[off[c] + fill[c]++] = i;
+    }
+    allocate_groups(rows, ghave, gfree, ng, want, gtake);
+    ef_rng_seed(&rng, seed);
+    for (int g = 0; g < ng; g++) {
+        size_t take[EF_CALIB_BINS];
+        size_t *ch = have + (size_t)g * (size_t)nb;
+        size_t *cf = freec + (size_t)g * (size_t)nb;
+        if (gtake[g] == 0)
+            continue;
+        allocate_topup(ch, cf, nb, neutral_bin(&b), gtake[g], take);
+        for (int k = 0; k < nb; k++) {
+            size_t c = (size_t)g * (size_t)nb + (size_t)k;
+            size_t *v = idx + off[c];
+            /* partial Fisher-Yates, as ef_calib_sample */
+            for (size_t j = 0; j < take[k]; j++) {
+                size_t t = j + (size_t)ef_rng_below(&rng, cf[k] - j), tmp;
+                tmp = v[j];
+                v[j] = v[t];
+                v[t] = tmp;
+                out[got++] = v[j];
+            }
+        }
+    }
+    qsort(out, got, sizeof *out, cmp_size);
+    free(idx);
+    free(fill);
+    free(off);
+    free(freec);
+    free(have);
+    free(gtake);
+    free(gfree);
+    free(ghave);
+    free(rows);
+    return got;
+}

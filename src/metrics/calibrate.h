@@ -93,4 +93,30 @@ size_t ef_calib_sample(const double *compound, size_t n,
                        const ef_thresholds *thr, size_t want, uint64_t seed,
                        size_t *out);
 
+/* The rows --label-sample draws from, for ef_calib_sample_groups. */
+enum {
+    EF_CALIB_ROW_FREE = 0,  /* may be drawn */
+    EF_CALIB_ROW_LABELLED,  /* has a label: counts in its cell, not drawn */
+    EF_CALIB_ROW_SKIP       /* never drawn (a duplicate, a shared key) */
+};
+typedef struct {
+    const double *compound;     /* each row's score */
+    const int *group;           /* its group, 0 .. ngroups - 1 (NULL: 0) */
+    const unsigned char *state; /* EF_CALIB_ROW_* (NULL: all free) */
+    size_t n;
+    int ngroups;
+} ef_calib_rows;
+
+/* Like ef_calib_sample, stratified by group (channel or segment) as well
+ * as by score bin, so that every group gets labels of its own: the groups
+ * share want by Jefferson's apportionment on targets half equal, half by
+ * their rows; each group's labels go to its bins as ef_calib_sample's do.
+ * Labels rows already have count toward their group and bin (a top-up
+ * fills where labels are short) and those rows are never drawn again.
+ * With one group and every row free it draws what ef_calib_sample draws.
+ * Writes at most want indices, ascending, to out; returns how many. */
+size_t ef_calib_sample_groups(const ef_calib_rows *rows,
+                              const ef_thresholds *thr, size_t want,
+                              uint64_t seed, size_t *out);
+
 #endif
