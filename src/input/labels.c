@@ -613,7 +613,8 @@ ef_status ef_labels_settle(ef_labels *l, ef_err *e)
     }
     /* an item two labels reached (two mangled keys, one item) with
        different labels gets neither */
-    qsort(l->apply, l->napply, sizeof *l->apply, cmp_apply);
+    if (l->napply > 0)
+        qsort(l->apply, l->napply, sizeof *l->apply, cmp_apply);
     for (size_t i = 0, j; i < l->napply; i = j) {
         int differ = 0;
         for (j = i + 1; j < l->napply && l->apply[j].input == l->apply[i].input &&

@@ -919,8 +919,9 @@ static void allocate_topup(const size_t *have, const size_t *free_, int nb,
  * the labels it has is half an equal part and half its share of the
  * rows, target[g] = T / (2 G) + (T / 2) rows[g] / rows (T = want + all
  * labels had); each label in turn goes to the group with free rows
- * whose (labels + 1) / target is least (Jefferson's apportionment), so a
- * group short of its target catches up first. */
+ * whose (labels + 1/2) / target is least (Webster's apportionment: no
+ * bias to big or small groups, and never a label taken back as T grows),
+ * so a group short of its target catches up first. */
 static void allocate_groups(const size_t *rows, const size_t *have,
                             const size_t *free_, int ng, size_t want,
                             size_t *take)
@@ -950,7 +951,7 @@ static void allocate_groups(const size_t *rows, const size_t *have,
     for (int g = 0; g < ng; g++) {
         if (free_[g] == 0)
             continue;
-        pri[g] = ((double)have[g] + 1.0) / target[g];
+        pri[g] = ((double)have[g] + 0.5) / target[g];
         int at = nh++;
         for (; at > 0 && LESS(g, heap[(at - 1) / 2]); at = (at - 1) / 2)
             heap[at] = heap[(at - 1) / 2];
@@ -959,7 +960,7 @@ static void allocate_groups(const size_t *rows, const size_t *have,
     for (size_t i = 0; i < want && nh > 0; i++) {
         int g = heap[0], at = 0, last;
         take[g]++;
-        pri[g] = ((double)(have[g] + take[g]) + 1.0) / target[g];
+        pri[g] = ((double)(have[g] + take[g]) + 0.5) / target[g];
         last = take[g] < free_[g] ? g : heap[--nh];
         /* sift last down from the root */
         for (;;) {

@@ -109,7 +109,7 @@ typedef struct {
 
 /* Like ef_calib_sample, stratified by group (channel or segment) as well
  * as by score bin, so that every group gets labels of its own: the groups
- * share want by Jefferson's apportionment on targets half equal, half by
+ * share want by Webster's apportionment on targets half equal, half by
  * their rows; each group's labels go to its bins as ef_calib_sample's do.
  * Labels rows already have count toward their group and bin (a top-up
  * fills where labels are short) and those rows are never drawn again.
