@@ -566,7 +566,7 @@ int ef_cmd_report(int argc, char **argv)
     ef_labels *labels = NULL;
     ef_lsample *samples = NULL;
     ef_buf md = EF_BUF_INIT, html = EF_BUF_INIT, json = EF_BUF_INIT;
-    char fontbuf[PATH_MAX], title[160];
+    char fontbuf[PATH_MAX], title[160], sample_name[64] = "";
     int rc, tripped = 0;
     ef_period period;
     static const char *const stale[] = {
@@ -689,7 +689,8 @@ int ef_cmd_report(int argc, char **argv)
     }
     if (samples) {
         ef_lsample_args la = {o.inputs, o.ninputs, &o.src, &o.agg.thr,
-                              o.label_sample, o.seed, o.quiet};
+                              o.label_sample, o.seed, o.quiet, sample_name};
+        ef_lsample_name(od, sample_name, sizeof sample_name);
         if (ef_lsample_write(samples, &la, od, xlsx, &err) != EF_OK)
             goto done;
     }
@@ -717,8 +718,19 @@ int ef_cmd_report(int argc, char **argv)
     if (o.ngates && ef_gates_check(rep, o.gates, (size_t)o.ngates, &tripped,
                                    &err) != EF_OK)
         goto done;
-    if (ef_outdir_commit(od, stale, &err) != EF_OK)
-        goto done;
+    {
+        /* a sample someone is labelling is theirs, not a stale output */
+        const char *keep[EF_ARRAY_LEN(stale)];
+        size_t k = 0;
+        int labelled = ef_lsample_has_labels(
+            ef_outdir_final(od, "label_sample.csv"));
+        for (size_t i = 0; i < EF_ARRAY_LEN(stale); i++)
+            if (!(labelled && stale[i] &&
+                  strcmp(stale[i], "label_sample.csv") == 0))
+                keep[k++] = stale[i];
+        if (ef_outdir_commit(od, keep, &err) != EF_OK)
+            goto done;
+    }
     if (o.xlsx_path && xlsx) {
         const char *from = ef_outdir_final(od, "report.xlsx");
         if (rename(from, o.xlsx_path) != 0)
@@ -730,6 +742,10 @@ int ef_cmd_report(int argc, char **argv)
                 "metrics.json%s (%llu items)\n",
                 o.outdir, xlsx ? ", report.xlsx" : "",
                 (unsigned long long)rep->n);
+    if (!o.quiet && err.code == EF_OK && samples)
+        fprintf(stderr, "earful: label the items of %s/%s with: earful "
+                "label %s/%s\n", o.outdir, sample_name, o.outdir,
+                sample_name);
 done:
     ef_labels_free(labels);
     ef_lsample_free(samples);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/csv.h"
+#include "input/labels.h"
 #include "label_sample.h"
 #include "metrics/calibrate.h"
 #include "util/csvout.h"
@@ -139,6 +141,38 @@ static unsigned char *row_states(const ef_lsample *s, size_t *labelled,
 
 /* ==== Writing =========================================================== */
 
+int ef_lsample_has_labels(const char *path)
+{
+    ef_csv_reader *r = NULL;
+    ef_csv_record rec;
+    ef_err e = {0};
+    int eof = 0, col = -1, found = 0;
+
+    if (ef_csv_open(path, NULL, &r, &e) != EF_OK)
+        return 0;
+    /* the header within the first rows (notes may precede it) */
+    for (int k = 0; k < 20 && col < 0; k++) {
+        if (ef_csv_next(r, &rec, &eof, &e) != EF_OK || eof)
+            break;
+        for (size_t i = 0; i < rec.n && col < 0; i++)
+            if (strcasecmp(rec.field[i], "label") == 0)
+                col = (int)i;
+    }
+    while (col >= 0 && !found && ef_csv_next(r, &rec, &eof, &e) == EF_OK &&
+           !eof)
+        for (size_t i = 0; (size_t)col < rec.n && i < rec.len[col]; i++)
+            found |= rec.field[col][i] != ' ' && rec.field[col][i] != '\t';
+    ef_csv_free(r);
+    return found;
+}
+
+void ef_lsample_name(ef_outdir *od, char *name, size_t cap)
+{
+    snprintf(name, cap, "label_sample.csv");
+    for (int k = 2; ef_lsample_has_labels(ef_outdir_final(od, name)); k++)
+        snprintf(name, cap, "label_sample_%d.csv", k);
+}
+
 static void free_rows(ef_xlsx_label_row *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -211,14 +245,14 @@ ef_status ef_lsample_write(ef_lsample *s, const ef_lsample_args *a,
                      "read: %zu of the %zu items drawn were not found again",
                      a->inputs[s->input[pick[k]]], n - k, n);
     if (rc == EF_OK)
-        rc = ef_outdir_write(od, "label_sample.csv", out.data, out.len, e);
+        rc = ef_outdir_write(od, a->name, out.data, out.len, e);
     if (rc == EF_OK && xlsx)
         ef_xlsx_set_label_sample(xlsx, rows, nrows); /* copies them */
     if (rc == EF_OK && !a->quiet && n < a->want)
-        ef_warn("warning: label_sample.csv holds %zu items, not %zu: no "
-                "other is left to draw (%zu items carry a label already, "
-                "%zu repeat another item, %zu share their id with items of "
-                "other content)", n, a->want, labelled, repeats, shared);
+        ef_warn("warning: %s holds %zu items, not %zu: no other is left to "
+                "draw (%zu items carry a label already, %zu repeat another "
+                "item, %zu share their id with items of other content)",
+                a->name, n, a->want, labelled, repeats, shared);
     if (rc == EF_OK && !a->quiet && shared)
         ef_warn("warning: %zu items share their id with items of other "
                 "content: no label could reach them by key, so none was "

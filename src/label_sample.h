@@ -8,6 +8,10 @@
  *   ef_lsample_write(s, &args, od, xlsx, &err);
  *   ef_lsample_free(s);
  *
+ * A sample that someone has started to label is never overwritten: the
+ * next one gets another name (ef_lsample_name), and report does not
+ * remove it as a stale output either.
+ *
  * Each row of the file carries the item's key (ef_item_key), the key
  * --labels joins on, so a label comes back to its item whether the
  * report then reads the CSV or the store imported from it. The draw is
@@ -47,9 +51,19 @@ typedef struct {
     size_t want;                  /* --label-sample N */
     uint64_t seed;                /* --seed */
     int quiet;                    /* no warnings */
+    const char *name;             /* the file's name in od */
 } ef_lsample_args;
 
-/* Draws the sample and writes label_sample.csv into od (UTF-8 with a BOM,
+/* Whether the CSV at path has something in its label column: a sample
+ * someone has started to label. 0 when there is no such file. */
+int ef_lsample_has_labels(const char *path);
+
+/* This run's sample name in od (the final folder): label_sample.csv,
+ * unless that file holds labels; then label_sample_2.csv, _3, ... the
+ * first that holds none. A labelled sample is never overwritten. */
+void ef_lsample_name(ef_outdir *od, char *name, size_t cap);
+
+/* Draws the sample and writes it (a->name) into od (UTF-8 with a BOM,
  * so that spreadsheets read it as UTF-8; columns key, date, channel,
  * author, text and an empty label) and, when xlsx is not NULL, the "To
  * label" sheet. Reads the inputs a second time to fetch the drawn items.

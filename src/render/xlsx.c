@@ -1748,9 +1748,9 @@ static void write_to_label(ef_xlsx *x)
         "in LibreOffice. Leave the key column as it is.",
         "3. Feed it back: earful report INPUT... --labels FILE.csv (the "
         "inputs this report read, or the store imported from them).",
-        "Or label in a terminal: earful label label_sample.csv (written "
-        "beside this workbook) shows one item at a time and saves every "
-        "answer.",
+        "Or label in a terminal: earful label on the label_sample CSV "
+        "written beside this workbook shows one item at a time and saves "
+        "every answer.",
         NULL};
     static char *labels[] = {"positive", "neutral", "negative", NULL};
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "To label");
