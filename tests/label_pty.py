@@ -298,25 +298,34 @@ def main():
 
     # kill -9 at random moments while answers pour in: the file is always
     # the old one or the new one, whole
+    # (a big file, so that a save takes long enough to be caught in)
+    big = os.path.join(WORK, "big.csv")
+    filler = [[f"f{i}", "2025-02-01T10:00:00Z", "forum", "zed",
+               LONG[: 200 + i % 300], ""] for i in range(4000)]
+    answers = ["negative", "neutral", "positive"] * 4
     rnd = random.Random(13)
-    bad = 0
+    bad = kills = 0
     for i in range(15):
-        write_sample(path)
-        s = Session([path])
-        s.wait_for(b"1/6")
-        s.send(b"nupnup")
-        time.sleep(rnd.uniform(0, 0.03))
+        with open(big, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f, lineterminator="\r\n").writerows(
+                [HEADER] + ROWS[:3] + filler)
+        s = Session([big])
+        s.wait_for(b"1/4003")
+        s.send(b"nup" * 4)
+        time.sleep(rnd.uniform(0, 0.15))
         s.kill9()
         s.close()
-        got = read_sample(path)
-        labs = labels(path)
+        got = read_sample(big)
+        labs = [r[5] if len(r) > 5 else "" for r in got[1:]]
         k = sum(1 for x in labs if x)
-        if ([r[:5] for r in got] != [r[:5] for r in original] or
-                labs[:k] != ["negative", "neutral", "positive", "negative",
-                             "neutral", "positive"][:k] or
-                any(labs[k:])):
+        kills += 0 < k < len(answers)
+        if (len(got) != 4004 or
+                [r[:5] for r in got[1:4]] != [r[:5] for r in ROWS[:3]] or
+                [r[:5] for r in got[4:]] != [r[:5] for r in filler] or
+                labs[:k] != answers[:k] or any(labs[k:])):
             bad += 1
     check("kill -9 at random moments: never a torn file", bad == 0, bad)
+    check("kill -9 at random moments: some kills mid-way", kills > 0, kills)
 
     # ---- signals -------------------------------------------------------
     write_sample(path)
@@ -356,6 +365,15 @@ def main():
     s.close()
     s = Session([path])
     s.wait_for(b"2/6")
+    s.mark = len(s.out)
+    os.kill(s.pid, signal.SIGHUP)
+    st = s.wait_exit()
+    check("SIGHUP: dies of it, terminal restored",
+          st is not None and os.WIFSIGNALED(st) and
+          os.WTERMSIG(st) == signal.SIGHUP and s.icanon(), st)
+    s.close()
+    s = Session([path])
+    s.wait_for(b"2/6")
     s.send(b"\x03")  # ^C
     st = s.wait_exit()
     check("^C: dies of SIGINT, terminal restored",
@@ -365,6 +383,39 @@ def main():
     check("signals: the file whole",
           [r[:5] for r in read_sample(path)] == [r[:5] for r in original])
 
+    # ---- the file changed meanwhile; files that cannot be labelled ------
+    s = Session([path])
+    s.wait_for(b"2/6")
+    s.send(b"p")
+    wait_labels(path, ["negative", "positive"] + [""] * 4)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("k7,2025-01-07T10:00:00Z,blog,fay,Added meanwhile,\r\n")
+    s.send(b"n")
+    st = s.wait_exit()
+    check("changed on disk: exit 74", st is not None and
+          os.WIFEXITED(st) and os.WEXITSTATUS(st) == 74, st)
+    check("changed on disk: says so, terminal restored",
+          b"changed on disk" in s.out and s.icanon())
+    s.close()
+    check("changed on disk: the other edit kept, not overwritten",
+          read_sample(path)[-1][0] == "k7" and
+          labels(path)[:3] == ["negative", "positive", ""])
+    write_sample(path)
+    s = Session([os.path.join(WORK, "missing.csv")])
+    st = s.wait_exit()
+    check("missing file: exit 66", st is not None and os.WIFEXITED(st) and
+          os.WEXITSTATUS(st) == 66, st)
+    s.close()
+    bad = os.path.join(WORK, "latin1.csv")
+    with open(bad, "wb") as f:
+        f.write(b"text,date,label\ncaf\xe9,2025-01-01,\n")
+    s = Session([bad])
+    st = s.wait_exit()
+    check("not UTF-8: exit 65, file untouched",
+          st is not None and os.WIFEXITED(st) and os.WEXITSTATUS(st) == 65
+          and open(bad, "rb").read().endswith(b"caf\xe9,2025-01-01,\n"), st)
+    s.close()
+
     # ---- small and dumb terminals; all labelled -------------------------
     s = Session([path], rows=6, cols=20)
     check("tiny window: says so", s.wait_for(b"too small"))
@@ -372,7 +423,7 @@ def main():
     s.wait_exit()
     s.close()
     s = Session([path], env={"TERM": "dumb"})
-    check("TERM=dumb: works", s.wait_for(b"2/6"))
+    check("TERM=dumb: works", s.wait_for(b"1/6"))
     check("TERM=dumb: no cursor motion", b"\x1b[?1049h" not in s.out and
           b"\x1b[H" not in s.out)
     s.send(b"q")
