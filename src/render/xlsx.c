@@ -1762,7 +1762,7 @@ static void write_to_label(ef_xlsx *x)
         return;
     }
     for (int i = 0; notes[i]; i++, s_next(&s))
-        s_str(&s, 0, notes[i], i == 0 ? F_HEADER : F_MUTED);
+        s_str(&s, 0, notes[i], i == 0 ? F_TITLE : F_MUTED);
     s_next(&s);
     head = s.row;
     s_header(&s, cols, 6, 1);
