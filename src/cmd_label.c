@@ -189,7 +189,7 @@ static void flush(const term *t, ef_buf *b)
 static void rule(const term *t, ef_buf *b)
 {
     ef_buf_puts(b, sgr(t, "\x1b[2m"));
-    for (int i = 0; i < t->cols; i++)
+    for (int i = 0; i < t->cols - 1; i++)
         ef_buf_putc(b, '-');
     newline(t, b);
 }
@@ -201,12 +201,15 @@ static void draw(ui *u, const term *t)
 {
     ef_buf b = EF_BUF_INIT;
     size_t n = ef_lfile_count(u->f), done = ef_lfile_labelled(u->f);
-    int cols = t->cols, rows = t->rows, area, used;
+    /* nothing is written in the last column: a terminal that has just
+       written there waits to wrap, and the erase that ends our line
+       would take that character away */
+    int cols = t->cols - 1, rows = t->rows, area, used;
     const char *eon = sgr(t, "\x1b[7m"), *eoff = sgr(t, "\x1b[27m");
     char right[64];
 
     ef_buf_puts(&b, t->fancy ? "\x1b[H" : "\r\n");
-    if (rows < 8 || cols < 30) {
+    if (rows < 8 || cols < 29) {
         ef_buf_puts(&b, "earful label: the window is too small (30x8 at "
                         "least); q quits");
         flush(t, &b);
