@@ -364,7 +364,6 @@ typedef struct {
 typedef struct {
     ef_item items[BATCH];
     int input[BATCH]; /* which input each item came from */
-    uint64_t rank[BATCH]; /* its rank among the items that input yielded */
     item_strings off[BATCH];
     ef_prepared prep[BATCH];
     size_t n;
@@ -386,7 +385,6 @@ typedef struct {
     ef_agg *agg;
     ef_progress *pg;
     ef_labels *labels;  /* --labels, or NULL */
-    uint64_t rank;      /* items the open source has yielded */
 } reader;
 
 static size_t keep(ef_buf *b, const char *s, size_t n)
@@ -419,11 +417,8 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
             ef_source_free(rd->src);
             rd->src = NULL;
             rd->input++;
-            rd->rank = 0;
             continue;
         }
-        /* every item the source yields has a rank, kept or not */
-        b->rank[b->n] = rd->rank++;
         item_strings *o = &b->off[b->n];
         o->text = keep(&b->strings, it.text, it.text_len);
         o->id = keep(&b->strings, it.id, strlen(it.id));
@@ -433,7 +428,7 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
         o->segment = keep(&b->strings, it.segment, strlen(it.segment));
         it.source = rd->o->inputs[rd->input];
         if (rd->labels && it.label < 0)
-            it.label = ef_labels_take(rd->labels, rd->input, b->rank[b->n]);
+            it.label = ef_labels_find(rd->labels, &it);
         b->input[b->n] = rd->input;
         b->items[b->n++] = it;
         ef_progress_tick(rd->pg, rd->o->inputs[rd->input]);
@@ -470,7 +465,7 @@ static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
             ef_agg_add_prepared(agg, &b->items[i], &b->prep[i], ws[k].prep);
             if (ls)
-                ef_lsample_add(ls, b->input[i], b->rank[i], &b->items[i],
+                ef_lsample_add(ls, b->input[i], &b->items[i],
                                b->prep[i].scores.compound);
             if (xlsx &&
                 ef_xlsx_add_row(xlsx, &b->items[i], &b->prep[i].scores,
@@ -489,7 +484,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
 {
     batch *bs = ef_xcalloc(2, sizeof(batch));
     worker *ws[2];
-    reader rd = {o, 0, NULL, agg, ef_progress_new(o->quiet), lm, 0};
+    reader rd = {o, 0, NULL, agg, ef_progress_new(o->quiet), lm};
     ef_status rc;
     int cur = 0, have_prev = 0;
 

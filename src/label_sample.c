@@ -15,7 +15,6 @@ struct ef_lsample {
     ef_strmap *groups;      /* channel (or segment) -> group */
     double *compound;
     int *input;
-    uint64_t *rank;         /* the item's rank in its source */
     int *group;
     uint64_t *key, *content; /* 64-bit digests of its key and content */
     unsigned char *labelled;
@@ -37,7 +36,6 @@ void ef_lsample_free(ef_lsample *s)
     ef_strmap_free(s->groups);
     free(s->compound);
     free(s->input);
-    free(s->rank);
     free(s->group);
     free(s->key);
     free(s->content);
@@ -53,36 +51,40 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-void ef_lsample_add(ef_lsample *s, int input, uint64_t rank,
-                    const ef_item *it, double compound)
+/* 64-bit digests of an item's key and of its content (what
+ * ef_item_hash covers), cheap: equal keys give equal digests, and a
+ * clash of digests only ever keeps an item out of the sample. */
+static void digests(const ef_item *it, uint64_t *key, uint64_t *content)
+{
+    uint64_t c = 0xcbf29ce484222325ULL;
+
+    c = fnv(c, &it->date, sizeof it->date);
+    c = fnv(c, it->channel, strlen(it->channel) + 1);
+    c = fnv(c, it->author, strlen(it->author) + 1);
+    c = fnv(c, it->text, it->text_len);
+    *content = c;
+    *key = it->id[0] ? fnv(0x84222325cbf29ce4ULL, it->id, strlen(it->id))
+                     : c;
+}
+
+void ef_lsample_add(ef_lsample *s, int input, const ef_item *it,
+                    double compound)
 {
     const char *gname = s->by_segment ? it->segment : it->channel;
-    uint64_t c = 0xcbf29ce484222325ULL;
     int added;
 
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 65536;
         s->compound = ef_xrealloc(s->compound, s->cap * sizeof(double));
         s->input = ef_xrealloc(s->input, s->cap * sizeof(int));
-        s->rank = ef_xrealloc(s->rank, s->cap * sizeof(uint64_t));
         s->group = ef_xrealloc(s->group, s->cap * sizeof(int));
         s->key = ef_xrealloc(s->key, s->cap * sizeof(uint64_t));
         s->content = ef_xrealloc(s->content, s->cap * sizeof(uint64_t));
         s->labelled = ef_xrealloc(s->labelled, s->cap);
     }
-    /* what ef_item_hash covers, digested cheaply: equal keys are equal
-       digests, and a clash of digests only ever keeps an item out */
-    c = fnv(c, &it->date, sizeof it->date);
-    c = fnv(c, it->channel, strlen(it->channel) + 1);
-    c = fnv(c, it->author, strlen(it->author) + 1);
-    c = fnv(c, it->text, it->text_len);
-    s->content[s->n] = c;
-    s->key[s->n] = it->id[0] ? fnv(0x84222325cbf29ce4ULL, it->id,
-                                   strlen(it->id))
-                             : c;
+    digests(it, &s->key[s->n], &s->content[s->n]);
     s->compound[s->n] = compound;
     s->input[s->n] = input;
-    s->rank[s->n] = rank;
     s->group[s->n] = (int)ef_strmap_get_or_add(
         s->groups, gname, strlen(gname), ef_strmap_count(s->groups), &added);
     s->labelled[s->n] = it->label >= 0;
@@ -187,7 +189,7 @@ static void free_rows(ef_xlsx_label_row *rows, size_t n)
 ef_status ef_lsample_write(ef_lsample *s, const ef_lsample_args *a,
                            ef_outdir *od, ef_xlsx *xlsx, ef_err *e)
 {
-    size_t shared, labelled, repeats, n, k = 0, nrows = 0;
+    size_t shared, labelled, repeats, n, nrows = 0;
     unsigned char *st = row_states(s, &labelled, &repeats, &shared);
     size_t *pick = ef_xmalloc((a->want + 1) * sizeof *pick);
     ef_calib_rows cr = {s->compound, s->group, st, s->n,
@@ -202,22 +204,54 @@ ef_status ef_lsample_write(ef_lsample *s, const ef_lsample_args *a,
     so.strict = 0;
     /* a BOM: spreadsheets then read the file as UTF-8, not as ANSI */
     ef_buf_puts(&out, "\xef\xbb\xbfkey,date,channel,author,text,label\r\n");
-    for (int in = 0; in < a->ninputs && k < n && rc == EF_OK; in++) {
+    /* the drawn items, found again by their digests (not by position:
+       whatever the main pass skipped or dropped, a row is the item it
+       was), in input order */
+    size_t cap = 16, *slot, left = n;
+    while (cap < 2 * n)
+        cap *= 2;
+    slot = ef_xmalloc(cap * sizeof *slot);
+    memset(slot, 0xff, cap * sizeof *slot);
+    for (size_t i = 0; i < n; i++) {
+        size_t h = (size_t)(s->key[pick[i]] * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+        while (slot[h] != SIZE_MAX)
+            h = (h + 1) & (cap - 1);
+        slot[h] = i;
+    }
+    for (int in = 0; in < a->ninputs && left > 0 && rc == EF_OK; in++) {
         ef_source *src = NULL;
         ef_item it;
         int eof = 0;
-        uint64_t rank = 0;
+        size_t mine = 0;
 
-        if (s->input[pick[k]] != in)
+        for (size_t i = 0; i < n; i++)
+            mine += s->input[pick[i]] == in;
+        if (mine == 0)
             continue;
         if ((rc = ef_source_open(a->inputs[in], &so, &src, e)) != EF_OK)
             break;
-        while (k < n && s->input[pick[k]] == in &&
+        while (mine > 0 &&
                (rc = ef_source_next(src, &it, &eof, e)) == EF_OK && !eof) {
             char date[EF_DATETIME_UTC_SIZE], buf[EF_KEY_SIZE];
             const char *key;
-            if (rank++ != s->rank[pick[k]])
+            uint64_t dk, dc;
+            size_t h, p = SIZE_MAX;
+
+            digests(&it, &dk, &dc);
+            h = (size_t)(dk * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+            for (; slot[h] != SIZE_MAX; h = (h + 1) & (cap - 1)) {
+                size_t r = pick[slot[h]];
+                if (s->key[r] == dk && s->content[r] == dc &&
+                    s->input[r] == in && st[r] != EF_CALIB_ROW_SKIP) {
+                    p = slot[h];
+                    break;
+                }
+            }
+            if (p == SIZE_MAX)
                 continue;
+            st[pick[p]] = EF_CALIB_ROW_SKIP; /* written: once only */
+            mine--;
+            left--;
             key = ef_item_key(&it, buf);
             ef_datetime_format_utc(it.date, date);
             ef_csvout_field(&out, key, strlen(key), 1);
@@ -236,14 +270,14 @@ ef_status ef_lsample_write(ef_lsample *s, const ef_lsample_args *a,
                 lr->text = ef_xstrndup(it.text, it.text_len);
                 lr->date = it.date;
             }
-            k++;
         }
         ef_source_free(src);
     }
-    if (rc == EF_OK && k < n)
-        rc = ef_fail(e, EF_ERR_IO, "%s: the input changed while it was "
-                     "read: %zu of the %zu items drawn were not found again",
-                     a->inputs[s->input[pick[k]]], n - k, n);
+    free(slot);
+    if (rc == EF_OK && left > 0)
+        rc = ef_fail(e, EF_ERR_IO, "the inputs changed while they were "
+                     "read: %zu of the %zu items drawn were not found "
+                     "again", left, n);
     if (rc == EF_OK)
         rc = ef_outdir_write(od, a->name, out.data, out.len, e);
     if (rc == EF_OK && xlsx)

@@ -38,10 +38,11 @@ typedef struct ef_lsample ef_lsample;
 ef_lsample *ef_lsample_new(int by_segment);
 void ef_lsample_free(ef_lsample *s);
 
-/* Adds an item: the rank-th (from 0) item that source input yielded
- * (counting every item it yielded, kept or not), with its score. */
-void ef_lsample_add(ef_lsample *s, int input, uint64_t rank,
-                    const ef_item *it, double compound);
+/* Adds an item of input (its index in the args' inputs) with its
+ * score. Items may be left out (a dedup): the drawn ones are found again
+ * in the inputs by their key and content, not by their position. */
+void ef_lsample_add(ef_lsample *s, int input, const ef_item *it,
+                    double compound);
 
 typedef struct {
     const char *const *inputs;    /* the report's inputs */

@@ -14,6 +14,14 @@
 #define HEADER_SEARCH 20 /* rows that may precede the header (notes) */
 #define FP_CHARS 256     /* letters and digits a text fingerprint covers */
 
+/* The items a key (or a key's number) names: how many contents, and
+ * the first one's key and content. */
+typedef struct {
+    int ncontent;      /* 0, 1, or 2 for several */
+    uint64_t content;  /* the first item's content */
+    char *key;         /* the first item's key (malloc'd) */
+} named;
+
 /* One label: a row of a labels file, with its key and, when the file has
  * a text column, a fingerprint of the text the person read. */
 typedef struct {
@@ -23,37 +31,29 @@ typedef struct {
     int cls;           /* the label */
     uint64_t line;     /* its row */
     int file;          /* its file */
-    /* a key read as a number: the values that print as it */
+    /* a key read as a number: the values that print as it, and the
+       items whose key is such a number (and whose text is its text) */
     int numeric;
     long double lo, hi;
-    /* the items it names through its number, when no key matched */
-    int ncontent;      /* 0, 1 or 2 (several) */
-    uint64_t content;  /* the first item's content */
-    size_t hits;       /* its rows: index into hits, or SIZE_MAX */
+    named by_number;
+    size_t item;       /* the item it labels (index into l->items) */
     int outcome;       /* O_* after settle */
 } label;
 
-/* The labels sharing a key, and the items the key names exactly. */
+/* The labels sharing a key, and the items the key names as written. */
 typedef struct {
     size_t first;      /* its first label */
-    int ncontent;
-    uint64_t content;
-    size_t hits;
+    named exact;
 } group;
 
+/* An item that gets a label: its key and content, its label (or why
+ * none), and the files whose labels reached it. */
+enum { I_SEVERAL = -2, I_CONFLICT = -1 };
 typedef struct {
-    int input;
-    uint64_t rank;
-    size_t next;
-} hit;
-
-/* An item that gets a label, in input order. */
-typedef struct {
-    int input;
-    uint64_t rank;
-    int cls;
-    size_t label;
-} apply;
+    uint64_t content;
+    int cls;           /* an ef_class, or I_* */
+    unsigned files;    /* bit f: a label of file f */
+} item;
 
 enum { O_UNMATCHED, O_JOINED, O_RECOVERED, O_SEVERAL, O_CONFLICTING };
 
@@ -66,10 +66,9 @@ struct ef_labels {
     size_t *bynum;     /* numeric labels by lo */
     long double *maxhi; /* running maximum of hi over bynum */
     size_t nnum;
-    hit *hits;
-    size_t nhits, hitcap;
-    apply *apply;
-    size_t napply, applycap, at;
+    ef_strmap *itemkeys; /* an item's key -> index into items */
+    item *items;
+    size_t nitems;
     ef_label_stats files[EF_LABELS_MAX_FILES];
     size_t nfiles;
     char **keytext;    /* each group's key as written, for messages */
@@ -79,6 +78,7 @@ ef_labels *ef_labels_new(void)
 {
     ef_labels *l = ef_xcalloc(1, sizeof *l);
     l->keys = ef_strmap_new();
+    l->itemkeys = ef_strmap_new();
     return l;
 }
 
@@ -87,15 +87,19 @@ void ef_labels_free(ef_labels *l)
     if (l == NULL)
         return;
     ef_strmap_free(l->keys);
-    for (size_t i = 0; i < l->ngroups; i++)
+    ef_strmap_free(l->itemkeys);
+    for (size_t i = 0; i < l->ngroups; i++) {
         free(l->keytext[i]);
+        free(l->groups[i].exact.key);
+    }
+    for (size_t i = 0; i < l->nlabels; i++)
+        free(l->labels[i].by_number.key);
     free(l->keytext);
     free(l->groups);
     free(l->labels);
     free(l->bynum);
     free(l->maxhi);
-    free(l->hits);
-    free(l->apply);
+    free(l->items);
     free(l);
 }
 
@@ -266,7 +270,7 @@ static size_t add_group(ef_labels *l, const char *key, size_t n)
             l->keytext = ef_xrealloc(l->keytext,
                                      l->groupcap * sizeof *l->keytext);
         }
-        l->groups[g] = (group){SIZE_MAX, 0, 0, SIZE_MAX};
+        l->groups[g] = (group){SIZE_MAX, {0, 0, NULL}};
         l->keytext[g] = ef_xstrndup(key, n);
         l->ngroups++;
     }
@@ -299,7 +303,7 @@ static void add_label(ef_labels *l, int file, uint64_t line, const char *key,
     x->cls = cls;
     x->line = line;
     x->file = file;
-    x->hits = SIZE_MAX;
+    x->item = SIZE_MAX;
     x->numeric = ef_labels_key_range(clean, clen, &x->lo, &x->hi) == 0;
     l->groups[g].first = l->nlabels++;
 }
@@ -417,27 +421,8 @@ out:
 
 /* ==== The first pass ==================================================== */
 
-/* Records that target (its ncontent, content and hits) names the item of
- * the given content at (input, rank). */
-static void note(ef_labels *l, int *ncontent, uint64_t *content,
-                 size_t *hits, uint64_t c, int input, uint64_t rank)
-{
-    if (*ncontent == 0) {
-        *ncontent = 1;
-        *content = c;
-    } else if (*content != c) {
-        *ncontent = 2; /* several items: none will get it */
-    }
-    if (*ncontent != 1)
-        return;
-    if (l->nhits == l->hitcap) {
-        l->hitcap = l->hitcap ? 2 * l->hitcap : 64;
-        l->hits = ef_xrealloc(l->hits, l->hitcap * sizeof *l->hits);
-    }
-    l->hits[l->nhits] = (hit){input, rank, *hits};
-    *hits = l->nhits++;
-}
-
+/* The item's content: the hash of what ef_item_hash covers (the key
+ * itself for an item without an id), as a number. */
 static uint64_t content_of(const ef_item *it, const char *key)
 {
     char buf[EF_KEY_SIZE];
@@ -446,6 +431,18 @@ static uint64_t content_of(const ef_item *it, const char *key)
     else
         memcpy(buf, key, EF_KEY_SIZE);
     return strtoull(buf, NULL, 16);
+}
+
+/* Records that an item of content c, with key key, is named. */
+static void note(named *nm, uint64_t c, const char *key)
+{
+    if (nm->ncontent == 0) {
+        nm->ncontent = 1;
+        nm->content = c;
+        nm->key = ef_xstrdup(key);
+    } else if (nm->content != c) {
+        nm->ncontent = 2; /* several items: none will get it */
+    }
 }
 
 static int cmp_num(const void *a, const void *b, void *ctx)
@@ -472,8 +469,7 @@ static void index_numeric(ef_labels *l)
     }
 }
 
-void ef_labels_scan_item(ef_labels *l, int input, uint64_t rank,
-                         const ef_item *it)
+void ef_labels_scan_item(ef_labels *l, const ef_item *it)
 {
     char buf[EF_KEY_SIZE];
     const char *key = ef_item_key(it, buf);
@@ -481,11 +477,8 @@ void ef_labels_scan_item(ef_labels *l, int input, uint64_t rank,
     long double v;
     int digits, exp10;
 
-    if (g != SIZE_MAX) {
-        group *gr = &l->groups[g];
-        note(l, &gr->ncontent, &gr->content, &gr->hits, content_of(it, key),
-             input, rank);
-    }
+    if (g != SIZE_MAX)
+        note(&l->groups[g].exact, content_of(it, key), key);
     index_numeric(l);
     if (l->nnum == 0 || parse_number(key, n, &v, &digits, &exp10) < 0)
         return;
@@ -512,7 +505,7 @@ void ef_labels_scan_item(ef_labels *l, int input, uint64_t rank,
         }
         if (x->fp && fp && x->fp != fp)
             continue; /* another text: another item */
-        note(l, &x->ncontent, &x->content, &x->hits, content, input, rank);
+        note(&x->by_number, content, key);
     }
 }
 
@@ -528,12 +521,11 @@ ef_status ef_labels_scan(ef_labels *l, const char *const *inputs, int n,
         ef_source *src = NULL;
         ef_item it;
         int eof = 0;
-        uint64_t rank = 0;
 
         if ((rc = ef_source_open(inputs[i], &so, &src, e)) != EF_OK)
             break;
         while ((rc = ef_source_next(src, &it, &eof, e)) == EF_OK && !eof)
-            ef_labels_scan_item(l, i, rank++, &it);
+            ef_labels_scan_item(l, &it);
         ef_source_free(src);
     }
     return rc;
@@ -541,26 +533,26 @@ ef_status ef_labels_scan(ef_labels *l, const char *const *inputs, int n,
 
 /* ==== Deciding ========================================================== */
 
-static int cmp_apply(const void *a, const void *b)
+/* Gives label x the item named by nm (one content): the item's label
+ * unless another label disagrees, or another content has that key. */
+static void give(ef_labels *l, size_t x, const named *nm)
 {
-    const apply *x = a, *y = b;
-    if (x->input != y->input)
-        return x->input < y->input ? -1 : 1;
-    if (x->rank != y->rank)
-        return x->rank < y->rank ? -1 : 1;
-    return (x->label > y->label) - (x->label < y->label);
-}
+    int added;
+    label *lb = &l->labels[x];
+    size_t k = ef_strmap_get_or_add(l->itemkeys, nm->key, strlen(nm->key),
+                                    l->nitems, &added);
 
-static void add_apply(ef_labels *l, size_t hits, int cls, size_t which)
-{
-    for (size_t h = hits; h != SIZE_MAX; h = l->hits[h].next) {
-        if (l->napply == l->applycap) {
-            l->applycap = l->applycap ? 2 * l->applycap : 64;
-            l->apply = ef_xrealloc(l->apply, l->applycap * sizeof *l->apply);
-        }
-        l->apply[l->napply++] = (apply){l->hits[h].input, l->hits[h].rank,
-                                        cls, which};
+    if (added) {
+        l->items = ef_xrealloc(l->items, (l->nitems + 1) * sizeof *l->items);
+        l->items[k] = (item){nm->content, lb->cls, 0};
+        l->nitems++;
+    } else if (l->items[k].content != nm->content) {
+        l->items[k].cls = I_SEVERAL;
+    } else if (l->items[k].cls >= 0 && l->items[k].cls != lb->cls) {
+        l->items[k].cls = I_CONFLICT;
     }
+    l->items[k].files |= 1u << lb->file;
+    lb->item = k;
 }
 
 /* "export.csv:88", the key earful 0.1 wrote for rows without an id. */
@@ -577,61 +569,32 @@ static int looks_like_path_line(const char *k)
 
 ef_status ef_labels_settle(ef_labels *l, ef_err *e)
 {
-    /* exact keys first: a group's labels share its items */
-    for (size_t g = 0; g < l->ngroups; g++) {
-        group *gr = &l->groups[g];
-        int conflict = 0, cls = -1;
-        if (gr->ncontent == 0)
-            continue;
-        for (size_t i = gr->first; i != SIZE_MAX; i = l->labels[i].next) {
-            label *x = &l->labels[i];
-            conflict |= cls >= 0 && x->cls != cls;
-            cls = x->cls;
-        }
-        for (size_t i = gr->first; i != SIZE_MAX; i = l->labels[i].next) {
-            label *x = &l->labels[i];
-            x->outcome = gr->ncontent > 1 ? O_SEVERAL
-                         : conflict       ? O_CONFLICTING
-                                          : O_JOINED;
-            if (x->outcome == O_JOINED)
-                add_apply(l, gr->hits, x->cls, i);
-        }
-    }
-    /* then the keys that named nothing as written: by their number */
+    /* keys as written first; then the keys that named nothing so, by
+       their number */
     for (size_t i = 0; i < l->nlabels; i++) {
         label *x = &l->labels[i];
-        if (l->groups[x->group].ncontent > 0)
-            continue;
-        if (x->ncontent == 0)
+        const named *ex = &l->groups[x->group].exact;
+        const named *nm = ex->ncontent > 0 ? ex : &x->by_number;
+        if (nm->ncontent == 0) {
             x->outcome = O_UNMATCHED;
-        else if (x->ncontent > 1)
+        } else if (nm->ncontent > 1) {
             x->outcome = O_SEVERAL;
-        else {
-            x->outcome = O_RECOVERED;
-            add_apply(l, x->hits, x->cls, i);
+        } else {
+            x->outcome = nm == ex ? O_JOINED : O_RECOVERED;
+            give(l, i, nm);
         }
     }
-    /* an item two labels reached (two mangled keys, one item) with
-       different labels gets neither */
-    if (l->napply > 0)
-        qsort(l->apply, l->napply, sizeof *l->apply, cmp_apply);
-    for (size_t i = 0, j; i < l->napply; i = j) {
-        int differ = 0;
-        for (j = i + 1; j < l->napply && l->apply[j].input == l->apply[i].input &&
-                        l->apply[j].rank == l->apply[i].rank;
-             j++)
-            differ |= l->apply[j].cls != l->apply[i].cls;
-        if (!differ)
+    /* an item that labels disagree on gets none of them; an item key
+       that two labels found with different contents, neither */
+    for (size_t i = 0; i < l->nlabels; i++) {
+        label *x = &l->labels[i];
+        if (x->item == SIZE_MAX)
             continue;
-        for (size_t k = i; k < j; k++) {
-            l->labels[l->apply[k].label].outcome = O_CONFLICTING;
-            l->apply[k].cls = -1;
-        }
+        if (l->items[x->item].cls == I_CONFLICT)
+            x->outcome = O_CONFLICTING;
+        else if (l->items[x->item].cls == I_SEVERAL)
+            x->outcome = O_SEVERAL;
     }
-    /* a label found conflicting above labels none of its items */
-    for (size_t i = 0; i < l->napply; i++)
-        if (l->labels[l->apply[i].label].outcome == O_CONFLICTING)
-            l->apply[i].cls = -1;
 
     for (size_t i = 0; i < l->nlabels; i++) {
         label *x = &l->labels[i];
@@ -650,18 +613,6 @@ ef_status ef_labels_settle(ef_labels *l, ef_err *e)
                 st->first_unmatched_line = x->line;
             }
         }
-    }
-    /* items: once per file however many of its labels reached them */
-    for (size_t i = 0; i < l->napply; i++) {
-        int f = l->labels[l->apply[i].label].file, seen = 0;
-        if (l->apply[i].cls < 0)
-            continue;
-        for (size_t j = i; j-- > 0 && l->apply[j].input == l->apply[i].input &&
-                           l->apply[j].rank == l->apply[i].rank;)
-            seen |= l->apply[j].cls >= 0 &&
-                    l->labels[l->apply[j].label].file == f;
-        if (!seen)
-            l->files[f].items++;
     }
     for (size_t f = 0; f < l->nfiles; f++) {
         const ef_label_stats *st = &l->files[f];
@@ -697,21 +648,28 @@ ef_status ef_labels_settle(ef_labels *l, ef_err *e)
     return EF_OK;
 }
 
-int ef_labels_take(ef_labels *l, int input, uint64_t rank)
+int ef_labels_find(ef_labels *l, const ef_item *it)
 {
-    int cls = -1;
+    char buf[EF_KEY_SIZE];
+    const char *key;
+    size_t k;
+    item *x;
 
-    while (l->at < l->napply &&
-           (l->apply[l->at].input < input ||
-            (l->apply[l->at].input == input && l->apply[l->at].rank < rank)))
-        l->at++;
-    while (l->at < l->napply && l->apply[l->at].input == input &&
-           l->apply[l->at].rank == rank) {
-        if (l->apply[l->at].cls >= 0)
-            cls = l->apply[l->at].cls;
-        l->at++;
-    }
-    return cls;
+    if (l->nitems == 0)
+        return -1;
+    key = ef_item_key(it, buf);
+    k = ef_strmap_find(l->itemkeys, key, strlen(key));
+    if (k == SIZE_MAX)
+        return -1;
+    x = &l->items[k];
+    /* the same content as the item labelled: another item that shares
+       its id (one the scan did not match by its text) gets nothing */
+    if (x->cls < 0 || content_of(it, key) != x->content)
+        return -1;
+    for (size_t f = 0; f < l->nfiles; f++)
+        if (x->files & (1u << f))
+            l->files[f].items++;
+    return x->cls;
 }
 
 const ef_label_stats *ef_labels_stats(const ef_labels *l, size_t *n)

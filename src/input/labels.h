@@ -4,8 +4,8 @@
  *   ef_labels_load(l, "labels.csv", &err);      // once per --labels file
  *   ef_labels_scan(l, inputs, n, &opts, &err);  // a first pass: who is who
  *   ef_labels_settle(l, &err);                  // decide every label
- *   main pass, for the rank-th item (0, 1, ...) each input yields:
- *       int cls = ef_labels_take(l, input, rank);   // -1: none
+ *   main pass, for every item:
+ *       int cls = ef_labels_find(l, &item);          // -1: none
  *   ef_labels_free(l);
  *
  * A labels file is a CSV with a key column ("key"; "id" in files from
@@ -30,9 +30,9 @@
  *   - the label values are those of ef_label_parse; any other value is an
  *     error (EF_ERR_PARSE, "FILE:LINE: ..."); an empty one is a row not
  *     labelled yet, counted apart.
- * The first pass and the main pass must read the same inputs with the
- * same options, and count every item the source yields, in order (before
- * any filtering of their own): labels are matched by position then.
+ * The main pass finds an item's label by its key and content, so it may
+ * skip, drop or reorder items (a dedup) without a label going astray:
+ * an item gets a label only if the first pass saw it, as it is.
  */
 #ifndef EF_INPUT_LABELS_H
 #define EF_INPUT_LABELS_H
@@ -52,7 +52,8 @@ typedef struct {
     uint64_t unmatched;   /* whose key names no item */
     uint64_t several;     /* whose key names several items: none got it */
     uint64_t conflicting; /* labelled differently elsewhere: none got it */
-    uint64_t items;       /* input rows that received one of its labels */
+    uint64_t items;       /* input rows that received one of its labels
+                             (counted by ef_labels_find) */
     char first_unmatched[80]; /* the first unmatched key, in file order */
     uint64_t first_unmatched_line;
 } ef_label_stats;
@@ -69,9 +70,8 @@ void ef_labels_free(ef_labels *l);
  * without a key"). Call before any scan. */
 ef_status ef_labels_load(ef_labels *l, const char *path, ef_err *e);
 
-/* The first pass for one item: the rank-th item (from 0) of input. */
-void ef_labels_scan_item(ef_labels *l, int input, uint64_t rank,
-                         const ef_item *it);
+/* The first pass for one item. */
+void ef_labels_scan_item(ef_labels *l, const ef_item *it);
 
 /* The first pass over n inputs, opened with opts (its on_reject and
  * strict are ignored: the main pass reports rejected rows). Errors are
@@ -85,9 +85,10 @@ ef_status ef_labels_scan(ef_labels *l, const char *const *inputs, int n,
  * is 'K')", with a hint when the keys look like earful 0.1's "FILE:LINE". */
 ef_status ef_labels_settle(ef_labels *l, ef_err *e);
 
-/* The label (an ef_class) of the rank-th item of input, or -1. Calls must
- * come in order: input ascending, then rank ascending. */
-int ef_labels_take(ef_labels *l, int input, uint64_t rank);
+/* The label (an ef_class) of item it in the main pass, or -1; counts it
+ * in the statistics' items. Costs a content hash when the item has no
+ * id (the key is that hash). */
+int ef_labels_find(ef_labels *l, const ef_item *it);
 
 /* The statistics of each file loaded, in the order given; *n files. */
 const ef_label_stats *ef_labels_stats(const ef_labels *l, size_t *n);

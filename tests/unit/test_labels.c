@@ -57,7 +57,7 @@ static ef_status join(const char *body, const ef_item *items, size_t n,
         EF_OK)
         return rc;
     for (size_t i = 0; i < n; i++)
-        ef_labels_scan_item(*l, 0, i, &items[i]);
+        ef_labels_scan_item(*l, &items[i]);
     return ef_labels_settle(*l, e);
 }
 
@@ -140,9 +140,10 @@ static void test_join(void)
     snprintf(body, sizeof body, "key,date,label\n%s,x,negative\n"
              "%s,x,\n%s,x,pos\n", k2, k1, k0);
     INT_EQ(join(body, noid, 3, &l, &e), EF_OK, "no ids: settles");
-    INT_EQ(ef_labels_take(l, 0, 0), EF_POSITIVE, "no ids: first item");
-    INT_EQ(ef_labels_take(l, 0, 1), -1, "no ids: an empty label is none");
-    INT_EQ(ef_labels_take(l, 0, 2), EF_NEGATIVE, "no ids: third item");
+    /* asked in another order than scanned: by key, not position */
+    INT_EQ(ef_labels_find(l, &noid[2]), EF_NEGATIVE, "no ids: third item");
+    INT_EQ(ef_labels_find(l, &noid[0]), EF_POSITIVE, "no ids: first item");
+    INT_EQ(ef_labels_find(l, &noid[1]), -1, "no ids: an empty label is none");
     INT_EQ(stats(l)->labels, 2, "no ids: 2 labels");
     INT_EQ(stats(l)->unlabelled, 1, "no ids: 1 row not labelled yet");
     INT_EQ(stats(l)->joined, 2, "no ids: both joined");
@@ -152,13 +153,13 @@ static void test_join(void)
     ef_item ids[2] = {item("fb-1", "a", 1), item("fb-2", "b", 2)};
     INT_EQ(join("id,label\nfb-2,neutral\nfb-1,-1\n", ids, 2, &l, &e), EF_OK,
            "old id,label file");
-    INT_EQ(ef_labels_take(l, 0, 0), EF_NEGATIVE, "ids: -1 is negative");
-    INT_EQ(ef_labels_take(l, 0, 1), EF_NEUTRAL, "ids: second");
+    INT_EQ(ef_labels_find(l, &ids[0]), EF_NEGATIVE, "ids: -1 is negative");
+    INT_EQ(ef_labels_find(l, &ids[1]), EF_NEUTRAL, "ids: second");
     ef_labels_free(l);
     INT_EQ(join("\xc3\xaf\xc2\xbb\xc2\xbfkey,label\nfb-1,1\n", ids, 2, &l,
                 &e),
            EF_OK, "a BOM read as Latin-1 before 'key'");
-    INT_EQ(ef_labels_take(l, 0, 0), EF_POSITIVE, "mojibake BOM: joined");
+    INT_EQ(ef_labels_find(l, &ids[0]), EF_POSITIVE, "mojibake BOM: joined");
     ef_labels_free(l);
 
     /* ids that are not unique: "x" names two items of different
@@ -168,10 +169,10 @@ static void test_join(void)
                       item("y", "same", 3), item("y", "same", 3)};
     INT_EQ(join("key,label\nx,negative\ny,positive\n", dup, 4, &l, &e),
            EF_OK, "colliding ids: settles (one label joined)");
-    INT_EQ(ef_labels_take(l, 0, 0), -1, "colliding id: first gets none");
-    INT_EQ(ef_labels_take(l, 0, 1), -1, "colliding id: second gets none");
-    INT_EQ(ef_labels_take(l, 0, 2), EF_POSITIVE, "repeated row: first");
-    INT_EQ(ef_labels_take(l, 0, 3), EF_POSITIVE, "repeated row: second");
+    INT_EQ(ef_labels_find(l, &dup[0]), -1, "colliding id: first gets none");
+    INT_EQ(ef_labels_find(l, &dup[1]), -1, "colliding id: second gets none");
+    INT_EQ(ef_labels_find(l, &dup[2]), EF_POSITIVE, "repeated row: first");
+    INT_EQ(ef_labels_find(l, &dup[3]), EF_POSITIVE, "repeated row: second");
     INT_EQ(stats(l)->several, 1, "colliding id counted");
     INT_EQ(stats(l)->joined, 1, "the other joined");
     INT_EQ(stats(l)->items, 2, "two rows got a label");
@@ -181,14 +182,14 @@ static void test_join(void)
     INT_EQ(join("key,label\nfb-1,negative\nfb-2,neutral\nfb-1,positive\n",
                 ids, 2, &l, &e),
            EF_OK, "disagreeing labels: settles");
-    INT_EQ(ef_labels_take(l, 0, 0), -1, "disagreeing labels: none");
-    INT_EQ(ef_labels_take(l, 0, 1), EF_NEUTRAL, "the other one stands");
+    INT_EQ(ef_labels_find(l, &ids[0]), -1, "disagreeing labels: none");
+    INT_EQ(ef_labels_find(l, &ids[1]), EF_NEUTRAL, "the other one stands");
     INT_EQ(stats(l)->conflicting, 2, "both rows counted");
     ef_labels_free(l);
     /* the same label twice is no disagreement */
     INT_EQ(join("key,label\nfb-1,negative\nfb-1,neg\n", ids, 2, &l, &e),
            EF_OK, "the same label twice");
-    INT_EQ(ef_labels_take(l, 0, 0), EF_NEGATIVE, "same label twice: used");
+    INT_EQ(ef_labels_find(l, &ids[0]), EF_NEGATIVE, "same label twice: used");
     ef_labels_free(l);
 
     /* the formula apostrophe a CSV writer or a spreadsheet put there */
@@ -196,8 +197,8 @@ static void test_join(void)
     INT_EQ(join("key,label\n'=cmd,negative\n'@brand,positive\n", odd, 2,
                 &l, &e),
            EF_OK, "apostrophes");
-    INT_EQ(ef_labels_take(l, 0, 0), EF_NEGATIVE, "'=cmd joins =cmd");
-    INT_EQ(ef_labels_take(l, 0, 1), EF_POSITIVE, "'@brand joins @brand");
+    INT_EQ(ef_labels_find(l, &odd[0]), EF_NEGATIVE, "'=cmd joins =cmd");
+    INT_EQ(ef_labels_find(l, &odd[1]), EF_POSITIVE, "'@brand joins @brand");
     ef_labels_free(l);
 }
 
@@ -216,25 +217,37 @@ static void test_mangled(void)
                 "123,leading zeros,neutral\n",
                 tw, 3, &l, &e),
            EF_OK, "mangled keys: settles");
-    INT_EQ(ef_labels_take(l, 0, 0), EF_NEGATIVE, "recovered by number+text");
-    INT_EQ(ef_labels_take(l, 0, 1), EF_POSITIVE, "the other one too");
-    INT_EQ(ef_labels_take(l, 0, 2), EF_NEUTRAL, "a lost leading zero");
+    INT_EQ(ef_labels_find(l, &tw[0]), EF_NEGATIVE, "recovered by number+text");
+    INT_EQ(ef_labels_find(l, &tw[1]), EF_POSITIVE, "the other one too");
+    INT_EQ(ef_labels_find(l, &tw[2]), EF_NEUTRAL, "a lost leading zero");
     INT_EQ(stats(l)->recovered, 3, "3 recovered");
     INT_EQ(stats(l)->joined, 3, "recovered ones are joined");
+    ef_labels_free(l);
+
+    /* another item under the same id, with another text: the label is
+     * the first one's (its text), never the other's; and the main pass
+     * may ask in any order, or skip items (a dedup) */
+    ef_item same[2] = {item("570301130888122368", "Another text", 9),
+                       tw[0]};
+    INT_EQ(join("key,text,label\n5.70301E+17,\"battery died again\",neg\n",
+                same, 2, &l, &e),
+           EF_OK, "a shared id: settles");
+    INT_EQ(ef_labels_find(l, &same[1]), EF_NEGATIVE, "the item read");
+    INT_EQ(ef_labels_find(l, &same[0]), -1, "not the other under its id");
     ef_labels_free(l);
 
     /* without a text column, two items fit 5.70301E+17: neither */
     INT_EQ(join("key,label\n5.70301E+17,neg\n123,neutral\n", tw, 3, &l, &e),
            EF_OK, "mangled, no text: settles");
-    INT_EQ(ef_labels_take(l, 0, 0), -1, "ambiguous: none");
-    INT_EQ(ef_labels_take(l, 0, 1), -1, "ambiguous: none either");
+    INT_EQ(ef_labels_find(l, &tw[0]), -1, "ambiguous: none");
+    INT_EQ(ef_labels_find(l, &tw[1]), -1, "ambiguous: none either");
     INT_EQ(stats(l)->several, 1, "ambiguous counted as several");
     ef_labels_free(l);
 
     /* 15 digits kept: one item fits */
     INT_EQ(join("key,label\n570301130888122000,pos\n", tw, 3, &l, &e), EF_OK,
            "15 digits: settles");
-    INT_EQ(ef_labels_take(l, 0, 0), EF_POSITIVE, "15 digits: the item");
+    INT_EQ(ef_labels_find(l, &tw[0]), EF_POSITIVE, "15 digits: the item");
     ef_labels_free(l);
 
     /* an exact key wins over a number: the inputs' own ids are mangled,
@@ -291,7 +304,7 @@ static void test_errors(void)
                 "fb-1,positive,x\n",
                 ids, 2, &l, &e),
            EF_OK, "notes above the header");
-    INT_EQ(ef_labels_take(l, 0, 0), EF_POSITIVE, "notes: joined");
+    INT_EQ(ef_labels_find(l, &ids[0]), EF_POSITIVE, "notes: joined");
     ef_labels_free(l);
 }
 
