@@ -440,6 +440,35 @@ def main():
     check("all labelled: says so", b"all 6 items labelled" in s.out)
     s.close()
 
+    # ---- the loop, end to end: sample, label here, feed back -----------
+    export = os.path.join(WORK, "export.csv")
+    with open(export, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["created_at", "platform", "user", "message"])
+        for i in range(60):
+            w.writerow([f"2025-03-{1 + i % 28:02d} 10:{i % 60:02d}:00",
+                        ["twitter", "reviews"][i % 2], f"@u{i % 7}",
+                        ["Battery died again", "Love these buds",
+                         "It is a phone"][i % 3] + f" ({i})"])
+    rep = os.path.join(WORK, "report")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767571200")
+    subprocess.run([EARFUL, "report", "-q", "--no-charts", "--no-xlsx",
+                    "-o", rep, "--label-sample", "12", export], env=env,
+                   check=True)
+    sample = os.path.join(rep, "label_sample.csv")
+    s = Session([sample])
+    check("loop: the sample opens", s.wait_for(b"1/12"), s.out[-300:])
+    s.send(b"n" * 5 + b"s" + b"p" * 6)
+    check("loop: the end", s.wait_for(b"All 12 items seen: 11 labelled"))
+    s.send(b"q")
+    s.wait_exit()
+    s.close()
+    p = subprocess.run([EARFUL, "report", "--no-charts", "--no-xlsx", "-o",
+                        rep, "--labels", sample, export], env=env,
+                       capture_output=True, text=True)
+    check("loop: fed back", p.returncode == 0 and
+          "11 labels, 11 joined an item" in p.stderr, p.stderr)
+
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -555,7 +555,7 @@ static void give(ef_labels *l, size_t x, const named *nm)
     lb->item = k;
 }
 
-/* "export.csv:88", the key earful 0.1 wrote for rows without an id. */
+/* "export.csv:88", the key earlier versions wrote for rows without an id. */
 static int looks_like_path_line(const char *k)
 {
     const char *c = strrchr(k, ':');

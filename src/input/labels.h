@@ -9,7 +9,7 @@
  *   ef_labels_free(l);
  *
  * A labels file is a CSV with a key column ("key"; "id" in files from
- * earful 0.1) and a label column ("label"); label_sample.csv is one, and
+ * earlier versions) and a label column ("label"); label_sample.csv is one, and
  * so is the same file after a round trip through a spreadsheet. A label
  * joins the item whose key (ef_item_key: its id, else its content hash)
  * is the label's key, so it joins the same item in a CSV and in the store
@@ -82,7 +82,7 @@ ef_status ef_labels_scan(ef_labels *l, const char *const *inputs, int n,
 /* Decides every label after the scan and fills the statistics. Fails
  * (EF_ERR_PARSE) when a file holds labels and none of them names an item:
  * "FILE: none of its N labels names an item of the inputs (the first key
- * is 'K')", with a hint when the keys look like earful 0.1's "FILE:LINE". */
+ * is 'K')", with a hint when the keys look like the "FILE:LINE" of earlier versions. */
 ef_status ef_labels_settle(ef_labels *l, ef_err *e);
 
 /* The label (an ef_class) of item it in the main pass, or -1; counts it

@@ -96,7 +96,7 @@ check "ids: the id is the key" grep -q '^fb-0' "$tmp/s3/label_sample.csv"
 label "$tmp/s3/label_sample.csv" "$tmp/l3.csv"
 $E -o "$tmp/r4" --labels "$tmp/l3.csv" samples/feedback.csv
 check "ids: all joined" test "$(json "$tmp/r4/metrics.json" 'm["calibration"]["labeled"]')" = 200
-# earful 0.1's id,label files join too
+# id,label files of earlier versions join too
 sed '1s/^key,/id,/' "$tmp/l3.csv" >"$tmp/l3old.csv"
 $E -o "$tmp/r4b" --labels "$tmp/l3old.csv" samples/feedback.csv
 check "an id,label file joins" test "$(json "$tmp/r4b/metrics.json" 'm["calibration"]["labeled"]')" = 200
@@ -141,7 +141,7 @@ $E -o "$tmp/r7" --labels "$tmp/bad4.csv" samples/feedback.csv 2>"$tmp/err"
 check "4: exit 65 with FILE:LINE" grep -q "bad4.csv:2: label '4'" "$tmp/err"
 printf 'id,label\nexport.csv:88,negative\n' >"$tmp/old.csv"
 $E -o "$tmp/r7" --labels "$tmp/old.csv" samples/feedback.csv 2>"$tmp/err"
-check "earful 0.1 FILE:LINE keys: exit 65, explained" grep -q 'come from an earlier earful' "$tmp/err"
+check "FILE:LINE keys of earlier versions: exit 65, explained" grep -q 'come from an earlier earful' "$tmp/err"
 cat samples/feedback.csv | $E -o "$tmp/r7" --labels "$tmp/l3.csv" - 2>"$tmp/err"
 check "--labels with standard input: exit 64" test $? -eq 64
 $E -o "$tmp/r7" --label-sample 10 --seed x samples/feedback.csv 2>/dev/null

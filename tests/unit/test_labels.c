@@ -295,7 +295,7 @@ static void test_errors(void)
     ef_labels_free(l);
     e = (ef_err){0};
     INT_EQ(join("id,label\nexport.csv:88,neg\n", ids, 2, &l, &e),
-           EF_ERR_PARSE, "earful 0.1's FILE:LINE keys");
+           EF_ERR_PARSE, "FILE:LINE keys of earlier versions");
     OK(strstr(e.msg, "come from an earlier earful") != NULL, e.msg);
     ef_labels_free(l);
     e = (ef_err){0};
