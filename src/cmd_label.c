@@ -30,37 +30,36 @@
 
 static void usage(FILE *f)
 {
-    fputs(
-        "usage: earful label [OPTIONS] FILE.csv\n"
-        "\n"
-        "Labels the items of FILE.csv in the terminal, one at a time, and "
-        "writes each\nlabel into the file's label column as it is given "
-        "(the file is replaced\natomically: a crash loses at most the item "
-        "on the screen). Starts at the first\nitem without a label, so a "
-        "second run goes on where the first stopped.\nFILE.csv is usually "
-        "the label_sample.csv of `earful report --label-sample N`;\nany CSV "
-        "with text and date columns will do (a label column is added if "
-        "missing).\n"
-        "\n"
-        "Keys\n"
-        "  n or 1      negative\n"
-        "  u or 2      neutral\n"
-        "  p or 3      positive\n"
-        "  s or Right  skip: leave it without a label, go to the next item\n"
-        "  b or Left   back to the item before\n"
-        "  j k, Down Up, Space   scroll a long text\n"
-        "  q or ^C     quit (every answer is saved already)\n"
-        "\n"
-        "Options\n"
-        "      --start N     start at item N (1 is the first) instead of "
-        "the first\n"
-        "                    without a label\n"
-        "      --map F=COL,...  map fields to columns, as for report\n"
-        "  -h, --help        this help\n"
-        "\n"
-        "NO_COLOR, when set, turns colours off. Standard input must be a "
-        "terminal.\nThen: earful report INPUT... --labels FILE.csv\n",
-        f);
+    fputs("usage: earful label [OPTIONS] FILE.csv\n"
+          "\n"
+          "Labels the items of FILE.csv in the terminal, one at a time, and "
+          "writes each\nlabel into the file's label column as it is given "
+          "(the file is replaced\natomically: a crash loses at most the item "
+          "on the screen). Starts at the first\nitem without a label, so a "
+          "second run goes on where the first stopped.\nFILE.csv is usually "
+          "the label_sample.csv of `earful report --label-sample N`;\nany CSV "
+          "with text and date columns will do (a label column is added if "
+          "missing).\n"
+          "\n"
+          "Keys\n"
+          "  n or 1      negative\n"
+          "  u or 2      neutral\n"
+          "  p or 3      positive\n"
+          "  s or Right  skip: leave it without a label, go to the next item\n"
+          "  b or Left   back to the item before\n"
+          "  j k, Down Up, Space   scroll a long text\n"
+          "  q or ^C     quit (every answer is saved already)\n"
+          "\n"
+          "Options\n"
+          "      --start N     start at item N (1 is the first) instead of "
+          "the first\n"
+          "                    without a label\n"
+          "      --map F=COL,...  map fields to columns, as for report\n"
+          "  -h, --help        this help\n"
+          "\n"
+          "NO_COLOR, when set, turns colours off. Standard input must be a "
+          "terminal.\nThen: earful report INPUT... --labels FILE.csv\n",
+          f);
 }
 
 /* ==== The terminal ====================================================== */
@@ -79,7 +78,7 @@ static void on_signal(int sig)
         got_exit = sig;
 }
 
-static const int handled[] = {SIGINT,  SIGTERM, SIGHUP, SIGQUIT,
+static const int handled[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
                               SIGTSTP, SIGCONT, SIGWINCH};
 
 typedef struct {
@@ -105,7 +104,10 @@ static void out(const char *s, size_t n)
     }
 }
 
-static void outs(const char *s) { out(s, strlen(s)); }
+static void outs(const char *s)
+{
+    out(s, strlen(s));
+}
 
 static void term_size(term *t)
 {
@@ -147,17 +149,20 @@ static void term_leave(term *t)
     t->raw = 0;
 }
 
-static void restore_at_exit(void) { term_leave(&T); }
+static void restore_at_exit(void)
+{
+    term_leave(&T);
+}
 
 /* ==== The screen ======================================================== */
 
 typedef struct {
     ef_lfile *f;
-    size_t cur;      /* the item shown; ef_lfile_count: the end */
-    int scroll;      /* the first line of its text shown */
-    char msg[200];   /* a note for the status line, once */
+    size_t cur;         /* the item shown; ef_lfile_count: the end */
+    int scroll;         /* the first line of its text shown */
+    char msg[200];      /* a note for the status line, once */
     ef_tty_lines lines; /* the current item's text, laid out */
-    size_t laid;     /* the item and width lines is for */
+    size_t laid;        /* the item and width lines is for */
     int laid_width;
 } ui;
 
@@ -227,8 +232,8 @@ static void draw(ui *u, const term *t)
     {
         const char *p = ef_lfile_path(u->f);
         int room = cols - 13 - (int)strlen(right) - 2;
-        used = 13 + (room > 3 ? ef_tty_line(&b, p, strlen(p), room, eon, eoff)
-                              : 0);
+        used = 13 +
+               (room > 3 ? ef_tty_line(&b, p, strlen(p), room, eon, eoff) : 0);
     }
     for (; used < cols - (int)strlen(right); used++)
         ef_buf_putc(&b, ' ');
@@ -239,8 +244,10 @@ static void draw(ui *u, const term *t)
     if (u->cur >= n) {
         size_t left = n - done;
         rule(t, &b);
-        ef_buf_printf(&b, "  All %zu items seen: %zu labelled, %zu without a "
-                      "label.", n, done, left);
+        ef_buf_printf(&b,
+                      "  All %zu items seen: %zu labelled, %zu without a "
+                      "label.",
+                      n, done, left);
         newline(t, &b);
         newline(t, &b);
         if (left)
@@ -272,8 +279,7 @@ static void draw(ui *u, const term *t)
             ef_buf_puts(&meta, "  ");
             ef_buf_puts(&meta, it.author);
         }
-        ef_tty_line(&b, meta.data ? meta.data : "", meta.len, cols, eon,
-                    eoff);
+        ef_tty_line(&b, meta.data ? meta.data : "", meta.len, cols, eon, eoff);
         ef_buf_reset(&meta);
     }
     newline(t, &b);
@@ -323,8 +329,8 @@ static void draw(ui *u, const term *t)
             used = 7 + (int)strlen(ef_class_name((ef_class)cls));
         } else if (cls == -2) {
             ef_buf_puts(&b, "Label: ");
-            used = 7 + ef_tty_line(&b, it.label, strlen(it.label), 20, eon,
-                                   eoff);
+            used =
+                7 + ef_tty_line(&b, it.label, strlen(it.label), 20, eon, eoff);
             ef_buf_puts(&b, " is not a label");
             used += 15;
         } else {
@@ -352,8 +358,20 @@ static void draw(ui *u, const term *t)
 /* ==== Keys ============================================================== */
 
 enum {
-    K_NONE, K_NEG, K_NEU, K_POS, K_SKIP, K_BACK, K_QUIT, K_DOWN, K_UP,
-    K_PGDN, K_PGUP, K_ENTER, K_REDRAW, K_OTHER
+    K_NONE,
+    K_NEG,
+    K_NEU,
+    K_POS,
+    K_SKIP,
+    K_BACK,
+    K_QUIT,
+    K_DOWN,
+    K_UP,
+    K_PGDN,
+    K_PGUP,
+    K_ENTER,
+    K_REDRAW,
+    K_OTHER
 };
 
 /* The key at buf[*i] (n bytes read); moves *i past it. */
@@ -382,16 +400,28 @@ static int next_key(const unsigned char *buf, size_t n, size_t *i)
         }
     }
     switch (c) {
-    case 'n': case 'N': case '1': return K_NEG;
-    case 'u': case 'U': case '2': return K_NEU;
-    case 'p': case 'P': case '3': return K_POS;
-    case 's': case 'S': return K_SKIP;
-    case 'b': case 'B': return K_BACK;
-    case 'q': case 'Q': case 0x03: case 0x04: return K_QUIT;
+    case 'n':
+    case 'N':
+    case '1': return K_NEG;
+    case 'u':
+    case 'U':
+    case '2': return K_NEU;
+    case 'p':
+    case 'P':
+    case '3': return K_POS;
+    case 's':
+    case 'S': return K_SKIP;
+    case 'b':
+    case 'B': return K_BACK;
+    case 'q':
+    case 'Q':
+    case 0x03:
+    case 0x04: return K_QUIT;
     case 'j': return K_DOWN;
     case 'k': return K_UP;
     case ' ': return K_PGDN;
-    case '\r': case '\n': return K_ENTER;
+    case '\r':
+    case '\n': return K_ENTER;
     case 0x0c: return K_REDRAW;
     default: return K_OTHER;
     }
@@ -414,8 +444,7 @@ static int act(ui *u, const term *t, int key, ef_err *e)
     int page = t->rows - 7 > 1 ? t->rows - 7 : 1;
 
     switch (key) {
-    case K_QUIT:
-        return 1;
+    case K_QUIT: return 1;
     case K_NEG:
     case K_NEU:
     case K_POS:
@@ -455,7 +484,8 @@ static int act(ui *u, const term *t, int key, ef_err *e)
     case K_PGDN: u->scroll += page; break;
     case K_PGUP: u->scroll -= page; break;
     case K_OTHER:
-        snprintf(u->msg, sizeof u->msg, "keys: n u p (or 1 2 3), s skip, "
+        snprintf(u->msg, sizeof u->msg,
+                 "keys: n u p (or 1 2 3), s skip, "
                  "b back, q quit");
         break;
     default: break;
@@ -471,11 +501,15 @@ static void summary(const ef_lfile *f)
     const char *p = ef_lfile_path(f);
 
     if (done == n)
-        fprintf(stderr, "earful: %s: all %zu items labelled; feed them back "
-                "with: earful report INPUT... --labels %s\n", p, n, p);
+        fprintf(stderr,
+                "earful: %s: all %zu items labelled; feed them back "
+                "with: earful report INPUT... --labels %s\n",
+                p, n, p);
     else
-        fprintf(stderr, "earful: %s: %zu of %zu items labelled, every answer "
-                "saved; run 'earful label %s' to go on\n", p, done, n, p);
+        fprintf(stderr,
+                "earful: %s: %zu of %zu items labelled, every answer "
+                "saved; run 'earful label %s' to go on\n",
+                p, done, n, p);
 }
 
 /* Waits for input with the signals let through, and handles them.
@@ -546,7 +580,8 @@ int ef_cmd_label(int argc, char **argv)
         case 's':
             start = strtol(optarg, &end, 10);
             if (end == optarg || *end || start < 1)
-                return ef_usage_error("label", "option --start: expected an "
+                return ef_usage_error("label",
+                                      "option --start: expected an "
                                       "item number from 1, got '%s'",
                                       optarg);
             break;
@@ -560,7 +595,8 @@ int ef_cmd_label(int argc, char **argv)
     if (optind + 1 < argc)
         return ef_usage_error("label", "one FILE.csv at a time");
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-        return ef_usage_error("label", "standard %s is not a terminal: "
+        return ef_usage_error("label",
+                              "standard %s is not a terminal: "
                               "earful label is interactive (to label in a "
                               "spreadsheet instead, fill in the label column "
                               "of %s)",
@@ -578,8 +614,10 @@ int ef_cmd_label(int argc, char **argv)
     u.laid = SIZE_MAX;
     if (u.cur >= ef_lfile_count(u.f)) {
         summary(u.f);
-        fprintf(stderr, "earful: (to look at them again: earful label "
-                "--start 1 %s)\n", argv[optind]);
+        fprintf(stderr,
+                "earful: (to look at them again: earful label "
+                "--start 1 %s)\n",
+                argv[optind]);
         goto done;
     }
 

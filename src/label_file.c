@@ -20,21 +20,21 @@ typedef struct {
 } field;
 
 typedef struct {
-    size_t first;    /* its first field */
-    size_t n;        /* fields */
-    uint64_t line;   /* where it starts */
-    uint64_t lfs;    /* line feeds inside its fields */
+    size_t first;  /* its first field */
+    size_t n;      /* fields */
+    uint64_t line; /* where it starts */
+    uint64_t lfs;  /* line feeds inside its fields */
 } record;
 
 struct ef_lfile {
-    char *path;      /* as given */
-    char *real;      /* the file to replace (symlinks resolved) */
+    char *path; /* as given */
+    char *real; /* the file to replace (symlinks resolved) */
     ef_buf pool;
     field *fields;
     size_t nfields, capfields;
     record *recs;
     size_t nrecs, caprecs;
-    size_t head;     /* the header record */
+    size_t head; /* the header record */
     int cols[EF_F_COUNT];
     int clab;        /* the label column */
     int added_label; /* the file had none: "label" is added */
@@ -42,7 +42,7 @@ struct ef_lfile {
     size_t nitems;
     char delim;
     int bom, crlf;
-    struct stat st;  /* the file as last read or written */
+    struct stat st; /* the file as last read or written */
 };
 
 static const char *fstr(const ef_lfile *f, size_t k)
@@ -98,8 +98,7 @@ static int uses_crlf(const char *path)
 }
 
 /* Maps the columns of record r as a header (text and date needed). */
-static ef_status map_header(ef_lfile *f, size_t r, const char *map,
-                            ef_err *e)
+static ef_status map_header(ef_lfile *f, size_t r, const char *map, ef_err *e)
 {
     const record *rc = &f->recs[r];
     const char **names = ef_xcalloc(rc->n + 1, sizeof *names);
@@ -131,7 +130,8 @@ ef_status ef_lfile_open(const char *path, const char *map, ef_lfile **out,
     f->path = ef_xstrdup(path);
     f->real = ef_xstrdup(realpath(path, real) ? real : path);
     if (strcmp(path, "-") == 0) {
-        rc = ef_fail(e, EF_ERR_USAGE, "earful label needs a file, not "
+        rc = ef_fail(e, EF_ERR_USAGE,
+                     "earful label needs a file, not "
                      "standard input: it writes the labels into it");
         goto fail;
     }
@@ -174,17 +174,19 @@ ef_status ef_lfile_open(const char *path, const char *map, ef_lfile **out,
     cs = ef_csv_stats_get(r);
     if (cs->gzip || (strcmp(cs->encoding, "UTF-8") != 0 &&
                      strcmp(cs->encoding, "UTF-8 (BOM)") != 0)) {
-        rc = ef_fail(e, EF_ERR_PARSE, "%s: the file is %s%s: earful label "
+        rc = ef_fail(e, EF_ERR_PARSE,
+                     "%s: the file is %s%s: earful label "
                      "writes the labels into the file and only keeps UTF-8 "
-                     "text as it was; save it as CSV UTF-8 first", path,
-                     cs->gzip ? "gzip-compressed " : "", cs->encoding);
+                     "text as it was; save it as CSV UTF-8 first",
+                     path, cs->gzip ? "gzip-compressed " : "", cs->encoding);
         goto fail;
     }
     if (cs->invalid_utf8 || cs->nul_bytes) {
-        rc = ef_fail(e, EF_ERR_PARSE, "%s: not valid UTF-8 (%llu invalid "
+        rc = ef_fail(e, EF_ERR_PARSE,
+                     "%s: not valid UTF-8 (%llu invalid "
                      "sequences, %llu NUL bytes): saving would change those "
-                     "bytes; save it as CSV UTF-8 first", path,
-                     (unsigned long long)cs->invalid_utf8,
+                     "bytes; save it as CSV UTF-8 first",
+                     path, (unsigned long long)cs->invalid_utf8,
                      (unsigned long long)cs->nul_bytes);
         goto fail;
     }
@@ -210,8 +212,10 @@ ef_status ef_lfile_open(const char *path, const char *map, ef_lfile **out,
             f->items[f->nitems++] = i;
     }
     if (f->nitems == 0) {
-        rc = ef_fail(e, EF_ERR_PARSE, "%s: no item to label (no row below "
-                     "the header has text)", path);
+        rc = ef_fail(e, EF_ERR_PARSE,
+                     "%s: no item to label (no row below "
+                     "the header has text)",
+                     path);
         goto fail;
     }
     if (stat(f->real, &f->st) != 0) {
@@ -224,8 +228,10 @@ ef_status ef_lfile_open(const char *path, const char *map, ef_lfile **out,
         if (slash)
             slash[slash == dir] = '\0';
         if (access(slash ? dir : ".", W_OK | X_OK) != 0)
-            rc = ef_fail(e, EF_ERR_CANTCREAT, "%s: cannot save labels "
-                         "there: %s", slash ? dir : ".", strerror(errno));
+            rc = ef_fail(e, EF_ERR_CANTCREAT,
+                         "%s: cannot save labels "
+                         "there: %s",
+                         slash ? dir : ".", strerror(errno));
         free(dir);
         if (rc != EF_OK)
             goto fail;
@@ -252,8 +258,14 @@ void ef_lfile_free(ef_lfile *f)
     free(f);
 }
 
-size_t ef_lfile_count(const ef_lfile *f) { return f->nitems; }
-const char *ef_lfile_path(const ef_lfile *f) { return f->path; }
+size_t ef_lfile_count(const ef_lfile *f)
+{
+    return f->nitems;
+}
+const char *ef_lfile_path(const ef_lfile *f)
+{
+    return f->path;
+}
 
 void ef_lfile_get(const ef_lfile *f, size_t i, ef_lfile_item *out)
 {
@@ -380,9 +392,11 @@ static ef_status save(ef_lfile *f, ef_err *e)
         now.st_dev != f->st.st_dev || now.st_size != f->st.st_size ||
         now.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
         now.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec)
-        return ef_fail(e, EF_ERR_IO, "%s: changed on disk since earful "
+        return ef_fail(e, EF_ERR_IO,
+                       "%s: changed on disk since earful "
                        "label read it: not overwritten (the last answer "
-                       "is not saved); run earful label again", f->path);
+                       "is not saved); run earful label again",
+                       f->path);
     serialize(f, &b);
     if (slash)
         ef_buf_put(&tmp, f->real, dirlen + 1);

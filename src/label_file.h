@@ -34,11 +34,11 @@ typedef struct ef_lfile ef_lfile;
 
 /* One item, valid until the next ef_lfile_set or ef_lfile_free. */
 typedef struct {
-    const char *text;   /* "" when the file has no such column */
+    const char *text; /* "" when the file has no such column */
     size_t text_len;
     const char *date, *channel, *author;
-    const char *label;  /* the label cell as written, "" when empty */
-    uint64_t line;      /* where its row starts in the file */
+    const char *label; /* the label cell as written, "" when empty */
+    uint64_t line;     /* where its row starts in the file */
 } ef_lfile_item;
 
 /* Reads path whole; map is --map (NULL: none). Errors: EF_ERR_NOINPUT

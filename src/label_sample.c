@@ -12,7 +12,7 @@
 
 struct ef_lsample {
     int by_segment;
-    ef_strmap *groups;      /* channel (or segment) -> group */
+    ef_strmap *groups; /* channel (or segment) -> group */
     double *compound;
     int *input;
     int *group;
@@ -63,8 +63,7 @@ static void digests(const ef_item *it, uint64_t *key, uint64_t *content)
     c = fnv(c, it->author, strlen(it->author) + 1);
     c = fnv(c, it->text, it->text_len);
     *content = c;
-    *key = it->id[0] ? fnv(0x84222325cbf29ce4ULL, it->id, strlen(it->id))
-                     : c;
+    *key = it->id[0] ? fnv(0x84222325cbf29ce4ULL, it->id, strlen(it->id)) : c;
 }
 
 void ef_lsample_add(ef_lsample *s, int input, const ef_item *it,
@@ -213,7 +212,8 @@ ef_status ef_lsample_write(ef_lsample *s, const ef_lsample_args *a,
     slot = ef_xmalloc(cap * sizeof *slot);
     memset(slot, 0xff, cap * sizeof *slot);
     for (size_t i = 0; i < n; i++) {
-        size_t h = (size_t)(s->key[pick[i]] * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+        size_t h =
+            (size_t)(s->key[pick[i]] * 0x9e3779b97f4a7c15ULL) & (cap - 1);
         while (slot[h] != SIZE_MAX)
             h = (h + 1) & (cap - 1);
         slot[h] = i;
@@ -230,8 +230,8 @@ ef_status ef_lsample_write(ef_lsample *s, const ef_lsample_args *a,
             continue;
         if ((rc = ef_source_open(a->inputs[in], &so, &src, e)) != EF_OK)
             break;
-        while (mine > 0 &&
-               (rc = ef_source_next(src, &it, &eof, e)) == EF_OK && !eof) {
+        while (mine > 0 && (rc = ef_source_next(src, &it, &eof, e)) == EF_OK &&
+               !eof) {
             char date[EF_DATETIME_UTC_SIZE], buf[EF_KEY_SIZE];
             const char *key;
             uint64_t dk, dc;
@@ -275,9 +275,11 @@ ef_status ef_lsample_write(ef_lsample *s, const ef_lsample_args *a,
     }
     free(slot);
     if (rc == EF_OK && left > 0)
-        rc = ef_fail(e, EF_ERR_IO, "the inputs changed while they were "
+        rc = ef_fail(e, EF_ERR_IO,
+                     "the inputs changed while they were "
                      "read: %zu of the %zu items drawn were not found "
-                     "again", left, n);
+                     "again",
+                     left, n);
     if (rc == EF_OK)
         rc = ef_outdir_write(od, a->name, out.data, out.len, e);
     if (rc == EF_OK && xlsx)
@@ -290,7 +292,8 @@ ef_status ef_lsample_write(ef_lsample *s, const ef_lsample_args *a,
     if (rc == EF_OK && !a->quiet && shared)
         ef_warn("warning: %zu items share their id with items of other "
                 "content: no label could reach them by key, so none was "
-                "drawn", shared);
+                "drawn",
+                shared);
     free_rows(rows, nrows);
     ef_buf_reset(&out);
     free(pick);

@@ -45,7 +45,7 @@ void ef_lsample_add(ef_lsample *s, int input, const ef_item *it,
                     double compound);
 
 typedef struct {
-    const char *const *inputs;    /* the report's inputs */
+    const char *const *inputs; /* the report's inputs */
     int ninputs;
     const ef_source_opts *source; /* as the report read them */
     const ef_thresholds *thr;     /* the score bins */

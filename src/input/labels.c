@@ -17,32 +17,32 @@
 /* The items a key (or a key's number) names: how many contents, and
  * the first one's key and content. */
 typedef struct {
-    int ncontent;      /* 0, 1, or 2 for several */
-    uint64_t content;  /* the first item's content */
-    char *key;         /* the first item's key (malloc'd) */
+    int ncontent;     /* 0, 1, or 2 for several */
+    uint64_t content; /* the first item's content */
+    char *key;        /* the first item's key (malloc'd) */
 } named;
 
 /* One label: a row of a labels file, with its key and, when the file has
  * a text column, a fingerprint of the text the person read. */
 typedef struct {
-    size_t group;      /* its key's group */
-    size_t next;       /* the next label of the group, or SIZE_MAX */
-    uint64_t fp;       /* text fingerprint, 0 when unknown */
-    int cls;           /* the label */
-    uint64_t line;     /* its row */
-    int file;          /* its file */
+    size_t group;  /* its key's group */
+    size_t next;   /* the next label of the group, or SIZE_MAX */
+    uint64_t fp;   /* text fingerprint, 0 when unknown */
+    int cls;       /* the label */
+    uint64_t line; /* its row */
+    int file;      /* its file */
     /* a key read as a number: the values that print as it, and the
        items whose key is such a number (and whose text is its text) */
     int numeric;
     long double lo, hi;
     named by_number;
-    size_t item;       /* the item it labels (index into l->items) */
-    int outcome;       /* O_* after settle */
+    size_t item; /* the item it labels (index into l->items) */
+    int outcome; /* O_* after settle */
 } label;
 
 /* The labels sharing a key, and the items the key names as written. */
 typedef struct {
-    size_t first;      /* its first label */
+    size_t first; /* its first label */
     named exact;
 } group;
 
@@ -51,19 +51,19 @@ typedef struct {
 enum { I_SEVERAL = -2, I_CONFLICT = -1 };
 typedef struct {
     uint64_t content;
-    int cls;           /* an ef_class, or I_* */
-    unsigned files;    /* bit f: a label of file f */
+    int cls;        /* an ef_class, or I_* */
+    unsigned files; /* bit f: a label of file f */
 } item;
 
 enum { O_UNMATCHED, O_JOINED, O_RECOVERED, O_SEVERAL, O_CONFLICTING };
 
 struct ef_labels {
-    ef_strmap *keys;   /* key (and its cleaned form) -> group */
+    ef_strmap *keys; /* key (and its cleaned form) -> group */
     group *groups;
     size_t ngroups, groupcap;
     label *labels;
     size_t nlabels, labelcap;
-    size_t *bynum;     /* numeric labels by lo */
+    size_t *bynum;      /* numeric labels by lo */
     long double *maxhi; /* running maximum of hi over bynum */
     size_t nnum;
     ef_strmap *itemkeys; /* an item's key -> index into items */
@@ -71,7 +71,7 @@ struct ef_labels {
     size_t nitems;
     ef_label_stats files[EF_LABELS_MAX_FILES];
     size_t nfiles;
-    char **keytext;    /* each group's key as written, for messages */
+    char **keytext; /* each group's key as written, for messages */
 };
 
 ef_labels *ef_labels_new(void)
@@ -265,10 +265,10 @@ static size_t add_group(ef_labels *l, const char *key, size_t n)
     if (added) {
         if (l->ngroups == l->groupcap) {
             l->groupcap = l->groupcap ? 2 * l->groupcap : 64;
-            l->groups = ef_xrealloc(l->groups,
-                                    l->groupcap * sizeof *l->groups);
-            l->keytext = ef_xrealloc(l->keytext,
-                                     l->groupcap * sizeof *l->keytext);
+            l->groups =
+                ef_xrealloc(l->groups, l->groupcap * sizeof *l->groups);
+            l->keytext =
+                ef_xrealloc(l->keytext, l->groupcap * sizeof *l->keytext);
         }
         l->groups[g] = (group){SIZE_MAX, {0, 0, NULL}};
         l->keytext[g] = ef_xstrndup(key, n);
@@ -356,8 +356,8 @@ ef_status ef_labels_load(ef_labels *l, const char *path, ef_err *e)
     if (ckey < 0 || clab < 0) {
         rc = ef_fail(e, EF_ERR_PARSE,
                      "%s: no %s column: a labels file has the columns key "
-                     "(or id) and label, as label_sample.csv has", path,
-                     ckey < 0 ? "key" : "label");
+                     "(or id) and label, as label_sample.csv has",
+                     path, ckey < 0 ? "key" : "label");
         goto out;
     }
     st = &l->files[l->nfiles++];
@@ -406,8 +406,8 @@ ef_status ef_labels_load(ef_labels *l, const char *path, ef_err *e)
         if (kl == 0) {
             rc = ef_fail(e, EF_ERR_PARSE,
                          "%s:%llu: a label without a key: the key column "
-                         "says which item it labels", path,
-                         (unsigned long long)rec.line);
+                         "says which item it labels",
+                         path, (unsigned long long)rec.line);
             goto out;
         }
         if (ctext >= 0 && (size_t)ctext < rec.n)
@@ -607,9 +607,10 @@ ef_status ef_labels_settle(ef_labels *l, ef_err *e)
         case O_CONFLICTING: st->conflicting++; break;
         default:
             st->unmatched++;
-            if (!st->first_unmatched[0] || x->line < st->first_unmatched_line) {
-                snprintf(st->first_unmatched, sizeof st->first_unmatched,
-                         "%s", l->keytext[x->group]);
+            if (!st->first_unmatched[0] ||
+                x->line < st->first_unmatched_line) {
+                snprintf(st->first_unmatched, sizeof st->first_unmatched, "%s",
+                         l->keytext[x->group]);
                 st->first_unmatched_line = x->line;
             }
         }
@@ -684,30 +685,33 @@ void ef_labels_warn(const ef_labels *l)
         const ef_label_stats *st = &l->files[f];
         char more[200] = "";
         if (st->recovered)
-            snprintf(more, sizeof more, ", %llu of them through keys a "
+            snprintf(more, sizeof more,
+                     ", %llu of them through keys a "
                      "spreadsheet had turned into numbers",
                      (unsigned long long)st->recovered);
         ef_warn("%s: %llu labels, %llu joined an item%s", st->path,
-                (unsigned long long)st->labels,
-                (unsigned long long)st->joined, more);
+                (unsigned long long)st->labels, (unsigned long long)st->joined,
+                more);
         if (st->labels && st->joined * 10 < st->labels * 9)
             ef_warn("warning: %s: only %llu of its %llu labels joined an "
                     "item: the adjusted shares rest on fewer labels than "
-                    "were given", st->path, (unsigned long long)st->joined,
+                    "were given",
+                    st->path, (unsigned long long)st->joined,
                     (unsigned long long)st->labels);
         if (st->unmatched)
             ef_warn("warning: %s: %llu labels name no item of the inputs "
-                    "(the first: '%.60s', line %llu)", st->path,
-                    (unsigned long long)st->unmatched, st->first_unmatched,
+                    "(the first: '%.60s', line %llu)",
+                    st->path, (unsigned long long)st->unmatched,
+                    st->first_unmatched,
                     (unsigned long long)st->first_unmatched_line);
         if (st->several)
             ef_warn("warning: %s: %llu labels name several different items "
                     "(ids that are not unique, or keys a spreadsheet "
-                    "rounded): none of those items got them", st->path,
-                    (unsigned long long)st->several);
+                    "rounded): none of those items got them",
+                    st->path, (unsigned long long)st->several);
         if (st->conflicting)
             ef_warn("warning: %s: %llu labels disagree with another label "
-                    "for the same item: neither was used", st->path,
-                    (unsigned long long)st->conflicting);
+                    "for the same item: neither was used",
+                    st->path, (unsigned long long)st->conflicting);
     }
 }

@@ -44,16 +44,16 @@
 /* What became of one labels file's labels. */
 typedef struct {
     char path[512];
-    uint64_t rows;        /* data rows read */
-    uint64_t unlabelled;  /* rows whose label is still empty */
-    uint64_t labels;      /* rows with a label */
-    uint64_t joined;      /* applied to exactly one item */
-    uint64_t recovered;   /* of joined: through a mangled key */
-    uint64_t unmatched;   /* whose key names no item */
-    uint64_t several;     /* whose key names several items: none got it */
-    uint64_t conflicting; /* labelled differently elsewhere: none got it */
-    uint64_t items;       /* input rows that received one of its labels
-                             (counted by ef_labels_find) */
+    uint64_t rows;            /* data rows read */
+    uint64_t unlabelled;      /* rows whose label is still empty */
+    uint64_t labels;          /* rows with a label */
+    uint64_t joined;          /* applied to exactly one item */
+    uint64_t recovered;       /* of joined: through a mangled key */
+    uint64_t unmatched;       /* whose key names no item */
+    uint64_t several;         /* whose key names several items: none got it */
+    uint64_t conflicting;     /* labelled differently elsewhere: none got it */
+    uint64_t items;           /* input rows that received one of its labels
+                                 (counted by ef_labels_find) */
     char first_unmatched[80]; /* the first unmatched key, in file order */
     uint64_t first_unmatched_line;
 } ef_label_stats;
@@ -82,7 +82,8 @@ ef_status ef_labels_scan(ef_labels *l, const char *const *inputs, int n,
 /* Decides every label after the scan and fills the statistics. Fails
  * (EF_ERR_PARSE) when a file holds labels and none of them names an item:
  * "FILE: none of its N labels names an item of the inputs (the first key
- * is 'K')", with a hint when the keys look like the "FILE:LINE" of earlier versions. */
+ * is 'K')", with a hint when the keys look like the "FILE:LINE" of earlier
+ * versions. */
 ef_status ef_labels_settle(ef_labels *l, ef_err *e);
 
 /* The label (an ef_class) of item it in the main pass, or -1; counts it

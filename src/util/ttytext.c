@@ -44,10 +44,10 @@ int ef_tty_width(uint32_t cp)
 enum { U_CHAR, U_SPACE, U_BREAK, U_TAB };
 
 typedef struct {
-    char b[16];  /* what to show */
+    char b[16]; /* what to show */
     size_t len;
-    int w;       /* its columns */
-    int esc;     /* shown escaped */
+    int w;   /* its columns */
+    int esc; /* shown escaped */
     int kind;
 } unit;
 
@@ -60,16 +60,14 @@ static void escaped(unit *u, uint32_t cp)
         u->b[1] = (char)(cp ^ 0x40); /* ESC -> ^[, BEL -> ^G, DEL -> ^? */
         u->len = 2;
     } else {
-        u->len = (size_t)snprintf(u->b, sizeof u->b, "<U+%04X>",
-                                  (unsigned)cp);
+        u->len = (size_t)snprintf(u->b, sizeof u->b, "<U+%04X>", (unsigned)cp);
     }
     u->w = (int)u->len;
 }
 
 /* Reads the unit at s[i]; wrap: line ends and tabs are layout, else they
  * are escaped. Returns the bytes used. */
-static size_t next_unit(const char *s, size_t n, size_t i, int wrap,
-                        unit *u)
+static size_t next_unit(const char *s, size_t n, size_t i, int wrap, unit *u)
 {
     const unsigned char *p = (const unsigned char *)s + i;
     uint32_t cp;
@@ -105,8 +103,7 @@ static size_t next_unit(const char *s, size_t n, size_t i, int wrap,
     return k;
 }
 
-static void put_unit(ef_buf *b, const unit *u, const char *on,
-                     const char *off)
+static void put_unit(ef_buf *b, const unit *u, const char *on, const char *off)
 {
     if (u->esc && on)
         ef_buf_puts(b, on);

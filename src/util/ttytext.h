@@ -29,9 +29,9 @@ int ef_tty_width(uint32_t cp);
 
 /* Lines laid out for a screen, one after another in text. */
 typedef struct {
-    ef_buf text;  /* the lines' bytes, without line ends */
-    size_t *off;  /* line i is text.data + off[i] .. off[i + 1] */
-    size_t n;     /* lines */
+    ef_buf text; /* the lines' bytes, without line ends */
+    size_t *off; /* line i is text.data + off[i] .. off[i + 1] */
+    size_t n;    /* lines */
     size_t cap;
 } ef_tty_lines;
 

@@ -193,7 +193,7 @@ void test_label_file(void)
     test_added_column();
     test_refusals();
     {
-        static const char *const names[] = {"t.csv", "u.csv", "bad.csv",
+        static const char *const names[] = {"t.csv",    "u.csv",     "bad.csv",
                                             "nott.csv", "empty.csv", "c.csv"};
         char p[200];
         for (size_t i = 0; i < EF_ARRAY_LEN(names); i++) {

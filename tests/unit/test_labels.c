@@ -53,8 +53,7 @@ static ef_status join(const char *body, const ef_item *items, size_t n,
 {
     ef_status rc;
     *l = ef_labels_new();
-    if ((rc = ef_labels_load(*l, write_file("labels.csv", body), e)) !=
-        EF_OK)
+    if ((rc = ef_labels_load(*l, write_file("labels.csv", body), e)) != EF_OK)
         return rc;
     for (size_t i = 0; i < n; i++)
         ef_labels_scan_item(*l, &items[i]);
@@ -137,8 +136,10 @@ static void test_join(void)
     ef_item_key(&noid[0], k0);
     ef_item_key(&noid[1], k1);
     ef_item_key(&noid[2], k2);
-    snprintf(body, sizeof body, "key,date,label\n%s,x,negative\n"
-             "%s,x,\n%s,x,pos\n", k2, k1, k0);
+    snprintf(body, sizeof body,
+             "key,date,label\n%s,x,negative\n"
+             "%s,x,\n%s,x,pos\n",
+             k2, k1, k0);
     INT_EQ(join(body, noid, 3, &l, &e), EF_OK, "no ids: settles");
     /* asked in another order than scanned: by key, not position */
     INT_EQ(ef_labels_find(l, &noid[2]), EF_NEGATIVE, "no ids: third item");
@@ -156,8 +157,7 @@ static void test_join(void)
     INT_EQ(ef_labels_find(l, &ids[0]), EF_NEGATIVE, "ids: -1 is negative");
     INT_EQ(ef_labels_find(l, &ids[1]), EF_NEUTRAL, "ids: second");
     ef_labels_free(l);
-    INT_EQ(join("\xc3\xaf\xc2\xbb\xc2\xbfkey,label\nfb-1,1\n", ids, 2, &l,
-                &e),
+    INT_EQ(join("\xc3\xaf\xc2\xbb\xc2\xbfkey,label\nfb-1,1\n", ids, 2, &l, &e),
            EF_OK, "a BOM read as Latin-1 before 'key'");
     INT_EQ(ef_labels_find(l, &ids[0]), EF_POSITIVE, "mojibake BOM: joined");
     ef_labels_free(l);
@@ -167,8 +167,8 @@ static void test_join(void)
        one item told twice, and both get theirs */
     ef_item dup[4] = {item("x", "one text", 1), item("x", "another", 2),
                       item("y", "same", 3), item("y", "same", 3)};
-    INT_EQ(join("key,label\nx,negative\ny,positive\n", dup, 4, &l, &e),
-           EF_OK, "colliding ids: settles (one label joined)");
+    INT_EQ(join("key,label\nx,negative\ny,positive\n", dup, 4, &l, &e), EF_OK,
+           "colliding ids: settles (one label joined)");
     INT_EQ(ef_labels_find(l, &dup[0]), -1, "colliding id: first gets none");
     INT_EQ(ef_labels_find(l, &dup[1]), -1, "colliding id: second gets none");
     INT_EQ(ef_labels_find(l, &dup[2]), EF_POSITIVE, "repeated row: first");
@@ -179,24 +179,24 @@ static void test_join(void)
     ef_labels_free(l);
 
     /* two labels for one item that disagree: neither is used */
-    INT_EQ(join("key,label\nfb-1,negative\nfb-2,neutral\nfb-1,positive\n",
-                ids, 2, &l, &e),
+    INT_EQ(join("key,label\nfb-1,negative\nfb-2,neutral\nfb-1,positive\n", ids,
+                2, &l, &e),
            EF_OK, "disagreeing labels: settles");
     INT_EQ(ef_labels_find(l, &ids[0]), -1, "disagreeing labels: none");
     INT_EQ(ef_labels_find(l, &ids[1]), EF_NEUTRAL, "the other one stands");
     INT_EQ(stats(l)->conflicting, 2, "both rows counted");
     ef_labels_free(l);
     /* the same label twice is no disagreement */
-    INT_EQ(join("key,label\nfb-1,negative\nfb-1,neg\n", ids, 2, &l, &e),
-           EF_OK, "the same label twice");
+    INT_EQ(join("key,label\nfb-1,negative\nfb-1,neg\n", ids, 2, &l, &e), EF_OK,
+           "the same label twice");
     INT_EQ(ef_labels_find(l, &ids[0]), EF_NEGATIVE, "same label twice: used");
     ef_labels_free(l);
 
     /* the formula apostrophe a CSV writer or a spreadsheet put there */
     ef_item odd[2] = {item("=cmd", "a", 1), item("@brand", "b", 2)};
-    INT_EQ(join("key,label\n'=cmd,negative\n'@brand,positive\n", odd, 2,
-                &l, &e),
-           EF_OK, "apostrophes");
+    INT_EQ(
+        join("key,label\n'=cmd,negative\n'@brand,positive\n", odd, 2, &l, &e),
+        EF_OK, "apostrophes");
     INT_EQ(ef_labels_find(l, &odd[0]), EF_NEGATIVE, "'=cmd joins =cmd");
     INT_EQ(ef_labels_find(l, &odd[1]), EF_POSITIVE, "'@brand joins @brand");
     ef_labels_free(l);
@@ -227,8 +227,7 @@ static void test_mangled(void)
     /* another item under the same id, with another text: the label is
      * the first one's (its text), never the other's; and the main pass
      * may ask in any order, or skip items (a dedup) */
-    ef_item same[2] = {item("570301130888122368", "Another text", 9),
-                       tw[0]};
+    ef_item same[2] = {item("570301130888122368", "Another text", 9), tw[0]};
     INT_EQ(join("key,text,label\n5.70301E+17,\"battery died again\",neg\n",
                 same, 2, &l, &e),
            EF_OK, "a shared id: settles");
@@ -254,8 +253,8 @@ static void test_mangled(void)
        and a label naming them names every such item */
     ef_item bad[2] = {item("5.70301E+17", "one", 1),
                       item("5.70301E+17", "two", 2)};
-    INT_EQ(join("key,label\n5.70301E+17,neg\n", bad, 2, &l, &e),
-           EF_ERR_PARSE, "mangled inputs: no label joined is an error");
+    INT_EQ(join("key,label\n5.70301E+17,neg\n", bad, 2, &l, &e), EF_ERR_PARSE,
+           "mangled inputs: no label joined is an error");
     OK(strstr(e.msg, "1 name several") != NULL, e.msg);
     ef_labels_free(l);
 }
@@ -271,8 +270,8 @@ static void test_errors(void)
     OK(strstr(e.msg, "labels.csv:2: label 'maybe'") != NULL, e.msg);
     ef_labels_free(l);
     e = (ef_err){0};
-    INT_EQ(join("key,label\nfb-1,neg\nfb-2,4\n", ids, 2, &l, &e),
-           EF_ERR_PARSE, "4 is no label");
+    INT_EQ(join("key,label\nfb-1,neg\nfb-2,4\n", ids, 2, &l, &e), EF_ERR_PARSE,
+           "4 is no label");
     OK(strstr(e.msg, "labels.csv:3: label '4'") != NULL, e.msg);
     ef_labels_free(l);
     e = (ef_err){0};
@@ -294,8 +293,8 @@ static void test_errors(void)
        e.msg);
     ef_labels_free(l);
     e = (ef_err){0};
-    INT_EQ(join("id,label\nexport.csv:88,neg\n", ids, 2, &l, &e),
-           EF_ERR_PARSE, "FILE:LINE keys of earlier versions");
+    INT_EQ(join("id,label\nexport.csv:88,neg\n", ids, 2, &l, &e), EF_ERR_PARSE,
+           "FILE:LINE keys of earlier versions");
     OK(strstr(e.msg, "come from an earlier earful") != NULL, e.msg);
     ef_labels_free(l);
     e = (ef_err){0};

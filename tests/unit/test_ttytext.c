@@ -11,8 +11,8 @@
 #include "util/ttytext.h"
 
 /* The lines of s wrapped at width, joined by '|'. */
-static void wrapped(const char *s, int width, const char *on,
-                    const char *off, ef_buf *b)
+static void wrapped(const char *s, int width, const char *on, const char *off,
+                    ef_buf *b)
 {
     ef_tty_lines l = {0};
     ef_tty_wrap(s, strlen(s), width, on, off, &l);
@@ -48,34 +48,47 @@ static void test_cases(void)
         {"hello world", 5, "hello|world"},
         {"hello world", 11, "hello world"},
         {"a b c d e", 3, "a b|c d|e"},
-        {"abcdefghij", 4, "abcd|efgh|ij"},       /* a word cut */
-        {"ab abcdefgh", 4, "ab|abcd|efgh"},      /* moved, then cut */
-        {"hello   world", 7, "hello|world"},     /* no space at line start */
+        {"abcdefghij", 4, "abcd|efgh|ij"},   /* a word cut */
+        {"ab abcdefgh", 4, "ab|abcd|efgh"},  /* moved, then cut */
+        {"hello   world", 7, "hello|world"}, /* no space at line start */
         /* 6 CJK characters, 2 columns each: 2 to a 5-column line */
         {"\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97\xe7\xac\xa6\xe5\xbe\x88"
          "\xe9\x95\xbf",
-         5, "\xe4\xb8\xad\xe6\x96\x87|\xe5\xad\x97\xe7\xac\xa6|\xe5\xbe\x88"
-            "\xe9\x95\xbf"},
+         5,
+         "\xe4\xb8\xad\xe6\x96\x87|\xe5\xad\x97\xe7\xac\xa6|\xe5\xbe\x88"
+         "\xe9\x95\xbf"},
         /* emoji are 2 wide: U+1F600 x3 at width 4 */
         {"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 4,
          "\xf0\x9f\x98\x80\xf0\x9f\x98\x80|\xf0\x9f\x98\x80"},
         /* e + U+0301 takes one column */
-        {"e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2,
-         "e\xcc\x81" "e\xcc\x81|e\xcc\x81"},
+        {"e\xcc\x81"
+         "e\xcc\x81"
+         "e\xcc\x81",
+         2,
+         "e\xcc\x81"
+         "e\xcc\x81|e\xcc\x81"},
         /* an escape sequence is shown, never sent: ESC is ^[ */
         {"a\x1b[31mb", 20, "a^[[31mb"},
         {"\x1b]0;title\x07", 20, "^[]0;title^G"},
         {"del\x7f", 20, "del^?"},
         /* C1 CSI (U+009B) and a right-to-left override (U+202E) */
-        {"\xc2\x9b" "31m", 20, "<U+009B>31m"},
-        {"abc\xe2\x80\xae" "def", 20, "abc<U+202E>def"},
+        {"\xc2\x9b"
+         "31m",
+         20, "<U+009B>31m"},
+        {"abc\xe2\x80\xae"
+         "def",
+         20, "abc<U+202E>def"},
         /* line ends: LF, CR LF, CR, U+2028; blank lines kept inside,
            dropped at the end */
-        {"a\nb\r\nc\rd\xe2\x80\xa8" "e", 20, "a|b|c|d|e"},
+        {"a\nb\r\nc\rd\xe2\x80\xa8"
+         "e",
+         20, "a|b|c|d|e"},
         {"a\n\nb\n\n", 20, "a||b"},
         {"a\tb", 20, "a   b"},
         {"ab\tc", 20, "ab  c"},
-        {"\xff" "ok", 20, "\xef\xbf\xbdok"},   /* invalid UTF-8: U+FFFD */
+        {"\xff"
+         "ok",
+         20, "\xef\xbf\xbdok"}, /* invalid UTF-8: U+FFFD */
         {"", 20, ""},
     };
     ef_buf b = EF_BUF_INIT;
@@ -88,7 +101,9 @@ static void test_cases(void)
     }
     /* escaped characters between the caller's markers, which do not
        count as columns: "a<^[>b" still fits 4 columns */
-    wrapped("a\x1b" "b", 4, "<", ">", &b);
+    wrapped("a\x1b"
+            "b",
+            4, "<", ">", &b);
     STR_EQ(b.data, "a<^[>b", "escapes marked");
     /* "<U+202E>" is 8 columns: alone on its line at width 8 */
     wrapped("ab\xe2\x80\xae", 8, NULL, NULL, &b);
@@ -114,10 +129,24 @@ static void test_cases(void)
  * whole text (ef_tty_line of it with the white space taken out). */
 static void test_random(void)
 {
-    static const char *const pieces[] = {
-        "word", "a", "longerwordthanmost", " ", " ", " ", "\n", "\t",
-        "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "e\xcc\x81", "\x1b[31m",
-        "\x07", "\xc2\x9b", "\xe2\x80\xae", "\xff", "\r\n", "\xef\xbd\x81"};
+    static const char *const pieces[] = {"word",
+                                         "a",
+                                         "longerwordthanmost",
+                                         " ",
+                                         " ",
+                                         " ",
+                                         "\n",
+                                         "\t",
+                                         "\xe4\xb8\xad",
+                                         "\xf0\x9f\x98\x80",
+                                         "e\xcc\x81",
+                                         "\x1b[31m",
+                                         "\x07",
+                                         "\xc2\x9b",
+                                         "\xe2\x80\xae",
+                                         "\xff",
+                                         "\r\n",
+                                         "\xef\xbd\x81"};
     uint64_t seed = 12345;
     ef_buf in = EF_BUF_INIT, flat = EF_BUF_INIT, want = EF_BUF_INIT,
            got = EF_BUF_INIT;
@@ -150,8 +179,8 @@ static void test_random(void)
                     ef_buf_putc(&got, (char)c);
             }
         }
-        ef_tty_line(&want, flat.data ? flat.data : "", flat.len, 1 << 20,
-                    NULL, NULL);
+        ef_tty_line(&want, flat.data ? flat.data : "", flat.len, 1 << 20, NULL,
+                    NULL);
         lost += strcmp(ef_buf_cstr(&want), ef_buf_cstr(&got)) != 0;
         ef_tty_lines_reset(&l);
     }
