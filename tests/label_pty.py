@@ -11,6 +11,7 @@ import pty
 import random
 import re
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -451,6 +452,7 @@ def main():
                         ["Battery died again", "Love these buds",
                          "It is a phone"][i % 3] + f" ({i})"])
     rep = os.path.join(WORK, "report")
+    shutil.rmtree(rep, ignore_errors=True)
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767571200")
     subprocess.run([EARFUL, "report", "-q", "--no-charts", "--no-xlsx",
                     "-o", rep, "--label-sample", "12", export], env=env,
