@@ -382,7 +382,7 @@ static ef_status write_all(int fd, const char *p, size_t n)
 static ef_status save(ef_lfile *f, ef_err *e)
 {
     ef_buf b = EF_BUF_INIT, tmp = EF_BUF_INIT;
-    struct stat now;
+    struct stat now, mine;
     const char *slash = strrchr(f->real, '/');
     size_t dirlen = slash ? (size_t)(slash - f->real) : 0;
     ef_status rc = EF_OK;
@@ -406,9 +406,11 @@ static ef_status save(ef_lfile *f, ef_err *e)
         rc = ef_fail(e, EF_ERR_IO, "%s: %s", tmp.data, strerror(errno));
         goto out;
     }
+    /* the new file's identity is taken from the file written, not from
+       the path after the rename: another writer may be quicker */
     if (fchmod(fd, f->st.st_mode & 07777) != 0 ||
         write_all(fd, b.data ? b.data : "", b.len) != EF_OK ||
-        fsync(fd) != 0) {
+        fsync(fd) != 0 || fstat(fd, &mine) != 0) {
         rc = ef_fail(e, EF_ERR_IO, "%s: %s", tmp.data, strerror(errno));
         goto out;
     }
@@ -433,8 +435,7 @@ static ef_status save(ef_lfile *f, ef_err *e)
         fsync(dfd); /* some file systems refuse: the rename stands */
         close(dfd);
     }
-    if (stat(f->real, &f->st) != 0)
-        rc = ef_fail(e, EF_ERR_IO, "%s: %s", f->path, strerror(errno));
+    f->st = mine;
 out:
     if (fd >= 0)
         close(fd);

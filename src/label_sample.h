@@ -16,7 +16,8 @@
  * --labels joins on, so a label comes back to its item whether the
  * report then reads the CSV or the store imported from it. The draw is
  * stratified by group (channel, or the --segment column) and score bin
- * (ef_calib_sample_groups), seeded: the same inputs, options and seed
+ * (ef_calib_sample_groups: a few labels for every group, the rest in
+ * proportion within each bin), seeded: the same inputs, options and seed
  * draw the same items. Never drawn: items that already carry a label
  * (from --labels or their own label column: a second sample tops up),
  * repeats of an item already in the draw (same key, same content), and

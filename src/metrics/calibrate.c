@@ -915,55 +915,36 @@ static void allocate_topup(const size_t *have, const size_t *free_, int nb,
         take[k] = cnt[k] - have[k];
 }
 
-/* Splits want new labels over ng groups: group g's share of want plus
- * the labels it has is half an equal part and half its share of the
- * rows, target[g] = T / (2 G) + (T / 2) rows[g] / rows (T = want + all
- * labels had); each label in turn goes to the group with free rows
- * whose (labels + 1/2) / target is least (Webster's apportionment: no
- * bias to big or small groups, and never a label taken back as T grows),
- * so a group short of its target catches up first. */
-static void allocate_groups(const size_t *rows, const size_t *have,
-                            const size_t *free_, int ng, size_t want,
-                            size_t *take)
+/* Webster's apportionment of want more units over n parties that hold
+ * have[i] already, with room for cap[i] more and targets target[i] (> 0
+ * where cap[i] > 0): each unit in turn to the party with room whose
+ * (have + take + 1/2) / target is least (ties: the lower index, so that
+ * the result is reproducible). Unbiased to big and small parties alike,
+ * and it never takes a unit back as want grows. */
+static void webster(const double *target, const size_t *have,
+                    const size_t *cap, int n, size_t want, size_t *take)
 {
-    size_t total = 0, has = 0, free_all = 0, groups = 0;
-    double *target = ef_xcalloc((size_t)ng + 1, sizeof(double)), T;
+    int *heap = ef_xmalloc(((size_t)n + 1) * sizeof(int)), nh = 0;
+    double *pri = ef_xcalloc((size_t)n + 1, sizeof(double));
 
-    for (int g = 0; g < ng; g++) {
-        total += rows[g];
-        has += have[g];
-        free_all += free_[g];
-        groups += rows[g] > 0;
-        take[g] = 0;
-    }
-    if (want > free_all)
-        want = free_all;
-    T = (double)(want + has);
-    for (int g = 0; g < ng; g++)
-        if (rows[g] > 0)
-            target[g] = T / (2.0 * (double)groups) +
-                        T / 2.0 * (double)rows[g] / (double)total;
-    /* a binary heap of the groups with free rows, least priority first
-       (ties: the lower group, so that the draw is reproducible) */
-    int *heap = ef_xmalloc(((size_t)ng + 1) * sizeof(int)), nh = 0;
-    double *pri = ef_xcalloc((size_t)ng + 1, sizeof(double));
 #define LESS(a, b) (pri[a] < pri[b] || (pri[a] == pri[b] && (a) < (b)))
-    for (int g = 0; g < ng; g++) {
-        if (free_[g] == 0)
+    for (int i = 0; i < n; i++) {
+        int at;
+        take[i] = 0;
+        if (cap[i] == 0)
             continue;
-        pri[g] = ((double)have[g] + 0.5) / target[g];
-        int at = nh++;
-        for (; at > 0 && LESS(g, heap[(at - 1) / 2]); at = (at - 1) / 2)
+        pri[i] = ((double)have[i] + 0.5) / target[i];
+        for (at = nh++; at > 0 && LESS(i, heap[(at - 1) / 2]);
+             at = (at - 1) / 2)
             heap[at] = heap[(at - 1) / 2];
-        heap[at] = g;
+        heap[at] = i;
     }
-    for (size_t i = 0; i < want && nh > 0; i++) {
-        int g = heap[0], at = 0, last;
-        take[g]++;
-        pri[g] = ((double)(have[g] + take[g]) + 0.5) / target[g];
-        last = take[g] < free_[g] ? g : heap[--nh];
-        /* sift last down from the root */
-        for (;;) {
+    for (size_t u = 0; u < want && nh > 0; u++) {
+        int i = heap[0], at = 0, last;
+        take[i]++;
+        pri[i] = ((double)(have[i] + take[i]) + 0.5) / target[i];
+        last = take[i] < cap[i] ? i : heap[--nh];
+        for (;;) { /* sift last down from the root */
             int c = 2 * at + 1;
             if (c >= nh)
                 break;
@@ -980,21 +961,20 @@ static void allocate_groups(const size_t *rows, const size_t *have,
 #undef LESS
     free(pri);
     free(heap);
-    free(target);
 }
 
 size_t ef_calib_sample_groups(const ef_calib_rows *r, const ef_thresholds *thr,
                               size_t want, uint64_t seed, size_t *out)
 {
     binning b;
-    int nb, ng = r->ngroups > 0 ? r->ngroups : 1;
-    size_t *rows = ef_xcalloc((size_t)ng, sizeof(size_t));
-    size_t *ghave = ef_xcalloc((size_t)ng, sizeof(size_t));
-    size_t *gfree = ef_xcalloc((size_t)ng, sizeof(size_t));
-    size_t *gtake = ef_xcalloc((size_t)ng, sizeof(size_t));
-    /* per cell (group, bin): labels had, free rows, and the free rows'
-       indices, grouped by cell in row order */
-    size_t ncell, *have, *freec, *off, *fill, *idx, got = 0;
+    int nb, ng = r->ngroups > 0 ? r->ngroups : 1, groups = 0;
+    size_t ncell, free_all = 0, used = 0, floor_n, got = 0;
+    /* per cell (group g, bin k) at g * nb + k: labels had, free rows,
+       labels drawn; the free rows' indices, by cell in row order */
+    size_t *have, *freec, *draw, *off, *fill, *idx;
+    size_t hk[EF_CALIB_BINS], fk[EF_CALIB_BINS], tk[EF_CALIB_BINS];
+    double *target;
+    size_t *h, *cap, *q;
     ef_rng rng;
 
     binning_init(&b, thr);
@@ -1002,63 +982,117 @@ size_t ef_calib_sample_groups(const ef_calib_rows *r, const ef_thresholds *thr,
     ncell = (size_t)ng * (size_t)nb;
     have = ef_xcalloc(ncell, sizeof(size_t));
     freec = ef_xcalloc(ncell, sizeof(size_t));
+    draw = ef_xcalloc(ncell, sizeof(size_t));
     off = ef_xcalloc(ncell + 1, sizeof(size_t));
     fill = ef_xcalloc(ncell, sizeof(size_t));
+    target = ef_xcalloc((size_t)ng + nb, sizeof(double));
+    h = ef_xcalloc((size_t)ng + nb, sizeof(size_t));
+    cap = ef_xcalloc((size_t)ng + nb, sizeof(size_t));
+    q = ef_xcalloc((size_t)ng + nb, sizeof(size_t));
+#define CELL(i)                                                               \
+    ((size_t)(r->group ? r->group[i] : 0) * (size_t)nb +                      \
+     (size_t)bin_of(&b, r->compound[i]))
+#define STATE(i) (r->state ? r->state[i] : EF_CALIB_ROW_FREE)
     for (size_t i = 0; i < r->n; i++) {
-        int g = r->group ? r->group[i] : 0;
-        size_t c = (size_t)g * (size_t)nb +
-                   (size_t)bin_of(&b, r->compound[i]);
-        int st = r->state ? r->state[i] : EF_CALIB_ROW_FREE;
-        rows[g]++;
-        if (st == EF_CALIB_ROW_LABELLED) {
-            have[c]++;
-            ghave[g]++;
-        } else if (st == EF_CALIB_ROW_FREE) {
-            freec[c]++;
-            gfree[g]++;
+        if (STATE(i) == EF_CALIB_ROW_LABELLED)
+            have[CELL(i)]++;
+        else if (STATE(i) == EF_CALIB_ROW_FREE)
+            freec[CELL(i)]++;
+    }
+    for (size_t c = 0; c < ncell; c++)
+        free_all += freec[c];
+    if (want > free_all)
+        want = free_all;
+
+    /* 1. each group, when there are several, a few labels of its own
+       (EF_CALIB_GROUP_FLOOR at most, a quarter of want over all),
+       spread over its bins as its rows are */
+    for (int g = 0; g < ng; g++) {
+        size_t rows = 0;
+        for (int k = 0; k < nb; k++)
+            rows += have[g * nb + k] + freec[g * nb + k];
+        groups += rows > 0;
+    }
+    floor_n = ng > 1 && groups > 0 ? want / (4 * (size_t)groups) : 0;
+    if (floor_n > EF_CALIB_GROUP_FLOOR)
+        floor_n = EF_CALIB_GROUP_FLOOR;
+    for (int g = 0; g < ng && floor_n > 0; g++) {
+        size_t had = 0, fr = 0, f;
+        for (int k = 0; k < nb; k++) {
+            had += have[g * nb + k];
+            fr += freec[g * nb + k];
+            target[k] = (double)freec[g * nb + k];
+            h[k] = 0;
+        }
+        f = floor_n > had ? floor_n - had : 0;
+        f = f < fr ? f : fr;
+        webster(target, h, freec + (size_t)g * nb, nb, f,
+                draw + (size_t)g * nb);
+        used += f;
+    }
+
+    /* 2. the rest over the bins, as ef_calib_sample does, counting what
+       the bins hold already */
+    for (int k = 0; k < nb; k++) {
+        hk[k] = fk[k] = 0;
+        for (int g = 0; g < ng; g++) {
+            hk[k] += have[g * nb + k] + draw[g * nb + k];
+            fk[k] += freec[g * nb + k] - draw[g * nb + k];
         }
     }
+    allocate_topup(hk, fk, nb, neutral_bin(&b), want - used, tk);
+
+    /* 3. each bin's labels over its groups as its rows are (then every
+       labelled row of a bin stands for as many rows, whatever its group:
+       an estimator by bin stays unbiased) */
+    for (int k = 0; k < nb; k++) {
+        size_t pop = hk[k] + fk[k];
+        for (int g = 0; g < ng; g++) {
+            size_t c = (size_t)g * nb + (size_t)k;
+            target[g] = pop ? (double)(hk[k] + tk[k]) *
+                                  (double)(have[c] + freec[c]) / (double)pop
+                            : 0;
+            h[g] = have[c] + draw[c];
+            cap[g] = freec[c] - draw[c];
+        }
+        webster(target, h, cap, ng, tk[k], q);
+        for (int g = 0; g < ng; g++)
+            draw[(size_t)g * nb + (size_t)k] += q[g];
+    }
+
+    /* 4. the rows: a partial Fisher-Yates in each cell, as
+       ef_calib_sample, group by group */
     for (size_t c = 0; c < ncell; c++)
         off[c + 1] = off[c] + freec[c];
     idx = ef_xmalloc((off[ncell] + 1) * sizeof *idx);
-    for (size_t i = 0; i < r->n; i++) {
-        int g = r->group ? r->group[i] : 0;
-        size_t c = (size_t)g * (size_t)nb +
-                   (size_t)bin_of(&b, r->compound[i]);
-        if ((r->state ? r->state[i] : EF_CALIB_ROW_FREE) == EF_CALIB_ROW_FREE)
+    for (size_t i = 0; i < r->n; i++)
+        if (STATE(i) == EF_CALIB_ROW_FREE) {
+            size_t c = CELL(i);
             idx[off[c] + fill[c]++] = i;
-    }
-    allocate_groups(rows, ghave, gfree, ng, want, gtake);
+        }
+#undef CELL
+#undef STATE
     ef_rng_seed(&rng, seed);
-    for (int g = 0; g < ng; g++) {
-        size_t take[EF_CALIB_BINS];
-        size_t *ch = have + (size_t)g * (size_t)nb;
-        size_t *cf = freec + (size_t)g * (size_t)nb;
-        if (gtake[g] == 0)
-            continue;
-        allocate_topup(ch, cf, nb, neutral_bin(&b), gtake[g], take);
-        for (int k = 0; k < nb; k++) {
-            size_t c = (size_t)g * (size_t)nb + (size_t)k;
-            size_t *v = idx + off[c];
-            /* partial Fisher-Yates, as ef_calib_sample */
-            for (size_t j = 0; j < take[k]; j++) {
-                size_t t = j + (size_t)ef_rng_below(&rng, cf[k] - j), tmp;
-                tmp = v[j];
-                v[j] = v[t];
-                v[t] = tmp;
-                out[got++] = v[j];
-            }
+    for (size_t c = 0; c < ncell; c++) {
+        size_t *v = idx + off[c];
+        for (size_t j = 0; j < draw[c]; j++) {
+            size_t t = j + (size_t)ef_rng_below(&rng, freec[c] - j), tmp;
+            tmp = v[j];
+            v[j] = v[t];
+            v[t] = tmp;
+            out[got++] = v[j];
         }
     }
     qsort(out, got, sizeof *out, cmp_size);
     free(idx);
+    free(q);
+    free(cap);
+    free(h);
+    free(target);
     free(fill);
     free(off);
+    free(draw);
     free(freec);
     free(have);
-    free(gtake);
-    free(gfree);
-    free(ghave);
-    free(rows);
     return got;
 }

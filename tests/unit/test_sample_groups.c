@@ -42,9 +42,11 @@ void test_sample_groups(void)
                "one group: the same rows as ef_calib_sample");
         }
 
-    /* three groups of 2700, 270 and 30 rows: 120 labels, targets half
-     * equal and half by size, 20 + 60 x share each: 74, 25.4, 20.6;
-     * Webster rounds them to 74, 25, 21 */
+    /* three groups of 2700, 270 and 30 rows, 120 labels: first 10 each
+     * of their own (120 / (4 x 3) = 10); the other 90 by bin, and in a
+     * bin by the groups' rows there, the 30 already drawn counting: the
+     * groups' shares of 120 are 108, 10.8 and 1.2, so the middle group
+     * gets about 1 more and the small one none: 99, 11, 10 */
     for (size_t i = 0; i < N; i++)
         group[i] = i < 2700 ? 0 : i < 2970 ? 1 : 2;
     rows.group = group;
@@ -53,9 +55,9 @@ void test_sample_groups(void)
     INT_EQ(got, 120, "groups: 120 drawn");
     for (size_t i = 0; i < got; i++)
         per[group[a[i]]]++;
-    INT_EQ(per[0], 74, "groups: the big group");
-    INT_EQ(per[1], 25, "groups: the middle one");
-    INT_EQ(per[2], 21, "groups: the small one gets labels of its own");
+    INT_EQ(per[0], 99, "groups: the big group");
+    INT_EQ(per[1], 11, "groups: the middle one");
+    INT_EQ(per[2], 10, "groups: the small one gets labels of its own");
     for (size_t i = 1; i < got; i++)
         OK(a[i - 1] < a[i], "groups: ascending, no repeats");
     got2 = ef_calib_sample_groups(&rows, &thr, 120, 7, b);
@@ -89,6 +91,26 @@ void test_sample_groups(void)
         for (int g = 0; g < 3; g++)
             INT_EQ(per[g] + per2[g], scratch[g],
                    "top-up: groups as if drawn at once");
+    }
+
+    /* one bin, groups of 900 and 100 rows, 100 labels: floors of 10
+     * each (100 / (4 x 2) = 12, at most 10), the other 80 as the rows
+     * are: 90 and 10 in all, one label per 10 rows in either group, so a
+     * labelled row stands for as many rows whatever its group */
+    {
+        static double flat[1000];
+        static int g2[1000];
+        size_t k2[2] = {0};
+        ef_calib_rows r2 = {flat, g2, NULL, 1000, 2};
+        for (size_t i = 0; i < 1000; i++) {
+            flat[i] = 0.0;
+            g2[i] = i < 900 ? 0 : 1;
+        }
+        got = ef_calib_sample_groups(&r2, &thr, 100, 3, a);
+        for (size_t i = 0; i < got; i++)
+            k2[g2[a[i]]]++;
+        INT_EQ(k2[0], 90, "in a bin, as the rows are: the big group");
+        INT_EQ(k2[1], 10, "in a bin, as the rows are: the small group");
     }
 
     /* more wanted than rows free: every free row */
