@@ -142,7 +142,8 @@ static void term_leave(term *t)
     if (!t->raw)
         return;
     if (t->fancy)
-        outs("\x1b[0m\x1b[?25h\x1b[?1049l");
+        outs(t->color ? "\x1b[0m\x1b[?25h\x1b[?1049l"
+                      : "\x1b[?25h\x1b[?1049l");
     else
         outs("\r\n");
     tcsetattr(STDIN_FILENO, TCSADRAIN, &t->saved);

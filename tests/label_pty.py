@@ -288,14 +288,32 @@ def main():
     check("resume: answer saved",
           wait_labels(path, ["negative", "neutral", "positive", "", "", ""]))
     s.wait_for(b"4/6")
-    s.kill9()
-    check("NO_COLOR: no colour sent", SGR.search(s.out) is None,
+    s.send(b"q")
+    s.wait_exit()
+    check("NO_COLOR: no colour sent, to the end", SGR.search(s.out) is None,
           SGR.search(s.out))
+    s.close()
+    # kill -9 mid-session: the answers given stay, and a new session
+    # resumes after them
+    s = Session([path])
+    s.wait_for(b"4/6")
+    s.send(b"n")
+    wait_labels(path, ["negative", "neutral", "positive", "negative", "",
+                       ""])
+    s.wait_for(b"5/6")
+    s.kill9()
     s.close()
     after = read_sample(path)
     check("kill -9: the file whole, the answers kept",
           [r[:5] for r in after] == [r[:5] for r in original] and
-          labels(path)[:3] == ["negative", "neutral", "positive"])
+          labels(path)[:4] == ["negative", "neutral", "positive",
+                               "negative"])
+    s = Session([path])
+    check("kill -9, then resume: at the item on the screen",
+          s.wait_for(b"5/6"))
+    s.send(b"q")
+    s.wait_exit()
+    s.close()
 
     # kill -9 at random moments while answers pour in: the file is always
     # the old one or the new one, whole
