@@ -156,6 +156,12 @@ build/tools/calib_validate: tests/calib_validate.c $(filter-out build/rel/main.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# issue 13: the label sample's design against ../shared/calibration
+# (tests/suites/sample_design.sh builds it)
+build/tools/sample_validate: tests/sample_validate.c $(filter-out build/rel/main.o,$(REL_OBJ))
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
 # LibreOffice converts the sample workbook to PDF (optional: it installs
 # libreoffice-calc-nogui, which is large).
 check-office: deps

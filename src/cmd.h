@@ -10,6 +10,7 @@
 int ef_cmd_score(int argc, char **argv);
 int ef_cmd_import(int argc, char **argv);
 int ef_cmd_report(int argc, char **argv);
+int ef_cmd_label(int argc, char **argv);
 
 /* Prints "earful: MSG" and "earful: try 'earful CMD --help'"; returns 64. */
 int ef_usage_error(const char *cmd, const char *fmt, ...)

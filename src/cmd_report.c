@@ -16,6 +16,8 @@
 #include "cmd.h"
 #include "input/csv.h"
 #include "input/input.h"
+#include "input/labels.h"
+#include "label_sample.h"
 #include "metrics/calibrate.h"
 #include "metrics/metrics.h"
 #include "metrics/traps.h"
@@ -45,8 +47,10 @@ typedef struct {
     const char *brands[MAX_BRANDS]; /* --brand lists */
     int nbrands;
     const char *templates, *title, *font, *xlsx_path, *period, *tz;
-    const char *labels;    /* --labels FILE.csv */
+    const char *labels[EF_LABELS_MAX_FILES]; /* --labels FILE.csv */
+    int nlabels;
     size_t label_sample;   /* --label-sample N */
+    uint64_t seed;         /* --seed N, for --label-sample */
     int no_xlsx, no_data_sheet, no_charts, list_vars, quiet, strict;
     int threads;
     ef_source_opts src;
@@ -93,12 +97,16 @@ static void usage(FILE *f)
         "repeatable\n"
         "      --expected-negative X what leadership believes (0.30), shown "
         "beside the data\n"
-        "      --labels FILE.csv     human labels (columns id, label) "
-        "joined on id:\n"
-        "                            the negative share is re-estimated "
-        "from them\n"
+        "      --labels FILE.csv     human labels (columns key, label, as "
+        "in label_sample.csv):\n"
+        "                            the shares are re-estimated from them "
+        "(repeatable)\n"
         "      --label-sample N      also write label_sample.csv: N items "
         "to label by hand\n"
+        "                            (with --labels: N more, none of those "
+        "labelled)\n"
+        "      --seed N              which items --label-sample draws "
+        "(default 1)\n"
         "      --fail-if EXPR        exit 1 when EXPR holds, e.g. "
         "'sentiment.negative.share > 0.25'\n"
         "                            (any metrics.json number; < <= > >=; "
@@ -133,7 +141,7 @@ enum {
     O_NO_DATA_SHEET, O_NO_CHARTS, O_FONT, O_PERIOD, O_TZ, O_MIN_N,
     O_SEGMENT, O_THRESHOLDS, O_LEXICON, O_EXPECTED, O_FAIL_IF, O_MAP,
     O_DATE_FORMAT, O_ENCODING, O_DELIMITER, O_TABLE, O_QUERY, O_STRICT,
-    O_THREADS, O_LABELS, O_LABEL_SAMPLE, O_BRAND
+    O_THREADS, O_LABELS, O_LABEL_SAMPLE, O_BRAND, O_SEED
 };
 
 static int parse_unit_interval(const char *s, double *out)
@@ -178,6 +186,7 @@ static int parse_args(int argc, char **argv, report_opts *o)
         {"threads", required_argument, NULL, 'j'},
         {"labels", required_argument, NULL, O_LABELS},
         {"label-sample", required_argument, NULL, O_LABEL_SAMPLE},
+        {"seed", required_argument, NULL, O_SEED},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -187,6 +196,7 @@ static int parse_args(int argc, char **argv, report_opts *o)
     o->period = "week";
     o->agg.thr = (ef_thresholds)EF_THRESHOLDS_DEFAULT;
     o->agg.min_n = 30;
+    o->seed = 1;
     ef_parse_threads("auto", &o->threads);
     optind = 1;
     opterr = 0;
@@ -263,7 +273,21 @@ static int parse_args(int argc, char **argv, report_opts *o)
         case O_TABLE: o->src.table = optarg; break;
         case O_QUERY: o->src.query = optarg; break;
         case O_STRICT: o->strict = 1; break;
-        case O_LABELS: o->labels = optarg; break;
+        case O_LABELS:
+            if (o->nlabels == EF_LABELS_MAX_FILES)
+                return ef_usage_error("report", "too many --labels files");
+            o->labels[o->nlabels++] = optarg;
+            break;
+        case O_SEED: {
+            unsigned long long v;
+            errno = 0;
+            v = strtoull(optarg, &end, 10);
+            if (end == optarg || *end || errno || optarg[0] == '-')
+                return ef_usage_error("report", "option --seed: expected a "
+                                      "whole number, got '%s'", optarg);
+            o->seed = (uint64_t)v;
+            break;
+        }
         case O_LABEL_SAMPLE: {
             long v = strtol(optarg, &end, 10);
             if (end == optarg || *end || v < 1 || v > 1000000)
@@ -291,6 +315,11 @@ static int parse_args(int argc, char **argv, report_opts *o)
     }
     if (o->ninputs == 0)
         return ef_usage_error("report", "no INPUT given");
+    for (int i = 0; i < o->ninputs; i++)
+        if (strcmp(o->inputs[i], "-") == 0 && (o->nlabels || o->label_sample))
+            return ef_usage_error("report", "--labels and --label-sample "
+                                  "read the inputs twice: save standard "
+                                  "input to a file first");
     return 0;
 }
 
@@ -334,166 +363,6 @@ static void default_title(const ef_report *r, char *buf, size_t cap)
     snprintf(buf, cap, "Feedback report, %s to %s", a, b);
 }
 
-/* ==== Human labels ====================================================== */
-
-typedef struct {
-    ef_strmap *ids; /* id -> index into cls */
-    int *cls;
-    size_t n;
-    uint64_t matched;
-} label_map;
-
-/* Reads --labels: a CSV with columns id and label. */
-static ef_status load_labels(const char *path, label_map *lm, ef_err *e)
-{
-    ef_csv_reader *r = NULL;
-    ef_csv_record rec;
-    int eof = 0, cid = -1, clab = -1;
-    ef_status rc;
-
-    lm->ids = ef_strmap_new();
-    if ((rc = ef_csv_open(path, NULL, &r, e)) != EF_OK)
-        return rc;
-    if ((rc = ef_csv_next(r, &rec, &eof, e)) != EF_OK)
-        goto out;
-    for (size_t i = 0; !eof && i < rec.n; i++) {
-        if (strcasecmp(rec.field[i], "id") == 0 && cid < 0)
-            cid = (int)i;
-        else if (strcasecmp(rec.field[i], "label") == 0 && clab < 0)
-            clab = (int)i;
-    }
-    if (eof || cid < 0 || clab < 0) {
-        rc = ef_fail(e, EF_ERR_PARSE, "%s: expected columns id and label",
-                     path);
-        goto out;
-    }
-    while ((rc = ef_csv_next(r, &rec, &eof, e)) == EF_OK && !eof) {
-        int added, cls;
-        size_t k;
-        if ((size_t)cid >= rec.n || (size_t)clab >= rec.n ||
-            rec.len[clab] == 0)
-            continue; /* not labelled yet */
-        cls = ef_label_parse(rec.field[clab], rec.len[clab]);
-        if (cls < 0) {
-            rc = ef_fail(e, EF_ERR_PARSE,
-                         "%s:%llu: label '%.40s' is not positive, neutral "
-                         "or negative", path,
-                         (unsigned long long)rec.line, rec.field[clab]);
-            goto out;
-        }
-        k = ef_strmap_get_or_add(lm->ids, rec.field[cid], rec.len[cid],
-                                 lm->n, &added);
-        if (added) {
-            lm->cls = ef_xrealloc(lm->cls, (lm->n + 1) * sizeof(int));
-            lm->n++;
-        }
-        lm->cls[k] = cls; /* a later label for the same id wins */
-    }
-out:
-    ef_csv_free(r);
-    return rc;
-}
-
-/* The rows a --label-sample is drawn from: each used row's compound and
- * where it came from (its input and its rank among that input's rows). */
-typedef struct {
-    double *compound;
-    int *input;
-    uint64_t *rank;
-    size_t n, cap;
-    uint64_t ranks[MAX_INPUTS]; /* rows folded so far, per input */
-} sample_rows;
-
-static void sample_add(sample_rows *s, int input, double compound)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 65536;
-        s->compound = ef_xrealloc(s->compound, s->cap * sizeof(double));
-        s->input = ef_xrealloc(s->input, s->cap * sizeof(int));
-        s->rank = ef_xrealloc(s->rank, s->cap * sizeof(uint64_t));
-    }
-    s->compound[s->n] = compound;
-    s->input[s->n] = input;
-    s->rank[s->n++] = s->ranks[input]++;
-}
-
-/* Draws the stratified sample and writes label_sample.csv: id, date,
- * channel, author, text and an empty label, for a person to fill in and
- * feed back with --labels. VADER's score is left out, so as not to anchor
- * the person. A second pass over the inputs fetches the drawn rows. */
-static ef_status write_label_sample(report_opts *o, sample_rows *s,
-                                    ef_outdir *od, ef_xlsx *xlsx, ef_err *e)
-{
-    ef_xlsx_label_row *rows = NULL;
-    size_t nrows = 0;
-    size_t *pick = ef_xcalloc(o->label_sample + 1, sizeof(size_t));
-    size_t n = ef_calib_sample(s->compound, s->n, &o->agg.thr,
-                               o->label_sample, 20141101, pick);
-    ef_buf out = EF_BUF_INIT;
-    ef_source_opts so = o->src;
-    ef_status rc = EF_OK;
-    size_t k = 0;
-
-    so.on_reject = NULL;
-    so.strict = 0;
-    ef_buf_puts(&out, "id,date,channel,author,text,label\r\n");
-    for (int in = 0; in < o->ninputs && k < n && rc == EF_OK; in++) {
-        ef_source *src = NULL;
-        ef_item it;
-        int eof = 0;
-        uint64_t rank = 0;
-
-        if (s->input[pick[k]] != in)
-            continue;
-        if ((rc = ef_source_open(o->inputs[in], &so, &src, e)) != EF_OK)
-            break;
-        while (k < n && s->input[pick[k]] == in &&
-               (rc = ef_source_next(src, &it, &eof, e)) == EF_OK && !eof) {
-            char date[32], id[600];
-            if (rank++ != s->rank[pick[k]])
-                continue;
-            ef_datetime_format_utc(it.date, date);
-            if (it.id[0])
-                snprintf(id, sizeof id, "%s", it.id);
-            else
-                snprintf(id, sizeof id, "%s:%llu", o->inputs[in],
-                         (unsigned long long)it.line);
-            ef_csvout_field(&out, id, strlen(id), 1);
-            ef_csvout_field(&out, date, strlen(date), 0);
-            ef_csvout_field(&out, it.channel, strlen(it.channel), 0);
-            ef_csvout_field(&out, it.author, strlen(it.author), 0);
-            ef_csvout_field(&out, it.text, it.text_len, 0);
-            ef_buf_puts(&out, ",\r\n");
-            if (xlsx) {
-                ef_xlsx_label_row *lr;
-                rows = ef_xrealloc(rows, (nrows + 1) * sizeof *rows);
-                lr = &rows[nrows++];
-                lr->id = ef_xstrdup(id);
-                lr->channel = ef_xstrdup(it.channel);
-                lr->author = ef_xstrdup(it.author);
-                lr->text = ef_xstrndup(it.text, it.text_len);
-                lr->date = it.date;
-            }
-            k++;
-        }
-        ef_source_free(src);
-    }
-    if (rc == EF_OK)
-        rc = ef_outdir_write(od, "label_sample.csv", out.data, out.len, e);
-    if (rc == EF_OK && xlsx)
-        ef_xlsx_set_label_sample(xlsx, rows, nrows); /* copies them */
-    for (size_t i = 0; i < nrows; i++) {
-        free((char *)rows[i].id);
-        free((char *)rows[i].channel);
-        free((char *)rows[i].author);
-        free((char *)rows[i].text);
-    }
-    free(rows);
-    ef_buf_reset(&out);
-    free(pick);
-    return rc;
-}
-
 /* ==== Reading, scoring and folding ===================================== */
 
 /* Items are read in batches. While the worker threads score a batch and
@@ -529,7 +398,7 @@ typedef struct {
     ef_source *src;
     ef_agg *agg;
     ef_progress *pg;
-    label_map *labels;  /* --labels, or NULL */
+    ef_labels *labels;  /* --labels, or NULL */
 } reader;
 
 static size_t keep(ef_buf *b, const char *s, size_t n)
@@ -572,13 +441,8 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
         o->url = keep(&b->strings, it.url, strlen(it.url));
         o->segment = keep(&b->strings, it.segment, strlen(it.segment));
         it.source = rd->o->inputs[rd->input];
-        if (rd->labels && it.label < 0 && it.id[0]) {
-            size_t k = ef_strmap_find(rd->labels->ids, it.id, strlen(it.id));
-            if (k != SIZE_MAX) {
-                it.label = rd->labels->cls[k];
-                rd->labels->matched++;
-            }
-        }
+        if (rd->labels && it.label < 0)
+            it.label = ef_labels_find(rd->labels, &it);
         b->input[b->n] = rd->input;
         b->items[b->n++] = it;
         ef_progress_tick(rd->pg, rd->o->inputs[rd->input]);
@@ -609,13 +473,14 @@ static void *prepare(void *arg)
 
 /* Folds a prepared batch into the aggregator and the workbook. */
 static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
-                      ef_xlsx *xlsx, sample_rows *sr, ef_err *e)
+                      ef_xlsx *xlsx, ef_lsample *ls, ef_err *e)
 {
     for (int k = 0; k < nw; k++) {
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
             ef_agg_add_prepared(agg, &b->items[i], &b->prep[i], ws[k].prep);
-            if (sr)
-                sample_add(sr, b->input[i], b->prep[i].scores.compound);
+            if (ls)
+                ef_lsample_add(ls, b->input[i], &b->items[i],
+                               b->prep[i].scores.compound);
             if (xlsx &&
                 ef_xlsx_add_row(xlsx, &b->items[i], &b->prep[i].scores,
                                 b->prep[i].cls, e) != EF_OK)
@@ -628,8 +493,8 @@ static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
 /* Reads every input into the aggregator (and the workbook's row sheets),
  * scoring on nthreads threads. */
 static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
-                             ef_xlsx *xlsx, int nthreads, label_map *lm,
-                             sample_rows *sr, ef_err *e)
+                             ef_xlsx *xlsx, int nthreads, ef_labels *lm,
+                             ef_lsample *ls, ef_err *e)
 {
     batch *bs = ef_xcalloc(2, sizeof(batch));
     worker *ws[2];
@@ -659,7 +524,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
                 prepare(&w[t]); /* no thread to be had: do it here */
         }
         if (have_prev)
-            rc = fold(&bs[1 - cur], ws[1 - cur], nthreads, agg, xlsx, sr,
+            rc = fold(&bs[1 - cur], ws[1 - cur], nthreads, agg, xlsx, ls,
                       e);
         if (rc == EF_OK && b->n > 0)
             rc = fill(&rd, &bs[1 - cur], e);
@@ -707,10 +572,10 @@ int ef_cmd_report(int argc, char **argv)
     ef_rejects *rj = NULL;
     ef_xlsx *xlsx = NULL;
     ef_chart_set charts = {0};
-    label_map labels = {0};
-    sample_rows samples = {0};
+    ef_labels *labels = NULL;
+    ef_lsample *samples = NULL;
     ef_buf md = EF_BUF_INIT, html = EF_BUF_INIT, json = EF_BUF_INIT;
-    char fontbuf[PATH_MAX], title[160];
+    char fontbuf[PATH_MAX], title[160], sample_name[64] = "";
     int rc, tripped = 0;
     ef_period period;
     static const char *const stale[] = {
@@ -788,21 +653,37 @@ int ef_cmd_report(int argc, char **argv)
     }
 
     agg = ef_agg_new(&o.agg);
-    if (o.labels && load_labels(o.labels, &labels, &err) != EF_OK)
+    if (o.nlabels) {
+        /* a first pass: which items each label's key names */
+        labels = ef_labels_new();
+        for (int i = 0; i < o.nlabels; i++)
+            if (ef_labels_load(labels, o.labels[i], &err) != EF_OK)
+                goto done;
+        if (ef_labels_scan(labels, o.inputs, o.ninputs, &o.src, &err) !=
+                EF_OK ||
+            ef_labels_settle(labels, &err) != EF_OK)
+            goto done;
+        if (!o.quiet)
+            ef_labels_warn(labels);
+    }
+    if (o.label_sample)
+        samples = ef_lsample_new(o.src.segment != NULL);
+    if (read_inputs(&o, v, agg, xlsx, o.threads, labels, samples, &err) !=
+        EF_OK)
         goto done;
-    if (read_inputs(&o, v, agg, xlsx, o.threads, o.labels ? &labels : NULL,
-                    o.label_sample ? &samples : NULL, &err) != EF_OK)
-        goto done;
-    if (o.labels && !o.quiet)
-        ef_warn("%s: %llu labels, %llu matched an item", o.labels,
-                (unsigned long long)labels.n,
-                (unsigned long long)labels.matched);
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;
     for (size_t i = 0; i < rep->ntraps && !o.quiet && !o.list_vars; i++) {
         char note[512];
         ef_trap_text(&rep->traps[i], note, sizeof note);
         ef_warn("note: %s", note);
+    }
+    if (labels) {
+        size_t n;
+        const ef_label_stats *st = ef_labels_stats(labels, &n);
+        rep->labels = ef_xmalloc((n + 1) * sizeof *rep->labels);
+        memcpy(rep->labels, st, n * sizeof *st);
+        rep->nlabels = n;
     }
     if (!o.title)
         default_title(rep, title, sizeof title);
@@ -829,9 +710,13 @@ int ef_cmd_report(int argc, char **argv)
         ef_outdir_add(od, charts.items[i].png);
         ef_outdir_add(od, charts.items[i].svg);
     }
-    if (o.label_sample &&
-        write_label_sample(&o, &samples, od, xlsx, &err) != EF_OK)
-        goto done;
+    if (samples) {
+        ef_lsample_args la = {o.inputs, o.ninputs, &o.src, &o.agg.thr,
+                              o.label_sample, o.seed, o.quiet, sample_name};
+        ef_lsample_name(od, sample_name, sizeof sample_name);
+        if (ef_lsample_write(samples, &la, od, xlsx, &err) != EF_OK)
+            goto done;
+    }
     if (ef_rejects_commit(rj, &err) != EF_OK)
         goto done;
     if (ef_rejects_count(rj))
@@ -856,8 +741,19 @@ int ef_cmd_report(int argc, char **argv)
     if (o.ngates && ef_gates_check(rep, o.gates, (size_t)o.ngates, &tripped,
                                    &err) != EF_OK)
         goto done;
-    if (ef_outdir_commit(od, stale, &err) != EF_OK)
-        goto done;
+    {
+        /* a sample someone is labelling is theirs, not a stale output */
+        const char *keep[EF_ARRAY_LEN(stale)];
+        size_t k = 0;
+        int labelled = ef_lsample_has_labels(
+            ef_outdir_final(od, "label_sample.csv"));
+        for (size_t i = 0; i < EF_ARRAY_LEN(stale); i++)
+            if (!(labelled && stale[i] &&
+                  strcmp(stale[i], "label_sample.csv") == 0))
+                keep[k++] = stale[i];
+        if (ef_outdir_commit(od, keep, &err) != EF_OK)
+            goto done;
+    }
     if (o.xlsx_path && xlsx) {
         const char *from = ef_outdir_final(od, "report.xlsx");
         if (rename(from, o.xlsx_path) != 0)
@@ -869,12 +765,13 @@ int ef_cmd_report(int argc, char **argv)
                 "metrics.json%s (%llu items)\n",
                 o.outdir, xlsx ? ", report.xlsx" : "",
                 (unsigned long long)rep->n);
+    if (!o.quiet && err.code == EF_OK && samples)
+        fprintf(stderr, "earful: label the items of %s/%s with: earful "
+                "label %s/%s\n", o.outdir, sample_name, o.outdir,
+                sample_name);
 done:
-    ef_strmap_free(labels.ids);
-    free(labels.cls);
-    free(samples.compound);
-    free(samples.input);
-    free(samples.rank);
+    ef_labels_free(labels);
+    ef_lsample_free(samples);
     ef_buf_reset(&md);
     ef_buf_reset(&html);
     ef_buf_reset(&json);

@@ -19,6 +19,8 @@ static void usage(FILE *f)
           "  earful import [OPTIONS] INPUT... DB.sqlite\n"
           "                                     append feedback to a "
           "SQLite store, scored\n"
+          "  earful label  [OPTIONS] FILE.csv   label a sample in the "
+          "terminal, resumable\n"
           "  earful help [COMMAND]              help on a command\n"
           "  earful --version\n"
           "\n"
@@ -40,6 +42,8 @@ static int dispatch(int argc, char **argv)
         return ef_cmd_score(argc, argv);
     if (strcmp(cmd, "import") == 0)
         return ef_cmd_import(argc, argv);
+    if (strcmp(cmd, "label") == 0)
+        return ef_cmd_label(argc, argv);
     return ef_usage_error(NULL, "unknown command '%s'", cmd);
 }
 

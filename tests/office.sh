@@ -8,7 +8,9 @@
 #
 # Workbooks: the unit tests' build/test-xlsx/t.xlsx (hostile texts, every
 # sheet) and, when `earful report` exists, the sample's report.xlsx
-# without the Data sheet. Ends with "N passed, N failed".
+# without the Data sheet. Then the label loop through Calc: a label sample
+# and the To label sheet saved as CSV by LibreOffice, labelled, fed back.
+# Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 out=build/office
@@ -75,5 +77,53 @@ for f in "$out"/in/*.xlsx; do
         tail -5 "$out/$name.log"
     fi
 done
+# ---- the label loop through LibreOffice ----------------------------------
+# label_sample.csv opened in Calc and saved as CSV again (18-digit ids turn
+# into numbers, the BOM may be read as Latin-1), and the workbook's To
+# label sheet saved as CSV: the labels put in either must join every item.
+if [ -x ./earful ] && ./earful label --help >/dev/null 2>&1 &&
+    /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+    lo="$out/labels"
+    mkdir -p "$lo"
+    python3 - samples/feedback.csv "$lo/tweets.csv" <<'EOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+for i, r in enumerate(rows[1:]):
+    r[0] = str(570301130888122368 + i * 1234567891)
+csv.writer(open(sys.argv[2], "w", newline="", encoding="utf-8")).writerows(rows)
+EOF
+    ./earful report -q --no-charts -o "$lo/r" --label-sample 100 "$lo/tweets.csv"
+    timeout 300 soffice --headless --norestore \
+        "-env:UserInstallation=file://$PWD/$out/profile" \
+        --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1' \
+        --outdir "$lo/calc" "$lo/r/label_sample.csv" >"$lo/calc.log" 2>&1
+    sheet=$(/usr/bin/python3 -c 'import openpyxl, sys
+print(openpyxl.load_workbook(sys.argv[1]).sheetnames.index("To label") + 1)' \
+        "$lo/r/report.xlsx")
+    timeout 300 soffice --headless --norestore \
+        "-env:UserInstallation=file://$PWD/$out/profile" \
+        --convert-to "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,$sheet" \
+        --outdir "$lo/sheet" "$lo/r/report.xlsx" >"$lo/sheet.log" 2>&1
+    for f in "$lo/calc/label_sample.csv" "$lo/sheet/report-To label.csv"; do
+        check "office: $(basename "$f") saved by Calc" test -s "$f"
+        [ -s "$f" ] || continue
+        python3 - "$f" "$lo/labelled.csv" <<'EOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+head = next(i for i, r in enumerate(rows) if "label" in r)
+col = rows[head].index("label")
+for i, r in enumerate(rows[head + 1:]):
+    r[col] = ["negative", "neutral", "positive"][i % 3]
+csv.writer(open(sys.argv[2], "w", newline="", encoding="utf-8")).writerows(rows)
+EOF
+        ./earful report -q --no-charts --no-xlsx -o "$lo/back" \
+            --labels "$lo/labelled.csv" "$lo/tweets.csv" 2>"$lo/back.log"
+        check "office: labels from $(basename "$f") join all 100" \
+            test "$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["calibration"]["label_files"][0]["joined"])' \
+                "$lo/back/metrics.json" 2>/dev/null)" = 100
+    done
+fi
+
 echo "office: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

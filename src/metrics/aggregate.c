@@ -1162,6 +1162,7 @@ void ef_report_free(ef_report *r)
         free(r->files[i].sha256);
     }
     free(r->files);
+    free(r->labels);
     for (size_t i = 0; i < r->nperiods; i++)
         for (size_t k = 0; k < r->periods[i].nterms; k++)
             free(r->periods[i].terms[k]);

@@ -1415,3 +1415,250 @@ size_t ef_calib_sample(const double *compound, size_t n,
     qsort(out, got, sizeof *out, cmp_size);
     return got;
 }
+
+/* ==== Stratified by group as well (--label-sample) ====================== */
+
+/* Like ef_calib_allocate, over bins that already hold have[k] labels:
+ * take[k] (new labels, at most free[k]) so that have + take is what
+ * allocating want + sum(have) from scratch would give, as near as the
+ * labels already given allow. Floors first (min(rows, EF_CALIB_FLOOR,
+ * total / (2 bins with rows)), never below have), then greedy Neyman. */
+static void allocate_topup(const size_t *have, const size_t *free_, int nb,
+                           int neutral, size_t want, size_t *take)
+{
+    size_t pop[EF_CALIB_BINS], has = 0, free_all = 0, nonempty = 0;
+    size_t cnt[EF_CALIB_BINS], given = 0, total, floor_n;
+
+    for (int k = 0; k < nb; k++) {
+        pop[k] = have[k] + free_[k];
+        has += have[k];
+        free_all += free_[k];
+        nonempty += pop[k] > 0;
+        take[k] = 0;
+    }
+    if (want > free_all)
+        want = free_all;
+    if (want == 0)
+        return;
+    total = want + has;
+    floor_n = total / (2 * nonempty);
+    if (floor_n > EF_CALIB_FLOOR)
+        floor_n = EF_CALIB_FLOOR;
+    /* floors that the new labels can pay for */
+    for (;; floor_n--) {
+        size_t need = 0;
+        for (int k = 0; k < nb; k++) {
+            size_t f = pop[k] < floor_n ? pop[k] : floor_n;
+            need += f > have[k] ? f - have[k] : 0;
+        }
+        if (need <= want || floor_n == 0)
+            break;
+    }
+    for (int k = 0; k < nb; k++) {
+        size_t f = pop[k] < floor_n ? pop[k] : floor_n;
+        cnt[k] = f > have[k] ? f : have[k];
+        given += cnt[k] - have[k];
+    }
+    while (given < want) {
+        int best = -1;
+        double bestv = -1;
+        for (int k = 0; k < nb && bestv < INFINITY; k++) {
+            double a, v;
+            if (cnt[k] >= pop[k])
+                continue;
+            a = (double)pop[k] * guess_sd(k, neutral);
+            v = cnt[k] == 0 ? INFINITY
+                            : a * a / ((double)cnt[k] * (cnt[k] + 1.0));
+            if (v > bestv) {
+                bestv = v;
+                best = k;
+            }
+        }
+        cnt[best]++;
+        given++;
+    }
+    for (int k = 0; k < nb; k++)
+        take[k] = cnt[k] - have[k];
+}
+
+/* Webster's apportionment of want more units over n parties that hold
+ * have[i] already, with room for cap[i] more and targets target[i] (> 0
+ * where cap[i] > 0): each unit in turn to the party with room whose
+ * (have + take + 1/2) / target is least (ties: the lower index, so that
+ * the result is reproducible). Unbiased to big and small parties alike,
+ * and it never takes a unit back as want grows. */
+static void webster(const double *target, const size_t *have,
+                    const size_t *cap, int n, size_t want, size_t *take)
+{
+    int *heap = ef_xmalloc(((size_t)n + 1) * sizeof(int)), nh = 0;
+    double *pri = ef_xcalloc((size_t)n + 1, sizeof(double));
+
+#define LESS(a, b) (pri[a] < pri[b] || (pri[a] == pri[b] && (a) < (b)))
+    for (int i = 0; i < n; i++) {
+        int at;
+        take[i] = 0;
+        if (cap[i] == 0)
+            continue;
+        pri[i] = ((double)have[i] + 0.5) / target[i];
+        for (at = nh++; at > 0 && LESS(i, heap[(at - 1) / 2]);
+             at = (at - 1) / 2)
+            heap[at] = heap[(at - 1) / 2];
+        heap[at] = i;
+    }
+    for (size_t u = 0; u < want && nh > 0; u++) {
+        int i = heap[0], at = 0, last;
+        take[i]++;
+        pri[i] = ((double)(have[i] + take[i]) + 0.5) / target[i];
+        last = take[i] < cap[i] ? i : heap[--nh];
+        for (;;) { /* sift last down from the root */
+            int c = 2 * at + 1;
+            if (c >= nh)
+                break;
+            if (c + 1 < nh && LESS(heap[c + 1], heap[c]))
+                c++;
+            if (!LESS(heap[c], last))
+                break;
+            heap[at] = heap[c];
+            at = c;
+        }
+        if (nh > 0)
+            heap[at] = last;
+    }
+#undef LESS
+    free(pri);
+    free(heap);
+}
+
+size_t ef_calib_sample_groups(const ef_calib_rows *r, const ef_thresholds *thr,
+                              size_t want, uint64_t seed, size_t *out)
+{
+    binning b;
+    int nb, ng = r->ngroups > 0 ? r->ngroups : 1, groups = 0;
+    size_t ncell, free_all = 0, used = 0, floor_n, got = 0;
+    /* per cell (group g, bin k) at g * nb + k: labels had, free rows,
+       labels drawn; the free rows' indices, by cell in row order */
+    size_t *have, *freec, *draw, *off, *fill, *idx;
+    size_t hk[EF_CALIB_BINS], fk[EF_CALIB_BINS], tk[EF_CALIB_BINS];
+    double *target;
+    size_t *h, *cap, *q;
+    ef_rng rng;
+
+    binning_init(&b, thr);
+    nb = b.ne + 1;
+    ncell = (size_t)ng * (size_t)nb;
+    have = ef_xcalloc(ncell, sizeof(size_t));
+    freec = ef_xcalloc(ncell, sizeof(size_t));
+    draw = ef_xcalloc(ncell, sizeof(size_t));
+    off = ef_xcalloc(ncell + 1, sizeof(size_t));
+    fill = ef_xcalloc(ncell, sizeof(size_t));
+    target = ef_xcalloc((size_t)ng + nb, sizeof(double));
+    h = ef_xcalloc((size_t)ng + nb, sizeof(size_t));
+    cap = ef_xcalloc((size_t)ng + nb, sizeof(size_t));
+    q = ef_xcalloc((size_t)ng + nb, sizeof(size_t));
+#define CELL(i)                                                               \
+    ((size_t)(r->group ? r->group[i] : 0) * (size_t)nb +                      \
+     (size_t)bin_of(&b, r->compound[i]))
+#define STATE(i) (r->state ? r->state[i] : EF_CALIB_ROW_FREE)
+    for (size_t i = 0; i < r->n; i++) {
+        if (STATE(i) == EF_CALIB_ROW_LABELLED)
+            have[CELL(i)]++;
+        else if (STATE(i) == EF_CALIB_ROW_FREE)
+            freec[CELL(i)]++;
+    }
+    for (size_t c = 0; c < ncell; c++)
+        free_all += freec[c];
+    if (want > free_all)
+        want = free_all;
+
+    /* 1. each group, when there are several, a few labels of its own
+       (EF_CALIB_GROUP_FLOOR at most, a quarter of want over all),
+       spread over its bins as its rows are */
+    for (int g = 0; g < ng; g++) {
+        size_t rows = 0;
+        for (int k = 0; k < nb; k++)
+            rows += have[g * nb + k] + freec[g * nb + k];
+        groups += rows > 0;
+    }
+    floor_n = ng > 1 && groups > 0 ? want / (4 * (size_t)groups) : 0;
+    if (floor_n > EF_CALIB_GROUP_FLOOR)
+        floor_n = EF_CALIB_GROUP_FLOOR;
+    for (int g = 0; g < ng && floor_n > 0; g++) {
+        size_t had = 0, fr = 0, f;
+        for (int k = 0; k < nb; k++) {
+            had += have[g * nb + k];
+            fr += freec[g * nb + k];
+            target[k] = (double)freec[g * nb + k];
+            h[k] = 0;
+        }
+        f = floor_n > had ? floor_n - had : 0;
+        f = f < fr ? f : fr;
+        webster(target, h, freec + (size_t)g * nb, nb, f,
+                draw + (size_t)g * nb);
+        used += f;
+    }
+
+    /* 2. the rest over the bins, as ef_calib_sample does, counting what
+       the bins hold already */
+    for (int k = 0; k < nb; k++) {
+        hk[k] = fk[k] = 0;
+        for (int g = 0; g < ng; g++) {
+            hk[k] += have[g * nb + k] + draw[g * nb + k];
+            fk[k] += freec[g * nb + k] - draw[g * nb + k];
+        }
+    }
+    allocate_topup(hk, fk, nb, neutral_bin(&b), want - used, tk);
+
+    /* 3. each bin's labels over its groups as its rows are (then every
+       labelled row of a bin stands for as many rows, whatever its group:
+       an estimator by bin stays unbiased) */
+    for (int k = 0; k < nb; k++) {
+        size_t pop = hk[k] + fk[k];
+        for (int g = 0; g < ng; g++) {
+            size_t c = (size_t)g * nb + (size_t)k;
+            target[g] = pop ? (double)(hk[k] + tk[k]) *
+                                  (double)(have[c] + freec[c]) / (double)pop
+                            : 0;
+            h[g] = have[c] + draw[c];
+            cap[g] = freec[c] - draw[c];
+        }
+        webster(target, h, cap, ng, tk[k], q);
+        for (int g = 0; g < ng; g++)
+            draw[(size_t)g * nb + (size_t)k] += q[g];
+    }
+
+    /* 4. the rows: a partial Fisher-Yates in each cell, as
+       ef_calib_sample, group by group */
+    for (size_t c = 0; c < ncell; c++)
+        off[c + 1] = off[c] + freec[c];
+    idx = ef_xmalloc((off[ncell] + 1) * sizeof *idx);
+    for (size_t i = 0; i < r->n; i++)
+        if (STATE(i) == EF_CALIB_ROW_FREE) {
+            size_t c = CELL(i);
+            idx[off[c] + fill[c]++] = i;
+        }
+#undef CELL
+#undef STATE
+    ef_rng_seed(&rng, seed);
+    for (size_t c = 0; c < ncell; c++) {
+        size_t *v = idx + off[c];
+        for (size_t j = 0; j < draw[c]; j++) {
+            size_t t = j + (size_t)ef_rng_below(&rng, freec[c] - j), tmp;
+            tmp = v[j];
+            v[j] = v[t];
+            v[t] = tmp;
+            out[got++] = v[j];
+        }
+    }
+    qsort(out, got, sizeof *out, cmp_size);
+    free(idx);
+    free(q);
+    free(cap);
+    free(h);
+    free(target);
+    free(fill);
+    free(off);
+    free(draw);
+    free(freec);
+    free(have);
+    return got;
+}

@@ -131,4 +131,38 @@ size_t ef_calib_sample(const double *compound, size_t n,
                        const ef_thresholds *thr, size_t want, uint64_t seed,
                        size_t *out);
 
+/* The rows --label-sample draws from, for ef_calib_sample_groups. */
+enum {
+    EF_CALIB_ROW_FREE = 0,  /* may be drawn */
+    EF_CALIB_ROW_LABELLED,  /* has a label: counts in its cell, not drawn */
+    EF_CALIB_ROW_SKIP       /* never drawn (a duplicate, a shared key) */
+};
+typedef struct {
+    const double *compound;     /* each row's score */
+    const int *group;           /* its group, 0 .. ngroups - 1 (NULL: 0) */
+    const unsigned char *state; /* EF_CALIB_ROW_* (NULL: all free) */
+    size_t n;
+    int ngroups;
+} ef_calib_rows;
+
+#define EF_CALIB_GROUP_FLOOR 10 /* ef_calib_sample_groups: labels a group
+                                   gets at least, when there is room */
+
+/* Like ef_calib_sample, stratified by group (channel or segment) as well
+ * as by score bin: each group first gets labels of its own (at most
+ * EF_CALIB_GROUP_FLOOR, a quarter of want over all groups), spread over
+ * its bins as its rows are; the rest go to the bins as ef_calib_sample's
+ * do, and within a bin to its groups in proportion to their rows there
+ * (Webster's apportionment), so that a labelled row stands for as many
+ * rows whatever its group and an estimate by bin stays unbiased (the
+ * floors aside: they tilt a bin toward a small group by at most
+ * EF_CALIB_GROUP_FLOOR labels). Labels rows already have count toward
+ * their cell (a top-up fills where labels are short) and those rows are
+ * never drawn again. With one group and every row free it draws what
+ * ef_calib_sample draws. Writes at most want indices, ascending, to out;
+ * returns how many. */
+size_t ef_calib_sample_groups(const ef_calib_rows *rows,
+                              const ef_thresholds *thr, size_t want,
+                              uint64_t seed, size_t *out);
+
 #endif

@@ -16,6 +16,7 @@
 #define EF_METRICS_H
 
 #include "input/input.h"
+#include "input/labels.h"
 #include "sentiment/sentiment.h"
 #include "util/util.h"
 
@@ -221,6 +222,8 @@ typedef struct {
     size_t nexamples[3];
 
     ef_calibration calib;
+    ef_label_stats *labels;  /* each --labels file's join (malloc'd by */
+    size_t nlabels;          /* the caller; ef_report_free frees it) */
 
     ef_trap traps[EF_MAX_TRAPS]; /* brand names read as sentiment, the
                                     most scored first */

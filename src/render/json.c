@@ -422,6 +422,22 @@ static void write_all(jw *w, const ef_report *r)
         boolean(w, "exact", c->exact);
         num(w, "replicates", (double)c->replicates);
         str(w, "method", c->method);
+        open(w, "label_files", 1);
+        for (size_t i = 0; i < r->nlabels; i++) {
+            const ef_label_stats *l = &r->labels[i];
+            open(w, NULL, 0);
+            str(w, "path", l->path);
+            num(w, "rows", (double)l->rows);
+            num(w, "labels", (double)l->labels);
+            num(w, "joined", (double)l->joined);
+            num(w, "recovered", (double)l->recovered);
+            num(w, "unmatched", (double)l->unmatched);
+            num(w, "several", (double)l->several);
+            num(w, "conflicting", (double)l->conflicting);
+            num(w, "items", (double)l->items);
+            close_(w);
+        }
+        close_(w);
         close_(w);
     } else {
         null(w, "calibration");

@@ -548,6 +548,57 @@ static void unchecked(ef_tvalue *root, const ef_report *r)
     }
 }
 
+/* Each --labels file: a row of the Data quality table, and what went
+ * wrong in plain words (labels that reached no item are never silent). */
+static void label_quality(ef_tvalue *root, const ef_report *r)
+{
+    ef_tvalue *l = ef_tobj_set_list(root, "labels");
+
+    for (size_t i = 0; i < r->nlabels; i++) {
+        const ef_label_stats *st = &r->labels[i];
+        ef_tvalue *x = ef_tlist_add_obj(l);
+        ef_buf b = EF_BUF_INIT;
+        char n1[32], n2[32];
+
+        ef_tobj_set_str(x, "file", st->path);
+        ef_fmt_count(n1, sizeof n1, st->joined);
+        ef_fmt_count(n2, sizeof n2, st->labels);
+        ef_tobj_set_strf(x, "joined", "%s of %s joined an item", n1, n2);
+        if (st->labels && st->joined * 10 < st->labels * 9)
+            ef_buf_printf(&b, "Only %s of its %s labels joined an item, "
+                          "so the adjusted shares rest on fewer labels than "
+                          "were given. ", n1, n2);
+        if (st->unmatched) {
+            ef_fmt_count(n1, sizeof n1, st->unmatched);
+            ef_buf_printf(&b, "%s name no item of these inputs (the first "
+                          "on line %llu). ", n1,
+                          (unsigned long long)st->first_unmatched_line);
+        }
+        if (st->several) {
+            ef_fmt_count(n1, sizeof n1, st->several);
+            ef_buf_printf(&b, "%s name several different items (ids that "
+                          "are not unique, or keys a spreadsheet rounded), "
+                          "and none of those items got them. ", n1);
+        }
+        if (st->conflicting) {
+            ef_fmt_count(n1, sizeof n1, st->conflicting);
+            ef_buf_printf(&b, "%s disagree with another label for the same "
+                          "item, and neither was used. ", n1);
+        }
+        if (st->recovered) {
+            ef_fmt_count(n1, sizeof n1, st->recovered);
+            ef_buf_printf(&b, "%s keys a spreadsheet had turned into "
+                          "numbers were matched back by their number and "
+                          "text. ", n1);
+        }
+        if (b.len > 0) {
+            b.data[--b.len] = '\0'; /* the last space */
+            ef_tobj_set_str(x, "problem", b.data);
+        }
+        ef_buf_reset(&b);
+    }
+}
+
 static void quality(ef_tvalue *root, const ef_report *r,
                     const ef_render_opts *o)
 {
@@ -580,6 +631,7 @@ static void quality(ef_tvalue *root, const ef_report *r,
     fmt_date(b, r->first_date);
     fmt_date(c, r->last_date);
     ef_tobj_set_strf(root, "date_range", "%s to %s", b, c);
+    label_quality(root, r);
     for (size_t i = 0; i < r->nfiles; i++) {
         ef_tvalue *x = ef_tlist_add_obj(f);
         ef_tobj_set_str(x, "path", r->files[i].path);

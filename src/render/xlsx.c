@@ -2039,21 +2039,41 @@ void ef_xlsx_set_label_sample(ef_xlsx *x, const ef_xlsx_label_row *rows,
     x->nto_label = n;
 }
 
-/* The label sample as a worklist: a person fills in Label, then saves the
- * sheet as CSV (id and label are the columns --labels reads). */
+/* The label sample as a worklist: a person fills in the label column,
+ * then saves the sheet as CSV and feeds it back; the notes above the
+ * header say how. A reader of such a CSV finds the header below them
+ * (the key and label columns are what --labels reads). */
 static void write_to_label(ef_xlsx *x)
 {
-    static const col_spec cols[6] = {{"id", 18, 0},      {"label", 12, 0},
-                                     {"Date", 17, 0},    {"Channel", 12, 0},
-                                     {"Author", 18, 0},  {"Text", 80, 0}};
+    static const col_spec cols[6] = {{"key", 18, 0},     {"label", 12, 0},
+                                     {"date", 17, 0},    {"channel", 12, 0},
+                                     {"author", 18, 0},  {"text", 80, 0}};
+    static const char *const notes[] = {
+        "Label these items by hand: how would a person read each one?",
+        "1. In the label column, choose positive, neutral or negative "
+        "(leave it empty to skip an item).",
+        "2. Save this sheet as CSV: File > Save As, \"CSV UTF-8 (Comma "
+        "delimited)\" in Excel, \"Text CSV\" with the UTF-8 character set "
+        "in LibreOffice. Leave the key column as it is.",
+        "3. Feed it back: earful report INPUT... --labels FILE.csv (the "
+        "inputs this report read, or the store imported from them).",
+        "Or label in a terminal: earful label on the label_sample CSV "
+        "written beside this workbook shows one item at a time and saves "
+        "every answer.",
+        NULL};
     static char *labels[] = {"positive", "neutral", "negative", NULL};
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, "To label");
     sheet s = {x, ws, 0};
+    lxw_row_t head;
 
     if (ws == NULL) {
         lx(x, LXW_ERROR_CREATING_TMPFILE);
         return;
     }
+    for (int i = 0; notes[i]; i++, s_next(&s))
+        s_str(&s, 0, notes[i], i == 0 ? F_TITLE : F_MUTED);
+    s_next(&s);
+    head = s.row;
     s_header(&s, cols, 6, 1);
     for (size_t i = 0; i < x->nto_label; i++, s_next(&s)) {
         const ef_xlsx_label_row *r = &x->to_label[i];
@@ -2073,12 +2093,13 @@ static void write_to_label(ef_xlsx *x)
         dv.input_title = "Label";
         dv.input_message = "How would a person read it: positive, neutral "
                            "or negative?";
-        lx(x, worksheet_data_validation_range(ws, 1, 1,
-                                              (lxw_row_t)x->nto_label, 1,
-                                              &dv));
+        lx(x, worksheet_data_validation_range(
+                  ws, head + 1, 1, head + (lxw_row_t)x->nto_label, 1, &dv));
     }
     worksheet_set_tab_color(ws, EF_RGB_ACCENT);
     sheet_setup(x, ws);
+    worksheet_freeze_panes(ws, head + 1, 0);
+    lx(x, worksheet_repeat_rows(ws, head, head));
 }
 
 /* ==== Calibration and Method ============================================ */

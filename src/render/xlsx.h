@@ -58,7 +58,7 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
 
 /* A row of the --label-sample, for the "To label" sheet. */
 typedef struct {
-    const char *id, *channel, *author, *text;
+    const char *id, *channel, *author, *text; /* id: the key (ef_item_key) */
     int64_t date;
 } ef_xlsx_label_row;
 

@@ -133,21 +133,22 @@ assert h.count("<svg") >= 4
 ./earful report -q -o "$tmp/ls" --label-sample 400 samples/feedback.csv
 check "label sample: exit 0" test $? -eq 0
 check "label sample: 400 rows and a header" test "$($PY -c 'import csv, sys
-print(len(list(csv.reader(open(sys.argv[1], encoding="utf-8")))))' "$tmp/ls/label_sample.csv")" -eq 401
-check "label sample: columns" grep -q '^id,date,channel,author,text,label' "$tmp/ls/label_sample.csv"
+print(len(list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))))' "$tmp/ls/label_sample.csv")" -eq 401
+check "label sample: columns" grep -q '^.*key,date,channel,author,text,label' "$tmp/ls/label_sample.csv"
 if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
     check "label sample: a To label sheet with a label dropdown" /usr/bin/python3 -c '
 import openpyxl, sys
 ws = openpyxl.load_workbook(sys.argv[1])["To label"]
-assert ws.max_row == 401, ws.max_row
+assert ws.max_row == 407, ws.max_row  # 5 notes, a blank row, the header
+assert [c.value for c in ws[7]][:2] == ["key", "label"], ws[7]
 dv = ws.data_validations.dataValidation[0]
 assert dv.formula1 == "\"positive,neutral,negative\"", dv.formula1
-assert str(dv.sqref) == "B2:B401", dv.sqref
+assert str(dv.sqref) == "B8:B407", dv.sqref
 ' "$tmp/ls/report.xlsx"
 fi
 $PY - "$tmp/ls/label_sample.csv" samples/feedback.csv "$tmp/labels.csv" <<'PYEOF'
 import csv, subprocess, sys
-want = {r["id"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
+want = {r["key"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))}
 rows = [r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))
         if r["id"] in want]
 out = subprocess.run(["./earful", "score"], input="\n".join(
