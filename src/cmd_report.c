@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "input/csv.h"
+#include "input/dedup.h"
 #include "input/input.h"
 #include "metrics/calibrate.h"
 #include "metrics/metrics.h"
@@ -42,6 +43,7 @@ typedef struct {
     int nlex;
     const char *templates, *title, *font, *xlsx_path, *period, *tz;
     const char *labels;    /* --labels FILE.csv */
+    char *map;             /* every --map, merged (malloc'd) */
     size_t label_sample;   /* --label-sample N */
     int no_xlsx, no_data_sheet, no_charts, list_vars, quiet, strict;
     int threads;
@@ -233,7 +235,10 @@ static int parse_args(int argc, char **argv, report_opts *o)
                 return ef_usage_error("report", "too many --fail-if gates");
             o->gates[o->ngates++] = optarg;
             break;
-        case O_MAP: o->src.map = optarg; break;
+        case O_MAP:
+            ef_map_merge(&o->map, optarg);
+            o->src.map = o->map;
+            break;
         case O_DATE_FORMAT: o->src.date_format = optarg; break;
         case O_ENCODING: o->src.encoding = optarg; break;
         case O_DELIMITER:
@@ -381,16 +386,17 @@ out:
 }
 
 /* The rows a --label-sample is drawn from: each used row's compound and
- * where it came from (its input and its rank among that input's rows). */
+ * where it came from (its input and its rank among the items that input
+ * yields, duplicates included: a second pass meets the same items). */
 typedef struct {
     double *compound;
     int *input;
     uint64_t *rank;
     size_t n, cap;
-    uint64_t ranks[MAX_INPUTS]; /* rows folded so far, per input */
 } sample_rows;
 
-static void sample_add(sample_rows *s, int input, double compound)
+static void sample_add(sample_rows *s, int input, uint64_t rank,
+                       double compound)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 65536;
@@ -400,7 +406,7 @@ static void sample_add(sample_rows *s, int input, double compound)
     }
     s->compound[s->n] = compound;
     s->input[s->n] = input;
-    s->rank[s->n++] = s->ranks[input]++;
+    s->rank[s->n++] = rank;
 }
 
 /* Draws the stratified sample and writes label_sample.csv: id, date,
@@ -495,6 +501,7 @@ typedef struct {
 typedef struct {
     ef_item items[BATCH];
     int input[BATCH]; /* which input each item came from */
+    uint64_t seq[BATCH]; /* its rank among the items its input yielded */
     item_strings off[BATCH];
     ef_prepared prep[BATCH];
     size_t n;
@@ -516,6 +523,8 @@ typedef struct {
     ef_agg *agg;
     ef_progress *pg;
     label_map *labels;  /* --labels, or NULL */
+    ef_dedup *seen;     /* every item so far, over all inputs */
+    uint64_t yielded;   /* items the current input has yielded */
 } reader;
 
 static size_t keep(ef_buf *b, const char *s, size_t n)
@@ -524,6 +533,32 @@ static size_t keep(ef_buf *b, const char *s, size_t n)
     ef_buf_put(b, s, n);
     ef_buf_putc(b, '\0');
     return at;
+}
+
+/* The rule of identity (dedup.h): *use = 1 for a new item; the same item
+ * again is dropped and counted, an id already seen with other content is
+ * rejected (an id-conflict: in rejected.csv, fatal with --strict). */
+static ef_status identify(reader *rd, const ef_item *it, int *use,
+                          ef_err *e)
+{
+    ef_dedup_sig sig;
+    char detail[160];
+
+    ef_dedup_sign(it, &sig);
+    *use = 0;
+    switch (ef_dedup_add(rd->seen, &sig)) {
+    case EF_DEDUP_NEW: *use = 1; break;
+    case EF_DEDUP_DUPLICATE: ef_source_drop_duplicate(rd->src); break;
+    case EF_DEDUP_CONFLICT:
+        snprintf(detail, sizeof detail,
+                 "id-conflict: id '%.60s' was seen before with other "
+                 "content", it->id);
+        if (ef_source_reject(rd->src, EF_REJECT_ID_CONFLICT, detail, e) !=
+            EF_OK)
+            return e->code;
+        break;
+    }
+    return EF_OK;
 }
 
 /* Fills b with up to BATCH items, opening the inputs in turn. */
@@ -535,12 +570,17 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
     ef_buf_clear(&b->strings);
     while (b->n < BATCH && rd->input < rd->o->ninputs) {
         ef_item it;
-        int eof = 0;
+        int eof = 0, use;
 
-        if (rd->src == NULL &&
-            (rc = ef_source_open(rd->o->inputs[rd->input], &rd->o->src,
-                                 &rd->src, e)) != EF_OK)
-            return rc;
+        if (rd->src == NULL) {
+            const ef_source_stats *st;
+            if ((rc = ef_source_open(rd->o->inputs[rd->input], &rd->o->src,
+                                     &rd->src, e)) != EF_OK)
+                return rc;
+            st = ef_source_stats_get(rd->src);
+            ef_print_source_notes(st->notes, st->hints, rd->o->quiet);
+            rd->yielded = 0;
+        }
         if ((rc = ef_source_next(rd->src, &it, &eof, e)) != EF_OK)
             return rc;
         if (eof) {
@@ -550,6 +590,11 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
             rd->input++;
             continue;
         }
+        b->seq[b->n] = rd->yielded++;
+        if ((rc = identify(rd, &it, &use, e)) != EF_OK)
+            return rc;
+        if (!use)
+            continue; /* a duplicate or an id conflict */
         item_strings *o = &b->off[b->n];
         o->text = keep(&b->strings, it.text, it.text_len);
         o->id = keep(&b->strings, it.id, strlen(it.id));
@@ -601,7 +646,8 @@ static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
             ef_agg_add_prepared(agg, &b->items[i], &b->prep[i], ws[k].prep);
             if (sr)
-                sample_add(sr, b->input[i], b->prep[i].scores.compound);
+                sample_add(sr, b->input[i], b->seq[i],
+                           b->prep[i].scores.compound);
             if (xlsx &&
                 ef_xlsx_add_row(xlsx, &b->items[i], &b->prep[i].scores,
                                 b->prep[i].cls, e) != EF_OK)
@@ -619,7 +665,8 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
 {
     batch *bs = ef_xcalloc(2, sizeof(batch));
     worker *ws[2];
-    reader rd = {o, 0, NULL, agg, ef_progress_new(o->quiet), lm};
+    reader rd = {o, 0, NULL, agg, ef_progress_new(o->quiet), lm,
+                 ef_dedup_new(), 0};
     ef_status rc;
     int cur = 0, have_prev = 0;
 
@@ -660,6 +707,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     ef_progress_done(rd.pg);
     ef_progress_free(rd.pg);
     ef_source_free(rd.src);
+    ef_dedup_free(rd.seen);
     for (int k = 0; k < 2; k++) {
         for (int t = 0; t < nthreads; t++)
             ef_prep_free(ws[k][t].prep);
@@ -668,6 +716,31 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     }
     free(bs);
     return rc;
+}
+
+/* The error for inputs without a usable row: EF_ERR_NOINPUT when they
+ * held no row at all, else EF_ERR_PARSE with the reasons. */
+static void no_usable(const report_opts *o, const ef_report *r, ef_err *e)
+{
+    const char *what = o->ninputs == 1 ? o->inputs[0] : "the inputs";
+    ef_buf why = EF_BUF_INIT;
+
+    if (r->rows_read == 0) {
+        ef_fail(e, EF_ERR_NOINPUT, "%s: no rows (only a header): no "
+                "report", what);
+        return;
+    }
+    for (int i = 0; i < EF_REJECT_COUNT; i++)
+        if (r->rejected[i])
+            ef_buf_printf(&why, "%s%llu %s", why.len ? ", " : "",
+                          (unsigned long long)r->rejected[i],
+                          ef_reject_reason_name((ef_reject_reason)i));
+    ef_fail(e, EF_ERR_PARSE,
+            "%s: no usable row (%llu read, %llu rejected%s%s): no report",
+            what, (unsigned long long)r->rows_read,
+            (unsigned long long)r->rows_rejected, why.len ? ": " : "",
+            ef_buf_cstr(&why));
+    ef_buf_reset(&why);
 }
 
 /* A per-run value that makes the HTML chart placeholders unguessable for
@@ -709,8 +782,10 @@ int ef_cmd_report(int argc, char **argv)
         "charts/stars.png", "charts/stars.svg", NULL};
 
     memset(&o, 0, sizeof o);
-    if ((rc = parse_args(argc, argv, &o)) != 0)
+    if ((rc = parse_args(argc, argv, &o)) != 0) {
+        free(o.map);
         return rc < 0 ? EF_EXIT_OK : rc;
+    }
     if (ef_period_parse(o.period, &period, &err) != EF_OK)
         goto done;
     if (ef_tz_open(o.tz, &tz, &err) != EF_OK)
@@ -776,6 +851,10 @@ int ef_cmd_report(int argc, char **argv)
                 (unsigned long long)labels.matched);
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;
+    if (rep->n == 0) { /* never a report, nor a gate that passes */
+        no_usable(&o, rep, &err);
+        goto done;
+    }
     if (!o.title)
         default_title(rep, title, sizeof title);
 
@@ -842,6 +921,7 @@ int ef_cmd_report(int argc, char **argv)
                 o.outdir, xlsx ? ", report.xlsx" : "",
                 (unsigned long long)rep->n);
 done:
+    free(o.map);
     ef_strmap_free(labels.ids);
     free(labels.cls);
     free(samples.compound);

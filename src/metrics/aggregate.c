@@ -103,7 +103,7 @@ struct ef_agg {
     ef_input_file *files;
     size_t nfiles;
     uint64_t rows_read, rows_used, rows_rejected, rejected[EF_REJECT_COUNT];
-    uint64_t invalid_utf8, nul_bytes;
+    uint64_t invalid_utf8, nul_bytes, duplicates;
     int mapped[EF_F_COUNT];
 };
 
@@ -554,6 +554,11 @@ void ef_agg_add_source(ef_agg *a, const ef_source_stats *st)
     f->rows_rejected = st->rows_rejected;
     f->invalid_utf8 = st->invalid_utf8;
     f->nul_bytes = st->nul_bytes;
+    f->duplicates = st->duplicates;
+    f->date_format = ef_xstrdup(st->date_format);
+    f->ids_ignored = st->ids_ignored;
+    f->notes = ef_xstrdup(st->notes);
+    a->duplicates += st->duplicates;
     a->rows_read += st->rows_read;
     a->rows_used += st->rows_used;
     a->rows_rejected += st->rows_rejected;
@@ -967,6 +972,7 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     memcpy(r->rejected, a->rejected, sizeof r->rejected);
     r->invalid_utf8 = a->invalid_utf8;
     r->nul_bytes = a->nul_bytes;
+    r->duplicates = a->duplicates;
     r->first_date = n ? a->first : EF_NO_TIME;
     r->last_date = n ? a->last : EF_NO_TIME;
     r->files = a->files;
@@ -1100,6 +1106,8 @@ void ef_agg_free(ef_agg *a)
         free(a->files[i].kind);
         free(a->files[i].encoding);
         free(a->files[i].sha256);
+        free(a->files[i].date_format);
+        free(a->files[i].notes);
     }
     free(a->files);
     ef_calib_free(a->calib);
@@ -1115,6 +1123,8 @@ void ef_report_free(ef_report *r)
         free(r->files[i].kind);
         free(r->files[i].encoding);
         free(r->files[i].sha256);
+        free(r->files[i].date_format);
+        free(r->files[i].notes);
     }
     free(r->files);
     for (size_t i = 0; i < r->nperiods; i++)

@@ -96,6 +96,10 @@ typedef struct {
     char *path, *kind, *encoding, *sha256;
     uint64_t rows_read, rows_used, rows_rejected;
     uint64_t invalid_utf8, nul_bytes;
+    uint64_t duplicates;  /* the same item again: dropped */
+    char *date_format;    /* given or sniffed; "" for ISO 8601 */
+    int ids_ignored;      /* mangled ids: items known by content */
+    char *notes;          /* what was judged of it, one a line, or "" */
 } ef_input_file;
 
 typedef struct {
@@ -127,6 +131,7 @@ typedef struct {
     uint64_t rows_read, rows_used, rows_rejected;
     uint64_t rejected[EF_REJECT_COUNT];
     uint64_t invalid_utf8, nul_bytes;
+    uint64_t duplicates;     /* the same item again, dropped */
     int64_t first_date, last_date;
     ef_input_file *files;
     size_t nfiles;

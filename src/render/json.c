@@ -191,6 +191,7 @@ static void write_all(jw *w, const ef_report *r)
     num(w, "rows_read", (double)r->rows_read);
     num(w, "rows_used", (double)r->rows_used);
     num(w, "rows_rejected", (double)r->rows_rejected);
+    num(w, "duplicates", (double)r->duplicates);
     date(w, "first_date", r->first_date);
     date(w, "last_date", r->last_date);
     open(w, "rejected_by_reason", 0);
@@ -209,6 +210,10 @@ static void write_all(jw *w, const ef_report *r)
         str(w, "kind", r->files[i].kind);
         num(w, "rows_used", (double)r->files[i].rows_used);
         num(w, "rows_rejected", (double)r->files[i].rows_rejected);
+        num(w, "duplicates", (double)r->files[i].duplicates);
+        str(w, "date_format", r->files[i].date_format
+                                  ? r->files[i].date_format : "");
+        boolean(w, "ids_mangled", r->files[i].ids_ignored);
         close_(w);
     }
     close_(w);

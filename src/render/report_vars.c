@@ -3,6 +3,7 @@
  * intervals), and the chart slots. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -385,6 +386,28 @@ static void calibration(ef_tvalue *root, const ef_report *r)
     }
 }
 
+/* The notes on the inputs (mangled ids, the form of the dates), one
+ * list item per line. */
+static void input_notes(ef_tvalue *root, const ef_report *r)
+{
+    ef_tvalue *l = ef_tobj_set_list(root, "input_notes");
+    int any = 0;
+
+    for (size_t i = 0; i < r->nfiles; i++) {
+        const char *p = r->files[i].notes;
+        while (p && *p) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            char *line = ef_xstrndup(p, n);
+            ef_tobj_set_str(ef_tlist_add_obj(l), "text", line);
+            free(line);
+            p += n + (nl != NULL);
+            any = 1;
+        }
+    }
+    ef_tobj_set_bool(root, "has_input_notes", any);
+}
+
 static void quality(ef_tvalue *root, const ef_report *r,
                     const ef_render_opts *o)
 {
@@ -395,6 +418,7 @@ static void quality(ef_tvalue *root, const ef_report *r,
     set_count(root, "rows_read", r->rows_read);
     set_count(root, "rows_used", r->rows_used);
     set_count(root, "rows_rejected", r->rows_rejected);
+    set_count(root, "duplicates", r->duplicates);
     set_count(root, "invalid_utf8", r->invalid_utf8);
     for (int i = 0; i < EF_REJECT_COUNT; i++) {
         if (r->rejected[i] == 0)
@@ -425,6 +449,7 @@ static void quality(ef_tvalue *root, const ef_report *r,
         set_count(x, "rows_used", r->files[i].rows_used);
         ef_tobj_set_str(x, "sha256", r->files[i].sha256);
     }
+    input_notes(root, r);
 }
 
 void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
