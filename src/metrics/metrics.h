@@ -21,6 +21,10 @@
 
 #define EF_Z95 1.959963984540054 /* two-sided 95% normal quantile */
 
+/* A term names what a spike was about only when this many distinct
+ * authors (items, for items without an author) use it. */
+#define EF_SPIKE_TERM_AUTHORS 5
+
 /* A share with its 95% Wilson interval. */
 typedef struct {
     uint64_t count; /* items in the class */
@@ -46,13 +50,18 @@ typedef struct {
     uint64_t count[3];   /* by ef_class: [EF_NEGATIVE], ... */
     ef_share negative;   /* negative share with CI */
     int too_few;         /* n < min_n: shown, never drives anything */
+    int partial;         /* the first or last period, which the data do
+                            not cover whole: no trend sentence uses it */
+    int covered, length; /* partial: the data cover `covered` of its
+                            `length` days (hours, for --period day) */
     ef_nps_stat nps;
     /* spike test against the median share of the 8 periods before */
     int tested;          /* enough earlier periods to test */
     double baseline;     /* that median share */
     double p_value;      /* one-sided binomial P(X >= negatives) */
     int spike;           /* p < 0.001 and >= 10 negatives */
-    char *terms[5];      /* its most distinctive negative terms */
+    char *terms[5];      /* its most distinctive negative terms, each
+                            used by EF_SPIKE_TERM_AUTHORS authors */
     size_t nterms;
     /* calibration (issue 7): the adjusted share, when computed */
     int adjusted;
@@ -154,7 +163,10 @@ typedef struct {
     /* trend */
     ef_period_stat *periods;
     size_t nperiods;
-    int has_change;          /* last two periods both big enough */
+    int has_change;          /* the last complete period and the one
+                                before it both big enough */
+    size_t change_last;      /* has_change: the periods compared */
+    size_t change_prev;
     double change;           /* last share - previous share */
     double change_z, change_p;
 

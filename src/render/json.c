@@ -275,6 +275,7 @@ static void write_all(jw *w, const ef_report *r)
         nps_score(w, "nps", &p->nps);
         boolean(w, "spike", p->spike);
         boolean(w, "too_few", p->too_few);
+        boolean(w, "partial", p->partial);
         if (p->tested) {
             num(w, "baseline", p->baseline);
             num(w, "p_value", p->p_value);
@@ -295,6 +296,8 @@ static void write_all(jw *w, const ef_report *r)
     close_(w);
     if (r->has_change) {
         open(w, "change", 0);
+        str(w, "last", r->periods[r->change_last].label);
+        str(w, "previous", r->periods[r->change_prev].label);
         num(w, "difference", r->change);
         num(w, "z", r->change_z);
         num(w, "p_value", r->change_p);

@@ -173,6 +173,28 @@ static void examples(ef_tvalue *root, const ef_report *r)
     }
 }
 
+/* "2015-W09 is partial: the data cover 2 of its 7 days." for the first
+ * and last periods when they are, or nothing. */
+static void partial_note(ef_tvalue *root, const ef_report *r)
+{
+    ef_buf b = EF_BUF_INIT;
+    const char *unit = r->period_kind == EF_PERIOD_DAY ? "hour" : "day";
+
+    for (size_t i = 0; i < r->nperiods; i++) {
+        const ef_period_stat *p = &r->periods[i];
+        if (!p->partial)
+            continue;
+        ef_buf_printf(&b, "%s%s is partial: the data cover %d of its %d "
+                      "%s%s.", b.len ? " " : "", p->label, p->covered,
+                      p->length, unit, p->length == 1 ? "" : "s");
+    }
+    if (b.len)
+        ef_buf_printf(&b, " A partial %s is marked, and no comparison or "
+                      "trend sentence uses it.", r->period_name);
+    ef_tobj_set_str(root, "partial_note", ef_buf_cstr(&b));
+    ef_buf_reset(&b);
+}
+
 static void periods(ef_tvalue *root, const ef_report *r)
 {
     ef_tvalue *l = ef_tobj_set_list(root, "periods");
@@ -194,6 +216,7 @@ static void periods(ef_tvalue *root, const ef_report *r)
         ef_tobj_set_str(x, "ci", b);
         set_nps(x, "nps", &p->nps);
         ef_tobj_set_bool(x, "too_few", p->too_few);
+        ef_tobj_set_bool(x, "partial", p->partial);
         ef_tobj_set_bool(x, "spike", p->spike);
         if (p->adjusted)
             ef_tobj_set_strf(x, "adjusted", "%.1f%% (%.1f–%.1f%%)",
@@ -215,16 +238,20 @@ static void periods(ef_tvalue *root, const ef_report *r)
             for (size_t k = 0; k < p->nterms; k++)
                 ef_buf_printf(&terms, "%s%s", k ? ", " : "", p->terms[k]);
             ef_tobj_set_str(s, "terms",
-                            terms.len ? ef_buf_cstr(&terms) : "(no term)");
+                            terms.len ? ef_buf_cstr(&terms)
+                                      : "no term used by enough authors");
             ef_buf_reset(&terms);
         }
     }
+    partial_note(root, r);
     if (r->has_change) {
         ef_tvalue *c = ef_tobj_set_obj(root, "change");
-        const ef_period_stat *a = &r->periods[r->nperiods - 1];
-        const ef_period_stat *p = &r->periods[r->nperiods - 2];
+        const ef_period_stat *a = &r->periods[r->change_last];
+        const ef_period_stat *p = &r->periods[r->change_prev];
         ef_tobj_set_str(c, "last", a->label);
         ef_tobj_set_str(c, "previous", p->label);
+        ef_tobj_set_str(c, "which", r->change_last + 1 < r->nperiods
+                                        ? "last complete" : "last");
         ef_tobj_set_strf(c, "text",
                          "the negative share moved %+.1f points, from %.1f%% "
                          "to %.1f%% (z = %.2f, p = %.3f%s)",
@@ -479,6 +506,7 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
     ef_tobj_set_str(root, "tz", r->tz);
     ef_tobj_set_str(root, "scorer", r->scorer);
     set_count(root, "min_n", r->min_n);
+    ef_tobj_set_strf(root, "spike_term_authors", "%d", EF_SPIKE_TERM_AUTHORS);
     {
         ef_tvalue *th = ef_tobj_set_obj(root, "thr");
         ef_tobj_set_strf(th, "pos", "%g", r->thr.pos_min);
