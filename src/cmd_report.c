@@ -541,15 +541,13 @@ static size_t keep(ef_buf *b, const char *s, size_t n)
 /* The rule of identity (dedup.h): *use = 1 for a new item; the same item
  * again is dropped and counted, an id already seen with other content is
  * rejected (an id-conflict: in rejected.csv, fatal with --strict). */
-static ef_status identify(reader *rd, const ef_item *it, int *use,
-                          ef_err *e)
+static ef_status identify(reader *rd, const ef_item *it,
+                          const ef_dedup_sig *sig, int *use, ef_err *e)
 {
-    ef_dedup_sig sig;
     char detail[160];
 
-    ef_dedup_sign(it, &sig);
     *use = 0;
-    switch (ef_dedup_add(rd->seen, &sig)) {
+    switch (ef_dedup_add(rd->seen, sig)) {
     case EF_DEDUP_NEW: *use = 1; break;
     case EF_DEDUP_DUPLICATE: ef_source_drop_duplicate(rd->src); break;
     case EF_DEDUP_CONFLICT:
@@ -573,6 +571,8 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
     ef_buf_clear(&b->strings);
     while (b->n < BATCH && rd->input < rd->o->ninputs) {
         ef_item it;
+        ef_dedup_sig sig;
+        size_t mark;
         int eof = 0, use;
 
         if (rd->src == NULL) {
@@ -594,10 +594,10 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
             continue;
         }
         b->seq[b->n] = rd->yielded++;
-        if ((rc = identify(rd, &it, &use, e)) != EF_OK)
-            return rc;
-        if (!use)
-            continue; /* a duplicate or an id conflict */
+        /* the set's memory is fetched while the strings are copied */
+        ef_dedup_sign(&it, &sig);
+        ef_dedup_prefetch(rd->seen, &sig);
+        mark = b->strings.len;
         item_strings *o = &b->off[b->n];
         o->text = keep(&b->strings, it.text, it.text_len);
         o->id = keep(&b->strings, it.id, strlen(it.id));
@@ -605,6 +605,12 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
         o->author = keep(&b->strings, it.author, strlen(it.author));
         o->url = keep(&b->strings, it.url, strlen(it.url));
         o->segment = keep(&b->strings, it.segment, strlen(it.segment));
+        if ((rc = identify(rd, &it, &sig, &use, e)) != EF_OK)
+            return rc;
+        if (!use) { /* a duplicate or an id conflict */
+            b->strings.len = mark;
+            continue;
+        }
         it.source = rd->o->inputs[rd->input];
         if (rd->labels && it.label < 0 && it.id[0]) {
             size_t k = ef_strmap_find(rd->labels->ids, it.id, strlen(it.id));

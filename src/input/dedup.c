@@ -1,22 +1,31 @@
-/* dedup.c - the set of items seen: open addressing with linear probing
- * over two arrays (64-bit keys, 32-bit content hashes), grown by half
- * when three quarters full, so that it stays between half and three
- * quarters full: 16 to 24 bytes per item. */
+/* dedup.c - the set of items seen: 64 parts chosen by a key's top six
+ * bits, each an open-addressing table with linear probing over two
+ * arrays (64-bit keys, 32-bit content hashes), grown by half when three
+ * quarters full, so that each stays between half and three quarters
+ * full: 16 to 24 bytes per item. Growing one part at a time keeps the
+ * moment of growing small (a 64th of the set), not a second set. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "input/dedup.h"
 
-#define MIN_SLOTS 1024
+#define PARTS 64
+#define PART_SHIFT 58          /* key >> 58: the part */
+#define MIN_SLOTS 64           /* per part */
 #define PRIME1 0x9e3779b97f4a7c15ULL /* 2^64 / golden ratio */
 #define PRIME2 0xc2b2ae3d27d4eb4fULL
 #define SEED_ID 0x243f6a8885a308d3ULL      /* digits of pi: any will do */
 #define SEED_CONTENT 0x13198a2e03707344ULL
 
-struct ef_dedup {
+typedef struct {
     uint64_t *key; /* 0: an empty slot */
     uint32_t *content;
     size_t slots, used;
+} part;
+
+struct ef_dedup {
+    part p[PARTS];
+    size_t used;
 };
 
 /* ==== Hashing =========================================================== */
@@ -66,59 +75,88 @@ void ef_dedup_sign(const ef_item *it, ef_dedup_sig *out)
 
 /* ==== The set =========================================================== */
 
+static void part_init(part *p, size_t slots)
+{
+    p->slots = slots;
+    p->used = 0;
+    p->key = ef_xcalloc(slots, sizeof *p->key);
+    p->content = ef_xcalloc(slots, sizeof *p->content);
+}
+
 ef_dedup *ef_dedup_new(void)
 {
     ef_dedup *d = ef_xcalloc(1, sizeof *d);
 
-    d->slots = MIN_SLOTS;
-    d->key = ef_xcalloc(d->slots, sizeof *d->key);
-    d->content = ef_xcalloc(d->slots, sizeof *d->content);
+    for (int i = 0; i < PARTS; i++)
+        part_init(&d->p[i], MIN_SLOTS);
     return d;
 }
 
-/* The slot for key: its own, or the empty one where it would go. The
- * home slot is key's top 32 bits scaled to the table (any size works). */
-static size_t find(const ef_dedup *d, uint64_t key)
+static part *part_of(const ef_dedup *d, uint64_t key)
 {
-    size_t i = (size_t)(((key >> 32) * (uint64_t)d->slots) >> 32);
+    return (part *)&d->p[key >> PART_SHIFT];
+}
 
-    while (d->key[i] != 0 && d->key[i] != key)
-        if (++i == d->slots)
+/* The home slot of key in its part: 32 bits below the part's six,
+ * scaled to the part (any size works). */
+static size_t home(const part *p, uint64_t key)
+{
+    return (size_t)((((key >> 26) & 0xffffffffu) * (uint64_t)p->slots) >>
+                    32);
+}
+
+/* The slot for key: its own, or the empty one where it would go. */
+static size_t find(const part *p, uint64_t key)
+{
+    size_t i = home(p, key);
+
+    while (p->key[i] != 0 && p->key[i] != key)
+        if (++i == p->slots)
             i = 0;
     return i;
 }
 
-static void grow(ef_dedup *d)
+static void grow(part *p)
 {
-    ef_dedup old = *d;
+    part old = *p;
 
-    d->slots = old.slots + old.slots / 2;
-    d->key = ef_xcalloc(d->slots, sizeof *d->key);
-    d->content = ef_xcalloc(d->slots, sizeof *d->content);
+    part_init(p, old.slots + old.slots / 2);
     for (size_t i = 0; i < old.slots; i++) {
         if (old.key[i] == 0)
             continue;
-        size_t j = find(d, old.key[i]);
-        d->key[j] = old.key[i];
-        d->content[j] = old.content[i];
+        size_t j = find(p, old.key[i]);
+        p->key[j] = old.key[i];
+        p->content[j] = old.content[i];
     }
+    p->used = old.used;
     free(old.key);
     free(old.content);
 }
 
+void ef_dedup_prefetch(const ef_dedup *d, const ef_dedup_sig *s)
+{
+    const part *p = part_of(d, s->key);
+    size_t i = home(p, s->key);
+
+    __builtin_prefetch(&p->key[i]);
+    __builtin_prefetch(&p->content[i]);
+}
+
 ef_dedup_verdict ef_dedup_add(ef_dedup *d, const ef_dedup_sig *s)
 {
-    size_t i = find(d, s->key);
+    part *p = part_of(d, s->key);
+    size_t i = find(p, s->key);
 
-    if (d->key[i] == s->key)
-        return d->content[i] == s->content ? EF_DEDUP_DUPLICATE
+    if (p->key[i] == s->key)
+        return p->content[i] == s->content ? EF_DEDUP_DUPLICATE
                                            : EF_DEDUP_CONFLICT;
-    if (4 * (d->used + 1) > 3 * d->slots) {
-        grow(d);
-        i = find(d, s->key);
+    if (4 * (p->used + 1) > 3 * p->slots) {
+        grow(p);
+        i = find(p, s->key);
     }
-    d->key[i] = s->key;
-    d->content[i] = s->content;
+    p->key[i] = s->key;
+    p->content[i] = s->content;
+    p->used++;
     d->used++;
     return EF_DEDUP_NEW;
 }
@@ -127,14 +165,19 @@ size_t ef_dedup_count(const ef_dedup *d) { return d->used; }
 
 size_t ef_dedup_bytes(const ef_dedup *d)
 {
-    return d->slots * (sizeof *d->key + sizeof *d->content);
+    size_t n = 0;
+    for (int i = 0; i < PARTS; i++)
+        n += d->p[i].slots * (sizeof *d->p[i].key + sizeof *d->p[i].content);
+    return n;
 }
 
 void ef_dedup_free(ef_dedup *d)
 {
     if (d == NULL)
         return;
-    free(d->key);
-    free(d->content);
+    for (int i = 0; i < PARTS; i++) {
+        free(d->p[i].key);
+        free(d->p[i].content);
+    }
     free(d);
 }

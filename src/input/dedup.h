@@ -12,7 +12,8 @@
  *
  * `report` keeps one set over all its inputs; `import` keeps one per
  * input file (the store answers for what earlier files added). The set
- * keeps 12 bytes per slot, not the strings: 16 to 24 bytes per item. It
+ * keeps 12 bytes per slot, not the strings: 16 to 24 bytes per item (a
+ * set of 1,000 items or fewer takes its minimum, 48 KiB). It
  * compares 64-bit hashes of the key and 32-bit hashes of the content, so
  * two different items are taken for one with odds of about n^2 / 2^65
  * (3 in 10^8 for a million items).
@@ -41,6 +42,10 @@ void ef_dedup_sign(const ef_item *it, ef_dedup_sig *out);
 
 /* An empty set. Free with ef_dedup_free. */
 ef_dedup *ef_dedup_new(void);
+
+/* Starts fetching the memory ef_dedup_add(d, s) will look at, so that
+ * work done in between hides the wait (a hint: it changes nothing). */
+void ef_dedup_prefetch(const ef_dedup *d, const ef_dedup_sig *s);
 
 /* Looks s up, and adds it when its key is new. The first content seen
  * for a key stays the key's content. */
