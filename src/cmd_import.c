@@ -10,8 +10,8 @@
  * Each input is one transaction (BEGIN IMMEDIATE .. COMMIT): an error, or
  * kill -9, leaves none of that input's rows. A row without an id gets
  * one: its content hash (ef_item_key, input.h). An id is an identity: a
- * row whose id is already stored (or earlier in the input, dedup.h) with
- * the same content is counted "already present" and skipped, so
+ * row whose id is already stored (or earlier in the input) with the
+ * same content is counted "already present" and skipped, so
  * importing a file twice adds nothing; with other content it is an
  * id-conflict, counted and rejected (--rejects keeps it). The store's
  * meta table records which fields its inputs had ("input_has.author"),
@@ -24,7 +24,9 @@
  * up (on their own read-only connections, so in what was committed before
  * this input), compare what is stored, and score the rows that are new,
  * while the main thread inserts the batch before; the main thread makes
- * every write and judges duplicates within the input, in input order.
+ * every write. A row the insert ignores (its id came earlier in the
+ * input) is compared with the stored one there, so memory stays flat
+ * however long the input.
  * Inserting
  * is the bottleneck, hence 16 rows per INSERT and 16 KiB pages.
  */
@@ -42,7 +44,6 @@
 #include <sqlite3.h>
 
 #include "cmd.h"
-#include "input/dedup.h"
 #include "input/input.h"
 #include "sentiment/sentiment.h"
 #include "util/util.h"
@@ -128,7 +129,6 @@ typedef struct {
     int scored;           /* scores hold cached or computed scores */
     int present;          /* the id is in the store: STORED_* */
     ef_scores scores;
-    ef_dedup_sig sig;     /* for duplicates within the input */
     uint64_t line;        /* where the row starts in the input */
     size_t raw, nraw;     /* its original fields: batch.rlen[raw ..],
                              kept for rows with an id (only they can
@@ -228,7 +228,6 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
         r->scores = it.scores;
         r->present = STORED_NOT;
         r->line = it.line;
-        ef_dedup_sign(&it, &r->sig);
         keep_raw(src, b, r, it.id[0] != '\0');
     }
     return EF_OK;
@@ -398,6 +397,39 @@ static void scorer_close(scorer *w)
 }
 
 /* 1 if column k of the current row of q holds s (n bytes); NULL is "". */
+static int column_is(sqlite3_stmt *q, int k, const char *s, size_t n);
+
+/* Whether the id of row r is in the store q looks in (q: the stored
+ * content of id ?1, then optionally its rowid), and with the same content
+ * (UTC date, channel, author, text): STORED_*. STORED_NOT also on any
+ * error. With kept, sets *kept when the stored row's rowid is above
+ * before. */
+static int compare_stored(sqlite3_stmt *q, const batch *b, const irow *r,
+                          int *kept, int64_t before)
+{
+    char date[EF_DATETIME_UTC_SIZE];
+    int res = STORED_NOT;
+
+    sqlite3_bind_text(q, 1, str(b, r, S_ID), (int)r->len[S_ID],
+                      SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        ef_datetime_format_utc(r->date, date);
+        res = column_is(q, 0, date, strlen(date)) &&
+                      column_is(q, 1, str(b, r, S_CHANNEL),
+                                r->len[S_CHANNEL]) &&
+                      column_is(q, 2, str(b, r, S_AUTHOR),
+                                r->len[S_AUTHOR]) &&
+                      column_is(q, 3, str(b, r, S_TEXT), r->len[S_TEXT])
+                  ? STORED_SAME
+                  : STORED_OTHER;
+        if (kept)
+            *kept = sqlite3_column_int64(q, 4) > before;
+    }
+    sqlite3_reset(q);
+    return res;
+}
+
+/* 1 if column k of the current row of q holds s (n bytes); NULL is "". */
 static int column_is(sqlite3_stmt *q, int k, const char *s, size_t n)
 {
     const unsigned char *v = sqlite3_column_text(q, k);
@@ -406,31 +438,11 @@ static int column_is(sqlite3_stmt *q, int k, const char *s, size_t n)
     return m == n && (n == 0 || memcmp(v, s, n) == 0);
 }
 
-/* Whether the id of row r is in the store, and with the same content
- * (UTC date, channel, author, text): STORED_*. STORED_NOT also on any
- * error: the insert then decides. */
+/* Whether the id of row r was in the store when the input began:
+ * STORED_* (STORED_NOT also on any error: the insert then decides). */
 static int stored(scorer *w, const batch *b, const irow *r)
 {
-    char date[EF_DATETIME_UTC_SIZE];
-    int rc, res = STORED_NOT;
-
-    sqlite3_bind_text(w->exists, 1, str(b, r, S_ID), (int)r->len[S_ID],
-                      SQLITE_STATIC);
-    rc = sqlite3_step(w->exists);
-    if (rc == SQLITE_ROW) {
-        ef_datetime_format_utc(r->date, date);
-        res = column_is(w->exists, 0, date, strlen(date)) &&
-                      column_is(w->exists, 1, str(b, r, S_CHANNEL),
-                                r->len[S_CHANNEL]) &&
-                      column_is(w->exists, 2, str(b, r, S_AUTHOR),
-                                r->len[S_AUTHOR]) &&
-                      column_is(w->exists, 3, str(b, r, S_TEXT),
-                                r->len[S_TEXT])
-                  ? STORED_SAME
-                  : STORED_OTHER;
-    }
-    sqlite3_reset(w->exists);
-    return res;
+    return compare_stored(w->exists, b, r, NULL, 0);
 }
 
 /* Looks up and scores the rows of w->b, SCORE_CHUNK rows at a time,
@@ -481,6 +493,10 @@ typedef struct {
     int busy_ms;
     sqlite3_stmt *insert_1;  /* INSERT OR IGNORE of one row */
     sqlite3_stmt *insert_n;  /* ... of MULTI_ROWS rows */
+    sqlite3_stmt *content;   /* the stored content and rowid of id ?1,
+                                as this connection sees it */
+    sqlite3_stmt *max_rowid_q;
+    int64_t max_rowid;       /* rows inserted later have larger rowids */
 } store;
 
 /* Turns a SQLite failure into an error naming the store. */
@@ -620,6 +636,14 @@ static ef_status store_open(store *st, const char *path, int busy_ms,
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(st->db, ef_buf_cstr(&q), -1, &st->insert_n,
                                 NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db,
+                                "SELECT date, channel, author, text, rowid "
+                                "FROM feedback WHERE id = ?1",
+                                -1, &st->content, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db, "SELECT max(rowid) FROM feedback",
+                                -1, &st->max_rowid_q, NULL);
     ef_buf_reset(&q);
     return rc == SQLITE_OK ? EF_OK : sql_fail(st, rc, NULL, e);
 }
@@ -628,8 +652,21 @@ static void store_close(store *st)
 {
     sqlite3_finalize(st->insert_1);
     sqlite3_finalize(st->insert_n);
+    sqlite3_finalize(st->content);
+    sqlite3_finalize(st->max_rowid_q);
     sqlite3_close(st->db); /* the last connection checkpoints the WAL */
     st->db = NULL;
+}
+
+/* The largest rowid of the feedback table (0 when empty). */
+static int64_t store_max_rowid(store *st)
+{
+    int64_t v = 0;
+
+    if (sqlite3_step(st->max_rowid_q) == SQLITE_ROW)
+        v = sqlite3_column_int64(st->max_rowid_q, 0);
+    sqlite3_reset(st->max_rowid_q);
+    return v;
 }
 
 /* Whether the feedback table has a row: 1, 0, or -1 on error. */
@@ -690,7 +727,6 @@ typedef struct {
     reject_sink *sink;
     const char *const *header; /* the input's column names */
     size_t nheader;
-    ef_dedup *seen;       /* the input's items so far */
 } run_ctx;
 
 typedef struct {
@@ -748,18 +784,49 @@ static void bind_row(sqlite3_stmt *q, int base, const run_ctx *ctx,
     sqlite3_bind_text(q, base + 18, ctx->imported_at, -1, SQLITE_STATIC);
 }
 
-/* Runs an insert of k rows and counts them as added or present. */
-static ef_status run_insert(store *st, sqlite3_stmt *q, int k, counts *n,
-                            ef_err *e)
+static ef_status conflict(const run_ctx *ctx, const batch *b, const irow *r,
+                          int in_store, counts *n, ef_err *e);
+
+/* Runs an insert of the k rows pend and counts them: added, or (when the
+ * insert ignored some: their id came earlier in the input) already
+ * present or an id-conflict, by the stored content. Which were ignored:
+ * a kept row has a rowid above any before the statement, and is the
+ * first of the statement with its id. */
+static ef_status run_insert(store *st, sqlite3_stmt *q, const run_ctx *ctx,
+                            const batch *b, const irow *const *pend, int k,
+                            counts *n, ef_err *e)
 {
     int rc = sqlite3_step(q), added;
+    int64_t before = st->max_rowid;
+    ef_status res;
 
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return sql_fail(st, rc, "insert", e);
     added = sqlite3_changes(st->db);
-    n->added += (uint64_t)added;
-    n->present += (uint64_t)(k - added);
+    if (added > 0)
+        st->max_rowid = sqlite3_last_insert_rowid(st->db);
+    if (added == k) { /* the common case: nothing ignored */
+        n->added += (uint64_t)k;
+        return EF_OK;
+    }
+    for (int i = 0; i < k; i++) {
+        const irow *r = pend[i];
+        int first = 1, kept = 0;
+        for (int j = 0; j < i && first; j++)
+            first = !(pend[j]->len[S_ID] == r->len[S_ID] &&
+                      memcmp(str(b, pend[j], S_ID), str(b, r, S_ID),
+                             r->len[S_ID]) == 0);
+        int same = compare_stored(st->content, b, r, &kept, before) !=
+                   STORED_OTHER;
+        if (kept && first) {
+            n->added++;
+        } else if (same) {
+            n->present++;
+        } else if ((res = conflict(ctx, b, r, 0, n, e)) != EF_OK) {
+            return res;
+        }
+    }
     return EF_OK;
 }
 
@@ -795,10 +862,9 @@ static ef_status conflict(const run_ctx *ctx, const batch *b, const irow *r,
     return EF_OK;
 }
 
-/* Inserts the rows of b that are new: not in the store and not earlier
- * in the input (ctx->seen; a row seen before with other content is a
- * conflict), MULTI_ROWS per statement: one statement per row costs a
- * third more. */
+/* Inserts the rows of b whose id was not in the store (a row whose id
+ * was, with other content, is a conflict), MULTI_ROWS per statement:
+ * one statement per row costs a third more. */
 static ef_status insert_batch(store *st, const run_ctx *ctx, const batch *b,
                               counts *n, ef_err *e)
 {
@@ -810,35 +876,29 @@ static ef_status insert_batch(store *st, const run_ctx *ctx, const batch *b,
 
     for (size_t i = 0; i < b->n; i++) {
         const irow *r = &b->rows[i];
-        ef_dedup_verdict v;
 
         if (r->present == STORED_SAME) {
             n->present++;
             continue;
         }
-        v = r->present == STORED_OTHER ? EF_DEDUP_CONFLICT
-                                       : ef_dedup_add(ctx->seen, &r->sig);
-        if (v == EF_DEDUP_DUPLICATE) {
-            n->present++;
-            continue;
-        }
-        if (v == EF_DEDUP_CONFLICT) {
-            if ((rc = conflict(ctx, b, r, r->present == STORED_OTHER, n,
-                               e)) != EF_OK)
+        if (r->present == STORED_OTHER) {
+            if ((rc = conflict(ctx, b, r, 1, n, e)) != EF_OK)
                 return rc;
             continue;
         }
         pend[k] = r;
         bind_row(st->insert_n, k * NCOLS, ctx, b, pend[k], date[k], resp[k]);
         if (++k == MULTI_ROWS) {
-            if ((rc = run_insert(st, st->insert_n, k, n, e)) != EF_OK)
+            if ((rc = run_insert(st, st->insert_n, ctx, b, pend, k, n, e)) !=
+                EF_OK)
                 return rc;
             k = 0;
         }
     }
     for (int i = 0; i < k; i++) {
         bind_row(st->insert_1, 0, ctx, b, pend[i], date[i], resp[i]);
-        if ((rc = run_insert(st, st->insert_1, 1, n, e)) != EF_OK)
+        if ((rc = run_insert(st, st->insert_1, ctx, b, pend + i, 1, n, e)) !=
+            EF_OK)
             return rc;
     }
     return EF_OK;
@@ -1257,19 +1317,17 @@ int ef_cmd_import(int argc, char **argv)
         ss = ef_source_stats_get(src);
         ef_print_source_notes(ss->notes, ss->hints, quiet);
         ctx.header = ef_source_header(src, &ctx.nheader);
-        ctx.seen = ef_dedup_new();
         if (exec(&st, "BEGIN IMMEDIATE", &err) == EF_OK &&
             (began = 1, lookup = store_has_rows(&st, &err)) >= 0) {
             for (int t = 0; t < nthreads; t++)
                 ws[t].lookup = lookup;
+            st.max_rowid = store_max_rowid(&st);
             if (import_rows(src, &st, &ctx, ws, nthreads, &n, &err) ==
                     EF_OK &&
                 usable(inputs[i], ss, &n, &err) == EF_OK &&
                 record_fields(&st, ss, &err) == EF_OK)
                 exec(&st, "COMMIT", &err);
         }
-        ef_dedup_free(ctx.seen);
-        ctx.seen = NULL;
         if (err.code != EF_OK) {
             if (began && !sqlite3_get_autocommit(st.db))
                 sqlite3_exec(st.db, "ROLLBACK", NULL, NULL, NULL);

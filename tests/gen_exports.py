@@ -81,6 +81,19 @@ write("cut.csv", HEADER,
       [[str(r[0])[:15] + "000", r[1], r[2], r[3],
         r[4].strftime("%m/%d/%Y %I:%M %p")] for r in rows])
 
+# Conflicts and duplicates inside one insert statement (16 rows) and
+# across statements.
+one = []
+for i in range(40):
+    one.append([i, "2015-02-16T10:%02d:00Z" % i, "text %d" % i])
+    if i == 5:
+        one.append([5, "2015-02-16T10:05:00Z", "other text"])  # conflict
+        one.append([5, "2015-02-16T10:05:00Z", "text 5"])  # duplicate
+    if i == 30:
+        one.append([2, "2015-02-16T10:02:00Z", "text 2"])  # duplicate
+        one.append([3, "2015-02-16T10:03:00Z", "changed"])  # conflict
+write("close.csv", ["id", "date", "text"], one)
+
 # ==== Dates ==================================================================
 # every day and month at most 12: day first or month first?
 write("ambiguous.csv", ["id", "date", "text"],

@@ -83,6 +83,14 @@ eq "import --strict: a conflict is fatal" $? 65
 check "import --strict: file and line" contains "$tmp/err" "pristine.csv:1227: id-conflict"
 eq "import --strict: rolled back" "$(sql "$tmp/strict.db" 'SELECT count(*) FROM feedback')" 0
 
+# neighbours: a conflict and a duplicate in the same insert statement
+$E import -q --rejects "$tmp/crej.csv" "$G/close.csv" "$tmp/close.db" >"$tmp/out"
+eq "neighbours: counted" "$(cat "$tmp/out")" "$G/close.csv: 40 added, 2 already present, 2 conflicting, 0 rejected"
+eq "neighbours: the conflicts' lines" "$(cut -d, -f2 "$tmp/crej.csv" | tail -n +2 | tr '\n' ' ')" "8 36 "
+$E report -q -o "$tmp/close" "$G/close.csv"
+eq "neighbours: report drops and rejects the same" \
+    "$(metric "$tmp/close/metrics.json" input.duplicates) $(metric "$tmp/close/metrics.json" 'input.rejected_by_reason.id-conflict') $(metric "$tmp/close/metrics.json" sentiment.n)" "2 2 40"
+
 # report on the CSV and on the store: one rule, the same numbers
 $E report -q -o "$tmp/pr" "$G/pristine.csv"
 eq "report csv: exit" $? 0
