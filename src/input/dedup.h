@@ -10,8 +10,8 @@
  *   switch (ef_dedup_add(d, &s)) { ... }   // in input order
  *   ef_dedup_free(d);
  *
- * `report` keeps one set over all its inputs; `import` keeps one per
- * input file (the store answers for what earlier files added). The set
+ * `report` keeps one set over all its inputs (`import` applies the same
+ * rule with the store's unique index instead, cmd_import.c). The set
  * keeps 12 bytes per slot, not the strings: 16 to 24 bytes per item (a
  * set of 1,000 items or fewer takes its minimum, 48 KiB). It
  * compares 64-bit hashes of the key and 32-bit hashes of the content, so
