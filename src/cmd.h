@@ -20,6 +20,16 @@ int ef_usage_error(const char *cmd, const char *fmt, ...)
  * an optstring that starts with ':'); returns 64. */
 int ef_getopt_error(const char *cmd, int c, char **argv);
 
+/* Adds a --map value to the ones given before (a repeated --map merges:
+ * "text=Body" then "date=When" is "text=Body,date=When"; for a field
+ * given twice the last wins). *acc is NULL at first, then in memory
+ * obtained from malloc(): the caller frees it. */
+void ef_map_merge(char **acc, const char *add);
+
+/* Prints the notes and hints a source wrote on opening (its stats), one
+ * "earful: ..." line each, unless quiet. */
+void ef_print_source_notes(const char *notes, const char *hints, int quiet);
+
 /* The time to write in outputs: SOURCE_DATE_EPOCH when set (reproducible
  * builds), else now. */
 int64_t ef_source_date_epoch(void);

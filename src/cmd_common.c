@@ -1,5 +1,6 @@
 /* cmd_common.c - pieces of command-line handling shared by the commands. */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,4 +87,37 @@ int ef_apply_names(const char *cmd, ef_vader *v, int names,
         if (ef_vader_add_brands(v, brands[i], &err) != EF_OK)
             return ef_usage_error(cmd, "%s", err.msg);
     return 0;
+}
+
+void ef_map_merge(char **acc, const char *add)
+{
+    size_t a = *acc ? strlen(*acc) : 0, b = strlen(add);
+    char *out = ef_xmalloc(a + b + 2);
+
+    if (a)
+        memcpy(out, *acc, a);
+    if (a && b)
+        out[a++] = ',';
+    memcpy(out + a, add, b + 1);
+    free(*acc);
+    *acc = out;
+}
+
+/* Prints each line of text as a warning. */
+static void print_lines(const char *text)
+{
+    while (text && *text) {
+        const char *nl = strchr(text, '\n');
+        int n = (int)(nl ? nl - text : (ptrdiff_t)strlen(text));
+        ef_warn("%.*s", n, text);
+        text += n + (nl != NULL);
+    }
+}
+
+void ef_print_source_notes(const char *notes, const char *hints, int quiet)
+{
+    if (quiet)
+        return;
+    print_lines(notes);
+    print_lines(hints);
 }

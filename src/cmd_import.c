@@ -8,17 +8,26 @@
  * channel, plus `meta` with the schema version. WAL journal.
  *
  * Each input is one transaction (BEGIN IMMEDIATE .. COMMIT): an error, or
- * kill -9, leaves none of that input's rows. A row whose id is already
- * stored is counted and skipped (INSERT OR IGNORE), so importing a file
- * twice adds nothing. A row without an id gets one: its content hash
- * (ef_item_key, input.h). Another writer is waited for
- * (--busy-timeout); after that the import fails with exit 74.
+ * kill -9, leaves none of that input's rows. A row without an id gets
+ * one: its content hash (ef_item_key, input.h). An id is an identity: a
+ * row whose id is already stored (or earlier in the input) with the
+ * same content is counted "already present" and skipped, so
+ * importing a file twice adds nothing; with other content it is an
+ * id-conflict, counted and rejected (--rejects keeps it). The store's
+ * meta table records which fields its inputs had ("input_has.author"),
+ * so that a report from the store shows what a report from the input
+ * shows. Another writer is waited for (--busy-timeout); after that the
+ * import fails with exit 74.
  *
  * Rows travel in batches. A reading thread parses the input into batches
  * (strings copied); the scoring threads and the main thread look each id
  * up (on their own read-only connections, so in what was committed before
- * this input) and score the rows that are new, while the main thread
- * inserts the batch before; the main thread makes every write. Inserting
+ * this input), compare what is stored, and score the rows that are new,
+ * while the main thread inserts the batch before; the main thread makes
+ * every write. A row the insert ignores (its id came earlier in the
+ * input) is compared with the stored one there, so memory stays flat
+ * however long the input.
+ * Inserting
  * is the bottleneck, hence 16 rows per INSERT and 16 KiB pages.
  */
 #include <errno.h>
@@ -73,6 +82,17 @@ static const char schema_sql[] =
     "  imported_at TEXT\n"
     ");\n";
 
+/* A store with rows from before meta recorded the inputs' fields: every
+ * field counts as had, as it did then. */
+static const char old_store_sql[] =
+    "INSERT OR IGNORE INTO meta SELECT 'input_has.' || f, '1' FROM "
+    "(SELECT 'text' AS f UNION ALL SELECT 'date' UNION ALL SELECT 'id' "
+    "UNION ALL SELECT 'channel' UNION ALL SELECT 'author' UNION ALL "
+    "SELECT 'rating' UNION ALL SELECT 'nps' UNION ALL SELECT "
+    "'responded_at' UNION ALL SELECT 'label' UNION ALL SELECT 'url') "
+    "WHERE EXISTS (SELECT 1 FROM feedback) AND NOT EXISTS (SELECT 1 FROM "
+    "meta WHERE key GLOB 'input_has.*');\n";
+
 /* Run once the columns are known to be there. */
 static const char index_sql[] =
     "CREATE INDEX IF NOT EXISTS feedback_date ON feedback(date);\n"
@@ -107,14 +127,24 @@ typedef struct {
     int nps;              /* -1 if none */
     int label;            /* -1 if none */
     int scored;           /* scores hold cached or computed scores */
-    int present;          /* the id is already in the store */
+    int present;          /* the id is in the store: STORED_* */
     ef_scores scores;
+    uint64_t line;        /* where the row starts in the input */
+    size_t raw, nraw;     /* its original fields: batch.rlen[raw ..],
+                             kept for rows with an id (only they can
+                             conflict) */
+    size_t rawbyte;       /* where they start in batch.rawbytes */
 } irow;
+
+enum { STORED_NOT, STORED_SAME, STORED_OTHER }; /* irow.present */
 
 typedef struct {
     irow *rows;
     size_t n, cap;
     ef_buf bytes;
+    ef_buf rawbytes;    /* original fields, each NUL-terminated */
+    size_t *rlen;       /* their lengths */
+    size_t nrlen, rlcap;
     atomic_size_t next; /* the next row to score */
     int last;           /* the reader's last batch (end of input or error) */
 } batch;
@@ -132,6 +162,32 @@ static const char *str(const batch *b, const irow *r, int k)
     return b->bytes.data + r->off[k];
 }
 
+/* Copies the original fields of the row the last item of src came from
+ * (when keep), for rejecting it later as an id-conflict. */
+static void keep_raw(const ef_source *src, batch *b, irow *r, int keep)
+{
+    const char *const *field;
+    const size_t *len;
+    size_t n;
+
+    r->raw = b->nrlen;
+    r->rawbyte = b->rawbytes.len;
+    r->nraw = 0;
+    if (!keep)
+        return;
+    ef_source_row(src, &field, &len, &n);
+    if (b->nrlen + n > b->rlcap) {
+        b->rlcap = 2 * (b->nrlen + n) + 256;
+        b->rlen = ef_xrealloc(b->rlen, b->rlcap * sizeof(size_t));
+    }
+    for (size_t i = 0; i < n; i++) {
+        b->rlen[b->nrlen++] = len[i];
+        ef_buf_put(&b->rawbytes, field[i], len[i]);
+        ef_buf_putc(&b->rawbytes, '\0');
+    }
+    r->nraw = n;
+}
+
 /* Reads the next items of src into b (emptied first), up to BATCH_ROWS
  * rows or BATCH_BYTES bytes; *eof = 1 once the source is exhausted. */
 static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
@@ -139,7 +195,9 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
     ef_status rc = EF_OK;
 
     b->n = 0;
+    b->nrlen = 0;
     ef_buf_clear(&b->bytes);
+    ef_buf_clear(&b->rawbytes);
     atomic_store(&b->next, 0);
     while (b->n < BATCH_ROWS && b->bytes.len < BATCH_BYTES) {
         ef_item it;
@@ -168,7 +226,9 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
         r->label = it.label;
         r->scored = it.scored;
         r->scores = it.scores;
-        r->present = 0;
+        r->present = STORED_NOT;
+        r->line = it.line;
+        keep_raw(src, b, r, it.id[0] != '\0');
     }
     return EF_OK;
 }
@@ -287,7 +347,7 @@ static void pipeline_stop(pipeline *p)
 /* A scoring thread, with its own read-only connection to the store for
  * looking ids up: it sees what was committed before this file, so a row
  * whose id is already stored is not scored (a duplicate inside the file
- * is, and then ignored by the insert). */
+ * is, and then dropped by the main thread). */
 typedef struct {
     pthread_t tid;
     int running;
@@ -295,7 +355,7 @@ typedef struct {
     const ef_vader *v;
     ef_vader_scratch *scratch;
     sqlite3 *db;          /* NULL: no lookups, every row is scored */
-    sqlite3_stmt *exists; /* SELECT 1 FROM feedback WHERE id = ?1 */
+    sqlite3_stmt *exists; /* the stored content of id ?1 */
     sqlite3_stmt *begin, *commit;
     int lookup;           /* the store held rows when the file began */
 } scorer;
@@ -308,7 +368,9 @@ static void scorer_open(scorer *w, const char *path, int busy_ms)
                         NULL) != SQLITE_OK)
         goto fail;
     sqlite3_busy_timeout(w->db, busy_ms);
-    if (sqlite3_prepare_v2(w->db, "SELECT 1 FROM feedback WHERE id = ?1",
+    if (sqlite3_prepare_v2(w->db,
+                           "SELECT date, channel, author, text FROM "
+                           "feedback WHERE id = ?1",
                            -1, &w->exists, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(w->db, "BEGIN", -1, &w->begin, NULL) !=
             SQLITE_OK ||
@@ -334,17 +396,53 @@ static void scorer_close(scorer *w)
     sqlite3_close(w->db);
 }
 
-/* 1 if the id of row r is in the store (0 if not, or on any error: the
- * insert then decides). */
+/* 1 if column k of the current row of q holds s (n bytes); NULL is "". */
+static int column_is(sqlite3_stmt *q, int k, const char *s, size_t n);
+
+/* Whether the id of row r is in the store q looks in (q: the stored
+ * content of id ?1, then optionally its rowid), and with the same content
+ * (UTC date, channel, author, text): STORED_*. STORED_NOT also on any
+ * error. With kept, sets *kept when the stored row's rowid is above
+ * before. */
+static int compare_stored(sqlite3_stmt *q, const batch *b, const irow *r,
+                          int *kept, int64_t before)
+{
+    char date[EF_DATETIME_UTC_SIZE];
+    int res = STORED_NOT;
+
+    sqlite3_bind_text(q, 1, str(b, r, S_ID), (int)r->len[S_ID],
+                      SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        ef_datetime_format_utc(r->date, date);
+        res = column_is(q, 0, date, strlen(date)) &&
+                      column_is(q, 1, str(b, r, S_CHANNEL),
+                                r->len[S_CHANNEL]) &&
+                      column_is(q, 2, str(b, r, S_AUTHOR),
+                                r->len[S_AUTHOR]) &&
+                      column_is(q, 3, str(b, r, S_TEXT), r->len[S_TEXT])
+                  ? STORED_SAME
+                  : STORED_OTHER;
+        if (kept)
+            *kept = sqlite3_column_int64(q, 4) > before;
+    }
+    sqlite3_reset(q);
+    return res;
+}
+
+/* 1 if column k of the current row of q holds s (n bytes); NULL is "". */
+static int column_is(sqlite3_stmt *q, int k, const char *s, size_t n)
+{
+    const unsigned char *v = sqlite3_column_text(q, k);
+    size_t m = v ? (size_t)sqlite3_column_bytes(q, k) : 0;
+
+    return m == n && (n == 0 || memcmp(v, s, n) == 0);
+}
+
+/* Whether the id of row r was in the store when the input began:
+ * STORED_* (STORED_NOT also on any error: the insert then decides). */
 static int stored(scorer *w, const batch *b, const irow *r)
 {
-    int rc;
-
-    sqlite3_bind_text(w->exists, 1, str(b, r, S_ID), (int)r->len[S_ID],
-                      SQLITE_STATIC);
-    rc = sqlite3_step(w->exists);
-    sqlite3_reset(w->exists);
-    return rc == SQLITE_ROW;
+    return compare_stored(w->exists, b, r, NULL, 0);
 }
 
 /* Looks up and scores the rows of w->b, SCORE_CHUNK rows at a time,
@@ -395,6 +493,10 @@ typedef struct {
     int busy_ms;
     sqlite3_stmt *insert_1;  /* INSERT OR IGNORE of one row */
     sqlite3_stmt *insert_n;  /* ... of MULTI_ROWS rows */
+    sqlite3_stmt *content;   /* the stored content and rowid of id ?1,
+                                as this connection sees it */
+    sqlite3_stmt *max_rowid_q;
+    int64_t max_rowid;       /* rows inserted later have larger rowids */
 } store;
 
 /* Turns a SQLite failure into an error naming the store. */
@@ -516,6 +618,7 @@ static ef_status store_open(store *st, const char *path, int busy_ms,
         (res = check_schema(st, e)) != EF_OK ||
         (res = exec(st, index_sql, e)) != EF_OK ||
         (res = exec(st, sql, e)) != EF_OK ||
+        (res = exec(st, old_store_sql, e)) != EF_OK ||
         (res = exec(st, "COMMIT", e)) != EF_OK) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
         return res;
@@ -533,6 +636,14 @@ static ef_status store_open(store *st, const char *path, int busy_ms,
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(st->db, ef_buf_cstr(&q), -1, &st->insert_n,
                                 NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db,
+                                "SELECT date, channel, author, text, rowid "
+                                "FROM feedback WHERE id = ?1",
+                                -1, &st->content, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db, "SELECT max(rowid) FROM feedback",
+                                -1, &st->max_rowid_q, NULL);
     ef_buf_reset(&q);
     return rc == SQLITE_OK ? EF_OK : sql_fail(st, rc, NULL, e);
 }
@@ -541,8 +652,21 @@ static void store_close(store *st)
 {
     sqlite3_finalize(st->insert_1);
     sqlite3_finalize(st->insert_n);
+    sqlite3_finalize(st->content);
+    sqlite3_finalize(st->max_rowid_q);
     sqlite3_close(st->db); /* the last connection checkpoints the WAL */
     st->db = NULL;
+}
+
+/* The largest rowid of the feedback table (0 when empty). */
+static int64_t store_max_rowid(store *st)
+{
+    int64_t v = 0;
+
+    if (sqlite3_step(st->max_rowid_q) == SQLITE_ROW)
+        v = sqlite3_column_int64(st->max_rowid_q, 0);
+    sqlite3_reset(st->max_rowid_q);
+    return v;
 }
 
 /* Whether the feedback table has a row: 1, 0, or -1 on error. */
@@ -561,6 +685,37 @@ static int store_has_rows(store *st, ef_err *e)
     return -1;
 }
 
+/* ==== Rejected rows ===================================================== */
+
+/* Where rejected rows go: the source's rejections come from the reading
+ * thread, id conflicts from the main thread, hence the lock. */
+typedef struct {
+    pthread_mutex_t mu;
+    ef_rejects *rj;       /* --rejects FILE, or NULL */
+    const char *path;     /* its name */
+    uint64_t seen;
+    int quiet;
+} reject_sink;
+
+static void on_reject(void *ctx, const ef_reject *r)
+{
+    reject_sink *k = ctx;
+
+    pthread_mutex_lock(&k->mu);
+    if (k->rj)
+        ef_rejects_add(k->rj, r);
+    if (!k->quiet && k->seen < WARN_MAX)
+        ef_warn("%s:%llu: %s (row %s%s)", r->source,
+                (unsigned long long)r->line, r->detail,
+                k->rj ? "written to " : "skipped", k->rj ? k->path : "");
+    else if (!k->quiet && k->seen == WARN_MAX)
+        ef_warn(k->rj ? "more rows rejected: all are in %s"
+                      : "more rows rejected%s: --rejects FILE keeps them",
+                k->rj ? k->path : "");
+    k->seen++;
+    pthread_mutex_unlock(&k->mu);
+}
+
 /* ==== Import of one input =============================================== */
 
 typedef struct {
@@ -568,10 +723,14 @@ typedef struct {
     const char *source;   /* the input's name, as stored */
     char imported_at[EF_DATETIME_UTC_SIZE];
     int show_progress;    /* stderr is a terminal and not --quiet */
+    int strict;           /* --strict: a conflict is an error */
+    reject_sink *sink;
+    const char *const *header; /* the input's column names */
+    size_t nheader;
 } run_ctx;
 
 typedef struct {
-    uint64_t added, present;
+    uint64_t added, present, conflicting;
 } counts;
 
 /* Binds a string, or NULL when it is empty. */
@@ -625,23 +784,87 @@ static void bind_row(sqlite3_stmt *q, int base, const run_ctx *ctx,
     sqlite3_bind_text(q, base + 18, ctx->imported_at, -1, SQLITE_STATIC);
 }
 
-/* Runs an insert of k rows and counts them as added or present. */
-static ef_status run_insert(store *st, sqlite3_stmt *q, int k, counts *n,
-                            ef_err *e)
+static ef_status conflict(const run_ctx *ctx, const batch *b, const irow *r,
+                          int in_store, counts *n, ef_err *e);
+
+/* Runs an insert of the k rows pend and counts them: added, or (when the
+ * insert ignored some: their id came earlier in the input) already
+ * present or an id-conflict, by the stored content. Which were ignored:
+ * a kept row has a rowid above any before the statement, and is the
+ * first of the statement with its id. */
+static ef_status run_insert(store *st, sqlite3_stmt *q, const run_ctx *ctx,
+                            const batch *b, const irow *const *pend, int k,
+                            counts *n, ef_err *e)
 {
     int rc = sqlite3_step(q), added;
+    int64_t before = st->max_rowid;
+    ef_status res;
 
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return sql_fail(st, rc, "insert", e);
     added = sqlite3_changes(st->db);
-    n->added += (uint64_t)added;
-    n->present += (uint64_t)(k - added);
+    if (added > 0)
+        st->max_rowid = sqlite3_last_insert_rowid(st->db);
+    if (added == k) { /* the common case: nothing ignored */
+        n->added += (uint64_t)k;
+        return EF_OK;
+    }
+    for (int i = 0; i < k; i++) {
+        const irow *r = pend[i];
+        int first = 1, kept = 0;
+        for (int j = 0; j < i && first; j++)
+            first = !(pend[j]->len[S_ID] == r->len[S_ID] &&
+                      memcmp(str(b, pend[j], S_ID), str(b, r, S_ID),
+                             r->len[S_ID]) == 0);
+        int same = compare_stored(st->content, b, r, &kept, before) !=
+                   STORED_OTHER;
+        if (kept && first) {
+            n->added++;
+        } else if (same) {
+            n->present++;
+        } else if ((res = conflict(ctx, b, r, 0, n, e)) != EF_OK) {
+            return res;
+        }
+    }
     return EF_OK;
 }
 
-/* Inserts the rows of b that were not found in the store, MULTI_ROWS per
- * statement: one statement per row costs a third more. */
+/* Rejects row r as an id-conflict: counted, passed to the sink with its
+ * original fields; with --strict an error. */
+static ef_status conflict(const run_ctx *ctx, const batch *b, const irow *r,
+                          int in_store, counts *n, ef_err *e)
+{
+    const char **field = ef_xcalloc(r->nraw + 1, sizeof(char *));
+    char detail[160];
+    size_t at = r->rawbyte;
+    ef_reject rj;
+
+    n->conflicting++;
+    snprintf(detail, sizeof detail,
+             "id-conflict: id '%.60s' is %s with other content",
+             str(b, r, S_ID),
+             in_store ? "already in the store" : "earlier in the input");
+    if (ctx->strict) {
+        free(field);
+        return ef_fail(e, EF_ERR_PARSE, "%s:%llu: %s", ctx->source,
+                       (unsigned long long)r->line, detail);
+    }
+    for (size_t i = 0; i < r->nraw; i++) {
+        field[i] = b->rawbytes.data + at;
+        at += b->rlen[r->raw + i] + 1;
+    }
+    rj = (ef_reject){ctx->source, r->line, EF_REJECT_ID_CONFLICT, detail,
+                     field, b->rlen + r->raw, r->nraw, ctx->header,
+                     ctx->nheader};
+    on_reject(ctx->sink, &rj);
+    free(field);
+    return EF_OK;
+}
+
+/* Inserts the rows of b whose id was not in the store (a row whose id
+ * was, with other content, is a conflict), MULTI_ROWS per statement:
+ * one statement per row costs a third more. */
 static ef_status insert_batch(store *st, const run_ctx *ctx, const batch *b,
                               counts *n, ef_err *e)
 {
@@ -652,21 +875,30 @@ static ef_status insert_batch(store *st, const run_ctx *ctx, const batch *b,
     ef_status rc;
 
     for (size_t i = 0; i < b->n; i++) {
-        if (b->rows[i].present) {
+        const irow *r = &b->rows[i];
+
+        if (r->present == STORED_SAME) {
             n->present++;
             continue;
         }
-        pend[k] = &b->rows[i];
+        if (r->present == STORED_OTHER) {
+            if ((rc = conflict(ctx, b, r, 1, n, e)) != EF_OK)
+                return rc;
+            continue;
+        }
+        pend[k] = r;
         bind_row(st->insert_n, k * NCOLS, ctx, b, pend[k], date[k], resp[k]);
         if (++k == MULTI_ROWS) {
-            if ((rc = run_insert(st, st->insert_n, k, n, e)) != EF_OK)
+            if ((rc = run_insert(st, st->insert_n, ctx, b, pend, k, n, e)) !=
+                EF_OK)
                 return rc;
             k = 0;
         }
     }
     for (int i = 0; i < k; i++) {
         bind_row(st->insert_1, 0, ctx, b, pend[i], date[i], resp[i]);
-        if ((rc = run_insert(st, st->insert_1, 1, n, e)) != EF_OK)
+        if ((rc = run_insert(st, st->insert_1, ctx, b, pend + i, 1, n, e)) !=
+            EF_OK)
             return rc;
     }
     return EF_OK;
@@ -758,35 +990,60 @@ static ef_status import_rows(ef_source *src, store *st, const run_ctx *ctx,
     progress(ctx, rows, t0, &last, 1);
     for (int k = 0; k < NBATCH; k++) {
         free(bs[k].rows);
+        free(bs[k].rlen);
         ef_buf_reset(&bs[k].bytes);
+        ef_buf_reset(&bs[k].rawbytes);
     }
     return rc;
 }
 
-/* ==== Rejected rows ===================================================== */
+/* ==== After an input ==================================================== */
 
-typedef struct {
-    ef_rejects *rj;       /* --rejects FILE, or NULL */
-    const char *path;     /* its name */
-    uint64_t seen;
-    int quiet;
-} reject_sink;
-
-static void on_reject(void *ctx, const ef_reject *r)
+/* An input without a usable row is an error: EF_ERR_NOINPUT when it held
+ * no row at all, else EF_ERR_PARSE with the reasons. */
+static ef_status usable(const char *input, const ef_source_stats *ss,
+                        const counts *n, ef_err *e)
 {
-    reject_sink *k = ctx;
+    ef_buf why = EF_BUF_INIT;
 
-    if (k->rj)
-        ef_rejects_add(k->rj, r);
-    if (!k->quiet && k->seen < WARN_MAX)
-        ef_warn("%s:%llu: %s (row %s%s)", r->source,
-                (unsigned long long)r->line, r->detail,
-                k->rj ? "written to " : "skipped", k->rj ? k->path : "");
-    else if (!k->quiet && k->seen == WARN_MAX)
-        ef_warn(k->rj ? "more rows rejected: all are in %s"
-                      : "more rows rejected%s: --rejects FILE keeps them",
-                k->rj ? k->path : "");
-    k->seen++;
+    if (ss->rows_used > n->conflicting)
+        return EF_OK;
+    if (ss->rows_read == 0)
+        return ef_fail(e, EF_ERR_NOINPUT, "%s: no rows (only a header)",
+                       input);
+    for (int i = 0; i < EF_REJECT_COUNT; i++)
+        if (ss->rejected[i])
+            ef_buf_printf(&why, "%s%llu %s", why.len ? ", " : "",
+                          (unsigned long long)ss->rejected[i],
+                          ef_reject_reason_name((ef_reject_reason)i));
+    if (n->conflicting)
+        ef_buf_printf(&why, "%s%llu id-conflict", why.len ? ", " : "",
+                      (unsigned long long)n->conflicting);
+    ef_fail(e, EF_ERR_PARSE, "%s: no usable row (%llu read: %s)", input,
+            (unsigned long long)ss->rows_read, ef_buf_cstr(&why));
+    ef_buf_reset(&why);
+    return e->code;
+}
+
+/* Records in meta which fields the input had ("input_has.author"), so a
+ * report from the store knows a column the store always has from one the
+ * data had (a response rate of 0% from "cannot be measured"). */
+static ef_status record_fields(store *st, const ef_source_stats *ss,
+                               ef_err *e)
+{
+    char sql[128];
+    ef_status rc;
+
+    for (int f = 0; f < EF_F_COUNT; f++) {
+        if (!ss->mapped[f])
+            continue;
+        snprintf(sql, sizeof sql,
+                 "INSERT OR IGNORE INTO meta VALUES ('input_has.%s', '1')",
+                 ef_field_name((ef_field)f));
+        if ((rc = exec(st, sql, e)) != EF_OK)
+            return rc;
+    }
+    return EF_OK;
 }
 
 /* ==== Command line ====================================================== */
@@ -799,19 +1056,26 @@ static void usage(FILE *f)
           "the\n"
           "store DB.sqlite, created if needed, scoring the new rows with "
           "VADER. Each\n"
-          "INPUT is one transaction: all of its new rows or none. A row whose "
+          "INPUT is one transaction: all of its new rows or none. A row without "
+          "an id\n"
+          "gets one, a hash of its date, channel, author and text. A row whose "
           "id is\n"
-          "already stored is skipped; a row without an id gets one, a hash of "
-          "its\n"
-          "date, channel, author and text. Prints per INPUT:\n"
-          "  FILE: N added, N already present, N rejected\n"
+          "already stored (or earlier in INPUT) with the same content is "
+          "skipped;\n"
+          "with other content it is an id-conflict, rejected. Ids a "
+          "spreadsheet has\n"
+          "mangled (5.70301E+17) are not used. Prints per INPUT:\n"
+          "  FILE: N added, N already present, N conflicting, N rejected\n"
           "\n"
           "  -m, --map FIELD=COL,...  the column of a field (text, date, id, "
           "channel,\n"
           "                           author, rating, nps, responded_at, "
-          "label, url)\n"
+          "label, url);\n"
+          "                           repeatable\n"
           "      --date-format FMT    the dates' format, strptime-like "
-          "(%d/%m/%Y %H:%M)\n"
+          "(%d/%m/%Y %H:%M);\n"
+          "                           default: sniffed from the first 1000 "
+          "rows\n"
           "      --tz ZONE            zone of dates without an offset "
           "(default UTC)\n"
           "      --encoding NAME      CSV encoding (default UTF-8, UTF-16 by "
@@ -837,10 +1101,12 @@ static void usage(FILE *f)
           "  -h, --help               this help\n"
           "\n"
           "Exit codes: 0 ok, 64 usage, 65 bad data (--strict, no text "
-          "column...),\n"
-          "66 input missing, 73 cannot create or open the store, 74 I/O error "
-          "or the\n"
-          "store is locked by another writer.\n",
+          "column, no\n"
+          "usable row, ambiguous dates...), 66 input missing or without rows, "
+          "73 cannot\n"
+          "create or open the store, 74 I/O error or the store is locked by "
+          "another\n"
+          "writer.\n",
           f);
 }
 
@@ -923,7 +1189,8 @@ int ef_cmd_import(int argc, char **argv)
     ef_vader *v = NULL;
     ef_tz *tz = NULL;
     ef_rejects *rj = NULL;
-    reject_sink sink = {0};
+    reject_sink sink = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, 0};
+    char *map = NULL;
     scorer *ws = NULL;
     store st = {0};
     run_ctx ctx = {0};
@@ -937,7 +1204,10 @@ int ef_cmd_import(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":m:l:j:qh", longopts, NULL)) !=
            -1) {
         switch (c) {
-        case 'm': so.map = optarg; break;
+        case 'm':
+            ef_map_merge(&map, optarg);
+            so.map = map;
+            break;
         case O_DATE_FORMAT:
             if (ef_datetime_check_format(optarg, &err) != EF_OK)
                 return ef_usage_error("import", "option --date-format: %s",
@@ -972,7 +1242,7 @@ int ef_cmd_import(int argc, char **argv)
             brands[nbrands++] = optarg;
             break;
         case O_REJECTS: rejects_path = optarg; break;
-        case O_STRICT: so.strict = 1; break;
+        case O_STRICT: so.strict = ctx.strict = 1; break;
         case O_BUSY:
             k = strtol(optarg, &end, 10);
             if (end == optarg || *end || k < 0 || k > 86400000)
@@ -1034,6 +1304,7 @@ int ef_cmd_import(int argc, char **argv)
     sink.rj = rj;
     sink.path = rejects_path;
     sink.quiet = quiet;
+    ctx.sink = &sink;
     so.scorer = ef_vader_version(v);
     so.on_reject = on_reject;
     so.reject_ctx = &sink;
@@ -1054,20 +1325,26 @@ int ef_cmd_import(int argc, char **argv)
     for (int i = 0; i < ninputs && err.code == EF_OK; i++) {
         ef_source *src = NULL;
         const ef_source_stats *ss;
-        counts n = {0, 0};
+        counts n = {0, 0, 0};
         int began = 0, lookup;
 
         ctx.source = inputs[i];
         if (ef_source_open(inputs[i], &so, &src, &err) != EF_OK)
             break;
+        ss = ef_source_stats_get(src);
+        ef_print_source_notes(ss->notes, ss->hints, quiet);
+        ctx.header = ef_source_header(src, &ctx.nheader);
         if (exec(&st, "BEGIN IMMEDIATE", &err) == EF_OK &&
             (began = 1, lookup = store_has_rows(&st, &err)) >= 0) {
             for (int t = 0; t < nthreads; t++)
                 ws[t].lookup = lookup;
-            if (import_rows(src, &st, &ctx, ws, nthreads, &n, &err) == EF_OK)
+            st.max_rowid = store_max_rowid(&st);
+            if (import_rows(src, &st, &ctx, ws, nthreads, &n, &err) ==
+                    EF_OK &&
+                usable(inputs[i], ss, &n, &err) == EF_OK &&
+                record_fields(&st, ss, &err) == EF_OK)
                 exec(&st, "COMMIT", &err);
         }
-        ss = ef_source_stats_get(src);
         if (err.code != EF_OK) {
             if (began && !sqlite3_get_autocommit(st.db))
                 sqlite3_exec(st.db, "ROLLBACK", NULL, NULL, NULL);
@@ -1077,9 +1354,11 @@ int ef_cmd_import(int argc, char **argv)
                         inputs[i]);
             err.msg[0] = '\0'; /* printed */
         } else {
-            printf("%s: %llu added, %llu already present, %llu rejected\n",
+            printf("%s: %llu added, %llu already present, %llu "
+                   "conflicting, %llu rejected\n",
                    inputs[i], (unsigned long long)n.added,
                    (unsigned long long)n.present,
+                   (unsigned long long)n.conflicting,
                    (unsigned long long)ss->rows_rejected);
             fflush(stdout);
         }
@@ -1102,6 +1381,8 @@ done:
     ef_rejects_free(rj);
     ef_vader_free(v);
     ef_tz_free(tz);
+    free(map);
+    pthread_mutex_destroy(&sink.mu);
     if (err.code == EF_OK && (ferror(stdout) | fflush(stdout)))
         ef_fail(&err, EF_ERR_IO, "standard output: %s", strerror(errno));
     if (err.code != EF_OK) {

@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "input/csv.h"
+#include "input/dedup.h"
 #include "input/input.h"
 #include "input/labels.h"
 #include "label_sample.h"
@@ -49,6 +50,7 @@ typedef struct {
     const char *templates, *title, *font, *xlsx_path, *period, *tz;
     const char *labels[EF_LABELS_MAX_FILES]; /* --labels FILE.csv */
     int nlabels;
+    char *map;             /* every --map, merged (malloc'd) */
     size_t label_sample;   /* --label-sample N */
     uint64_t seed;         /* --seed N, for --label-sample */
     int no_xlsx, no_data_sheet, no_charts, list_vars, quiet, strict;
@@ -115,8 +117,11 @@ static void usage(FILE *f)
         "Input\n"
         "      --map F=COL,...       map fields to columns (text, date, id, "
         "channel, author,\n"
-        "                            rating, nps, responded_at, label, url)\n"
-        "      --date-format FMT     strptime-style format for dates\n"
+        "                            rating, nps, responded_at, label, url); "
+        "repeatable\n"
+        "      --date-format FMT     strptime-style format for dates "
+        "(default: sniffed\n"
+        "                            from the first 1000 rows)\n"
         "      --encoding NAME       CSV encoding (default: UTF-8, or "
         "UTF-16 by BOM)\n"
         "      --delimiter C         CSV delimiter: , ; or tab (default: "
@@ -257,7 +262,10 @@ static int parse_args(int argc, char **argv, report_opts *o)
                 return ef_usage_error("report", "too many --fail-if gates");
             o->gates[o->ngates++] = optarg;
             break;
-        case O_MAP: o->src.map = optarg; break;
+        case O_MAP:
+            ef_map_merge(&o->map, optarg);
+            o->src.map = o->map;
+            break;
         case O_DATE_FORMAT: o->src.date_format = optarg; break;
         case O_ENCODING: o->src.encoding = optarg; break;
         case O_DELIMITER:
@@ -399,6 +407,7 @@ typedef struct {
     ef_agg *agg;
     ef_progress *pg;
     ef_labels *labels;  /* --labels, or NULL */
+    ef_dedup *seen;     /* every item so far, over all inputs */
 } reader;
 
 static size_t keep(ef_buf *b, const char *s, size_t n)
@@ -407,6 +416,30 @@ static size_t keep(ef_buf *b, const char *s, size_t n)
     ef_buf_put(b, s, n);
     ef_buf_putc(b, '\0');
     return at;
+}
+
+/* The rule of identity (dedup.h): *use = 1 for a new item; the same item
+ * again is dropped and counted, an id already seen with other content is
+ * rejected (an id-conflict: in rejected.csv, fatal with --strict). */
+static ef_status identify(reader *rd, const ef_item *it,
+                          const ef_dedup_sig *sig, int *use, ef_err *e)
+{
+    char detail[160];
+
+    *use = 0;
+    switch (ef_dedup_add(rd->seen, sig)) {
+    case EF_DEDUP_NEW: *use = 1; break;
+    case EF_DEDUP_DUPLICATE: ef_source_drop_duplicate(rd->src); break;
+    case EF_DEDUP_CONFLICT:
+        snprintf(detail, sizeof detail,
+                 "id-conflict: id '%.60s' was seen before with other "
+                 "content", it->id);
+        if (ef_source_reject(rd->src, EF_REJECT_ID_CONFLICT, detail, e) !=
+            EF_OK)
+            return e->code;
+        break;
+    }
+    return EF_OK;
 }
 
 /* Fills b with up to BATCH items, opening the inputs in turn. */
@@ -418,12 +451,18 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
     ef_buf_clear(&b->strings);
     while (b->n < BATCH && rd->input < rd->o->ninputs) {
         ef_item it;
-        int eof = 0;
+        ef_dedup_sig sig;
+        size_t mark;
+        int eof = 0, use;
 
-        if (rd->src == NULL &&
-            (rc = ef_source_open(rd->o->inputs[rd->input], &rd->o->src,
-                                 &rd->src, e)) != EF_OK)
-            return rc;
+        if (rd->src == NULL) {
+            const ef_source_stats *st;
+            if ((rc = ef_source_open(rd->o->inputs[rd->input], &rd->o->src,
+                                     &rd->src, e)) != EF_OK)
+                return rc;
+            st = ef_source_stats_get(rd->src);
+            ef_print_source_notes(st->notes, st->hints, rd->o->quiet);
+        }
         if ((rc = ef_source_next(rd->src, &it, &eof, e)) != EF_OK)
             return rc;
         if (eof) {
@@ -433,6 +472,10 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
             rd->input++;
             continue;
         }
+        /* the set's memory is fetched while the strings are copied */
+        ef_dedup_sign(&it, &sig);
+        ef_dedup_prefetch(rd->seen, &sig);
+        mark = b->strings.len;
         item_strings *o = &b->off[b->n];
         o->text = keep(&b->strings, it.text, it.text_len);
         o->id = keep(&b->strings, it.id, strlen(it.id));
@@ -440,6 +483,12 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
         o->author = keep(&b->strings, it.author, strlen(it.author));
         o->url = keep(&b->strings, it.url, strlen(it.url));
         o->segment = keep(&b->strings, it.segment, strlen(it.segment));
+        if ((rc = identify(rd, &it, &sig, &use, e)) != EF_OK)
+            return rc;
+        if (!use) { /* a duplicate or an id conflict */
+            b->strings.len = mark;
+            continue;
+        }
         it.source = rd->o->inputs[rd->input];
         if (rd->labels && it.label < 0)
             it.label = ef_labels_find(rd->labels, &it);
@@ -498,7 +547,8 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
 {
     batch *bs = ef_xcalloc(2, sizeof(batch));
     worker *ws[2];
-    reader rd = {o, 0, NULL, agg, ef_progress_new(o->quiet), lm};
+    reader rd = {o, 0, NULL, agg, ef_progress_new(o->quiet), lm,
+                 ef_dedup_new()};
     ef_status rc;
     int cur = 0, have_prev = 0;
 
@@ -539,6 +589,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     ef_progress_done(rd.pg);
     ef_progress_free(rd.pg);
     ef_source_free(rd.src);
+    ef_dedup_free(rd.seen);
     for (int k = 0; k < 2; k++) {
         for (int t = 0; t < nthreads; t++)
             ef_prep_free(ws[k][t].prep);
@@ -547,6 +598,31 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     }
     free(bs);
     return rc;
+}
+
+/* The error for inputs without a usable row: EF_ERR_NOINPUT when they
+ * held no row at all, else EF_ERR_PARSE with the reasons. */
+static void no_usable(const report_opts *o, const ef_report *r, ef_err *e)
+{
+    const char *what = o->ninputs == 1 ? o->inputs[0] : "the inputs";
+    ef_buf why = EF_BUF_INIT;
+
+    if (r->rows_read == 0) {
+        ef_fail(e, EF_ERR_NOINPUT, "%s: no rows (only a header): no "
+                "report", what);
+        return;
+    }
+    for (int i = 0; i < EF_REJECT_COUNT; i++)
+        if (r->rejected[i])
+            ef_buf_printf(&why, "%s%llu %s", why.len ? ", " : "",
+                          (unsigned long long)r->rejected[i],
+                          ef_reject_reason_name((ef_reject_reason)i));
+    ef_fail(e, EF_ERR_PARSE,
+            "%s: no usable row (%llu read, %llu rejected%s%s): no report",
+            what, (unsigned long long)r->rows_read,
+            (unsigned long long)r->rows_rejected, why.len ? ": " : "",
+            ef_buf_cstr(&why));
+    ef_buf_reset(&why);
 }
 
 /* A per-run value that makes the HTML chart placeholders unguessable for
@@ -588,8 +664,10 @@ int ef_cmd_report(int argc, char **argv)
         "charts/stars.png", "charts/stars.svg", NULL};
 
     memset(&o, 0, sizeof o);
-    if ((rc = parse_args(argc, argv, &o)) != 0)
+    if ((rc = parse_args(argc, argv, &o)) != 0) {
+        free(o.map);
         return rc < 0 ? EF_EXIT_OK : rc;
+    }
     if (ef_period_parse(o.period, &period, &err) != EF_OK)
         goto done;
     if (ef_tz_open(o.tz, &tz, &err) != EF_OK)
@@ -673,6 +751,10 @@ int ef_cmd_report(int argc, char **argv)
         goto done;
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;
+    if (rep->n == 0) { /* never a report, nor a gate that passes */
+        no_usable(&o, rep, &err);
+        goto done;
+    }
     for (size_t i = 0; i < rep->ntraps && !o.quiet && !o.list_vars; i++) {
         char note[512];
         ef_trap_text(&rep->traps[i], note, sizeof note);
@@ -772,6 +854,7 @@ int ef_cmd_report(int argc, char **argv)
 done:
     ef_labels_free(labels);
     ef_lsample_free(samples);
+    free(o.map);
     ef_buf_reset(&md);
     ef_buf_reset(&html);
     ef_buf_reset(&json);

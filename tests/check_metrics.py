@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks metrics.json against `path value` lines (hand-worked values).
+"""Checks metrics.json against `path value` lines (hand-worked values; a
+value is a number, or null, true or false).
 
 usage: check_metrics.py metrics.json expected   -> "N passed, N failed"
 """
@@ -28,12 +29,21 @@ def main():
         try:
             got = lookup(doc, path)
         except (KeyError, IndexError, TypeError):
-            got = None
-        if got is not None and abs(float(got) - float(want)) <= 1e-6 * max(1, abs(float(want))) + 5e-7:
+            got = KeyError  # absent: never what is wanted
+        if want == "null":  # present, and null
+            ok = got is None
+        elif want in ("true", "false"):
+            ok = got is (want == "true")
+        else:
+            ok = (got is not None and got is not KeyError and
+                  abs(float(got) - float(want)) <=
+                  1e-6 * max(1, abs(float(want))) + 5e-7)
+        if ok:
             passed += 1
         else:
             failed += 1
-            print("FAIL %s: got %r, want %s" % (path, got, want))
+            print("FAIL %s: got %s, want %s" %
+                  (path, "nothing" if got is KeyError else repr(got), want))
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

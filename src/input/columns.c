@@ -5,20 +5,25 @@
 #include "input/input.h"
 
 /* Each field's accepted names, best first; names are compared after
- * normalising (lower case, spaces and '-' as '_', trimmed). */
-static const char *const synonyms[EF_F_COUNT][12] = {
+ * normalising (lower case, spaces and '-' as '_', trimmed). "*_created"
+ * stands for any name that ends in "_created" ("tweet_created"). A weak
+ * name ("name", "user") comes after the names it must not take the
+ * place of. */
+static const char *const synonyms[EF_F_COUNT][20] = {
     [EF_F_TEXT] = {"text", "comment", "comments", "message", "body",
                    "review", "review_text", "content", "feedback",
                    "verbatim", "tweet", NULL},
     [EF_F_DATE] = {"date", "created_at", "timestamp", "time", "posted_at",
                    "datetime", "created", "published_at", "date_time",
-                   NULL},
+                   "created_time", "published", "posted", "review_date",
+                   "submitted_at", "*_created", NULL},
     [EF_F_ID] = {"id", "feedback_id", "review_id", "post_id", "message_id",
-                 "uuid", NULL},
+                 "uuid", "tweet_id", "comment_id", "response_id", NULL},
     [EF_F_CHANNEL] = {"channel", "source", "platform", "network", "medium",
                       NULL},
     [EF_F_AUTHOR] = {"author", "user", "username", "user_name", "handle",
-                     "customer_id", "screen_name", "customer", NULL},
+                     "customer_id", "screen_name", "customer", "reviewer",
+                     "name", NULL},
     [EF_F_RATING] = {"rating", "stars", "star_rating", "review_rating",
                      NULL},
     [EF_F_NPS] = {"nps", "likelihood_to_recommend", "ltr", "nps_score",
@@ -56,17 +61,36 @@ static void normalise(const char *s, size_t n, char *out, size_t cap)
     out[o] = '\0';
 }
 
-static int find_column(const char *const *names, size_t n, const char *want)
+/* The first column named want, or -1; with suffix, the first whose name
+ * ends in want and is longer. */
+static int find_name(const char *const *names, size_t n, const char *want,
+                     int suffix)
 {
     char a[128], b[128];
+    size_t la, lb;
 
     normalise(want, strlen(want), a, sizeof a);
+    la = strlen(a);
     for (size_t i = 0; i < n; i++) {
         normalise(names[i], strlen(names[i]), b, sizeof b);
-        if (strcmp(a, b) == 0)
+        lb = strlen(b);
+        if (suffix ? lb > la && strcmp(b + lb - la, a) == 0
+                   : strcmp(a, b) == 0)
             return (int)i;
     }
     return -1;
+}
+
+static int find_column(const char *const *names, size_t n, const char *want)
+{
+    return find_name(names, n, want, 0);
+}
+
+/* A synonym: a name, or "*suffix". */
+static int find_synonym(const char *const *names, size_t n, const char *syn)
+{
+    return syn[0] == '*' ? find_name(names, n, syn + 1, 1)
+                         : find_name(names, n, syn, 0);
 }
 
 /* "a, b, c" for messages, cut short if long. */
@@ -144,7 +168,7 @@ ef_status ef_columns_map(const char *const *names, size_t n, const char *map,
         if (out->col[f] >= 0)
             continue;
         for (int k = 0; synonyms[f][k] && out->col[f] < 0; k++) {
-            int col = find_column(names, n, synonyms[f][k]);
+            int col = find_synonym(names, n, synonyms[f][k]);
             /* a column already taken by another field stays with it */
             for (int g = 0; col >= 0 && g < EF_F_COUNT; g++)
                 if (g != f && out->col[g] == col)

@@ -1160,7 +1160,8 @@ ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
             goto out;
         if (res == P_EOF) {
             if (r->st.records == 0) {
-                ef_fail(&r->err, EF_ERR_PARSE,
+                /* nothing to read: as an input without rows (66) */
+                ef_fail(&r->err, EF_ERR_NOINPUT,
                         "%s: empty file (no header row)", r->name);
                 goto out;
             }

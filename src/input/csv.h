@@ -56,8 +56,9 @@ ef_status ef_csv_open_mem(const char *name, const void *data, size_t len,
                           ef_err *e);
 
 /* Reads the next record into *rec; at end of input returns EF_OK with
- * *eof = 1. Errors: EF_ERR_PARSE ("FILE:LINE: reason", or "FILE: empty
- * file (no header row)"), EF_ERR_IO; after an error every call repeats it. */
+ * *eof = 1. Errors: EF_ERR_PARSE ("FILE:LINE: reason"), EF_ERR_NOINPUT
+ * ("FILE: empty file (no header row)"), EF_ERR_IO; after an error every
+ * call repeats it. */
 ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
                       ef_err *e);
 

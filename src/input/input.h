@@ -42,6 +42,7 @@ typedef enum {
     EF_REJECT_BAD_RESPONDED_AT,
     EF_REJECT_BAD_LABEL,
     EF_REJECT_FIELD_COUNT,
+    EF_REJECT_ID_CONFLICT, /* an id seen before with other content */
     EF_REJECT_COUNT
 } ef_reject_reason;
 
@@ -109,16 +110,32 @@ typedef struct {
     uint64_t rejected[EF_REJECT_COUNT]; /* by reason */
     uint64_t invalid_utf8;  /* sequences replaced by U+FFFD */
     uint64_t nul_bytes;     /* NUL bytes dropped */
-    int mapped[EF_F_COUNT]; /* 1 when the field has a column */
+    uint64_t duplicates;    /* items dropped as the same item again */
+    int mapped[EF_F_COUNT]; /* 1 when the field has a column (for an
+                               earful store: when its inputs had one) */
+    char date_format[64];   /* the dates' format, given or sniffed; ""
+                               for ISO 8601 and Unix time */
+    int ids_ignored;        /* the ids looked mangled: items are known by
+                               their content */
+    char notes[1024];       /* what was judged on opening, for people:
+                               sentences, one a line ("" if none) */
+    char hints[1024];       /* suggestions for the command line (unused
+                               category columns), one a line */
 } ef_source_stats;
 
 typedef struct ef_source ef_source;
 
 /* Opens path as a SQLite database (by its magic header) or else as CSV,
- * and maps its columns. Errors: EF_ERR_NOINPUT (cannot open),
- * EF_ERR_PARSE (no header, text or date unmapped: the message names the
- * columns found), EF_ERR_SQL, EF_ERR_USAGE (bad --map). Free with
- * ef_source_free. */
+ * maps its columns, and reads up to its first EF_SNIFF_ROWS (1,000) rows
+ * ahead to judge them (they are then returned in turn): the form of the
+ * dates unless opts->date_format gives it, whether the ids survived a
+ * spreadsheet (if not, items lose their ids and are known by content),
+ * which unused columns look like categories. What it judged is in the
+ * stats' notes and hints. Errors: EF_ERR_NOINPUT (cannot open, or an
+ * empty file), EF_ERR_PARSE (text or date unmapped: the message names
+ * the columns found; dates ambiguous between day and month first, or
+ * mostly unreadable: the message gives the --date-format to use),
+ * EF_ERR_SQL, EF_ERR_USAGE (bad --map). Free with ef_source_free. */
 ef_status ef_source_open(const char *path, const ef_source_opts *opts,
                          ef_source **out, ef_err *e);
 
@@ -127,6 +144,23 @@ ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e);
 
 const ef_source_stats *ef_source_stats_get(const ef_source *s);
 void ef_source_free(ef_source *s);
+
+/* The original fields of the row the last item came from (valid until
+ * the next ef_source_next), and the input's column names. */
+void ef_source_row(const ef_source *s, const char *const **field,
+                   const size_t **len, size_t *n);
+const char *const *ef_source_header(const ef_source *s, size_t *n);
+
+/* Rejects the item ef_source_next just returned, for a reason only the
+ * caller can see (an id conflict): counted under why instead of as used
+ * and passed to on_reject with detail; with opts.strict, EF_ERR_PARSE
+ * ("FILE:LINE: detail") instead. */
+ef_status ef_source_reject(ef_source *s, ef_reject_reason why,
+                           const char *detail, ef_err *e);
+
+/* Drops the item ef_source_next just returned as a duplicate of an
+ * earlier one: counted in stats.duplicates instead of as used. */
+void ef_source_drop_duplicate(ef_source *s);
 
 /* "no text", "unparseable date", ... */
 const char *ef_reject_reason_name(ef_reject_reason r);

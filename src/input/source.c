@@ -4,17 +4,51 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "input/csv.h"
 #include "input/input.h"
+#include "input/sniff.h"
 #include "input/sqlite_source.h"
+
+#define PREVIEW_BYTES (4u << 20) /* read ahead at most this (and a row) */
 
 /* The columns a store (or an earlier export) uses for cached scores. */
 enum { C_NEG, C_NEU, C_POS, C_COMPOUND, C_SCORER, C_CACHE_COUNT };
 static const char *const cache_names[C_CACHE_COUNT] = {
     "neg", "neu", "pos", "compound", "scorer"};
+
+/* A row as read: fields as text, and for SQLite their types. */
+typedef struct {
+    const char *const *field;
+    const size_t *len;
+    const int *type;     /* SQLite value types, or NULL for CSV */
+    const double *num;   /* SQLite numeric values, or NULL */
+    size_t n;
+    uint64_t line;
+} row;
+
+/* The first rows, read ahead at opening to be judged, then returned in
+ * turn; an error met while reading ahead waits for its turn too. */
+typedef struct {
+    struct prow {
+        size_t first, n; /* its fields: [first, first + n) */
+        uint64_t line;
+    } *rows;
+    size_t nrows, cap, next; /* next: the row to return */
+    ef_buf bytes;            /* the fields, each NUL-terminated */
+    size_t *off, *len;       /* per field */
+    int *type;
+    double *num;
+    const char **ptr;        /* per field, once all are read */
+    size_t nf, fcap;
+    int active;              /* rows are returned from here */
+    int eof;                 /* the input ended among them */
+    int failed;              /* then came err */
+    ef_err err;
+} preview;
 
 struct ef_source {
     ef_source_opts opts;
@@ -27,6 +61,11 @@ struct ef_source {
     int cache[C_CACHE_COUNT]; /* column of each, -1 if none */
     ef_buf channel;           /* the trimmed channel of the item */
     char detail[160];         /* the message of the current rejection */
+    preview pv;
+    row cur;                  /* the row of the item last returned */
+    const char *date_format;  /* given, sniffed (date_fmt) or NULL */
+    const char *resp_format;  /* the same for responded_at */
+    char date_fmt[64], resp_fmt[64];
 };
 
 /* ==== Small parsers ===================================================== */
@@ -80,6 +119,322 @@ int ef_label_parse(const char *s, size_t n)
     return -1;
 }
 
+/* ==== Reading rows ====================================================== */
+
+/* The next row of the input itself. */
+static ef_status read_raw(ef_source *s, row *r, int *eof, ef_err *e)
+{
+    ef_status rc;
+
+    memset(r, 0, sizeof *r);
+    *eof = 0;
+    if (s->csv) {
+        ef_csv_record rec;
+        rc = ef_csv_next(s->csv, &rec, eof, e);
+        r->field = rec.field;
+        r->len = rec.len;
+        r->n = rec.n;
+        r->line = rec.line;
+    } else {
+        rc = ef_sqlite_reader_next(s->db, &r->field, &r->len, &r->type,
+                                   &r->num, &r->line, eof, e);
+        r->n = s->nheader;
+    }
+    return rc;
+}
+
+static void preview_free(preview *pv)
+{
+    free(pv->rows);
+    ef_buf_reset(&pv->bytes);
+    free(pv->off);
+    free(pv->len);
+    free(pv->type);
+    free(pv->num);
+    free(pv->ptr);
+    memset(pv, 0, sizeof *pv);
+}
+
+/* Reads up to EF_SNIFF_ROWS rows ahead (or PREVIEW_BYTES, and a row),
+ * copying them. An error is kept for its turn. */
+static void preview_read(ef_source *s)
+{
+    preview *pv = &s->pv;
+
+    pv->active = 1;
+    pv->err.code = EF_OK;
+    while (pv->nrows < EF_SNIFF_ROWS && pv->bytes.len < PREVIEW_BYTES) {
+        struct prow *p;
+        row r;
+        int eof = 0;
+
+        if (read_raw(s, &r, &eof, &pv->err) != EF_OK) {
+            pv->failed = 1;
+            break;
+        }
+        if (eof) {
+            pv->eof = 1;
+            break;
+        }
+        if (pv->nrows == pv->cap) {
+            pv->cap = pv->cap ? 2 * pv->cap : 64;
+            pv->rows = ef_xrealloc(pv->rows, pv->cap * sizeof *pv->rows);
+        }
+        if (pv->nf + r.n > pv->fcap) {
+            pv->fcap = 2 * (pv->nf + r.n) + 64;
+            pv->off = ef_xrealloc(pv->off, pv->fcap * sizeof(size_t));
+            pv->len = ef_xrealloc(pv->len, pv->fcap * sizeof(size_t));
+            pv->type = ef_xrealloc(pv->type, pv->fcap * sizeof(int));
+            pv->num = ef_xrealloc(pv->num, pv->fcap * sizeof(double));
+        }
+        p = &pv->rows[pv->nrows++];
+        p->first = pv->nf;
+        p->n = r.n;
+        p->line = r.line;
+        for (size_t i = 0; i < r.n; i++, pv->nf++) {
+            pv->off[pv->nf] = pv->bytes.len;
+            pv->len[pv->nf] = r.len[i];
+            pv->type[pv->nf] = r.type ? r.type[i] : EF_SQL_TEXT;
+            pv->num[pv->nf] = r.num ? r.num[i] : 0;
+            ef_buf_put(&pv->bytes, r.field[i], r.len[i]);
+            ef_buf_putc(&pv->bytes, '\0');
+        }
+    }
+    /* the bytes have stopped moving */
+    pv->ptr = ef_xcalloc(pv->nf + 1, sizeof(char *));
+    for (size_t i = 0; i < pv->nf; i++)
+        pv->ptr[i] = pv->bytes.data + pv->off[i];
+}
+
+/* Row i of the preview. */
+static void preview_row(const ef_source *s, size_t i, row *r)
+{
+    const preview *pv = &s->pv;
+    const struct prow *p = &pv->rows[i];
+
+    r->field = pv->ptr + p->first;
+    r->len = pv->len + p->first;
+    r->type = s->db ? pv->type + p->first : NULL;
+    r->num = s->db ? pv->num + p->first : NULL;
+    r->n = p->n;
+    r->line = p->line;
+}
+
+/* The next row: from the preview while it lasts, then from the input. */
+static ef_status next_row(ef_source *s, row *r, int *eof, ef_err *e)
+{
+    preview *pv = &s->pv;
+
+    if (pv->active) {
+        *eof = 0;
+        if (pv->next < pv->nrows) {
+            preview_row(s, pv->next++, r);
+            return EF_OK;
+        }
+        if (pv->failed)
+            return ef_fail(e, pv->err.code, "%s", pv->err.msg);
+        if (pv->eof) {
+            *eof = 1;
+            return EF_OK;
+        }
+        preview_free(pv); /* its last row has been used */
+    }
+    return read_raw(s, r, eof, e);
+}
+
+/* ==== Judging the first rows ============================================ */
+
+/* Appends a line to a notes buffer (cut short when full). */
+static void add_line(char *buf, size_t cap, const char *fmt, ...)
+    EF_PRINTF(3, 4);
+static void add_line(char *buf, size_t cap, const char *fmt, ...)
+{
+    size_t n = strlen(buf);
+    va_list ap;
+
+    if (n + 2 >= cap)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf + n, cap - n - 1, fmt, ap);
+    va_end(ap);
+    n = strlen(buf);
+    buf[n] = '\n';
+    buf[n + 1] = '\0';
+}
+
+/* The non-empty text values of column col in the preview (SQLite
+ * numbers left out when skip_numbers), at most EF_SNIFF_ROWS; with
+ * content, a hash of each value's row content (date, channel, author,
+ * text as given). Returns the count; free *v, *len and *content. */
+static size_t column_values(const ef_source *s, int col, int skip_numbers,
+                            const char ***v, size_t **len,
+                            uint64_t **content)
+{
+    const preview *pv = &s->pv;
+    size_t n = 0;
+
+    *v = ef_xcalloc(pv->nrows + 1, sizeof(char *));
+    *len = ef_xcalloc(pv->nrows + 1, sizeof(size_t));
+    if (content)
+        *content = ef_xcalloc(pv->nrows + 1, sizeof(uint64_t));
+    for (size_t i = 0; col >= 0 && i < pv->nrows; i++) {
+        row r;
+        size_t k;
+        const char *x;
+
+        preview_row(s, i, &r);
+        if ((size_t)col >= r.n)
+            continue;
+        if (r.type && (r.type[col] == EF_SQL_NULL ||
+                       (skip_numbers && (r.type[col] == EF_SQL_INT ||
+                                         r.type[col] == EF_SQL_REAL))))
+            continue;
+        k = r.len[col];
+        x = trim(r.field[col], &k);
+        if (k == 0)
+            continue;
+        (*v)[n] = x;
+        (*len)[n] = k;
+        if (content) {
+            static const ef_field parts[] = {EF_F_DATE, EF_F_CHANNEL,
+                                             EF_F_AUTHOR, EF_F_TEXT};
+            uint64_t h = 0xcbf29ce484222325ULL;
+            for (size_t p = 0; p < EF_ARRAY_LEN(parts); p++) {
+                int c = s->cols.col[parts[p]];
+                if (c < 0 || (size_t)c >= r.n)
+                    continue;
+                for (size_t b = 0; b < r.len[c]; b++)
+                    h = (h ^ (unsigned char)r.field[c][b]) *
+                        0x100000001b3ULL;
+                h = (h ^ 0xff) * 0x100000001b3ULL; /* a field's end */
+            }
+            (*content)[n] = h;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* Judges the form of column col's dates: sets *use to the format to read
+ * them with (given, sniffed into buf, or NULL for the built-in forms). */
+static ef_status sniff_dates(ef_source *s, int col, int hint,
+                             const char **use, char *buf, size_t cap,
+                             int note, ef_err *e)
+{
+    const char **v;
+    size_t *len, n;
+    ef_date_sniff ds;
+    ef_status rc = EF_OK;
+
+    *use = s->opts.date_format;
+    if (col < 0)
+        return EF_OK;
+    n = column_values(s, col, 1, &v, &len, NULL);
+    if (n > 0) {
+        ef_sniff_dates(v, len, n, s->opts.date_format, s->opts.tz, hint,
+                       &ds);
+        if (ds.kind == EF_DATES_AMBIGUOUS || ds.kind == EF_DATES_UNREADABLE) {
+            rc = ef_sniff_dates_fail(&ds, v, len, s->opts.tz, s->stats.path,
+                                     s->header[col], e);
+        } else if (ds.kind == EF_DATES_FORMAT && !ds.given) {
+            snprintf(buf, cap, "%s", ds.format);
+            *use = buf;
+            if (note)
+                add_line(s->stats.notes, sizeof s->stats.notes,
+                         "%s: column '%s': dates read as --date-format '%s' "
+                         "(%s), such as '%.*s'",
+                         s->stats.path, s->header[col], ds.format, ds.form,
+                         (int)(len[0] > 40 ? 40 : len[0]), v[0]);
+        }
+    }
+    free(v);
+    free(len);
+    return rc;
+}
+
+/* Whether the ids look mangled by a spreadsheet: then items are known by
+ * their content, and a note says so. */
+static void sniff_ids(ef_source *s)
+{
+    const char **v;
+    size_t *len, n;
+    uint64_t *content;
+    char why[160];
+    int col = s->cols.col[EF_F_ID];
+
+    if (col < 0)
+        return;
+    n = column_values(s, col, 0, &v, &len, &content);
+    if (ef_sniff_ids(v, len, content, n, why, sizeof why)) {
+        s->stats.ids_ignored = 1;
+        add_line(s->stats.notes, sizeof s->stats.notes,
+                 "%s: column '%s' holds ids a spreadsheet has mangled (%s): "
+                 "items are known by their date, channel, author and text "
+                 "instead",
+                 s->stats.path, s->header[col], why);
+    }
+    free(v);
+    free(len);
+    free(content);
+}
+
+/* Unused CSV columns that look like categories get a hint. (A SQLite
+ * table's extra columns are its own business.) */
+static void sniff_categories(ef_source *s)
+{
+    for (size_t c = 0; s->csv && c < s->nheader; c++) {
+        const char **v;
+        size_t *len, n, distinct;
+        int used = s->cols.segment == (int)c, labels;
+
+        for (int f = 0; f < EF_F_COUNT; f++)
+            used |= s->cols.col[f] == (int)c;
+        for (int k = 0; k < C_CACHE_COUNT; k++)
+            used |= s->cache[k] == (int)c;
+        if (used)
+            continue;
+        n = column_values(s, (int)c, 0, &v, &len, NULL);
+        if (ef_sniff_category(v, len, n, &distinct, &labels)) {
+            if (labels && s->cols.col[EF_F_LABEL] < 0)
+                add_line(s->stats.hints, sizeof s->stats.hints,
+                         "%s: column '%s' holds sentiment labels: --map "
+                         "label=%s compares VADER with them",
+                         s->stats.path, s->header[c], s->header[c]);
+            else if (s->cols.col[EF_F_CHANNEL] < 0)
+                add_line(s->stats.hints, sizeof s->stats.hints,
+                         "%s: column '%s' (%zu values) is not used: "
+                         "--segment %s breaks the report down by it, "
+                         "--map channel=%s makes it the channel",
+                         s->stats.path, s->header[c], distinct,
+                         s->header[c], s->header[c]);
+            else
+                add_line(s->stats.hints, sizeof s->stats.hints,
+                         "%s: column '%s' (%zu values) is not used: "
+                         "--segment %s breaks the report down by it",
+                         s->stats.path, s->header[c], distinct,
+                         s->header[c]);
+        }
+        free(v);
+        free(len);
+    }
+}
+
+/* An earful store records which fields its inputs had: a field whose
+ * column is there only because the store always has it is not mapped
+ * (so a report from the store says what a report from the CSV says). */
+static void store_fields(ef_source *s)
+{
+    const char *t = s->opts.table;
+
+    if (s->db == NULL || s->opts.query || (t && strcasecmp(t, "feedback")))
+        return;
+    for (int f = 0; f < EF_F_COUNT; f++)
+        if (s->stats.mapped[f] &&
+            ef_sqlite_reader_input_has(s->db, ef_field_name((ef_field)f)) ==
+                0)
+            s->stats.mapped[f] = 0;
+}
+
 /* ==== Opening =========================================================== */
 
 static ef_status read_header_csv(ef_source *s, const char *path, ef_err *e)
@@ -91,8 +446,8 @@ static ef_status read_header_csv(ef_source *s, const char *path, ef_err *e)
     if (rc != EF_OK)
         return rc;
     if (eof)
-        return ef_fail(e, EF_ERR_PARSE, "%s: empty file (no header row)",
-                       path);
+        return ef_fail(e, EF_ERR_NOINPUT, "%s: empty file (no header row)",
+                       path); /* as ef_csv_next says it */
     s->nheader = rec.n;
     s->header = ef_xcalloc(rec.n, sizeof(char *));
     for (size_t i = 0; i < rec.n; i++)
@@ -141,6 +496,18 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
             if (strcasecmp(s->header[i], cache_names[k]) == 0)
                 s->cache[k] = (int)i;
     }
+    store_fields(s);
+    preview_read(s);
+    if ((rc = sniff_dates(s, s->cols.col[EF_F_DATE], 0, &s->date_format,
+                          s->date_fmt, sizeof s->date_fmt, 1, e)) != EF_OK ||
+        (rc = sniff_dates(s, s->cols.col[EF_F_RESPONDED_AT],
+                          ef_sniff_order(s->date_format), &s->resp_format,
+                          s->resp_fmt, sizeof s->resp_fmt, 0, e)) != EF_OK)
+        goto fail;
+    snprintf(s->stats.date_format, sizeof s->stats.date_format, "%s",
+             s->date_format ? s->date_format : "");
+    sniff_ids(s);
+    sniff_categories(s);
     *out = s;
     return EF_OK;
 fail:
@@ -150,15 +517,6 @@ fail:
 }
 
 /* ==== Rows to items ===================================================== */
-
-typedef struct {
-    const char *const *field;
-    const size_t *len;
-    const int *type;     /* SQLite value types, or NULL for CSV */
-    const double *num;   /* SQLite numeric values, or NULL */
-    size_t n;
-    uint64_t line;
-} row;
 
 /* Rejects the row: counts it, hands it to on_reject, and with --strict
  * makes it an error. */
@@ -194,9 +552,9 @@ static int is_number(const row *r, int col)
                        r->type[col] == EF_SQL_REAL);
 }
 
-/* Parses a date column; SQLite numbers are Unix seconds. */
-static int get_time(const ef_source *s, const row *r, int col, int64_t *t,
-                    const char **why)
+/* Parses a date column with fmt; SQLite numbers are Unix seconds. */
+static int get_time(const ef_source *s, const row *r, int col,
+                    const char *fmt, int64_t *t, const char **why)
 {
     if (is_number(r, col)) {
         double v = r->num[col];
@@ -207,8 +565,8 @@ static int get_time(const ef_source *s, const row *r, int col, int64_t *t,
         *t = (int64_t)floor(v);
         return 0;
     }
-    return ef_datetime_parse(r->field[col], r->len[col],
-                             s->opts.date_format, s->opts.tz, t, NULL, why);
+    return ef_datetime_parse(r->field[col], r->len[col], fmt, s->opts.tz, t,
+                             NULL, why);
 }
 
 /* Fills it from r; returns 1 if used, 0 if rejected, or -1 on error. */
@@ -241,7 +599,8 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     it->text = FIELD(EF_F_TEXT);
     it->text_len = LEN(EF_F_TEXT);
 
-    if (get_time(s, r, col[EF_F_DATE], &it->date, &why) != 0) {
+    if (get_time(s, r, col[EF_F_DATE], s->date_format, &it->date,
+                 &why) != 0) {
         quote_value(q, sizeof q, FIELD(EF_F_DATE), LEN(EF_F_DATE));
         REJECT(EF_REJECT_BAD_DATE, "unparseable date %s (%s)", q,
                why ? why : "not a date");
@@ -266,7 +625,8 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     trim(FIELD(EF_F_RESPONDED_AT), &n);
     if (n > 0 &&
         !(r->type && r->type[col[EF_F_RESPONDED_AT]] == EF_SQL_NULL) &&
-        get_time(s, r, col[EF_F_RESPONDED_AT], &it->responded_at, &why)) {
+        get_time(s, r, col[EF_F_RESPONDED_AT], s->resp_format,
+                 &it->responded_at, &why)) {
         quote_value(q, sizeof q, FIELD(EF_F_RESPONDED_AT),
                     LEN(EF_F_RESPONDED_AT));
         REJECT(EF_REJECT_BAD_RESPONDED_AT, "unparseable responded_at %s (%s)",
@@ -289,7 +649,7 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     ef_buf_clear(&s->channel);
     ef_buf_put(&s->channel, v, n);
     it->channel = ef_buf_cstr(&s->channel);
-    it->id = FIELD(EF_F_ID);
+    it->id = s->stats.ids_ignored ? "" : FIELD(EF_F_ID);
     it->author = FIELD(EF_F_AUTHOR);
     it->url = FIELD(EF_F_URL);
     it->segment = s->cols.segment >= 0 ? r->field[s->cols.segment] : "";
@@ -316,23 +676,10 @@ ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e)
 {
     for (;;) {
         ef_status rc;
-        row r = {0};
+        row r;
         int used;
 
-        *eof = 0;
-        if (s->csv) {
-            ef_csv_record rec;
-            rc = ef_csv_next(s->csv, &rec, eof, e);
-            r.field = rec.field;
-            r.len = rec.len;
-            r.n = rec.n;
-            r.line = rec.line;
-        } else {
-            rc = ef_sqlite_reader_next(s->db, &r.field, &r.len, &r.type,
-                                       &r.num, &r.line, eof, e);
-            r.n = s->nheader;
-        }
-        if (rc != EF_OK)
+        if ((rc = next_row(s, &r, eof, e)) != EF_OK)
             return rc;
         if (*eof) {
             if (s->csv) {
@@ -353,9 +700,38 @@ ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e)
             return e->code;
         if (used) {
             s->stats.rows_used++;
+            s->cur = r;
             return EF_OK;
         }
     }
+}
+
+void ef_source_row(const ef_source *s, const char *const **field,
+                   const size_t **len, size_t *n)
+{
+    *field = s->cur.field;
+    *len = s->cur.len;
+    *n = s->cur.n;
+}
+
+const char *const *ef_source_header(const ef_source *s, size_t *n)
+{
+    *n = s->nheader;
+    return (const char *const *)s->header;
+}
+
+ef_status ef_source_reject(ef_source *s, ef_reject_reason why,
+                           const char *detail, ef_err *e)
+{
+    snprintf(s->detail, sizeof s->detail, "%s", detail);
+    s->stats.rows_used--;
+    return reject(s, &s->cur, why, e);
+}
+
+void ef_source_drop_duplicate(ef_source *s)
+{
+    s->stats.rows_used--;
+    s->stats.duplicates++;
 }
 
 const ef_source_stats *ef_source_stats_get(const ef_source *s)
@@ -369,6 +745,7 @@ void ef_source_free(ef_source *s)
         return;
     ef_csv_free(s->csv);
     ef_sqlite_reader_free(s->db);
+    preview_free(&s->pv);
     for (size_t i = 0; i < s->nheader; i++)
         free(s->header[i]);
     free(s->header);

@@ -195,6 +195,24 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
     return EF_OK;
 }
 
+int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field)
+{
+    sqlite3_stmt *q = NULL;
+    int res = -1;
+
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT (SELECT count(*) FROM meta WHERE key GLOB "
+                           "'input_has.*'), (SELECT count(*) FROM meta "
+                           "WHERE key = 'input_has.' || ?1)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1; /* no meta table */
+    sqlite3_bind_text(q, 1, field, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0)
+        res = sqlite3_column_int(q, 1) > 0;
+    sqlite3_finalize(q);
+    return res;
+}
+
 void ef_sqlite_reader_sha256(const ef_sqlite_reader *r, char *out)
 {
     struct sha256_ctx ctx;

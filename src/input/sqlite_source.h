@@ -32,6 +32,12 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
                                 const double **num, uint64_t *rowno,
                                 int *eof, ef_err *e);
 
+/* What an earful store recorded of its inputs (meta keys
+ * "input_has.FIELD", written by `earful import`): 1 if some input had a
+ * column for field, 0 if none had, -1 if the database records nothing of
+ * the kind (not a store, or one from before these keys). */
+int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field);
+
 /* Writes the hex sha256 of the database file into out (65 bytes). */
 void ef_sqlite_reader_sha256(const ef_sqlite_reader *r, char *out);
 

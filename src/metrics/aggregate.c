@@ -23,13 +23,21 @@
 #define EXAMPLES 3              /* examples kept per class */
 #define DAY 86400.0
 
+/* Who used a term in a period: the first distinct authors, enough to
+ * tell whether EF_SPIKE_TERM_AUTHORS did. */
+typedef struct {
+    uint32_t who[EF_SPIKE_TERM_AUTHORS - 1]; /* hashes of authors */
+    uint8_t n;           /* distinct authors, up to EF_SPIKE_TERM_AUTHORS */
+} term_authors;
+
 typedef struct {
     int64_t start;
     uint64_t count[3];
     uint64_t nps[3];     /* detractors, passives, promoters */
     ef_strmap *terms;    /* terms of its negative items */
     uint64_t *tcount;
-    size_t tcap;
+    term_authors *tauth; /* by term, as tcount */
+    size_t tcap, tacap;
 } period_acc;
 
 typedef struct {
@@ -112,7 +120,7 @@ struct ef_agg {
     ef_input_file *files;
     size_t nfiles;
     uint64_t rows_read, rows_used, rows_rejected, rejected[EF_REJECT_COUNT];
-    uint64_t invalid_utf8, nul_bytes;
+    uint64_t invalid_utf8, nul_bytes, duplicates;
     int mapped[EF_F_COUNT];
 };
 
@@ -280,8 +288,23 @@ static void group_add(group_acc *g, ef_class cls, const ef_item *it,
     }
 }
 
+/* Counts who in ta, if new. */
+static void add_author(term_authors *ta, uint32_t who)
+{
+    if (ta->n >= EF_SPIKE_TERM_AUTHORS)
+        return;
+    for (int i = 0; i < ta->n; i++)
+        if (ta->who[i] == who)
+            return;
+    if (ta->n < EF_SPIKE_TERM_AUTHORS - 1)
+        ta->who[ta->n] = who;
+    ta->n++;
+}
+
+/* who: a hash of the item's author, or of the item itself when it has
+ * none (each anonymous item counts as its own author). */
 static void add_terms(ef_agg *a, period_acc *p, const ef_prep *pp,
-                      const ef_prepared *pr, int negative)
+                      const ef_prepared *pr, int negative, uint32_t who)
 {
     for (size_t t = pr->term0; t < pr->term0 + pr->nterms; t++) {
         const char *term = pp->pool + pp->off[t];
@@ -300,10 +323,16 @@ static void add_terms(ef_agg *a, period_acc *p, const ef_prep *pp,
             a->tok_neg++;
             size_t k = ef_strmap_get_or_add(p->terms, term, len,
                                             ef_strmap_count(p->terms), &added);
-            if (added)
+            if (added) {
+                size_t c = p->tacap;
                 grow_array((void **)&p->tcount, &p->tcap, k + 1,
                            sizeof(uint64_t));
+                grow_array((void **)&p->tauth, &c, k + 1,
+                           sizeof(term_authors));
+                p->tacap = c;
+            }
             p->tcount[k]++;
+            add_author(&p->tauth[k], who);
         } else {
             a->tother[idx]++;
             a->tok_other++;
@@ -541,7 +570,15 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
                            &segi),
                   cls, it, hours);
 
-    add_terms(a, p, pp, pr, cls == EF_NEGATIVE);
+    {
+        uint32_t who = 0;
+        if (cls == EF_NEGATIVE)
+            who = it->author[0]
+                      ? (uint32_t)text_hash(it->author, strlen(it->author))
+                      : (uint32_t)(text_hash("", 0) ^
+                                   (a->count[EF_NEGATIVE] * 0x9e3779b9u));
+        add_terms(a, p, pp, pr, cls == EF_NEGATIVE, who);
+    }
 
     if (cls == EF_NEGATIVE) {
         if (words < TERSE_WORDS)
@@ -609,6 +646,11 @@ void ef_agg_add_source(ef_agg *a, const ef_source_stats *st)
     f->rows_rejected = st->rows_rejected;
     f->invalid_utf8 = st->invalid_utf8;
     f->nul_bytes = st->nul_bytes;
+    f->duplicates = st->duplicates;
+    f->date_format = ef_xstrdup(st->date_format);
+    f->ids_ignored = st->ids_ignored;
+    f->notes = ef_xstrdup(st->notes);
+    a->duplicates += st->duplicates;
     a->rows_read += st->rows_read;
     a->rows_used += st->rows_used;
     a->rows_rejected += st->rows_rejected;
@@ -668,7 +710,9 @@ static int cmp_double(const void *x, const void *y)
 }
 
 /* The terms most distinctive of period p's negative items against all
- * negative items of the other periods. */
+ * negative items of the other periods, among those that at least
+ * EF_SPIKE_TERM_AUTHORS distinct authors used: five words from one
+ * author's posts are not what a week was about. */
 static void spike_terms(const ef_agg *a, const period_acc *p,
                         ef_period_stat *out)
 {
@@ -683,7 +727,7 @@ static void spike_terms(const ef_agg *a, const period_acc *p,
         size_t g = ef_strmap_find(a->tmap, t, strlen(t));
         double yi = (double)p->tcount[i], yall = (double)a->tneg[g];
         double yj = yall - yi, z;
-        if (p->tcount[i] < 3)
+        if (p->tcount[i] < 3 || p->tauth[i].n < EF_SPIKE_TERM_AUTHORS)
             continue;
         z = ef_log_odds_z(yi, (double)tot_p, yj, (double)(tot_all - tot_p),
                           yall, (double)tot_all);
@@ -705,6 +749,42 @@ static void spike_terms(const ef_agg *a, const period_acc *p,
         if (bz[i] > 0)
             out->terms[out->nterms++] =
                 ef_xstrdup(ef_strmap_key(p->terms, best[i]));
+}
+
+/* The first and last periods are partial when the data do not cover
+ * them whole: when the data begin after the first's first day or end
+ * before the last's last day (for --period day: after its first hour,
+ * before its last). */
+static void mark_partial(const ef_agg *a, ef_report *r)
+{
+    ef_period kind = (ef_period)a->o.period;
+    int64_t unit = kind == EF_PERIOD_DAY ? 3600 : 86400;
+    ef_period_stat *f, *l;
+    int64_t from, to, next;
+
+    if (r->nperiods == 0)
+        return;
+    f = &r->periods[0];
+    l = &r->periods[r->nperiods - 1];
+    /* the first hour or day with data, and the end of the last */
+    if (kind == EF_PERIOD_DAY) {
+        from = a->first - (a->first - f->start) % unit;
+        to = a->last - (a->last - l->start) % unit + unit;
+    } else {
+        from = ef_period_start(a->first, EF_PERIOD_DAY, a->o.tz);
+        to = ef_period_next(ef_period_start(a->last, EF_PERIOD_DAY, a->o.tz),
+                            EF_PERIOD_DAY, a->o.tz);
+    }
+    next = ef_period_next(f->start, kind, a->o.tz);
+    f->length = (int)((next - f->start + unit / 2) / unit);
+    f->covered = (int)(((f == l ? to : next) - from + unit / 2) / unit);
+    f->partial = from > f->start || (f == l && to < next);
+    if (l != f) {
+        next = ef_period_next(l->start, kind, a->o.tz);
+        l->length = (int)((next - l->start + unit / 2) / unit);
+        l->covered = (int)((to - l->start + unit / 2) / unit);
+        l->partial = to < next;
+    }
 }
 
 static void finish_periods(ef_agg *a, ef_report *r)
@@ -745,11 +825,17 @@ static void finish_periods(ef_agg *a, ef_report *r)
                 spike_terms(a, pa, ps);
         }
     }
+    mark_partial(a, r);
+    /* the last complete period against the one before */
     if (r->nperiods >= 2) {
-        ef_period_stat *l = &r->periods[r->nperiods - 1];
-        ef_period_stat *p = &r->periods[r->nperiods - 2];
-        if (!l->too_few && !p->too_few) {
+        size_t last = r->nperiods - 1 - (r->periods[r->nperiods - 1].partial
+                                             ? 1 : 0);
+        ef_period_stat *l = &r->periods[last];
+        ef_period_stat *p = last > 0 ? &r->periods[last - 1] : NULL;
+        if (p && !l->partial && !p->partial && !l->too_few && !p->too_few) {
             r->has_change = 1;
+            r->change_last = last;
+            r->change_prev = last - 1;
             r->change = l->negative.share - p->negative.share;
             ef_two_prop_z(l->count[EF_NEGATIVE], l->n, p->count[EF_NEGATIVE],
                           p->n, &r->change_z, &r->change_p);
@@ -980,6 +1066,7 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     memcpy(r->rejected, a->rejected, sizeof r->rejected);
     r->invalid_utf8 = a->invalid_utf8;
     r->nul_bytes = a->nul_bytes;
+    r->duplicates = a->duplicates;
     r->first_date = n ? a->first : EF_NO_TIME;
     r->last_date = n ? a->last : EF_NO_TIME;
     r->files = a->files;
@@ -1113,6 +1200,7 @@ void ef_agg_free(ef_agg *a)
     for (size_t i = 0; i < a->nperiods; i++) {
         ef_strmap_free(a->periods[i].terms);
         free(a->periods[i].tcount);
+        free(a->periods[i].tauth);
     }
     free(a->periods);
     for (size_t i = 0; i < ef_strmap_count(a->chmap); i++) {
@@ -1144,6 +1232,8 @@ void ef_agg_free(ef_agg *a)
         free(a->files[i].kind);
         free(a->files[i].encoding);
         free(a->files[i].sha256);
+        free(a->files[i].date_format);
+        free(a->files[i].notes);
     }
     free(a->files);
     ef_calib_free(a->calib);
@@ -1160,6 +1250,8 @@ void ef_report_free(ef_report *r)
         free(r->files[i].kind);
         free(r->files[i].encoding);
         free(r->files[i].sha256);
+        free(r->files[i].date_format);
+        free(r->files[i].notes);
     }
     free(r->files);
     free(r->labels);

@@ -22,6 +22,10 @@
 
 #define EF_Z95 1.959963984540054 /* two-sided 95% normal quantile */
 
+/* A term names what a spike was about only when this many distinct
+ * authors (items, for items without an author) use it. */
+#define EF_SPIKE_TERM_AUTHORS 5
+
 /* A share with its 95% Wilson interval. */
 typedef struct {
     uint64_t count; /* items in the class */
@@ -47,13 +51,18 @@ typedef struct {
     uint64_t count[3];   /* by ef_class: [EF_NEGATIVE], ... */
     ef_share negative;   /* negative share with CI */
     int too_few;         /* n < min_n: shown, never drives anything */
+    int partial;         /* the first or last period, which the data do
+                            not cover whole: no trend sentence uses it */
+    int covered, length; /* partial: the data cover `covered` of its
+                            `length` days (hours, for --period day) */
     ef_nps_stat nps;
     /* spike test against the median share of the 8 periods before */
     int tested;          /* enough earlier periods to test */
     double baseline;     /* that median share */
     double p_value;      /* one-sided binomial P(X >= negatives) */
     int spike;           /* p < 0.001 and >= 10 negatives */
-    char *terms[5];      /* its most distinctive negative terms */
+    char *terms[5];      /* its most distinctive negative terms, each
+                            used by EF_SPIKE_TERM_AUTHORS authors */
     size_t nterms;
     /* calibration (issues 7, 12): the share re-estimated from human
      * labels, when computed */
@@ -101,6 +110,10 @@ typedef struct {
     char *path, *kind, *encoding, *sha256;
     uint64_t rows_read, rows_used, rows_rejected;
     uint64_t invalid_utf8, nul_bytes;
+    uint64_t duplicates;  /* the same item again: dropped */
+    char *date_format;    /* given or sniffed; "" for ISO 8601 */
+    int ids_ignored;      /* mangled ids: items known by content */
+    char *notes;          /* what was judged of it, one a line, or "" */
 } ef_input_file;
 
 /* A brand name VADER reads as sentiment (traps.h). */
@@ -153,6 +166,7 @@ typedef struct {
     uint64_t rows_read, rows_used, rows_rejected;
     uint64_t rejected[EF_REJECT_COUNT];
     uint64_t invalid_utf8, nul_bytes;
+    uint64_t duplicates;     /* the same item again, dropped */
     int64_t first_date, last_date;
     ef_input_file *files;
     size_t nfiles;
@@ -180,7 +194,10 @@ typedef struct {
     /* trend */
     ef_period_stat *periods;
     size_t nperiods;
-    int has_change;          /* last two periods both big enough */
+    int has_change;          /* the last complete period and the one
+                                before it both big enough */
+    size_t change_last;      /* has_change: the periods compared */
+    size_t change_prev;
     double change;           /* last share - previous share */
     double change_z, change_p;
 

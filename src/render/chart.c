@@ -1067,6 +1067,35 @@ static const ef_share *plotted(int adjusted, const ef_share *adj,
 #define PSHARE(q) plotted((q)->adjusted, &(q)->adj, &(q)->negative)
 #define GSHARE(g) plotted((g)->adjusted, &(g)->adj, &(g)->negative)
 
+/* Periods a trend sentence may use: reliable and whole (a partial first
+ * or last period would read as a fall in volume). */
+static int whole(const ef_period_stat *p)
+{
+    return reliable(p) && !p->partial;
+}
+
+/* Whether any period is partial. */
+static size_t count_partial(const ef_report *r)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->nperiods; i++)
+        k += r->periods[i].partial != 0;
+    return k;
+}
+
+/* The note under a trend chart for partial periods ("Hatched bars:
+ * partial weeks, which the data cover only in part."), or nothing. */
+static void partial_note(const ef_report *r, ef_buf *b, const char *how)
+{
+    size_t k = count_partial(r);
+
+    if (k == 0)
+        return;
+    ef_buf_printf(b, "%s%s: %s%s%s, which the data cover only in part.",
+                  b->len ? " " : "", how, k == 1 ? "a partial " : "partial ",
+                  unit_name(r), k == 1 ? "" : "s");
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -1077,6 +1106,18 @@ static double median(double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The alt text's sentence on partial periods, or nothing. */
+static void partial_desc(const ef_report *r, ef_buf *b)
+{
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].partial)
+            ef_buf_printf(b, " %s is partial: the data cover %d of its %d "
+                          "%s.", r->periods[i].label, r->periods[i].covered,
+                          r->periods[i].length,
+                          r->period_kind == EF_PERIOD_DAY ? "hours"
+                                                          : "days");
 }
 
 /* Pooled two-proportion z of k2/n2 against k1/n1. */
@@ -1095,9 +1136,14 @@ static void title_negative(const ef_report *r, ef_buf *b)
     char a[32], c[32], ph[64], ph2[64];
     int moved = 0;
 
+    int (*use)(const ef_period_stat *) = reliable;
+
+    for (size_t i = 0; i < n; i++) /* whole periods, if there are any */
+        if (whole(&r->periods[i]))
+            use = whole;
     for (size_t i = 0; i < n; i++) {
         const ef_period_stat *p = &r->periods[i];
-        if (!reliable(p))
+        if (!use(p))
             continue;
         nrel++;
         only = i;
@@ -1157,7 +1203,7 @@ static void title_negative(const ef_report *r, ef_buf *b)
         double k1 = 0, n1 = 0, k2 = 0, n2 = 0;
         for (size_t i = 0; i < n; i++) {
             const ef_period_stat *p = &r->periods[i];
-            if (!reliable(p) || is_spike(p))
+            if (!use(p) || is_spike(p))
                 continue;
             if (seen < k) {
                 k1 += (double)p->count[EF_NEGATIVE];
@@ -1198,7 +1244,8 @@ static void title_negative(const ef_report *r, ef_buf *b)
     } else if (nsp == 2) {
         size_t other = 0, p1, p2;
         for (size_t i = 0; i < n; i++)
-            if (is_spike(&r->periods[i]) && i != hi_sp)
+            if (is_spike(&r->periods[i]) && use(&r->periods[i]) &&
+                i != hi_sp)
                 other = i;
         p1 = other < hi_sp ? other : hi_sp;
         p2 = other < hi_sp ? hi_sp : other;
@@ -1222,33 +1269,41 @@ static void title_negative(const ef_report *r, ef_buf *b)
 
 static void title_volume(const ef_report *r, ef_buf *b)
 {
-    size_t n = r->nperiods, peak = 0;
-    double *v = ef_xmalloc(n * sizeof *v), med;
+    size_t n = 0, peak = 0, *at = ef_xmalloc(r->nperiods * sizeof *at);
+    double *v = ef_xmalloc(r->nperiods * sizeof *v), med;
     char a[32], c[32], ph[64];
 
+    /* whole periods only: a partial last week is not a fall in volume */
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (!r->periods[i].partial)
+            at[n++] = i;
+    if (n == 0)
+        for (size_t i = 0; i < r->nperiods; i++)
+            at[n++] = i;
     for (size_t i = 0; i < n; i++) {
-        v[i] = (double)r->periods[i].n;
-        if (r->periods[i].n > r->periods[peak].n)
+        v[i] = (double)r->periods[at[i]].n;
+        if (r->periods[at[i]].n > r->periods[at[peak]].n)
             peak = i;
     }
-    period_phrase(r, &r->periods[peak], ph, sizeof ph);
-    fmt_count(a, r->periods[peak].n);
+    period_phrase(r, &r->periods[at[peak]], ph, sizeof ph);
+    fmt_count(a, r->periods[at[peak]].n);
     if (n == 1) {
         ef_buf_printf(b, "%s items in %s", a, ph);
         free(v);
+        free(at);
         return;
     }
     med = median(v, n);
-    if (n >= 3 && (double)r->periods[peak].n >= 2 * med && med > 0) {
+    if (n >= 3 && (double)r->periods[at[peak]].n >= 2 * med && med > 0) {
         ef_buf_printf(
             b, "Volume peaked in %s at %s items, %.1f\xC3\x97 a typical %s",
-            ph, a, (double)r->periods[peak].n / med, unit_name(r));
+            ph, a, (double)r->periods[at[peak]].n / med, unit_name(r));
     } else {
         size_t k = n / 4 > 8 ? 8 : n / 4 ? n / 4 : 1;
         double m1 = 0, m2 = 0;
         for (size_t i = 0; i < k; i++) {
-            m1 += (double)r->periods[i].n / (double)k;
-            m2 += (double)r->periods[n - k + i].n / (double)k;
+            m1 += (double)r->periods[at[i]].n / (double)k;
+            m2 += (double)r->periods[at[n - k + i]].n / (double)k;
         }
         if (n >= 4 && m2 >= 1.25 * m1 + 1) {
             fmt_about(a, m1);
@@ -1267,6 +1322,7 @@ static void title_volume(const ef_report *r, ef_buf *b)
         }
     }
     free(v);
+    free(at);
 }
 
 /* ==== Charts: preparation =============================================== */
@@ -1302,6 +1358,22 @@ static void job_free(job *j)
 }
 
 /* ==== Chart: volume per period ========================================= */
+
+/* White diagonal stripes over a bar: a partial period. */
+static void hatch(cairo_t *cr, double x, double y, double w, double h)
+{
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    set_rgb(cr, RGB_WHITE);
+    cairo_set_line_width(cr, 1.5);
+    for (double d = -h; d < w; d += 5) {
+        cairo_move_to(cr, x + d, y + h);
+        cairo_line_to(cr, x + d + h, y);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
 
 static void draw_trend_volume(cairo_t *cr, const job *j)
 {
@@ -1352,6 +1424,9 @@ static void draw_trend_volume(cairo_t *cr, const job *j)
             cairo_fill(cr);
             y += v;
         }
+        if (q->partial && y > 0)
+            hatch(cr, x0, ymap(p, s, y), x1 - x0, ymap(p, s, 0) -
+                                                      ymap(p, s, y));
     }
     time_axis(cr, &ta, j->w);
     timeax_free(&ta);
@@ -1383,6 +1458,7 @@ static void prep_trend_volume(job *j)
                       "to call.",
                       mn);
     }
+    partial_note(r, &j->note, "Hatched bars");
     ef_buf_printf(&j->desc,
                   "Stacked bar chart of the number of items per %s "
                   "from %s to %s, split into negative, neutral and positive. ",
@@ -1408,6 +1484,7 @@ static void prep_trend_volume(job *j)
         ef_buf_printf(&j->desc, " %zu %s%s had fewer than %llu items.", few,
                       unit_name(r), few == 1 ? "" : "s",
                       (unsigned long long)r->min_n);
+    partial_desc(r, &j->desc);
     j->h = 420;
     j->draw = draw_trend_volume;
 }
@@ -1750,7 +1827,14 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
         double x = (ta.x0[i] + ta.x1[i]) / 2;
         int alone = show[i] && (i == 0 || !show[i - 1] || !ta.joined[i]) &&
                     (i + 1 == n || !show[i + 1] || !ta.joined[i + 1]);
-        if (show[i] && (dot >= 7 || alone)) {
+        if (show[i] && r->periods[i].partial) {
+            /* a partial period: hollow, whatever the width */
+            circle(cr, x, ymap(p, s, fmin(v[i], s.hi)), 3.5);
+            set_rgb(cr, RGB_WHITE);
+            cairo_fill_preserve(cr);
+            set_rgb(cr, EF_RGB_NEGATIVE);
+            cairo_stroke(cr);
+        } else if (show[i] && (dot >= 7 || alone)) {
             circle(cr, x, ymap(p, s, fmin(v[i], s.hi)),
                    dot >= 14 || alone ? 3.5 : 2.5);
             cairo_fill(cr);
@@ -1882,6 +1966,8 @@ static void prep_trend_negative(job *j)
                       "many against the median share of the 8 %ss before "
                       "(binomial p < 0.001, at least 10 negatives).",
                       unit_name(r), unit_name(r));
+    partial_note(r, &j->note, "Open dot");
+    partial_desc(r, &j->desc);
     j->h = 440;
     j->draw = draw_trend_negative;
 }

@@ -193,6 +193,7 @@ static void write_all(jw *w, const ef_report *r)
     num(w, "rows_read", (double)r->rows_read);
     num(w, "rows_used", (double)r->rows_used);
     num(w, "rows_rejected", (double)r->rows_rejected);
+    num(w, "duplicates", (double)r->duplicates);
     date(w, "first_date", r->first_date);
     date(w, "last_date", r->last_date);
     open(w, "rejected_by_reason", 0);
@@ -211,6 +212,10 @@ static void write_all(jw *w, const ef_report *r)
         str(w, "kind", r->files[i].kind);
         num(w, "rows_used", (double)r->files[i].rows_used);
         num(w, "rows_rejected", (double)r->files[i].rows_rejected);
+        num(w, "duplicates", (double)r->files[i].duplicates);
+        str(w, "date_format", r->files[i].date_format
+                                  ? r->files[i].date_format : "");
+        boolean(w, "ids_mangled", r->files[i].ids_ignored);
         close_(w);
     }
     close_(w);
@@ -283,6 +288,7 @@ static void write_all(jw *w, const ef_report *r)
         nps_score(w, "nps", &p->nps);
         boolean(w, "spike", p->spike);
         boolean(w, "too_few", p->too_few);
+        boolean(w, "partial", p->partial);
         if (p->tested) {
             num(w, "baseline", p->baseline);
             num(w, "p_value", p->p_value);
@@ -303,6 +309,8 @@ static void write_all(jw *w, const ef_report *r)
     close_(w);
     if (r->has_change) {
         open(w, "change", 0);
+        str(w, "last", r->periods[r->change_last].label);
+        str(w, "previous", r->periods[r->change_prev].label);
         num(w, "difference", r->change);
         num(w, "z", r->change_z);
         num(w, "p_value", r->change_p);

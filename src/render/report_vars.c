@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -285,6 +286,28 @@ static void set_adjusted(ef_tvalue *x, int adjusted, const ef_share *a,
     }
 }
 
+/* "2015-W09 is partial: the data cover 2 of its 7 days." for the first
+ * and last periods when they are, or nothing. */
+static void partial_note(ef_tvalue *root, const ef_report *r)
+{
+    ef_buf b = EF_BUF_INIT;
+    const char *unit = r->period_kind == EF_PERIOD_DAY ? "hour" : "day";
+
+    for (size_t i = 0; i < r->nperiods; i++) {
+        const ef_period_stat *p = &r->periods[i];
+        if (!p->partial)
+            continue;
+        ef_buf_printf(&b, "%s%s is partial: the data cover %d of its %d "
+                      "%s%s.", b.len ? " " : "", p->label, p->covered,
+                      p->length, unit, p->length == 1 ? "" : "s");
+    }
+    if (b.len)
+        ef_buf_printf(&b, " A partial %s is marked, and no comparison or "
+                      "trend sentence uses it.", r->period_name);
+    ef_tobj_set_str(root, "partial_note", ef_buf_cstr(&b));
+    ef_buf_reset(&b);
+}
+
 static void periods(ef_tvalue *root, const ef_report *r)
 {
     ef_tvalue *l = ef_tobj_set_list(root, "periods");
@@ -306,6 +329,7 @@ static void periods(ef_tvalue *root, const ef_report *r)
         ef_tobj_set_str(x, "ci", b);
         set_nps(x, "nps", &p->nps);
         ef_tobj_set_bool(x, "too_few", p->too_few);
+        ef_tobj_set_bool(x, "partial", p->partial);
         ef_tobj_set_bool(x, "spike", p->spike);
         set_adjusted(x, p->adjusted, &p->adj, r->calib.exact);
         if (p->spike) {
@@ -325,16 +349,20 @@ static void periods(ef_tvalue *root, const ef_report *r)
             for (size_t k = 0; k < p->nterms; k++)
                 ef_buf_printf(&terms, "%s%s", k ? ", " : "", p->terms[k]);
             ef_tobj_set_str(s, "terms",
-                            terms.len ? ef_buf_cstr(&terms) : "(no term)");
+                            terms.len ? ef_buf_cstr(&terms)
+                                      : "no term used by enough authors");
             ef_buf_reset(&terms);
         }
     }
+    partial_note(root, r);
     if (r->has_change) {
         ef_tvalue *c = ef_tobj_set_obj(root, "change");
-        const ef_period_stat *a = &r->periods[r->nperiods - 1];
-        const ef_period_stat *p = &r->periods[r->nperiods - 2];
+        const ef_period_stat *a = &r->periods[r->change_last];
+        const ef_period_stat *p = &r->periods[r->change_prev];
         ef_tobj_set_str(c, "last", a->label);
         ef_tobj_set_str(c, "previous", p->label);
+        ef_tobj_set_str(c, "which", r->change_last + 1 < r->nperiods
+                                        ? "last complete" : "last");
         if (r->calib.has_change && r->calib.exact)
             set_num(c, "text",
                              "the negative share people labelled moved "
@@ -599,6 +627,28 @@ static void label_quality(ef_tvalue *root, const ef_report *r)
     }
 }
 
+/* The notes on the inputs (mangled ids, the form of the dates), one
+ * list item per line. */
+static void input_notes(ef_tvalue *root, const ef_report *r)
+{
+    ef_tvalue *l = ef_tobj_set_list(root, "input_notes");
+    int any = 0;
+
+    for (size_t i = 0; i < r->nfiles; i++) {
+        const char *p = r->files[i].notes;
+        while (p && *p) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            char *line = ef_xstrndup(p, n);
+            ef_tobj_set_str(ef_tlist_add_obj(l), "text", line);
+            free(line);
+            p += n + (nl != NULL);
+            any = 1;
+        }
+    }
+    ef_tobj_set_bool(root, "has_input_notes", any);
+}
+
 static void quality(ef_tvalue *root, const ef_report *r,
                     const ef_render_opts *o)
 {
@@ -609,6 +659,7 @@ static void quality(ef_tvalue *root, const ef_report *r,
     set_count(root, "rows_read", r->rows_read);
     set_count(root, "rows_used", r->rows_used);
     set_count(root, "rows_rejected", r->rows_rejected);
+    set_count(root, "duplicates", r->duplicates);
     set_count(root, "invalid_utf8", r->invalid_utf8);
     for (int i = 0; i < EF_REJECT_COUNT; i++) {
         if (r->rejected[i] == 0)
@@ -640,6 +691,7 @@ static void quality(ef_tvalue *root, const ef_report *r,
         set_count(x, "rows_used", r->files[i].rows_used);
         ef_tobj_set_str(x, "sha256", r->files[i].sha256);
     }
+    input_notes(root, r);
 }
 
 void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
@@ -669,6 +721,7 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
     ef_tobj_set_str(root, "tz", r->tz);
     ef_tobj_set_str(root, "scorer", r->scorer);
     set_count(root, "min_n", r->min_n);
+    ef_tobj_set_strf(root, "spike_term_authors", "%d", EF_SPIKE_TERM_AUTHORS);
     {
         ef_tvalue *th = ef_tobj_set_obj(root, "thr");
         set_num(th, "pos", "%g", r->thr.pos_min);

@@ -1309,7 +1309,11 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     {
         char label[96];
         snprintf(label, sizeof label,
-                 "Negative share, last %s minus the one before", a);
+                 "Negative share, last %s%s minus the one before",
+                 r->has_change && r->change_last + 1 < r->nperiods
+                     ? "complete "
+                     : "",
+                 a);
         kpi_val(&s, label, "negative_share_change", F_PCT, r->has_change,
                 r->change,
                 r->has_change ? buf : "too few items in the last two periods");
@@ -1637,7 +1641,13 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
         } else if (p->n) {
             s_num(&s, tc + TC_FEW, shown->share, F_PCT);
         }
-        s_str(&s, pos[T_PERIOD], p->label, F_NONE);
+        if (p->partial) { /* the chart's category says it too */
+            char label[40];
+            snprintf(label, sizeof label, "%s (partial)", p->label);
+            s_str(&s, pos[T_PERIOD], label, F_NONE);
+        } else {
+            s_str(&s, pos[T_PERIOD], p->label, F_NONE);
+        }
         s_num(&s, pos[T_START], serial_of_date(p->date), F_DATE);
         s_num(&s, pos[T_N], (double)p->n, F_INT);
         s_num(&s, pos[T_NEG], (double)p->count[EF_NEGATIVE], F_INT);
@@ -1895,10 +1905,16 @@ static void write_themes(ef_xlsx *x, const ef_report *r)
     sheet_setup(x, x->themes);
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a number macro's value, as a string */
+
 static const char spike_rule[] =
     "A spike is a period whose negative count is improbably high against "
     "the median negative share of the 8 periods before it (one-sided "
-    "binomial test, p < 0.001, at least 10 negative items).";
+    "binomial test, p < 0.001, at least 10 negative items). Its terms are "
+    "the most distinctive of its negative items among those used by at "
+    "least " STR(EF_SPIKE_TERM_AUTHORS) " different authors (items, where "
+    "there is no author).";
 
 static void write_spikes(ef_xlsx *x, const ef_report *r)
 {

@@ -40,12 +40,12 @@ rows=$($PY -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv
 db=$tmp/store.db
 $E import $sample "$db" >"$tmp/out" 2>"$tmp/err"
 eq "sample: exit" $? 0
-eq "sample: summary" "$(cat "$tmp/out")" "$sample: $rows added, 0 already present, 0 rejected"
+eq "sample: summary" "$(cat "$tmp/out")" "$sample: $rows added, 0 already present, 0 conflicting, 0 rejected"
 eq "sample: nothing on stderr (not a terminal)" "$(cat "$tmp/err")" ""
 eq "sample: row count" "$(sql "$db" 'SELECT count(*) FROM feedback')" "$rows"
 $E import $sample "$db" >"$tmp/out" 2>"$tmp/err"
 eq "sample again: exit" $? 0
-eq "sample again: 0 added" "$(cat "$tmp/out")" "$sample: 0 added, $rows already present, 0 rejected"
+eq "sample again: 0 added" "$(cat "$tmp/out")" "$sample: 0 added, $rows already present, 0 conflicting, 0 rejected"
 eq "sample again: row count" "$(sql "$db" 'SELECT count(*) FROM feedback')" "$rows"
 eq "integrity" "$(sql "$db" 'PRAGMA integrity_check')" "ok"
 
@@ -105,30 +105,30 @@ check "read back: every row used" contains "$tmp/out" "$db: $rows read, $rows us
 # ==== Rows without an id: a hash =============================================
 printf 'created_at,Comment,user,channel\n2025-03-04 10:00:00,Great product,bob,Forum\n1741082525,"bad, really ""bad""",,\n2025-03-04 10:00:00,Great product,bob,Forum\n' >"$tmp/noid.csv"
 $E import "$tmp/noid.csv" "$tmp/noid.db" >"$tmp/out" 2>&1
-eq "no id: the same row twice is one" "$(cat "$tmp/out")" "$tmp/noid.csv: 2 added, 1 already present, 0 rejected"
+eq "no id: the same row twice is one" "$(cat "$tmp/out")" "$tmp/noid.csv: 2 added, 1 already present, 0 conflicting, 0 rejected"
 want=$($PY -c 'import hashlib; print(hashlib.sha256(b"2025-03-04T10:00:00Z\0forum\0bob\0Great product").hexdigest()[:16])')
 eq "no id: sha256 of date, channel, author, text" "$(sql "$tmp/noid.db" "SELECT id FROM feedback WHERE author = 'bob'")" "$want"
 $E import "$tmp/noid.csv" "$tmp/noid.db" >"$tmp/out" 2>&1
-eq "no id: again, 0 added" "$(cat "$tmp/out")" "$tmp/noid.csv: 0 added, 3 already present, 0 rejected"
+eq "no id: again, 0 added" "$(cat "$tmp/out")" "$tmp/noid.csv: 0 added, 3 already present, 0 conflicting, 0 rejected"
 # the channel is stored as written; its case is no part of the identity
 eq "no id: the channel as written" "$(sql "$tmp/noid.db" "SELECT channel FROM feedback WHERE author = 'bob'")" "Forum"
 printf 'created_at,Comment,user,channel\n2025-03-04 10:00:00,Great product,bob,FORUM \n' >"$tmp/noid2.csv"
 $E import "$tmp/noid2.csv" "$tmp/noid.db" >"$tmp/out" 2>&1
-eq "no id: FORUM is the same channel" "$(cat "$tmp/out")" "$tmp/noid2.csv: 0 added, 1 already present, 0 rejected"
+eq "no id: FORUM is the same channel" "$(cat "$tmp/out")" "$tmp/noid2.csv: 0 added, 1 already present, 0 conflicting, 0 rejected"
 
 # ==== Rejected rows, --strict, several inputs ================================
 rej=tests/data/source/rejects.csv
 $E import --rejects "$tmp/rejected.csv" $rej tests/data/source/basic.csv "$tmp/r.db" >"$tmp/out" 2>"$tmp/err"
 eq "rejects: exit" $? 0
-eq "rejects: summaries" "$(cat "$tmp/out")" "$rej: 2 added, 0 already present, 10 rejected
-tests/data/source/basic.csv: 3 added, 0 already present, 0 rejected"
+eq "rejects: summaries" "$(cat "$tmp/out")" "$rej: 2 added, 0 already present, 0 conflicting, 10 rejected
+tests/data/source/basic.csv: 3 added, 0 already present, 0 conflicting, 0 rejected"
 eq "rejects: file rows" "$(wc -l <"$tmp/rejected.csv")" 11
 check "rejects: file header" contains "$tmp/rejected.csv" "source,line,reason,id,date,text,rating,nps,responded_at,label"
 check "rejects: file:line" contains "$tmp/rejected.csv" "$rej,7,rating 'x' is not 1-5,6,"
 check "rejects: warned" contains "$tmp/err" "earful: $rej:3: no text (row written to $tmp/rejected.csv)"
 eq "rejects: first five warned" "$(grep -c '(row written to' "$tmp/err")" 5
 $E import $rej "$tmp/r2.db" >"$tmp/out" 2>"$tmp/err"
-check "rejects: without --rejects, counted" contains "$tmp/out" "$rej: 2 added, 0 already present, 10 rejected"
+check "rejects: without --rejects, counted" contains "$tmp/out" "$rej: 2 added, 0 already present, 0 conflicting, 10 rejected"
 check "rejects: without --rejects, warned" contains "$tmp/err" "more rows rejected: --rejects FILE keeps them"
 $E import -q $rej "$tmp/r3.db" >"$tmp/out" 2>"$tmp/err"
 eq "rejects: --quiet" "$(cat "$tmp/err")" ""
@@ -144,13 +144,13 @@ eq "strict: no summary" "$(cat "$tmp/out")" ""
 
 # ==== Other inputs: a store, gzip, stdin =====================================
 $E import "$db" "$tmp/copy.db" >"$tmp/out" 2>&1
-eq "store to store" "$(cat "$tmp/out")" "$db: $rows added, 0 already present, 0 rejected"
+eq "store to store" "$(cat "$tmp/out")" "$db: $rows added, 0 already present, 0 conflicting, 0 rejected"
 eq "store to store: same rows and scores" \
     "$(sql "$tmp/copy.db" 'SELECT count(*), sum(compound), sum(neg), min(date), max(date) FROM feedback')" \
     "$(sql "$db" 'SELECT count(*), sum(compound), sum(neg), min(date), max(date) FROM feedback')"
 gzip -c tests/data/source/basic.csv >"$tmp/basic.csv.gz"
 $E import - "$tmp/stdin.db" <"$tmp/basic.csv.gz" >"$tmp/out" 2>&1
-eq "stdin, gzip" "$(cat "$tmp/out")" "-: 3 added, 0 already present, 0 rejected"
+eq "stdin, gzip" "$(cat "$tmp/out")" "-: 3 added, 0 already present, 0 conflicting, 0 rejected"
 
 # ==== Errors that leave the store alone ======================================
 $E import tests/data/source/basic.csv tests/cli/no-such.csv "$tmp/none.db" >/dev/null 2>&1
@@ -185,7 +185,7 @@ check "kill -9: none or all of the file ($n rows)" test "$n" -eq 0 -o "$n" -eq 3
 eq "kill -9: the earlier rows stay" "$(sql "$kdb" "SELECT count(*) FROM feedback WHERE source = 'tests/data/source/basic.csv'")" 3
 eq "kill -9: integrity" "$(sql "$kdb" 'PRAGMA integrity_check')" "ok"
 $E import "$tmp/big.csv" "$kdb" >"$tmp/out" 2>&1
-eq "kill -9: the import runs again" "$(cat "$tmp/out")" "$tmp/big.csv: $((300000 - n)) added, $n already present, 0 rejected"
+eq "kill -9: the import runs again" "$(cat "$tmp/out")" "$tmp/big.csv: $((300000 - n)) added, $n already present, 0 conflicting, 0 rejected"
 
 # ==== A concurrent writer ====================================================
 cdb=$tmp/busy.db
@@ -217,7 +217,7 @@ rm -f "$tmp/locked"; lock 1
 $E import --busy-timeout 10000 $rej "$cdb" >"$tmp/out" 2>/dev/null
 eq "lock released in time: exit 0" $? 0
 wait $bg; bg=""
-eq "lock released in time: imported" "$(cat "$tmp/out")" "$rej: 2 added, 0 already present, 10 rejected"
+eq "lock released in time: imported" "$(cat "$tmp/out")" "$rej: 2 added, 0 already present, 0 conflicting, 10 rejected"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

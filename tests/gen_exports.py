@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Writes the exports tests/suites/exports.sh reads: one airline feedback
+export as published and after round trips through a spreadsheet, and
+smaller files for dates, empty results, responses and spikes. All made
+up here, deterministic (seeded).
+
+usage: gen_exports.py DIR
+"""
+import csv
+import datetime as dt
+import os
+import random
+import sys
+
+OUT = sys.argv[1]
+rnd = random.Random(14)
+AIRLINES = ["United", "US Airways", "American", "Southwest", "Delta",
+            "Virgin America"]
+NEG = ["@{a} lost my bag again, third time this month",
+       "@{a} flight delayed 3 hours and nobody tells us anything",
+       "@{a} worst customer service ever, on hold for 2 hours",
+       "@{a} my seat was broken and the crew did not care",
+       "@{a} cancelled flight and no rebooking, terrible"]
+POS = ["@{a} thanks for the upgrade, lovely crew",
+       "@{a} great landing and a smooth flight",
+       "@{a} the gate agent in Denver was wonderful"]
+NEU = ["@{a} what is the baggage allowance to Paris?",
+       "@{a} is flight {n} on time",
+       "@{a} do you fly to Austin in May"]
+USERS = ["%s_%s%d" % (rnd.choice(["jet", "sky", "travel", "fly", "miles"]),
+                      rnd.choice(["ann", "bo", "cy", "dee", "eve"]), k)
+         for k in range(150)]
+
+
+def write(name, header, rows):
+    with open(os.path.join(OUT, name), "w", newline="",
+              encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+# ==== The airline export =====================================================
+# 1,200 tweets from Monday 2015-02-16 to Tuesday 2015-03-10: weeks W08 to
+# W10 whole, W11 two days. Then 25 rows exported twice (true duplicates)
+# and 3 rows whose id another row has (conflicts).
+start = dt.datetime(2015, 2, 16)
+span = 23 * 86400
+tweets = []
+for i in range(1200):
+    a = rnd.choice(AIRLINES)
+    kind = rnd.random()
+    pool = NEG if kind < 0.3 else POS if kind < 0.55 else NEU
+    text = rnd.choice(pool).format(a=a.replace(" ", ""), n=1000 + i)
+    text += " #%d" % i  # every tweet its own
+    t = start + dt.timedelta(seconds=int(i * span / 1200) + rnd.randint(0, 600))
+    tweets.append([567588278875213824 + i * 2300000017, a,
+                   rnd.choice(USERS), text, t])
+rows = list(tweets)
+for r in rnd.sample(tweets[:600], 25):
+    rows.append(list(r))
+for k, r in enumerate(rnd.sample(tweets[:600], 3)):
+    rows.append([r[0], r[1], r[2], "@%s edited reply %d, still waiting" %
+                 (r[1].replace(" ", ""), k), r[4] + dt.timedelta(minutes=5)])
+HEADER = ["tweet_id", "airline", "name", "text", "tweet_created"]
+
+
+def twitter(t):
+    return t.strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+write("pristine.csv", HEADER,
+      [[str(r[0]), r[1], r[2], r[3], twitter(r[4])] for r in rows])
+# a spreadsheet's round trip: 18-digit ids in scientific notation, dates
+# day first without seconds
+write("mangled.csv", HEADER,
+      [["%.5E" % r[0], r[1], r[2], r[3], r[4].strftime("%d-%m-%Y %H:%M")]
+       for r in rows])
+# another: ids cut to 15 significant digits, dates month first with AM/PM
+write("cut.csv", HEADER,
+      [[str(r[0])[:15] + "000", r[1], r[2], r[3],
+        r[4].strftime("%m/%d/%Y %I:%M %p")] for r in rows])
+
+# Conflicts and duplicates inside one insert statement (16 rows) and
+# across statements.
+one = []
+for i in range(40):
+    one.append([i, "2015-02-16T10:%02d:00Z" % i, "text %d" % i])
+    if i == 5:
+        one.append([5, "2015-02-16T10:05:00Z", "other text"])  # conflict
+        one.append([5, "2015-02-16T10:05:00Z", "text 5"])  # duplicate
+    if i == 30:
+        one.append([2, "2015-02-16T10:02:00Z", "text 2"])  # duplicate
+        one.append([3, "2015-02-16T10:03:00Z", "changed"])  # conflict
+write("close.csv", ["id", "date", "text"], one)
+
+# ==== Dates ==================================================================
+# every day and month at most 12: day first or month first?
+write("ambiguous.csv", ["id", "date", "text"],
+      [[i, "%02d/%02d/2015 10:%02d" % (1 + i % 12, 1 + (i * 5) % 12, i % 60),
+        "The crew was great %d" % i] for i in range(40)])
+# mostly unreadable
+write("unreadable.csv", ["id", "date", "text"],
+      [[i, ["yesterday", "2 hours ago", "24-02-2015 11:35", "n/a"][i % 4],
+        "Fine flight %d" % i] for i in range(40)])
+# European: dots, and 11.35 for the time
+write("dots.csv", ["id", "Date", "Comment"],
+      [[i, (start + dt.timedelta(hours=7 * i)).strftime("%d.%m.%Y %H.%M"),
+        "The lounge was nice %d" % i] for i in range(40)])
+
+# ==== Nothing usable =========================================================
+write("header_only.csv", ["id", "date", "text"], [])
+write("no_text.csv", ["id", "date", "text"],
+      [[i, "2015-02-%02d" % (1 + i), ""] for i in range(10)])
+
+# ==== Responses ==============================================================
+# the brand answered some: responded_at where it did, empty where not
+resp = []
+for i in range(60):
+    t = start + dt.timedelta(hours=9 * i)
+    answered = i % 3 == 0
+    resp.append([i, t.isoformat() + "Z", rnd.choice(USERS),
+                 rnd.choice(NEG).format(a="united", n=i) + " #%d" % i,
+                 (t + dt.timedelta(hours=2)).isoformat() + "Z"
+                 if answered else ""])
+write("responses.csv", ["id", "created_at", "username", "text",
+                        "responded_at"], resp)
+
+# ==== Spikes =================================================================
+# Ten weeks from Monday 2025-01-06 to Sunday 2025-03-16: 10% negative,
+# but in week 2025-W09 one author posts 15 complaints about a refund and
+# ten people complain about the wifi.
+spike = []
+week0 = dt.datetime(2025, 1, 6)
+for w in range(10):
+    for k in range(40):
+        t = week0 + dt.timedelta(days=7 * w, hours=4 * k + 1)
+        if w == 8 and k < 15:
+            spike.append([t, "@angry_al",
+                          "refund refused again by the refund desk, useless "
+                          "#%d" % k])
+        elif w == 8 and k < 25:
+            spike.append([t, "@wifi_%d" % k,
+                          "the wifi died mid flight, awful wifi #%d" % k])
+        elif k < 4:
+            spike.append([t, "@grumpy_%d_%d" % (w, k),
+                          "the coffee was cold and bad #%d" % k])
+        else:
+            spike.append([t, "@happy_%d_%d" % (w, k),
+                          "great crew and a smooth flight #%d" % k])
+write("spike.csv", ["date", "author", "text"],
+      [[t.isoformat() + "Z", a, x] for t, a, x in spike])
+write("spike_noauthor.csv", ["date", "text"],
+      [[t.isoformat() + "Z", x] for t, a, x in spike])

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# exports.sh - real exports in, nothing silently lost: one airline export
+# as published and after spreadsheet round trips (ids in scientific
+# notation or cut to 15 digits, dates day first or month first), id
+# conflicts and true duplicates, date forms, inputs without a usable row,
+# the column names people export, response figures from CSV and store
+# alike, partial periods, and what a spike was about. The exports are
+# made up by tests/gen_exports.py.
+set -u
+cd "$(dirname "$0")/../.."
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SOURCE_DATE_EPOCH=1767571200 # 2026-01-05T00:00:00Z
+PY=/usr/bin/python3 # Debian's, with the sqlite3 module
+E=./earful
+
+check() { # NAME COMMAND...: passes when the command succeeds
+    local name=$1; shift
+    if "$@"; then pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
+}
+eq() { # NAME GOT WANT
+    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+        echo "FAIL $1: got '$2', want '$3'"; fail=$((fail + 1)); fi
+}
+contains() { grep -qF -- "$2" "$1"; }
+lacks() { ! grep -qF -- "$2" "$1"; }
+sql() { # DB SQL
+    $PY - "$1" "$2" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for row in c.execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in row))
+PY
+}
+metric() { # METRICS.JSON PATH: the value at a dotted path, as JSON
+    $PY - "$1" "$2" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+for part in re.findall(r"[^.\[\]]+|\[-?\d+\]", sys.argv[2]):
+    d = d[int(part[1:-1])] if part.startswith("[") else d[part]
+print(json.dumps(d))
+PY
+}
+same_numbers() { # A B: two metrics.json give the same numbers
+    $PY - "$1" "$2" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+for k in ("sentiment", "nps", "stars", "periods", "change", "channels",
+          "themes", "concentration", "venting", "response",
+          "turned_around"):
+    if a[k] != b[k]:
+        sys.exit("differs: " + k)
+if a["input"]["rows_used"] != b["input"]["rows_used"]:
+    sys.exit("differs: input.rows_used")
+PY
+}
+
+G=$tmp/gen
+mkdir -p "$G"
+$PY tests/gen_exports.py "$G" || { echo "FAIL exports: cannot make the fixtures"; echo "0 passed, 1 failed"; exit 1; }
+
+# ==== 1. An id is an identity ================================================
+# The export as published: 1,200 tweets, 25 of them exported twice, and 3
+# rows reusing another's id with other text.
+$E import --rejects "$tmp/rej.csv" "$G/pristine.csv" "$tmp/p.db" >"$tmp/out" 2>"$tmp/err"
+eq "import: exit" $? 0
+eq "import: duplicates present, conflicts counted" "$(cat "$tmp/out")" \
+    "$G/pristine.csv: 1200 added, 25 already present, 3 conflicting, 0 rejected"
+eq "import: the store holds each tweet once" "$(sql "$tmp/p.db" 'SELECT count(*) FROM feedback')" 1200
+eq "import: the first content of an id stays" \
+    "$(sql "$tmp/p.db" "SELECT count(*) FROM feedback WHERE text LIKE '%edited reply%'")" 0
+eq "import: --rejects holds the conflicts" "$($PY -c 'import csv,sys
+print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r["reason"].startswith("id-conflict")))' "$tmp/rej.csv")" 3
+check "import: rejected row keeps its fields" contains "$tmp/rej.csv" \
+    '"@Southwest edited reply 0, still waiting"'
+check "import: conflict named on stderr" contains "$tmp/err" "id-conflict: id '"
+$E import -q "$G/pristine.csv" "$tmp/p.db" >"$tmp/out" 2>&1
+eq "import again: nothing added, conflicts again" "$(cat "$tmp/out")" \
+    "$G/pristine.csv: 0 added, 1225 already present, 3 conflicting, 0 rejected"
+$E import -q --strict "$G/pristine.csv" "$tmp/strict.db" >"$tmp/out" 2>"$tmp/err"
+eq "import --strict: a conflict is fatal" $? 65
+check "import --strict: file and line" contains "$tmp/err" "pristine.csv:1227: id-conflict"
+eq "import --strict: rolled back" "$(sql "$tmp/strict.db" 'SELECT count(*) FROM feedback')" 0
+
+# neighbours: a conflict and a duplicate in the same insert statement
+$E import -q --rejects "$tmp/crej.csv" "$G/close.csv" "$tmp/close.db" >"$tmp/out"
+eq "neighbours: counted" "$(cat "$tmp/out")" "$G/close.csv: 40 added, 2 already present, 2 conflicting, 0 rejected"
+eq "neighbours: the conflicts' lines" "$(cut -d, -f2 "$tmp/crej.csv" | tail -n +2 | tr '\n' ' ')" "8 36 "
+$E report -q -o "$tmp/close" "$G/close.csv"
+eq "neighbours: report drops and rejects the same" \
+    "$(metric "$tmp/close/metrics.json" input.duplicates) $(metric "$tmp/close/metrics.json" 'input.rejected_by_reason.id-conflict') $(metric "$tmp/close/metrics.json" sentiment.n)" "2 2 40"
+
+# report on the CSV and on the store: one rule, the same numbers
+$E report -q -o "$tmp/pr" "$G/pristine.csv"
+eq "report csv: exit" $? 0
+$E report -q -o "$tmp/ps" "$tmp/p.db"
+eq "report store: exit" $? 0
+check "report: CSV and store give the same numbers" same_numbers "$tmp/pr/metrics.json" "$tmp/ps/metrics.json"
+eq "report csv: duplicates counted" "$(metric "$tmp/pr/metrics.json" input.duplicates)" 25
+eq "report csv: conflicts rejected" "$(metric "$tmp/pr/metrics.json" 'input.rejected_by_reason.id-conflict')" 3
+eq "report csv: 1,200 items" "$(metric "$tmp/pr/metrics.json" sentiment.n)" 1200
+check "report csv: Data quality, duplicates" contains "$tmp/pr/report.md" "| Duplicates dropped (the same item again) | 25 |"
+check "report csv: Data quality, conflicts" contains "$tmp/pr/report.md" "| — id-conflict | 3 |"
+eq "report csv: rejected.csv holds the conflicts" "$(grep -c 'id-conflict' "$tmp/pr/rejected.csv")" 3
+$E report -q --strict -o "$tmp/prs" "$G/pristine.csv" 2>"$tmp/err"
+eq "report --strict: a conflict is fatal" $? 65
+check "report --strict: file and line" contains "$tmp/err" "pristine.csv:1227: id-conflict"
+
+# The spreadsheet round trip: ids in scientific notation collide in
+# hundreds; they are not identities, so items are known by content.
+$E import --rejects "$tmp/mrej.csv" "$G/mangled.csv" "$tmp/m.db" >"$tmp/out" 2>"$tmp/err"
+eq "mangled: exit" $? 0
+eq "mangled: no distinct row lost" "$(cat "$tmp/out")" \
+    "$G/mangled.csv: 1203 added, 25 already present, 0 conflicting, 0 rejected"
+check "mangled: warning names the column" contains "$tmp/err" \
+    "column 'tweet_id' holds ids a spreadsheet has mangled (in scientific notation, such as '5.67588E+17')"
+check "mangled: dates read day first" contains "$tmp/err" "'%d-%m-%Y %H:%M' (day first)"
+eq "mangled: stored under content hashes" \
+    "$(sql "$tmp/m.db" "SELECT count(*) FROM feedback WHERE length(id) = 16 AND id NOT GLOB '*[^0-9a-f]*'")" 1203
+$E report -q -o "$tmp/mr" "$G/mangled.csv"
+$E report -q -o "$tmp/ms" "$tmp/m.db"
+check "mangled: CSV and store give the same numbers" same_numbers "$tmp/mr/metrics.json" "$tmp/ms/metrics.json"
+check "mangled: Data quality says so" contains "$tmp/mr/report.md" \
+    "column 'tweet\_id' holds ids a spreadsheet has mangled"
+eq "mangled: metrics.json says so" "$(metric "$tmp/mr/metrics.json" 'input.files[0].ids_mangled')" true
+# ids cut to 15 significant digits, dates month first with AM/PM
+$E report -o "$tmp/cr" "$G/cut.csv" 2>"$tmp/err"
+eq "cut: exit" $? 0
+check "cut: ids cut to 15 digits are not used" contains "$tmp/err" "cut to 15 significant digits"
+check "cut: dates month first" contains "$tmp/err" "'%m/%d/%Y %I:%M %p' (month first)"
+eq "cut: every item" "$(metric "$tmp/cr/metrics.json" sentiment.n)" 1203
+
+# ==== 2. Dates are sniffed ===================================================
+check "Twitter's form" contains "$tmp/pr/report.md" "(Twitter's form)"
+eq "Twitter's form: the first date" "$(metric "$tmp/pr/metrics.json" input.first_date)" '"2015-02-16T00:06:12Z"'
+$E report -q -o "$tmp/dots" "$G/dots.csv"
+eq "dots and 11.35: exit" $? 0
+eq "dots and 11.35: every row" "$(metric "$tmp/dots/metrics.json" sentiment.n)" 40
+eq "dots and 11.35: read day first" "$(metric "$tmp/dots/metrics.json" input.last_date)" '"2015-02-27T09:00:00Z"'
+for cmd in report import; do
+    if [ $cmd = report ]; then args=(report -q -o "$tmp/amb"); else args=(import -q); fi
+    out=("$tmp/amb.db"); [ $cmd = report ] && out=()
+    $E "${args[@]}" "$G/ambiguous.csv" "${out[@]}" 2>"$tmp/err"
+    eq "$cmd: ambiguous dates: exit 65" $? 65
+    check "$cmd: ambiguous: both readings" contains "$tmp/err" \
+        "dates like '02/06/2015 10:01' read two ways (no day or month in the first 40 is above 12): 2 June 2015 with --date-format '%d/%m/%Y %H:%M' (day first), or 6 February 2015 with --date-format '%m/%d/%Y %H:%M' (month first)"
+    $E "${args[@]}" "$G/unreadable.csv" "${out[@]}" 2>"$tmp/err"
+    eq "$cmd: unreadable dates: exit 65" $? 65
+    check "$cmd: unreadable: the bad values and a form" contains "$tmp/err" \
+        "30 of the first 40 dates cannot be read, such as 'yesterday', '2 hours ago', 'n/a'; the nearest form is --date-format '%d-%m-%Y %H:%M' (reads 10)"
+done
+check "import: no store made for bad dates" test ! -e "$tmp/amb.db"
+$E report -q -o "$tmp/amb" --date-format '%m/%d/%Y %H:%M' "$G/ambiguous.csv"
+eq "ambiguous with --date-format: exit" $? 0
+eq "ambiguous with --date-format: month first" "$(metric "$tmp/amb/metrics.json" input.first_date)" '"2015-01-01T10:00:00Z"'
+$E report -q -o "$tmp/x" --date-format '%Y-%m-%d' "$G/mangled.csv" 2>"$tmp/err"
+eq "a --date-format that reads nothing: exit 65" $? 65
+check "a --date-format that reads nothing: the form that would" contains "$tmp/err" \
+    "--date-format '%Y-%m-%d' reads only 0 of the first 1000 dates, not '16-02-2015 00:06', '16-02-2015 00:33', '16-02-2015 00:56'; the nearest form is --date-format '%d-%m-%Y %H:%M' (reads 1000)"
+
+# ==== Nothing usable: never a report =========================================
+mkdir -p "$tmp/old" && echo keep >"$tmp/old/metrics.json"
+$E report -q -o "$tmp/old" "$G/no_text.csv" --fail-if 'sentiment.negative.share > 0.25' 2>"$tmp/err"
+eq "report, no usable row: exit 65 whatever the gate" $? 65
+check "report, no usable row: says why" contains "$tmp/err" \
+    "no_text.csv: no usable row (10 read, 10 rejected: 10 no text): no report"
+eq "report, no usable row: the old report stays" "$(cat "$tmp/old/metrics.json")" keep
+$E report -q -o "$tmp/old" "$G/header_only.csv" --fail-if 'sentiment.n < 1' 2>"$tmp/err"
+eq "report, no rows at all: exit 66" $? 66
+check "report, no rows at all: says so" contains "$tmp/err" "header_only.csv: no rows (only a header): no report"
+$E import -q "$G/no_text.csv" "$tmp/nt.db" 2>"$tmp/err" >"$tmp/out"
+eq "import, no usable row: exit 65" $? 65
+check "import, no usable row: says why" contains "$tmp/err" "no_text.csv: no usable row (10 read: 10 no text)"
+$E import -q "$G/header_only.csv" "$tmp/nt.db" 2>"$tmp/err" >"$tmp/out"
+eq "import, no rows: exit 66" $? 66
+printf '' >"$tmp/empty.csv"
+$E report -q -o "$tmp/e" "$tmp/empty.csv" 2>/dev/null
+eq "report, empty file: exit 66" $? 66
+
+# ==== 3. Column names people export ==========================================
+check "tweet_created is the date, name the author" test "$(metric "$tmp/pr/metrics.json" concentration.negative_authors)" -gt 50
+check "name as author: no 'no author column'" lacks "$tmp/pr/report.md" "The input has no author column"
+$E report -o "$tmp/hint" "$G/pristine.csv" 2>"$tmp/err" >/dev/null
+check "a category column: a hint" contains "$tmp/err" \
+    "column 'airline' (6 values) is not used: --segment airline breaks the report down by it, --map channel=airline makes it the channel"
+$E report -o "$tmp/seg" --map channel=airline --map author=name "$G/pristine.csv" 2>"$tmp/err" >/dev/null
+eq "--map twice: both apply" "$(metric "$tmp/seg/metrics.json" 'channels' | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')" 6
+check "--map channel=: no hint left" lacks "$tmp/err" "is not used"
+$E report -q -o "$tmp/lab" --map text=Comment --map date=Date "$G/dots.csv"
+eq "--map twice on other columns" $? 0
+
+# ==== 4. Response figures only where the data has a response column =========
+$E import -q "$G/responses.csv" "$tmp/r.db" >/dev/null
+$E report -q -o "$tmp/rc" "$G/responses.csv"
+$E report -q -o "$tmp/rs" "$tmp/r.db"
+check "responses: CSV and store give the same numbers" same_numbers "$tmp/rc/metrics.json" "$tmp/rs/metrics.json"
+eq "responses: a rate from the CSV" "$(metric "$tmp/rc/metrics.json" response.rate)" 0.333333
+check "responses: the store says the same" contains "$tmp/rs/report.md" "The brand answered **33.3%** of all items"
+eq "no response column: none from the CSV" "$(metric "$tmp/pr/metrics.json" response)" null
+eq "no response column: none from its store" "$(metric "$tmp/ps/metrics.json" response)" null
+check "no response column: the store's report says so" contains "$tmp/ps/report.md" \
+    "The input has no response column (responded_at), so response rates cannot be measured."
+eq "the store records what its input had" \
+    "$(sql "$tmp/p.db" "SELECT group_concat(key) FROM (SELECT key FROM meta WHERE key GLOB 'input_has.*' ORDER BY key)")" \
+    "input_has.author,input_has.date,input_has.id,input_has.text"
+# a store from before these records, with rows: as it was, every column had
+cp "$tmp/p.db" "$tmp/old.db"
+$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM meta WHERE key GLOB ?", ("input_has.*",)); c.commit()' "$tmp/old.db"
+$E report -q -o "$tmp/olds" "$tmp/old.db"
+eq "an older store: response as before" "$(metric "$tmp/olds/metrics.json" response.rate)" 0
+$E import -q "$G/responses.csv" "$tmp/old.db" >/dev/null
+eq "an older store, imported into: every field counted as had" \
+    "$(sql "$tmp/old.db" "SELECT count(*) FROM meta WHERE key GLOB 'input_has.*'")" 10
+
+# ==== 5. Partial periods =====================================================
+data=tests/data/report
+$E report -q --min-n 1 -o "$tmp/part" "$data/partial.csv"
+out=$($PY tests/check_metrics.py "$tmp/part/metrics.json" "$data/partial.expected")
+echo "$out" | grep '^FAIL'
+p=$(echo "$out" | tail -n 1 | sed -E 's/^([0-9]+) passed.*/\1/')
+f=$(echo "$out" | tail -n 1 | sed -E 's/.* ([0-9]+) failed.*/\1/')
+pass=$((pass + p)); fail=$((fail + f))
+check "partial: the headline compares the last complete week" contains "$tmp/part/report.md" \
+    "In 2025-W11, the last complete week, 0.0% of 4 items were negative"
+check "partial: and says the last is partial" contains "$tmp/part/report.md" \
+    "2025-W12 is partial (data for 2 of its 7 days), so it is not compared."
+check "partial: marked in the table" contains "$tmp/part/report.md" "| 2025-W12 (partial) | 2 |"
+check "partial: the change line" contains "$tmp/part/report.md" \
+    "The last complete week (2025-W11) against the one before (2025-W10)"
+$E report -q --min-n 1 --period month -o "$tmp/partm" "$data/partial.csv"
+eq "partial: one month, both ends" "$(metric "$tmp/partm/metrics.json" 'periods[0].partial')" true
+eq "partial: one month, no change" "$(metric "$tmp/partm/metrics.json" change)" null
+# the airline export ends two days into its last week: volume did not fall
+check "partial: the volume sentence skips it" contains "$tmp/pr/report.md" "![Volume held steady at about"
+eq "partial: last week in metrics.json" "$(metric "$tmp/pr/metrics.json" 'periods[-1].partial')" true
+eq "partial: first week whole" "$(metric "$tmp/pr/metrics.json" 'periods[0].partial')" false
+check "partial: the chart says so" contains "$tmp/pr/report.md" \
+    "2015-W11 is partial: the data cover 2 of its 7 days."
+
+# ==== 6. A spike is about what several people said ==========================
+$E report -q -o "$tmp/sp" "$G/spike.csv"
+eq "spike: found" "$(metric "$tmp/sp/metrics.json" 'periods[8].spike')" true
+terms=$(metric "$tmp/sp/metrics.json" 'periods[8].terms')
+check "spike: about the wifi (10 authors)" grep -q '"wifi"' <<<"$terms"
+check "spike: not one author's refund (1 author, 15 posts)" test -z "$(grep -E 'refund|refused|desk|useless' <<<"$terms")"
+check "spike: the rule says so" contains "$tmp/sp/report.md" "among those used by at least 5 different authors"
+$E report -q -o "$tmp/sp2" "$G/spike_noauthor.csv"
+check "spike without authors: items count" grep -q '"refund"' <<<"$(metric "$tmp/sp2/metrics.json" 'periods[8].terms')"
+
+echo "$pass passed, $fail failed"
