@@ -1037,11 +1037,13 @@ static void mrp_run(ef_calib *c, ef_report *r,
                                   (double)f->kneg[row] / n,
                                   ((double)f->kneg[row] + unl) / n);
             }
+            /* the compared periods: the last complete one and the one
+             * before (r->change_last, change_prev) */
             if (d == EF_CALIB_PERIOD && r->has_change &&
-                row + 2 >= f->nrow) {
+                (row == r->change_prev || row == r->change_last)) {
                 double *keep = ef_xmalloc((size_t)B * sizeof *keep);
                 memcpy(keep, vals, (size_t)B * sizeof *keep);
-                chg[row + 2 - f->nrow] = keep;
+                chg[row == r->change_last] = keep;
             }
             lo = select_quantile(vals, (size_t)B, 0.025);
             hi = select_quantile(vals, (size_t)B, 0.975);
@@ -1058,8 +1060,8 @@ static void mrp_run(ef_calib *c, ef_report *r,
         }
     }
     if (chg[0] && chg[1]) {
-        const ef_period_stat *l = &r->periods[r->nperiods - 1];
-        const ef_period_stat *p = &r->periods[r->nperiods - 2];
+        const ef_period_stat *l = &r->periods[r->change_last];
+        const ef_period_stat *p = &r->periods[r->change_prev];
         for (int rep = 0; rep < B; rep++)
             vals[rep] = chg[1][rep] - chg[0][rep];
         k->has_change = 1;
@@ -1136,13 +1138,12 @@ static void exact_run(ef_calib *c, ef_report *r,
         }
         free(cnt);
     }
-    if (r->has_change && r->nperiods >= 2 &&
-        r->periods[r->nperiods - 1].adjusted &&
-        r->periods[r->nperiods - 2].adjusted) {
+    if (r->has_change && r->periods[r->change_last].adjusted &&
+        r->periods[r->change_prev].adjusted) {
         k->has_change = 1;
         k->change = k->change_lo = k->change_hi =
-            r->periods[r->nperiods - 1].adj.share -
-            r->periods[r->nperiods - 2].adj.share;
+            r->periods[r->change_last].adj.share -
+            r->periods[r->change_prev].adj.share;
     }
 }
 

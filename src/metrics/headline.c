@@ -90,11 +90,35 @@ const char *ef_headline_verdict(const ef_report *r)
                           : "within the interval the labels give";
 }
 
+/* "complete " when the period compared is not the last one (the last is
+ * partial), else "". */
+static const char *complete(const ef_report *r)
+{
+    return r->change_last + 1 < r->nperiods ? "complete " : "";
+}
+
+/* When the last period is partial: says so. compared: a comparison was
+ * made (of the last complete period), so it is "not compared". */
+static void partial_last(const ef_report *r, out *b, int compared)
+{
+    const ef_period_stat *t;
+
+    if (r->nperiods < 2 || !r->periods[r->nperiods - 1].partial)
+        return;
+    t = &r->periods[r->nperiods - 1];
+    put(b, "%s%s, the last %s, is partial (data for %d of its %d %s%s)%s",
+        compared ? "" : " ", t->label, r->period_name, t->covered,
+        t->length, r->period_kind == EF_PERIOD_DAY ? "hour" : "day",
+        t->length == 1 ? "" : "s",
+        compared ? ", so it is not compared. " : ".");
+}
+
 /* The last period against the one before, VADER's counts. */
 static void change_vader(const ef_report *r, out *b)
 {
-    const ef_period_stat *l = &r->periods[r->nperiods - 1];
-    const ef_period_stat *p = &r->periods[r->nperiods - 2];
+    const ef_period_stat *l = &r->periods[r->change_last];
+    const ef_period_stat *p = &r->periods[r->change_prev];
+    const char *which = complete(r);
     char s[16], lo[16], hi[16], prev[16], n[32];
 
     pct(s, sizeof s, l->negative.share);
@@ -103,9 +127,9 @@ static void change_vader(const ef_report *r, out *b)
     pct(prev, sizeof prev, p->negative.share);
     ef_fmt_count(n, sizeof n, l->n);
     put(b,
-        "In %s, the last %s, VADER scored %s of %s items negative "
+        "In %s, the last %s%s, VADER scored %s of %s items negative "
         "(sampling error alone: %s to %s), ",
-        l->label, r->period_name, s, n, lo, hi);
+        l->label, which, r->period_name, s, n, lo, hi);
     if (fabs(r->change) < 0.0005)
         put(b, "the same as in %s", p->label);
     else
@@ -115,14 +139,16 @@ static void change_vader(const ef_report *r, out *b)
         r->change_p < 0.05 ? " (p = %.3f: unlikely to be chance). "
                            : " (p = %.2f: within chance). ",
         r->change_p);
+    partial_last(r, b, 1);
 }
 
 /* The same with the re-estimated shares. */
 static void change_adjusted(const ef_report *r, out *b)
 {
     const ef_calibration *k = &r->calib;
-    const ef_period_stat *l = &r->periods[r->nperiods - 1];
-    const ef_period_stat *p = &r->periods[r->nperiods - 2];
+    const ef_period_stat *l = &r->periods[r->change_last];
+    const ef_period_stat *p = &r->periods[r->change_prev];
+    const char *which = complete(r);
     char s[16], lo[16], hi[16], prev[16], n[32];
 
     pct(s, sizeof s, l->adj.share);
@@ -132,19 +158,20 @@ static void change_adjusted(const ef_report *r, out *b)
     ef_fmt_count(n, sizeof n, l->n);
     if (k->exact) {
         put(b,
-            "In %s, the last %s, people called %s of %s items negative, "
+            "In %s, the last %s%s, people called %s of %s items negative, "
             "%s %s in %s. ",
-            l->label, r->period_name, s, n,
+            l->label, which, r->period_name, s, n,
             fabs(k->change) < 0.0005 ? "the same as"
             : k->change > 0          ? "up from"
                                      : "down from",
             prev, p->label);
+        partial_last(r, b, 1);
         return;
     }
     put(b,
-        "In %s, the last %s, %s of %s items were negative by the "
+        "In %s, the last %s%s, %s of %s items were negative by the "
         "labels' estimate (95%% interval %s to %s), ",
-        l->label, r->period_name, s, n, lo, hi);
+        l->label, which, r->period_name, s, n, lo, hi);
     if (fabs(k->change) < 0.0005)
         put(b, "the same as in %s", p->label);
     else
@@ -154,6 +181,7 @@ static void change_adjusted(const ef_report *r, out *b)
         100 * k->change_lo, 100 * k->change_hi,
         k->change_lo > 0 || k->change_hi < 0 ? "unlikely to be chance"
                                              : "within chance");
+    partial_last(r, b, 1);
 }
 
 void ef_headline_make(ef_report *r)
@@ -217,6 +245,8 @@ void ef_headline_make(ef_report *r)
             put(&b, " The %s labels given are too few to re-estimate it.",
                 lab);
     }
+    if (!(adj ? k->has_change : r->has_change)) /* no comparison made */
+        partial_last(r, &b, 0);
     if (r->has_expected) {
         pct(exp, sizeof exp, r->expected_negative);
         if (adj)
