@@ -614,6 +614,8 @@ static void test_change(void)
     ef_report *r = report_g(1200, 200, 0, 2, 1);
 
     r->has_change = 1; /* the aggregator's: both periods big enough */
+    r->change_last = 1; /* and whole: the last against the one before */
+    r->change_prev = 0;
     two_channels(c);   /* period 0 reads neutral as negative, 1 not */
     finish(c, r);
     INT_EQ(r->calib.has_change, 1, "change: computed");
