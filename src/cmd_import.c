@@ -399,6 +399,10 @@ static void scorer_close(scorer *w)
 /* 1 if column k of the current row of q holds s (n bytes); NULL is "". */
 static int column_is(sqlite3_stmt *q, int k, const char *s, size_t n);
 
+/* The same, ASCII letters in any case (a channel: "Forum" is "FORUM", as
+ * in the content hash). */
+static int column_is_ci(sqlite3_stmt *q, int k, const char *s, size_t n);
+
 /* Whether the id of row r is in the store q looks in (q: the stored
  * content of id ?1, then optionally its rowid), and with the same content
  * (UTC date, channel, author, text): STORED_*. STORED_NOT also on any
@@ -415,8 +419,8 @@ static int compare_stored(sqlite3_stmt *q, const batch *b, const irow *r,
     if (sqlite3_step(q) == SQLITE_ROW) {
         ef_datetime_format_utc(r->date, date);
         res = column_is(q, 0, date, strlen(date)) &&
-                      column_is(q, 1, str(b, r, S_CHANNEL),
-                                r->len[S_CHANNEL]) &&
+                      column_is_ci(q, 1, str(b, r, S_CHANNEL),
+                                   r->len[S_CHANNEL]) &&
                       column_is(q, 2, str(b, r, S_AUTHOR),
                                 r->len[S_AUTHOR]) &&
                       column_is(q, 3, str(b, r, S_TEXT), r->len[S_TEXT])
@@ -436,6 +440,14 @@ static int column_is(sqlite3_stmt *q, int k, const char *s, size_t n)
     size_t m = v ? (size_t)sqlite3_column_bytes(q, k) : 0;
 
     return m == n && (n == 0 || memcmp(v, s, n) == 0);
+}
+
+static int column_is_ci(sqlite3_stmt *q, int k, const char *s, size_t n)
+{
+    const unsigned char *v = sqlite3_column_text(q, k);
+    size_t m = v ? (size_t)sqlite3_column_bytes(q, k) : 0;
+
+    return m == n && (n == 0 || strncasecmp((const char *)v, s, n) == 0);
 }
 
 /* Whether the id of row r was in the store when the input began:

@@ -28,7 +28,7 @@
 #include "metrics/calibrate.h"
 #include "sentiment/sentiment.h"
 
-#define SEEDS 200
+#define SEEDS 100
 #define LABELS 300
 
 typedef struct {
@@ -101,6 +101,10 @@ static figures run(const dataset *d, double truth, int grouped)
     size_t *pick = ef_xmalloc(d->n * sizeof *pick);
     unsigned char *lab = ef_xmalloc(d->n);
     static ef_report r;
+    static ef_group_stat channels[2];
+    static const size_t chrow[2] = {0, 1};
+    const ef_calib_map maps[EF_CALIB_DIMS] = {
+        {NULL, 0}, {chrow, 2}, {NULL, 0}};
     figures f = {0, 0, 0, 1e9, 0};
 
     for (int s = 1; s <= SEEDS; s++) {
@@ -118,11 +122,17 @@ static figures run(const dataset *d, double truth, int grouped)
             small += d->group[pick[j]] == 1;
         }
         c = ef_calib_new(&thr, 20141101);
-        for (size_t i = 0; i < d->n; i++)
-            ef_calib_add(c, d->compound[i], lab[i] ? d->label[i] : -1, 0);
+        for (size_t i = 0; i < d->n; i++) {
+            /* the report's estimator: a model of score bin and channel */
+            const uint32_t g[EF_CALIB_DIMS] = {0, (uint32_t)d->group[i], 0};
+            ef_calib_add(c, d->compound[i], lab[i] ? d->label[i] : -1, g);
+        }
         memset(&r, 0, sizeof r);
+        memset(channels, 0, sizeof channels);
         r.n = d->n;
-        ef_calib_finish(c, &r);
+        r.channels = channels;
+        r.nchannels = 2;
+        ef_calib_finish(c, &r, maps);
         ef_calib_free(c);
         a = r.calib.adjusted.share;
         f.bias += 100 * (a - truth) / SEEDS;

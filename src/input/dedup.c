@@ -50,6 +50,24 @@ static uint64_t absorb(uint64_t h, const void *p, size_t n)
     return rotl(h ^ ((uint64_t)n * PRIME2), 27) * PRIME1;
 }
 
+/* absorb() of s with ASCII letters lower-cased: a channel is the same
+ * whatever its case, as in the content hash (ef_item_hash). */
+static uint64_t absorb_lower(uint64_t h, const char *s, size_t n)
+{
+    unsigned char low[64];
+
+    for (size_t i = 0; i < n; i += sizeof low) {
+        size_t k = n - i < sizeof low ? n - i : sizeof low;
+        for (size_t j = 0; j < k; j++) {
+            unsigned char c = (unsigned char)s[i + j];
+            low[j] = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+        }
+        /* chunks of 64 keep the 8-byte words of one absorb */
+        h = absorb(h, low, k);
+    }
+    return h;
+}
+
 /* splitmix64's finaliser: every input bit reaches every output bit. */
 static uint64_t finish(uint64_t h)
 {
@@ -63,7 +81,7 @@ void ef_dedup_sign(const ef_item *it, ef_dedup_sig *out)
     uint64_t h = SEED_CONTENT, date = (uint64_t)it->date;
 
     h = absorb(h, &date, sizeof date);
-    h = absorb(h, it->channel, strlen(it->channel));
+    h = absorb_lower(h, it->channel, strlen(it->channel));
     h = absorb(h, it->author, strlen(it->author));
     h = finish(absorb(h, it->text, it->text_len));
     out->content = (uint32_t)(h >> 32);

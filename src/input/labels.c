@@ -9,6 +9,7 @@
 
 #include "input/csv.h"
 #include "input/labels.h"
+#include "input/dedup.h"
 #include "util/strmap.h"
 
 #define HEADER_SEARCH 20 /* rows that may precede the header (notes) */
@@ -513,6 +514,7 @@ ef_status ef_labels_scan(ef_labels *l, const char *const *inputs, int n,
                          const ef_source_opts *opts, ef_err *e)
 {
     ef_source_opts so = *opts;
+    ef_dedup *seen = ef_dedup_new();
     ef_status rc = EF_OK;
 
     so.on_reject = NULL;
@@ -524,10 +526,18 @@ ef_status ef_labels_scan(ef_labels *l, const char *const *inputs, int n,
 
         if ((rc = ef_source_open(inputs[i], &so, &src, e)) != EF_OK)
             break;
-        while ((rc = ef_source_next(src, &it, &eof, e)) == EF_OK && !eof)
-            ef_labels_scan_item(l, &it);
+        while ((rc = ef_source_next(src, &it, &eof, e)) == EF_OK && !eof) {
+            /* the items as the report has them (dedup.h): a repeat, or a
+             * later row with an earlier id and other content (rejected as
+             * an id-conflict), names no item of its own */
+            ef_dedup_sig sig;
+            ef_dedup_sign(&it, &sig);
+            if (ef_dedup_add(seen, &sig) == EF_DEDUP_NEW)
+                ef_labels_scan_item(l, &it);
+        }
         ef_source_free(src);
     }
+    ef_dedup_free(seen);
     return rc;
 }
 

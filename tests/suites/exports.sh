@@ -222,9 +222,9 @@ p=$(echo "$out" | tail -n 1 | sed -E 's/^([0-9]+) passed.*/\1/')
 f=$(echo "$out" | tail -n 1 | sed -E 's/.* ([0-9]+) failed.*/\1/')
 pass=$((pass + p)); fail=$((fail + f))
 check "partial: the headline compares the last complete week" contains "$tmp/part/report.md" \
-    "In 2025-W11, the last complete week, 0.0% of 4 items were negative"
+    "In 2025-W11, the last complete week, VADER scored 0.0% of 4 items negative"
 check "partial: and says the last is partial" contains "$tmp/part/report.md" \
-    "2025-W12 is partial (data for 2 of its 7 days), so it is not compared."
+    "2025-W12, the last week, is partial (data for 2 of its 7 days), so it is not compared."
 check "partial: marked in the table" contains "$tmp/part/report.md" "| 2025-W12 (partial) | 2 |"
 check "partial: the change line" contains "$tmp/part/report.md" \
     "The last complete week (2025-W11) against the one before (2025-W10)"

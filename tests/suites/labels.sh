@@ -104,8 +104,11 @@ sed '1s/^key,/id,/' "$tmp/l3.csv" >"$tmp/l3old.csv"
 $E -o "$tmp/r4b" --labels "$tmp/l3old.csv" samples/feedback.csv
 check "an id,label file joins" test "$(json "$tmp/r4b/metrics.json" 'm["calibration"]["labeled"]')" = 200
 
-# ---- colliding ids: a key that names several items labels none ------------
-# 40 rows share 20 ids pairwise (another item under the same id)
+# ---- colliding ids: the identity rule decides, as the report reads ------------
+# 40 rows share 20 ids pairwise (another item under the same id). The
+# report keeps the first row of each id and rejects the second as an
+# id-conflict (dedup.h), so each id names one item: the sample may draw
+# it, and its label reaches that item and no other.
 $PY - samples/feedback.csv "$tmp/collide.csv" <<'EOF'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
@@ -114,20 +117,16 @@ for i in range(1, 41):
 csv.writer(open(sys.argv[2], "w", newline="", encoding="utf-8")).writerows(rows)
 EOF
 ./earful report --no-charts --no-xlsx -o "$tmp/s4" --label-sample 20000 "$tmp/collide.csv" 2>"$tmp/err"
-check "colliding ids: never drawn" test "$(grep -c '^dup-' "$tmp/s4/label_sample.csv")" -eq 0
-check "colliding ids: the sample says why" grep -q '40 items share their id' "$tmp/err"
+check "colliding ids: the second of each pair rejected" test "$(json "$tmp/s4/metrics.json" 'm["input"]["rows_rejected"]')" = 20
+check "colliding ids: the first of each pair drawn, once" test "$(grep -c '^dup-' "$tmp/s4/label_sample.csv")" -eq 20
+check "colliding ids: drawn with the first row's date" grep -q "^dup-1,$(sed -n 2p samples/feedback.csv | cut -d, -f2)," "$tmp/s4/label_sample.csv"
 { echo "key,label"; for i in $(seq 1 20); do echo "dup-$i,negative"; done
   sed -n '2,161p' "$tmp/l3.csv"; } >"$tmp/l4.csv"
 ./earful report --no-charts --no-xlsx -o "$tmp/r5" --labels "$tmp/l4.csv" "$tmp/collide.csv" 2>"$tmp/err"
 check "colliding ids: exit 0" test $? -eq 0
-check "colliding ids: warned" grep -q '20 labels name several different items' "$tmp/err"
-check "colliding ids: under 90% warned" grep -q 'only 160 of its 180 labels joined' "$tmp/err"
-check "colliding ids: counted, none applied" test "$(json "$tmp/r5/metrics.json" \
-    '(m["calibration"]["labeled"], m["calibration"]["label_files"][0]["several"])')" = "(160, 20)"
-check "colliding ids: a line in Data quality" grep -q \
-    '^\*\*Labels in .*l4\.csv:\*\* Only 160 of its 180 labels joined an item.*20 name several different items' \
-    "$tmp/r5/report.md"
-check "colliding ids: in the Data quality table" grep -q '^| Human labels in .* | 160 of 180 joined an item |' "$tmp/r5/report.md"
+check "colliding ids: every label joined its one item" test "$(json "$tmp/r5/metrics.json" \
+    '(m["calibration"]["labeled"], m["calibration"]["label_files"][0]["several"])')" = "(180, 0)"
+check "colliding ids: the rejected rows in Data quality" grep -q 'id-conflict' "$tmp/r5/report.md"
 
 # ---- labels of other inputs, bad values --------------------------------------
 $E -o "$tmp/r6" --labels "$tmp/l1.csv" samples/feedback.csv 2>"$tmp/err"

@@ -18,12 +18,18 @@ typedef struct {
 
 static ef_dedup_verdict twin_add(twin *t, const ef_item *it)
 {
-    char content[600], key[700];
-    size_t k;
+    char content[600], key[700], channel[64];
+    size_t k, i;
     int added;
 
+    /* a channel in any case is the same channel */
+    for (i = 0; it->channel[i] && i + 1 < sizeof channel; i++)
+        channel[i] = (char)(it->channel[i] >= 'A' && it->channel[i] <= 'Z'
+                                ? it->channel[i] + 32
+                                : it->channel[i]);
+    channel[i] = '\0';
     snprintf(content, sizeof content, "%lld|%s|%s|%.*s",
-             (long long)it->date, it->channel, it->author,
+             (long long)it->date, channel, it->author,
              (int)it->text_len, it->text);
     if (it->id[0])
         snprintf(key, sizeof key, "id:%s", it->id);
@@ -47,7 +53,8 @@ static uint64_t next_rand(uint64_t *s)
 
 void test_dedup(void)
 {
-    static const char *const channels[] = {"twitter", "forum", ""};
+    static const char *const channels[] = {"twitter", "forum", "",
+                                           "Forum"};
     static const char *const authors[] = {"ann", "bob", "", "@united"};
     static const char *const texts[] = {"Great product", "Battery died",
                                         "ok", "Great product "};
@@ -71,7 +78,7 @@ void test_dedup(void)
                      (unsigned long long)(next_rand(&seed) % 60000));
         it.id = id;
         it.date = 1741082400 + (int64_t)(next_rand(&seed) % 4) * 3600;
-        it.channel = channels[next_rand(&seed) % 3];
+        it.channel = channels[next_rand(&seed) % 4];
         it.author = authors[next_rand(&seed) % 4];
         it.text = texts[next_rand(&seed) % 4];
         it.text_len = strlen(it.text);
