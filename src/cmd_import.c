@@ -39,6 +39,7 @@
 #include "cmd.h"
 #include "input/input.h"
 #include "sentiment/sentiment.h"
+#include "util/text.h"
 #include "util/util.h"
 
 #define SCHEMA_VERSION 1
@@ -729,8 +730,11 @@ static void progress(const run_ctx *ctx, uint64_t rows, double t0,
     if (now - t0 < 1 || now - *last < 0.5)
         return;
     *last = now;
-    fprintf(stderr, "\r\033[K%s: %llu rows, %.0f rows/s", ctx->source,
+    ef_buf src = EF_BUF_INIT;
+    ef_text_term_escape(&src, ctx->source, strlen(ctx->source));
+    fprintf(stderr, "\r\033[K%s: %llu rows, %.0f rows/s", ef_buf_cstr(&src),
             (unsigned long long)rows, (double)rows / (now - t0));
+    ef_buf_reset(&src);
 }
 
 /* Reads, scores and inserts every row of src inside the current
@@ -1091,10 +1095,13 @@ int ef_cmd_import(int argc, char **argv)
                         inputs[i]);
             err.msg[0] = '\0'; /* printed */
         } else {
+            ef_buf name = EF_BUF_INIT; /* a file name: no terminal codes */
+            ef_text_term_escape(&name, inputs[i], strlen(inputs[i]));
             printf("%s: %llu added, %llu already present, %llu rejected\n",
-                   inputs[i], (unsigned long long)n.added,
+                   ef_buf_cstr(&name), (unsigned long long)n.added,
                    (unsigned long long)n.present,
                    (unsigned long long)ss->rows_rejected);
+            ef_buf_reset(&name);
             fflush(stdout);
         }
         ef_source_free(src);

@@ -367,8 +367,12 @@ static ef_status load_labels(const char *path, label_map *lm, ef_err *e)
                          (unsigned long long)rec.line, rec.field[clab]);
             goto out;
         }
-        k = ef_strmap_get_or_add(lm->ids, rec.field[cid], rec.len[cid],
-                                 lm->n, &added);
+        {
+            /* label_sample.csv wrote a formula-like id with a ' */
+            size_t idn = rec.len[cid];
+            const char *id = ef_csvout_original(rec.field[cid], &idn);
+            k = ef_strmap_get_or_add(lm->ids, id, idn, lm->n, &added);
+        }
         if (added) {
             lm->cls = ef_xrealloc(lm->cls, (lm->n + 1) * sizeof(int));
             lm->n++;
@@ -837,9 +841,8 @@ int ef_cmd_report(int argc, char **argv)
                     strerror(errno));
     }
     if (!o.quiet && err.code == EF_OK)
-        fprintf(stderr, "earful: wrote %s/report.html, report.md, "
-                "metrics.json%s (%llu items)\n",
-                o.outdir, xlsx ? ", report.xlsx" : "",
+        ef_warn("wrote %s/report.html, report.md, metrics.json%s (%llu "
+                "items)", o.outdir, xlsx ? ", report.xlsx" : "",
                 (unsigned long long)rep->n);
 done:
     ef_strmap_free(labels.ids);

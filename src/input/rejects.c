@@ -1,6 +1,7 @@
 /* rejects.c - rejected rows, kept: written to a CSV file with their
  * source, line and reason, so that nothing read is ever lost. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,8 +60,13 @@ void ef_rejects_add(void *ctx, const ef_reject *r)
                 "section");
     if (rj->f == NULL) {
         /* created on the first rejection only: no rows, no file */
-        rj->f = fopen(rj->tmp, "wb");
+        /* a new file, never one planted there, nor through a link */
+        int fd = open(rj->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                   O_CLOEXEC, 0666);
+        rj->f = fd < 0 ? NULL : fdopen(fd, "wb");
         if (rj->f == NULL) {
+            if (fd >= 0)
+                close(fd);
             rj->open_errno = errno; /* reported by ef_rejects_commit */
             return;
         }
