@@ -42,8 +42,16 @@ typedef enum {
     EF_REJECT_BAD_RESPONDED_AT,
     EF_REJECT_BAD_LABEL,
     EF_REJECT_FIELD_COUNT,
+    EF_REJECT_TOO_BIG,  /* over EF_MAX_FIELDS fields or EF_MAX_ROW_MIB */
     EF_REJECT_COUNT
 } ef_reject_reason;
+
+/* Limits on one CSV row, so that memory stays bounded whatever the input
+ * (a gzip bomb of commas, a field without an end): a row past either is
+ * read to its end without keeping the excess, and rejected (kept cut in
+ * rejected.csv); a header past them is an error. */
+#define EF_MAX_FIELDS 10000
+#define EF_MAX_ROW_MIB 64
 
 #define EF_NO_TIME INT64_MIN /* an absent date */
 

@@ -25,7 +25,8 @@ const char *ef_reject_reason_name(ef_reject_reason r)
 {
     static const char *const names[EF_REJECT_COUNT] = {
         "no text", "unparseable date", "rating not 1-5", "nps not 0-10",
-        "unparseable responded_at", "unknown label", "wrong number of fields"};
+        "unparseable responded_at", "unknown label", "wrong number of fields",
+        "row too large"};
     return r < EF_REJECT_COUNT ? names[r] : "?";
 }
 

@@ -675,6 +675,61 @@ static void check_labels(void)
            "wrong number of fields", "reason name");
 }
 
+/* Rows past the limits (EF_MAX_FIELDS fields): rejected with the count,
+ * the rows after them read; with --strict, an error; a header past them,
+ * an error. */
+static void check_limits(void)
+{
+    ef_buf data = EF_BUF_INIT, rejects = EF_BUF_INIT;
+    ef_source_opts o = {0};
+    ef_source *src = NULL;
+    ef_err e = {EF_OK, ""};
+    ef_item it;
+    int eof = 0;
+
+    ef_buf_puts(&data, "date,text\n2025-01-01,");
+    for (int i = 0; i < 20000; i++)
+        ef_buf_putc(&data, ',');
+    ef_buf_puts(&data, "\n2025-01-02,after\n");
+    OK(write_file(GEN "wide.csv", data.data, data.len) == 0, "wide: write");
+    o.on_reject = collect_reject;
+    o.reject_ctx = &rejects;
+    INT_EQ(ef_source_open(GEN "wide.csv", &o, &src, &e), EF_OK, "wide: open");
+    INT_EQ(ef_source_next(src, &it, &eof, &e), EF_OK, "wide: next");
+    STR_EQ(it.text, "after", "wide: the row after is read");
+    STR_EQ(ef_buf_cstr(&rejects),
+           "2: 20,002 fields, over the limit of 10,000 (the first 10,000 "
+           "are kept)\n", "wide: rejected with its count");
+    INT_EQ(ef_source_stats_get(src)->rejected[EF_REJECT_TOO_BIG], 1,
+           "wide: counted as too big");
+    ef_source_free(src);
+
+    o.strict = 1;
+    INT_EQ(ef_source_open(GEN "wide.csv", &o, &src, &e), EF_OK,
+           "wide strict: open");
+    INT_EQ(ef_source_next(src, &it, &eof, &e), EF_ERR_PARSE,
+           "wide strict: an error");
+    STR_EQ(e.msg, GEN "wide.csv:2: 20,002 fields, over the limit of 10,000 "
+           "(the first 10,000 are kept)", "wide strict: message");
+    ef_source_free(src);
+
+    ef_buf_clear(&data);
+    for (int i = 0; i < 10001; i++)
+        ef_buf_puts(&data, i ? ",c" : "date");
+    ef_buf_puts(&data, "\n");
+    OK(write_file(GEN "wide_header.csv", data.data, data.len) == 0,
+       "wide header: write");
+    e.code = EF_OK;
+    INT_EQ(ef_source_open(GEN "wide_header.csv", &o, &src, &e), EF_ERR_PARSE,
+           "wide header: an error");
+    STR_EQ(e.msg, GEN "wide_header.csv:1: the header has 10001 columns, "
+           "over the limit of 10000", "wide header: message");
+    remove(GEN "wide.csv");
+    remove(GEN "wide_header.csv");
+    ef_buf_reset(&data);
+    ef_buf_reset(&rejects);
+}
+
 void test_source(void)
 {
     int have_gen = make_fixtures() == 0;
@@ -686,7 +741,9 @@ void test_source(void)
     }
     check_big_field();
     check_rejects_file();
-    if (have_gen)
+    if (have_gen) {
         check_read_only();
+        check_limits();
+    }
     check_labels();
 }
