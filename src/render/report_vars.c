@@ -246,6 +246,7 @@ static void group_rows(ef_tvalue *l, const ef_group_stat *g, size_t n)
         ef_tobj_set_str(x, "ci", b);
         set_nps(x, "nps", &g[i].nps);
         ef_tobj_set_bool(x, "too_few", g[i].too_few);
+        ef_tobj_set_bool(x, "pooled", g[i].pooled);
         if (g[i].has_response)
             set_pct(x, "response_rate", g[i].response_rate);
         else
@@ -478,11 +479,13 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
     {
         ef_tvalue *l = ef_tobj_set_list(root, "channels");
         group_rows(l, r->channels, r->nchannels);
+        ef_tobj_set_str(root, "channels_note", r->channel_info.note);
     }
     if (r->segment_name) {
         ef_tvalue *s = ef_tobj_set_obj(root, "segments");
         ef_tobj_set_str(s, "name", r->segment_name);
         group_rows(ef_tobj_set_list(s, "rows"), r->segments, r->nsegments);
+        ef_tobj_set_str(s, "note", r->segment_info.note);
     }
     who(root, r);
     responding(root, r);

@@ -45,6 +45,9 @@
 #define HEADLINE_WIDTH 110  /* characters per Summary headline row */
 #define EXCEL_EPOCH 25569.0 /* 1970-01-01 as an Excel serial date */
 #define INPUT_TINT 0xFFF4D6 /* the fill of the cells the team fills in */
+/* chart_series_set_points counts the points in a uint16_t: past this it
+ * loops for ever */
+#define XLSX_MAX_POINTS 65535u
 
 /* ==== Formats =========================================================== */
 
@@ -1322,7 +1325,9 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
             any_few |= r->channels[i].too_few;
             pp[i] = &pts[i];
         }
-        if (any_few)
+        /* The model pools all but a few channels; the guard keeps the
+         * call safe whatever the model holds (see XLSX_MAX_POINTS). */
+        if (any_few && r->nchannels <= XLSX_MAX_POINTS)
             lx(x, chart_series_set_points(se, pp));
         free(pts);
         free(pp);
