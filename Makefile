@@ -3,7 +3,10 @@
 #   make demo     install what is missing, build, run on the bundled sample
 #   make check    the same set-up, then every test (ends "N passed, N failed")
 #   make bench    benchmarks against peers (figures, not pass/fail)
+#   make san      build/san-bin/earful: the program under ASan + UBSan
 #   make fuzz     libFuzzer targets (FUZZ_SECONDS per target, default 60)
+#   make fuzz-long  every target for FUZZ_SECONDS (default 3600) each, with
+#                 runs and coverage per target in build/fuzz/summary.txt
 #   V=1           show the commands
 
 PKGS     := sqlite3 libcmark-gfm cairo freetype2 xlsxwriter zlib nettle
@@ -45,8 +48,8 @@ UNICODE_DATA    := /usr/share/unicode/UnicodeData.txt
 UNICODE_PROPS   := /usr/share/unicode/DerivedCoreProperties.txt
 FONT_SRC        := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: all deps demo check check-office unit cli conformance fuzz bench \
-        clean distclean
+.PHONY: all deps demo check check-office unit cli conformance fuzz \
+        fuzz-long san bench clean distclean
 all: earful
 
 # ==== Set-up ================================================================
@@ -117,8 +120,17 @@ build/san/tests/%.o: tests/unit/%.c build/gen/test_groups.h | $(GEN)
 build/unit: $(SAN_OBJ) $(UNIT_OBJ)
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# The program itself under AddressSanitizer (with LeakSanitizer) and
+# UndefinedBehaviorSanitizer: tests/suites/robust.sh runs the hostile
+# inputs through it.
+san: build/san-bin/earful
+build/san-bin/earful: $(SAN_OBJ) build/san/main.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
 check: deps
-	$(Q)$(MAKE) --no-print-directory WERROR=-Werror earful build/unit build/tools/conform \
+	$(Q)$(MAKE) --no-print-directory WERROR=-Werror earful build/unit \
+	    build/san-bin/earful build/tools/conform \
 	    build/tools/conform-avx2 build/tools/conform-sse2 \
 	    build/tools/conform-scalar fonts/DejaVuSans.ttf
 	$(Q)tests/run_all.sh

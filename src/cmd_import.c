@@ -948,6 +948,7 @@ int ef_cmd_import(int argc, char **argv)
     ef_source_opts so = {0};
     const char *lexicons[64], *tzname = NULL, *rejects_path = NULL;
     int nlex = 0, nthreads = 0, quiet = 0, busy_ms = 5000, c, ninputs;
+    int new_store = 0, committed = 0; /* a failed run removes a new store */
     char **inputs, *db_path;
     ef_vader *v = NULL;
     ef_tz *tz = NULL;
@@ -1059,6 +1060,10 @@ int ef_cmd_import(int argc, char **argv)
     ctx.show_progress = !quiet && isatty(2);
     ef_datetime_format_utc(ef_source_date_epoch(), ctx.imported_at);
 
+    {
+        struct stat sb;
+        new_store = stat(db_path, &sb) != 0 && errno == ENOENT;
+    }
     if (store_open(&st, db_path, busy_ms, &err) != EF_OK)
         goto done;
 
@@ -1082,8 +1087,10 @@ int ef_cmd_import(int argc, char **argv)
             (began = 1, lookup = store_has_rows(&st, &err)) >= 0) {
             for (int t = 0; t < nthreads; t++)
                 ws[t].lookup = lookup;
-            if (import_rows(src, &st, &ctx, ws, nthreads, &n, &err) == EF_OK)
-                exec(&st, "COMMIT", &err);
+            if (import_rows(src, &st, &ctx, ws, nthreads, &n, &err) ==
+                    EF_OK &&
+                exec(&st, "COMMIT", &err) == EF_OK)
+                committed = 1;
         }
         ss = ef_source_stats_get(src);
         if (err.code != EF_OK) {
@@ -1120,6 +1127,17 @@ done:
     free(ws);
     if (st.db)
         store_close(&st);
+    if (new_store && !committed && err.code != EF_OK) {
+        /* this run made the store and put nothing in it (a full disk, a
+         * bad first input): it leaves no empty store behind */
+        static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+        for (size_t i = 0; i < EF_ARRAY_LEN(sfx); i++) {
+            ef_buf p = EF_BUF_INIT;
+            ef_buf_printf(&p, "%s%s", db_path, sfx[i]);
+            unlink(ef_buf_cstr(&p));
+            ef_buf_reset(&p);
+        }
+    }
     ef_rejects_free(rj);
     ef_vader_free(v);
     ef_tz_free(tz);

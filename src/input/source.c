@@ -367,6 +367,8 @@ ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e)
                 s->stats.nul_bytes = cs->nul_bytes;
             } else {
                 ef_sqlite_reader_sha256(s->db, s->stats.sha256);
+                ef_sqlite_reader_counts(s->db, &s->stats.invalid_utf8,
+                                        &s->stats.nul_bytes);
             }
             return EF_OK;
         }

@@ -676,7 +676,9 @@ static void spike_terms(const ef_agg *a, const period_acc *p,
 
 static void finish_periods(ef_agg *a, ef_report *r)
 {
-    qsort(a->periods, a->nperiods, sizeof(period_acc), cmp_period);
+    if (a->nperiods > 1) /* no rows: a->periods is NULL, which qsort
+                            must not be given even with a count of 0 */
+        qsort(a->periods, a->nperiods, sizeof(period_acc), cmp_period);
     r->nperiods = a->nperiods;
     r->periods = ef_xcalloc(a->nperiods + 1, sizeof(ef_period_stat));
     for (size_t i = 0; i < a->nperiods; i++) {

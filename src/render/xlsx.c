@@ -25,6 +25,7 @@
 #include "render/xlsx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,8 +200,12 @@ struct ef_xlsx {
     ef_xlsx_label_row *to_label; /* --label-sample rows (copied) */
     size_t nto_label;
 
-    char **bufs; /* stdio buffers given to temporary files */
+    char **bufs; /* stdio buffers given to the sheets' temporary files */
     size_t nbufs;
+    FILE **tmps; /* those files, checked for write errors */
+    size_t ntmps;
+    char *spill_buf; /* the spill's buffer */
+    uint64_t rows; /* rows added, for the periodic check */
     ef_buf clean; /* scratch for xlsx_clean() */
     ef_buf rec;   /* scratch for spill records */
 };
@@ -524,20 +529,142 @@ static void sheet_setup(ef_xlsx *x, lxw_worksheet *ws)
 #define FILE_BUFFER (1 << 18)
 
 /* Gives f, not yet used, a larger buffer than stdio's 4 KB (glibc ignores
- * the size when setvbuf allocates): a tenth of the system calls. The
- * buffer lives until ef_xlsx_free, after the file was closed (the row
- * sheets always have a header row, and workbook_close closes the file of
- * every sheet that has rows). */
-static void give_buffer(ef_xlsx *x, FILE *f)
+ * the size when setvbuf allocates): a tenth of the system calls. Returns
+ * the buffer, to free once f is closed, or NULL. */
+static char *new_buffer(FILE *f)
 {
     char *b = ef_xmalloc(FILE_BUFFER);
     if (setvbuf(f, b, _IOFBF, FILE_BUFFER) != 0) {
         free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* The same for a sheet's temporary file, which libxlsxwriter closes: the
+ * buffer lives until ef_xlsx_free, after the file was closed (the row
+ * sheets always have a header row, and workbook_close closes the file of
+ * every sheet that has rows). The file is kept to check for errors. */
+static void give_buffer(ef_xlsx *x, FILE *f)
+{
+    char *b = new_buffer(f);
+    if (b) {
+        x->bufs = ef_xrealloc(x->bufs, (x->nbufs + 1) * sizeof *x->bufs);
+        x->bufs[x->nbufs++] = b;
+    }
+    x->tmps = ef_xrealloc(x->tmps, (x->ntmps + 1) * sizeof *x->tmps);
+    x->tmps[x->ntmps++] = f;
+}
+
+/* libxlsxwriter does not check its writes to the sheets' temporary files
+ * (a full disk would give a truncated workbook and no error): they are
+ * checked here, every so many rows and before the workbook is closed.
+ * flush: write out what is buffered first. */
+static ef_status check_tmps(ef_xlsx *x, int flush, ef_err *e)
+{
+    for (size_t i = 0; i < x->ntmps; i++) {
+        FILE *f = x->tmps[i];
+        errno = 0;
+        if ((flush && fflush(f) != 0) || ferror(f)) {
+            if (errno == 0)
+                fflush(f); /* for errno: the write fails again */
+            return ef_fail(e, EF_ERR_IO, "%s: a temporary file of the "
+                           "workbook: %s", x->path,
+                           strerror(errno ? errno : EIO));
+        }
+    }
+    return EF_OK;
+}
+
+/* ==== libxlsxwriter's own messages ====================================== */
+
+/* libxlsxwriter prints its errors on stderr ("[ERROR] workbook_close():
+ * ..."). They are caught around its calls that may fail (fd 2 goes to a
+ * pipe meanwhile, non-blocking, so that a long message cannot block) and
+ * the gist goes into earful's own message instead. */
+typedef struct {
+    int saved; /* the real stderr, or -1 when not redirected */
+    int rd;    /* the pipe's read end */
+} err_catch;
+
+static void catch_begin(err_catch *c)
+{
+    int p[2];
+
+    c->saved = c->rd = -1;
+    fflush(stderr);
+    if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
+        return;
+    if ((c->saved = fcntl(2, F_DUPFD_CLOEXEC, 3)) < 0 || dup2(p[1], 2) < 0) {
+        if (c->saved >= 0)
+            close(c->saved);
+        c->saved = -1;
+        close(p[0]);
+        close(p[1]);
         return;
     }
-    x->bufs = ef_xrealloc(x->bufs, (x->nbufs + 1) * sizeof *x->bufs);
-    x->bufs[x->nbufs++] = b;
+    close(p[1]);
+    c->rd = p[0];
 }
+
+/* Restores stderr; leaves in out what the library said after "System
+ * error = " (strerror's words), else its last line, else "". */
+static void catch_end(err_catch *c, char *out, size_t cap)
+{
+    char buf[4096], *p, *end;
+    ssize_t n = 0;
+
+    out[0] = '\0';
+    if (c->saved < 0)
+        return;
+    fflush(stderr);
+    dup2(c->saved, 2);
+    close(c->saved);
+    n = read(c->rd, buf, sizeof buf - 1);
+    close(c->rd);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    if ((p = strstr(buf, "System error = ")) != NULL)
+        p += strlen("System error = ");
+    else if ((p = strrchr(buf, '\n')) != NULL)
+        p++;
+    else
+        p = buf;
+    if ((end = strchr(p, '\n')) != NULL)
+        *end = '\0';
+    n = (ssize_t)strlen(p);
+    if ((size_t)n >= cap)
+        n = (ssize_t)cap - 1;
+    memcpy(out, p, (size_t)n);
+    out[n] = '\0';
+}
+
+/* The status for a libxlsxwriter error: files it cannot create (73),
+ * writes that fail (74), the rest its own (70). */
+static ef_status lxw_status(lxw_error rc)
+{
+    switch (rc) {
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+        return EF_ERR_CANTCREAT;
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        return EF_ERR_IO;
+    default:
+        return EF_ERR_XLSX;
+    }
+}
+
+/* Buffers that files libxlsxwriter left open after a failed close still
+ * use: they must outlive them, to the end of the process (exit flushes
+ * every open file). Kept reachable here, on purpose. */
+static char **orphan_bufs;
+static size_t norphan_bufs;
 
 /* Starts the next part of rs: a sheet with the header row. */
 static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
@@ -687,7 +814,7 @@ static ef_status open_spill(ef_xlsx *x, ef_err *e)
         close(fd);
         return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
     }
-    give_buffer(x, x->spill);
+    x->spill_buf = new_buffer(x->spill); /* freed once the spill is closed */
     return EF_OK;
 }
 
@@ -867,6 +994,8 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
         if (x->lerr)
             return lx_fail(x, e);
     }
+    if ((++x->rows & 1023) == 0 && check_tmps(x, 0, e) != EF_OK)
+        return e->code; /* a full disk: say so now, not at the end */
     if (cls == EF_NEGATIVE)
         return spill_add(x, it, sc, e);
     return EF_OK;
@@ -2021,16 +2150,36 @@ ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
     props.comments = "Generated by earful";
     props.created = (time_t)x->created;
     lx(x, workbook_set_properties(x->wb, &props));
+    if ((rc = check_tmps(x, 1, e)) != EF_OK)
+        return rc;
 
-    lrc = workbook_close(x->wb); /* frees the workbook, whatever happens */
-    x->wb = NULL;
-    x->finished = 1;
-    if (lrc != LXW_NO_ERROR) {
-        /* The sheets' temporary files may still be open, with the stdio
-         * buffers we gave them: keep those alive (a leak, on this error
-         * only) rather than let exit() flush into freed memory. */
-        x->nbufs = 0;
-        return ef_fail(e, EF_ERR_XLSX, "%s: %s", x->path, lxw_strerror(lrc));
+    {
+        err_catch c;
+        char said[256];
+        catch_begin(&c);
+        lrc = workbook_close(x->wb); /* frees the workbook, whatever happens */
+        catch_end(&c, said, sizeof said);
+        x->wb = NULL;
+        x->finished = 1;
+        x->ntmps = 0; /* closed by now, or left open: not ours to touch */
+        if (lrc != LXW_NO_ERROR) {
+            /* The sheets' temporary files may still be open, with the
+             * stdio buffers we gave them: those must outlive them (exit
+             * flushes open files), so they go to orphan_bufs. */
+            orphan_bufs = ef_xrealloc(orphan_bufs, (norphan_bufs + x->nbufs) *
+                                                       sizeof *orphan_bufs);
+            memcpy(orphan_bufs + norphan_bufs, x->bufs,
+                   x->nbufs * sizeof *x->bufs);
+            norphan_bufs += x->nbufs;
+            x->nbufs = 0;
+            const char *why = lxw_strerror(lrc);
+            int k = (int)strlen(why);
+            if (k > 0 && why[k - 1] == '.')
+                k--; /* "...file." */
+            return ef_fail(e, lxw_status(lrc), "%s: %.*s%s%s%s", x->path, k,
+                           why, said[0] ? " (" : "", said,
+                           said[0] ? ")" : "");
+        }
     }
     if (x->lerr)
         return lx_fail(x, e);
@@ -2067,9 +2216,11 @@ void ef_xlsx_free(ef_xlsx *x)
         unlink(x->path);
     if (x->spill)
         fclose(x->spill);
+    free(x->spill_buf);
     for (size_t i = 0; i < x->nbufs; i++)
         free(x->bufs[i]);
     free(x->bufs);
+    free(x->tmps);
     for (size_t i = 0; i < x->nsources; i++)
         free(x->sources[i]);
     free(x->sources);
