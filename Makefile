@@ -175,7 +175,7 @@ demo: deps
 
 # ==== Fuzzing and benchmarks ================================================
 
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?=
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_LIBSRC  := $(filter-out src/main.c,$(SRC)) $(GEN)
@@ -185,16 +185,15 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	$(Q)clang $(CPPFLAGS) $(PKG_CF) -std=c17 -D_GNU_SOURCE -ffp-contract=off -O1 -g \
 	    -DEF_TESTING -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# Every target in turn, FUZZ_SECONDS each (60 for fuzz, 3600 for
+# fuzz-long); tests/fuzz/run.sh prints runs and coverage per target.
 fuzz: deps $(GEN)
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
-	$(Q)for f in $(FUZZ_BIN); do \
-	  n=$$(basename $$f); mkdir -p build/corpus/$$n; \
-	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
-	      build/corpus/$$n tests/fuzz/corpus/$$n 2>build/fuzz/$$n.log \
-	    || { tail -40 build/fuzz/$$n.log; exit 1; }; \
-	  grep -E 'stat::number_of_executed_units' build/fuzz/$$n.log; \
-	done
+	$(Q)tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60) $(FUZZ_BIN)
+
+fuzz-long: deps $(GEN)
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
+	$(Q)tests/fuzz/run.sh $(or $(FUZZ_SECONDS),3600) $(FUZZ_BIN)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory earful fonts/DejaVuSans.ttf build/tools/read_csv

@@ -40,6 +40,7 @@ typedef struct {
     char delimiter;
     int strict;
     const char *items;   /* the items, then "ERR:message" on an error */
+    ef_status status;    /* that error's status (checked when set) */
     const char *rejects; /* "LINE: reason\n" per rejected row */
     const char *encname; /* stats.encoding after the last row; NULL: any */
     int invalid, nuls;   /* stats.invalid_utf8, stats.nul_bytes */
@@ -274,11 +275,29 @@ static const src_case cases[] = {
     {.name = "SQLite: --query syntax error",
      .path = GEN "store.db",
      .query = "SELEKT 1",
-     .items = "ERR:" GEN "store.db: near \"SELEKT\": syntax error"},
+     .items = "ERR:" GEN "store.db: near \"SELEKT\": syntax error "
+              "(in --query)",
+     .status = EF_ERR_USAGE},
+    {.name = "SQLite: --query failing on the data",
+     .path = GEN "store.db",
+     .query = "SELECT json_extract('{', '$.x') AS text, 1 AS date",
+     .items = "ERR:" GEN "store.db: malformed JSON (in --query)",
+     .status = EF_ERR_PARSE},
     {.name = "SQLite: no such --table",
      .path = GEN "store.db",
      .table = "nope",
-     .items = "ERR:" GEN "store.db: no such table: nope"},
+     .items = "ERR:" GEN "store.db: no such table: nope",
+     .status = EF_ERR_USAGE},
+    {.name = "SQLite: a corrupt database is unreadable input",
+     .path = GEN "corrupt.db",
+     .items = "ERR:" GEN "corrupt.db: database disk image is malformed",
+     .status = EF_ERR_NOINPUT},
+    /* a BLOB of "ok", NUL, 0xFF, "!": repaired as a CSV field would be */
+    {.name = "SQLite: a BLOB's NUL and invalid UTF-8",
+     .path = GEN "blob.db",
+     .items = "1|2025-01-01T00:00:00Z|||||||||ok" FFFD "!\n",
+     .invalid = 1,
+     .nuls = 1},
     {.name = "SQLite: several tables, none named feedback",
      .path = GEN "several.db",
      .items = "ERR:" GEN "several.db: no table 'feedback' and several "
@@ -402,6 +421,8 @@ static void check_case(const src_case *c)
     ef_status rc = run(c, &items, &rejects, &st);
 
     STR_EQ(items.data, c->items, c->name);
+    if (c->status)
+        INT_EQ(rc, c->status, c->name);
     snprintf(what, sizeof what, "%s: rejects", c->name);
     STR_EQ(rejects.data, c->rejects ? c->rejects : "", what);
     if (rc == EF_OK) {
@@ -513,9 +534,22 @@ static int make_fixtures(void)
     /* SQLite databases, by the sqlite3 shell (a build dependency) */
     remove(GEN "store.db");
     remove(GEN "several.db");
+    remove(GEN "blob.db");
     if (system("sqlite3 " GEN "store.db < " SRC "store.sql") != 0 ||
-        system("sqlite3 " GEN "several.db < " SRC "several.sql") != 0)
+        system("sqlite3 " GEN "several.db < " SRC "several.sql") != 0 ||
+        system("sqlite3 " GEN "blob.db \"CREATE TABLE feedback(date, text);"
+               " INSERT INTO feedback VALUES ('2025-01-01', "
+               "X'6F6B00FF21')\"") != 0)
         rc = -1;
+    /* the store with its header kept and every page after it garbled */
+    basic = read_file(GEN "store.db", &n);
+    if (basic == NULL || n < 200)
+        rc = -1;
+    else {
+        memset(basic + 100, 0x5a, n - 100);
+        rc |= write_file(GEN "corrupt.db", basic, n);
+    }
+    free(basic);
     OK(rc == 0, "fixtures generated under " GEN);
     return rc;
 }
