@@ -205,6 +205,7 @@ struct ef_xlsx {
     FILE **tmps; /* those files, checked for write errors */
     size_t ntmps;
     char *spill_buf; /* the spill's buffer */
+    char said[256]; /* what libxlsxwriter said when a sheet failed */
     uint64_t rows; /* rows added, for the periodic check */
     ef_buf clean; /* scratch for xlsx_clean() */
     ef_buf rec;   /* scratch for spill records */
@@ -374,7 +375,10 @@ static void lx(ef_xlsx *x, lxw_error rc)
 
 static ef_status lx_fail(ef_xlsx *x, ef_err *e)
 {
-    return ef_fail(e, EF_ERR_XLSX, "%s: %s", x->path, lxw_strerror(x->lerr));
+    return ef_fail(e, x->lerr == LXW_ERROR_CREATING_TMPFILE ? EF_ERR_CANTCREAT
+                                                           : EF_ERR_XLSX,
+                   "%s: %s%s%s%s", x->path, lxw_strerror(x->lerr),
+                   x->said[0] ? " (" : "", x->said, x->said[0] ? ")" : "");
 }
 
 /* Whether cp is shown twice as wide as a letter (East Asian wide and
@@ -666,6 +670,22 @@ static ef_status lxw_status(lxw_error rc)
 static char **orphan_bufs;
 static size_t norphan_bufs;
 
+/* workbook_add_worksheet, its complaint (a temporary file it cannot
+ * create, in constant-memory mode) kept in x->said instead of stderr. */
+static lxw_worksheet *add_sheet(ef_xlsx *x, const char *name)
+{
+    err_catch c;
+    lxw_worksheet *ws;
+    char said[sizeof x->said];
+
+    catch_begin(&c);
+    ws = workbook_add_worksheet(x->wb, name);
+    catch_end(&c, said, sizeof said);
+    if (ws == NULL && x->said[0] == '\0')
+        memcpy(x->said, said, sizeof said);
+    return ws;
+}
+
 /* Starts the next part of rs: a sheet with the header row. */
 static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
 {
@@ -677,7 +697,7 @@ static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
         snprintf(name, sizeof name, "%s", rs->base);
     else
         snprintf(name, sizeof name, "%s (%u)", rs->base, rs->part);
-    if ((rs->ws = workbook_add_worksheet(x->wb, name)) == NULL) {
+    if ((rs->ws = add_sheet(x, name)) == NULL) {
         lx(x, LXW_ERROR_CREATING_TMPFILE);
         return NULL;
     }
@@ -848,27 +868,35 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
     wo.constant_memory = LXW_TRUE;
     wo.tmpdir = x->tmpdir;
     wo.use_zip64 = LXW_TRUE; /* a million long texts pass 4 GB of XML */
-    if ((x->wb = workbook_new_opt(path, &wo)) == NULL) {
-        rc = ef_fail(e, EF_ERR_XLSX, "%s: cannot start the workbook", path);
+    {
+        err_catch c;
+        catch_begin(&c);
+        x->wb = workbook_new_opt(path, &wo);
+        catch_end(&c, x->said, sizeof x->said);
+    }
+    if (x->wb == NULL) {
+        rc = ef_fail(e, EF_ERR_XLSX, "%s: cannot start the workbook%s%s%s",
+                     path, x->said[0] ? " (" : "", x->said,
+                     x->said[0] ? ")" : "");
         goto fail;
     }
     make_formats(x);
 
     /* Created now for their place in the file; filled at finish. */
-    x->summary = workbook_add_worksheet(x->wb, "Summary");
-    x->trend = workbook_add_worksheet(x->wb, "Trend");
-    x->channels = workbook_add_worksheet(x->wb, "Channels");
-    x->themes = workbook_add_worksheet(x->wb, "Themes");
-    x->spikes = workbook_add_worksheet(x->wb, "Spikes");
-    x->repair = workbook_add_worksheet(x->wb, "Repair queue");
+    x->summary = add_sheet(x, "Summary");
+    x->trend = add_sheet(x, "Trend");
+    x->channels = add_sheet(x, "Channels");
+    x->themes = add_sheet(x, "Themes");
+    x->spikes = add_sheet(x, "Spikes");
+    x->repair = add_sheet(x, "Repair queue");
     x->negative = (row_sheet){"Negative", neg_cols, N_NCOLS, NULL, 0, 0};
     x->data = (row_sheet){"Data", data_cols, D_NCOLS, NULL, 0, 0};
     if (!x->summary || !x->trend || !x->channels || !x->themes || !x->spikes ||
         !x->repair) {
-        rc = ef_fail(e, EF_ERR_XLSX,
-                     "%s: cannot add a sheet (temporary "
-                     "files in %s?)",
-                     path, x->tmpdir ? x->tmpdir : "/tmp");
+        rc = ef_fail(e, EF_ERR_CANTCREAT,
+                     "%s: cannot add a sheet (temporary files in %s: %s)",
+                     path, x->tmpdir ? x->tmpdir : "/tmp",
+                     x->said[0] ? x->said : "?");
         goto fail;
     }
     if (rs_start(x, &x->negative) == NULL ||
@@ -1872,7 +1900,7 @@ static void write_to_label(ef_xlsx *x)
                                      {"Date", 17, 0},    {"Channel", 12, 0},
                                      {"Author", 18, 0},  {"Text", 80, 0}};
     static char *labels[] = {"positive", "neutral", "negative", NULL};
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "To label");
+    lxw_worksheet *ws = add_sheet(x, "To label");
     sheet s = {x, ws, 0};
 
     if (ws == NULL) {
@@ -1922,7 +1950,7 @@ static void write_calibration(ef_xlsx *x, const ef_report *r)
                                       {"Note", 0, 0}};
     static const char *const names[3] = {"Negative", "Neutral", "Positive"};
     const ef_calibration *c = &r->calib;
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Calibration");
+    lxw_worksheet *ws = add_sheet(x, "Calibration");
     sheet s = {x, ws, 0};
     uint64_t col[3] = {0, 0, 0}, all = 0;
 
@@ -2005,7 +2033,7 @@ static void write_method(ef_xlsx *x, const ef_report *r)
         {"SHA-256", 0, 0},       {"Rows read", 0, 1},
         {"Rows used", 0, 1},     {"Rows rejected", 0, 1},
         {"Invalid UTF-8", 0, 1}, {"NUL bytes", 0, 1}};
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Method");
+    lxw_worksheet *ws = add_sheet(x, "Method");
     sheet s = {x, ws, 0};
     char a[64], b[64], buf[512];
 
