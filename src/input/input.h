@@ -122,10 +122,12 @@ typedef struct {
 typedef struct ef_source ef_source;
 
 /* Opens path as a SQLite database (by its magic header) or else as CSV,
- * and maps its columns. Errors: EF_ERR_NOINPUT (cannot open),
- * EF_ERR_PARSE (no header, text or date unmapped: the message names the
- * columns found), EF_ERR_SQL, EF_ERR_USAGE (bad --map). Free with
- * ef_source_free. */
+ * and maps its columns. Errors: EF_ERR_NOINPUT (cannot open, a corrupt
+ * database), EF_ERR_PARSE (no header, a header past the limits, text or
+ * date unmapped: the message names the columns found), EF_ERR_USAGE (bad
+ * --map, a --query or --table SQLite cannot compile), EF_ERR_IO. Values
+ * from SQLite are made valid UTF-8 without NULs, as CSV fields are. Free
+ * with ef_source_free. */
 ef_status ef_source_open(const char *path, const ef_source_opts *opts,
                          ef_source **out, ef_err *e);
 
