@@ -790,8 +790,8 @@ static void group_note(ef_group_info *in, const char *column,
              "URL column would: is it the right column (see --map)? ",
              column, in->estimated ? "about " : "", v, r);
     NOTE("The %zu %s with the most items are shown; the last row pools the "
-         "rest (%s%s %s).", in->shown, what, in->estimated ? "about " : "",
-         p, what);
+         "rest (%s%s %.*s).", in->shown, what, in->estimated ? "about " : "",
+         p, (int)strlen(what) - (in->values - in->shown == 1), what);
     if (in->estimated) {
         ef_fmt_count(v, sizeof v, EF_GROUPS_TRACKED);
         NOTE(" Past %s distinct values, the rows of new ones go to the pool "
@@ -867,8 +867,8 @@ static ef_group_stat *finish_groups(const ef_agg *a, group_tab *t,
         p->values = info->values - shown;
         ef_fmt_count(num, sizeof num, p->values);
         p->name = ef_xmalloc(strlen(num) + strlen(what) + 32);
-        sprintf(p->name, "(%s%s other %s)", info->estimated ? "about " : "",
-                num, what);
+        sprintf(p->name, "(%s%s other %.*s)", info->estimated ? "about " : "",
+                num, (int)strlen(what) - (p->values == 1), what);
     }
     group_note(info, column, what, rows);
     free(rank);
