@@ -1150,7 +1150,7 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
                                 &r->nchannels, &r->channel_info);
     if (a->o.segment_name) {
         char col[96];
-        snprintf(col, sizeof col, "column %.60s", a->o.segment_name);
+        snprintf(col, sizeof col, "%.60s column", a->o.segment_name);
         r->segment_name = ef_xstrdup(a->o.segment_name);
         r->segments = finish_groups(a, &a->seg, col, "values",
                                     &r->nsegments, &r->segment_info);
