@@ -3,7 +3,10 @@
 #   make demo     install what is missing, build, run on the bundled sample
 #   make check    the same set-up, then every test (ends "N passed, N failed")
 #   make bench    benchmarks against peers (figures, not pass/fail)
+#   make san      build/san-bin/earful: the program under ASan + UBSan
 #   make fuzz     libFuzzer targets (FUZZ_SECONDS per target, default 60)
+#   make fuzz-long  every target for FUZZ_SECONDS (default 3600) each, with
+#                 runs and coverage per target in build/fuzz/summary.txt
 #   V=1           show the commands
 
 PKGS     := sqlite3 libcmark-gfm cairo freetype2 xlsxwriter zlib nettle \
@@ -46,8 +49,8 @@ UNICODE_DATA    := /usr/share/unicode/UnicodeData.txt
 UNICODE_PROPS   := /usr/share/unicode/DerivedCoreProperties.txt
 FONT_SRC        := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: all deps demo check check-office unit cli conformance fuzz bench \
-        clean distclean pg install-pg
+.PHONY: all deps demo check check-office unit cli conformance fuzz \
+        fuzz-long san bench clean distclean pg install-pg
 all: earful
 
 # ==== Set-up ================================================================
@@ -118,8 +121,17 @@ build/san/tests/%.o: tests/unit/%.c build/gen/test_groups.h | $(GEN)
 build/unit: $(SAN_OBJ) $(UNIT_OBJ)
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# The program itself under AddressSanitizer (with LeakSanitizer) and
+# UndefinedBehaviorSanitizer: tests/suites/robust.sh runs the hostile
+# inputs through it.
+san: build/san-bin/earful
+build/san-bin/earful: $(SAN_OBJ) build/san/main.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
 check: deps
-	$(Q)$(MAKE) --no-print-directory WERROR=-Werror earful build/unit build/tools/conform \
+	$(Q)$(MAKE) --no-print-directory WERROR=-Werror earful build/unit \
+	    build/san-bin/earful build/tools/conform \
 	    build/tools/conform-avx2 build/tools/conform-sse2 \
 	    build/tools/conform-scalar fonts/DejaVuSans.ttf node_modules/.package-lock.json
 	$(Q)tests/run_all.sh
@@ -176,7 +188,7 @@ demo: deps
 
 # ==== Fuzzing and benchmarks ================================================
 
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?=
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_LIBSRC  := $(filter-out src/main.c,$(SRC)) $(GEN)
@@ -186,16 +198,15 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	$(Q)clang $(CPPFLAGS) $(PKG_CF) -std=c17 -D_GNU_SOURCE -ffp-contract=off -O1 -g \
 	    -DEF_TESTING -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# Every target in turn, FUZZ_SECONDS each (60 for fuzz, 3600 for
+# fuzz-long); tests/fuzz/run.sh prints runs and coverage per target.
 fuzz: deps $(GEN)
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
-	$(Q)for f in $(FUZZ_BIN); do \
-	  n=$$(basename $$f); mkdir -p build/corpus/$$n; \
-	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
-	      build/corpus/$$n tests/fuzz/corpus/$$n 2>build/fuzz/$$n.log \
-	    || { tail -40 build/fuzz/$$n.log; exit 1; }; \
-	  grep -E 'stat::number_of_executed_units' build/fuzz/$$n.log; \
-	done
+	$(Q)tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60) $(FUZZ_BIN)
+
+fuzz-long: deps $(GEN)
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN)
+	$(Q)tests/fuzz/run.sh $(or $(FUZZ_SECONDS),3600) $(FUZZ_BIN)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory earful fonts/DejaVuSans.ttf build/tools/read_csv

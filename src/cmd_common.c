@@ -16,11 +16,9 @@ int ef_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("earful: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    va_start(ap, fmt); /* the values quoted come from the command line */
+    ef_vwarn(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     if (cmd)
         fprintf(stderr, "earful: try 'earful %s --help'\n", cmd);
     else

@@ -46,6 +46,7 @@
 #include "cmd.h"
 #include "input/input.h"
 #include "sentiment/sentiment.h"
+#include "util/text.h"
 #include "util/util.h"
 
 #define SCHEMA_VERSION 1
@@ -942,8 +943,11 @@ static void progress(const run_ctx *ctx, uint64_t rows, double t0,
     if (now - t0 < 1 || now - *last < 0.5)
         return;
     *last = now;
-    fprintf(stderr, "\r\033[K%s: %llu rows, %.0f rows/s", ctx->source,
+    ef_buf src = EF_BUF_INIT;
+    ef_text_term_escape(&src, ctx->source, strlen(ctx->source));
+    fprintf(stderr, "\r\033[K%s: %llu rows, %.0f rows/s", ef_buf_cstr(&src),
             (unsigned long long)rows, (double)rows / (now - t0));
+    ef_buf_reset(&src);
 }
 
 /* Reads, scores and inserts every row of src inside the current
@@ -1196,7 +1200,9 @@ int ef_cmd_import(int argc, char **argv)
     ef_source_opts so = {0};
     const char *lexicons[64], *brands[64], *tzname = NULL,
                *rejects_path = NULL;
-    int nlex = 0, nbrands = 0, nthreads = 0, quiet = 0, busy_ms = 5000, c, ninputs;
+    int nlex = 0, nbrands = 0, nthreads = 0, quiet = 0, busy_ms = 5000, c,
+        ninputs;
+    int new_store = 0, committed = 0; /* a failed run removes a new store */
     char **inputs, *db_path;
     ef_vader *v = NULL;
     ef_tz *tz = NULL;
@@ -1324,6 +1330,10 @@ int ef_cmd_import(int argc, char **argv)
     ctx.show_progress = !quiet && isatty(2);
     ef_datetime_format_utc(ef_source_date_epoch(), ctx.imported_at);
 
+    {
+        struct stat sb;
+        new_store = stat(db_path, &sb) != 0 && errno == ENOENT;
+    }
     if (store_open(&st, db_path, busy_ms, &err) != EF_OK)
         goto done;
 
@@ -1354,8 +1364,9 @@ int ef_cmd_import(int argc, char **argv)
             if (import_rows(src, &st, &ctx, ws, nthreads, &n, &err) ==
                     EF_OK &&
                 usable(inputs[i], ss, &n, &err) == EF_OK &&
-                record_fields(&st, ss, &err) == EF_OK)
-                exec(&st, "COMMIT", &err);
+                record_fields(&st, ss, &err) == EF_OK &&
+                exec(&st, "COMMIT", &err) == EF_OK)
+                committed = 1;
         }
         if (err.code != EF_OK) {
             if (began && !sqlite3_get_autocommit(st.db))
@@ -1366,12 +1377,15 @@ int ef_cmd_import(int argc, char **argv)
                         inputs[i]);
             err.msg[0] = '\0'; /* printed */
         } else {
+            ef_buf name = EF_BUF_INIT; /* a file name: no terminal codes */
+            ef_text_term_escape(&name, inputs[i], strlen(inputs[i]));
             printf("%s: %llu added, %llu already present, %llu "
                    "conflicting, %llu rejected\n",
-                   inputs[i], (unsigned long long)n.added,
+                   ef_buf_cstr(&name), (unsigned long long)n.added,
                    (unsigned long long)n.present,
                    (unsigned long long)n.conflicting,
                    (unsigned long long)ss->rows_rejected);
+            ef_buf_reset(&name);
             fflush(stdout);
         }
         ef_source_free(src);
@@ -1390,6 +1404,17 @@ done:
     free(ws);
     if (st.db)
         store_close(&st);
+    if (new_store && !committed && err.code != EF_OK) {
+        /* this run made the store and put nothing in it (a full disk, a
+         * bad first input): it leaves no empty store behind */
+        static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+        for (size_t i = 0; i < EF_ARRAY_LEN(sfx); i++) {
+            ef_buf p = EF_BUF_INIT;
+            ef_buf_printf(&p, "%s%s", db_path, sfx[i]);
+            unlink(ef_buf_cstr(&p));
+            ef_buf_reset(&p);
+        }
+    }
     ef_rejects_free(rj);
     ef_vader_free(v);
     ef_tz_free(tz);

@@ -89,6 +89,9 @@ static void usage(FILE *f)
         "      --min-n N             smaller groups are \"too few to call\" "
         "(default 30)\n"
         "      --segment COLUMN      also break down by this column\n"
+        "      --max-groups N        channels (segment values) shown, the "
+        "rest pooled\n"
+        "                            in one row (default 20)\n"
         "      --thresholds N,P      negative <= N, positive >= P "
         "(default -0.05,0.05)\n"
         "      --lexicon FILE        add or override words "
@@ -146,7 +149,7 @@ enum {
     O_NO_DATA_SHEET, O_NO_CHARTS, O_FONT, O_PERIOD, O_TZ, O_MIN_N,
     O_SEGMENT, O_THRESHOLDS, O_LEXICON, O_EXPECTED, O_FAIL_IF, O_MAP,
     O_DATE_FORMAT, O_ENCODING, O_DELIMITER, O_TABLE, O_QUERY, O_STRICT,
-    O_THREADS, O_LABELS, O_LABEL_SAMPLE, O_BRAND, O_SEED
+    O_THREADS, O_LABELS, O_LABEL_SAMPLE, O_BRAND, O_SEED, O_MAX_GROUPS
 };
 
 static int parse_unit_interval(const char *s, double *out)
@@ -175,6 +178,7 @@ static int parse_args(int argc, char **argv, report_opts *o)
         {"tz", required_argument, NULL, O_TZ},
         {"min-n", required_argument, NULL, O_MIN_N},
         {"segment", required_argument, NULL, O_SEGMENT},
+        {"max-groups", required_argument, NULL, O_MAX_GROUPS},
         {"thresholds", required_argument, NULL, O_THRESHOLDS},
         {"lexicon", required_argument, NULL, O_LEXICON},
         {"brand", required_argument, NULL, O_BRAND},
@@ -227,6 +231,15 @@ static int parse_args(int argc, char **argv, report_opts *o)
             break;
         }
         case O_SEGMENT: o->src.segment = optarg; break;
+        case O_MAX_GROUPS: {
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 1000)
+                return ef_usage_error("report", "option --max-groups: "
+                                      "expected a number from 1 to 1000, "
+                                      "got '%s'", optarg);
+            o->agg.groups_shown = (size_t)v;
+            break;
+        }
         case O_THRESHOLDS: {
             double n = strtod(optarg, &end), p;
             char *e2;
@@ -767,6 +780,10 @@ int ef_cmd_report(int argc, char **argv)
         memcpy(rep->labels, st, n * sizeof *st);
         rep->nlabels = n;
     }
+    if (!o.quiet && rep->channel_info.id_like)
+        ef_warn("%s", rep->channel_info.note);
+    if (!o.quiet && rep->segment_info.id_like)
+        ef_warn("%s", rep->segment_info.note);
     if (!o.title)
         default_title(rep, title, sizeof title);
 
@@ -843,9 +860,8 @@ int ef_cmd_report(int argc, char **argv)
                     strerror(errno));
     }
     if (!o.quiet && err.code == EF_OK)
-        fprintf(stderr, "earful: wrote %s/report.html, report.md, "
-                "metrics.json%s (%llu items)\n",
-                o.outdir, xlsx ? ", report.xlsx" : "",
+        ef_warn("wrote %s/report.html, report.md, metrics.json%s (%llu "
+                "items)", o.outdir, xlsx ? ", report.xlsx" : "",
                 (unsigned long long)rep->n);
     if (!o.quiet && err.code == EF_OK && samples)
         fprintf(stderr, "earful: label the items of %s/%s with: earful "

@@ -10,6 +10,13 @@
  * on to the next, so none waits for another to finish a batch (on a
  * shared machine, a thread can stop for milliseconds). With one thread,
  * the main thread does it all in turn.
+ *
+ * A line longer than MAX_LINE is scored on its first MAX_LINE bytes (its
+ * row is still one row, in its place) and named in a warning: scoring
+ * takes about ten bytes of memory per byte of text, and a text of a
+ * megabyte is already a book chapter, its compound long saturated. Read
+ * from a pipe, the rest of such a line is skipped as it comes, never
+ * held.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +35,7 @@
 #include "util/util.h"
 
 #define BATCH_BYTES (1u << 20) /* read this much input per batch */
+#define MAX_LINE (1u << 20)    /* bytes of a line that are scored */
 
 typedef enum { FMT_TSV, FMT_JSONL } out_format;
 
@@ -53,6 +61,8 @@ typedef struct {
     size_t *cut;
     size_t nchunks, cut_cap;
     ef_buf *out; /* per chunk */
+    size_t *lines; /* per chunk: lines in it */
+    ef_buf *longs; /* per chunk: the indexes (size_t) of lines cut */
     size_t out_cap;
     size_t next, done; /* chunks handed out, and scored (pool's lock) */
 } batch;
@@ -79,10 +89,42 @@ typedef struct {
 
 /* ==== Reading =========================================================== */
 
+/* Reads and drops the rest of a line too long to keep, up to its
+ * newline, which goes to the end of b's buffer with what follows it in
+ * the same read. Returns 0 (also at the end of input: the next read
+ * sees it), or -1 on a read error. */
+static int skip_line(int fd, batch *b)
+{
+    char tmp[64 * 1024];
+
+    for (;;) {
+        ssize_t got = read(fd, tmp, sizeof tmp);
+        const char *nl;
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            return 0;
+        if ((nl = memchr(tmp, '\n', (size_t)got)) != NULL) {
+            size_t k = (size_t)(tmp + got - nl);
+            if (b->cap - b->buf_len < k) {
+                b->cap = b->buf_len + k + BATCH_BYTES;
+                b->buf = ef_xrealloc(b->buf, b->cap);
+            }
+            memcpy(b->buf + b->buf_len, nl, k);
+            b->buf_len += k;
+            return 0;
+        }
+    }
+}
+
 /* Reads until buf holds at least want bytes and a newline, or the input
  * ends; the lines to score are those up to the last newline (all of it
- * at the end). Bytes already in buf (carried over) come first. Returns 0,
- * or -1 on a read error (errno set). */
+ * at the end). Bytes already in buf (carried over) come first. A line
+ * longer than MAX_LINE keeps its first MAX_LINE + 1 bytes (so that it is
+ * seen to be too long) and the rest is skipped. Returns 0, or -1 on a
+ * read error (errno set). */
 static int read_batch(int fd, batch *b, size_t want)
 {
     size_t scanned = 0, end = 0; /* end: just past the last newline */
@@ -98,6 +140,13 @@ static int read_batch(int fd, batch *b, size_t want)
         }
         if (end != 0 && b->buf_len >= want)
             break;
+        if (b->buf_len - end > MAX_LINE + 1) {
+            /* the last line has no end in sight: keep its head only */
+            b->buf_len = scanned = end + MAX_LINE + 1;
+            if (skip_line(fd, b) < 0)
+                return -1;
+            continue;
+        }
         if (b->cap - b->buf_len < BATCH_BYTES / 4) {
             b->cap = b->cap ? b->cap * 2 : BATCH_BYTES + BATCH_BYTES / 2;
             b->buf = ef_xrealloc(b->buf, b->cap);
@@ -199,8 +248,10 @@ static void cut_chunks(batch *b)
     b->nchunks = c;
     if (c > b->out_cap) {
         b->out = ef_xrealloc(b->out, c * sizeof(ef_buf));
+        b->longs = ef_xrealloc(b->longs, c * sizeof(ef_buf));
+        b->lines = ef_xrealloc(b->lines, c * sizeof(size_t));
         for (size_t k = b->out_cap; k < c; k++)
-            b->out[k] = (ef_buf)EF_BUF_INIT;
+            b->out[k] = b->longs[k] = (ef_buf)EF_BUF_INIT;
         b->out_cap = c;
     }
     b->next = b->done = 0;
@@ -329,7 +380,25 @@ static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
     ef_buf_puts(o, "}\n");
 }
 
-/* Scores the lines of chunk c of b into its output buffer. */
+/* Where to cut a line scored on its first max bytes: after the last
+ * space or tab in its last 256 bytes (no word cut in two), else on a
+ * character boundary. */
+static size_t cut_line(const char *p, size_t max)
+{
+    size_t k = max;
+
+    while (k > max - 256 && p[k - 1] != ' ' && p[k - 1] != '\t')
+        k--;
+    if (k > max - 256)
+        return k;
+    k = max;
+    while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+        k--;
+    return k;
+}
+
+/* Scores the lines of chunk c of b into its output buffer, noting the
+ * lines too long to score whole. */
 static void score_chunk(const score_opts *opt, ef_vader_scratch *scratch,
                         batch *b, size_t c)
 {
@@ -337,8 +406,10 @@ static void score_chunk(const score_opts *opt, ef_vader_scratch *scratch,
     /* a copy of the chunk's buffer: the buffers of neighbouring chunks,
      * which other threads fill, share its cache line */
     ef_buf buf = b->out[c], *out = &buf;
+    size_t lines = 0;
 
     ef_buf_clear(out);
+    ef_buf_clear(&b->longs[c]);
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = (size_t)((nl ? nl : end) - p);
@@ -346,11 +417,17 @@ static void score_chunk(const score_opts *opt, ef_vader_scratch *scratch,
         /* only the line ending goes: "\n" or "\r\n" */
         if (len > 0 && p[len - 1] == '\r')
             len--;
+        if (len > MAX_LINE) {
+            len = cut_line(p, MAX_LINE);
+            ef_buf_put(&b->longs[c], &lines, sizeof lines);
+        }
         ef_vader_score(opt->vader, scratch, p, len, &sc);
         format_row(out, opt, &sc, p, len);
         p = nl ? nl + 1 : end;
+        lines++;
     }
     b->out[c] = buf;
+    b->lines[c] = lines;
 }
 
 /* A scoring thread: takes the next chunk of the oldest published batch
@@ -400,6 +477,19 @@ static int write_all(int fd, const char *p, size_t n)
         n -= (size_t)k;
     }
     return 0;
+}
+
+/* Warns about the lines of b that were cut; *line counts the lines
+ * written before b's. */
+static void warn_long(const batch *b, const char *name, uint64_t *line)
+{
+    for (size_t c = 0; c < b->nchunks; c++) {
+        const size_t *k = (const size_t *)(const void *)b->longs[c].data;
+        for (size_t i = 0; i < b->longs[c].len / sizeof(size_t); i++)
+            ef_warn("%s:%llu: line longer than 1 MiB: scored on its first "
+                    "1 MiB", name, (unsigned long long)(*line + k[i] + 1));
+        *line += b->lines[c];
+    }
 }
 
 /* Writes the scored rows of b to standard output: its chunks' buffers
@@ -478,6 +568,7 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
     mapped_file mf = {NULL, 0, 0, 0};
     int started = 0, more = 1;
     size_t want = BATCH_BYTES / 16, written = 0, depth = 1;
+    uint64_t line = 0; /* lines written */
     ef_status rc = EF_OK;
     const char *header = opt->with_text
                              ? "neg\tneu\tpos\tcompound\tclass\ttext\n"
@@ -556,6 +647,7 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
                 pl.give = written + 1;
             pthread_mutex_unlock(&pl.mu);
         }
+        warn_long(b, name, &line);
         if (rc == EF_OK && write_out(b) < 0) {
             rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
                          strerror(errno));
@@ -572,9 +664,13 @@ out:
         ef_vader_scratch_free(ws[t].scratch);
     free(ws);
     for (int k = 0; k < DEPTH; k++) {
-        for (size_t c = 0; c < ring[k].out_cap; c++)
+        for (size_t c = 0; c < ring[k].out_cap; c++) {
             ef_buf_reset(&ring[k].out[c]);
+            ef_buf_reset(&ring[k].longs[c]);
+        }
         free(ring[k].out);
+        free(ring[k].longs);
+        free(ring[k].lines);
         free(ring[k].cut);
         free(ring[k].buf);
     }

@@ -1,4 +1,5 @@
 /* main.c - command dispatch: `earful COMMAND [OPTIONS] ...`. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,9 @@ int main(int argc, char **argv)
 {
     const char *cmd;
 
+    /* Past `ulimit -f`, a write fails with EFBIG, which is reported and
+     * cleaned up like a full disk, rather than killing the run. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return EF_EXIT_USAGE;

@@ -49,6 +49,9 @@ heads = re.findall(r"<h[1-6]>([^<]*)</h", html)
 check(not any("Fake heading" in h or "heading on line two" in h for h in heads),
       "feedback became a heading in report.html")
 check("<li>list item" not in html, "feedback became a list in report.html")
+check("<pre" not in html, "feedback became a code block in report.html")
+check("<li>a list after" not in html and "<ol" not in html,
+      "a control byte hid a list marker in report.html")
 # the texts are there, escaped
 check("&lt;script&gt;" in html, "the <script> text is shown escaped")
 

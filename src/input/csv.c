@@ -54,7 +54,8 @@ EF_STATIC uint64_t csv_thread_after = (uint64_t)4 << 20;
 enum {
     CARRY = 64,   /* text kept across a refill (lookahead), and headroom */
     SLACK = 64,   /* spare bytes in r->out past what the scan may write */
-    MAX_DEFAULT_MIB = 64
+    MAX_DEFAULT_MIB = 64,
+    MAX_DEFAULT_FIELDS = 10000
 };
 
 enum { DEC_UTF8, DEC_UTF16LE, DEC_UTF16BE, DEC_ICONV };
@@ -122,7 +123,13 @@ struct ef_csv_reader {
     uint64_t line;             /* current physical line */
     uint64_t rec_line;         /* where the current record began */
     uint64_t fline;            /* where the current field began */
-    size_t max_field;
+    size_t max_bytes;          /* limits: past them a record is cut */
+    size_t max_fields;
+    int cut;                   /* EF_CSV_CUT_* bits of the record */
+    int cutf;                  /* the current field is being cut */
+    int fdrop;                 /* bytes of the current field were let go */
+    size_t cutlen;             /* and this much of it is kept */
+    uint64_t nall;             /* fields of the record, kept or not */
 
     ef_csv_stats st;
 };
@@ -687,10 +694,13 @@ static void out_grow(ef_csv_reader *r, size_t need)
     r->ocap = cap;
 }
 
-static ef_status too_long(ef_csv_reader *r, uint64_t fline, ef_err *e)
+/* n, or less, so that s[0..n) ends on a character boundary; s holds
+ * valid UTF-8 and at least n + 1 bytes. */
+static size_t utf8_floor(const unsigned char *s, size_t n)
 {
-    return ef_fail(e, EF_ERR_PARSE, "%s:%llu: field longer than %zu bytes",
-                   r->name, (unsigned long long)fline, r->max_field);
+    while (n > 0 && (s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
 }
 
 static void fields_grow(ef_csv_reader *r)
@@ -788,8 +798,11 @@ static int parse(ef_csv_reader *r, ef_err *e)
     const unsigned char delim = r->delim;
     unsigned char *out;
     size_t ol = r->olen, fstart = r->fstart, nf = r->nf, k, w;
-    uint64_t line = r->line, fline = r->fline;
-    int state = r->state, fq = r->fq, res;
+    size_t cutlen = r->cutlen;
+    const size_t max_bytes = r->max_bytes, max_fields = r->max_fields;
+    uint64_t line = r->line, fline = r->fline, nall = r->nall;
+    int state = r->state, fq = r->fq, res, cut = r->cut, cutf = r->cutf;
+    int fdrop = r->fdrop;
 #ifdef __SSE2__
     const __m128i vq = _mm_set1_epi8('"'), vlf = _mm_set1_epi8('\n');
     const __m128i vz = _mm_setzero_si128();
@@ -803,19 +816,50 @@ static int parse(ef_csv_reader *r, ef_err *e)
     }
     out = r->out;
 
+/* The limits. The field that takes the record past max_bytes is cut
+ * there (cutf: its first cutlen bytes are kept; none when it starts past
+ * the limit); fields after it, and past max_fields, are dropped. LIMIT()
+ * applies them to the field so far: it runs at the end of each field and
+ * whenever the text runs out, so what is past a limit never piles up. */
+#define LIMIT()                                                               \
+    do {                                                                      \
+        size_t ol0_ = ol;                                                     \
+        if (nf == max_fields) {                                               \
+            ol = fstart; /* to be dropped */                                  \
+            fdrop |= ol < ol0_;                                               \
+            break;                                                            \
+        }                                                                     \
+        if (!cutf && !(cut & EF_CSV_CUT_BYTES) && ol > max_bytes) {           \
+            cut |= EF_CSV_CUT_BYTES;                                          \
+            if (fstart < max_bytes) {                                         \
+                cutf = 1;                                                     \
+                cutlen = utf8_floor(out + fstart, max_bytes - fstart);        \
+            }                                                                 \
+        }                                                                     \
+        if (cutf)                                                             \
+            ol = fstart + cutlen;                                             \
+        else if (cut & EF_CSV_CUT_BYTES)                                      \
+            ol = fstart; /* to be dropped */                                  \
+        fdrop |= ol < ol0_; /* the field is not empty, all the same */        \
+    } while (0)
+
+/* Ends the current field: kept, or dropped when past a limit. */
 #define END_FIELD()                                                           \
     do {                                                                      \
-        if (ol - fstart > r->max_field) {                                     \
-            too_long(r, fline, e);                                            \
-            res = P_ERROR;                                                    \
-            goto done;                                                        \
+        nall++;                                                               \
+        LIMIT();                                                              \
+        if (nf == max_fields || (!cutf && (cut & EF_CSV_CUT_BYTES))) {        \
+            if (nf == max_fields)                                             \
+                cut |= EF_CSV_CUT_FIELDS;                                     \
+        } else {                                                              \
+            if (nf == r->fcap)                                                \
+                fields_grow(r);                                               \
+            r->foff[nf] = fstart;                                             \
+            r->flen[nf] = ol - fstart;                                        \
+            nf++;                                                             \
+            out[ol++] = '\0';                                                 \
         }                                                                     \
-        if (nf == r->fcap)                                                    \
-            fields_grow(r);                                                   \
-        r->foff[nf] = fstart;                                                 \
-        r->flen[nf] = ol - fstart;                                            \
-        nf++;                                                                 \
-        out[ol++] = '\0';                                                     \
+        cutf = fdrop = 0;                                                     \
         fstart = ol;                                                          \
         fq = 0;                                                               \
         fline = line;                                                         \
@@ -828,7 +872,7 @@ static int parse(ef_csv_reader *r, ef_err *e)
         /* Outside quotes, 64 bytes at a time: delimiters become the NULs
          * that end fields, without leaving the loop; any other special
          * byte stops it. */
-        while (state == ST_FIELD && end - p >= 64) {
+        while (state == ST_FIELD && !cut && end - p >= 64) {
             uint64_t dm, sm;
             size_t lim = 64, fend;
 
@@ -844,17 +888,18 @@ static int parse(ef_csv_reader *r, ef_err *e)
             while (dm) {
                 fend = ol + (size_t)__builtin_ctzll(dm);
                 dm &= dm - 1;
-                if (fend - fstart > r->max_field) {
+                if (fend > max_bytes || nf == max_fields) {
+                    /* past a limit: END_FIELD decides, at the delimiter */
+                    p += fend - ol;
                     ol = fend;
-                    too_long(r, fline, e);
-                    res = P_ERROR;
-                    goto done;
+                    goto special;
                 }
                 if (nf == r->fcap)
                     fields_grow(r);
                 r->foff[nf] = fstart;
                 r->flen[nf] = fend - fstart;
                 nf++;
+                nall++;
                 fstart = fend + 1;
                 fq = 0;
                 fline = line;
@@ -900,13 +945,10 @@ static int parse(ef_csv_reader *r, ef_err *e)
                 out[ol++] = *p++;
         }
         if (p == end) {
-            /* Checked here too, so that memory stays bounded; and before
-             * the EOF errors, so that the read size makes no difference */
-            if (ol - fstart > r->max_field) {
-                too_long(r, fline, e);
-                res = P_ERROR;
-                goto done;
-            }
+            /* Limits are applied here too, so that memory stays bounded
+             * (what is past them is let go at every refill), and the
+             * same way at every read size */
+            LIMIT();
             if (!eof) {
                 res = P_NEED;
                 goto done;
@@ -918,7 +960,7 @@ static int parse(ef_csv_reader *r, ef_err *e)
                 res = P_ERROR;
                 goto done;
             }
-            if (nf == 0 && ol == 0 && !fq) {
+            if (nf == 0 && ol == 0 && !fq && !cut && nall == 0) {
                 res = P_EOF;
                 goto done;
             }
@@ -940,7 +982,7 @@ static int parse(ef_csv_reader *r, ef_err *e)
             lf:
                 p++;
                 line++;
-                if (nf == 0 && ol == 0 && !fq) {
+                if (nf == 0 && ol == 0 && !fq && !cut && nall == 0) {
                     r->rec_line = fline = line; /* a blank line */
                     continue;
                 }
@@ -949,7 +991,7 @@ static int parse(ef_csv_reader *r, ef_err *e)
                 goto done;
             }
             if (c == '"') {
-                if (ol == fstart && !fq) {
+                if (ol == fstart && !fq && !fdrop) {
                     state = ST_QUOTED;
                     fq = 1;
                 } else {
@@ -1011,10 +1053,16 @@ static int parse(ef_csv_reader *r, ef_err *e)
         }
     }
 #undef END_FIELD
+#undef LIMIT
 done:
     r->olen = ol;
     r->fstart = fstart;
     r->nf = nf;
+    r->nall = nall;
+    r->cut = cut;
+    r->cutf = cutf;
+    r->fdrop = fdrop;
+    r->cutlen = cutlen;
     r->line = line;
     r->fline = fline;
     r->state = state;
@@ -1028,7 +1076,7 @@ done:
 static ef_status reader_new(const char *name, int fd, const ef_csv_opts *opts,
                             ef_csv_reader **out, ef_err *e)
 {
-    static const ef_csv_opts none = {NULL, 0, 0};
+    static const ef_csv_opts none = {NULL, 0, 0, 0};
     ef_csv_reader *r;
     const char *enc;
     unsigned char d;
@@ -1077,8 +1125,9 @@ static ef_status reader_new(const char *name, int fd, const ef_csv_opts *opts,
     r->text = ef_xmalloc(r->tcap);
     r->text2 = ef_xmalloc(r->tcap);
     r->delim = d;
-    r->max_field = opts->max_field ? opts->max_field
+    r->max_bytes = opts->max_bytes ? opts->max_bytes
                                    : (size_t)MAX_DEFAULT_MIB << 20;
+    r->max_fields = opts->max_fields ? opts->max_fields : MAX_DEFAULT_FIELDS;
     r->line = r->rec_line = r->fline = 1;
     sha256_init(&r->sha);
     *out = r;
@@ -1140,6 +1189,8 @@ ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
     rec->len = NULL;
     rec->n = 0;
     rec->line = r->line;
+    rec->cut = 0;
+    rec->nfields = 0;
     if (r->err.code != EF_OK)
         goto out;
     if (r->done) {
@@ -1149,6 +1200,9 @@ ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
     if (!r->started && start(r, &r->err) != EF_OK)
         goto out;
     r->olen = r->fstart = r->nf = 0;
+    r->nall = 0;
+    r->cut = r->cutf = r->fdrop = 0;
+    r->cutlen = 0;
     r->fq = 0;
     r->state = ST_FIELD;
     r->rec_line = r->fline = r->line;
@@ -1180,6 +1234,8 @@ ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
     rec->len = r->flen;
     rec->n = r->nf;
     rec->line = r->rec_line;
+    rec->cut = r->cut;
+    rec->nfields = r->nall;
     r->st.records++;
     return EF_OK;
 out:

@@ -20,8 +20,15 @@ typedef struct {
     const char *encoding; /* NULL: auto (UTF-8, UTF-16LE/BE by BOM); else
                              an iconv name ("windows-1252", "latin1") */
     char delimiter;       /* 0: sniff from the header among , ; TAB */
-    size_t max_field;     /* 0: 64 MiB; a longer field is an error */
+    size_t max_bytes;     /* 0: 64 MiB; the most a record keeps */
+    size_t max_fields;    /* 0: 10,000; the most fields a record keeps */
 } ef_csv_opts;
+
+/* A record that breaks a limit is read to its end all the same (memory
+ * stays bounded: what is past the limit is not kept) and returned cut,
+ * with `cut` saying which limit: its fields hold what fitted, for the
+ * caller to reject the row and keep what it can of it. */
+enum { EF_CSV_CUT_BYTES = 1, EF_CSV_CUT_FIELDS = 2 };
 
 typedef struct {
     const char **field; /* NUL-terminated UTF-8, valid until the next
@@ -29,6 +36,8 @@ typedef struct {
     size_t *len;        /* byte length of each field (no NULs inside) */
     size_t n;           /* number of fields */
     uint64_t line;      /* physical line (1-based) where the record starts */
+    int cut;            /* 0, or EF_CSV_CUT_* bits: see above */
+    uint64_t nfields;   /* fields the record had, kept or not */
 } ef_csv_record;
 
 typedef struct {
@@ -56,7 +65,8 @@ ef_status ef_csv_open_mem(const char *name, const void *data, size_t len,
                           ef_err *e);
 
 /* Reads the next record into *rec; at end of input returns EF_OK with
- * *eof = 1. Errors: EF_ERR_PARSE ("FILE:LINE: reason"), EF_ERR_NOINPUT
+ * *eof = 1. A record over a limit is returned cut (rec->cut), not an
+ * error. Errors: EF_ERR_PARSE ("FILE:LINE: reason"), EF_ERR_NOINPUT
  * ("FILE: empty file (no header row)"), EF_ERR_IO; after an error every
  * call repeats it. */
 ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,

@@ -956,6 +956,9 @@ static int parse_fmt(const char *s, const char *end, const char *fmt,
     if (p != end)
         FAIL("trailing characters");
     if (r.have_epoch) {
+        /* the years a date can be written in: 0000-01-01 to 9999-12-31 */
+        if (r.epoch < -62167219200LL || r.epoch > 253402300799LL)
+            FAIL("out of range");
         *out = r.epoch;
         goto done;
     }

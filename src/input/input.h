@@ -43,8 +43,16 @@ typedef enum {
     EF_REJECT_BAD_LABEL,
     EF_REJECT_FIELD_COUNT,
     EF_REJECT_ID_CONFLICT, /* an id seen before with other content */
+    EF_REJECT_TOO_BIG,  /* over EF_MAX_FIELDS fields or EF_MAX_ROW_MIB */
     EF_REJECT_COUNT
 } ef_reject_reason;
+
+/* Limits on one CSV row, so that memory stays bounded whatever the input
+ * (a gzip bomb of commas, a field without an end): a row past either is
+ * read to its end without keeping the excess, and rejected (kept cut in
+ * rejected.csv); a header past them is an error. */
+#define EF_MAX_FIELDS 10000
+#define EF_MAX_ROW_MIB 64
 
 #define EF_NO_TIME INT64_MIN /* an absent date */
 
@@ -131,11 +139,13 @@ typedef struct ef_source ef_source;
  * dates unless opts->date_format gives it, whether the ids survived a
  * spreadsheet (if not, items lose their ids and are known by content),
  * which unused columns look like categories. What it judged is in the
- * stats' notes and hints. Errors: EF_ERR_NOINPUT (cannot open, or an
- * empty file), EF_ERR_PARSE (text or date unmapped: the message names
- * the columns found; dates ambiguous between day and month first, or
- * mostly unreadable: the message gives the --date-format to use),
- * EF_ERR_SQL, EF_ERR_USAGE (bad --map). Free with ef_source_free. */
+ * stats' notes and hints. Values from SQLite are made valid UTF-8 without
+ * NULs, as CSV fields are. Errors: EF_ERR_NOINPUT (cannot open, an empty
+ * file, a corrupt database), EF_ERR_PARSE (a header past the limits, text
+ * or date unmapped: the message names the columns found; dates ambiguous
+ * between day and month first, or mostly unreadable: the message gives
+ * the --date-format to use), EF_ERR_USAGE (bad --map, a --query or
+ * --table SQLite cannot compile), EF_ERR_IO. Free with ef_source_free. */
 ef_status ef_source_open(const char *path, const ef_source_opts *opts,
                          ef_source **out, ef_err *e);
 

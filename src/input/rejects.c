@@ -1,6 +1,7 @@
 /* rejects.c - rejected rows, kept: written to a CSV file with their
  * source, line and reason, so that nothing read is ever lost. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +26,7 @@ const char *ef_reject_reason_name(ef_reject_reason r)
     static const char *const names[EF_REJECT_COUNT] = {
         "no text", "unparseable date", "rating not 1-5", "nps not 0-10",
         "unparseable responded_at", "unknown label", "wrong number of fields",
-        "id-conflict"};
+        "id-conflict", "row too large"};
     return r < EF_REJECT_COUNT ? names[r] : "?";
 }
 
@@ -60,8 +61,13 @@ void ef_rejects_add(void *ctx, const ef_reject *r)
                 "section");
     if (rj->f == NULL) {
         /* created on the first rejection only: no rows, no file */
-        rj->f = fopen(rj->tmp, "wb");
+        /* a new file, never one planted there, nor through a link */
+        int fd = open(rj->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                   O_CLOEXEC, 0666);
+        rj->f = fd < 0 ? NULL : fdopen(fd, "wb");
         if (rj->f == NULL) {
+            if (fd >= 0)
+                close(fd);
             rj->open_errno = errno; /* reported by ef_rejects_commit */
             return;
         }

@@ -28,6 +28,8 @@ typedef struct {
     const double *num;   /* SQLite numeric values, or NULL */
     size_t n;
     uint64_t line;
+    int cut;             /* CSV: EF_CSV_CUT_* (the fields are what fitted) */
+    uint64_t nfields;    /* CSV: the fields the row had */
 } row;
 
 /* The first rows, read ahead at opening to be judged, then returned in
@@ -36,6 +38,8 @@ typedef struct {
     struct prow {
         size_t first, n; /* its fields: [first, first + n) */
         uint64_t line;
+        int cut;          /* as row.cut, row.nfields */
+        uint64_t nfields;
     } *rows;
     size_t nrows, cap, next; /* next: the row to return */
     ef_buf bytes;            /* the fields, each NUL-terminated */
@@ -135,6 +139,8 @@ static ef_status read_raw(ef_source *s, row *r, int *eof, ef_err *e)
         r->len = rec.len;
         r->n = rec.n;
         r->line = rec.line;
+        r->cut = rec.cut;
+        r->nfields = rec.nfields;
     } else {
         rc = ef_sqlite_reader_next(s->db, &r->field, &r->len, &r->type,
                                    &r->num, &r->line, eof, e);
@@ -191,6 +197,8 @@ static void preview_read(ef_source *s)
         p->first = pv->nf;
         p->n = r.n;
         p->line = r.line;
+        p->cut = r.cut;
+        p->nfields = r.nfields;
         for (size_t i = 0; i < r.n; i++, pv->nf++) {
             pv->off[pv->nf] = pv->bytes.len;
             pv->len[pv->nf] = r.len[i];
@@ -218,6 +226,8 @@ static void preview_row(const ef_source *s, size_t i, row *r)
     r->num = s->db ? pv->num + p->first : NULL;
     r->n = p->n;
     r->line = p->line;
+    r->cut = p->cut;
+    r->nfields = p->nfields;
 }
 
 /* The next row: from the preview while it lasts, then from the input. */
@@ -448,6 +458,15 @@ static ef_status read_header_csv(ef_source *s, const char *path, ef_err *e)
     if (eof)
         return ef_fail(e, EF_ERR_NOINPUT, "%s: empty file (no header row)",
                        path); /* as ef_csv_next says it */
+    if (rec.cut & EF_CSV_CUT_FIELDS)
+        return ef_fail(e, EF_ERR_PARSE,
+                       "%s:%llu: the header has %llu columns, over the "
+                       "limit of %d", path, (unsigned long long)rec.line,
+                       (unsigned long long)rec.nfields, EF_MAX_FIELDS);
+    if (rec.cut)
+        return ef_fail(e, EF_ERR_PARSE,
+                       "%s:%llu: the header is longer than %d MiB", path,
+                       (unsigned long long)rec.line, EF_MAX_ROW_MIB);
     s->nheader = rec.n;
     s->header = ef_xcalloc(rec.n, sizeof(char *));
     for (size_t i = 0; i < rec.n; i++)
@@ -477,7 +496,8 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         for (i = 0; i < k; i++)
             s->header[i] = ef_xstrdup(names[i]);
     } else {
-        ef_csv_opts co = {opts->encoding, opts->delimiter, 0};
+        ef_csv_opts co = {opts->encoding, opts->delimiter,
+                          (size_t)EF_MAX_ROW_MIB << 20, EF_MAX_FIELDS};
         snprintf(s->stats.kind, sizeof s->stats.kind, "csv");
         if ((rc = ef_csv_open(path, &co, &s->csv, e)) != EF_OK)
             goto fail;
@@ -585,6 +605,15 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
         return reject(s, r, reason, e) == EF_OK ? 0 : -1;                    \
     } while (0)
 
+    if (r->cut & EF_CSV_CUT_FIELDS) {
+        char nf[32];
+        ef_fmt_count(nf, sizeof nf, r->nfields);
+        REJECT(EF_REJECT_TOO_BIG, "%s fields, over the limit of 10,000 (the "
+               "first 10,000 are kept)", nf);
+    }
+    if (r->cut)
+        REJECT(EF_REJECT_TOO_BIG, "row longer than %d MiB (its first %d MiB "
+               "are kept)", EF_MAX_ROW_MIB, EF_MAX_ROW_MIB);
     if (r->n != s->nheader && s->csv)
         REJECT(EF_REJECT_FIELD_COUNT, "%zu fields, the header has %zu",
                r->n, s->nheader);
@@ -691,6 +720,8 @@ ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e)
                 s->stats.nul_bytes = cs->nul_bytes;
             } else {
                 ef_sqlite_reader_sha256(s->db, s->stats.sha256);
+                ef_sqlite_reader_counts(s->db, &s->stats.invalid_utf8,
+                                        &s->stats.nul_bytes);
             }
             return EF_OK;
         }

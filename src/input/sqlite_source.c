@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 struct ef_sqlite_reader {
     char *path;
     sqlite3 *db;
@@ -17,8 +19,44 @@ struct ef_sqlite_reader {
     size_t *len;
     int *type;
     double *num;
+    ef_buf *fix;          /* per column: a value repaired (NUL, UTF-8) */
     uint64_t row;
+    int user_query;       /* the SQL is --query's */
+    uint64_t invalid_utf8, nul_bytes;
 };
+
+/* The status for a SQLite error: a corrupt or unreadable database is
+ * input that cannot be read (66), a full disk or an I/O error 74, a
+ * --query that does not compile a usage error (64) and one that fails
+ * on the data bad data (65). */
+static ef_status sql_status(const ef_sqlite_reader *r, int rc, int prepare)
+{
+    switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:
+    case SQLITE_EMPTY:
+        return EF_ERR_NOINPUT;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+        return EF_ERR_IO;
+    case SQLITE_NOMEM:
+    case SQLITE_INTERNAL:
+    case SQLITE_MISUSE:
+        return EF_ERR_INTERNAL;
+    case SQLITE_ERROR:
+        if (r->user_query)
+            return prepare ? EF_ERR_USAGE : EF_ERR_PARSE;
+        return prepare ? EF_ERR_USAGE : EF_ERR_NOINPUT; /* --table */
+    default:
+        return EF_ERR_PARSE; /* MISMATCH, RANGE, TOOBIG, CONSTRAINT... */
+    }
+}
 
 int ef_sqlite_is_db(const char *path)
 {
@@ -47,7 +85,7 @@ static ef_status pick_table(ef_sqlite_reader *r, char **out, ef_err *e)
                             "ORDER BY name",
                             -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return ef_fail(e, EF_ERR_SQL, "%s: %s", r->path,
+        return ef_fail(e, sql_status(r, rc, 0), "%s: %s", r->path,
                        sqlite3_errmsg(r->db));
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -60,6 +98,14 @@ static ef_status pick_table(ef_sqlite_reader *r, char **out, ef_err *e)
         if (n++ == 0)
             only = ef_xstrdup(name);
         ef_buf_printf(&names, "%s'%s'", names.len ? ", " : "", name);
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        ef_fail(e, sql_status(r, rc, 0), "%s: %s", r->path,
+                sqlite3_errmsg(r->db));
+        sqlite3_finalize(st);
+        free(only);
+        ef_buf_reset(&names);
+        return e->code;
     }
     sqlite3_finalize(st);
     if (n != 1) {
@@ -75,6 +121,59 @@ static ef_status pick_table(ef_sqlite_reader *r, char **out, ef_err *e)
     ef_buf_reset(&names);
     *out = only;
     return EF_OK;
+}
+
+/* Makes value i valid UTF-8 without NULs, as a CSV's would be: a BLOB
+ * or a TEXT written by another tool may hold anything. Counted. */
+static void repair(ef_sqlite_reader *r, size_t i)
+{
+    const unsigned char *s = (const unsigned char *)r->field[i];
+    size_t n = r->len[i], k = 0;
+    ef_buf *b = &r->fix[i];
+
+    while (k < n && s[k] != 0 && s[k] < 0x80) /* the common case */
+        k++;
+    if (k == n)
+        return;
+    for (; k < n; k++) { /* anything to repair? */
+        uint32_t cp;
+        size_t m;
+        if (s[k] == 0)
+            break;
+        if (s[k] < 0x80)
+            continue;
+        m = ef_utf8_decode(s + k, n - k, &cp);
+        if (cp == 0xfffd && !(m == 3 && s[k] == 0xef))
+            break;
+        k += m - 1;
+    }
+    if (k == n)
+        return;
+    ef_buf_clear(b);
+    ef_buf_put(b, s, k);
+    while (k < n) {
+        uint32_t cp;
+        size_t m;
+        if (s[k] == 0) {
+            r->nul_bytes++;
+            k++;
+            continue;
+        }
+        if (s[k] < 0x80) {
+            ef_buf_putc(b, (char)s[k++]);
+            continue;
+        }
+        m = ef_utf8_decode(s + k, n - k, &cp);
+        if (cp == 0xfffd && !(m == 3 && s[k] == 0xef)) {
+            ef_buf_put(b, "\xEF\xBF\xBD", 3);
+            r->invalid_utf8++;
+        } else {
+            ef_buf_put(b, s + k, m);
+        }
+        k += m;
+    }
+    r->field[i] = ef_buf_cstr(b);
+    r->len[i] = b->len;
 }
 
 ef_status ef_sqlite_reader_open(const char *path, const char *table,
@@ -97,6 +196,7 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
     sqlite3_exec(r->db, "PRAGMA query_only=1", NULL, NULL, NULL);
     if (query) {
         sql = ef_xstrdup(query);
+        r->user_query = 1;
     } else {
         if (table)
             tab = ef_xstrdup(table);
@@ -111,9 +211,14 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
         sqlite3_free(sql);
         sql = copy;
     }
-    if (sqlite3_prepare_v2(r->db, sql, -1, &r->st, NULL) != SQLITE_OK) {
-        rc = ef_fail(e, EF_ERR_SQL, "%s: %s", path, sqlite3_errmsg(r->db));
-        goto out;
+    {
+        int src = sqlite3_prepare_v2(r->db, sql, -1, &r->st, NULL);
+        if (src != SQLITE_OK) {
+            rc = ef_fail(e, sql_status(r, src, 1), "%s: %s%s", path,
+                         sqlite3_errmsg(r->db),
+                         r->user_query ? " (in --query)" : "");
+            goto out;
+        }
     }
     if (r->st == NULL) {
         rc = ef_fail(e, EF_ERR_USAGE, "%s: --query is empty", path);
@@ -133,6 +238,7 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
     r->len = ef_xcalloc(r->ncols + 1, sizeof(size_t));
     r->type = ef_xcalloc(r->ncols + 1, sizeof(int));
     r->num = ef_xcalloc(r->ncols + 1, sizeof(double));
+    r->fix = ef_xcalloc(r->ncols + 1, sizeof(ef_buf));
     for (size_t i = 0; i < r->ncols; i++) {
         const char *nm = sqlite3_column_name(r->st, (int)i);
         r->names[i] = ef_xstrdup(nm ? nm : "");
@@ -168,8 +274,9 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
         return EF_OK;
     }
     if (rc != SQLITE_ROW)
-        return ef_fail(e, EF_ERR_SQL, "%s: %s", r->path,
-                       sqlite3_errmsg(r->db));
+        return ef_fail(e, sql_status(r, rc, 0), "%s: %s%s", r->path,
+                       sqlite3_errmsg(r->db),
+                       r->user_query ? " (in --query)" : "");
     *eof = 0;
     for (size_t i = 0; i < r->ncols; i++) {
         int t = sqlite3_column_type(r->st, (int)i);
@@ -185,6 +292,7 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
             const unsigned char *s = sqlite3_column_text(r->st, (int)i);
             r->field[i] = s ? (const char *)s : "";
             r->len[i] = (size_t)sqlite3_column_bytes(r->st, (int)i);
+            repair(r, i);
         }
     }
     *field = r->field;
@@ -211,6 +319,13 @@ int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field)
         res = sqlite3_column_int(q, 1) > 0;
     sqlite3_finalize(q);
     return res;
+}
+
+void ef_sqlite_reader_counts(const ef_sqlite_reader *r,
+                             uint64_t *invalid_utf8, uint64_t *nul_bytes)
+{
+    *invalid_utf8 = r->invalid_utf8;
+    *nul_bytes = r->nul_bytes;
 }
 
 void ef_sqlite_reader_sha256(const ef_sqlite_reader *r, char *out)
@@ -246,6 +361,9 @@ void ef_sqlite_reader_free(ef_sqlite_reader *r)
     free(r->len);
     free(r->type);
     free(r->num);
+    for (size_t i = 0; r->fix && i < r->ncols; i++)
+        ef_buf_reset(&r->fix[i]);
+    free(r->fix);
     free(r->path);
     free(r);
 }

@@ -14,8 +14,10 @@ int ef_sqlite_is_db(const char *path);
 
 /* Opens path read-only and prepares `SELECT * FROM table` (table: the
  * given one, else `feedback`, else the only table) or the given query
- * (run with query_only on). Errors name the file and use SQLite's words.
- * Free with ef_sqlite_reader_free. */
+ * (run with query_only on). Errors name the file and use SQLite's words:
+ * EF_ERR_NOINPUT for a corrupt or unreadable database, EF_ERR_USAGE for a
+ * query (or --table) that does not compile, EF_ERR_PARSE for a query
+ * that fails on the data, EF_ERR_IO. Free with ef_sqlite_reader_free. */
 ef_status ef_sqlite_reader_open(const char *path, const char *table,
                                 const char *query, ef_sqlite_reader **out,
                                 ef_err *e);
@@ -37,6 +39,10 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
  * column for field, 0 if none had, -1 if the database records nothing of
  * the kind (not a store, or one from before these keys). */
 int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field);
+/* Values repaired so far: invalid UTF-8 sequences replaced by U+FFFD,
+ * NUL bytes dropped (a value is always valid UTF-8 without NULs). */
+void ef_sqlite_reader_counts(const ef_sqlite_reader *r,
+                             uint64_t *invalid_utf8, uint64_t *nul_bytes);
 
 /* Writes the hex sha256 of the database file into out (65 bytes). */
 void ef_sqlite_reader_sha256(const ef_sqlite_reader *r, char *out);

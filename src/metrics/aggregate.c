@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "metrics/calibrate.h"
+#include "metrics/distinct.h"
 #include "metrics/headline.h"
 #include "metrics/metrics.h"
 #include "metrics/stats.h"
@@ -49,6 +50,18 @@ typedef struct {
     char *name; /* as first written, when the key is case-folded */
 } group_acc;
 
+/* The channels (or segments): the first EF_GROUPS_TRACKED values seen
+ * each have their counters; rows of later new values go to `rest`, so
+ * memory stays bounded whatever the column holds. */
+typedef struct {
+    ef_strmap *map;      /* value -> index into acc */
+    group_acc *acc;
+    size_t cap;
+    group_acc rest;      /* rows of the values past the table */
+    int overflow;        /* some value went to rest */
+    ef_distinct all;     /* every value, for the count past the table */
+} group_tab;
+
 typedef struct {
     uint32_t neg, pos;
     int64_t first_neg;     /* date of the first negative item */
@@ -83,9 +96,7 @@ struct ef_agg {
     int64_t cur_start, cur_next;
     size_t cur;
     /* channels and segments */
-    ef_strmap *chmap, *segmap;
-    group_acc *ch, *seg;
-    size_t chcap, segcap;
+    group_tab ch, seg;
     /* terms */
     ef_prep *prep; /* for ef_agg_add */
     ef_strmap *tmap;
@@ -208,9 +219,13 @@ ef_agg *ef_agg_new(const ef_agg_opts *opts)
         a->o.repair_n = 25;
     if (a->o.themes_n == 0)
         a->o.themes_n = 12;
+    if (a->o.groups_shown == 0)
+        a->o.groups_shown = EF_GROUPS_SHOWN;
     a->pmap = ef_strmap_new();
-    a->chmap = ef_strmap_new();
-    a->segmap = ef_strmap_new();
+    a->ch.map = ef_strmap_new();
+    a->seg.map = ef_strmap_new();
+    ef_distinct_init(&a->ch.all);
+    ef_distinct_init(&a->seg.all);
     a->tmap = ef_strmap_new();
     a->amap = ef_strmap_new();
     a->prep = ef_prep_new(NULL, &a->o.thr);
@@ -247,16 +262,18 @@ static size_t period_of(ef_agg *a, int64_t t)
     return idx;
 }
 
-/* The accumulator of the group name (added when new); its index in
- * *at. With fold (channels), names that differ only in ASCII case are one
- * group, named as first written. */
-static group_acc *group_of(ef_strmap *m, group_acc **arr, size_t *cap,
-                           const char *name, int fold, size_t *at)
+/* The accumulator of the group name (added when new), and its number
+ * for the calibrator in *at: its index in t->acc, or EF_GROUPS_TRACKED
+ * for the rows of values past the table (t->rest). With fold (channels),
+ * names that differ only in ASCII case are one group, named as first
+ * written. */
+static group_acc *group_of(group_tab *t, const char *name, int fold,
+                           size_t *at)
 {
-    size_t n = ef_strmap_count(m), len = strlen(name);
+    size_t n = ef_strmap_count(t->map), len = strlen(name), idx = 0;
     char small[128], *key = (char *)name;
+    group_acc *g;
     int added;
-    size_t idx;
 
     if (fold) {
         key = len < sizeof small ? small : ef_xmalloc(len + 1);
@@ -264,16 +281,29 @@ static group_acc *group_of(ef_strmap *m, group_acc **arr, size_t *cap,
             key[i] = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] + 32)
                                                       : name[i];
     }
-    idx = ef_strmap_get_or_add(m, key, len, n, &added);
+    if (n == EF_GROUPS_TRACKED &&
+        (idx = ef_strmap_find(t->map, key, len)) == SIZE_MAX) {
+        t->overflow = 1;
+        ef_distinct_add(&t->all, key, len);
+        g = &t->rest;
+        *at = EF_GROUPS_TRACKED;
+    } else {
+        if (n < EF_GROUPS_TRACKED) {
+            idx = ef_strmap_get_or_add(t->map, key, len, n, &added);
+            if (added) {
+                grow_array((void **)&t->acc, &t->cap, n + 1,
+                           sizeof(group_acc));
+                ef_distinct_add(&t->all, key, len);
+                if (fold)
+                    t->acc[idx].name = ef_xstrdup(name);
+            }
+        }
+        g = &t->acc[idx];
+        *at = idx;
+    }
     if (key != name && key != small)
         free(key);
-    if (added) {
-        grow_array((void **)arr, cap, n + 1, sizeof(group_acc));
-        if (fold)
-            (*arr)[idx].name = ef_xstrdup(name);
-    }
-    *at = idx;
-    return &(*arr)[idx];
+    return g;
 }
 
 static void group_add(group_acc *g, ef_class cls, const ef_item *it,
@@ -561,13 +591,12 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
         a->responded_cls[cls]++;
         push_hour(&a->hours, &a->nhours, &a->hcap, (float)hours);
     }
-    group_add(group_of(a->chmap, &a->ch, &a->chcap,
-                       it->channel[0] ? it->channel : "(none)", 1, &chi),
+    group_add(group_of(&a->ch, it->channel[0] ? it->channel : "(none)", 1,
+                       &chi),
               cls, it, hours);
     if (a->o.segment_name)
-        group_add(group_of(a->segmap, &a->seg, &a->segcap,
-                           it->segment[0] ? it->segment : "(none)", 0,
-                           &segi),
+        group_add(group_of(&a->seg, it->segment[0] ? it->segment : "(none)",
+                           0, &segi),
                   cls, it, hours);
 
     {
@@ -789,7 +818,9 @@ static void mark_partial(const ef_agg *a, ef_report *r)
 
 static void finish_periods(ef_agg *a, ef_report *r)
 {
-    qsort(a->periods, a->nperiods, sizeof(period_acc), cmp_period);
+    if (a->nperiods > 1) /* no rows: a->periods is NULL, which qsort
+                            must not be given even with a count of 0 */
+        qsort(a->periods, a->nperiods, sizeof(period_acc), cmp_period);
     r->nperiods = a->nperiods;
     r->periods = ef_xcalloc(a->nperiods + 1, sizeof(ef_period_stat));
     for (size_t i = 0; i < a->nperiods; i++) {
@@ -843,72 +874,162 @@ static void finish_periods(ef_agg *a, ef_report *r)
     }
 }
 
+typedef struct {
+    uint64_t n;
+    const char *name;
+    size_t idx;
+} group_rank;
+
 static int cmp_group(const void *x, const void *y)
 {
-    const ef_group_stat *a = x, *b = y;
+    const group_rank *a = x, *b = y;
     if (a->n != b->n)
         return a->n < b->n ? 1 : -1;
     return strcmp(a->name, b->name);
 }
 
-/* The groups of m as report rows, sorted by size; *row_of (malloc'd,
- * the caller frees) gets each group's row, for the calibrator. */
-/* Sorts the indices ord[0..k-1] of rows by cmp_group (a merge sort:
- * qsort has no context argument). */
-static void sort_rows(size_t *ord, size_t k, const ef_group_stat *rows)
+static void group_stat(const ef_agg *a, const group_acc *g, ef_group_stat *s)
 {
-    size_t *tmp = ef_xmalloc((k + 1) * sizeof *tmp);
-    for (size_t w = 1; w < k; w *= 2) {
-        for (size_t lo = 0; lo < k; lo += 2 * w) {
-            size_t mid = lo + w < k ? lo + w : k;
-            size_t hi = lo + 2 * w < k ? lo + 2 * w : k, i = lo, j = mid;
-            size_t o = lo;
-            while (i < mid && j < hi)
-                tmp[o++] = cmp_group(&rows[ord[j]], &rows[ord[i]]) < 0
-                               ? ord[j++] : ord[i++];
-            while (i < mid)
-                tmp[o++] = ord[i++];
-            while (j < hi)
-                tmp[o++] = ord[j++];
-        }
-        memcpy(ord, tmp, k * sizeof *ord);
-    }
-    free(tmp);
+    memcpy(s->count, g->count, sizeof s->count);
+    s->n = g->count[0] + g->count[1] + g->count[2];
+    s->negative = share_of(g->count[EF_NEGATIVE], s->n);
+    s->too_few = s->n < a->o.min_n;
+    s->nps = nps_of(g->nps);
+    s->has_response = a->mapped[EF_F_RESPONDED_AT];
+    s->response_rate = s->n ? (double)g->responded / (double)s->n : 0;
+    s->median_hours = median_hours(g->hours, g->nhours);
 }
 
-static ef_group_stat *finish_groups(const ef_agg *a, ef_strmap *m,
-                                    group_acc *g, size_t *n,
-                                    size_t **row_of)
+/* Adds g's counters to the pool p (its hours copied). */
+static void group_merge(group_acc *p, const group_acc *g)
 {
-    size_t k = ef_strmap_count(m);
-    ef_group_stat *out = ef_xcalloc(k + 1, sizeof(ef_group_stat));
-    size_t *ord = ef_xmalloc((k + 1) * sizeof *ord);
-    ef_group_stat *sorted;
+    for (int c = 0; c < 3; c++) {
+        p->count[c] += g->count[c];
+        p->nps[c] += g->nps[c];
+    }
+    p->responded += g->responded;
+    for (size_t i = 0; i < g->nhours; i++)
+        push_hour(&p->hours, &p->nhours, &p->hcap, g->hours[i]);
+}
 
-    for (size_t i = 0; i < k; i++) {
-        ef_group_stat *s = &out[i];
-        s->name = ef_xstrdup(g[i].name ? g[i].name : ef_strmap_key(m, i));
-        memcpy(s->count, g[i].count, sizeof s->count);
-        s->n = g[i].count[0] + g[i].count[1] + g[i].count[2];
-        s->negative = share_of(g[i].count[EF_NEGATIVE], s->n);
-        s->too_few = s->n < a->o.min_n;
-        s->nps = nps_of(g[i].nps);
-        s->has_response = a->mapped[EF_F_RESPONDED_AT];
-        s->response_rate = s->n ? (double)g[i].responded / (double)s->n : 0;
-        s->median_hours = median_hours(g[i].hours, g[i].nhours);
-        ord[i] = i;
+/* The note on a channel (segment) table: why there is a pool row, that
+ * its count is an estimate, and whether the column looks like an id. */
+static void group_note(ef_group_info *in, const char *column,
+                       const char *what, uint64_t rows)
+{
+    char v[32], r[32], p[32];
+    size_t o = 0, cap = sizeof in->note;
+
+#define NOTE(...)                                                            \
+    do {                                                                     \
+        int k_ = snprintf(in->note + o, cap - o, __VA_ARGS__);               \
+        if (k_ > 0)                                                          \
+            o = (size_t)k_ < cap - o ? o + (size_t)k_ : cap - 1;             \
+    } while (0)
+
+    in->note[0] = '\0';
+    if (in->shown == in->values && !in->estimated)
+        return;
+    ef_fmt_count(v, sizeof v, in->values);
+    ef_fmt_count(r, sizeof r, rows);
+    ef_fmt_count(p, sizeof p, in->values - in->shown);
+    if (in->id_like)
+        NOTE("The %s has %s%s distinct values in %s items, as an id or a "
+             "URL column would: is it the right column (see --map)? ",
+             column, in->estimated ? "about " : "", v, r);
+    NOTE("The %zu %s with the most items are shown; the last row pools the "
+         "rest (%s%s %.*s).", in->shown, what, in->estimated ? "about " : "",
+         p, (int)strlen(what) - (in->values - in->shown == 1), what);
+    if (in->estimated) {
+        ef_fmt_count(v, sizeof v, EF_GROUPS_TRACKED);
+        NOTE(" Past %s distinct values, the rows of new ones go to the pool "
+             "directly, and their number is an estimate (within about 2%%).",
+             v);
     }
-    sort_rows(ord, k, out);
-    sorted = ef_xcalloc(k + 1, sizeof(ef_group_stat));
-    *row_of = ef_xmalloc((k + 1) * sizeof **row_of);
-    for (size_t i = 0; i < k; i++) {
-        sorted[i] = out[ord[i]];
-        (*row_of)[ord[i]] = i;
+#undef NOTE
+}
+
+/* The model's rows: the largest groups_shown values by n (ties by name),
+ * then, if any value is left out, one row pooling them all. `what` names
+ * the values ("channels"), `column` the column ("channel column").
+ * *row_of (malloc'd, *nrow_of entries; the caller frees) gets the row of
+ * each group number group_of gave, for the calibrator. */
+static ef_group_stat *finish_groups(const ef_agg *a, group_tab *t,
+                                    const char *column, const char *what,
+                                    size_t *n, ef_group_info *info,
+                                    size_t **row_of, size_t *nrow_of)
+{
+    size_t k = ef_strmap_count(t->map), shown, i;
+    group_rank *rank = ef_xcalloc(k + 1, sizeof *rank);
+    ef_group_stat *out;
+    uint64_t rows = 0;
+
+    for (i = 0; i < k; i++) {
+        const group_acc *g = &t->acc[i];
+        rank[i] = (group_rank){g->count[0] + g->count[1] + g->count[2],
+                               ef_strmap_key(t->map, i), i};
     }
-    free(ord);
-    free(out);
-    *n = k;
-    return sorted;
+    if (k > 1)
+        qsort(rank, k, sizeof *rank, cmp_group);
+    shown = k < a->o.groups_shown ? k : a->o.groups_shown;
+    out = ef_xcalloc(shown + 2, sizeof(ef_group_stat));
+    *nrow_of = t->overflow ? EF_GROUPS_TRACKED + 1 : k;
+    *row_of = ef_xmalloc((*nrow_of + 1) * sizeof **row_of);
+    for (i = 0; i < *nrow_of; i++)
+        (*row_of)[i] = shown; /* the pool row, unless shown below */
+    for (i = 0; i < shown; i++) {
+        const group_acc *g = &t->acc[rank[i].idx];
+        (*row_of)[rank[i].idx] = i;
+        out[i].name = ef_xstrdup(g->name ? g->name : rank[i].name);
+        out[i].values = 1;
+        group_stat(a, &t->acc[rank[i].idx], &out[i]);
+    }
+    memset(info, 0, sizeof *info);
+    info->values = k;
+    if (t->overflow) {
+        /* past the table, the count is HyperLogLog's (it saw every
+         * value); never below what was counted exactly */
+        uint64_t est = ef_distinct_estimate(&t->all);
+        info->values = est > k ? est : k + 1;
+        info->estimated = 1;
+    }
+    info->shown = shown;
+    *n = shown;
+    if (shown < k || t->overflow) {
+        group_acc pool = t->rest;
+        ef_group_stat *p = &out[shown];
+
+        pool.hours = NULL;
+        pool.nhours = pool.hcap = 0;
+        for (i = 0; i < t->rest.nhours; i++)
+            push_hour(&pool.hours, &pool.nhours, &pool.hcap,
+                      t->rest.hours[i]);
+        for (i = shown; i < k; i++)
+            group_merge(&pool, &t->acc[rank[i].idx]);
+        p->pooled = 1;
+        p->values_estimated = info->estimated;
+        group_stat(a, &pool, p);
+        free(pool.hours);
+        (*n)++;
+    }
+    for (i = 0; i < *n; i++)
+        rows += out[i].n;
+    if (info->values > rows) /* an estimate a little over */
+        info->values = rows;
+    info->id_like = info->values >= EF_GROUPS_ID_LIKE &&
+                    info->values * 2 >= rows;
+    if (*n > shown) {
+        ef_group_stat *p = &out[shown];
+        char num[32];
+        p->values = info->values - shown;
+        ef_fmt_count(num, sizeof num, p->values);
+        p->name = ef_xmalloc(strlen(num) + strlen(what) + 32);
+        sprintf(p->name, "(%s%s other %.*s)", info->estimated ? "about " : "",
+                num, (int)strlen(what) - (p->values == 1), what);
+    }
+    group_note(info, column, what, rows);
+    free(rank);
+    return out;
 }
 
 static int cmp_theme(const void *x, const void *y)
@@ -1045,6 +1166,7 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     uint64_t n = a->count[0] + a->count[1] + a->count[2];
     static const char *const pnames[] = {"day", "week", "month"};
     size_t *prow, *crow = NULL, *srow = NULL; /* calibrator's maps */
+    size_t ncrow = 0, nsrow = 0;
     int64_t *pstart;
 
     (void)e;
@@ -1123,11 +1245,16 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
         prow[i] = lo;
     }
     free(pstart);
-    r->channels = finish_groups(a, a->chmap, a->ch, &r->nchannels, &crow);
+    r->channels = finish_groups(a, &a->ch, "channel column", "channels",
+                                &r->nchannels, &r->channel_info, &crow,
+                                &ncrow);
     if (a->o.segment_name) {
+        char col[96];
+        snprintf(col, sizeof col, "%.60s column", a->o.segment_name);
         r->segment_name = ef_xstrdup(a->o.segment_name);
-        r->segments = finish_groups(a, a->segmap, a->seg, &r->nsegments,
-                                    &srow);
+        r->segments = finish_groups(a, &a->seg, col, "values",
+                                    &r->nsegments, &r->segment_info, &srow,
+                                    &nsrow);
     }
     finish_themes(a, r);
     finish_authors(a, r);
@@ -1181,8 +1308,7 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     if (a->labeled) {
         /* a group's number -> its row (a pooled row may take several) */
         ef_calib_map maps[EF_CALIB_DIMS] = {
-            {prow, a->nperiods}, {crow, ef_strmap_count(a->chmap)},
-            {srow, srow ? ef_strmap_count(a->segmap) : 0}};
+            {prow, a->nperiods}, {crow, ncrow}, {srow, nsrow}};
         ef_calib_finish(a->calib, r, maps);
     }
     free(prow);
@@ -1203,17 +1329,17 @@ void ef_agg_free(ef_agg *a)
         free(a->periods[i].tauth);
     }
     free(a->periods);
-    for (size_t i = 0; i < ef_strmap_count(a->chmap); i++) {
-        free(a->ch[i].hours);
-        free(a->ch[i].name);
+    for (int g = 0; g < 2; g++) {
+        group_tab *t = g ? &a->seg : &a->ch;
+        for (size_t i = 0; i < ef_strmap_count(t->map); i++) {
+            free(t->acc[i].hours);
+            free(t->acc[i].name);
+        }
+        free(t->acc);
+        free(t->rest.hours);
+        ef_strmap_free(t->map);
     }
-    for (size_t i = 0; i < ef_strmap_count(a->segmap); i++)
-        free(a->seg[i].hours);
-    free(a->ch);
-    free(a->seg);
     ef_strmap_free(a->pmap);
-    ef_strmap_free(a->chmap);
-    ef_strmap_free(a->segmap);
     ef_strmap_free(a->tmap);
     ef_strmap_free(a->amap);
     ef_prep_free(a->prep);

@@ -9,8 +9,11 @@
  * The report model is plain data: numbers and strings, with intervals
  * already computed. Every renderer (Markdown, HTML, charts, workbook,
  * metrics.json) reads only the model. Memory grows with periods,
- * channels, distinct terms and authors, not with rows (response delays
- * and labelled rows are kept: those metrics need them).
+ * distinct terms and authors, not with rows (response delays and labelled
+ * rows are kept: those metrics need them). Channels and segments are
+ * bounded: the first EF_GROUPS_TRACKED distinct values are counted
+ * exactly, later new ones go straight to a pool, and the model holds the
+ * largest (ef_agg_opts.groups_shown) and one pooled row for the rest.
  */
 #ifndef EF_METRICS_H
 #define EF_METRICS_H
@@ -71,9 +74,18 @@ typedef struct {
                             are labelled */
 } ef_period_stat;
 
-/* A channel or a --segment value. */
+#define EF_GROUPS_TRACKED 10000 /* channel (segment) values counted exactly */
+#define EF_GROUPS_SHOWN 20      /* default: values shown; the rest pooled */
+#define EF_GROUPS_ID_LIKE 1000  /* this many values, one per 2 rows or more:
+                                   the column looks like an id or a URL */
+
+/* A channel or a --segment value, or the pool of those not shown. */
 typedef struct {
-    char *name;          /* "twitter"; "(none)" for rows without one */
+    char *name;          /* "twitter"; "(none)" for rows without one; the
+                            pool: "(1,234 other channels)" */
+    int pooled;          /* 1: the pool (always the last row) */
+    uint64_t values;     /* distinct values in the row: 1, or the pool's */
+    int values_estimated; /* the pool's count is an estimate (about 2%) */
     uint64_t n;
     uint64_t count[3];
     ef_share negative;
@@ -85,6 +97,17 @@ typedef struct {
     int adjusted;        /* adj is set: re-estimated from human labels */
     ef_share adj;        /* as ef_period_stat's */
 } ef_group_stat;
+
+/* The channel (segment) column as a whole. */
+typedef struct {
+    uint64_t values;     /* distinct values (an estimate when estimated) */
+    int estimated;       /* past EF_GROUPS_TRACKED: counted in fixed memory */
+    int id_like;         /* EF_GROUPS_ID_LIKE+ values, one per 2 rows or
+                            more: a notice says the mapping looks wrong */
+    size_t shown;        /* rows of values; a pool row follows if fewer */
+    char note[384];      /* what a reader must know ("" if nothing): the
+                            pool, the estimate, an id-like column */
+} ef_group_info;
 
 typedef struct {
     char *term;
@@ -201,11 +224,14 @@ typedef struct {
     double change;           /* last share - previous share */
     double change_z, change_p;
 
-    ef_group_stat *channels; /* sorted by n, descending */
+    ef_group_stat *channels; /* the largest by n, descending (ties by name),
+                                then the pool row if values were left out */
     size_t nchannels;
+    ef_group_info channel_info;
     char *segment_name;      /* --segment column, or NULL */
-    ef_group_stat *segments;
+    ef_group_stat *segments; /* as channels */
     size_t nsegments;
+    ef_group_info segment_info;
 
     ef_theme *themes;        /* by z, descending */
     size_t nthemes;
@@ -263,6 +289,7 @@ typedef struct {
     const char *scorer;
     const ef_vader *vader;   /* the scorer, for the brand notices (traps.h);
                                 NULL: none */
+    size_t groups_shown;     /* channels (segments) shown; default 20 */
 } ef_agg_opts;
 
 typedef struct ef_agg ef_agg;

@@ -345,9 +345,19 @@ static void write_all(jw *w, const ef_report *r)
                 num(w, "adjusted_ci_low", gs[i].adj.lo);
                 num(w, "adjusted_ci_high", gs[i].adj.hi);
             }
+            boolean(w, "pooled", gs[i].pooled);
+            num(w, "values", (double)gs[i].values);
             close_(w);
         }
         close_(w);
+        {
+            const ef_group_info *in = g ? &r->segment_info : &r->channel_info;
+            open(w, g ? "segments_distinct" : "channels_distinct", 0);
+            num(w, "values", (double)in->values);
+            boolean(w, "estimated", in->estimated);
+            boolean(w, "id_like", in->id_like);
+            close_(w);
+        }
     }
 
     open(w, "themes", 1);

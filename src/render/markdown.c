@@ -31,25 +31,41 @@ static int md_special(unsigned char c)
            c == '~' || c == '&' || c == '#' || c == '{' || c == '}';
 }
 
-/* 1 if the i bytes before position i are all digits (an ordered list
- * marker "12." or "12)" if this byte is '.' or ')'). */
-static int leading_digits(const unsigned char *u, size_t i)
+/* 1 if what out holds from start on is 1 to 9 digits (an ordered list
+ * marker "12." or "12)" if '.' or ')' comes next). */
+static int leading_digits(const ef_buf *out, size_t start)
 {
-    if (i == 0 || i > 9)
+    size_t n = out->len - start;
+
+    if (n == 0 || n > 9)
         return 0;
-    for (size_t k = 0; k < i; k++)
-        if (u[k] < '0' || u[k] > '9')
+    for (size_t k = start; k < out->len; k++)
+        if (out->data[k] < '0' || out->data[k] > '9')
             return 0;
     return 1;
 }
 
+/* 1 if what comes at u[i..n) after the bytes that are dropped is white
+ * space or nothing (after "12." that makes an ordered list item). */
+static int blank_next(const unsigned char *u, size_t i, size_t n)
+{
+    while (i < n && ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
+                      u[i] != '\r') ||
+                     u[i] == 0x7f))
+        i++;
+    return i == n || u[i] == ' ' || u[i] == '\t' || u[i] == '\n' ||
+           u[i] == '\r';
+}
+
 /* Feedback text in Markdown: the characters above are escaped; so is the
- * first character when it could start a block (a list, a heading, a
- * quote, a thematic break, a setext underline, an ordered list item);
- * line breaks become spaces, so nothing can start a block later; control
- * characters are dropped; and a zero-width space breaks what GitHub's
- * autolinker would make a link ("://", "www.", "@"). The text reads the
- * same once rendered.
+ * first character written when it could start a block (a list, a
+ * heading, a quote, a thematic break, a setext underline, an ordered list
+ * item); white space before it is dropped (four spaces would start a
+ * code block); line breaks become spaces, so nothing can start a block
+ * later; control characters are dropped; and a zero-width space breaks
+ * what GitHub's autolinker would make a link ("://", "www.", "@"). The
+ * text reads the same once rendered. "First" and "after digits" are
+ * judged on what is written, so a dropped byte cannot hide them.
  *
  * For report.html (html = 1), the Markdown goes to cmark-gfm without the
  * autolinker: no zero-width space, which would let a handle wrap after
@@ -61,11 +77,14 @@ static void md_escape(ef_buf *out, const char *s, size_t n, int html)
     static const char zwsp[] = "\xe2\x80\x8b";
     const unsigned char *u = (const unsigned char *)s;
     int iso = html && ef_utf8_has_rtl(s, n);
+    size_t start;
 
     if (iso)
         ef_buf_puts(out, FSI);
+    start = out->len;
     for (size_t i = 0; i < n;) {
         unsigned char c = u[i];
+        int first = out->len == start;
         if (c >= 0x80) {
             if (iso && c == 0xE2 && i + 2 < n && u[i + 1] == 0x81 &&
                 u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9) {
@@ -75,13 +94,14 @@ static void md_escape(ef_buf *out, const char *s, size_t n, int html)
             i += ef_utf8_put_repaired(out, u + i, n - i);
             continue;
         }
-        if (c == '\n' || c == '\r' || c == '\t') {
-            ef_buf_putc(out, ' ');
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            if (!first)
+                ef_buf_putc(out, ' ');
         } else if (c < 0x20 || c == 0x7f) {
             /* control characters: dropped */
-        } else if (md_special(c) || (i == 0 && strchr("+-=", c)) ||
-                   ((c == '.' || c == ')') && leading_digits(u, i) &&
-                    (i + 1 == n || u[i + 1] == ' '))) {
+        } else if (md_special(c) || (first && strchr("+-=", c)) ||
+                   ((c == '.' || c == ')') && leading_digits(out, start) &&
+                    blank_next(u, i + 1, n))) {
             ef_buf_putc(out, '\\');
             ef_buf_putc(out, (char)c);
         } else {

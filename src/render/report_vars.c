@@ -407,6 +407,7 @@ static void group_rows(ef_tvalue *l, const ef_group_stat *g, size_t n,
         ef_tobj_set_str(x, "ci", b);
         set_nps(x, "nps", &g[i].nps);
         ef_tobj_set_bool(x, "too_few", g[i].too_few);
+        ef_tobj_set_bool(x, "pooled", g[i].pooled);
         if (g[i].has_response)
             set_pct(x, "response_rate", g[i].response_rate);
         else
@@ -755,6 +756,7 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
         group_rows(l, r->channels, r->nchannels, r->calib.exact);
         ef_tobj_set_bool(root, "adjusted_channels",
                          r->nchannels > 0 && r->channels[0].adjusted);
+        ef_tobj_set_str(root, "channels_note", r->channel_info.note);
     }
     if (r->segment_name) {
         ef_tvalue *s = ef_tobj_set_obj(root, "segments");
@@ -763,6 +765,7 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
                          r->nsegments > 0 && r->segments[0].adjusted);
         group_rows(ef_tobj_set_list(s, "rows"), r->segments, r->nsegments,
                    r->calib.exact);
+        ef_tobj_set_str(s, "note", r->segment_info.note);
     }
     who(root, r);
     responding(root, r);

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 /* ==== Context pool ====================================================== */
 
 enum { CHUNK_SIZE = 16 * 1024 };
@@ -246,25 +248,6 @@ void ef_tlist_add_str(ef_tvalue *list, const char *s)
 
 /* ==== Listing the context =============================================== */
 
-static void put_escaped(ef_buf *out, const char *s, size_t n)
-{
-    size_t i, run = 0;
-
-    for (i = 0; i < n; i++) {
-        const char *esc = s[i] == '\\'   ? "\\\\"
-                          : s[i] == '\t' ? "\\t"
-                          : s[i] == '\r' ? "\\r"
-                          : s[i] == '\n' ? "\\n"
-                                         : NULL;
-        if (esc) {
-            ef_buf_put(out, s + run, i - run);
-            ef_buf_puts(out, esc);
-            run = i + 1;
-        }
-    }
-    ef_buf_put(out, s + run, n - run);
-}
-
 static void list_value(const ef_tvalue *v, ef_buf *path, ef_buf *out)
 {
     const ef_tvalue *m;
@@ -276,7 +259,7 @@ static void list_value(const ef_tvalue *v, ef_buf *path, ef_buf *out)
         ef_buf_put(out, path->data, path->len);
         ef_buf_putc(out, '\t');
         if (v->kind == TV_STR)
-            put_escaped(out, v->s, v->len);
+            ef_text_tsv_escape(out, v->s, v->len); /* no ESC either */
         else
             ef_buf_puts(out, v->b ? "true" : "false");
         ef_buf_putc(out, '\n');

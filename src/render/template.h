@@ -80,8 +80,9 @@ void ef_tlist_add_str(ef_tvalue *list, const char *s);
 /* Appends every value under root to out, one "dotted.name<TAB>value" line
  * each, depth first in the order the keys were first set: list items as
  * name[i].key (or name[i] for strings), bools as true/false, a list also
- * as "name<TAB>(list of N)". Backslash, tab, CR and LF in values are
- * written \\ \t \r \n. For `earful report --list-vars`. */
+ * as "name<TAB>(list of N)". Values are written as TSV fields
+ * (ef_text_tsv_escape): backslash, tab, CR and LF as \\ \t \r \n, other
+ * control characters as \xHH. For `earful report --list-vars`. */
 void ef_tctx_list(const ef_tvalue *root, ef_buf *out);
 
 /* ==== Templates ========================================================= */

@@ -25,6 +25,7 @@
 #include "render/xlsx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,9 @@
 #define MAX_ROW_LINES 27    /* lines of 15 pt in Excel's tallest row */
 #define EXCEL_EPOCH 25569.0 /* 1970-01-01 as an Excel serial date */
 #define INPUT_TINT 0xFFF4D6 /* the fill of the cells the team fills in */
+/* chart_series_set_points counts the points in a uint16_t: past this it
+ * loops for ever */
+#define XLSX_MAX_POINTS 65535u
 
 /* ==== Formats =========================================================== */
 
@@ -200,8 +204,13 @@ struct ef_xlsx {
     ef_xlsx_label_row *to_label; /* --label-sample rows (copied) */
     size_t nto_label;
 
-    char **bufs; /* stdio buffers given to temporary files */
+    char **bufs; /* stdio buffers given to the sheets' temporary files */
     size_t nbufs;
+    FILE **tmps; /* those files, checked for write errors */
+    size_t ntmps;
+    char *spill_buf; /* the spill's buffer */
+    char said[256]; /* what libxlsxwriter said when a sheet failed */
+    uint64_t rows; /* rows added, for the periodic check */
     ef_buf clean; /* scratch for xlsx_clean() */
     ef_buf rec;   /* scratch for spill records */
 };
@@ -370,7 +379,10 @@ static void lx(ef_xlsx *x, lxw_error rc)
 
 static ef_status lx_fail(ef_xlsx *x, ef_err *e)
 {
-    return ef_fail(e, EF_ERR_XLSX, "%s: %s", x->path, lxw_strerror(x->lerr));
+    return ef_fail(e, x->lerr == LXW_ERROR_CREATING_TMPFILE ? EF_ERR_CANTCREAT
+                                                           : EF_ERR_XLSX,
+                   "%s: %s%s%s%s", x->path, lxw_strerror(x->lerr),
+                   x->said[0] ? " (" : "", x->said, x->said[0] ? ")" : "");
 }
 
 /* Whether cp is shown twice as wide as a letter (East Asian wide and
@@ -526,19 +538,157 @@ static void sheet_setup(ef_xlsx *x, lxw_worksheet *ws)
 #define FILE_BUFFER (1 << 18)
 
 /* Gives f, not yet used, a larger buffer than stdio's 4 KB (glibc ignores
- * the size when setvbuf allocates): a tenth of the system calls. The
- * buffer lives until ef_xlsx_free, after the file was closed (the row
- * sheets always have a header row, and workbook_close closes the file of
- * every sheet that has rows). */
-static void give_buffer(ef_xlsx *x, FILE *f)
+ * the size when setvbuf allocates): a tenth of the system calls. Returns
+ * the buffer, to free once f is closed, or NULL. */
+static char *new_buffer(FILE *f)
 {
     char *b = ef_xmalloc(FILE_BUFFER);
     if (setvbuf(f, b, _IOFBF, FILE_BUFFER) != 0) {
         free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* The same for a sheet's temporary file, which libxlsxwriter closes: the
+ * buffer lives until ef_xlsx_free, after the file was closed (the row
+ * sheets always have a header row, and workbook_close closes the file of
+ * every sheet that has rows). The file is kept to check for errors. */
+static void give_buffer(ef_xlsx *x, FILE *f)
+{
+    char *b = new_buffer(f);
+    if (b) {
+        x->bufs = ef_xrealloc(x->bufs, (x->nbufs + 1) * sizeof *x->bufs);
+        x->bufs[x->nbufs++] = b;
+    }
+    x->tmps = ef_xrealloc(x->tmps, (x->ntmps + 1) * sizeof *x->tmps);
+    x->tmps[x->ntmps++] = f;
+}
+
+/* libxlsxwriter does not check its writes to the sheets' temporary files
+ * (a full disk would give a truncated workbook and no error): they are
+ * checked here, every so many rows and before the workbook is closed.
+ * flush: write out what is buffered first. */
+static ef_status check_tmps(ef_xlsx *x, int flush, ef_err *e)
+{
+    for (size_t i = 0; i < x->ntmps; i++) {
+        FILE *f = x->tmps[i];
+        errno = 0;
+        if ((flush && fflush(f) != 0) || ferror(f)) {
+            if (errno == 0)
+                fflush(f); /* for errno: the write fails again */
+            return ef_fail(e, EF_ERR_IO, "%s: a temporary file of the "
+                           "workbook: %s", x->path,
+                           strerror(errno ? errno : EIO));
+        }
+    }
+    return EF_OK;
+}
+
+/* ==== libxlsxwriter's own messages ====================================== */
+
+/* libxlsxwriter prints its errors on stderr ("[ERROR] workbook_close():
+ * ..."). They are caught around its calls that may fail (fd 2 goes to a
+ * pipe meanwhile, non-blocking, so that a long message cannot block) and
+ * the gist goes into earful's own message instead. */
+typedef struct {
+    int saved; /* the real stderr, or -1 when not redirected */
+    int rd;    /* the pipe's read end */
+} err_catch;
+
+static void catch_begin(err_catch *c)
+{
+    int p[2];
+
+    c->saved = c->rd = -1;
+    fflush(stderr);
+    if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
+        return;
+    if ((c->saved = fcntl(2, F_DUPFD_CLOEXEC, 3)) < 0 || dup2(p[1], 2) < 0) {
+        if (c->saved >= 0)
+            close(c->saved);
+        c->saved = -1;
+        close(p[0]);
+        close(p[1]);
         return;
     }
-    x->bufs = ef_xrealloc(x->bufs, (x->nbufs + 1) * sizeof *x->bufs);
-    x->bufs[x->nbufs++] = b;
+    close(p[1]);
+    c->rd = p[0];
+}
+
+/* Restores stderr; leaves in out what the library said after "System
+ * error = " (strerror's words), else its last line, else "". */
+static void catch_end(err_catch *c, char *out, size_t cap)
+{
+    char buf[4096], *p, *end;
+    ssize_t n = 0;
+
+    out[0] = '\0';
+    if (c->saved < 0)
+        return;
+    fflush(stderr);
+    dup2(c->saved, 2);
+    close(c->saved);
+    n = read(c->rd, buf, sizeof buf - 1);
+    close(c->rd);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    if ((p = strstr(buf, "System error = ")) != NULL)
+        p += strlen("System error = ");
+    else if ((p = strrchr(buf, '\n')) != NULL)
+        p++;
+    else
+        p = buf;
+    if ((end = strchr(p, '\n')) != NULL)
+        *end = '\0';
+    n = (ssize_t)strlen(p);
+    if ((size_t)n >= cap)
+        n = (ssize_t)cap - 1;
+    memcpy(out, p, (size_t)n);
+    out[n] = '\0';
+}
+
+/* The status for a libxlsxwriter error: files it cannot create (73),
+ * writes that fail (74), the rest its own (70). */
+static ef_status lxw_status(lxw_error rc)
+{
+    switch (rc) {
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+        return EF_ERR_CANTCREAT;
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        return EF_ERR_IO;
+    default:
+        return EF_ERR_XLSX;
+    }
+}
+
+/* Buffers that files libxlsxwriter left open after a failed close still
+ * use: they must outlive them, to the end of the process (exit flushes
+ * every open file). Kept reachable here, on purpose. */
+static char **orphan_bufs;
+static size_t norphan_bufs;
+
+/* workbook_add_worksheet, its complaint (a temporary file it cannot
+ * create, in constant-memory mode) kept in x->said instead of stderr. */
+static lxw_worksheet *add_sheet(ef_xlsx *x, const char *name)
+{
+    err_catch c;
+    lxw_worksheet *ws;
+    char said[sizeof x->said];
+
+    catch_begin(&c);
+    ws = workbook_add_worksheet(x->wb, name);
+    catch_end(&c, said, sizeof said);
+    if (ws == NULL && x->said[0] == '\0')
+        memcpy(x->said, said, sizeof said);
+    return ws;
 }
 
 /* Starts the next part of rs: a sheet with the header row. */
@@ -552,7 +702,7 @@ static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
         snprintf(name, sizeof name, "%s", rs->base);
     else
         snprintf(name, sizeof name, "%s (%u)", rs->base, rs->part);
-    if ((rs->ws = workbook_add_worksheet(x->wb, name)) == NULL) {
+    if ((rs->ws = add_sheet(x, name)) == NULL) {
         lx(x, LXW_ERROR_CREATING_TMPFILE);
         return NULL;
     }
@@ -689,7 +839,7 @@ static ef_status open_spill(ef_xlsx *x, ef_err *e)
         close(fd);
         return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
     }
-    give_buffer(x, x->spill);
+    x->spill_buf = new_buffer(x->spill); /* freed once the spill is closed */
     return EF_OK;
 }
 
@@ -724,27 +874,35 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
     wo.constant_memory = LXW_TRUE;
     wo.tmpdir = x->tmpdir;
     wo.use_zip64 = LXW_TRUE; /* a million long texts pass 4 GB of XML */
-    if ((x->wb = workbook_new_opt(path, &wo)) == NULL) {
-        rc = ef_fail(e, EF_ERR_XLSX, "%s: cannot start the workbook", path);
+    {
+        err_catch c;
+        catch_begin(&c);
+        x->wb = workbook_new_opt(path, &wo);
+        catch_end(&c, x->said, sizeof x->said);
+    }
+    if (x->wb == NULL) {
+        rc = ef_fail(e, EF_ERR_XLSX, "%s: cannot start the workbook%s%s%s",
+                     path, x->said[0] ? " (" : "", x->said,
+                     x->said[0] ? ")" : "");
         goto fail;
     }
     make_formats(x);
 
     /* Created now for their place in the file; filled at finish. */
-    x->summary = workbook_add_worksheet(x->wb, "Summary");
-    x->trend = workbook_add_worksheet(x->wb, "Trend");
-    x->channels = workbook_add_worksheet(x->wb, "Channels");
-    x->themes = workbook_add_worksheet(x->wb, "Themes");
-    x->spikes = workbook_add_worksheet(x->wb, "Spikes");
-    x->repair = workbook_add_worksheet(x->wb, "Repair queue");
+    x->summary = add_sheet(x, "Summary");
+    x->trend = add_sheet(x, "Trend");
+    x->channels = add_sheet(x, "Channels");
+    x->themes = add_sheet(x, "Themes");
+    x->spikes = add_sheet(x, "Spikes");
+    x->repair = add_sheet(x, "Repair queue");
     x->negative = (row_sheet){"Negative", neg_cols, N_NCOLS, NULL, 0, 0};
     x->data = (row_sheet){"Data", data_cols, D_NCOLS, NULL, 0, 0};
     if (!x->summary || !x->trend || !x->channels || !x->themes || !x->spikes ||
         !x->repair) {
-        rc = ef_fail(e, EF_ERR_XLSX,
-                     "%s: cannot add a sheet (temporary "
-                     "files in %s?)",
-                     path, x->tmpdir ? x->tmpdir : "/tmp");
+        rc = ef_fail(e, EF_ERR_CANTCREAT,
+                     "%s: cannot add a sheet (temporary files in %s: %s)",
+                     path, x->tmpdir ? x->tmpdir : "/tmp",
+                     x->said[0] ? x->said : "?");
         goto fail;
     }
     if (rs_start(x, &x->negative) == NULL ||
@@ -870,6 +1028,8 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
         if (x->lerr)
             return lx_fail(x, e);
     }
+    if ((++x->rows & 1023) == 0 && check_tmps(x, 0, e) != EF_OK)
+        return e->code; /* a full disk: say so now, not at the end */
     if (cls == EF_NEGATIVE)
         return spill_add(x, it, sc, e);
     return EF_OK;
@@ -1479,7 +1639,9 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
             top = fmax(top, g->too_few ? sh->share : sh->hi);
             pp[i] = &pts[i];
         }
-        if (any_few)
+        /* The model pools all but a few channels; the guard keeps the
+         * call safe whatever the model holds (see XLSX_MAX_POINTS). */
+        if (any_few && r->nchannels <= XLSX_MAX_POINTS)
             lx(x, chart_series_set_points(se, pp));
         free(pts);
         free(pp);
@@ -2078,7 +2240,7 @@ static void write_to_label(ef_xlsx *x)
         "every answer.",
         NULL};
     static char *labels[] = {"positive", "neutral", "negative", NULL};
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "To label");
+    lxw_worksheet *ws = add_sheet(x, "To label");
     sheet s = {x, ws, 0};
     lxw_row_t head;
 
@@ -2135,7 +2297,7 @@ static void write_calibration(ef_xlsx *x, const ef_report *r)
                                       {"Note", 0, 0}};
     static const char *const names[3] = {"Negative", "Neutral", "Positive"};
     const ef_calibration *c = &r->calib;
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Calibration");
+    lxw_worksheet *ws = add_sheet(x, "Calibration");
     sheet s = {x, ws, 0};
     uint64_t col[3] = {0, 0, 0}, all = 0;
 
@@ -2234,7 +2396,7 @@ static void write_method(ef_xlsx *x, const ef_report *r)
         {"SHA-256", 0, 0},       {"Rows read", 0, 1},
         {"Rows used", 0, 1},     {"Rows rejected", 0, 1},
         {"Invalid UTF-8", 0, 1}, {"NUL bytes", 0, 1}};
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Method");
+    lxw_worksheet *ws = add_sheet(x, "Method");
     sheet s = {x, ws, 0};
     char a[64], b[64], buf[512];
 
@@ -2397,16 +2559,36 @@ ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
     props.comments = "Generated by earful";
     props.created = (time_t)x->created;
     lx(x, workbook_set_properties(x->wb, &props));
+    if ((rc = check_tmps(x, 1, e)) != EF_OK)
+        return rc;
 
-    lrc = workbook_close(x->wb); /* frees the workbook, whatever happens */
-    x->wb = NULL;
-    x->finished = 1;
-    if (lrc != LXW_NO_ERROR) {
-        /* The sheets' temporary files may still be open, with the stdio
-         * buffers we gave them: keep those alive (a leak, on this error
-         * only) rather than let exit() flush into freed memory. */
-        x->nbufs = 0;
-        return ef_fail(e, EF_ERR_XLSX, "%s: %s", x->path, lxw_strerror(lrc));
+    {
+        err_catch c;
+        char said[256];
+        catch_begin(&c);
+        lrc = workbook_close(x->wb); /* frees the workbook, whatever happens */
+        catch_end(&c, said, sizeof said);
+        x->wb = NULL;
+        x->finished = 1;
+        x->ntmps = 0; /* closed by now, or left open: not ours to touch */
+        if (lrc != LXW_NO_ERROR) {
+            /* The sheets' temporary files may still be open, with the
+             * stdio buffers we gave them: those must outlive them (exit
+             * flushes open files), so they go to orphan_bufs. */
+            orphan_bufs = ef_xrealloc(orphan_bufs, (norphan_bufs + x->nbufs) *
+                                                       sizeof *orphan_bufs);
+            memcpy(orphan_bufs + norphan_bufs, x->bufs,
+                   x->nbufs * sizeof *x->bufs);
+            norphan_bufs += x->nbufs;
+            x->nbufs = 0;
+            const char *why = lxw_strerror(lrc);
+            int k = (int)strlen(why);
+            if (k > 0 && why[k - 1] == '.')
+                k--; /* "...file." */
+            return ef_fail(e, lxw_status(lrc), "%s: %.*s%s%s%s", x->path, k,
+                           why, said[0] ? " (" : "", said,
+                           said[0] ? ")" : "");
+        }
     }
     if (x->lerr)
         return lx_fail(x, e);
@@ -2443,9 +2625,11 @@ void ef_xlsx_free(ef_xlsx *x)
         unlink(x->path);
     if (x->spill)
         fclose(x->spill);
+    free(x->spill_buf);
     for (size_t i = 0; i < x->nbufs; i++)
         free(x->bufs[i]);
     free(x->bufs);
+    free(x->tmps);
     for (size_t i = 0; i < x->nsources; i++)
         free(x->sources[i]);
     free(x->sources);

@@ -3,7 +3,10 @@
 
 #include <stdlib.h>
 #include <time.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "util/text.h"
 
 struct ef_progress {
     int on;
@@ -30,6 +33,7 @@ ef_progress *ef_progress_new(int quiet)
 void ef_progress_tick(ef_progress *p, const char *what)
 {
     double t;
+    ef_buf w = EF_BUF_INIT;
 
     p->rows++;
     if (!p->on || (p->rows & 4095) != 0)
@@ -39,9 +43,11 @@ void ef_progress_tick(ef_progress *p, const char *what)
         return;
     p->last = t;
     p->drawn = 1;
-    fprintf(stderr, "\r\033[Kearful: %s: %llu rows, %.0f rows/s", what,
-            (unsigned long long)p->rows,
+    ef_text_term_escape(&w, what, strlen(what)); /* a file name */
+    fprintf(stderr, "\r\033[Kearful: %s: %llu rows, %.0f rows/s",
+            ef_buf_cstr(&w), (unsigned long long)p->rows,
             (double)p->rows / (t - p->start > 0 ? t - p->start : 1));
+    ef_buf_reset(&w);
 }
 
 void ef_progress_done(ef_progress *p)

@@ -92,7 +92,7 @@ void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n)
     ef_buf_grow(b, n);
     while (i < n) {
         size_t j = i;
-        while (j < n && u[j] >= 0x20 && u[j] < 0x80 && u[j] != '\\')
+        while (j < n && u[j] >= 0x20 && u[j] < 0x7f && u[j] != '\\')
             j++;
         ef_buf_put(b, s + i, j - i);
         if (j == n)
@@ -109,7 +109,7 @@ void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n)
                 i += ef_utf8_put_repaired(b, u + i, n - i);
                 continue;
             }
-            ef_buf_putc(b, (char)u[i]);
+            ef_buf_printf(b, "\\x%02x", u[i]); /* ESC, BEL, DEL... */
         }
         i++;
     }
@@ -168,4 +168,47 @@ int ef_utf8_has_rtl(const char *s, size_t n)
             return 1;
     }
     return 0;
+}
+
+/* Whether cp, shown raw, could change what a terminal shows around it:
+ * C1 controls (U+009B is CSI on some terminals) and the bidirectional
+ * marks, embeddings, overrides and isolates. */
+static int term_unsafe(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+           cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void ef_text_term_escape(ef_buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+
+    ef_buf_grow(b, n);
+    while (i < n) {
+        size_t j = i, k;
+        uint32_t cp;
+        while (j < n && u[j] >= 0x20 && u[j] < 0x7f)
+            j++;
+        ef_buf_put(b, s + i, j - i);
+        if (j == n)
+            break;
+        i = j;
+        if (u[i] < 0x80) {
+            ef_buf_printf(b, "\\x%02x", u[i]);
+            i++;
+            continue;
+        }
+        k = ef_utf8_decode(u + i, n - i, &cp);
+        if (cp == 0xfffd && !(k == 3 && u[i] == 0xef)) {
+            for (size_t m = 0; m < k; m++) /* the bytes themselves */
+                ef_buf_printf(b, "\\x%02x", u[i + m]);
+        } else if (term_unsafe(cp)) {
+            ef_buf_printf(b, "\\u%04x", (unsigned)cp);
+        } else {
+            ef_buf_put(b, s + i, k);
+        }
+        i += k;
+    }
 }

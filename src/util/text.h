@@ -26,11 +26,20 @@ size_t ef_utf8_put_repaired(ef_buf *b, const unsigned char *s, size_t n);
 int ef_utf8_has_rtl(const char *s, size_t n);
 
 /* Appends s as a TSV field: backslash, tab, newline and carriage return
- * become \\ \t \n \r; invalid UTF-8 becomes U+FFFD; NUL is dropped. */
+ * become \\ \t \n \r, other control characters \xHH (ESC is \x1b:
+ * the field cannot drive a terminal); invalid UTF-8 becomes U+FFFD; NUL
+ * is dropped. */
 void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n);
 
 /* Appends s as a JSON string literal, quotes included; invalid UTF-8
  * becomes U+FFFD and NUL is written \u0000. */
 void ef_text_json_string(ef_buf *b, const char *s, size_t n);
+
+/* Appends s for a terminal (stderr messages, progress): printable text
+ * as it is, and every byte that could drive the terminal shown instead:
+ * C0 controls, DEL and bytes of invalid UTF-8 as \xHH (ESC is \x1b),
+ * C1 controls and the bidirectional overrides as \uHHHH. Newlines are
+ * escaped too: one message stays one line. */
+void ef_text_term_escape(ef_buf *b, const char *s, size_t n);
 
 #endif

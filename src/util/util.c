@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 /* ==== Errors ============================================================ */
 
 ef_status ef_fail(ef_err *e, ef_status code, const char *fmt, ...)
@@ -34,15 +36,36 @@ int ef_exit_code(ef_status code)
     }
 }
 
+void ef_vwarn(const char *fmt, va_list ap)
+{
+    ef_buf raw = EF_BUF_INIT, out = EF_BUF_INIT;
+    va_list aq;
+    int n;
+
+    va_copy(aq, ap);
+    n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n > 0) {
+        ef_buf_grow(&raw, (size_t)n);
+        vsnprintf(raw.data, (size_t)n + 1, fmt, ap);
+        raw.len = (size_t)n;
+    }
+    /* values from the data (and file names) must not drive the terminal */
+    ef_buf_puts(&out, "earful: ");
+    ef_text_term_escape(&out, raw.data ? raw.data : "", raw.len);
+    ef_buf_putc(&out, '\n');
+    fwrite(out.data, 1, out.len, stderr); /* one write: one line */
+    ef_buf_reset(&raw);
+    ef_buf_reset(&out);
+}
+
 void ef_warn(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("earful: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    ef_vwarn(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 /* ==== Memory ============================================================ */

@@ -63,8 +63,11 @@ enum {
 /* The exit code that goes with an error status. */
 int ef_exit_code(ef_status code);
 
-/* Prints "earful: MSG" on stderr. */
+/* Prints "earful: MSG" on stderr, as one line: control characters and
+ * other bytes that could drive a terminal are escaped (\x1b), since
+ * messages carry values from the data (ef_text_term_escape). */
 void ef_warn(const char *fmt, ...) EF_PRINTF(1, 2);
+void ef_vwarn(const char *fmt, va_list ap);
 
 /* ==== Memory ============================================================ */
 

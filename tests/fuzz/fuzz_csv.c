@@ -1,9 +1,9 @@
 /* fuzz_csv.c - libFuzzer target for the CSV reader.
  *
  * The first byte picks the options: bits 0-2 the encoding, 3-4 the
- * delimiter, 5 a small max_field, 6-7 the read size when built with
- * -DEF_TESTING (which makes records straddle blocks); the rest is the
- * file.
+ * delimiter, 5 small limits (max_bytes, max_fields), 6-7 the read size
+ * when built with -DEF_TESTING (which makes records straddle blocks); the
+ * rest is the file.
  * Every record is checked: fields non-NULL, len == strlen (NULs are
  * dropped), valid UTF-8, lines never going back; at EOF the stats must
  * account for every byte.
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                         "UTF-8",   "UTF-16", "UTF-16BE",
                                         "CP1252",  "SHIFT_JIS"};
     static const char delims[4] = {0, ',', ';', '\t'};
-    ef_csv_opts o = {NULL, 0, 0};
+    ef_csv_opts o = {NULL, 0, 0, 0};
     ef_csv_reader *r = NULL;
     ef_csv_record rec;
     ef_err e = {EF_OK, ""};
@@ -81,7 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size--;
     o.encoding = encs[sel & 7];
     o.delimiter = delims[sel >> 3 & 3];
-    o.max_field = sel & 32 ? 16 : 0;
+    o.max_bytes = sel & 32 ? 16 : 0;
+    o.max_fields = sel & 32 ? 3 : 0;
 #ifdef EF_TESTING
     {
         static const size_t sizes[4] = {1, 3, 16, 256 * 1024};
@@ -106,13 +107,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (rec.line < 1 || rec.line <= last_line)
             abort();
+        /* within the limits, and every field counted */
+        if (o.max_fields && rec.n > o.max_fields)
+            abort();
+        if (rec.nfields < rec.n || (!rec.cut && rec.nfields != rec.n))
+            abort();
         last_line = rec.line;
         for (i = 0; i < rec.n; i++) {
             const char *f = rec.field[i];
 
             if (f == NULL || strlen(f) != rec.len[i])
                 abort();
-            if (o.max_field && rec.len[i] > o.max_field)
+            if (o.max_bytes && rec.len[i] > o.max_bytes)
                 abort();
             if (!valid_utf8((const unsigned char *)f, rec.len[i]))
                 abort();

@@ -22,12 +22,53 @@ check "nasty bytes: exit 0" test $? -eq 0
 check "nasty bytes: 6 rows" test "$(rows "$tmp/out")" -eq 6
 check "nasty bytes: output is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$tmp/out" -o /dev/null
 
-# A 10 MB line, and no final newline.
+# A 10 MB line, and no final newline: scored on its first 1 MiB (all
+# x's: neutral, where the whole line, "... good but bad", is negative),
+# in one row, with a warning naming the line.
 head -c 10485760 /dev/zero | tr '\0' 'x' >"$tmp/long.txt"
 printf ' good but bad' >>"$tmp/long.txt"
-./earful score "$tmp/long.txt" >"$tmp/out"
+./earful score "$tmp/long.txt" >"$tmp/out" 2>"$tmp/err"
 check "10 MB line: one row" test "$(rows "$tmp/out")" -eq 1
-check "10 MB line: scored" grep -q 'negative$' "$tmp/out"
+check "10 MB line: its first 1 MiB scored" grep -q 'neutral$' "$tmp/out"
+check "10 MB line: a warning names it" \
+    grep -q 'long.txt:1: line longer than 1 MiB: scored on its first 1 MiB' "$tmp/err"
+
+# Long lines among short ones: the same rows mapped and from a pipe, at
+# one thread and two, each cut line named; a 1 MiB line is whole.
+python3 - "$tmp/mixed.txt" <<'PYEOF'
+import sys
+with open(sys.argv[1], "wb") as w:
+    w.write(b"good\n" + b"bad " * 800000 + b"\r\ngreat\n")
+    w.write("\u00e9".encode() * 700000 + b"\n")   # no space to cut at
+    w.write(b"y" * (1 << 20) + b"\nawful\n" + b"x" * 3000000)
+PYEOF
+./earful score -j1 "$tmp/mixed.txt" >"$tmp/m1" 2>"$tmp/e1"
+./earful score -j2 <"$tmp/mixed.txt" >"$tmp/m2" 2>/dev/null
+cat "$tmp/mixed.txt" | ./earful score -j1 >"$tmp/m3" 2>"$tmp/e3"
+cat "$tmp/mixed.txt" | ./earful score -j2 >"$tmp/m4" 2>/dev/null
+check "long lines: a row per line" test "$(rows "$tmp/m1")" -eq 7
+check "long lines: mapped -j1 == -j2" cmp -s "$tmp/m1" "$tmp/m2"
+check "long lines: mapped == pipe" cmp -s "$tmp/m1" "$tmp/m3"
+check "long lines: pipe -j1 == -j2" cmp -s "$tmp/m3" "$tmp/m4"
+check "long lines: the cut ones named (2, 4, 7)" test \
+    "$(sed -n 's/.*mixed.txt:\([0-9]*\): line longer.*/\1/p' "$tmp/e1" | tr '\n' ' ')" = "2 4 7 "
+check "long lines: the same from a pipe" test \
+    "$(sed -n 's/.*standard input:\([0-9]*\): line longer.*/\1/p' "$tmp/e3" | tr '\n' ' ')" = "2 4 7 "
+check "long lines: the rows around them" test \
+    "$(cut -f5 "$tmp/m1" | tr '\n' ' ')" = "class positive negative positive neutral neutral negative neutral "
+
+# A 100 MB line from a pipe is streamed: memory stays that of a 1 MiB one
+# (it took 1.2 GB; 2 GB died "out of memory").
+rss() { # peak RSS in kB of: sh -c "$1"
+    python3 -c 'import resource, subprocess, sys
+subprocess.run(["sh", "-c", sys.argv[1]], stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$1"
+}
+big=$(rss "head -c 104857600 /dev/zero | tr '\\0' 'w' | ./earful score")
+small=$(rss "head -c 1048576 /dev/zero | tr '\\0' 'w' | ./earful score")
+echo "note: peak RSS, 100 MB line ${big} kB, 1 MiB line ${small} kB"
+check "100 MB line from a pipe: bounded memory" test "$big" -lt $((small * 2 + 16384))
 
 # Texts for the thread checks: the conformance texts when present, else
 # the sample sentences of the CLI tests, repeated.

@@ -22,7 +22,9 @@ static const size_t blocks[] = {1, 2, 3, 5, 16, 17, 256 * 1024};
 /* ==== Helpers =========================================================== */
 
 /* Appends the records of r as "LINE:[f1][f2]\n", with CR, LF and
- * brackets escaped; on error appends "ERR:message". */
+ * brackets escaped ("LINE:CUTc/n:[f1]..." for a record cut by a limit:
+ * c its EF_CSV_CUT_* bits, n the fields it had); on error appends
+ * "ERR:message". */
 static void drain(ef_csv_reader *r, ef_buf *b, ef_status *rc)
 {
     ef_csv_record rec;
@@ -39,6 +41,11 @@ static void drain(ef_csv_reader *r, ef_buf *b, ef_status *rc)
         if (eof)
             return;
         ef_buf_printf(b, "%llu:", (unsigned long long)rec.line);
+        if (rec.cut)
+            ef_buf_printf(b, "CUT%d/%llu:", rec.cut,
+                          (unsigned long long)rec.nfields);
+        else if (rec.nfields != rec.n)
+            ef_buf_puts(b, "<NFIELDS MISMATCH>");
         for (i = 0; i < rec.n; i++) {
             const char *f = rec.field[i];
 
@@ -118,7 +125,7 @@ typedef struct {
     size_t len;          /* 0: strlen(in) */
     const char *enc;     /* opts.encoding */
     char delim;          /* opts.delimiter */
-    size_t max_field;    /* opts.max_field */
+    size_t max_bytes;    /* opts.max_bytes */
     const char *want;    /* drained records, or "ERR:..." at the end */
     const char *encname; /* stats.encoding, NULL: not checked */
     char sniffed;        /* stats.delimiter, 0: not checked */
@@ -241,18 +248,28 @@ static const csv_case cases[] = {
      "1:[\xEF\xBB\xBF" "a][b][c][d][e][f][g][h][i][j][k][l][m][n][o][p][q]"
      "[r][s][t][u][v][w][x][y][z][]\n",
      "UTF-16LE (BOM)", ',', 0, 0},
-    {"max_field", "a,bcde\n1,2\n", 0, NULL, 0, 3,
-     "ERR:t.csv:1: field longer than 3 bytes", NULL, 0, 0, 0},
-    {"max_field quoted", "a\n\"1\n234\"\n", 0, NULL, 0, 4,
-     "1:[a]\nERR:t.csv:2: field longer than 4 bytes", NULL, 0, 0, 0},
-    {"max_field exact", "abc,\"d\"\"e\"\n", 0, NULL, 0, 3, "1:[abc][d\"e]\n",
-     NULL, 0, 0, 0},
+    /* max_bytes counts the record's bytes with one NUL after each field:
+     * "a" NUL "bcde" is 6, so at 3 "bcde" keeps 3 - 2 = 1 byte */
+    {"max_bytes", "a,bcde\n1,2\n", 0, NULL, 0, 3,
+     "1:CUT1/2:[a][b]\n2:[1][2]\n", NULL, 0, 0, 0},
+    {"max_bytes: fields after the cut dropped", "ab,cdef,g,h\nx\n", 0,
+     NULL, 0, 4, "1:CUT1/4:[ab][c]\n2:[x]\n", NULL, 0, 0, 0},
+    {"max_bytes quoted, lines still counted", "a\n\"1\n234\"\nb\n", 0,
+     NULL, 0, 4, "1:[a]\n2:CUT1/1:[1\\n23]\n4:[b]\n", NULL, 0, 0, 0},
+    {"max_bytes: a field starting past it is dropped",
+     "abc,\"d\"\"e\"\nz\n", 0, NULL, 0, 3, "1:CUT1/2:[abc]\n2:[z]\n", NULL, 0,
+     0, 0},
+    {"max_bytes exact fits", "ab,c\n", 0, NULL, 0, 4, "1:[ab][c]\n", NULL, 0,
+     0, 0},
+    /* U+00E9 is 2 bytes: the cut never splits a character */
+    {"max_bytes on a character boundary", "\xC3\xA9\xC3\xA9\n", 0, NULL, 0, 3,
+     "1:CUT1/1:[\xC3\xA9]\n", NULL, 0, 0, 0},
 };
 
 static void check_case(const csv_case *c)
 {
     ef_buf got = EF_BUF_INIT;
-    ef_csv_opts o = {c->enc, c->delim, c->max_field};
+    ef_csv_opts o = {c->enc, c->delim, c->max_bytes, 0};
     ef_csv_stats st;
     size_t len = c->len ? c->len : strlen(c->in), i;
     int ok = strstr(c->want, "ERR:") == NULL;
@@ -286,7 +303,7 @@ static ef_status read_all(const void *data, size_t len, ef_buf *b,
 static void check_errors(void)
 {
     ef_csv_reader *r = NULL;
-    ef_csv_opts o = {"no-such-charset", 0, 0};
+    ef_csv_opts o = {"no-such-charset", 0, 0, 0};
     ef_csv_record rec;
     ef_err e = {EF_OK, ""};
     ef_status rc;
@@ -435,14 +452,14 @@ static void check_gzip(void)
 }
 
 /* A 16 MB field, unquoted and quoted (with doubled quotes and newlines),
- * and the same past max_field. */
+ * and the same past max_bytes. */
 static void check_big_field(void)
 {
     const size_t big = 16u << 20;
     unsigned char *in = ef_xmalloc(2 * big + big / 500 + 64);
     ef_csv_reader *r = NULL;
     ef_csv_record rec;
-    ef_csv_opts o = {NULL, 0, 0};
+    ef_csv_opts o = {NULL, 0, 0, 0};
     ef_err e = {EF_OK, ""};
     size_t n = 0, i, quotes = 0;
     int eof = 0, ok = 1;
@@ -487,12 +504,25 @@ static void check_big_field(void)
     OK(quotes > 0, "16 MB quoted: has quotes");
     ef_csv_free(r);
 
-    o.max_field = big - 1;
+    /* past max_bytes: both records cut, not an error; "1" and its NUL
+     * take 2 of the bytes */
+    o.max_bytes = big - 1;
     ef_csv_open_mem("big.csv", in, n, &o, &r, &e);
     ef_csv_next(r, &rec, &eof, &e);
-    INT_EQ(ef_csv_next(r, &rec, &eof, &e), EF_ERR_PARSE, "max_field: status");
-    STR_EQ(e.msg, "big.csv:2: field longer than 16777215 bytes",
-           "max_field: message");
+    INT_EQ(ef_csv_next(r, &rec, &eof, &e), EF_OK, "max_bytes: status");
+    INT_EQ(rec.cut, EF_CSV_CUT_BYTES, "max_bytes: unquoted cut");
+    INT_EQ(rec.len[1], big - 3, "max_bytes: unquoted kept");
+    INT_EQ(ef_csv_next(r, &rec, &eof, &e), EF_OK, "max_bytes: quoted");
+    INT_EQ(rec.cut, EF_CSV_CUT_BYTES, "max_bytes: quoted cut");
+    INT_EQ(rec.line, 3, "max_bytes: quoted line");
+    INT_EQ(rec.len[1], big - 3, "max_bytes: quoted kept");
+    for (i = 0, ok = 1; i < big - 3 && ok; i++)
+        ok = rec.field[1][i] == (i % 1000 == 999 ? '"'
+                                 : i % 777 == 0  ? '\n'
+                                                 : 'y');
+    OK(ok, "max_bytes: quoted head kept as it was");
+    ef_csv_next(r, &rec, &eof, &e);
+    INT_EQ(eof, 1, "max_bytes: then eof");
     ef_csv_free(r);
     free(in);
 }
@@ -525,7 +555,7 @@ static void check_files(void)
     size_t i;
 
     for (i = 0; i < EF_ARRAY_LEN(files); i++) {
-        ef_csv_opts o = {files[i].enc, 0, 0};
+        ef_csv_opts o = {files[i].enc, 0, 0, 0};
         ef_csv_reader *r = NULL;
         ef_err e = {EF_OK, ""};
         ef_status rc;
@@ -555,7 +585,7 @@ static void check_random(void)
     static const char alphabet[] = "a,\"\r\n\0;\xC3\xA9\xFF\xE2\x82\xAC\xF0 ";
     unsigned char in[160];
     ef_buf want = EF_BUF_INIT, got = EF_BUF_INIT;
-    ef_csv_opts o = {NULL, ',', 0};
+    ef_csv_opts o = {NULL, ',', 0, 0};
     uint32_t seed = 12345;
     int iter, bad = 0;
     size_t i, n, k;
@@ -570,7 +600,8 @@ static void check_random(void)
             in[i] = (unsigned char)alphabet[(seed >> 16) %
                                             (sizeof alphabet - 1)];
         }
-        o.max_field = iter % 5 == 4 ? 7 : 0;
+        o.max_bytes = iter % 5 == 4 ? 7 : 0;
+        o.max_fields = iter % 7 == 6 ? 2 : 0;
         read_mem(in, n, &o, 256 * 1024, &want, NULL);
         for (k = 1; k <= 4; k++) {
             read_mem(in, n, &o, k, &got, NULL);
@@ -587,7 +618,7 @@ static void check_random(void)
     bad = 0;
     for (iter = 0; iter < 1000; iter++) {
         unsigned char u16[2 + 2 * sizeof in];
-        ef_csv_opts iconv16 = {"UTF-16", ',', 0};
+        ef_csv_opts iconv16 = {"UTF-16", ',', 0, 0};
 
         n = (size_t)(iter % 150);
         u16[0] = 0xFF;
@@ -599,7 +630,8 @@ static void check_random(void)
             u16[3 + 2 * i] = k >= 0x80 ? 0x4E : 0; /* CJK */
         }
         o.delimiter = ',';
-        o.max_field = 0;
+        o.max_bytes = 0;
+        o.max_fields = 0;
         read_mem(u16, 2 + 2 * n, &o, 256 * 1024, &want, NULL);
         for (k = 1; k <= 4; k++) {
             read_mem(u16, 2 + 2 * n, &iconv16, k, &got, NULL);
@@ -631,7 +663,7 @@ static void check_thread(void)
     for (k = 0; k < 4; k++) {
         const void *data = k == 2 ? (const void *)gz : in;
         size_t len = k == 2 ? gzn : n;
-        ef_csv_opts o = {encs[k == 3], 0, 0};
+        ef_csv_opts o = {encs[k == 3], 0, 0, 0};
 
         if (k == 1) { /* UTF-16LE with BOM */
             in[0] = 0xFF;
@@ -663,6 +695,69 @@ static void check_thread(void)
     ef_buf_reset(&got);
 }
 
+/* max_fields, alone and with max_bytes, at every read size; and a
+ * gzip-compressed row of 200,000 commas, returned cut to the default
+ * 10,000 fields with the count of all it had. */
+static void check_limits(void)
+{
+    static const struct {
+        const char *name, *in;
+        size_t max_bytes, max_fields;
+        const char *want;
+    } lim[] = {
+        {"max_fields", "a,b,c,d\n1,2\n", 0, 2,
+         "1:CUT2/4:[a][b]\n2:[1][2]\n"},
+        {"max_fields, quoted delimiters are data", "\"a,b\",c\n", 0, 1,
+         "1:CUT2/2:[a,b]\n"},
+        /* "abc" NUL "d" is 5 bytes: fits; "e" is past 2 fields */
+        {"max_fields and max_bytes", "abc,d,e\nx,y\n", 5, 2,
+         "1:CUT2/3:[abc][d]\n2:[x][y]\n"},
+        {"both broken", "abcdef,g,h\n", 3, 1, "1:CUT3/3:[abc]\n"},
+        {"a long run of delimiters",
+         "h\n,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+         ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+         ",,,,\nz\n",
+         0, 3, "1:[h]\n2:CUT2/142:[][][]\n3:[z]\n"},
+    };
+    ef_buf got = EF_BUF_INIT;
+    char what[160];
+    size_t i, k, n = 200000;
+    char *bomb = ef_xmalloc(n + 16), *gz;
+    size_t gzlen;
+    ef_csv_reader *r = NULL;
+    ef_csv_record rec;
+    ef_err e = {EF_OK, ""};
+    int eof = 0;
+
+    for (i = 0; i < EF_ARRAY_LEN(lim); i++) {
+        ef_csv_opts o = {NULL, ',', lim[i].max_bytes, lim[i].max_fields};
+        for (k = 0; k < EF_ARRAY_LEN(blocks); k++) {
+            snprintf(what, sizeof what, "%s (block %zu)", lim[i].name,
+                     blocks[k]);
+            read_mem(lim[i].in, strlen(lim[i].in), &o, blocks[k], &got,
+                     NULL);
+            STR_EQ(got.data, lim[i].want, what);
+        }
+    }
+    memcpy(bomb, "h\n", 2);
+    memset(bomb + 2, ',', n - 1);
+    memcpy(bomb + n + 1, "\nz\n", 4);
+    gz = (char *)gzip_mem(bomb, n + 5, &gzlen);
+    ef_csv_open_mem("bomb.csv.gz", gz, gzlen, NULL, &r, &e);
+    ef_csv_next(r, &rec, &eof, &e);
+    INT_EQ(ef_csv_next(r, &rec, &eof, &e), EF_OK, "comma bomb: not an error");
+    INT_EQ(rec.cut, EF_CSV_CUT_FIELDS, "comma bomb: cut by fields");
+    INT_EQ(rec.n, 10000, "comma bomb: 10,000 fields kept");
+    INT_EQ(rec.nfields, n, "comma bomb: 200,000 fields counted");
+    INT_EQ(ef_csv_next(r, &rec, &eof, &e), EF_OK, "comma bomb: next row");
+    OK(rec.n == 1 && strcmp(rec.field[0], "z") == 0 && rec.line == 3,
+       "comma bomb: the row after it is read");
+    ef_csv_free(r);
+    free(gz);
+    free(bomb);
+    ef_buf_reset(&got);
+}
+
 void test_csv(void)
 {
     size_t i;
@@ -673,6 +768,7 @@ void test_csv(void)
     check_sha_and_stats();
     check_gzip();
     check_big_field();
+    check_limits();
     check_files();
     check_random();
     check_thread();

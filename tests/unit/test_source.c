@@ -40,6 +40,7 @@ typedef struct {
     char delimiter;
     int strict;
     const char *items;   /* the items, then "ERR:message" on an error */
+    ef_status status;    /* that error's status (checked when set) */
     const char *rejects; /* "LINE: reason\n" per rejected row */
     const char *encname; /* stats.encoding after the last row; NULL: any */
     int invalid, nuls;   /* stats.invalid_utf8, stats.nul_bytes */
@@ -274,11 +275,29 @@ static const src_case cases[] = {
     {.name = "SQLite: --query syntax error",
      .path = GEN "store.db",
      .query = "SELEKT 1",
-     .items = "ERR:" GEN "store.db: near \"SELEKT\": syntax error"},
+     .items = "ERR:" GEN "store.db: near \"SELEKT\": syntax error "
+              "(in --query)",
+     .status = EF_ERR_USAGE},
+    {.name = "SQLite: --query failing on the data",
+     .path = GEN "store.db",
+     .query = "SELECT json_extract('{', '$.x') AS text, 1 AS date",
+     .items = "ERR:" GEN "store.db: malformed JSON (in --query)",
+     .status = EF_ERR_PARSE},
     {.name = "SQLite: no such --table",
      .path = GEN "store.db",
      .table = "nope",
-     .items = "ERR:" GEN "store.db: no such table: nope"},
+     .items = "ERR:" GEN "store.db: no such table: nope",
+     .status = EF_ERR_USAGE},
+    {.name = "SQLite: a corrupt database is unreadable input",
+     .path = GEN "corrupt.db",
+     .items = "ERR:" GEN "corrupt.db: database disk image is malformed",
+     .status = EF_ERR_NOINPUT},
+    /* a BLOB of "ok", NUL, 0xFF, "!": repaired as a CSV field would be */
+    {.name = "SQLite: a BLOB's NUL and invalid UTF-8",
+     .path = GEN "blob.db",
+     .items = "1|2025-01-01T00:00:00Z|||||||||ok" FFFD "!\n",
+     .invalid = 1,
+     .nuls = 1},
     {.name = "SQLite: several tables, none named feedback",
      .path = GEN "several.db",
      .items = "ERR:" GEN "several.db: no table 'feedback' and several "
@@ -402,6 +421,8 @@ static void check_case(const src_case *c)
     ef_status rc = run(c, &items, &rejects, &st);
 
     STR_EQ(items.data, c->items, c->name);
+    if (c->status)
+        INT_EQ(rc, c->status, c->name);
     snprintf(what, sizeof what, "%s: rejects", c->name);
     STR_EQ(rejects.data, c->rejects ? c->rejects : "", what);
     if (rc == EF_OK) {
@@ -513,9 +534,22 @@ static int make_fixtures(void)
     /* SQLite databases, by the sqlite3 shell (a build dependency) */
     remove(GEN "store.db");
     remove(GEN "several.db");
+    remove(GEN "blob.db");
     if (system("sqlite3 " GEN "store.db < " SRC "store.sql") != 0 ||
-        system("sqlite3 " GEN "several.db < " SRC "several.sql") != 0)
+        system("sqlite3 " GEN "several.db < " SRC "several.sql") != 0 ||
+        system("sqlite3 " GEN "blob.db \"CREATE TABLE feedback(date, text);"
+               " INSERT INTO feedback VALUES ('2025-01-01', "
+               "X'6F6B00FF21')\"") != 0)
         rc = -1;
+    /* the store with its header kept and every page after it garbled */
+    basic = read_file(GEN "store.db", &n);
+    if (basic == NULL || n < 200)
+        rc = -1;
+    else {
+        memset(basic + 100, 0x5a, n - 100);
+        rc |= write_file(GEN "corrupt.db", basic, n);
+    }
+    free(basic);
     OK(rc == 0, "fixtures generated under " GEN);
     return rc;
 }
@@ -675,6 +709,61 @@ static void check_labels(void)
            "wrong number of fields", "reason name");
 }
 
+/* Rows past the limits (EF_MAX_FIELDS fields): rejected with the count,
+ * the rows after them read; with --strict, an error; a header past them,
+ * an error. */
+static void check_limits(void)
+{
+    ef_buf data = EF_BUF_INIT, rejects = EF_BUF_INIT;
+    ef_source_opts o = {0};
+    ef_source *src = NULL;
+    ef_err e = {EF_OK, ""};
+    ef_item it;
+    int eof = 0;
+
+    ef_buf_puts(&data, "date,text\n2025-01-01,");
+    for (int i = 0; i < 20000; i++)
+        ef_buf_putc(&data, ',');
+    ef_buf_puts(&data, "\n2025-01-02,after\n");
+    OK(write_file(GEN "wide.csv", data.data, data.len) == 0, "wide: write");
+    o.on_reject = collect_reject;
+    o.reject_ctx = &rejects;
+    INT_EQ(ef_source_open(GEN "wide.csv", &o, &src, &e), EF_OK, "wide: open");
+    INT_EQ(ef_source_next(src, &it, &eof, &e), EF_OK, "wide: next");
+    STR_EQ(it.text, "after", "wide: the row after is read");
+    STR_EQ(ef_buf_cstr(&rejects),
+           "2: 20,002 fields, over the limit of 10,000 (the first 10,000 "
+           "are kept)\n", "wide: rejected with its count");
+    INT_EQ(ef_source_stats_get(src)->rejected[EF_REJECT_TOO_BIG], 1,
+           "wide: counted as too big");
+    ef_source_free(src);
+
+    o.strict = 1;
+    INT_EQ(ef_source_open(GEN "wide.csv", &o, &src, &e), EF_OK,
+           "wide strict: open");
+    INT_EQ(ef_source_next(src, &it, &eof, &e), EF_ERR_PARSE,
+           "wide strict: an error");
+    STR_EQ(e.msg, GEN "wide.csv:2: 20,002 fields, over the limit of 10,000 "
+           "(the first 10,000 are kept)", "wide strict: message");
+    ef_source_free(src);
+
+    ef_buf_clear(&data);
+    for (int i = 0; i < 10001; i++)
+        ef_buf_puts(&data, i ? ",c" : "date");
+    ef_buf_puts(&data, "\n");
+    OK(write_file(GEN "wide_header.csv", data.data, data.len) == 0,
+       "wide header: write");
+    e.code = EF_OK;
+    INT_EQ(ef_source_open(GEN "wide_header.csv", &o, &src, &e), EF_ERR_PARSE,
+           "wide header: an error");
+    STR_EQ(e.msg, GEN "wide_header.csv:1: the header has 10001 columns, "
+           "over the limit of 10000", "wide header: message");
+    remove(GEN "wide.csv");
+    remove(GEN "wide_header.csv");
+    ef_buf_reset(&data);
+    ef_buf_reset(&rejects);
+}
+
 void test_source(void)
 {
     int have_gen = make_fixtures() == 0;
@@ -686,7 +775,9 @@ void test_source(void)
     }
     check_big_field();
     check_rejects_file();
-    if (have_gen)
+    if (have_gen) {
         check_read_only();
+        check_limits();
+    }
     check_labels();
 }

@@ -2,8 +2,90 @@
 #include <string.h>
 
 #include "test.h"
+#include "util/csvout.h"
 #include "util/text.h"
 #include "util/util.h"
+
+/* Text bound for a terminal: nothing in it can move the cursor, set the
+ * title, ring the bell or reorder what follows. */
+static void check_term(void)
+{
+    static const struct {
+        const char *in;
+        size_t len; /* 0: strlen */
+        const char *want;
+    } cases[] = {
+        {"plain caf\xC3\xA9 \xE2\x82\xAC ok", 0, "plain caf\xC3\xA9 \xE2\x82\xAC ok"},
+        {"\x1b[2J\x1b]0;pwned\x07", 0, "\\x1b[2J\\x1b]0;pwned\\x07"},
+        {"two\nlines\r", 0, "two\\x0alines\\x0d"},
+        {"tab\tdel\x7f", 0, "tab\\x09del\\x7f"},
+        {"nul\0x", 5, "nul\\x00x"},
+        /* U+009B, CSI in one byte on some terminals, as UTF-8 */
+        {"c1 \xC2\x9B" "31m", 0, "c1 \\u009b31m"},
+        /* the right-to-left override, and an isolate */
+        {"abc\xE2\x80\xAE" "fed\xE2\x81\xA6", 0, "abc\\u202efed\\u2066"},
+        /* invalid UTF-8: its bytes, shown */
+        {"bad \xFF\xC3(", 0, "bad \\xff\\xc3("},
+        {"\xEF\xBF\xBD stays", 0, "\xEF\xBF\xBD stays"},
+    };
+    ef_buf b = EF_BUF_INIT;
+
+    for (size_t i = 0; i < EF_ARRAY_LEN(cases); i++) {
+        ef_buf_clear(&b);
+        ef_text_term_escape(&b, cases[i].in,
+                            cases[i].len ? cases[i].len
+                                         : strlen(cases[i].in));
+        STR_EQ(ef_buf_cstr(&b), cases[i].want, cases[i].in);
+    }
+    ef_buf_reset(&b);
+}
+
+/* CSV fields for spreadsheets: formula starts neutralised with a ',
+ * numbers left alone, NULs dropped; and read back. */
+static void check_csvout(void)
+{
+    static const struct {
+        const char *in;
+        size_t len; /* 0: strlen */
+        const char *want;
+    } cases[] = {
+        {"plain", 0, "plain"},
+        {"=HYPERLINK(\"http://x\",\"y\")", 0,
+         "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+        {"@SUM(A1)", 0, "'@SUM(A1)"},
+        {"+1+cmd|' /C calc'!A0", 0, "'+1+cmd|' /C calc'!A0"},
+        {"-2+3+cmd", 0, "'-2+3+cmd"},
+        {"\t=1", 0, "'\t=1"},
+        {"\r=1", 0, "\"'\r=1\""},
+        {"  =1", 0, "\"'  =1\""}, /* spaces first: still a formula */
+        {"-3", 0, "-3"},            /* numbers are numbers */
+        {"+1.5e3", 0, "+1.5e3"},
+        {"-.5", 0, "-.5"},
+        {"-", 0, "'-"},
+        {"2025-01-01", 0, "2025-01-01"},
+        {"a=b", 0, "a=b"},
+        {"nul\0byte", 8, "nulbyte"},
+        {"\0=1", 3, "'=1"}, /* the NUL goes, the formula is seen */
+        {"x\xFFy", 0, "x\xEF\xBF\xBDy"},
+    };
+    ef_buf b = EF_BUF_INIT;
+
+    for (size_t i = 0; i < EF_ARRAY_LEN(cases); i++) {
+        size_t n = cases[i].len ? cases[i].len : strlen(cases[i].in);
+        ef_buf_clear(&b);
+        ef_csvout_field(&b, cases[i].in, n, 1);
+        STR_EQ(ef_buf_cstr(&b), cases[i].want, cases[i].in);
+    }
+    {
+        size_t n = 3;
+        const char *s = ef_csvout_original("'=1", &n);
+        OK(n == 2 && memcmp(s, "=1", 2) == 0, "original: ' dropped");
+        n = 3;
+        s = ef_csvout_original("'ab", &n);
+        OK(n == 3 && memcmp(s, "'ab", 3) == 0, "original: a quote kept");
+    }
+    ef_buf_reset(&b);
+}
 
 void test_util(void)
 {
@@ -35,6 +117,10 @@ void test_util(void)
     ef_text_tsv_escape(&b, "a\tb\\c\nd\r\0e", 11);
     STR_EQ(ef_buf_cstr(&b), "a\\tb\\\\c\\nd\\re", "tsv escape");
     ef_buf_clear(&b);
+    ef_text_tsv_escape(&b, "\x1b[31mred\x07\x7f", 10);
+    STR_EQ(ef_buf_cstr(&b), "\\x1b[31mred\\x07\\x7f",
+           "tsv: ESC, BEL and DEL cannot drive a terminal");
+    ef_buf_clear(&b);
     ef_text_tsv_escape(&b, "x\xffy", 3);
     STR_EQ(ef_buf_cstr(&b), "x\xef\xbf\xbdy", "tsv: invalid UTF-8 repaired");
     ef_buf_clear(&b);
@@ -42,6 +128,8 @@ void test_util(void)
     STR_EQ(ef_buf_cstr(&b), "\"say \\\"hi\\\"\\n\\u0001\xef\xbf\xbd\"",
            "json string");
     ef_buf_reset(&b);
+    check_term();
+    check_csvout();
 
     {
         uint32_t cp;
