@@ -20,12 +20,6 @@ int ef_usage_error(const char *cmd, const char *fmt, ...)
  * an optstring that starts with ':'); returns 64. */
 int ef_getopt_error(const char *cmd, int c, char **argv);
 
-/* Adds a --map value to the ones given before (a repeated --map merges:
- * "text=Body" then "date=When" is "text=Body,date=When"; for a field
- * given twice the last wins). *acc is NULL at first, then in memory
- * obtained from malloc(): the caller frees it. */
-void ef_map_merge(char **acc, const char *add);
-
 /* Prints the notes and hints a source wrote on opening (its stats), one
  * "earful: ..." line each, unless quiet. */
 void ef_print_source_notes(const char *notes, const char *hints, int quiet);
@@ -33,15 +27,5 @@ void ef_print_source_notes(const char *notes, const char *hints, int quiet);
 /* The time to write in outputs: SOURCE_DATE_EPOCH when set (reproducible
  * builds), else now. */
 int64_t ef_source_date_epoch(void);
-
-/* Applies the names rules to v (names: @mentions; brands: the --brand
- * lists given). Returns 0, or 64 after a usage message naming cmd. */
-struct ef_vader;
-int ef_apply_names(const char *cmd, struct ef_vader *v, int names,
-                   const char *const *brands, int nbrands);
-
-/* Parses --threads: a count from 1 to 256, or 0/"auto" for the number of
- * cores. Returns 0 on success, -1 if invalid. */
-int ef_parse_threads(const char *s, int *out);
 
 #endif

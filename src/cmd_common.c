@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "sentiment/sentiment.h"
 #include "util/util.h"
 
 int ef_usage_error(const char *cmd, const char *fmt, ...)
@@ -24,29 +23,6 @@ int ef_usage_error(const char *cmd, const char *fmt, ...)
     else
         fputs("earful: try 'earful --help'\n", stderr);
     return EF_EXIT_USAGE;
-}
-
-int ef_parse_threads(const char *s, int *out)
-{
-    char *end;
-    long n;
-
-    if (strcmp(s, "auto") == 0) {
-        n = 0;
-    } else {
-        n = strtol(s, &end, 10);
-        if (end == s || *end || n < 0 || n > 256)
-            return -1;
-    }
-    if (n == 0) {
-        n = sysconf(_SC_NPROCESSORS_ONLN);
-        if (n < 1)
-            n = 1;
-        if (n > 256)
-            n = 256;
-    }
-    *out = (int)n;
-    return 0;
 }
 
 int ef_getopt_error(const char *cmd, int c, char **argv)
@@ -73,32 +49,6 @@ int64_t ef_source_date_epoch(void)
         ef_warn("SOURCE_DATE_EPOCH is not a number of seconds: ignored");
     }
     return (int64_t)time(NULL);
-}
-
-int ef_apply_names(const char *cmd, ef_vader *v, int names,
-                   const char *const *brands, int nbrands)
-{
-    ef_err err = {0};
-
-    ef_vader_set_names(v, names);
-    for (int i = 0; i < nbrands; i++)
-        if (ef_vader_add_brands(v, brands[i], &err) != EF_OK)
-            return ef_usage_error(cmd, "%s", err.msg);
-    return 0;
-}
-
-void ef_map_merge(char **acc, const char *add)
-{
-    size_t a = *acc ? strlen(*acc) : 0, b = strlen(add);
-    char *out = ef_xmalloc(a + b + 2);
-
-    if (a)
-        memcpy(out, *acc, a);
-    if (a && b)
-        out[a++] = ',';
-    memcpy(out + a, add, b + 1);
-    free(*acc);
-    *acc = out;
 }
 
 /* Prints each line of text as a warning. */

@@ -31,7 +31,6 @@
  * is the bottleneck, hence 16 rows per INSERT and 16 KiB pages.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -44,6 +43,7 @@
 #include <sqlite3.h>
 
 #include "cmd.h"
+#include "cmdline.h"
 #include "input/input.h"
 #include "sentiment/sentiment.h"
 #include "util/text.h"
@@ -1064,67 +1064,57 @@ static ef_status record_fields(store *st, const ef_source_stats *ss,
 
 /* ==== Command line ====================================================== */
 
-static void usage(FILE *f)
-{
-    fputs("usage: earful import [OPTIONS] INPUT... DB.sqlite\n"
-          "\n"
-          "Appends the feedback of each INPUT (CSV, or a SQLite database) to "
-          "the\n"
-          "store DB.sqlite, created if needed, scoring the new rows with "
-          "VADER. Each\n"
-          "INPUT is one transaction: all of its new rows or none. A row without "
-          "an id\n"
-          "gets one, a hash of its date, channel, author and text. A row whose "
-          "id is\n"
-          "already stored (or earlier in INPUT) with the same content is "
-          "skipped;\n"
-          "with other content it is an id-conflict, rejected. Ids a "
-          "spreadsheet has\n"
-          "mangled (5.70301E+17) are not used. Prints per INPUT:\n"
-          "  FILE: N added, N already present, N conflicting, N rejected\n"
-          "\n"
-          "  -m, --map FIELD=COL,...  the column of a field (text, date, id, "
-          "channel,\n"
-          "                           author, rating, nps, responded_at, "
-          "label, url);\n"
-          "                           repeatable\n"
-          "      --date-format FMT    the dates' format, strptime-like "
-          "(%d/%m/%Y %H:%M);\n"
-          "                           default: sniffed from the first 1000 "
-          "rows\n"
-          "      --tz ZONE            zone of dates without an offset "
-          "(default UTC)\n"
-          "      --encoding NAME      CSV encoding (default UTF-8, UTF-16 by "
-          "its BOM)\n"
-          "      --delimiter C        CSV delimiter: , ; | or tab (default: "
-          "sniffed)\n"
-          "      --table NAME         SQLite input: the table to read\n"
-          "      --query SQL          SQLite input: a SELECT to read\n"
-          "      --segment COLUMN     store COLUMN's value as the segment\n"
-          "  -l, --lexicon FILE       add or override words: word<TAB>valence "
-          "lines\n"
-          "      --brand W[,W...]     brand words or phrases with no valence "
-          "(\"united,best buy\";\n"
-          "                           @mentions never carry any); "
-          "repeatable\n"
-          "      --rejects FILE       write the rejected rows to FILE (CSV)\n"
-          "      --strict             a rejected row is an error (exit 65)\n"
-          "      --busy-timeout MS    wait this long for another writer "
-          "(default 5000)\n"
-          "  -j, --threads N          scoring threads (default: the number of "
-          "cores)\n"
-          "  -q, --quiet              no progress bar, no warnings\n"
-          "  -h, --help               this help\n"
-          "\n"
-          "Exit codes: 0 ok, 64 usage, 65 bad data (--strict, no text "
-          "column, no\n"
-          "usable row, ambiguous dates...), 66 input missing or without rows, "
-          "73 cannot\n"
-          "create or open the store, 74 I/O error or the store is locked by "
-          "another\n"
-          "writer.\n",
-          f);
-}
+enum { O_REJECTS = 256, O_BUSY };
+
+static const ef_option options[] = {
+    {.shared = EF_OPT_MAP},
+    {.shared = EF_OPT_DATE_FORMAT},
+    {.shared = EF_OPT_TZ,
+     .help = "time zone of dates without an offset (default UTC)"},
+    {.shared = EF_OPT_ENCODING},
+    {.shared = EF_OPT_DELIMITER},
+    {.shared = EF_OPT_TABLE},
+    {.shared = EF_OPT_QUERY},
+    {.shared = EF_OPT_SEGMENT, .help = "store COLUMN's value as the segment"},
+    {.shared = EF_OPT_LEXICON},
+    {.shared = EF_OPT_BRAND},
+    {"rejects", 0, O_REJECTS, "FILE",
+     "write the rejected rows to FILE (CSV)", EF_OPT_NONE},
+    {.shared = EF_OPT_STRICT},
+    {"busy-timeout", 0, O_BUSY, "MS",
+     "wait this long for another writer (default 5000)", EF_OPT_NONE},
+    {.shared = EF_OPT_THREADS, .help = "scoring threads (default: the "
+                                       "number of cores)"},
+    {.shared = EF_OPT_QUIET},
+    {.shared = EF_OPT_HELP},
+};
+
+static const ef_command command = {
+    "import",
+    "usage: earful import [OPTIONS] INPUT... DB.sqlite\n"
+    "\n"
+    "Appends the feedback of each INPUT (CSV, or a SQLite database) to the\n"
+    "store DB.sqlite, created if needed, scoring the new rows with VADER. "
+    "Each\n"
+    "INPUT is one transaction: all of its new rows or none. A row without "
+    "an id\n"
+    "gets one, a hash of its date, channel, author and text. A row whose id "
+    "is\n"
+    "already stored (or earlier in INPUT) with the same content is "
+    "skipped;\n"
+    "with other content it is an id-conflict, rejected. Ids a spreadsheet "
+    "has\n"
+    "mangled (5.70301E+17) are not used. Prints per INPUT:\n"
+    "  FILE: N added, N already present, N conflicting, N rejected\n"
+    "\n",
+    "\n"
+    "Exit codes: 0 ok, 64 usage, 65 bad data (--strict, no text column, no\n"
+    "usable row, ambiguous dates...), 66 input missing or without rows, 73 "
+    "cannot\n"
+    "create or open the store, 74 I/O error or the store is locked by "
+    "another\n"
+    "writer.\n",
+    options, EF_ARRAY_LEN(options)};
 
 /* 1 if path exists, is not empty and is not a SQLite database (a CSV
  * file given last by mistake, say: never opened as the store). */
@@ -1177,38 +1167,16 @@ static ef_status check_inputs(char **in, int n, const char *db,
 
 int ef_cmd_import(int argc, char **argv)
 {
-    enum { O_DATE_FORMAT = 256, O_TZ, O_ENCODING, O_DELIMITER, O_TABLE,
-           O_QUERY, O_SEGMENT, O_REJECTS, O_STRICT, O_BUSY, O_BRAND };
-    static const struct option longopts[] = {
-        {"map", required_argument, NULL, 'm'},
-        {"date-format", required_argument, NULL, O_DATE_FORMAT},
-        {"tz", required_argument, NULL, O_TZ},
-        {"encoding", required_argument, NULL, O_ENCODING},
-        {"delimiter", required_argument, NULL, O_DELIMITER},
-        {"table", required_argument, NULL, O_TABLE},
-        {"query", required_argument, NULL, O_QUERY},
-        {"segment", required_argument, NULL, O_SEGMENT},
-        {"lexicon", required_argument, NULL, 'l'},
-        {"brand", required_argument, NULL, O_BRAND},
-        {"rejects", required_argument, NULL, O_REJECTS},
-        {"strict", no_argument, NULL, O_STRICT},
-        {"busy-timeout", required_argument, NULL, O_BUSY},
-        {"threads", required_argument, NULL, 'j'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    ef_source_opts so = {0};
-    const char *lexicons[64], *brands[64], *tzname = NULL,
-               *rejects_path = NULL;
-    int nlex = 0, nbrands = 0, nthreads = 0, quiet = 0, busy_ms = 5000, c,
-        ninputs;
+    ef_cmdline cl;
+    ef_source_opts so;
+    const char *rejects_path = NULL;
+    int nthreads, quiet, busy_ms = 5000, c, ninputs, first;
     int new_store = 0, committed = 0; /* a failed run removes a new store */
     char **inputs, *db_path;
     ef_vader *v = NULL;
     ef_tz *tz = NULL;
     ef_rejects *rj = NULL;
     reject_sink sink = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, 0};
-    char *map = NULL;
     scorer *ws = NULL;
     store st = {0};
     run_ctx ctx = {0};
@@ -1216,104 +1184,63 @@ int ef_cmd_import(int argc, char **argv)
     char *end;
     long k;
 
-    ef_parse_threads("auto", &nthreads);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":m:l:j:qh", longopts, NULL)) !=
-           -1) {
+    ef_cmdline_init(&cl, &command);
+    while ((c = ef_cmdline_next(&cl, argc, argv)) > 0) {
         switch (c) {
-        case 'm':
-            ef_map_merge(&map, optarg);
-            so.map = map;
-            break;
-        case O_DATE_FORMAT:
-            if (ef_datetime_check_format(optarg, &err) != EF_OK)
-                return ef_usage_error("import", "option --date-format: %s",
-                                      err.msg);
-            so.date_format = optarg;
-            break;
-        case O_TZ: tzname = optarg; break;
-        case O_ENCODING: so.encoding = optarg; break;
-        case O_DELIMITER:
-            if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0 ||
-                strcmp(optarg, "\t") == 0)
-                so.delimiter = '\t';
-            else if (strcmp(optarg, ",") == 0 || strcmp(optarg, ";") == 0 ||
-                     strcmp(optarg, "|") == 0)
-                so.delimiter = optarg[0];
-            else
-                return ef_usage_error("import",
-                                      "option --delimiter: expected , ; | "
-                                      "or tab, got '%s'", optarg);
-            break;
-        case O_TABLE: so.table = optarg; break;
-        case O_QUERY: so.query = optarg; break;
-        case O_SEGMENT: so.segment = optarg; break;
-        case 'l':
-            if (nlex == (int)EF_ARRAY_LEN(lexicons))
-                return ef_usage_error("import", "too many --lexicon files");
-            lexicons[nlex++] = optarg;
-            break;
-        case O_BRAND:
-            if (nbrands == (int)EF_ARRAY_LEN(brands))
-                return ef_usage_error("import", "too many --brand options");
-            brands[nbrands++] = optarg;
-            break;
-        case O_REJECTS: rejects_path = optarg; break;
-        case O_STRICT: so.strict = ctx.strict = 1; break;
+        case O_REJECTS: rejects_path = cl.arg; break;
         case O_BUSY:
-            k = strtol(optarg, &end, 10);
-            if (end == optarg || *end || k < 0 || k > 86400000)
+            k = strtol(cl.arg, &end, 10);
+            if (end == cl.arg || *end || k < 0 || k > 86400000) {
+                ef_cmdline_free(&cl);
                 return ef_usage_error("import",
                                       "option --busy-timeout: expected "
-                                      "milliseconds, got '%s'", optarg);
+                                      "milliseconds, got '%s'", cl.arg);
+            }
             busy_ms = (int)k;
             break;
-        case 'j':
-            if (ef_parse_threads(optarg, &nthreads) < 0)
-                return ef_usage_error("import",
-                                      "option --threads: expected a number "
-                                      "from 1 to 256, got '%s'", optarg);
-            break;
-        case 'q': quiet = 1; break;
-        case 'h': usage(stdout); return EF_EXIT_OK;
-        default: return ef_getopt_error("import", c, argv);
         }
     }
-    if (argc - optind < 2)
-        return ef_usage_error("import", argc - optind == 0
+    if (c < 0) {
+        ef_cmdline_free(&cl);
+        return cl.exit;
+    }
+    so = cl.common.src;
+    ctx.strict = so.strict;
+    nthreads = cl.common.threads;
+    quiet = cl.common.quiet;
+    first = cl.optind;
+    if (argc - first < 2) {
+        ef_cmdline_free(&cl);
+        return ef_usage_error("import", argc - first == 0
                                             ? "expected INPUT... DB.sqlite"
                                             : "expected INPUT... DB.sqlite "
                                               "(no store named)");
-    inputs = argv + optind;
-    ninputs = argc - optind - 1;
+    }
+    inputs = argv + first;
+    ninputs = argc - first - 1;
     db_path = argv[argc - 1];
-    if (is_foreign_file(db_path))
+    if (is_foreign_file(db_path)) {
+        ef_cmdline_free(&cl);
         return ef_usage_error("import",
                               "%s: not a SQLite database (the last argument "
                               "is the store: INPUT... DB.sqlite)", db_path);
+    }
     for (int i = 0; i < ninputs; i++)
         for (int j = 0; j < i; j++)
-            if (strcmp(inputs[i], "-") == 0 && strcmp(inputs[j], "-") == 0)
+            if (strcmp(inputs[i], "-") == 0 && strcmp(inputs[j], "-") == 0) {
+                ef_cmdline_free(&cl);
                 return ef_usage_error("import",
                                       "standard input ('-') given twice");
+            }
 
-    if (ef_tz_open(tzname, &tz, &err) != EF_OK)
+    if (ef_tz_open(cl.common.tz, &tz, &err) != EF_OK)
         goto done;
     so.tz = tz;
     if (check_inputs(inputs, ninputs, db_path, &so, &err) != EF_OK)
         goto done;
-    if (ef_vader_new(&v, &err) != EF_OK)
-        goto done;
-    for (int i = 0; i < nlex; i++)
-        if (ef_vader_add_lexicon(v, lexicons[i], &err) != EF_OK)
-            goto done;
     /* @mentions name accounts: no valence (the version says so) */
-    if ((k = ef_apply_names("import", v, 1, brands, nbrands)) != 0) {
-        ef_vader_free(v);
-        ef_tz_free(tz);
-        return (int)k;
-    }
+    if (ef_common_scorer(&cl.common, 1, &v, &err) != EF_OK)
+        goto done;
     if (rejects_path) {
         if (ef_rejects_open(rejects_path, &rj, &err) != EF_OK)
             goto done;
@@ -1386,7 +1313,8 @@ int ef_cmd_import(int argc, char **argv)
                    (unsigned long long)n.conflicting,
                    (unsigned long long)ss->rows_rejected);
             ef_buf_reset(&name);
-            fflush(stdout);
+            /* checked at once: errno says why, not a later call's */
+            ef_stdout_flush(&err);
         }
         ef_source_free(src);
     }
@@ -1418,10 +1346,8 @@ done:
     ef_rejects_free(rj);
     ef_vader_free(v);
     ef_tz_free(tz);
-    free(map);
+    ef_cmdline_free(&cl);
     pthread_mutex_destroy(&sink.mu);
-    if (err.code == EF_OK && (ferror(stdout) | fflush(stdout)))
-        ef_fail(&err, EF_ERR_IO, "standard output: %s", strerror(errno));
     if (err.code != EF_OK) {
         if (err.msg[0])
             ef_warn("%s", err.msg);

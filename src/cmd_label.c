@@ -13,7 +13,6 @@
  * reaches the terminal only through ttytext.c, which escapes anything
  * that could act on it. */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,44 +22,50 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmdline.h"
 #include "label_file.h"
 #include "sentiment/sentiment.h"
 #include "util/ttytext.h"
 #include "util/util.h"
 
-static void usage(FILE *f)
-{
-    fputs("usage: earful label [OPTIONS] FILE.csv\n"
-          "\n"
-          "Labels the items of FILE.csv in the terminal, one at a time, and "
-          "writes each\nlabel into the file's label column as it is given "
-          "(the file is replaced\natomically: a crash loses at most the item "
-          "on the screen). Starts at the first\nitem without a label, so a "
-          "second run goes on where the first stopped.\nFILE.csv is usually "
-          "the label_sample.csv of `earful report --label-sample N`;\nany CSV "
-          "with text and date columns will do (a label column is added if "
-          "missing).\n"
-          "\n"
-          "Keys\n"
-          "  n or 1      negative\n"
-          "  u or 2      neutral\n"
-          "  p or 3      positive\n"
-          "  s or Right  skip: leave it without a label, go to the next item\n"
-          "  b or Left   back to the item before\n"
-          "  j k, Down Up, Space   scroll a long text\n"
-          "  q or ^C     quit (every answer is saved already)\n"
-          "\n"
-          "Options\n"
-          "      --start N     start at item N (1 is the first) instead of "
-          "the first\n"
-          "                    without a label\n"
-          "      --map F=COL,...  map fields to columns, as for report\n"
-          "  -h, --help        this help\n"
-          "\n"
-          "NO_COLOR, when set, turns colours off. Standard input must be a "
-          "terminal.\nThen: earful report INPUT... --labels FILE.csv\n",
-          f);
-}
+enum { O_START = 256 };
+
+static const ef_option options[] = {
+    {"start", 0, O_START, "N",
+     "start at item N (1 is the first) instead of\n"
+     "the first without a label", EF_OPT_NONE},
+    {.shared = EF_OPT_MAP,
+     .help = "map fields to columns, as for report"},
+    {.shared = EF_OPT_HELP},
+};
+
+static const ef_command command = {
+    "label",
+    "usage: earful label [OPTIONS] FILE.csv\n"
+    "\n"
+    "Labels the items of FILE.csv in the terminal, one at a time, and "
+    "writes each\nlabel into the file's label column as it is given "
+    "(the file is replaced\natomically: a crash loses at most the item "
+    "on the screen). Starts at the first\nitem without a label, so a "
+    "second run goes on where the first stopped.\nFILE.csv is usually "
+    "the label_sample.csv of `earful report --label-sample N`;\nany CSV "
+    "with text and date columns will do (a label column is added if "
+    "missing).\n"
+    "\n"
+    "Keys\n"
+    "  n or 1      negative\n"
+    "  u or 2      neutral\n"
+    "  p or 3      positive\n"
+    "  s or Right  skip: leave it without a label, go to the next item\n"
+    "  b or Left   back to the item before\n"
+    "  j k, Down Up, Space   scroll a long text\n"
+    "  q or ^C     quit (every answer is saved already)\n"
+    "\n"
+    "Options\n",
+    "\n"
+    "NO_COLOR, when set, turns colours off. Standard input must be a "
+    "terminal.\nThen: earful report INPUT... --labels FILE.csv\n",
+    options, EF_ARRAY_LEN(options)};
 
 /* ==== The terminal ====================================================== */
 
@@ -559,56 +564,54 @@ static ssize_t wait_key(ui *u, term *t, const sigset_t *open_mask,
 
 int ef_cmd_label(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"start", required_argument, NULL, 's'},
-        {"map", required_argument, NULL, 'm'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *map = NULL;
+    ef_cmdline cl;
+    const char *map;
     long start = 0;
     ef_err err = {0};
     ui u;
     sigset_t block, open_mask;
     struct sigaction sa;
-    int c, quit = 0, sig = 0;
+    int c, quit = 0, sig = 0, first;
     char *end;
 
     memset(&u, 0, sizeof u);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 's':
-            start = strtol(optarg, &end, 10);
-            if (end == optarg || *end || start < 1)
-                return ef_usage_error("label",
-                                      "option --start: expected an "
-                                      "item number from 1, got '%s'",
-                                      optarg);
-            break;
-        case 'm': map = optarg; break;
-        case 'h': usage(stdout); return EF_EXIT_OK;
-        default: return ef_getopt_error("label", c, argv);
+    ef_cmdline_init(&cl, &command);
+    while ((c = ef_cmdline_next(&cl, argc, argv)) == O_START) {
+        start = strtol(cl.arg, &end, 10);
+        if (end == cl.arg || *end || start < 1) {
+            ef_cmdline_free(&cl);
+            return ef_usage_error("label",
+                                  "option --start: expected an item "
+                                  "number from 1, got '%s'", cl.arg);
         }
     }
-    if (optind >= argc)
-        return ef_usage_error("label", "no FILE.csv given");
-    if (optind + 1 < argc)
-        return ef_usage_error("label", "one FILE.csv at a time");
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+    first = cl.optind;
+    map = cl.common.src.map;
+    if (c < 0 || first >= argc || first + 1 < argc) {
+        int rc = c < 0               ? cl.exit
+                 : first >= argc    ? ef_usage_error("label",
+                                                      "no FILE.csv given")
+                                     : ef_usage_error("label", "one FILE.csv "
+                                                      "at a time");
+        ef_cmdline_free(&cl);
+        return rc;
+    }
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        ef_cmdline_free(&cl);
         return ef_usage_error("label",
                               "standard %s is not a terminal: "
                               "earful label is interactive (to label in a "
                               "spreadsheet instead, fill in the label column "
                               "of %s)",
                               isatty(STDIN_FILENO) ? "output" : "input",
-                              argv[optind]);
+                              argv[first]);
+    }
     ef_tty_init();
-    if (ef_lfile_open(argv[optind], map, &u.f, &err) != EF_OK)
+    if (ef_lfile_open(argv[first], map, &u.f, &err) != EF_OK)
         goto done;
     if ((size_t)start > ef_lfile_count(u.f)) {
         ef_fail(&err, EF_ERR_USAGE, "option --start: %s has %zu items",
-                argv[optind], ef_lfile_count(u.f));
+                argv[first], ef_lfile_count(u.f));
         goto done;
     }
     u.cur = start ? (size_t)start - 1 : ef_lfile_next_unlabelled(u.f, 0);
@@ -618,7 +621,7 @@ int ef_cmd_label(int argc, char **argv)
         fprintf(stderr,
                 "earful: (to look at them again: earful label "
                 "--start 1 %s)\n",
-                argv[optind]);
+                argv[first]);
         goto done;
     }
 
@@ -666,6 +669,7 @@ int ef_cmd_label(int argc, char **argv)
 done:
     ef_tty_lines_reset(&u.lines);
     ef_lfile_free(u.f);
+    ef_cmdline_free(&cl);
     if (sig) {
         /* die of the signal, as the shell expects */
         sigset_t one;

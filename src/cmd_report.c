@@ -4,7 +4,7 @@
  * when rows were rejected, rejected.csv. Everything is written to a
  * staging folder first and renamed into place at the end. */
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmdline.h"
 #include "input/csv.h"
 #include "input/dedup.h"
 #include "input/input.h"
@@ -34,8 +35,6 @@
 
 #define MAX_INPUTS 256
 #define MAX_GATES 64
-#define MAX_LEXICONS 16
-#define MAX_BRANDS 64
 
 typedef struct {
     const char *inputs[MAX_INPUTS];
@@ -43,11 +42,7 @@ typedef struct {
     const char *outdir;
     const char *gates[MAX_GATES];
     int ngates;
-    const char *lexicons[MAX_LEXICONS];
-    int nlex;
-    const char *brands[MAX_BRANDS]; /* --brand lists */
-    int nbrands;
-    const char *templates, *title, *font, *xlsx_path, *period, *tz;
+    const char *templates, *title, *font, *xlsx_path, *period;
     const char *labels[EF_LABELS_MAX_FILES]; /* --labels FILE.csv */
     int nlabels;
     char *map;             /* every --map, merged (malloc'd) */
@@ -55,102 +50,86 @@ typedef struct {
     uint64_t seed;         /* --seed N, for --label-sample */
     int no_xlsx, no_data_sheet, no_charts, list_vars, quiet, strict;
     int threads;
-    ef_source_opts src;
+    ef_common_opts common; /* input, scorer, --threads, --quiet */
+    ef_source_opts src;    /* common.src, completed */
     ef_agg_opts agg;
 } report_opts;
 
-static void usage(FILE *f)
-{
-    fputs(
-        "usage: earful report [OPTIONS] INPUT...\n"
-        "\n"
-        "Reads feedback from CSV files or one SQLite database, scores it "
-        "with VADER\nand writes a report folder: report.md, report.html, "
-        "metrics.json, charts/,\nreport.xlsx (and rejected.csv when rows "
-        "were rejected).\n"
-        "\n"
-        "Output\n"
-        "  -o, --output DIR          the report folder (default: report)\n"
-        "      --title TEXT          the report's title\n"
-        "      --templates DIR       use DIR/report.md and DIR/report.html\n"
-        "      --list-vars           print every template variable, write "
-        "nothing\n"
-        "      --xlsx PATH           write the workbook here instead\n"
-        "      --no-xlsx             no workbook\n"
-        "      --no-data-sheet       a workbook without the all-rows sheet\n"
-        "      --no-charts           no charts\n"
-        "      --font FILE           the charts' font (default: "
-        "fonts/DejaVuSans.ttf)\n"
-        "\n"
-        "Metrics\n"
-        "      --period P            day, week (ISO weeks, default) or month\n"
-        "      --tz ZONE             time zone of periods and naive times "
-        "(default UTC)\n"
-        "      --min-n N             smaller groups are \"too few to call\" "
-        "(default 30)\n"
-        "      --segment COLUMN      also break down by this column\n"
-        "      --max-groups N        channels (segment values) shown, the "
-        "rest pooled\n"
-        "                            in one row (default 20)\n"
-        "      --thresholds N,P      negative <= N, positive >= P "
-        "(default -0.05,0.05)\n"
-        "      --lexicon FILE        add or override words "
-        "(word<TAB>valence)\n"
-        "      --brand W[,W...]      brand words or phrases with no valence "
-        "(\"united,best buy\";\n"
-        "                            @mentions never carry any); "
-        "repeatable\n"
-        "      --expected-negative X what leadership believes (0.30), shown "
-        "beside the data\n"
-        "      --labels FILE.csv     human labels (columns key, label, as "
-        "in label_sample.csv):\n"
-        "                            the shares are re-estimated from them "
-        "(repeatable)\n"
-        "      --label-sample N      also write label_sample.csv: N items "
-        "to label by hand\n"
-        "                            (with --labels: N more, none of those "
-        "labelled)\n"
-        "      --seed N              which items --label-sample draws "
-        "(default 1)\n"
-        "      --fail-if EXPR        exit 1 when EXPR holds, e.g. "
-        "'sentiment.negative.share > 0.25'\n"
-        "                            (any metrics.json number; < <= > >=; "
-        "repeatable)\n"
-        "\n"
-        "Input\n"
-        "      --map F=COL,...       map fields to columns (text, date, id, "
-        "channel, author,\n"
-        "                            rating, nps, responded_at, label, url); "
-        "repeatable\n"
-        "      --date-format FMT     strptime-style format for dates "
-        "(default: sniffed\n"
-        "                            from the first 1000 rows)\n"
-        "      --encoding NAME       CSV encoding (default: UTF-8, or "
-        "UTF-16 by BOM)\n"
-        "      --delimiter C         CSV delimiter: , ; or tab (default: "
-        "sniffed)\n"
-        "      --table NAME          SQLite table (default: feedback, or the "
-        "only one)\n"
-        "      --query SQL           SQLite query (read-only)\n"
-        "      --strict              the first rejected row is fatal (exit "
-        "65)\n"
-        "\n"
-        "  -j, --threads N           scoring threads (default: the number "
-        "of cores)\n"
-        "  -q, --quiet               no progress, no warnings\n"
-        "  -h, --help                this help\n"
-        "\n"
-        "SOURCE_DATE_EPOCH, when set, fixes every timestamp written.\n",
-        f);
-}
-
 enum {
     O_TITLE = 256, O_TEMPLATES, O_LIST_VARS, O_XLSX, O_NO_XLSX,
-    O_NO_DATA_SHEET, O_NO_CHARTS, O_FONT, O_PERIOD, O_TZ, O_MIN_N,
-    O_SEGMENT, O_THRESHOLDS, O_LEXICON, O_EXPECTED, O_FAIL_IF, O_MAP,
-    O_DATE_FORMAT, O_ENCODING, O_DELIMITER, O_TABLE, O_QUERY, O_STRICT,
-    O_THREADS, O_LABELS, O_LABEL_SAMPLE, O_BRAND, O_SEED, O_MAX_GROUPS
+    O_NO_DATA_SHEET, O_NO_CHARTS, O_FONT, O_PERIOD, O_MIN_N, O_EXPECTED,
+    O_FAIL_IF, O_LABELS, O_LABEL_SAMPLE, O_SEED, O_MAX_GROUPS
 };
+
+static const ef_option options[] = {
+    {.help = "Output"},
+    {"output", 'o', 0, "DIR", "the report folder (default: report)",
+     EF_OPT_NONE},
+    {"title", 0, O_TITLE, "TEXT", "the report's title", EF_OPT_NONE},
+    {"templates", 0, O_TEMPLATES, "DIR",
+     "use DIR/report.md and DIR/report.html", EF_OPT_NONE},
+    {"list-vars", 0, O_LIST_VARS, NULL,
+     "print every template variable, write nothing", EF_OPT_NONE},
+    {"xlsx", 0, O_XLSX, "PATH", "write the workbook here instead",
+     EF_OPT_NONE},
+    {"no-xlsx", 0, O_NO_XLSX, NULL, "no workbook", EF_OPT_NONE},
+    {"no-data-sheet", 0, O_NO_DATA_SHEET, NULL,
+     "a workbook without the all-rows sheet", EF_OPT_NONE},
+    {"no-charts", 0, O_NO_CHARTS, NULL, "no charts", EF_OPT_NONE},
+    {"font", 0, O_FONT, "FILE",
+     "the charts' font (default: fonts/DejaVuSans.ttf)", EF_OPT_NONE},
+    {.help = "Metrics"},
+    {"period", 0, O_PERIOD, "P",
+     "day, week (ISO weeks, default) or month", EF_OPT_NONE},
+    {.shared = EF_OPT_TZ},
+    {"min-n", 0, O_MIN_N, "N",
+     "smaller groups are \"too few to call\" (default 30)", EF_OPT_NONE},
+    {.shared = EF_OPT_SEGMENT},
+    {"max-groups", 0, O_MAX_GROUPS, "N",
+     "channels (segment values) shown, the rest pooled\n"
+     "in one row (default 20)", EF_OPT_NONE},
+    {.shared = EF_OPT_THRESHOLDS},
+    {.shared = EF_OPT_LEXICON},
+    {.shared = EF_OPT_BRAND},
+    {"expected-negative", 0, O_EXPECTED, "X",
+     "what leadership believes (0.30), shown beside\nthe data", EF_OPT_NONE},
+    {"labels", 0, O_LABELS, "FILE.csv",
+     "human labels (columns key, label, as in\n"
+     "label_sample.csv): the shares are re-estimated\n"
+     "from them (repeatable)", EF_OPT_NONE},
+    {"label-sample", 0, O_LABEL_SAMPLE, "N",
+     "also write label_sample.csv: N items to label by\n"
+     "hand (with --labels: N more, none of those\nlabelled)", EF_OPT_NONE},
+    {"seed", 0, O_SEED, "N", "which items --label-sample draws (default 1)",
+     EF_OPT_NONE},
+    {"fail-if", 0, O_FAIL_IF, "EXPR",
+     "exit 1 when EXPR holds, e.g.\n"
+     "'sentiment.negative.share > 0.25' (any\n"
+     "metrics.json number; < <= > >=; repeatable)", EF_OPT_NONE},
+    {.help = "Input"},
+    {.shared = EF_OPT_MAP},
+    {.shared = EF_OPT_DATE_FORMAT},
+    {.shared = EF_OPT_ENCODING},
+    {.shared = EF_OPT_DELIMITER},
+    {.shared = EF_OPT_TABLE},
+    {.shared = EF_OPT_QUERY},
+    {.shared = EF_OPT_STRICT},
+    {.help = ""},
+    {.shared = EF_OPT_THREADS},
+    {.shared = EF_OPT_QUIET},
+    {.shared = EF_OPT_HELP},
+};
+
+static const ef_command command = {
+    "report",
+    "usage: earful report [OPTIONS] INPUT...\n"
+    "\n"
+    "Reads feedback from CSV files or one SQLite database, scores it with "
+    "VADER\nand writes a report folder: report.md, report.html, "
+    "metrics.json, charts/,\nreport.xlsx (and rejected.csv when rows were "
+    "rejected).\n",
+    "\nSOURCE_DATE_EPOCH, when set, fixes every timestamp written.\n",
+    options, EF_ARRAY_LEN(options)};
 
 static int parse_unit_interval(const char *s, double *out)
 {
@@ -162,178 +141,120 @@ static int parse_unit_interval(const char *s, double *out)
     return 0;
 }
 
+/* Reads report's own option c (value arg) into o. Returns 0, or the
+ * usage error's exit code. */
+static int report_option(report_opts *o, int c, const char *arg)
+{
+    char *end;
+    ef_gate gate;
+    ef_err err = {0};
+
+    switch (c) {
+    case 'o': o->outdir = arg; break;
+    case O_TITLE: o->title = arg; break;
+    case O_TEMPLATES: o->templates = arg; break;
+    case O_LIST_VARS: o->list_vars = 1; break;
+    case O_XLSX: o->xlsx_path = arg; break;
+    case O_NO_XLSX: o->no_xlsx = 1; break;
+    case O_NO_DATA_SHEET: o->no_data_sheet = 1; break;
+    case O_NO_CHARTS: o->no_charts = 1; break;
+    case O_FONT: o->font = arg; break;
+    case O_PERIOD: o->period = arg; break;
+    case O_MIN_N: {
+        long v = strtol(arg, &end, 10);
+        if (end == arg || *end || v < 1 || v > 1000000000)
+            return ef_usage_error("report", "option --min-n: expected a "
+                                  "positive number, got '%s'", arg);
+        o->agg.min_n = (uint64_t)v;
+        break;
+    }
+    case O_MAX_GROUPS: {
+        long v = strtol(arg, &end, 10);
+        if (end == arg || *end || v < 1 || v > 1000)
+            return ef_usage_error("report", "option --max-groups: "
+                                  "expected a number from 1 to 1000, "
+                                  "got '%s'", arg);
+        o->agg.groups_shown = (size_t)v;
+        break;
+    }
+    case O_EXPECTED:
+        if (parse_unit_interval(arg, &o->agg.expected_negative))
+            return ef_usage_error("report", "option --expected-negative: "
+                                  "expected a share from 0 to 1, got "
+                                  "'%s'", arg);
+        o->agg.has_expected = 1;
+        break;
+    case O_FAIL_IF:
+        /* its form now, before any input is read; its metric once the
+         * report is written (which numbers exist depends on the data) */
+        if (ef_gate_parse(arg, &gate, &err) != EF_OK)
+            return ef_usage_error("report", "%s", err.msg);
+        if (o->ngates == MAX_GATES)
+            return ef_usage_error("report", "too many --fail-if gates (at "
+                                  "most %d)", MAX_GATES);
+        o->gates[o->ngates++] = arg;
+        break;
+    case O_LABELS:
+        if (o->nlabels == EF_LABELS_MAX_FILES)
+            return ef_usage_error("report", "too many --labels files");
+        o->labels[o->nlabels++] = arg;
+        break;
+    case O_SEED: {
+        unsigned long long v;
+        errno = 0;
+        v = strtoull(arg, &end, 10);
+        if (end == arg || *end || errno || arg[0] == '-')
+            return ef_usage_error("report", "option --seed: expected a "
+                                  "whole number, got '%s'", arg);
+        o->seed = (uint64_t)v;
+        break;
+    }
+    case O_LABEL_SAMPLE: {
+        long v = strtol(arg, &end, 10);
+        if (end == arg || *end || v < 1 || v > 1000000)
+            return ef_usage_error("report", "option --label-sample: "
+                                  "expected a number of items, got '%s'",
+                                  arg);
+        o->label_sample = (size_t)v;
+        break;
+    }
+    }
+    return 0;
+}
+
+/* Reads the command line into o. Returns 0, or the exit code to end with
+ * (-1: 0 after --help). */
 static int parse_args(int argc, char **argv, report_opts *o)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"title", required_argument, NULL, O_TITLE},
-        {"templates", required_argument, NULL, O_TEMPLATES},
-        {"list-vars", no_argument, NULL, O_LIST_VARS},
-        {"xlsx", required_argument, NULL, O_XLSX},
-        {"no-xlsx", no_argument, NULL, O_NO_XLSX},
-        {"no-data-sheet", no_argument, NULL, O_NO_DATA_SHEET},
-        {"no-charts", no_argument, NULL, O_NO_CHARTS},
-        {"font", required_argument, NULL, O_FONT},
-        {"period", required_argument, NULL, O_PERIOD},
-        {"tz", required_argument, NULL, O_TZ},
-        {"min-n", required_argument, NULL, O_MIN_N},
-        {"segment", required_argument, NULL, O_SEGMENT},
-        {"max-groups", required_argument, NULL, O_MAX_GROUPS},
-        {"thresholds", required_argument, NULL, O_THRESHOLDS},
-        {"lexicon", required_argument, NULL, O_LEXICON},
-        {"brand", required_argument, NULL, O_BRAND},
-        {"expected-negative", required_argument, NULL, O_EXPECTED},
-        {"fail-if", required_argument, NULL, O_FAIL_IF},
-        {"map", required_argument, NULL, O_MAP},
-        {"date-format", required_argument, NULL, O_DATE_FORMAT},
-        {"encoding", required_argument, NULL, O_ENCODING},
-        {"delimiter", required_argument, NULL, O_DELIMITER},
-        {"table", required_argument, NULL, O_TABLE},
-        {"query", required_argument, NULL, O_QUERY},
-        {"strict", no_argument, NULL, O_STRICT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"threads", required_argument, NULL, 'j'},
-        {"labels", required_argument, NULL, O_LABELS},
-        {"label-sample", required_argument, NULL, O_LABEL_SAMPLE},
-        {"seed", required_argument, NULL, O_SEED},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int c;
-    char *end;
+    ef_cmdline cl;
+    int c, rc = 0;
 
     o->outdir = "report";
     o->period = "week";
-    o->agg.thr = (ef_thresholds)EF_THRESHOLDS_DEFAULT;
     o->agg.min_n = 30;
     o->seed = 1;
-    ef_parse_threads("auto", &o->threads);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qhj:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': o->outdir = optarg; break;
-        case O_TITLE: o->title = optarg; break;
-        case O_TEMPLATES: o->templates = optarg; break;
-        case O_LIST_VARS: o->list_vars = 1; break;
-        case O_XLSX: o->xlsx_path = optarg; break;
-        case O_NO_XLSX: o->no_xlsx = 1; break;
-        case O_NO_DATA_SHEET: o->no_data_sheet = 1; break;
-        case O_NO_CHARTS: o->no_charts = 1; break;
-        case O_FONT: o->font = optarg; break;
-        case O_PERIOD: o->period = optarg; break;
-        case O_TZ: o->tz = optarg; break;
-        case O_MIN_N: {
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 1000000000)
-                return ef_usage_error("report", "option --min-n: expected a "
-                                      "positive number, got '%s'", optarg);
-            o->agg.min_n = (uint64_t)v;
-            break;
-        }
-        case O_SEGMENT: o->src.segment = optarg; break;
-        case O_MAX_GROUPS: {
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 1000)
-                return ef_usage_error("report", "option --max-groups: "
-                                      "expected a number from 1 to 1000, "
-                                      "got '%s'", optarg);
-            o->agg.groups_shown = (size_t)v;
-            break;
-        }
-        case O_THRESHOLDS: {
-            double n = strtod(optarg, &end), p;
-            char *e2;
-            if (end == optarg || *end != ',' ||
-                (p = strtod(end + 1, &e2), e2 == end + 1) || *e2 ||
-                !(n <= p) || n < -1 || p > 1)
-                return ef_usage_error("report", "option --thresholds: "
-                                      "expected NEG,POS with -1 <= NEG <= "
-                                      "POS <= 1, got '%s'", optarg);
-            o->agg.thr.neg_max = n;
-            o->agg.thr.pos_min = p;
-            break;
-        }
-        case O_LEXICON:
-            if (o->nlex == MAX_LEXICONS)
-                return ef_usage_error("report", "too many --lexicon files");
-            o->lexicons[o->nlex++] = optarg;
-            break;
-        case O_BRAND:
-            if (o->nbrands == MAX_BRANDS)
-                return ef_usage_error("report", "too many --brand options");
-            o->brands[o->nbrands++] = optarg;
-            break;
-        case O_EXPECTED:
-            if (parse_unit_interval(optarg, &o->agg.expected_negative))
-                return ef_usage_error("report", "option --expected-negative: "
-                                      "expected a share from 0 to 1, got "
-                                      "'%s'", optarg);
-            o->agg.has_expected = 1;
-            break;
-        case O_FAIL_IF:
-            if (o->ngates == MAX_GATES)
-                return ef_usage_error("report", "too many --fail-if gates");
-            o->gates[o->ngates++] = optarg;
-            break;
-        case O_MAP:
-            ef_map_merge(&o->map, optarg);
-            o->src.map = o->map;
-            break;
-        case O_DATE_FORMAT: o->src.date_format = optarg; break;
-        case O_ENCODING: o->src.encoding = optarg; break;
-        case O_DELIMITER:
-            if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-                o->src.delimiter = '\t';
-            else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0]))
-                o->src.delimiter = optarg[0];
-            else
-                return ef_usage_error("report", "option --delimiter: "
-                                      "expected , ; | or tab, got '%s'",
-                                      optarg);
-            break;
-        case O_TABLE: o->src.table = optarg; break;
-        case O_QUERY: o->src.query = optarg; break;
-        case O_STRICT: o->strict = 1; break;
-        case O_LABELS:
-            if (o->nlabels == EF_LABELS_MAX_FILES)
-                return ef_usage_error("report", "too many --labels files");
-            o->labels[o->nlabels++] = optarg;
-            break;
-        case O_SEED: {
-            unsigned long long v;
-            errno = 0;
-            v = strtoull(optarg, &end, 10);
-            if (end == optarg || *end || errno || optarg[0] == '-')
-                return ef_usage_error("report", "option --seed: expected a "
-                                      "whole number, got '%s'", optarg);
-            o->seed = (uint64_t)v;
-            break;
-        }
-        case O_LABEL_SAMPLE: {
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 1000000)
-                return ef_usage_error("report", "option --label-sample: "
-                                      "expected a number of items, got '%s'",
-                                      optarg);
-            o->label_sample = (size_t)v;
-            break;
-        }
-        case 'j':
-            if (ef_parse_threads(optarg, &o->threads) < 0)
-                return ef_usage_error("report", "option --threads: expected "
-                                      "a number from 1 to 256, got '%s'",
-                                      optarg);
-            break;
-        case 'q': o->quiet = 1; break;
-        case 'h': usage(stdout); return -1;
-        default: return ef_getopt_error("report", c, argv);
-        }
-    }
-    for (; optind < argc; optind++) {
+    ef_cmdline_init(&cl, &command);
+    while (rc == 0 && (c = ef_cmdline_next(&cl, argc, argv)) > 0)
+        rc = report_option(o, c, cl.arg);
+    if (rc == 0 && c < 0)
+        rc = cl.exit ? cl.exit : -1;
+    o->common = cl.common;
+    o->src = cl.common.src;
+    o->agg.thr = cl.common.thr;
+    o->quiet = cl.common.quiet;
+    o->strict = cl.common.src.strict;
+    o->threads = cl.common.threads;
+    o->map = cl.map; /* o's now */
+    cl.map = NULL;
+    for (int i = cl.optind; rc == 0 && i < argc; i++) {
         if (o->ninputs == MAX_INPUTS)
-            return ef_usage_error("report", "too many inputs");
-        o->inputs[o->ninputs++] = argv[optind];
+            rc = ef_usage_error("report", "too many inputs");
+        else
+            o->inputs[o->ninputs++] = argv[i];
     }
+    ef_cmdline_free(&cl);
+    if (rc != 0)
+        return rc;
     if (o->ninputs == 0)
         return ef_usage_error("report", "no INPUT given");
     for (int i = 0; i < o->ninputs; i++)
@@ -665,6 +586,7 @@ int ef_cmd_report(int argc, char **argv)
     ef_lsample *samples = NULL;
     ef_buf md = EF_BUF_INIT, html = EF_BUF_INIT, json = EF_BUF_INIT;
     char fontbuf[PATH_MAX], title[160], sample_name[64] = "";
+    const char *font = NULL;
     int rc, tripped = 0;
     ef_period period;
     static const char *const stale[] = {
@@ -683,23 +605,12 @@ int ef_cmd_report(int argc, char **argv)
     }
     if (ef_period_parse(o.period, &period, &err) != EF_OK)
         goto done;
-    if (ef_tz_open(o.tz, &tz, &err) != EF_OK)
+    if (ef_tz_open(o.common.tz, &tz, &err) != EF_OK)
         goto done;
-    if (o.src.date_format &&
-        ef_datetime_check_format(o.src.date_format, &err) != EF_OK)
-        goto done;
-    if (ef_vader_new(&v, &err) != EF_OK)
-        goto done;
-    for (int i = 0; i < o.nlex; i++)
-        if (ef_vader_add_lexicon(v, o.lexicons[i], &err) != EF_OK)
-            goto done;
     /* @mentions name accounts: no valence (the version says so, so that
      * a store's cached scores from other rules are not used) */
-    if ((rc = ef_apply_names("report", v, 1, o.brands, o.nbrands)) != 0) {
-        ef_vader_free(v);
-        ef_tz_free(tz);
-        return rc;
-    }
+    if (ef_common_scorer(&o.common, 1, &v, &err) != EF_OK)
+        goto done;
     for (int i = 0; i < o.ninputs; i++) {
         struct stat st;
         if (strcmp(o.inputs[i], "-") != 0 && stat(o.inputs[i], &st) != 0) {
@@ -708,9 +619,20 @@ int ef_cmd_report(int argc, char **argv)
             goto done;
         }
     }
+    if (!o.list_vars && !o.no_charts) {
+        /* the charts' font is an input too: missing, it stops the run
+         * now, not once every row is scored */
+        int fd;
+        font = find_font(o.font, fontbuf, sizeof fontbuf);
+        if ((fd = open(font, O_RDONLY | O_CLOEXEC)) < 0) {
+            ef_fail(&err, EF_ERR_NOINPUT, "%s: %s (the charts' font: "
+                    "--font FILE, or --no-charts)", font, strerror(errno));
+            goto done;
+        }
+        close(fd);
+    }
 
     o.src.tz = tz;
-    o.src.strict = o.strict;
     o.src.scorer = ef_vader_version(v);
     o.agg.period = (int)period;
     o.agg.tz = tz;
@@ -733,9 +655,17 @@ int ef_cmd_report(int argc, char **argv)
                                ef_outdir_path(od, ""), &o.agg.thr,
                                o.title};
             char *stage = ef_xstrdup(xo.tmpdir);
+            const char *path = NULL;
             xo.tmpdir = stage;
-            rc = ef_xlsx_open(ef_outdir_path(od, "report.xlsx"), &xo, &xlsx,
-                              &err);
+            /* --xlsx PATH: staged beside PATH and renamed with the rest
+             * (a missing folder fails here, before any input is read) */
+            rc = EF_OK;
+            if (o.xlsx_path)
+                rc = ef_outdir_add_outside(od, o.xlsx_path, &path, &err);
+            else
+                path = ef_outdir_path(od, "report.xlsx");
+            if (rc == EF_OK)
+                rc = ef_xlsx_open(path, &xo, &xlsx, &err);
             free(stage);
             if (rc != EF_OK)
                 goto done;
@@ -797,13 +727,13 @@ int ef_cmd_report(int argc, char **argv)
         fwrite(out.data ? out.data : "", 1, out.len, stdout);
         ef_buf_reset(&out);
         ef_tctx_free(ctx);
+        ef_stdout_flush(&err);
         goto done;
     }
 
     if (!o.no_charts &&
-        ef_chart_render_all(rep, ef_outdir_path(od, ""),
-                            find_font(o.font, fontbuf, sizeof fontbuf),
-                            &charts, &err) != EF_OK)
+        ef_chart_render_all(rep, ef_outdir_path(od, ""), font, &charts,
+                            &err) != EF_OK)
         goto done;
     for (size_t i = 0; i < charts.n; i++) {
         ef_outdir_add(od, charts.items[i].png);
@@ -827,18 +757,19 @@ int ef_cmd_report(int argc, char **argv)
         if (ef_render_reports(rep, &charts, &ro, &md, &html, &err) != EF_OK)
             goto done;
     }
+    /* metrics.json is renamed last (outdir.h): once it is the new one,
+     * so is everything else */
     ef_metrics_json(rep, &json);
     if (ef_outdir_write(od, "report.md", md.data, md.len, &err) ||
-        ef_outdir_write(od, "report.html", html.data, html.len, &err) ||
-        ef_outdir_write(od, "metrics.json", json.data, json.len, &err))
+        ef_outdir_write(od, "report.html", html.data, html.len, &err))
         goto done;
     if (xlsx) {
         if (ef_xlsx_finish(xlsx, rep, &err) != EF_OK)
             goto done;
-        ef_outdir_add(od, "report.xlsx");
+        if (!o.xlsx_path)
+            ef_outdir_add(od, "report.xlsx");
     }
-    if (o.ngates && ef_gates_check(rep, o.gates, (size_t)o.ngates, &tripped,
-                                   &err) != EF_OK)
+    if (ef_outdir_write(od, "metrics.json", json.data, json.len, &err))
         goto done;
     {
         /* a sample someone is labelling is theirs, not a stale output */
@@ -853,12 +784,11 @@ int ef_cmd_report(int argc, char **argv)
         if (ef_outdir_commit(od, keep, &err) != EF_OK)
             goto done;
     }
-    if (o.xlsx_path && xlsx) {
-        const char *from = ef_outdir_final(od, "report.xlsx");
-        if (rename(from, o.xlsx_path) != 0)
-            ef_fail(&err, EF_ERR_CANTCREAT, "%s: %s", o.xlsx_path,
-                    strerror(errno));
-    }
+    /* the gates' form was checked before any input was read; a metric
+     * this report has not is an error, the report written all the same */
+    if (o.ngates && ef_gates_check(rep, o.gates, (size_t)o.ngates, &tripped,
+                                   &err) != EF_OK)
+        goto done;
     if (!o.quiet && err.code == EF_OK)
         ef_warn("wrote %s/report.html, report.md, metrics.json%s (%llu "
                 "items)", o.outdir, xlsx ? ", report.xlsx" : "",

@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmdline.h"
 #include "sentiment/sentiment.h"
 #include "util/text.h"
 #include "util/util.h"
@@ -681,148 +681,87 @@ out:
 
 /* ==== Command line ====================================================== */
 
-static void usage(FILE *f)
-{
-    fputs("usage: earful score [OPTIONS] [FILE|-]\n"
-          "\n"
-          "Scores each line of FILE (default: standard input) with VADER and\n"
-          "writes one row per line, in input order.\n"
-          "\n"
-          "  -f, --format FMT       tsv (default: neg neu pos compound "
-          "class) or jsonl\n"
-          "  -t, --text             append the text as a last column/field\n"
-          "  -l, --lexicon FILE     add or override words: word<TAB>valence "
-          "lines\n"
-          "      --thresholds N,P   negative if compound <= N, positive if "
-          ">= P\n"
-          "                         (default -0.05,0.05)\n"
-          "      --names            read @mentions as names, with no "
-          "valence, as report\n"
-          "                         and import do (default: the "
-          "reference's scores)\n"
-          "      --brand W[,W...]   brand words or phrases with no valence "
-          "(\"united,best buy\");\n"
-          "                         implies --names; repeatable\n"
-          "  -j, --threads N        scoring threads (default: the number of "
-          "cores)\n"
-          "  -h, --help             this help\n",
-          f);
-}
+static const ef_option options[] = {
+    {"format", 'f', 0, "FMT",
+     "tsv (default: neg neu pos compound class) or jsonl", EF_OPT_NONE},
+    {"text", 't', 0, NULL, "append the text as a last column/field",
+     EF_OPT_NONE},
+    {.shared = EF_OPT_LEXICON},
+    {.shared = EF_OPT_THRESHOLDS},
+    {.shared = EF_OPT_NAMES},
+    {.shared = EF_OPT_BRAND,
+     .help = "brand words or phrases with no valence\n"
+             "(\"united,best buy\"); implies --names; repeatable"},
+    {.shared = EF_OPT_THREADS, .help = "scoring threads (default: the "
+                                       "number of cores)"},
+    {.shared = EF_OPT_HELP},
+};
 
-EF_STATIC int parse_thresholds(const char *s, ef_thresholds *t)
-{
-    char *end;
-    double n = strtod(s, &end), p;
-
-    if (end == s || *end != ',')
-        return -1;
-    s = end + 1;
-    p = strtod(s, &end);
-    if (end == s || *end || !(n <= p) || n < -1 || p > 1)
-        return -1;
-    t->neg_max = n;
-    t->pos_min = p;
-    return 0;
-}
+static const ef_command command = {
+    "score",
+    "usage: earful score [OPTIONS] [FILE|-]\n"
+    "\n"
+    "Scores each line of FILE (default: standard input) with VADER and\n"
+    "writes one row per line, in input order.\n"
+    "\n",
+    NULL, options, EF_ARRAY_LEN(options)};
 
 int ef_cmd_score(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"text", no_argument, NULL, 't'},
-        {"lexicon", required_argument, NULL, 'l'},
-        {"thresholds", required_argument, NULL, 'T'},
-        {"threads", required_argument, NULL, 'j'},
-        {"names", no_argument, NULL, 'N'},
-        {"brand", required_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     score_opts opt = {NULL, EF_THRESHOLDS_DEFAULT, FMT_TSV, 0};
-    const char *lexicons[64], *brands[64];
-    int nlex = 0, nbrands = 0, names = 0, nthreads = 0, c, fd = 0, rc;
+    ef_cmdline cl;
+    int c, fd = 0;
     const char *path = "-";
     ef_vader *v = NULL;
     ef_err err = {0};
 
     init_digits();
-    ef_parse_threads("auto", &nthreads);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:tl:j:h", longopts, NULL)) != -1) {
+    ef_cmdline_init(&cl, &command);
+    while ((c = ef_cmdline_next(&cl, argc, argv)) > 0) {
         switch (c) {
         case 'f':
-            if (strcmp(optarg, "tsv") == 0)
+            if (strcmp(cl.arg, "tsv") == 0) {
                 opt.format = FMT_TSV;
-            else if (strcmp(optarg, "jsonl") == 0 ||
-                     strcmp(optarg, "json") == 0)
+            } else if (strcmp(cl.arg, "jsonl") == 0 ||
+                       strcmp(cl.arg, "json") == 0) {
                 opt.format = FMT_JSONL;
-            else
+            } else {
+                ef_cmdline_free(&cl);
                 return ef_usage_error("score",
-                                      "option --format: unknown format '%s' "
-                                      "(tsv or jsonl)", optarg);
+                                      "option --format: unknown format "
+                                      "'%s' (tsv or jsonl)", cl.arg);
+            }
             break;
         case 't': opt.with_text = 1; break;
-        case 'l':
-            if (nlex == (int)EF_ARRAY_LEN(lexicons))
-                return ef_usage_error("score", "too many --lexicon files");
-            lexicons[nlex++] = optarg;
-            break;
-        case 'T':
-            if (parse_thresholds(optarg, &opt.thr) < 0)
-                return ef_usage_error("score",
-                                      "option --thresholds: expected NEG,POS "
-                                      "with -1 <= NEG <= POS <= 1, got '%s'",
-                                      optarg);
-            break;
-        case 'j':
-            if (ef_parse_threads(optarg, &nthreads) < 0)
-                return ef_usage_error("score",
-                                      "option --threads: expected a number "
-                                      "from 1 to 256, got '%s'", optarg);
-            break;
-        case 'N': names = 1; break;
-        case 'B':
-            if (nbrands == (int)EF_ARRAY_LEN(brands))
-                return ef_usage_error("score", "too many --brand options");
-            brands[nbrands++] = optarg;
-            break;
-        case 'h': usage(stdout); return EF_EXIT_OK;
-        default: return ef_getopt_error("score", c, argv);
         }
     }
-    if (argc - optind > 1)
-        return ef_usage_error("score", "expected at most one FILE");
-    if (optind < argc)
-        path = argv[optind];
+    if (c < 0 || argc - cl.optind > 1) {
+        ef_cmdline_free(&cl);
+        return c < 0 ? cl.exit
+                     : ef_usage_error("score", "expected at most one FILE");
+    }
+    if (cl.optind < argc)
+        path = argv[cl.optind];
+    opt.thr = cl.common.thr;
 
-    if (ef_vader_new(&v, &err) != EF_OK)
+    if (ef_common_scorer(&cl.common, 0, &v, &err) != EF_OK)
         goto done;
-    if ((rc = ef_apply_names("score", v, names, brands, nbrands)) != 0) {
-        ef_vader_free(v);
-        return rc;
+    if (strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY)) < 0) {
+        ef_fail(&err, EF_ERR_NOINPUT, "%s: %s", path, strerror(errno));
+        fd = 0;
+        goto done;
     }
-    if (strcmp(path, "-") != 0) {
-        fd = open(path, O_RDONLY);
-        if (fd < 0) {
-            ef_warn("%s: %s", path, strerror(errno));
-            ef_vader_free(v);
-            return EF_EXIT_NOINPUT;
-        }
-    }
-    for (int i = 0; i < nlex; i++)
-        if (ef_vader_add_lexicon(v, lexicons[i], &err) != EF_OK)
-            goto done;
     opt.vader = v;
-    run(fd, strcmp(path, "-") == 0 ? "standard input" : path, &opt, nthreads,
-        &err);
+    run(fd, strcmp(path, "-") == 0 ? "standard input" : path, &opt,
+        cl.common.threads, &err);
 done:
     if (fd > 0)
         close(fd);
     ef_vader_free(v);
+    ef_cmdline_free(&cl);
     if (err.code != EF_OK) {
         ef_warn("%s", err.msg);
         return ef_exit_code(err.code);
     }
-    rc = EF_EXIT_OK;
-    return rc;
+    return EF_EXIT_OK;
 }

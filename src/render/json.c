@@ -520,6 +520,63 @@ static void resolve_negative(const jw *w, const char *in, char *out,
     out[o < cap ? o : cap - 1] = '\0';
 }
 
+/* Whether p is a metric's path: names of letters, digits, '_' and '-',
+ * joined by '.', each followed by any [N] or [-N]. */
+static int path_ok(const char *p)
+{
+    for (;;) {
+        size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+        if (k == 0)
+            return 0;
+        p += k;
+        while (*p == '[') {
+            p += p[1] == '-' ? 2 : 1;
+            if ((k = strspn(p, "0123456789")) == 0 || p[k] != ']')
+                return 0;
+            p += k + 1;
+        }
+        if (*p == '\0')
+            return 1;
+        if (*p++ != '.')
+            return 0;
+    }
+}
+
+ef_status ef_gate_parse(const char *s, ef_gate *g, ef_err *e)
+{
+    const char *gate = s;
+    char *end;
+    size_t k = 0;
+
+    memset(g, 0, sizeof *g);
+    while (*s == ' ')
+        s++;
+    while (*s && *s != ' ' && *s != '<' && *s != '>' &&
+           k + 1 < sizeof g->path)
+        g->path[k++] = *s++;
+    while (*s == ' ')
+        s++;
+    if (*s == '<' || *s == '>') {
+        g->op[0] = *s++;
+        if (*s == '=')
+            g->op[1] = *s++;
+    }
+    g->value = strtod(s, &end);
+    while (end && *end == ' ')
+        end++;
+    if (!k || !g->op[0] || end == s || *end || !isfinite(g->value))
+        return ef_fail(e, EF_ERR_USAGE,
+                       "option --fail-if: expected 'metric OP number' "
+                       "with OP one of < <= > >=, got '%s'", gate);
+    if (!path_ok(g->path))
+        return ef_fail(e, EF_ERR_USAGE,
+                       "option --fail-if: '%s' is not a metrics.json "
+                       "path (names joined by '.', with [N] or [-N])",
+                       g->path);
+    return EF_OK;
+}
+
 ef_status ef_gates_check(const ef_report *r, const char *const *gates,
                          size_t n, int *tripped, ef_err *e)
 {
@@ -533,34 +590,18 @@ ef_status ef_gates_check(const ef_report *r, const char *const *gates,
     write_all(&w, r);
     *tripped = 0;
     for (size_t g = 0; g < n && rc == EF_OK; g++) {
-        char path[256], op[3] = {0}, full[300], *end;
-        const char *s = gates[g];
-        size_t k = 0, i;
+        char full[300];
+        const char *path, *op;
+        ef_gate gate;
+        size_t i;
         double want, got;
         int hit = 0;
 
-        while (*s == ' ')
-            s++;
-        while (*s && *s != ' ' && *s != '<' && *s != '>' &&
-               k + 1 < sizeof path)
-            path[k++] = *s++;
-        path[k] = '\0';
-        while (*s == ' ')
-            s++;
-        if (*s == '<' || *s == '>') {
-            op[0] = *s++;
-            if (*s == '=')
-                op[1] = *s++;
-        }
-        want = strtod(s, &end);
-        while (end && *end == ' ')
-            end++;
-        if (!k || !op[0] || end == s || *end) {
-            rc = ef_fail(e, EF_ERR_USAGE,
-                         "option --fail-if: expected 'metric OP number' "
-                         "with OP one of < <= > >=, got '%s'", gates[g]);
+        if ((rc = ef_gate_parse(gates[g], &gate, e)) != EF_OK)
             break;
-        }
+        path = gate.path;
+        op = gate.op;
+        want = gate.value;
         resolve_negative(&w, path, full, sizeof full);
         for (i = 0; i < w.n; i++)
             if (strcmp(w.paths[i], full) == 0)

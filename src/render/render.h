@@ -47,6 +47,17 @@ ef_status ef_markdown_to_html(const char *md, size_t len,
 /* Writes metrics.json (schema earful.metrics/1) into out. */
 void ef_metrics_json(const ef_report *r, ef_buf *out);
 
+/* A --fail-if gate: "metric OP number". */
+typedef struct {
+    char path[256]; /* "periods[-1].negative_share": names, '.', [N], [-N] */
+    char op[3];     /* "<", "<=", ">" or ">=" */
+    double value;
+} ef_gate;
+
+/* Parses a gate's form (not whether metrics.json has its metric: that
+ * depends on the data). Errors: EF_ERR_USAGE quoting the gate. */
+ef_status ef_gate_parse(const char *s, ef_gate *g, ef_err *e);
+
 /* Checks --fail-if gates ("sentiment.negative.share > 0.25") against the
  * JSON of r. Returns EF_OK and sets *tripped (and prints each tripped
  * gate on stderr), or EF_ERR_USAGE for a gate that does not parse or

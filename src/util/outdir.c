@@ -20,17 +20,34 @@
 #define TREE_DEPTH 8     /* staging folders are 2 deep; stop well after */
 #define LEGACY_AGE 60    /* seconds: a lock-less folder younger is spared */
 
+/* A file staged outside the output folder (--xlsx PATH): in its own
+ * staging folder beside PATH, so that the rename is within one file
+ * system. */
+typedef struct {
+    char *final;        /* PATH */
+    const char *base;   /* PATH's last part (in final) */
+    char *dir;          /* PATH's folder */
+    char *stage;        /* dir/.earful-tmp-XXXXXX */
+    char *file;         /* stage/base: where the file is written */
+    int dir_fd, stage_fd, lock_fd;
+} outside;
+
 struct ef_outdir {
     char *dir, *stage;       /* the output folder; dir/.earful-tmp-XXXXXX */
     const char *stage_name;  /* the staging folder's name (in stage) */
     int dir_fd, stage_fd, lock_fd;
     char **names;
     size_t n;
+    outside out;             /* final == NULL: none */
     ef_buf path;
     int committed;
     size_t created[MAX_CREATED]; /* prefixes of dir this run created */
     int ncreated;
 };
+
+/* Called after each rename of a commit with how many are done (tests
+ * stop the process there). */
+EF_STATIC void (*outdir_commit_hook)(size_t renamed);
 
 /* ==== Removing trees without following links ============================ */
 
@@ -105,7 +122,25 @@ static struct {
     char path[4096];
     size_t created[MAX_CREATED];
     int ncreated;
+    int out_dir_fd;     /* the outside staging folder, or -1 */
+    char out_stage[64];
+    volatile sig_atomic_t committing; /* a signal waits for the commit */
+    volatile sig_atomic_t pending;    /* the signal that waited */
 } reg;
+
+/* Empties and removes the staging folder name in the folder at dir_fd.
+ * Async-signal-safe. */
+static void rm_stage(int dir_fd, const char *name)
+{
+    int fd = openat(dir_fd, name,
+                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+    if (fd >= 0) {
+        rm_contents(fd, TREE_DEPTH);
+        close(fd);
+    }
+    unlinkat(dir_fd, name, AT_REMOVEDIR);
+}
 
 static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
 static struct sigaction saved[3];
@@ -114,16 +149,15 @@ static void on_signal(int sig)
 {
     struct sigaction dfl;
 
+    if (reg.committing) { /* the renames finish first */
+        reg.pending = sig;
+        return;
+    }
     if (reg.armed) {
-        int fd;
         reg.armed = 0;
-        fd = openat(reg.dir_fd, reg.stage,
-                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd >= 0) {
-            rm_contents(fd, TREE_DEPTH);
-            close(fd);
-        }
-        unlinkat(reg.dir_fd, reg.stage, AT_REMOVEDIR);
+        rm_stage(reg.dir_fd, reg.stage);
+        if (reg.out_dir_fd >= 0)
+            rm_stage(reg.out_dir_fd, reg.out_stage);
         rm_created(reg.path, reg.created, reg.ncreated);
     }
     /* die of the signal, as the shell expects (status 128 + sig) */
@@ -142,6 +176,7 @@ static void arm(const ef_outdir *od)
         strlen(od->dir) >= sizeof reg.path)
         return;
     reg.dir_fd = od->dir_fd;
+    reg.out_dir_fd = -1;
     memcpy(reg.stage, od->stage_name, strlen(od->stage_name) + 1);
     memcpy(reg.path, od->dir, strlen(od->dir) + 1);
     memcpy(reg.created, od->created, sizeof reg.created);
@@ -273,53 +308,123 @@ static int mkdir_p(ef_outdir *od, const char *path)
     return 0;
 }
 
+/* Makes a staging folder in dir (open at dir_fd): mkdtemp, and its lock
+ * file, locked before its magic is written (a run that cleans up reads
+ * either nothing, and spares the folder, or finds it locked). *stage
+ * (malloc) is set once the folder exists, *stage_fd and *lock_fd once
+ * open: the caller removes what was made, also after an error
+ * (EF_ERR_CANTCREAT). */
+static ef_status make_stage(const char *dir, int dir_fd, char **stage,
+                            int *stage_fd, int *lock_fd, ef_err *e)
+{
+    size_t n = strlen(dir) + sizeof "/" STAGE_PREFIX "XXXXXX";
+    char *path = ef_xmalloc(n);
+
+    snprintf(path, n, "%s/" STAGE_PREFIX "XXXXXX", dir);
+    if (mkdtemp(path) == NULL) {
+        int err = errno;
+        free(path);
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", dir, strerror(err));
+    }
+    *stage = path;
+    *stage_fd = openat(dir_fd, path + strlen(dir) + 1,
+                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (*stage_fd >= 0)
+        *lock_fd = openat(*stage_fd, LOCK_NAME,
+                          O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+                              O_CLOEXEC,
+                          0600);
+    if (*stage_fd < 0 || *lock_fd < 0 || flock(*lock_fd, LOCK_EX) != 0 ||
+        write(*lock_fd, LOCK_MAGIC, strlen(LOCK_MAGIC)) !=
+            (ssize_t)strlen(LOCK_MAGIC))
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", path,
+                       strerror(errno));
+    return EF_OK;
+}
+
+/* Removes a staging folder make_stage made (or began). */
+static void drop_stage(int dir_fd, const char *dir, char *stage,
+                       int stage_fd, int lock_fd)
+{
+    const char *name = stage ? stage + strlen(dir) + 1 : NULL;
+
+    if (stage_fd >= 0) {
+        rm_contents(stage_fd, TREE_DEPTH);
+        close(stage_fd);
+    }
+    if (name && dir_fd >= 0)
+        unlinkat(dir_fd, name, AT_REMOVEDIR);
+    if (lock_fd >= 0)
+        close(lock_fd);
+}
+
 ef_status ef_outdir_open(const char *dir, ef_outdir **out, ef_err *e)
 {
     ef_outdir *od = ef_xcalloc(1, sizeof *od);
-    size_t n = strlen(dir) + sizeof "/" STAGE_PREFIX "XXXXXX";
     ef_status rc = EF_OK;
-    int err;
 
     *out = NULL;
     od->dir = ef_xstrdup(dir);
     od->dir_fd = od->stage_fd = od->lock_fd = -1;
+    od->out.dir_fd = od->out.stage_fd = od->out.lock_fd = -1;
     if (mkdir_p(od, dir) != 0 ||
         (od->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         rc = ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", dir, strerror(errno));
         goto fail;
     }
     ef_outdir_clean_stale(dir);
-    od->stage = ef_xmalloc(n);
-    snprintf(od->stage, n, "%s/" STAGE_PREFIX "XXXXXX", dir);
-    od->stage_name = od->stage + strlen(dir) + 1;
-    if (mkdtemp(od->stage) == NULL) {
-        err = errno;
-        free(od->stage);
-        od->stage = NULL;
-        rc = ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", dir, strerror(err));
+    rc = make_stage(dir, od->dir_fd, &od->stage, &od->stage_fd, &od->lock_fd,
+                    e);
+    if (od->stage)
+        od->stage_name = od->stage + strlen(dir) + 1;
+    if (rc != EF_OK)
         goto fail;
-    }
-    od->stage_fd = openat(od->dir_fd, od->stage_name,
-                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (od->stage_fd >= 0)
-        od->lock_fd = openat(od->stage_fd, LOCK_NAME,
-                             O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
-                                 O_CLOEXEC,
-                             0600);
-    /* locked before its magic is written: a run that cleans up reads
-     * either nothing (and spares the folder) or finds it locked */
-    if (od->lock_fd < 0 || flock(od->lock_fd, LOCK_EX) != 0 ||
-        write(od->lock_fd, LOCK_MAGIC, strlen(LOCK_MAGIC)) !=
-            (ssize_t)strlen(LOCK_MAGIC)) {
-        rc = ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", od->stage,
-                     strerror(errno));
-        goto fail;
-    }
     arm(od);
     *out = od;
     return EF_OK;
 fail:
     ef_outdir_free(od);
+    return rc;
+}
+
+ef_status ef_outdir_add_outside(ef_outdir *od, const char *final,
+                                const char **path, ef_err *e)
+{
+    outside *o = &od->out;
+    const char *slash = strrchr(final, '/');
+    size_t name_len;
+    ef_buf file = EF_BUF_INIT;
+    ef_status rc;
+
+    if (o->final) /* one at most */
+        return ef_fail(e, EF_ERR_INTERNAL, "%s: a second outside file",
+                       final);
+    o->final = ef_xstrdup(final);
+    o->base = slash ? o->final + (slash - final) + 1 : o->final;
+    o->dir = !slash         ? ef_xstrdup(".")
+             : slash == final ? ef_xstrdup("/")
+                              : ef_xstrndup(final, (size_t)(slash - final));
+    if (*o->base == '\0' || strcmp(o->base, ".") == 0 ||
+        strcmp(o->base, "..") == 0)
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s: not a file name", final);
+    if ((o->dir_fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", final,
+                       strerror(errno));
+    ef_outdir_clean_stale(o->dir);
+    rc = make_stage(o->dir, o->dir_fd, &o->stage, &o->stage_fd,
+                    &o->lock_fd, e);
+    if (o->stage == NULL)
+        return rc;
+    /* a signal removes it too */
+    name_len = strlen(o->stage) - strlen(o->dir) - 1;
+    if (reg.armed && name_len < sizeof reg.out_stage) {
+        memcpy(reg.out_stage, o->stage + strlen(o->dir) + 1, name_len + 1);
+        reg.out_dir_fd = o->dir_fd;
+    }
+    ef_buf_printf(&file, "%s/%s", o->stage, o->base);
+    o->file = ef_xstrdup(ef_buf_cstr(&file));
+    ef_buf_reset(&file);
+    *path = o->file;
     return rc;
 }
 
@@ -415,32 +520,54 @@ static int final_folder(ef_outdir *od, const char *name, int mk,
                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* Renames file i of the commit's list into place: the outside file
+ * (when there is one) first, then the registered ones in their order. */
+static ef_status commit_one(ef_outdir *od, size_t i, ef_err *e)
+{
+    const char *base;
+    int fd;
+    ef_status rc = EF_OK;
+
+    if (od->out.final && i-- == 0) {
+        if (renameat(od->out.stage_fd, od->out.base, od->out.dir_fd,
+                     od->out.base) != 0)
+            return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", od->out.final,
+                           strerror(errno));
+        return EF_OK;
+    }
+    if ((fd = final_folder(od, od->names[i], 1, &base)) < 0) {
+        int err = errno;
+        const char *slash = strchr(od->names[i], '/');
+        char sub[256];
+        snprintf(sub, sizeof sub, "%.*s",
+                 (int)(slash ? slash - od->names[i] : 0), od->names[i]);
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s/%s: %s", od->dir, sub,
+                       err == ELOOP || err == ENOTDIR
+                           ? "not a folder (a symbolic link is not "
+                             "followed)"
+                           : strerror(err));
+    }
+    if (renameat(od->stage_fd, od->names[i], fd, base) != 0)
+        rc = ef_fail(e, EF_ERR_CANTCREAT, "%s: %s",
+                     ef_outdir_final(od, od->names[i]), strerror(errno));
+    if (fd != od->dir_fd)
+        close(fd);
+    return rc;
+}
+
 ef_status ef_outdir_commit(ef_outdir *od, const char *const *stale,
                            ef_err *e)
 {
     ef_status rc = EF_OK;
+    size_t total = od->n + (od->out.final != NULL);
+    int sig;
 
-    for (size_t i = 0; i < od->n && rc == EF_OK; i++) {
-        const char *base;
-        int fd = final_folder(od, od->names[i], 1, &base);
-        if (fd < 0) {
-            int err = errno;
-            const char *slash = strchr(od->names[i], '/');
-            char sub[256];
-            snprintf(sub, sizeof sub, "%.*s",
-                     (int)(slash ? slash - od->names[i] : 0), od->names[i]);
-            rc = ef_fail(e, EF_ERR_CANTCREAT, "%s/%s: %s", od->dir, sub,
-                         err == ELOOP || err == ENOTDIR
-                             ? "not a folder (a symbolic link is not "
-                               "followed)"
-                             : strerror(err));
-            break;
-        }
-        if (renameat(od->stage_fd, od->names[i], fd, base) != 0)
-            rc = ef_fail(e, EF_ERR_CANTCREAT, "%s: %s",
-                         ef_outdir_final(od, od->names[i]), strerror(errno));
-        if (fd != od->dir_fd)
-            close(fd);
+    /* SIGINT, SIGTERM and SIGHUP wait for the last rename (on_signal) */
+    reg.committing = 1;
+    for (size_t i = 0; i < total && rc == EF_OK; i++) {
+        rc = commit_one(od, i, e);
+        if (outdir_commit_hook)
+            outdir_commit_hook(i + 1);
     }
     for (size_t k = 0; stale && stale[k] && rc == EF_OK; k++) {
         const char *base;
@@ -460,6 +587,12 @@ ef_status ef_outdir_commit(ef_outdir *od, const char *const *stale,
             close(fd);
     }
     od->committed = rc == EF_OK;
+    reg.committing = 0;
+    if ((sig = reg.pending) != 0) { /* it is handled now: the process
+                                       ends, its report complete */
+        reg.pending = 0;
+        raise(sig);
+    }
     return rc;
 }
 
@@ -471,15 +604,15 @@ void ef_outdir_free(ef_outdir *od)
         return;
     if (od->stage_fd >= 0)
         disarm();
-    if (od->stage_fd >= 0) {
-        rm_contents(od->stage_fd, TREE_DEPTH);
-        close(od->stage_fd);
-        unlinkat(od->dir_fd, od->stage_name, AT_REMOVEDIR);
-    } else if (od->stage && od->dir_fd >= 0) {
-        unlinkat(od->dir_fd, od->stage_name, AT_REMOVEDIR);
-    }
-    if (od->lock_fd >= 0)
-        close(od->lock_fd);
+    drop_stage(od->dir_fd, od->dir, od->stage, od->stage_fd, od->lock_fd);
+    drop_stage(od->out.dir_fd, od->out.dir, od->out.stage,
+               od->out.stage_fd, od->out.lock_fd);
+    if (od->out.dir_fd >= 0)
+        close(od->out.dir_fd);
+    free(od->out.final);
+    free(od->out.dir);
+    free(od->out.stage);
+    free(od->out.file);
     if (od->dir_fd >= 0)
         close(od->dir_fd);
     if (!od->committed)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmdline.h"
 #include "input/input.h"
 #include "input/sniff.h"
 #include "test.h"
