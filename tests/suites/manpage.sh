@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # manpage.sh - earful.1 against the program: every command main.c
 # dispatches is in `earful --help`, the man page's synopsis and its
-# COMMANDS; and for each command, the options its source declares
-# (getopt_long's table in src/cmd_NAME.c), the options its --help lists
-# and the options the man page documents for it are the same, so an
-# option added later is caught wherever it was forgotten. The man page's
-# "NAME OPTIONS" sections apply to command NAME; another "... OPTIONS"
-# section says which commands it applies to in its first sentence
-# ("These apply to report and import", "... to every command").
+# COMMANDS; and for each command, the options its table declares
+# (src/cmd_NAME.c: its own rows `{"name", 'x' or 0, KEY, "VALUE" or NULL`
+# and its shared ones `.shared = EF_OPT_X`, whose rows are in
+# src/cmdline.c), the options its --help lists and the options the man
+# page documents for it are the same: the same long names, short forms
+# and values (`--threads N` in all three), so an option added, renamed or
+# given another value later is caught wherever it was forgotten. The man
+# page's "NAME OPTIONS" sections apply to command NAME; another "...
+# OPTIONS" section says which commands it applies to in its first
+# sentence ("These apply to report and import", "... to every command").
 set -u
 cd "$(dirname "$0")/../.."
 /usr/bin/python3 - <<'PY'
@@ -32,29 +35,64 @@ def run(*args):
 
 
 def help_options(text):
-    """The options an --help lists: the lines that start with one."""
-    opts = set()
+    """The options an --help lists: {"--name": (short or None, value or
+    None)}, from the lines that start with one ("  -j, --threads N  ...")."""
+    opts = {}
     for line in text.splitlines():
-        m = re.match(r"^\s+(?:(-[A-Za-z]),\s+)?(--[a-z][a-z0-9-]*)", line)
+        m = re.match(r"^\s+(?:(-[A-Za-z]),\s+)?(--[a-z][a-z0-9-]*)"
+                     r"(?: (\S+))?(?:  |$)", line)
         if m:
-            opts.update(x for x in m.groups() if x)
-        else:
-            m = re.match(r"^\s+(-[A-Za-z])\b", line)
-            if m:
-                opts.add(m.group(1))
+            opts[m.group(2)] = (m.group(1), m.group(3))
     return opts
 
 
+def shared_rows():
+    """cmdline.c's shared options: {"EF_OPT_X": (name, letter, value)}."""
+    src = open("src/cmdline.c", encoding="utf-8").read()
+    return {m[0]: (m[1], m[2], m[3] or None) for m in re.findall(
+        r"\[(EF_OPT_[A-Z_]+)\]\s*=\s*\{\s*\"([a-z][a-z0-9-]*)\",\s*"
+        r"(?:'(.)'|0),\s*\w+,\s*(?:\"([^\"]*)\"|NULL)", src)}
+
+
+SHARED = shared_rows()
+
+
 def source_options(path):
-    """The long options of getopt_long's table, and the short ones its
-    optstring names."""
+    """The options of a command's table, as help_options gives them."""
     src = open(path, encoding="utf-8").read()
-    longs = {"--" + m for m in re.findall(
-        r'\{"([a-z][a-z0-9-]*)",\s*(?:no|required|optional)_argument', src)}
-    shorts = set()
-    for s in re.findall(r'getopt_long\([^,]+,[^,]+,\s*"([^"]*)"', src):
-        shorts.update("-" + c for c in s if c.isalpha())
-    return longs | shorts
+    opts = {}
+    for m in re.finditer(r'\{\s*"([a-z][a-z0-9-]*)",\s*(?:\'(.)\'|0),\s*\w+,'
+                         r'\s*(?:"([^"]*)"|NULL)', src):
+        opts["--" + m.group(1)] = ("-" + m.group(2) if m.group(2) else None,
+                                   m.group(3))
+    for m in re.finditer(r"\.shared\s*=\s*(EF_OPT_[A-Z_]+)", src):
+        name, letter, value = SHARED[m.group(1)]
+        opts["--" + name] = ("-" + letter if letter else None, value)
+    return opts
+
+
+def roff_args(line):
+    """A .B/.BI/.BR line's text: its arguments joined, as troff sets them."""
+    rest = line.split(None, 1)[1] if " " in line else ""
+    args = re.findall(r'"([^"]*)"|(\S+)', rest)
+    return roff("".join(a or b for a, b in args))
+
+
+def tag_options(text):
+    """A .TP tag's options: "-o, --output DIR, --no-xlsx" gives
+    {"-o": DIR, "--output": DIR, "--no-xlsx": None} and the pairs of a
+    short form and the long name it stands for."""
+    opts, pairs = {}, []
+    for piece in re.split(r",\s*(?=-)", text):
+        m = re.match(r"(--?[A-Za-z][a-z0-9-]*)(?: (\S.*))?$", piece.strip())
+        if m:
+            opts[m.group(1)] = m.group(2)
+    names = list(opts)
+    for a, b in zip(names, names[1:]):
+        if not a.startswith("--") and b.startswith("--"):
+            opts[a] = opts[b]
+            pairs.append((a, b))
+    return opts, pairs
 
 
 # ==== Commands ================================================================
@@ -91,7 +129,8 @@ for c in commands:
           re.search(r"^\.TP\n\.B %s\s*$" % re.escape(c), described, re.M))
 
 # ==== Options: the source, --help and the man page ===========================
-man_opts = {c: set() for c in commands}
+man_opts = {c: {} for c in commands}   # "--name" or "-x": value
+man_pairs = {c: set() for c in commands}  # ("-x", "--name")
 for title, body in named.items():
     if not title.endswith(" OPTIONS"):
         continue
@@ -110,34 +149,61 @@ for title, body in named.items():
     for i, line in enumerate(lines[:-1]):
         if line.strip() != ".TP":
             continue
-        tag = roff(lines[i + 1])
-        opts = set(re.findall(r"--[a-z][a-z0-9-]*|(?<![\w-])-[A-Za-z](?![\w-])",
-                              tag))
+        opts, pairs = tag_options(roff_args(lines[i + 1]))
         check("man: %s: the tag after .TP names an option" % title, opts,
               lines[i + 1])
         for c in applies:
-            man_opts[c] |= opts
+            for o, v in opts.items():
+                check("man: %s: %s given once" % (c, o),
+                      o not in man_opts[c] or man_opts[c][o] == v,
+                      "%s and %s" % (man_opts[c][o], v)
+                      if o in man_opts[c] else "")
+                man_opts[c][o] = v
+            man_pairs[c].update(pairs)
+
+
+def flat(opts):
+    """{"--name": (short, value)} as man_opts has it, and its pairs."""
+    out, pairs = {}, set()
+    for name, (short, value) in opts.items():
+        out[name] = value
+        if short:
+            out[short] = value
+            pairs.add((short, name))
+    return out, pairs
+
+
+def differ(a, b):
+    """What a has that b has not, or has with another value."""
+    return " ".join("%s%s" % (o, " " + a[o] if a[o] else "")
+                    for o in sorted(a) if o not in b or b[o] != a[o])
+
 
 for c in commands:
     rc, text = run(c, "--help")
     check("%s --help: exit 0" % c, rc == 0 and text.strip())
-    helped = help_options(text)
+    check("%s --help: lines of 80 columns at most" % c,
+          all(len(line) <= 80 for line in text.splitlines()))
+    helped, help_pairs = flat(help_options(text))
     check("%s --help lists options" % c, len(helped) >= 3, str(helped))
     path = "src/cmd_%s.c" % c.replace("-", "_")
     try:
-        declared = source_options(path)
+        declared, src_pairs = flat(source_options(path))
     except OSError:
         check("%s: its source %s" % (c, path), False, "not found")
         continue
-    longs = {o for o in helped if o.startswith("--")}
-    check("%s: every option of %s is in its --help" % (c, path),
-          not declared - helped, " ".join(sorted(declared - helped)))
-    check("%s: every long option of its --help is in %s" % (c, path),
-          not longs - declared, " ".join(sorted(longs - declared)))
-    check("%s: every option of its --help is in earful.1" % c,
-          not helped - man_opts[c], " ".join(sorted(helped - man_opts[c])))
-    check("%s: every option earful.1 gives it is in its --help" % c,
-          not man_opts[c] - helped, " ".join(sorted(man_opts[c] - helped)))
+    check("%s: every option of its table is in its --help, same value" % c,
+          not differ(declared, helped), differ(declared, helped))
+    check("%s: every option of its --help is in its table, same value" % c,
+          not differ(helped, declared), differ(helped, declared))
+    check("%s: every option of its --help is in earful.1, same value" % c,
+          not differ(helped, man_opts[c]), differ(helped, man_opts[c]))
+    check("%s: every option earful.1 gives it is in its --help, same "
+          "value" % c, not differ(man_opts[c], helped),
+          differ(man_opts[c], helped))
+    check("%s: earful.1 pairs each short form with the long name of its "
+          "--help" % c, man_pairs[c] <= help_pairs,
+          str(sorted(man_pairs[c] - help_pairs)))
 
 print("manpage: %d passed, %d failed" % (passed, failed))
 PY
