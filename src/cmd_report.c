@@ -724,10 +724,9 @@ int ef_cmd_report(int argc, char **argv)
         ef_buf out = EF_BUF_INIT;
         ef_report_vars(rep, NULL, &ro, 0, ctx);
         ef_tctx_list(ef_tctx_root(ctx), &out);
-        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+        ef_stdout_write(out.data, out.len, &err);
         ef_buf_reset(&out);
         ef_tctx_free(ctx);
-        ef_stdout_flush(&err);
         goto done;
     }
 

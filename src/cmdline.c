@@ -377,6 +377,15 @@ ef_status ef_stdout_flush(ef_err *e)
     return EF_OK;
 }
 
+ef_status ef_stdout_write(const void *data, size_t len, ef_err *e)
+{
+    errno = 0;
+    if (len && fwrite(data, 1, len, stdout) != len)
+        return ef_fail(e, EF_ERR_IO, "standard output: %s",
+                       strerror(errno ? errno : EIO));
+    return ef_stdout_flush(e);
+}
+
 int ef_stdout_exit(void)
 {
     ef_err err = {0};

@@ -149,6 +149,11 @@ ef_status ef_common_scorer(const ef_common_opts *o, int names,
  * REASON" when a write to it failed (now or before). */
 ef_status ef_stdout_flush(ef_err *e);
 
+/* Writes len bytes of data to standard output and flushes it: EF_ERR_IO
+ * "standard output: REASON" when that fails (REASON: the failed call's
+ * errno, not a later one's). */
+ef_status ef_stdout_write(const void *data, size_t len, ef_err *e);
+
 /* Flushes standard output at the end of a command that wrote only to it
  * (--help, --version): 0, or 74 after printing why. */
 int ef_stdout_exit(void);

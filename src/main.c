@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmdline.h"
 #include "util/util.h"
 
 static void usage(FILE *f)
@@ -62,12 +63,12 @@ int main(int argc, char **argv)
     cmd = argv[1];
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("earful %s\n", EF_VERSION);
-        return EF_EXIT_OK;
+        return ef_stdout_exit(); /* 74 when it could not be written */
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         (strcmp(cmd, "help") == 0 && argc < 3)) {
         usage(stdout);
-        return EF_EXIT_OK;
+        return ef_stdout_exit();
     }
     if (strcmp(cmd, "help") == 0) {
         static char help[] = "--help";
