@@ -18,10 +18,7 @@ int ef_usage_error(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt); /* the values quoted come from the command line */
     ef_vwarn(fmt, ap);
     va_end(ap);
-    if (cmd)
-        fprintf(stderr, "earful: try 'earful %s --help'\n", cmd);
-    else
-        fputs("earful: try 'earful --help'\n", stderr);
+    ef_warn("try 'earful %s%s--help'", cmd ? cmd : "", cmd ? " " : "");
     return EF_EXIT_USAGE;
 }
 
