@@ -3,13 +3,14 @@
  * Input is taken in large batches of whole lines, cut into chunks of about
  * CHUNK_BYTES that the scoring threads take in turn; each thread splits
  * its chunk into lines, scores and formats them into the chunk's own
- * buffer, and the buffers are written in input order. The threads live
- * for the whole run, and up to DEPTH batches are in flight: while they
- * score, the main thread reads the batches ahead and writes the oldest
- * once it is scored. A thread that finds no chunk left in one batch goes
- * on to the next, so none waits for another to finish a batch (on a
- * shared machine, a thread can stop for milliseconds). With one thread,
- * the main thread does it all in turn.
+ * buffer, and the buffers are written in input order. Each batch is one
+ * job of the thread pool (util/pool.h), a task per chunk, and up to DEPTH
+ * batches are in flight: while the pool's threads score, the main thread
+ * reads the batches ahead and writes the oldest once it is scored. The
+ * pool serves jobs in the order submitted, so a thread that finds no
+ * chunk left in one batch goes on to the next and none waits for another
+ * to finish a batch (on a shared machine, a thread can stop for
+ * milliseconds). With one thread, the main thread does it all in turn.
  *
  * A line longer than MAX_LINE is scored on its first MAX_LINE bytes (its
  * row is still one row, in its place) and named in a warning: scoring
@@ -20,7 +21,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -31,6 +31,7 @@
 #include "cmd.h"
 #include "cmdline.h"
 #include "sentiment/sentiment.h"
+#include "util/pool.h"
 #include "util/text.h"
 #include "util/util.h"
 
@@ -48,6 +49,13 @@ typedef struct {
 
 #define CHUNK_BYTES (16u << 10) /* input a thread takes at a time */
 
+/* What every chunk's scoring reads: the options, and a scratch per
+ * thread of the pool. */
+typedef struct {
+    const score_opts *opt;
+    ef_vader_scratch **scratch; /* [ef_pool_threads()] */
+} scoring;
+
 /* One batch of input: whole lines (the last may lack its newline only at
  * the end of the input), cut into chunks that the threads take in turn
  * (so that one slow chunk does not idle the rest); chunk c is
@@ -64,28 +72,11 @@ typedef struct {
     size_t *lines; /* per chunk: lines in it */
     ef_buf *longs; /* per chunk: the indexes (size_t) of lines cut */
     size_t out_cap;
-    size_t next, done; /* chunks handed out, and scored (pool's lock) */
+    const scoring *sc;
+    ef_job job; /* a task per chunk (score_task) */
 } batch;
 
 #define DEPTH 4 /* batches in flight (read ahead, scored, to be written) */
-
-/* The scoring threads and the batches they take chunks from: batch k is
- * ring[k % DEPTH]; those below `filled` are published, and chunks are
- * handed out from batch `give` on. */
-typedef struct {
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    batch *ring;
-    size_t filled, give;
-    int quit;
-} pool;
-
-typedef struct {
-    pthread_t tid;
-    const score_opts *opt;
-    pool *pl;
-    ef_vader_scratch *scratch;
-} worker;
 
 /* ==== Reading =========================================================== */
 
@@ -254,7 +245,6 @@ static void cut_chunks(batch *b)
             b->out[k] = b->longs[k] = (ef_buf)EF_BUF_INIT;
         b->out_cap = c;
     }
-    b->next = b->done = 0;
 }
 
 /* ==== Scoring =========================================================== */
@@ -430,38 +420,12 @@ static void score_chunk(const score_opts *opt, ef_vader_scratch *scratch,
     b->lines[c] = lines;
 }
 
-/* A scoring thread: takes the next chunk of the oldest published batch
- * that has one left, until the pool quits and none is left. */
-static void *work(void *arg)
+/* The pool's task: chunk c of the batch ctx, on thread `worker`. */
+static void score_task(void *ctx, size_t c, int worker)
 {
-    worker *w = arg;
-    pool *pl = w->pl;
+    batch *b = ctx;
 
-    pthread_mutex_lock(&pl->mu);
-    for (;;) {
-        batch *b = NULL;
-        while (pl->give < pl->filled) {
-            b = &pl->ring[pl->give % DEPTH];
-            if (b->next < b->nchunks)
-                break;
-            pl->give++;
-            b = NULL;
-        }
-        if (b == NULL) {
-            if (pl->quit)
-                break;
-            pthread_cond_wait(&pl->work, &pl->mu);
-            continue;
-        }
-        size_t c = b->next++;
-        pthread_mutex_unlock(&pl->mu);
-        score_chunk(w->opt, w->scratch, b, c);
-        pthread_mutex_lock(&pl->mu);
-        if (++b->done == b->nchunks)
-            pthread_cond_signal(&pl->done);
-    }
-    pthread_mutex_unlock(&pl->mu);
-    return NULL;
+    score_chunk(b->sc->opt, b->sc->scratch[worker], b, c);
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -530,44 +494,22 @@ static int write_out(const batch *b)
     return 0;
 }
 
-/* Starts up to n scoring threads in pl; returns how many started. */
-static int start_pool(pool *pl, worker *ws, int n)
-{
-    int k = 0;
-
-    pthread_mutex_init(&pl->mu, NULL);
-    pthread_cond_init(&pl->work, NULL);
-    pthread_cond_init(&pl->done, NULL);
-    while (k < n && pthread_create(&ws[k].tid, NULL, work, &ws[k]) == 0)
-        k++;
-    return k;
-}
-
-/* Lets the threads finish the chunks handed to them, and ends them. */
-static void stop_pool(pool *pl, worker *ws, int n)
-{
-    pthread_mutex_lock(&pl->mu);
-    pl->quit = 1;
-    pthread_cond_broadcast(&pl->work);
-    pthread_mutex_unlock(&pl->mu);
-    for (int k = 0; k < n; k++)
-        pthread_join(ws[k].tid, NULL);
-    pthread_cond_destroy(&pl->done);
-    pthread_cond_destroy(&pl->work);
-    pthread_mutex_destroy(&pl->mu);
-}
-
 /* Scores every line of fd onto stdout. */
 static ef_status run(int fd, const char *name, const score_opts *opt,
                      int nthreads, ef_err *e)
 {
-    batch ring[DEPTH];
-    worker *ws = ef_xcalloc((size_t)nthreads, sizeof(worker));
-    pool pl = {0};
+    batch ring[DEPTH]; /* batch k is ring[k % DEPTH] */
+    ef_pool *pool = ef_pool_new(nthreads);
+    int threads = ef_pool_threads(pool);
+    scoring sc = {opt, ef_xcalloc((size_t)threads, sizeof *sc.scratch)};
     struct stat st;
     mapped_file mf = {NULL, 0, 0, 0};
-    int started = 0, more = 1;
-    size_t want = BATCH_BYTES / 16, written = 0, depth = 1;
+    int more = 1;
+    /* with one thread, this one scores each batch in turn (ef_pool_wait
+     * runs it); with more, they all score and this one reads ahead and
+     * writes (little work) */
+    size_t want = BATCH_BYTES / 16, filled = 0, written = 0,
+           depth = threads > 1 ? DEPTH : 1;
     uint64_t line = 0; /* lines written */
     ef_status rc = EF_OK;
     const char *header = opt->with_text
@@ -575,12 +517,8 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
                              : "neg\tneu\tpos\tcompound\tclass\n";
 
     memset(ring, 0, sizeof ring);
-    pl.ring = ring;
-    for (int t = 0; t < nthreads; t++) {
-        ws[t].scratch = ef_vader_scratch_new();
-        ws[t].opt = opt;
-        ws[t].pl = &pl;
-    }
+    for (int t = 0; t < threads; t++)
+        sc.scratch[t] = ef_vader_scratch_new();
     if (opt->format == FMT_TSV && write_all(1, header, strlen(header)) < 0) {
         rc = ef_fail(e, EF_ERR_IO, "standard output: %s", strerror(errno));
         goto out;
@@ -595,20 +533,16 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
             mf.size = (size_t)st.st_size;
         }
     }
-    /* with one thread, this one scores each batch in turn; with more,
-     * they all score and this one reads ahead and writes (little work) */
-    if (nthreads > 1 && (started = start_pool(&pl, ws, nthreads)) > 0)
-        depth = DEPTH;
     for (;;) {
         /* read batches ahead, as many as the ring has room for (the
          * first small, so that scoring starts at once) */
-        while (more && pl.filled - written < depth) {
-            batch *b = &ring[pl.filled % DEPTH];
+        while (more && filled - written < depth) {
+            batch *b = &ring[filled % DEPTH];
             if (mf.p) {
                 map_batch(&mf, b, want);
             } else {
-                if (pl.filled > 0)
-                    carry_tail(&ring[(pl.filled - 1) % DEPTH], b);
+                if (filled > 0)
+                    carry_tail(&ring[(filled - 1) % DEPTH], b);
                 if (read_batch(fd, b, want) < 0) {
                     rc = ef_fail(e, EF_ERR_IO, "%s: %s", name,
                                  strerror(errno));
@@ -622,31 +556,17 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
             }
             more = !b->eof;
             cut_chunks(b);
-            if (started > 0) {
-                pthread_mutex_lock(&pl.mu);
-                pl.filled++;
-                pthread_cond_broadcast(&pl.work);
-                pthread_mutex_unlock(&pl.mu);
-            } else {
-                for (size_t c = 0; c < b->nchunks; c++)
-                    score_chunk(opt, ws[0].scratch, b, c);
-                pl.filled++;
-            }
+            b->sc = &sc;
+            b->job = EF_JOB(score_task, b, b->nchunks);
+            ef_pool_submit(pool, &b->job);
+            filled++;
         }
-        if (written == pl.filled)
+        if (written == filled)
             break;
-        /* the oldest batch, once scored: written, and its pages let go */
+        /* the oldest batch, once scored: written, and its pages let go
+         * (its slot is filled anew only after this) */
         batch *b = &ring[written % DEPTH];
-        if (started > 0) {
-            pthread_mutex_lock(&pl.mu);
-            while (b->done < b->nchunks)
-                pthread_cond_wait(&pl.done, &pl.mu);
-            /* no thread is to look at this batch again: its slot is
-             * filled anew once written */
-            if (pl.give <= written)
-                pl.give = written + 1;
-            pthread_mutex_unlock(&pl.mu);
-        }
+        ef_pool_wait(pool, &b->job);
         warn_long(b, name, &line);
         if (rc == EF_OK && write_out(b) < 0) {
             rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
@@ -658,11 +578,10 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         written++;
     }
 out:
-    if (started > 0)
-        stop_pool(&pl, ws, started);
-    for (int t = 0; t < nthreads; t++)
-        ef_vader_scratch_free(ws[t].scratch);
-    free(ws);
+    ef_pool_free(pool);
+    for (int t = 0; t < threads; t++)
+        ef_vader_scratch_free(sc.scratch[t]);
+    free(sc.scratch);
     for (int k = 0; k < DEPTH; k++) {
         for (size_t c = 0; c < ring[k].out_cap; c++) {
             ef_buf_reset(&ring[k].out[c]);
