@@ -19,12 +19,12 @@
  * shows. Another writer is waited for (--busy-timeout); after that the
  * import fails with exit 74.
  *
- * Rows travel in batches. A reading thread parses the input into batches
- * (strings copied); the scoring threads and the main thread look each id
- * up (on their own read-only connections, so in what was committed before
- * this input), compare what is stored, and score the rows that are new,
- * while the main thread inserts the batch before; the main thread makes
- * every write. A row the insert ignores (its id came earlier in the
+ * Rows travel in batches, three in flight on the thread pool
+ * (util/pool.h): while the main thread inserts batch k - 1 (it makes
+ * every write), one of the pool's threads parses batch k + 1 from the
+ * input (strings copied) and the others look each id of batch k up (on
+ * their own read-only connections, so in what was committed before this
+ * input), compare what is stored, and score the rows that are new. A row the insert ignores (its id came earlier in the
  * input) is compared with the stored one there, so memory stays flat
  * however long the input.
  * Inserting
@@ -46,6 +46,7 @@
 #include "cmdline.h"
 #include "input/input.h"
 #include "sentiment/sentiment.h"
+#include "util/pool.h"
 #include "util/text.h"
 #include "util/util.h"
 
@@ -146,8 +147,7 @@ typedef struct {
     ef_buf rawbytes;    /* original fields, each NUL-terminated */
     size_t *rlen;       /* their lengths */
     size_t nrlen, rlcap;
-    atomic_size_t next; /* the next row to score */
-    int last;           /* the reader's last batch (end of input or error) */
+    int last;           /* the input's last batch (its end, or an error) */
 } batch;
 
 static void put_str(batch *b, irow *r, int k, const char *s, size_t n)
@@ -199,7 +199,6 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
     b->nrlen = 0;
     ef_buf_clear(&b->bytes);
     ef_buf_clear(&b->rawbytes);
-    atomic_store(&b->next, 0);
     while (b->n < BATCH_ROWS && b->bytes.len < BATCH_BYTES) {
         ef_item it;
         irow *r;
@@ -234,125 +233,33 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
     return EF_OK;
 }
 
-/* ==== Reading thread ==================================================== */
+/* ==== Reading ========================================================= */
 
-#define NBATCH 4 /* in flight: being read, scored, inserted, and a spare */
-
-/* Batches go from the free list to the reader, which fills them and queues
- * them, in order, for the main thread, which gives them back when they
- * are inserted. */
+/* The pool's reading task: the next batch of the input. One at a time
+ * (each waited for before the next is handed out): a source is read in
+ * order, by one thread at a time. */
 typedef struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    batch *free[NBATCH];
-    int nfree;
-    batch *full[NBATCH]; /* a ring: full[head], ... */
-    int head, nfull;
-    int quit;     /* the main thread stops early */
-    int threaded; /* the reader runs in its own thread */
-    pthread_t tid;
     ef_source *src;
-    ef_err err;   /* the reader's error, read once the last batch is in */
-} pipeline;
+    batch *b;    /* to fill */
+    ef_err err;  /* its error, when b->last says it ended so */
+    ef_job job;  /* one task: read_task */
+} reading;
 
-static void *read_main(void *arg)
+static void read_task(void *ctx, size_t task, int worker)
 {
-    pipeline *p = arg;
+    reading *rd = ctx;
+    int eof = 0;
 
-    for (;;) {
-        batch *b;
-        int eof = 0;
-        ef_status rc;
-
-        pthread_mutex_lock(&p->mu);
-        while (p->nfree == 0 && !p->quit)
-            pthread_cond_wait(&p->cv, &p->mu);
-        if (p->quit) {
-            pthread_mutex_unlock(&p->mu);
-            return NULL;
-        }
-        b = p->free[--p->nfree];
-        pthread_mutex_unlock(&p->mu);
-
-        rc = fill_batch(p->src, b, &eof, &p->err);
-        b->last = eof || rc != EF_OK;
-
-        pthread_mutex_lock(&p->mu);
-        p->full[(p->head + p->nfull++) % NBATCH] = b;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-        if (b->last)
-            return NULL;
-    }
-}
-
-static void pipeline_start(pipeline *p, batch *bs, ef_source *src)
-{
-    memset(p, 0, sizeof *p);
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv, NULL);
-    for (int i = 0; i < NBATCH; i++)
-        p->free[p->nfree++] = &bs[i];
-    p->src = src;
-    p->err.code = EF_OK;
-    p->threaded = pthread_create(&p->tid, NULL, read_main, p) == 0;
-}
-
-/* The next batch read, in input order. Without a reading thread, reads
- * it here. */
-static batch *pipeline_next(pipeline *p)
-{
-    batch *b;
-
-    if (!p->threaded) {
-        int eof = 0;
-        b = p->free[--p->nfree];
-        b->last = fill_batch(p->src, b, &eof, &p->err) != EF_OK || eof;
-        return b;
-    }
-    pthread_mutex_lock(&p->mu);
-    while (p->nfull == 0)
-        pthread_cond_wait(&p->cv, &p->mu);
-    b = p->full[p->head];
-    p->head = (p->head + 1) % NBATCH;
-    p->nfull--;
-    pthread_mutex_unlock(&p->mu);
-    return b;
-}
-
-/* Gives an inserted batch back to the reader. */
-static void pipeline_done(pipeline *p, batch *b)
-{
-    pthread_mutex_lock(&p->mu);
-    p->free[p->nfree++] = b;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-}
-
-/* Stops the reader (it finishes the batch it is filling) and waits. */
-static void pipeline_stop(pipeline *p)
-{
-    if (p->threaded) {
-        pthread_mutex_lock(&p->mu);
-        p->quit = 1;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-        pthread_join(p->tid, NULL);
-    }
-    pthread_cond_destroy(&p->cv);
-    pthread_mutex_destroy(&p->mu);
+    rd->b->last = fill_batch(rd->src, rd->b, &eof, &rd->err) != EF_OK || eof;
 }
 
 /* ==== Scoring =========================================================== */
 
-/* A scoring thread, with its own read-only connection to the store for
- * looking ids up: it sees what was committed before this file, so a row
- * whose id is already stored is not scored (a duplicate inside the file
- * is, and then dropped by the main thread). */
+/* A scorer, one per thread of the pool, with its own read-only
+ * connection to the store for looking ids up: it sees what was committed
+ * before this file, so a row whose id is already stored is not scored (a
+ * duplicate inside the file is, and then dropped by the main thread). */
 typedef struct {
-    pthread_t tid;
-    int running;
-    batch *b;
     const ef_vader *v;
     ef_vader_scratch *scratch;
     sqlite3 *db;          /* NULL: no lookups, every row is scored */
@@ -458,44 +365,48 @@ static int stored(scorer *w, const batch *b, const irow *r)
     return compare_stored(w->exists, b, r, NULL, 0);
 }
 
-/* Looks up and scores the rows of w->b, SCORE_CHUNK rows at a time,
- * until none is left; any number of scorers may share a batch. */
-static void score_rows(scorer *w)
+/* Looks up and scores rows [i, end) of b. */
+static void score_rows(scorer *w, batch *b, size_t i, size_t end)
 {
-    batch *b = w->b;
     int lookup = w->lookup && w->db;
 
-    for (;;) {
-        size_t i = atomic_fetch_add(&b->next, SCORE_CHUNK), end;
-
-        if (i >= b->n)
-            return;
-        end = i + SCORE_CHUNK < b->n ? i + SCORE_CHUNK : b->n;
-        if (lookup) { /* one read transaction per chunk */
-            sqlite3_step(w->begin);
-            sqlite3_reset(w->begin);
+    if (lookup) { /* one read transaction per chunk */
+        sqlite3_step(w->begin);
+        sqlite3_reset(w->begin);
+    }
+    for (; i < end; i++) {
+        irow *r = &b->rows[i];
+        if (lookup && (r->present = stored(w, b, r)))
+            continue;
+        if (!r->scored) {
+            ef_vader_score(w->v, w->scratch, str(b, r, S_TEXT),
+                           r->len[S_TEXT], &r->scores);
+            r->scored = 1;
         }
-        for (; i < end; i++) {
-            irow *r = &b->rows[i];
-            if (lookup && (r->present = stored(w, b, r)))
-                continue;
-            if (!r->scored) {
-                ef_vader_score(w->v, w->scratch, str(b, r, S_TEXT),
-                               r->len[S_TEXT], &r->scores);
-                r->scored = 1;
-            }
-        }
-        if (lookup) {
-            sqlite3_step(w->commit);
-            sqlite3_reset(w->commit);
-        }
+    }
+    if (lookup) {
+        sqlite3_step(w->commit);
+        sqlite3_reset(w->commit);
     }
 }
 
-static void *score_main(void *arg)
+/* A batch to score on the pool: a task per SCORE_CHUNK rows, each on the
+ * scorer of the thread that runs it. */
+typedef struct {
+    batch *b;
+    scorer *ws;        /* [ef_pool_threads()] */
+    atomic_int stop;   /* set: the tasks not yet begun do nothing */
+    ef_job job;
+} scoring;
+
+static void score_task(void *ctx, size_t chunk, int worker)
 {
-    score_rows(arg);
-    return NULL;
+    scoring *sc = ctx;
+    size_t i = chunk * SCORE_CHUNK, end = i + SCORE_CHUNK;
+
+    if (!atomic_load(&sc->stop))
+        score_rows(&sc->ws[worker], sc->b, i, end < sc->b->n ? end
+                                                              : sc->b->n);
 }
 
 /* ==== The store ========================================================= */
@@ -950,59 +861,66 @@ static void progress(const run_ctx *ctx, uint64_t rows, double t0,
     ef_buf_reset(&src);
 }
 
+#define NBATCH 3 /* in flight: being read, scored, inserted */
+
 /* Reads, scores and inserts every row of src inside the current
- * transaction. ws[0 .. nw-2] are scoring threads; ws[nw-1] is this
- * thread's own scorer. */
+ * transaction: batch k + 1 read and batch k scored on the pool while this
+ * thread inserts batch k - 1. ws: a scorer per thread of the pool. */
 static ef_status import_rows(ef_source *src, store *st, const run_ctx *ctx,
-                             scorer *ws, int nw, counts *n, ef_err *e)
+                             ef_pool *pool, scorer *ws, counts *n, ef_err *e)
 {
     batch bs[NBATCH];
     batch *prev = NULL;
-    pipeline p;
+    reading rd;
+    scoring sc;
     ef_status rc = EF_OK;
     uint64_t rows = 0;
     double t0 = now_seconds(), last = 0;
 
     memset(bs, 0, sizeof bs);
-    pipeline_start(&p, bs, src);
-    for (;;) {
-        batch *cur = pipeline_next(&p);
+    memset(&rd, 0, sizeof rd);
+    memset(&sc, 0, sizeof sc);
+    rd.src = src;
+    sc.ws = ws;
+    rd.b = &bs[0];
+    rd.job = EF_JOB(read_task, &rd, 1);
+    ef_pool_run(pool, &rd.job);
+    for (size_t k = 0;; k++) {
+        batch *cur = &bs[k % NBATCH];
+        int more = !cur->last;
 
-        /* score cur in the threads while this one inserts prev */
-        for (int t = 0; t < nw; t++) {
-            ws[t].b = cur;
-            ws[t].running = 0;
-            if (t == nw - 1 || cur->n <= (size_t)t * SCORE_CHUNK)
-                continue;
-            ws[t].running =
-                pthread_create(&ws[t].tid, NULL, score_main, &ws[t]) == 0;
+        if (more) { /* the next batch is read meanwhile */
+            rd.b = &bs[(k + 1) % NBATCH];
+            rd.job = EF_JOB(read_task, &rd, 1);
+            ef_pool_submit(pool, &rd.job);
         }
+        sc.b = cur;
+        atomic_store(&sc.stop, 0);
+        sc.job = EF_JOB(score_task, &sc,
+                        (cur->n + SCORE_CHUNK - 1) / SCORE_CHUNK);
+        ef_pool_submit(pool, &sc.job);
         if (prev) {
             rc = insert_batch(st, ctx, prev, n, e);
             rows += prev->n;
-            pipeline_done(&p, prev);
             prev = NULL;
             progress(ctx, rows, t0, &last, 0);
         }
-        if (rc == EF_OK)
-            score_rows(&ws[nw - 1]);
-        else /* the others stop at their next chunk */
-            atomic_store(&cur->next, cur->n);
-        for (int t = 0; t < nw - 1; t++)
-            if (ws[t].running)
-                pthread_join(ws[t].tid, NULL);
+        if (rc != EF_OK) /* the tasks not yet begun stop */
+            atomic_store(&sc.stop, 1);
+        ef_pool_wait(pool, &sc.job);
+        if (more)
+            ef_pool_wait(pool, &rd.job);
         if (rc != EF_OK)
             break;
         if (cur->last) {
-            if (p.err.code != EF_OK)
-                rc = ef_fail(e, p.err.code, "%s", p.err.msg);
+            if (rd.err.code != EF_OK)
+                rc = ef_fail(e, rd.err.code, "%s", rd.err.msg);
             else
                 rc = insert_batch(st, ctx, cur, n, e);
             break;
         }
         prev = cur;
     }
-    pipeline_stop(&p);
     progress(ctx, rows, t0, &last, 1);
     for (int k = 0; k < NBATCH; k++) {
         free(bs[k].rows);
@@ -1178,6 +1096,8 @@ int ef_cmd_import(int argc, char **argv)
     ef_rejects *rj = NULL;
     reject_sink sink = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, 0};
     scorer *ws = NULL;
+    ef_pool *pool = NULL;
+    int nws = 0;
     store st = {0};
     run_ctx ctx = {0};
     ef_err err = {EF_OK, ""};
@@ -1264,9 +1184,13 @@ int ef_cmd_import(int argc, char **argv)
     if (store_open(&st, db_path, busy_ms, &err) != EF_OK)
         goto done;
 
-    /* nthreads scorers: nthreads - 1 threads and this one */
-    ws = ef_xcalloc((size_t)nthreads, sizeof *ws);
-    for (int t = 0; t < nthreads; t++) {
+    /* nthreads scoring threads and one more, so that reading goes on
+     * beside them (as a reading thread did with --threads 1); each runs
+     * reading and scoring tasks alike, with a scorer of its own */
+    pool = ef_pool_new(nthreads + 1);
+    nws = ef_pool_threads(pool);
+    ws = ef_xcalloc((size_t)nws, sizeof *ws);
+    for (int t = 0; t < nws; t++) {
         scorer_open(&ws[t], db_path, busy_ms);
         ws[t].v = v;
     }
@@ -1285,10 +1209,10 @@ int ef_cmd_import(int argc, char **argv)
         ctx.header = ef_source_header(src, &ctx.nheader);
         if (exec(&st, "BEGIN IMMEDIATE", &err) == EF_OK &&
             (began = 1, lookup = store_has_rows(&st, &err)) >= 0) {
-            for (int t = 0; t < nthreads; t++)
+            for (int t = 0; t < nws; t++)
                 ws[t].lookup = lookup;
             st.max_rowid = store_max_rowid(&st);
-            if (import_rows(src, &st, &ctx, ws, nthreads, &n, &err) ==
+            if (import_rows(src, &st, &ctx, pool, ws, &n, &err) ==
                     EF_OK &&
                 usable(inputs[i], ss, &n, &err) == EF_OK &&
                 record_fields(&st, ss, &err) == EF_OK &&
@@ -1326,9 +1250,9 @@ done:
             err = rerr;
     }
     /* the store's connection closes last, so that it checkpoints */
-    if (ws)
-        for (int t = 0; t < nthreads; t++)
-            scorer_close(&ws[t]);
+    ef_pool_free(pool);
+    for (int t = 0; t < nws; t++)
+        scorer_close(&ws[t]);
     free(ws);
     if (st.db)
         store_close(&st);
