@@ -410,6 +410,13 @@ ef_status ef_outdir_add_outside(ef_outdir *od, const char *final,
     if ((o->dir_fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", final,
                        strerror(errno));
+    {
+        struct stat st; /* the rename would fail on a folder, at the end */
+        if (fstatat(o->dir_fd, o->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISDIR(st.st_mode))
+            return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", final,
+                           strerror(EISDIR));
+    }
     ef_outdir_clean_stale(o->dir);
     rc = make_stage(o->dir, o->dir_fd, &o->stage, &o->stage_fd,
                     &o->lock_fd, e);

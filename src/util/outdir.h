@@ -70,8 +70,8 @@ void ef_outdir_add(ef_outdir *od, const char *name);
  * in a staging folder of its own made beside PATH (as above: same file
  * system, so the rename is atomic, and removed by a signal, by
  * ef_outdir_free, or as stale by a later run). Errors (EF_ERR_CANTCREAT
- * naming PATH): PATH's folder is missing or not writable. *path is owned
- * by od. One such file at most. */
+ * naming PATH): PATH's folder is missing or not writable, or PATH is
+ * a folder. *path is owned by od. One such file at most. */
 ef_status ef_outdir_add_outside(ef_outdir *od, const char *final,
                                 const char **path, ef_err *e);
 

@@ -90,6 +90,8 @@ early "--fail-if with nan" 64 --fail-if 'items.total > nan'
 early "--xlsx into a missing folder" 73 --xlsx "$tmp/nowhere/r.xlsx"
 check "--xlsx into a missing folder: names it" \
     grep -q "$tmp/nowhere/r.xlsx" "$tmp/err"
+mkdir "$tmp/adir"
+early "--xlsx PATH, a folder" 73 --xlsx "$tmp/adir"
 early "a missing --font" 66 --font "$tmp/nofont.ttf"
 check "a missing --font: names it" grep -q "$tmp/nofont.ttf" "$tmp/err"
 
