@@ -127,4 +127,26 @@ check "--xlsx PATH, a failed run: the workbook untouched" \
 check "--xlsx PATH, a failed run: no staging folder left" \
     test -z "$(ls -A "$tmp/books" | grep -v '^b.xlsx$')"
 
+# ==== import on the thread pool: the same store whatever --threads ==========
+# (a fresh store, then the same input again: every id looked up)
+if command -v sqlite3 >/dev/null; then
+    for j in 1 3; do
+        rm -f "$tmp/j$j.sqlite"*
+        ./earful import -q -j$j "$csv" "$tmp/j$j.sqlite" >"$tmp/j$j.out" 2>&1
+        ./earful import -q -j$j "$csv" "$tmp/j$j.sqlite" >>"$tmp/j$j.out" 2>&1
+        sqlite3 "$tmp/j$j.sqlite" "SELECT * FROM feedback ORDER BY rowid" \
+            >"$tmp/j$j.rows"
+    done
+    check "import -j1 and -j3: the same lines" cmp -s "$tmp/j1.out" "$tmp/j3.out"
+    check "import -j1: every row, then all present" \
+        grep -q ': 0 added, 20000 already present' "$tmp/j1.out"
+    check "import -j1 and -j3: the same rows, in the same order" \
+        cmp -s "$tmp/j1.rows" "$tmp/j3.rows"
+    check "import: 20000 rows stored" \
+        test "$(sqlite3 "$tmp/j3.sqlite" 'SELECT count(*) FROM feedback')" \
+        -eq 20000
+else
+    echo "SKIP import -j1/-j3: no sqlite3 shell"
+fi
+
 echo "$pass passed, $fail failed"
