@@ -127,7 +127,7 @@ with open(out, "w", encoding="utf-8", newline="\n") as fh:
     fh.write("".join(t + "\n" for t in texts[:20000]))
 PY
 chmod a+r "$root/texts.txt"
-./earful score -j 1 "$root/texts.txt" >"$root/cli.tsv"
+./earful score --names -j 1 "$root/texts.txt" >"$root/cli.tsv"
 [ -d ../shared/conformance ] || echo "note: ../shared/conformance absent: sample texts only"
 same=$(q 5432 -At <<EOF
 CREATE TEMP TABLE texts (n serial, body text);
