@@ -926,6 +926,12 @@ static int cmp_double(const void *x, const void *y)
  * author's posts are not what a week was about. */
 static int period_terms_fetch(ef_agg *a, period_acc *p, ef_err *e);
 
+/* Term t of score z ranks before term u of score y. */
+static int term_before(double z, const char *t, double y, const char *u)
+{
+    return z > y || (z == y && strcmp(t, u) < 0);
+}
+
 static void spike_terms(const ef_agg *a, const period_acc *p,
                         ef_period_stat *out)
 {
@@ -944,13 +950,16 @@ static void spike_terms(const ef_agg *a, const period_acc *p,
             continue;
         z = ef_log_odds_z(yi, (double)tot_p, yj, (double)(tot_all - tot_p),
                           yall, (double)tot_all);
+        /* ties by the term's bytes: the same terms whatever order the
+         * items (or partial aggregates) came in */
         size_t k = nb < 5 ? nb++ : 5;
         if (k == 5) {
-            if (z <= bz[4])
+            if (!term_before(z, t, bz[4], ef_strmap_key(p->terms, best[4])))
                 continue;
             k = 4;
         }
-        while (k > 0 && bz[k - 1] < z) {
+        while (k > 0 && term_before(z, t, bz[k - 1],
+                                    ef_strmap_key(p->terms, best[k - 1]))) {
             bz[k] = bz[k - 1];
             best[k] = best[k - 1];
             k--;
