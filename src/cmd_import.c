@@ -45,6 +45,8 @@
 
 #include "cmd.h"
 #include "input/input.h"
+#include "input/pg_import.h"
+#include "input/pg_source.h"
 #include "sentiment/sentiment.h"
 #include "util/text.h"
 #include "util/util.h"
@@ -1067,6 +1069,7 @@ static ef_status record_fields(store *st, const ef_source_stats *ss,
 static void usage(FILE *f)
 {
     fputs("usage: earful import [OPTIONS] INPUT... DB.sqlite\n"
+          "       earful import [OPTIONS] INPUT.csv... postgresql://...\n"
           "\n"
           "Appends the feedback of each INPUT (CSV, or a SQLite database) to "
           "the\n"
@@ -1215,6 +1218,7 @@ int ef_cmd_import(int argc, char **argv)
     ef_err err = {EF_OK, ""};
     char *end;
     long k;
+    const char *pg_table = NULL;
 
     ef_parse_threads("auto", &nthreads);
     optind = 1;
@@ -1288,6 +1292,10 @@ int ef_cmd_import(int argc, char **argv)
     inputs = argv + optind;
     ninputs = argc - optind - 1;
     db_path = argv[argc - 1];
+    if (ef_pg_is_url(db_path)) { /* --table names its table (pg_import.h) */
+        pg_table = so.table;
+        so.table = NULL;
+    }
     if (is_foreign_file(db_path))
         return ef_usage_error("import",
                               "%s: not a SQLite database (the last argument "
@@ -1330,6 +1338,11 @@ int ef_cmd_import(int argc, char **argv)
     ctx.show_progress = !quiet && isatty(2);
     ef_datetime_format_utc(ef_source_date_epoch(), ctx.imported_at);
 
+    if (ef_pg_is_url(db_path)) {
+        ef_pg_import_opts po = {pg_table, &so, v, quiet};
+        ef_pg_import(db_path, inputs, ninputs, &po, &err);
+        goto done;
+    }
     {
         struct stat sb;
         new_store = stat(db_path, &sb) != 0 && errno == ENOENT;

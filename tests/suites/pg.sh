@@ -395,6 +395,43 @@ eq "report: a missing table (exit)" "$rc" 74
 check "report: a missing table says so" grep -q 'nosuch' <<<"$out"
 out=$(./earful report -q -o "$root/rep.x" --labels x.csv "$url" 2>&1); rc=$?
 eq "report: postgresql:// with --labels is a usage error" "$rc" 64
+
+# ==== earful import ... postgresql:// =======================================
+
+# A second sharded table, filled by earful import: the same report as the
+# CSV's; idempotent; rejected rows as for a SQLite store.
+for p in 5433 5434; do q $p -c "CREATE TABLE imp ($schema)"; done
+q 5432 -c "CREATE TABLE imp ($schema) PARTITION BY LIST (shard)" \
+    -c "CREATE FOREIGN TABLE imp_w1 PARTITION OF imp FOR VALUES IN (0) SERVER w1 OPTIONS (table_name 'imp')" \
+    -c "CREATE FOREIGN TABLE imp_w2 PARTITION OF imp FOR VALUES IN (1) SERVER w2 OPTIONS (table_name 'imp')"
+eq "import: into the sharded table" \
+    "$(./earful import -q --table imp "$root/sample.csv" "$url" 2>&1)" \
+    "$root/sample.csv: 20000 added, 0 already present, 0 rejected"
+eq "import: each row on its author's shard, as written" \
+    "$(q 5432 -Atc "SELECT count(*) FROM imp i JOIN feedback_local f USING (id) WHERE i.shard = f.shard AND i.date = f.date AND i.text = f.text AND i.channel IS NOT DISTINCT FROM nullif(f.channel, '') AND i.responded_at IS NOT DISTINCT FROM f.responded_at")" 20000
+eq "import: again, nothing added" \
+    "$(./earful import -q --table imp "$root/sample.csv" "$url" 2>&1)" \
+    "$root/sample.csv: 0 added, 20000 already present, 0 rejected"
+rm -rf "$root/rep.imp" "$root/rep.samp"
+./earful report -q --no-xlsx -o "$root/rep.samp" "$root/sample.csv"
+./earful report -q -o "$root/rep.imp" --table imp "$url"
+eq "import: the report from the imported rows equals the CSV's (every number)" \
+    "$(python3 tests/json_same.py --ignore input.files "$root/rep.samp/metrics.json" "$root/rep.imp/metrics.json")" same
+{ head -1 "$root/sample.csv"
+  echo 'x-1,2025-02-01T10:00:00Z,web,ann,Not bad at all,,,,'
+  echo 'x-2,not a date,web,bob,Terrible,,,,'
+  echo 'x-3,2025-02-02T10:00:00Z,web,,Good,,,,'; } >"$root/bad.csv"
+eq "import: a rejected row" \
+    "$(./earful import -q --rejects "$root/bad.rej" --table imp "$root/bad.csv" "$url" 2>&1)" \
+    "$root/bad.csv: 2 added, 0 already present, 1 rejected"
+check "import: the rejected row in --rejects" grep -q ',3,unparseable date .*,x-2,not a date,' "$root/bad.rej"
+q 5432 -c "DELETE FROM imp WHERE id LIKE 'x-%'" >/dev/null
+out=$(./earful import -q --strict --table imp "$root/bad.csv" "$url" 2>&1); rc=$?
+eq "import: --strict, a rejected row is fatal" "$rc" 65
+eq "import: and the input rolled back" "$(q 5432 -Atc "SELECT count(*) FROM imp")" 20000
+out=$(./earful import -q --table nosuch "$root/bad.csv" "$url" 2>&1); rc=$?
+eq "import: a missing table (exit)" "$rc" 74
+check "import: a missing table says so" grep -q 'nosuch' <<<"$out"
 unset SOURCE_DATE_EPOCH
 
 # ==== Each aggregate against plain SQL ======================================
