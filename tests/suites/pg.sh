@@ -432,6 +432,10 @@ eq "import: and the input rolled back" "$(q 5432 -Atc "SELECT count(*) FROM imp"
 out=$(./earful import -q --table nosuch "$root/bad.csv" "$url" 2>&1); rc=$?
 eq "import: a missing table (exit)" "$rc" 74
 check "import: a missing table says so" grep -q 'nosuch' <<<"$out"
+q 5432 -c "CREATE TABLE scored ($schema, neg float8, neu float8, pos float8, compound float8, scorer text)"
+./earful import -q --table scored "$root/bad.csv" "$url" >/dev/null 2>&1
+eq "import: scores and the scorer's version kept when the table has the columns" \
+    "$(q 5432 -Atc "SELECT count(*), count(*) FILTER (WHERE scorer = earful_version() AND compound = earful_compound(text) AND (neg, neu, pos, compound) = ((earful_score(text)).neg, (earful_score(text)).neu, (earful_score(text)).pos, (earful_score(text)).compound)) FROM scored")" "2|2"
 unset SOURCE_DATE_EPOCH
 
 # ==== Each aggregate against plain SQL ======================================
