@@ -798,7 +798,11 @@ int ef_cmd_report(int argc, char **argv)
         goto done;
     t_render = ef_pg_now();
     if (rep->n == 0) { /* never a report, nor a gate that passes */
-        no_usable(&o, rep, &err);
+        if (pg) /* named without the URI's password */
+            ef_fail(&err, EF_ERR_NOINPUT, "%s: no rows: no report",
+                    rep->files[0].path);
+        else
+            no_usable(&o, rep, &err);
         goto done;
     }
     for (size_t i = 0; i < rep->ntraps && !o.quiet && !o.list_vars; i++) {

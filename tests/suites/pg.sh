@@ -393,6 +393,11 @@ check "report: a workbook is not written from PostgreSQL" test ! -e "$root/rep.p
 out=$(./earful report -q -o "$root/rep.x" --table nosuch "$url" 2>&1); rc=$?
 eq "report: a missing table (exit)" "$rc" 74
 check "report: a missing table says so" grep -q 'nosuch' <<<"$out"
+q 5432 -c "CREATE TABLE empty ($schema)"
+out=$(./earful report -q -o "$root/rep.x" --table empty "$url" 2>&1); rc=$?
+eq "report: an empty table (exit)" "$rc" 66
+check "report: an empty table says so" grep -q 'table empty: no rows: no report' <<<"$out"
+check "report: an empty table, no folder" test ! -e "$root/rep.x"
 out=$(./earful report -q -o "$root/rep.x" --labels x.csv "$url" 2>&1); rc=$?
 eq "report: postgresql:// with --labels is a usage error" "$rc" 64
 
