@@ -10,7 +10,7 @@
 #   V=1           show the commands
 
 PKGS     := sqlite3 libcmark-gfm cairo freetype2 xlsxwriter zlib nettle \
-            fontconfig icu-uc
+            fontconfig icu-uc libpq
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 # -Werror where the warnings are ours to fix (make check, CI): a newer
@@ -73,10 +73,12 @@ build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O2 -std=c17 -Wall -Wextra -Werror -o $@ $<
 
-build/gen/templates.c: build/tools/embed templates/report.md templates/report.html
+build/gen/templates.c: build/tools/embed templates/report.md templates/report.html \
+                      pg/queries.sql
 	@mkdir -p $(@D)
 	$(Q)build/tools/embed report_md=templates/report.md \
-	    report_html=templates/report.html > $@.tmp && mv $@.tmp $@
+	    report_html=templates/report.html pg_queries=pg/queries.sql \
+	    > $@.tmp && mv $@.tmp $@
 
 build/gen/vader_data.c: build/tools/gendata build/vader_lexicon.txt
 	@mkdir -p $(@D)

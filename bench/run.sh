@@ -22,7 +22,10 @@ if [ ! -d build/bench/node_modules/vader-sentiment ]; then
         >/dev/null
 fi
 
-sections=${*:-score read import xlsx report}
+# earful_pg's benchmarks when PostgreSQL 15 and its PGXS are here
+pgs=""
+[ -f "$(pg_config --pgxs 2>/dev/null)" ] && pgs="pg pg_report"
+sections=${*:-score read import xlsx report $pgs}
 for s in $sections; do
     bash "bench/$s.sh"
 done

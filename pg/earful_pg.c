@@ -123,6 +123,8 @@ const ef_vader *ef_pg_scorer(void)
         ef_vader_free(v);
         ef_pg_raise("earful_pg.lexicon", &e);
     }
+    /* as `earful report` and `import` score: @mentions are names */
+    ef_vader_set_names(v, 1);
     copy = strdup(want);
     if (copy == NULL) {
         ef_vader_free(v);

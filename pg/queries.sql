@@ -245,3 +245,61 @@ FROM (
 ) x, unnest((x.m).key, (x.m).id) WITH ORDINALITY AS u(key, id, rank)
 ORDER BY u.rank
 ;
+
+-- name: period_terms
+-- A spike period's terms: of its negative items (dated in [$3, $4)),
+-- each term with the items holding it and the distinct authors of those
+-- (an item without an author is its own: the inner query groups by
+-- shard, author and, for rows without one, the id). What the spike's
+-- terms are chosen from; only for the few spike periods. $1 neg_max,
+-- $2 pos_min float8, $3 $4 timestamptz. Terms in bytewise order.
+SELECT u.term, sum(u.negative)::int8 AS negative, count(*) AS authors
+FROM (
+    SELECT shard, author,
+           substr(id, 1, (author IS NULL OR author = '')::int4 * 1048576)
+               AS anonymous,
+           earful_term_counts(text, true) AS part
+    FROM {table}
+    WHERE date >= $3 AND date < $4 AND earful_class(text, $1, $2) = 0
+    GROUP BY shard, author, anonymous
+) s, unnest((s.part).term, (s.part).negative) AS u(term, negative)
+GROUP BY u.term
+ORDER BY u.term COLLATE "C"
+;
+
+-- name: examples
+-- The examples shown per class: of the items of 6 to 40 words, the $3
+-- whose text hashes lowest (hashtext), ties by id. Rows (class, rank,
+-- id); the client fetches the items by id. $1 neg_max, $2 pos_min
+-- float8, $3 k int4.
+SELECT c.class, u.rank, u.id
+FROM (
+    SELECT earful_topk_merge(p0) AS m0, earful_topk_merge(p1) AS m1,
+           earful_topk_merge(p2) AS m2
+    FROM (
+        SELECT shard,
+               earful_topk($3, hashtext(text)::float8, id)
+                   FILTER (WHERE earful_class(text, $1, $2) = 0) AS p0,
+               earful_topk($3, hashtext(text)::float8, id)
+                   FILTER (WHERE earful_class(text, $1, $2) = 1) AS p1,
+               earful_topk($3, hashtext(text)::float8, id)
+                   FILTER (WHERE earful_class(text, $1, $2) = 2) AS p2
+        FROM {table}
+        WHERE earful_words(text) BETWEEN 6 AND 40
+        GROUP BY shard
+    ) s
+) x, LATERAL (VALUES (0, x.m0), (1, x.m1), (2, x.m2)) AS c(class, m),
+     unnest((c.m).key, (c.m).id) WITH ORDINALITY AS u(key, id, rank)
+ORDER BY 1, 2
+;
+
+-- name: items
+-- The few items the report shows (repair queue, examples), by id: $1
+-- text[]. The only query that reads rows; the WHERE ships to the shards.
+SELECT id, earful_epoch(date) AS date, channel, author, text, url,
+       rating, nps, earful_epoch(responded_at) AS responded_at,
+       {segment} AS segment
+FROM {table}
+WHERE id = ANY ($1)
+ORDER BY id COLLATE "C"
+;

@@ -45,6 +45,8 @@
 #include "cmd.h"
 #include "cmdline.h"
 #include "input/input.h"
+#include "input/pg_import.h"
+#include "input/pg_source.h"
 #include "sentiment/sentiment.h"
 #include "util/pool.h"
 #include "util/text.h"
@@ -991,7 +993,10 @@ static const ef_option options[] = {
      .help = "time zone of dates without an offset (default UTC)"},
     {.shared = EF_OPT_ENCODING},
     {.shared = EF_OPT_DELIMITER},
-    {.shared = EF_OPT_TABLE},
+    {.shared = EF_OPT_TABLE,
+     .help = "SQLite input: the table to read; with a\n"
+             "postgresql:// store, the table written\n"
+             "(default feedback)"},
     {.shared = EF_OPT_QUERY},
     {.shared = EF_OPT_SEGMENT, .help = "store COLUMN's value as the segment"},
     {.shared = EF_OPT_LEXICON},
@@ -1010,6 +1015,7 @@ static const ef_option options[] = {
 static const ef_command command = {
     "import",
     "usage: earful import [OPTIONS] INPUT... DB.sqlite\n"
+    "       earful import [OPTIONS] INPUT.csv... postgresql://...\n"
     "\n"
     "Appends the feedback of each INPUT (CSV, or a SQLite database) to the\n"
     "store DB.sqlite, created if needed, scoring the new rows with VADER. "
@@ -1103,6 +1109,7 @@ int ef_cmd_import(int argc, char **argv)
     ef_err err = {EF_OK, ""};
     char *end;
     long k;
+    const char *pg_table = NULL;
 
     ef_cmdline_init(&cl, &command);
     while ((c = ef_cmdline_next(&cl, argc, argv)) > 0) {
@@ -1139,6 +1146,10 @@ int ef_cmd_import(int argc, char **argv)
     inputs = argv + first;
     ninputs = argc - first - 1;
     db_path = argv[argc - 1];
+    if (ef_pg_is_url(db_path)) { /* --table names its table (pg_import.h) */
+        pg_table = so.table;
+        so.table = NULL;
+    }
     if (is_foreign_file(db_path)) {
         ef_cmdline_free(&cl);
         return ef_usage_error("import",
@@ -1177,6 +1188,11 @@ int ef_cmd_import(int argc, char **argv)
     ctx.show_progress = !quiet && isatty(2);
     ef_datetime_format_utc(ef_source_date_epoch(), ctx.imported_at);
 
+    if (ef_pg_is_url(db_path)) {
+        ef_pg_import_opts po = {pg_table, &so, v, quiet};
+        ef_pg_import(db_path, inputs, ninputs, &po, &err);
+        goto done;
+    }
     {
         struct stat sb;
         new_store = stat(db_path, &sb) != 0 && errno == ENOENT;

@@ -19,6 +19,7 @@
 #include "input/dedup.h"
 #include "input/input.h"
 #include "input/labels.h"
+#include "input/pg_source.h"
 #include "label_sample.h"
 #include "metrics/calibrate.h"
 #include "metrics/metrics.h"
@@ -111,7 +112,10 @@ static const ef_option options[] = {
     {.shared = EF_OPT_DATE_FORMAT},
     {.shared = EF_OPT_ENCODING},
     {.shared = EF_OPT_DELIMITER},
-    {.shared = EF_OPT_TABLE},
+    {.shared = EF_OPT_TABLE,
+     .help = "SQLite input: the table to read (default:\n"
+             "feedback, or the only one); or the postgresql://\n"
+             "input's table (default: feedback)"},
     {.shared = EF_OPT_QUERY},
     {.shared = EF_OPT_STRICT},
     {.help = ""},
@@ -127,7 +131,10 @@ static const ef_command command = {
     "Reads feedback from CSV files or one SQLite database, scores it with "
     "VADER\nand writes a report folder: report.md, report.html, "
     "metrics.json, charts/,\nreport.xlsx (and rejected.csv when rows were "
-    "rejected).\n",
+    "rejected).\n"
+    "INPUT postgresql://... reads a table (sharded or not) through the\n"
+    "earful_pg extension: the servers aggregate, earful computes the\n"
+    "statistics (see README, More than one machine).\n",
     "\nSOURCE_DATE_EPOCH, when set, fixes every timestamp written.\n",
     options, EF_ARRAY_LEN(options)};
 
@@ -262,6 +269,13 @@ static int parse_args(int argc, char **argv, report_opts *o)
             return ef_usage_error("report", "--labels and --label-sample "
                                   "read the inputs twice: save standard "
                                   "input to a file first");
+    for (int i = 0; i < o->ninputs; i++)
+        if (ef_pg_is_url(o->inputs[i]) &&
+            (o->ninputs > 1 || o->nlabels || o->label_sample ||
+             o->src.query))
+            return ef_usage_error("report", "a postgresql:// input is read "
+                                  "alone, without --labels, "
+                                  "--label-sample or --query");
     return 0;
 }
 
@@ -584,6 +598,8 @@ int ef_cmd_report(int argc, char **argv)
     ef_chart_set charts = {0};
     ef_labels *labels = NULL;
     ef_lsample *samples = NULL;
+    ef_pg *pg = NULL;       /* a postgresql:// input */
+    double t_render = 0;
     ef_buf md = EF_BUF_INIT, html = EF_BUF_INIT, json = EF_BUF_INIT;
     char fontbuf[PATH_MAX], title[160], sample_name[64] = "";
     const char *font = NULL;
@@ -613,7 +629,8 @@ int ef_cmd_report(int argc, char **argv)
         goto done;
     for (int i = 0; i < o.ninputs; i++) {
         struct stat st;
-        if (strcmp(o.inputs[i], "-") != 0 && stat(o.inputs[i], &st) != 0) {
+        if (strcmp(o.inputs[i], "-") != 0 && !ef_pg_is_url(o.inputs[i]) &&
+            stat(o.inputs[i], &st) != 0) {
             ef_fail(&err, EF_ERR_NOINPUT, "%s: %s", o.inputs[i],
                     strerror(errno));
             goto done;
@@ -640,6 +657,21 @@ int ef_cmd_report(int argc, char **argv)
     o.agg.segment_name = o.src.segment;
     o.agg.scorer = ef_vader_version(v);
     o.agg.vader = v;
+    if (ef_pg_is_url(o.inputs[0])) {
+        /* partial aggregates from PostgreSQL (pg_source.h); the workbook
+         * needs every row: none */
+        ef_pg_opts po = {o.src.table, o.src.segment, o.agg.thr,
+                         (int)period, tz, v, ef_vader_version(v),
+                         o.agg.repair_n, o.quiet};
+        if (ef_pg_open(o.inputs[0], &po, &pg, &err) != EF_OK)
+            goto done;
+        o.agg.period_terms = ef_pg_period_terms;
+        o.agg.period_terms_ctx = pg;
+        if (!o.no_xlsx && !o.quiet && !o.list_vars)
+            ef_warn("note: no report.xlsx from PostgreSQL (its sheets list "
+                    "every row)");
+        o.no_xlsx = 1;
+    }
 
     if (!o.list_vars) {
         if (ef_outdir_open(o.outdir, &od, &err) != EF_OK)
@@ -689,13 +721,19 @@ int ef_cmd_report(int argc, char **argv)
     }
     if (o.label_sample)
         samples = ef_lsample_new(o.src.segment != NULL);
-    if (read_inputs(&o, v, agg, xlsx, o.threads, labels, samples, &err) !=
-        EF_OK)
+    if (pg ? ef_pg_read(pg, agg, &err) != EF_OK
+           : read_inputs(&o, v, agg, xlsx, o.threads, labels, samples,
+                         &err) != EF_OK)
         goto done;
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;
+    t_render = ef_pg_now();
     if (rep->n == 0) { /* never a report, nor a gate that passes */
-        no_usable(&o, rep, &err);
+        if (pg) /* named without the URI's password */
+            ef_fail(&err, EF_ERR_NOINPUT, "%s: no rows: no report",
+                    rep->files[0].path);
+        else
+            no_usable(&o, rep, &err);
         goto done;
     }
     for (size_t i = 0; i < rep->ntraps && !o.quiet && !o.list_vars; i++) {
@@ -788,6 +826,15 @@ int ef_cmd_report(int argc, char **argv)
     if (o.ngates && ef_gates_check(rep, o.gates, (size_t)o.ngates, &tripped,
                                    &err) != EF_OK)
         goto done;
+    if (pg && !o.quiet && err.code == EF_OK) {
+        const ef_pg_times *t = ef_pg_times_get(pg);
+        ef_warn("postgresql: connecting and checks %.2f s, shard queries "
+                "%.2f s, transfer %.2f s (%llu rows, %llu bytes; %llu items "
+                "fetched), rendering %.2f s", t->connect, t->queries,
+                t->transfer, (unsigned long long)t->rows,
+                (unsigned long long)t->bytes, (unsigned long long)t->items,
+                ef_pg_now() - t_render);
+    }
     if (!o.quiet && err.code == EF_OK)
         ef_warn("wrote %s/report.html, report.md, metrics.json%s (%llu "
                 "items)", o.outdir, xlsx ? ", report.xlsx" : "",
@@ -809,6 +856,7 @@ done:
     ef_outdir_free(od);
     ef_report_free(rep);
     ef_agg_free(agg);
+    ef_pg_close(pg);
     ef_vader_free(v);
     ef_tz_free(tz);
     if (err.code != EF_OK) {

@@ -133,6 +133,14 @@ struct ef_agg {
     uint64_t rows_read, rows_used, rows_rejected, rejected[EF_REJECT_COUNT];
     uint64_t invalid_utf8, nul_bytes, duplicates;
     int mapped[EF_F_COUNT];
+    /* partial aggregates: who is negative, merged elsewhere */
+    int pauth;
+    uint32_t *pneg;        /* negative items per author, any order */
+    size_t npneg;
+    uint64_t pturned, pturned_after;
+    char *ploud[5];
+    uint64_t ploud_n[5];
+    size_t nploud;
 };
 
 /* ==== Small helpers ===================================================== */
@@ -691,6 +699,180 @@ void ef_agg_add_source(ef_agg *a, const ef_source_stats *st)
         a->mapped[i] |= st->mapped[i];
 }
 
+/* ==== Partial aggregates (issue 18; metrics.h) ========================= */
+
+static const char *or_none(const char *s)
+{
+    return s && s[0] ? s : "(none)";
+}
+
+void ef_agg_add_cell(ef_agg *a, const ef_agg_cell *c)
+{
+    size_t pi = period_of(a, c->period); /* may move a->periods */
+    period_acc *p = &a->periods[pi];
+    group_acc *g[2] = {NULL, NULL};
+    size_t at;
+    int cls = (int)c->cls;
+
+    g[0] = group_of(&a->ch, or_none(c->channel), 1, &at);
+    if (a->o.segment_name)
+        g[1] = group_of(&a->seg, or_none(c->segment), 0, &at);
+    a->count[cls] += c->n;
+    p->count[cls] += c->n;
+    for (int k = 0; k < 3; k++) {
+        a->nps[k] += c->nps[k];
+        p->nps[k] += c->nps[k];
+    }
+    for (int i = 0; i < 5; i++) {
+        a->stars[i] += c->stars[i];
+        a->stars_sum += (double)(i + 1) * (double)c->stars[i];
+        a->stars_sumsq += (double)((i + 1) * (i + 1)) * (double)c->stars[i];
+    }
+    a->responded += c->responded;
+    a->responded_cls[cls] += c->responded;
+    for (int k = 0; k < 2; k++) {
+        if (g[k] == NULL)
+            continue;
+        g[k]->count[cls] += c->n;
+        for (int j = 0; j < 3; j++)
+            g[k]->nps[j] += c->nps[j];
+        g[k]->responded += c->responded;
+    }
+    if (c->cls == EF_NEGATIVE) {
+        a->terse += c->terse;
+        a->abusive += c->abusive;
+        a->detailed += c->detailed;
+        a->anon_neg += c->anonymous;
+    }
+}
+
+void ef_agg_add_compound(ef_agg *a, double compound, uint64_t n)
+{
+    int bin = (int)floor((compound + 1.0) / 0.05);
+
+    if (compound <= STRONG_NEGATIVE)
+        a->strong += n;
+    if (compound > -0.05 && compound < 0.05)
+        a->band_neutral += n;
+    a->hist[bin < 0 ? 0 : bin > 39 ? 39 : bin] += n;
+}
+
+void ef_agg_add_delay(ef_agg *a, const char *channel, const char *segment,
+                      int64_t seconds, uint64_t n)
+{
+    float h = (float)((double)(seconds > 0 ? seconds : 0) / 3600.0);
+    group_acc *g[2] = {NULL, NULL};
+    size_t at;
+
+    g[0] = group_of(&a->ch, or_none(channel), 1, &at);
+    if (a->o.segment_name)
+        g[1] = group_of(&a->seg, or_none(segment), 0, &at);
+    for (uint64_t i = 0; i < n; i++) {
+        push_hour(&a->hours, &a->nhours, &a->hcap, h);
+        for (int k = 0; k < 2; k++)
+            if (g[k])
+                push_hour(&g[k]->hours, &g[k]->nhours, &g[k]->hcap, h);
+    }
+}
+
+void ef_agg_add_term(ef_agg *a, const ef_agg_term *t)
+{
+    size_t len = strlen(t->term), c = a->tcap;
+    int added;
+    size_t idx = ef_strmap_get_or_add(a->tmap, t->term, len,
+                                      ef_strmap_count(a->tmap), &added);
+    if (added) {
+        grow_array((void **)&a->tneg, &c, idx + 1, sizeof(uint64_t));
+        grow_array((void **)&a->tother, &a->tcap, idx + 1,
+                   sizeof(uint64_t));
+    }
+    a->tneg[idx] += t->negative;
+    a->tother[idx] += t->other;
+    a->tok_neg += t->negative;
+    a->tok_other += t->other;
+}
+
+void ef_agg_set_authors(ef_agg *a, const ef_agg_authors *au)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < au->nhist; i++)
+        k += (size_t)au->authors[i];
+    a->pneg = ef_xrealloc(a->pneg, (k + 1) * sizeof *a->pneg);
+    a->npneg = 0;
+    for (size_t i = 0; i < au->nhist; i++)
+        for (uint64_t j = 0; j < au->authors[i]; j++)
+            a->pneg[a->npneg++] = (uint32_t)au->neg[i];
+    a->pturned = au->turned;
+    a->pturned_after = au->turned_after_response;
+    for (size_t i = 0; i < a->nploud; i++)
+        free(a->ploud[i]);
+    a->nploud = au->nloudest < 5 ? au->nloudest : 5;
+    for (size_t i = 0; i < a->nploud; i++) {
+        a->ploud[i] = ef_xstrdup(au->loudest[i]);
+        a->ploud_n[i] = au->loudest_n[i];
+    }
+    a->pauth = 1;
+}
+
+void ef_agg_add_span(ef_agg *a, int64_t first, int64_t last)
+{
+    if (first < a->first)
+        a->first = first;
+    if (last > a->last)
+        a->last = last;
+}
+
+void ef_agg_keep(ef_agg *a, const ef_item *it, const ef_scores *sc)
+{
+    ef_item scored = *it;
+    ef_prepared pr;
+
+    scored.scores = *sc;
+    scored.scored = 1;
+    ef_prep_reset(a->prep);
+    ef_prep_item(a->prep, &scored, &pr);
+    if (pr.cls == EF_NEGATIVE && it->responded_at == EF_NO_TIME)
+        repair_add(a, it, sc, pr.words);
+    example_add(a, pr.cls, it, sc, pr.words);
+}
+
+/* A spike period without its terms (no item of it was folded): asks
+ * opts.period_terms for them. 0, or -1 with e set. */
+static int period_terms_fetch(ef_agg *a, period_acc *p, ef_err *e)
+{
+    ef_agg_term *t = NULL;
+    size_t n = 0;
+
+    if (a->o.period_terms == NULL || ef_strmap_count(p->terms) > 0)
+        return 0;
+    if (a->o.period_terms(a->o.period_terms_ctx, p->start,
+                          ef_period_next(p->start, (ef_period)a->o.period,
+                                         a->o.tz),
+                          &t, &n, e) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int added;
+        size_t k = ef_strmap_get_or_add(p->terms, t[i].term,
+                                        strlen(t[i].term),
+                                        ef_strmap_count(p->terms), &added);
+        if (added) {
+            size_t c = p->tacap;
+            grow_array((void **)&p->tcount, &p->tcap, k + 1,
+                       sizeof(uint64_t));
+            grow_array((void **)&p->tauth, &c, k + 1, sizeof(term_authors));
+            p->tacap = c;
+        }
+        p->tcount[k] += t[i].negative;
+        p->tauth[k].n = (uint8_t)(t[i].authors < EF_SPIKE_TERM_AUTHORS
+                                      ? t[i].authors
+                                      : EF_SPIKE_TERM_AUTHORS);
+        free(t[i].term);
+    }
+    free(t);
+    return 0;
+}
+
 /* ==== The model ========================================================= */
 
 static ef_share share_of(uint64_t k, uint64_t n)
@@ -742,6 +924,14 @@ static int cmp_double(const void *x, const void *y)
  * negative items of the other periods, among those that at least
  * EF_SPIKE_TERM_AUTHORS distinct authors used: five words from one
  * author's posts are not what a week was about. */
+static int period_terms_fetch(ef_agg *a, period_acc *p, ef_err *e);
+
+/* Term t of score z ranks before term u of score y. */
+static int term_before(double z, const char *t, double y, const char *u)
+{
+    return z > y || (z == y && strcmp(t, u) < 0);
+}
+
 static void spike_terms(const ef_agg *a, const period_acc *p,
                         ef_period_stat *out)
 {
@@ -760,13 +950,16 @@ static void spike_terms(const ef_agg *a, const period_acc *p,
             continue;
         z = ef_log_odds_z(yi, (double)tot_p, yj, (double)(tot_all - tot_p),
                           yall, (double)tot_all);
+        /* ties by the term's bytes: the same terms whatever order the
+         * items (or partial aggregates) came in */
         size_t k = nb < 5 ? nb++ : 5;
         if (k == 5) {
-            if (z <= bz[4])
+            if (!term_before(z, t, bz[4], ef_strmap_key(p->terms, best[4])))
                 continue;
             k = 4;
         }
-        while (k > 0 && bz[k - 1] < z) {
+        while (k > 0 && term_before(z, t, bz[k - 1],
+                                    ef_strmap_key(p->terms, best[k - 1]))) {
             bz[k] = bz[k - 1];
             best[k] = best[k - 1];
             k--;
@@ -816,7 +1009,7 @@ static void mark_partial(const ef_agg *a, ef_report *r)
     }
 }
 
-static void finish_periods(ef_agg *a, ef_report *r)
+static int finish_periods(ef_agg *a, ef_report *r, ef_err *e)
 {
     if (a->nperiods > 1) /* no rows: a->periods is NULL, which qsort
                             must not be given even with a count of 0 */
@@ -852,6 +1045,8 @@ static void finish_periods(ef_agg *a, ef_report *r)
             ps->spike = ps->p_value < SPIKE_P &&
                         pa->count[EF_NEGATIVE] >= SPIKE_MIN_NEG &&
                         ps->negative.share > ps->baseline;
+            if (ps->spike && period_terms_fetch(a, pa, e) != 0)
+                return -1;
             if (ps->spike)
                 spike_terms(a, pa, ps);
         }
@@ -872,6 +1067,7 @@ static void finish_periods(ef_agg *a, ef_report *r)
                           p->n, &r->change_z, &r->change_p);
         }
     }
+    return 0;
 }
 
 typedef struct {
@@ -1122,6 +1318,15 @@ static void finish_authors(const ef_agg *a, ef_report *r)
         }
         order[j] = i;
     }
+    if (a->pauth) { /* merged elsewhere (ef_agg_set_authors) */
+        neg = ef_xrealloc(neg, (k + a->npneg + 1) * sizeof(uint32_t));
+        for (size_t i = 0; i < a->npneg; i++) {
+            neg[k++] = a->pneg[i];
+            r->repeat_authors += a->pneg[i] >= 3;
+        }
+        r->turned_authors += a->pturned;
+        r->turned_after_response += a->pturned_after;
+    }
     r->negative_authors = k;
     qsort(neg, k, sizeof(uint32_t), cmp_u32_desc);
     if (k > 0 && total > 0) {
@@ -1138,6 +1343,13 @@ static void finish_authors(const ef_agg *a, ef_report *r)
     for (size_t i = 0; i < r->nloudest; i++) {
         r->loudest[i] = ef_xstrdup(ef_strmap_key(a->amap, order[i]));
         r->loudest_n[i] = a->auth[order[i]].neg;
+    }
+    if (a->pauth && r->nloudest == 0) {
+        for (size_t i = 0; i < a->nploud; i++) {
+            r->loudest[i] = ef_xstrdup(a->ploud[i]);
+            r->loudest_n[i] = a->ploud_n[i];
+        }
+        r->nloudest = a->nploud;
     }
     r->anonymous_share = total ? (double)a->anon_neg / (double)total : 0;
     r->has_turned = k > 0;
@@ -1169,7 +1381,6 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     size_t ncrow = 0, nsrow = 0;
     int64_t *pstart;
 
-    (void)e;
     snprintf(r->scorer, sizeof r->scorer, "%s",
              a->o.scorer ? a->o.scorer : EF_SCORER_VERSION);
     r->thr = a->o.thr;
@@ -1231,7 +1442,11 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     pstart = ef_xmalloc((a->nperiods + 1) * sizeof *pstart);
     for (size_t i = 0; i < a->nperiods; i++)
         pstart[i] = a->periods[i].start;
-    finish_periods(a, r);
+    if (finish_periods(a, r, e) != 0) {
+        free(pstart);
+        ef_report_free(r);
+        return NULL;
+    }
     prow = ef_xmalloc((a->nperiods + 1) * sizeof *prow);
     for (size_t i = 0; i < a->nperiods; i++) {
         size_t lo = 0, hi = r->nperiods;
@@ -1364,6 +1579,9 @@ void ef_agg_free(ef_agg *a)
     free(a->files);
     ef_calib_free(a->calib);
     ef_traps_free(a->traps);
+    free(a->pneg);
+    for (size_t i = 0; i < a->nploud; i++)
+        free(a->ploud[i]);
     free(a);
 }
 

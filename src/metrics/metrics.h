@@ -275,6 +275,8 @@ typedef struct {
     char headline[1024];     /* the first sentences (headline.h) */
 } ef_report;
 
+struct ef_agg_term; /* below, with the partial aggregates */
+
 typedef struct {
     ef_thresholds thr;
     int period;              /* ef_period */
@@ -290,6 +292,14 @@ typedef struct {
     const ef_vader *vader;   /* the scorer, for the brand notices (traps.h);
                                 NULL: none */
     size_t groups_shown;     /* channels (segments) shown; default 20 */
+    /* Partial aggregates (below): a spike period's negative terms, asked
+     * for by ef_agg_finish when no item of the period was folded. The
+     * callback sets *out (malloc'd, each term malloc'd: the aggregator
+     * frees them) and *n; non-zero fails the finish with e's message.
+     * NULL: such a spike names no terms. */
+    int (*period_terms)(void *ctx, int64_t start, int64_t next,
+                        struct ef_agg_term **out, size_t *n, ef_err *e);
+    void *period_terms_ctx;
 } ef_agg_opts;
 
 typedef struct ef_agg ef_agg;
@@ -341,6 +351,70 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e);
 
 void ef_agg_free(ef_agg *a);
 void ef_report_free(ef_report *r);
+
+/* ==== Partial aggregates (issue 18) ====================================
+ *
+ * The same model from counts computed elsewhere (a PostgreSQL run's
+ * query set, src/input/pg_source.c), folded into the counters that
+ * ef_agg_add_prepared fills item by item; ef_agg_finish then computes
+ * every statistic as for items. Partials add: any order, any number of
+ * calls, the same key twice adds up. What partials cannot give, and so
+ * a run from partials leaves out: the calibration (labels), the brand
+ * notices (traps.h) and the share of long items. */
+
+/* Items of one period x channel x segment x class. */
+typedef struct {
+    int64_t period;        /* any instant of the period (its start) */
+    const char *channel;   /* "" or NULL: none */
+    const char *segment;   /* "" or NULL: none (ignored without a
+                              --segment) */
+    ef_class cls;
+    uint64_t n;
+    uint64_t nps[3];       /* answers 0-6, 7-8, 9-10 */
+    uint64_t stars[5];     /* 1 .. 5 stars */
+    uint64_t responded;    /* rows answered */
+    uint64_t terse, abusive, detailed; /* as ef_prepared's words and
+                              abusive give them (counted for negatives) */
+    uint64_t anonymous;    /* rows without an author */
+} ef_agg_cell;
+
+/* A term and the negative (other) items holding it. */
+typedef struct ef_agg_term {
+    char *term;
+    uint64_t negative, other;
+    uint64_t authors;      /* period terms: distinct authors of those
+                              negative items (an item without an author
+                              is its own) */
+} ef_agg_term;
+
+/* Who is negative, merged: nhist pairs (negative items, authors with
+ * that many), the turned-around counts and the loudest authors (most
+ * negative items first, ties by name in byte order). */
+typedef struct {
+    const uint64_t *neg, *authors;
+    size_t nhist;
+    uint64_t turned, turned_after_response;
+    const char *const *loudest;
+    const uint64_t *loudest_n;
+    size_t nloudest;
+} ef_agg_authors;
+
+void ef_agg_add_cell(ef_agg *a, const ef_agg_cell *c);
+/* n items of this compound score (histogram, strong, neutral band). */
+void ef_agg_add_compound(ef_agg *a, double compound, uint64_t n);
+/* n answered items of the channel and segment answered after `seconds`
+ * (0 when answered before it was posted). */
+void ef_agg_add_delay(ef_agg *a, const char *channel, const char *segment,
+                      int64_t seconds, uint64_t n);
+/* Over all periods (term.authors unused). */
+void ef_agg_add_term(ef_agg *a, const ef_agg_term *t);
+/* Replaces the per-author counters (call once). */
+void ef_agg_set_authors(ef_agg *a, const ef_agg_authors *au);
+/* The first and last item's dates. */
+void ef_agg_add_span(ef_agg *a, int64_t first, int64_t last);
+/* A candidate for the shown items (repair queue, examples), scored:
+ * kept as ef_agg_add_prepared keeps items, counted nowhere. */
+void ef_agg_keep(ef_agg *a, const ef_item *it, const ef_scores *sc);
 
 /* Words in text (runs of letters, digits and apostrophes). */
 int ef_count_words(const char *text, size_t len);

@@ -127,7 +127,7 @@ with open(out, "w", encoding="utf-8", newline="\n") as fh:
     fh.write("".join(t + "\n" for t in texts[:20000]))
 PY
 chmod a+r "$root/texts.txt"
-./earful score -j 1 "$root/texts.txt" >"$root/cli.tsv"
+./earful score --names -j 1 "$root/texts.txt" >"$root/cli.tsv"
 [ -d ../shared/conformance ] || echo "note: ../shared/conformance absent: sample texts only"
 same=$(q 5432 -At <<EOF
 CREATE TEMP TABLE texts (n serial, body text);
@@ -182,11 +182,16 @@ declare -A params=(
     [authors]="-0.05, 0.05, 5"
     [repair]="-0.05, 0.05, 25"
     [negative]="-0.05, 0.05, 10000"
+    [examples]="-0.05, 0.05, 3"
+    [period_terms]="-0.05, 0.05, '2025-03-31', '2025-04-07'"
+    [items]="'{fb-000001,fb-000002}'"
 )
-names=(versions cube delays scores calibration terms authors repair negative)
+# the aggregates (each checked below), then the two that read rows
+names=(versions cube delays scores calibration terms authors repair negative
+       examples)
 eq "queries: the set in queries.sql" \
     "$(ls "$root"/q/*.sharded.sql | xargs -n1 basename | sed 's/\.sharded\.sql//' | sort | tr '\n' ' ')" \
-    "$(printf '%s\n' setup "${names[@]}" | sort | tr '\n' ' ')"
+    "$(printf '%s\n' setup "${names[@]}" period_terms items | sort | tr '\n' ' ')"
 run_set() { # TAG EXPLAIN NAME...: in one session, each query's rows (or
     # its plan, with EXPLAIN options) into $root/out/NAME.TAG
     local tag=$1 explain=$2 n args; shift 2
@@ -218,6 +223,17 @@ for n in "${names[@]}"; do
     check "plan $n: $fn in the Remote SQL" test "$(grep -c "public\.$fn(" <<<"$remote")" -eq 2
     echo "ok: $n: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
 done
+run_set sharded "VERBOSE, COSTS OFF" items period_terms
+f=$root/out/items.sharded
+check "plan items: fetched by id on both workers" test "$(grep -c "Remote SQL: .*WHERE ((id = ANY ('{fb-000001,fb-000002}'::text\[\])))" "$f")" -eq 2
+check "plan items: two Async Foreign Scans" test "$(grep -c 'Async Foreign Scan' "$f")" -eq 2
+echo "ok: items: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
+# period_terms: the scorer and the period ship; the planner groups the
+# period's negative rows by author on the coordinator (see queries.sql)
+f=$root/out/period_terms.sharded
+check "plan period_terms: the scorer and the dates in the Remote SQL" test \
+    "$(grep 'Remote SQL:' "$f" | grep "date >= '2025-03-31" | grep -c 'public.earful_class(text')" -eq 2
+echo "ok: period_terms: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
 run_set noseg "VERBOSE, COSTS OFF" cube
 check "plan cube without a segment: pushed down" test \
     "$(grep 'Remote SQL:' "$root/out/cube.noseg" | grep -c 'earful_tally(.*NULL::text')" -eq 2
@@ -327,6 +343,106 @@ print("\n".join(bad) if bad else "same")
 PY
 eq "results: the numbers of earful report's metrics.json" "$(cat "$root/metrics.check")" same
 
+# ==== earful report postgresql:// ==========================================
+
+# The same rows as a CSV (with the segment column), dates in UTC.
+q 5432 -c "\\copy (SELECT id, to_char(date AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS date, channel, author, text, rating, nps, to_char(responded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS responded_at, url, segment FROM feedback_local ORDER BY id) TO '$root/same.csv' WITH (FORMAT csv, HEADER)"
+url="postgresql://postgres@/postgres?host=$sock&port=5432"
+export SOURCE_DATE_EPOCH=1700000000
+same_report() { # NAME ARGS...: metrics.json from the cluster equals the CSV's
+    local name=$1 out; shift
+    rm -rf "$root/rep.pg" "$root/rep.csv"
+    ./earful report -q --no-xlsx -o "$root/rep.csv" "$@" "$root/same.csv" ||
+        echo "FAIL pg: earful report on same.csv ($name)"
+    ./earful report -o "$root/rep.pg" "$@" "$url" 2>"$root/rep.err" ||
+        { echo "FAIL pg: earful report $url ($name)"; cat "$root/rep.err"; }
+    out=$(python3 tests/json_same.py --ignore input.files \
+        "$root/rep.csv/metrics.json" "$root/rep.pg/metrics.json" 2>&1)
+    eq "report $name: metrics.json from the cluster equals the CSV's (every number)" "$out" same
+}
+# the statements the workers run during one report (log_statement)
+for p in 5432 5433 5434; do
+    q $p -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
+done
+sleep 0.3
+wc1=$(wc -l <"$root/w1.log") wc2=$(wc -l <"$root/w2.log") wcc=$(wc -l <"$root/c.log")
+same_report "sharded, weeks"
+check "report: says where the time went" grep -q 'postgresql: .*shard queries .* s, transfer .* s (.* rows, .* bytes; .* items fetched), rendering .* s' "$root/rep.err"
+we1=$(wc -l <"$root/w1.log") we2=$(wc -l <"$root/w2.log") wce=$(wc -l <"$root/c.log")
+for p in 5432 5433 5434; do
+    q $p -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
+done
+# one log entry a line (a statement's lines joined)
+entries() { sed -n "$(($2 + 1)),$3p" "$1" | awk '/^20[0-9][0-9]-/ { if (e != "") print e; e = $0; next } { e = e " " $0 } END { if (e != "") print e }'; }
+{ entries "$root/w1.log" "$wc1" "$we1"; entries "$root/w2.log" "$wc2" "$we2"; } >"$root/w.stmts"
+grep -o 'DECLARE c[0-9]* CURSOR FOR .*' "$root/w.stmts" >"$root/w.selects"
+check "report: the workers ran queries" test "$(wc -l <"$root/w.selects")" -ge 20
+check "report: every worker query aggregates, but the fetch by id and a spike's negatives" \
+    test "$(grep -v 'GROUP BY' "$root/w.selects" | grep -v 'WHERE ((id = ANY' | grep -vc "WHERE ((date >= .*earful_class(text, .*) = 0))")" -eq 0
+check "report: rows fetched by id only for what it shows" \
+    test "$(grep -c 'WHERE ((id = ANY' "$root/w.selects")" -eq 2
+check "report: one read-only transaction" \
+    grep -q 'statement: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' <(sed -n "$((wcc + 1)),${wce}p" "$root/c.log")
+check "report: no write on any server" \
+    test "$(grep -Eic 'statement: (INSERT|UPDATE|DELETE|COPY|CREATE|ALTER)' "$root/w.stmts")" -eq 0
+cp "$root/rep.pg/metrics.json" "$root/sharded.json"
+same_report "sharded, months in Paris, a segment" --period month --tz Europe/Paris --segment segment
+same_report "sharded, days, other thresholds" --period day --thresholds -0.3,0.3 --min-n 5
+same_report "one server (--table)" --table feedback_local --segment segment
+check "report: a workbook is not written from PostgreSQL" test ! -e "$root/rep.pg/report.xlsx"
+out=$(./earful report -q -o "$root/rep.x" --table nosuch "$url" 2>&1); rc=$?
+eq "report: a missing table (exit)" "$rc" 74
+check "report: a missing table says so" grep -q 'nosuch' <<<"$out"
+q 5432 -c "CREATE TABLE empty ($schema)"
+out=$(./earful report -q -o "$root/rep.x" --table empty "$url" 2>&1); rc=$?
+eq "report: an empty table (exit)" "$rc" 66
+check "report: an empty table says so" grep -q 'table empty: no rows: no report' <<<"$out"
+check "report: an empty table, no folder" test ! -e "$root/rep.x"
+out=$(./earful report -q -o "$root/rep.x" --labels x.csv "$url" 2>&1); rc=$?
+eq "report: postgresql:// with --labels is a usage error" "$rc" 64
+
+# ==== earful import ... postgresql:// =======================================
+
+# A second sharded table, filled by earful import: the same report as the
+# CSV's; idempotent; rejected rows as for a SQLite store.
+for p in 5433 5434; do q $p -c "CREATE TABLE imp ($schema)"; done
+q 5432 -c "CREATE TABLE imp ($schema) PARTITION BY LIST (shard)" \
+    -c "CREATE FOREIGN TABLE imp_w1 PARTITION OF imp FOR VALUES IN (0) SERVER w1 OPTIONS (table_name 'imp')" \
+    -c "CREATE FOREIGN TABLE imp_w2 PARTITION OF imp FOR VALUES IN (1) SERVER w2 OPTIONS (table_name 'imp')"
+eq "import: into the sharded table" \
+    "$(./earful import -q --table imp "$root/sample.csv" "$url" 2>&1)" \
+    "$root/sample.csv: 20000 added, 0 already present, 0 rejected"
+eq "import: each row on its author's shard, as written" \
+    "$(q 5432 -Atc "SELECT count(*) FROM imp i JOIN feedback_local f USING (id) WHERE i.shard = f.shard AND i.date = f.date AND i.text = f.text AND i.channel IS NOT DISTINCT FROM nullif(f.channel, '') AND i.responded_at IS NOT DISTINCT FROM f.responded_at")" 20000
+eq "import: again, nothing added" \
+    "$(./earful import -q --table imp "$root/sample.csv" "$url" 2>&1)" \
+    "$root/sample.csv: 0 added, 20000 already present, 0 rejected"
+rm -rf "$root/rep.imp" "$root/rep.samp"
+./earful report -q --no-xlsx -o "$root/rep.samp" "$root/sample.csv"
+./earful report -q -o "$root/rep.imp" --table imp "$url"
+eq "import: the report from the imported rows equals the CSV's (every number)" \
+    "$(python3 tests/json_same.py --ignore input.files "$root/rep.samp/metrics.json" "$root/rep.imp/metrics.json")" same
+{ head -1 "$root/sample.csv"
+  echo 'x-1,2025-02-01T10:00:00Z,web,ann,Not bad at all,,,,'
+  echo 'x-2,not a date,web,bob,Terrible,,,,'
+  echo 'x-3,2025-02-02T10:00:00Z,web,,Good,,,,'; } >"$root/bad.csv"
+eq "import: a rejected row" \
+    "$(./earful import -q --rejects "$root/bad.rej" --table imp "$root/bad.csv" "$url" 2>&1)" \
+    "$root/bad.csv: 2 added, 0 already present, 1 rejected"
+check "import: the rejected row in --rejects" grep -q ',3,unparseable date .*,x-2,not a date,' "$root/bad.rej"
+q 5432 -c "DELETE FROM imp WHERE id LIKE 'x-%'" >/dev/null
+out=$(./earful import -q --strict --table imp "$root/bad.csv" "$url" 2>&1); rc=$?
+eq "import: --strict, a rejected row is fatal" "$rc" 65
+eq "import: and the input rolled back" "$(q 5432 -Atc "SELECT count(*) FROM imp")" 20000
+out=$(./earful import -q --table nosuch "$root/bad.csv" "$url" 2>&1); rc=$?
+eq "import: a missing table (exit)" "$rc" 74
+check "import: a missing table says so" grep -q 'nosuch' <<<"$out"
+q 5432 -c "CREATE TABLE scored ($schema, neg float8, neu float8, pos float8, compound float8, scorer text)"
+./earful import -q --table scored "$root/bad.csv" "$url" >/dev/null 2>&1
+eq "import: scores and the scorer's version kept when the table has the columns" \
+    "$(q 5432 -Atc "SELECT count(*), count(*) FILTER (WHERE scorer = earful_version() AND compound = earful_compound(text) AND (neg, neu, pos, compound) = ((earful_score(text)).neg, (earful_score(text)).neu, (earful_score(text)).pos, (earful_score(text)).compound)) FROM scored")" "2|2"
+unset SOURCE_DATE_EPOCH
+
 # ==== Each aggregate against plain SQL ======================================
 
 twin() { # NAME FAST SLOW: two queries on feedback_local, equal rows
@@ -399,6 +515,11 @@ out=$(run_set sharded "" cube 2>&1); rc=$?
 check "worker down: the query fails" test $rc -ne 0
 check "worker down: says which server" grep -q 'could not connect to server "w2"' <<<"$out"
 check "worker down: no partial rows" test ! -s "$root/out/cube.sharded"
+rm -rf "$root/rep.down"
+out=$(./earful report -q -o "$root/rep.down" "$url" 2>&1); rc=$?
+eq "worker down: earful report exits 74" "$rc" 74
+check "worker down: earful report names the server" grep -q 'could not connect to server "w2"' <<<"$out"
+check "worker down: no report folder" test ! -e "$root/rep.down"
 
 printf 'pebblewave\t3.0\n' >"$root/brand.tsv"
 chmod a+r "$root/brand.tsv"
@@ -411,6 +532,12 @@ check "another scorer: shard 1 names its lexicon" \
 # 'pebblewave' at 3.0 alone: 3 / sqrt(3^2 + 15) = 0.61237 -> 0.6124
 eq "another scorer: and scores with it" \
     "$(q 5434 -Atc "SELECT earful_compound('Pebblewave'), earful_version() <> '$(q 5432 -Atc 'SELECT earful_version()')'")" "0.6124|t"
+
+out=$(./earful report -q -o "$root/rep.other" "$url" 2>&1); rc=$?
+eq "another scorer: earful report refuses (exit)" "$rc" 65
+check "another scorer: earful report names the shard and both scorers" \
+    grep -q 'shard 1 scores with vader-3.3.2/lexicon-1.1.3/earful-1+custom-.*, this earful with vader-3.3.2/lexicon-1.1.3/earful-1+names: refusing' <<<"$out"
+check "another scorer: no report folder" test ! -e "$root/rep.other"
 
 # A lexicon file that is not there: an error naming it, not a crash.
 q 5433 -c "LOAD 'earful_pg'" \
