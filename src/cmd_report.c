@@ -731,7 +731,7 @@ int ef_cmd_report(int argc, char **argv)
         if (!o.no_xlsx) {
             ef_xlsx_opts xo = {!o.no_data_sheet, o.agg.generated,
                                ef_outdir_path(od, ""), &o.agg.thr,
-                               o.title};
+                               o.title, o.ninputs > 1};
             char *stage = ef_xstrdup(xo.tmpdir);
             xo.tmpdir = stage;
             rc = ef_xlsx_open(ef_outdir_path(od, "report.xlsx"), &xo, &xlsx,
