@@ -604,8 +604,10 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     ef_source_free(rd.src);
     ef_dedup_free(rd.seen);
     for (int k = 0; k < 2; k++) {
-        for (int t = 0; t < nthreads; t++)
+        for (int t = 0; t < nthreads; t++) {
+            ef_agg_merge_prep(agg, ws[k][t].prep);
             ef_prep_free(ws[k][t].prep);
+        }
         free(ws[k]);
         ef_buf_reset(&bs[k].strings);
     }
