@@ -235,7 +235,9 @@ int ef_count_words(const char *text, size_t len)
 
 static pos_slot *pos_find(const pos_tab *t, uint64_t h)
 {
-    size_t mask = t->cap - 1, i = (size_t)h & mask;
+    /* FNV's low bits are poorly mixed: the slot from all of them */
+    uint64_t m = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
+    size_t mask = t->cap - 1, i = (size_t)(m ^ (m >> 33)) & mask;
     while (t->slot[i].h != 0 && t->slot[i].h != h)
         i = (i + 1) & mask;
     return &t->slot[i];
