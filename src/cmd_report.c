@@ -539,6 +539,8 @@ static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
 {
     for (int k = 0; k < nw; k++) {
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
+            if (i + 8 < ws[k].to)
+                ef_agg_prefetch(agg, &b->prep[i + 8]);
             ef_agg_add_prepared(agg, &b->items[i], &b->prep[i], ws[k].prep);
             if (ls)
                 ef_lsample_add(ls, b->input[i], &b->items[i],

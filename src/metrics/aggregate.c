@@ -233,11 +233,17 @@ int ef_count_words(const char *text, size_t len)
 
 /* ==== Authors of positive items ======================================== */
 
-static pos_slot *pos_find(const pos_tab *t, uint64_t h)
+/* The first slot to look at for hash h (cap > 0). */
+static size_t pos_home(const pos_tab *t, uint64_t h)
 {
     /* FNV's low bits are poorly mixed: the slot from all of them */
     uint64_t m = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
-    size_t mask = t->cap - 1, i = (size_t)(m ^ (m >> 33)) & mask;
+    return (size_t)(m ^ (m >> 33)) & (t->cap - 1);
+}
+
+static pos_slot *pos_find(const pos_tab *t, uint64_t h)
+{
+    size_t mask = t->cap - 1, i = pos_home(t, h);
     while (t->slot[i].h != 0 && t->slot[i].h != h)
         i = (i + 1) & mask;
     return &t->slot[i];
@@ -278,6 +284,13 @@ static int64_t pos_last(const pos_tab *t, uint64_t h)
         return INT64_MIN;
     s = pos_find(t, h);
     return s->h ? s->last_pos : INT64_MIN;
+}
+
+void ef_agg_prefetch(const ef_agg *a, const ef_prepared *pr)
+{
+    uint64_t h = pr->author_hash;
+    if (pr->cls == EF_POSITIVE && h && a->pos.cap)
+        __builtin_prefetch(&a->pos.slot[pos_home(&a->pos, h)]);
 }
 
 /* ==== Adding items ====================================================== */
@@ -606,6 +619,9 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         out->scored = 1;
     }
     out->cls = ef_classify(out->scores.compound, &p->thr);
+    out->author_hash = it->author[0] ? ef_strmap_hash(it->author,
+                                                      strlen(it->author))
+                                     : 0;
     n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
                        &out->abusive, &out->words);
     out->term0 = p->nterms;
@@ -757,8 +773,7 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
             it->responded_at < au->first_reply)
             au->first_reply = it->responded_at;
     } else if (cls == EF_POSITIVE) {
-        pos_add(&a->pos, ef_strmap_hash(it->author, strlen(it->author)),
-                it->date);
+        pos_add(&a->pos, pr->author_hash, it->date);
     }
     example_add(a, cls, it, sc, words);
     ef_traps_add(a->traps, it->text, it->text_len,

@@ -311,6 +311,7 @@ typedef struct {
     size_t term0, nterms; /* its terms in the ef_prep's pool */
     int scored;          /* scored here: its lexicon words are known */
     size_t lex0, nlex;   /* those words in the ef_prep's pool */
+    uint64_t author_hash; /* ef_strmap_hash of the author (0: none) */
 } ef_prepared;
 
 /* Working memory for one thread; v scores items not scored yet (NULL:
@@ -328,6 +329,12 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out);
  * prepared it, not reset since. */
 void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
                          const ef_prepared *pr, const ef_prep *p);
+
+/* Starts fetching the memory ef_agg_add_prepared will look at for the
+ * prepared item pr (a hint: it changes nothing). Call it a few items
+ * ahead of the item's turn, so that folding the ones in between hides
+ * the wait. */
+void ef_agg_prefetch(const ef_agg *a, const ef_prepared *pr);
 
 /* Adds the term counts of the items p prepared to a's, and clears them
  * in p (ef_prep_reset keeps them). Call for every ef_prep that prepared
