@@ -474,6 +474,8 @@ static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
 {
     for (int k = 0; k < nw; k++) {
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
+            if (i + 8 < ws[k].to)
+                ef_agg_prefetch(agg, &b->prep[i + 8]);
             ef_agg_add_prepared(agg, &b->items[i], &b->prep[i], ws[k].prep);
             if (ls)
                 ef_lsample_add(ls, b->input[i], &b->items[i],
@@ -539,8 +541,10 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     ef_source_free(rd.src);
     ef_dedup_free(rd.seen);
     for (int k = 0; k < 2; k++) {
-        for (int t = 0; t < nthreads; t++)
+        for (int t = 0; t < nthreads; t++) {
+            ef_agg_merge_prep(agg, ws[k][t].prep);
             ef_prep_free(ws[k][t].prep);
+        }
         free(ws[k]);
         ef_buf_reset(&bs[k].strings);
     }
@@ -685,7 +689,7 @@ int ef_cmd_report(int argc, char **argv)
         if (!o.no_xlsx) {
             ef_xlsx_opts xo = {!o.no_data_sheet, o.agg.generated,
                                ef_outdir_path(od, ""), &o.agg.thr,
-                               o.title};
+                               o.title, o.ninputs > 1};
             char *stage = ef_xstrdup(xo.tmpdir);
             const char *path = NULL;
             xo.tmpdir = stage;

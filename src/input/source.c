@@ -515,6 +515,8 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         for (i = 0; i < s->nheader && s->cache[k] < 0; i++) /* first wins */
             if (strcasecmp(s->header[i], cache_names[k]) == 0)
                 s->cache[k] = (int)i;
+        if (s->db && k != C_SCORER && s->cache[k] >= 0)
+            ef_sqlite_reader_number_only(s->db, (size_t)s->cache[k]);
     }
     store_fields(s);
     preview_read(s);
@@ -537,6 +539,24 @@ fail:
 }
 
 /* ==== Rows to items ===================================================== */
+
+/* Whether field c holds a value: a SQLite number (whose text may have
+ * been spared, ef_sqlite_reader_number_only), or some text. */
+static int has_value(const row *r, int c)
+{
+    if (r->type && (r->type[c] == EF_SQL_INT || r->type[c] == EF_SQL_REAL))
+        return 1;
+    return r->len[c] > 0;
+}
+
+/* Field c as a number: SQLite's, else its text read as one. */
+static double number(const row *r, int c)
+{
+    if (r->type && r->num &&
+        (r->type[c] == EF_SQL_INT || r->type[c] == EF_SQL_REAL))
+        return r->num[c];
+    return strtod(r->field[c], NULL);
+}
 
 /* Rejects the row: counts it, hands it to on_reject, and with --strict
  * makes it an error. */
@@ -688,11 +708,11 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
         s->cache[C_COMPOUND] >= 0 && s->cache[C_NEG] >= 0 &&
         s->cache[C_NEU] >= 0 && s->cache[C_POS] >= 0 &&
         strcmp(r->field[s->cache[C_SCORER]], s->opts.scorer) == 0 &&
-        r->len[s->cache[C_COMPOUND]] > 0) {
-        it->scores.neg = strtod(r->field[s->cache[C_NEG]], NULL);
-        it->scores.neu = strtod(r->field[s->cache[C_NEU]], NULL);
-        it->scores.pos = strtod(r->field[s->cache[C_POS]], NULL);
-        it->scores.compound = strtod(r->field[s->cache[C_COMPOUND]], NULL);
+        has_value(r, s->cache[C_COMPOUND])) {
+        it->scores.neg = number(r, s->cache[C_NEG]);
+        it->scores.neu = number(r, s->cache[C_NEU]);
+        it->scores.pos = number(r, s->cache[C_POS]);
+        it->scores.compound = number(r, s->cache[C_COMPOUND]);
         it->scored = 1;
     }
     return 1;

@@ -19,6 +19,7 @@ struct ef_sqlite_reader {
     size_t *len;
     int *type;
     double *num;
+    char *num_only;       /* per column: REAL values not made text */
     ef_buf *fix;          /* per column: a value repaired (NUL, UTF-8) */
     uint64_t row;
     int user_query;       /* the SQL is --query's */
@@ -185,8 +186,10 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
     ef_status rc = EF_OK;
 
     r->path = ef_xstrdup(path);
-    if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) !=
-        SQLITE_OK) {
+    /* one thread at a time uses a reader: no mutex on every call */
+    if (sqlite3_open_v2(path, &r->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         rc = ef_fail(e, EF_ERR_NOINPUT, "%s: %s", path,
                      r->db ? sqlite3_errmsg(r->db) : "cannot open");
         goto out;
@@ -238,6 +241,7 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
     r->len = ef_xcalloc(r->ncols + 1, sizeof(size_t));
     r->type = ef_xcalloc(r->ncols + 1, sizeof(int));
     r->num = ef_xcalloc(r->ncols + 1, sizeof(double));
+    r->num_only = ef_xcalloc(r->ncols + 1, 1);
     r->fix = ef_xcalloc(r->ncols + 1, sizeof(ef_buf));
     for (size_t i = 0; i < r->ncols; i++) {
         const char *nm = sqlite3_column_name(r->st, (int)i);
@@ -285,7 +289,7 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
                      : t == SQLITE_NULL  ? EF_SQL_NULL
                                          : EF_SQL_TEXT;
         r->num[i] = sqlite3_column_double(r->st, (int)i);
-        if (t == SQLITE_NULL) {
+        if (t == SQLITE_NULL || (t == SQLITE_FLOAT && r->num_only[i])) {
             r->field[i] = "";
             r->len[i] = 0;
         } else {
@@ -360,10 +364,17 @@ void ef_sqlite_reader_free(ef_sqlite_reader *r)
     free(r->field);
     free(r->len);
     free(r->type);
+    free(r->num_only);
     free(r->num);
     for (size_t i = 0; r->fix && i < r->ncols; i++)
         ef_buf_reset(&r->fix[i]);
     free(r->fix);
     free(r->path);
     free(r);
+}
+
+void ef_sqlite_reader_number_only(ef_sqlite_reader *r, size_t col)
+{
+    if (col < r->ncols)
+        r->num_only[col] = 1;
 }

@@ -34,6 +34,11 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
                                 const double **num, uint64_t *rowno,
                                 int *eof, ef_err *e);
 
+/* The REAL values of column col are wanted as numbers only: from now on
+ * their text is "" (len 0), their type and number as ever. Spares
+ * SQLite's conversion of every value to text (a store's cached scores). */
+void ef_sqlite_reader_number_only(ef_sqlite_reader *r, size_t col);
+
 /* What an earful store recorded of its inputs (meta keys
  * "input_has.FIELD", written by `earful import`): 1 if some input had a
  * column for field, 0 if none had, -1 if the database records nothing of

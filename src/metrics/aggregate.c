@@ -62,17 +62,42 @@ typedef struct {
     ef_distinct all;     /* every value, for the count past the table */
 } group_tab;
 
+/* An author of negative items (authors of none are not kept by name). */
 typedef struct {
-    uint32_t neg, pos;
+    uint32_t neg;
     int64_t first_neg;     /* date of the first negative item */
-    int64_t last_pos;      /* date of the last positive item */
     int64_t first_reply;   /* earliest response to a negative item */
 } author_acc;
+
+/* Authors of positive items, known by a 64-bit hash of the name
+ * (ef_strmap_hash; 0 is read as 1): the date of their last positive item,
+ * which says whether an author of negative items turned around. 16 bytes
+ * an author, a name never copied: a million authors of positive items
+ * cost no more than 32 MB. Two names with one hash (about one chance in
+ * 10^7 among a million) would share a date. */
+typedef struct {
+    uint64_t h;            /* 0: empty */
+    int64_t last_pos;
+} pos_slot;
+
+typedef struct {
+    pos_slot *slot;
+    size_t cap, used;      /* cap a power of two, at most half used */
+} pos_tab;
 
 typedef struct {
     ef_kept_item item;
     uint64_t key; /* examples: the choice key (smallest wins) */
 } kept;
+
+/* Term counts by class: the whole run's (in the aggregator) or a
+ * thread's share of it (in an ef_prep), merged at the end. */
+typedef struct {
+    ef_strmap *map;      /* term -> index */
+    uint64_t *neg, *other; /* items using the term: negative, the others */
+    size_t cap;
+    uint64_t tok_neg, tok_other; /* sums of neg[], other[] */
+} term_counts;
 
 struct ef_prep {
     const ef_vader *v;
@@ -82,7 +107,9 @@ struct ef_prep {
     char *pool;          /* term bytes */
     size_t pool_len, pool_cap;
     size_t *off, *len;   /* term i is pool[off[i] .. off[i] + len[i]) */
+    uint64_t *hash;      /* ... and its ef_strmap_hash */
     size_t nterms, terms_cap;
+    term_counts terms;   /* the items prepared here, till merged */
     uint32_t *lex;       /* the lexicon words of the scored items */
     size_t nlex, lex_cap;
 };
@@ -99,14 +126,12 @@ struct ef_agg {
     group_tab ch, seg;
     /* terms */
     ef_prep *prep; /* for ef_agg_add */
-    ef_strmap *tmap;
-    uint64_t *tneg, *tother;
-    size_t tcap;
-    uint64_t tok_neg, tok_other;
+    term_counts terms; /* with every ef_prep merged (ef_agg_merge_prep) */
     /* authors */
-    ef_strmap *amap;
+    ef_strmap *amap;       /* authors of negative items */
     author_acc *auth;
     size_t acap;
+    pos_tab pos;           /* authors of positive items */
     uint64_t anon_neg;
     /* everything else */
     uint64_t count[3], strong, hist[40];
@@ -214,6 +239,68 @@ int ef_count_words(const char *text, size_t len)
     return n;
 }
 
+/* ==== Authors of positive items ======================================== */
+
+/* The first slot to look at for hash h (cap > 0). */
+static size_t pos_home(const pos_tab *t, uint64_t h)
+{
+    /* FNV's low bits are poorly mixed: the slot from all of them */
+    uint64_t m = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
+    return (size_t)(m ^ (m >> 33)) & (t->cap - 1);
+}
+
+static pos_slot *pos_find(const pos_tab *t, uint64_t h)
+{
+    size_t mask = t->cap - 1, i = pos_home(t, h);
+    while (t->slot[i].h != 0 && t->slot[i].h != h)
+        i = (i + 1) & mask;
+    return &t->slot[i];
+}
+
+/* Notes a positive item of date by the author whose hash is h. */
+static void pos_add(pos_tab *t, uint64_t h, int64_t date)
+{
+    pos_slot *s;
+
+    h += h == 0;
+    if ((t->used + 1) * 2 > t->cap) {
+        pos_tab old = *t;
+        t->cap = old.cap ? old.cap * 2 : 1024;
+        t->slot = ef_xcalloc(t->cap, sizeof *t->slot);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slot[i].h)
+                *pos_find(t, old.slot[i].h) = old.slot[i];
+        free(old.slot);
+    }
+    s = pos_find(t, h);
+    if (s->h == 0) {
+        s->h = h;
+        s->last_pos = date;
+        t->used++;
+    } else if (date > s->last_pos) {
+        s->last_pos = date;
+    }
+}
+
+/* The date of the author's last positive item, INT64_MIN if none. */
+static int64_t pos_last(const pos_tab *t, uint64_t h)
+{
+    const pos_slot *s;
+
+    h += h == 0;
+    if (t->cap == 0)
+        return INT64_MIN;
+    s = pos_find(t, h);
+    return s->h ? s->last_pos : INT64_MIN;
+}
+
+void ef_agg_prefetch(const ef_agg *a, const ef_prepared *pr)
+{
+    uint64_t h = pr->author_hash;
+    if (pr->cls == EF_POSITIVE && h && a->pos.cap)
+        __builtin_prefetch(&a->pos.slot[pos_home(&a->pos, h)]);
+}
+
 /* ==== Adding items ====================================================== */
 
 ef_agg *ef_agg_new(const ef_agg_opts *opts)
@@ -234,7 +321,7 @@ ef_agg *ef_agg_new(const ef_agg_opts *opts)
     a->seg.map = ef_strmap_new();
     ef_distinct_init(&a->ch.all);
     ef_distinct_init(&a->seg.all);
-    a->tmap = ef_strmap_new();
+    a->terms.map = ef_strmap_new();
     a->amap = ef_strmap_new();
     a->prep = ef_prep_new(NULL, &a->o.thr);
     a->cur_start = a->cur_next = 0;
@@ -339,42 +426,57 @@ static void add_author(term_authors *ta, uint32_t who)
     ta->n++;
 }
 
-/* who: a hash of the item's author, or of the item itself when it has
- * none (each anonymous item counts as its own author). */
-static void add_terms(ef_agg *a, period_acc *p, const ef_prep *pp,
-                      const ef_prepared *pr, int negative, uint32_t who)
+/* Counts n items of the class (negative or not) using the term (len
+ * bytes, hash h) in c. */
+static void term_count(term_counts *c, const char *term, size_t len,
+                       uint64_t h, int negative, uint64_t n)
+{
+    int added;
+    size_t idx = ef_strmap_get_or_add_h(c->map, term, len, h,
+                                        ef_strmap_count(c->map), &added);
+    if (added) {
+        size_t cap = c->cap;
+        grow_array((void **)&c->neg, &cap, idx + 1, sizeof(uint64_t));
+        grow_array((void **)&c->other, &c->cap, idx + 1, sizeof(uint64_t));
+    }
+    if (negative) {
+        c->neg[idx] += n;
+        c->tok_neg += n;
+    } else {
+        c->other[idx] += n;
+        c->tok_other += n;
+    }
+}
+
+static void term_counts_free(term_counts *c)
+{
+    ef_strmap_free(c->map);
+    free(c->neg);
+    free(c->other);
+    memset(c, 0, sizeof *c);
+}
+
+/* The terms of a negative item in its period (the run's counts were
+ * taken when it was prepared). who: a hash of the item's author, or of
+ * the item itself when it has none (each anonymous item counts as its
+ * own author). */
+static void add_terms(period_acc *p, const ef_prep *pp, const ef_prepared *pr,
+                      uint32_t who)
 {
     for (size_t t = pr->term0; t < pr->term0 + pr->nterms; t++) {
-        const char *term = pp->pool + pp->off[t];
-        size_t len = pp->len[t];
         int added;
-        size_t idx = ef_strmap_get_or_add(a->tmap, term, len,
-                                          ef_strmap_count(a->tmap), &added);
+        size_t k = ef_strmap_get_or_add_h(p->terms, pp->pool + pp->off[t],
+                                          pp->len[t], pp->hash[t],
+                                          ef_strmap_count(p->terms), &added);
         if (added) {
-            size_t c = a->tcap;
-            grow_array((void **)&a->tneg, &c, idx + 1, sizeof(uint64_t));
-            grow_array((void **)&a->tother, &a->tcap, idx + 1,
+            size_t c = p->tacap;
+            grow_array((void **)&p->tcount, &p->tcap, k + 1,
                        sizeof(uint64_t));
+            grow_array((void **)&p->tauth, &c, k + 1, sizeof(term_authors));
+            p->tacap = c;
         }
-        if (negative) {
-            a->tneg[idx]++;
-            a->tok_neg++;
-            size_t k = ef_strmap_get_or_add(p->terms, term, len,
-                                            ef_strmap_count(p->terms), &added);
-            if (added) {
-                size_t c = p->tacap;
-                grow_array((void **)&p->tcount, &p->tcap, k + 1,
-                           sizeof(uint64_t));
-                grow_array((void **)&p->tauth, &c, k + 1,
-                           sizeof(term_authors));
-                p->tacap = c;
-            }
-            p->tcount[k]++;
-            add_author(&p->tauth[k], who);
-        } else {
-            a->tother[idx]++;
-            a->tok_other++;
-        }
+        p->tcount[k]++;
+        add_author(&p->tauth[k], who);
     }
 }
 
@@ -472,6 +574,7 @@ ef_prep *ef_prep_new(const ef_vader *v, const ef_thresholds *thr)
     p->thr = *thr;
     p->scratch = ef_vader_scratch_new();
     p->split = ef_terms_new();
+    p->terms.map = ef_strmap_new();
     return p;
 }
 
@@ -484,7 +587,9 @@ void ef_prep_free(ef_prep *p)
     free(p->pool);
     free(p->off);
     free(p->len);
+    free(p->hash);
     free(p->lex);
+    term_counts_free(&p->terms);
     free(p);
 }
 
@@ -522,6 +627,9 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         out->scored = 1;
     }
     out->cls = ef_classify(out->scores.compound, &p->thr);
+    out->author_hash = it->author[0] ? ef_strmap_hash(it->author,
+                                                      strlen(it->author))
+                                     : 0;
     n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
                        &out->abusive, &out->words);
     out->term0 = p->nterms;
@@ -530,17 +638,40 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         p->terms_cap = (p->nterms + n) * 2 + 256;
         p->off = ef_xrealloc(p->off, p->terms_cap * sizeof(size_t));
         p->len = ef_xrealloc(p->len, p->terms_cap * sizeof(size_t));
+        p->hash = ef_xrealloc(p->hash, p->terms_cap * sizeof(uint64_t));
     }
     for (size_t i = 0; i < n; i++) {
+        uint64_t h = ef_strmap_hash(term[i], tlen[i]);
         if (p->pool_len + tlen[i] > p->pool_cap) {
             p->pool_cap = (p->pool_len + tlen[i]) * 2 + 4096;
             p->pool = ef_xrealloc(p->pool, p->pool_cap);
         }
         memcpy(p->pool + p->pool_len, term[i], tlen[i]);
         p->off[p->nterms] = p->pool_len;
-        p->len[p->nterms++] = tlen[i];
+        p->len[p->nterms] = tlen[i];
+        p->hash[p->nterms++] = h;
         p->pool_len += tlen[i];
+        term_count(&p->terms, term[i], tlen[i], h, out->cls == EF_NEGATIVE,
+                   1);
     }
+}
+
+void ef_agg_merge_prep(ef_agg *a, ef_prep *p)
+{
+    term_counts *c = &p->terms;
+    size_t n = ef_strmap_count(c->map);
+
+    for (size_t i = 0; i < n; i++) {
+        const char *t = ef_strmap_key(c->map, i);
+        size_t len = strlen(t);
+        uint64_t h = ef_strmap_hash(t, len);
+        if (c->neg[i])
+            term_count(&a->terms, t, len, h, 1, c->neg[i]);
+        if (c->other[i])
+            term_count(&a->terms, t, len, h, 0, c->other[i]);
+    }
+    term_counts_free(c);
+    c->map = ef_strmap_new();
 }
 
 /* ==== Folding items (serial) ============================================ */
@@ -614,7 +745,8 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
                       ? (uint32_t)text_hash(it->author, strlen(it->author))
                       : (uint32_t)(text_hash("", 0) ^
                                    (a->count[EF_NEGATIVE] * 0x9e3779b9u));
-        add_terms(a, p, pp, pr, cls == EF_NEGATIVE, who);
+        if (cls == EF_NEGATIVE)
+            add_terms(p, pp, pr, who);
     }
 
     if (cls == EF_NEGATIVE) {
@@ -629,7 +761,7 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
     }
     if (it->author[0] == '\0') {
         a->anon_neg += cls == EF_NEGATIVE;
-    } else if (cls != EF_NEUTRAL) {
+    } else if (cls == EF_NEGATIVE) {
         int added;
         size_t n = ef_strmap_count(a->amap);
         size_t idx = ef_strmap_get_or_add(a->amap, it->author,
@@ -639,22 +771,17 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
             grow_array((void **)&a->auth, &a->acap, n + 1,
                        sizeof(author_acc));
             a->auth[idx].first_neg = INT64_MAX;
-            a->auth[idx].last_pos = INT64_MIN;
             a->auth[idx].first_reply = INT64_MAX;
         }
         au = &a->auth[idx];
-        if (cls == EF_NEGATIVE) {
-            au->neg++;
-            if (it->date < au->first_neg)
-                au->first_neg = it->date;
-            if (it->responded_at != EF_NO_TIME &&
-                it->responded_at < au->first_reply)
-                au->first_reply = it->responded_at;
-        } else {
-            au->pos++;
-            if (it->date > au->last_pos)
-                au->last_pos = it->date;
-        }
+        au->neg++;
+        if (it->date < au->first_neg)
+            au->first_neg = it->date;
+        if (it->responded_at != EF_NO_TIME &&
+            it->responded_at < au->first_reply)
+            au->first_reply = it->responded_at;
+    } else if (cls == EF_POSITIVE) {
+        pos_add(&a->pos, pr->author_hash, it->date);
     }
     example_add(a, cls, it, sc, words);
     ef_traps_add(a->traps, it->text, it->text_len,
@@ -777,19 +904,12 @@ void ef_agg_add_delay(ef_agg *a, const char *channel, const char *segment,
 
 void ef_agg_add_term(ef_agg *a, const ef_agg_term *t)
 {
-    size_t len = strlen(t->term), c = a->tcap;
-    int added;
-    size_t idx = ef_strmap_get_or_add(a->tmap, t->term, len,
-                                      ef_strmap_count(a->tmap), &added);
-    if (added) {
-        grow_array((void **)&a->tneg, &c, idx + 1, sizeof(uint64_t));
-        grow_array((void **)&a->tother, &a->tcap, idx + 1,
-                   sizeof(uint64_t));
-    }
-    a->tneg[idx] += t->negative;
-    a->tother[idx] += t->other;
-    a->tok_neg += t->negative;
-    a->tok_other += t->other;
+    size_t len = strlen(t->term);
+    uint64_t h = ef_strmap_hash(t->term, len);
+
+    term_count(&a->terms, t->term, len, h, 1, t->negative); /* adds it */
+    if (t->other)
+        term_count(&a->terms, t->term, len, h, 0, t->other);
 }
 
 void ef_agg_set_authors(ef_agg *a, const ef_agg_authors *au)
@@ -830,8 +950,14 @@ void ef_agg_keep(ef_agg *a, const ef_item *it, const ef_scores *sc)
 
     scored.scores = *sc;
     scored.scored = 1;
+    /* preparing counts the item's terms in a->prep; a shown item's terms
+     * are in the partials already, so those counts are dropped, and the
+     * ones pending from ef_agg_add kept */
+    ef_agg_merge_prep(a, a->prep);
     ef_prep_reset(a->prep);
     ef_prep_item(a->prep, &scored, &pr);
+    term_counts_free(&a->prep->terms);
+    a->prep->terms.map = ef_strmap_new();
     if (pr.cls == EF_NEGATIVE && it->responded_at == EF_NO_TIME)
         repair_add(a, it, sc, pr.words);
     example_add(a, pr.cls, it, sc, pr.words);
@@ -937,14 +1063,14 @@ static void spike_terms(const ef_agg *a, const period_acc *p,
 {
     size_t n = ef_strmap_count(p->terms), best[5], nb = 0;
     double bz[5];
-    uint64_t tot_p = 0, tot_all = a->tok_neg;
+    uint64_t tot_p = 0, tot_all = a->terms.tok_neg;
 
     for (size_t i = 0; i < n; i++)
         tot_p += p->tcount[i];
     for (size_t i = 0; i < n; i++) {
         const char *t = ef_strmap_key(p->terms, i);
-        size_t g = ef_strmap_find(a->tmap, t, strlen(t));
-        double yi = (double)p->tcount[i], yall = (double)a->tneg[g];
+        size_t g = ef_strmap_find(a->terms.map, t, strlen(t));
+        double yi = (double)p->tcount[i], yall = (double)a->terms.neg[g];
         double yj = yall - yi, z;
         if (p->tcount[i] < 3 || p->tauth[i].n < EF_SPIKE_TERM_AUTHORS)
             continue;
@@ -1238,23 +1364,24 @@ static int cmp_theme(const void *x, const void *y)
 
 static void finish_themes(const ef_agg *a, ef_report *r)
 {
-    size_t n = ef_strmap_count(a->tmap), k = 0;
+    const term_counts *c = &a->terms;
+    size_t n = ef_strmap_count(c->map), k = 0;
     ef_theme *all = ef_xcalloc(n + 1, sizeof(ef_theme));
-    double tot = (double)(a->tok_neg + a->tok_other);
+    double tot = (double)(c->tok_neg + c->tok_other);
 
     for (size_t i = 0; i < n; i++) {
-        double yi = (double)a->tneg[i], yj = (double)a->tother[i];
-        if (a->tneg[i] < THEME_MIN_COUNT)
+        double yi = (double)c->neg[i], yj = (double)c->other[i];
+        if (c->neg[i] < THEME_MIN_COUNT)
             continue;
         /* the prior: the term's count over all items (Monroe et al.'s
          * informative Dirichlet prior, from the corpus itself) */
-        double z = ef_log_odds_z(yi, (double)a->tok_neg, yj,
-                                 (double)a->tok_other, yi + yj, tot);
+        double z = ef_log_odds_z(yi, (double)c->tok_neg, yj,
+                                 (double)c->tok_other, yi + yj, tot);
         if (!(z > 0))
             continue;
-        all[k].term = (char *)ef_strmap_key(a->tmap, i);
-        all[k].count = a->tneg[i];
-        all[k].other = a->tother[i];
+        all[k].term = (char *)ef_strmap_key(c->map, i);
+        all[k].count = c->neg[i];
+        all[k].other = c->other[i];
         all[k].z = z;
         k++;
     }
@@ -1286,14 +1413,17 @@ static void finish_authors(const ef_agg *a, ef_report *r)
         goto out;
     for (size_t i = 0; i < n; i++) {
         const author_acc *au = &a->auth[i];
+        const char *name = ef_strmap_key(a->amap, i);
+        int64_t last_pos = pos_last(&a->pos, ef_strmap_hash(name,
+                                                            strlen(name)));
         if (au->neg == 0)
             continue;
         neg[k++] = au->neg;
         r->repeat_authors += au->neg >= 3;
-        if (au->last_pos != INT64_MIN && au->last_pos > au->first_neg) {
+        if (last_pos != INT64_MIN && last_pos > au->first_neg) {
             r->turned_authors++;
             r->turned_after_response += au->first_reply != INT64_MAX &&
-                                        au->first_reply <= au->last_pos;
+                                        au->first_reply <= last_pos;
         }
         /* the five loudest, ties by name for determinism */
         size_t j = r->nloudest < 5 ? r->nloudest++ : 5;
@@ -1381,6 +1511,7 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     size_t ncrow = 0, nsrow = 0;
     int64_t *pstart;
 
+    ef_agg_merge_prep(a, a->prep); /* ef_agg_add's term counts */
     snprintf(r->scorer, sizeof r->scorer, "%s",
              a->o.scorer ? a->o.scorer : EF_SCORER_VERSION);
     r->thr = a->o.thr;
@@ -1555,11 +1686,10 @@ void ef_agg_free(ef_agg *a)
         ef_strmap_free(t->map);
     }
     ef_strmap_free(a->pmap);
-    ef_strmap_free(a->tmap);
+    term_counts_free(&a->terms);
     ef_strmap_free(a->amap);
+    free(a->pos.slot);
     ef_prep_free(a->prep);
-    free(a->tneg);
-    free(a->tother);
     free(a->auth);
     free(a->hours);
     for (size_t i = 0; i < a->nrepair; i++)

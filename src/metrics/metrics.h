@@ -304,10 +304,13 @@ typedef struct {
 
 typedef struct ef_agg ef_agg;
 
-/* Adding an item has two halves: ef_prep_item (scoring and splitting the
- * text into terms: the costly half, safe to run on several threads, each
- * with its own ef_prep) and ef_agg_add_prepared (folding into the
- * counters: serial, in input order). ef_agg_add does both. */
+/* Adding an item has two halves: ef_prep_item (scoring, splitting the
+ * text into terms and counting them by class: the costly half, safe to
+ * run on several threads, each with its own ef_prep) and
+ * ef_agg_add_prepared (folding into the other counters: serial, in input
+ * order). ef_agg_add does both. An ef_prep's term counts are a partial
+ * aggregate: ef_agg_merge_prep adds them to the aggregator's, once every
+ * item it prepared was folded, before ef_agg_finish. */
 typedef struct ef_prep ef_prep;
 
 typedef struct {
@@ -318,6 +321,7 @@ typedef struct {
     size_t term0, nterms; /* its terms in the ef_prep's pool */
     int scored;          /* scored here: its lexicon words are known */
     size_t lex0, nlex;   /* those words in the ef_prep's pool */
+    uint64_t author_hash; /* ef_strmap_hash of the author (0: none) */
 } ef_prepared;
 
 /* Working memory for one thread; v scores items not scored yet (NULL:
@@ -335,6 +339,17 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out);
  * prepared it, not reset since. */
 void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
                          const ef_prepared *pr, const ef_prep *p);
+
+/* Starts fetching the memory ef_agg_add_prepared will look at for the
+ * prepared item pr (a hint: it changes nothing). Call it a few items
+ * ahead of the item's turn, so that folding the ones in between hides
+ * the wait. */
+void ef_agg_prefetch(const ef_agg *a, const ef_prepared *pr);
+
+/* Adds the term counts of the items p prepared to a's, and clears them
+ * in p (ef_prep_reset keeps them). Call for every ef_prep that prepared
+ * items for a, before ef_agg_finish; the order does not matter. */
+void ef_agg_merge_prep(ef_agg *a, ef_prep *p);
 
 /* A new aggregator. Free with ef_agg_free. */
 ef_agg *ef_agg_new(const ef_agg_opts *opts);

@@ -13,8 +13,11 @@
  * stored apart from the cells and work.
  *
  * Negative items are spilled to an unlinked temporary file as binary
- * records while the rows stream by; finish sorts an index of (compound,
- * offset) pairs and writes them most negative first, ties in input order.
+ * records while the rows stream by, those that are among the
+ * xlsx_negative_rows most negative so far: a max-heap of (compound,
+ * offset) keys holds the current candidates, so an item less negative than
+ * the heap's top is not written at all. Finish sorts the keys and writes
+ * the records most negative first, ties in input order.
  *
  * Every text goes through xlsx_clean(): written with worksheet_write_string
  * (an inline string: never a formula, whatever its first character),
@@ -152,6 +155,9 @@ static const col_spec neg_cols[N_NCOLS] = {
 /* Rows per sheet, the header included: Excel's limit (lower in tests). */
 EF_STATIC uint32_t xlsx_row_limit = MAX_ROWS;
 
+/* Rows of the Negative sheet: EF_XLSX_NEGATIVE_ROWS (lower in tests). */
+EF_STATIC size_t xlsx_negative_rows = EF_XLSX_NEGATIVE_ROWS;
+
 /* A sheet that continues on "Name (2)", ... when it fills up. */
 typedef struct {
     const char *base; /* "Data" */
@@ -191,11 +197,15 @@ struct ef_xlsx {
 
     lxw_worksheet *summary, *trend, *channels, *themes, *spikes, *repair;
     row_sheet data, negative;
+    int file_col;                 /* the row sheets have a File column */
+    col_spec data_spec[D_NCOLS];  /* the columns written, File or not */
+    col_spec neg_spec[N_NCOLS];
 
     FILE *spill;
     uint64_t spill_off;
-    spill_key *keys;
+    spill_key *keys; /* a max-heap: the least negative candidate first */
     size_t nkeys, capkeys;
+    uint64_t negatives; /* negative rows added, spilled or not */
     char **sources; /* distinct item sources, for the spill */
     size_t nsources;
     const char *last_src; /* the pointer last seen, and its index */
@@ -738,6 +748,37 @@ static void rs_end(ef_xlsx *x, row_sheet *rs)
                                    (lxw_col_t)(rs->ncols - 1)));
 }
 
+/* ==== The File column =================================================== */
+
+/* The base name of an input's path ("exports/q3.csv" -> "q3.csv"). */
+static const char *base_name(const char *path)
+{
+    const char *slash;
+    if (path == NULL)
+        return NULL;
+    slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+/* Copies the n column specs of a row sheet to out, without the File
+ * column (at index file) unless x has one; returns how many. */
+static size_t sheet_cols(const ef_xlsx *x, const col_spec *cols, size_t n,
+                         size_t file, col_spec *out)
+{
+    size_t k = 0;
+    for (size_t c = 0; c < n; c++)
+        if (c != file || x->file_col)
+            out[k++] = cols[c];
+    return k;
+}
+
+/* The sheet column of logical column c in a row sheet whose File column
+ * is at file: the columns after it move left when there is none. */
+static lxw_col_t col_of(const ef_xlsx *x, int c, int file)
+{
+    return (lxw_col_t)(c > file && !x->file_col ? c - 1 : c);
+}
+
 /* ==== Open ============================================================== */
 
 static lxw_format *fmt(lxw_workbook *wb, const char *num)
@@ -860,6 +901,7 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
     x->created = o->created;
     x->title = o->title ? ef_xstrdup(o->title) : NULL;
     x->thr = o->thr ? *o->thr : def;
+    x->file_col = o->file_column;
 
     /* libxlsxwriter opens path only at workbook_close: fail early. */
     if ((probe = fopen(path, "wb")) == NULL) {
@@ -895,8 +937,12 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
     x->themes = add_sheet(x, "Themes");
     x->spikes = add_sheet(x, "Spikes");
     x->repair = add_sheet(x, "Repair queue");
-    x->negative = (row_sheet){"Negative", neg_cols, N_NCOLS, NULL, 0, 0};
-    x->data = (row_sheet){"Data", data_cols, D_NCOLS, NULL, 0, 0};
+    x->negative = (row_sheet){
+        "Negative", x->neg_spec,
+        sheet_cols(x, neg_cols, N_NCOLS, N_FILE, x->neg_spec), NULL, 0, 0};
+    x->data = (row_sheet){
+        "Data", x->data_spec,
+        sheet_cols(x, data_cols, D_NCOLS, D_FILE, x->data_spec), NULL, 0, 0};
     if (!x->summary || !x->trend || !x->channels || !x->themes || !x->spikes ||
         !x->repair) {
         rc = ef_fail(e, EF_ERR_CANTCREAT,
@@ -950,13 +996,61 @@ static uint32_t source_index(ef_xlsx *x, const char *src)
     return x->last_idx = (uint32_t)x->nsources++;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+    const spill_key *p = a, *q = b;
+    if (p->compound != q->compound)
+        return p->compound < q->compound ? -1 : 1;
+    return p->off < q->off ? -1 : p->off > q->off;
+}
+
+/* Puts k into the heap of candidates: added while there is room, else in
+ * place of the top (the caller checked that k sorts before it). */
+static void heap_put(ef_xlsx *x, spill_key k)
+{
+    spill_key *h = x->keys;
+    size_t i, n;
+
+    if (x->nkeys < xlsx_negative_rows) {
+        if (x->nkeys == x->capkeys) {
+            x->capkeys = x->capkeys ? 2 * x->capkeys : 1024;
+            x->keys = ef_xrealloc(x->keys, x->capkeys * sizeof *x->keys);
+            h = x->keys;
+        }
+        for (i = x->nkeys++; i > 0 && key_cmp(&h[(i - 1) / 2], &k) < 0;
+             i = (i - 1) / 2)
+            h[i] = h[(i - 1) / 2];
+        h[i] = k;
+        return;
+    }
+    n = x->nkeys;
+    for (i = 0;;) {
+        size_t l = 2 * i + 1, m = i;
+        const spill_key *big = &k;
+        if (l < n && key_cmp(&h[l], big) > 0)
+            big = &h[m = l];
+        if (l + 1 < n && key_cmp(&h[l + 1], big) > 0)
+            m = l + 1;
+        if (m == i)
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = k;
+}
+
 static ef_status spill_add(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
                            ef_err *e)
 {
     spill_rec h;
     const char *str[5] = {it->text, it->channel, it->author, it->url, it->id};
+    spill_key k = {sc->compound, x->spill_off};
     size_t total;
 
+    x->negatives++;
+    if (xlsx_negative_rows == 0 ||
+        (x->nkeys == xlsx_negative_rows && key_cmp(&k, &x->keys[0]) >= 0))
+        return EF_OK; /* not among the most negative */
     memset(&h, 0, sizeof h);
     h.compound = sc->compound;
     h.neg = sc->neg;
@@ -979,11 +1073,7 @@ static ef_status spill_add(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
     total = x->rec.len;
     if (fwrite(x->rec.data, 1, total, x->spill) != total)
         return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
-    if (x->nkeys == x->capkeys) {
-        x->capkeys = x->capkeys ? 2 * x->capkeys : 1024;
-        x->keys = ef_xrealloc(x->keys, x->capkeys * sizeof *x->keys);
-    }
-    x->keys[x->nkeys++] = (spill_key){sc->compound, x->spill_off};
+    heap_put(x, k);
     x->spill_off += total;
     return EF_OK;
 }
@@ -1022,9 +1112,11 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
         put_str(x, ws, r, D_SEGMENT, it->segment, tf);
         put_str(x, ws, r, D_URL, it->url, tf);
         put_str(x, ws, r, D_ID, it->id, tf);
-        put_str(x, ws, r, D_FILE, it->source, tf);
+        if (x->file_col)
+            put_str(x, ws, r, D_FILE, base_name(it->source), tf);
         if (it->line)
-            put_num(x, ws, r, D_LINE, (double)it->line, tf);
+            put_num(x, ws, r, col_of(x, D_LINE, D_FILE), (double)it->line,
+                    tf);
         if (x->lerr)
             return lx_fail(x, e);
     }
@@ -1036,14 +1128,6 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
 }
 
 /* ==== The Negative sheet ================================================ */
-
-static int key_cmp(const void *a, const void *b)
-{
-    const spill_key *p = a, *q = b;
-    if (p->compound != q->compound)
-        return p->compound < q->compound ? -1 : 1;
-    return p->off < q->off ? -1 : p->off > q->off;
-}
 
 static ef_status read_at(ef_xlsx *x, void *buf, size_t n, uint64_t off,
                          ef_err *e)
@@ -1065,6 +1149,29 @@ static ef_status read_at(ef_xlsx *x, void *buf, size_t n, uint64_t off,
 
 #define SPILL_READ 2048 /* bytes read at once: most records fit */
 
+/* When the sheet holds only the most negative items: a note beside its
+ * header (row 1 is still open: no row of the sheet was written since). */
+static void negative_note(ef_xlsx *x)
+{
+    char note[320], kept[32], all[32];
+
+    if (x->negatives <= x->nkeys || x->negative.ws == NULL)
+        return;
+    ef_fmt_count(kept, sizeof kept, (uint64_t)x->nkeys);
+    ef_fmt_count(all, sizeof all, x->negatives);
+    snprintf(note, sizeof note,
+             "The %s most negative of %s negative items, most negative "
+             "first. %s",
+             kept, all,
+             x->data_sheet ? "Every item is in Data: filter its Class "
+                             "column on \"negative\"."
+                           : "The rest are in no sheet: the workbook was "
+                             "written without Data (--no-data-sheet).");
+    lx(x, worksheet_write_string(x->negative.ws, 0,
+                                 (lxw_col_t)(x->negative.ncols + 1), note,
+                                 x->f[F_MUTED]));
+}
+
 static ef_status write_negative(ef_xlsx *x, ef_err *e)
 {
     ef_buf body = EF_BUF_INIT;
@@ -1075,6 +1182,7 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
         return ef_fail(e, EF_ERR_IO, "negative spill: %s", strerror(errno));
     if (x->nkeys > 1)
         qsort(x->keys, x->nkeys, sizeof *x->keys, key_cmp);
+    negative_note(x);
     ef_buf_grow(&body, SPILL_READ + 8);
     for (size_t k = 0; k < x->nkeys && rc == EF_OK; k++) {
         uint64_t off = x->keys[k].off;
@@ -1125,10 +1233,10 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
                 f[F_DATETIME]);
         put_text(x, ws, r, N_URL, str[3], h.len[3], tf);
         put_text(x, ws, r, N_ID, str[4], h.len[4], tf);
-        if (h.source < x->nsources)
-            put_str(x, ws, r, N_FILE, x->sources[h.source], tf);
+        if (x->file_col && h.source < x->nsources)
+            put_str(x, ws, r, N_FILE, base_name(x->sources[h.source]), tf);
         if (h.line)
-            put_num(x, ws, r, N_LINE, (double)h.line, tf);
+            put_num(x, ws, r, col_of(x, N_LINE, N_FILE), (double)h.line, tf);
         if (x->lerr)
             break;
     }
@@ -2151,8 +2259,10 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
                              NULL};
     sheet s = {x, x->repair, 0};
     lxw_row_t n = (lxw_row_t)r->nrepair;
+    col_spec spec[R_NCOLS];
+    size_t ncols = sheet_cols(x, repair_cols, R_NCOLS, R_FILE, spec);
 
-    s_header(&s, repair_cols, R_NCOLS, 1);
+    s_header(&s, spec, ncols, 1);
     for (size_t i = 0; i < r->nrepair; i++, s_next(&s)) {
         const ef_kept_item *k = &r->repair[i];
         int lines = 1;
@@ -2181,9 +2291,10 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         else
             s_str(&s, R_URL, k->url, F_TOP);
         s_str(&s, R_ID, k->id, F_TOP);
-        s_str(&s, R_FILE, k->source, F_TOP);
+        if (x->file_col)
+            s_str(&s, R_FILE, base_name(k->source), F_TOP);
         if (k->line)
-            s_num(&s, R_LINE, (double)k->line, F_INT);
+            s_num(&s, col_of(x, R_LINE, R_FILE), (double)k->line, F_INT);
     }
     if (n > 0) {
         lxw_data_validation dv = {0};
@@ -2193,7 +2304,8 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         dv.input_message = "Open, Contacted, Resolved or No action";
         lx(x, worksheet_data_validation_range(x->repair, 1, R_STATUS, n,
                                               R_STATUS, &dv));
-        lx(x, worksheet_autofilter(x->repair, 0, 0, n, R_NCOLS - 1));
+        lx(x, worksheet_autofilter(x->repair, 0, 0, n,
+                                   (lxw_col_t)(ncols - 1)));
     } else {
         s_str(&s, 0, "No unanswered negative item.", F_MUTED);
     }

@@ -8,12 +8,18 @@
  *   ef_xlsx_free(x);
  *
  * Sheets, in this order: Summary, Trend, Channels (with the segments),
- * Themes, Spikes, Repair queue, Negative, Data, Data (2)..., then
- * Negative (2)... (past a million negatives), Calibration (when there are
- * labels) and Method. The workbook is written in libxlsxwriter's
- * constant-memory mode, so memory does not grow with rows, except 16 bytes
- * per negative item for the Negative sheet's sort order (the items
- * themselves are spilled to a temporary file).
+ * Themes, Spikes, Repair queue, Negative, Data, Data (2)..., Calibration
+ * (when there are labels) and Method. The Negative sheet is a reading
+ * list: the EF_XLSX_NEGATIVE_ROWS most negative items, most negative
+ * first, with a note beside its header when there are more (every item
+ * is in Data, filtered by Class). The workbook is written in
+ * libxlsxwriter's constant-memory mode, so memory does not grow with rows:
+ * the Negative sheet's candidates are spilled to a temporary file, and
+ * only their sort keys (16 bytes each) are held.
+ *
+ * The row sheets (Data, Negative, Repair queue) have a File column only
+ * when the report reads several inputs, and it holds the input's base
+ * name, never the local path the user typed.
  *
  * Untrusted text is always written as a string, never a formula; invalid
  * UTF-8 is repaired, characters XML cannot hold are dropped, and cells are
@@ -35,7 +41,12 @@ typedef struct {
     const ef_thresholds *thr; /* the class thresholds (for Method) */
     const char *title;  /* --title: Summary!A1 and the document title
                            (NULL: "Feedback report"); copied */
+    int file_column;    /* 1: the row sheets name each item's input (its
+                           base name); set when there are several inputs */
 } ef_xlsx_opts;
+
+/* Rows of the Negative sheet (its header aside). */
+#define EF_XLSX_NEGATIVE_ROWS 10000
 
 typedef struct ef_xlsx ef_xlsx;
 
@@ -51,8 +62,9 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
 void ef_xlsx_set_tz(ef_xlsx *x, const ef_tz *tz);
 
 /* One scored row, in input order: to the Data sheet (continuing on
- * "Data (2)", ... past 1,048,575 rows) and, when cls is EF_NEGATIVE, to
- * the Negative spill file. Errors: EF_ERR_IO (spill), EF_ERR_XLSX. */
+ * "Data (2)", ... past 1,048,575 rows) and, when cls is EF_NEGATIVE and it
+ * is among the most negative so far, to the Negative spill file. Errors:
+ * EF_ERR_IO (spill), EF_ERR_XLSX. */
 ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
                           ef_class cls, ef_err *e);
 

@@ -94,10 +94,17 @@ static void grow(ef_strmap *m)
     free(old);
 }
 
+uint64_t ef_strmap_hash(const char *key, size_t n) { return hash(key, n); }
+
 size_t ef_strmap_get_or_add(ef_strmap *m, const char *key, size_t n,
                             size_t next, int *added)
 {
-    uint64_t h = hash(key, n);
+    return ef_strmap_get_or_add_h(m, key, n, hash(key, n), next, added);
+}
+
+size_t ef_strmap_get_or_add_h(ef_strmap *m, const char *key, size_t n,
+                              uint64_t h, size_t next, int *added)
+{
     slot *s = lookup(m, key, n, h);
 
     *added = 0;

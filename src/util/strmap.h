@@ -17,6 +17,14 @@ void ef_strmap_free(ef_strmap *m);
 size_t ef_strmap_get_or_add(ef_strmap *m, const char *key, size_t n,
                             size_t next, int *added);
 
+/* The hash the map files key (n bytes) under: computed once (on a worker
+ * thread, say), it spares the _h functions computing it again. */
+uint64_t ef_strmap_hash(const char *key, size_t n);
+
+/* ef_strmap_get_or_add, with h == ef_strmap_hash(key, n). */
+size_t ef_strmap_get_or_add_h(ef_strmap *m, const char *key, size_t n,
+                              uint64_t h, size_t next, int *added);
+
 /* The index for key, or SIZE_MAX. */
 size_t ef_strmap_find(const ef_strmap *m, const char *key, size_t n);
 

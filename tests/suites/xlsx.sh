@@ -168,6 +168,35 @@ check("Negative: ties in input order",
       .startswith("bad"))
 check("Negative: autofilter", ws.auto_filter.ref == "A1:O6", ws.auto_filter.ref)
 check("Negative: long text cut", len(ws["E3"].value) == 32767)
+check("Negative: no note when every negative item is there",
+      ws.cell(1, ws.max_column).value == "Line", ws.cell(1, ws.max_column).value)
+check("several inputs: File holds the base name, never the path",
+      [r[13] for r in ws.iter_rows(min_row=2, values_only=True)] ==
+      ["feedback.csv"] * 5)
+
+# The Negative sheet capped at its most negative items, one input.
+cp = openpyxl.load_workbook(d + "/capped.xlsx")
+ws = cp["Negative"]
+hdr = [c.value for c in ws[1]]
+check("capped: the 3 most negative, most negative first",
+      [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] ==
+      [-0.99, -0.9, -0.5], [r[0] for r in ws.iter_rows(min_row=2, values_only=True)])
+check("capped: the note beside the header says how many and where",
+      hdr[-1] == "The 3 most negative of 5 negative items, most negative "
+      "first. Every item is in Data: filter its Class column on "
+      "\"negative\".", hdr[-1])
+check("one input: no File column in Negative, Data, Repair queue",
+      "File" not in hdr and
+      "File" not in [c.value for c in cp["Data"][1]] and
+      "File" not in [c.value for c in cp["Repair queue"][1]])
+check("one input: Line is the last column",
+      hdr[14 - 1] == "Line" and [c.value for c in cp["Data"][1]][-1] == "Line"
+      and [c.value for c in cp["Repair queue"][1]][-1] == "Line",
+      hdr)
+check("one input: Line values follow", cp["Data"].cell(2, 17).value == 2,
+      cp["Data"].cell(2, 17).value)
+check("capped: autofilter over the table only", ws.auto_filter.ref == "A1:N4",
+      ws.auto_filter.ref)
 
 # Repair queue: the worklist.
 ws = wb["Repair queue"]
@@ -362,8 +391,8 @@ ws = wb["Data"]
 check("Data rows == input.rows_used", ws.max_row - 1 == m["input"]["rows_used"],
       "%d vs %d" % (ws.max_row - 1, m["input"]["rows_used"]))
 neg = wb["Negative"]
-check("Negative rows == sentiment.negative.count",
-      neg.max_row - 1 == m["sentiment"]["negative"]["count"])
+check("Negative rows == sentiment.negative.count, at most 10,000",
+      neg.max_row - 1 == min(10000, m["sentiment"]["negative"]["count"]))
 vals = [r[0] for r in neg.iter_rows(min_row=2, max_row=2000, values_only=True)]
 check("Negative sorted", vals == sorted(vals))
 check("Trend rows == periods", wb["Trend"].max_row - 1 == len(m["periods"]))

@@ -5,6 +5,8 @@
  *   t.xlsx, t2.xlsx  the same model and rows twice (byte-identical)
  *   split.xlsx       sheets cut at 4 rows: Data (2), Negative (2), ...
  *   nodata.xlsx      --no-data-sheet, no labels (no Calibration sheet)
+ *   capped.xlsx      one input (no File column), the Negative sheet cut
+ *                    at its 3 most negative items, with its note
  */
 #include <errno.h>
 #include <math.h>
@@ -23,6 +25,7 @@ const char *xlsx_clean(const char *s, size_t n, ef_buf *b);
 int xlsx_url_ok(const char *url);
 int xlsx_text_lines(const char *text, double width, int max);
 extern uint32_t xlsx_row_limit;
+extern size_t xlsx_negative_rows;
 
 #define DIR "build/test-xlsx"
 #define CUT "\xe2\x80\xa6 [cut]"
@@ -472,7 +475,7 @@ static void add_rows(ef_xlsx *x, int *fails)
 static ef_status write_book(const char *path, int data, int labels)
 {
     static const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
-    ef_xlsx_opts o = {data, CREATED, DIR, &thr, NULL};
+    ef_xlsx_opts o = {data, CREATED, DIR, &thr, NULL, 1};
     ef_report *r = make_report(labels);
     ef_xlsx *x = NULL;
     ef_err e = {EF_OK, ""};
@@ -511,6 +514,31 @@ static int same_bytes(const char *a, const char *b)
     return same;
 }
 
+/* One input (no File column) and a Negative sheet of 3 rows: the 3 most
+ * negative of the 5 negative rows add_rows gives. */
+static void test_capped(void)
+{
+    static const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
+    ef_xlsx_opts o = {1, CREATED, DIR, &thr, NULL, 0};
+    ef_report *r = make_report(0);
+    ef_xlsx *x = NULL;
+    ef_err e = {EF_OK, ""};
+    size_t cap = xlsx_negative_rows;
+    int fails = 0;
+
+    xlsx_negative_rows = 3;
+    INT_EQ(ef_xlsx_open(DIR "/capped.xlsx", &o, &x, &e), EF_OK,
+           "capped opened");
+    if (x) {
+        add_rows(x, &fails);
+        INT_EQ(ef_xlsx_finish(x, r, &e), EF_OK, "capped written");
+    }
+    INT_EQ(fails, 0, "capped rows added");
+    ef_xlsx_free(x);
+    ef_report_free(r);
+    xlsx_negative_rows = cap;
+}
+
 static void test_workbooks(void)
 {
     struct stat st;
@@ -527,12 +555,13 @@ static void test_workbooks(void)
     xlsx_row_limit = 4; /* a header and 3 rows per sheet */
     INT_EQ(write_book(DIR "/split.xlsx", 1, 1), EF_OK, "split written");
     xlsx_row_limit = limit;
+    test_capped();
 }
 
 static void test_errors(void)
 {
     static const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
-    ef_xlsx_opts o = {1, CREATED, DIR, &thr, NULL};
+    ef_xlsx_opts o = {1, CREATED, DIR, &thr, NULL, 0};
     ef_xlsx *x = NULL;
     ef_err e = {EF_OK, ""};
     int fails = 0;
