@@ -40,6 +40,8 @@
 #include <nettle/sha2.h>
 #include <zlib.h>
 
+#include "util/text.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -366,30 +368,6 @@ static ef_status bytes_read(ef_csv_reader *r, unsigned char *buf, size_t cap,
 
 /* ==== Text (decoding) =================================================== */
 
-static size_t utf8_put(unsigned char *o, uint32_t c)
-{
-    if (c < 0x80) {
-        o[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (unsigned char)(0xC0 | c >> 6);
-        o[1] = (unsigned char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | c >> 12);
-        o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-        o[2] = (unsigned char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | c >> 18);
-    o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
-    o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-    o[3] = (unsigned char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* Decodes UTF-16 from dbuf into text; lone surrogates (and an odd last
  * byte) become U+FFFD. final: no more bytes will come. */
 static void utf16_decode(ef_csv_reader *r, int final)
@@ -423,10 +401,10 @@ static void utf16_decode(ef_csv_reader *r, int final)
             r->st.invalid_utf8++;
         }
         s += 2;
-        o += utf8_put(o, c);
+        o += ef_utf8_encode((char *)o, c);
     }
     if (final && se - s == 1 && oe - o >= 3) {
-        o += utf8_put(o, 0xFFFD);
+        o += ef_utf8_encode((char *)o, 0xFFFD);
         r->st.invalid_utf8++;
         s++;
     }

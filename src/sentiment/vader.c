@@ -21,6 +21,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -166,34 +167,41 @@ static size_t utf8_get(const unsigned char *s, uint32_t *cp)
     return 4;
 }
 
-static const ef_case_entry *case_find(uint32_t cp)
+/* The index of the entry whose leading uint32_t code point is cp in the n
+ * entries of size bytes at base (ascending by that code point), or n if
+ * none is. One search for both generated tables (vader_data.h). */
+static size_t cp_index(const void *base, size_t n, size_t size, uint32_t cp)
 {
-    size_t lo = 0, hi = ef_vader_case_len;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (ef_vader_case[mid].cp < cp)
+        uint32_t at;
+        memcpy(&at, (const char *)base + mid * size, sizeof at);
+        if (at < cp)
             lo = mid + 1;
-        else if (ef_vader_case[mid].cp > cp)
+        else if (at > cp)
             hi = mid;
         else
-            return &ef_vader_case[mid];
+            return mid;
     }
-    return NULL;
+    return n;
+}
+
+_Static_assert(offsetof(ef_case_entry, cp) == 0, "cp_index reads cp first");
+_Static_assert(offsetof(ef_emoji_entry, cp) == 0, "cp_index reads cp first");
+
+static const ef_case_entry *case_find(uint32_t cp)
+{
+    size_t i = cp_index(ef_vader_case, ef_vader_case_len,
+                        sizeof *ef_vader_case, cp);
+    return i < ef_vader_case_len ? &ef_vader_case[i] : NULL;
 }
 
 static const char *emoji_find(uint32_t cp)
 {
-    size_t lo = 0, hi = ef_vader_emoji_len;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (ef_vader_emoji[mid].cp < cp)
-            lo = mid + 1;
-        else if (ef_vader_emoji[mid].cp > cp)
-            hi = mid;
-        else
-            return ef_vader_emoji[mid].desc;
-    }
-    return NULL;
+    size_t i = cp_index(ef_vader_emoji, ef_vader_emoji_len,
+                        sizeof *ef_vader_emoji, cp);
+    return i < ef_vader_emoji_len ? ef_vader_emoji[i].desc : NULL;
 }
 
 /* ==== Scratch =========================================================== */
