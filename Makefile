@@ -133,7 +133,8 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=-Werror earful build/unit \
 	    build/san-bin/earful build/tools/conform \
 	    build/tools/conform-avx2 build/tools/conform-sse2 \
-	    build/tools/conform-scalar fonts/DejaVuSans.ttf node_modules/.package-lock.json
+	    build/tools/conform-scalar fonts/DejaVuSans.ttf \
+	    node_modules/.package-lock.json $(REPLAY_BIN)
 	$(Q)tests/run_all.sh
 
 # The browser suite's puppeteer-core, as package-lock.json pins it (npm
@@ -198,6 +199,15 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	$(Q)clang $(CPPFLAGS) $(PKG_CF) -std=c17 -D_GNU_SOURCE -ffp-contract=off -O1 -g \
 	    -DEF_TESTING -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# The same targets without libFuzzer, under ASan + UBSan, for `make check`:
+# tests/suites/fuzz_replay.sh replays the seed corpora through them.
+REPLAY_BIN := $(patsubst tests/fuzz/%.c,build/fuzz-replay/%,$(FUZZ_SRC))
+build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(SAN_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CF) $(WARN) -ffp-contract=off -D_GNU_SOURCE \
+	    -pthread -O1 -g $(SAN) -DEF_TESTING -o $@ $< tests/fuzz/replay.c \
+	    $(SAN_OBJ) $(PKG_LIBS) $(LDLIBS)
+
 # Every target in turn, FUZZ_SECONDS each (60 for fuzz, 3600 for
 # fuzz-long); tests/fuzz/run.sh prints runs and coverage per target.
 fuzz: deps $(GEN)
@@ -217,7 +227,7 @@ build/tools/read_csv: bench/read_csv.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 clean:
-	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen build/pg earful
+	rm -rf build/rel build/san build/fuzz build/fuzz-replay build/unit build/tools build/gen build/pg earful
 
 distclean:
 	rm -rf build earful fonts/*.ttf node_modules
