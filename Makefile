@@ -4,6 +4,7 @@
 #   make check    the same set-up, then every test (ends "N passed, N failed")
 #   make bench    benchmarks against peers (figures, not pass/fail)
 #   make san      build/san-bin/earful: the program under ASan + UBSan
+#   make format   lay out the C sources as .clang-format says (clang-format-14)
 #   make fuzz     libFuzzer targets (FUZZ_SECONDS per target, default 60)
 #   make fuzz-long  every target for FUZZ_SECONDS (default 3600) each, with
 #                 runs and coverage per target in build/fuzz/summary.txt
@@ -50,7 +51,7 @@ UNICODE_PROPS   := /usr/share/unicode/DerivedCoreProperties.txt
 FONT_SRC        := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 .PHONY: all deps demo check check-office unit cli conformance fuzz \
-        fuzz-long san bench clean distclean pg install-pg
+        fuzz-long san bench clean distclean pg install-pg format format-check
 all: earful
 
 # ==== Set-up ================================================================
@@ -180,6 +181,22 @@ build/tools/sample_validate: tests/sample_validate.c $(filter-out build/rel/main
 check-office: deps
 	$(Q)$(MAKE) --no-print-directory earful build/unit fonts/DejaVuSans.ttf
 	$(Q)tests/office.sh
+
+# ==== Layout ================================================================
+
+# The C sources clang-format lays out (.clang-format; generated files and
+# the vendored corpora are not ours). make check runs the check through
+# tests/suites/format.sh, one result per file; `make format` fixes them.
+CLANG_FORMAT ?= clang-format-14
+FORMAT_SRC := $(sort $(wildcard src/*.[ch] src/*/*.[ch] tests/*.[ch] \
+              tests/unit/*.[ch] tests/fuzz/*.c tools/*.c bench/*.c \
+              samples/*.c pg/*.c))
+
+format:
+	$(Q)$(CLANG_FORMAT) -i --style=file $(FORMAT_SRC)
+
+format-check:
+	$(Q)$(CLANG_FORMAT) --dry-run -Werror --style=file $(FORMAT_SRC)
 
 # ==== Demo ==================================================================
 
