@@ -264,4 +264,3 @@ void ef_png_encode_rgb24(const unsigned char *px, int w, int h, int stride,
     png_chunk(out, "IEND", NULL, 0);
     ef_buf_reset(&z);
 }
-
