@@ -18,7 +18,6 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,6 +32,7 @@
 #include "render/fontfall.h"
 #include "render/palette.h"
 #include "render/png.h"
+#include "util/pool.h"
 #include "util/script.h"
 #include "util/text.h"
 
@@ -3212,30 +3212,29 @@ static size_t plan(const ef_report *r, job *jobs, cairo_t *m, double w)
  * 0..n-1 are the charts, n..2n-1 their narrow drawings; each result
  * lands in its own slot, so the output does not depend on the
  * schedule. */
+/* What the pool's tasks share: task i < n draws jobs[i] (PNG and SVG),
+ * task n + i its narrow SVG; each writes its own rcs and errs slot. */
 typedef struct {
     job *jobs;
     size_t n;
-    atomic_size_t next;
     cairo_font_face_t *face;
     fontset *fs;
     const char *dir;
     ef_chart *items;
     ef_err *errs;
     ef_status *rcs;
-} pool;
+} render_tasks;
 
-static void *worker(void *arg)
+static void render_task(void *ctx, size_t i, int worker)
 {
-    pool *pl = arg;
-    size_t i;
-    while ((i = atomic_fetch_add(&pl->next, 1)) < 2 * pl->n)
-        pl->rcs[i] =
-            i < pl->n
-                ? render_job(&pl->jobs[i], pl->face, pl->fs, pl->dir,
-                             &pl->items[i], &pl->errs[i])
-                : render_narrow(&pl->jobs[i], pl->face, pl->fs,
-                                &pl->items[i - pl->n], &pl->errs[i]);
-    return NULL;
+    render_tasks *rt = ctx;
+
+    (void)worker;
+    rt->rcs[i] = i < rt->n ? render_job(&rt->jobs[i], rt->face, rt->fs,
+                                        rt->dir, &rt->items[i], &rt->errs[i])
+                           : render_narrow(&rt->jobs[i], rt->face, rt->fs,
+                                           &rt->items[i - rt->n],
+                                           &rt->errs[i]);
 }
 
 ef_status ef_chart_render_all(const ef_report *r, const char *dir,
@@ -3245,14 +3244,15 @@ ef_status ef_chart_render_all(const ef_report *r, const char *dir,
     job jobs[12];
     ef_err errs[12];
     ef_status rcs[12];
-    pthread_t tid[12];
-    size_t n, nt = 0;
+    size_t n;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     cairo_font_face_t *face = NULL;
     fontset fs;
     ef_buf path = EF_BUF_INIT;
     ef_status rc;
-    pool pl;
+    render_tasks rt;
+    ef_pool *pool;
+    ef_job jb;
 
     out->items = NULL;
     out->n = 0;
@@ -3282,14 +3282,12 @@ ef_status ef_chart_render_all(const ef_report *r, const char *dir,
     out->items = ef_xcalloc(n ? n : 1, sizeof *out->items);
     out->n = n; /* on failure, the set is freed whole (calloc'd slots) */
     memset(errs, 0, sizeof errs);
-    pl = (pool){jobs, n, 0, face, &fs, dir, out->items, errs, rcs};
-    atomic_init(&pl.next, 0);
-    for (size_t t = 0; t + 1 < 2 * n && (long)t + 1 < cpus; t++)
-        if (pthread_create(&tid[nt], NULL, worker, &pl) == 0)
-            nt++;
-    worker(&pl);
-    for (size_t t = 0; t < nt; t++)
-        pthread_join(tid[t], NULL);
+    rt = (render_tasks){jobs, n, face, &fs, dir, out->items, errs, rcs};
+    /* a thread a task, as many as there are CPUs */
+    pool = ef_pool_new((int)(cpus < (long)(2 * n) ? cpus : (long)(2 * n)));
+    jb = EF_JOB(render_task, &rt, 2 * n);
+    ef_pool_run(pool, &jb);
+    ef_pool_free(pool);
     rc = EF_OK;
     for (size_t i = 0; i < 2 * n; i++) {
         if (rc == EF_OK && rcs[i] != EF_OK)
