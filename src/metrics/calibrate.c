@@ -1325,6 +1325,22 @@ static double guess_sd(int bin, int neutral)
     return sd[d < (int)EF_ARRAY_LEN(sd) ? d : (int)EF_ARRAY_LEN(sd) - 1];
 }
 
+/* Draws k of the n values at v, at random with rng (k <= n): a partial
+ * Fisher-Yates shuffle brings them to v[0..k), and they are copied to
+ * out in the order drawn. Returns k. */
+static size_t draw_first(ef_rng *rng, size_t *v, size_t n, size_t k,
+                         size_t *out)
+{
+    for (size_t j = 0; j < k; j++) {
+        size_t t = j + (size_t)ef_rng_below(rng, n - j), tmp;
+        tmp = v[j];
+        v[j] = v[t];
+        v[t] = tmp;
+        out[j] = v[j];
+    }
+    return k;
+}
+
 /* Gives more labels, one at a time, each to the bin (of nb, holding
  * pop[k] rows, n[k] of them labelled so far) where it cuts the estimate's
  * variance most, sum (N_k sd_k)^2 / n_k, with sd_k guessed: Neyman
@@ -1410,17 +1426,8 @@ size_t ef_calib_sample(const double *compound, size_t n,
         idx[off[k] + fill[k]++] = i;
     }
     ef_rng_seed(&rng, seed);
-    for (int k = 0; k < nb; k++) {
-        size_t *v = idx + off[k];
-        /* partial Fisher-Yates: the first take[k] become the sample */
-        for (size_t j = 0; j < take[k]; j++) {
-            size_t t = j + (size_t)ef_rng_below(&rng, pop[k] - j), tmp;
-            tmp = v[j];
-            v[j] = v[t];
-            v[t] = tmp;
-            out[got++] = v[j];
-        }
-    }
+    for (int k = 0; k < nb; k++)
+        got += draw_first(&rng, idx + off[k], pop[k], take[k], out + got);
     free(idx);
     qsort(out, got, sizeof *out, cmp_size);
     return got;
@@ -1632,16 +1639,8 @@ size_t ef_calib_sample_groups(const ef_calib_rows *r, const ef_thresholds *thr,
 #undef CELL
 #undef STATE
     ef_rng_seed(&rng, seed);
-    for (size_t c = 0; c < ncell; c++) {
-        size_t *v = idx + off[c];
-        for (size_t j = 0; j < draw[c]; j++) {
-            size_t t = j + (size_t)ef_rng_below(&rng, freec[c] - j), tmp;
-            tmp = v[j];
-            v[j] = v[t];
-            v[t] = tmp;
-            out[got++] = v[j];
-        }
-    }
+    for (size_t c = 0; c < ncell; c++)
+        got += draw_first(&rng, idx + off[c], freec[c], draw[c], out + got);
     qsort(out, got, sizeof *out, cmp_size);
     free(idx);
     free(q);
