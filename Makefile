@@ -4,6 +4,7 @@
 #   make check    the same set-up, then every test (ends "N passed, N failed")
 #   make bench    benchmarks against peers (figures, not pass/fail)
 #   make san      build/san-bin/earful: the program under ASan + UBSan
+#   make format   lay out the C sources as .clang-format says (clang-format-14)
 #   make fuzz     libFuzzer targets (FUZZ_SECONDS per target, default 60)
 #   make fuzz-long  every target for FUZZ_SECONDS (default 3600) each, with
 #                 runs and coverage per target in build/fuzz/summary.txt
@@ -50,7 +51,7 @@ UNICODE_PROPS   := /usr/share/unicode/DerivedCoreProperties.txt
 FONT_SRC        := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 .PHONY: all deps demo check check-office unit cli conformance fuzz \
-        fuzz-long san bench clean distclean pg install-pg
+        fuzz-long san bench clean distclean pg install-pg format format-check
 all: earful
 
 # ==== Set-up ================================================================
@@ -135,7 +136,8 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=-Werror earful build/unit \
 	    build/san-bin/earful build/tools/conform \
 	    build/tools/conform-avx2 build/tools/conform-sse2 \
-	    build/tools/conform-scalar fonts/DejaVuSans.ttf node_modules/.package-lock.json
+	    build/tools/conform-scalar fonts/DejaVuSans.ttf \
+	    node_modules/.package-lock.json $(REPLAY_BIN)
 	$(Q)tests/run_all.sh
 
 # The browser suite's puppeteer-core, as package-lock.json pins it (npm
@@ -182,6 +184,22 @@ check-office: deps
 	$(Q)$(MAKE) --no-print-directory earful build/unit fonts/DejaVuSans.ttf
 	$(Q)tests/office.sh
 
+# ==== Layout ================================================================
+
+# The C sources clang-format lays out (.clang-format; generated files and
+# the vendored corpora are not ours). make check runs the check through
+# tests/suites/format.sh, one result per file; `make format` fixes them.
+CLANG_FORMAT ?= clang-format-14
+FORMAT_SRC := $(sort $(wildcard src/*.[ch] src/*/*.[ch] tests/*.[ch] \
+              tests/unit/*.[ch] tests/fuzz/*.c tools/*.c bench/*.c \
+              samples/*.c pg/*.c))
+
+format:
+	$(Q)$(CLANG_FORMAT) -i --style=file $(FORMAT_SRC)
+
+format-check:
+	$(Q)$(CLANG_FORMAT) --dry-run -Werror --style=file $(FORMAT_SRC)
+
 # ==== Demo ==================================================================
 
 demo: deps
@@ -199,6 +217,15 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(@D)
 	$(Q)clang $(CPPFLAGS) $(PKG_CF) -std=c17 -D_GNU_SOURCE -ffp-contract=off -O1 -g \
 	    -DEF_TESTING -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+# The same targets without libFuzzer, under ASan + UBSan, for `make check`:
+# tests/suites/fuzz_replay.sh replays the seed corpora through them.
+REPLAY_BIN := $(patsubst tests/fuzz/%.c,build/fuzz-replay/%,$(FUZZ_SRC))
+build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(SAN_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CF) $(WARN) -ffp-contract=off -D_GNU_SOURCE \
+	    -pthread -O1 -g $(SAN) -DEF_TESTING -o $@ $< tests/fuzz/replay.c \
+	    $(SAN_OBJ) $(PKG_LIBS) $(LDLIBS)
 
 # Every target in turn, FUZZ_SECONDS each (60 for fuzz, 3600 for
 # fuzz-long); tests/fuzz/run.sh prints runs and coverage per target.
@@ -219,7 +246,7 @@ build/tools/read_csv: bench/read_csv.c $(filter-out build/rel/main.o,$(REL_OBJ))
 	$(Q)$(CC) $(CPPFLAGS) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 clean:
-	rm -rf build/rel build/san build/fuzz build/unit build/tools build/gen build/pg earful
+	rm -rf build/rel build/san build/fuzz build/fuzz-replay build/unit build/tools build/gen build/pg earful
 
 distclean:
 	rm -rf build earful fonts/*.ttf node_modules

@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +38,9 @@
 
 #include <nettle/sha2.h>
 #include <zlib.h>
+
+#include "util/pool.h"
+#include "util/text.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -79,17 +81,12 @@ struct ef_csv_reader {
     int raw_eof;
     struct sha256_ctx sha;
 
-    /* the hashing thread */
-    int hthread;               /* running */
-    int hnothread;             /* could not be started: hash inline */
-    pthread_t htid;
-    pthread_mutex_t hmu;
-    pthread_cond_t hcv;        /* a block was posted or hashed, or quit */
-    const unsigned char *hbuf; /* the posted block; hlen 0: none */
-    size_t hlen;
-    int hquit;
-    const unsigned char *pbuf; /* this thread's copy of hbuf/hlen, 0 */
-    size_t plen;               /* once hash_wait() saw it done */
+    /* hashing on a thread of its own (a pool's): one block at a time */
+    ef_pool *hpool;            /* NULL until csv_thread_after bytes */
+    ef_job hjob;               /* hashes hbuf[0..hlen) */
+    int hposted;               /* hjob submitted, not yet waited for */
+    const unsigned char *hbuf; /* the posted block, unchanged until */
+    size_t hlen;               /* hash_wait() */
 
     /* bytes */
     int gz;                    /* input is gzip */
@@ -150,88 +147,54 @@ static void sha_finish(ef_csv_reader *r)
     r->st.sha256[64] = '\0';
 }
 
-static void *hash_main(void *arg)
+static void hash_task(void *ctx, size_t task, int worker)
 {
-    ef_csv_reader *r = arg;
+    ef_csv_reader *r = ctx;
 
-    pthread_mutex_lock(&r->hmu);
-    for (;;) {
-        const unsigned char *b;
-        size_t n;
-
-        while (r->hlen == 0 && !r->hquit)
-            pthread_cond_wait(&r->hcv, &r->hmu);
-        if (r->hlen == 0)
-            break;
-        b = r->hbuf;
-        n = r->hlen;
-        pthread_mutex_unlock(&r->hmu);
-        sha256_update(&r->sha, n, b);
-        pthread_mutex_lock(&r->hmu);
-        r->hlen = 0;
-        pthread_cond_broadcast(&r->hcv);
-    }
-    pthread_mutex_unlock(&r->hmu);
-    return NULL;
+    (void)task;
+    (void)worker;
+    sha256_update(&r->sha, r->hlen, r->hbuf);
 }
 
 /* Waits until the posted block (if any) is hashed. */
 static void hash_wait(ef_csv_reader *r)
 {
-    if (!r->hthread)
+    if (!r->hposted)
         return;
-    pthread_mutex_lock(&r->hmu);
-    while (r->hlen != 0)
-        pthread_cond_wait(&r->hcv, &r->hmu);
-    pthread_mutex_unlock(&r->hmu);
-    r->pbuf = NULL;
-    r->plen = 0;
+    ef_pool_wait(r->hpool, &r->hjob);
+    r->hposted = 0;
+    r->hbuf = NULL;
+    r->hlen = 0;
 }
 
-/* Hashes n bytes at b, in the thread when it runs: then b must stay
- * unchanged until hash_wait(). */
+/* Hashes n bytes at b: inline for the first csv_thread_after bytes, then
+ * on the pool's thread, when b must stay unchanged until hash_wait(). A
+ * pool of two threads, of which one is ever busy: a pool of one would
+ * hash in hash_wait, on this thread. */
 static void hash_post(ef_csv_reader *r, const unsigned char *b, size_t n)
 {
-    if (!r->hthread && !r->hnothread &&
-        r->st.bytes >= csv_thread_after) {
-        pthread_mutex_init(&r->hmu, NULL);
-        pthread_cond_init(&r->hcv, NULL);
-        if (pthread_create(&r->htid, NULL, hash_main, r) == 0) {
-            r->hthread = 1;
-        } else {
-            pthread_cond_destroy(&r->hcv);
-            pthread_mutex_destroy(&r->hmu);
-            r->hnothread = 1;
-        }
-    }
-    if (!r->hthread) {
+    if (r->hpool == NULL && r->st.bytes >= csv_thread_after)
+        r->hpool = ef_pool_new(2);
+    if (r->hpool == NULL) {
         sha256_update(&r->sha, n, b);
         return;
     }
     hash_wait(r);
-    pthread_mutex_lock(&r->hmu);
-    r->hbuf = r->pbuf = b;
-    r->hlen = r->plen = n;
-    pthread_cond_broadcast(&r->hcv);
-    pthread_mutex_unlock(&r->hmu);
+    r->hbuf = b;
+    r->hlen = n;
+    r->hjob = EF_JOB(hash_task, r, 1);
+    ef_pool_submit(r->hpool, &r->hjob);
+    r->hposted = 1;
 }
 
 /* Lets the thread hash what is posted, and ends it. */
 static void hash_stop(ef_csv_reader *r)
 {
-    if (!r->hthread)
+    if (r->hpool == NULL)
         return;
-    pthread_mutex_lock(&r->hmu);
-    r->hquit = 1;
-    pthread_cond_broadcast(&r->hcv);
-    pthread_mutex_unlock(&r->hmu);
-    pthread_join(r->htid, NULL);
-    pthread_cond_destroy(&r->hcv);
-    pthread_mutex_destroy(&r->hmu);
-    r->pbuf = NULL;
-    r->plen = 0;
-    r->hthread = 0;
-    r->hnothread = 1;
+    hash_wait(r);
+    ef_pool_free(r->hpool);
+    r->hpool = NULL;
 }
 
 /* Reads up to cap raw bytes into buf; *n = 0 at end of input. */
@@ -243,8 +206,8 @@ static ef_status raw_read(ef_csv_reader *r, unsigned char *buf, size_t cap,
     *n = 0;
     if (r->raw_eof || cap == 0)
         return EF_OK;
-    if (r->plen && (uintptr_t)buf < (uintptr_t)r->pbuf + r->plen &&
-        (uintptr_t)r->pbuf < (uintptr_t)buf + cap)
+    if (r->hposted && (uintptr_t)buf < (uintptr_t)r->hbuf + r->hlen &&
+        (uintptr_t)r->hbuf < (uintptr_t)buf + cap)
         hash_wait(r); /* buf still holds bytes being hashed */
     if (r->fd < 0) {
         got = r->mem_len - r->mem_pos;
@@ -366,30 +329,6 @@ static ef_status bytes_read(ef_csv_reader *r, unsigned char *buf, size_t cap,
 
 /* ==== Text (decoding) =================================================== */
 
-static size_t utf8_put(unsigned char *o, uint32_t c)
-{
-    if (c < 0x80) {
-        o[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (unsigned char)(0xC0 | c >> 6);
-        o[1] = (unsigned char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | c >> 12);
-        o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-        o[2] = (unsigned char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | c >> 18);
-    o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
-    o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-    o[3] = (unsigned char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* Decodes UTF-16 from dbuf into text; lone surrogates (and an odd last
  * byte) become U+FFFD. final: no more bytes will come. */
 static void utf16_decode(ef_csv_reader *r, int final)
@@ -423,10 +362,10 @@ static void utf16_decode(ef_csv_reader *r, int final)
             r->st.invalid_utf8++;
         }
         s += 2;
-        o += utf8_put(o, c);
+        o += ef_utf8_encode((char *)o, c);
     }
     if (final && se - s == 1 && oe - o >= 3) {
-        o += utf8_put(o, 0xFFFD);
+        o += ef_utf8_encode((char *)o, 0xFFFD);
         r->st.invalid_utf8++;
         s++;
     }

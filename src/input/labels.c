@@ -11,6 +11,7 @@
 #include "input/labels.h"
 #include "input/dedup.h"
 #include "util/strmap.h"
+#include "util/text.h"
 
 #define HEADER_SEARCH 20 /* rows that may precede the header (notes) */
 #define FP_CHARS 256     /* letters and digits a text fingerprint covers */
@@ -120,13 +121,7 @@ static const char *header_name(const char *s, size_t *n)
             *n -= k;
         }
     }
-    while (*n > 0 && isspace((unsigned char)*s)) {
-        s++;
-        (*n)--;
-    }
-    while (*n > 0 && isspace((unsigned char)s[*n - 1]))
-        (*n)--;
-    return s;
+    return ef_text_trim(s, n);
 }
 
 /* Whether header cell s (n bytes) is name, in any case. */
@@ -374,12 +369,7 @@ ef_status ef_labels_load(ef_labels *l, const char *path, ef_err *e)
         int cls;
 
         ef_labels_clean_key(key, &kl);
-        while (lablen > 0 && isspace((unsigned char)lab[lablen - 1]))
-            lablen--;
-        while (lablen > 0 && isspace((unsigned char)*lab)) {
-            lab++;
-            lablen--;
-        }
+        lab = ef_text_trim(lab, &lablen);
         if (kl == 0 && lablen == 0) {
             int blank = 1; /* a spreadsheet's empty row: nothing at all */
             for (size_t i = 0; i < rec.n && blank; i++)

@@ -1,7 +1,6 @@
 /* source.c - feedback items from a CSV file or a SQLite database: reads
  * rows, maps columns, parses dates and numbers, and rejects (never drops)
  * the rows it cannot use. */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -12,6 +11,7 @@
 #include "input/input.h"
 #include "input/sniff.h"
 #include "input/sqlite_source.h"
+#include "util/text.h"
 
 #define PREVIEW_BYTES (4u << 20) /* read ahead at most this (and a row) */
 
@@ -74,25 +74,13 @@ struct ef_source {
 
 /* ==== Small parsers ===================================================== */
 
-/* s without leading and trailing ASCII white space. */
-static const char *trim(const char *s, size_t *n)
-{
-    while (*n > 0 && isspace((unsigned char)*s)) {
-        s++;
-        (*n)--;
-    }
-    while (*n > 0 && isspace((unsigned char)s[*n - 1]))
-        (*n)--;
-    return s;
-}
-
 /* An integer in [lo, hi] ("4", "4.0", " 4 "); returns 0 or -1. */
 static int parse_int(const char *s, size_t n, int lo, int hi, int *out)
 {
     char buf[32], *end;
     double v;
 
-    s = trim(s, &n);
+    s = ef_text_trim(s, &n);
     if (n == 0 || n >= sizeof buf)
         return -1;
     memcpy(buf, s, n);
@@ -115,7 +103,7 @@ int ef_label_parse(const char *s, size_t n)
                  {"positive", EF_POSITIVE}, {"pos", EF_POSITIVE},
                  {"1", EF_POSITIVE},        {"+1", EF_POSITIVE}};
 
-    s = trim(s, &n);
+    s = ef_text_trim(s, &n);
     for (size_t i = 0; i < EF_ARRAY_LEN(names); i++)
         if (strlen(names[i].name) == n &&
             strncasecmp(s, names[i].name, n) == 0)
@@ -300,7 +288,7 @@ static size_t column_values(const ef_source *s, int col, int skip_numbers,
                                          r.type[col] == EF_SQL_REAL))))
             continue;
         k = r.len[col];
-        x = trim(r.field[col], &k);
+        x = ef_text_trim(r.field[col], &k);
         if (k == 0)
             continue;
         (*v)[n] = x;
@@ -642,7 +630,7 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     it->line = r->line;
 
     n = LEN(EF_F_TEXT);
-    v = trim(FIELD(EF_F_TEXT), &n);
+    v = ef_text_trim(FIELD(EF_F_TEXT), &n);
     if (n == 0)
         REJECT(EF_REJECT_NO_TEXT, "no text");
     it->text = FIELD(EF_F_TEXT);
@@ -657,21 +645,21 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
 
     it->rating = 0;
     n = LEN(EF_F_RATING);
-    if (trim(FIELD(EF_F_RATING), &n), n > 0 &&
+    if (ef_text_trim(FIELD(EF_F_RATING), &n), n > 0 &&
         parse_int(FIELD(EF_F_RATING), LEN(EF_F_RATING), 1, 5, &it->rating)) {
         quote_value(q, sizeof q, FIELD(EF_F_RATING), LEN(EF_F_RATING));
         REJECT(EF_REJECT_BAD_RATING, "rating %s is not 1-5", q);
     }
     it->nps = -1;
     n = LEN(EF_F_NPS);
-    if (trim(FIELD(EF_F_NPS), &n), n > 0 &&
+    if (ef_text_trim(FIELD(EF_F_NPS), &n), n > 0 &&
         parse_int(FIELD(EF_F_NPS), LEN(EF_F_NPS), 0, 10, &it->nps)) {
         quote_value(q, sizeof q, FIELD(EF_F_NPS), LEN(EF_F_NPS));
         REJECT(EF_REJECT_BAD_NPS, "nps %s is not 0-10", q);
     }
     it->responded_at = EF_NO_TIME;
     n = LEN(EF_F_RESPONDED_AT);
-    trim(FIELD(EF_F_RESPONDED_AT), &n);
+    ef_text_trim(FIELD(EF_F_RESPONDED_AT), &n);
     if (n > 0 &&
         !(r->type && r->type[col[EF_F_RESPONDED_AT]] == EF_SQL_NULL) &&
         get_time(s, r, col[EF_F_RESPONDED_AT], s->resp_format,
@@ -683,7 +671,7 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     }
     it->label = -1;
     n = LEN(EF_F_LABEL);
-    trim(FIELD(EF_F_LABEL), &n);
+    ef_text_trim(FIELD(EF_F_LABEL), &n);
     if (n > 0 &&
         (it->label = ef_label_parse(FIELD(EF_F_LABEL), LEN(EF_F_LABEL))) < 0) {
         quote_value(q, sizeof q, FIELD(EF_F_LABEL), LEN(EF_F_LABEL));
@@ -694,7 +682,7 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     /* channel: trimmed, spelled as written ("Twitter " and "twitter"
      * meet in the aggregator, which groups regardless of case) */
     n = LEN(EF_F_CHANNEL);
-    v = trim(FIELD(EF_F_CHANNEL), &n);
+    v = ef_text_trim(FIELD(EF_F_CHANNEL), &n);
     ef_buf_clear(&s->channel);
     ef_buf_put(&s->channel, v, n);
     it->channel = ef_buf_cstr(&s->channel);

@@ -1325,6 +1325,48 @@ static double guess_sd(int bin, int neutral)
     return sd[d < (int)EF_ARRAY_LEN(sd) ? d : (int)EF_ARRAY_LEN(sd) - 1];
 }
 
+/* Draws k of the n values at v, at random with rng (k <= n): a partial
+ * Fisher-Yates shuffle brings them to v[0..k), and they are copied to
+ * out in the order drawn. Returns k. */
+static size_t draw_first(ef_rng *rng, size_t *v, size_t n, size_t k,
+                         size_t *out)
+{
+    for (size_t j = 0; j < k; j++) {
+        size_t t = j + (size_t)ef_rng_below(rng, n - j), tmp;
+        tmp = v[j];
+        v[j] = v[t];
+        v[t] = tmp;
+        out[j] = v[j];
+    }
+    return k;
+}
+
+/* Gives more labels, one at a time, each to the bin (of nb, holding
+ * pop[k] rows, n[k] of them labelled so far) where it cuts the estimate's
+ * variance most, sum (N_k sd_k)^2 / n_k, with sd_k guessed: Neyman
+ * allocation, greedily. A bin with no label comes first; a full bin is
+ * passed over. The caller sees to it that the bins have room for more. */
+static void neyman_fill(const size_t *pop, int nb, int neutral, size_t more,
+                        size_t *n)
+{
+    for (; more > 0; more--) {
+        int best = -1;
+        double bestv = -1;
+        for (int k = 0; k < nb && bestv < INFINITY; k++) {
+            double a, v;
+            if (n[k] >= pop[k])
+                continue;
+            a = (double)pop[k] * guess_sd(k, neutral);
+            v = n[k] == 0 ? INFINITY : a * a / ((double)n[k] * (n[k] + 1.0));
+            if (v > bestv) {
+                bestv = v;
+                best = k;
+            }
+        }
+        n[best]++;
+    }
+}
+
 /* Splits want labels over nb bins holding pop[k] rows (neutral: the index
  * of the bin between the thresholds) into take[k]: first a floor for every
  * bin, min(its rows, EF_CALIB_FLOOR, want / (2 bins)), so that no bin is
@@ -1352,24 +1394,7 @@ EF_STATIC void ef_calib_allocate(const size_t *pop, int nb, int neutral,
         take[k] = pop[k] < floor_n ? pop[k] : floor_n;
         given += take[k];
     }
-    while (given < want) {
-        int best = -1;
-        double bestv = -1;
-        for (int k = 0; k < nb && bestv < INFINITY; k++) {
-            double a, v;
-            if (take[k] >= pop[k])
-                continue;
-            a = (double)pop[k] * guess_sd(k, neutral);
-            v = take[k] == 0 ? INFINITY
-                             : a * a / ((double)take[k] * (take[k] + 1.0));
-            if (v > bestv) {
-                bestv = v;
-                best = k;
-            }
-        }
-        take[best]++;
-        given++;
-    }
+    neyman_fill(pop, nb, neutral, want - given, take);
 }
 
 size_t ef_calib_sample(const double *compound, size_t n,
@@ -1401,17 +1426,8 @@ size_t ef_calib_sample(const double *compound, size_t n,
         idx[off[k] + fill[k]++] = i;
     }
     ef_rng_seed(&rng, seed);
-    for (int k = 0; k < nb; k++) {
-        size_t *v = idx + off[k];
-        /* partial Fisher-Yates: the first take[k] become the sample */
-        for (size_t j = 0; j < take[k]; j++) {
-            size_t t = j + (size_t)ef_rng_below(&rng, pop[k] - j), tmp;
-            tmp = v[j];
-            v[j] = v[t];
-            v[t] = tmp;
-            out[got++] = v[j];
-        }
-    }
+    for (int k = 0; k < nb; k++)
+        got += draw_first(&rng, idx + off[k], pop[k], take[k], out + got);
     free(idx);
     qsort(out, got, sizeof *out, cmp_size);
     return got;
@@ -1460,24 +1476,7 @@ static void allocate_topup(const size_t *have, const size_t *free_, int nb,
         cnt[k] = f > have[k] ? f : have[k];
         given += cnt[k] - have[k];
     }
-    while (given < want) {
-        int best = -1;
-        double bestv = -1;
-        for (int k = 0; k < nb && bestv < INFINITY; k++) {
-            double a, v;
-            if (cnt[k] >= pop[k])
-                continue;
-            a = (double)pop[k] * guess_sd(k, neutral);
-            v = cnt[k] == 0 ? INFINITY
-                            : a * a / ((double)cnt[k] * (cnt[k] + 1.0));
-            if (v > bestv) {
-                bestv = v;
-                best = k;
-            }
-        }
-        cnt[best]++;
-        given++;
-    }
+    neyman_fill(pop, nb, neutral, want - given, cnt);
     for (int k = 0; k < nb; k++)
         take[k] = cnt[k] - have[k];
 }
@@ -1640,16 +1639,8 @@ size_t ef_calib_sample_groups(const ef_calib_rows *r, const ef_thresholds *thr,
 #undef CELL
 #undef STATE
     ef_rng_seed(&rng, seed);
-    for (size_t c = 0; c < ncell; c++) {
-        size_t *v = idx + off[c];
-        for (size_t j = 0; j < draw[c]; j++) {
-            size_t t = j + (size_t)ef_rng_below(&rng, freec[c] - j), tmp;
-            tmp = v[j];
-            v[j] = v[t];
-            v[t] = tmp;
-            out[got++] = v[j];
-        }
-    }
+    for (size_t c = 0; c < ncell; c++)
+        got += draw_first(&rng, idx + off[c], freec[c], draw[c], out + got);
     qsort(out, got, sizeof *out, cmp_size);
     free(idx);
     free(q);

@@ -217,6 +217,23 @@ static double binom_logpmf(double j, double n, double p, double q)
            bd0(n - j, n * q) + 0.5 * log(n / (TWO_PI * j * (n - j)));
 }
 
+/* One step of the modified Lentz method for a continued fraction's next
+ * term 1 + dj/(...): updates the running c and d and returns the factor
+ * by which the fraction's value changes. */
+static double lentz_step(double dj, double *c, double *d)
+{
+    const double tiny = 1e-300;
+
+    *d = 1.0 + dj * *d;
+    if (fabs(*d) < tiny)
+        *d = tiny;
+    *c = 1.0 + dj / *c;
+    if (fabs(*c) < tiny)
+        *c = tiny;
+    *d = 1.0 / *d;
+    return *c * *d;
+}
+
 /* The continued fraction of the incomplete beta function:
  * I_x(a, b) = x^a (1-x)^b / (a B(a, b)) / (1 + d1/(1 + d2/(1 + ...))) with
  * d(2m+1) = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1)),
@@ -226,35 +243,20 @@ static double binom_logpmf(double j, double n, double p, double q)
  * whole b it ends at m = b, where d(2m) = 0. */
 static double beta_cf(double a, double b, double x)
 {
-    const double tiny = 1e-300;
     double f = 1.0, c = 1.0, d = 0.0, dj, delta;
     unsigned long m;
 
     for (m = 0; m < 10000000; m++) {
         /* odd step: d(2m+1) */
         dj = -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1));
-        d = 1.0 + dj * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1.0 + dj / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        delta = c * d;
+        delta = lentz_step(dj, &c, &d);
         f *= delta;
         if (fabs(delta - 1.0) < 2 * DBL_EPSILON && m > 0)
             break;
         /* even step: d(2m+2) */
         dj = (m + 1.0) * (b - m - 1.0) * x /
              ((a + 2.0 * m + 1) * (a + 2.0 * m + 2));
-        d = 1.0 + dj * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1.0 + dj / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        delta = c * d;
+        delta = lentz_step(dj, &c, &d);
         f *= delta;
         if (fabs(delta - 1.0) < 2 * DBL_EPSILON)
             break;

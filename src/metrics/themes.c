@@ -7,7 +7,9 @@
 #include "util/script.h"
 
 /* Function words and words every piece of feedback uses; they say
- * nothing about what a complaint is about. Our own list. */
+ * nothing about what a complaint is about. Our own list. (The word lists
+ * stay as prose: clang-format would set them in columns.) */
+/* clang-format off */
 static const char *const stopwords[] = {
     "about", "above", "after", "again", "against", "all", "also", "am", "and",
     "any", "are", "aren't", "around", "because", "been", "before", "being",
@@ -46,6 +48,7 @@ static const char *const abusive_words[] = {
     "losers", "moron", "morons", "pathetic", "piss", "pissed", "ripoff",
     "rubbish", "scam", "scammers", "screw", "scumbags", "shit", "shitty",
     "stupid", "suck", "sucks", "thieves", "trash", "useless", "wtf"};
+/* clang-format on */
 
 #define SET_CAP 4096  /* slots of the per-text dedupe set */
 #define WORDS_CAP 1024 /* slots of the stop word / insult table */

@@ -716,7 +716,9 @@ static lxw_worksheet *rs_start(ef_xlsx *x, row_sheet *rs)
         lx(x, LXW_ERROR_CREATING_TMPFILE);
         return NULL;
     }
-    /* Every row of the sheet goes through this file. */
+    /* Every row of the sheet goes through this file: a larger buffer,
+     * and its errors checked (check_tmps). No API hands out a sheet's
+     * constant-memory temporary file: the field is read, never written. */
     if (rs->ws->optimize_tmpfile)
         give_buffer(x, rs->ws->optimize_tmpfile);
     s = (sheet){x, rs->ws, 0};
@@ -774,7 +776,7 @@ static size_t sheet_cols(const ef_xlsx *x, const col_spec *cols, size_t n,
 
 /* The sheet column of logical column c in a row sheet whose File column
  * is at file: the columns after it move left when there is none. */
-static lxw_col_t col_of(const ef_xlsx *x, int c, int file)
+static lxw_col_t row_col(const ef_xlsx *x, int c, int file)
 {
     return (lxw_col_t)(c > file && !x->file_col ? c - 1 : c);
 }
@@ -1115,7 +1117,7 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
         if (x->file_col)
             put_str(x, ws, r, D_FILE, base_name(it->source), tf);
         if (it->line)
-            put_num(x, ws, r, col_of(x, D_LINE, D_FILE), (double)it->line,
+            put_num(x, ws, r, row_col(x, D_LINE, D_FILE), (double)it->line,
                     tf);
         if (x->lerr)
             return lx_fail(x, e);
@@ -1236,7 +1238,7 @@ static ef_status write_negative(ef_xlsx *x, ef_err *e)
         if (x->file_col && h.source < x->nsources)
             put_str(x, ws, r, N_FILE, base_name(x->sources[h.source]), tf);
         if (h.line)
-            put_num(x, ws, r, col_of(x, N_LINE, N_FILE), (double)h.line, tf);
+            put_num(x, ws, r, row_col(x, N_LINE, N_FILE), (double)h.line, tf);
         if (x->lerr)
             break;
     }
@@ -1264,6 +1266,147 @@ static void col_order(const col_spec *cols, const int *order, size_t n,
 static void col_ref(char *buf, size_t cap, const char *fmt, lxw_col_t c)
 {
     snprintf(buf, cap, fmt, 'A' + (int)c);
+}
+
+/* ==== Columns of Trend and Channels ===================================== */
+
+/* The Summary's charts draw from these two sheets' columns: they are
+ * named here, before the Summary, and the sheets are written further
+ * down. */
+
+/* Trend columns. */
+enum {
+    T_PERIOD,
+    T_START,
+    T_N,
+    T_NEG,
+    T_NEU,
+    T_POS,
+    T_SHARE,
+    T_LOW,
+    T_HIGH,
+    T_NPS,
+    T_NPS_N,
+    T_SPIKE,
+    T_BASELINE,
+    T_P,
+    T_FEW,
+    T_ADJ,
+    T_ADJ_LOW,
+    T_ADJ_HIGH,
+    T_NCOLS
+};
+
+static const col_spec trend_cols[T_NCOLS] = {{"Period", 11, 0},
+                                             {"Start", 11, 0},
+                                             {"Items", 9, 1},
+                                             {"Negative", 9, 1},
+                                             {"Neutral", 9, 1},
+                                             {"Positive", 9, 1},
+                                             {"Negative share", 14, 1},
+                                             {"95% CI low", 11, 1},
+                                             {"95% CI high", 11, 1},
+                                             {"NPS", 7, 1},
+                                             {"NPS answers", 11, 1},
+                                             {"Spike", 7, 0},
+                                             {"Baseline share", 14, 1},
+                                             {"p-value", 9, 1},
+                                             {"Too few to call", 14, 0},
+                                             {"Re-estimated share", 17, 1},
+                                             {"Re-estimated low", 16, 1},
+                                             {"Re-estimated high", 16, 1}};
+
+/* The Trend sheet's columns: with re-estimated shares, those first. */
+static const int trend_plain[T_ADJ] = {
+    T_PERIOD, T_START, T_N, T_NEG, T_NEU, T_POS, T_SHARE, T_LOW, T_HIGH,
+    T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P, T_FEW};
+static const int trend_adj[T_NCOLS] = {
+    T_PERIOD, T_START, T_N, T_ADJ, T_ADJ_LOW, T_ADJ_HIGH, T_SHARE, T_LOW,
+    T_HIGH, T_NEG, T_NEU, T_POS, T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P,
+    T_FEW};
+
+/* Trend's chart columns, after its table: the share and its interval
+ * where the period can be called, the share where it is too few to call
+ * (a blank elsewhere: native charts leave a gap, as the HTML's do). */
+enum { TC_SHARE, TC_LOW, TC_HIGH, TC_FEW, TC_NCOLS };
+
+/* Channels (and segments) columns. */
+enum {
+    C_NAME,
+    C_N,
+    C_NEG,
+    C_NEU,
+    C_POS,
+    C_SHARE,
+    C_LOW,
+    C_HIGH,
+    C_NPS,
+    C_NPS_N,
+    C_RESP,
+    C_HOURS,
+    C_FEW,
+    C_ADJ,
+    C_ADJ_LOW,
+    C_ADJ_HIGH,
+    C_NCOLS
+};
+
+static const col_spec group_cols[C_NCOLS] = {
+    {"Channel", 18, 0},
+    {"Items", 9, 1},
+    {"Negative", 9, 1},
+    {"Neutral", 9, 1},
+    {"Positive", 9, 1},
+    {"Negative share", 14, 1},
+    {"95% CI low", 11, 1},
+    {"95% CI high", 11, 1},
+    {"NPS", 7, 1},
+    {"NPS answers", 11, 1},
+    {"Response rate", 13, 1},
+    {"Median hours to response", 22, 1},
+    {"Too few to call", 14, 0},
+    {"Re-estimated share", 17, 1},
+    {"Re-estimated low", 16, 1},
+    {"Re-estimated high", 16, 1}};
+
+/* The Channels sheet's columns: with re-estimated shares, those first. */
+static const int group_plain[C_ADJ] = {
+    C_NAME, C_N, C_NEG, C_NEU, C_POS, C_SHARE, C_LOW, C_HIGH, C_NPS,
+    C_NPS_N, C_RESP, C_HOURS, C_FEW};
+static const int group_adj[C_NCOLS] = {
+    C_NAME, C_N, C_ADJ, C_ADJ_LOW, C_ADJ_HIGH, C_SHARE, C_LOW, C_HIGH,
+    C_NEG, C_NEU, C_POS, C_NPS, C_NPS_N, C_RESP, C_HOURS, C_FEW};
+
+/* Where a sheet whose columns are the fields order[0..n-1] puts field. */
+static lxw_col_t col_of(const int *order, size_t n, int field)
+{
+    for (size_t i = 0; i < n; i++)
+        if (order[i] == field)
+            return (lxw_col_t)i;
+    return 0;
+}
+
+/* The Channels sheet's column of the share that its chart draws: the
+ * re-estimated one when there is one, else VADER's. */
+static lxw_col_t channels_chart_col(int adjusted)
+{
+    return adjusted ? col_of(group_adj, C_NCOLS, C_ADJ)
+                    : col_of(group_plain, C_ADJ, C_SHARE);
+}
+
+/* Where Trend puts VADER's share when the re-estimate is there. */
+static lxw_col_t trend_vader_col(void)
+{
+    return col_of(trend_adj, T_NCOLS, T_SHARE);
+}
+
+/* The first of Trend's chart columns (TC_*), after the table's. */
+static lxw_col_t trend_chart_col(const ef_report *r)
+{
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].adjusted)
+            return T_NCOLS;
+    return T_ADJ;
 }
 
 /* ==== Summary =========================================================== */
@@ -1436,13 +1579,179 @@ static double share_axis_max(double v)
     return top < step ? step : top > 1 ? 1 : top;
 }
 
-/* Trend's chart columns, after its table: the share and its interval
- * where the period can be called, the share where it is too few to call
- * (a blank elsewhere: native charts leave a gap, as the HTML's do). */
-enum { TC_SHARE, TC_LOW, TC_HIGH, TC_FEW, TC_NCOLS };
+/* Where the Summary's charts stand: right of the table, the trend at the
+ * top, the channels below it (the trend chart is 1.1 x 288 px high, about
+ * 16 rows of 20 px). */
+#define SUMMARY_CHART_COL (S_NCOLS + 1)
+#define SUMMARY_TREND_CHART_ROW 1
+#define SUMMARY_CHANNELS_CHART_ROW 19
 
-static lxw_col_t trend_chart_col(const ef_report *r);
-static lxw_col_t trend_vader_col(void);
+/* The Summary's line chart of the negative share per period, from
+ * Trend's chart columns (TC_*). What is too few to call is what the
+ * HTML's charts leave out or draw hollow and grey. */
+static void summary_trend_chart(ef_xlsx *x, const ef_report *r)
+{
+    char buf[128];
+    lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
+    lxw_chart_series *se;
+    lxw_chart_line main_line = {0}, band = {0}, grey = {0};
+    lxw_chart_fill none = {0};
+    lxw_chart_options opt = {0};
+    lxw_row_t last = (lxw_row_t)r->nperiods;
+    lxw_col_t tc = trend_chart_col(r);
+    double top = 0;
+    int any_few = 0;
+
+    for (size_t i = 0; i < r->nperiods; i++) {
+        const ef_period_stat *p = &r->periods[i];
+        const ef_share *sh = p->adjusted ? &p->adj : &p->negative;
+        if (p->n && !p->too_few)
+            top = fmax(top, fmax(sh->hi, p->negative.share));
+        else if (p->n)
+            top = fmax(top, sh->share), any_few = 1;
+    }
+    main_line.color = EF_RGB_NEGATIVE;
+    main_line.width = 2.25;
+    band.color = EF_RGB_BAND;
+    band.width = 1;
+    band.dash_type = LXW_CHART_LINE_DASH_DASH;
+    grey.color = EF_RGB_NEUTRAL;
+    grey.width = 1.25;
+    none.none = LXW_TRUE;
+    /* Trend's chart columns hold the share shown first: the
+     * re-estimated one, else VADER's */
+    int adj = r->periods[0].adjusted;
+    se = chart_add_series(ch, NULL, NULL);
+    chart_series_set_categories(se, "Trend", 1, 0, last, 0);
+    chart_series_set_values(se, "Trend", 1, tc + TC_SHARE, last,
+                            tc + TC_SHARE);
+    chart_series_set_name(se, adj ? "Negative share, re-estimated"
+                                  : "Negative share (VADER)");
+    chart_series_set_line(se, &main_line);
+    chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+    for (int i = 0; i < 2; i++) {
+        lxw_col_t c = tc + (i ? TC_HIGH : TC_LOW);
+        se = chart_add_series(ch, NULL, NULL);
+        chart_series_set_categories(se, "Trend", 1, 0, last, 0);
+        chart_series_set_values(se, "Trend", 1, c, last, c);
+        chart_series_set_name(se, i ? "95% CI high" : "95% CI low");
+        chart_series_set_line(se, &band);
+        chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+    }
+    if (any_few) {
+        lxw_chart_line no_line = {0};
+        no_line.none = LXW_TRUE;
+        se = chart_add_series(ch, NULL, NULL);
+        chart_series_set_categories(se, "Trend", 1, 0, last, 0);
+        chart_series_set_values(se, "Trend", 1, tc + TC_FEW, last,
+                                tc + TC_FEW);
+        snprintf(buf, sizeof buf, "fewer than %llu items: too few to "
+                 "call", (unsigned long long)r->min_n);
+        chart_series_set_name(se, buf);
+        chart_series_set_line(se, &no_line);
+        chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+        chart_series_set_marker_size(se, 5);
+        chart_series_set_marker_line(se, &grey);
+        chart_series_set_marker_fill(se, &none);
+    }
+    if (adj) { /* VADER's share beside the re-estimate */
+        lxw_chart_line vader = {0};
+        lxw_col_t vc = trend_vader_col();
+        vader.color = EF_RGB_MUTED;
+        vader.width = 1.5;
+        vader.dash_type = LXW_CHART_LINE_DASH_DASH;
+        se = chart_add_series(ch, NULL, NULL);
+        chart_series_set_categories(se, "Trend", 1, 0, last, 0);
+        chart_series_set_values(se, "Trend", 1, vc, last, vc);
+        chart_series_set_name(se, "VADER's share");
+        chart_series_set_line(se, &vader);
+        chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+    }
+    chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
+    snprintf(buf, sizeof buf,
+             "Negative share per %s, with its 95%% "
+             "interval",
+             r->period_name[0] ? r->period_name : "period");
+    chart_title_set_name(ch, buf);
+    chart_axis_set_num_format(ch->y_axis, "0%");
+    chart_axis_set_min(ch->y_axis, 0);
+    chart_axis_set_max(ch->y_axis, share_axis_max(top));
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    opt.x_scale = 1.5;
+    opt.y_scale = 1.1;
+    lx(x, worksheet_insert_chart_opt(x->summary, SUMMARY_TREND_CHART_ROW,
+                                     SUMMARY_CHART_COL, ch, &opt));
+}
+
+/* The Summary's bar chart of the negative share per channel, from the
+ * Channels sheet: horizontal bars, one row each, every name shown, in
+ * the order of the sheet. */
+static void summary_channels_chart(ef_xlsx *x, const ef_report *r)
+{
+    lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_BAR);
+    lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+    lxw_chart_fill fill = {0}, none = {0};
+    lxw_chart_line grey = {0};
+    lxw_chart_point *pts = ef_xcalloc(r->nchannels, sizeof *pts);
+    lxw_chart_point **pp = ef_xcalloc(r->nchannels + 1, sizeof *pp);
+    lxw_chart_options opt = {0};
+    lxw_row_t last = (lxw_row_t)r->nchannels;
+    double top = 0;
+    int any_few = 0;
+
+    fill.color = EF_RGB_NEGATIVE;
+    none.none = LXW_TRUE;
+    grey.color = EF_RGB_NEUTRAL;
+    lxw_col_t vc = channels_chart_col(r->channels[0].adjusted);
+    chart_series_set_categories(se, "Channels", 1, 0, last, 0);
+    chart_series_set_values(se, "Channels", 1, vc, last, vc);
+    chart_series_set_name(se, r->channels[0].adjusted
+                                  ? "Negative share, re-estimated"
+                                  : "Negative share (VADER)");
+    chart_series_set_fill(se, &fill);
+    for (size_t i = 0; i < r->nchannels; i++) {
+        const ef_group_stat *g = &r->channels[i];
+        if (g->too_few) { /* hollow and grey, as in the HTML */
+            pts[i].fill = &none;
+            pts[i].line = &grey;
+        } else {
+            pts[i].fill = &fill;
+        }
+        any_few |= g->too_few;
+        const ef_share *sh = g->adjusted ? &g->adj : &g->negative;
+        top = fmax(top, g->too_few ? sh->share : sh->hi);
+        pp[i] = &pts[i];
+    }
+    /* The model pools all but a few channels; the guard keeps the
+     * call safe whatever the model holds (see XLSX_MAX_POINTS). */
+    if (any_few && r->nchannels <= XLSX_MAX_POINTS)
+        lx(x, chart_series_set_points(se, pp));
+    free(pts);
+    free(pp);
+    chart_title_set_name(
+        ch, any_few ? (r->channels[0].adjusted
+                           ? "Negative share by channel, re-estimated "
+                             "(hollow grey: too few to call)"
+                           : "Negative share by channel, VADER's "
+                             "(hollow grey: too few to call)")
+                    : (r->channels[0].adjusted
+                           ? "Negative share by channel, re-estimated"
+                           : "Negative share by channel, VADER's"));
+    /* a bar chart's x axis is its values, the y axis its names:
+     * the first channel on top, and every name, none skipped */
+    chart_axis_set_num_format(ch->x_axis, "0%");
+    chart_axis_set_min(ch->x_axis, 0);
+    chart_axis_set_max(ch->x_axis, share_axis_max(top));
+    chart_axis_set_reverse(ch->y_axis);
+    chart_axis_set_interval_unit(ch->y_axis, 1);
+    chart_axis_set_num_font(ch->y_axis, &(lxw_chart_font){.size = 9});
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+    opt.x_scale = 1.5;
+    /* 288 px by default; 16 px a bar, and room for the title */
+    opt.y_scale = fmax(1.1, (80.0 + 16.0 * (double)r->nchannels) / 288);
+    lx(x, worksheet_insert_chart_opt(x->summary, SUMMARY_CHANNELS_CHART_ROW,
+                                     SUMMARY_CHART_COL, ch, &opt));
+}
 
 static void write_summary(ef_xlsx *x, const ef_report *r)
 {
@@ -1615,168 +1924,11 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     kpi_val(&s, "Invalid UTF-8 sequences replaced", "invalid_utf8_replaced",
             F_INT, 1, (double)r->invalid_utf8, NULL);
 
-    /* Charts, to the right of the table. What is too few to call is
-     * what the HTML's charts leave out or draw hollow and grey. */
-    if (r->nperiods > 0) {
-        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
-        lxw_chart_series *se;
-        lxw_chart_line main_line = {0}, band = {0}, grey = {0};
-        lxw_chart_fill none = {0};
-        lxw_chart_options opt = {0};
-        lxw_row_t last = (lxw_row_t)r->nperiods;
-        lxw_col_t tc = trend_chart_col(r);
-        double top = 0;
-        int any_few = 0;
-
-        for (size_t i = 0; i < r->nperiods; i++) {
-            const ef_period_stat *p = &r->periods[i];
-            const ef_share *sh = p->adjusted ? &p->adj : &p->negative;
-            if (p->n && !p->too_few)
-                top = fmax(top, fmax(sh->hi, p->negative.share));
-            else if (p->n)
-                top = fmax(top, sh->share), any_few = 1;
-        }
-        main_line.color = EF_RGB_NEGATIVE;
-        main_line.width = 2.25;
-        band.color = EF_RGB_BAND;
-        band.width = 1;
-        band.dash_type = LXW_CHART_LINE_DASH_DASH;
-        grey.color = EF_RGB_NEUTRAL;
-        grey.width = 1.25;
-        none.none = LXW_TRUE;
-        /* Trend's chart columns hold the share shown first: the
-         * re-estimated one, else VADER's */
-        int adj = r->periods[0].adjusted;
-        se = chart_add_series(ch, NULL, NULL);
-        chart_series_set_categories(se, "Trend", 1, 0, last, 0);
-        chart_series_set_values(se, "Trend", 1, tc + TC_SHARE, last,
-                                tc + TC_SHARE);
-        chart_series_set_name(se, adj ? "Negative share, re-estimated"
-                                      : "Negative share (VADER)");
-        chart_series_set_line(se, &main_line);
-        chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
-        for (int i = 0; i < 2; i++) {
-            lxw_col_t c = tc + (i ? TC_HIGH : TC_LOW);
-            se = chart_add_series(ch, NULL, NULL);
-            chart_series_set_categories(se, "Trend", 1, 0, last, 0);
-            chart_series_set_values(se, "Trend", 1, c, last, c);
-            chart_series_set_name(se, i ? "95% CI high" : "95% CI low");
-            chart_series_set_line(se, &band);
-            chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
-        }
-        if (any_few) {
-            lxw_chart_line no_line = {0};
-            no_line.none = LXW_TRUE;
-            se = chart_add_series(ch, NULL, NULL);
-            chart_series_set_categories(se, "Trend", 1, 0, last, 0);
-            chart_series_set_values(se, "Trend", 1, tc + TC_FEW, last,
-                                    tc + TC_FEW);
-            snprintf(buf, sizeof buf, "fewer than %llu items: too few to "
-                     "call", (unsigned long long)r->min_n);
-            chart_series_set_name(se, buf);
-            chart_series_set_line(se, &no_line);
-            chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
-            chart_series_set_marker_size(se, 5);
-            chart_series_set_marker_line(se, &grey);
-            chart_series_set_marker_fill(se, &none);
-        }
-        if (adj) { /* VADER's share beside the re-estimate */
-            lxw_chart_line vader = {0};
-            lxw_col_t vc = trend_vader_col();
-            vader.color = EF_RGB_MUTED;
-            vader.width = 1.5;
-            vader.dash_type = LXW_CHART_LINE_DASH_DASH;
-            se = chart_add_series(ch, NULL, NULL);
-            chart_series_set_categories(se, "Trend", 1, 0, last, 0);
-            chart_series_set_values(se, "Trend", 1, vc, last, vc);
-            chart_series_set_name(se, "VADER's share");
-            chart_series_set_line(se, &vader);
-            chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
-        }
-        chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-        snprintf(buf, sizeof buf,
-                 "Negative share per %s, with its 95%% "
-                 "interval",
-                 r->period_name[0] ? r->period_name : "period");
-        chart_title_set_name(ch, buf);
-        chart_axis_set_num_format(ch->y_axis, "0%");
-        chart_axis_set_min(ch->y_axis, 0);
-        chart_axis_set_max(ch->y_axis, share_axis_max(top));
-        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-        opt.x_scale = 1.5;
-        opt.y_scale = 1.1;
-        lx(x,
-           worksheet_insert_chart_opt(x->summary, 1, S_NCOLS + 1, ch, &opt));
-    }
-    if (r->nchannels > 0) {
-        /* horizontal bars, one row each, every name shown: as many
-         * channels as there are, in the order of the Channels sheet */
-        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_BAR);
-        lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
-        lxw_chart_fill fill = {0}, none = {0};
-        lxw_chart_line grey = {0};
-        lxw_chart_point *pts = ef_xcalloc(r->nchannels, sizeof *pts);
-        lxw_chart_point **pp = ef_xcalloc(r->nchannels + 1, sizeof *pp);
-        lxw_chart_options opt = {0};
-        lxw_row_t last = (lxw_row_t)r->nchannels;
-        double top = 0;
-        int any_few = 0;
-
-        fill.color = EF_RGB_NEGATIVE;
-        none.none = LXW_TRUE;
-        grey.color = EF_RGB_NEUTRAL;
-        /* the Channels sheet's column 2 holds the re-estimated share
-         * when there is one, column 5 VADER's otherwise */
-        lxw_col_t vc = r->channels[0].adjusted ? 2 : 5;
-        chart_series_set_categories(se, "Channels", 1, 0, last, 0);
-        chart_series_set_values(se, "Channels", 1, vc, last, vc);
-        chart_series_set_name(se, r->channels[0].adjusted
-                                      ? "Negative share, re-estimated"
-                                      : "Negative share (VADER)");
-        chart_series_set_fill(se, &fill);
-        for (size_t i = 0; i < r->nchannels; i++) {
-            const ef_group_stat *g = &r->channels[i];
-            if (g->too_few) { /* hollow and grey, as in the HTML */
-                pts[i].fill = &none;
-                pts[i].line = &grey;
-            } else {
-                pts[i].fill = &fill;
-            }
-            any_few |= g->too_few;
-            const ef_share *sh = g->adjusted ? &g->adj : &g->negative;
-            top = fmax(top, g->too_few ? sh->share : sh->hi);
-            pp[i] = &pts[i];
-        }
-        /* The model pools all but a few channels; the guard keeps the
-         * call safe whatever the model holds (see XLSX_MAX_POINTS). */
-        if (any_few && r->nchannels <= XLSX_MAX_POINTS)
-            lx(x, chart_series_set_points(se, pp));
-        free(pts);
-        free(pp);
-        chart_title_set_name(
-            ch, any_few ? (r->channels[0].adjusted
-                               ? "Negative share by channel, re-estimated "
-                                 "(hollow grey: too few to call)"
-                               : "Negative share by channel, VADER's "
-                                 "(hollow grey: too few to call)")
-                        : (r->channels[0].adjusted
-                               ? "Negative share by channel, re-estimated"
-                               : "Negative share by channel, VADER's"));
-        /* a bar chart's x axis is its values, the y axis its names:
-         * the first channel on top, and every name, none skipped */
-        chart_axis_set_num_format(ch->x_axis, "0%");
-        chart_axis_set_min(ch->x_axis, 0);
-        chart_axis_set_max(ch->x_axis, share_axis_max(top));
-        chart_axis_set_reverse(ch->y_axis);
-        chart_axis_set_interval_unit(ch->y_axis, 1);
-        chart_axis_set_num_font(ch->y_axis, &(lxw_chart_font){.size = 9});
-        chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-        opt.x_scale = 1.5;
-        /* 288 px by default; 16 px a bar, and room for the title */
-        opt.y_scale = fmax(1.1, (80.0 + 16.0 * (double)r->nchannels) / 288);
-        lx(x,
-           worksheet_insert_chart_opt(x->summary, 19, S_NCOLS + 1, ch, &opt));
-    }
+    /* Charts, to the right of the table. */
+    if (r->nperiods > 0)
+        summary_trend_chart(x, r);
+    if (r->nchannels > 0)
+        summary_channels_chart(x, r);
     sheet_setup(x, x->summary);
     /* the header row is frozen and repeated, not the title */
     worksheet_freeze_panes(x->summary, header + 1, 0);
@@ -1785,56 +1937,6 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
 }
 
 /* ==== Trend, Channels, Themes, Spikes =================================== */
-
-enum {
-    T_PERIOD,
-    T_START,
-    T_N,
-    T_NEG,
-    T_NEU,
-    T_POS,
-    T_SHARE,
-    T_LOW,
-    T_HIGH,
-    T_NPS,
-    T_NPS_N,
-    T_SPIKE,
-    T_BASELINE,
-    T_P,
-    T_FEW,
-    T_ADJ,
-    T_ADJ_LOW,
-    T_ADJ_HIGH,
-    T_NCOLS
-};
-
-static const col_spec trend_cols[T_NCOLS] = {{"Period", 11, 0},
-                                             {"Start", 11, 0},
-                                             {"Items", 9, 1},
-                                             {"Negative", 9, 1},
-                                             {"Neutral", 9, 1},
-                                             {"Positive", 9, 1},
-                                             {"Negative share", 14, 1},
-                                             {"95% CI low", 11, 1},
-                                             {"95% CI high", 11, 1},
-                                             {"NPS", 7, 1},
-                                             {"NPS answers", 11, 1},
-                                             {"Spike", 7, 0},
-                                             {"Baseline share", 14, 1},
-                                             {"p-value", 9, 1},
-                                             {"Too few to call", 14, 0},
-                                             {"Re-estimated share", 17, 1},
-                                             {"Re-estimated low", 16, 1},
-                                             {"Re-estimated high", 16, 1}};
-
-/* The Trend sheet's columns: with re-estimated shares, those first. */
-static const int trend_plain[T_ADJ] = {
-    T_PERIOD, T_START, T_N, T_NEG, T_NEU, T_POS, T_SHARE, T_LOW, T_HIGH,
-    T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P, T_FEW};
-static const int trend_adj[T_NCOLS] = {
-    T_PERIOD, T_START, T_N, T_ADJ, T_ADJ_LOW, T_ADJ_HIGH, T_SHARE, T_LOW,
-    T_HIGH, T_NEG, T_NEU, T_POS, T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P,
-    T_FEW};
 
 /* c mixed with white, f of the way (the charts' lighter bars). */
 static lxw_color_t toward_white(lxw_color_t c, double f)
@@ -1845,33 +1947,6 @@ static lxw_color_t toward_white(lxw_color_t c, double f)
         out |= (lxw_color_t)lround(v + (255 - v) * f) << sh;
     }
     return out;
-}
-
-/* Where Trend puts a field (T_*): its order depends on whether the
- * re-estimated share is there (then first). */
-static lxw_col_t trend_col_of(int field, int adjusted)
-{
-    const int *order = adjusted ? trend_adj : trend_plain;
-    size_t n = adjusted ? T_NCOLS : T_ADJ;
-    for (size_t i = 0; i < n; i++)
-        if (order[i] == field)
-            return (lxw_col_t)i;
-    return 0;
-}
-
-/* Where Trend puts VADER's share when the re-estimate is there. */
-static lxw_col_t trend_vader_col(void)
-{
-    return trend_col_of(T_SHARE, 1);
-}
-
-/* The first of Trend's chart columns (TC_*), after the table's. */
-static lxw_col_t trend_chart_col(const ef_report *r)
-{
-    for (size_t i = 0; i < r->nperiods; i++)
-        if (r->periods[i].adjusted)
-            return T_NCOLS;
-    return T_ADJ;
 }
 
 static void write_trend(ef_xlsx *x, const ef_report *r)
@@ -2022,52 +2097,6 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
     }
     sheet_setup(x, x->trend);
 }
-
-enum {
-    C_NAME,
-    C_N,
-    C_NEG,
-    C_NEU,
-    C_POS,
-    C_SHARE,
-    C_LOW,
-    C_HIGH,
-    C_NPS,
-    C_NPS_N,
-    C_RESP,
-    C_HOURS,
-    C_FEW,
-    C_ADJ,
-    C_ADJ_LOW,
-    C_ADJ_HIGH,
-    C_NCOLS
-};
-
-static const col_spec group_cols[C_NCOLS] = {
-    {"Channel", 18, 0},
-    {"Items", 9, 1},
-    {"Negative", 9, 1},
-    {"Neutral", 9, 1},
-    {"Positive", 9, 1},
-    {"Negative share", 14, 1},
-    {"95% CI low", 11, 1},
-    {"95% CI high", 11, 1},
-    {"NPS", 7, 1},
-    {"NPS answers", 11, 1},
-    {"Response rate", 13, 1},
-    {"Median hours to response", 22, 1},
-    {"Too few to call", 14, 0},
-    {"Re-estimated share", 17, 1},
-    {"Re-estimated low", 16, 1},
-    {"Re-estimated high", 16, 1}};
-
-/* The Channels sheet's columns: with re-estimated shares, those first. */
-static const int group_plain[C_ADJ] = {
-    C_NAME, C_N, C_NEG, C_NEU, C_POS, C_SHARE, C_LOW, C_HIGH, C_NPS,
-    C_NPS_N, C_RESP, C_HOURS, C_FEW};
-static const int group_adj[C_NCOLS] = {
-    C_NAME, C_N, C_ADJ, C_ADJ_LOW, C_ADJ_HIGH, C_SHARE, C_LOW, C_HIGH,
-    C_NEG, C_NEU, C_POS, C_NPS, C_NPS_N, C_RESP, C_HOURS, C_FEW};
 
 static void write_groups(sheet *s, const ef_group_stat *g, size_t n,
                          const lxw_col_t *pos, int adj)
@@ -2294,7 +2323,7 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         if (x->file_col)
             s_str(&s, R_FILE, base_name(k->source), F_TOP);
         if (k->line)
-            s_num(&s, col_of(x, R_LINE, R_FILE), (double)k->line, F_INT);
+            s_num(&s, row_col(x, R_LINE, R_FILE), (double)k->line, F_INT);
     }
     if (n > 0) {
         lxw_data_validation dv = {0};
@@ -2713,8 +2742,14 @@ void ef_xlsx_free(ef_xlsx *x)
     if (x == NULL)
         return;
     if (x->wb) {
-        /* Not finished: discard the workbook. lxw_workbook_free leaves
-         * the sheets' temporary files open, so close them first. */
+        /* Not finished: discard the workbook. libxlsxwriter has no call
+         * for that: workbook_close would write the file, and
+         * lxw_workbook_free (1.1.x) leaves the sheets' constant-memory
+         * temporary files open (a descriptor and a buffer each). So they
+         * are closed here, the one place that writes into libxlsxwriter's
+         * structs: the two fields that point at the closed file are
+         * cleared, so that a libxlsxwriter whose lxw_worksheet_free
+         * closes them finds nothing to close twice. */
         lxw_worksheet *ws;
         LXW_FOREACH_WORKSHEET(ws, x->wb)
         {

@@ -10,6 +10,9 @@
 
 /* ==== Word lists of the rules =========================================== */
 
+/* Word lists as prose, in the reference's order: clang-format would set
+ * them in columns. */
+/* clang-format off */
 static const char *const negations[] = {
     "aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt",
     "doesnt", "ain't", "aren't", "can't", "couldn't", "daren't", "didn't",
@@ -58,6 +61,7 @@ static const struct {
     {"kiss", EF_W_KISS},      {"right", EF_W_RIGHT}, {"shit", EF_W_SHIT},
     {"sort", EF_W_SORT},      {"stop", EF_W_STOP},   {"the", EF_W_THE},
     {"to", EF_W_TO},          {"yeah", EF_W_YEAH}};
+/* clang-format on */
 
 /* ==== Hash table ======================================================== */
 

@@ -21,6 +21,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -110,19 +111,30 @@ struct ef_vader_scratch {
 
 /* ==== Character classes ================================================= */
 
-/* ASCII punctuation, Python's string.punctuation. */
-static const uint8_t is_punct[256] = {
-    ['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1,
-    ['\''] = 1, ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1,
-    ['-'] = 1, ['.'] = 1, ['/'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1,
-    ['='] = 1, ['>'] = 1, ['?'] = 1, ['@'] = 1, ['['] = 1, ['\\'] = 1,
-    [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['{'] = 1, ['|'] = 1,
-    ['}'] = 1, ['~'] = 1};
+/* The ASCII byte classes, defined once for every path: the scalar one
+ * below, SSE2 and AVX2 (32 bytes a block) and AVX-512 (64). A path
+ * defines IN(lo, hi) (the bytes in [lo, hi]), OR(a, b) and ANDNOT(a, b)
+ * (b and not a) for its own type and takes the classes from these. */
+#define CLASS_UPPER IN('A', 'Z')
+#define CLASS_LOWER IN('a', 'z')
+/* white space as Python's str.split() sees it: \t \n \v \f \r, the
+ * separators 0x1c-0x1f and ' ' */
+#define CLASS_SPACE OR(IN(0x09, 0x0d), IN(0x1c, 0x20))
+/* punctuation, Python's string.punctuation: printable, not a letter or a
+ * digit, not a space */
+#define CLASS_PUNCT                                                         \
+    ANDNOT(OR(OR(CLASS_UPPER, CLASS_LOWER), IN('0', '9')), IN(0x21, 0x7e))
 
-/* ASCII white space as Python's str.split() sees it. */
-static const uint8_t is_space[256] = {
-    [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
-    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x20] = 1};
+#define IN(lo, hi) ((unsigned)c - (lo) <= (unsigned)(hi) - (lo))
+#define OR(a, b) ((a) || (b))
+#define ANDNOT(a, b) (!(a) && (b))
+static inline int is_space(unsigned char c) { return CLASS_SPACE; }
+static inline int is_punct(unsigned char c) { return CLASS_PUNCT; }
+static inline int is_upper(unsigned char c) { return CLASS_UPPER; }
+static inline int is_lower(unsigned char c) { return CLASS_LOWER; }
+#undef IN
+#undef OR
+#undef ANDNOT
 
 /* Length of the non-ASCII white space character at s (valid UTF-8, n bytes
  * left), or 0: U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029,
@@ -166,34 +178,41 @@ static size_t utf8_get(const unsigned char *s, uint32_t *cp)
     return 4;
 }
 
-static const ef_case_entry *case_find(uint32_t cp)
+/* The index of the entry whose leading uint32_t code point is cp in the n
+ * entries of size bytes at base (ascending by that code point), or n if
+ * none is. One search for both generated tables (vader_data.h). */
+static size_t cp_index(const void *base, size_t n, size_t size, uint32_t cp)
 {
-    size_t lo = 0, hi = ef_vader_case_len;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (ef_vader_case[mid].cp < cp)
+        uint32_t at;
+        memcpy(&at, (const char *)base + mid * size, sizeof at);
+        if (at < cp)
             lo = mid + 1;
-        else if (ef_vader_case[mid].cp > cp)
+        else if (at > cp)
             hi = mid;
         else
-            return &ef_vader_case[mid];
+            return mid;
     }
-    return NULL;
+    return n;
+}
+
+_Static_assert(offsetof(ef_case_entry, cp) == 0, "cp_index reads cp first");
+_Static_assert(offsetof(ef_emoji_entry, cp) == 0, "cp_index reads cp first");
+
+static const ef_case_entry *case_find(uint32_t cp)
+{
+    size_t i = cp_index(ef_vader_case, ef_vader_case_len,
+                        sizeof *ef_vader_case, cp);
+    return i < ef_vader_case_len ? &ef_vader_case[i] : NULL;
 }
 
 static const char *emoji_find(uint32_t cp)
 {
-    size_t lo = 0, hi = ef_vader_emoji_len;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (ef_vader_emoji[mid].cp < cp)
-            lo = mid + 1;
-        else if (ef_vader_emoji[mid].cp > cp)
-            hi = mid;
-        else
-            return ef_vader_emoji[mid].desc;
-    }
-    return NULL;
+    size_t i = cp_index(ef_vader_emoji, ef_vader_emoji_len,
+                        sizeof *ef_vader_emoji, cp);
+    return i < ef_vader_emoji_len ? ef_vader_emoji[i].desc : NULL;
 }
 
 /* ==== Scratch =========================================================== */
@@ -387,30 +406,26 @@ static inline void classify16(const unsigned char *p, char *low,
                               uint32_t out[8])
 {
     __m128i c = _mm_loadu_si128((const __m128i *)p);
-#define GT(k) _mm_cmpgt_epi8(c, _mm_set1_epi8((char)(k)))
-#define LT(k) _mm_cmplt_epi8(c, _mm_set1_epi8((char)(k)))
+#define IN(lo, hi)                                                          \
+    _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8((char)((lo) - 1))),      \
+                  _mm_cmplt_epi8(c, _mm_set1_epi8((char)((hi) + 1))))
+#define OR(a, b) _mm_or_si128(a, b)
+#define ANDNOT(a, b) _mm_andnot_si128(a, b)
 #define EQ(k) _mm_cmpeq_epi8(c, _mm_set1_epi8((char)(k)))
-    __m128i up = _mm_and_si128(GT('A' - 1), LT('Z' + 1));
-    __m128i lo = _mm_and_si128(GT('a' - 1), LT('z' + 1));
-    __m128i dg = _mm_and_si128(GT('0' - 1), LT('9' + 1));
-    __m128i sp = _mm_or_si128(
-        EQ(' '), _mm_or_si128(_mm_and_si128(GT(0x08), LT(0x0e)),
-                              _mm_and_si128(GT(0x1b), LT(0x20))));
-    /* punctuation: printable, not a letter, digit or space */
-    __m128i pu = _mm_andnot_si128(_mm_or_si128(_mm_or_si128(up, lo), dg),
-                                  _mm_and_si128(GT(0x20), LT(0x7f)));
-    out[0] = (uint32_t)_mm_movemask_epi8(sp);
-    out[1] = (uint32_t)_mm_movemask_epi8(pu);
+    __m128i up = CLASS_UPPER;
+    out[0] = (uint32_t)_mm_movemask_epi8(CLASS_SPACE);
+    out[1] = (uint32_t)_mm_movemask_epi8(CLASS_PUNCT);
     out[2] = (uint32_t)_mm_movemask_epi8(up);
-    out[3] = (uint32_t)_mm_movemask_epi8(lo);
+    out[3] = (uint32_t)_mm_movemask_epi8(CLASS_LOWER);
     out[4] = (uint32_t)_mm_movemask_epi8(EQ('\''));
     out[5] = (uint32_t)_mm_movemask_epi8(c);
     out[6] = (uint32_t)_mm_movemask_epi8(EQ('!'));
     out[7] = (uint32_t)_mm_movemask_epi8(EQ('?'));
     _mm_storeu_si128((__m128i *)low,
                      _mm_or_si128(c, _mm_and_si128(up, _mm_set1_epi8(0x20))));
-#undef GT
-#undef LT
+#undef IN
+#undef OR
+#undef ANDNOT
 #undef EQ
 }
 #else
@@ -421,11 +436,11 @@ static inline void classify16(const unsigned char *p, char *low,
     for (unsigned k = 0; k < 16; k++) {
         unsigned c = p[k];
         uint32_t bit = 1u << k;
-        int up = c >= 'A' && c <= 'Z';
-        out[0] |= is_space[c] ? bit : 0;
-        out[1] |= is_punct[c] ? bit : 0;
+        int up = is_upper((unsigned char)c);
+        out[0] |= is_space((unsigned char)c) ? bit : 0;
+        out[1] |= is_punct((unsigned char)c) ? bit : 0;
         out[2] |= up ? bit : 0;
-        out[3] |= c >= 'a' && c <= 'z' ? bit : 0;
+        out[3] |= is_lower((unsigned char)c) ? bit : 0;
         out[4] |= c == '\'' ? bit : 0;
         out[5] |= c >= 0x80 ? bit : 0;
         out[6] |= c == '!' ? bit : 0;
@@ -470,66 +485,79 @@ static inline void join_blocks(word_class *wc, const block_class *a,
 
 /* Classifies the n bytes of t into s->mask (n / 64 + 1 words of M_COUNT
  * masks, bytes past n counting as white space) and writes their lower
- * case to s->lower, 32 bytes at a time with BLOCK. The last, partial
+ * case to s->lower, 32 bytes at a time with block. The last, partial
  * word of r bytes comes from its first 32 bytes and the 32 that end the
  * text when r >= 32, else from the 32 that end the text, shifted into
  * place (a byte classified twice gets the same bits twice). Only a text
  * shorter than 32 bytes is copied. Sets *ep and *qm to the counts of '!'
- * and '?'. Evaluates to 0 when t is not all ASCII. */
-#define CLASSIFY_BODY(BLOCK)                                                 \
-    uint64_t *m = s->mask, high = 0;                                         \
-    size_t e = 0, q = 0, w = 0, r = n % 64;                                  \
-    block_class a, b;                                                        \
-    word_class wc;                                                           \
-    for (; w < n / 64; w++) {                                                \
-        BLOCK(t + 64 * w, s->lower + 64 * w, &a);                            \
-        BLOCK(t + 64 * w + 32, s->lower + 64 * w + 32, &b);                  \
-        join_blocks(&wc, &a, &b, 32);                                        \
-        for (int c = 0; c < M_COUNT; c++)                                    \
-            MASK(m, w, c) = wc.m[c];                                         \
-        high |= wc.high;                                                     \
-        e += bit_count(wc.excl);                                             \
-        q += bit_count(wc.quest);                                            \
-    }                                                                        \
-    memset(&wc, 0, sizeof wc);                                               \
-    if (r >= 32) { /* a block, and the 32 bytes that end the text */       \
-        BLOCK(t + 64 * w, s->lower + 64 * w, &a);                            \
-        BLOCK(t + n - 32, s->lower + n - 32, &b);                            \
-        join_blocks(&wc, &a, &b, (unsigned)r - 32);                          \
-    } else if (r != 0) {                                                     \
-        unsigned sh = 0; /* the old bytes before the new r */                \
-        if (n >= 32) {                                                       \
-            BLOCK(t + n - 32, s->lower + n - 32, &a);                        \
-            sh = 32 - (unsigned)r;                                           \
-        } else { /* a short text: a copy, padded with spaces */           \
-            unsigned char pad[32];                                           \
-            memset(pad, ' ', sizeof pad);                                    \
-            memcpy(pad, t, n);                                               \
-            BLOCK(pad, s->lower, &a);                                        \
-        }                                                                    \
-        for (int c = 0; c < M_COUNT; c++)                                    \
-            wc.m[c] = a.m[c] >> sh;                                          \
-        wc.high = a.high >> sh;                                              \
-        wc.excl = a.excl >> sh;                                              \
-        wc.quest = a.quest >> sh;                                            \
-    }                                                                        \
-    for (int c = 0; c < M_COUNT; c++)                                        \
-        MASK(m, w, c) = wc.m[c];                                             \
-    high |= wc.high;                                                         \
-    e += bit_count(wc.excl);                                                 \
-    q += bit_count(wc.quest);                                                \
-    if (high != 0)                                                           \
-        return 0;                                                            \
-    /* bytes past the end count as white space */                            \
-    MASK(m, w, M_SPACE) |= ~0ULL << r;                                       \
-    *ep = e;                                                                 \
-    *qm = q;                                                                 \
-    return 1
+ * and '?'. Returns 0 when t is not all ASCII.
+ *
+ * Always inlined, into one function per vector width: block is then a
+ * constant, and its call is inlined too, under the caller's target
+ * (AVX2 code only in the AVX2 path). As a plain function, block would be
+ * an indirect call per 32 bytes, and could not be inlined across the
+ * targets. */
+typedef void block_fn(const unsigned char *p, char *low, block_class *bc);
+
+static inline __attribute__((always_inline)) int
+classify_words(ef_vader_scratch *s, const unsigned char *t, size_t n,
+               size_t *ep, size_t *qm, block_fn *block)
+{
+    uint64_t *m = s->mask, high = 0;
+    size_t e = 0, q = 0, w = 0, r = n % 64;
+    block_class a, b;
+    word_class wc;
+
+    for (; w < n / 64; w++) {
+        block(t + 64 * w, s->lower + 64 * w, &a);
+        block(t + 64 * w + 32, s->lower + 64 * w + 32, &b);
+        join_blocks(&wc, &a, &b, 32);
+        for (int c = 0; c < M_COUNT; c++)
+            MASK(m, w, c) = wc.m[c];
+        high |= wc.high;
+        e += bit_count(wc.excl);
+        q += bit_count(wc.quest);
+    }
+    memset(&wc, 0, sizeof wc);
+    if (r >= 32) { /* a block, and the 32 bytes that end the text */
+        block(t + 64 * w, s->lower + 64 * w, &a);
+        block(t + n - 32, s->lower + n - 32, &b);
+        join_blocks(&wc, &a, &b, (unsigned)r - 32);
+    } else if (r != 0) {
+        unsigned sh = 0; /* the old bytes before the new r */
+        if (n >= 32) {
+            block(t + n - 32, s->lower + n - 32, &a);
+            sh = 32 - (unsigned)r;
+        } else { /* a short text: a copy, padded with spaces */
+            unsigned char pad[32];
+            memset(pad, ' ', sizeof pad);
+            memcpy(pad, t, n);
+            block(pad, s->lower, &a);
+        }
+        for (int c = 0; c < M_COUNT; c++)
+            wc.m[c] = a.m[c] >> sh;
+        wc.high = a.high >> sh;
+        wc.excl = a.excl >> sh;
+        wc.quest = a.quest >> sh;
+    }
+    for (int c = 0; c < M_COUNT; c++)
+        MASK(m, w, c) = wc.m[c];
+    high |= wc.high;
+    e += bit_count(wc.excl);
+    q += bit_count(wc.quest);
+    if (high != 0)
+        return 0;
+    /* bytes past the end count as white space */
+    MASK(m, w, M_SPACE) |= ~0ULL << r;
+    *ep = e;
+    *qm = q;
+    return 1;
+}
 
 static int classify_base(ef_vader_scratch *s, const unsigned char *t,
                          size_t n, size_t *ep, size_t *qm)
 {
-    CLASSIFY_BODY(classify32);
+    return classify_words(s, t, n, ep, qm, classify32);
 }
 
 #if EF_HAVE_AVX2
@@ -539,22 +567,18 @@ __attribute__((target("avx2"))) static inline void
 classify32_avx2(const unsigned char *p, char *low, block_class *bc)
 {
     __m256i c = _mm256_loadu_si256((const __m256i *)p);
-#define GT(k) _mm256_cmpgt_epi8(c, _mm256_set1_epi8((char)(k)))
-#define LT(k) _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(k)), c)
+#define IN(lo, hi)                                                          \
+    _mm256_and_si256(                                                       \
+        _mm256_cmpgt_epi8(c, _mm256_set1_epi8((char)((lo) - 1))),           \
+        _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) + 1)), c))
+#define OR(a, b) _mm256_or_si256(a, b)
+#define ANDNOT(a, b) _mm256_andnot_si256(a, b)
 #define EQ(k) _mm256_cmpeq_epi8(c, _mm256_set1_epi8((char)(k)))
-    __m256i up = _mm256_and_si256(GT('A' - 1), LT('Z' + 1));
-    __m256i lo = _mm256_and_si256(GT('a' - 1), LT('z' + 1));
-    __m256i dg = _mm256_and_si256(GT('0' - 1), LT('9' + 1));
-    __m256i sp = _mm256_or_si256(
-        EQ(' '), _mm256_or_si256(_mm256_and_si256(GT(0x08), LT(0x0e)),
-                                 _mm256_and_si256(GT(0x1b), LT(0x20))));
-    __m256i pu = _mm256_andnot_si256(
-        _mm256_or_si256(_mm256_or_si256(up, lo), dg),
-        _mm256_and_si256(GT(0x20), LT(0x7f)));
-    bc->m[M_SPACE] = (uint32_t)_mm256_movemask_epi8(sp);
-    bc->m[M_PUNCT] = (uint32_t)_mm256_movemask_epi8(pu);
+    __m256i up = CLASS_UPPER;
+    bc->m[M_SPACE] = (uint32_t)_mm256_movemask_epi8(CLASS_SPACE);
+    bc->m[M_PUNCT] = (uint32_t)_mm256_movemask_epi8(CLASS_PUNCT);
     bc->m[M_UPPER] = (uint32_t)_mm256_movemask_epi8(up);
-    bc->m[M_LOWER] = (uint32_t)_mm256_movemask_epi8(lo);
+    bc->m[M_LOWER] = (uint32_t)_mm256_movemask_epi8(CLASS_LOWER);
     bc->m[M_APOS] = (uint32_t)_mm256_movemask_epi8(EQ('\''));
     bc->high = (uint32_t)_mm256_movemask_epi8(c);
     bc->excl = (uint32_t)_mm256_movemask_epi8(EQ('!'));
@@ -562,8 +586,9 @@ classify32_avx2(const unsigned char *p, char *low, block_class *bc)
     _mm256_storeu_si256(
         (__m256i *)low,
         _mm256_or_si256(c, _mm256_and_si256(up, _mm256_set1_epi8(0x20))));
-#undef GT
-#undef LT
+#undef IN
+#undef OR
+#undef ANDNOT
 #undef EQ
 }
 
@@ -571,7 +596,7 @@ __attribute__((target("avx2"))) static int
 classify_avx2(ef_vader_scratch *s, const unsigned char *t, size_t n,
               size_t *ep, size_t *qm)
 {
-    CLASSIFY_BODY(classify32_avx2);
+    return classify_words(s, t, n, ep, qm, classify32_avx2);
 }
 #endif
 
@@ -585,7 +610,7 @@ AVX512 static inline __mmask64 in_range(__m512i c, int lo, int span)
     return _mm512_cmple_epu8_mask(d, _mm512_set1_epi8((char)span));
 }
 
-/* CLASSIFY_BODY with AVX-512: a whole 64-byte word per step, straight
+/* classify_words with AVX-512: a whole 64-byte word per step, straight
  * into its masks, and the last word read with a masked load (which reads
  * nothing past the text: no copy, no overlap). */
 AVX512 static int classify_avx512(ef_vader_scratch *s,
@@ -599,16 +624,18 @@ AVX512 static int classify_avx512(ef_vader_scratch *s,
         size_t at = w * 64, r = n - at < 64 ? n - at : 64;
         __mmask64 keep = r == 64 ? ~0ULL : (1ULL << r) - 1;
         __m512i c = _mm512_maskz_loadu_epi8(keep, t + at);
-        __mmask64 up = in_range(c, 'A', 25), lo = in_range(c, 'a', 25);
-        __mmask64 letters_digits = up | lo | in_range(c, '0', 9);
-        /* white space: ' ', 0x09-0x0d, 0x1c-0x1f, and the bytes past n */
-        MASK(m, w, M_SPACE) =
-            _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8(' ')) |
-            in_range(c, 0x09, 4) | in_range(c, 0x1c, 3) | ~keep;
-        /* punctuation: printable, not a letter, digit or space */
-        MASK(m, w, M_PUNCT) = in_range(c, 0x21, 0x7e - 0x21) & ~letters_digits;
+#define IN(lo, hi) in_range(c, lo, (hi) - (lo))
+#define OR(a, b) ((a) | (b))
+#define ANDNOT(a, b) (~(a) & (b))
+        __mmask64 up = CLASS_UPPER, lo = CLASS_LOWER;
+        /* the bytes past n count as white space */
+        MASK(m, w, M_SPACE) = CLASS_SPACE | ~keep;
+        MASK(m, w, M_PUNCT) = CLASS_PUNCT;
         MASK(m, w, M_UPPER) = up;
         MASK(m, w, M_LOWER) = lo;
+#undef IN
+#undef OR
+#undef ANDNOT
         MASK(m, w, M_APOS) = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('\''));
         high |= _mm512_movepi8_mask(c);
         e += (size_t)__builtin_popcountll(
@@ -855,7 +882,7 @@ static size_t split_utf8(ef_vader_scratch *s, const unsigned char *t,
 
         /* skip white space */
         while (i < n) {
-            if (is_space[t[i]])
+            if (is_space(t[i]))
                 i++;
             else if (t[i] >= 0x80 && (ws = uspace_len(t + i, n - i)) != 0)
                 i += ws;
@@ -865,7 +892,7 @@ static size_t split_utf8(ef_vader_scratch *s, const unsigned char *t,
         if (i >= n)
             break;
         a = i;
-        while (i < n && !is_space[t[i]] &&
+        while (i < n && !is_space(t[i]) &&
                !(t[i] >= 0x80 && uspace_len(t + i, n - i)))
             i++;
         b = i;
@@ -873,9 +900,9 @@ static size_t split_utf8(ef_vader_scratch *s, const unsigned char *t,
         /* strip punctuation, unless that leaves 2 code points or fewer */
         a2 = a;
         b2 = b;
-        while (a2 < b2 && is_punct[t[a2]])
+        while (a2 < b2 && is_punct(t[a2]))
             a2++;
-        while (b2 > a2 && is_punct[t[b2 - 1]])
+        while (b2 > a2 && is_punct(t[b2 - 1]))
             b2--;
         cps = 0;
         for (size_t k = a2; k < b2 && cps <= 2; k++)

@@ -1,6 +1,7 @@
 /* text.c - UTF-8 decoding and escaping of untrusted text. */
 #include "util/text.h"
 
+#include <ctype.h>
 #include <string.h>
 
 size_t ef_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
@@ -82,6 +83,17 @@ size_t ef_utf8_put_repaired(ef_buf *b, const unsigned char *s, size_t n)
     else
         ef_buf_put(b, s, k);
     return k;
+}
+
+const char *ef_text_trim(const char *s, size_t *n)
+{
+    while (*n > 0 && isspace((unsigned char)*s)) {
+        s++;
+        (*n)--;
+    }
+    while (*n > 0 && isspace((unsigned char)s[*n - 1]))
+        (*n)--;
+    return s;
 }
 
 void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n)

@@ -25,6 +25,10 @@ size_t ef_utf8_put_repaired(ef_buf *b, const unsigned char *s, size_t n);
  * isolate: text that needs isolating among left-to-right text. */
 int ef_utf8_has_rtl(const char *s, size_t n);
 
+/* s (n bytes: *n) without its leading and trailing ASCII white space
+ * (isspace in the C locale): returns the new start and sets *n. */
+const char *ef_text_trim(const char *s, size_t *n);
+
 /* Appends s as a TSV field: backslash, tab, newline and carriage return
  * become \\ \t \n \r, other control characters \xHH (ESC is \x1b:
  * the field cannot drive a terminal); invalid UTF-8 becomes U+FFFD; NUL

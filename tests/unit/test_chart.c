@@ -14,6 +14,7 @@
 
 #include "metrics/metrics.h"
 #include "render/chart.h"
+#include "render/png.h"
 #include "test.h"
 
 #define OUT "build/test-charts"
@@ -416,7 +417,14 @@ static void render_case(const char *name, const ef_report *r, const char *want,
 
 /* ==== The PNG writer ================================================== */
 
-void png_encode(cairo_surface_t *sf, ef_buf *out); /* EF_STATIC */
+/* The chart's way of calling it: a cairo RGB24 surface at 192 dpi. */
+static void png_encode(cairo_surface_t *sf, ef_buf *out)
+{
+    ef_png_encode_rgb24(cairo_image_surface_get_data(sf),
+                        cairo_image_surface_get_width(sf),
+                        cairo_image_surface_get_height(sf),
+                        cairo_image_surface_get_stride(sf), 7559, out);
+}
 
 typedef struct {
     const unsigned char *p;

@@ -1,6 +1,7 @@
 /* test_xlsx.c - the workbook: cell text cleaning, hyperlinks, and whole
- * workbooks from a hand-built report model, written to build/test-xlsx/
- * for tests/suites/xlsx.sh to read back with openpyxl:
+ * workbooks from a hand-built report model, written to build/test-xlsx/,
+ * read back here (its XML, through unzip) and by tests/suites/xlsx.sh
+ * with openpyxl:
  *
  *   t.xlsx, t2.xlsx  the same model and rows twice (byte-identical)
  *   split.xlsx       sheets cut at 4 rows: Data (2), Negative (2), ...
@@ -539,16 +540,139 @@ static void test_capped(void)
     xlsx_negative_rows = cap;
 }
 
+/* ==== Reading a workbook back ========================================= */
+
+/* Member name of the zip file at zip, through unzip(1), NUL-terminated
+ * (free it); NULL when there is no such member. */
+static char *zip_member(const char *zip, const char *name)
+{
+    char cmd[512], *out = NULL;
+    size_t len = 0, cap = 0, k;
+    FILE *p;
+
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s' 2>/dev/null", zip, name);
+    if ((p = popen(cmd, "r")) == NULL)
+        return NULL;
+    do {
+        if (cap - len < 4096) {
+            cap = cap ? 2 * cap : 65536;
+            out = realloc(out, cap);
+        }
+        k = fread(out + len, 1, cap - len - 1, p);
+        len += k;
+    } while (k > 0);
+    out[len] = '\0';
+    if (pclose(p) != 0 || len == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* The inline-string text of cell ref ("S1") in a sheet's XML, into out;
+ * "" when the cell is not there. */
+static void cell_text(const char *xml, const char *ref, char *out, size_t cap)
+{
+    char key[32];
+    const char *c, *t, *end;
+
+    out[0] = '\0';
+    snprintf(key, sizeof key, "<c r=\"%s\"", ref);
+    if (xml == NULL || (c = strstr(xml, key)) == NULL ||
+        (t = strstr(c, "<t>")) == NULL || (end = strstr(t, "</t>")) == NULL)
+        return;
+    t += 3;
+    snprintf(out, cap, "%.*s", (int)(end - t), t);
+}
+
+/* The headers of the columns that chart XML's series take their values
+ * from ("<c:val>...<c:f>Trend!$S$2:$S$5</c:f>"), in series order, joined
+ * by "|" into out: the names tie a chart to the table's columns. */
+static void chart_value_headers(const char *chart, const char *sheet_name,
+                                const char *sheet_xml, char *out, size_t cap)
+{
+    const char *v = chart;
+
+    out[0] = '\0';
+    while (v && (v = strstr(v, "<c:val>")) != NULL) {
+        char col[8], ref[16], head[64];
+        const char *f = strstr(v, "<c:f>");
+        size_t n = strlen(sheet_name);
+
+        v += 7;
+        if (f == NULL || strncmp(f + 5, sheet_name, n) != 0 ||
+            sscanf(f + 5 + n, "!$%7[A-Z]$2", col) != 1)
+            continue;
+        snprintf(ref, sizeof ref, "%s1", col);
+        cell_text(sheet_xml, ref, head, sizeof head);
+        snprintf(out + strlen(out), cap - strlen(out), "%s%s",
+                 out[0] ? "|" : "", head);
+    }
+}
+
+/* What a workbook holds, read from its XML: the sheets in order, a
+ * defined name, text that stays text (no formula anywhere), every row of
+ * Data, and the Summary's charts drawn from the right columns. */
+static void check_book(const char *path)
+{
+    static const char *const sheets[] = {
+        "Summary", "Trend",    "Channels",    "Themes", "Spikes",
+        "Repair queue", "Negative", "Data", "Calibration", "Method"};
+    char *wb = zip_member(path, "xl/workbook.xml");
+    char *summary = zip_member(path, "xl/worksheets/sheet1.xml");
+    char *trend = zip_member(path, "xl/worksheets/sheet2.xml");
+    char *channels = zip_member(path, "xl/worksheets/sheet3.xml");
+    char *data = zip_member(path, "xl/worksheets/sheet8.xml");
+    char *c1 = zip_member(path, "xl/charts/chart1.xml");
+    char *c2 = zip_member(path, "xl/charts/chart2.xml");
+    char got[512];
+    const char *at = wb;
+
+    OK(wb && summary && trend && channels && data && c1 && c2,
+       "workbook parts there");
+    for (size_t i = 0; at && i < sizeof sheets / sizeof sheets[0]; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "<sheet name=\"%s\" sheetId=\"%zu\"",
+                 sheets[i], i + 1);
+        at = strstr(at, key);
+        OK(at != NULL, sheets[i]);
+    }
+    OK(wb && strstr(wb, "<definedName name=\"negative_share\">Summary!$B$"),
+       "negative_share names a Summary cell");
+    OK(summary && strstr(summary, "=1+1 stays text.</t>"),
+       "the headline, as text");
+    OK(data && strstr(data, "<t>=HYPERLINK(\"http://x\")</t>"),
+       "a formula-like text stays text");
+    OK(data && strstr(data, "<row r=\"11\"") && !strstr(data, "<row r=\"12\""),
+       "Data: the header and 10 rows");
+    OK(summary && data && !strstr(summary, "<f>") && !strstr(data, "<f>"),
+       "no formula in Summary or Data");
+    chart_value_headers(c1, "Trend", trend, got, sizeof got);
+    STR_EQ(got,
+           "Chart: negative share|Chart: 95% CI low|Chart: 95% CI high|"
+           "Chart: too few to call|VADER's share",
+           "Summary's trend chart: Trend's chart columns");
+    chart_value_headers(c2, "Channels", channels, got, sizeof got);
+    /* the model's channels have no re-estimate: VADER's share */
+    STR_EQ(got, "Negative share", "Summary's channel chart: the share");
+    free(wb);
+    free(summary);
+    free(trend);
+    free(channels);
+    free(data);
+    free(c1);
+    free(c2);
+}
+
 static void test_workbooks(void)
 {
-    struct stat st;
     uint32_t limit = xlsx_row_limit;
 
     mkdir("build", 0777);
     mkdir(DIR, 0777);
     INT_EQ(write_book(DIR "/t.xlsx", 1, 1), EF_OK, "t.xlsx written");
     INT_EQ(write_book(DIR "/t2.xlsx", 1, 1), EF_OK, "t2.xlsx written");
-    OK(stat(DIR "/t.xlsx", &st) == 0 && st.st_size > 5000, "t.xlsx size");
+    check_book(DIR "/t.xlsx");
     OK(same_bytes(DIR "/t.xlsx", DIR "/t2.xlsx"),
        "two writes give byte-identical files");
     INT_EQ(write_book(DIR "/nodata.xlsx", 0, 0), EF_OK, "nodata written");
