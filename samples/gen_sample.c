@@ -21,37 +21,53 @@
  * All texts are composed here from small parts, none is copied.
  */
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <math.h>
 
 #include "metrics/stats.h"
 
 /* ==== Constants ========================================================== */
 
-#define NDAYS 364                /* 52 weeks */
-#define CRISIS_WEEK 12           /* 0-based: 2025-03-31 for the default */
+#define NDAYS 364      /* 52 weeks */
+#define CRISIS_WEEK 12 /* 0-based: 2025-03-31 for the default */
 #define DEFAULT_ROWS 20000
 #define MAX_ROWS 50000000LL
 #define UNASSIGNED (-2)
 #define ANONYMOUS (-1)
 
-enum { CH_TWITTER, CH_FACEBOOK, CH_REVIEWS, CH_FORUM, CH_BLOG, CH_SURVEY,
-       NCHANNEL };
+enum {
+    CH_TWITTER,
+    CH_FACEBOOK,
+    CH_REVIEWS,
+    CH_FORUM,
+    CH_BLOG,
+    CH_SURVEY,
+    NCHANNEL
+};
 enum { POS, NEU, NEG };
 enum { FAM_BUDS, FAM_PRO, FAM_HOME, FAM_APP, NFAM };
-enum { T_CONN, T_APP, T_BATT, T_CARE, T_SHIP, T_PRICE, T_BUILD, T_SOUND,
-       NTOPIC };
+enum {
+    T_CONN,
+    T_APP,
+    T_BATT,
+    T_CARE,
+    T_SHIP,
+    T_PRICE,
+    T_BUILD,
+    T_SOUND,
+    NTOPIC
+};
 
 /* slot flags */
-#define F_CRISIS 0x01            /* about the week-13 battery problem */
-#define F_LOUD 0x02              /* written by a loud repeat complainer */
-#define F_FOLLOW 0x04            /* a turned-around author's happy update */
-#define F_FORCE 0x08             /* the brand answers this one for sure */
-#define F_FIXED 0x10             /* praises the 3.2.1 battery fix */
+#define F_CRISIS 0x01 /* about the week-13 battery problem */
+#define F_LOUD 0x02   /* written by a loud repeat complainer */
+#define F_FOLLOW 0x04 /* a turned-around author's happy update */
+#define F_FORCE 0x08  /* the brand answers this one for sure */
+#define F_FIXED 0x10  /* praises the 3.2.1 battery fix */
 
 static const char *const channel_name[NCHANNEL] = {
     "twitter", "facebook", "reviews", "forum", "blog", "survey"};
@@ -207,20 +223,20 @@ static void putf(tbuf *t, const char *fmt, ...)
 }
 
 typedef struct {
-    int fam;                     /* FAM_* */
-    int topic;                   /* T_* for complaints */
-    int week;                    /* 0..51 */
-    const char *prod;            /* "the Buds Pro" */
-    const char *bare;            /* "Buds Pro" */
-    const char *feat;            /* "noise cancelling" */
-    const char *feat2;           /* another feature */
-    const char *ver;             /* firmware in force this week */
-    const char *next_ver;        /* the one after */
+    int fam;              /* FAM_* */
+    int topic;            /* T_* for complaints */
+    int week;             /* 0..51 */
+    const char *prod;     /* "the Buds Pro" */
+    const char *bare;     /* "Buds Pro" */
+    const char *feat;     /* "noise cancelling" */
+    const char *feat2;    /* another feature */
+    const char *ver;      /* firmware in force this week */
+    const char *next_ver; /* the one after */
 } ctx;
 
-static const char *const weekday_name[] = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-    "Sunday"};
+static const char *const weekday_name[] = {"Monday",   "Tuesday", "Wednesday",
+                                           "Thursday", "Friday",  "Saturday",
+                                           "Sunday"};
 
 static void expand(ef_rng *r, tbuf *t, const char *s, size_t n, const ctx *c);
 
@@ -236,7 +252,7 @@ static void expand_var(ef_rng *r, tbuf *t, char v, const ctx *c)
     case 'I': put(t, plural ? "they" : "it"); break;
     case 'M': put(t, plural ? "them" : "it"); break;
     case 'A': put(t, plural ? "are" : "is"); break;
-    case 'S': put(t, plural ? "" : "s"); break;   /* verb ending */
+    case 'S': put(t, plural ? "" : "s"); break; /* verb ending */
     case 'O': put(t, c->fam == FAM_APP ? "in" : "on"); break;
     case 'V': put(t, c->ver); break;
     case 'U': put(t, c->next_ver); break;
@@ -244,23 +260,24 @@ static void expand_var(ef_rng *r, tbuf *t, char v, const ctx *c)
     case 'K': putf(t, "%u", 3 + rng_below(r, 12)); break;
     case 'W': put(t, PICK(r, weekday_name)); break;
     case 'X': {
-        static const char *const price[] = {"129", "149", "179", "199",
-                                            "229", "249"};
+        static const char *const price[] = {"129", "149", "179",
+                                            "199", "229", "249"};
         putc_(t, '$');
         put(t, PICK(r, price));
         break;
     }
     case 'C': {
-        static const char *const color[] = {"black", "sand", "sage", "navy",
-                                            "white", "coral"};
+        static const char *const color[] = {"black", "sand",  "sage",
+                                            "navy",  "white", "coral"};
         put(t, PICK(r, color));
         break;
     }
     case 'D': {
         static const char *const dev[] = {
-            "a Pixel 8", "an iPad", "a Windows laptop", "a Peloton",
-            "the Switch", "an older iPhone", "Linux", "a Galaxy S23",
-            "a Chromebook", "a MacBook Air"};
+            "a Pixel 8",    "an iPad",      "a Windows laptop",
+            "a Peloton",    "the Switch",   "an older iPhone",
+            "Linux",        "a Galaxy S23", "a Chromebook",
+            "a MacBook Air"};
         put(t, PICK(r, dev));
         break;
     }
@@ -315,52 +332,76 @@ static void emit(ef_rng *r, tbuf *t, const char *tmpl, const ctx *c)
 
 /* ==== Products =========================================================== */
 
-static const char *const prod_buds[] = {"the Buds", "my Buds",
-                                        "my Pebblewave Buds",
-                                        "the Pebblewave Buds"};
+static const char *const prod_buds[] = {
+    "the Buds", "my Buds", "my Pebblewave Buds", "the Pebblewave Buds"};
 static const char *const prod_pro[] = {"the Buds Pro", "my Buds Pro",
                                        "the new Buds Pro"};
-static const char *const prod_home[] = {"the Home speaker",
-                                        "my Pebblewave Home",
-                                        "the Pebblewave Home speaker"};
+static const char *const prod_home[] = {
+    "the Home speaker", "my Pebblewave Home", "the Pebblewave Home speaker"};
 static const char *const prod_app[] = {"the Pebblewave app", "the app",
                                        "the new app"};
-static const char *const feat_buds[] = {
-    "sound", "noise cancelling", "battery life", "fit", "call quality",
-    "charging case", "transparency mode", "bass", "comfort", "mic",
-    "touch control"};
-static const char *const feat_pro[] = {
-    "sound", "noise cancelling", "battery life", "fit", "call quality",
-    "spatial audio", "wireless charging", "bass", "transparency mode",
-    "comfort"};
+static const char *const feat_buds[] = {"sound",
+                                        "noise cancelling",
+                                        "battery life",
+                                        "fit",
+                                        "call quality",
+                                        "charging case",
+                                        "transparency mode",
+                                        "bass",
+                                        "comfort",
+                                        "mic",
+                                        "touch control"};
+static const char *const feat_pro[] = {"sound",
+                                       "noise cancelling",
+                                       "battery life",
+                                       "fit",
+                                       "call quality",
+                                       "spatial audio",
+                                       "wireless charging",
+                                       "bass",
+                                       "transparency mode",
+                                       "comfort"};
 static const char *const feat_home[] = {
-    "sound", "bass", "voice assistant", "Wi-Fi setup", "multiroom mode",
-    "volume range", "design"};
+    "sound",          "bass",         "voice assistant", "Wi-Fi setup",
+    "multiroom mode", "volume range", "design"};
 static const char *const feat_app[] = {
-    "EQ", "update process", "Find My Buds map", "layout", "dark mode",
-    "sleep timer"};
+    "EQ",     "update process", "Find My Buds map",
+    "layout", "dark mode",      "sleep timer"};
 
 /* firmware by week: 3.2 shipped on the crisis Monday */
 static const char *firmware(int week)
 {
-    if (week < 6) return "3.0";
-    if (week < 12) return "3.1";
-    if (week < 13) return "3.2";
-    if (week < 14) return "3.2.1";
-    if (week < 25) return "3.3";
-    if (week < 36) return "3.4";
-    if (week < 46) return "4.0";
+    if (week < 6)
+        return "3.0";
+    if (week < 12)
+        return "3.1";
+    if (week < 13)
+        return "3.2";
+    if (week < 14)
+        return "3.2.1";
+    if (week < 25)
+        return "3.3";
+    if (week < 36)
+        return "3.4";
+    if (week < 46)
+        return "4.0";
     return "4.1";
 }
 
 static const char *firmware_next(int week)
 {
-    if (week < 6) return "3.1";
-    if (week < 12) return "3.2";
-    if (week < 14) return "3.3";
-    if (week < 25) return "3.4";
-    if (week < 36) return "4.0";
-    if (week < 46) return "4.1";
+    if (week < 6)
+        return "3.1";
+    if (week < 12)
+        return "3.2";
+    if (week < 14)
+        return "3.3";
+    if (week < 25)
+        return "3.4";
+    if (week < 36)
+        return "4.0";
+    if (week < 46)
+        return "4.1";
     return "4.2";
 }
 
@@ -478,10 +519,13 @@ static const char *const pos_detail_app[] = {
 };
 
 static const char *const pos_closer[] = {
-    "Thanks Pebblewave!", "Highly recommend.", "Worth every penny.",
-    "Would buy again.", "Great job, team.", "Happy customer here.",
-    "Five stars from me.", "10/10.", "Keep it up!", "Love it.",
-    "Thank you!", "Really glad I got $M.", "Money well spent.",
+    "Thanks Pebblewave!",  "Highly recommend.",
+    "Worth every penny.",  "Would buy again.",
+    "Great job, team.",    "Happy customer here.",
+    "Five stars from me.", "10/10.",
+    "Keep it up!",         "Love it.",
+    "Thank you!",          "Really glad I got $M.",
+    "Money well spent.",
 };
 
 static const char *const pos_survey[] = {
@@ -499,9 +543,9 @@ static const char *const pos_survey[] = {
 };
 
 static const char *const pos_title[] = {
-    "Great buy", "Love them", "Excellent", "Best purchase this year",
-    "Really happy", "Amazing sound", "Five stars", "Impressed",
-    "Great value", "So comfortable",
+    "Great buy",    "Love them",      "Excellent",  "Best purchase this year",
+    "Really happy", "Amazing sound",  "Five stars", "Impressed",
+    "Great value",  "So comfortable",
 };
 
 static const char *const pos_blog_open[] = {
@@ -684,17 +728,33 @@ static const char *pick_problem(ef_rng *r, int topic)
 }
 
 static const char *const neg_feel[] = {
-    "Really disappointed", "So frustrating", "Terrible experience",
-    "Absolutely ridiculous", "This is unacceptable", "Awful",
-    "Not happy at all", "Worst purchase this year", "I am so frustrated",
-    "What a mess", "Pathetic", "Very disappointed", "Frankly terrible",
-    "This is a bad joke", "Furious right now", "Such a letdown, I hate it",
+    "Really disappointed",
+    "So frustrating",
+    "Terrible experience",
+    "Absolutely ridiculous",
+    "This is unacceptable",
+    "Awful",
+    "Not happy at all",
+    "Worst purchase this year",
+    "I am so frustrated",
+    "What a mess",
+    "Pathetic",
+    "Very disappointed",
+    "Frankly terrible",
+    "This is a bad joke",
+    "Furious right now",
+    "Such a letdown, I hate it",
     "I regret buying $M",
 };
 
 static const char *const neg_feel_rude[] = {
-    "This is crap", "What the hell, Pebblewave", "Damn it", "wtf",
-    "Total garbage and I hate it", "This sucks", "Crappy product",
+    "This is crap",
+    "What the hell, Pebblewave",
+    "Damn it",
+    "wtf",
+    "Total garbage and I hate it",
+    "This sucks",
+    "Crappy product",
     "What a damn mess",
 };
 
@@ -758,26 +818,48 @@ static const char *const neg_close[] = {
 };
 
 static const char *const neg_terse[] = {
-    "Total crap.", "This app is garbage and it sucks.", "Pebblewave sucks.",
-    "wtf is this update", "Worst earbuds ever.", "Hate this app.",
-    "Damn case broke again.", "Useless. Refund now.",
-    "Garbage product, terrible support.", "What a damn waste of money.",
-    "Crappy buds, dead in a month.", "The new app sucks.",
-    "Broken again, wtf.", "Terrible. Just terrible.",
-    "So disappointed with Pebblewave.", "Stupid app logged me out again.",
-    "Worst customer service ever.", "Sound is awful now.",
-    "Absolute garbage, I hate it.", "wtf Pebblewave",
-    "Trash update. Hate it.", "Damn buds keep disconnecting. Useless.",
-    "Awful. Never buying again.", "These buds are crap.",
-    "Refund. Now. Worst purchase ever.", "Sick of this broken app.",
-    "Pathetic customer service.", "Hate the new update.",
-    "Zero stars. Terrible.", "Ugh, disconnected AGAIN.",
+    "Total crap.",
+    "This app is garbage and it sucks.",
+    "Pebblewave sucks.",
+    "wtf is this update",
+    "Worst earbuds ever.",
+    "Hate this app.",
+    "Damn case broke again.",
+    "Useless. Refund now.",
+    "Garbage product, terrible support.",
+    "What a damn waste of money.",
+    "Crappy buds, dead in a month.",
+    "The new app sucks.",
+    "Broken again, wtf.",
+    "Terrible. Just terrible.",
+    "So disappointed with Pebblewave.",
+    "Stupid app logged me out again.",
+    "Worst customer service ever.",
+    "Sound is awful now.",
+    "Absolute garbage, I hate it.",
+    "wtf Pebblewave",
+    "Trash update. Hate it.",
+    "Damn buds keep disconnecting. Useless.",
+    "Awful. Never buying again.",
+    "These buds are crap.",
+    "Refund. Now. Worst purchase ever.",
+    "Sick of this broken app.",
+    "Pathetic customer service.",
+    "Hate the new update.",
+    "Zero stars. Terrible.",
+    "Ugh, disconnected AGAIN.",
 };
 
 static const char *const neg_title[] = {
-    "Disappointed", "Broken after a month", "Terrible support",
-    "Not worth it", "Avoid", "Worst purchase", "Frustrating",
-    "Bad update", "Awful experience",
+    "Disappointed",
+    "Broken after a month",
+    "Terrible support",
+    "Not worth it",
+    "Avoid",
+    "Worst purchase",
+    "Frustrating",
+    "Bad update",
+    "Awful experience",
 };
 
 /* the crisis: firmware 3.2 drains the battery (every complaint says so) */
@@ -851,59 +933,61 @@ static const char *const markup_neg[] = {
     "## Broken again | worst support",
 };
 
-static const char *const emoji_pos[] = {"😀", "👍", "❤", "😍", "🙌",
-                                        "🎧"};
-static const char *const emoji_neg[] = {"😡", "👎", "😤", "🙄",
-                                        "💩"};
+static const char *const emoji_pos[] = {"😀", "👍", "❤", "😍", "🙌", "🎧"};
+static const char *const emoji_neg[] = {"😡", "👎", "😤", "🙄", "💩"};
 
 /* ==== Authors ============================================================ */
 
 typedef struct {
-    char name[40];               /* as printed; "" for none */
-    uint8_t home;                /* channel of the first item */
+    char name[40]; /* as printed; "" for none */
+    uint8_t home;  /* channel of the first item */
 } author;
 
 typedef struct {
     author *v;
     size_t n, cap;
-    uint64_t *set;               /* open addressing on name hashes */
+    uint64_t *set; /* open addressing on name hashes */
     size_t set_mask;
 } author_book;
 
 static const char *const first_names[] = {
-    "maria", "james", "aisha", "liam", "sofia", "noah", "yuki", "omar",
-    "elena", "lucas", "priya", "mateo", "chloe", "ethan", "fatima", "leo",
-    "hannah", "diego", "mei", "jonas", "zoe", "samuel", "ana", "ryan",
-    "ines", "kofi", "laura", "tariq", "emma", "daniel", "nina", "hugo",
-    "grace", "ivan", "sara", "felix", "olivia", "ravi", "julia", "marco",
-    "amara", "ben", "clara", "dev", "lucia", "oscar", "rosa", "theo",
-    "nadia", "adam", "freya", "kenji", "layla", "pablo", "ruth", "simon",
-    "tess", "victor", "wen", "alex", "bianca", "caleb", "dina", "erik",
-    "gemma", "henry", "isla", "jamal", "kira", "lena", "milo", "nora",
-    "paula", "quinn", "rahul", "selin", "tom", "uma", "vera", "will",
+    "maria",  "james",  "aisha",  "liam",  "sofia",  "noah",  "yuki",
+    "omar",   "elena",  "lucas",  "priya", "mateo",  "chloe", "ethan",
+    "fatima", "leo",    "hannah", "diego", "mei",    "jonas", "zoe",
+    "samuel", "ana",    "ryan",   "ines",  "kofi",   "laura", "tariq",
+    "emma",   "daniel", "nina",   "hugo",  "grace",  "ivan",  "sara",
+    "felix",  "olivia", "ravi",   "julia", "marco",  "amara", "ben",
+    "clara",  "dev",    "lucia",  "oscar", "rosa",   "theo",  "nadia",
+    "adam",   "freya",  "kenji",  "layla", "pablo",  "ruth",  "simon",
+    "tess",   "victor", "wen",    "alex",  "bianca", "caleb", "dina",
+    "erik",   "gemma",  "henry",  "isla",  "jamal",  "kira",  "lena",
+    "milo",   "nora",   "paula",  "quinn", "rahul",  "selin", "tom",
+    "uma",    "vera",   "will",
 };
 
 static const char *const last_names[] = {
-    "kowalski", "nguyen", "okafor", "schmidt", "garcia", "tanaka", "silva",
-    "haddad", "murphy", "rossi", "patel", "johansson", "dubois", "kim",
-    "novak", "fischer", "moreau", "hughes", "santos", "ibrahim", "larsen",
-    "costa", "walsh", "yilmaz", "mendes", "brennan", "chen", "adeyemi",
-    "petrov", "romero", "becker", "lindqvist", "oconnor", "reyes", "sato",
-    "varga", "wright", "zielinski", "abbott", "bauer", "castro", "duarte",
-    "evans", "ferrari", "gupta", "hansen", "ito", "jensen", "keller",
-    "lopez", "marsh", "nakamura", "ortiz", "price", "quinlan", "ramos",
+    "kowalski", "nguyen",    "okafor",  "schmidt",  "garcia", "tanaka",
+    "silva",    "haddad",    "murphy",  "rossi",    "patel",  "johansson",
+    "dubois",   "kim",       "novak",   "fischer",  "moreau", "hughes",
+    "santos",   "ibrahim",   "larsen",  "costa",    "walsh",  "yilmaz",
+    "mendes",   "brennan",   "chen",    "adeyemi",  "petrov", "romero",
+    "becker",   "lindqvist", "oconnor", "reyes",    "sato",   "varga",
+    "wright",   "zielinski", "abbott",  "bauer",    "castro", "duarte",
+    "evans",    "ferrari",   "gupta",   "hansen",   "ito",    "jensen",
+    "keller",   "lopez",     "marsh",   "nakamura", "ortiz",  "price",
+    "quinlan",  "ramos",
 };
 
 static const char *const handle_adj[] = {
-    "quiet", "lucky", "tiny", "urban", "cosmic", "sleepy", "rapid",
-    "golden", "salty", "lazy", "midnight", "retro", "neon", "spicy",
-    "foggy", "loud", "chill", "rusty", "crispy", "velvet",
+    "quiet",  "lucky", "tiny",  "urban",    "cosmic", "sleepy", "rapid",
+    "golden", "salty", "lazy",  "midnight", "retro",  "neon",   "spicy",
+    "foggy",  "loud",  "chill", "rusty",    "crispy", "velvet",
 };
 
 static const char *const handle_noun[] = {
-    "fox", "owl", "beats", "wave", "pixel", "bass", "runner", "coder",
-    "tea", "vinyl", "cyclist", "panda", "otter", "drummer", "gamer",
-    "nomad", "chef", "reader", "hiker", "tunes",
+    "fox",   "owl",   "beats", "wave",    "pixel", "bass",  "runner",
+    "coder", "tea",   "vinyl", "cyclist", "panda", "otter", "drummer",
+    "gamer", "nomad", "chef",  "reader",  "hiker", "tunes",
 };
 
 /* the loud repeat complainers: name, home channel, pet topic, items
@@ -1010,14 +1094,12 @@ static void make_name(ef_rng *r, int ch, int attempt, char *out, size_t size)
     switch (rng_below(r, 7)) {
     case 0: snprintf(h, sizeof h, "%s_%c", first, last[0]); break;
     case 1: snprintf(h, sizeof h, "%s%s", first, last); break;
-    case 2: snprintf(h, sizeof h, "%s%u", first, 10 + rng_below(r, 90));
-        break;
+    case 2: snprintf(h, sizeof h, "%s%u", first, 10 + rng_below(r, 90)); break;
     case 3:
         snprintf(h, sizeof h, "%s%s", PICK(r, handle_adj),
                  PICK(r, handle_noun));
         break;
-    case 4: snprintf(h, sizeof h, "%s_%s", first, PICK(r, handle_noun));
-        break;
+    case 4: snprintf(h, sizeof h, "%s_%s", first, PICK(r, handle_noun)); break;
     case 5: snprintf(h, sizeof h, "%s_%s", first, last); break;
     default: snprintf(h, sizeof h, "%c%s", first[0], last); break;
     }
@@ -1032,7 +1114,7 @@ static int32_t book_new_author(author_book *b, ef_rng *r, int ch)
     char name[40];
     for (int attempt = 0;; attempt++) {
         make_name(r, ch, attempt, name, sizeof name);
-        if (attempt > 40)        /* never seen in practice; stays unique */
+        if (attempt > 40) /* never seen in practice; stays unique */
             snprintf(name + strlen(name) / 2, 20, "_%zu", b->n);
         if (book_claim(b, name))
             return book_add(b, name, ch);
@@ -1042,37 +1124,36 @@ static int32_t book_new_author(author_book *b, ef_rng *r, int ch)
 /* ==== Slots: when, where, what kind ====================================== */
 
 typedef struct {
-    int64_t ts;                  /* posted, seconds since the epoch */
-    int64_t resp;                /* first brand reply, 0 for none */
-    int32_t author;              /* index, ANONYMOUS or UNASSIGNED */
-    uint8_t ch;                  /* CH_* */
-    uint8_t cls;                 /* POS NEU NEG: what the text says */
-    uint8_t flags;               /* F_* */
-    uint8_t topic;               /* T_* of a complaint */
+    int64_t ts;     /* posted, seconds since the epoch */
+    int64_t resp;   /* first brand reply, 0 for none */
+    int32_t author; /* index, ANONYMOUS or UNASSIGNED */
+    uint8_t ch;     /* CH_* */
+    uint8_t cls;    /* POS NEU NEG: what the text says */
+    uint8_t flags;  /* F_* */
+    uint8_t topic;  /* T_* of a complaint */
 } slot;
 
 /* relative volume of a day (0..363) of the year */
 static double day_weight(int d, int64_t epoch_day, ef_rng *r)
 {
-    static const double dow_w[7] = {1.12, 1.08, 1.04, 1.00, 0.95, 0.84,
-                                    0.90};
+    static const double dow_w[7] = {1.12, 1.08, 1.04, 1.00, 0.95, 0.84, 0.90};
     static const double crisis_w[7] = {1.5, 3.6, 3.4, 2.8, 2.3, 1.7, 1.5};
     /* 1970-01-01 was a Thursday */
     int dow = (int)(((epoch_day % 7) + 7 + 3) % 7);
     int month, year, mday;
     civil_from_days(epoch_day, &year, &month, &mday);
     double w = dow_w[dow];
-    w *= 0.92 + 0.16 * d / (double)NDAYS;              /* slow growth */
+    w *= 0.92 + 0.16 * d / (double)NDAYS; /* slow growth */
     if (month == 7 || month == 8)
-        w *= 0.90;                                     /* summer lull */
+        w *= 0.90; /* summer lull */
     if (month == 12 || (month == 11 && mday >= 24))
-        w *= 1.15;                                     /* holidays */
+        w *= 1.15; /* holidays */
     if (month == 12 && mday >= 25)
-        w *= 1.08;                                     /* gifts opened */
+        w *= 1.08; /* gifts opened */
     if (d / 7 == CRISIS_WEEK)
         w *= crisis_w[d % 7];
     else if (d / 7 == CRISIS_WEEK + 1 && d % 7 < 3)
-        w *= 1.25 - 0.08 * (d % 7);                    /* aftershock */
+        w *= 1.25 - 0.08 * (d % 7); /* aftershock */
     w *= 1.0 + 0.06 * rng_normal(r);
     return w > 0.2 ? w : 0.2;
 }
@@ -1086,8 +1167,8 @@ static int cmp_i64(const void *a, const void *b)
 /* base negative share of a day: a slow improvement over the year */
 static double neg_share(int d)
 {
-    static const double crisis_neg[7] = {0.40, 0.66, 0.66, 0.62, 0.52,
-                                         0.40, 0.32};
+    static const double crisis_neg[7] = {0.40, 0.66, 0.66, 0.62,
+                                         0.52, 0.40, 0.32};
     if (d / 7 == CRISIS_WEEK)
         return crisis_neg[d % 7];
     double base = 0.148 - 0.046 * d / (double)NDAYS;
@@ -1100,7 +1181,7 @@ static int pick_topic(ef_rng *r, int month)
 {
     double w[NTOPIC] = {0.20, 0.17, 0.05, 0.17, 0.10, 0.10, 0.11, 0.10};
     if (month == 12 || month == 1)
-        w[T_SHIP] *= 2.2;        /* holiday deliveries */
+        w[T_SHIP] *= 2.2; /* holiday deliveries */
     return rng_weighted(r, w, NTOPIC);
 }
 
@@ -1108,13 +1189,12 @@ static void fill_slots(ef_rng *r, slot *s, int64_t n, int64_t day0)
 {
     static const double hour_w[24] = {
         1.0, 0.8, 0.6, 0.45, 0.4, 0.45, 0.6, 0.9, 1.3, 1.6, 1.8, 1.9,
-        2.0, 2.1, 2.2, 2.3, 2.3, 2.2, 2.2, 2.3, 2.2, 1.9, 1.6, 1.3};
+        2.0, 2.1, 2.2, 2.3,  2.3, 2.2,  2.2, 2.3, 2.2, 1.9, 1.6, 1.3};
     static const double ch_w[NCHANNEL] = {30, 20, 20, 10, 5, 15};
     static const double ch_crisis[NCHANNEL] = {40, 22, 15, 12, 3, 8};
-    static const double ch_neg[NCHANNEL] = {1.25, 1.0, 0.85, 1.2, 0.8,
-                                            0.75};
-    static const double ch_neu[NCHANNEL] = {0.23, 0.21, 0.16, 0.38, 0.19,
-                                            0.28};
+    static const double ch_neg[NCHANNEL] = {1.25, 1.0, 0.85, 1.2, 0.8, 0.75};
+    static const double ch_neu[NCHANNEL] = {0.23, 0.21, 0.16,
+                                            0.38, 0.19, 0.28};
     double w[NDAYS], total = 0.0, cum = 0.0;
     int64_t done = 0;
     for (int d = 0; d < NDAYS; d++)
@@ -1122,17 +1202,15 @@ static void fill_slots(ef_rng *r, slot *s, int64_t n, int64_t day0)
     int64_t *secs = xmalloc(sizeof *secs * (size_t)(n + 1));
     for (int d = 0; d < NDAYS; d++) {
         cum += w[d];
-        int64_t upto = d == NDAYS - 1 ? n
-                                      : (int64_t)floor(n * (cum / total) +
-                                                       0.5);
+        int64_t upto =
+            d == NDAYS - 1 ? n : (int64_t)floor(n * (cum / total) + 0.5);
         int64_t k = upto - done;
         int64_t dayts = (day0 + d) * 86400;
         int month, year, mday;
         int week = d / 7;
         civil_from_days(day0 + d, &year, &month, &mday);
         for (int64_t j = 0; j < k; j++)
-            secs[j] = rng_weighted(r, hour_w, 24) * 3600 +
-                      rng_below(r, 3600);
+            secs[j] = rng_weighted(r, hour_w, 24) * 3600 + rng_below(r, 3600);
         qsort(secs, (size_t)k, sizeof *secs, cmp_i64);
         for (int64_t j = 0; j < k; j++) {
             slot *x = &s[done + j];
@@ -1153,11 +1231,11 @@ static void fill_slots(ef_rng *r, slot *s, int64_t n, int64_t day0)
                 x->flags |= F_CRISIS;
             else if (!crisis && week == CRISIS_WEEK + 1 && d % 7 < 3 &&
                      x->cls == NEG && rng_chance(r, 0.4))
-                x->flags |= F_CRISIS;  /* stragglers who did not update */
+                x->flags |= F_CRISIS; /* stragglers who did not update */
             /* 3.2.1 shipped on the crisis Friday at 15:00 UTC */
             if (x->cls == POS &&
-                ((crisis && (d % 7 > 4 || (d % 7 == 4 && secs[j] > 54000))
-                  && rng_chance(r, 0.25)) ||
+                ((crisis && (d % 7 > 4 || (d % 7 == 4 && secs[j] > 54000)) &&
+                  rng_chance(r, 0.25)) ||
                  (week == CRISIS_WEEK + 1 && rng_chance(r, 0.06))))
                 x->flags |= F_FIXED;
             if (x->flags & F_CRISIS)
@@ -1178,8 +1256,7 @@ static void plant_louds(ef_rng *r, slot *s, int64_t n, int64_t day0)
             (s[i].ts / 86400 - day0) / 7 != CRISIS_WEEK)
             cand[nc++] = i;
     for (int a = 0; a < NLOUD && nc > 0; a++) {
-        int64_t want = (int64_t)floor(louds[a].items * (n / 20000.0) +
-                                      0.5);
+        int64_t want = (int64_t)floor(louds[a].items * (n / 20000.0) + 0.5);
         if (want < 1)
             want = 1;
         for (int64_t k = 0; k < want; k++) {
@@ -1208,13 +1285,12 @@ static void plant_louds(ef_rng *r, slot *s, int64_t n, int64_t day0)
 /* delay of the first brand reply, in seconds: lognormal, by channel */
 static int64_t reply_delay(ef_rng *r, int ch, int cls, int crisis)
 {
-    static const double median_h[NCHANNEL] = {1.3, 3.0, 9.0, 14.0, 22.0,
-                                              28.0};
+    static const double median_h[NCHANNEL] = {1.3, 3.0, 9.0, 14.0, 22.0, 28.0};
     double h = median_h[ch] * exp(1.05 * rng_normal(r));
     if (cls == NEG)
         h *= 0.8;
     if (crisis)
-        h *= 2.2;                /* the team was swamped that week */
+        h *= 2.2; /* the team was swamped that week */
     if (h > 14 * 24.0)
         h = 14 * 24.0 - ef_rng_uniform(r) * 48.0;
     int64_t sec = (int64_t)(h * 3600.0);
@@ -1289,8 +1365,7 @@ static void sentence_case(tbuf *t, size_t a)
             start = 0;
         } else if (c == '.' || c == '!' || c == '?' || c == '\n') {
             start = i + 1 < t->n &&
-                    (t->s[i + 1] == ' ' || t->s[i + 1] == '\n' ||
-                     c == '\n');
+                    (t->s[i + 1] == ' ' || t->s[i + 1] == '\n' || c == '\n');
         } else if (c != ' ' && c != '"') {
             start = 0;
         }
@@ -1477,8 +1552,10 @@ static void gen_negative(ef_rng *r, tbuf *t, const slot *x, const ctx *c)
             emit(r, t, "I [really like|like] the $F, but ", c);
         else if (c->topic == T_CONN || c->topic == T_APP ||
                  c->topic == T_BATT || c->topic == T_SOUND)
-            emit(r, t, "[Since firmware $V|Since the last app update|Over "
-                       "the last two weeks|Lately], ", c);
+            emit(r, t,
+                 "[Since firmware $V|Since the last app update|Over "
+                 "the last two weeks|Lately], ",
+                 c);
         else
             emit(r, t, "[Lately|This week|Over the last two weeks], ", c);
         emit(r, t, pick_problem(r, c->topic), c);
@@ -1501,9 +1578,8 @@ static void gen_negative(ef_rng *r, tbuf *t, const slot *x, const ctx *c)
     }
     /* emphasis: one word in capitals now and then */
     if (kind > 0 && rng_chance(r, 0.06)) {
-        static const char *const loud_words[] = {"broken", "terrible",
-                                                 "awful", "again", "still",
-                                                 "never"};
+        static const char *const loud_words[] = {
+            "broken", "terrible", "awful", "again", "still", "never"};
         const char *w = PICK(r, loud_words);
         char *p = strstr(t->s + a, w);
         if (p)
@@ -1594,8 +1670,7 @@ static void put_url(FILE *out, ef_rng *r, const slot *x, int64_t i,
     case CH_FACEBOOK:
         counter[CH_FACEBOOK] += 1 + rng_below(r, 40);
         fprintf(out, "https://facebook.example/pebblewave/posts/%llu",
-                (unsigned long long)(100000000000ULL +
-                                     counter[CH_FACEBOOK]));
+                (unsigned long long)(100000000000ULL + counter[CH_FACEBOOK]));
         break;
     case CH_REVIEWS:
         counter[CH_REVIEWS] += 1 + rng_below(r, 7);
@@ -1612,8 +1687,7 @@ static void put_url(FILE *out, ef_rng *r, const slot *x, int64_t i,
         fprintf(out, "https://blogs.example/p/%llu",
                 (unsigned long long)(700000 + counter[CH_BLOG]));
         break;
-    default:
-        break;                   /* survey answers have no page */
+    default: break; /* survey answers have no page */
     }
 }
 
@@ -1641,8 +1715,8 @@ static int bad_usage(const char *msg, const char *arg)
 static int parse_date(const char *s, int64_t *day)
 {
     int y, m, d, len = 0, dd, mm, yy;
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 ||
-        s[len] != '\0' || len != 10 || m < 1 || m > 12 || d < 1 || d > 31)
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || s[len] != '\0' ||
+        len != 10 || m < 1 || m > 12 || d < 1 || d > 31)
         return 0;
     *day = days_from_civil(y, m, d);
     civil_from_days(*day, &yy, &mm, &dd);
@@ -1717,18 +1791,17 @@ int main(int argc, char **argv)
             pool_n[c][g] = 0;
             pool[c][g] = xmalloc(pool_cap[c][g] * sizeof(int32_t));
         }
-    static const double anon_p[NCHANNEL] = {0.012, 0.01, 0.03, 0.015,
-                                            0.0, 0.095};
+    static const double anon_p[NCHANNEL] = {0.012, 0.01, 0.03,
+                                            0.015, 0.0,  0.095};
 
     static char obuf[1 << 20];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    fputs("id,date,channel,author,text,rating,nps,responded_at,url\n",
-          stdout);
+    fputs("id,date,channel,author,text,rating,nps,responded_at,url\n", stdout);
     int width = 6;
     for (int64_t m = 1000000; m <= n; m *= 10)
         width++;
     uint64_t counter[NCHANNEL] = {0};
-    ef_rng tr;                      /* texts draw from their own stream */
+    ef_rng tr; /* texts draw from their own stream */
     ef_rng_seed(&tr, seed ^ 0x7E57ED5EEDULL);
     tbuf text;
     char when[TIME_LEN], reply[TIME_LEN];
@@ -1741,35 +1814,34 @@ int main(int argc, char **argv)
             double copy = g ? 0.36 : x->cls == NEU ? 0.17 : 0.15;
             int from = g;
             if (x->cls == NEU && rng_chance(&r, 0.08))
-                from = 1;        /* a complainer asks a follow-up */
+                from = 1; /* a complainer asks a follow-up */
             if (rng_chance(&r, anon_p[x->ch]))
                 x->author = ANONYMOUS;
             else if (pool_n[x->ch][from] >= 64 && rng_chance(&r, copy))
-                x->author = pool[x->ch][from][rng_below(
-                    &r, (uint32_t)pool_n[x->ch][from])];
+                x->author = pool[x->ch][from]
+                                [rng_below(&r, (uint32_t)pool_n[x->ch][from])];
             else
                 x->author = book_new_author(&book, &r, x->ch);
         }
         if (x->author >= NLOUD) {
             if (pool_n[x->ch][g] == pool_cap[x->ch][g]) {
                 pool_cap[x->ch][g] *= 2;
-                pool[x->ch][g] = xrealloc(pool[x->ch][g],
-                                          pool_cap[x->ch][g] *
-                                              sizeof(int32_t));
+                pool[x->ch][g] = xrealloc(pool[x->ch][g], pool_cap[x->ch][g] *
+                                                              sizeof(int32_t));
             }
             pool[x->ch][g][pool_n[x->ch][g]++] = x->author;
         }
 
         /* the brand's first reply */
         int crisis = week == CRISIS_WEEK;
-        double p_reply = x->cls == NEG ? (x->flags & F_LOUD ? 0.3
-                                          : crisis          ? 0.42
-                                                            : 0.55)
+        double p_reply = x->cls == NEG   ? (x->flags & F_LOUD ? 0.3
+                                            : crisis          ? 0.42
+                                                              : 0.55)
                          : x->cls == NEU ? 0.18
                                          : 0.13;
-        if (x->cls == NEG && x->author >= NLOUD &&
-            !(x->flags & F_FOLLOW) && rng_chance(&r, 0.016))
-            x->flags |= F_FORCE;  /* a turnaround story starts here */
+        if (x->cls == NEG && x->author >= NLOUD && !(x->flags & F_FOLLOW) &&
+            rng_chance(&r, 0.016))
+            x->flags |= F_FORCE; /* a turnaround story starts here */
         if ((x->flags & F_FORCE) || rng_chance(&r, p_reply))
             x->resp = x->ts + reply_delay(&r, x->ch, x->cls, crisis);
         if (x->flags & F_FORCE)

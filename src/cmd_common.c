@@ -1,7 +1,7 @@
 /* cmd_common.c - pieces of command-line handling shared by the commands. */
 #include <getopt.h>
-#include <stddef.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -24,11 +24,10 @@
  * every write), one of the pool's threads parses batch k + 1 from the
  * input (strings copied) and the others look each id of batch k up (on
  * their own read-only connections, so in what was committed before this
- * input), compare what is stored, and score the rows that are new. A row the insert ignores (its id came earlier in the
- * input) is compared with the stored one there, so memory stays flat
- * however long the input.
- * Inserting
- * is the bottleneck, hence 16 rows per INSERT and 16 KiB pages.
+ * input), compare what is stored, and score the rows that are new. A row the
+ * insert ignores (its id came earlier in the input) is compared with the
+ * stored one there, so memory stays flat however long the input. Inserting is
+ * the bottleneck, hence 16 rows per INSERT and 16 KiB pages.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -53,38 +52,37 @@
 #include "util/util.h"
 
 #define SCHEMA_VERSION 1
-#define BATCH_ROWS 4096          /* rows per batch */
-#define BATCH_BYTES (8u << 20)   /* or this many bytes of strings */
-#define MULTI_ROWS 16            /* rows per INSERT statement */
-#define SCORE_CHUNK 64           /* rows a scorer claims at a time */
-#define WARN_MAX 5               /* rejections printed before "more" */
-#define CACHE_KIB (32 * 1024)    /* the store's page cache */
+#define BATCH_ROWS 4096        /* rows per batch */
+#define BATCH_BYTES (8u << 20) /* or this many bytes of strings */
+#define MULTI_ROWS 16          /* rows per INSERT statement */
+#define SCORE_CHUNK 64         /* rows a scorer claims at a time */
+#define WARN_MAX 5             /* rejections printed before "more" */
+#define CACHE_KIB (32 * 1024)  /* the store's page cache */
 
-static const char schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS meta (\n"
-    "  key TEXT PRIMARY KEY,\n"
-    "  value TEXT NOT NULL\n"
-    ");\n"
-    "CREATE TABLE IF NOT EXISTS feedback (\n"
-    "  id TEXT NOT NULL UNIQUE,\n"
-    "  date TEXT NOT NULL,\n"
-    "  channel TEXT,\n"
-    "  author TEXT,\n"
-    "  text TEXT NOT NULL,\n"
-    "  rating INTEGER,\n"
-    "  nps INTEGER,\n"
-    "  responded_at TEXT,\n"
-    "  label TEXT,\n"
-    "  url TEXT,\n"
-    "  segment TEXT,\n"
-    "  neg REAL,\n"
-    "  neu REAL,\n"
-    "  pos REAL,\n"
-    "  compound REAL,\n"
-    "  scorer TEXT,\n"
-    "  source TEXT,\n"
-    "  imported_at TEXT\n"
-    ");\n";
+static const char schema_sql[] = "CREATE TABLE IF NOT EXISTS meta (\n"
+                                 "  key TEXT PRIMARY KEY,\n"
+                                 "  value TEXT NOT NULL\n"
+                                 ");\n"
+                                 "CREATE TABLE IF NOT EXISTS feedback (\n"
+                                 "  id TEXT NOT NULL UNIQUE,\n"
+                                 "  date TEXT NOT NULL,\n"
+                                 "  channel TEXT,\n"
+                                 "  author TEXT,\n"
+                                 "  text TEXT NOT NULL,\n"
+                                 "  rating INTEGER,\n"
+                                 "  nps INTEGER,\n"
+                                 "  responded_at TEXT,\n"
+                                 "  label TEXT,\n"
+                                 "  url TEXT,\n"
+                                 "  segment TEXT,\n"
+                                 "  neg REAL,\n"
+                                 "  neu REAL,\n"
+                                 "  pos REAL,\n"
+                                 "  compound REAL,\n"
+                                 "  scorer TEXT,\n"
+                                 "  source TEXT,\n"
+                                 "  imported_at TEXT\n"
+                                 ");\n";
 
 /* A store with rows from before meta recorded the inputs' fields: every
  * field counts as had, as it did then. */
@@ -104,10 +102,9 @@ static const char index_sql[] =
 
 /* The columns of feedback, in the order of the INSERT's parameters. */
 static const char *const columns[] = {
-    "id",      "date",  "channel", "author",  "text",     "rating",
-    "nps",     "responded_at",     "label",   "url",      "segment",
-    "neg",     "neu",   "pos",     "compound", "scorer",  "source",
-    "imported_at"};
+    "id",  "date",         "channel",  "author", "text",    "rating",
+    "nps", "responded_at", "label",    "url",    "segment", "neg",
+    "neu", "pos",          "compound", "scorer", "source",  "imported_at"};
 
 #define NCOLS ((int)EF_ARRAY_LEN(columns))
 
@@ -133,11 +130,11 @@ typedef struct {
     int scored;           /* scores hold cached or computed scores */
     int present;          /* the id is in the store: STORED_* */
     ef_scores scores;
-    uint64_t line;        /* where the row starts in the input */
-    size_t raw, nraw;     /* its original fields: batch.rlen[raw ..],
-                             kept for rows with an id (only they can
-                             conflict) */
-    size_t rawbyte;       /* where they start in batch.rawbytes */
+    uint64_t line;    /* where the row starts in the input */
+    size_t raw, nraw; /* its original fields: batch.rlen[raw ..],
+                         kept for rows with an id (only they can
+                         conflict) */
+    size_t rawbyte;   /* where they start in batch.rawbytes */
 } irow;
 
 enum { STORED_NOT, STORED_SAME, STORED_OTHER }; /* irow.present */
@@ -146,10 +143,10 @@ typedef struct {
     irow *rows;
     size_t n, cap;
     ef_buf bytes;
-    ef_buf rawbytes;    /* original fields, each NUL-terminated */
-    size_t *rlen;       /* their lengths */
+    ef_buf rawbytes; /* original fields, each NUL-terminated */
+    size_t *rlen;    /* their lengths */
     size_t nrlen, rlcap;
-    int last;           /* the input's last batch (its end, or an error) */
+    int last; /* the input's last batch (its end, or an error) */
 } batch;
 
 static void put_str(batch *b, irow *r, int k, const char *s, size_t n)
@@ -242,9 +239,9 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
  * order, by one thread at a time. */
 typedef struct {
     ef_source *src;
-    batch *b;    /* to fill */
-    ef_err err;  /* its error, when b->last says it ended so */
-    ef_job job;  /* one task: read_task */
+    batch *b;   /* to fill */
+    ef_err err; /* its error, when b->last says it ended so */
+    ef_job job; /* one task: read_task */
 } reading;
 
 static void read_task(void *ctx, size_t task, int worker)
@@ -267,7 +264,7 @@ typedef struct {
     sqlite3 *db;          /* NULL: no lookups, every row is scored */
     sqlite3_stmt *exists; /* the stored content of id ?1 */
     sqlite3_stmt *begin, *commit;
-    int lookup;           /* the store held rows when the file began */
+    int lookup; /* the store held rows when the file began */
 } scorer;
 
 static void scorer_open(scorer *w, const char *path, int busy_ms)
@@ -282,10 +279,8 @@ static void scorer_open(scorer *w, const char *path, int busy_ms)
                            "SELECT date, channel, author, text FROM "
                            "feedback WHERE id = ?1",
                            -1, &w->exists, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(w->db, "BEGIN", -1, &w->begin, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(w->db, "COMMIT", -1, &w->commit, NULL) !=
-            SQLITE_OK)
+        sqlite3_prepare_v2(w->db, "BEGIN", -1, &w->begin, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(w->db, "COMMIT", -1, &w->commit, NULL) != SQLITE_OK)
         goto fail;
     return;
 fail: /* lookups are an optimisation: without them, score every row */
@@ -324,15 +319,13 @@ static int compare_stored(sqlite3_stmt *q, const batch *b, const irow *r,
     char date[EF_DATETIME_UTC_SIZE];
     int res = STORED_NOT;
 
-    sqlite3_bind_text(q, 1, str(b, r, S_ID), (int)r->len[S_ID],
-                      SQLITE_STATIC);
+    sqlite3_bind_text(q, 1, str(b, r, S_ID), (int)r->len[S_ID], SQLITE_STATIC);
     if (sqlite3_step(q) == SQLITE_ROW) {
         ef_datetime_format_utc(r->date, date);
         res = column_is(q, 0, date, strlen(date)) &&
                       column_is_ci(q, 1, str(b, r, S_CHANNEL),
                                    r->len[S_CHANNEL]) &&
-                      column_is(q, 2, str(b, r, S_AUTHOR),
-                                r->len[S_AUTHOR]) &&
+                      column_is(q, 2, str(b, r, S_AUTHOR), r->len[S_AUTHOR]) &&
                       column_is(q, 3, str(b, r, S_TEXT), r->len[S_TEXT])
                   ? STORED_SAME
                   : STORED_OTHER;
@@ -381,8 +374,8 @@ static void score_rows(scorer *w, batch *b, size_t i, size_t end)
         if (lookup && (r->present = stored(w, b, r)))
             continue;
         if (!r->scored) {
-            ef_vader_score(w->v, w->scratch, str(b, r, S_TEXT),
-                           r->len[S_TEXT], &r->scores);
+            ef_vader_score(w->v, w->scratch, str(b, r, S_TEXT), r->len[S_TEXT],
+                           &r->scores);
             r->scored = 1;
         }
     }
@@ -396,8 +389,8 @@ static void score_rows(scorer *w, batch *b, size_t i, size_t end)
  * scorer of the thread that runs it. */
 typedef struct {
     batch *b;
-    scorer *ws;        /* [ef_pool_threads()] */
-    atomic_int stop;   /* set: the tasks not yet begun do nothing */
+    scorer *ws;      /* [ef_pool_threads()] */
+    atomic_int stop; /* set: the tasks not yet begun do nothing */
     ef_job job;
 } scoring;
 
@@ -407,8 +400,7 @@ static void score_task(void *ctx, size_t chunk, int worker)
     size_t i = chunk * SCORE_CHUNK, end = i + SCORE_CHUNK;
 
     if (!atomic_load(&sc->stop))
-        score_rows(&sc->ws[worker], sc->b, i, end < sc->b->n ? end
-                                                              : sc->b->n);
+        score_rows(&sc->ws[worker], sc->b, i, end < sc->b->n ? end : sc->b->n);
 }
 
 /* ==== The store ========================================================= */
@@ -417,12 +409,12 @@ typedef struct {
     sqlite3 *db;
     const char *path;
     int busy_ms;
-    sqlite3_stmt *insert_1;  /* INSERT OR IGNORE of one row */
-    sqlite3_stmt *insert_n;  /* ... of MULTI_ROWS rows */
-    sqlite3_stmt *content;   /* the stored content and rowid of id ?1,
-                                as this connection sees it */
+    sqlite3_stmt *insert_1; /* INSERT OR IGNORE of one row */
+    sqlite3_stmt *insert_n; /* ... of MULTI_ROWS rows */
+    sqlite3_stmt *content;  /* the stored content and rowid of id ?1,
+                               as this connection sees it */
     sqlite3_stmt *max_rowid_q;
-    int64_t max_rowid;       /* rows inserted later have larger rowids */
+    int64_t max_rowid; /* rows inserted later have larger rowids */
 } store;
 
 /* Turns a SQLite failure into an error naming the store. */
@@ -440,9 +432,8 @@ static ef_status sql_fail(store *st, int rc, const char *what, ef_err *e)
         return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", st->path,
                        sqlite3_errmsg(st->db));
     if (prim == SQLITE_FULL || prim == SQLITE_IOERR || prim == SQLITE_CORRUPT)
-        return ef_fail(e, EF_ERR_IO, "%s: %s%s%s", st->path,
-                       what ? what : "", what ? ": " : "",
-                       sqlite3_errmsg(st->db));
+        return ef_fail(e, EF_ERR_IO, "%s: %s%s%s", st->path, what ? what : "",
+                       what ? ": " : "", sqlite3_errmsg(st->db));
     return ef_fail(e, EF_ERR_SQL, "%s: %s%s%s", st->path, what ? what : "",
                    what ? ": " : "", sqlite3_errmsg(st->db));
 }
@@ -568,8 +559,8 @@ static ef_status store_open(store *st, const char *path, int busy_ms,
                                 "FROM feedback WHERE id = ?1",
                                 -1, &st->content, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(st->db, "SELECT max(rowid) FROM feedback",
-                                -1, &st->max_rowid_q, NULL);
+        rc = sqlite3_prepare_v2(st->db, "SELECT max(rowid) FROM feedback", -1,
+                                &st->max_rowid_q, NULL);
     ef_buf_reset(&q);
     return rc == SQLITE_OK ? EF_OK : sql_fail(st, rc, NULL, e);
 }
@@ -599,8 +590,8 @@ static int64_t store_max_rowid(store *st)
 static int store_has_rows(store *st, ef_err *e)
 {
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM feedback LIMIT 1",
-                                -1, &q, NULL);
+    int rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM feedback LIMIT 1", -1,
+                                &q, NULL);
 
     if (rc == SQLITE_OK)
         rc = sqlite3_step(q);
@@ -617,8 +608,8 @@ static int store_has_rows(store *st, ef_err *e)
  * thread, id conflicts from the main thread, hence the lock. */
 typedef struct {
     pthread_mutex_t mu;
-    ef_rejects *rj;       /* --rejects FILE, or NULL */
-    const char *path;     /* its name */
+    ef_rejects *rj;   /* --rejects FILE, or NULL */
+    const char *path; /* its name */
     uint64_t seen;
     int quiet;
 } reject_sink;
@@ -645,11 +636,11 @@ static void on_reject(void *ctx, const ef_reject *r)
 /* ==== Import of one input =============================================== */
 
 typedef struct {
-    const char *version;  /* the scorer's version string */
-    const char *source;   /* the input's name, as stored */
+    const char *version; /* the scorer's version string */
+    const char *source;  /* the input's name, as stored */
     char imported_at[EF_DATETIME_UTC_SIZE];
-    int show_progress;    /* stderr is a terminal and not --quiet */
-    int strict;           /* --strict: a conflict is an error */
+    int show_progress; /* stderr is a terminal and not --quiet */
+    int strict;        /* --strict: a conflict is an error */
     reject_sink *sink;
     const char *const *header; /* the input's column names */
     size_t nheader;
@@ -695,8 +686,8 @@ static void bind_row(sqlite3_stmt *q, int base, const run_ctx *ctx,
         sqlite3_bind_null(q, base + 8);
     }
     if (r->label >= 0)
-        sqlite3_bind_text(q, base + 9, ef_class_name((ef_class)r->label),
-                          -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, base + 9, ef_class_name((ef_class)r->label), -1,
+                          SQLITE_STATIC);
     else
         sqlite3_bind_null(q, base + 9);
     bind_str(q, base + 10, str(b, r, S_URL), r->len[S_URL]);
@@ -743,8 +734,8 @@ static ef_status run_insert(store *st, sqlite3_stmt *q, const run_ctx *ctx,
             first = !(pend[j]->len[S_ID] == r->len[S_ID] &&
                       memcmp(str(b, pend[j], S_ID), str(b, r, S_ID),
                              r->len[S_ID]) == 0);
-        int same = compare_stored(st->content, b, r, &kept, before) !=
-                   STORED_OTHER;
+        int same =
+            compare_stored(st->content, b, r, &kept, before) != STORED_OTHER;
         if (kept && first) {
             n->added++;
         } else if (same) {
@@ -780,9 +771,9 @@ static ef_status conflict(const run_ctx *ctx, const batch *b, const irow *r,
         field[i] = b->rawbytes.data + at;
         at += b->rlen[r->raw + i] + 1;
     }
-    rj = (ef_reject){ctx->source, r->line, EF_REJECT_ID_CONFLICT, detail,
-                     field, b->rlen + r->raw, r->nraw, ctx->header,
-                     ctx->nheader};
+    rj = (ef_reject){ctx->source, r->line,     EF_REJECT_ID_CONFLICT,
+                     detail,      field,       b->rlen + r->raw,
+                     r->nraw,     ctx->header, ctx->nheader};
     on_reject(ctx->sink, &rj);
     free(field);
     return EF_OK;
@@ -898,8 +889,8 @@ static ef_status import_rows(ef_source *src, store *st, const run_ctx *ctx,
         }
         sc.b = cur;
         atomic_store(&sc.stop, 0);
-        sc.job = EF_JOB(score_task, &sc,
-                        (cur->n + SCORE_CHUNK - 1) / SCORE_CHUNK);
+        sc.job =
+            EF_JOB(score_task, &sc, (cur->n + SCORE_CHUNK - 1) / SCORE_CHUNK);
         ef_pool_submit(pool, &sc.job);
         if (prev) {
             rc = insert_batch(st, ctx, prev, n, e);
@@ -964,8 +955,7 @@ static ef_status usable(const char *input, const ef_source_stats *ss,
 /* Records in meta which fields the input had ("input_has.author"), so a
  * report from the store knows a column the store always has from one the
  * data had (a response rate of 0% from "cannot be measured"). */
-static ef_status record_fields(store *st, const ef_source_stats *ss,
-                               ef_err *e)
+static ef_status record_fields(store *st, const ef_source_stats *ss, ef_err *e)
 {
     char sql[128];
     ef_status rc;
@@ -1001,13 +991,14 @@ static const ef_option options[] = {
     {.shared = EF_OPT_SEGMENT, .help = "store COLUMN's value as the segment"},
     {.shared = EF_OPT_LEXICON},
     {.shared = EF_OPT_BRAND},
-    {"rejects", 0, O_REJECTS, "FILE",
-     "write the rejected rows to FILE (CSV)", EF_OPT_NONE},
+    {"rejects", 0, O_REJECTS, "FILE", "write the rejected rows to FILE (CSV)",
+     EF_OPT_NONE},
     {.shared = EF_OPT_STRICT},
     {"busy-timeout", 0, O_BUSY, "MS",
      "wait this long for another writer (default 5000)", EF_OPT_NONE},
-    {.shared = EF_OPT_THREADS, .help = "scoring threads (default: the "
-                                       "number of cores)"},
+    {.shared = EF_OPT_THREADS,
+     .help = "scoring threads (default: the "
+             "number of cores)"},
     {.shared = EF_OPT_QUIET},
     {.shared = EF_OPT_HELP},
 };
@@ -1121,7 +1112,8 @@ int ef_cmd_import(int argc, char **argv)
                 ef_cmdline_free(&cl);
                 return ef_usage_error("import",
                                       "option --busy-timeout: expected "
-                                      "milliseconds, got '%s'", cl.arg);
+                                      "milliseconds, got '%s'",
+                                      cl.arg);
             }
             busy_ms = (int)k;
             break;
@@ -1154,7 +1146,8 @@ int ef_cmd_import(int argc, char **argv)
         ef_cmdline_free(&cl);
         return ef_usage_error("import",
                               "%s: not a SQLite database (the last argument "
-                              "is the store: INPUT... DB.sqlite)", db_path);
+                              "is the store: INPUT... DB.sqlite)",
+                              db_path);
     }
     for (int i = 0; i < ninputs; i++)
         for (int j = 0; j < i; j++)
@@ -1228,8 +1221,7 @@ int ef_cmd_import(int argc, char **argv)
             for (int t = 0; t < nws; t++)
                 ws[t].lookup = lookup;
             st.max_rowid = store_max_rowid(&st);
-            if (import_rows(src, &st, &ctx, pool, ws, &n, &err) ==
-                    EF_OK &&
+            if (import_rows(src, &st, &ctx, pool, ws, &n, &err) == EF_OK &&
                 usable(inputs[i], ss, &n, &err) == EF_OK &&
                 record_fields(&st, ss, &err) == EF_OK &&
                 exec(&st, "COMMIT", &err) == EF_OK)

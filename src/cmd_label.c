@@ -33,9 +33,9 @@ enum { O_START = 256 };
 static const ef_option options[] = {
     {"start", 0, O_START, "N",
      "start at item N (1 is the first) instead of\n"
-     "the first without a label", EF_OPT_NONE},
-    {.shared = EF_OPT_MAP,
-     .help = "map fields to columns, as for report"},
+     "the first without a label",
+     EF_OPT_NONE},
+    {.shared = EF_OPT_MAP, .help = "map fields to columns, as for report"},
     {.shared = EF_OPT_HELP},
 };
 
@@ -582,17 +582,17 @@ int ef_cmd_label(int argc, char **argv)
             ef_cmdline_free(&cl);
             return ef_usage_error("label",
                                   "option --start: expected an item "
-                                  "number from 1, got '%s'", cl.arg);
+                                  "number from 1, got '%s'",
+                                  cl.arg);
         }
     }
     first = cl.optind;
     map = cl.common.src.map;
     if (c < 0 || first >= argc || first + 1 < argc) {
-        int rc = c < 0               ? cl.exit
-                 : first >= argc    ? ef_usage_error("label",
-                                                      "no FILE.csv given")
-                                     : ef_usage_error("label", "one FILE.csv "
-                                                      "at a time");
+        int rc = c < 0           ? cl.exit
+                 : first >= argc ? ef_usage_error("label", "no FILE.csv given")
+                                 : ef_usage_error("label", "one FILE.csv "
+                                                           "at a time");
         ef_cmdline_free(&cl);
         return rc;
     }

@@ -68,7 +68,7 @@ typedef struct {
     int eof;
     size_t *cut;
     size_t nchunks, cut_cap;
-    ef_buf *out; /* per chunk */
+    ef_buf *out;   /* per chunk */
     size_t *lines; /* per chunk: lines in it */
     ef_buf *longs; /* per chunk: the indexes (size_t) of lines cut */
     size_t out_cap;
@@ -351,8 +351,8 @@ static void format_row(ef_buf *o, const score_opts *opt, const ef_scores *sc,
     n[1] = fmt_prop(num[1], sc->neu);
     n[2] = fmt_prop(num[2], sc->pos);
     n[3] = fmt_compound(num[3], sc->compound);
-    static const char *const keys[4] = {"{\"neg\":", ",\"neu\":",
-                                        ",\"pos\":", ",\"compound\":"};
+    static const char *const keys[4] = {
+        "{\"neg\":", ",\"neu\":", ",\"pos\":", ",\"compound\":"};
     for (int i = 0; i < 4; i++) {
         ef_buf_puts(o, keys[i]);
         /* Python-style shortest form: trailing zeros go, one digit stays */
@@ -451,7 +451,8 @@ static void warn_long(const batch *b, const char *name, uint64_t *line)
         const size_t *k = (const size_t *)(const void *)b->longs[c].data;
         for (size_t i = 0; i < b->longs[c].len / sizeof(size_t); i++)
             ef_warn("%s:%llu: line longer than 1 MiB: scored on its first "
-                    "1 MiB", name, (unsigned long long)(*line + k[i] + 1));
+                    "1 MiB",
+                    name, (unsigned long long)(*line + k[i] + 1));
         *line += b->lines[c];
     }
 }
@@ -525,8 +526,8 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
     }
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
         (uintmax_t)st.st_size <= SIZE_MAX) {
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-                       0);
+        void *p =
+            mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (p != MAP_FAILED) {
             madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
             mf.p = p;
@@ -544,8 +545,8 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
                 if (filled > 0)
                     carry_tail(&ring[(filled - 1) % DEPTH], b);
                 if (read_batch(fd, b, want) < 0) {
-                    rc = ef_fail(e, EF_ERR_IO, "%s: %s", name,
-                                 strerror(errno));
+                    rc =
+                        ef_fail(e, EF_ERR_IO, "%s: %s", name, strerror(errno));
                     b->len = 0;
                 }
             }
@@ -569,8 +570,7 @@ static ef_status run(int fd, const char *name, const score_opts *opt,
         ef_pool_wait(pool, &b->job);
         warn_long(b, name, &line);
         if (rc == EF_OK && write_out(b) < 0) {
-            rc = ef_fail(e, EF_ERR_IO, "standard output: %s",
-                         strerror(errno));
+            rc = ef_fail(e, EF_ERR_IO, "standard output: %s", strerror(errno));
             more = 0;
         }
         if (mf.p)
@@ -611,8 +611,9 @@ static const ef_option options[] = {
     {.shared = EF_OPT_BRAND,
      .help = "brand words or phrases with no valence\n"
              "(\"united,best buy\"); implies --names; repeatable"},
-    {.shared = EF_OPT_THREADS, .help = "scoring threads (default: the "
-                                       "number of cores)"},
+    {.shared = EF_OPT_THREADS,
+     .help = "scoring threads (default: the "
+             "number of cores)"},
     {.shared = EF_OPT_HELP},
 };
 
@@ -648,7 +649,8 @@ int ef_cmd_score(int argc, char **argv)
                 ef_cmdline_free(&cl);
                 return ef_usage_error("score",
                                       "option --format: unknown format "
-                                      "'%s' (tsv or jsonl)", cl.arg);
+                                      "'%s' (tsv or jsonl)",
+                                      cl.arg);
             }
             break;
         case 't': opt.with_text = 1; break;

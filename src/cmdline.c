@@ -16,7 +16,8 @@ static const ef_option shared[EF_OPT_COUNT] = {
     [EF_OPT_MAP] = {"map", 'm', 0, "FIELD=COL,...",
                     "the column of a field (text, date, id, channel,\n"
                     "author, rating, nps, responded_at, label, url);\n"
-                    "repeatable", EF_OPT_MAP},
+                    "repeatable",
+                    EF_OPT_MAP},
     [EF_OPT_DATE_FORMAT] = {"date-format", 0, 0, "FMT",
                             "the dates' format, strptime-like "
                             "(%d/%m/%Y %H:%M);\n"
@@ -24,7 +25,8 @@ static const ef_option shared[EF_OPT_COUNT] = {
                             EF_OPT_DATE_FORMAT},
     [EF_OPT_TZ] = {"tz", 0, 0, "ZONE",
                    "time zone of dates without an offset, and of\n"
-                   "periods (default UTC)", EF_OPT_TZ},
+                   "periods (default UTC)",
+                   EF_OPT_TZ},
     [EF_OPT_ENCODING] = {"encoding", 0, 0, "NAME",
                          "CSV encoding (default UTF-8, UTF-16 by its BOM)",
                          EF_OPT_ENCODING},
@@ -33,7 +35,8 @@ static const ef_option shared[EF_OPT_COUNT] = {
                           EF_OPT_DELIMITER},
     [EF_OPT_TABLE] = {"table", 0, 0, "NAME",
                       "SQLite input: the table to read (default:\n"
-                      "feedback, or the only one)", EF_OPT_TABLE},
+                      "feedback, or the only one)",
+                      EF_OPT_TABLE},
     [EF_OPT_QUERY] = {"query", 0, 0, "SQL",
                       "SQLite input: a SELECT to read (read-only)",
                       EF_OPT_QUERY},
@@ -43,18 +46,22 @@ static const ef_option shared[EF_OPT_COUNT] = {
                        "a rejected row is an error (exit 65)", EF_OPT_STRICT},
     [EF_OPT_THRESHOLDS] = {"thresholds", 0, 0, "NEG,POS",
                            "negative if compound <= NEG, positive if >= "
-                           "POS\n(default -0.05,0.05)", EF_OPT_THRESHOLDS},
+                           "POS\n(default -0.05,0.05)",
+                           EF_OPT_THRESHOLDS},
     [EF_OPT_LEXICON] = {"lexicon", 'l', 0, "FILE",
                         "add or override words: word<TAB>valence lines;\n"
-                        "repeatable", EF_OPT_LEXICON},
+                        "repeatable",
+                        EF_OPT_LEXICON},
     [EF_OPT_BRAND] = {"brand", 0, 0, "W[,W...]",
                       "brand words or phrases with no valence\n"
                       "(\"united,best buy\"; @mentions never carry any);\n"
-                      "repeatable", EF_OPT_BRAND},
+                      "repeatable",
+                      EF_OPT_BRAND},
     [EF_OPT_NAMES] = {"names", 0, 0, NULL,
                       "read @mentions as names, with no valence, as\n"
                       "report and import do (default: the reference's\n"
-                      "scores)", EF_OPT_NAMES},
+                      "scores)",
+                      EF_OPT_NAMES},
     [EF_OPT_THREADS] = {"threads", 'j', 0, "N",
                         "threads (default: the number of cores)",
                         EF_OPT_THREADS},
@@ -104,8 +111,7 @@ EF_STATIC int parse_thresholds(const char *s, ef_thresholds *t)
  * 0 if invalid. */
 EF_STATIC char parse_delimiter(const char *s)
 {
-    if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 ||
-        strcmp(s, "\t") == 0)
+    if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0)
         return '\t';
     if (s[0] && !s[1] && strchr(",;|", s[0]))
         return s[0];
@@ -171,8 +177,10 @@ static int apply_shared(ef_cmdline *cl, ef_opt_id id, const char *arg)
     case EF_OPT_ENCODING: c->src.encoding = arg; break;
     case EF_OPT_DELIMITER:
         if ((c->src.delimiter = parse_delimiter(arg)) == 0)
-            return ef_usage_error(cmd, "option --delimiter: expected , ; | "
-                                  "or tab, got '%s'", arg);
+            return ef_usage_error(cmd,
+                                  "option --delimiter: expected , ; | "
+                                  "or tab, got '%s'",
+                                  arg);
         break;
     case EF_OPT_TABLE: c->src.table = arg; break;
     case EF_OPT_QUERY: c->src.query = arg; break;
@@ -180,28 +188,35 @@ static int apply_shared(ef_cmdline *cl, ef_opt_id id, const char *arg)
     case EF_OPT_STRICT: c->src.strict = 1; break;
     case EF_OPT_THRESHOLDS:
         if (parse_thresholds(arg, &c->thr) < 0)
-            return ef_usage_error(cmd, "option --thresholds: expected "
+            return ef_usage_error(cmd,
+                                  "option --thresholds: expected "
                                   "NEG,POS with -1 <= NEG <= POS <= 1, got "
-                                  "'%s'", arg);
+                                  "'%s'",
+                                  arg);
         break;
     case EF_OPT_LEXICON:
         if (c->nlex == EF_MAX_LEXICONS)
-            return ef_usage_error(cmd, "too many --lexicon files (at most "
-                                  "%d)", EF_MAX_LEXICONS);
+            return ef_usage_error(cmd,
+                                  "too many --lexicon files (at most "
+                                  "%d)",
+                                  EF_MAX_LEXICONS);
         c->lexicons[c->nlex++] = arg;
         break;
     case EF_OPT_BRAND:
         if (c->nbrands == EF_MAX_BRANDS)
-            return ef_usage_error(cmd, "too many --brand options (at most "
-                                  "%d)", EF_MAX_BRANDS);
+            return ef_usage_error(cmd,
+                                  "too many --brand options (at most "
+                                  "%d)",
+                                  EF_MAX_BRANDS);
         c->brands[c->nbrands++] = arg;
         break;
     case EF_OPT_NAMES: c->names = 1; break;
     case EF_OPT_THREADS:
         if (ef_parse_threads(arg, &c->threads) < 0)
-            return ef_usage_error(cmd, "option --threads: expected a number "
-                                  "from 1 to %d, got '%s'", EF_MAX_THREADS,
-                                  arg);
+            return ef_usage_error(cmd,
+                                  "option --threads: expected a number "
+                                  "from 1 to %d, got '%s'",
+                                  EF_MAX_THREADS, arg);
         break;
     case EF_OPT_QUIET: c->quiet = 1; break;
     case EF_OPT_HELP:
@@ -234,7 +249,7 @@ void ef_cmdline_init(ef_cmdline *cl, const ef_command *cmd)
             continue; /* a heading */
         cl->longopts[n].name = o.name;
         cl->longopts[n].has_arg = o.arg ? required_argument : no_argument;
-        cl->longopts[n].val = o.letter ? o.letter
+        cl->longopts[n].val = o.letter   ? o.letter
                               : o.shared ? SHARED_VAL(o.shared)
                                          : o.key;
         n++;
@@ -263,9 +278,8 @@ int ef_cmdline_next(ef_cmdline *cl, int argc, char **argv)
         }
         for (i = 0; i < cmd->nopts; i++) {
             ef_option o = resolve(&cmd->opts[i]);
-            if (o.name &&
-                (c == o.letter ||
-                 c == (o.shared ? SHARED_VAL(o.shared) : o.key)))
+            if (o.name && (c == o.letter ||
+                           c == (o.shared ? SHARED_VAL(o.shared) : o.key)))
                 break;
         }
         if (c == '?' || c == ':' || i == cmd->nopts) {
@@ -274,8 +288,7 @@ int ef_cmdline_next(ef_cmdline *cl, int argc, char **argv)
         }
         if (cmd->opts[i].shared == EF_OPT_NONE) {
             cl->arg = optarg;
-            return cmd->opts[i].key ? cmd->opts[i].key
-                                    : cmd->opts[i].letter;
+            return cmd->opts[i].key ? cmd->opts[i].key : cmd->opts[i].letter;
         }
         if ((rc = apply_shared(cl, cmd->opts[i].shared, optarg)) != 0 ||
             cmd->opts[i].shared == EF_OPT_HELP) {
@@ -301,10 +314,9 @@ void ef_cmdline_free(ef_cmdline *cl)
 /* The left part of an option's help line: "  -j, --threads N". */
 static int left_part(const ef_option *o, char *buf, size_t cap)
 {
-    return snprintf(buf, cap, "  %c%c%s --%s%s%s",
-                    o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
-                    o->letter ? "," : " ", o->name, o->arg ? " " : "",
-                    o->arg ? o->arg : "");
+    return snprintf(buf, cap, "  %c%c%s --%s%s%s", o->letter ? '-' : ' ',
+                    o->letter ? o->letter : ' ', o->letter ? "," : " ",
+                    o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 }
 
 void ef_cmdline_help(const ef_command *cmd, FILE *f)
@@ -347,8 +359,8 @@ void ef_cmdline_help(const ef_command *cmd, FILE *f)
 
 /* ==== The scorer ======================================================== */
 
-ef_status ef_common_scorer(const ef_common_opts *o, int names,
-                           ef_vader **out, ef_err *e)
+ef_status ef_common_scorer(const ef_common_opts *o, int names, ef_vader **out,
+                           ef_err *e)
 {
     ef_status rc;
 

@@ -74,13 +74,13 @@ typedef enum {
  * shared table, help replaced when given here), or a heading in --help
  * (neither: help is the heading). */
 typedef struct {
-    const char *name;  /* the long name, without "--" */
-    int letter;        /* the short form, or 0 */
-    int key;           /* what ef_cmdline_next returns (0: letter) */
-    const char *arg;   /* the value's name in --help; NULL: takes none */
-    const char *help;  /* --help text; each "\n" starts a line below */
-    ef_opt_id shared;  /* EF_OPT_* for a shared option, else EF_OPT_NONE
-                          (given: -Wmissing-field-initializers) */
+    const char *name; /* the long name, without "--" */
+    int letter;       /* the short form, or 0 */
+    int key;          /* what ef_cmdline_next returns (0: letter) */
+    const char *arg;  /* the value's name in --help; NULL: takes none */
+    const char *help; /* --help text; each "\n" starts a line below */
+    ef_opt_id shared; /* EF_OPT_* for a shared option, else EF_OPT_NONE
+                         (given: -Wmissing-field-initializers) */
 } ef_option;
 
 /* A command: its name, its --help around the option table (head: the
@@ -105,18 +105,18 @@ typedef struct {
     int nlex;
     const char *brands[EF_MAX_BRANDS];
     int nbrands;
-    int names;          /* --names */
-    int threads;        /* --threads (default: the number of cores) */
-    int quiet;          /* --quiet */
+    int names;   /* --names */
+    int threads; /* --threads (default: the number of cores) */
+    int quiet;   /* --quiet */
 } ef_common_opts;
 
 typedef struct {
     const ef_command *cmd;
     ef_common_opts common;
-    const char *arg;    /* the value of the option just returned */
-    int optind;         /* once done: argv[optind] is the first operand */
-    int exit;           /* after -1: the exit code */
-    char *map;          /* the merged --map values (malloc) */
+    const char *arg; /* the value of the option just returned */
+    int optind;      /* once done: argv[optind] is the first operand */
+    int exit;        /* after -1: the exit code */
+    char *map;       /* the merged --map values (malloc) */
     struct option *longopts;
     char *optstring;
 } ef_cmdline;
@@ -142,8 +142,8 @@ void ef_cmdline_help(const ef_command *cmd, FILE *f);
  * --brand) and every --brand. Errors: a lexicon file's (ef_vader_add_
  * lexicon), EF_ERR_USAGE for a bad --brand. Free *out with
  * ef_vader_free (also after an error). */
-ef_status ef_common_scorer(const ef_common_opts *o, int names,
-                           ef_vader **out, ef_err *e);
+ef_status ef_common_scorer(const ef_common_opts *o, int names, ef_vader **out,
+                           ef_err *e);
 
 /* Flushes standard output and checks it: EF_ERR_IO "standard output:
  * REASON" when a write to it failed (now or before). */

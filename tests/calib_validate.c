@@ -221,8 +221,8 @@ static figures run(const dataset *d, double truth, size_t k, design g,
         if (g == SRS)
             srs(d->n, k, (uint64_t)s + 1, pick, tmp);
         else
-            got = ef_calib_sample(d->compound, d->n, &thr, k,
-                                  (uint64_t)s + 1, pick);
+            got = ef_calib_sample(d->compound, d->n, &thr, k, (uint64_t)s + 1,
+                                  pick);
         memset(lab, 0, d->n);
         for (size_t j = 0; j < got; j++)
             lab[pick[j]] = 1;
@@ -262,10 +262,10 @@ static const char *base(const char *p)
 /* ==== Channels ========================================================== */
 
 typedef struct {
-    double worst, overall;  /* |err| points */
-    int covered[16];        /* draws whose interval covered, per channel */
-    double err[16];         /* |err| points, per channel */
-    double bias[16];        /* signed err points, per channel */
+    double worst, overall; /* |err| points */
+    int covered[16];       /* draws whose interval covered, per channel */
+    double err[16];        /* |err| points, per channel */
+    double bias[16];       /* signed err points, per channel */
 } draw_figures;
 
 /* One draw of k labels from the files put together as channels. */
@@ -349,8 +349,9 @@ static void check_channels(const dataset *files, char **names, size_t nf)
     for (size_t c = 0; c < nf; c++)
         printf("note: channels: %s: people %.1f%%; mean |err| %.2f pt, "
                "bias %+.2f pt (overall rates per bin: %.2f pt); interval "
-               "covers in %d of %d draws\n", names[c], 100 * truth[c],
-               err_sum[c], bias[c], err_sum_ps[c], cover[c], DRAWS);
+               "covers in %d of %d draws\n",
+               names[c], 100 * truth[c], err_sum[c], bias[c], err_sum_ps[c],
+               cover[c], DRAWS);
     {
         double mw = ef_median(worst, (size_t)DRAWS);
         double mt = ef_median(tot, (size_t)DRAWS);
@@ -362,16 +363,22 @@ static void check_channels(const dataset *files, char **names, size_t nf)
         printf("note: channels: %d draws of 300 labels: worst channel's "
                "|err| median %.2f pt, largest %.2f pt; overall |err| median "
                "%.2f pt (the overall per-bin rates applied to each channel: "
-               "worst %.2f pt, overall %.2f pt)\n", DRAWS, mw, maxw, mt, mwp,
-               mtp);
-        check(mw <= 8.0, "channels: 300 labels: the worst channel's median "
-              "|err| %.2f pt <= 8", mw);
-        check(mt <= 2.5, "channels: 300 labels: the overall median |err| "
-              "%.2f pt <= 2.5", mt);
+               "worst %.2f pt, overall %.2f pt)\n",
+               DRAWS, mw, maxw, mt, mwp, mtp);
+        check(mw <= 8.0,
+              "channels: 300 labels: the worst channel's median "
+              "|err| %.2f pt <= 8",
+              mw);
+        check(mt <= 2.5,
+              "channels: 300 labels: the overall median |err| "
+              "%.2f pt <= 2.5",
+              mt);
         for (size_t c = 0; c < nf; c++)
-            check(cover[c] >= (int)ceil(0.8 * DRAWS), "channels: %s: the "
+            check(cover[c] >= (int)ceil(0.8 * DRAWS),
+                  "channels: %s: the "
                   "interval covers the people's share in %d of %d draws "
-                  "(>= 80%%)", names[c], cover[c], DRAWS);
+                  "(>= 80%%)",
+                  names[c], cover[c], DRAWS);
     }
     free(worst);
     free(tot);
@@ -394,7 +401,8 @@ static void check_reference(const char *name, const dataset *d)
         neu += d->compound[i] > -0.05 && d->compound[i] < 0.05;
     }
     printf("reference: %s: %zu rows, people %.2f%%, VADER %.2f%%, %.2f%% "
-           "scored neutral\n", name, d->n, 100.0 * (double)hneg / (double)d->n,
+           "scored neutral\n",
+           name, d->n, 100.0 * (double)hneg / (double)d->n,
            100.0 * (double)vneg / (double)d->n,
            100.0 * (double)neu / (double)d->n);
     for (size_t k = 0; k < ef_nreferences; k++) {
@@ -406,8 +414,9 @@ static void check_reference(const char *name, const dataset *d)
                   fabs(e->vader - (double)vneg / (double)d->n) < 0.0005 &&
                   fabs(e->neutral - (double)neu / (double)d->n) < 0.0005,
               "%s: reference.c's figures (%u rows, people %.2f%%, VADER "
-              "%.2f%%, neutral %.2f%%) are still what the file gives", name,
-              e->rows, 100 * e->people, 100 * e->vader, 100 * e->neutral);
+              "%.2f%%, neutral %.2f%%) are still what the file gives",
+              name, e->rows, 100 * e->people, 100 * e->vader,
+              100 * e->neutral);
     }
 }
 
@@ -432,7 +441,7 @@ int main(int argc, char **argv)
     }
     if (a >= argc || SEEDS < 1 || DRAWS < 1) {
         fprintf(stderr, "usage: calib_validate [--seeds N] [--draws N] "
-                "FILE.csv...\n");
+                        "FILE.csv...\n");
         return 64;
     }
     if (ef_vader_new(&v, &err) != EF_OK) {
@@ -461,20 +470,20 @@ int main(int argc, char **argv)
             vneg += ef_classify(d.compound[i], &thr) == EF_NEGATIVE;
         }
         if (nl < d.n)
-            printf("note: %s: %llu rows without a valid label ignored\n",
-                   name, (unsigned long long)(d.n - nl));
+            printf("note: %s: %llu rows without a valid label ignored\n", name,
+                   (unsigned long long)(d.n - nl));
         keep_labelled(&d);
         truth = (double)hneg / (double)d.n;
         printf("note: %s: %zu rows, negative by the people %.1f%%, by "
-               "VADER %.1f%%\n", name, d.n, 100 * truth,
-               100 * (double)vneg / (double)d.n);
+               "VADER %.1f%%\n",
+               name, d.n, 100 * truth, 100 * (double)vneg / (double)d.n);
         check_reference(name, &d);
         for (int z = 0; z < 2; z++) {
             size_t k = sizes[z];
             figures ps, acc, st, simple;
             if (2 * k > d.n) {
-                printf("note: %s: n=%zu skipped: fewer than %zu rows\n",
-                       name, k, 2 * k);
+                printf("note: %s: n=%zu skipped: fewer than %zu rows\n", name,
+                       k, 2 * k);
                 continue;
             }
             /* the checked estimator at 300 labels: twice the draws, so
@@ -494,23 +503,32 @@ int main(int argc, char **argv)
                    name, k, st.width, ps.width,
                    100 * (st.width / ps.width - 1));
             if (k == 300) {
-                check(ps.med_err <= 2.5, "%s: 300 labels: median |err| "
-                      "%.2f pt <= 2.5", name, ps.med_err);
-                check(st.med_err <= 2.5, "%s: 300 stratified labels: "
-                      "median |err| %.2f pt <= 2.5", name, st.med_err);
+                check(ps.med_err <= 2.5,
+                      "%s: 300 labels: median |err| "
+                      "%.2f pt <= 2.5",
+                      name, ps.med_err);
+                check(st.med_err <= 2.5,
+                      "%s: 300 stratified labels: "
+                      "median |err| %.2f pt <= 2.5",
+                      name, st.med_err);
             } else {
-                check(ps.within3 >= 0.9, "%s: 1000 labels: within 3 pt in "
-                      "%.0f%% of draws >= 90%%", name, 100 * ps.within3);
-                check(st.within3 >= 0.9, "%s: 1000 stratified labels: "
-                      "within 3 pt in %.0f%% of draws >= 90%%", name,
-                      100 * st.within3);
+                check(ps.within3 >= 0.9,
+                      "%s: 1000 labels: within 3 pt in "
+                      "%.0f%% of draws >= 90%%",
+                      name, 100 * ps.within3);
+                check(st.within3 >= 0.9,
+                      "%s: 1000 stratified labels: "
+                      "within 3 pt in %.0f%% of draws >= 90%%",
+                      name, 100 * st.within3);
             }
-            check(ps.coverage >= 0.9, "%s: %zu labels: 95%% CI covers the "
-                  "people's share in %.0f%% of draws >= 90%%", name, k,
-                  100 * ps.coverage);
-            check(st.coverage >= 0.9, "%s: %zu stratified labels: 95%% CI "
-                  "covers in %.0f%% of draws >= 90%%", name, k,
-                  100 * st.coverage);
+            check(ps.coverage >= 0.9,
+                  "%s: %zu labels: 95%% CI covers the "
+                  "people's share in %.0f%% of draws >= 90%%",
+                  name, k, 100 * ps.coverage);
+            check(st.coverage >= 0.9,
+                  "%s: %zu stratified labels: 95%% CI "
+                  "covers in %.0f%% of draws >= 90%%",
+                  name, k, 100 * st.coverage);
         }
         if (nf < 16) {
             files[nf] = d;

@@ -57,8 +57,8 @@ int main(int argc, char **argv)
                 want[c] = strtod(col[c + 1], NULL);
             ef_vader_score(v, s, col[5], strlen(col[5]), &sc);
             total++;
-            if (sc.neg == want[0] && sc.neu == want[1] &&
-                sc.pos == want[2] && sc.compound == want[3]) {
+            if (sc.neg == want[0] && sc.neu == want[1] && sc.pos == want[2] &&
+                sc.compound == want[3]) {
                 ok++;
             } else if (shown++ < 30) {
                 printf("MISMATCH %s: got %.3f %.3f %.3f %.4f want %s %s %s "

@@ -12,10 +12,10 @@
  * gave a bin's labels to its groups out of proportion would bias an
  * estimate by bin. Three mixes: B whole, every 10th row of B (a channel
  * of 8%), every 50th (a channel of 2%, whose labels come from the floor
- * of 10 more than from its share). For each, 200 samples of 300 labels per design; checked for
- * the group design: |bias| <= 0.5 points, the 95% interval covering the
- * people's share in at least 90% of samples, and at least 10 labels in
- * the small channel every time. Prints "ok: ..." or "FAIL ...", the
+ * of 10 more than from its share). For each, 200 samples of 300 labels per
+ * design; checked for the group design: |bias| <= 0.5 points, the 95% interval
+ * covering the people's share in at least 90% of samples, and at least 10
+ * labels in the small channel every time. Prints "ok: ..." or "FAIL ...", the
  * figures of both designs, then "N passed, N failed".
  */
 #include <math.h>
@@ -64,8 +64,7 @@ static int load(const char *path, int g, size_t every, const ef_vader *v,
                     cl = (int)i;
             }
             if (ct < 0 || cl < 0) {
-                fprintf(stderr, "sample_validate: %s: no text/label\n",
-                        path);
+                fprintf(stderr, "sample_validate: %s: no text/label\n", path);
                 ef_csv_free(rd);
                 return -1;
             }
@@ -137,9 +136,9 @@ static figures run(const dataset *d, double truth, int grouped)
         a = r.calib.adjusted.share;
         f.bias += 100 * (a - truth) / SEEDS;
         f.abs_err += 100 * fabs(a - truth) / SEEDS;
-        f.coverage += (r.calib.adjusted.lo <= truth &&
-                       truth <= r.calib.adjusted.hi) /
-                      (double)SEEDS;
+        f.coverage +=
+            (r.calib.adjusted.lo <= truth && truth <= r.calib.adjusted.hi) /
+            (double)SEEDS;
         f.small_mean += (double)small / SEEDS;
         if ((double)small < f.small_min)
             f.small_min = (double)small;
@@ -181,7 +180,8 @@ int main(int argc, char **argv)
         bin = run(&d, truth, 0);
         grp = run(&d, truth, 1);
         printf("note: %zu rows, %zu in the second channel; people: %.2f%% "
-               "negative\n", d.n, small, 100 * truth);
+               "negative\n",
+               d.n, small, 100 * truth);
         printf("note: by bin:         bias %+.2f pt, mean |err| %.2f pt, "
                "CI covers %.0f%%, %.1f labels in the second channel\n",
                bin.bias, bin.abs_err, 100 * bin.coverage, bin.small_mean);
@@ -204,9 +204,10 @@ int main(int argc, char **argv)
               d.n, grp.bias);
         CHECK(grp.coverage >= 0.9, "group x bin, %zu rows: CI covers %.0f%%",
               d.n, 100 * grp.coverage);
-        CHECK(grp.small_min >= 10, "group x bin, %zu rows: the second "
-              "channel always has 10 labels or more (%.0f)", d.n,
-              grp.small_min);
+        CHECK(grp.small_min >= 10,
+              "group x bin, %zu rows: the second "
+              "channel always has 10 labels or more (%.0f)",
+              d.n, grp.small_min);
         free(d.compound);
         free(d.label);
         free(d.group);

@@ -28,19 +28,19 @@ extern int ef_test_passed, ef_test_failed;
 #define INT_EQ(got, want, what)                                               \
     do {                                                                      \
         long long g_ = (long long)(got), w_ = (long long)(want);              \
-        EF_CHECK_(g_ == w_, "%s: got %lld, want %lld", (what), g_, w_);      \
+        EF_CHECK_(g_ == w_, "%s: got %lld, want %lld", (what), g_, w_);       \
     } while (0)
 #define STR_EQ(got, want, what)                                               \
     do {                                                                      \
         const char *g_ = (got), *w_ = (want);                                 \
-        EF_CHECK_(g_ && w_ && strcmp(g_, w_) == 0,                            \
+        EF_CHECK_(g_ &&w_ &&strcmp(g_, w_) == 0,                              \
                   "%s: got \"%s\", want \"%s\"", (what), g_ ? g_ : "(null)",  \
                   w_ ? w_ : "(null)");                                        \
     } while (0)
 #define DBL_NEAR(got, want, tol, what)                                        \
     do {                                                                      \
         double g_ = (got), w_ = (want);                                       \
-        EF_CHECK_(fabs(g_ - w_) <= (tol), "%s: got %.10g, want %.10g",       \
+        EF_CHECK_(fabs(g_ - w_) <= (tol), "%s: got %.10g, want %.10g",        \
                   (what), g_, w_);                                            \
     } while (0)
 

@@ -10,9 +10,9 @@
  * name ("name", "user") comes after the names it must not take the
  * place of. */
 static const char *const synonyms[EF_F_COUNT][20] = {
-    [EF_F_TEXT] = {"text", "comment", "comments", "message", "body",
-                   "review", "review_text", "content", "feedback",
-                   "verbatim", "tweet", NULL},
+    [EF_F_TEXT] = {"text", "comment", "comments", "message", "body", "review",
+                   "review_text", "content", "feedback", "verbatim", "tweet",
+                   NULL},
     [EF_F_DATE] = {"date", "created_at", "timestamp", "time", "posted_at",
                    "datetime", "created", "published_at", "date_time",
                    "created_time", "published", "posted", "review_date",
@@ -24,10 +24,8 @@ static const char *const synonyms[EF_F_COUNT][20] = {
     [EF_F_AUTHOR] = {"author", "user", "username", "user_name", "handle",
                      "customer_id", "screen_name", "customer", "reviewer",
                      "name", NULL},
-    [EF_F_RATING] = {"rating", "stars", "star_rating", "review_rating",
-                     NULL},
-    [EF_F_NPS] = {"nps", "likelihood_to_recommend", "ltr", "nps_score",
-                  NULL},
+    [EF_F_RATING] = {"rating", "stars", "star_rating", "review_rating", NULL},
+    [EF_F_NPS] = {"nps", "likelihood_to_recommend", "ltr", "nps_score", NULL},
     [EF_F_RESPONDED_AT] = {"responded_at", "reply_at", "replied_at",
                            "first_response_at", "response_at",
                            "first_reply_at", NULL},
@@ -38,8 +36,8 @@ static const char *const synonyms[EF_F_COUNT][20] = {
 const char *ef_field_name(ef_field f)
 {
     static const char *const names[EF_F_COUNT] = {
-        "text", "date", "id", "channel", "author", "rating", "nps",
-        "responded_at", "label", "url"};
+        "text",   "date", "id",           "channel", "author",
+        "rating", "nps",  "responded_at", "label",   "url"};
     return f < EF_F_COUNT ? names[f] : "?";
 }
 
@@ -100,8 +98,7 @@ static void list_names(const char *const *names, size_t n, char *out,
     size_t o = 0;
     out[0] = '\0';
     for (size_t i = 0; i < n && o + 8 < cap; i++) {
-        int k = snprintf(out + o, cap - o, "%s'%s'", i ? ", " : "",
-                         names[i]);
+        int k = snprintf(out + o, cap - o, "%s'%s'", i ? ", " : "", names[i]);
         if (k < 0 || (size_t)k >= cap - o) {
             snprintf(out + (cap > 5 ? cap - 5 : 0), 5, "...");
             break;
@@ -110,9 +107,8 @@ static void list_names(const char *const *names, size_t n, char *out,
     }
 }
 
-static ef_status apply_map(const char *const *names, size_t n,
-                           const char *map, const char *what, ef_columns *c,
-                           ef_err *e)
+static ef_status apply_map(const char *const *names, size_t n, const char *map,
+                           const char *what, ef_columns *c, ef_err *e)
 {
     char buf[1024], found[400];
     char *save = NULL, *tok;
@@ -138,7 +134,8 @@ static ef_status apply_map(const char *const *names, size_t n,
             return ef_fail(e, EF_ERR_USAGE,
                            "option --map: unknown field '%s' (text, date, "
                            "id, channel, author, rating, nps, responded_at, "
-                           "label, url)", tok);
+                           "label, url)",
+                           tok);
         col = find_column(names, n, eq + 1);
         if (col < 0) {
             list_names(names, n, found, sizeof found);
@@ -181,8 +178,8 @@ ef_status ef_columns_map(const char *const *names, size_t n, const char *map,
         if (out->segment < 0) {
             list_names(names, n, found, sizeof found);
             return ef_fail(e, EF_ERR_PARSE,
-                           "%s: --segment %s: no such column (found %s)",
-                           what, segment, found);
+                           "%s: --segment %s: no such column (found %s)", what,
+                           segment, found);
         }
     }
     if (out->col[EF_F_TEXT] < 0 || out->col[EF_F_DATE] < 0) {

@@ -54,8 +54,8 @@ EF_STATIC size_t csv_block_size = 256 * 1024;
 EF_STATIC uint64_t csv_thread_after = (uint64_t)4 << 20;
 
 enum {
-    CARRY = 64,   /* text kept across a refill (lookahead), and headroom */
-    SLACK = 64,   /* spare bytes in r->out past what the scan may write */
+    CARRY = 64, /* text kept across a refill (lookahead), and headroom */
+    SLACK = 64, /* spare bytes in r->out past what the scan may write */
     MAX_DEFAULT_MIB = 64,
     MAX_DEFAULT_FIELDS = 10000
 };
@@ -65,19 +65,19 @@ enum { ST_FIELD, ST_QUOTED };
 enum { P_NEED, P_RECORD, P_EOF, P_ERROR };
 
 struct ef_csv_reader {
-    char *name;                /* path for messages */
-    int fd;                    /* -1 for memory input */
-    int close_fd;              /* 0 for stdin */
-    const unsigned char *mem;  /* memory input */
+    char *name;               /* path for messages */
+    int fd;                   /* -1 for memory input */
+    int close_fd;             /* 0 for stdin */
+    const unsigned char *mem; /* memory input */
     size_t mem_len, mem_pos;
-    size_t block;              /* read size */
-    int started;               /* the first ef_csv_next has run start() */
-    int done;                  /* end of input was returned */
-    ef_err err;                /* the first error, repeated afterwards */
+    size_t block; /* read size */
+    int started;  /* the first ef_csv_next has run start() */
+    int done;     /* end of input was returned */
+    ef_err err;   /* the first error, repeated afterwards */
 
     /* raw */
-    unsigned char *raw;        /* gzip input, or the first raw block */
-    size_t raw_pos, raw_len;   /* raw[raw_pos..raw_len) not yet passed on */
+    unsigned char *raw;      /* gzip input, or the first raw block */
+    size_t raw_pos, raw_len; /* raw[raw_pos..raw_len) not yet passed on */
     int raw_eof;
     struct sha256_ctx sha;
 
@@ -89,21 +89,21 @@ struct ef_csv_reader {
     size_t hlen;               /* hash_wait() */
 
     /* bytes */
-    int gz;                    /* input is gzip */
-    int z_init, z_member_end;  /* inflate set up; a member just ended */
+    int gz;                   /* input is gzip */
+    int z_init, z_member_end; /* inflate set up; a member just ended */
     z_stream z;
     int bytes_eof;
 
     /* text */
-    int dec;                   /* DEC_* */
-    int enc_utf8;              /* opts named UTF-8: no iconv */
-    int enc_given;             /* opts named another encoding */
-    iconv_t cd;                /* DEC_ICONV */
-    size_t unit;               /* DEC_ICONV: bytes skipped on EILSEQ */
-    unsigned char *dbuf;       /* bytes waiting to be decoded */
+    int dec;             /* DEC_* */
+    int enc_utf8;        /* opts named UTF-8: no iconv */
+    int enc_given;       /* opts named another encoding */
+    iconv_t cd;          /* DEC_ICONV */
+    size_t unit;         /* DEC_ICONV: bytes skipped on EILSEQ */
+    unsigned char *dbuf; /* bytes waiting to be decoded */
     size_t dpos, dlen, dcap;
-    unsigned char *text;       /* UTF-8 text waiting to be parsed */
-    unsigned char *text2;      /* the other text buffer */
+    unsigned char *text;  /* UTF-8 text waiting to be parsed */
+    unsigned char *text2; /* the other text buffer */
     size_t tpos, tend, tcap;
     int text_eof;
 
@@ -117,16 +117,16 @@ struct ef_csv_reader {
     size_t *foff, *flen;       /* per field: offset in out, length */
     const char **fptr;
     size_t nf, fcap;
-    uint64_t line;             /* current physical line */
-    uint64_t rec_line;         /* where the current record began */
-    uint64_t fline;            /* where the current field began */
-    size_t max_bytes;          /* limits: past them a record is cut */
+    uint64_t line;     /* current physical line */
+    uint64_t rec_line; /* where the current record began */
+    uint64_t fline;    /* where the current field began */
+    size_t max_bytes;  /* limits: past them a record is cut */
     size_t max_fields;
-    int cut;                   /* EF_CSV_CUT_* bits of the record */
-    int cutf;                  /* the current field is being cut */
-    int fdrop;                 /* bytes of the current field were let go */
-    size_t cutlen;             /* and this much of it is kept */
-    uint64_t nall;             /* fields of the record, kept or not */
+    int cut;       /* EF_CSV_CUT_* bits of the record */
+    int cutf;      /* the current field is being cut */
+    int fdrop;     /* bytes of the current field were let go */
+    size_t cutlen; /* and this much of it is kept */
+    uint64_t nall; /* fields of the record, kept or not */
 
     ef_csv_stats st;
 };
@@ -338,8 +338,8 @@ static void utf16_decode(ef_csv_reader *r, int final)
     int be = r->dec == DEC_UTF16BE;
 
     while (se - s >= 2 && oe - o >= 4) {
-        uint32_t u = be ? (uint32_t)(s[0] << 8 | s[1])
-                        : (uint32_t)(s[1] << 8 | s[0]);
+        uint32_t u =
+            be ? (uint32_t)(s[0] << 8 | s[1]) : (uint32_t)(s[1] << 8 | s[0]);
         uint32_t c = u;
 
         if (u >= 0xD800 && u <= 0xDBFF) {
@@ -501,8 +501,8 @@ static unsigned char sniff(const unsigned char *t, size_t n, int *whole)
     size_t count[3] = {0, 0, 0}, i = 0;
     int inq = 0, k, best = 0;
 
-    while (i < n && (t[i] == '\n' || (t[i] == '\r' && i + 1 < n &&
-                                      t[i + 1] == '\n')))
+    while (i < n &&
+           (t[i] == '\n' || (t[i] == '\r' && i + 1 < n && t[i + 1] == '\n')))
         i++;
     *whole = 0;
     for (; i < n; i++) {
@@ -615,9 +615,9 @@ static ef_status start(ef_csv_reader *r, ef_err *e)
             break;
         sniff(r->text + r->tpos, r->tend - r->tpos, &whole);
     } while (!whole && !r->text_eof && r->tcap - r->tend >= 8);
-    set_delimiter(r, r->delim ? r->delim
-                              : sniff(r->text + r->tpos, r->tend - r->tpos,
-                                      &whole));
+    set_delimiter(
+        r, r->delim ? r->delim
+                    : sniff(r->text + r->tpos, r->tend - r->tpos, &whole));
     return EF_OK;
 }
 
@@ -654,9 +654,9 @@ static void fields_grow(ef_csv_reader *r)
  * writes U+FFFD for its maximal invalid prefix (Unicode 3.9, "substitution
  * of maximal subparts"). Returns the bytes consumed and sets *w to those
  * written; returns 0 when the sequence may go on past end. */
-static inline size_t utf8_one(const unsigned char *p,
-                              const unsigned char *end, int eof,
-                              unsigned char *o, size_t *w, uint64_t *bad)
+static inline size_t utf8_one(const unsigned char *p, const unsigned char *end,
+                              int eof, unsigned char *o, size_t *w,
+                              uint64_t *bad)
 {
     unsigned c = p[0], lo = 0x80, hi = 0xBF;
     size_t n, i = 1, avail = (size_t)(end - p);
@@ -700,8 +700,8 @@ static inline size_t utf8_one(const unsigned char *p,
 /* Copies 16 bytes from p to o, delimiters as NULs; returns the mask of
  * delimiters and shifts the mask of other special bytes into *sm. */
 static inline uint64_t lane(const unsigned char *p, unsigned char *o,
-                            __m128i vd, __m128i vq, __m128i vcr,
-                            __m128i vlf, uint64_t *sm)
+                            __m128i vd, __m128i vq, __m128i vcr, __m128i vlf,
+                            uint64_t *sm)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)p);
     __m128i d = _mm_cmpeq_epi8(v, vd);
@@ -709,8 +709,8 @@ static inline uint64_t lane(const unsigned char *p, unsigned char *o,
         _mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vcr)),
         _mm_or_si128(_mm_cmpeq_epi8(v, vlf),
                      _mm_cmpeq_epi8(v, _mm_setzero_si128())));
-    unsigned s = (unsigned)_mm_movemask_epi8(m) |
-                 (unsigned)_mm_movemask_epi8(v);
+    unsigned s =
+        (unsigned)_mm_movemask_epi8(m) | (unsigned)_mm_movemask_epi8(v);
 
     _mm_storeu_si128((__m128i *)o, _mm_andnot_si128(d, v));
     *sm = *sm >> 16 | (uint64_t)s << 48;
@@ -778,7 +778,7 @@ static int parse(ef_csv_reader *r, ef_err *e)
         if (cutf)                                                             \
             ol = fstart + cutlen;                                             \
         else if (cut & EF_CSV_CUT_BYTES)                                      \
-            ol = fstart; /* to be dropped */                                  \
+            ol = fstart;    /* to be dropped */                               \
         fdrop |= ol < ol0_; /* the field is not empty, all the same */        \
     } while (0)
 
@@ -1048,9 +1048,9 @@ static ef_status reader_new(const char *name, int fd, const ef_csv_opts *opts,
         r->dec = DEC_ICONV;
         /* Skip a whole code unit on a bad sequence, so that UTF-16 or
          * UTF-32 stays aligned. */
-        r->unit = strstr(enc, "32") || strcasestr(enc, "UCS-4") ? 4
+        r->unit = strstr(enc, "32") || strcasestr(enc, "UCS-4")   ? 4
                   : strstr(enc, "16") || strcasestr(enc, "UCS-2") ? 2
-                                                                   : 1;
+                                                                  : 1;
     }
     r->enc_given = enc != NULL && !r->enc_utf8;
     snprintf(r->st.encoding, sizeof r->st.encoding, "%s",
@@ -1064,8 +1064,8 @@ static ef_status reader_new(const char *name, int fd, const ef_csv_opts *opts,
     r->text = ef_xmalloc(r->tcap);
     r->text2 = ef_xmalloc(r->tcap);
     r->delim = d;
-    r->max_bytes = opts->max_bytes ? opts->max_bytes
-                                   : (size_t)MAX_DEFAULT_MIB << 20;
+    r->max_bytes =
+        opts->max_bytes ? opts->max_bytes : (size_t)MAX_DEFAULT_MIB << 20;
     r->max_fields = opts->max_fields ? opts->max_fields : MAX_DEFAULT_FIELDS;
     r->line = r->rec_line = r->fline = 1;
     sha256_init(&r->sha);

@@ -75,8 +75,8 @@ static inline int64_t days_from_civil4(int y, int m, int d)
 {
     unsigned yy = (unsigned)(y + 400 - (m <= 2));
     unsigned era = yy / 400, yoe = yy % 400;
-    unsigned doy = (153u * (unsigned)(m > 2 ? m - 3 : m + 9) + 2) / 5 +
-                   (unsigned)d - 1;
+    unsigned doy =
+        (153u * (unsigned)(m > 2 ? m - 3 : m + 9) + 2) / 5 + (unsigned)d - 1;
     unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 
     return (int64_t)(era * 146097 + doe) - 719468 - 146097;
@@ -101,7 +101,10 @@ EF_STATIC void dt_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 
 /* Day of the week of day z: 0 = Monday ... 6 = Sunday (1970-01-01 was a
  * Thursday). */
-static int weekday_mon0(int64_t z) { return (int)floor_mod(z + 3, 7); }
+static int weekday_mon0(int64_t z)
+{
+    return (int)floor_mod(z + 3, 7);
+}
 
 /* ==== POSIX TZ rules (the TZif footer) ================================== */
 
@@ -292,15 +295,15 @@ static int pz_parse(const char *p, posix_rule *r)
 enum { TZ_FIXED, TZ_ZONE };
 
 struct ef_tz {
-    int kind;       /* TZ_FIXED or TZ_ZONE */
-    char *name;     /* as opened */
-    int32_t fixed;  /* TZ_FIXED: the UTC offset */
-    size_t n;       /* TZ_ZONE: transitions */
-    int64_t *utc;   /* transition instants, ascending */
-    int64_t *wall;  /* wall time from which off[i] applies (fold=0) */
-    int32_t *off;   /* UTC offset from utc[i] on */
-    int32_t off0;   /* UTC offset before utc[0] (time type 0) */
-    int has_rule;   /* rule applies after utc[n - 1] */
+    int kind;        /* TZ_FIXED or TZ_ZONE */
+    char *name;      /* as opened */
+    int32_t fixed;   /* TZ_FIXED: the UTC offset */
+    size_t n;        /* TZ_ZONE: transitions */
+    int64_t *utc;    /* transition instants, ascending */
+    int64_t *wall;   /* wall time from which off[i] applies (fold=0) */
+    int32_t *off;    /* UTC offset from utc[i] on */
+    int32_t off0;    /* UTC offset before utc[0] (time type 0) */
+    int has_rule;    /* rule applies after utc[n - 1] */
     posix_rule rule; /* the TZif footer */
 };
 
@@ -375,7 +378,10 @@ static int is_space(int c)
            c == '\f';
 }
 
-static int digit(int c) { return c >= '0' && c <= '9'; }
+static int digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* "+02:00", "-0530", "+05", "+5" -> seconds east; -1 if not an offset. */
 static int fixed_offset(const char *s, int32_t *out)
@@ -500,9 +506,8 @@ static int valid_zone_name(const char *s)
         return 0;
     for (p = s; *p; p++) {
         int c = (unsigned char)*p;
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              digit(c) || c == '_' || c == '-' || c == '+' || c == '/' ||
-              c == '.'))
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || digit(c) ||
+              c == '_' || c == '-' || c == '+' || c == '/' || c == '.'))
             return 0;
         if (c == '.' && p[1] == '.')
             return 0;
@@ -541,8 +546,7 @@ static ef_status zone_open(ef_tz *tz, const char *name, ef_err *e)
         goto out;
     }
     if ((bad = tzif_load(tz, buf, len)) != NULL) {
-        rc = ef_fail(e, EF_ERR_PARSE, "time zone %s: %s: %s", name, path,
-                     bad);
+        rc = ef_fail(e, EF_ERR_PARSE, "time zone %s: %s: %s", name, path, bad);
         goto out;
     }
     /* "Etc/UTC", "Etc/GMT-3": a zone with one offset is a fixed offset */
@@ -598,7 +602,10 @@ void ef_tz_free(ef_tz *tz)
     free(tz);
 }
 
-const char *ef_tz_name(const ef_tz *tz) { return tz ? tz->name : "UTC"; }
+const char *ef_tz_name(const ef_tz *tz)
+{
+    return tz ? tz->name : "UTC";
+}
 
 /* ==== Parsing: the built-in forms ======================================= */
 
@@ -767,11 +774,14 @@ typedef struct {
 static const char *const month_names[12] = {
     "january", "february", "march",     "april",   "may",      "june",
     "july",    "august",   "september", "october", "november", "december"};
-static const char *const day_names[7] = {"monday", "tuesday", "wednesday",
-                                         "thursday", "friday", "saturday",
+static const char *const day_names[7] = {"monday",   "tuesday", "wednesday",
+                                         "thursday", "friday",  "saturday",
                                          "sunday"};
 
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
 
 /* Matches an English name (full, else its first three letters) in any
  * case; returns its index or -1 and advances *pp. */
@@ -941,8 +951,7 @@ static const char *match_fmt(const char *p, const char *end, const char *f,
 }
 
 static int parse_fmt(const char *s, const char *end, const char *fmt,
-                     const ef_tz *tz, int64_t *out, int *ms,
-                     const char **why)
+                     const ef_tz *tz, int64_t *out, int *ms, const char **why)
 {
     fields r;
     const char *p;
@@ -995,8 +1004,7 @@ done:
 }
 
 int ef_datetime_parse(const char *s, size_t len, const char *fmt,
-                      const ef_tz *tz, int64_t *out, int *ms,
-                      const char **why)
+                      const ef_tz *tz, int64_t *out, int *ms, const char **why)
 {
     const char *end, *unused;
 
@@ -1032,8 +1040,8 @@ ef_status ef_datetime_check_format(const char *fmt, ef_err *e)
         if (f[1] == 'E' || f[1] == 'O')
             f++;
         if (f[1] == '\0')
-            return ef_fail(e, EF_ERR_USAGE,
-                           "date format \"%s\": ends with %%", fmt);
+            return ef_fail(e, EF_ERR_USAGE, "date format \"%s\": ends with %%",
+                           fmt);
         if (strchr(convs, f[1]) == NULL)
             return ef_fail(e, EF_ERR_USAGE,
                            "date format \"%s\": unsupported conversion %%%c",

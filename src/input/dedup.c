@@ -10,11 +10,11 @@
 #include "input/dedup.h"
 
 #define PARTS 64
-#define PART_SHIFT 58          /* key >> 58: the part */
-#define MIN_SLOTS 64           /* per part */
+#define PART_SHIFT 58                /* key >> 58: the part */
+#define MIN_SLOTS 64                 /* per part */
 #define PRIME1 0x9e3779b97f4a7c15ULL /* 2^64 / golden ratio */
 #define PRIME2 0xc2b2ae3d27d4eb4fULL
-#define SEED_ID 0x243f6a8885a308d3ULL      /* digits of pi: any will do */
+#define SEED_ID 0x243f6a8885a308d3ULL /* digits of pi: any will do */
 #define SEED_CONTENT 0x13198a2e03707344ULL
 
 typedef struct {
@@ -30,7 +30,10 @@ struct ef_dedup {
 
 /* ==== Hashing =========================================================== */
 
-static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static uint64_t rotl(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
 
 /* Folds n bytes into h, 8 at a time, then their count (so that "ab","c"
  * and "a","bc" differ). */
@@ -85,8 +88,7 @@ void ef_dedup_sign(const ef_item *it, ef_dedup_sig *out)
     h = absorb(h, it->author, strlen(it->author));
     h = finish(absorb(h, it->text, it->text_len));
     out->content = (uint32_t)(h >> 32);
-    out->key = it->id[0] ? finish(absorb(SEED_ID, it->id, strlen(it->id)))
-                         : h;
+    out->key = it->id[0] ? finish(absorb(SEED_ID, it->id, strlen(it->id))) : h;
     if (out->key == 0) /* 0 marks an empty slot */
         out->key = 1;
 }
@@ -119,8 +121,7 @@ static part *part_of(const ef_dedup *d, uint64_t key)
  * scaled to the part (any size works). */
 static size_t home(const part *p, uint64_t key)
 {
-    return (size_t)((((key >> 26) & 0xffffffffu) * (uint64_t)p->slots) >>
-                    32);
+    return (size_t)((((key >> 26) & 0xffffffffu) * (uint64_t)p->slots) >> 32);
 }
 
 /* The slot for key: its own, or the empty one where it would go. */
@@ -179,7 +180,10 @@ ef_dedup_verdict ef_dedup_add(ef_dedup *d, const ef_dedup_sig *s)
     return EF_DEDUP_NEW;
 }
 
-size_t ef_dedup_count(const ef_dedup *d) { return d->used; }
+size_t ef_dedup_count(const ef_dedup *d)
+{
+    return d->used;
+}
 
 size_t ef_dedup_bytes(const ef_dedup *d)
 {

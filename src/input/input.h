@@ -43,7 +43,7 @@ typedef enum {
     EF_REJECT_BAD_LABEL,
     EF_REJECT_FIELD_COUNT,
     EF_REJECT_ID_CONFLICT, /* an id seen before with other content */
-    EF_REJECT_TOO_BIG,  /* over EF_MAX_FIELDS fields or EF_MAX_ROW_MIB */
+    EF_REJECT_TOO_BIG,     /* over EF_MAX_FIELDS fields or EF_MAX_ROW_MIB */
     EF_REJECT_COUNT
 } ef_reject_reason;
 
@@ -80,10 +80,10 @@ typedef struct {
 
 /* A rejected row, as passed to on_reject. */
 typedef struct {
-    const char *source;      /* the input's path */
-    uint64_t line;           /* where the row starts */
+    const char *source; /* the input's path */
+    uint64_t line;      /* where the row starts */
     ef_reject_reason reason;
-    const char *detail;      /* the message: "unparseable date 'x'" */
+    const char *detail;       /* the message: "unparseable date 'x'" */
     const char *const *field; /* the row's original fields */
     const size_t *len;
     size_t nfields;
@@ -92,16 +92,16 @@ typedef struct {
 } ef_reject;
 
 typedef struct {
-    const char *map;          /* --map "field=Column,...", or NULL */
-    const char *date_format;  /* --date-format (strptime-like), or NULL */
-    const ef_tz *tz;          /* naive times are in this zone (NULL: UTC) */
-    const char *encoding;     /* --encoding for CSV, NULL: auto */
-    char delimiter;           /* --delimiter for CSV, 0: sniff */
-    const char *table;        /* SQLite --table, or NULL */
-    const char *query;        /* SQLite --query, or NULL */
-    const char *segment;      /* --segment COLUMN, or NULL */
-    const char *scorer;       /* cached scores count only from this scorer */
-    int strict;               /* the first rejection is an error */
+    const char *map;         /* --map "field=Column,...", or NULL */
+    const char *date_format; /* --date-format (strptime-like), or NULL */
+    const ef_tz *tz;         /* naive times are in this zone (NULL: UTC) */
+    const char *encoding;    /* --encoding for CSV, NULL: auto */
+    char delimiter;          /* --delimiter for CSV, 0: sniff */
+    const char *table;       /* SQLite --table, or NULL */
+    const char *query;       /* SQLite --query, or NULL */
+    const char *segment;     /* --segment COLUMN, or NULL */
+    const char *scorer;      /* cached scores count only from this scorer */
+    int strict;              /* the first rejection is an error */
     void (*on_reject)(void *ctx, const ef_reject *r);
     void *reject_ctx;
 } ef_source_opts;
@@ -116,8 +116,8 @@ typedef struct {
     uint64_t rows_used;     /* rows returned as items */
     uint64_t rows_rejected; /* rows passed to on_reject */
     uint64_t rejected[EF_REJECT_COUNT]; /* by reason */
-    uint64_t invalid_utf8;  /* sequences replaced by U+FFFD */
-    uint64_t nul_bytes;     /* NUL bytes dropped */
+    uint64_t invalid_utf8;              /* sequences replaced by U+FFFD */
+    uint64_t nul_bytes;                 /* NUL bytes dropped */
     uint64_t duplicates;    /* items dropped as the same item again */
     int mapped[EF_F_COUNT]; /* 1 when the field has a column (for an
                                earful store: when its inputs had one) */
@@ -209,8 +209,9 @@ const char *ef_field_name(ef_field f);
 
 /* The content hash: the first 8 bytes of SHA-256 over the item's UTC date
  * ("2025-03-04T14:22:05Z"), channel (ASCII lower-cased: sources keep its
- * spelling, the hash does not) and author, each followed by a NUL byte, and its text; as 16 lower-case
- * hex digits. Stores depend on it: never change what it covers. */
+ * spelling, the hash does not) and author, each followed by a NUL byte, and
+ * its text; as 16 lower-case hex digits. Stores depend on it: never change
+ * what it covers. */
 void ef_item_hash(const ef_item *it, char out[EF_KEY_SIZE]);
 
 /* The item's key: it->id when not empty, else its content hash written

@@ -8,8 +8,8 @@
 #include <strings.h>
 
 #include "input/csv.h"
-#include "input/labels.h"
 #include "input/dedup.h"
+#include "input/labels.h"
 #include "util/strmap.h"
 #include "util/text.h"
 

@@ -13,15 +13,15 @@
 
 typedef struct {
     PGconn *c;
-    char *table_q;      /* quoted */
-    int shards;         /* partitions, 1 for a plain table */
-    int has_segment;    /* the table has a segment column */
-    int keeps_scores;   /* neg, neu, pos, compound, scorer columns */
+    char *table_q;    /* quoted */
+    int shards;       /* partitions, 1 for a plain table */
+    int has_segment;  /* the table has a segment column */
+    int keeps_scores; /* neg, neu, pos, compound, scorer columns */
     const ef_pg_import_opts *o;
 } target;
 
-static ef_status pg_error(const target *t, const char *what,
-                          const PGresult *r, ef_err *e)
+static ef_status pg_error(const target *t, const char *what, const PGresult *r,
+                          ef_err *e)
 {
     const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(t->c);
     size_t n = strlen(msg);
@@ -75,15 +75,18 @@ static ef_status target_check(target *t, ef_err *e)
     PGresult *r;
     int score_cols = 0;
 
-    if (exec(t, "SELECT count(*) FROM pg_inherits WHERE inhparent = "
-                "$1::regclass", 1, p, PGRES_TUPLES_OK, &r, e) != EF_OK)
+    if (exec(t,
+             "SELECT count(*) FROM pg_inherits WHERE inhparent = "
+             "$1::regclass",
+             1, p, PGRES_TUPLES_OK, &r, e) != EF_OK)
         return e->code;
     t->shards = atoi(PQgetvalue(r, 0, 0));
     if (t->shards < 1)
         t->shards = 1;
     PQclear(r);
-    if (exec(t, "SELECT attname FROM pg_attribute WHERE attrelid = "
-                "$1::regclass AND attnum > 0 AND NOT attisdropped",
+    if (exec(t,
+             "SELECT attname FROM pg_attribute WHERE attrelid = "
+             "$1::regclass AND attnum > 0 AND NOT attisdropped",
              1, p, PGRES_TUPLES_OK, &r, e) != EF_OK)
         return e->code;
     for (int i = 0; i < PQntuples(r); i++) {
@@ -230,8 +233,8 @@ static ef_status copy_rows(target *t, ef_source *src, uint64_t *staged,
         return rc;
     }
     PQclear(r);
-    while (rc == EF_OK &&
-           (rc = ef_source_next(src, &it, &eof, e)) == EF_OK && !eof) {
+    while (rc == EF_OK && (rc = ef_source_next(src, &it, &eof, e)) == EF_OK &&
+           !eof) {
         put_row(&b, t, &it, ++*staged, s);
         if (b.len >= COPY_CHUNK) {
             if (PQputCopyData(t->c, b.data, (int)b.len) != 1)
@@ -239,8 +242,7 @@ static ef_status copy_rows(target *t, ef_source *src, uint64_t *staged,
             b.len = 0;
         }
     }
-    if (rc == EF_OK && b.len &&
-        PQputCopyData(t->c, b.data, (int)b.len) != 1)
+    if (rc == EF_OK && b.len && PQputCopyData(t->c, b.data, (int)b.len) != 1)
         rc = pg_error(t, "COPY", NULL, e);
     PQputCopyEnd(t->c, rc == EF_OK ? NULL : "earful: input failed");
     while ((r = PQgetResult(t->c)) != NULL) {
@@ -274,9 +276,10 @@ static ef_status import_one(target *t, const char *input, ef_err *e)
     if (rc == EF_OK)
         rc = copy_rows(t, src, &staged, e);
     if (rc == EF_OK && ss->rows_used == 0 && ss->rows_read > 0)
-        rc = ef_fail(e, EF_ERR_PARSE, "%s: no usable row (%llu read, %llu "
-                     "rejected)", input,
-                     (unsigned long long)ss->rows_read,
+        rc = ef_fail(e, EF_ERR_PARSE,
+                     "%s: no usable row (%llu read, %llu "
+                     "rejected)",
+                     input, (unsigned long long)ss->rows_read,
                      (unsigned long long)ss->rows_rejected);
     if (rc == EF_OK) {
         sql = insert_sql(t);
@@ -324,8 +327,8 @@ ef_status ef_pg_import(const char *url, char *const *inputs, int ninputs,
     if (t.table_q == NULL || PQsetClientEncoding(t.c, "UTF8") != 0)
         rc = pg_error(&t, "set-up", NULL, e);
     if (rc == EF_OK)
-        rc = exec(&t, "SET TimeZone = 'UTC'", 0, NULL, PGRES_COMMAND_OK,
-                  NULL, e);
+        rc = exec(&t, "SET TimeZone = 'UTC'", 0, NULL, PGRES_COMMAND_OK, NULL,
+                  e);
     if (rc == EF_OK)
         rc = target_check(&t, e);
     for (int i = 0; i < ninputs && rc == EF_OK; i++)

@@ -21,9 +21,9 @@
 #include "sentiment/sentiment.h"
 
 typedef struct {
-    const char *table;          /* NULL: "feedback" (schema.table too) */
-    const ef_source_opts *so;   /* how to read the inputs (on_reject...) */
-    const ef_vader *vader;      /* scores rows, when the table keeps scores */
+    const char *table;        /* NULL: "feedback" (schema.table too) */
+    const ef_source_opts *so; /* how to read the inputs (on_reject...) */
+    const ef_vader *vader;    /* scores rows, when the table keeps scores */
     int quiet;
 } ef_pg_import_opts;
 

@@ -27,27 +27,27 @@
 #include "metrics/metrics.h"
 
 typedef struct {
-    const char *table;       /* --table (may be schema.table); NULL:
-                                "feedback" */
-    const char *segment;     /* --segment column, or NULL */
+    const char *table;   /* --table (may be schema.table); NULL:
+                            "feedback" */
+    const char *segment; /* --segment column, or NULL */
     ef_thresholds thr;
-    int period;              /* ef_period */
+    int period; /* ef_period */
     const ef_tz *tz;
-    const ef_vader *vader;   /* scores the items fetched */
-    const char *scorer;      /* its version: every shard must match */
-    size_t repair_n;         /* default 25 */
-    int quiet;               /* no timing line on stderr */
+    const ef_vader *vader; /* scores the items fetched */
+    const char *scorer;    /* its version: every shard must match */
+    size_t repair_n;       /* default 25 */
+    int quiet;             /* no timing line on stderr */
 } ef_pg_opts;
 
 /* Where the time went (seconds), and what travelled. */
 typedef struct {
-    double connect;          /* connecting, checks, BEGIN */
-    double queries;          /* from sending a query to its first row:
-                                the shards' work and the merge */
-    double transfer;         /* from the first row to the last, with the
-                                folding */
-    uint64_t rows, bytes;    /* result rows and their field bytes */
-    uint64_t items;          /* raw rows fetched (shown items) */
+    double connect;       /* connecting, checks, BEGIN */
+    double queries;       /* from sending a query to its first row:
+                             the shards' work and the merge */
+    double transfer;      /* from the first row to the last, with the
+                             folding */
+    uint64_t rows, bytes; /* result rows and their field bytes */
+    uint64_t items;       /* raw rows fetched (shown items) */
 } ef_pg_times;
 
 typedef struct ef_pg ef_pg;

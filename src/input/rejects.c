@@ -24,9 +24,15 @@ struct ef_rejects {
 const char *ef_reject_reason_name(ef_reject_reason r)
 {
     static const char *const names[EF_REJECT_COUNT] = {
-        "no text", "unparseable date", "rating not 1-5", "nps not 0-10",
-        "unparseable responded_at", "unknown label", "wrong number of fields",
-        "id-conflict", "row too large"};
+        "no text",
+        "unparseable date",
+        "rating not 1-5",
+        "nps not 0-10",
+        "unparseable responded_at",
+        "unknown label",
+        "wrong number of fields",
+        "id-conflict",
+        "row too large"};
     return r < EF_REJECT_COUNT ? names[r] : "?";
 }
 
@@ -43,9 +49,15 @@ ef_status ef_rejects_open(const char *path, ef_rejects **out, ef_err *e)
     return EF_OK;
 }
 
-void ef_rejects_set_quiet(ef_rejects *rj, int quiet) { rj->quiet = quiet; }
+void ef_rejects_set_quiet(ef_rejects *rj, int quiet)
+{
+    rj->quiet = quiet;
+}
 
-uint64_t ef_rejects_count(const ef_rejects *rj) { return rj->rows; }
+uint64_t ef_rejects_count(const ef_rejects *rj)
+{
+    return rj->rows;
+}
 
 void ef_rejects_add(void *ctx, const ef_reject *r)
 {
@@ -62,8 +74,9 @@ void ef_rejects_add(void *ctx, const ef_reject *r)
     if (rj->f == NULL) {
         /* created on the first rejection only: no rows, no file */
         /* a new file, never one planted there, nor through a link */
-        int fd = open(rj->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-                                   O_CLOEXEC, 0666);
+        int fd =
+            open(rj->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                 0666);
         rj->f = fd < 0 ? NULL : fdopen(fd, "wb");
         if (rj->f == NULL) {
             if (fd >= 0)

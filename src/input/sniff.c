@@ -10,16 +10,16 @@
 
 /* ==== Dates ============================================================= */
 
-#define MIN_TIME 0             /* 1970-01-01T00:00:00Z */
-#define MAX_TIME 4102444800LL  /* 2100-01-01T00:00:00Z */
-#define PROBES 16              /* values a reading must read one of */
+#define MIN_TIME 0            /* 1970-01-01T00:00:00Z */
+#define MAX_TIME 4102444800LL /* 2100-01-01T00:00:00Z */
+#define PROBES 16             /* values a reading must read one of */
 #define FMT_MAX 64
 
 typedef struct {
-    char fmt[FMT_MAX];   /* "" for the built-in forms */
+    char fmt[FMT_MAX]; /* "" for the built-in forms */
     const char *form;
-    int order;           /* 'd', 'm' or 0 */
-    int twin;            /* the other order's candidate, or -1 */
+    int order; /* 'd', 'm' or 0 */
+    int twin;  /* the other order's candidate, or -1 */
 } candidate;
 
 /* Numeric dates: the order of day, month and year; each time after. */
@@ -28,15 +28,15 @@ static const struct {
     const char *form;
     int order;
 } numeric[] = {
-    {"%d_%m_%Y", "day first", 'd'},   {"%m_%d_%Y", "month first", 'm'},
-    {"%d_%m_%y", "day first", 'd'},   {"%m_%d_%y", "month first", 'm'},
+    {"%d_%m_%Y", "day first", 'd'}, {"%m_%d_%Y", "month first", 'm'},
+    {"%d_%m_%y", "day first", 'd'}, {"%m_%d_%y", "month first", 'm'},
     {"%Y_%m_%d", "year first", 0},
 };
 static const char seps[] = "-/.";
 static const char *const times[] = {
-    "",           " %H:%M",       " %H:%M:%S",   " %H:%M:%S.%f",
-    " %H:%M:%S %z", " %H.%M",     " %H.%M.%S",   " %I:%M %p",
-    " %I:%M:%S %p", "T%H:%M",     "T%H:%M:%S"};
+    "",         " %H:%M",    " %H:%M:%S", " %H:%M:%S.%f", " %H:%M:%S %z",
+    " %H.%M",   " %H.%M.%S", " %I:%M %p", " %I:%M:%S %p", "T%H:%M",
+    "T%H:%M:%S"};
 
 /* Dates with month names. */
 static const struct {
@@ -61,8 +61,8 @@ static const struct {
     {"%b %d %Y", "month name, day, year"},
 };
 
-#define NCANDIDATES                                                          \
-    (1 + EF_ARRAY_LEN(numeric) * (sizeof seps - 1) * EF_ARRAY_LEN(times) +   \
+#define NCANDIDATES                                                           \
+    (1 + EF_ARRAY_LEN(numeric) * (sizeof seps - 1) * EF_ARRAY_LEN(times) +    \
      EF_ARRAY_LEN(named))
 
 /* Every reading, the built-in forms first: ties go to the earlier. */
@@ -121,9 +121,8 @@ static size_t count_reads(const char *fmt, const char *const *v,
 }
 
 /* The first values fmt cannot read, into out->bad. */
-static void first_bad(const char *fmt, const char *const *v,
-                      const size_t *len, size_t n, const ef_tz *tz,
-                      ef_date_sniff *out)
+static void first_bad(const char *fmt, const char *const *v, const size_t *len,
+                      size_t n, const ef_tz *tz, ef_date_sniff *out)
 {
     out->nbad = 0;
     for (size_t i = 0; i < n && out->nbad < EF_ARRAY_LEN(out->bad); i++) {
@@ -227,10 +226,10 @@ void ef_sniff_dates(const char *const *v, const size_t *len, size_t n,
         goto done;
     out->kind = EF_DATES_FORMAT;
     if (c[best].twin >= 0 && counts[c[best].twin] == best_n) {
-        const candidate *d = c[best].order == 'd' ? &c[best]
-                                                  : &c[c[best].twin];
-        const candidate *m = c[best].order == 'd' ? &c[c[best].twin]
-                                                  : &c[best];
+        const candidate *d =
+            c[best].order == 'd' ? &c[best] : &c[c[best].twin];
+        const candidate *m =
+            c[best].order == 'd' ? &c[c[best].twin] : &c[best];
         if (hint == 'd' || hint == 'm') {
             best = (int)((hint == 'd' ? d : m) - c);
             out->form = c[best].form;
@@ -286,8 +285,7 @@ static void put_value(ef_buf *b, const char *v, size_t len)
 
 ef_status ef_sniff_dates_fail(const ef_date_sniff *s, const char *const *v,
                               const size_t *len, const ef_tz *tz,
-                              const char *what, const char *column,
-                              ef_err *e)
+                              const char *what, const char *column, ef_err *e)
 {
     ef_buf b = EF_BUF_INIT;
     char d1[40], d2[40];
@@ -313,19 +311,23 @@ ef_status ef_sniff_dates_fail(const ef_date_sniff *s, const char *const *v,
                           "%zu dates, not ",
                           s->format, s->read, s->n);
         else
-            ef_buf_printf(&b, "%zu of the first %zu dates cannot be read, "
-                          "such as ", s->n - s->read, s->n);
+            ef_buf_printf(&b,
+                          "%zu of the first %zu dates cannot be read, "
+                          "such as ",
+                          s->n - s->read, s->n);
         for (size_t i = 0; i < s->nbad; i++) {
             if (i)
                 ef_buf_puts(&b, ", ");
             put_value(&b, v[s->bad[i]], len[s->bad[i]]);
         }
         if (s->guess_read)
-            ef_buf_printf(&b, "; the nearest form is --date-format '%s' "
-                          "(reads %zu)", s->alt, s->guess_read);
+            ef_buf_printf(&b,
+                          "; the nearest form is --date-format '%s' "
+                          "(reads %zu)",
+                          s->alt, s->guess_read);
         else
             ef_buf_puts(&b, "; name their form with --date-format "
-                        "(strptime-like, e.g. '%d.%m.%Y %H:%M')");
+                            "(strptime-like, e.g. '%d.%m.%Y %H:%M')");
     }
     ef_fail(e, EF_ERR_PARSE, "%s", ef_buf_cstr(&b));
     ef_buf_reset(&b);
@@ -408,8 +410,7 @@ int ef_sniff_ids(const char *const *v, const size_t *len,
                  v[first_sci]);
         mangled = 1;
     } else if (longs >= 10 && 10 * cut >= 9 * longs) {
-        snprintf(why, cap,
-                 "cut to 15 significant digits, such as '%.*s'",
+        snprintf(why, cap, "cut to 15 significant digits, such as '%.*s'",
                  (int)(len[first_cut] > 40 ? 40 : len[first_cut]),
                  v[first_cut]);
         mangled = 1;
@@ -455,8 +456,8 @@ int ef_sniff_category(const char *const *v, const size_t *len, size_t n,
         return 0;
     for (size_t i = 0; i < n; i++) {
         numbers += (size_t)is_number(v[i], len[i]);
-        dates += ef_datetime_parse(v[i], len[i], NULL, NULL, &t, NULL,
-                                   NULL) == 0;
+        dates +=
+            ef_datetime_parse(v[i], len[i], NULL, NULL, &t, NULL, NULL) == 0;
     }
     if (2 * numbers > n || 2 * dates > n)
         return 0;

@@ -61,8 +61,7 @@ void ef_sniff_dates(const char *const *v, const size_t *len, size_t n,
  * use. Returns e->code. */
 ef_status ef_sniff_dates_fail(const ef_date_sniff *s, const char *const *v,
                               const size_t *len, const ef_tz *tz,
-                              const char *what, const char *column,
-                              ef_err *e);
+                              const char *what, const char *column, ef_err *e);
 
 /* 'd' (day first), 'm' (month first) or 0, as fmt orders them. */
 int ef_sniff_order(const char *fmt);

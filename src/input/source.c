@@ -17,19 +17,19 @@
 
 /* The columns a store (or an earlier export) uses for cached scores. */
 enum { C_NEG, C_NEU, C_POS, C_COMPOUND, C_SCORER, C_CACHE_COUNT };
-static const char *const cache_names[C_CACHE_COUNT] = {
-    "neg", "neu", "pos", "compound", "scorer"};
+static const char *const cache_names[C_CACHE_COUNT] = {"neg", "neu", "pos",
+                                                       "compound", "scorer"};
 
 /* A row as read: fields as text, and for SQLite their types. */
 typedef struct {
     const char *const *field;
     const size_t *len;
-    const int *type;     /* SQLite value types, or NULL for CSV */
-    const double *num;   /* SQLite numeric values, or NULL */
+    const int *type;   /* SQLite value types, or NULL for CSV */
+    const double *num; /* SQLite numeric values, or NULL */
     size_t n;
     uint64_t line;
-    int cut;             /* CSV: EF_CSV_CUT_* (the fields are what fitted) */
-    uint64_t nfields;    /* CSV: the fields the row had */
+    int cut;          /* CSV: EF_CSV_CUT_* (the fields are what fitted) */
+    uint64_t nfields; /* CSV: the fields the row had */
 } row;
 
 /* The first rows, read ahead at opening to be judged, then returned in
@@ -38,19 +38,19 @@ typedef struct {
     struct prow {
         size_t first, n; /* its fields: [first, first + n) */
         uint64_t line;
-        int cut;          /* as row.cut, row.nfields */
+        int cut; /* as row.cut, row.nfields */
         uint64_t nfields;
-    } *rows;
+    } * rows;
     size_t nrows, cap, next; /* next: the row to return */
     ef_buf bytes;            /* the fields, each NUL-terminated */
     size_t *off, *len;       /* per field */
     int *type;
     double *num;
-    const char **ptr;        /* per field, once all are read */
+    const char **ptr; /* per field, once all are read */
     size_t nf, fcap;
-    int active;              /* rows are returned from here */
-    int eof;                 /* the input ended among them */
-    int failed;              /* then came err */
+    int active; /* rows are returned from here */
+    int eof;    /* the input ended among them */
+    int failed; /* then came err */
     ef_err err;
 } preview;
 
@@ -66,9 +66,9 @@ struct ef_source {
     ef_buf channel;           /* the trimmed channel of the item */
     char detail[160];         /* the message of the current rejection */
     preview pv;
-    row cur;                  /* the row of the item last returned */
-    const char *date_format;  /* given, sniffed (date_fmt) or NULL */
-    const char *resp_format;  /* the same for responded_at */
+    row cur;                 /* the row of the item last returned */
+    const char *date_format; /* given, sniffed (date_fmt) or NULL */
+    const char *resp_format; /* the same for responded_at */
     char date_fmt[64], resp_fmt[64];
 };
 
@@ -265,8 +265,7 @@ static void add_line(char *buf, size_t cap, const char *fmt, ...)
  * content, a hash of each value's row content (date, channel, author,
  * text as given). Returns the count; free *v, *len and *content. */
 static size_t column_values(const ef_source *s, int col, int skip_numbers,
-                            const char ***v, size_t **len,
-                            uint64_t **content)
+                            const char ***v, size_t **len, uint64_t **content)
 {
     const preview *pv = &s->pv;
     size_t n = 0;
@@ -302,8 +301,7 @@ static size_t column_values(const ef_source *s, int col, int skip_numbers,
                 if (c < 0 || (size_t)c >= r.n)
                     continue;
                 for (size_t b = 0; b < r.len[c]; b++)
-                    h = (h ^ (unsigned char)r.field[c][b]) *
-                        0x100000001b3ULL;
+                    h = (h ^ (unsigned char)r.field[c][b]) * 0x100000001b3ULL;
                 h = (h ^ 0xff) * 0x100000001b3ULL; /* a field's end */
             }
             (*content)[n] = h;
@@ -315,9 +313,8 @@ static size_t column_values(const ef_source *s, int col, int skip_numbers,
 
 /* Judges the form of column col's dates: sets *use to the format to read
  * them with (given, sniffed into buf, or NULL for the built-in forms). */
-static ef_status sniff_dates(ef_source *s, int col, int hint,
-                             const char **use, char *buf, size_t cap,
-                             int note, ef_err *e)
+static ef_status sniff_dates(ef_source *s, int col, int hint, const char **use,
+                             char *buf, size_t cap, int note, ef_err *e)
 {
     const char **v;
     size_t *len, n;
@@ -329,8 +326,7 @@ static ef_status sniff_dates(ef_source *s, int col, int hint,
         return EF_OK;
     n = column_values(s, col, 1, &v, &len, NULL);
     if (n > 0) {
-        ef_sniff_dates(v, len, n, s->opts.date_format, s->opts.tz, hint,
-                       &ds);
+        ef_sniff_dates(v, len, n, s->opts.date_format, s->opts.tz, hint, &ds);
         if (ds.kind == EF_DATES_AMBIGUOUS || ds.kind == EF_DATES_UNREADABLE) {
             rc = ef_sniff_dates_fail(&ds, v, len, s->opts.tz, s->stats.path,
                                      s->header[col], e);
@@ -403,14 +399,13 @@ static void sniff_categories(ef_source *s)
                          "%s: column '%s' (%zu values) is not used: "
                          "--segment %s breaks the report down by it, "
                          "--map channel=%s makes it the channel",
-                         s->stats.path, s->header[c], distinct,
-                         s->header[c], s->header[c]);
+                         s->stats.path, s->header[c], distinct, s->header[c],
+                         s->header[c]);
             else
                 add_line(s->stats.hints, sizeof s->stats.hints,
                          "%s: column '%s' (%zu values) is not used: "
                          "--segment %s breaks the report down by it",
-                         s->stats.path, s->header[c], distinct,
-                         s->header[c]);
+                         s->stats.path, s->header[c], distinct, s->header[c]);
         }
         free(v);
         free(len);
@@ -428,8 +423,7 @@ static void store_fields(ef_source *s)
         return;
     for (int f = 0; f < EF_F_COUNT; f++)
         if (s->stats.mapped[f] &&
-            ef_sqlite_reader_input_has(s->db, ef_field_name((ef_field)f)) ==
-                0)
+            ef_sqlite_reader_input_has(s->db, ef_field_name((ef_field)f)) == 0)
             s->stats.mapped[f] = 0;
 }
 
@@ -449,7 +443,8 @@ static ef_status read_header_csv(ef_source *s, const char *path, ef_err *e)
     if (rec.cut & EF_CSV_CUT_FIELDS)
         return ef_fail(e, EF_ERR_PARSE,
                        "%s:%llu: the header has %llu columns, over the "
-                       "limit of %d", path, (unsigned long long)rec.line,
+                       "limit of %d",
+                       path, (unsigned long long)rec.line,
                        (unsigned long long)rec.nfields, EF_MAX_FIELDS);
     if (rec.cut)
         return ef_fail(e, EF_ERR_PARSE,
@@ -492,8 +487,8 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         if ((rc = read_header_csv(s, path, e)) != EF_OK)
             goto fail;
     }
-    rc = ef_columns_map((const char *const *)s->header, s->nheader,
-                        opts->map, opts->segment, path, &s->cols, e);
+    rc = ef_columns_map((const char *const *)s->header, s->nheader, opts->map,
+                        opts->segment, path, &s->cols, e);
     if (rc != EF_OK)
         goto fail;
     for (i = 0; i < EF_F_COUNT; i++)
@@ -551,9 +546,10 @@ static double number(const row *r, int c)
 static ef_status reject(ef_source *s, const row *r, ef_reject_reason why,
                         ef_err *e)
 {
-    ef_reject rj = {s->stats.path, r->line, why, s->detail, r->field,
-                    r->len, r->n, (const char *const *)s->header,
-                    s->nheader};
+    ef_reject rj = {
+        s->stats.path, r->line, why,  s->detail,
+        r->field,      r->len,  r->n, (const char *const *)s->header,
+        s->nheader};
 
     s->stats.rows_rejected++;
     s->stats.rejected[why]++;
@@ -576,13 +572,13 @@ static void quote_value(char *out, size_t cap, const char *v, size_t n)
 
 static int is_number(const row *r, int col)
 {
-    return r->type && (r->type[col] == EF_SQL_INT ||
-                       r->type[col] == EF_SQL_REAL);
+    return r->type &&
+           (r->type[col] == EF_SQL_INT || r->type[col] == EF_SQL_REAL);
 }
 
 /* Parses a date column with fmt; SQLite numbers are Unix seconds. */
-static int get_time(const ef_source *s, const row *r, int col,
-                    const char *fmt, int64_t *t, const char **why)
+static int get_time(const ef_source *s, const row *r, int col, const char *fmt,
+                    int64_t *t, const char **why)
 {
     if (is_number(r, col)) {
         double v = r->num[col];
@@ -607,24 +603,28 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
 
 #define FIELD(f) (col[f] >= 0 ? r->field[col[f]] : "")
 #define LEN(f) (col[f] >= 0 ? r->len[col[f]] : 0)
-#define REJECT(reason, ...)                                                  \
-    do {                                                                     \
-        snprintf(s->detail, sizeof s->detail, __VA_ARGS__);                  \
-        return reject(s, r, reason, e) == EF_OK ? 0 : -1;                    \
+#define REJECT(reason, ...)                                                   \
+    do {                                                                      \
+        snprintf(s->detail, sizeof s->detail, __VA_ARGS__);                   \
+        return reject(s, r, reason, e) == EF_OK ? 0 : -1;                     \
     } while (0)
 
     if (r->cut & EF_CSV_CUT_FIELDS) {
         char nf[32];
         ef_fmt_count(nf, sizeof nf, r->nfields);
-        REJECT(EF_REJECT_TOO_BIG, "%s fields, over the limit of 10,000 (the "
-               "first 10,000 are kept)", nf);
+        REJECT(EF_REJECT_TOO_BIG,
+               "%s fields, over the limit of 10,000 (the "
+               "first 10,000 are kept)",
+               nf);
     }
     if (r->cut)
-        REJECT(EF_REJECT_TOO_BIG, "row longer than %d MiB (its first %d MiB "
-               "are kept)", EF_MAX_ROW_MIB, EF_MAX_ROW_MIB);
+        REJECT(EF_REJECT_TOO_BIG,
+               "row longer than %d MiB (its first %d MiB "
+               "are kept)",
+               EF_MAX_ROW_MIB, EF_MAX_ROW_MIB);
     if (r->n != s->nheader && s->csv)
-        REJECT(EF_REJECT_FIELD_COUNT, "%zu fields, the header has %zu",
-               r->n, s->nheader);
+        REJECT(EF_REJECT_FIELD_COUNT, "%zu fields, the header has %zu", r->n,
+               s->nheader);
     memset(it, 0, sizeof *it);
     it->source = s->stats.path;
     it->line = r->line;
@@ -636,8 +636,7 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     it->text = FIELD(EF_F_TEXT);
     it->text_len = LEN(EF_F_TEXT);
 
-    if (get_time(s, r, col[EF_F_DATE], s->date_format, &it->date,
-                 &why) != 0) {
+    if (get_time(s, r, col[EF_F_DATE], s->date_format, &it->date, &why) != 0) {
         quote_value(q, sizeof q, FIELD(EF_F_DATE), LEN(EF_F_DATE));
         REJECT(EF_REJECT_BAD_DATE, "unparseable date %s (%s)", q,
                why ? why : "not a date");
@@ -645,15 +644,16 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
 
     it->rating = 0;
     n = LEN(EF_F_RATING);
-    if (ef_text_trim(FIELD(EF_F_RATING), &n), n > 0 &&
-        parse_int(FIELD(EF_F_RATING), LEN(EF_F_RATING), 1, 5, &it->rating)) {
+    if (ef_text_trim(FIELD(EF_F_RATING), &n),
+        n > 0 && parse_int(FIELD(EF_F_RATING), LEN(EF_F_RATING), 1, 5,
+                           &it->rating)) {
         quote_value(q, sizeof q, FIELD(EF_F_RATING), LEN(EF_F_RATING));
         REJECT(EF_REJECT_BAD_RATING, "rating %s is not 1-5", q);
     }
     it->nps = -1;
     n = LEN(EF_F_NPS);
-    if (ef_text_trim(FIELD(EF_F_NPS), &n), n > 0 &&
-        parse_int(FIELD(EF_F_NPS), LEN(EF_F_NPS), 0, 10, &it->nps)) {
+    if (ef_text_trim(FIELD(EF_F_NPS), &n),
+        n > 0 && parse_int(FIELD(EF_F_NPS), LEN(EF_F_NPS), 0, 10, &it->nps)) {
         quote_value(q, sizeof q, FIELD(EF_F_NPS), LEN(EF_F_NPS));
         REJECT(EF_REJECT_BAD_NPS, "nps %s is not 0-10", q);
     }

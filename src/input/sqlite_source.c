@@ -19,10 +19,10 @@ struct ef_sqlite_reader {
     size_t *len;
     int *type;
     double *num;
-    char *num_only;       /* per column: REAL values not made text */
-    ef_buf *fix;          /* per column: a value repaired (NUL, UTF-8) */
+    char *num_only; /* per column: REAL values not made text */
+    ef_buf *fix;    /* per column: a value repaired (NUL, UTF-8) */
     uint64_t row;
-    int user_query;       /* the SQL is --query's */
+    int user_query; /* the SQL is --query's */
     uint64_t invalid_utf8, nul_bytes;
 };
 
@@ -41,21 +41,17 @@ static ef_status sql_status(const ef_sqlite_reader *r, int rc, int prepare)
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_PROTOCOL:
-    case SQLITE_EMPTY:
-        return EF_ERR_NOINPUT;
+    case SQLITE_EMPTY: return EF_ERR_NOINPUT;
     case SQLITE_IOERR:
-    case SQLITE_FULL:
-        return EF_ERR_IO;
+    case SQLITE_FULL: return EF_ERR_IO;
     case SQLITE_NOMEM:
     case SQLITE_INTERNAL:
-    case SQLITE_MISUSE:
-        return EF_ERR_INTERNAL;
+    case SQLITE_MISUSE: return EF_ERR_INTERNAL;
     case SQLITE_ERROR:
         if (r->user_query)
             return prepare ? EF_ERR_USAGE : EF_ERR_PARSE;
         return prepare ? EF_ERR_USAGE : EF_ERR_NOINPUT; /* --table */
-    default:
-        return EF_ERR_PARSE; /* MISMATCH, RANGE, TOOBIG, CONSTRAINT... */
+    default: return EF_ERR_PARSE; /* MISMATCH, RANGE, TOOBIG, CONSTRAINT... */
     }
 }
 
@@ -258,18 +254,16 @@ out:
     return rc;
 }
 
-const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r,
-                                          size_t *n)
+const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r, size_t *n)
 {
     *n = r->ncols;
     return (const char *const *)r->names;
 }
 
-ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
-                                const char *const **field,
+ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
                                 const size_t **len, const int **type,
-                                const double **num, uint64_t *rowno,
-                                int *eof, ef_err *e)
+                                const double **num, uint64_t *rowno, int *eof,
+                                ef_err *e)
 {
     int rc = sqlite3_step(r->st);
 
@@ -325,8 +319,8 @@ int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field)
     return res;
 }
 
-void ef_sqlite_reader_counts(const ef_sqlite_reader *r,
-                             uint64_t *invalid_utf8, uint64_t *nul_bytes)
+void ef_sqlite_reader_counts(const ef_sqlite_reader *r, uint64_t *invalid_utf8,
+                             uint64_t *nul_bytes)
 {
     *invalid_utf8 = r->invalid_utf8;
     *nul_bytes = r->nul_bytes;

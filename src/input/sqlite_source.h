@@ -28,11 +28,10 @@ const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r,
 
 /* The next row: each value as text (NULL is ""), its type, and for
  * numbers its value; valid until the next call. *eof = 1 at the end. */
-ef_status ef_sqlite_reader_next(ef_sqlite_reader *r,
-                                const char *const **field,
+ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
                                 const size_t **len, const int **type,
-                                const double **num, uint64_t *rowno,
-                                int *eof, ef_err *e);
+                                const double **num, uint64_t *rowno, int *eof,
+                                ef_err *e);
 
 /* The REAL values of column col are wanted as numbers only: from now on
  * their text is "" (len 0), their type and number as ever. Spares
@@ -46,8 +45,8 @@ void ef_sqlite_reader_number_only(ef_sqlite_reader *r, size_t col);
 int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field);
 /* Values repaired so far: invalid UTF-8 sequences replaced by U+FFFD,
  * NUL bytes dropped (a value is always valid UTF-8 without NULs). */
-void ef_sqlite_reader_counts(const ef_sqlite_reader *r,
-                             uint64_t *invalid_utf8, uint64_t *nul_bytes);
+void ef_sqlite_reader_counts(const ef_sqlite_reader *r, uint64_t *invalid_utf8,
+                             uint64_t *nul_bytes);
 
 /* Writes the hex sha256 of the database file into out (65 bytes). */
 void ef_sqlite_reader_sha256(const ef_sqlite_reader *r, char *out);

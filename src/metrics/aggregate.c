@@ -18,24 +18,24 @@
 #define LONG_WORDS 40           /* this many words or more: a long item */
 #define SPIKE_P 0.001
 #define SPIKE_MIN_NEG 10
-#define SPIKE_WINDOW 8          /* earlier periods for the baseline */
-#define SPIKE_MIN_WINDOW 4      /* fewer than this: not tested */
-#define THEME_MIN_COUNT 5       /* a theme appears in 5+ negative items */
-#define EXAMPLES 3              /* examples kept per class */
+#define SPIKE_WINDOW 8     /* earlier periods for the baseline */
+#define SPIKE_MIN_WINDOW 4 /* fewer than this: not tested */
+#define THEME_MIN_COUNT 5  /* a theme appears in 5+ negative items */
+#define EXAMPLES 3         /* examples kept per class */
 #define DAY 86400.0
 
 /* Who used a term in a period: the first distinct authors, enough to
  * tell whether EF_SPIKE_TERM_AUTHORS did. */
 typedef struct {
     uint32_t who[EF_SPIKE_TERM_AUTHORS - 1]; /* hashes of authors */
-    uint8_t n;           /* distinct authors, up to EF_SPIKE_TERM_AUTHORS */
+    uint8_t n; /* distinct authors, up to EF_SPIKE_TERM_AUTHORS */
 } term_authors;
 
 typedef struct {
     int64_t start;
     uint64_t count[3];
-    uint64_t nps[3];     /* detractors, passives, promoters */
-    ef_strmap *terms;    /* terms of its negative items */
+    uint64_t nps[3];  /* detractors, passives, promoters */
+    ef_strmap *terms; /* terms of its negative items */
     uint64_t *tcount;
     term_authors *tauth; /* by term, as tcount */
     size_t tcap, tacap;
@@ -54,19 +54,19 @@ typedef struct {
  * each have their counters; rows of later new values go to `rest`, so
  * memory stays bounded whatever the column holds. */
 typedef struct {
-    ef_strmap *map;      /* value -> index into acc */
+    ef_strmap *map; /* value -> index into acc */
     group_acc *acc;
     size_t cap;
-    group_acc rest;      /* rows of the values past the table */
-    int overflow;        /* some value went to rest */
-    ef_distinct all;     /* every value, for the count past the table */
+    group_acc rest;  /* rows of the values past the table */
+    int overflow;    /* some value went to rest */
+    ef_distinct all; /* every value, for the count past the table */
 } group_tab;
 
 /* An author of negative items (authors of none are not kept by name). */
 typedef struct {
     uint32_t neg;
-    int64_t first_neg;     /* date of the first negative item */
-    int64_t first_reply;   /* earliest response to a negative item */
+    int64_t first_neg;   /* date of the first negative item */
+    int64_t first_reply; /* earliest response to a negative item */
 } author_acc;
 
 /* Authors of positive items, known by a 64-bit hash of the name
@@ -76,13 +76,13 @@ typedef struct {
  * cost no more than 32 MB. Two names with one hash (about one chance in
  * 10^7 among a million) would share a date. */
 typedef struct {
-    uint64_t h;            /* 0: empty */
+    uint64_t h; /* 0: empty */
     int64_t last_pos;
 } pos_slot;
 
 typedef struct {
     pos_slot *slot;
-    size_t cap, used;      /* cap a power of two, at most half used */
+    size_t cap, used; /* cap a power of two, at most half used */
 } pos_tab;
 
 typedef struct {
@@ -93,7 +93,7 @@ typedef struct {
 /* Term counts by class: the whole run's (in the aggregator) or a
  * thread's share of it (in an ef_prep), merged at the end. */
 typedef struct {
-    ef_strmap *map;      /* term -> index */
+    ef_strmap *map;        /* term -> index */
     uint64_t *neg, *other; /* items using the term: negative, the others */
     size_t cap;
     uint64_t tok_neg, tok_other; /* sums of neg[], other[] */
@@ -104,13 +104,13 @@ struct ef_prep {
     ef_thresholds thr;
     ef_vader_scratch *scratch;
     ef_terms *split;
-    char *pool;          /* term bytes */
+    char *pool; /* term bytes */
     size_t pool_len, pool_cap;
-    size_t *off, *len;   /* term i is pool[off[i] .. off[i] + len[i]) */
-    uint64_t *hash;      /* ... and its ef_strmap_hash */
+    size_t *off, *len; /* term i is pool[off[i] .. off[i] + len[i]) */
+    uint64_t *hash;    /* ... and its ef_strmap_hash */
     size_t nterms, terms_cap;
-    term_counts terms;   /* the items prepared here, till merged */
-    uint32_t *lex;       /* the lexicon words of the scored items */
+    term_counts terms; /* the items prepared here, till merged */
+    uint32_t *lex;     /* the lexicon words of the scored items */
     size_t nlex, lex_cap;
 };
 
@@ -125,13 +125,13 @@ struct ef_agg {
     /* channels and segments */
     group_tab ch, seg;
     /* terms */
-    ef_prep *prep; /* for ef_agg_add */
+    ef_prep *prep;     /* for ef_agg_add */
     term_counts terms; /* with every ef_prep merged (ef_agg_merge_prep) */
     /* authors */
-    ef_strmap *amap;       /* authors of negative items */
+    ef_strmap *amap; /* authors of negative items */
     author_acc *auth;
     size_t acap;
-    pos_tab pos;           /* authors of positive items */
+    pos_tab pos; /* authors of positive items */
     uint64_t anon_neg;
     /* everything else */
     uint64_t count[3], strong, hist[40];
@@ -160,7 +160,7 @@ struct ef_agg {
     int mapped[EF_F_COUNT];
     /* partial aggregates: who is negative, merged elsewhere */
     int pauth;
-    uint32_t *pneg;        /* negative items per author, any order */
+    uint32_t *pneg; /* negative items per author, any order */
     size_t npneg;
     uint64_t pturned, pturned_after;
     char *ploud[5];
@@ -199,8 +199,8 @@ static uint64_t text_hash(const char *s, size_t n)
     return h ^ (h >> 33);
 }
 
-static void kept_fill(ef_kept_item *k, const ef_item *it,
-                      const ef_scores *sc, ef_class cls, int words)
+static void kept_fill(ef_kept_item *k, const ef_item *it, const ef_scores *sc,
+                      ef_class cls, int words)
 {
     k->text = ef_xstrndup(it->text, it->text_len);
     k->id = ef_xstrdup(it->id);
@@ -470,8 +470,7 @@ static void add_terms(period_acc *p, const ef_prep *pp, const ef_prepared *pr,
                                           ef_strmap_count(p->terms), &added);
         if (added) {
             size_t c = p->tacap;
-            grow_array((void **)&p->tcount, &p->tcap, k + 1,
-                       sizeof(uint64_t));
+            grow_array((void **)&p->tcount, &p->tcap, k + 1, sizeof(uint64_t));
             grow_array((void **)&p->tauth, &c, k + 1, sizeof(term_authors));
             p->tacap = c;
         }
@@ -566,7 +565,6 @@ static void example_add(ef_agg *a, ef_class cls, const ef_item *it,
 
 /* ==== Preparing items (thread-safe per ef_prep) ========================= */
 
-
 ef_prep *ef_prep_new(const ef_vader *v, const ef_thresholds *thr)
 {
     ef_prep *p = ef_xcalloc(1, sizeof *p);
@@ -613,8 +611,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         out->scores = it->scores;
     } else {
         size_t k;
-        ef_vader_score(p->v, p->scratch, it->text, it->text_len,
-                       &out->scores);
+        ef_vader_score(p->v, p->scratch, it->text, it->text_len, &out->scores);
         /* its lexicon words, for the brand notices (traps.h) */
         k = ef_vader_scored_words(p->v, p->scratch, NULL, 0);
         if (p->nlex + k > p->lex_cap) {
@@ -627,9 +624,8 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         out->scored = 1;
     }
     out->cls = ef_classify(out->scores.compound, &p->thr);
-    out->author_hash = it->author[0] ? ef_strmap_hash(it->author,
-                                                      strlen(it->author))
-                                     : 0;
+    out->author_hash =
+        it->author[0] ? ef_strmap_hash(it->author, strlen(it->author)) : 0;
     n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
                        &out->abusive, &out->words);
     out->term0 = p->nterms;
@@ -651,8 +647,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         p->len[p->nterms] = tlen[i];
         p->hash[p->nterms++] = h;
         p->pool_len += tlen[i];
-        term_count(&p->terms, term[i], tlen[i], h, out->cls == EF_NEGATIVE,
-                   1);
+        term_count(&p->terms, term[i], tlen[i], h, out->cls == EF_NEGATIVE, 1);
     }
 }
 
@@ -688,8 +683,8 @@ void ef_agg_add(ef_agg *a, const ef_item *it, const ef_scores *sc)
     ef_agg_add_prepared(a, it, &pr, a->prep);
 }
 
-void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
-                         const ef_prepared *pr, const ef_prep *pp)
+void ef_agg_add_prepared(ef_agg *a, const ef_item *it, const ef_prepared *pr,
+                         const ef_prep *pp)
 {
     const ef_scores *sc = &pr->scores;
     ef_class cls = pr->cls;
@@ -730,12 +725,12 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
         a->responded_cls[cls]++;
         push_hour(&a->hours, &a->nhours, &a->hcap, (float)hours);
     }
-    group_add(group_of(&a->ch, it->channel[0] ? it->channel : "(none)", 1,
-                       &chi),
-              cls, it, hours);
+    group_add(
+        group_of(&a->ch, it->channel[0] ? it->channel : "(none)", 1, &chi),
+        cls, it, hours);
     if (a->o.segment_name)
-        group_add(group_of(&a->seg, it->segment[0] ? it->segment : "(none)",
-                           0, &segi),
+        group_add(group_of(&a->seg, it->segment[0] ? it->segment : "(none)", 0,
+                           &segi),
                   cls, it, hours);
 
     {
@@ -768,8 +763,7 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
                                           strlen(it->author), n, &added);
         author_acc *au;
         if (added) {
-            grow_array((void **)&a->auth, &a->acap, n + 1,
-                       sizeof(author_acc));
+            grow_array((void **)&a->auth, &a->acap, n + 1, sizeof(author_acc));
             a->auth[idx].first_neg = INT64_MAX;
             a->auth[idx].first_reply = INT64_MAX;
         }
@@ -972,20 +966,18 @@ static int period_terms_fetch(ef_agg *a, period_acc *p, ef_err *e)
 
     if (a->o.period_terms == NULL || ef_strmap_count(p->terms) > 0)
         return 0;
-    if (a->o.period_terms(a->o.period_terms_ctx, p->start,
-                          ef_period_next(p->start, (ef_period)a->o.period,
-                                         a->o.tz),
-                          &t, &n, e) != 0)
+    if (a->o.period_terms(
+            a->o.period_terms_ctx, p->start,
+            ef_period_next(p->start, (ef_period)a->o.period, a->o.tz), &t, &n,
+            e) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         int added;
-        size_t k = ef_strmap_get_or_add(p->terms, t[i].term,
-                                        strlen(t[i].term),
+        size_t k = ef_strmap_get_or_add(p->terms, t[i].term, strlen(t[i].term),
                                         ef_strmap_count(p->terms), &added);
         if (added) {
             size_t c = p->tacap;
-            grow_array((void **)&p->tcount, &p->tcap, k + 1,
-                       sizeof(uint64_t));
+            grow_array((void **)&p->tcount, &p->tcap, k + 1, sizeof(uint64_t));
             grow_array((void **)&p->tauth, &c, k + 1, sizeof(term_authors));
             p->tacap = c;
         }
@@ -1166,8 +1158,8 @@ static int finish_periods(ef_agg *a, ef_report *r, ef_err *e)
             qsort(window, nw, sizeof(double), cmp_double);
             ps->tested = 1;
             ps->baseline = ef_median(window, nw);
-            ps->p_value = ef_binom_sf(pa->count[EF_NEGATIVE], ps->n,
-                                      ps->baseline);
+            ps->p_value =
+                ef_binom_sf(pa->count[EF_NEGATIVE], ps->n, ps->baseline);
             ps->spike = ps->p_value < SPIKE_P &&
                         pa->count[EF_NEGATIVE] >= SPIKE_MIN_NEG &&
                         ps->negative.share > ps->baseline;
@@ -1180,8 +1172,8 @@ static int finish_periods(ef_agg *a, ef_report *r, ef_err *e)
     mark_partial(a, r);
     /* the last complete period against the one before */
     if (r->nperiods >= 2) {
-        size_t last = r->nperiods - 1 - (r->periods[r->nperiods - 1].partial
-                                             ? 1 : 0);
+        size_t last =
+            r->nperiods - 1 - (r->periods[r->nperiods - 1].partial ? 1 : 0);
         ef_period_stat *l = &r->periods[last];
         ef_period_stat *p = last > 0 ? &r->periods[last - 1] : NULL;
         if (p && !l->partial && !p->partial && !l->too_few && !p->too_few) {
@@ -1236,17 +1228,17 @@ static void group_merge(group_acc *p, const group_acc *g)
 
 /* The note on a channel (segment) table: why there is a pool row, that
  * its count is an estimate, and whether the column looks like an id. */
-static void group_note(ef_group_info *in, const char *column,
-                       const char *what, uint64_t rows)
+static void group_note(ef_group_info *in, const char *column, const char *what,
+                       uint64_t rows)
 {
     char v[32], r[32], p[32];
     size_t o = 0, cap = sizeof in->note;
 
-#define NOTE(...)                                                            \
-    do {                                                                     \
-        int k_ = snprintf(in->note + o, cap - o, __VA_ARGS__);               \
-        if (k_ > 0)                                                          \
-            o = (size_t)k_ < cap - o ? o + (size_t)k_ : cap - 1;             \
+#define NOTE(...)                                                             \
+    do {                                                                      \
+        int k_ = snprintf(in->note + o, cap - o, __VA_ARGS__);                \
+        if (k_ > 0)                                                           \
+            o = (size_t)k_ < cap - o ? o + (size_t)k_ : cap - 1;              \
     } while (0)
 
     in->note[0] = '\0';
@@ -1260,8 +1252,9 @@ static void group_note(ef_group_info *in, const char *column,
              "URL column would: is it the right column (see --map)? ",
              column, in->estimated ? "about " : "", v, r);
     NOTE("The %zu %s with the most items are shown; the last row pools the "
-         "rest (%s%s %.*s).", in->shown, what, in->estimated ? "about " : "",
-         p, (int)strlen(what) - (in->values - in->shown == 1), what);
+         "rest (%s%s %.*s).",
+         in->shown, what, in->estimated ? "about " : "", p,
+         (int)strlen(what) - (in->values - in->shown == 1), what);
     if (in->estimated) {
         ef_fmt_count(v, sizeof v, EF_GROUPS_TRACKED);
         NOTE(" Past %s distinct values, the rows of new ones go to the pool "
@@ -1324,8 +1317,7 @@ static ef_group_stat *finish_groups(const ef_agg *a, group_tab *t,
         pool.hours = NULL;
         pool.nhours = pool.hcap = 0;
         for (i = 0; i < t->rest.nhours; i++)
-            push_hour(&pool.hours, &pool.nhours, &pool.hcap,
-                      t->rest.hours[i]);
+            push_hour(&pool.hours, &pool.nhours, &pool.hcap, t->rest.hours[i]);
         for (i = shown; i < k; i++)
             group_merge(&pool, &t->acc[rank[i].idx]);
         p->pooled = 1;
@@ -1338,8 +1330,8 @@ static ef_group_stat *finish_groups(const ef_agg *a, group_tab *t,
         rows += out[i].n;
     if (info->values > rows) /* an estimate a little over */
         info->values = rows;
-    info->id_like = info->values >= EF_GROUPS_ID_LIKE &&
-                    info->values * 2 >= rows;
+    info->id_like =
+        info->values >= EF_GROUPS_ID_LIKE && info->values * 2 >= rows;
     if (*n > shown) {
         ef_group_stat *p = &out[shown];
         char num[32];
@@ -1414,16 +1406,16 @@ static void finish_authors(const ef_agg *a, ef_report *r)
     for (size_t i = 0; i < n; i++) {
         const author_acc *au = &a->auth[i];
         const char *name = ef_strmap_key(a->amap, i);
-        int64_t last_pos = pos_last(&a->pos, ef_strmap_hash(name,
-                                                            strlen(name)));
+        int64_t last_pos =
+            pos_last(&a->pos, ef_strmap_hash(name, strlen(name)));
         if (au->neg == 0)
             continue;
         neg[k++] = au->neg;
         r->repeat_authors += au->neg >= 3;
         if (last_pos != INT64_MIN && last_pos > au->first_neg) {
             r->turned_authors++;
-            r->turned_after_response += au->first_reply != INT64_MAX &&
-                                        au->first_reply <= last_pos;
+            r->turned_after_response +=
+                au->first_reply != INT64_MAX && au->first_reply <= last_pos;
         }
         /* the five loudest, ties by name for determinism */
         size_t j = r->nloudest < 5 ? r->nloudest++ : 5;
@@ -1546,9 +1538,10 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     r->strongly_negative = share_of(a->strong, n);
     r->band_neutral = n ? (double)a->band_neutral / (double)n : 0;
     r->long_share = n ? (double)a->long_items / (double)n : 0;
-    r->net = n ? ((double)a->count[EF_POSITIVE] -
-                  (double)a->count[EF_NEGATIVE]) / (double)n
-               : 0;
+    r->net =
+        n ? ((double)a->count[EF_POSITIVE] - (double)a->count[EF_NEGATIVE]) /
+                (double)n
+          : 0;
     {
         uint64_t pn = a->count[EF_POSITIVE] + a->count[EF_NEGATIVE];
         r->net_excl_neutral = pn ? ((double)a->count[EF_POSITIVE] -
@@ -1591,16 +1584,15 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
         prow[i] = lo;
     }
     free(pstart);
-    r->channels = finish_groups(a, &a->ch, "channel column", "channels",
-                                &r->nchannels, &r->channel_info, &crow,
-                                &ncrow);
+    r->channels =
+        finish_groups(a, &a->ch, "channel column", "channels", &r->nchannels,
+                      &r->channel_info, &crow, &ncrow);
     if (a->o.segment_name) {
         char col[96];
         snprintf(col, sizeof col, "%.60s column", a->o.segment_name);
         r->segment_name = ef_xstrdup(a->o.segment_name);
-        r->segments = finish_groups(a, &a->seg, col, "values",
-                                    &r->nsegments, &r->segment_info, &srow,
-                                    &nsrow);
+        r->segments = finish_groups(a, &a->seg, col, "values", &r->nsegments,
+                                    &r->segment_info, &srow, &nsrow);
     }
     finish_themes(a, r);
     finish_authors(a, r);

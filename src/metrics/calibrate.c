@@ -120,7 +120,7 @@ struct ef_calib {
     ef_thresholds thr;
     uint64_t seed;
     ef_calib_method method;
-    int replicates;     /* bootstrap replicates */
+    int replicates; /* bootstrap replicates */
     binning b;
     uint64_t n, bins[EF_CALIB_BINS], vneg, vpos;
     grouping dim[EF_CALIB_DIMS];
@@ -188,8 +188,8 @@ void ef_calib_add(ef_calib *c, double compound, int label,
         c->caprows = c->caprows ? 2 * c->caprows : 256;
         c->rows = ef_xrealloc(c->rows, c->caprows * sizeof *c->rows);
     }
-    c->rows[c->nrows] = (lrow){{0}, (unsigned char)k, (unsigned char)label,
-                               (unsigned char)v};
+    c->rows[c->nrows] =
+        (lrow){{0}, (unsigned char)k, (unsigned char)label, (unsigned char)v};
     memcpy(c->rows[c->nrows].grp, group, sizeof c->rows[0].grp);
     c->nrows++;
 }
@@ -198,12 +198,12 @@ void ef_calib_add(ef_calib *c, double compound, int label,
 
 /* The bins grouped into strata: sparse bins merged with a neighbour. */
 typedef struct {
-    int nb;                       /* bins */
-    int ns;                       /* strata */
-    int of[EF_CALIB_BINS];        /* bin -> stratum */
-    uint64_t lab[EF_CALIB_BINS];  /* labelled rows per stratum */
-    int sparse;                   /* bins with rows, too few labels */
-    int used;                     /* strata holding rows */
+    int nb;                      /* bins */
+    int ns;                      /* strata */
+    int of[EF_CALIB_BINS];       /* bin -> stratum */
+    uint64_t lab[EF_CALIB_BINS]; /* labelled rows per stratum */
+    int sparse;                  /* bins with rows, too few labels */
+    int used;                    /* strata holding rows */
 } strata;
 
 /* Groups the bins so that every stratum holding rows (pop[b] > 0) has at
@@ -228,8 +228,7 @@ static void strata_make(strata *s, int nb, const uint64_t *pop,
     for (;;) {
         int worst = -1, t;
         for (int i = 0; i < s->ns; i++)
-            if (p[i] > 0 && l[i] < min_lab &&
-                (worst < 0 || l[i] < l[worst]))
+            if (p[i] > 0 && l[i] < min_lab && (worst < 0 || l[i] < l[worst]))
                 worst = i;
         if (worst < 0 || s->ns == 1)
             break;
@@ -366,7 +365,6 @@ static double poststrat(const strata *st, const uint64_t *pop, uint64_t n,
     return sum / (double)n;
 }
 
-
 /* The 2.5% and 97.5% points of v[0..n-1] (sorted in place). */
 static void percentile_ci(double *v, size_t n, double *lo, double *hi)
 {
@@ -383,8 +381,8 @@ static double clip01(double x)
 
 /* tpr/fpr of one class against the rest, and B bootstrap replicates. */
 typedef struct {
-    double tpr[2], fpr[2];  /* [0] negative, [1] positive */
-    double *rep;            /* [B][4]: tpr neg, fpr neg, tpr pos, fpr pos */
+    double tpr[2], fpr[2]; /* [0] negative, [1] positive */
+    double *rep;           /* [B][4]: tpr neg, fpr neg, tpr pos, fpr pos */
     int B;
 } acc_model;
 
@@ -450,8 +448,8 @@ EF_STATIC double ef_calib_acc(double observed, double tpr, double fpr)
 
 typedef struct {
     ef_calib_method method;
-    rates R;      /* post-stratification */
-    acc_model A;  /* adjusted classify-and-count */
+    rates R;     /* post-stratification */
+    acc_model A; /* adjusted classify-and-count */
 } model;
 
 static void model_make(model *m, const ef_calib *c, const uint64_t *pop,
@@ -543,8 +541,8 @@ static int enough(const lrow *const *rows, size_t n, int cls)
 /* tpr and fpr of VADER's negative class against the people's, each
  * labelled row weighted by its stratum's rows per label, so that a
  * stratified sample describes the whole population. */
-static void weighted_rates(const ef_calib *c, const strata *st,
-                           double *tpr, double *fpr)
+static void weighted_rates(const ef_calib *c, const strata *st, double *tpr,
+                           double *fpr)
 {
     double w[EF_CALIB_BINS] = {0}, hn = 0, hnv = 0, on = 0, onv = 0;
     uint64_t pop[EF_CALIB_BINS] = {0};
@@ -639,23 +637,23 @@ static double normal_at(uint64_t seed, uint64_t a, uint64_t b)
 /* One grouping's report rows, as the model and the averaging see them. */
 typedef struct {
     int on;
-    int rows;               /* its rows are the report's (else one row of
-                               everything, for the overall shares) */
+    int rows; /* its rows are the report's (else one row of
+                 everything, for the overall shares) */
     size_t nrow;
-    uint64_t *pop;          /* [nrow][EF_CALIB_BINS]: every row */
-    uint64_t *lab;          /* [nrow][EF_CALIB_BINS]: the labelled ones */
-    uint64_t *kneg, *kpos;  /* [nrow]: of them people call neg., pos. */
-    uint64_t *tot;          /* [nrow]: rows */
-    size_t *cg;             /* [nrow]: its number in the model, or
-                               SIZE_MAX (no labels: the common rates) */
-    size_t ng;              /* rows with labels */
-    size_t *row_of;         /* [labelled rows]: their report row */
-    ef_mrp neg, pos;        /* the fits to all labels */
-    ef_mrp work;            /* a replicate's fit */
-    uint32_t *n, *kn, *kp;  /* [ng][nb]: the cells being fitted */
+    uint64_t *pop;               /* [nrow][EF_CALIB_BINS]: every row */
+    uint64_t *lab;               /* [nrow][EF_CALIB_BINS]: the labelled ones */
+    uint64_t *kneg, *kpos;       /* [nrow]: of them people call neg., pos. */
+    uint64_t *tot;               /* [nrow]: rows */
+    size_t *cg;                  /* [nrow]: its number in the model, or
+                                    SIZE_MAX (no labels: the common rates) */
+    size_t ng;                   /* rows with labels */
+    size_t *row_of;              /* [labelled rows]: their report row */
+    ef_mrp neg, pos;             /* the fits to all labels */
+    ef_mrp work;                 /* a replicate's fit */
+    uint32_t *n, *kn, *kp;       /* [ng][nb]: the cells being fitted */
     uint64_t unl[EF_CALIB_BINS]; /* unlabelled rows of rows without any
                                     label, per bin */
-    float *ra, *ru;         /* replicates: [B][nb] a, [B][ng][PAR] u */
+    float *ra, *ru;              /* replicates: [B][nb] a, [B][ng][PAR] u */
 } frame;
 
 static void frame_free(frame *f)
@@ -959,14 +957,16 @@ static void mrp_run(ef_calib *c, ef_report *r,
             if (d != EF_CALIB_CHANNEL)
                 continue;
             frame_total(f, &f->work, cls, f->kneg, nb, &e, &v);
-            vneg[rep] = clamp((e + normal_at(c->seed, (uint64_t)rep, 1) *
-                                       sqrt(v)) / N, 0, 1);
+            vneg[rep] =
+                clamp((e + normal_at(c->seed, (uint64_t)rep, 1) * sqrt(v)) / N,
+                      0, 1);
             if (ok_pos) {
                 mrp_copy(&f->work, &f->pos);
                 refit(&f->work, f->n, f->kp);
                 frame_total(f, &f->work, cls, f->kpos, nb, &e, &v);
-                vpos[rep] = clamp((e + normal_at(c->seed, (uint64_t)rep, 2) *
-                                           sqrt(v)) / N, 0, 1);
+                vpos[rep] = clamp(
+                    (e + normal_at(c->seed, (uint64_t)rep, 2) * sqrt(v)) / N,
+                    0, 1);
             }
         }
     }
@@ -993,10 +993,10 @@ static void mrp_run(ef_calib *c, ef_report *r,
         hi = select_quantile(vals + B, (size_t)B, 0.975);
         set_share(&k->adjusted_neu, neu < 0 ? 0 : neu, lo, hi, c->n);
         k->net = k->adjusted_pos.share - k->adjusted.share;
-        k->net_lo = fmin(select_quantile(vals + 2 * B, (size_t)B, 0.025),
-                         k->net);
-        k->net_hi = fmax(select_quantile(vals + 2 * B, (size_t)B, 0.975),
-                         k->net);
+        k->net_lo =
+            fmin(select_quantile(vals + 2 * B, (size_t)B, 0.025), k->net);
+        k->net_hi =
+            fmax(select_quantile(vals + 2 * B, (size_t)B, 0.975), k->net);
         k->has_pos = 1;
     }
 
@@ -1033,7 +1033,8 @@ static void mrp_run(ef_calib *c, ef_report *r,
                 /* between all unlabelled rows negative and none */
                 vals[rep] = clamp((e + normal_at(c->seed ^ (uint64_t)d,
                                                  (uint64_t)rep, row + 3) *
-                                           sqrt(v)) / n,
+                                           sqrt(v)) /
+                                      n,
                                   (double)f->kneg[row] / n,
                                   ((double)f->kneg[row] + unl) / n);
             }
@@ -1066,10 +1067,10 @@ static void mrp_run(ef_calib *c, ef_report *r,
             vals[rep] = chg[1][rep] - chg[0][rep];
         k->has_change = 1;
         k->change = l->adj.share - p->adj.share;
-        k->change_lo = fmin(select_quantile(vals, (size_t)B, 0.025),
-                            k->change);
-        k->change_hi = fmax(select_quantile(vals, (size_t)B, 0.975),
-                            k->change);
+        k->change_lo =
+            fmin(select_quantile(vals, (size_t)B, 0.025), k->change);
+        k->change_hi =
+            fmax(select_quantile(vals, (size_t)B, 0.975), k->change);
     }
     free(chg[0]);
     free(chg[1]);
@@ -1097,8 +1098,8 @@ static void exact_run(ef_calib *c, ef_report *r,
         neg += c->rows[i].label == EF_NEGATIVE;
         pos += c->rows[i].label == EF_POSITIVE;
     }
-    set_share(&k->adjusted, (double)neg / n, (double)neg / n,
-              (double)neg / n, c->n);
+    set_share(&k->adjusted, (double)neg / n, (double)neg / n, (double)neg / n,
+              c->n);
     set_share(&k->adjusted_pos, (double)pos / n, (double)pos / n,
               (double)pos / n, c->n);
     set_share(&k->adjusted_neu, (double)(c->n - neg - pos) / n,
@@ -1173,10 +1174,11 @@ static void simple_run(ef_calib *c, ef_report *r,
     }
     k->replicates = c->replicates;
     if (m.method != EF_CALIB_ACC && m.R.st.sparse)
-        note_add(k, "%d score bin%s with under %d labels merged into "
-                 "%s neighbour%s.", m.R.st.sparse,
-                 m.R.st.sparse == 1 ? "" : "s", EF_CALIB_MIN_BIN,
-                 m.R.st.sparse == 1 ? "a" : "their",
+        note_add(k,
+                 "%d score bin%s with under %d labels merged into "
+                 "%s neighbour%s.",
+                 m.R.st.sparse, m.R.st.sparse == 1 ? "" : "s",
+                 EF_CALIB_MIN_BIN, m.R.st.sparse == 1 ? "a" : "their",
                  m.R.st.sparse == 1 ? "" : "s");
     for (int d = 0; maps && d < EF_CALIB_DIMS; d++) {
         const grouping *gr = &c->dim[d];
@@ -1263,7 +1265,8 @@ void ef_calib_finish(ef_calib *c, ef_report *r,
         k->adjusted = r->negative;
         k->adjusted_pos = r->positive;
         snprintf(k->method, sizeof k->method, "none: too few labels");
-        note_add(k, "%llu item%s labelled, %llu of them negative: %d "
+        note_add(k,
+                 "%llu item%s labelled, %llu of them negative: %d "
                  "negative and %d other labels are needed to re-estimate "
                  "the shares.",
                  (unsigned long long)c->nrows, c->nrows == 1 ? "" : "s",
@@ -1285,9 +1288,10 @@ void ef_calib_finish(ef_calib *c, ef_report *r,
     }
     if (!ok_pos) {
         k->adjusted_pos = r->positive;
-        note_add(k, "The positive share is VADER's: under %d positive "
-                 "labels or under %d other.", EF_CALIB_MIN_CLASS,
-                 EF_CALIB_MIN_CLASS);
+        note_add(k,
+                 "The positive share is VADER's: under %d positive "
+                 "labels or under %d other.",
+                 EF_CALIB_MIN_CLASS, EF_CALIB_MIN_CLASS);
     } else if (!k->has_pos) {
         double neu = 1 - k->adjusted.share - k->adjusted_pos.share;
         set_share(&k->adjusted_neu, neu < 0 ? 0 : neu, neu < 0 ? 0 : neu,

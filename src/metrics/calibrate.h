@@ -81,12 +81,12 @@ void ef_calib_free(ef_calib *c);
 
 /* ==== Details and additions ============================================= */
 
-#define EF_CALIB_BINS 9          /* score bins at most */
-#define EF_CALIB_REPLICATES 1000 /* bootstrap replicates */
+#define EF_CALIB_BINS 9             /* score bins at most */
+#define EF_CALIB_REPLICATES 1000    /* bootstrap replicates */
 #define EF_CALIB_MIN_REPLICATES 200 /* however many the groups */
-#define EF_CALIB_MIN_CLASS 30    /* labels needed of a class and the rest */
-#define EF_CALIB_MIN_BIN 10      /* EF_CALIB_POSTSTRAT: labels per bin */
-#define EF_CALIB_FLOOR 30        /* ef_calib_sample: labels per bin, most */
+#define EF_CALIB_MIN_CLASS 30       /* labels needed of a class and the rest */
+#define EF_CALIB_MIN_BIN 10         /* EF_CALIB_POSTSTRAT: labels per bin */
+#define EF_CALIB_FLOOR 30           /* ef_calib_sample: labels per bin, most */
 /* work budgets of the MRP bootstrap: replicates x labelled groups (each
  * refitted), and replicates x report rows x bins (each averaged) */
 #define EF_CALIB_FIT_BUDGET 800000.0
@@ -133,9 +133,9 @@ size_t ef_calib_sample(const double *compound, size_t n,
 
 /* The rows --label-sample draws from, for ef_calib_sample_groups. */
 enum {
-    EF_CALIB_ROW_FREE = 0,  /* may be drawn */
-    EF_CALIB_ROW_LABELLED,  /* has a label: counts in its cell, not drawn */
-    EF_CALIB_ROW_SKIP       /* never drawn (a duplicate, a shared key) */
+    EF_CALIB_ROW_FREE = 0, /* may be drawn */
+    EF_CALIB_ROW_LABELLED, /* has a label: counts in its cell, not drawn */
+    EF_CALIB_ROW_SKIP      /* never drawn (a duplicate, a shared key) */
 };
 typedef struct {
     const double *compound;     /* each row's score */
@@ -145,8 +145,9 @@ typedef struct {
     int ngroups;
 } ef_calib_rows;
 
-#define EF_CALIB_GROUP_FLOOR 10 /* ef_calib_sample_groups: labels a group
-                                   gets at least, when there is room */
+#define EF_CALIB_GROUP_FLOOR                                                  \
+    10 /* ef_calib_sample_groups: labels a group                              \
+          gets at least, when there is room */
 
 /* Like ef_calib_sample, stratified by group (channel or segment) as well
  * as by score bin: each group first gets labels of its own (at most

@@ -21,7 +21,10 @@ static uint64_t hash64(const char *s, size_t n)
     return h;
 }
 
-void ef_distinct_init(ef_distinct *d) { memset(d->reg, 0, sizeof d->reg); }
+void ef_distinct_init(ef_distinct *d)
+{
+    memset(d->reg, 0, sizeof d->reg);
+}
 
 void ef_distinct_add(ef_distinct *d, const char *s, size_t n)
 {

@@ -107,8 +107,8 @@ static void partial_last(const ef_report *r, out *b, int compared)
         return;
     t = &r->periods[r->nperiods - 1];
     put(b, "%s%s, the last %s, is partial (data for %d of its %d %s%s)%s",
-        compared ? "" : " ", t->label, r->period_name, t->covered,
-        t->length, r->period_kind == EF_PERIOD_DAY ? "hour" : "day",
+        compared ? "" : " ", t->label, r->period_name, t->covered, t->length,
+        r->period_kind == EF_PERIOD_DAY ? "hour" : "day",
         t->length == 1 ? "" : "s",
         compared ? ", so it is not compared. " : ".");
 }

@@ -39,17 +39,17 @@ typedef struct {
 
 /* NPS over the rows with an answer (0-10). */
 typedef struct {
-    int has;                  /* 0: no answers (metrics.json null) */
+    int has; /* 0: no answers (metrics.json null) */
     uint64_t n, promoters, passives, detractors;
-    double score;             /* 100 (P - D) / n, in -100 .. 100 */
-    double moe;               /* 95% margin of error, in points */
+    double score; /* 100 (P - D) / n, in -100 .. 100 */
+    double moe;   /* 95% margin of error, in points */
 } ef_nps_stat;
 
 /* A period of the trend (day, ISO week or month, in --tz). */
 typedef struct {
-    int64_t start;       /* Unix seconds of the period's first instant */
-    char label[16];      /* "2025-W14", "2025-03-31", "2025-03" */
-    char date[11];       /* the start as "2025-03-31" */
+    int64_t start;  /* Unix seconds of the period's first instant */
+    char label[16]; /* "2025-W14", "2025-03-31", "2025-03" */
+    char date[11];  /* the start as "2025-03-31" */
     uint64_t n;
     uint64_t count[3];   /* by ef_class: [EF_NEGATIVE], ... */
     ef_share negative;   /* negative share with CI */
@@ -60,60 +60,62 @@ typedef struct {
                             `length` days (hours, for --period day) */
     ef_nps_stat nps;
     /* spike test against the median share of the 8 periods before */
-    int tested;          /* enough earlier periods to test */
-    double baseline;     /* that median share */
-    double p_value;      /* one-sided binomial P(X >= negatives) */
-    int spike;           /* p < 0.001 and >= 10 negatives */
-    char *terms[5];      /* its most distinctive negative terms, each
-                            used by EF_SPIKE_TERM_AUTHORS authors */
+    int tested;      /* enough earlier periods to test */
+    double baseline; /* that median share */
+    double p_value;  /* one-sided binomial P(X >= negatives) */
+    int spike;       /* p < 0.001 and >= 10 negatives */
+    char *terms[5];  /* its most distinctive negative terms, each
+                        used by EF_SPIKE_TERM_AUTHORS authors */
     size_t nterms;
     /* calibration (issues 7, 12): the share re-estimated from human
      * labels, when computed */
     int adjusted;
-    ef_share adj;        /* share, lo, hi; n its items; lo == hi when all
-                            are labelled */
+    ef_share adj; /* share, lo, hi; n its items; lo == hi when all
+                     are labelled */
 } ef_period_stat;
 
-#define EF_GROUPS_TRACKED 10000 /* channel (segment) values counted exactly */
-#define EF_GROUPS_SHOWN 20      /* default: values shown; the rest pooled */
-#define EF_GROUPS_ID_LIKE 1000  /* this many values, one per 2 rows or more:
-                                   the column looks like an id or a URL */
+/* Channel (segment) values counted exactly; values shown by default (the
+ * rest pooled); and the number of values, one per 2 rows or more, at which
+ * the column looks like an id or a URL. */
+#define EF_GROUPS_TRACKED 10000
+#define EF_GROUPS_SHOWN 20
+#define EF_GROUPS_ID_LIKE 1000
 
 /* A channel or a --segment value, or the pool of those not shown. */
 typedef struct {
-    char *name;          /* "twitter"; "(none)" for rows without one; the
-                            pool: "(1,234 other channels)" */
-    int pooled;          /* 1: the pool (always the last row) */
-    uint64_t values;     /* distinct values in the row: 1, or the pool's */
+    char *name;           /* "twitter"; "(none)" for rows without one; the
+                             pool: "(1,234 other channels)" */
+    int pooled;           /* 1: the pool (always the last row) */
+    uint64_t values;      /* distinct values in the row: 1, or the pool's */
     int values_estimated; /* the pool's count is an estimate (about 2%) */
     uint64_t n;
     uint64_t count[3];
     ef_share negative;
     int too_few;
     ef_nps_stat nps;
-    int has_response;    /* responded_at was mapped */
+    int has_response;     /* responded_at was mapped */
     double response_rate; /* share of its items answered */
     double median_hours;  /* to first response, NAN if none */
-    int adjusted;        /* adj is set: re-estimated from human labels */
-    ef_share adj;        /* as ef_period_stat's */
+    int adjusted;         /* adj is set: re-estimated from human labels */
+    ef_share adj;         /* as ef_period_stat's */
 } ef_group_stat;
 
 /* The channel (segment) column as a whole. */
 typedef struct {
-    uint64_t values;     /* distinct values (an estimate when estimated) */
-    int estimated;       /* past EF_GROUPS_TRACKED: counted in fixed memory */
-    int id_like;         /* EF_GROUPS_ID_LIKE+ values, one per 2 rows or
-                            more: a notice says the mapping looks wrong */
-    size_t shown;        /* rows of values; a pool row follows if fewer */
-    char note[384];      /* what a reader must know ("" if nothing): the
-                            pool, the estimate, an id-like column */
+    uint64_t values; /* distinct values (an estimate when estimated) */
+    int estimated;   /* past EF_GROUPS_TRACKED: counted in fixed memory */
+    int id_like;     /* EF_GROUPS_ID_LIKE+ values, one per 2 rows or
+                        more: a notice says the mapping looks wrong */
+    size_t shown;    /* rows of values; a pool row follows if fewer */
+    char note[384];  /* what a reader must know ("" if nothing): the
+                        pool, the estimate, an id-like column */
 } ef_group_info;
 
 typedef struct {
     char *term;
-    uint64_t count;      /* in negative items */
-    uint64_t other;      /* in the other items */
-    double z;            /* log-odds z-score, informative Dirichlet prior */
+    uint64_t count; /* in negative items */
+    uint64_t other; /* in the other items */
+    double z;       /* log-odds z-score, informative Dirichlet prior */
 } ef_theme;
 
 /* One feedback item kept for the report (examples, repair queue). */
@@ -125,7 +127,7 @@ typedef struct {
     ef_scores scores;
     ef_class cls;
     int words;
-    double priority;     /* repair queue rank (higher first) */
+    double priority; /* repair queue rank (higher first) */
 } ef_kept_item;
 
 /* An input file, for the data-quality section and the audit trail. */
@@ -133,10 +135,10 @@ typedef struct {
     char *path, *kind, *encoding, *sha256;
     uint64_t rows_read, rows_used, rows_rejected;
     uint64_t invalid_utf8, nul_bytes;
-    uint64_t duplicates;  /* the same item again: dropped */
-    char *date_format;    /* given or sniffed; "" for ISO 8601 */
-    int ids_ignored;      /* mangled ids: items known by content */
-    char *notes;          /* what was judged of it, one a line, or "" */
+    uint64_t duplicates; /* the same item again: dropped */
+    char *date_format;   /* given or sniffed; "" for ISO 8601 */
+    int ids_ignored;     /* mangled ids: items known by content */
+    char *notes;         /* what was judged of it, one a line, or "" */
 } ef_input_file;
 
 /* A brand name VADER reads as sentiment (traps.h). */
@@ -155,45 +157,45 @@ typedef struct {
 #define EF_MAX_TRAPS 8
 
 typedef struct {
-    int has;             /* labelled rows exist */
-    uint64_t labeled;    /* rows with a human label */
+    int has;                  /* labelled rows exist */
+    uint64_t labeled;         /* rows with a human label */
     uint64_t confusion[3][3]; /* [human][vader] counts by ef_class */
-    double tpr, fpr;     /* negative vs not, VADER against people */
-    double raw_share;    /* VADER's negative share over all rows */
-    ef_share adjusted;   /* share, lo, hi: the estimate and its CI */
+    double tpr, fpr;          /* negative vs not, VADER against people */
+    double raw_share;         /* VADER's negative share over all rows */
+    ef_share adjusted;        /* share, lo, hi: the estimate and its CI */
     ef_share adjusted_pos;
-    int has_pos;         /* adjusted_pos, adjusted_neu and net are set */
+    int has_pos;           /* adjusted_pos, adjusted_neu and net are set */
     ef_share adjusted_neu; /* 1 - negative - positive, with its CI */
     double net, net_lo, net_hi; /* positive - negative, with its CI */
-    int exact;           /* every row labelled: the people's shares */
-    int has_change;      /* the last two periods' adjusted difference */
+    int exact;                  /* every row labelled: the people's shares */
+    int has_change;             /* the last two periods' adjusted difference */
     double change, change_lo, change_hi;
-    int replicates;      /* bootstrap replicates run */
-    char method[96];     /* "multilevel regression and post-..." */
-    char note[512];      /* what it assumes, fallbacks: said plainly */
+    int replicates;  /* bootstrap replicates run */
+    char method[96]; /* "multilevel regression and post-..." */
+    char note[512];  /* what it assumes, fallbacks: said plainly */
 } ef_calibration;
 
 typedef struct {
     /* the run */
-    char scorer[128];        /* scorer version string */
+    char scorer[128]; /* scorer version string */
     ef_thresholds thr;
-    uint64_t min_n;          /* --min-n */
-    int period_kind;         /* ef_period */
-    char period_name[8];     /* "day", "week", "month" */
+    uint64_t min_n;      /* --min-n */
+    int period_kind;     /* ef_period */
+    char period_name[8]; /* "day", "week", "month" */
     char tz[64];
-    int64_t generated;       /* SOURCE_DATE_EPOCH or now */
-    int has_expected;        /* --expected-negative given */
+    int64_t generated; /* SOURCE_DATE_EPOCH or now */
+    int has_expected;  /* --expected-negative given */
     double expected_negative;
 
     /* input */
     uint64_t rows_read, rows_used, rows_rejected;
     uint64_t rejected[EF_REJECT_COUNT];
     uint64_t invalid_utf8, nul_bytes;
-    uint64_t duplicates;     /* the same item again, dropped */
+    uint64_t duplicates; /* the same item again, dropped */
     int64_t first_date, last_date;
     ef_input_file *files;
     size_t nfiles;
-    int mapped[EF_F_COUNT];  /* which fields some input had */
+    int mapped[EF_F_COUNT]; /* which fields some input had */
 
     /* sentiment */
     uint64_t n;
@@ -210,18 +212,18 @@ typedef struct {
 
     ef_nps_stat nps;
     int has_stars;
-    uint64_t stars_n, stars[5];   /* stars[0] is 1 star */
+    uint64_t stars_n, stars[5]; /* stars[0] is 1 star */
     double stars_mean, stars_lo, stars_hi;
-    ef_share csat;           /* share of 4-5 stars */
+    ef_share csat; /* share of 4-5 stars */
 
     /* trend */
     ef_period_stat *periods;
     size_t nperiods;
-    int has_change;          /* the last complete period and the one
-                                before it both big enough */
-    size_t change_last;      /* has_change: the periods compared */
+    int has_change;     /* the last complete period and the one
+                           before it both big enough */
+    size_t change_last; /* has_change: the periods compared */
     size_t change_prev;
-    double change;           /* last share - previous share */
+    double change; /* last share - previous share */
     double change_z, change_p;
 
     ef_group_stat *channels; /* the largest by n, descending (ties by name),
@@ -233,7 +235,7 @@ typedef struct {
     size_t nsegments;
     ef_group_info segment_info;
 
-    ef_theme *themes;        /* by z, descending */
+    ef_theme *themes; /* by z, descending */
     size_t nthemes;
 
     /* who is negative */
@@ -257,41 +259,41 @@ typedef struct {
 
     int has_turned;
     uint64_t turned_authors, turned_after_response;
-    double turned_share;     /* of negative authors */
+    double turned_share; /* of negative authors */
 
-    ef_kept_item *repair;    /* unanswered negatives, best first */
+    ef_kept_item *repair; /* unanswered negatives, best first */
     size_t nrepair;
     ef_kept_item *examples[3]; /* a few per class */
     size_t nexamples[3];
 
     ef_calibration calib;
-    ef_label_stats *labels;  /* each --labels file's join (malloc'd by */
-    size_t nlabels;          /* the caller; ef_report_free frees it) */
+    ef_label_stats *labels; /* each --labels file's join (malloc'd by */
+    size_t nlabels;         /* the caller; ef_report_free frees it) */
 
     ef_trap traps[EF_MAX_TRAPS]; /* brand names read as sentiment, the
                                     most scored first */
     size_t ntraps;
 
-    char headline[1024];     /* the first sentences (headline.h) */
+    char headline[1024]; /* the first sentences (headline.h) */
 } ef_report;
 
 struct ef_agg_term; /* below, with the partial aggregates */
 
 typedef struct {
     ef_thresholds thr;
-    int period;              /* ef_period */
+    int period; /* ef_period */
     const ef_tz *tz;
-    uint64_t min_n;          /* default 30 */
-    size_t repair_n;         /* default 25 */
-    size_t themes_n;         /* default 12 */
+    uint64_t min_n;  /* default 30 */
+    size_t repair_n; /* default 25 */
+    size_t themes_n; /* default 12 */
     int64_t generated;
     int has_expected;
     double expected_negative;
     const char *segment_name;
     const char *scorer;
-    const ef_vader *vader;   /* the scorer, for the brand notices (traps.h);
-                                NULL: none */
-    size_t groups_shown;     /* channels (segments) shown; default 20 */
+    const ef_vader *vader; /* the scorer, for the brand notices (traps.h);
+                              NULL: none */
+    size_t groups_shown;   /* channels (segments) shown; default 20 */
     /* Partial aggregates (below): a spike period's negative terms, asked
      * for by ef_agg_finish when no item of the period was folded. The
      * callback sets *out (malloc'd, each term malloc'd: the aggregator
@@ -316,11 +318,11 @@ typedef struct ef_prep ef_prep;
 typedef struct {
     ef_scores scores;
     ef_class cls;
-    int words;           /* word count */
-    int abusive;         /* holds an insult or profanity */
+    int words;            /* word count */
+    int abusive;          /* holds an insult or profanity */
     size_t term0, nterms; /* its terms in the ef_prep's pool */
-    int scored;          /* scored here: its lexicon words are known */
-    size_t lex0, nlex;   /* those words in the ef_prep's pool */
+    int scored;           /* scored here: its lexicon words are known */
+    size_t lex0, nlex;    /* those words in the ef_prep's pool */
     uint64_t author_hash; /* ef_strmap_hash of the author (0: none) */
 } ef_prepared;
 
@@ -337,8 +339,8 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out);
 
 /* Folds a prepared item into the counters; p is the ef_prep that
  * prepared it, not reset since. */
-void ef_agg_add_prepared(ef_agg *a, const ef_item *it,
-                         const ef_prepared *pr, const ef_prep *p);
+void ef_agg_add_prepared(ef_agg *a, const ef_item *it, const ef_prepared *pr,
+                         const ef_prep *p);
 
 /* Starts fetching the memory ef_agg_add_prepared will look at for the
  * prepared item pr (a hint: it changes nothing). Call it a few items
@@ -379,27 +381,27 @@ void ef_report_free(ef_report *r);
 
 /* Items of one period x channel x segment x class. */
 typedef struct {
-    int64_t period;        /* any instant of the period (its start) */
-    const char *channel;   /* "" or NULL: none */
-    const char *segment;   /* "" or NULL: none (ignored without a
-                              --segment) */
+    int64_t period;      /* any instant of the period (its start) */
+    const char *channel; /* "" or NULL: none */
+    const char *segment; /* "" or NULL: none (ignored without a
+                            --segment) */
     ef_class cls;
     uint64_t n;
-    uint64_t nps[3];       /* answers 0-6, 7-8, 9-10 */
-    uint64_t stars[5];     /* 1 .. 5 stars */
-    uint64_t responded;    /* rows answered */
+    uint64_t nps[3];                   /* answers 0-6, 7-8, 9-10 */
+    uint64_t stars[5];                 /* 1 .. 5 stars */
+    uint64_t responded;                /* rows answered */
     uint64_t terse, abusive, detailed; /* as ef_prepared's words and
                               abusive give them (counted for negatives) */
-    uint64_t anonymous;    /* rows without an author */
+    uint64_t anonymous;                /* rows without an author */
 } ef_agg_cell;
 
 /* A term and the negative (other) items holding it. */
 typedef struct ef_agg_term {
     char *term;
     uint64_t negative, other;
-    uint64_t authors;      /* period terms: distinct authors of those
-                              negative items (an item without an author
-                              is its own) */
+    uint64_t authors; /* period terms: distinct authors of those
+                         negative items (an item without an author
+                         is its own) */
 } ef_agg_term;
 
 /* Who is negative, merged: nhist pairs (negative items, authors with

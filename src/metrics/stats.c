@@ -171,9 +171,8 @@ static double stirlerr(double n)
             nn * (1.0 / 360 -
                   nn * (1.0 / 1260 -
                         nn * (1.0 / 1680 -
-                              nn * (1.0 / 1188 -
-                                    nn * (691.0 / 360360 -
-                                          nn * (1.0 / 156))))))) /
+                              nn * (1.0 / 1188 - nn * (691.0 / 360360 -
+                                                       nn * (1.0 / 156))))))) /
            n;
 }
 
@@ -344,8 +343,8 @@ double ef_median(double *v, size_t n)
     return ef_quantile(v, n, 0.5);
 }
 
-void ef_mean_ci(double sum, double sumsq, uint64_t n, double *mean,
-                double *lo, double *hi)
+void ef_mean_ci(double sum, double sumsq, uint64_t n, double *mean, double *lo,
+                double *hi)
 {
     double nd = (double)n, var, half;
 

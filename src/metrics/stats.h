@@ -72,8 +72,8 @@ double ef_median(double *v, size_t n);
  * interval mean +- 1.96 s / sqrt(n), s the sample standard deviation
  * (n - 1). n == 1 gives lo = hi = mean; n == 0 gives NAN for all three.
  * The sums lose precision when |mean| >> s: shift the data first. */
-void ef_mean_ci(double sum, double sumsq, uint64_t n, double *mean,
-                double *lo, double *hi);
+void ef_mean_ci(double sum, double sumsq, uint64_t n, double *mean, double *lo,
+                double *hi);
 
 /* ==== Distinctive terms ================================================= */
 

@@ -50,7 +50,7 @@ static const char *const abusive_words[] = {
     "stupid", "suck", "sucks", "thieves", "trash", "useless", "wtf"};
 /* clang-format on */
 
-#define SET_CAP 4096  /* slots of the per-text dedupe set */
+#define SET_CAP 4096   /* slots of the per-text dedupe set */
 #define WORDS_CAP 1024 /* slots of the stop word / insult table */
 
 enum { W_STOP = 1, W_ABUSIVE = 2 };
@@ -67,7 +67,7 @@ struct ef_terms {
     const char **term;
     size_t *len;
     size_t cap;
-    uint32_t *set; /* 1 + index of a term, 0 = empty; per text */
+    uint32_t *set;      /* 1 + index of a term, 0 = empty; per text */
     uint32_t *set_used; /* slots to clear after the text */
     size_t nset_used;
     word words[WORDS_CAP]; /* stop words and insults */
@@ -88,8 +88,8 @@ static uint64_t hash(const char *s, size_t n)
 static void add_word(ef_terms *t, const char *s, int flag)
 {
     size_t n = strlen(s), i = (size_t)hash(s, n) & (WORDS_CAP - 1);
-    while (t->words[i].s && !(t->words[i].n == n &&
-                              memcmp(t->words[i].s, s, n) == 0))
+    while (t->words[i].s &&
+           !(t->words[i].n == n && memcmp(t->words[i].s, s, n) == 0))
         i = (i + 1) & (WORDS_CAP - 1);
     t->words[i].s = s;
     t->words[i].n = n;
@@ -163,7 +163,7 @@ static void add_term(ef_terms *t, const char *s, size_t n, uint64_t h,
     }
     t->term[*count] = s;
     t->len[*count] = n;
-    t->set[i] = (uint32_t)++*count;
+    t->set[i] = (uint32_t)++ * count;
     t->set_used[t->nset_used++] = (uint32_t)i;
 }
 
@@ -216,8 +216,8 @@ static void take_word(ef_terms *t, const char *w, size_t n, size_t *count,
 
 /* The words of a run in a script written without spaces, by ICU's
  * dictionaries; 0 when ICU has no word breaker to offer. */
-static int take_words(ef_terms *t, const char *run, size_t n,
-                      size_t *count, int *nw, int *ab)
+static int take_words(ef_terms *t, const char *run, size_t n, size_t *count,
+                      int *nw, int *ab)
 {
     size_t k;
 

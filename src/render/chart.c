@@ -38,11 +38,12 @@
 
 /* ==== Layout constants ================================================== */
 
-#define CHART_W 800.0   /* every chart's width, CSS pixels */
-#define NARROW_W 360.0  /* the same, drawn for a phone (the HTML page) */
-#define PAD 20.0        /* outer margin */
-#define DENSITY 2       /* PNG pixels per CSS pixel */
-#define PNG_DPM 7559    /* 192 dpi (2 x 96) in pixels per metre: the PNG
+#define CHART_W 800.0  /* every chart's width, CSS pixels */
+#define NARROW_W 360.0 /* the same, drawn for a phone (the HTML page) */
+#define PAD 20.0       /* outer margin */
+#define DENSITY 2      /* PNG pixels per CSS pixel */
+#define PNG_DPM                                                               \
+    7559                /* 192 dpi (2 x 96) in pixels per metre: the PNG      \
                            says so, and slides size it as drawn */
 #define MAX_CHANNELS 25 /* bars in the channel chart; the rest are noted */
 #define MAX_SPIKE_LABELS 6
@@ -1115,11 +1116,12 @@ static void partial_desc(const ef_report *r, ef_buf *b)
 {
     for (size_t i = 0; i < r->nperiods; i++)
         if (r->periods[i].partial)
-            ef_buf_printf(b, " %s is partial: the data cover %d of its %d "
-                          "%s.", r->periods[i].label, r->periods[i].covered,
+            ef_buf_printf(b,
+                          " %s is partial: the data cover %d of its %d "
+                          "%s.",
+                          r->periods[i].label, r->periods[i].covered,
                           r->periods[i].length,
-                          r->period_kind == EF_PERIOD_DAY ? "hours"
-                                                          : "days");
+                          r->period_kind == EF_PERIOD_DAY ? "hours" : "days");
 }
 
 /* Pooled two-proportion z of k2/n2 against k1/n1. */
@@ -1229,9 +1231,9 @@ static void title_negative(const ef_report *r, ef_buf *b)
     if (!moved && r->negative.count == 0 && !checked(r)) {
         ef_buf_puts(b, "No item scored negative");
     } else if (!moved) {
-        fmt_share(a, nbase ? median(v, nbase)
-                           : checked(r) ? r->calib.adjusted.share
-                                        : r->negative.share);
+        fmt_share(a, nbase        ? median(v, nbase)
+                     : checked(r) ? r->calib.adjusted.share
+                                  : r->negative.share);
         ef_buf_printf(b, "Negative share stayed near %s", a);
     }
     free(v);
@@ -1246,8 +1248,7 @@ static void title_negative(const ef_report *r, ef_buf *b)
     } else if (nsp == 2) {
         size_t other = 0, p1, p2;
         for (size_t i = 0; i < n; i++)
-            if (is_spike(&r->periods[i]) && use(&r->periods[i]) &&
-                i != hi_sp)
+            if (is_spike(&r->periods[i]) && use(&r->periods[i]) && i != hi_sp)
                 other = i;
         p1 = other < hi_sp ? other : hi_sp;
         p2 = other < hi_sp ? hi_sp : other;
@@ -1427,8 +1428,8 @@ static void draw_trend_volume(cairo_t *cr, const job *j)
             y += v;
         }
         if (q->partial && y > 0)
-            hatch(cr, x0, ymap(p, s, y), x1 - x0, ymap(p, s, 0) -
-                                                      ymap(p, s, y));
+            hatch(cr, x0, ymap(p, s, y), x1 - x0,
+                  ymap(p, s, 0) - ymap(p, s, y));
     }
     time_axis(cr, &ta, j->w);
     timeax_free(&ta);
@@ -1755,7 +1756,8 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
         snprintf(li[nl++].label, sizeof li[0].label,
                  r->calib.exact ? "negative share, as people labelled it"
                                 : "negative share, re-estimated from %s "
-                                  "human labels", l);
+                                  "human labels",
+                 l);
     } else {
         li[nl++] = (legend_item){SW_LINE, EF_RGB_NEGATIVE,
                                  "negative share (VADER, unchecked)"};
@@ -1859,8 +1861,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     for (size_t i = 0; i < n; i++) {
         if (!is_spike(&r->periods[i]))
             continue;
-        circle(cr, (ta.x0[i] + ta.x1[i]) / 2, ymap(p, s, fmin(v[i], s.hi)),
-               6);
+        circle(cr, (ta.x0[i] + ta.x1[i]) / 2, ymap(p, s, fmin(v[i], s.hi)), 6);
         cairo_stroke(cr);
     }
     {
@@ -1939,7 +1940,8 @@ static void prep_trend_negative(job *j)
             continue;
         fmt_share(c, q->negative.share);
         fmt_share(d, q->baseline);
-        ef_buf_printf(&j->desc, " Spike in %s: VADER scored %s negative "
+        ef_buf_printf(&j->desc,
+                      " Spike in %s: VADER scored %s negative "
                       "against a baseline of %s",
                       q->label, c, d);
         if (q->nterms) {
@@ -2013,7 +2015,7 @@ static void draw_channels(cairo_t *cr, const job *j)
     }
     li[nl] = (legend_item){SW_BOX, EF_RGB_NEGATIVE, ""};
     snprintf(li[nl++].label, sizeof li[0].label, "%s",
-             !adj ? "negative share (VADER, unchecked)"
+             !adj             ? "negative share (VADER, unchecked)"
              : r->calib.exact ? "negative share, as people labelled it"
                               : "negative share, re-estimated from labels");
     if (!(adj && r->calib.exact))
@@ -2098,8 +2100,8 @@ static void draw_channels(cairo_t *cr, const job *j)
         }
         fmt_count(a, g->n);
         snprintf(buf, sizeof buf, "n = %s", a);
-        text_at(cr, FS_TICK, EF_RGB_MUTED, b.x + b.w, stacked ? ty : cy + 4,
-                1, buf);
+        text_at(cr, FS_TICK, EF_RGB_MUTED, b.x + b.w, stacked ? ty : cy + 4, 1,
+                buf);
     }
     {
         double x = p.x + fmin(overall, s.hi) / s.hi * p.w;
@@ -2213,8 +2215,7 @@ static void prep_channels(job *j)
             char v[32];
             fmt_pct(c, g->adj.share, 1);
             fmt_pct(v, g->negative.share, 1);
-            ef_buf_printf(&j->desc, " %s: %s (VADER %s; n = %s).", t, c, v,
-                          a);
+            ef_buf_printf(&j->desc, " %s: %s (VADER %s; n = %s).", t, c, v, a);
         } else {
             fmt_pct(c, g->negative.share, 1);
             ef_buf_printf(&j->desc, " %s: %s (n = %s).", t, c, a);
@@ -3077,9 +3078,8 @@ static ef_status render_narrow(const job *j, cairo_font_face_t *face,
 }
 
 /* Draws j on an image surface (PNG) and an SVG surface; fills c. */
-static ef_status render_job(const job *j, cairo_font_face_t *face,
-                            fontset *fs, const char *dir, ef_chart *c,
-                            ef_err *e)
+static ef_status render_job(const job *j, cairo_font_face_t *face, fontset *fs,
+                            const char *dir, ef_chart *c, ef_err *e)
 {
     ef_buf png = EF_BUF_INIT, raw = EF_BUF_INIT, svg = EF_BUF_INIT;
     ef_buf path = EF_BUF_INIT;
@@ -3103,8 +3103,7 @@ static ef_status render_job(const job *j, cairo_font_face_t *face,
         ef_png_encode_rgb24(cairo_image_surface_get_data(sf),
                             cairo_image_surface_get_width(sf),
                             cairo_image_surface_get_height(sf),
-                            cairo_image_surface_get_stride(sf),
-                            PNG_DPM, &png);
+                            cairo_image_surface_get_stride(sf), PNG_DPM, &png);
     cairo_surface_destroy(sf);
     if (st != CAIRO_STATUS_SUCCESS) {
         rc = ef_fail(e, EF_ERR_CHART, "chart %s (PNG): %s", j->name,
@@ -3230,11 +3229,11 @@ static void render_task(void *ctx, size_t i, int worker)
     render_tasks *rt = ctx;
 
     (void)worker;
-    rt->rcs[i] = i < rt->n ? render_job(&rt->jobs[i], rt->face, rt->fs,
-                                        rt->dir, &rt->items[i], &rt->errs[i])
-                           : render_narrow(&rt->jobs[i], rt->face, rt->fs,
-                                           &rt->items[i - rt->n],
-                                           &rt->errs[i]);
+    rt->rcs[i] = i < rt->n
+                     ? render_job(&rt->jobs[i], rt->face, rt->fs, rt->dir,
+                                  &rt->items[i], &rt->errs[i])
+                     : render_narrow(&rt->jobs[i], rt->face, rt->fs,
+                                     &rt->items[i - rt->n], &rt->errs[i]);
 }
 
 ef_status ef_chart_render_all(const ef_report *r, const char *dir,

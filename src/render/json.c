@@ -213,8 +213,8 @@ static void write_all(jw *w, const ef_report *r)
         num(w, "rows_used", (double)r->files[i].rows_used);
         num(w, "rows_rejected", (double)r->files[i].rows_rejected);
         num(w, "duplicates", (double)r->files[i].duplicates);
-        str(w, "date_format", r->files[i].date_format
-                                  ? r->files[i].date_format : "");
+        str(w, "date_format",
+            r->files[i].date_format ? r->files[i].date_format : "");
         boolean(w, "ids_mangled", r->files[i].ids_ignored);
         close_(w);
     }
@@ -552,8 +552,7 @@ ef_status ef_gate_parse(const char *s, ef_gate *g, ef_err *e)
     memset(g, 0, sizeof *g);
     while (*s == ' ')
         s++;
-    while (*s && *s != ' ' && *s != '<' && *s != '>' &&
-           k + 1 < sizeof g->path)
+    while (*s && *s != ' ' && *s != '<' && *s != '>' && k + 1 < sizeof g->path)
         g->path[k++] = *s++;
     while (*s == ' ')
         s++;
@@ -568,7 +567,8 @@ ef_status ef_gate_parse(const char *s, ef_gate *g, ef_err *e)
     if (!k || !g->op[0] || end == s || *end || !isfinite(g->value))
         return ef_fail(e, EF_ERR_USAGE,
                        "option --fail-if: expected 'metric OP number' "
-                       "with OP one of < <= > >=, got '%s'", gate);
+                       "with OP one of < <= > >=, got '%s'",
+                       gate);
     if (!path_ok(g->path))
         return ef_fail(e, EF_ERR_USAGE,
                        "option --fail-if: '%s' is not a metrics.json "
@@ -609,12 +609,14 @@ ef_status ef_gates_check(const ef_report *r, const char *const *gates,
         if (i == w.n) {
             rc = ef_fail(e, EF_ERR_USAGE,
                          "option --fail-if: '%s' is not a number in "
-                         "metrics.json", path);
+                         "metrics.json",
+                         path);
             break;
         }
         if (w.is_null[i]) {
             ef_warn("gate '%s' cannot be checked: %s is null in this report "
-                    "(counted as tripped)", gates[g], path);
+                    "(counted as tripped)",
+                    gates[g], path);
             *tripped = 1;
             continue;
         }

@@ -49,9 +49,9 @@ static int leading_digits(const ef_buf *out, size_t start)
  * space or nothing (after "12." that makes an ordered list item). */
 static int blank_next(const unsigned char *u, size_t i, size_t n)
 {
-    while (i < n && ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
-                      u[i] != '\r') ||
-                     u[i] == 0x7f))
+    while (i < n &&
+           ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' && u[i] != '\r') ||
+            u[i] == 0x7f))
         i++;
     return i == n || u[i] == ' ' || u[i] == '\t' || u[i] == '\n' ||
            u[i] == '\r';
@@ -326,8 +326,8 @@ static ef_status load_template(const char *dir, const char *name,
 }
 
 ef_status ef_render_reports(const ef_report *r, const ef_chart_set *charts,
-                            const ef_render_opts *o, ef_buf *md,
-                            ef_buf *html, ef_err *e)
+                            const ef_render_opts *o, ef_buf *md, ef_buf *html,
+                            ef_err *e)
 {
     ef_template *tmd = NULL, *thtml = NULL;
     ef_tctx *ctx = NULL;
@@ -355,15 +355,14 @@ ef_status ef_render_reports(const ef_report *r, const ef_chart_set *charts,
      * into the shell */
     ctx = ef_tctx_new();
     ef_report_vars(r, charts, o, 1, ctx);
-    if ((rc = ef_template_render(tmd, ef_tctx_root(ctx), md_escape_html,
-                                 &mdh, e)) != EF_OK)
+    if ((rc = ef_template_render(tmd, ef_tctx_root(ctx), md_escape_html, &mdh,
+                                 e)) != EF_OK)
         goto out;
     if ((rc = ef_markdown_to_html(mdh.data ? mdh.data : "", mdh.len, charts,
                                   o->nonce, &body, e)) != EF_OK)
         goto out;
     ef_tobj_set_str(ef_tctx_root(ctx), "body", ef_buf_cstr(&body));
-    rc = ef_template_render(thtml, ef_tctx_root(ctx), ef_html_escape, html,
-                            e);
+    rc = ef_template_render(thtml, ef_tctx_root(ctx), ef_html_escape, html, e);
 out:
     ef_tctx_free(ctx);
     ef_template_free(tmd);

@@ -24,8 +24,8 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
 /* Renders report.md into md and report.html into html. Errors name the
  * template and line (EF_ERR_PARSE) or cmark-gfm (EF_ERR_HTML). */
 ef_status ef_render_reports(const ef_report *r, const ef_chart_set *charts,
-                            const ef_render_opts *o, ef_buf *md,
-                            ef_buf *html, ef_err *e);
+                            const ef_render_opts *o, ef_buf *md, ef_buf *html,
+                            ef_err *e);
 
 /* Escapes untrusted text for Markdown: it can never become a link, an
  * image, a heading, HTML, code or a table break (see markdown.c). */

@@ -173,8 +173,7 @@ static void adjusted_kpis(ef_tvalue *root, const ef_report *r)
     {
         const ef_share *sh[3] = {&c->adjusted, &c->adjusted_neu,
                                  &c->adjusted_pos};
-        static const char *const key[3] = {"negative", "neutral",
-                                           "positive"};
+        static const char *const key[3] = {"negative", "neutral", "positive"};
         for (int i = 0; i < 3; i++) {
             ef_tvalue *v;
             if (i > 0 && !c->has_pos)
@@ -218,8 +217,9 @@ static void kpis(ef_tvalue *root, const ef_report *r)
     adjusted_kpis(root, r);
     set_num(root, "net", "%+.1f points", 100 * net);
     set_num(root, "vader_net", "%+.1f points", 100 * r->net);
-    ef_tobj_set_str(root, "net_whose", adj ? "re-estimated from the labels"
-                                           : "VADER's, unchecked");
+    ef_tobj_set_str(root, "net_whose",
+                    adj ? "re-estimated from the labels"
+                        : "VADER's, unchecked");
     fmt_pct(b, sizeof b, adj ? c->adjusted_neu.share : r->neutral.share);
     ef_tobj_set_str(root, "neutral_share", b);
     set_num(root, "net_excl_neutral", "%+.1f points", 100 * excl);
@@ -260,8 +260,7 @@ static void examples(ef_tvalue *root, const ef_report *r)
         for (size_t i = 0; i < r->nexamples[c]; i++) {
             ef_tvalue *x = ef_tlist_add_obj(l);
             ef_tobj_set_str(x, "name", ef_class_name(c));
-            set_num(x, "compound", "%+.2f",
-                             r->examples[c][i].scores.compound);
+            set_num(x, "compound", "%+.2f", r->examples[c][i].scores.compound);
             set_text(x, "text", r->examples[c][i].text);
         }
     }
@@ -297,13 +296,17 @@ static void partial_note(ef_tvalue *root, const ef_report *r)
         const ef_period_stat *p = &r->periods[i];
         if (!p->partial)
             continue;
-        ef_buf_printf(&b, "%s%s is partial: the data cover %d of its %d "
-                      "%s%s.", b.len ? " " : "", p->label, p->covered,
-                      p->length, unit, p->length == 1 ? "" : "s");
+        ef_buf_printf(&b,
+                      "%s%s is partial: the data cover %d of its %d "
+                      "%s%s.",
+                      b.len ? " " : "", p->label, p->covered, p->length, unit,
+                      p->length == 1 ? "" : "s");
     }
     if (b.len)
-        ef_buf_printf(&b, " A partial %s is marked, and no comparison or "
-                      "trend sentence uses it.", r->period_name);
+        ef_buf_printf(&b,
+                      " A partial %s is marked, and no comparison or "
+                      "trend sentence uses it.",
+                      r->period_name);
     ef_tobj_set_str(root, "partial_note", ef_buf_cstr(&b));
     ef_buf_reset(&b);
 }
@@ -361,35 +364,36 @@ static void periods(ef_tvalue *root, const ef_report *r)
         const ef_period_stat *p = &r->periods[r->change_prev];
         ef_tobj_set_str(c, "last", a->label);
         ef_tobj_set_str(c, "previous", p->label);
-        ef_tobj_set_str(c, "which", r->change_last + 1 < r->nperiods
-                                        ? "last complete" : "last");
+        ef_tobj_set_str(c, "which",
+                        r->change_last + 1 < r->nperiods ? "last complete"
+                                                         : "last");
         if (r->calib.has_change && r->calib.exact)
             set_num(c, "text",
-                             "the negative share people labelled moved "
-                             "%+.1f points, from %.1f%% to %.1f%%",
-                             100 * r->calib.change, 100 * p->adj.share,
-                             100 * a->adj.share);
+                    "the negative share people labelled moved "
+                    "%+.1f points, from %.1f%% to %.1f%%",
+                    100 * r->calib.change, 100 * p->adj.share,
+                    100 * a->adj.share);
         else if (r->calib.has_change)
             set_num(c, "text",
-                             "the re-estimated negative share moved %+.1f "
-                             "points, from %.1f%% to %.1f%% (95%% interval "
-                             "of the change %+.1f to %+.1f points%s); "
-                             "VADER's moved %+.1f points",
-                             100 * r->calib.change, 100 * p->adj.share,
-                             100 * a->adj.share, 100 * r->calib.change_lo,
-                             100 * r->calib.change_hi,
-                             r->calib.change_lo > 0 || r->calib.change_hi < 0
-                                 ? ": unlikely to be chance"
-                                 : ": within chance",
-                             100 * r->change);
+                    "the re-estimated negative share moved %+.1f "
+                    "points, from %.1f%% to %.1f%% (95%% interval "
+                    "of the change %+.1f to %+.1f points%s); "
+                    "VADER's moved %+.1f points",
+                    100 * r->calib.change, 100 * p->adj.share,
+                    100 * a->adj.share, 100 * r->calib.change_lo,
+                    100 * r->calib.change_hi,
+                    r->calib.change_lo > 0 || r->calib.change_hi < 0
+                        ? ": unlikely to be chance"
+                        : ": within chance",
+                    100 * r->change);
         else
             set_num(c, "text",
-                         "the negative share moved %+.1f points, from %.1f%% "
-                         "to %.1f%% (z = %.2f, p = %.3f%s)",
-                         100 * r->change, 100 * p->negative.share,
-                         100 * a->negative.share, r->change_z, r->change_p,
-                         r->change_p < 0.05 ? ": unlikely to be chance"
-                                            : ": within chance");
+                    "the negative share moved %+.1f points, from %.1f%% "
+                    "to %.1f%% (z = %.2f, p = %.3f%s)",
+                    100 * r->change, 100 * p->negative.share,
+                    100 * a->negative.share, r->change_z, r->change_p,
+                    r->change_p < 0.05 ? ": unlikely to be chance"
+                                       : ": within chance");
     }
 }
 
@@ -503,7 +507,8 @@ static void calibration(ef_tvalue *root, const ef_report *r)
     set_pct(x, "raw_share", c->raw_share);
     set_pct(x, "adjusted_share", c->adjusted.share);
     if (c->adjusted.lo == c->adjusted.hi)
-        snprintf(b, sizeof b, "every item was labelled: the people's share "
+        snprintf(b, sizeof b,
+                 "every item was labelled: the people's share "
                  "is exact");
     else
         snprintf(b, sizeof b, "95%% interval %.1f–%.1f%%",
@@ -594,31 +599,40 @@ static void label_quality(ef_tvalue *root, const ef_report *r)
         ef_fmt_count(n2, sizeof n2, st->labels);
         ef_tobj_set_strf(x, "joined", "%s of %s joined an item", n1, n2);
         if (st->labels && st->joined * 10 < st->labels * 9)
-            ef_buf_printf(&b, "Only %s of its %s labels joined an item, "
+            ef_buf_printf(&b,
+                          "Only %s of its %s labels joined an item, "
                           "so the adjusted shares rest on fewer labels than "
-                          "were given. ", n1, n2);
+                          "were given. ",
+                          n1, n2);
         if (st->unmatched) {
             ef_fmt_count(n1, sizeof n1, st->unmatched);
-            ef_buf_printf(&b, "%s name no item of these inputs (the first "
-                          "on line %llu). ", n1,
-                          (unsigned long long)st->first_unmatched_line);
+            ef_buf_printf(&b,
+                          "%s name no item of these inputs (the first "
+                          "on line %llu). ",
+                          n1, (unsigned long long)st->first_unmatched_line);
         }
         if (st->several) {
             ef_fmt_count(n1, sizeof n1, st->several);
-            ef_buf_printf(&b, "%s name several different items (ids that "
+            ef_buf_printf(&b,
+                          "%s name several different items (ids that "
                           "are not unique, or keys a spreadsheet rounded), "
-                          "and none of those items got them. ", n1);
+                          "and none of those items got them. ",
+                          n1);
         }
         if (st->conflicting) {
             ef_fmt_count(n1, sizeof n1, st->conflicting);
-            ef_buf_printf(&b, "%s disagree with another label for the same "
-                          "item, and neither was used. ", n1);
+            ef_buf_printf(&b,
+                          "%s disagree with another label for the same "
+                          "item, and neither was used. ",
+                          n1);
         }
         if (st->recovered) {
             ef_fmt_count(n1, sizeof n1, st->recovered);
-            ef_buf_printf(&b, "%s keys a spreadsheet had turned into "
+            ef_buf_printf(&b,
+                          "%s keys a spreadsheet had turned into "
                           "numbers were matched back by their number and "
-                          "text. ", n1);
+                          "text. ",
+                          n1);
         }
         if (b.len > 0) {
             b.data[--b.len] = '\0'; /* the last space */
@@ -702,8 +716,10 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
     char b[64];
     time_t t = (time_t)r->generated;
     struct tm tm;
-    static const char *const desc[3] = {"calendar days", "ISO weeks (Monday "
-                                        "to Sunday)", "calendar months"};
+    static const char *const desc[3] = {"calendar days",
+                                        "ISO weeks (Monday "
+                                        "to Sunday)",
+                                        "calendar months"};
     static const char *const title[3] = {"Day", "Week", "Month"};
 
     ef_tobj_set_str(root, "title", o->title ? o->title : "Feedback report");
@@ -713,12 +729,12 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
     strftime(b, sizeof b, "%Y-%m-%d %H:%M UTC", &tm);
     ef_tobj_set_str(root, "generated", b);
     ef_tobj_set_str(root, "period", r->period_name);
-    ef_tobj_set_str(root, "period_title",
-                    title[r->period_kind >= 0 && r->period_kind < 3
-                              ? r->period_kind : 1]);
-    ef_tobj_set_str(root, "period_desc",
-                    desc[r->period_kind >= 0 && r->period_kind < 3
-                             ? r->period_kind : 1]);
+    ef_tobj_set_str(
+        root, "period_title",
+        title[r->period_kind >= 0 && r->period_kind < 3 ? r->period_kind : 1]);
+    ef_tobj_set_str(
+        root, "period_desc",
+        desc[r->period_kind >= 0 && r->period_kind < 3 ? r->period_kind : 1]);
     ef_tobj_set_str(root, "tz", r->tz);
     ef_tobj_set_str(root, "scorer", r->scorer);
     set_count(root, "min_n", r->min_n);

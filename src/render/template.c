@@ -33,15 +33,15 @@ typedef struct chunk {
 enum { TV_STR, TV_BOOL, TV_OBJ, TV_LIST };
 
 struct ef_tvalue {
-    ef_tctx *ctx;             /* the pool it lives in */
-    const char *key;          /* member name in its object; NULL in a list */
-    size_t klen;              /* strlen(key) */
-    ef_tvalue *next;          /* next member or item, in the order set */
-    int kind;                 /* TV_* */
-    int b;                    /* TV_BOOL: 0 or 1 */
-    const char *s;            /* TV_STR: NUL-terminated */
-    size_t len;               /* TV_STR: bytes; else members or items */
-    ef_tvalue *first, *last;  /* TV_OBJ, TV_LIST: members or items */
+    ef_tctx *ctx;            /* the pool it lives in */
+    const char *key;         /* member name in its object; NULL in a list */
+    size_t klen;             /* strlen(key) */
+    ef_tvalue *next;         /* next member or item, in the order set */
+    int kind;                /* TV_* */
+    int b;                   /* TV_BOOL: 0 or 1 */
+    const char *s;           /* TV_STR: NUL-terminated */
+    size_t len;              /* TV_STR: bytes; else members or items */
+    ef_tvalue *first, *last; /* TV_OBJ, TV_LIST: members or items */
 };
 
 struct ef_tctx {
@@ -106,8 +106,7 @@ static void append(ef_tvalue *parent, ef_tvalue *v)
     parent->len++;
 }
 
-static const ef_tvalue *member(const ef_tvalue *obj, const char *key,
-                               size_t n)
+static const ef_tvalue *member(const ef_tvalue *obj, const char *key, size_t n)
 {
     const ef_tvalue *v;
 
@@ -162,7 +161,10 @@ void ef_tctx_free(ef_tctx *c)
     free(c);
 }
 
-ef_tvalue *ef_tctx_root(ef_tctx *c) { return c->root; }
+ef_tvalue *ef_tctx_root(ef_tctx *c)
+{
+    return c->root;
+}
 
 ef_tvalue *ef_tobj_set_str(ef_tvalue *obj, const char *key, const char *s)
 {
@@ -174,8 +176,8 @@ ef_tvalue *ef_tobj_set_str(ef_tvalue *obj, const char *key, const char *s)
 }
 
 /* Returns printf(fmt, ap) in c's pool; *n gets its length. */
-static char *pool_vprintf(ef_tctx *c, size_t *n, const char *fmt,
-                          va_list ap) EF_PRINTF(3, 0);
+static char *pool_vprintf(ef_tctx *c, size_t *n, const char *fmt, va_list ap)
+    EF_PRINTF(3, 0);
 static char *pool_vprintf(ef_tctx *c, size_t *n, const char *fmt, va_list ap)
 {
     char small[256], *p;
@@ -302,11 +304,11 @@ void ef_tctx_list(const ef_tvalue *root, ef_buf *out)
 enum { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED };
 
 typedef struct {
-    int kind;          /* N_* */
-    size_t off, len;   /* N_TEXT: the text; others: the name; in t->src */
-    size_t tag, tlen;  /* the whole tag in t->src, for messages */
-    size_t end;        /* sections: the index just past the last child */
-    size_t line;       /* line of the tag (1-based) */
+    int kind;         /* N_* */
+    size_t off, len;  /* N_TEXT: the text; others: the name; in t->src */
+    size_t tag, tlen; /* the whole tag in t->src, for messages */
+    size_t end;       /* sections: the index just past the last child */
+    size_t line;      /* line of the tag (1-based) */
 } tnode;
 
 struct ef_template {
@@ -438,8 +440,8 @@ static ef_status classify(const ef_template *t, size_t tag, size_t tlen,
         case '$': what = "template inheritance is not supported"; break;
         }
         if (what)
-            return ef_fail(e, EF_ERR_PARSE, "%s:%zu: %s: %.*s", t->name,
-                           line, what, q, s + tag);
+            return ef_fail(e, EF_ERR_PARSE, "%s:%zu: %s: %.*s", t->name, line,
+                           what, q, s + tag);
         if (*kind != N_VAR)
             c++;
     }
@@ -467,10 +469,10 @@ static ef_status parse(ef_template *t, ef_err *e)
 {
     const char *s = t->src;
     size_t len = t->len;
-    size_t pos = 0;     /* where the scan goes on */
-    size_t text = 0;    /* start of the text run not yet stored */
-    int text_bol = 1;   /* text starts a line */
-    size_t line = 1;    /* the line at pos */
+    size_t pos = 0;   /* where the scan goes on */
+    size_t text = 0;  /* start of the text run not yet stored */
+    int text_bol = 1; /* text starts a line */
+    size_t line = 1;  /* the line at pos */
     size_t open[EF_TEMPLATE_MAX_DEPTH]; /* open sections, as node indexes */
     size_t depth = 0;
     ef_status rc = EF_OK;
@@ -494,8 +496,8 @@ static ef_status parse(ef_template *t, ef_err *e)
         }
         after = cend + 2 + (size_t)triple;
         line += count_nl(s + tag, after - tag);
-        if ((rc = classify(t, tag, after - tag, c, cend, triple, tline,
-                           &kind, &name, &nlen, e)) != EF_OK)
+        if ((rc = classify(t, tag, after - tag, c, cend, triple, tline, &kind,
+                           &name, &nlen, e)) != EF_OK)
             goto out;
 
         /* Standalone: only spaces and tabs around it on its line(s). */
@@ -555,8 +557,8 @@ static ef_status parse(ef_template *t, ef_err *e)
         if ((kind == N_SECTION || kind == N_INVERTED) &&
             depth == EF_TEMPLATE_MAX_DEPTH) {
             rc = ef_fail(e, EF_ERR_PARSE,
-                         "%s:%zu: sections nested more than %d deep",
-                         t->name, tline, EF_TEMPLATE_MAX_DEPTH);
+                         "%s:%zu: sections nested more than %d deep", t->name,
+                         tline, EF_TEMPLATE_MAX_DEPTH);
             goto out;
         }
         {
@@ -574,8 +576,8 @@ static ef_status parse(ef_template *t, ef_err *e)
     if (depth > 0) {
         const tnode *op = &t->node[open[depth - 1]];
 
-        rc = ef_fail(e, EF_ERR_PARSE, "%s:%zu: unclosed section %.*s",
-                     t->name, op->line, (int)op->tlen, s + op->tag);
+        rc = ef_fail(e, EF_ERR_PARSE, "%s:%zu: unclosed section %.*s", t->name,
+                     op->line, (int)op->tlen, s + op->tag);
     }
 out:
     return rc;
@@ -625,8 +627,7 @@ typedef struct {
 /* Resolves the name of nd: the first part through the stack, innermost
  * first, the others inside what it found. Returns NULL when missing, with
  * *miss the offset in the name of the part that failed. */
-static const ef_tvalue *resolve(const rstate *r, const tnode *nd,
-                                size_t *miss)
+static const ef_tvalue *resolve(const rstate *r, const tnode *nd, size_t *miss)
 {
     const char *s = r->t->src + nd->off;
     size_t n = nd->len, i = 0, plen, d;
@@ -675,8 +676,8 @@ static ef_status unknown(const rstate *r, const tnode *nd, size_t miss)
         plen++;
     return ef_fail(r->e, EF_ERR_PARSE,
                    "%s:%zu: unknown variable %.*s (no \"%.*s\" in %.*s)",
-                   r->t->name, nd->line, (int)nd->tlen, s + nd->tag,
-                   (int)plen, name + miss, (int)(miss - 1), name);
+                   r->t->name, nd->line, (int)nd->tlen, s + nd->tag, (int)plen,
+                   name + miss, (int)(miss - 1), name);
 }
 
 /* Renders the nodes [from, to). */
@@ -706,8 +707,7 @@ static ef_status render(rstate *r, size_t from, size_t to)
                 rc = ef_fail(r->e, EF_ERR_PARSE,
                              "%s:%zu: %.*s is %s, not a value (use a "
                              "section)",
-                             r->t->name, nd->line, (int)nd->tlen,
-                             s + nd->tag,
+                             r->t->name, nd->line, (int)nd->tlen, s + nd->tag,
                              v->kind == TV_OBJ ? "an object" : "a list");
                 goto out;
             }

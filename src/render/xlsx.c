@@ -197,8 +197,8 @@ struct ef_xlsx {
 
     lxw_worksheet *summary, *trend, *channels, *themes, *spikes, *repair;
     row_sheet data, negative;
-    int file_col;                 /* the row sheets have a File column */
-    col_spec data_spec[D_NCOLS];  /* the columns written, File or not */
+    int file_col;                /* the row sheets have a File column */
+    col_spec data_spec[D_NCOLS]; /* the columns written, File or not */
     col_spec neg_spec[N_NCOLS];
 
     FILE *spill;
@@ -206,7 +206,7 @@ struct ef_xlsx {
     spill_key *keys; /* a max-heap: the least negative candidate first */
     size_t nkeys, capkeys;
     uint64_t negatives; /* negative rows added, spilled or not */
-    char **sources; /* distinct item sources, for the spill */
+    char **sources;     /* distinct item sources, for the spill */
     size_t nsources;
     const char *last_src; /* the pointer last seen, and its index */
     uint32_t last_idx;
@@ -219,10 +219,10 @@ struct ef_xlsx {
     FILE **tmps; /* those files, checked for write errors */
     size_t ntmps;
     char *spill_buf; /* the spill's buffer */
-    char said[256]; /* what libxlsxwriter said when a sheet failed */
-    uint64_t rows; /* rows added, for the periodic check */
-    ef_buf clean; /* scratch for xlsx_clean() */
-    ef_buf rec;   /* scratch for spill records */
+    char said[256];  /* what libxlsxwriter said when a sheet failed */
+    uint64_t rows;   /* rows added, for the periodic check */
+    ef_buf clean;    /* scratch for xlsx_clean() */
+    ef_buf rec;      /* scratch for spill records */
 };
 
 /* ==== Cell text ========================================================= */
@@ -389,8 +389,9 @@ static void lx(ef_xlsx *x, lxw_error rc)
 
 static ef_status lx_fail(ef_xlsx *x, ef_err *e)
 {
-    return ef_fail(e, x->lerr == LXW_ERROR_CREATING_TMPFILE ? EF_ERR_CANTCREAT
-                                                           : EF_ERR_XLSX,
+    return ef_fail(e,
+                   x->lerr == LXW_ERROR_CREATING_TMPFILE ? EF_ERR_CANTCREAT
+                                                         : EF_ERR_XLSX,
                    "%s: %s%s%s%s", x->path, lxw_strerror(x->lerr),
                    x->said[0] ? " (" : "", x->said, x->said[0] ? ")" : "");
 }
@@ -513,7 +514,10 @@ static void s_num(sheet *s, lxw_col_t c, double v, int f)
     put_num(s->x, s->ws, s->row, c, v, s->x->f[f]);
 }
 
-static void s_next(sheet *s) { s->row++; }
+static void s_next(sheet *s)
+{
+    s->row++;
+}
 
 /* Writes a header row at s's row, and sets the column widths when widths
  * is set: at least the spec's, and enough for the bold header. */
@@ -587,9 +591,10 @@ static ef_status check_tmps(ef_xlsx *x, int flush, ef_err *e)
         if ((flush && fflush(f) != 0) || ferror(f)) {
             if (errno == 0)
                 fflush(f); /* for errno: the write fails again */
-            return ef_fail(e, EF_ERR_IO, "%s: a temporary file of the "
-                           "workbook: %s", x->path,
-                           strerror(errno ? errno : EIO));
+            return ef_fail(e, EF_ERR_IO,
+                           "%s: a temporary file of the "
+                           "workbook: %s",
+                           x->path, strerror(errno ? errno : EIO));
         }
     }
     return EF_OK;
@@ -667,15 +672,12 @@ static ef_status lxw_status(lxw_error rc)
 {
     switch (rc) {
     case LXW_ERROR_CREATING_XLSX_FILE:
-    case LXW_ERROR_CREATING_TMPFILE:
-        return EF_ERR_CANTCREAT;
+    case LXW_ERROR_CREATING_TMPFILE: return EF_ERR_CANTCREAT;
     case LXW_ERROR_READING_TMPFILE:
     case LXW_ERROR_ZIP_FILE_OPERATION:
     case LXW_ERROR_ZIP_FILE_ADD:
-    case LXW_ERROR_ZIP_CLOSE:
-        return EF_ERR_IO;
-    default:
-        return EF_ERR_XLSX;
+    case LXW_ERROR_ZIP_CLOSE: return EF_ERR_IO;
+    default: return EF_ERR_XLSX;
     }
 }
 
@@ -939,12 +941,20 @@ ef_status ef_xlsx_open(const char *path, const ef_xlsx_opts *o, ef_xlsx **out,
     x->themes = add_sheet(x, "Themes");
     x->spikes = add_sheet(x, "Spikes");
     x->repair = add_sheet(x, "Repair queue");
-    x->negative = (row_sheet){
-        "Negative", x->neg_spec,
-        sheet_cols(x, neg_cols, N_NCOLS, N_FILE, x->neg_spec), NULL, 0, 0};
-    x->data = (row_sheet){
-        "Data", x->data_spec,
-        sheet_cols(x, data_cols, D_NCOLS, D_FILE, x->data_spec), NULL, 0, 0};
+    x->negative =
+        (row_sheet){"Negative",
+                    x->neg_spec,
+                    sheet_cols(x, neg_cols, N_NCOLS, N_FILE, x->neg_spec),
+                    NULL,
+                    0,
+                    0};
+    x->data =
+        (row_sheet){"Data",
+                    x->data_spec,
+                    sheet_cols(x, data_cols, D_NCOLS, D_FILE, x->data_spec),
+                    NULL,
+                    0,
+                    0};
     if (!x->summary || !x->trend || !x->channels || !x->themes || !x->spikes ||
         !x->repair) {
         rc = ef_fail(e, EF_ERR_CANTCREAT,
@@ -1109,8 +1119,7 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
         put_num(x, ws, r, D_RESPONDED, serial_of_time(x, it->responded_at),
                 f[F_DATETIME]);
         put_str(x, ws, r, D_LABEL,
-                it->label >= 0 ? ef_class_name((ef_class)it->label) : "",
-                tf);
+                it->label >= 0 ? ef_class_name((ef_class)it->label) : "", tf);
         put_str(x, ws, r, D_SEGMENT, it->segment, tf);
         put_str(x, ws, r, D_URL, it->url, tf);
         put_str(x, ws, r, D_ID, it->id, tf);
@@ -1318,12 +1327,12 @@ static const col_spec trend_cols[T_NCOLS] = {{"Period", 11, 0},
 
 /* The Trend sheet's columns: with re-estimated shares, those first. */
 static const int trend_plain[T_ADJ] = {
-    T_PERIOD, T_START, T_N, T_NEG, T_NEU, T_POS, T_SHARE, T_LOW, T_HIGH,
-    T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P, T_FEW};
+    T_PERIOD, T_START, T_N,     T_NEG,   T_NEU,      T_POS, T_SHARE, T_LOW,
+    T_HIGH,   T_NPS,   T_NPS_N, T_SPIKE, T_BASELINE, T_P,   T_FEW};
 static const int trend_adj[T_NCOLS] = {
-    T_PERIOD, T_START, T_N, T_ADJ, T_ADJ_LOW, T_ADJ_HIGH, T_SHARE, T_LOW,
-    T_HIGH, T_NEG, T_NEU, T_POS, T_NPS, T_NPS_N, T_SPIKE, T_BASELINE, T_P,
-    T_FEW};
+    T_PERIOD, T_START, T_N,     T_ADJ,      T_ADJ_LOW, T_ADJ_HIGH,
+    T_SHARE,  T_LOW,   T_HIGH,  T_NEG,      T_NEU,     T_POS,
+    T_NPS,    T_NPS_N, T_SPIKE, T_BASELINE, T_P,       T_FEW};
 
 /* Trend's chart columns, after its table: the share and its interval
  * where the period can be called, the share where it is too few to call
@@ -1371,11 +1380,11 @@ static const col_spec group_cols[C_NCOLS] = {
 
 /* The Channels sheet's columns: with re-estimated shares, those first. */
 static const int group_plain[C_ADJ] = {
-    C_NAME, C_N, C_NEG, C_NEU, C_POS, C_SHARE, C_LOW, C_HIGH, C_NPS,
-    C_NPS_N, C_RESP, C_HOURS, C_FEW};
+    C_NAME, C_N,   C_NEG,   C_NEU,  C_POS,   C_SHARE, C_LOW,
+    C_HIGH, C_NPS, C_NPS_N, C_RESP, C_HOURS, C_FEW};
 static const int group_adj[C_NCOLS] = {
-    C_NAME, C_N, C_ADJ, C_ADJ_LOW, C_ADJ_HIGH, C_SHARE, C_LOW, C_HIGH,
-    C_NEG, C_NEU, C_POS, C_NPS, C_NPS_N, C_RESP, C_HOURS, C_FEW};
+    C_NAME, C_N,   C_ADJ, C_ADJ_LOW, C_ADJ_HIGH, C_SHARE, C_LOW,   C_HIGH,
+    C_NEG,  C_NEU, C_POS, C_NPS,     C_NPS_N,    C_RESP,  C_HOURS, C_FEW};
 
 /* Where a sheet whose columns are the fields order[0..n-1] puts field. */
 static lxw_col_t col_of(const int *order, size_t n, int field)
@@ -1645,8 +1654,10 @@ static void summary_trend_chart(ef_xlsx *x, const ef_report *r)
         chart_series_set_categories(se, "Trend", 1, 0, last, 0);
         chart_series_set_values(se, "Trend", 1, tc + TC_FEW, last,
                                 tc + TC_FEW);
-        snprintf(buf, sizeof buf, "fewer than %llu items: too few to "
-                 "call", (unsigned long long)r->min_n);
+        snprintf(buf, sizeof buf,
+                 "fewer than %llu items: too few to "
+                 "call",
+                 (unsigned long long)r->min_n);
         chart_series_set_name(se, buf);
         chart_series_set_line(se, &no_line);
         chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
@@ -1772,16 +1783,18 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     if (ef_calib_is_adjusted(&r->calib)) {
         const ef_calibration *c = &r->calib;
         char sec[96], note[128];
-        snprintf(sec, sizeof sec, "Sentiment, re-estimated from %llu human "
-                 "labels", (unsigned long long)c->labeled);
+        snprintf(sec, sizeof sec,
+                 "Sentiment, re-estimated from %llu human "
+                 "labels",
+                 (unsigned long long)c->labeled);
         snprintf(note, sizeof note, "%s; VADER alone: %.1f%%",
                  c->exact ? "people labelled every item: exact"
                           : "the people's share, estimated (see Method)",
                  100 * r->negative.share);
         s_section(&s, sec);
         kpi_ci(&s, "Negative share", "adjusted_negative_share", F_PCT, 1,
-               c->adjusted.share, c->adjusted.lo, c->adjusted.hi,
-               (double)r->n, note);
+               c->adjusted.share, c->adjusted.lo, c->adjusted.hi, (double)r->n,
+               note);
         kpi_ci(&s, "Neutral share", "adjusted_neutral_share", F_PCT,
                c->has_pos, c->adjusted_neu.share, c->adjusted_neu.lo,
                c->adjusted_neu.hi, (double)r->n,
@@ -1789,8 +1802,8 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
         kpi_ci(&s, "Positive share", "adjusted_positive_share", F_PCT,
                c->has_pos, c->adjusted_pos.share, c->adjusted_pos.lo,
                c->adjusted_pos.hi, (double)r->n, NULL);
-        kpi_ci(&s, "Net sentiment: positive - negative", "adjusted_net",
-               F_PCT, c->has_pos, c->net, c->net_lo, c->net_hi, NAN, NULL);
+        kpi_ci(&s, "Net sentiment: positive - negative", "adjusted_net", F_PCT,
+               c->has_pos, c->net, c->net_lo, c->net_hi, NAN, NULL);
         s_section(&s, "Sentiment as VADER scored it, for comparison");
     } else {
         s_section(&s, "Sentiment as VADER scored it: unchecked against "
@@ -1897,9 +1910,8 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     }
     if (r->has_expected) {
         s_section(&s, "Belief");
-        kpi_val(&s, "Negative share leadership expected",
-                "expected_negative", F_PCT, 1, r->expected_negative,
-                ef_headline_verdict(r));
+        kpi_val(&s, "Negative share leadership expected", "expected_negative",
+                F_PCT, 1, r->expected_negative, ef_headline_verdict(r));
     }
 
     /* The input. */
@@ -2050,13 +2062,13 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
         col_ref(sref, sizeof sref, "=$%c2=\"spike\"", pos[T_SPIKE]);
         spike.value_string = sref;
         spike.format = x->f[F_CF_BOLD];
-        lx(x, worksheet_conditional_format_range(x->trend, 1, first, n,
-                                                 first, &spike));
+        lx(x, worksheet_conditional_format_range(x->trend, 1, first, n, first,
+                                                 &spike));
         scale.type = LXW_CONDITIONAL_2_COLOR_SCALE;
         scale.min_color = 0xFFFFFF;
         scale.max_color = EF_RGB_BAND;
-        lx(x, worksheet_conditional_format_range(x->trend, 1, first, n,
-                                                 first, &scale));
+        lx(x, worksheet_conditional_format_range(x->trend, 1, first, n, first,
+                                                 &scale));
 
         ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN_STACKED);
         for (size_t i = 0; i < r->nperiods; i++)
@@ -2091,9 +2103,8 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         opt.x_scale = 1.5;
         opt.y_scale = 1.1;
-        lx(x, worksheet_insert_chart_opt(x->trend, 1,
-                                         (lxw_col_t)(ncols + TC_NCOLS + 1),
-                                         ch, &opt));
+        lx(x, worksheet_insert_chart_opt(
+                  x->trend, 1, (lxw_col_t)(ncols + TC_NCOLS + 1), ch, &opt));
     }
     sheet_setup(x, x->trend);
 }
@@ -2131,9 +2142,8 @@ static void write_groups(sheet *s, const ef_group_stat *g, size_t n,
 
 /* The header and rows of one table of groups (channels or segments);
  * name: the first column's title. */
-static void group_table(ef_xlsx *x, sheet *s, const ef_group_stat *g,
-                        size_t n, const char *name, int widths,
-                        lxw_col_t *pos)
+static void group_table(ef_xlsx *x, sheet *s, const ef_group_stat *g, size_t n,
+                        const char *name, int widths, lxw_col_t *pos)
 {
     int adj = n > 0 && g[0].adjusted;
     size_t ncols = adj ? C_NCOLS : C_ADJ;
@@ -2213,7 +2223,7 @@ static const char spike_rule[] =
     "binomial test, p < 0.001, at least 10 negative items). Its terms are "
     "the most distinctive of its negative items among those used by at "
     "least " STR(EF_SPIKE_TERM_AUTHORS) " different authors (items, where "
-    "there is no author).";
+                                        "there is no author).";
 
 static void write_spikes(ef_xlsx *x, const ef_report *r)
 {
@@ -2300,8 +2310,8 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         for (int c = 0; c < 3; c++) {
             static const int cols[3] = {R_CHANNEL, R_AUTHOR, R_TEXT};
             const char *t = c == 0 ? k->channel : c == 1 ? k->author : k->text;
-            int l = xlsx_text_lines(t, repair_cols[cols[c]].width,
-                                    MAX_ROW_LINES);
+            int l =
+                xlsx_text_lines(t, repair_cols[cols[c]].width, MAX_ROW_LINES);
             lines = l > lines ? l : lines;
         }
         fit_row(x, x->repair, s.row, lines);
@@ -2333,8 +2343,8 @@ static void write_repair(ef_xlsx *x, const ef_report *r)
         dv.input_message = "Open, Contacted, Resolved or No action";
         lx(x, worksheet_data_validation_range(x->repair, 1, R_STATUS, n,
                                               R_STATUS, &dv));
-        lx(x, worksheet_autofilter(x->repair, 0, 0, n,
-                                   (lxw_col_t)(ncols - 1)));
+        lx(x,
+           worksheet_autofilter(x->repair, 0, 0, n, (lxw_col_t)(ncols - 1)));
     } else {
         s_str(&s, 0, "No unanswered negative item.", F_MUTED);
     }
@@ -2364,9 +2374,9 @@ void ef_xlsx_set_label_sample(ef_xlsx *x, const ef_xlsx_label_row *rows,
  * (the key and label columns are what --labels reads). */
 static void write_to_label(ef_xlsx *x)
 {
-    static const col_spec cols[6] = {{"key", 18, 0},     {"label", 12, 0},
-                                     {"date", 17, 0},    {"channel", 12, 0},
-                                     {"author", 18, 0},  {"text", 80, 0}};
+    static const col_spec cols[6] = {{"key", 18, 0},    {"label", 12, 0},
+                                     {"date", 17, 0},   {"channel", 12, 0},
+                                     {"author", 18, 0}, {"text", 80, 0}};
     static const char *const notes[] = {
         "Label these items by hand: how would a person read each one?",
         "1. In the label column, choose positive, neutral or negative "
@@ -2478,8 +2488,8 @@ static void write_calibration(ef_xlsx *x, const ef_report *r)
     s_num(&s, 1, c->raw_share, F_PCT);
     s_next(&s);
     if (ef_calib_is_adjusted(c)) {
-        const char *how = c->exact ? "every item labelled: exact"
-                                   : "bootstrap interval";
+        const char *how =
+            c->exact ? "every item labelled: exact" : "bootstrap interval";
         s_str(&s, 0, "Negative share, re-estimated", F_SECTION);
         s_num(&s, 1, c->adjusted.share, F_PCT);
         s_num(&s, 2, c->adjusted.lo, F_PCT);
@@ -2567,8 +2577,10 @@ static void write_method(ef_xlsx *x, const ef_report *r)
                "error. Every share is given with its interval and its n.");
     if (!ef_calib_is_adjusted(&r->calib)) {
         ef_headline_unchecked(r, buf, sizeof buf);
-        method_row(&s, "Unchecked", "VADER's shares, not checked against "
-                   "people", buf);
+        method_row(&s, "Unchecked",
+                   "VADER's shares, not checked against "
+                   "people",
+                   buf);
     } else {
         snprintf(buf, sizeof buf, "%s; %d bootstrap replicates",
                  r->calib.method, r->calib.replicates);
@@ -2642,8 +2654,7 @@ static void write_method(ef_xlsx *x, const ef_report *r)
             const ef_input_file *f = &r->files[i];
             char kind[128];
             snprintf(kind, sizeof kind, "%s, %s", f->kind, f->encoding);
-            fit_row(x, ws, s.row,
-                    xlsx_text_lines(f->path, 24, MAX_ROW_LINES));
+            fit_row(x, ws, s.row, xlsx_text_lines(f->path, 24, MAX_ROW_LINES));
             s_str(&s, 0, f->path, F_WRAP);
             s_str(&s, 1, kind, F_TOP);
             s_str(&s, 2, f->sha256, F_TOP);
@@ -2727,8 +2738,7 @@ ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
             if (k > 0 && why[k - 1] == '.')
                 k--; /* "...file." */
             return ef_fail(e, lxw_status(lrc), "%s: %.*s%s%s%s", x->path, k,
-                           why, said[0] ? " (" : "", said,
-                           said[0] ? ")" : "");
+                           why, said[0] ? " (" : "", said, said[0] ? ")" : "");
         }
     }
     if (x->lerr)

@@ -39,10 +39,10 @@ typedef struct {
     const char *tmpdir; /* temporary files go here (NULL: $TMPDIR, /tmp);
                            copied */
     const ef_thresholds *thr; /* the class thresholds (for Method) */
-    const char *title;  /* --title: Summary!A1 and the document title
-                           (NULL: "Feedback report"); copied */
-    int file_column;    /* 1: the row sheets name each item's input (its
-                           base name); set when there are several inputs */
+    const char *title;        /* --title: Summary!A1 and the document title
+                                 (NULL: "Feedback report"); copied */
+    int file_column;          /* 1: the row sheets name each item's input (its
+                                 base name); set when there are several inputs */
 } ef_xlsx_opts;
 
 /* Rows of the Negative sheet (its header aside). */

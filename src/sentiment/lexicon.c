@@ -183,8 +183,8 @@ const ef_word_info *ef_lexicon_find_miss(const ef_lexicon *lx, const char *s,
 }
 
 /* Puts a word (control byte, entry, key) in slot i. */
-static void put(ef_lexicon *lx, size_t i, uint8_t ctrl,
-                const ef_word_info *w, const char *key)
+static void put(ef_lexicon *lx, size_t i, uint8_t ctrl, const ef_word_info *w,
+                const char *key)
 {
     lx->ctrl[i] = ctrl;
     lx->words[i] = *w;
@@ -236,8 +236,7 @@ static void rebuild(ef_lexicon *lx, size_t cap)
     for (size_t i = 0; i < old.cap; i++) {
         if (old.ctrl[i] & 0x80) { /* a word, not a mark */
             uint64_t h = ef_lexicon_hash(old.keys[i], old.words[i].len);
-            put(lx, new_slot(lx, h), old.ctrl[i], &old.words[i],
-                old.keys[i]);
+            put(lx, new_slot(lx, h), old.ctrl[i], &old.words[i], old.keys[i]);
         }
     }
     free(old.ctrl);
@@ -333,8 +332,8 @@ ef_status ef_lexicon_load(ef_lexicon *lx, const char *path, uint64_t *digest,
             continue;
         tab = memchr(p, '\t', (size_t)(end - p));
         if (tab == NULL || tab == p) {
-            rc = ef_fail(e, EF_ERR_PARSE,
-                         "%s:%zu: expected word<TAB>valence", path, lineno);
+            rc = ef_fail(e, EF_ERR_PARSE, "%s:%zu: expected word<TAB>valence",
+                         path, lineno);
             goto out;
         }
         num = tab + 1;
@@ -343,8 +342,8 @@ ef_status ef_lexicon_load(ef_lexicon *lx, const char *path, uint64_t *digest,
         if (stop == num || (*stop != '\0' && *stop != '\t') || errno ||
             val < -4.0 || val > 4.0) {
             rc = ef_fail(e, EF_ERR_PARSE,
-                         "%s:%zu: valence must be a number from -4 to 4",
-                         path, lineno);
+                         "%s:%zu: valence must be a number from -4 to 4", path,
+                         lineno);
             goto out;
         }
         /* Lookups are by lower-cased token; an upper-case key would never

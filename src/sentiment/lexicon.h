@@ -14,14 +14,41 @@
 /* The words that VADER's rules test by name. */
 typedef enum {
     EF_W_NONE = 0,
-    EF_W_AT, EF_W_BUT, EF_W_DOUBT, EF_W_KIND, EF_W_LEAST, EF_W_NEVER,
-    EF_W_NO, EF_W_NOR, EF_W_OF, EF_W_OR, EF_W_SO, EF_W_THIS, EF_W_VERY,
+    EF_W_AT,
+    EF_W_BUT,
+    EF_W_DOUBT,
+    EF_W_KIND,
+    EF_W_LEAST,
+    EF_W_NEVER,
+    EF_W_NO,
+    EF_W_NOR,
+    EF_W_OF,
+    EF_W_OR,
+    EF_W_SO,
+    EF_W_THIS,
+    EF_W_VERY,
     EF_W_WITHOUT,
     /* words of the special-case idioms and booster n-grams */
-    EF_W_ASS, EF_W_BAD, EF_W_BEATING, EF_W_BOMB, EF_W_BROKEN, EF_W_BUS,
-    EF_W_DEATH, EF_W_DIE, EF_W_ENOUGH, EF_W_FOR, EF_W_HEART, EF_W_JUST,
-    EF_W_KISS, EF_W_RIGHT, EF_W_SHIT, EF_W_SORT, EF_W_STOP, EF_W_THE,
-    EF_W_TO, EF_W_YEAH
+    EF_W_ASS,
+    EF_W_BAD,
+    EF_W_BEATING,
+    EF_W_BOMB,
+    EF_W_BROKEN,
+    EF_W_BUS,
+    EF_W_DEATH,
+    EF_W_DIE,
+    EF_W_ENOUGH,
+    EF_W_FOR,
+    EF_W_HEART,
+    EF_W_JUST,
+    EF_W_KISS,
+    EF_W_RIGHT,
+    EF_W_SHIT,
+    EF_W_SORT,
+    EF_W_STOP,
+    EF_W_THE,
+    EF_W_TO,
+    EF_W_YEAH
 } ef_word_id;
 
 /* One word of the table, 32 bytes: its key's head and what the rules
@@ -132,8 +159,8 @@ static inline uint64_t ef_fold_mul(uint64_t a, uint64_t b)
  * rest of it): one folded multiply of the head's two words for most
  * words, one more per further 8 bytes. (The multiply's latency is on the
  * path of every token's probe: one, not three.) */
-static inline uint64_t ef_lexicon_hash_head(const uint64_t w[2],
-                                            const char *s, size_t n)
+static inline uint64_t ef_lexicon_hash_head(const uint64_t w[2], const char *s,
+                                            size_t n)
 {
     uint64_t h = ef_fold_mul(w[0] ^ 0xa0761d6478bd642fULL,
                              w[1] ^ n ^ 0xe7037ed1a0b428dbULL);
@@ -178,7 +205,8 @@ static inline uint64_t ef_zero_bytes_(uint64_t x)
 static inline unsigned ef_high_bits_(uint64_t x)
 {
     return (unsigned)((((x >> 7) & 0x0101010101010101ULL) *
-                       0x0102040810204080ULL) >> 56);
+                       0x0102040810204080ULL) >>
+                      56);
 }
 
 static inline unsigned ef_lexicon_match(const uint8_t *c, uint8_t tag)
@@ -187,8 +215,7 @@ static inline unsigned ef_lexicon_match(const uint8_t *c, uint8_t tag)
     uint64_t t = tag * ones, k = EF_LEXICON_MARK * ones;
     uint64_t lo = ef_load_le64(c), hi = ef_load_le64(c + 8);
     return ef_high_bits_(ef_zero_bytes_(lo ^ t) | ef_zero_bytes_(lo ^ k)) |
-           ef_high_bits_(ef_zero_bytes_(hi ^ t) | ef_zero_bytes_(hi ^ k))
-               << 8;
+           ef_high_bits_(ef_zero_bytes_(hi ^ t) | ef_zero_bytes_(hi ^ k)) << 8;
 }
 #endif
 

@@ -33,7 +33,10 @@ typedef struct {
     double pos_min; /* compound >= pos_min is positive (default 0.05) */
 } ef_thresholds;
 
-#define EF_THRESHOLDS_DEFAULT {-0.05, 0.05}
+#define EF_THRESHOLDS_DEFAULT                                                 \
+    {                                                                         \
+        -0.05, 0.05                                                           \
+    }
 
 typedef struct ef_vader ef_vader;
 typedef struct ef_vader_scratch ef_vader_scratch;
@@ -81,8 +84,8 @@ const char *ef_vader_version(const ef_vader *v);
  * GREAT" has one). Thus a text scores the same whichever account it
  * names. */
 
-#define EF_BRAND_WORDS 8   /* words in a --brand phrase, most */
-#define EF_BRANDS_MAX 256  /* --brand phrases, most */
+#define EF_BRAND_WORDS 8  /* words in a --brand phrase, most */
+#define EF_BRANDS_MAX 256 /* --brand phrases, most */
 
 /* Turns the names rules on (1) or off (0, the reference's semantics). */
 void ef_vader_set_names(ef_vader *v, int on);

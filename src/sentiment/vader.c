@@ -47,9 +47,9 @@
 #include "util/text.h"
 
 /* Empirical constants of the VADER paper. */
-#define B_INCR 0.293    /* a booster word */
-#define B_DECR (-0.293) /* a dampener word */
-#define C_INCR 0.733    /* ALL-CAPS emphasis of a sentiment word */
+#define B_INCR 0.293     /* a booster word */
+#define B_DECR (-0.293)  /* a dampener word */
+#define C_INCR 0.733     /* ALL-CAPS emphasis of a sentiment word */
 #define N_SCALAR (-0.74) /* negation */
 #define ALPHA 15.0       /* normalisation: x / sqrt(x^2 + alpha) */
 #define EP_WEIGHT 0.292  /* per '!', up to 4 */
@@ -58,18 +58,18 @@
 /* A --brand phrase: its words as the scorer's tokens are (stripped,
  * lower-cased), one after another in words. */
 typedef struct {
-    char *words;        /* the words, each NUL-terminated */
+    char *words;                  /* the words, each NUL-terminated */
     uint32_t off[EF_BRAND_WORDS]; /* word k at words + off[k] */
     uint32_t len[EF_BRAND_WORDS];
-    uint32_t n;         /* words, 1 to EF_BRAND_WORDS */
+    uint32_t n; /* words, 1 to EF_BRAND_WORDS */
 } brand;
 
 struct ef_vader {
     ef_lexicon *lex;
-    int rules;          /* the names rules apply (ef_vader_set_names) */
-    brand *brands;      /* --brand phrases */
+    int rules;     /* the names rules apply (ef_vader_set_names) */
+    brand *brands; /* --brand phrases */
     size_t nbrands;
-    int custom;         /* a user lexicon was added */
+    int custom; /* a user lexicon was added */
     uint64_t custom_digest, brand_digest;
     char version[128];
 };
@@ -97,17 +97,16 @@ struct ef_vader_scratch {
     char *lower; /* one lower-cased token */
     size_t lower_cap;
     token *tok;
-    double *sent; /* the non-zero valences, in token order */
-    size_t *pos;  /* their token positions */
-    size_t *hits; /* positions of the lexicon words */
-    size_t nhits; /* of the text scored last (ef_vader_scored_words) */
-    size_t *cand; /* positions of the tokens the probe did not settle */
+    double *sent;       /* the non-zero valences, in token order */
+    size_t *pos;        /* their token positions */
+    size_t *hits;       /* positions of the lexicon words */
+    size_t nhits;       /* of the text scored last (ef_vader_scored_words) */
+    size_t *cand;       /* positions of the tokens the probe did not settle */
     size_t ncand, caps; /* their count; the count of ALL-CAPS tokens */
     size_t tok_cap;
     uint64_t *mask; /* an ASCII text's bitmasks (split_ascii) */
     size_t mask_cap;
 };
-
 
 /* ==== Character classes ================================================= */
 
@@ -122,16 +121,28 @@ struct ef_vader_scratch {
 #define CLASS_SPACE OR(IN(0x09, 0x0d), IN(0x1c, 0x20))
 /* punctuation, Python's string.punctuation: printable, not a letter or a
  * digit, not a space */
-#define CLASS_PUNCT                                                         \
+#define CLASS_PUNCT                                                           \
     ANDNOT(OR(OR(CLASS_UPPER, CLASS_LOWER), IN('0', '9')), IN(0x21, 0x7e))
 
 #define IN(lo, hi) ((unsigned)c - (lo) <= (unsigned)(hi) - (lo))
 #define OR(a, b) ((a) || (b))
 #define ANDNOT(a, b) (!(a) && (b))
-static inline int is_space(unsigned char c) { return CLASS_SPACE; }
-static inline int is_punct(unsigned char c) { return CLASS_PUNCT; }
-static inline int is_upper(unsigned char c) { return CLASS_UPPER; }
-static inline int is_lower(unsigned char c) { return CLASS_LOWER; }
+static inline int is_space(unsigned char c)
+{
+    return CLASS_SPACE;
+}
+static inline int is_punct(unsigned char c)
+{
+    return CLASS_PUNCT;
+}
+static inline int is_upper(unsigned char c)
+{
+    return CLASS_UPPER;
+}
+static inline int is_lower(unsigned char c)
+{
+    return CLASS_LOWER;
+}
 #undef IN
 #undef OR
 #undef ANDNOT
@@ -149,7 +160,8 @@ static size_t uspace_len(const unsigned char *s, size_t n)
         return (s[1] == 0x9a && s[2] == 0x80) ? 3 : 0;
     if (s[0] == 0xe2 && s[1] == 0x80)
         return (s[2] <= 0x8a || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf)
-                   ? 3 : 0;
+                   ? 3
+                   : 0;
     if (s[0] == 0xe2 && s[1] == 0x81)
         return s[2] == 0x9f ? 3 : 0;
     if (s[0] == 0xe3)
@@ -203,8 +215,8 @@ _Static_assert(offsetof(ef_emoji_entry, cp) == 0, "cp_index reads cp first");
 
 static const ef_case_entry *case_find(uint32_t cp)
 {
-    size_t i = cp_index(ef_vader_case, ef_vader_case_len,
-                        sizeof *ef_vader_case, cp);
+    size_t i =
+        cp_index(ef_vader_case, ef_vader_case_len, sizeof *ef_vader_case, cp);
     return i < ef_vader_case_len ? &ef_vader_case[i] : NULL;
 }
 
@@ -249,8 +261,7 @@ static void reserve(char **p, size_t *cap, size_t need)
 
 /* Copies text into s->text with every emoji replaced by its name (with a
  * space before it unless one precedes) and invalid UTF-8 made U+FFFD. */
-static size_t preprocess(ef_vader_scratch *s, const unsigned char *t,
-                         size_t n)
+static size_t preprocess(ef_vader_scratch *s, const unsigned char *t, size_t n)
 {
     size_t i = 0, o = 0;
     int prev_space = 1;
@@ -313,7 +324,7 @@ static void init_ascii(void)
         ascii_lower[c] = (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         ascii_class[c] = (uint8_t)(c >= 'A' && c <= 'Z'   ? C_UP
                                    : c >= 'a' && c <= 'z' ? C_LO
-                                   : c == '\''           ? C_APOS
+                                   : c == '\''            ? C_APOS
                                                           : 0);
     }
 }
@@ -378,7 +389,7 @@ static size_t lower_token(ef_vader_scratch *s, size_t at,
 /* Per 64 bytes of text, one bit per byte in each mask; the masks of a
  * 64-byte word are stored together (MASK). */
 enum { M_SPACE, M_PUNCT, M_UPPER, M_LOWER, M_APOS, M_COUNT };
-#define MASK(m, w, c) ((m)[(w) * M_COUNT + (c)])
+#define MASK(m, w, c) ((m)[(w)*M_COUNT + (c)])
 
 /* The classes of 32 bytes: bit k is byte k's. */
 typedef struct {
@@ -406,8 +417,8 @@ static inline void classify16(const unsigned char *p, char *low,
                               uint32_t out[8])
 {
     __m128i c = _mm_loadu_si128((const __m128i *)p);
-#define IN(lo, hi)                                                          \
-    _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8((char)((lo) - 1))),      \
+#define IN(lo, hi)                                                            \
+    _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8((char)((lo)-1))),           \
                   _mm_cmplt_epi8(c, _mm_set1_epi8((char)((hi) + 1))))
 #define OR(a, b) _mm_or_si128(a, b)
 #define ANDNOT(a, b) _mm_andnot_si128(a, b)
@@ -554,8 +565,8 @@ classify_words(ef_vader_scratch *s, const unsigned char *t, size_t n,
     return 1;
 }
 
-static int classify_base(ef_vader_scratch *s, const unsigned char *t,
-                         size_t n, size_t *ep, size_t *qm)
+static int classify_base(ef_vader_scratch *s, const unsigned char *t, size_t n,
+                         size_t *ep, size_t *qm)
 {
     return classify_words(s, t, n, ep, qm, classify32);
 }
@@ -567,9 +578,9 @@ __attribute__((target("avx2"))) static inline void
 classify32_avx2(const unsigned char *p, char *low, block_class *bc)
 {
     __m256i c = _mm256_loadu_si256((const __m256i *)p);
-#define IN(lo, hi)                                                          \
-    _mm256_and_si256(                                                       \
-        _mm256_cmpgt_epi8(c, _mm256_set1_epi8((char)((lo) - 1))),           \
+#define IN(lo, hi)                                                            \
+    _mm256_and_si256(                                                         \
+        _mm256_cmpgt_epi8(c, _mm256_set1_epi8((char)((lo)-1))),               \
         _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi) + 1)), c))
 #define OR(a, b) _mm256_or_si256(a, b)
 #define ANDNOT(a, b) _mm256_andnot_si256(a, b)
@@ -613,9 +624,8 @@ AVX512 static inline __mmask64 in_range(__m512i c, int lo, int span)
 /* classify_words with AVX-512: a whole 64-byte word per step, straight
  * into its masks, and the last word read with a masked load (which reads
  * nothing past the text: no copy, no overlap). */
-AVX512 static int classify_avx512(ef_vader_scratch *s,
-                                  const unsigned char *t, size_t n,
-                                  size_t *ep, size_t *qm)
+AVX512 static int classify_avx512(ef_vader_scratch *s, const unsigned char *t,
+                                  size_t n, size_t *ep, size_t *qm)
 {
     uint64_t *m = s->mask, high = 0;
     size_t e = 0, q = 0;
@@ -642,9 +652,9 @@ AVX512 static int classify_avx512(ef_vader_scratch *s,
             _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('!')));
         q += (size_t)__builtin_popcountll(
             _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('?')));
-        _mm512_storeu_si512(s->lower + at,
-                            _mm512_mask_add_epi8(c, up, c,
-                                                 _mm512_set1_epi8(0x20)));
+        _mm512_storeu_si512(
+            s->lower + at,
+            _mm512_mask_add_epi8(c, up, c, _mm512_set1_epi8(0x20)));
     }
     if (high != 0)
         return 0;
@@ -676,8 +686,7 @@ static int classify(ef_vader_scratch *s, const unsigned char *t, size_t n,
 
 /* The first position >= i whose bit in mask c (nw words) is `bit`;
  * nw * 64 if none. */
-static size_t next_bit(const uint64_t *m, size_t nw, size_t i, int c,
-                       int bit)
+static size_t next_bit(const uint64_t *m, size_t nw, size_t i, int c, int bit)
 {
     size_t w = i >> 6;
     uint64_t flip = bit ? 0 : ~0ULL, x;
@@ -759,9 +768,10 @@ static token long_token(const uint64_t *m, size_t nw, size_t a)
     tk.w = NULL;
     tk.off = (uint32_t)a2;
     tk.len = (uint32_t)(b2 - a2);
-    tk.flags = (any_bit(m, M_UPPER, a, b) && !any_bit(m, M_LOWER, a, b)
-                    ? T_UPPER : 0) |
-               (any_bit(m, M_APOS, a, b) ? T_APOS : 0);
+    tk.flags =
+        (any_bit(m, M_UPPER, a, b) && !any_bit(m, M_LOWER, a, b) ? T_UPPER
+                                                                 : 0) |
+        (any_bit(m, M_APOS, a, b) ? T_APOS : 0);
     return tk;
 }
 
@@ -869,8 +879,7 @@ static size_t split_ascii(ef_vader_scratch *s, const unsigned char *t,
 
 /* Splits a text (valid UTF-8, emoji replaced) into tokens, lower-cased
  * into s->lower one after another. Returns the token count. */
-static size_t split_utf8(ef_vader_scratch *s, const unsigned char *t,
-                         size_t n)
+static size_t split_utf8(ef_vader_scratch *s, const unsigned char *t, size_t n)
 {
     size_t i = 0, count = 0, cursor = 0, caps = 0;
 
@@ -1058,9 +1067,8 @@ static void names_rule(const ef_vader *v, ef_vader_scratch *s, size_t n,
 
     /* "n't" makes any token a negation, in the table or not */
     for (size_t i = 0; i < n; i++)
-        if ((tok[i].flags & T_NT) &&
-            (is_mention(s, &tok[i], ascii) ||
-             (v->nbrands && in_brand(v, s, i, n))))
+        if ((tok[i].flags & T_NT) && (is_mention(s, &tok[i], ascii) ||
+                                      (v->nbrands && in_brand(v, s, i, n))))
             tok[i].flags &= ~(uint32_t)(T_NT | T_NEG);
     for (size_t k = 0; k < s->ncand; k++) {
         size_t i = cand[k];
@@ -1098,7 +1106,10 @@ static double scalar_inc_dec(const token *w, double valence, int cap_diff)
     return scalar;
 }
 
-static int is_so_this(int id) { return id == EF_W_SO || id == EF_W_THIS; }
+static int is_so_this(int id)
+{
+    return id == EF_W_SO || id == EF_W_THIS;
+}
 
 static double negation_check(double valence, const token *tok, size_t i,
                              int start_i)
@@ -1137,11 +1148,13 @@ static int special2(int a, int b, double *val)
 {
     if (a == EF_W_NONE || b == EF_W_NONE)
         return 0;
-    static const struct { uint8_t a, b; double v; } t[] = {
-        {EF_W_THE, EF_W_SHIT, 3},        {EF_W_THE, EF_W_BOMB, 3},
-        {EF_W_BAD, EF_W_ASS, 1.5},       {EF_W_BUS, EF_W_STOP, 0.0},
-        {EF_W_YEAH, EF_W_RIGHT, -2},     {EF_W_BEATING, EF_W_HEART, 3.1},
-        {EF_W_BROKEN, EF_W_HEART, -2.9}};
+    static const struct {
+        uint8_t a, b;
+        double v;
+    } t[] = {{EF_W_THE, EF_W_SHIT, 3},       {EF_W_THE, EF_W_BOMB, 3},
+             {EF_W_BAD, EF_W_ASS, 1.5},      {EF_W_BUS, EF_W_STOP, 0.0},
+             {EF_W_YEAH, EF_W_RIGHT, -2},    {EF_W_BEATING, EF_W_HEART, 3.1},
+             {EF_W_BROKEN, EF_W_HEART, -2.9}};
     for (size_t k = 0; k < EF_ARRAY_LEN(t); k++)
         if (t[k].a == a && t[k].b == b) {
             *val = t[k].v;
@@ -1206,8 +1219,7 @@ static double least_check(double valence, const token *tok, size_t i)
     return valence;
 }
 
-static double word_valence(const token *tok, size_t i, size_t n,
-                           int cap_diff)
+static double word_valence(const token *tok, size_t i, size_t n, int cap_diff)
 {
     const ef_word_info *w = tok[i].w;
     double valence = w->valence;
@@ -1375,8 +1387,7 @@ static inline double round_dec(double x, int d)
 }
 
 /* Counts '!' and '?' in text, eight bytes at a time. */
-static void count_marks(const char *text, size_t len, size_t *ep,
-                        size_t *qm)
+static void count_marks(const char *text, size_t len, size_t *ep, size_t *qm)
 {
     size_t i = 0, e = 0, q = 0;
 
@@ -1420,8 +1431,7 @@ static inline void add_valence(sums *u, double x)
 
 /* The scores of a text of n tokens from its sums, with ep '!' and qm
  * '?'. */
-static void score_sums(sums u, size_t n, size_t ep, size_t qm,
-                       ef_scores *out)
+static void score_sums(sums u, size_t n, size_t ep, size_t qm, ef_scores *out)
 {
     double sum = u.sum, pos_sum = u.pos, neg_sum = u.neg, amp, total;
     size_t neu = u.neu;
@@ -1524,8 +1534,7 @@ static void version_update(ef_vader *v)
                               "+custom-%016llx",
                               (unsigned long long)v->custom_digest);
     if (v->rules)
-        o += (size_t)snprintf(v->version + o, sizeof v->version - o,
-                              "+names");
+        o += (size_t)snprintf(v->version + o, sizeof v->version - o, "+names");
     if (v->nbrands)
         snprintf(v->version + o, sizeof v->version - o, "+brand-%016llx",
                  (unsigned long long)v->brand_digest);
@@ -1575,14 +1584,16 @@ static ef_status brand_add(ef_vader *v, const char *p, size_t len, ef_err *e)
     len = preprocess(s, (const unsigned char *)p, len);
     n = split_utf8(s, (const unsigned char *)s->text, len);
     if (n == 0) {
-        rc = ef_fail(e, EF_ERR_USAGE, "option --brand: an empty brand in "
+        rc = ef_fail(e, EF_ERR_USAGE,
+                     "option --brand: an empty brand in "
                      "the list");
         goto out;
     }
     if (n > EF_BRAND_WORDS) {
-        rc = ef_fail(e, EF_ERR_USAGE, "option --brand: '%.*s' has %zu "
-                     "words; at most %d", (int)(len > 60 ? 60 : len), p, n,
-                     EF_BRAND_WORDS);
+        rc = ef_fail(e, EF_ERR_USAGE,
+                     "option --brand: '%.*s' has %zu "
+                     "words; at most %d",
+                     (int)(len > 60 ? 60 : len), p, n, EF_BRAND_WORDS);
         goto out;
     }
     tl = s->tok[n - 1].off + s->tok[n - 1].len;
@@ -1595,11 +1606,11 @@ static ef_status brand_add(ef_vader *v, const char *p, size_t len, ef_err *e)
         o += s->tok[k].len;
         b.words[o++] = '\0';
         for (size_t i = 0; i < s->tok[k].len; i++)
-            v->brand_digest = (v->brand_digest ^ (unsigned char)
-                               s->lower[s->tok[k].off + i]) *
+            v->brand_digest = (v->brand_digest ^
+                               (unsigned char)s->lower[s->tok[k].off + i]) *
                               0x100000001b3ULL;
-        v->brand_digest = (v->brand_digest ^ (k + 1 < n ? ' ' : ',')) *
-                          0x100000001b3ULL;
+        v->brand_digest =
+            (v->brand_digest ^ (k + 1 < n ? ' ' : ',')) * 0x100000001b3ULL;
     }
     v->brands = ef_xrealloc(v->brands, (v->nbrands + 1) * sizeof *v->brands);
     v->brands[v->nbrands++] = b;
@@ -1619,8 +1630,10 @@ ef_status ef_vader_add_brands(ef_vader *v, const char *list, ef_err *e)
         const char *c = strchr(p, ',');
         size_t len = c ? (size_t)(c - p) : strlen(p);
         if (v->nbrands == EF_BRANDS_MAX)
-            return ef_fail(e, EF_ERR_USAGE, "option --brand: more than %d "
-                           "brands", EF_BRANDS_MAX);
+            return ef_fail(e, EF_ERR_USAGE,
+                           "option --brand: more than %d "
+                           "brands",
+                           EF_BRANDS_MAX);
         if ((rc = brand_add(v, p, len, e)) != EF_OK)
             return rc;
         if (c == NULL)
@@ -1689,7 +1702,7 @@ int ef_vader_find(const ef_vader *v, const char *word, size_t len,
 const char *ef_vader_word(const ef_vader *v, uint32_t index)
 {
     return index < v->lex->cap && v->lex->keys[index] ? v->lex->keys[index]
-                                                       : "";
+                                                      : "";
 }
 
 size_t ef_vader_scored_words(const ef_vader *v, const ef_vader_scratch *s,
@@ -1700,7 +1713,10 @@ size_t ef_vader_scored_words(const ef_vader *v, const ef_vader_scratch *s,
     return s->nhits;
 }
 
-const char *ef_vader_version(const ef_vader *v) { return v->version; }
+const char *ef_vader_version(const ef_vader *v)
+{
+    return v->version;
+}
 
 void ef_vader_free(ef_vader *v)
 {

@@ -16,29 +16,29 @@
 #define STAGE_PREFIX ".earful-tmp-"
 #define LOCK_NAME ".earful-lock"
 #define LOCK_MAGIC "earful staging folder\n"
-#define MAX_CREATED 32   /* folders of the -o path a run may create */
-#define TREE_DEPTH 8     /* staging folders are 2 deep; stop well after */
-#define LEGACY_AGE 60    /* seconds: a lock-less folder younger is spared */
+#define MAX_CREATED 32 /* folders of the -o path a run may create */
+#define TREE_DEPTH 8   /* staging folders are 2 deep; stop well after */
+#define LEGACY_AGE 60  /* seconds: a lock-less folder younger is spared */
 
 /* A file staged outside the output folder (--xlsx PATH): in its own
  * staging folder beside PATH, so that the rename is within one file
  * system. */
 typedef struct {
-    char *final;        /* PATH */
-    const char *base;   /* PATH's last part (in final) */
-    char *dir;          /* PATH's folder */
-    char *stage;        /* dir/.earful-tmp-XXXXXX */
-    char *file;         /* stage/base: where the file is written */
+    char *final;      /* PATH */
+    const char *base; /* PATH's last part (in final) */
+    char *dir;        /* PATH's folder */
+    char *stage;      /* dir/.earful-tmp-XXXXXX */
+    char *file;       /* stage/base: where the file is written */
     int dir_fd, stage_fd, lock_fd;
 } outside;
 
 struct ef_outdir {
-    char *dir, *stage;       /* the output folder; dir/.earful-tmp-XXXXXX */
-    const char *stage_name;  /* the staging folder's name (in stage) */
+    char *dir, *stage;      /* the output folder; dir/.earful-tmp-XXXXXX */
+    const char *stage_name; /* the staging folder's name (in stage) */
     int dir_fd, stage_fd, lock_fd;
     char **names;
     size_t n;
-    outside out;             /* final == NULL: none */
+    outside out; /* final == NULL: none */
     ef_buf path;
     int committed;
     size_t created[MAX_CREATED]; /* prefixes of dir this run created */
@@ -80,8 +80,9 @@ static void rm_contents(int fd, int depth)
                     continue;
                 }
                 if ((errno == EISDIR || errno == EPERM) && depth > 0) {
-                    int sub = openat(fd, name, O_RDONLY | O_DIRECTORY |
-                                                   O_NOFOLLOW | O_CLOEXEC);
+                    int sub = openat(fd, name,
+                                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                         O_CLOEXEC);
                     if (sub >= 0) {
                         rm_contents(sub, depth - 1);
                         close(sub);
@@ -122,7 +123,7 @@ static struct {
     char path[4096];
     size_t created[MAX_CREATED];
     int ncreated;
-    int out_dir_fd;     /* the outside staging folder, or -1 */
+    int out_dir_fd; /* the outside staging folder, or -1 */
     char out_stage[64];
     volatile sig_atomic_t committing; /* a signal waits for the commit */
     volatile sig_atomic_t pending;    /* the signal that waited */
@@ -132,8 +133,8 @@ static struct {
  * Async-signal-safe. */
 static void rm_stage(int dir_fd, const char *name)
 {
-    int fd = openat(dir_fd, name,
-                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd =
+        openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
     if (fd >= 0) {
         rm_contents(fd, TREE_DEPTH);
@@ -330,21 +331,19 @@ static ef_status make_stage(const char *dir, int dir_fd, char **stage,
     *stage_fd = openat(dir_fd, path + strlen(dir) + 1,
                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (*stage_fd >= 0)
-        *lock_fd = openat(*stage_fd, LOCK_NAME,
-                          O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
-                              O_CLOEXEC,
-                          0600);
+        *lock_fd =
+            openat(*stage_fd, LOCK_NAME,
+                   O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (*stage_fd < 0 || *lock_fd < 0 || flock(*lock_fd, LOCK_EX) != 0 ||
         write(*lock_fd, LOCK_MAGIC, strlen(LOCK_MAGIC)) !=
             (ssize_t)strlen(LOCK_MAGIC))
-        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", path,
-                       strerror(errno));
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", path, strerror(errno));
     return EF_OK;
 }
 
 /* Removes a staging folder make_stage made (or began). */
-static void drop_stage(int dir_fd, const char *dir, char *stage,
-                       int stage_fd, int lock_fd)
+static void drop_stage(int dir_fd, const char *dir, char *stage, int stage_fd,
+                       int lock_fd)
 {
     const char *name = stage ? stage + strlen(dir) + 1 : NULL;
 
@@ -397,19 +396,17 @@ ef_status ef_outdir_add_outside(ef_outdir *od, const char *final,
     ef_status rc;
 
     if (o->final) /* one at most */
-        return ef_fail(e, EF_ERR_INTERNAL, "%s: a second outside file",
-                       final);
+        return ef_fail(e, EF_ERR_INTERNAL, "%s: a second outside file", final);
     o->final = ef_xstrdup(final);
     o->base = slash ? o->final + (slash - final) + 1 : o->final;
-    o->dir = !slash         ? ef_xstrdup(".")
+    o->dir = !slash           ? ef_xstrdup(".")
              : slash == final ? ef_xstrdup("/")
                               : ef_xstrndup(final, (size_t)(slash - final));
     if (*o->base == '\0' || strcmp(o->base, ".") == 0 ||
         strcmp(o->base, "..") == 0)
         return ef_fail(e, EF_ERR_CANTCREAT, "%s: not a file name", final);
     if ((o->dir_fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", final,
-                       strerror(errno));
+        return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", final, strerror(errno));
     {
         struct stat st; /* the rename would fail on a folder, at the end */
         if (fstatat(o->dir_fd, o->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -418,8 +415,8 @@ ef_status ef_outdir_add_outside(ef_outdir *od, const char *final,
                            strerror(EISDIR));
     }
     ef_outdir_clean_stale(o->dir);
-    rc = make_stage(o->dir, o->dir_fd, &o->stage, &o->stage_fd,
-                    &o->lock_fd, e);
+    rc =
+        make_stage(o->dir, o->dir_fd, &o->stage, &o->stage_fd, &o->lock_fd, e);
     if (o->stage == NULL)
         return rc;
     /* a signal removes it too */
@@ -473,9 +470,9 @@ ef_status ef_outdir_write(ef_outdir *od, const char *name, const void *data,
                           size_t len, ef_err *e)
 {
     const char *path = ef_outdir_path(od, name), *p = data;
-    int fd = openat(od->stage_fd, name,
-                    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                    0666);
+    int fd =
+        openat(od->stage_fd, name,
+               O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 
     if (fd < 0)
         return ef_fail(e, EF_ERR_CANTCREAT, "%s: %s", path, strerror(errno));
@@ -562,8 +559,7 @@ static ef_status commit_one(ef_outdir *od, size_t i, ef_err *e)
     return rc;
 }
 
-ef_status ef_outdir_commit(ef_outdir *od, const char *const *stale,
-                           ef_err *e)
+ef_status ef_outdir_commit(ef_outdir *od, const char *const *stale, ef_err *e)
 {
     ef_status rc = EF_OK;
     size_t total = od->n + (od->out.final != NULL);
@@ -612,8 +608,8 @@ void ef_outdir_free(ef_outdir *od)
     if (od->stage_fd >= 0)
         disarm();
     drop_stage(od->dir_fd, od->dir, od->stage, od->stage_fd, od->lock_fd);
-    drop_stage(od->out.dir_fd, od->out.dir, od->out.stage,
-               od->out.stage_fd, od->out.lock_fd);
+    drop_stage(od->out.dir_fd, od->out.dir, od->out.stage, od->out.stage_fd,
+               od->out.lock_fd);
     if (od->out.dir_fd >= 0)
         close(od->out.dir_fd);
     free(od->out.final);

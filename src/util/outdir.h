@@ -80,8 +80,7 @@ ef_status ef_outdir_add_outside(ef_outdir *od, const char *final,
  * not produce. A subfolder of the output ("charts") that is a symbolic
  * link is an error (EF_ERR_CANTCREAT), never followed; so is a rename
  * that fails, and the files renamed before it stay (see above). */
-ef_status ef_outdir_commit(ef_outdir *od, const char *const *stale,
-                           ef_err *e);
+ef_status ef_outdir_commit(ef_outdir *od, const char *const *stale, ef_err *e);
 
 /* The final path of a file, for messages. */
 const char *ef_outdir_final(ef_outdir *od, const char *name);

@@ -23,7 +23,7 @@ struct ef_pool {
     pthread_cond_t done; /* a job's last task finished */
     ef_job *head, *tail; /* jobs with tasks not yet handed out */
     int quit;
-    int nthreads;        /* started */
+    int nthreads; /* started */
     worker w[];
 };
 

@@ -2,8 +2,8 @@
 #include "util/progress.h"
 
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/text.h"
@@ -56,4 +56,7 @@ void ef_progress_done(ef_progress *p)
         fputs("\r\033[K", stderr);
 }
 
-void ef_progress_free(ef_progress *p) { free(p); }
+void ef_progress_free(ef_progress *p)
+{
+    free(p);
+}

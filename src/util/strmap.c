@@ -18,7 +18,7 @@ struct ef_strmap {
     size_t cap, used;
     const char **keys; /* by insertion order */
     size_t keys_cap;
-    char **chunks;     /* the key pool */
+    char **chunks; /* the key pool */
     size_t nchunks, chunk_used, chunk_cap;
 };
 
@@ -69,8 +69,7 @@ static char *pool_copy(ef_strmap *m, const char *s, size_t n)
     return p;
 }
 
-static slot *lookup(const ef_strmap *m, const char *key, size_t n,
-                    uint64_t h)
+static slot *lookup(const ef_strmap *m, const char *key, size_t n, uint64_t h)
 {
     size_t mask = m->cap - 1, i = (size_t)h & mask;
     for (;; i = (i + 1) & mask) {
@@ -94,7 +93,10 @@ static void grow(ef_strmap *m)
     free(old);
 }
 
-uint64_t ef_strmap_hash(const char *key, size_t n) { return hash(key, n); }
+uint64_t ef_strmap_hash(const char *key, size_t n)
+{
+    return hash(key, n);
+}
 
 size_t ef_strmap_get_or_add(ef_strmap *m, const char *key, size_t n,
                             size_t next, int *added)
@@ -138,4 +140,7 @@ const char *ef_strmap_key(const ef_strmap *m, size_t i)
     return i < m->used ? m->keys[i] : NULL;
 }
 
-size_t ef_strmap_count(const ef_strmap *m) { return m->used; }
+size_t ef_strmap_count(const ef_strmap *m)
+{
+    return m->used;
+}

@@ -172,9 +172,9 @@ int ef_utf8_has_rtl(const char *s, size_t n)
             continue;
         }
         i += ef_utf8_decode(u + i, n - i, &cp);
-        if ((cp >= 0x0590 && cp <= 0x08FF) || cp == 0x200F ||
-            cp == 0x202B || cp == 0x202E || cp == 0x2067 ||
-            (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF) ||
+        if ((cp >= 0x0590 && cp <= 0x08FF) || cp == 0x200F || cp == 0x202B ||
+            cp == 0x202E || cp == 0x2067 || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF) ||
             (cp >= 0x10800 && cp <= 0x10FFF) ||
             (cp >= 0x1E800 && cp <= 0x1EFFF))
             return 1;

@@ -104,7 +104,10 @@ void *ef_xrealloc(void *p, size_t n)
     return p;
 }
 
-char *ef_xstrdup(const char *s) { return ef_xstrndup(s, strlen(s)); }
+char *ef_xstrdup(const char *s)
+{
+    return ef_xstrndup(s, strlen(s));
+}
 
 char *ef_xstrndup(const char *s, size_t n)
 {
@@ -140,7 +143,10 @@ void ef_buf_put(ef_buf *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
-void ef_buf_puts(ef_buf *b, const char *s) { ef_buf_put(b, s, strlen(s)); }
+void ef_buf_puts(ef_buf *b, const char *s)
+{
+    ef_buf_put(b, s, strlen(s));
+}
 
 void ef_buf_putc(ef_buf *b, char c)
 {

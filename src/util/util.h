@@ -93,7 +93,10 @@ typedef struct {
     size_t cap; /* bytes allocated */
 } ef_buf;
 
-#define EF_BUF_INIT {NULL, 0, 0}
+#define EF_BUF_INIT                                                           \
+    {                                                                         \
+        NULL, 0, 0                                                            \
+    }
 
 /* Makes room for n more bytes (plus a NUL). */
 void ef_buf_grow(ef_buf *b, size_t n);
@@ -104,7 +107,10 @@ void ef_buf_printf(ef_buf *b, const char *fmt, ...) EF_PRINTF(2, 3);
 /* Returns the contents as a NUL-terminated string (never NULL). */
 const char *ef_buf_cstr(ef_buf *b);
 /* Empties the buffer, keeping its memory. */
-static inline void ef_buf_clear(ef_buf *b) { b->len = 0; }
+static inline void ef_buf_clear(ef_buf *b)
+{
+    b->len = 0;
+}
 /* Frees the memory; the buffer is then empty and reusable. */
 void ef_buf_reset(ef_buf *b);
 

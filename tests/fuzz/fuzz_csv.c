@@ -36,11 +36,11 @@ static int valid_utf8(const unsigned char *s, size_t n)
         if (c >= 0xC2 && c <= 0xDF)
             len = 2;
         else if (c >= 0xE0 && c <= 0xEF)
-            len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F
-                                                                 : 0xBF;
+            len = 3, lo = c == 0xE0 ? 0xA0 : 0x80,
+            hi = c == 0xED ? 0x9F : 0xBF;
         else if (c >= 0xF0 && c <= 0xF4)
-            len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F
-                                                                 : 0xBF;
+            len = 4, lo = c == 0xF0 ? 0x90 : 0x80,
+            hi = c == 0xF4 ? 0x8F : 0xBF;
         else
             return 0;
         if (n - i < len)
@@ -60,9 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const encs[8] = {NULL,      NULL,     NULL,
-                                        "UTF-8",   "UTF-16", "UTF-16BE",
-                                        "CP1252",  "SHIFT_JIS"};
+    static const char *const encs[8] = {NULL,     NULL,       NULL,
+                                        "UTF-8",  "UTF-16",   "UTF-16BE",
+                                        "CP1252", "SHIFT_JIS"};
     static const char delims[4] = {0, ',', ';', '\t'};
     ef_csv_opts o = {NULL, 0, 0, 0};
     ef_csv_reader *r = NULL;

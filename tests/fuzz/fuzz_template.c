@@ -71,8 +71,8 @@ static void template_mode(const char *src, size_t len)
     c = context(src, len);
     r1 = ef_template_render(t, ef_tctx_root(c), ef_md_escape, &a, &e);
     r2 = ef_template_render(t, ef_tctx_root(c), ef_md_escape, &b, &e2);
-    if (r1 != r2 || a.len != b.len || (a.len && memcmp(a.data, b.data,
-                                                       a.len) != 0))
+    if (r1 != r2 || a.len != b.len ||
+        (a.len && memcmp(a.data, b.data, a.len) != 0))
         abort();
     if (r1 != EF_OK && (strcmp(e.msg, e2.msg) != 0 ||
                         strncmp(e.msg, "fuzz.md:", 8) != 0 || a.len != 0))
@@ -90,9 +90,9 @@ static void text_mode(const char *text, size_t len)
     static const char tpl[] = "# {{title}}\n\n| A | B |\n| --- | --- |\n"
                               "| {{v}} | x |\n\n- {{v}}\n- y\n\n{{v}}\n";
     static const char *const never[] = {
-        "<a ", "<img", "<code", "<em>", "<strong>", "<del>", "<blockquote",
-        "<hr", "<pre", "<h2", "<h3", "<h4", "<h5", "<h6", "<!--",
-        "<script", "<input"};
+        "<a ",         "<img", "<code", "<em>",    "<strong>", "<del>",
+        "<blockquote", "<hr",  "<pre",  "<h2",     "<h3",      "<h4",
+        "<h5",         "<h6",  "<!--",  "<script", "<input"};
     ef_template *t = NULL;
     ef_err e = {EF_OK, ""};
     ef_buf md = EF_BUF_INIT, html = EF_BUF_INIT;

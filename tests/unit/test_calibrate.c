@@ -41,8 +41,8 @@ static void rows(ef_calib *c, int count, double compound, int label,
 /* A report with VADER's shares and nper periods and nch channels, as the
  * aggregator would hand it over (the calibrator reads only these
  * fields). */
-static ef_report *report_g(uint64_t n, uint64_t neg, uint64_t pos,
-                           size_t nper, size_t nch)
+static ef_report *report_g(uint64_t n, uint64_t neg, uint64_t pos, size_t nper,
+                           size_t nch)
 {
     ef_report *r = calloc(1, sizeof *r);
     r->n = n;
@@ -113,9 +113,9 @@ static void test_bins(void)
         double compound;
         int bin;
     } cases[] = {
-        {-1.0, 0},    {-0.75, 0},    {-0.7499, 1}, {-0.5, 1},  {-0.25, 2},
-        {-0.05, 3},   {-0.0499, 4},  {0.0, 4},     {0.0499, 4}, {0.05, 5},
-        {0.25, 6},    {0.4999, 6},   {0.5, 7},     {0.75, 8},  {1.0, 8},
+        {-1.0, 0},  {-0.75, 0},   {-0.7499, 1}, {-0.5, 1},   {-0.25, 2},
+        {-0.05, 3}, {-0.0499, 4}, {0.0, 4},     {0.0499, 4}, {0.05, 5},
+        {0.25, 6},  {0.4999, 6},  {0.5, 7},     {0.75, 8},   {1.0, 8},
     };
     const ef_thresholds wide = {-0.3, 0.3};
 
@@ -221,8 +221,7 @@ static void test_poststrat(void)
     DBL_NEAR(r->calib.adjusted_pos.share, 0.2, 1e-12, "positive: raw");
     OK(strstr(r->calib.note, "The positive share is VADER's") != NULL,
        "note: too few positive labels");
-    STR_EQ(r->calib.method, "post-stratified on the score (3 bins)",
-           "method");
+    STR_EQ(r->calib.method, "post-stratified on the score (3 bins)", "method");
 
     /* determinism: the same seed gives the same interval, bit for bit */
     lo = r->calib.adjusted.lo;
@@ -293,12 +292,12 @@ static void test_merge(void)
     rows(c, 18, 0.6, EF_POSITIVE, 0);
     rows(c, 80, 0.6, -1, 0);
     finish(c, r);
-    DBL_NEAR(r->calib.adjusted.share, 205.0 / 550, 1e-12,
-             "sparse bin merged");
+    DBL_NEAR(r->calib.adjusted.share, 205.0 / 550, 1e-12, "sparse bin merged");
     STR_EQ(r->calib.method, "post-stratified on the score (3 bins)",
            "method: three strata left");
-    OK(strstr(r->calib.note, "1 score bin with under 10 labels merged")
-           != NULL, "note: merged bin");
+    OK(strstr(r->calib.note, "1 score bin with under 10 labels merged") !=
+           NULL,
+       "note: merged bin");
     ef_calib_free(c);
     report_free(r);
 }
@@ -322,9 +321,11 @@ static void test_too_few(void)
     DBL_NEAR(r->calib.adjusted.share, 0.2, 0, "too few: VADER's share");
     DBL_NEAR(r->calib.adjusted.lo, r->negative.lo, 0, "too few: its CI");
     /* one plain sentence, not "VADER 20%, people 20%" */
-    STR_EQ(r->calib.note, "10 items labelled, 5 of them negative: 30 "
+    STR_EQ(r->calib.note,
+           "10 items labelled, 5 of them negative: 30 "
            "negative and 30 other labels are needed to re-estimate the "
-           "shares.", "too few: the note");
+           "shares.",
+           "too few: the note");
     DBL_NEAR(r->calib.tpr, 1.0, 1e-12, "too few: tpr still given");
     ef_calib_free(c);
 
@@ -429,8 +430,8 @@ static void test_mrp_model(void)
         for (int b = 0; b < 3; b++) {
             ga[b] += a[b] / (EF_MRP_SD_BIN * EF_MRP_SD_BIN);
             if (b > 0) {
-                double d = (a[b] - a[b - 1]) /
-                           (EF_MRP_SD_STEP * EF_MRP_SD_STEP);
+                double d =
+                    (a[b] - a[b - 1]) / (EF_MRP_SD_STEP * EF_MRP_SD_STEP);
                 ga[b] += d;
                 ga[b - 1] -= d;
             }
@@ -533,9 +534,11 @@ static void test_mrp(void)
            r->channels[0].adj.hi > r->channels[0].adj.share,
        "MRP: channel 0's interval holds its estimate");
     /* overall: the sum over the channels */
-    DBL_NEAR(r->calib.adjusted.share,
-             (r->channels[0].adj.share * 600 + r->channels[1].adj.share * 600)
-                 / 1200, 1e-9, "MRP: overall = the channels' sum");
+    DBL_NEAR(
+        r->calib.adjusted.share,
+        (r->channels[0].adj.share * 600 + r->channels[1].adj.share * 600) /
+            1200,
+        1e-9, "MRP: overall = the channels' sum");
     /* the periods here are the channels (period i = channel i) */
     INT_EQ(r->periods[0].adjusted, 1, "MRP: periods re-estimated");
     DBL_NEAR(r->periods[0].adj.share, r->channels[0].adj.share, 1e-9,
@@ -557,10 +560,10 @@ static void test_mrp(void)
     ef_calib_set_method(c, EF_CALIB_POSTSTRAT);
     two_channels(c);
     finish(c, r);
-    DBL_NEAR(r->channels[0].adj.share, (0.45 * 500 + 0.85 * 100) / 600,
-             1e-9, "overall rates: channel 0 pulled to the middle");
-    DBL_NEAR(r->channels[1].adj.share, (0.45 * 500 + 0.85 * 100) / 600,
-             1e-9, "overall rates: channel 1 pulled to the middle");
+    DBL_NEAR(r->channels[0].adj.share, (0.45 * 500 + 0.85 * 100) / 600, 1e-9,
+             "overall rates: channel 0 pulled to the middle");
+    DBL_NEAR(r->channels[1].adj.share, (0.45 * 500 + 0.85 * 100) / 600, 1e-9,
+             "overall rates: channel 1 pulled to the middle");
     ef_calib_free(c);
     report_free(r);
 
@@ -592,8 +595,7 @@ static void test_mrp(void)
      * are counted together. Channel ids 0 and 1 both go to row 0. */
     {
         static const size_t pooled[2] = {0, 0};
-        ef_calib_map maps[EF_CALIB_DIMS] = {
-            {NULL, 0}, {pooled, 2}, {NULL, 0}};
+        ef_calib_map maps[EF_CALIB_DIMS] = {{NULL, 0}, {pooled, 2}, {NULL, 0}};
         c = ef_calib_new(&thr, 3);
         r = report_g(1200, 200, 0, 0, 1);
         two_channels(c);
@@ -613,14 +615,14 @@ static void test_change(void)
     ef_calib *c = ef_calib_new(&thr, 9);
     ef_report *r = report_g(1200, 200, 0, 2, 1);
 
-    r->has_change = 1; /* the aggregator's: both periods big enough */
+    r->has_change = 1;  /* the aggregator's: both periods big enough */
     r->change_last = 1; /* and whole: the last against the one before */
     r->change_prev = 0;
-    two_channels(c);   /* period 0 reads neutral as negative, 1 not */
+    two_channels(c); /* period 0 reads neutral as negative, 1 not */
     finish(c, r);
     INT_EQ(r->calib.has_change, 1, "change: computed");
-    DBL_NEAR(r->calib.change, r->periods[1].adj.share -
-                                  r->periods[0].adj.share, 1e-12,
+    DBL_NEAR(r->calib.change,
+             r->periods[1].adj.share - r->periods[0].adj.share, 1e-12,
              "change: the difference of the shares");
     OK(r->calib.change_lo <= r->calib.change &&
            r->calib.change <= r->calib.change_hi && r->calib.change_hi < 0,
@@ -674,8 +676,7 @@ static void test_sample(void)
        "sample: another seed, other rows");
     INT_EQ(ef_calib_sample(compound, 3, &thr, 60, 1, b), 3,
            "sample: want > n gives n");
-    INT_EQ(ef_calib_sample(compound, 300, &thr, 0, 1, b), 0,
-           "sample: want 0");
+    INT_EQ(ef_calib_sample(compound, 300, &thr, 0, 1, b), 0, "sample: want 0");
 }
 
 /* The intervals' quantiles by selection against ef_quantile's sort, on

@@ -60,11 +60,10 @@ static int parse(ef_cmdline *cl, const char *const *words, char *own,
 static void values(void)
 {
     ef_thresholds t = {0, 0};
-    static const char *const bad_thr[] = {"", "0.1", "0.1,", ",0.1",
-                                          "0.2,0.1", "-2,0", "0,2",
-                                          "a,b", "0,0.1x", NULL};
-    static const char *const bad_delim[] = {"", ",,", "x", ":", "tabs",
-                                            NULL};
+    static const char *const bad_thr[] = {"",        "0.1",  "0.1,", ",0.1",
+                                          "0.2,0.1", "-2,0", "0,2",  "a,b",
+                                          "0,0.1x",  NULL};
+    static const char *const bad_delim[] = {"", ",,", "x", ":", "tabs", NULL};
 
     INT_EQ(parse_thresholds("-0.5,0.25", &t), 0, "thresholds parse");
     DBL_NEAR(t.neg_max, -0.5, 0, "thresholds NEG");
@@ -87,16 +86,33 @@ static void parsing(void)
     ef_cmdline cl;
     char own[256];
     static const char *const good[] = {
-        "-o", "x", "--flag", "--map", "text=Body", "-m", "date=When",
-        "--delimiter", ";", "--thresholds", "-0.2,0.3", "-l", "a.txt",
-        "--lexicon", "b.txt", "-j", "3", "-q", "in.csv", "out", NULL};
+        "-o",       "x",         "--flag",      "--map",     "text=Body",
+        "-m",       "date=When", "--delimiter", ";",         "--thresholds",
+        "-0.2,0.3", "-l",        "a.txt",       "--lexicon", "b.txt",
+        "-j",       "3",         "-q",          "in.csv",    "out",
+        NULL};
     /* each a bad command line: NULL-separated words, "" ends */
-    static const char *const bad[] = {
-        "--delimiter", "x", NULL, "--thresholds", "1,0", NULL,
-        "--threads", "0x", NULL, "--threads", "257", NULL, "--no-such",
-        NULL, "-z", NULL, "--own", NULL,
-        "--names", NULL, /* not in this table */
-        ""};
+    static const char *const bad[] = {"--delimiter",
+                                      "x",
+                                      NULL,
+                                      "--thresholds",
+                                      "1,0",
+                                      NULL,
+                                      "--threads",
+                                      "0x",
+                                      NULL,
+                                      "--threads",
+                                      "257",
+                                      NULL,
+                                      "--no-such",
+                                      NULL,
+                                      "-z",
+                                      NULL,
+                                      "--own",
+                                      NULL,
+                                      "--names",
+                                      NULL, /* not in this table */
+                                      ""};
 
     INT_EQ(parse(&cl, good, own, sizeof own), 0, "good: parsed");
     STR_EQ(own, "256=x 70=", "good: own options handed back in order");

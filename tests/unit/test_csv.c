@@ -71,9 +71,8 @@ static void drain(ef_csv_reader *r, ef_buf *b, ef_status *rc)
 
 /* Reads data (len bytes) at read size block; returns the drained text in
  * b and the reader's stats in *st. */
-static ef_status read_mem(const void *data, size_t len,
-                          const ef_csv_opts *o, size_t block, ef_buf *b,
-                          ef_csv_stats *st)
+static ef_status read_mem(const void *data, size_t len, const ef_csv_opts *o,
+                          size_t block, ef_buf *b, ef_csv_stats *st)
 {
     ef_csv_reader *r = NULL;
     ef_err e = {EF_OK, ""};
@@ -136,28 +135,26 @@ typedef struct {
 #define U16BE_BOM "\xFE\xFF"
 
 static const csv_case cases[] = {
-    {"simple", "a,b,c\n1,2,3\n", 0, NULL, 0, 0,
-     "1:[a][b][c]\n2:[1][2][3]\n", "UTF-8", ',', 0, 0},
+    {"simple", "a,b,c\n1,2,3\n", 0, NULL, 0, 0, "1:[a][b][c]\n2:[1][2][3]\n",
+     "UTF-8", ',', 0, 0},
     {"no final newline", "a,b\n1,2", 0, NULL, 0, 0, "1:[a][b]\n2:[1][2]\n",
      NULL, 0, 0, 0},
-    {"header only", "a,b,c\n", 0, NULL, 0, 0, "1:[a][b][c]\n", NULL, 0, 0,
-     0},
-    {"header only, no newline", "a", 0, NULL, 0, 0, "1:[a]\n", NULL, 0, 0,
-     0},
-    {"CRLF", "a,b\r\n1,2\r\n", 0, NULL, 0, 0, "1:[a][b]\n2:[1][2]\n", NULL,
-     0, 0, 0},
+    {"header only", "a,b,c\n", 0, NULL, 0, 0, "1:[a][b][c]\n", NULL, 0, 0, 0},
+    {"header only, no newline", "a", 0, NULL, 0, 0, "1:[a]\n", NULL, 0, 0, 0},
+    {"CRLF", "a,b\r\n1,2\r\n", 0, NULL, 0, 0, "1:[a][b]\n2:[1][2]\n", NULL, 0,
+     0, 0},
     {"mixed endings", "a,b\r\n1,2\n3,4\r\n5,6", 0, NULL, 0, 0,
      "1:[a][b]\n2:[1][2]\n3:[3][4]\n4:[5][6]\n", NULL, 0, 0, 0},
     {"lone CR is data", "a,b\n1\r2,3\r\n", 0, NULL, 0, 0,
      "1:[a][b]\n2:[1\\r2][3]\n", NULL, 0, 0, 0},
-    {"CR at EOF is data", "a\nb\r", 0, NULL, 0, 0, "1:[a]\n2:[b\\r]\n",
-     NULL, 0, 0, 0},
+    {"CR at EOF is data", "a\nb\r", 0, NULL, 0, 0, "1:[a]\n2:[b\\r]\n", NULL,
+     0, 0, 0},
     {"blank lines skipped", "\na,b\n\n\r\n1,2\n\n\n", 0, NULL, 0, 0,
      "2:[a][b]\n5:[1][2]\n", NULL, ',', 0, 0},
     {"quoted, doubled quotes, newline",
      "id,text\n1,\"he said \"\"hi\"\"\nand left\"\n2,x\n", 0, NULL, 0, 0,
-     "1:[id][text]\n2:[1][he said \"hi\"\\nand left]\n4:[2][x]\n", NULL, 0,
-     0, 0},
+     "1:[id][text]\n2:[1][he said \"hi\"\\nand left]\n4:[2][x]\n", NULL, 0, 0,
+     0},
     {"quoted CRLF kept", "a\r\n\"x\r\ny\"\r\nz\r\n", 0, NULL, 0, 0,
      "1:[a]\n2:[x\\r\\ny]\n4:[z]\n", NULL, 0, 0, 0},
     {"quoted delimiter", "a,b\n\"x,y\",z\n", 0, NULL, 0, 0,
@@ -166,14 +163,14 @@ static const csv_case cases[] = {
      "1:[a][b]\n2:[ab\"c][d\"]\n", NULL, 0, 0, 0},
     {"text after closing quote", "a,b\n\"ab\"c,\"\"x\"\n", 0, NULL, 0, 0,
      "1:[a][b]\n2:[abc][x\"]\n", NULL, 0, 0, 0},
-    {"empty quoted field", "a\n\"\"\n", 0, NULL, 0, 0, "1:[a]\n2:[]\n",
-     NULL, 0, 0, 0},
-    {"quoted at EOF", "a\n\"x\"\"\"", 0, NULL, 0, 0, "1:[a]\n2:[x\"]\n",
-     NULL, 0, 0, 0},
+    {"empty quoted field", "a\n\"\"\n", 0, NULL, 0, 0, "1:[a]\n2:[]\n", NULL,
+     0, 0, 0},
+    {"quoted at EOF", "a\n\"x\"\"\"", 0, NULL, 0, 0, "1:[a]\n2:[x\"]\n", NULL,
+     0, 0, 0},
     {"empty fields", "a,,b,\n,\n", 0, NULL, 0, 0, "1:[a][][b][]\n2:[][]\n",
      NULL, 0, 0, 0},
-    {"whitespace kept", " a , b \n", 0, NULL, 0, 0, "1:[ a ][ b ]\n", NULL,
-     0, 0, 0},
+    {"whitespace kept", " a , b \n", 0, NULL, 0, 0, "1:[ a ][ b ]\n", NULL, 0,
+     0, 0},
     {"empty file", "", 0, NULL, 0, 0, "ERR:t.csv: empty file (no header row)",
      NULL, 0, 0, 0},
     {"only blank lines", "\n\r\n", 0, NULL, 0, 0,
@@ -186,23 +183,22 @@ static const csv_case cases[] = {
      "1:[a][b]\n2:[1][2 ;x]\n", NULL, '\t', 0, 0},
     {"sniff ignores quotes", "\"a,b,c\";d;e\n1;2;3\n", 0, NULL, 0, 0,
      "1:[a,b,c][d][e]\n2:[1][2][3]\n", NULL, ';', 0, 0},
-    {"sniff tie goes to comma", "a,b;c\n", 0, NULL, 0, 0, "1:[a][b;c]\n",
-     NULL, ',', 0, 0},
+    {"sniff tie goes to comma", "a,b;c\n", 0, NULL, 0, 0, "1:[a][b;c]\n", NULL,
+     ',', 0, 0},
     {"sniff tie ; before tab", "a\tb;c\n", 0, NULL, 0, 0, "1:[a\tb][c]\n",
      NULL, ';', 0, 0},
-    {"sniff default comma", "abc\n", 0, NULL, 0, 0, "1:[abc]\n", NULL, ',',
-     0, 0},
+    {"sniff default comma", "abc\n", 0, NULL, 0, 0, "1:[abc]\n", NULL, ',', 0,
+     0},
     {"sniff skips blank lines", "\r\n\na;b\n", 0, NULL, 0, 0, "3:[a][b]\n",
      NULL, ';', 0, 0},
-    {"delimiter given", "a;b,c\n", 0, NULL, ';', 0, "1:[a][b,c]\n", NULL,
-     ';', 0, 0},
+    {"delimiter given", "a;b,c\n", 0, NULL, ';', 0, "1:[a][b,c]\n", NULL, ';',
+     0, 0},
     {"UTF-8 BOM", "\xEF\xBB\xBFid,x\n1,2\n", 0, NULL, 0, 0,
      "1:[id][x]\n2:[1][2]\n", "UTF-8 (BOM)", ',', 0, 0},
     {"UTF-8 BOM only", "\xEF\xBB\xBF", 0, NULL, 0, 0,
      "ERR:t.csv: empty file (no header row)", "UTF-8 (BOM)", 0, 0, 0},
     {"UTF-8 kept", "caf\xC3\xA9,\xE2\x82\xAC,\xF0\x9F\x98\x80\n", 0, NULL, 0,
-     0, "1:[caf\xC3\xA9][\xE2\x82\xAC][\xF0\x9F\x98\x80]\n", "UTF-8", 0, 0,
-     0},
+     0, "1:[caf\xC3\xA9][\xE2\x82\xAC][\xF0\x9F\x98\x80]\n", "UTF-8", 0, 0, 0},
     {"invalid UTF-8 replaced",
      "a\n\xFF\xE2\x82x\xC3\n\xC0\xAF,\xED\xA0\x80,\xF4\x90\n", 0, NULL, 0, 0,
      "1:[a]\n2:[\xEF\xBF\xBD\xEF\xBF\xBDx\xEF\xBF\xBD]\n"
@@ -218,8 +214,9 @@ static const csv_case cases[] = {
     {"NUL then quote stays literal", "a\n\"\"\0\"\n", 7, NULL, 0, 0,
      "1:[a]\n2:[\"]\n", NULL, 0, 0, 1},
     {"UTF-16LE BOM",
-     U16LE_BOM "a\0,\0b\0\n\0" "1\0,\0\xE9\0\r\0\n\0=\xD8\0\xDE", 24, NULL,
-     0, 0, "1:[a][b]\n2:[1][\xC3\xA9]\n3:[\xF0\x9F\x98\x80]\n",
+     U16LE_BOM "a\0,\0b\0\n\0"
+               "1\0,\0\xE9\0\r\0\n\0=\xD8\0\xDE",
+     24, NULL, 0, 0, "1:[a][b]\n2:[1][\xC3\xA9]\n3:[\xF0\x9F\x98\x80]\n",
      "UTF-16LE (BOM)", ',', 0, 0},
     {"UTF-16BE BOM", U16BE_BOM "\0a\0;\0b\0\n\0\xE9\0;\xD8=\0x\xDE\0", 20,
      NULL, 0, 0, "1:[a][b]\n2:[\xC3\xA9][\xEF\xBF\xBDx\xEF\xBF\xBD]\n",
@@ -229,36 +226,47 @@ static const csv_case cases[] = {
     {"windows-1252", "a,b\n\xE9t\xE9,\x80\x81\n", 0, "windows-1252", 0, 0,
      "1:[a][b]\n2:[\xC3\xA9t\xC3\xA9][\xE2\x82\xAC\xEF\xBF\xBD]\n",
      "windows-1252", ',', 1, 0},
-    {"UTF-8 given, BOM", "\xEF\xBB\xBF" "a\n\xE9\n", 0, "utf8", 0, 0,
-     "1:[a]\n2:[\xEF\xBF\xBD]\n", "UTF-8 (BOM)", 0, 1, 0},
+    {"UTF-8 given, BOM",
+     "\xEF\xBB\xBF"
+     "a\n\xE9\n",
+     0, "utf8", 0, 0, "1:[a]\n2:[\xEF\xBF\xBD]\n", "UTF-8 (BOM)", 0, 1, 0},
     {"latin1", "x;y\n\xFF;\xA3\n", 0, "latin1", 0, 0,
      "1:[x][y]\n2:[\xC3\xBF][\xC2\xA3]\n", "latin1", ';', 0, 0},
-    {"UTF-16LE given, BOM", "\xFF\xFE" "a\0\n\0", 6, "UTF-16LE", 0, 0,
-     "1:[a]\n", "UTF-16LE (BOM)", 0, 0, 0},
-    {"UTF-16BE given, no BOM", "\0a\0;\0b", 6, "utf-16be", 0, 0,
-     "1:[a][b]\n", "utf-16be", ';', 0, 0},
+    {"UTF-16LE given, BOM",
+     "\xFF\xFE"
+     "a\0\n\0",
+     6, "UTF-16LE", 0, 0, "1:[a]\n", "UTF-16LE (BOM)", 0, 0, 0},
+    {"UTF-16BE given, no BOM", "\0a\0;\0b", 6, "utf-16be", 0, 0, "1:[a][b]\n",
+     "utf-16be", ';', 0, 0},
     {"UTF-16 via iconv stays aligned",
-     "\xFF\xFE" "a\0\0\xDC" "b\0\n\0" "c\0", 12, "UTF-16", 0, 0,
-     "1:[a\xEF\xBF\xBD" "b]\n2:[c]\n", "UTF-16", 0, 1, 0},
+     "\xFF\xFE"
+     "a\0\0\xDC"
+     "b\0\n\0"
+     "c\0",
+     12, "UTF-16", 0, 0,
+     "1:[a\xEF\xBF\xBD"
+     "b]\n2:[c]\n",
+     "UTF-16", 0, 1, 0},
     {"iconv: only the first U+FEFF goes",
-     "\xFF\xFE\xFF\xFE" "a\0,\0b\0,\0c\0,\0d\0,\0e\0,\0f\0,\0g\0,\0h\0,\0"
+     "\xFF\xFE\xFF\xFE"
+     "a\0,\0b\0,\0c\0,\0d\0,\0e\0,\0f\0,\0g\0,\0h\0,\0"
      "i\0,\0j\0,\0k\0,\0l\0,\0m\0,\0n\0,\0o\0,\0p\0,\0q\0,\0r\0,\0"
      "s\0,\0t\0,\0u\0,\0v\0,\0w\0,\0x\0,\0y\0,\0z\0,\0\n\0",
      110, "UTF-16LE", 0, 0,
-     "1:[\xEF\xBB\xBF" "a][b][c][d][e][f][g][h][i][j][k][l][m][n][o][p][q]"
+     "1:[\xEF\xBB\xBF"
+     "a][b][c][d][e][f][g][h][i][j][k][l][m][n][o][p][q]"
      "[r][s][t][u][v][w][x][y][z][]\n",
      "UTF-16LE (BOM)", ',', 0, 0},
     /* max_bytes counts the record's bytes with one NUL after each field:
      * "a" NUL "bcde" is 6, so at 3 "bcde" keeps 3 - 2 = 1 byte */
     {"max_bytes", "a,bcde\n1,2\n", 0, NULL, 0, 3,
      "1:CUT1/2:[a][b]\n2:[1][2]\n", NULL, 0, 0, 0},
-    {"max_bytes: fields after the cut dropped", "ab,cdef,g,h\nx\n", 0,
-     NULL, 0, 4, "1:CUT1/4:[ab][c]\n2:[x]\n", NULL, 0, 0, 0},
-    {"max_bytes quoted, lines still counted", "a\n\"1\n234\"\nb\n", 0,
-     NULL, 0, 4, "1:[a]\n2:CUT1/1:[1\\n23]\n4:[b]\n", NULL, 0, 0, 0},
-    {"max_bytes: a field starting past it is dropped",
-     "abc,\"d\"\"e\"\nz\n", 0, NULL, 0, 3, "1:CUT1/2:[abc]\n2:[z]\n", NULL, 0,
-     0, 0},
+    {"max_bytes: fields after the cut dropped", "ab,cdef,g,h\nx\n", 0, NULL, 0,
+     4, "1:CUT1/4:[ab][c]\n2:[x]\n", NULL, 0, 0, 0},
+    {"max_bytes quoted, lines still counted", "a\n\"1\n234\"\nb\n", 0, NULL, 0,
+     4, "1:[a]\n2:CUT1/1:[1\\n23]\n4:[b]\n", NULL, 0, 0, 0},
+    {"max_bytes: a field starting past it is dropped", "abc,\"d\"\"e\"\nz\n",
+     0, NULL, 0, 3, "1:CUT1/2:[abc]\n2:[z]\n", NULL, 0, 0, 0},
     {"max_bytes exact fits", "ab,c\n", 0, NULL, 0, 4, "1:[ab][c]\n", NULL, 0,
      0, 0},
     /* U+00E9 is 2 bytes: the cut never splits a character */
@@ -416,21 +424,27 @@ static void check_gzip(void)
     for (i = 0; i < EF_ARRAY_LEN(blocks); i++) {
         snprintf(what, sizeof what, "gzip members (block %zu)", blocks[i]);
         read_mem(two, n + n2, NULL, blocks[i], &b, &st);
-        STR_EQ(b.data, "1:[id][text]\n2:[1][caf\xC3\xA9\\n\"ok\"]\n"
-               "4:[2][x]\n5:[3][y]\n", what);
+        STR_EQ(b.data,
+               "1:[id][text]\n2:[1][caf\xC3\xA9\\n\"ok\"]\n"
+               "4:[2][x]\n5:[3][y]\n",
+               what);
         /* trailing garbage after a member is ignored, but hashed */
         memcpy(two + n + n2, "xyz", 3);
         read_mem(two, n + n2 + 3, NULL, blocks[i], &b, &st);
-        STR_EQ(b.data, "1:[id][text]\n2:[1][caf\xC3\xA9\\n\"ok\"]\n"
-               "4:[2][x]\n5:[3][y]\n", what);
+        STR_EQ(b.data,
+               "1:[id][text]\n2:[1][caf\xC3\xA9\\n\"ok\"]\n"
+               "4:[2][x]\n5:[3][y]\n",
+               what);
         INT_EQ(st.bytes, n + n2 + 3, what);
         INT_EQ(strlen(st.sha256), 64, what);
     }
 
     /* Truncated and corrupt data are parse errors. */
     read_mem(gz, n - 9, NULL, 256 * 1024, &b, &st);
-    STR_EQ(b.data, "1:[id][text]\n2:[1][caf\xC3\xA9\\n\"ok\"]\n"
-           "ERR:t.csv: gzip: unexpected end of file", "truncated gzip");
+    STR_EQ(b.data,
+           "1:[id][text]\n2:[1][caf\xC3\xA9\\n\"ok\"]\n"
+           "ERR:t.csv: gzip: unexpected end of file",
+           "truncated gzip");
     gz[12] ^= 0xFF;
     gz[13] ^= 0x55;
     OK(read_mem(gz, n, NULL, 256 * 1024, &b, &st) == EF_ERR_PARSE,
@@ -544,7 +558,8 @@ static void check_files(void)
          ';'},
         {"tests/data/csv/windows1252.csv", "windows-1252", "windows-1252",
          "1:[id][text]\n2:[1][\xE2\x80\x9Cna\xC3\xAFve\xE2\x80\x9D "
-         "\xE2\x82\xAC" "5]\n",
+         "\xE2\x82\xAC"
+         "5]\n",
          ','},
         {"tests/data/csv/feedback.csv.gz", NULL, "UTF-8",
          "1:[id][date][text]\n2:[a1][2024-01-02][Great, \"fast\" service]\n"
@@ -567,12 +582,10 @@ static void check_files(void)
             continue;
         drain(r, &b, &rc);
         STR_EQ(ef_buf_cstr(&b), files[i].want, files[i].path);
-        STR_EQ(ef_csv_stats_get(r)->encoding, files[i].encname,
+        STR_EQ(ef_csv_stats_get(r)->encoding, files[i].encname, files[i].path);
+        INT_EQ(ef_csv_stats_get(r)->delimiter, files[i].delim, files[i].path);
+        INT_EQ(ef_csv_stats_get(r)->gzip, strstr(files[i].path, ".gz") != NULL,
                files[i].path);
-        INT_EQ(ef_csv_stats_get(r)->delimiter, files[i].delim,
-               files[i].path);
-        INT_EQ(ef_csv_stats_get(r)->gzip,
-               strstr(files[i].path, ".gz") != NULL, files[i].path);
         ef_csv_free(r);
     }
     ef_buf_reset(&b);
@@ -597,8 +610,8 @@ static void check_random(void)
         n = (size_t)(iter % (o.delimiter ? 150 : 50));
         for (i = 0; i < n; i++) {
             seed = seed * 1103515245u + 12345u;
-            in[i] = (unsigned char)alphabet[(seed >> 16) %
-                                            (sizeof alphabet - 1)];
+            in[i] =
+                (unsigned char)alphabet[(seed >> 16) % (sizeof alphabet - 1)];
         }
         o.max_bytes = iter % 5 == 4 ? 7 : 0;
         o.max_fields = iter % 7 == 6 ? 2 : 0;
@@ -606,8 +619,8 @@ static void check_random(void)
         for (k = 1; k <= 4; k++) {
             read_mem(in, n, &o, k, &got, NULL);
             if (strcmp(got.data, want.data) != 0 && bad++ < 3) {
-                fprintf(stderr, "random %d block %zu:\n%s\n--\n%s\n", iter,
-                        k, want.data, got.data);
+                fprintf(stderr, "random %d block %zu:\n%s\n--\n%s\n", iter, k,
+                        want.data, got.data);
             }
         }
     }
@@ -636,8 +649,8 @@ static void check_random(void)
         for (k = 1; k <= 4; k++) {
             read_mem(u16, 2 + 2 * n, &iconv16, k, &got, NULL);
             if (strcmp(got.data, want.data) != 0 && bad++ < 3)
-                fprintf(stderr, "UTF-16 %d block %zu:\n%s\n--\n%s\n", iter,
-                        k, want.data, got.data);
+                fprintf(stderr, "UTF-16 %d block %zu:\n%s\n--\n%s\n", iter, k,
+                        want.data, got.data);
         }
     }
     INT_EQ(bad, 0, "random UTF-16: iconv and built-in decoder agree");
@@ -705,8 +718,7 @@ static void check_limits(void)
         size_t max_bytes, max_fields;
         const char *want;
     } lim[] = {
-        {"max_fields", "a,b,c,d\n1,2\n", 0, 2,
-         "1:CUT2/4:[a][b]\n2:[1][2]\n"},
+        {"max_fields", "a,b,c,d\n1,2\n", 0, 2, "1:CUT2/4:[a][b]\n2:[1][2]\n"},
         {"max_fields, quoted delimiters are data", "\"a,b\",c\n", 0, 1,
          "1:CUT2/2:[a,b]\n"},
         /* "abc" NUL "d" is 5 bytes: fits; "e" is past 2 fields */
@@ -714,8 +726,10 @@ static void check_limits(void)
          "1:CUT2/3:[abc][d]\n2:[x][y]\n"},
         {"both broken", "abcdef,g,h\n", 3, 1, "1:CUT3/3:[abc]\n"},
         {"a long run of delimiters",
-         "h\n,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
-         ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+         "h\n,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+         ",,"
+         ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+         ",,"
          ",,,,\nz\n",
          0, 3, "1:[h]\n2:CUT2/142:[][][]\n3:[z]\n"},
     };
@@ -734,8 +748,7 @@ static void check_limits(void)
         for (k = 0; k < EF_ARRAY_LEN(blocks); k++) {
             snprintf(what, sizeof what, "%s (block %zu)", lim[i].name,
                      blocks[k]);
-            read_mem(lim[i].in, strlen(lim[i].in), &o, blocks[k], &got,
-                     NULL);
+            read_mem(lim[i].in, strlen(lim[i].in), &o, blocks[k], &got, NULL);
             STR_EQ(got.data, lim[i].want, what);
         }
     }

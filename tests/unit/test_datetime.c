@@ -257,8 +257,7 @@ static const parse_case parse_cases[] = {
      "trailing characters"},
     {"04/13/2025 10:00", NULL, "%d/%m/%Y %H:%M", 0, 0, "month out of range"},
     {"04/03/2025 24:00", NULL, "%d/%m/%Y %H:%M", 0, 0, "hour out of range"},
-    {"04/03/2025 10:61", NULL, "%d/%m/%Y %H:%M", 0, 0,
-     "minute out of range"},
+    {"04/03/2025 10:61", NULL, "%d/%m/%Y %H:%M", 0, 0, "minute out of range"},
     {"03/04/2025 13:05 PM", NULL, "%m/%d/%Y %I:%M %p", 0, 0,
      "hour out of range"},
     {"03/04/2025 11:05 XM", NULL, "%m/%d/%Y %I:%M %p", 0, 0,
@@ -325,8 +324,7 @@ static void check_parse_edges(void)
     INT_EQ(ef_datetime_parse("2025-03-04\0", 11, NULL, NULL, &t, NULL, NULL),
            -1, "embedded NUL");
     /* ms is reset for each parse */
-    ef_datetime_parse("2025-03-04T14:22:05.5Z", 22, NULL, NULL, &t, &ms,
-                      NULL);
+    ef_datetime_parse("2025-03-04T14:22:05.5Z", 22, NULL, NULL, &t, &ms, NULL);
     ef_datetime_parse("2025-03-04T14:22:06Z", 20, NULL, NULL, &t, &ms, NULL);
     INT_EQ(ms, 0, "ms without a fraction");
     INT_EQ(t, 1741098126, "second parse");
@@ -348,8 +346,9 @@ static void check_formats(void)
         {"%D %I:%M %p", 1, NULL},
         {"%Ey-%Om", 1, NULL},
         {"%d/%m", 0, "date format \"%d/%m\": no year"},
-        {"%d/%m/%Y %Q", 0, "date format \"%d/%m/%Y %Q\": unsupported "
-                           "conversion %Q"},
+        {"%d/%m/%Y %Q", 0,
+         "date format \"%d/%m/%Y %Q\": unsupported "
+         "conversion %Q"},
         {"%Z %Y", 0, "date format \"%Z %Y\": unsupported conversion %Z"},
         {"%Y%", 0, "date format \"%Y%\": ends with %"},
         {"", 0, "empty date format"},
@@ -361,8 +360,7 @@ static void check_formats(void)
         ef_status rc = ef_datetime_check_format(cases[i].fmt, &e);
         INT_EQ(rc, cases[i].ok ? EF_OK : EF_ERR_USAGE, cases[i].fmt);
         if (!cases[i].ok)
-            OK(strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) == 0,
-               e.msg);
+            OK(strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) == 0, e.msg);
     }
 }
 
@@ -419,14 +417,12 @@ static void check_tz_open(void)
             if (rc == EF_OK) {
                 INT_EQ(ef_tz_offset(tz, 1751328000), cases[i].offset, what);
                 STR_EQ(ef_tz_name(tz),
-                       cases[i].name && *cases[i].name ? cases[i].name
-                                                       : "UTC",
+                       cases[i].name && *cases[i].name ? cases[i].name : "UTC",
                        what);
             }
         } else {
             OK(rc != EF_OK && tz == NULL, what);
-            OK(strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) == 0,
-               e.msg);
+            OK(strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) == 0, e.msg);
         }
         ef_tz_free(tz);
     }
@@ -504,10 +500,10 @@ static uint64_t next_random(void)
 static void check_offsets_vs_libc(void)
 {
     static const char *const names[] = {
-        "Europe/Paris",     "America/New_York", "Australia/Sydney",
-        "America/Sao_Paulo", "Asia/Kolkata",    "Pacific/Apia",
-        "Europe/Dublin",    "America/Santiago", "Australia/Lord_Howe",
-        "Africa/Casablanca", "Asia/Tehran",     "Pacific/Chatham"};
+        "Europe/Paris",      "America/New_York", "Australia/Sydney",
+        "America/Sao_Paulo", "Asia/Kolkata",     "Pacific/Apia",
+        "Europe/Dublin",     "America/Santiago", "Australia/Lord_Howe",
+        "Africa/Casablanca", "Asia/Tehran",      "Pacific/Chatham"};
     const char *old = getenv("TZ");
     char *saved = old ? strdup(old) : NULL, env[64], what[96];
     int64_t lo = -2208988800LL, hi = 7258118400LL; /* 1900 to 2200 */
@@ -537,8 +533,7 @@ static void check_offsets_vs_libc(void)
             wall = t + ef_tz_offset(tz, t);
             ef_datetime_format_utc(wall, buf);
             buf[19] = '\0';
-            if (ef_datetime_parse(buf, 19, NULL, tz, &back, NULL, NULL) !=
-                    0 ||
+            if (ef_datetime_parse(buf, 19, NULL, tz, &back, NULL, NULL) != 0 ||
                 back + ef_tz_offset(tz, back) != wall)
                 bad_wall++;
             else if (back > t)
@@ -572,8 +567,7 @@ static void check_calendar(void)
         dt_civil_from_days(z, &y, &m, &d);
         if (dt_days_from_civil(y, m, d) != z)
             bad++;
-        if (d == 1 ? !(pd >= 28 && (m == pm % 12 + 1) &&
-                       (y == py + (m == 1)))
+        if (d == 1 ? !(pd >= 28 && (m == pm % 12 + 1) && (y == py + (m == 1)))
                    : !(y == py && m == pm && d == pd + 1))
             bad++;
         py = y;
@@ -799,8 +793,8 @@ static void check_periods(void)
     for (c = period_cases; c < period_cases + EF_ARRAY_LEN(period_cases);
          c++) {
         const ef_tz *tz = zone(c->tz);
-        snprintf(what, sizeof what, "period %d of %lld in %s", (int)c->p,
-                 c->t, c->tz ? c->tz : "UTC");
+        snprintf(what, sizeof what, "period %d of %lld in %s", (int)c->p, c->t,
+                 c->tz ? c->tz : "UTC");
         s = ef_period_start(c->t, c->p, tz);
         INT_EQ(s, c->start, what);
         INT_EQ(ef_period_next(s, c->p, tz), c->next, what);
@@ -829,17 +823,15 @@ static void check_period_walks(void)
     for (i = 0; i < EF_ARRAY_LEN(dst); i++) {
         const ef_tz *tz = zone(dst[i].tz);
         s = ef_period_start(dst[i].spring, EF_PERIOD_DAY, tz);
-        INT_EQ(ef_period_next(s, EF_PERIOD_DAY, tz) - s, 23 * 3600,
-               dst[i].tz);
+        INT_EQ(ef_period_next(s, EF_PERIOD_DAY, tz) - s, 23 * 3600, dst[i].tz);
         s = ef_period_start(dst[i].fall, EF_PERIOD_DAY, tz);
-        INT_EQ(ef_period_next(s, EF_PERIOD_DAY, tz) - s, 25 * 3600,
-               dst[i].tz);
+        INT_EQ(ef_period_next(s, EF_PERIOD_DAY, tz) - s, 25 * 3600, dst[i].tz);
 
         /* 2025 day by day, from 2025-01-01T12:00Z */
         s = ef_period_start(1735732800LL, EF_PERIOD_DAY, tz);
-        end = ef_period_next(ef_period_start(1767180000LL, EF_PERIOD_MONTH,
-                                             tz),
-                             EF_PERIOD_MONTH, tz);
+        end =
+            ef_period_next(ef_period_start(1767180000LL, EF_PERIOD_MONTH, tz),
+                           EF_PERIOD_MONTH, tz);
         days = short_days = long_days = 0;
         prev[0] = '\0';
         for (; s < end; s = n, days++) {
@@ -875,9 +867,14 @@ static void check_period_walks(void)
 /* Any instant lies in [start, next), in every zone and period kind. */
 static void check_period_bounds(void)
 {
-    static const char *const names[] = {
-        NULL, "Europe/Paris", "America/New_York", "America/Sao_Paulo",
-        "Pacific/Apia", "Australia/Lord_Howe", "Asia/Kathmandu", "-09:30"};
+    static const char *const names[] = {NULL,
+                                        "Europe/Paris",
+                                        "America/New_York",
+                                        "America/Sao_Paulo",
+                                        "Pacific/Apia",
+                                        "Australia/Lord_Howe",
+                                        "Asia/Kathmandu",
+                                        "-09:30"};
     int64_t lo = -2208988800LL, hi = 7258118400LL;
     size_t i;
     int k, p, bad;

@@ -28,9 +28,8 @@ static ef_dedup_verdict twin_add(twin *t, const ef_item *it)
                                 ? it->channel[i] + 32
                                 : it->channel[i]);
     channel[i] = '\0';
-    snprintf(content, sizeof content, "%lld|%s|%s|%.*s",
-             (long long)it->date, channel, it->author,
-             (int)it->text_len, it->text);
+    snprintf(content, sizeof content, "%lld|%s|%s|%.*s", (long long)it->date,
+             channel, it->author, (int)it->text_len, it->text);
     if (it->id[0])
         snprintf(key, sizeof key, "id:%s", it->id);
     else
@@ -53,11 +52,10 @@ static uint64_t next_rand(uint64_t *s)
 
 void test_dedup(void)
 {
-    static const char *const channels[] = {"twitter", "forum", "",
-                                           "Forum"};
+    static const char *const channels[] = {"twitter", "forum", "", "Forum"};
     static const char *const authors[] = {"ann", "bob", "", "@united"};
-    static const char *const texts[] = {"Great product", "Battery died",
-                                        "ok", "Great product "};
+    static const char *const texts[] = {"Great product", "Battery died", "ok",
+                                        "Great product "};
     twin t = {ef_strmap_new(), NULL, 0};
     ef_dedup *d = ef_dedup_new();
     uint64_t seed = 14, agree = 0, counts[3] = {0, 0, 0};
@@ -107,8 +105,12 @@ void test_dedup(void)
      * items with the same content are one, and any field tells them
      * apart, even a word moved from the author to the channel. */
     {
-        ef_item a = {.id = "", .date = 1741082400, .channel = "forum",
-                     .author = "bob", .text = "Great", .text_len = 5};
+        ef_item a = {.id = "",
+                     .date = 1741082400,
+                     .channel = "forum",
+                     .author = "bob",
+                     .text = "Great",
+                     .text_len = 5};
         ef_item b = a;
         ef_dedup_sig sa, sb;
 

@@ -63,8 +63,8 @@ void test_groups(void)
             ef_distinct d;
             ef_distinct_init(&d);
             for (int i = 0; i < ns[k]; i++) {
-                int len = snprintf(name, sizeof name, "https://x.example/%d",
-                                   i);
+                int len =
+                    snprintf(name, sizeof name, "https://x.example/%d", i);
                 ef_distinct_add(&d, name, (size_t)len);
                 ef_distinct_add(&d, name, (size_t)len); /* twice: once */
             }

@@ -31,24 +31,45 @@ void test_md_escape(void)
         {"\n\t  # heading?", 0, "\\# heading?"},
         /* a dropped control byte hides no block start */
         {"\x01- item", 0, "\\- item"},
-        {"\x02" "12. item", 0, "12\\. item"},
-        {"1\x01" "2. item", 0, "12\\. item"},
+        {"\x02"
+         "12. item",
+         0, "12\\. item"},
+        {"1\x01"
+         "2. item",
+         0, "12\\. item"},
         {"12.\x01 item", 0, "12\\. item"},
         {"a\nb", 0, "a b"},
         {"x <b> [l](u) `c` *e*", 0, "x \\<b\\> \\[l\\](u) \\`c\\` \\*e\\*"},
     };
     static const char *const texts[] = {
-        "    four spaces", "\x01- list", "\x01" "1. ordered", "\n\n    code",
-        "> quote", "---", "=== setext", "# h", "<div>x</div>", "![i](x)",
-        "[a](javascript:x)", "`code`", "www.x.com", "a@b.c", "| a | b |",
-        "\t\t\tcode", "~~del~~", "*** rule", "1) item", "+ item",
+        "    four spaces",
+        "\x01- list",
+        "\x01"
+        "1. ordered",
+        "\n\n    code",
+        "> quote",
+        "---",
+        "=== setext",
+        "# h",
+        "<div>x</div>",
+        "![i](x)",
+        "[a](javascript:x)",
+        "`code`",
+        "www.x.com",
+        "a@b.c",
+        "| a | b |",
+        "\t\t\tcode",
+        "~~del~~",
+        "*** rule",
+        "1) item",
+        "+ item",
     };
     ef_buf b = EF_BUF_INIT;
 
     for (size_t i = 0; i < EF_ARRAY_LEN(esc); i++) {
         ef_buf_clear(&b);
-        ef_md_escape(&b, esc[i].in, esc[i].len ? esc[i].len
-                                               : strlen(esc[i].in));
+        ef_md_escape(&b, esc[i].in,
+                     esc[i].len ? esc[i].len : strlen(esc[i].in));
         STR_EQ(ef_buf_cstr(&b), esc[i].want, esc[i].in);
     }
     for (size_t i = 0; i < EF_ARRAY_LEN(texts); i++) {
@@ -68,8 +89,8 @@ void test_md_escape(void)
                 ef_buf_puts(&md, " |\n");
             }
         }
-        INT_EQ(ef_markdown_to_html(md.data, md.len, NULL, 1, &html, &e),
-               EF_OK, texts[i]);
+        INT_EQ(ef_markdown_to_html(md.data, md.len, NULL, 1, &html, &e), EF_OK,
+               texts[i]);
         ef_buf_cstr(&html);
         OK(count(html.data, "<li>") == 2 && count(html.data, "<td>") == 1 &&
                count(html.data, "<p>") == 1,

@@ -153,8 +153,7 @@ void test_outdir(void)
                      names[i], (size_t)i < k ? "new" : "old");
             OK(holds(i, (size_t)i < k ? "new" : "old"), what);
         }
-        snprintf(what, sizeof what, "crash after rename %zu: staging left",
-                 k);
+        snprintf(what, sizeof what, "crash after rename %zu: staging left", k);
         OK(staging_left(out) == 1 && staging_left(books) == 1, what);
         /* the next run removes them, and commits whole */
         stop_at = 0;
@@ -162,12 +161,14 @@ void test_outdir(void)
         snprintf(what, sizeof what, "the run after crash %zu: exit 0", k);
         OK(WIFEXITED(status) && WEXITSTATUS(status) == 0, what);
         for (int i = 0; i < NFILES; i++) {
-            snprintf(what, sizeof what, "the run after crash %zu: %s new",
-                     k, names[i]);
+            snprintf(what, sizeof what, "the run after crash %zu: %s new", k,
+                     names[i]);
             OK(holds(i, "new"), what);
         }
-        snprintf(what, sizeof what, "the run after crash %zu: no staging "
-                 "folder left", k);
+        snprintf(what, sizeof what,
+                 "the run after crash %zu: no staging "
+                 "folder left",
+                 k);
         OK(staging_left(out) == 0 && staging_left(books) == 0, what);
     }
 

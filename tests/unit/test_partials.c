@@ -46,9 +46,8 @@ static void make_items(const ef_vader *v)
     static const char *const pos[] = {
         "love the sound, great battery life all day",
         "excellent support team, thank you so much"};
-    static const char *const neu[] = {
-        "ordered a second pair for my son today",
-        "which case fits the new model"};
+    static const char *const neu[] = {"ordered a second pair for my son today",
+                                      "which case fits the new model"};
     static const char *const chans[] = {"twitter", "Reviews", "email"};
     ef_vader_scratch *s = ef_vader_scratch_new();
     ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
@@ -60,8 +59,10 @@ static void make_items(const ef_vader *v)
         int a = (int)(rnd(&seed) % (NAUTHORS + 10));
         it->date = T0 + (int64_t)week * WEEK + rnd(&seed) % WEEK;
         if (week == 12 && k < 40)
-            snprintf(it->text, sizeof it->text, "battery dead after the "
-                     "update, ruined my day %d", (int)(rnd(&seed) % 7));
+            snprintf(it->text, sizeof it->text,
+                     "battery dead after the "
+                     "update, ruined my day %d",
+                     (int)(rnd(&seed) % 7));
         else if (k < 25)
             snprintf(it->text, sizeof it->text, "%s", neg[rnd(&seed) % 3]);
         else if (k < 70)
@@ -73,12 +74,12 @@ static void make_items(const ef_vader *v)
             snprintf(it->author, sizeof it->author, "author%02d", a);
         it->channel = k % 7 == 0 ? "" : chans[rnd(&seed) % 3];
         it->segment = rnd(&seed) % 2 ? "social" : "owned";
-        it->rating = (int)(rnd(&seed) % 6);       /* 0: none */
-        it->nps = (int)(rnd(&seed) % 12) - 1;     /* -1: none */
-        it->responded_at = rnd(&seed) % 3 == 0
-                               ? it->date + (int64_t)(rnd(&seed) % 200000) -
-                                     3600
-                               : EF_NO_TIME;
+        it->rating = (int)(rnd(&seed) % 6);   /* 0: none */
+        it->nps = (int)(rnd(&seed) % 12) - 1; /* -1: none */
+        it->responded_at =
+            rnd(&seed) % 3 == 0
+                ? it->date + (int64_t)(rnd(&seed) % 200000) - 3600
+                : EF_NO_TIME;
         ef_vader_score(v, s, it->text, strlen(it->text), &it->sc);
         it->cls = ef_classify(it->sc.compound, &thr);
     }
@@ -264,8 +265,8 @@ static void add_partials(ef_agg *b)
         const char *const *term;
         const size_t *len;
         int abusive, words;
-        size_t k = ef_terms_split(split, t->text, strlen(t->text), &term,
-                                  &len, &abusive, &words);
+        size_t k = ef_terms_split(split, t->text, strlen(t->text), &term, &len,
+                                  &abusive, &words);
         ef_agg_cell c;
 
         memset(&c, 0, sizeof c);
@@ -348,8 +349,10 @@ void test_partials(void)
             size_t d = 0;
             while (d < ja.len && d < jb.len && ja.data[d] == jb.data[d])
                 d++;
-            fprintf(stderr, "  first difference at byte %zu: ...%.80s\n"
-                    "  vs ...%.80s\n", d, ja.data + (d > 40 ? d - 40 : 0),
+            fprintf(stderr,
+                    "  first difference at byte %zu: ...%.80s\n"
+                    "  vs ...%.80s\n",
+                    d, ja.data + (d > 40 ? d - 40 : 0),
                     jb.data + (d > 40 ? d - 40 : 0));
         }
         INT_EQ(rb->nrepair, ra->nrepair, "repair queue size");

@@ -14,8 +14,8 @@
 #define AUTHORS 700
 
 static const char *const words[] = {
-    "battery", "charger", "refund", "screen", "delivery", "support",
-    "bluetooth", "firmware", "pairing", "warranty", "invoice", "latency"};
+    "battery",   "charger",  "refund",  "screen",   "delivery", "support",
+    "bluetooth", "firmware", "pairing", "warranty", "invoice",  "latency"};
 
 typedef struct {
     char text[128], author[32];
@@ -40,7 +40,9 @@ static void make_rows(row *rows)
         double comp = c == 0 ? -0.6 : c == 1 ? 0.0 : 0.6;
         snprintf(r->text, sizeof r->text, "the %s and the %s were %s today",
                  words[rnd(&s) % 12], words[(rnd(&s) % 4) * (size_t)k],
-                 c == 0 ? "awful" : c == 1 ? "there" : "lovely");
+                 c == 0   ? "awful"
+                 : c == 1 ? "there"
+                          : "lovely");
         if (rnd(&s) % 10 == 0)
             r->author[0] = '\0';
         else

@@ -16,8 +16,7 @@
 
 static void collect(void *ctx, const ef_reject *r)
 {
-    ef_buf_printf(ctx, "%llu: %s\n", (unsigned long long)r->line,
-                  r->detail);
+    ef_buf_printf(ctx, "%llu: %s\n", (unsigned long long)r->line, r->detail);
 }
 
 /* Writes n rows "i,DATE,text i" (day-first dates), then tail. */
@@ -103,7 +102,8 @@ void test_preview(void)
         OK(cleared && n == 1500, "ids: no row keeps its mangled id");
     }
     OK(ef_source_stats_get(s)->ids_ignored, "ids: stats say so");
-    OK(strstr(ef_source_stats_get(s)->notes, "column 'id' holds ids a "
+    OK(strstr(ef_source_stats_get(s)->notes,
+              "column 'id' holds ids a "
               "spreadsheet has mangled") != NULL,
        "ids: the note names the column");
     ef_source_free(s);
@@ -141,8 +141,7 @@ void test_preview(void)
     }
     ef_source_free(s);
     o.strict = 1;
-    INT_EQ(ef_source_open(DIR "short.csv", &o, &s, &e), EF_OK,
-           "strict: open");
+    INT_EQ(ef_source_open(DIR "short.csv", &o, &s, &e), EF_OK, "strict: open");
     ef_source_next(s, &it, &eof, &e);
     INT_EQ(ef_source_reject(s, EF_REJECT_ID_CONFLICT, "id-conflict: y", &e),
            EF_ERR_PARSE, "strict: a conflict is an error");

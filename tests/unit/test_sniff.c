@@ -45,28 +45,28 @@ static const struct {
     {"ISO 8601 and Unix time", "2015-02-24T11:35:52Z|2015-02-24|1424777752",
      NULL, 0, EF_DATES_BUILTIN, "", ""},
     {"one bad value among ISO ones",
-     "2015-02-24|2015-02-25|2015-02-26|yesterday", NULL, 0,
-     EF_DATES_BUILTIN, "", ""},
-    {"day first: 24 is no month", "03-02-2015 09:05|24-02-2015 11:35", NULL,
-     0, EF_DATES_FORMAT, "%d-%m-%Y %H:%M", ""},
-    {"month first: 24 is no month", "02/03/2015 09:05|02/24/2015 11:35",
-     NULL, 0, EF_DATES_FORMAT, "%m/%d/%Y %H:%M", ""},
+     "2015-02-24|2015-02-25|2015-02-26|yesterday", NULL, 0, EF_DATES_BUILTIN,
+     "", ""},
+    {"day first: 24 is no month", "03-02-2015 09:05|24-02-2015 11:35", NULL, 0,
+     EF_DATES_FORMAT, "%d-%m-%Y %H:%M", ""},
+    {"month first: 24 is no month", "02/03/2015 09:05|02/24/2015 11:35", NULL,
+     0, EF_DATES_FORMAT, "%m/%d/%Y %H:%M", ""},
     {"dots, and 11.35", "24.02.2015 11.35|01.03.2015 08.00", NULL, 0,
      EF_DATES_FORMAT, "%d.%m.%Y %H.%M", ""},
     {"seconds", "24/02/2015 11:35:52|25/02/2015 00:00:01", NULL, 0,
      EF_DATES_FORMAT, "%d/%m/%Y %H:%M:%S", ""},
-    {"date alone, two-digit year", "24/02/15|1/3/15", NULL, 0,
-     EF_DATES_FORMAT, "%d/%m/%y", ""},
+    {"date alone, two-digit year", "24/02/15|1/3/15", NULL, 0, EF_DATES_FORMAT,
+     "%d/%m/%y", ""},
     {"AM and PM", "2/24/2015 11:35 PM|3/1/2015 9:05 AM", NULL, 0,
      EF_DATES_FORMAT, "%m/%d/%Y %I:%M %p", ""},
-    {"year first with '/'", "2015/02/24 11:35:52|2015/03/01 08:00:00", NULL,
-     0, EF_DATES_FORMAT, "%Y/%m/%d %H:%M:%S", ""},
+    {"year first with '/'", "2015/02/24 11:35:52|2015/03/01 08:00:00", NULL, 0,
+     EF_DATES_FORMAT, "%Y/%m/%d %H:%M:%S", ""},
     {"Twitter's form",
-     "Tue Feb 24 11:35:52 +0000 2015|Mon Feb 16 23:36:05 -0800 2015", NULL,
-     0, EF_DATES_FORMAT, "%a %b %d %H:%M:%S %z %Y", ""},
+     "Tue Feb 24 11:35:52 +0000 2015|Mon Feb 16 23:36:05 -0800 2015", NULL, 0,
+     EF_DATES_FORMAT, "%a %b %d %H:%M:%S %z %Y", ""},
     {"RFC 2822",
-     "Tue, 24 Feb 2015 11:35:52 +0000|Sun, 1 Mar 2015 08:00:00 +0100",
-     NULL, 0, EF_DATES_FORMAT, "%a, %d %b %Y %H:%M:%S %z", ""},
+     "Tue, 24 Feb 2015 11:35:52 +0000|Sun, 1 Mar 2015 08:00:00 +0100", NULL, 0,
+     EF_DATES_FORMAT, "%a, %d %b %Y %H:%M:%S %z", ""},
     {"month names", "Feb 24, 2015|March 1, 2015", NULL, 0, EF_DATES_FORMAT,
      "%b %d, %Y", ""},
     {"ambiguous: no day or month above 12",
@@ -80,9 +80,8 @@ static const struct {
      "%m/%d/%Y %H:%M", ""},
     {"mostly unreadable", "yesterday|n/a|soon|2015-02-03", NULL, 0,
      EF_DATES_UNREADABLE, "", ""},
-    {"mostly unreadable, a near form",
-     "24-02-2015|x|y|z|25-02-2015", NULL, 0, EF_DATES_UNREADABLE, "",
-     "%d-%m-%Y"},
+    {"mostly unreadable, a near form", "24-02-2015|x|y|z|25-02-2015", NULL, 0,
+     EF_DATES_UNREADABLE, "", "%d-%m-%Y"},
     {"year 15 is no year: not read as %Y", "24/02/15 10:00|25/02/15 10:00",
      NULL, 0, EF_DATES_FORMAT, "%d/%m/%y %H:%M", ""},
     {"--date-format that reads them", "24/02/2015|25/02/2015", "%d/%m/%Y", 0,
@@ -116,8 +115,8 @@ static void dates(void)
     {
         ef_date_sniff ds;
         ef_err e = {EF_OK, ""};
-        size_t n = split("03/04/2015 10:00|03/04/2015 11:00", buf,
-                         sizeof buf, v, len);
+        size_t n = split("03/04/2015 10:00|03/04/2015 11:00", buf, sizeof buf,
+                         v, len);
         ef_sniff_dates(v, len, n, NULL, NULL, 0, &ds);
         INT_EQ(ef_sniff_dates_fail(&ds, v, len, NULL, "x.csv", "when", &e),
                EF_ERR_PARSE, "ambiguous: bad data");
@@ -128,8 +127,7 @@ static void dates(void)
                "March 2015 with --date-format '%m/%d/%Y %H:%M' (month first)",
                "ambiguous: both readings and their formats");
         e.code = EF_OK;
-        n = split("soon|soon|later|24-02-2015|never", buf, sizeof buf, v,
-                  len);
+        n = split("soon|soon|later|24-02-2015|never", buf, sizeof buf, v, len);
         ef_sniff_dates(v, len, n, NULL, NULL, 0, &ds);
         ef_sniff_dates_fail(&ds, v, len, NULL, "x.csv", "when", &e);
         STR_EQ(e.msg,
@@ -219,8 +217,8 @@ static void categories(void)
        "sentiment labels");
     n = split("0|1|2|0|0|1|3|0|0|1|2|0", buf, sizeof buf, v, len);
     OK(!ef_sniff_category(v, len, n, &distinct, &labels), "numbers: no");
-    n = split("ann|bob|cy|dee|eve|fay|gus|hal|ivy|jo|kim|lu", buf,
-              sizeof buf, v, len);
+    n = split("ann|bob|cy|dee|eve|fay|gus|hal|ivy|jo|kim|lu", buf, sizeof buf,
+              v, len);
     OK(!ef_sniff_category(v, len, n, &distinct, &labels),
        "values that never repeat: no");
     n = split("a|b|a|b|a", buf, sizeof buf, v, len);
@@ -241,18 +239,18 @@ static const struct {
     {"Twitter airline export", "tweet_id|airline|name|text|tweet_created",
      NULL, 3, 4, 0, 2},
     {"'user' beats 'name'", "name|text|date|user", NULL, 1, 2, -1, 3},
-    {"'name' after a handle", "Name|Message|Created Time|Screen Name", NULL,
-     1, 2, -1, 3},
+    {"'name' after a handle", "Name|Message|Created Time|Screen Name", NULL, 1,
+     2, -1, 3},
     {"reviews", "review_date|reviewer|review|review_id", NULL, 2, 0, 3, 1},
     {"survey", "Submitted At|Feedback|Username", NULL, 1, 0, -1, 2},
     {"published", "published|content", NULL, 1, 0, -1, -1},
     {"posted", "posted|body|handle", NULL, 1, 0, -1, 2},
-    {"created_at before *_created", "user_created|created_at|text", NULL, 2,
-     1, -1, -1},
-    {"--map takes 'name' from author", "name|text|date|author",
-     "author=name", 1, 2, -1, 0},
-    {"--map merged", "Body|When|Who|text", "text=Body,date=When,author=Who",
-     0, 1, -1, 2},
+    {"created_at before *_created", "user_created|created_at|text", NULL, 2, 1,
+     -1, -1},
+    {"--map takes 'name' from author", "name|text|date|author", "author=name",
+     1, 2, -1, 0},
+    {"--map merged", "Body|When|Who|text", "text=Body,date=When,author=Who", 0,
+     1, -1, 2},
 };
 
 static void columns(void)

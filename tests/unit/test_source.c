@@ -61,7 +61,8 @@ static const src_case cases[] = {
      .encname = "UTF-8"},
     {.name = "BOM, ';' and CR LF",
      .path = SRC "bom_semicolon_crlf.csv",
-     .items = "2|2025-01-02T00:00:00Z|1||||||||Bonjour, \xC3\xA7" "a va\n"
+     .items = "2|2025-01-02T00:00:00Z|1||||||||Bonjour, \xC3\xA7"
+              "a va\n"
               "3|2025-01-03T00:00:00Z|2||||||||multi\\r\\nline\n"
               "5|2025-01-04T00:00:00Z|3||||||||end\n",
      .encname = "UTF-8 (BOM)"},
@@ -157,7 +158,8 @@ static const src_case cases[] = {
      .date_format = "%d/%m/%Y %H:%M",
      .items = "2|2025-03-04T14:22:00Z|||||||||day first\n"
               "3|2025-03-04T09:05:00Z|||||||||short numbers\n",
-     .rejects = "4: unparseable date '2025-03-04' (does not match --date-format)\n"},
+     .rejects =
+         "4: unparseable date '2025-03-04' (does not match --date-format)\n"},
     {.name = "rejects, one per reason",
      .path = SRC "rejects.csv",
      .items = "2|2025-01-01T00:00:00Z|1|||5|10|2025-01-02T00:00:00Z|"
@@ -182,9 +184,7 @@ static const src_case cases[] = {
     {.name = "empty file",
      .path = SRC "empty.csv",
      .items = "ERR:" SRC "empty.csv: empty file (no header row)"},
-    {.name = "header only",
-     .path = SRC "header_only.csv",
-     .items = ""},
+    {.name = "header only", .path = SRC "header_only.csv", .items = ""},
     {.name = "unterminated quote at EOF",
      .path = SRC "unterminated.csv",
      .items = "ERR:" SRC "unterminated.csv:2: unterminated \"-quoted "
@@ -228,12 +228,13 @@ static const src_case cases[] = {
      .path = GEN "win1252.csv",
      .encoding = "windows-1252",
      .items = "2|2025-01-01T00:00:00Z|||||||||Caf\xC3\xA9 cr\xC3\xA8me "
-              "\xE2\x82\xAC" "5\n",
+              "\xE2\x82\xAC"
+              "5\n",
      .encname = "windows-1252"},
     {.name = "windows-1252 without --encoding: replaced, counted",
      .path = GEN "win1252.csv",
-     .items = "2|2025-01-01T00:00:00Z|||||||||Caf" FFFD " cr" FFFD "me "
-              FFFD "5\n",
+     .items =
+         "2|2025-01-01T00:00:00Z|||||||||Caf" FFFD " cr" FFFD "me " FFFD "5\n",
      .encname = "UTF-8",
      .invalid = 3},
     {.name = "invalid UTF-8 and NUL bytes",
@@ -350,15 +351,14 @@ static void dump_item(ef_buf *b, const ef_item *it)
     ef_buf_printf(b, "|%s|", it->url);
     put_escaped(b, it->text, it->text_len);
     if (it->scored)
-        ef_buf_printf(b, "|scores %g %g %g %g", it->scores.neg,
-                      it->scores.neu, it->scores.pos, it->scores.compound);
+        ef_buf_printf(b, "|scores %g %g %g %g", it->scores.neg, it->scores.neu,
+                      it->scores.pos, it->scores.compound);
     ef_buf_putc(b, '\n');
 }
 
 static void collect_reject(void *ctx, const ef_reject *r)
 {
-    ef_buf_printf(ctx, "%llu: %s\n", (unsigned long long)r->line,
-                  r->detail);
+    ef_buf_printf(ctx, "%llu: %s\n", (unsigned long long)r->line, r->detail);
 }
 
 /* Reads the case's source to the end: items (or the error) into items,
@@ -391,8 +391,8 @@ static ef_status run(const src_case *c, ef_buf *items, ef_buf *rejects,
     o.on_reject = collect_reject;
     o.reject_ctx = rejects;
     rc = ef_source_open(c->path, &o, &src, &e);
-    while (rc == EF_OK &&
-           (rc = ef_source_next(src, &it, &eof, &e)) == EF_OK && !eof)
+    while (rc == EF_OK && (rc = ef_source_next(src, &it, &eof, &e)) == EF_OK &&
+           !eof)
         dump_item(items, &it);
     if (rc != EF_OK)
         ef_buf_printf(items, "ERR:%s", e.msg);
@@ -507,7 +507,8 @@ static int make_fixtures(void)
                               "\xF0\x9F\x98\x80\r\n2025-01-02,\"two\r\n"
                               "lines\"\r\n";
     static const char w1252[] = "date,text\n2025-01-01,Caf\xE9 cr\xE8me "
-                                "\x80" "5\n";
+                                "\x80"
+                                "5\n";
     static const char bad[] = "date,text\n2025-01-01,bad \xFF byte\n"
                               "2025-01-02,nul\0here\0\n";
     ef_buf b = EF_BUF_INIT;
@@ -597,21 +598,21 @@ static void check_big_field(void)
 static void check_rejects_file(void)
 {
     static const char want[] =
-        "source,line,reason,id,date,text,rating,nps,responded_at,label\r\n"
-        SRC "rejects.csv,3,no text,2,2025-01-01,\"   \",,,,\r\n"
-        SRC "rejects.csv,4,unparseable date 'not a date' (not a date),3,"
-        "not a date,text,,,,\r\n"
-        SRC "rejects.csv,5,rating '0' is not 1-5,4,2025-01-01,text,0,,,\r\n"
-        SRC "rejects.csv,6,rating '6' is not 1-5,5,2025-01-01,text,6,,,\r\n"
-        SRC "rejects.csv,7,rating 'x' is not 1-5,6,2025-01-01,text,x,,,\r\n"
-        SRC "rejects.csv,8,nps '11' is not 0-10,7,2025-01-01,text,,11,,\r\n"
-        SRC "rejects.csv,9,unparseable responded_at 'soon' (not a date),8,"
-        "2025-01-01,text,,,soon,\r\n"
-        SRC "rejects.csv,10,\"label 'maybe' is not positive, neutral or "
-        "negative\",9,2025-01-01,text,,,,maybe\r\n"
-        SRC "rejects.csv,11,\"4 fields, the header has 7\",10,2025-01-01,"
-        "too,few\r\n"
-        SRC "rejects.csv,13,\"8 fields, the header has 7\",12,2025-01-01,a,"
+        "source,line,reason,id,date,text,rating,nps,responded_at,label\r\n" SRC
+        "rejects.csv,3,no text,2,2025-01-01,\"   \",,,,\r\n" SRC
+        "rejects.csv,4,unparseable date 'not a date' (not a date),3,"
+        "not a date,text,,,,\r\n" SRC
+        "rejects.csv,5,rating '0' is not 1-5,4,2025-01-01,text,0,,,\r\n" SRC
+        "rejects.csv,6,rating '6' is not 1-5,5,2025-01-01,text,6,,,\r\n" SRC
+        "rejects.csv,7,rating 'x' is not 1-5,6,2025-01-01,text,x,,,\r\n" SRC
+        "rejects.csv,8,nps '11' is not 0-10,7,2025-01-01,text,,11,,\r\n" SRC
+        "rejects.csv,9,unparseable responded_at 'soon' (not a date),8,"
+        "2025-01-01,text,,,soon,\r\n" SRC
+        "rejects.csv,10,\"label 'maybe' is not positive, neutral or "
+        "negative\",9,2025-01-01,text,,,,maybe\r\n" SRC
+        "rejects.csv,11,\"4 fields, the header has 7\",10,2025-01-01,"
+        "too,few\r\n" SRC
+        "rejects.csv,13,\"8 fields, the header has 7\",12,2025-01-01,a,"
         "1,2,,,extra\r\n";
     ef_source_opts o = {0};
     ef_source *src = NULL;
@@ -696,12 +697,18 @@ static void check_labels(void)
     static const struct {
         const char *s;
         int want;
-    } t[] = {{"positive", EF_POSITIVE}, {" POS ", EF_POSITIVE},
-             {"+1", EF_POSITIVE},       {"1", EF_POSITIVE},
-             {"Neutral", EF_NEUTRAL},   {"0", EF_NEUTRAL},
-             {"neg", EF_NEGATIVE},      {"-1", EF_NEGATIVE},
-             {"", -1},                  {"good", -1},
-             {"2", -1},                 {"negatives", -1}};
+    } t[] = {{"positive", EF_POSITIVE},
+             {" POS ", EF_POSITIVE},
+             {"+1", EF_POSITIVE},
+             {"1", EF_POSITIVE},
+             {"Neutral", EF_NEUTRAL},
+             {"0", EF_NEUTRAL},
+             {"neg", EF_NEGATIVE},
+             {"-1", EF_NEGATIVE},
+             {"", -1},
+             {"good", -1},
+             {"2", -1},
+             {"negatives", -1}};
 
     for (size_t i = 0; i < EF_ARRAY_LEN(t); i++)
         INT_EQ(ef_label_parse(t[i].s, strlen(t[i].s)), t[i].want, t[i].s);
@@ -733,7 +740,8 @@ static void check_limits(void)
     STR_EQ(it.text, "after", "wide: the row after is read");
     STR_EQ(ef_buf_cstr(&rejects),
            "2: 20,002 fields, over the limit of 10,000 (the first 10,000 "
-           "are kept)\n", "wide: rejected with its count");
+           "are kept)\n",
+           "wide: rejected with its count");
     INT_EQ(ef_source_stats_get(src)->rejected[EF_REJECT_TOO_BIG], 1,
            "wide: counted as too big");
     ef_source_free(src);
@@ -743,8 +751,10 @@ static void check_limits(void)
            "wide strict: open");
     INT_EQ(ef_source_next(src, &it, &eof, &e), EF_ERR_PARSE,
            "wide strict: an error");
-    STR_EQ(e.msg, GEN "wide.csv:2: 20,002 fields, over the limit of 10,000 "
-           "(the first 10,000 are kept)", "wide strict: message");
+    STR_EQ(e.msg,
+           GEN "wide.csv:2: 20,002 fields, over the limit of 10,000 "
+               "(the first 10,000 are kept)",
+           "wide strict: message");
     ef_source_free(src);
 
     ef_buf_clear(&data);
@@ -756,8 +766,10 @@ static void check_limits(void)
     e.code = EF_OK;
     INT_EQ(ef_source_open(GEN "wide_header.csv", &o, &src, &e), EF_ERR_PARSE,
            "wide header: an error");
-    STR_EQ(e.msg, GEN "wide_header.csv:1: the header has 10001 columns, "
-           "over the limit of 10000", "wide header: message");
+    STR_EQ(e.msg,
+           GEN "wide_header.csv:1: the header has 10001 columns, "
+               "over the limit of 10000",
+           "wide header: message");
     remove(GEN "wide.csv");
     remove(GEN "wide_header.csv");
     ef_buf_reset(&data);

@@ -14,11 +14,11 @@
 #include "input/sqlite_source.h"
 #include "test.h"
 
-static sqlite3_vfs *real;         /* the default VFS, wrapped */
-static sqlite3_vfs faulty;        /* the wrapper */
+static sqlite3_vfs *real;          /* the default VFS, wrapped */
+static sqlite3_vfs faulty;         /* the wrapper */
 static sqlite3_io_methods methods; /* real's, with xRead wrapped */
 static const sqlite3_io_methods *real_methods;
-static long reads_left;           /* < 0: never fail */
+static long reads_left; /* < 0: never fail */
 
 /* A file of faulty: real's file, first, so that real's methods work on
  * it as on their own. */
@@ -42,8 +42,8 @@ static int f_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 static int f_close(sqlite3_file *f)
 {
     ffile *ff = (ffile *)f;
-    int rc = ff->real->pMethods ? ff->real->pMethods->xClose(ff->real)
-                                : SQLITE_OK;
+    int rc =
+        ff->real->pMethods ? ff->real->pMethods->xClose(ff->real) : SQLITE_OK;
     free(ff->real);
     return rc;
 }
@@ -53,17 +53,17 @@ static int f_close(sqlite3_file *f)
         sqlite3_file *r = ((ffile *)f)->real;                                 \
         return r->pMethods->x##name args;                                     \
     }
-PASS(Write, (sqlite3_file *f, const void *b, int n, sqlite3_int64 o),
+PASS(Write, (sqlite3_file * f, const void *b, int n, sqlite3_int64 o),
      (r, b, n, o))
-PASS(Truncate, (sqlite3_file *f, sqlite3_int64 s), (r, s))
-PASS(Sync, (sqlite3_file *f, int fl), (r, fl))
-PASS(FileSize, (sqlite3_file *f, sqlite3_int64 *s), (r, s))
-PASS(Lock, (sqlite3_file *f, int l), (r, l))
-PASS(Unlock, (sqlite3_file *f, int l), (r, l))
-PASS(CheckReservedLock, (sqlite3_file *f, int *o), (r, o))
-PASS(FileControl, (sqlite3_file *f, int op, void *a), (r, op, a))
-PASS(SectorSize, (sqlite3_file *f), (r))
-PASS(DeviceCharacteristics, (sqlite3_file *f), (r))
+PASS(Truncate, (sqlite3_file * f, sqlite3_int64 s), (r, s))
+PASS(Sync, (sqlite3_file * f, int fl), (r, fl))
+PASS(FileSize, (sqlite3_file * f, sqlite3_int64 *s), (r, s))
+PASS(Lock, (sqlite3_file * f, int l), (r, l))
+PASS(Unlock, (sqlite3_file * f, int l), (r, l))
+PASS(CheckReservedLock, (sqlite3_file * f, int *o), (r, o))
+PASS(FileControl, (sqlite3_file * f, int op, void *a), (r, op, a))
+PASS(SectorSize, (sqlite3_file * f), (r))
+PASS(DeviceCharacteristics, (sqlite3_file * f), (r))
 #undef PASS
 
 static int f_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
@@ -80,11 +80,25 @@ static int f_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
     if (real_methods) {
         /* version 1 only: no WAL, no mmap (a rollback-journal database
          * read through xRead) */
-        methods = (sqlite3_io_methods){
-            1, f_close, f_read, f_Write, f_Truncate, f_Sync, f_FileSize,
-            f_Lock, f_Unlock, f_CheckReservedLock, f_FileControl,
-            f_SectorSize, f_DeviceCharacteristics, NULL, NULL, NULL, NULL,
-            NULL, NULL};
+        methods = (sqlite3_io_methods){1,
+                                       f_close,
+                                       f_read,
+                                       f_Write,
+                                       f_Truncate,
+                                       f_Sync,
+                                       f_FileSize,
+                                       f_Lock,
+                                       f_Unlock,
+                                       f_CheckReservedLock,
+                                       f_FileControl,
+                                       f_SectorSize,
+                                       f_DeviceCharacteristics,
+                                       NULL,
+                                       NULL,
+                                       NULL,
+                                       NULL,
+                                       NULL,
+                                       NULL};
         ff->base.pMethods = &methods;
     } else {
         free(ff->real);
@@ -182,8 +196,8 @@ void test_sqlite_fail(void)
         if (rc == EF_OK)
             opened = 1;
         else if (e.code == EF_ERR_USAGE)
-            usage++, fprintf(stderr, "FAIL reads fail after %ld: %s\n", n,
-                             e.msg);
+            usage++,
+                fprintf(stderr, "FAIL reads fail after %ld: %s\n", n, e.msg);
         else if (e.code != EF_ERR_IO && e.code != EF_ERR_NOINPUT)
             other++;
         ef_sqlite_reader_free(r);

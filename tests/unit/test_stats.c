@@ -18,7 +18,7 @@
 
 /* |got - want| <= rel |want|, and NaN never passes */
 #define REL_NEAR(got, want, rel, what)                                        \
-    DBL_NEAR((got), (want), (rel) * fabs(want), (what))
+    DBL_NEAR((got), (want), (rel)*fabs(want), (what))
 
 static void stats_wilson(void)
 {
@@ -372,9 +372,9 @@ static void stats_rng(void)
      *       return x % n
      * Seed 0's first word is splitmix64's well-known 0xe220a8397b1dcdaf. */
     ef_rng r;
-    static const uint64_t out42[4] = {
-        0x15780b2e0c2ec716u, 0x6104d9866d113a7eu, 0xae17533239e499a1u,
-        0xecb8ad4703b360a1u};
+    static const uint64_t out42[4] = {0x15780b2e0c2ec716u, 0x6104d9866d113a7eu,
+                                      0xae17533239e499a1u,
+                                      0xecb8ad4703b360a1u};
     /* 60000 draws of below(6) with seed 7, counted in Python */
     static const int cnt6[6] = {9995, 9947, 10157, 10052, 9960, 9889};
     int cnt[6] = {0};

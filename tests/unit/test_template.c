@@ -163,8 +163,7 @@ static const struct {
     {"{{", "ERR:t.md:1: unclosed tag {{"},
     {"x\n{{#items}}\n- {{label}}\n",
      "ERR:t.md:2: unclosed section {{#items}}"},
-    {"{{#y}}\n\n{{/x}}",
-     "ERR:t.md:3: {{/x}} closes {{#y}} opened on line 1"},
+    {"{{#y}}\n\n{{/x}}", "ERR:t.md:3: {{/x}} closes {{#y}} opened on line 1"},
     {"{{#a}}{{^b}}\n{{/a}}{{/b}}",
      "ERR:t.md:2: {{/a}} closes {{^b}} opened on line 1"},
     {"ok\n{{/x}}", "ERR:t.md:2: {{/x}} has no open section"},
@@ -287,8 +286,7 @@ static void test_depth(const ef_tvalue *root)
     for (i = 0; i <= EF_TEMPLATE_MAX_DEPTH; i++)
         ef_buf_puts(&src, "{{^no}}\n");
     got = run(root, ef_buf_cstr(&src), NULL);
-    STR_EQ(got, "ERR:t.md:65: sections nested more than 64 deep",
-           "too deep");
+    STR_EQ(got, "ERR:t.md:65: sections nested more than 64 deep", "too deep");
     free(got);
     ef_buf_reset(&src);
 }

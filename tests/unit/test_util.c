@@ -15,15 +15,20 @@ static void check_term(void)
         size_t len; /* 0: strlen */
         const char *want;
     } cases[] = {
-        {"plain caf\xC3\xA9 \xE2\x82\xAC ok", 0, "plain caf\xC3\xA9 \xE2\x82\xAC ok"},
+        {"plain caf\xC3\xA9 \xE2\x82\xAC ok", 0,
+         "plain caf\xC3\xA9 \xE2\x82\xAC ok"},
         {"\x1b[2J\x1b]0;pwned\x07", 0, "\\x1b[2J\\x1b]0;pwned\\x07"},
         {"two\nlines\r", 0, "two\\x0alines\\x0d"},
         {"tab\tdel\x7f", 0, "tab\\x09del\\x7f"},
         {"nul\0x", 5, "nul\\x00x"},
         /* U+009B, CSI in one byte on some terminals, as UTF-8 */
-        {"c1 \xC2\x9B" "31m", 0, "c1 \\u009b31m"},
+        {"c1 \xC2\x9B"
+         "31m",
+         0, "c1 \\u009b31m"},
         /* the right-to-left override, and an isolate */
-        {"abc\xE2\x80\xAE" "fed\xE2\x81\xA6", 0, "abc\\u202efed\\u2066"},
+        {"abc\xE2\x80\xAE"
+         "fed\xE2\x81\xA6",
+         0, "abc\\u202efed\\u2066"},
         /* invalid UTF-8: its bytes, shown */
         {"bad \xFF\xC3(", 0, "bad \\xff\\xc3("},
         {"\xEF\xBF\xBD stays", 0, "\xEF\xBF\xBD stays"},
@@ -33,8 +38,7 @@ static void check_term(void)
     for (size_t i = 0; i < EF_ARRAY_LEN(cases); i++) {
         ef_buf_clear(&b);
         ef_text_term_escape(&b, cases[i].in,
-                            cases[i].len ? cases[i].len
-                                         : strlen(cases[i].in));
+                            cases[i].len ? cases[i].len : strlen(cases[i].in));
         STR_EQ(ef_buf_cstr(&b), cases[i].want, cases[i].in);
     }
     ef_buf_reset(&b);
@@ -58,7 +62,7 @@ static void check_csvout(void)
         {"\t=1", 0, "'\t=1"},
         {"\r=1", 0, "\"'\r=1\""},
         {"  =1", 0, "\"'  =1\""}, /* spaces first: still a formula */
-        {"-3", 0, "-3"},            /* numbers are numbers */
+        {"-3", 0, "-3"},          /* numbers are numbers */
         {"+1.5e3", 0, "+1.5e3"},
         {"-.5", 0, "-.5"},
         {"-", 0, "'-"},
@@ -94,12 +98,15 @@ void test_util(void)
         int d;
         const char *want;
     } fixed[] = {
-        {0.0, 3, "0.000"},       {1.0, 3, "1.000"},
-        {0.4404, 4, "0.4404"},   {-0.4404, 4, "-0.4404"},
+        {0.0, 3, "0.000"},
+        {1.0, 3, "1.000"},
+        {0.4404, 4, "0.4404"},
+        {-0.4404, 4, "-0.4404"},
         {-0.00001, 4, "0.0000"}, /* no "-0.0000" */
         {0.0625, 3, "0.062"},    /* an exact binary tie: to even */
         {0.0635, 3, "0.064"},    /* 0.0635 is just above in binary */
-        {2.5, 0, "2"},           {1234567.891, 2, "1234567.89"},
+        {2.5, 0, "2"},
+        {1234567.891, 2, "1234567.89"},
         {0.1 + 0.2, 6, "0.300000"},
     };
     char buf[64];

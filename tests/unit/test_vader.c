@@ -148,8 +148,8 @@ static void test_offsets(const ef_vader *v, ef_vader_scratch *s)
         ef_lexicon_free(lx);
     }
     /* punctuation only: kept whole, neutral */
-    score(v, s, "good ?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!", 58,
-          &sc);
+    score(v, s, "good ?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!?!",
+          58, &sc);
     OK(sc.neu > 0 && sc.pos > 0, "a punctuation-only token counts neutral");
 }
 
@@ -193,8 +193,8 @@ static void test_table(void)
     for (int i = 0; i < N; i++) {
         snprintf(w, sizeof w, "%s%d", i % 3 ? "brandword" : "w", i);
         const ef_word_info *e = lookup(lx, w);
-        found += e->has_valence && e->valence == i % 9 - 4 &&
-                 e->len == strlen(w);
+        found +=
+            e->has_valence && e->valence == i % 9 - 4 && e->len == strlen(w);
         snprintf(w, sizeof w, "%s%d", i % 3 ? "brandword" : "w", N + i);
         absent += lookup(lx, w)->len == UINT32_MAX;
     }
@@ -229,11 +229,19 @@ static void test_table(void)
 static void test_ascii_path(const ef_vader *v, ef_vader_scratch *s)
 {
     static const char *const frags[] = {
-        "good", "BAD", "not", "very", "but", "kind of", "no", "never so",
-        "without doubt", "at least", "don't", "ISN'T", "n't", "'", "!!!",
-        "??", "...", ":)", ":-(", "(great)", "\"nice\"", "a", "I", "ok",
-        "x", "--", "wasn't", "the shit", "bus stop", "Kiss of death",
-        "yeah right", "sort of", "just enough", "HAPPY", "Sad", "1", "99%"};
+        "good",       "BAD",      "not",
+        "very",       "but",      "kind of",
+        "no",         "never so", "without doubt",
+        "at least",   "don't",    "ISN'T",
+        "n't",        "'",        "!!!",
+        "??",         "...",      ":)",
+        ":-(",        "(great)",  "\"nice\"",
+        "a",          "I",        "ok",
+        "x",          "--",       "wasn't",
+        "the shit",   "bus stop", "Kiss of death",
+        "yeah right", "sort of",  "just enough",
+        "HAPPY",      "Sad",      "1",
+        "99%"};
     static const char spaces[] = " \t\n\v\f\r\x1c\x1d\x1e\x1f";
     char text[512];
     unsigned seed = 2026;
@@ -259,8 +267,8 @@ static void test_ascii_path(const ef_vader *v, ef_vader_scratch *s)
                 size_t len = 60 + NEXT() % 140;
                 int punct = NEXT() % 4 == 0;
                 for (size_t i = 0; i < len; i++)
-                    text[n + i] = punct ? "!.?-"[NEXT() % 4]
-                                        : (char)('a' + NEXT() % 26);
+                    text[n + i] =
+                        punct ? "!.?-"[NEXT() % 4] : (char)('a' + NEXT() % 26);
                 n += len;
             }
         }
@@ -381,8 +389,8 @@ static size_t names_twin(const char *in, size_t n, char *out,
                 for (size_t j = 0; all && j < words; j++) {
                     size_t u = t - k + j, l = strlen(brand[p][j]);
                     size_t tl = b2[u] - a2[u];
-                    int eq = tl >= l && strncasecmp(in + a2[u], brand[p][j],
-                                                    l) == 0;
+                    int eq = tl >= l &&
+                             strncasecmp(in + a2[u], brand[p][j], l) == 0;
                     all = eq && (tl == l || (j + 1 == words && tl == l + 2 &&
                                              in[a2[u] + l] == '\'' &&
                                              in[a2[u] + l + 1] == 's'));
@@ -408,17 +416,61 @@ static size_t names_twin(const char *in, size_t n, char *out,
 static void test_names_paths(const ef_vader *plain, const ef_vader *rules,
                              ef_vader_scratch *s)
 {
-    static const char *const frags[] = {
-        "@united", "@United", ".@united", "(@united)", "#united", "united",
-        "UNITED", "@UNITED", "best", "buy", "Best", "Buy's", "best buy",
-        "@best", "@never", "@very", "@but", "@no", "@kind", "of", "good",
-        "bad", "not", "never", "very", "but", "kind", "no", "@don't",
-        "don't", "@", "@@", "me@united.com", "@ok", "GREAT", "sad", "!",
-        "?", "...", ":)", "@caf\xc3\xa9", "caf\xc3\xa9", "the", "x",
-        "delayed", "@love", "love", "@happy_customer", "@HappyCo", "least",
-        "at", "without", "doubt", "so"};
-    static const char *const brand[][2] = {{"united", NULL},
-                                           {"best", "buy"}};
+    static const char *const frags[] = {"@united",
+                                        "@United",
+                                        ".@united",
+                                        "(@united)",
+                                        "#united",
+                                        "united",
+                                        "UNITED",
+                                        "@UNITED",
+                                        "best",
+                                        "buy",
+                                        "Best",
+                                        "Buy's",
+                                        "best buy",
+                                        "@best",
+                                        "@never",
+                                        "@very",
+                                        "@but",
+                                        "@no",
+                                        "@kind",
+                                        "of",
+                                        "good",
+                                        "bad",
+                                        "not",
+                                        "never",
+                                        "very",
+                                        "but",
+                                        "kind",
+                                        "no",
+                                        "@don't",
+                                        "don't",
+                                        "@",
+                                        "@@",
+                                        "me@united.com",
+                                        "@ok",
+                                        "GREAT",
+                                        "sad",
+                                        "!",
+                                        "?",
+                                        "...",
+                                        ":)",
+                                        "@caf\xc3\xa9",
+                                        "caf\xc3\xa9",
+                                        "the",
+                                        "x",
+                                        "delayed",
+                                        "@love",
+                                        "love",
+                                        "@happy_customer",
+                                        "@HappyCo",
+                                        "least",
+                                        "at",
+                                        "without",
+                                        "doubt",
+                                        "so"};
+    static const char *const brand[][2] = {{"united", NULL}, {"best", "buy"}};
     char text[600], twin[600];
     unsigned seed = 1201;
     int same = 0, total = 0;
@@ -449,8 +501,7 @@ static void test_names_paths(const ef_vader *plain, const ef_vader *rules,
         vader_ascii_path = 1;
         vader_vector_max = 2;
         if (!agree && total - same < 3)
-            fprintf(stderr, "names rules differ on \"%.*s\"\n", (int)n,
-                    text);
+            fprintf(stderr, "names rules differ on \"%.*s\"\n", (int)n, text);
         same += agree;
         total++;
     }
@@ -500,8 +551,9 @@ static void test_names(ef_vader_scratch *s)
            "version with the names rules");
     OK(strstr(ef_vader_version(vb), "+names+brand-") != NULL,
        "version with brands");
-    OK(ef_vader_is_brand(vb, "best buy") && ef_vader_is_brand(vb, "united")
-       && !ef_vader_is_brand(vb, "best"), "ef_vader_is_brand");
+    OK(ef_vader_is_brand(vb, "best buy") && ef_vader_is_brand(vb, "united") &&
+           !ef_vader_is_brand(vb, "best"),
+       "ef_vader_is_brand");
     /* the lexicon's words for the notices */
     OK(ef_vader_find(plain, "united", 6, &idx[0], &val) && val == 1.8,
        "find: united 1.8");
@@ -614,8 +666,8 @@ void test_vader(void)
     {
         size_t n = 10u << 20, k = 0;
         char *big = malloc(n);
-        static const char *const words[] = {"good ", "bad ", "but ",
-                                            "fine ", "the "};
+        static const char *const words[] = {"good ", "bad ", "but ", "fine ",
+                                            "the "};
         while (k + 6 < n) {
             const char *w = words[(k * 7 + k / 5) % 5];
             memcpy(big + k, w, strlen(w));
@@ -644,12 +696,14 @@ void test_vader(void)
         OK(memcmp(a, b, sizeof a) == 0, "but: heap path == naive path");
     }
 
-    OK(ef_classify(0.05, &(ef_thresholds)EF_THRESHOLDS_DEFAULT) ==
-           EF_POSITIVE, "0.05 is positive");
+    OK(ef_classify(0.05, &(ef_thresholds)EF_THRESHOLDS_DEFAULT) == EF_POSITIVE,
+       "0.05 is positive");
     OK(ef_classify(-0.05, &(ef_thresholds)EF_THRESHOLDS_DEFAULT) ==
-           EF_NEGATIVE, "-0.05 is negative");
+           EF_NEGATIVE,
+       "-0.05 is negative");
     OK(ef_classify(0.0499, &(ef_thresholds)EF_THRESHOLDS_DEFAULT) ==
-           EF_NEUTRAL, "0.0499 is neutral");
+           EF_NEUTRAL,
+       "0.0499 is neutral");
 
     test_offsets(v, s);
     test_table();

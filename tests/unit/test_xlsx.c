@@ -416,7 +416,6 @@ static ef_report *make_report(int labels)
     return r;
 }
 
-
 /* ==== Rows ============================================================== */
 
 /* The rows every test workbook gets (see tests/suites/xlsx.sh). */
@@ -616,8 +615,8 @@ static void chart_value_headers(const char *chart, const char *sheet_name,
 static void check_book(const char *path)
 {
     static const char *const sheets[] = {
-        "Summary", "Trend",    "Channels",    "Themes", "Spikes",
-        "Repair queue", "Negative", "Data", "Calibration", "Method"};
+        "Summary",      "Trend",    "Channels", "Themes",      "Spikes",
+        "Repair queue", "Negative", "Data",     "Calibration", "Method"};
     char *wb = zip_member(path, "xl/workbook.xml");
     char *summary = zip_member(path, "xl/worksheets/sheet1.xml");
     char *trend = zip_member(path, "xl/worksheets/sheet2.xml");
