@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +29,7 @@
 #include "sentiment/sentiment.h"
 #include "util/csvout.h"
 #include "util/outdir.h"
+#include "util/pool.h"
 #include "util/progress.h"
 #include "util/strmap.h"
 #include "util/util.h"
@@ -368,9 +368,9 @@ typedef struct {
     ef_buf strings; /* the items' strings, copied */
 } batch;
 
+/* One slice of a batch, prepared (scored, split into terms) by one task
+ * of the batch's pool job; fold() reads the slices back in order. */
 typedef struct {
-    pthread_t tid;
-    int running;
     ef_prep *prep;
     batch *b;
     size_t from, to;
@@ -487,14 +487,15 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
     return EF_OK;
 }
 
-static void *prepare(void *arg)
+/* A pool task: prepares slice `task` of the batch (ctx: its workers). */
+static void prepare(void *ctx, size_t task, int thread)
 {
-    worker *w = arg;
+    worker *w = (worker *)ctx + task;
 
+    (void)thread; /* each slice has its own ef_prep */
     ef_prep_reset(w->prep);
     for (size_t i = w->from; i < w->to; i++)
         ef_prep_item(w->prep, &w->b->items[i], &w->b->prep[i]);
-    return NULL;
 }
 
 /* Folds a prepared batch into the aggregator and the workbook. */
@@ -518,7 +519,10 @@ static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg, ef_xlsx *xlsx,
 }
 
 /* Reads every input into the aggregator (and the workbook's row sheets),
- * scoring on nthreads threads. */
+ * scoring on nthreads threads. While the pool prepares batch k (a task a
+ * slice), this thread folds batch k-1 and reads batch k+1; with one
+ * scoring thread the pool still has a thread of its own, so reading and
+ * scoring overlap as they do with more. */
 static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
                              ef_xlsx *xlsx, int nthreads, ef_labels *lm,
                              ef_lsample *ls, ef_err *e)
@@ -527,6 +531,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     worker *ws[2];
     reader rd = {
         o, 0, NULL, agg, ef_progress_new(o->quiet), lm, ef_dedup_new()};
+    ef_pool *pool = ef_pool_new(nthreads > 1 ? nthreads : 2);
     ef_status rc;
     int cur = 0, have_prev = 0;
 
@@ -541,28 +546,25 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         worker *w = ws[cur];
         size_t per = (b->n + (size_t)nthreads - 1) / (size_t)nthreads;
 
+        ef_job job = EF_JOB(prepare, w, (size_t)nthreads);
+
         for (int t = 0; t < nthreads; t++) {
             w[t].b = b;
             w[t].from = (size_t)t * per < b->n ? (size_t)t * per : b->n;
             w[t].to = w[t].from + per < b->n ? w[t].from + per : b->n;
-            w[t].running =
-                w[t].from < w[t].to &&
-                pthread_create(&w[t].tid, NULL, prepare, &w[t]) == 0;
-            if (!w[t].running)
-                prepare(&w[t]); /* no thread to be had: do it here */
         }
+        ef_pool_submit(pool, &job);
         if (have_prev)
             rc = fold(&bs[1 - cur], ws[1 - cur], nthreads, agg, xlsx, ls, e);
         if (rc == EF_OK && b->n > 0)
             rc = fill(&rd, &bs[1 - cur], e);
-        for (int t = 0; t < nthreads; t++)
-            if (w[t].running)
-                pthread_join(w[t].tid, NULL);
+        ef_pool_wait(pool, &job);
         if (b->n == 0)
             break;
         have_prev = 1;
         cur = 1 - cur;
     }
+    ef_pool_free(pool);
     ef_progress_done(rd.pg);
     ef_progress_free(rd.pg);
     ef_source_free(rd.src);
