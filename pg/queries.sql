@@ -248,23 +248,22 @@ ORDER BY u.rank
 
 -- name: period_terms
 -- A spike period's terms: of its negative items (dated in [$3, $4)),
--- each term with the items holding it and the distinct authors of those
--- (an item without an author is its own: the inner query groups by
--- shard, author and, for rows without one, the id). What the spike's
--- terms are chosen from; only for the few spike periods. $1 neg_max,
--- $2 pos_min float8, $3 $4 timestamptz. Terms in bytewise order.
-SELECT u.term, sum(u.negative)::int8 AS negative, count(*) AS authors
+-- each term with the items holding it and their distinct authors, up to
+-- $5 (EF_SPIKE_TERM_AUTHORS: what a spike term needs; an item without
+-- an author is its own). What the spike's terms are chosen from; only
+-- for the few spike periods. $1 neg_max, $2 pos_min float8, $3 $4
+-- timestamptz, $5 int4. Terms in bytewise order.
+SELECT u.term, u.negative, u.authors
 FROM (
-    SELECT shard, author,
-           substr(id, 1, (author IS NULL OR author = '')::int4 * 1048576)
-               AS anonymous,
-           earful_term_counts(text, true) AS part
-    FROM {table}
-    WHERE date >= $3 AND date < $4 AND earful_class(text, $1, $2) = 0
-    GROUP BY shard, author, anonymous
-) s, unnest((s.part).term, (s.part).negative) AS u(term, negative)
-GROUP BY u.term
-ORDER BY u.term COLLATE "C"
+    SELECT earful_term_authors_merge(part) AS m
+    FROM (
+        SELECT shard, earful_term_authors($5, text, author) AS part
+        FROM {table}
+        WHERE date >= $3 AND date < $4 AND earful_class(text, $1, $2) = 0
+        GROUP BY shard
+    ) s
+) x, unnest((x.m).term, (x.m).negative, (x.m).authors)
+        AS u(term, negative, authors)
 ;
 
 -- name: examples

@@ -642,15 +642,16 @@ int ef_pg_period_terms(void *ctx, int64_t start, int64_t next,
                        ef_agg_term **out, size_t *n, ef_err *e)
 {
     ef_pg *pg = ctx;
-    char neg[32], pos[32], from[40], to[40];
-    const char *p[4] = {neg, pos, from, to};
+    char neg[32], pos[32], from[40], to[40], cap[16];
+    const char *p[5] = {neg, pos, from, to, cap};
     term_list l = {pg, NULL, 0, 0};
 
     snprintf(neg, sizeof neg, "%.17g", pg->o.thr.neg_max);
     snprintf(pos, sizeof pos, "%.17g", pg->o.thr.pos_min);
     format_ts(start, from, sizeof from);
     format_ts(next, to, sizeof to);
-    if (run(pg, "period_terms", 4, p, on_period_term, &l, e) != EF_OK) {
+    snprintf(cap, sizeof cap, "%d", EF_SPIKE_TERM_AUTHORS);
+    if (run(pg, "period_terms", 5, p, on_period_term, &l, e) != EF_OK) {
         for (size_t i = 0; i < l.n; i++)
             free(l.t[i].term);
         free(l.t);
