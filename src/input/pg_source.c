@@ -466,11 +466,11 @@ static ef_status on_author(void *ctx, const PGresult *r, ef_err *e)
     return EF_OK;
 }
 
-/* The last column of a row is an id to fetch. */
+/* A row (rank or class, rank or priority, id): an id to fetch. */
 static ef_status on_id(void *ctx, const PGresult *r, ef_err *e)
 {
     reading *rd = ctx;
-    const char *id = val(r, PQnfields(r) - 1);
+    const char *id = val(r, 2);
 
     if (id == NULL)
         return bad_value(rd->pg, "id", e);
@@ -480,6 +480,37 @@ static ef_status on_id(void *ctx, const PGresult *r, ef_err *e)
     }
     rd->ids[rd->nids++] = ef_xstrdup(id);
     return EF_OK;
+}
+
+/* A row of the report query: its part (the next to last column) says
+ * which; parts whose columns the table lacks are left out. */
+static ef_status on_report(void *ctx, const PGresult *r, ef_err *e)
+{
+    reading *rd = ctx;
+    const int *mapped = rd->pg->mapped;
+    int nf = PQnfields(r);
+    uint64_t part = nf >= 2 ? u64(r, nf - 2) : 0;
+
+    switch (part) {
+    case 1:
+        return on_cube(ctx, r, e);
+    case 2:
+        return mapped[EF_F_RESPONDED_AT] ? on_delay(ctx, r, e) : EF_OK;
+    case 3:
+        return on_score(ctx, r, e);
+    case 4:
+        return on_term(ctx, r, e);
+    case 5:
+    case 6:
+    case 7:
+        return mapped[EF_F_AUTHOR] ? on_author(ctx, r, e) : EF_OK;
+    case 8:
+        return mapped[EF_F_RESPONDED_AT] ? on_id(ctx, r, e) : EF_OK;
+    case 9:
+        return on_id(ctx, r, e);
+    default:
+        return bad_value(rd->pg, "report row", e);
+    }
 }
 
 /* A fetched item, scored here, offered to the aggregator to show. */
@@ -562,11 +593,7 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
 {
     char neg[32], pos[32], kind[8], k[24], loud[8], ex[8];
     const char *tz = ef_tz_name(pg->o.tz);
-    const char *cube[4] = {neg, pos, kind, tz};
-    const char *thr[4] = {neg, pos, "-infinity", "infinity"};
-    const char *topk[3] = {neg, pos, k};
-    const char *au[3] = {neg, pos, loud};
-    const char *exk[3] = {neg, pos, ex};
+    const char *rp[7] = {neg, pos, kind, tz, k, loud, ex};
     reading rd;
     ef_status rc;
 
@@ -582,27 +609,13 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
     record_input(pg, a);
     if (pg->rows)
         ef_agg_add_span(a, pg->first, pg->last);
-    rc = run(pg, "cube", 4, cube, on_cube, &rd, e);
-    if (rc == EF_OK && pg->mapped[EF_F_RESPONDED_AT])
-        rc = run(pg, "delays", 0, NULL, on_delay, &rd, e);
-    if (rc == EF_OK)
-        rc = run(pg, "scores", 0, NULL, on_score, &rd, e);
-    if (rc == EF_OK)
-        rc = run(pg, "terms", 4, thr, on_term, &rd, e);
+    rc = run(pg, "report", 7, rp, on_report, &rd, e);
     if (rc == EF_OK && pg->mapped[EF_F_AUTHOR]) {
-        rc = run(pg, "authors", 3, au, on_author, &rd, e);
-        if (rc == EF_OK) {
-            ef_agg_authors aa = {rd.neg, rd.authors, rd.nhist, rd.turned,
-                                 rd.turned_after,
-                                 (const char *const *)rd.loud, rd.loud_n,
-                                 rd.nloud};
-            ef_agg_set_authors(a, &aa);
-        }
+        ef_agg_authors aa = {rd.neg, rd.authors, rd.nhist, rd.turned,
+                             rd.turned_after, (const char *const *)rd.loud,
+                             rd.loud_n, rd.nloud};
+        ef_agg_set_authors(a, &aa);
     }
-    if (rc == EF_OK && pg->mapped[EF_F_RESPONDED_AT])
-        rc = run(pg, "repair", 3, topk, on_id, &rd, e);
-    if (rc == EF_OK)
-        rc = run(pg, "examples", 3, exk, on_id, &rd, e);
     if (rc == EF_OK && rd.nids) {
         char *arr = id_array(rd.ids, rd.nids);
         const char *p[1] = {arr};

@@ -174,21 +174,14 @@ PY
 # Each query's parameters: thresholds, week, a zone with DST, k.
 declare -A params=(
     [versions]=""
-    [cube]="-0.05, 0.05, 1, 'Europe/Paris'"
-    [delays]=""
-    [scores]=""
+    [report]="-0.05, 0.05, 1, 'Europe/Paris', 25, 5, 3"
     [calibration]="1, 'UTC'"
-    [terms]="-0.05, 0.05, '-infinity', 'infinity'"
-    [authors]="-0.05, 0.05, 5"
-    [repair]="-0.05, 0.05, 25"
     [negative]="-0.05, 0.05, 10000"
-    [examples]="-0.05, 0.05, 3"
     [period_terms]="-0.05, 0.05, '2025-03-31', '2025-04-07', 5"
     [items]="'{fb-000001,fb-000002}'"
 )
 # the aggregates (each checked below), then the one that reads rows
-names=(versions cube delays scores calibration terms authors repair negative
-       examples period_terms)
+names=(versions report calibration negative period_terms)
 eq "queries: the set in queries.sql" \
     "$(ls "$root"/q/*.sharded.sql | xargs -n1 basename | sed 's/\.sharded\.sql//' | sort | tr '\n' ' ')" \
     "$(printf '%s\n' setup "${names[@]}" items | sort | tr '\n' ' ')"
@@ -216,7 +209,6 @@ for n in "${names[@]}"; do
     check "plan $n: aggregated on the workers" test "$(grep -c 'GROUP BY' <<<"$remote")" -eq 2
     case $n in
         versions) fn=earful_version ;;
-        delays) fn=earful_delay ;;
         scores | calibration) fn=earful_compound ;;
         *) fn=earful_class ;;
     esac
@@ -228,23 +220,40 @@ f=$root/out/items.sharded
 check "plan items: fetched by id on both workers" test "$(grep -c "Remote SQL: .*WHERE ((id = ANY ('{fb-000001,fb-000002}'::text\[\])))" "$f")" -eq 2
 check "plan items: two Async Foreign Scans" test "$(grep -c 'Async Foreign Scan' "$f")" -eq 2
 echo "ok: items: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
+f=$root/explain/report.txt
+for fn in earful_tally earful_term_counts earful_authors earful_topk earful_delay earful_compound; do
+    check "plan report: $fn in both workers' Remote SQL" test "$(grep 'Remote SQL:' "$f" | grep -c "public\.$fn(")" -eq 2
+done
+check "plan report: one scan of each shard" test "$(grep -c 'Foreign Scan' "$f")" -eq 2
 check "plan period_terms: the period and the term authors in the Remote SQL" test \
     "$(grep 'Remote SQL:' "$root/explain/period_terms.txt" | grep "date >= '2025-03-31" | grep -c 'public.earful_term_authors(5, text, author)')" -eq 2
-run_set noseg "VERBOSE, COSTS OFF" cube
-check "plan cube without a segment: pushed down" test \
-    "$(grep 'Remote SQL:' "$root/out/cube.noseg" | grep -c 'earful_tally(.*NULL::text')" -eq 2
-check "plan cube: the time zone ships" grep -q "'Europe/Paris'::public.earful_tz" "$root/explain/cube.txt"
-check "plan terms: the date range ships" grep -q "WHERE ((date >= '-infinity'" "$root/explain/terms.txt"
+run_set noseg "VERBOSE, COSTS OFF" report
+check "plan report without a segment: pushed down" test \
+    "$(grep 'Remote SQL:' "$root/out/report.noseg" | grep -c 'earful_tally(.*NULL::text')" -eq 2
+check "plan report: the time zone ships" grep -q "'Europe/Paris'::public.earful_tz" "$root/explain/report.txt"
 
 # ==== The query set: results ================================================
 
+# the report query's parts, each in a file as a query of its own:
+# DIR/NAME.TAG from DIR/report.TAG (a part's columns only)
+split_report() { # DIR TAG
+    awk -F'|' -v d="$1" -v t="$2" '
+        BEGIN { split("cube delays scores terms authors authors authors repair examples", nm, " ")
+                split("18 4 3 3 4 4 4 3 3", w, " ") }
+        { p = $(NF - 1); o = $1; for (i = 2; i <= w[p]; i++) o = o "|" $i
+          print o >(d "/" nm[p] "." t) }' "$1/report.$2"
+}
+parts=(cube delays scores terms authors repair examples)
 run_set sharded "" "${names[@]}"
 run_set local "" "${names[@]}"
-run_set noseg "" cube
-for n in "${names[@]}"; do
+run_set noseg "" report
+for t in sharded local noseg; do split_report "$root/out" $t; done
+for n in "${names[@]}" "${parts[@]}"; do
     check "results $n: sharded equals one server" cmp -s "$root/out/$n.sharded" "$root/out/$n.local"
     check "results $n: rows" test "$(wc -l <"$root/out/$n.sharded")" -gt 1
 done
+check "results report: the parts in order" test \
+    "$(awk -F'|' '{ print $(NF - 1) }' "$root/out/report.sharded" | uniq | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 "
 # a spike's terms by plain SQL: each author once (an anonymous item its
 # own), at most 5
 eq "results period_terms: the items and distinct authors of each term" \
@@ -258,9 +267,10 @@ eq "results versions" "$(cat "$root/out/versions.sharded")" \
 
 # The same numbers as `earful report` on the CSV (UTC weeks for the
 # cube, whose test above used Paris).
-params[cube]="-0.05, 0.05, 1, 'UTC'"
+params[report]="-0.05, 0.05, 1, 'UTC', 25, 5, 3"
 mkdir -p "$root/utc"
-run_set sharded "" cube && mv "$root/out/cube.sharded" "$root/utc/cube.sharded"
+run_set sharded "" report && mv "$root/out/report.sharded" "$root/utc/report.sharded" &&
+    split_report "$root/utc" sharded
 ./earful report --quiet -o "$root/report" "$root/sample.csv" ||
     echo "FAIL pg: earful report on the sample"
 python3 - "$root" <<'PY' >"$root/metrics.check"
@@ -379,7 +389,10 @@ done
 entries() { sed -n "$(($2 + 1)),$3p" "$1" | awk '/^20[0-9][0-9]-/ { if (e != "") print e; e = $0; next } { e = e " " $0 } END { if (e != "") print e }'; }
 { entries "$root/w1.log" "$wc1" "$we1"; entries "$root/w2.log" "$wc2" "$we2"; } >"$root/w.stmts"
 grep -o 'DECLARE c[0-9]* CURSOR FOR .*' "$root/w.stmts" >"$root/w.selects"
-check "report: the workers ran queries" test "$(wc -l <"$root/w.selects")" -ge 20
+# versions, report, the fetch by id, a spike's terms: on each worker
+check "report: the workers ran queries" test "$(wc -l <"$root/w.selects")" -ge 8
+check "report: one scan of each worker for the whole report" \
+    test "$(grep -c 'earful_term_counts(' "$root/w.selects")" -eq 2
 check "report: every worker query aggregates, but the fetch by id" \
     test "$(grep -v 'GROUP BY' "$root/w.selects" | grep -vc 'WHERE ((id = ANY')" -eq 0
 check "report: a spike's terms aggregated on the workers" \
@@ -516,10 +529,10 @@ eq "errors: the server lives on" "$(q 5432 -Atc "SELECT earful_class('good', -0.
 # ==== Faults: a worker down, a worker with another scorer ===================
 
 pg_stop w2
-out=$(run_set sharded "" cube 2>&1); rc=$?
+out=$(run_set sharded "" report 2>&1); rc=$?
 check "worker down: the query fails" test $rc -ne 0
 check "worker down: says which server" grep -q 'could not connect to server "w2"' <<<"$out"
-check "worker down: no partial rows" test ! -s "$root/out/cube.sharded"
+check "worker down: no partial rows" test ! -s "$root/out/report.sharded"
 rm -rf "$root/rep.down"
 out=$(./earful report -q -o "$root/rep.down" "$url" 2>&1); rc=$?
 eq "worker down: earful report exits 74" "$rc" 74
