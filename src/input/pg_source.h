@@ -11,7 +11,9 @@
  *
  * What runs where: every query aggregates on the servers that hold the
  * rows (the scorer inside them, earful_pg) and merges one partial per
- * shard on the server the URL names; the client folds the merged rows
+ * shard on the server the URL names; one query (report) reads every row
+ * once for all the report's partials, then each spike period's terms
+ * (period_terms) read that period's negative rows; the client folds the merged rows
  * into the aggregator (metrics.h's partial aggregates) and computes every
  * statistic itself. Rows travel only for the items the report shows: the
  * repair queue and the examples, fetched by id and scored here.
