@@ -513,18 +513,17 @@ static ef_status on_report(void *ctx, const PGresult *r, ef_err *e)
     }
 }
 
-/* A fetched item, scored here, offered to the aggregator to show. */
-static ef_status on_item(void *ctx, const PGresult *r, ef_err *e)
+/* A row of the items query as an item (its strings r's), scored into
+ * *sc. EF_OK, or the error of a malformed row. */
+static ef_status item_of(ef_pg *pg, const PGresult *r, ef_item *out,
+                         ef_scores *sc, ef_err *e)
 {
-    reading *rd = ctx;
-    const ef_pg *pg = rd->pg;
     ef_vader_scratch *s;
-    ef_scores sc;
     ef_item it;
 
     memset(&it, 0, sizeof it);
     if (val(r, 0) == NULL || val(r, 1) == NULL || val(r, 4) == NULL)
-        return bad_value(rd->pg, "item", e);
+        return bad_value(pg, "item", e);
     it.id = val(r, 0);
     it.date = strtoll(val(r, 1), NULL, 10);
     it.channel = val(r, 2) ? val(r, 2) : "";
@@ -539,11 +538,24 @@ static ef_status on_item(void *ctx, const PGresult *r, ef_err *e)
     it.label = -1;
     it.source = pg->display;
     s = ef_vader_scratch_new();
-    ef_vader_score(pg->o.vader, s, it.text, it.text_len, &sc);
+    ef_vader_score(pg->o.vader, s, it.text, it.text_len, sc);
     ef_vader_scratch_free(s);
-    ef_agg_keep(rd->a, &it, &sc);
-    rd->pg->t.items++;
+    pg->t.items++;
+    *out = it;
     return EF_OK;
+}
+
+/* A fetched item, scored here, offered to the aggregator to show. */
+static ef_status on_item(void *ctx, const PGresult *r, ef_err *e)
+{
+    reading *rd = ctx;
+    ef_scores sc;
+    ef_item it;
+    ef_status rc = item_of(rd->pg, r, &it, &sc, e);
+
+    if (rc == EF_OK)
+        ef_agg_keep(rd->a, &it, &sc);
+    return rc;
 }
 
 /* ids as a text[] literal: {"a","b"} with " and \ escaped. */
@@ -620,6 +632,49 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
         char *arr = id_array(rd.ids, rd.nids);
         const char *p[1] = {arr};
         rc = run(pg, "items", 1, p, on_item, &rd, e);
+        free(arr);
+    }
+    reading_free(&rd);
+    return rc;
+}
+
+/* ==== The most negative items ========================================== */
+
+typedef struct {
+    ef_pg *pg;
+    ef_pg_item_fn fn;
+    void *ctx;
+} negative_rows;
+
+static ef_status on_negative_item(void *ctx, const PGresult *r, ef_err *e)
+{
+    negative_rows *nr = ctx;
+    ef_scores sc;
+    ef_item it;
+    ef_status rc = item_of(nr->pg, r, &it, &sc, e);
+
+    return rc == EF_OK ? nr->fn(nr->ctx, &it, &sc, e) : rc;
+}
+
+ef_status ef_pg_negative(ef_pg *pg, size_t k, ef_pg_item_fn fn, void *ctx,
+                         ef_err *e)
+{
+    char neg[32], pos[32], kk[24];
+    const char *p[3] = {neg, pos, kk};
+    reading rd;
+    negative_rows nr = {pg, fn, ctx};
+    ef_status rc;
+
+    memset(&rd, 0, sizeof rd);
+    rd.pg = pg;
+    snprintf(neg, sizeof neg, "%.17g", pg->o.thr.neg_max);
+    snprintf(pos, sizeof pos, "%.17g", pg->o.thr.pos_min);
+    snprintf(kk, sizeof kk, "%zu", k);
+    rc = run(pg, "negative", 3, p, on_id, &rd, e);
+    if (rc == EF_OK && rd.nids) {
+        char *arr = id_array(rd.ids, rd.nids);
+        const char *q[1] = {arr};
+        rc = run(pg, "items", 1, q, on_negative_item, &nr, e);
         free(arr);
     }
     reading_free(&rd);

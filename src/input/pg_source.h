@@ -66,6 +66,19 @@ ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,
  * thresholds, period and zone); records the table as the input. */
 ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e);
 
+/* An item fetched and scored (its strings valid during the call only);
+ * a status other than EF_OK stops the fetch and is returned. */
+typedef ef_status (*ef_pg_item_fn)(void *ctx, const ef_item *it,
+                                   const ef_scores *sc, ef_err *e);
+
+/* The workbook's Negative sheet: the k most negative items (compound
+ * ascending, ties by id; the query ships earful_topk partials), fetched
+ * by id and scored here, given to fn in bytewise order of their ids (the
+ * sheet sorts them: ties stay in that order). After ef_pg_read. */
+#define EF_PG_NEGATIVE_ROWS 10000 /* the report's k */
+ef_status ef_pg_negative(ef_pg *pg, size_t k, ef_pg_item_fn fn, void *ctx,
+                         ef_err *e);
+
 /* ef_agg_opts.period_terms for a run from pg (ctx: the ef_pg). */
 int ef_pg_period_terms(void *ctx, int64_t start, int64_t next,
                        ef_agg_term **out, size_t *n, ef_err *e);

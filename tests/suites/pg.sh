@@ -397,8 +397,8 @@ check "report: every worker query aggregates, but the fetch by id" \
     test "$(grep -v 'GROUP BY' "$root/w.selects" | grep -vc 'WHERE ((id = ANY')" -eq 0
 check "report: a spike's terms aggregated on the workers" \
     test "$(grep -c 'earful_term_authors(5, text, author).*GROUP BY' "$root/w.selects")" -ge 2
-check "report: rows fetched by id only for what it shows" \
-    test "$(grep -c 'WHERE ((id = ANY' "$root/w.selects")" -eq 2
+check "report: rows fetched by id only for what it shows (the report's, the Negative sheet's)" \
+    test "$(grep -c 'WHERE ((id = ANY' "$root/w.selects")" -eq 4
 check "report: one read-only transaction" \
     grep -q 'statement: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' <(sed -n "$((wcc + 1)),${wce}p" "$root/c.log")
 check "report: no write on any server" \
@@ -407,7 +407,39 @@ cp "$root/rep.pg/metrics.json" "$root/sharded.json"
 same_report "sharded, months in Paris, a segment" --period month --tz Europe/Paris --segment segment
 same_report "sharded, days, other thresholds" --period day --thresholds -0.3,0.3 --min-n 5
 same_report "one server (--table)" --table feedback_local --segment segment
-check "report: a workbook is not written from PostgreSQL" test ! -e "$root/rep.pg/report.xlsx"
+# the workbook: the CSV's without its Data sheet, sheet for sheet
+rm -rf "$root/wb.csv" "$root/wb.pg"
+./earful report -q --no-data-sheet -o "$root/wb.csv" "$root/same.csv" ||
+    echo "FAIL pg: earful report --no-data-sheet on same.csv"
+./earful report -o "$root/wb.pg" "$url" 2>"$root/wb.err" ||
+    echo "FAIL pg: earful report $url (workbook)"
+check "workbook: says what it holds" grep -q 'report.xlsx from PostgreSQL: no Data sheet' "$root/wb.err"
+for d in csv pg; do
+    mkdir -p "$root/wb.$d/x" && (cd "$root/wb.$d/x" && unzip -q ../report.xlsx)
+done
+eq "workbook: the same parts" "$(cd "$root/wb.pg/x" && find . -type f | sort)" \
+    "$(cd "$root/wb.csv/x" && find . -type f | sort)"
+eq "workbook: the same sheets" "$(cat "$root/wb.pg/x/xl/workbook.xml")" "$(cat "$root/wb.csv/x/xl/workbook.xml")"
+check "workbook: no Data sheet" test "$(grep -c '"Data' "$root/wb.pg/x/xl/workbook.xml")" -eq 0
+check "workbook: a Negative sheet" grep -q 'name="Negative"' "$root/wb.pg/x/xl/workbook.xml"
+# every sheet but Method (which describes the input) the CSV's, but the
+# source named (a path, a URI) and the CSV's line numbers after it
+method=$(grep -o '<sheet name="Method" sheetId="[0-9]*"' "$root/wb.pg/x/xl/workbook.xml" | grep -o '[0-9]*"$' | tr -d '"')
+for f in "$root"/wb.csv/x/xl/worksheets/*.xml "$root"/wb.csv/x/xl/charts/*.xml; do
+    g=${f/wb.csv/wb.pg}
+    [ "${f##*/}" == "sheet$method.xml" ] && continue
+    out=$(python3 - "$f" "$g" "$root/same.csv" "postgresql://:5432/postgres table feedback" <<'PY'
+import re, sys
+a, b = (open(f).read() for f in sys.argv[1:3])
+a, b = a.replace(sys.argv[3], "SRC"), b.replace(sys.argv[4], "SRC")
+a = re.sub(r'(SRC</t></is></c>)<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?><v>[0-9]+</v></c></row>', r"\1</row>", a)
+i = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+print("same" if a == b else "csv: ..." + a[max(0, i - 150):i + 150] + "\n  pg:  ..." + b[max(0, i - 150):i + 150])
+PY
+)
+    eq "workbook: ${f##*/x/} the CSV's (the source aside)" "$out" same
+done
+check "workbook: the sheets compared" test -n "$method" -a -s "$root/wb.pg/x/xl/worksheets/sheet7.xml"
 out=$(./earful report -q -o "$root/rep.x" --table nosuch "$url" 2>&1); rc=$?
 eq "report: a missing table (exit)" "$rc" 74
 check "report: a missing table says so" grep -q 'nosuch' <<<"$out"
