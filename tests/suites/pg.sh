@@ -510,6 +510,21 @@ twin topk \
 twin topk_merge \
     "SELECT (earful_topk_merge(p)).* FROM (SELECT earful_topk(7, rating::float8, id) p FROM feedback_local GROUP BY channel) x" \
     "SELECT (earful_topk(7, rating::float8, id)).* FROM feedback_local"
+# distinct authors per term, up to 5, merged across groups that share
+# authors: anonymous items each their own author
+q 5432 -c "CREATE TABLE ta AS SELECT * FROM (VALUES
+    (0, '1', 'ann', 'battery died'), (1, '2', 'ann', 'battery died again'),
+    (0, '3', 'ann', 'battery dead'), (0, '4', '', 'battery broken'),
+    (1, '5', NULL, 'battery broken'), (1, '6', 'bob', 'battery'),
+    (0, '7', 'cy', 'battery'), (1, '8', 'dee', 'battery'),
+    (0, '9', 'bob', 'screen cracked'), (1, '10', 'bob', 'screen cracked'),
+    (1, '11', 'cy', 'screen cracked')) AS v(g, id, author, text)" >/dev/null
+twin term_authors \
+    "SELECT u.* FROM (SELECT earful_term_authors_merge(p) m FROM (SELECT earful_term_authors(5, text, author) p FROM ta GROUP BY g) x) y, unnest((m).term, (m).negative, (m).authors) u" \
+    "SELECT t, count(*), least(5, count(DISTINCT CASE WHEN author IS NULL OR author = '' THEN 'i' || id ELSE 'a' || author END)) FROM ta, unnest(earful_terms(text)) t GROUP BY t ORDER BY t COLLATE \"C\""
+eq "twin term_authors: the cases (5 of 6 authors; one author's items; two)" \
+    "$(q 5432 -Atc "SELECT string_agg(u.negative::text || '/' || u.authors, ' ' ORDER BY u.negative DESC, u.authors) FROM (SELECT earful_term_authors_merge(p) m FROM (SELECT earful_term_authors(5, text, author) p FROM ta GROUP BY g) x) y, unnest((m).term, (m).negative, (m).authors) AS u(term, negative, authors) WHERE u.negative > 1")" \
+    "8/5 3/2 3/2 2/1 2/2"
 tally="earful_tally(earful_period(date, 1), channel, segment, rating, nps::float8, ARRAY[1, (responded_at IS NOT NULL)::int4, (nps > 8)::int4])"
 twin tally \
     "SELECT r.* FROM (SELECT $tally m FROM feedback_local) x, earful_tally_rows(x.m) r" \
