@@ -63,7 +63,7 @@ ORDER BY shard
 -- (the scorer runs once per row: earful_pg remembers the last text). $1
 -- neg_max, $2 pos_min float8, $3 period kind int4 (0 day, 1 week, 2
 -- month), $4 time zone earful_tz, $5 the repair queue's k, $6 the
--- loudest authors' k, $7 the examples' k, int4. Rows of 20 columns: the
+-- loudest authors' k, $7 the examples' k, $8 the Negative sheet's k, int4. Rows of 20 columns: the
 -- last two (int) say which part a row is of and its order there (rows
 -- come ordered by both); of the first 18 (text), the part's come first,
 -- the others are null:
@@ -99,7 +99,9 @@ ORDER BY shard
 --   9 examples class, rank, id: per class, of the items of 6 to 40
 --              words, the $7 whose text hashes lowest (hashtext), ties
 --              by id
--- The client fetches the repair queue's and the examples' items by id.
+--  10 negative rank, compound, id: the workbook's Negative sheet, the $8
+--              most negative items, most negative first, ties by id
+-- The client fetches the items of parts 8-10 by id.
 WITH x AS MATERIALIZED (
     SELECT earful_tally_merge(cube) AS cube,
            earful_tally_merge(delays) AS delays,
@@ -108,7 +110,8 @@ WITH x AS MATERIALIZED (
            earful_authors_merge(authors) AS authors,
            earful_topk_merge(repair) AS repair,
            earful_topk_merge(e0) AS e0, earful_topk_merge(e1) AS e1,
-           earful_topk_merge(e2) AS e2
+           earful_topk_merge(e2) AS e2,
+           earful_topk_merge(negative) AS negative
     FROM (
         SELECT shard,
                earful_tally(earful_period(date, $3, $4), channel, {segment},
@@ -151,7 +154,9 @@ WITH x AS MATERIALIZED (
                            AND earful_class(text, $1, $2) = 1) AS e1,
                earful_topk($7, hashtext(text)::float8, id)
                    FILTER (WHERE earful_words(text) BETWEEN 6 AND 40
-                           AND earful_class(text, $1, $2) = 2) AS e2
+                           AND earful_class(text, $1, $2) = 2) AS e2,
+               earful_topk($8, earful_compound(text), id)
+                   FILTER (WHERE earful_class(text, $1, $2) = 0) AS negative
         FROM {table}
         GROUP BY shard
     ) s
@@ -209,6 +214,11 @@ SELECT c.class::text, u.rank::text, u.id, NULL, NULL, NULL, NULL, NULL,
        c.class * 1000000 + u.rank
 FROM x, LATERAL (VALUES (0, x.e0), (1, x.e1), (2, x.e2)) AS c(class, m),
      unnest((c.m).key, (c.m).id) WITH ORDINALITY AS u(key, id, rank)
+UNION ALL
+SELECT u.rank::text, u.key::text, u.id, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 10, u.rank
+FROM x, unnest((x.negative).key, (x.negative).id) WITH ORDINALITY
+        AS u(key, id, rank)
 ORDER BY 19, 20
 ;
 
@@ -228,23 +238,6 @@ FROM (
     ) s
 ) x, earful_tally_rows(x.m) WITH ORDINALITY AS r(t, a, b, c, x, v, i)
 ORDER BY r.i
-;
-
--- name: negative
--- The workbook's Negative sheet: the $3 most negative items, most
--- negative first, ties by id. Rows (rank, compound, id).
--- $1 neg_max, $2 pos_min float8, $3 k int4.
-SELECT u.rank, u.key AS compound, u.id
-FROM (
-    SELECT earful_topk_merge(part) AS m
-    FROM (
-        SELECT shard, earful_topk($3, earful_compound(text), id) AS part
-        FROM {table}
-        WHERE earful_class(text, $1, $2) = 0
-        GROUP BY shard
-    ) s
-) x, unnest((x.m).key, (x.m).id) WITH ORDINALITY AS u(key, id, rank)
-ORDER BY u.rank
 ;
 
 -- name: period_terms

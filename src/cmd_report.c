@@ -670,7 +670,9 @@ int ef_cmd_report(int argc, char **argv)
          * without its Data sheet (every row), the Negative sheet capped */
         ef_pg_opts po = {o.src.table, o.src.segment, o.agg.thr,
                          (int)period, tz, v, ef_vader_version(v),
-                         o.agg.repair_n, o.quiet};
+                         o.agg.repair_n,
+                         o.no_xlsx || o.list_vars ? 0 : EF_PG_NEGATIVE_ROWS,
+                         o.quiet};
         if (ef_pg_open(o.inputs[0], &po, &pg, &err) != EF_OK)
             goto done;
         o.agg.period_terms = ef_pg_period_terms;
@@ -735,8 +737,7 @@ int ef_cmd_report(int argc, char **argv)
                          &err) != EF_OK)
         goto done;
     if (pg && xlsx &&
-        ef_pg_negative(pg, EF_PG_NEGATIVE_ROWS, negative_row, xlsx, &err) !=
-            EF_OK)
+        ef_pg_negative(pg, negative_row, xlsx, &err) != EF_OK)
         goto done;
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;

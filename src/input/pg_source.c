@@ -25,6 +25,9 @@ struct ef_pg {
     uint64_t rows;          /* rows of the table */
     int64_t first, last;
     ef_pg_times t;
+    char **neg_ids;         /* the Negative sheet's (o.negative_n), in
+                               rank order */
+    size_t nneg, negcap;
 };
 
 typedef ef_status (*row_fn)(void *ctx, const PGresult *r, ef_err *e);
@@ -482,6 +485,24 @@ static ef_status on_id(void *ctx, const PGresult *r, ef_err *e)
     return EF_OK;
 }
 
+/* A row (rank, compound, id) of the Negative sheet: its id kept in
+ * pg->neg_ids for ef_pg_negative. */
+static ef_status on_negative_id(reading *rd, const PGresult *r, ef_err *e)
+{
+    ef_pg *pg = rd->pg;
+    const char *id = val(r, 2);
+
+    if (id == NULL)
+        return bad_value(pg, "id", e);
+    if (pg->nneg == pg->negcap) {
+        pg->negcap = pg->negcap ? pg->negcap * 2 : 64;
+        pg->neg_ids = ef_xrealloc(pg->neg_ids,
+                                  pg->negcap * sizeof *pg->neg_ids);
+    }
+    pg->neg_ids[pg->nneg++] = ef_xstrdup(id);
+    return EF_OK;
+}
+
 /* A row of the report query: its part (the next to last column) says
  * which; parts whose columns the table lacks are left out. */
 static ef_status on_report(void *ctx, const PGresult *r, ef_err *e)
@@ -508,6 +529,8 @@ static ef_status on_report(void *ctx, const PGresult *r, ef_err *e)
         return mapped[EF_F_RESPONDED_AT] ? on_id(ctx, r, e) : EF_OK;
     case 9:
         return on_id(ctx, r, e);
+    case 10:
+        return rd->pg->o.negative_n ? on_negative_id(rd, r, e) : EF_OK;
     default:
         return bad_value(rd->pg, "report row", e);
     }
@@ -605,7 +628,8 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
 {
     char neg[32], pos[32], kind[8], k[24], loud[8], ex[8];
     const char *tz = ef_tz_name(pg->o.tz);
-    const char *rp[7] = {neg, pos, kind, tz, k, loud, ex};
+    char negk[24];
+    const char *rp[8] = {neg, pos, kind, tz, k, loud, ex, negk};
     reading rd;
     ef_status rc;
 
@@ -618,10 +642,14 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
     snprintf(k, sizeof k, "%zu", pg->o.repair_n);
     snprintf(loud, sizeof loud, "%d", LOUDEST_K);
     snprintf(ex, sizeof ex, "%d", EXAMPLES_K);
+    /* earful_topk's k is at least 1; without the sheet, its rows are
+     * left */
+    snprintf(negk, sizeof negk, "%zu",
+             pg->o.negative_n ? pg->o.negative_n : (size_t)1);
     record_input(pg, a);
     if (pg->rows)
         ef_agg_add_span(a, pg->first, pg->last);
-    rc = run(pg, "report", 7, rp, on_report, &rd, e);
+    rc = run(pg, "report", 8, rp, on_report, &rd, e);
     if (rc == EF_OK && pg->mapped[EF_F_AUTHOR]) {
         ef_agg_authors aa = {rd.neg, rd.authors, rd.nhist, rd.turned,
                              rd.turned_after, (const char *const *)rd.loud,
@@ -656,28 +684,17 @@ static ef_status on_negative_item(void *ctx, const PGresult *r, ef_err *e)
     return rc == EF_OK ? nr->fn(nr->ctx, &it, &sc, e) : rc;
 }
 
-ef_status ef_pg_negative(ef_pg *pg, size_t k, ef_pg_item_fn fn, void *ctx,
-                         ef_err *e)
+ef_status ef_pg_negative(ef_pg *pg, ef_pg_item_fn fn, void *ctx, ef_err *e)
 {
-    char neg[32], pos[32], kk[24];
-    const char *p[3] = {neg, pos, kk};
-    reading rd;
     negative_rows nr = {pg, fn, ctx};
-    ef_status rc;
+    ef_status rc = EF_OK;
 
-    memset(&rd, 0, sizeof rd);
-    rd.pg = pg;
-    snprintf(neg, sizeof neg, "%.17g", pg->o.thr.neg_max);
-    snprintf(pos, sizeof pos, "%.17g", pg->o.thr.pos_min);
-    snprintf(kk, sizeof kk, "%zu", k);
-    rc = run(pg, "negative", 3, p, on_id, &rd, e);
-    if (rc == EF_OK && rd.nids) {
-        char *arr = id_array(rd.ids, rd.nids);
+    if (pg->nneg) {
+        char *arr = id_array(pg->neg_ids, pg->nneg);
         const char *q[1] = {arr};
         rc = run(pg, "items", 1, q, on_negative_item, &nr, e);
         free(arr);
     }
-    reading_free(&rd);
     return rc;
 }
 
@@ -745,6 +762,9 @@ void ef_pg_close(ef_pg *pg)
         PQclear(r);
     }
     PQfinish(pg->c);
+    for (size_t i = 0; i < pg->nneg; i++)
+        free(pg->neg_ids[i]);
+    free(pg->neg_ids);
     free(pg->table_q);
     free(pg->segment_q);
     free(pg);

@@ -38,6 +38,9 @@ typedef struct {
     const ef_vader *vader;   /* scores the items fetched */
     const char *scorer;      /* its version: every shard must match */
     size_t repair_n;         /* default 25 */
+    size_t negative_n;       /* the workbook's Negative sheet: the most
+                                negative items ef_pg_negative gives; 0:
+                                no sheet */
     int quiet;               /* no timing line on stderr */
 } ef_pg_opts;
 
@@ -71,13 +74,13 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e);
 typedef ef_status (*ef_pg_item_fn)(void *ctx, const ef_item *it,
                                    const ef_scores *sc, ef_err *e);
 
-/* The workbook's Negative sheet: the k most negative items (compound
- * ascending, ties by id; the query ships earful_topk partials), fetched
- * by id and scored here, given to fn in bytewise order of their ids (the
- * sheet sorts them: ties stay in that order). After ef_pg_read. */
-#define EF_PG_NEGATIVE_ROWS 10000 /* the report's k */
-ef_status ef_pg_negative(ef_pg *pg, size_t k, ef_pg_item_fn fn, void *ctx,
-                         ef_err *e);
+/* The workbook's Negative sheet: the opts.negative_n most negative items
+ * (compound ascending, ties by id: ef_pg_read's scan found them, as
+ * earful_topk partials), fetched by id and scored here, given to fn in
+ * bytewise order of their ids (the sheet sorts them: ties stay in that
+ * order). After ef_pg_read; nothing when negative_n is 0. */
+#define EF_PG_NEGATIVE_ROWS 10000 /* the report's negative_n */
+ef_status ef_pg_negative(ef_pg *pg, ef_pg_item_fn fn, void *ctx, ef_err *e);
 
 /* ef_agg_opts.period_terms for a run from pg (ctx: the ef_pg). */
 int ef_pg_period_terms(void *ctx, int64_t start, int64_t next,

@@ -174,14 +174,13 @@ PY
 # Each query's parameters: thresholds, week, a zone with DST, k.
 declare -A params=(
     [versions]=""
-    [report]="-0.05, 0.05, 1, 'Europe/Paris', 25, 5, 3"
+    [report]="-0.05, 0.05, 1, 'Europe/Paris', 25, 5, 3, 10000"
     [calibration]="1, 'UTC'"
-    [negative]="-0.05, 0.05, 10000"
     [period_terms]="-0.05, 0.05, '2025-03-31', '2025-04-07', 5"
     [items]="'{fb-000001,fb-000002}'"
 )
 # the aggregates (each checked below), then the one that reads rows
-names=(versions report calibration negative period_terms)
+names=(versions report calibration period_terms)
 eq "queries: the set in queries.sql" \
     "$(ls "$root"/q/*.sharded.sql | xargs -n1 basename | sed 's/\.sharded\.sql//' | sort | tr '\n' ' ')" \
     "$(printf '%s\n' setup "${names[@]}" items | sort | tr '\n' ' ')"
@@ -238,12 +237,12 @@ check "plan report: the time zone ships" grep -q "'Europe/Paris'::public.earful_
 # DIR/NAME.TAG from DIR/report.TAG (a part's columns only)
 split_report() { # DIR TAG
     awk -F'|' -v d="$1" -v t="$2" '
-        BEGIN { split("cube delays scores terms authors authors authors repair examples", nm, " ")
-                split("18 4 3 3 4 4 4 3 3", w, " ") }
+        BEGIN { split("cube delays scores terms authors authors authors repair examples negative", nm, " ")
+                split("18 4 3 3 4 4 4 3 3 3", w, " ") }
         { p = $(NF - 1); o = $1; for (i = 2; i <= w[p]; i++) o = o "|" $i
           print o >(d "/" nm[p] "." t) }' "$1/report.$2"
 }
-parts=(cube delays scores terms authors repair examples)
+parts=(cube delays scores terms authors repair examples negative)
 run_set sharded "" "${names[@]}"
 run_set local "" "${names[@]}"
 run_set noseg "" report
@@ -253,7 +252,7 @@ for n in "${names[@]}" "${parts[@]}"; do
     check "results $n: rows" test "$(wc -l <"$root/out/$n.sharded")" -gt 1
 done
 check "results report: the parts in order" test \
-    "$(awk -F'|' '{ print $(NF - 1) }' "$root/out/report.sharded" | uniq | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 "
+    "$(awk -F'|' '{ print $(NF - 1) }' "$root/out/report.sharded" | uniq | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 10 "
 # a spike's terms by plain SQL: each author once (an anonymous item its
 # own), at most 5
 eq "results period_terms: the items and distinct authors of each term" \
@@ -267,7 +266,7 @@ eq "results versions" "$(cat "$root/out/versions.sharded")" \
 
 # The same numbers as `earful report` on the CSV (UTC weeks for the
 # cube, whose test above used Paris).
-params[report]="-0.05, 0.05, 1, 'UTC', 25, 5, 3"
+params[report]="-0.05, 0.05, 1, 'UTC', 25, 5, 3, 10000"
 mkdir -p "$root/utc"
 run_set sharded "" report && mv "$root/out/report.sharded" "$root/utc/report.sharded" &&
     split_report "$root/utc" sharded
