@@ -561,8 +561,7 @@ Datum earful_term_authors_merge_add(PG_FUNCTION_ARGS)
     th = PG_GETARG_HEAPTUPLEHEADER(1);
     if (DatumGetInt32(part_attr(th, 1)) == 0) /* of no row */
         PG_RETURN_POINTER(st);
-    ta_set_k(st, DatumGetInt32(part_attr(th, 1)),
-             "earful_term_authors_merge");
+    ta_set_k(st, DatumGetInt32(part_attr(th, 1)), "earful_term_authors_merge");
     term = part_array(th, 2, TEXTOID, &n);
     neg = part_array(th, 3, INT8OID, &n);
     authors = part_array(th, 4, INT8OID, &n);
@@ -574,10 +573,9 @@ Datum earful_term_authors_merge_add(PG_FUNCTION_ARGS)
         int64 a = DatumGetInt64(authors[i]), an = DatumGetInt64(anon[i]);
 
         if (a < 0 || a > st->k || an < 0 || an > a || w + (a - an) > nw)
-            ereport(ERROR,
-                    (errcode(ERRCODE_DATA_CORRUPTED),
-                     errmsg("earful_pg: an earful_term_authors_part is "
-                            "inconsistent")));
+            ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                            errmsg("earful_pg: an earful_term_authors_part is "
+                                   "inconsistent")));
         v->neg += DatumGetInt64(neg[i]);
         v->anon = (int32)Min((int64)v->anon + an, (int64)st->k - v->nwho);
         for (int64 j = 0; j < a - an; j++)
@@ -619,8 +617,7 @@ Datum earful_term_authors_final(PG_FUNCTION_ARGS)
     anon = palloc((st->t.n + 1) * sizeof(int64));
     who = palloc(((Size)st->t.n * TA_MAX + 1) * sizeof(int64));
     for (uint32 i = 0; i < st->t.n; i++) {
-        const ta_val *c =
-            (const ta_val *)(st->t.val + order[i] * st->t.vsize);
+        const ta_val *c = (const ta_val *)(st->t.val + order[i] * st->t.vsize);
         key[i] = st->t.key[order[i]];
         klen[i] = st->t.klen[order[i]];
         neg[i] = c->neg;

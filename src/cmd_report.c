@@ -46,9 +46,9 @@ typedef struct {
     const char *templates, *title, *font, *xlsx_path, *period;
     const char *labels[EF_LABELS_MAX_FILES]; /* --labels FILE.csv */
     int nlabels;
-    char *map;             /* every --map, merged (malloc'd) */
-    size_t label_sample;   /* --label-sample N */
-    uint64_t seed;         /* --seed N, for --label-sample */
+    char *map;           /* every --map, merged (malloc'd) */
+    size_t label_sample; /* --label-sample N */
+    uint64_t seed;       /* --seed N, for --label-sample */
     int no_xlsx, no_data_sheet, no_charts, list_vars, quiet, strict;
     int threads;
     ef_common_opts common; /* input, scorer, --threads, --quiet */
@@ -57,9 +57,22 @@ typedef struct {
 } report_opts;
 
 enum {
-    O_TITLE = 256, O_TEMPLATES, O_LIST_VARS, O_XLSX, O_NO_XLSX,
-    O_NO_DATA_SHEET, O_NO_CHARTS, O_FONT, O_PERIOD, O_MIN_N, O_EXPECTED,
-    O_FAIL_IF, O_LABELS, O_LABEL_SAMPLE, O_SEED, O_MAX_GROUPS
+    O_TITLE = 256,
+    O_TEMPLATES,
+    O_LIST_VARS,
+    O_XLSX,
+    O_NO_XLSX,
+    O_NO_DATA_SHEET,
+    O_NO_CHARTS,
+    O_FONT,
+    O_PERIOD,
+    O_MIN_N,
+    O_EXPECTED,
+    O_FAIL_IF,
+    O_LABELS,
+    O_LABEL_SAMPLE,
+    O_SEED,
+    O_MAX_GROUPS
 };
 
 static const ef_option options[] = {
@@ -80,15 +93,16 @@ static const ef_option options[] = {
     {"font", 0, O_FONT, "FILE",
      "the charts' font (default: fonts/DejaVuSans.ttf)", EF_OPT_NONE},
     {.help = "Metrics"},
-    {"period", 0, O_PERIOD, "P",
-     "day, week (ISO weeks, default) or month", EF_OPT_NONE},
+    {"period", 0, O_PERIOD, "P", "day, week (ISO weeks, default) or month",
+     EF_OPT_NONE},
     {.shared = EF_OPT_TZ},
     {"min-n", 0, O_MIN_N, "N",
      "smaller groups are \"too few to call\" (default 30)", EF_OPT_NONE},
     {.shared = EF_OPT_SEGMENT},
     {"max-groups", 0, O_MAX_GROUPS, "N",
      "channels (segment values) shown, the rest pooled\n"
-     "in one row (default 20)", EF_OPT_NONE},
+     "in one row (default 20)",
+     EF_OPT_NONE},
     {.shared = EF_OPT_THRESHOLDS},
     {.shared = EF_OPT_LEXICON},
     {.shared = EF_OPT_BRAND},
@@ -97,16 +111,19 @@ static const ef_option options[] = {
     {"labels", 0, O_LABELS, "FILE.csv",
      "human labels (columns key, label, as in\n"
      "label_sample.csv): the shares are re-estimated\n"
-     "from them (repeatable)", EF_OPT_NONE},
+     "from them (repeatable)",
+     EF_OPT_NONE},
     {"label-sample", 0, O_LABEL_SAMPLE, "N",
      "also write label_sample.csv: N items to label by\n"
-     "hand (with --labels: N more, none of those\nlabelled)", EF_OPT_NONE},
+     "hand (with --labels: N more, none of those\nlabelled)",
+     EF_OPT_NONE},
     {"seed", 0, O_SEED, "N", "which items --label-sample draws (default 1)",
      EF_OPT_NONE},
     {"fail-if", 0, O_FAIL_IF, "EXPR",
      "exit 1 when EXPR holds, e.g.\n"
      "'sentiment.negative.share > 0.25' (any\n"
-     "metrics.json number; < <= > >=; repeatable)", EF_OPT_NONE},
+     "metrics.json number; < <= > >=; repeatable)",
+     EF_OPT_NONE},
     {.help = "Input"},
     {.shared = EF_OPT_MAP},
     {.shared = EF_OPT_DATE_FORMAT},
@@ -135,8 +152,8 @@ static const ef_command command = {
     "INPUT postgresql://... reads a table (sharded or not) through the\n"
     "earful_pg extension: the servers aggregate, earful computes the\n"
     "statistics (see README, More than one machine).\n",
-    "\nSOURCE_DATE_EPOCH, when set, fixes every timestamp written.\n",
-    options, EF_ARRAY_LEN(options)};
+    "\nSOURCE_DATE_EPOCH, when set, fixes every timestamp written.\n", options,
+    EF_ARRAY_LEN(options)};
 
 static int parse_unit_interval(const char *s, double *out)
 {
@@ -170,25 +187,31 @@ static int report_option(report_opts *o, int c, const char *arg)
     case O_MIN_N: {
         long v = strtol(arg, &end, 10);
         if (end == arg || *end || v < 1 || v > 1000000000)
-            return ef_usage_error("report", "option --min-n: expected a "
-                                  "positive number, got '%s'", arg);
+            return ef_usage_error("report",
+                                  "option --min-n: expected a "
+                                  "positive number, got '%s'",
+                                  arg);
         o->agg.min_n = (uint64_t)v;
         break;
     }
     case O_MAX_GROUPS: {
         long v = strtol(arg, &end, 10);
         if (end == arg || *end || v < 1 || v > 1000)
-            return ef_usage_error("report", "option --max-groups: "
+            return ef_usage_error("report",
+                                  "option --max-groups: "
                                   "expected a number from 1 to 1000, "
-                                  "got '%s'", arg);
+                                  "got '%s'",
+                                  arg);
         o->agg.groups_shown = (size_t)v;
         break;
     }
     case O_EXPECTED:
         if (parse_unit_interval(arg, &o->agg.expected_negative))
-            return ef_usage_error("report", "option --expected-negative: "
+            return ef_usage_error("report",
+                                  "option --expected-negative: "
                                   "expected a share from 0 to 1, got "
-                                  "'%s'", arg);
+                                  "'%s'",
+                                  arg);
         o->agg.has_expected = 1;
         break;
     case O_FAIL_IF:
@@ -197,8 +220,10 @@ static int report_option(report_opts *o, int c, const char *arg)
         if (ef_gate_parse(arg, &gate, &err) != EF_OK)
             return ef_usage_error("report", "%s", err.msg);
         if (o->ngates == MAX_GATES)
-            return ef_usage_error("report", "too many --fail-if gates (at "
-                                  "most %d)", MAX_GATES);
+            return ef_usage_error("report",
+                                  "too many --fail-if gates (at "
+                                  "most %d)",
+                                  MAX_GATES);
         o->gates[o->ngates++] = arg;
         break;
     case O_LABELS:
@@ -211,15 +236,18 @@ static int report_option(report_opts *o, int c, const char *arg)
         errno = 0;
         v = strtoull(arg, &end, 10);
         if (end == arg || *end || errno || arg[0] == '-')
-            return ef_usage_error("report", "option --seed: expected a "
-                                  "whole number, got '%s'", arg);
+            return ef_usage_error("report",
+                                  "option --seed: expected a "
+                                  "whole number, got '%s'",
+                                  arg);
         o->seed = (uint64_t)v;
         break;
     }
     case O_LABEL_SAMPLE: {
         long v = strtol(arg, &end, 10);
         if (end == arg || *end || v < 1 || v > 1000000)
-            return ef_usage_error("report", "option --label-sample: "
+            return ef_usage_error("report",
+                                  "option --label-sample: "
                                   "expected a number of items, got '%s'",
                                   arg);
         o->label_sample = (size_t)v;
@@ -266,16 +294,16 @@ static int parse_args(int argc, char **argv, report_opts *o)
         return ef_usage_error("report", "no INPUT given");
     for (int i = 0; i < o->ninputs; i++)
         if (strcmp(o->inputs[i], "-") == 0 && (o->nlabels || o->label_sample))
-            return ef_usage_error("report", "--labels and --label-sample "
+            return ef_usage_error("report",
+                                  "--labels and --label-sample "
                                   "read the inputs twice: save standard "
                                   "input to a file first");
     for (int i = 0; i < o->ninputs; i++)
         if (ef_pg_is_url(o->inputs[i]) &&
-            (o->ninputs > 1 || o->nlabels || o->label_sample ||
-             o->src.query))
+            (o->ninputs > 1 || o->nlabels || o->label_sample || o->src.query))
             return ef_usage_error("report", "a postgresql:// input is read "
-                                  "alone, without --labels, "
-                                  "--label-sample or --query");
+                                            "alone, without --labels, "
+                                            "--label-sample or --query");
     return 0;
 }
 
@@ -350,12 +378,12 @@ typedef struct {
 
 typedef struct {
     report_opts *o;
-    int input;          /* the input being read */
+    int input; /* the input being read */
     ef_source *src;
     ef_agg *agg;
     ef_progress *pg;
-    ef_labels *labels;  /* --labels, or NULL */
-    ef_dedup *seen;     /* every item so far, over all inputs */
+    ef_labels *labels; /* --labels, or NULL */
+    ef_dedup *seen;    /* every item so far, over all inputs */
 } reader;
 
 static size_t keep(ef_buf *b, const char *s, size_t n)
@@ -381,7 +409,8 @@ static ef_status identify(reader *rd, const ef_item *it,
     case EF_DEDUP_CONFLICT:
         snprintf(detail, sizeof detail,
                  "id-conflict: id '%.60s' was seen before with other "
-                 "content", it->id);
+                 "content",
+                 it->id);
         if (ef_source_reject(rd->src, EF_REJECT_ID_CONFLICT, detail, e) !=
             EF_OK)
             return e->code;
@@ -469,8 +498,8 @@ static void *prepare(void *arg)
 }
 
 /* Folds a prepared batch into the aggregator and the workbook. */
-static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
-                      ef_xlsx *xlsx, ef_lsample *ls, ef_err *e)
+static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg, ef_xlsx *xlsx,
+                      ef_lsample *ls, ef_err *e)
 {
     for (int k = 0; k < nw; k++) {
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
@@ -478,9 +507,8 @@ static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg,
             if (ls)
                 ef_lsample_add(ls, b->input[i], &b->items[i],
                                b->prep[i].scores.compound);
-            if (xlsx &&
-                ef_xlsx_add_row(xlsx, &b->items[i], &b->prep[i].scores,
-                                b->prep[i].cls, e) != EF_OK)
+            if (xlsx && ef_xlsx_add_row(xlsx, &b->items[i], &b->prep[i].scores,
+                                        b->prep[i].cls, e) != EF_OK)
                 return e->code;
         }
     }
@@ -503,8 +531,8 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
 {
     batch *bs = ef_xcalloc(2, sizeof(batch));
     worker *ws[2];
-    reader rd = {o, 0, NULL, agg, ef_progress_new(o->quiet), lm,
-                 ef_dedup_new()};
+    reader rd = {
+        o, 0, NULL, agg, ef_progress_new(o->quiet), lm, ef_dedup_new()};
     ef_status rc;
     int cur = 0, have_prev = 0;
 
@@ -523,15 +551,14 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
             w[t].b = b;
             w[t].from = (size_t)t * per < b->n ? (size_t)t * per : b->n;
             w[t].to = w[t].from + per < b->n ? w[t].from + per : b->n;
-            w[t].running = w[t].from < w[t].to &&
-                           pthread_create(&w[t].tid, NULL, prepare,
-                                          &w[t]) == 0;
+            w[t].running =
+                w[t].from < w[t].to &&
+                pthread_create(&w[t].tid, NULL, prepare, &w[t]) == 0;
             if (!w[t].running)
                 prepare(&w[t]); /* no thread to be had: do it here */
         }
         if (have_prev)
-            rc = fold(&bs[1 - cur], ws[1 - cur], nthreads, agg, xlsx, ls,
-                      e);
+            rc = fold(&bs[1 - cur], ws[1 - cur], nthreads, agg, xlsx, ls, e);
         if (rc == EF_OK && b->n > 0)
             rc = fill(&rd, &bs[1 - cur], e);
         for (int t = 0; t < nthreads; t++)
@@ -564,8 +591,10 @@ static void no_usable(const report_opts *o, const ef_report *r, ef_err *e)
     ef_buf why = EF_BUF_INIT;
 
     if (r->rows_read == 0) {
-        ef_fail(e, EF_ERR_NOINPUT, "%s: no rows (only a header): no "
-                "report", what);
+        ef_fail(e, EF_ERR_NOINPUT,
+                "%s: no rows (only a header): no "
+                "report",
+                what);
         return;
     }
     for (int i = 0; i < EF_REJECT_COUNT; i++)
@@ -606,21 +635,29 @@ int ef_cmd_report(int argc, char **argv)
     ef_chart_set charts = {0};
     ef_labels *labels = NULL;
     ef_lsample *samples = NULL;
-    ef_pg *pg = NULL;       /* a postgresql:// input */
+    ef_pg *pg = NULL; /* a postgresql:// input */
     double t_render = 0;
     ef_buf md = EF_BUF_INIT, html = EF_BUF_INIT, json = EF_BUF_INIT;
     char fontbuf[PATH_MAX], title[160], sample_name[64] = "";
     const char *font = NULL;
     int rc, tripped = 0;
     ef_period period;
-    static const char *const stale[] = {
-        "rejected.csv", "report.xlsx", "label_sample.csv",
-        "charts/trend_volume.png",
-        "charts/trend_volume.svg", "charts/trend_negative.png",
-        "charts/trend_negative.svg", "charts/channels.png",
-        "charts/channels.svg", "charts/distribution.png",
-        "charts/distribution.svg", "charts/nps.png", "charts/nps.svg",
-        "charts/stars.png", "charts/stars.svg", NULL};
+    static const char *const stale[] = {"rejected.csv",
+                                        "report.xlsx",
+                                        "label_sample.csv",
+                                        "charts/trend_volume.png",
+                                        "charts/trend_volume.svg",
+                                        "charts/trend_negative.png",
+                                        "charts/trend_negative.svg",
+                                        "charts/channels.png",
+                                        "charts/channels.svg",
+                                        "charts/distribution.png",
+                                        "charts/distribution.svg",
+                                        "charts/nps.png",
+                                        "charts/nps.svg",
+                                        "charts/stars.png",
+                                        "charts/stars.svg",
+                                        NULL};
 
     memset(&o, 0, sizeof o);
     if ((rc = parse_args(argc, argv, &o)) != 0) {
@@ -650,8 +687,10 @@ int ef_cmd_report(int argc, char **argv)
         int fd;
         font = find_font(o.font, fontbuf, sizeof fontbuf);
         if ((fd = open(font, O_RDONLY | O_CLOEXEC)) < 0) {
-            ef_fail(&err, EF_ERR_NOINPUT, "%s: %s (the charts' font: "
-                    "--font FILE, or --no-charts)", font, strerror(errno));
+            ef_fail(&err, EF_ERR_NOINPUT,
+                    "%s: %s (the charts' font: "
+                    "--font FILE, or --no-charts)",
+                    font, strerror(errno));
             goto done;
         }
         close(fd);
@@ -668,8 +707,13 @@ int ef_cmd_report(int argc, char **argv)
     if (ef_pg_is_url(o.inputs[0])) {
         /* partial aggregates from PostgreSQL (pg_source.h); the workbook
          * without its Data sheet (every row), the Negative sheet capped */
-        ef_pg_opts po = {o.src.table, o.src.segment, o.agg.thr,
-                         (int)period, tz, v, ef_vader_version(v),
+        ef_pg_opts po = {o.src.table,
+                         o.src.segment,
+                         o.agg.thr,
+                         (int)period,
+                         tz,
+                         v,
+                         ef_vader_version(v),
                          o.agg.repair_n,
                          o.no_xlsx || o.list_vars ? 0 : EF_PG_NEGATIVE_ROWS,
                          o.quiet};
@@ -687,16 +731,15 @@ int ef_cmd_report(int argc, char **argv)
     if (!o.list_vars) {
         if (ef_outdir_open(o.outdir, &od, &err) != EF_OK)
             goto done;
-        if (ef_rejects_open(ef_outdir_path(od, "rejected.csv"), &rj,
-                            &err) != EF_OK)
+        if (ef_rejects_open(ef_outdir_path(od, "rejected.csv"), &rj, &err) !=
+            EF_OK)
             goto done;
         ef_rejects_set_quiet(rj, o.quiet);
         o.src.on_reject = ef_rejects_add;
         o.src.reject_ctx = rj;
         if (!o.no_xlsx) {
             ef_xlsx_opts xo = {!o.no_data_sheet, o.agg.generated,
-                               ef_outdir_path(od, ""), &o.agg.thr,
-                               o.title};
+                               ef_outdir_path(od, ""), &o.agg.thr, o.title};
             char *stage = ef_xstrdup(xo.tmpdir);
             const char *path = NULL;
             xo.tmpdir = stage;
@@ -733,17 +776,16 @@ int ef_cmd_report(int argc, char **argv)
     if (o.label_sample)
         samples = ef_lsample_new(o.src.segment != NULL);
     if (pg ? ef_pg_read(pg, agg, &err) != EF_OK
-           : read_inputs(&o, v, agg, xlsx, o.threads, labels, samples,
-                         &err) != EF_OK)
+           : read_inputs(&o, v, agg, xlsx, o.threads, labels, samples, &err) !=
+                 EF_OK)
         goto done;
-    if (pg && xlsx &&
-        ef_pg_negative(pg, negative_row, xlsx, &err) != EF_OK)
+    if (pg && xlsx && ef_pg_negative(pg, negative_row, xlsx, &err) != EF_OK)
         goto done;
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;
     t_render = ef_pg_now();
     if (rep->n == 0) { /* never a report, nor a gate that passes */
-        if (pg) /* named without the URI's password */
+        if (pg)        /* named without the URI's password */
             ef_fail(&err, EF_ERR_NOINPUT, "%s: no rows: no report",
                     rep->files[0].path);
         else
@@ -782,17 +824,16 @@ int ef_cmd_report(int argc, char **argv)
         goto done;
     }
 
-    if (!o.no_charts &&
-        ef_chart_render_all(rep, ef_outdir_path(od, ""), font, &charts,
-                            &err) != EF_OK)
+    if (!o.no_charts && ef_chart_render_all(rep, ef_outdir_path(od, ""), font,
+                                            &charts, &err) != EF_OK)
         goto done;
     for (size_t i = 0; i < charts.n; i++) {
         ef_outdir_add(od, charts.items[i].png);
         ef_outdir_add(od, charts.items[i].svg);
     }
     if (samples) {
-        ef_lsample_args la = {o.inputs, o.ninputs, &o.src, &o.agg.thr,
-                              o.label_sample, o.seed, o.quiet, sample_name};
+        ef_lsample_args la = {o.inputs,       o.ninputs, &o.src,  &o.agg.thr,
+                              o.label_sample, o.seed,    o.quiet, sample_name};
         ef_lsample_name(od, sample_name, sizeof sample_name);
         if (ef_lsample_write(samples, &la, od, xlsx, &err) != EF_OK)
             goto done;
@@ -826,8 +867,8 @@ int ef_cmd_report(int argc, char **argv)
         /* a sample someone is labelling is theirs, not a stale output */
         const char *keep[EF_ARRAY_LEN(stale)];
         size_t k = 0;
-        int labelled = ef_lsample_has_labels(
-            ef_outdir_final(od, "label_sample.csv"));
+        int labelled =
+            ef_lsample_has_labels(ef_outdir_final(od, "label_sample.csv"));
         for (size_t i = 0; i < EF_ARRAY_LEN(stale); i++)
             if (!(labelled && stale[i] &&
                   strcmp(stale[i], "label_sample.csv") == 0))
@@ -844,19 +885,21 @@ int ef_cmd_report(int argc, char **argv)
         const ef_pg_times *t = ef_pg_times_get(pg);
         ef_warn("postgresql: connecting and checks %.2f s, shard queries "
                 "%.2f s, transfer %.2f s (%llu rows, %llu bytes; %llu items "
-                "fetched), rendering %.2f s", t->connect, t->queries,
-                t->transfer, (unsigned long long)t->rows,
-                (unsigned long long)t->bytes, (unsigned long long)t->items,
-                ef_pg_now() - t_render);
+                "fetched), rendering %.2f s",
+                t->connect, t->queries, t->transfer,
+                (unsigned long long)t->rows, (unsigned long long)t->bytes,
+                (unsigned long long)t->items, ef_pg_now() - t_render);
     }
     if (!o.quiet && err.code == EF_OK)
         ef_warn("wrote %s/report.html, report.md, metrics.json%s (%llu "
-                "items)", o.outdir, xlsx ? ", report.xlsx" : "",
+                "items)",
+                o.outdir, xlsx ? ", report.xlsx" : "",
                 (unsigned long long)rep->n);
     if (!o.quiet && err.code == EF_OK && samples)
-        fprintf(stderr, "earful: label the items of %s/%s with: earful "
-                "label %s/%s\n", o.outdir, sample_name, o.outdir,
-                sample_name);
+        fprintf(stderr,
+                "earful: label the items of %s/%s with: earful "
+                "label %s/%s\n",
+                o.outdir, sample_name, o.outdir, sample_name);
 done:
     ef_labels_free(labels);
     ef_lsample_free(samples);

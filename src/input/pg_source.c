@@ -12,21 +12,21 @@ extern const unsigned char ef_embed_pg_queries[];
 extern const size_t ef_embed_pg_queries_len;
 
 #define MAX_PARAMS 4
-#define EXAMPLES_K 3  /* examples fetched per class (aggregate.c's) */
-#define LOUDEST_K 5   /* the loudest authors the model holds */
+#define EXAMPLES_K 3 /* examples fetched per class (aggregate.c's) */
+#define LOUDEST_K 5  /* the loudest authors the model holds */
 
 struct ef_pg {
     PGconn *c;
     ef_pg_opts o;
-    char *table_q;          /* the table, quoted */
-    char *segment_q;        /* the segment column, quoted, or NULL::text */
-    char display[480];      /* the input's name: no password */
+    char *table_q;     /* the table, quoted */
+    char *segment_q;   /* the segment column, quoted, or NULL::text */
+    char display[480]; /* the input's name: no password */
     int mapped[EF_F_COUNT];
-    uint64_t rows;          /* rows of the table */
+    uint64_t rows; /* rows of the table */
     int64_t first, last;
     ef_pg_times t;
-    char **neg_ids;         /* the Negative sheet's (o.negative_n), in
-                               rank order */
+    char **neg_ids; /* the Negative sheet's (o.negative_n), in
+                       rank order */
     size_t nneg, negcap;
 };
 
@@ -93,8 +93,8 @@ static char *query_text(const ef_pg *pg, const char *name)
     return NULL;
 }
 
-static ef_status server_error(ef_pg *pg, const char *what,
-                              const PGresult *r, ef_err *e)
+static ef_status server_error(ef_pg *pg, const char *what, const PGresult *r,
+                              ef_err *e)
 {
     const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pg->c);
     size_t n = strlen(msg);
@@ -107,8 +107,8 @@ static ef_status server_error(ef_pg *pg, const char *what,
 
 /* Runs the query called name with the text parameters p (NULL: SQL
  * null), giving each row to fn as it arrives (single-row mode). */
-static ef_status run(ef_pg *pg, const char *name, int np,
-                     const char *const *p, row_fn fn, void *ctx, ef_err *e)
+static ef_status run(ef_pg *pg, const char *name, int np, const char *const *p,
+                     row_fn fn, void *ctx, ef_err *e)
 {
     char *sql = query_text(pg, name);
     double t0 = ef_pg_now(), t1 = 0;
@@ -116,8 +116,7 @@ static ef_status run(ef_pg *pg, const char *name, int np,
     ef_status rc = EF_OK;
 
     if (sql == NULL)
-        return ef_fail(e, EF_ERR_INTERNAL, "no query %s in queries.sql",
-                       name);
+        return ef_fail(e, EF_ERR_INTERNAL, "no query %s in queries.sql", name);
     if (!PQsendQueryParams(pg->c, sql, np, NULL, p, NULL, NULL, 0) ||
         !PQsetSingleRowMode(pg->c)) {
         free(sql);
@@ -175,8 +174,7 @@ static int parse_ts(const char *s, int64_t *out)
     int y, mo, d, h, mi, sec, k = 0;
 
     if (s == NULL ||
-        sscanf(s, "%d-%d-%d %d:%d:%d%n", &y, &mo, &d, &h, &mi, &sec, &k) !=
-            6)
+        sscanf(s, "%d-%d-%d %d:%d:%d%n", &y, &mo, &d, &h, &mi, &sec, &k) != 6)
         return -1;
     s += k;
     if (*s == '.')
@@ -208,8 +206,8 @@ static ef_status bad_value(ef_pg *pg, const char *what, ef_err *e)
 static void mark_columns(ef_pg *pg, const PGresult *r)
 {
     static const char *const names[EF_F_COUNT] = {
-        "text", "date", "id", "channel", "author", "rating", "nps",
-        "responded_at", "label", "url"};
+        "text",   "date", "id",           "channel", "author",
+        "rating", "nps",  "responded_at", "label",   "url"};
 
     for (int i = 0; i < PQntuples(r); i++)
         for (int f = 0; f < EF_F_COUNT; f++)
@@ -264,10 +262,11 @@ static void set_display(ef_pg *pg, const char *table)
     const char *host = PQhost(pg->c), *port = PQport(pg->c);
     const char *db = PQdb(pg->c);
 
-    snprintf(pg->display, sizeof pg->display, "postgresql://%s%s%s/%s "
-             "table %s", host && host[0] != '/' ? host : "",
-             port && port[0] ? ":" : "", port ? port : "", db ? db : "",
-             table);
+    snprintf(pg->display, sizeof pg->display,
+             "postgresql://%s%s%s/%s "
+             "table %s",
+             host && host[0] != '/' ? host : "", port && port[0] ? ":" : "",
+             port ? port : "", db ? db : "", table);
 }
 
 static ef_status exec_simple(ef_pg *pg, const char *sql, ef_err *e)
@@ -312,9 +311,9 @@ ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,
     }
     set_display(pg, table);
     pg->table_q = quote_table(pg->c, table);
-    seg = o->segment ? PQescapeIdentifier(pg->c, o->segment,
-                                          strlen(o->segment))
-                     : NULL;
+    seg = o->segment
+              ? PQescapeIdentifier(pg->c, o->segment, strlen(o->segment))
+              : NULL;
     pg->segment_q = ef_xstrdup(seg ? seg : "NULL::text");
     PQfreemem(seg);
     if (pg->table_q == NULL || PQsetClientEncoding(pg->c, "UTF8") != 0) {
@@ -322,8 +321,9 @@ ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,
         ef_pg_close(pg);
         return e->code;
     }
-    if (exec_simple(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e)
-            || exec_simple(pg, "SET LOCAL TimeZone = 'UTC'", e) ||
+    if (exec_simple(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                    e) ||
+        exec_simple(pg, "SET LOCAL TimeZone = 'UTC'", e) ||
         exec_simple(pg, "SET LOCAL DateStyle = 'ISO, YMD'", e) ||
         exec_simple(pg, "SET LOCAL extra_float_digits = 1", e) ||
         run(pg, "setup", 0, NULL, no_row, NULL, e)) {
@@ -332,10 +332,11 @@ ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,
     }
     {
         const char *p[1] = {pg->table_q};
-        PGresult *r = PQexecParams(
-            pg->c, "SELECT attname FROM pg_attribute WHERE attrelid = "
-                   "$1::regclass AND attnum > 0 AND NOT attisdropped",
-            1, NULL, p, NULL, NULL, 0);
+        PGresult *r =
+            PQexecParams(pg->c,
+                         "SELECT attname FROM pg_attribute WHERE attrelid = "
+                         "$1::regclass AND attnum > 0 AND NOT attisdropped",
+                         1, NULL, p, NULL, NULL, 0);
         ef_status rc = EF_OK;
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
             rc = server_error(pg, "the table", r, e);
@@ -350,8 +351,10 @@ ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,
     }
     if (!pg->mapped[EF_F_TEXT] || !pg->mapped[EF_F_DATE] ||
         !pg->mapped[EF_F_ID]) {
-        ef_fail(e, EF_ERR_PARSE, "%s: no text, date or id column (the "
-                "columns earful import writes)", pg->display);
+        ef_fail(e, EF_ERR_PARSE,
+                "%s: no text, date or id column (the "
+                "columns earful import writes)",
+                pg->display);
         ef_pg_close(pg);
         return e->code;
     }
@@ -370,7 +373,7 @@ ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,
 typedef struct {
     ef_pg *pg;
     ef_agg *a;
-    char **ids;             /* items to fetch */
+    char **ids; /* items to fetch */
     size_t nids, idcap;
     /* authors */
     uint64_t *neg, *authors;
@@ -453,8 +456,8 @@ static ef_status on_author(void *ctx, const PGresult *r, ef_err *e)
         if (rd->nhist == rd->hcap) {
             rd->hcap = rd->hcap ? rd->hcap * 2 : 64;
             rd->neg = ef_xrealloc(rd->neg, rd->hcap * sizeof *rd->neg);
-            rd->authors = ef_xrealloc(rd->authors,
-                                      rd->hcap * sizeof *rd->authors);
+            rd->authors =
+                ef_xrealloc(rd->authors, rd->hcap * sizeof *rd->authors);
         }
         rd->neg[rd->nhist] = u64(r, 2);
         rd->authors[rd->nhist++] = u64(r, 3);
@@ -496,8 +499,8 @@ static ef_status on_negative_id(reading *rd, const PGresult *r, ef_err *e)
         return bad_value(pg, "id", e);
     if (pg->nneg == pg->negcap) {
         pg->negcap = pg->negcap ? pg->negcap * 2 : 64;
-        pg->neg_ids = ef_xrealloc(pg->neg_ids,
-                                  pg->negcap * sizeof *pg->neg_ids);
+        pg->neg_ids =
+            ef_xrealloc(pg->neg_ids, pg->negcap * sizeof *pg->neg_ids);
     }
     pg->neg_ids[pg->nneg++] = ef_xstrdup(id);
     return EF_OK;
@@ -513,26 +516,17 @@ static ef_status on_report(void *ctx, const PGresult *r, ef_err *e)
     uint64_t part = nf >= 2 ? u64(r, nf - 2) : 0;
 
     switch (part) {
-    case 1:
-        return on_cube(ctx, r, e);
-    case 2:
-        return mapped[EF_F_RESPONDED_AT] ? on_delay(ctx, r, e) : EF_OK;
-    case 3:
-        return on_score(ctx, r, e);
-    case 4:
-        return on_term(ctx, r, e);
+    case 1: return on_cube(ctx, r, e);
+    case 2: return mapped[EF_F_RESPONDED_AT] ? on_delay(ctx, r, e) : EF_OK;
+    case 3: return on_score(ctx, r, e);
+    case 4: return on_term(ctx, r, e);
     case 5:
     case 6:
-    case 7:
-        return mapped[EF_F_AUTHOR] ? on_author(ctx, r, e) : EF_OK;
-    case 8:
-        return mapped[EF_F_RESPONDED_AT] ? on_id(ctx, r, e) : EF_OK;
-    case 9:
-        return on_id(ctx, r, e);
-    case 10:
-        return rd->pg->o.negative_n ? on_negative_id(rd, r, e) : EF_OK;
-    default:
-        return bad_value(rd->pg, "report row", e);
+    case 7: return mapped[EF_F_AUTHOR] ? on_author(ctx, r, e) : EF_OK;
+    case 8: return mapped[EF_F_RESPONDED_AT] ? on_id(ctx, r, e) : EF_OK;
+    case 9: return on_id(ctx, r, e);
+    case 10: return rd->pg->o.negative_n ? on_negative_id(rd, r, e) : EF_OK;
+    default: return bad_value(rd->pg, "report row", e);
     }
 }
 
@@ -590,8 +584,7 @@ static char *id_array(char *const *ids, size_t n)
     for (size_t i = 0; i < n; i++) {
         ef_buf_printf(&b, "%s\"", i ? "," : "");
         for (const char *p = ids[i]; *p; p++)
-            ef_buf_printf(&b, "%s%c", *p == '"' || *p == '\\' ? "\\" : "",
-                          *p);
+            ef_buf_printf(&b, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
         ef_buf_printf(&b, "\"");
     }
     ef_buf_printf(&b, "}");
@@ -651,9 +644,10 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
         ef_agg_add_span(a, pg->first, pg->last);
     rc = run(pg, "report", 8, rp, on_report, &rd, e);
     if (rc == EF_OK && pg->mapped[EF_F_AUTHOR]) {
-        ef_agg_authors aa = {rd.neg, rd.authors, rd.nhist, rd.turned,
+        ef_agg_authors aa = {rd.neg,          rd.authors,
+                             rd.nhist,        rd.turned,
                              rd.turned_after, (const char *const *)rd.loud,
-                             rd.loud_n, rd.nloud};
+                             rd.loud_n,       rd.nloud};
         ef_agg_set_authors(a, &aa);
     }
     if (rc == EF_OK && rd.nids) {

@@ -13,8 +13,8 @@
  * rows (the scorer inside them, earful_pg) and merges one partial per
  * shard on the server the URL names; one query (report) reads every row
  * once for all the report's partials, then each spike period's terms
- * (period_terms) read that period's negative rows; the client folds the merged rows
- * into the aggregator (metrics.h's partial aggregates) and computes every
+ * (period_terms) read that period's negative rows; the client folds the merged
+ * rows into the aggregator (metrics.h's partial aggregates) and computes every
  * statistic itself. Rows travel only for the items the report shows: the
  * repair queue and the examples, fetched by id and scored here.
  *
@@ -29,30 +29,30 @@
 #include "metrics/metrics.h"
 
 typedef struct {
-    const char *table;       /* --table (may be schema.table); NULL:
-                                "feedback" */
-    const char *segment;     /* --segment column, or NULL */
+    const char *table;   /* --table (may be schema.table); NULL:
+                            "feedback" */
+    const char *segment; /* --segment column, or NULL */
     ef_thresholds thr;
-    int period;              /* ef_period */
+    int period; /* ef_period */
     const ef_tz *tz;
-    const ef_vader *vader;   /* scores the items fetched */
-    const char *scorer;      /* its version: every shard must match */
-    size_t repair_n;         /* default 25 */
-    size_t negative_n;       /* the workbook's Negative sheet: the most
-                                negative items ef_pg_negative gives; 0:
-                                no sheet */
-    int quiet;               /* no timing line on stderr */
+    const ef_vader *vader; /* scores the items fetched */
+    const char *scorer;    /* its version: every shard must match */
+    size_t repair_n;       /* default 25 */
+    size_t negative_n;     /* the workbook's Negative sheet: the most
+                              negative items ef_pg_negative gives; 0:
+                              no sheet */
+    int quiet;             /* no timing line on stderr */
 } ef_pg_opts;
 
 /* Where the time went (seconds), and what travelled. */
 typedef struct {
-    double connect;          /* connecting, checks, BEGIN */
-    double queries;          /* from sending a query to its first row:
-                                the shards' work and the merge */
-    double transfer;         /* from the first row to the last, with the
-                                folding */
-    uint64_t rows, bytes;    /* result rows and their field bytes */
-    uint64_t items;          /* raw rows fetched (shown items) */
+    double connect;       /* connecting, checks, BEGIN */
+    double queries;       /* from sending a query to its first row:
+                             the shards' work and the merge */
+    double transfer;      /* from the first row to the last, with the
+                             folding */
+    uint64_t rows, bytes; /* result rows and their field bytes */
+    uint64_t items;       /* raw rows fetched (shown items) */
 } ef_pg_times;
 
 typedef struct ef_pg ef_pg;
