@@ -148,6 +148,35 @@ CREATE AGGREGATE earful_term_counts_merge(earful_terms_part) (
     SFUNC = earful_terms_merge_add, STYPE = internal,
     FINALFUNC = earful_terms_final, PARALLEL = SAFE);
 
+-- term -> negative items holding it, and their distinct authors up to k
+-- (an item without an author is its own): anonymous ones, and the hashes
+-- of the named ones (earful's aggregator's, so that authors compare as
+-- there), term after term.
+CREATE TYPE earful_term_authors_part AS (
+    k int4, term text[], negative int8[], authors int8[], anonymous int8[],
+    who int8[]);
+
+CREATE FUNCTION earful_term_authors_add(internal, int4, text, text)
+    RETURNS internal
+    AS 'MODULE_PATHNAME', 'earful_term_authors_add'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION earful_term_authors_merge_add(internal,
+                                              earful_term_authors_part)
+    RETURNS internal
+    AS 'MODULE_PATHNAME', 'earful_term_authors_merge_add'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION earful_term_authors_final(internal)
+    RETURNS earful_term_authors_part
+    AS 'MODULE_PATHNAME', 'earful_term_authors_final'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE earful_term_authors(k int4, body text, author text) (
+    SFUNC = earful_term_authors_add, STYPE = internal,
+    FINALFUNC = earful_term_authors_final, PARALLEL = SAFE);
+CREATE AGGREGATE earful_term_authors_merge(earful_term_authors_part) (
+    SFUNC = earful_term_authors_merge_add, STYPE = internal,
+    FINALFUNC = earful_term_authors_final, PARALLEL = SAFE);
+
 -- The k rows with the smallest keys (NaN last), ties by id; best first.
 CREATE TYPE earful_topk_part AS (k int4, key float8[], id text[]);
 

@@ -5,6 +5,8 @@
  * aggregate X_merge(X_part) -> X_part, so that a shard answers with a
  * partial and the coordinator (or the client) merges the partials:
  *   earful_term_counts(text, negative bool)   term -> (negative, other)
+ *   earful_term_authors(k, text, author)      term -> (items, distinct
+ *                                             authors up to k)
  *   earful_topk(k, key float8, id text)       the k smallest keys, ties by id
  *   earful_tally(t, a, b, c, x, v int4[])     counters summed per distinct
  *                                             key (t, a, b, c, x): counts
@@ -436,6 +438,201 @@ Datum earful_terms_final(PG_FUNCTION_ARGS)
     v[1] = PointerGetDatum(int8_array(neg, (int)t->n));
     v[2] = PointerGetDatum(int8_array(other, (int)t->n));
     PG_RETURN_DATUM(make_result(fcinfo, v, 3));
+}
+
+/* ==== earful_term_authors =============================================== */
+
+PG_FUNCTION_INFO_V1(earful_term_authors_add);
+PG_FUNCTION_INFO_V1(earful_term_authors_merge_add);
+PG_FUNCTION_INFO_V1(earful_term_authors_final);
+
+#define TA_MAX 16 /* the largest k of earful_term_authors */
+
+/* A term's value: the items holding it, and its first distinct authors,
+ * up to k in all: anonymous items (each its own author) and the hashes
+ * of named ones. */
+typedef struct {
+    int64 neg;
+    int32 anon;
+    int32 nwho;
+    uint32 who[TA_MAX];
+} ta_val;
+
+typedef struct {
+    strtab t;
+    int32 k; /* 0 until the first row */
+} ta_state;
+
+/* The hash by which earful's aggregator tells authors apart (aggregate.c's
+ * text_hash, cut to 32 bits): two authors of the same hash count as one
+ * there, so here too. */
+static uint32 author_hash(const char *s, size_t n)
+{
+    uint64 h = UINT64CONST(0x84222325cbf29ce4);
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * UINT64CONST(0x100000001b3);
+    return (uint32)(h ^ (h >> 33));
+}
+
+static ta_state *ta_state_get(FunctionCallInfo fcinfo, const char *name)
+{
+    MemoryContext cxt = agg_context(fcinfo, name);
+    ta_state *st;
+
+    if (!PG_ARGISNULL(0))
+        return (ta_state *)PG_GETARG_POINTER(0);
+    st = MemoryContextAlloc(cxt, sizeof *st);
+    strtab_init(&st->t, cxt, sizeof(ta_val));
+    st->k = 0;
+    return st;
+}
+
+static void ta_set_k(ta_state *st, int32 k, const char *name)
+{
+    if (k < 1 || k > TA_MAX)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("%s: k must be 1 to %d, not %d", name, TA_MAX, k)));
+    if (st->k != 0 && st->k != k)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("%s: k differs between rows (%d, %d)", name,
+                               st->k, k)));
+    st->k = k;
+}
+
+/* Counts the author of hash who in v, if new and v has fewer than k. */
+static void ta_add_who(ta_val *v, int32 k, uint32 who)
+{
+    if (v->anon + v->nwho >= k)
+        return;
+    for (int32 i = 0; i < v->nwho; i++)
+        if (v->who[i] == who)
+            return;
+    v->who[v->nwho++] = who;
+}
+
+/* earful_term_authors(k int4, body text, author text): per distinct term
+ * of each text, the items holding it and their distinct authors up to k
+ * (an item whose author is null or empty is its own author). */
+Datum earful_term_authors_add(PG_FUNCTION_ARGS)
+{
+    ta_state *st = ta_state_get(fcinfo, "earful_term_authors");
+    const char *const *term;
+    const size_t *len;
+    int abusive, words;
+    bool anon;
+    uint32 who = 0;
+    size_t n;
+
+    if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+        PG_RETURN_POINTER(st);
+    ta_set_k(st, PG_GETARG_INT32(1), "earful_term_authors");
+    anon = PG_ARGISNULL(3) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(3)) == 0;
+    if (!anon) {
+        text *a = PG_GETARG_TEXT_PP(3);
+        who = author_hash(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a));
+    }
+    n = ef_pg_terms(PG_GETARG_TEXT_PP(2), &term, &len, &abusive, &words);
+    for (size_t i = 0; i < n; i++) {
+        ta_val *v = strtab_get(&st->t, term[i], (uint32)len[i]);
+        v->neg++;
+        if (anon) {
+            if (v->anon + v->nwho < st->k)
+                v->anon++;
+        } else
+            ta_add_who(v, st->k, who);
+    }
+    PG_RETURN_POINTER(st);
+}
+
+/* earful_term_authors_merge(earful_term_authors_part): the union of the
+ * authors, up to k. */
+Datum earful_term_authors_merge_add(PG_FUNCTION_ARGS)
+{
+    ta_state *st = ta_state_get(fcinfo, "earful_term_authors_merge");
+    HeapTupleHeader th;
+    Datum *term, *neg, *authors, *anon, *who;
+    int n = -1, nw = -1;
+    int64 w = 0;
+
+    if (PG_ARGISNULL(1))
+        PG_RETURN_POINTER(st);
+    th = PG_GETARG_HEAPTUPLEHEADER(1);
+    if (DatumGetInt32(part_attr(th, 1)) == 0) /* of no row */
+        PG_RETURN_POINTER(st);
+    ta_set_k(st, DatumGetInt32(part_attr(th, 1)), "earful_term_authors_merge");
+    term = part_array(th, 2, TEXTOID, &n);
+    neg = part_array(th, 3, INT8OID, &n);
+    authors = part_array(th, 4, INT8OID, &n);
+    anon = part_array(th, 5, INT8OID, &n);
+    who = part_array(th, 6, INT8OID, &nw);
+    for (int i = 0; i < n; i++) {
+        text *s = DatumGetTextPP(term[i]);
+        ta_val *v = strtab_get(&st->t, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
+        int64 a = DatumGetInt64(authors[i]), an = DatumGetInt64(anon[i]);
+
+        if (a < 0 || a > st->k || an < 0 || an > a || w + (a - an) > nw)
+            ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                            errmsg("earful_pg: an earful_term_authors_part is "
+                                   "inconsistent")));
+        v->neg += DatumGetInt64(neg[i]);
+        v->anon = (int32)Min((int64)v->anon + an, (int64)st->k - v->nwho);
+        for (int64 j = 0; j < a - an; j++)
+            ta_add_who(v, st->k, (uint32)DatumGetInt64(who[w + j]));
+        w += a - an;
+    }
+    if (w != nw)
+        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                        errmsg("earful_pg: an earful_term_authors_part is "
+                               "inconsistent")));
+    PG_RETURN_POINTER(st);
+}
+
+/* -> earful_term_authors_part (k int4, term text[], negative int8[],
+ * authors int8[], anonymous int8[], who int8[]): terms in bytewise
+ * order; term i's distinct authors (at most k), of which anonymous
+ * items; who: the hashes of the others, term after term. */
+Datum earful_term_authors_final(PG_FUNCTION_ARGS)
+{
+    ta_state empty, *st;
+    uint32 *order;
+    char **key;
+    uint32 *klen;
+    int64 *neg, *authors, *anon, *who;
+    int nw = 0;
+    Datum v[6];
+
+    if (PG_ARGISNULL(0)) {
+        strtab_init(&empty.t, CurrentMemoryContext, sizeof(ta_val));
+        empty.k = 0;
+        st = &empty;
+    } else
+        st = (ta_state *)PG_GETARG_POINTER(0);
+    order = strtab_sorted(&st->t);
+    key = palloc((st->t.n + 1) * sizeof(char *));
+    klen = palloc((st->t.n + 1) * sizeof(uint32));
+    neg = palloc((st->t.n + 1) * sizeof(int64));
+    authors = palloc((st->t.n + 1) * sizeof(int64));
+    anon = palloc((st->t.n + 1) * sizeof(int64));
+    who = palloc(((Size)st->t.n * TA_MAX + 1) * sizeof(int64));
+    for (uint32 i = 0; i < st->t.n; i++) {
+        const ta_val *c = (const ta_val *)(st->t.val + order[i] * st->t.vsize);
+        key[i] = st->t.key[order[i]];
+        klen[i] = st->t.klen[order[i]];
+        neg[i] = c->neg;
+        authors[i] = c->anon + c->nwho;
+        anon[i] = c->anon;
+        for (int32 j = 0; j < c->nwho; j++)
+            who[nw++] = c->who[j];
+    }
+    v[0] = Int32GetDatum(st->k);
+    v[1] = PointerGetDatum(text_array(key, klen, (int)st->t.n));
+    v[2] = PointerGetDatum(int8_array(neg, (int)st->t.n));
+    v[3] = PointerGetDatum(int8_array(authors, (int)st->t.n));
+    v[4] = PointerGetDatum(int8_array(anon, (int)st->t.n));
+    v[5] = PointerGetDatum(int8_array(who, nw));
+    PG_RETURN_DATUM(make_result(fcinfo, v, 6));
 }
 
 /* ==== earful_topk ======================================================= */

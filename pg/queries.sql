@@ -58,22 +58,60 @@ GROUP BY shard
 ORDER BY shard
 ;
 
--- name: cube
--- Counts per period x channel x segment x class. $1 neg_max float8,
--- $2 pos_min float8, $3 period kind int4 (0 day, 1 week, 2 month),
--- $4 time zone earful_tz. Rows: period (its first instant), channel and
--- segment (null: none), class (0 negative, 1 neutral, 2 positive), n,
--- NPS answers 0-6 / 7-8 / 9-10, stars 1..5, rows answered, items of
--- fewer than 8 words (terse), holding an insult (abusive), neither
--- (detailed), without an author.
-SELECT r.t AS period, r.a AS channel, r.b AS segment, r.c AS class,
-       r.v[1] AS n, r.v[2] AS nps_detractors, r.v[3] AS nps_passives,
-       r.v[4] AS nps_promoters, r.v[5] AS stars1, r.v[6] AS stars2,
-       r.v[7] AS stars3, r.v[8] AS stars4, r.v[9] AS stars5,
-       r.v[10] AS responded, r.v[11] AS terse, r.v[12] AS abusive,
-       r.v[13] AS detailed, r.v[14] AS anonymous
-FROM (
-    SELECT earful_tally_merge(part) AS m
+-- name: report
+-- Everything the report needs from all rows, in one scan of each shard
+-- (the scorer runs once per row: earful_pg remembers the last text). $1
+-- neg_max, $2 pos_min float8, $3 period kind int4 (0 day, 1 week, 2
+-- month), $4 time zone earful_tz, $5 the repair queue's k, $6 the
+-- loudest authors' k, $7 the examples' k, $8 the Negative sheet's k, int4. Rows of 20 columns: the
+-- last two (int) say which part a row is of and its order there (rows
+-- come ordered by both); of the first 18 (text), the part's come first,
+-- the others are null:
+--   1 cube     period (its first instant), channel, segment (null: none),
+--              class (0 negative, 1 neutral, 2 positive), n, NPS answers
+--              0-6 / 7-8 / 9-10, stars 1..5, rows answered, items of
+--              fewer than 8 words (terse), holding an insult (abusive),
+--              neither (detailed), without an author: counts per period
+--              x channel x segment x class
+--   2 delays   channel, segment, seconds to the answer (0 when dated
+--              before the item), answered rows: exact median and p90
+--   3 scores   channel (null: none), compound, rows: the score histogram
+--              (by channel too: with no text column among its keys, the
+--              aggregate would take its collation from a constant, and
+--              would not ship)
+--   4 terms    term, negative items holding it, other items (the themes)
+--   5-7 authors  who is negative, rows (what, author, a, b):
+--              ('negative', NULL, n, authors)  authors with n negative
+--                                              items
+--              ('turned', NULL, turned, after) authors with a positive
+--                                              item after their first
+--                                              negative one, and how many
+--                                              had been answered by then
+--              ('loudest', author, n, rank)    the $6 with most negative
+--                                              items
+--              exact only when each author's rows are on one shard (the
+--              shard key above)
+--   8 repair   rank, priority, id: the $5 unanswered negative items of
+--              highest priority, 2 x severity + detail + recency: 2
+--              (-compound) + min(words, 50) / 50 + Unix seconds / (60
+--              days), in that order of float8 operations (aggregate.c's
+--              repair_priority), ties by id
+--   9 examples class, rank, id: per class, of the items of 6 to 40
+--              words, the $7 whose text hashes lowest (hashtext), ties
+--              by id
+--  10 negative rank, compound, id: the workbook's Negative sheet, the $8
+--              most negative items, most negative first, ties by id
+-- The client fetches the items of parts 8-10 by id.
+WITH x AS MATERIALIZED (
+    SELECT earful_tally_merge(cube) AS cube,
+           earful_tally_merge(delays) AS delays,
+           earful_tally_merge(scores) AS scores,
+           earful_term_counts_merge(terms) AS terms,
+           earful_authors_merge(authors) AS authors,
+           earful_topk_merge(repair) AS repair,
+           earful_topk_merge(e0) AS e0, earful_topk_merge(e1) AS e1,
+           earful_topk_merge(e2) AS e2,
+           earful_topk_merge(negative) AS negative
     FROM (
         SELECT shard,
                earful_tally(earful_period(date, $3, $4), channel, {segment},
@@ -90,51 +128,98 @@ FROM (
                                   (earful_words(text) >= 8
                                    AND NOT earful_abusive(text))::int4,
                                   (author IS NULL OR author = '')::int4])
-                   AS part
-        FROM {table}
-        GROUP BY shard
-    ) s
-) x, earful_tally_rows(x.m) WITH ORDINALITY AS r(t, a, b, c, x, v, i)
-ORDER BY r.i
-;
-
--- name: delays
--- Answered rows per channel x segment x seconds to the answer (0 when
--- dated before the item): exact median and p90 hours, overall and per
--- channel or segment. No parameters.
-SELECT r.a AS channel, r.b AS segment, r.x::int8 AS seconds, r.v[1] AS n
-FROM (
-    SELECT earful_tally_merge(part) AS m
-    FROM (
-        SELECT shard,
+                   AS cube,
                earful_tally(NULL, channel, {segment}, NULL,
                             earful_delay(date, responded_at)::float8,
-                            ARRAY[1]) AS part
-        FROM {table}
-        WHERE responded_at IS NOT NULL
-        GROUP BY shard
-    ) s
-) x, earful_tally_rows(x.m) WITH ORDINALITY AS r(t, a, b, c, x, v, i)
-ORDER BY r.i
-;
-
--- name: scores
--- Rows per channel (null: none) x compound score: the score histogram,
--- the strongly negative share (compound <= -0.75). No parameters. (By
--- channel too: with no text column among its keys, the aggregate would
--- take its collation from a constant, and would not ship.)
-SELECT r.a AS channel, r.x AS compound, r.v[1] AS n
-FROM (
-    SELECT earful_tally_merge(part) AS m
-    FROM (
-        SELECT shard,
+                            ARRAY[1])
+                   FILTER (WHERE responded_at IS NOT NULL) AS delays,
                earful_tally(NULL, channel, NULL, NULL, earful_compound(text),
-                            ARRAY[1]) AS part
+                            ARRAY[1]) AS scores,
+               earful_term_counts(text, earful_class(text, $1, $2) = 0)
+                   AS terms,
+               earful_authors($6, author, earful_class(text, $1, $2), date,
+                              responded_at) AS authors,
+               earful_topk($5,
+                   -(2 * -earful_compound(text)
+                     + int4smaller(earful_words(text), 50)::float8 / 50
+                     + earful_epoch(date)::float8 / 5184000),
+                   id)
+                   FILTER (WHERE responded_at IS NULL
+                           AND earful_class(text, $1, $2) = 0) AS repair,
+               earful_topk($7, hashtext(text)::float8, id)
+                   FILTER (WHERE earful_words(text) BETWEEN 6 AND 40
+                           AND earful_class(text, $1, $2) = 0) AS e0,
+               earful_topk($7, hashtext(text)::float8, id)
+                   FILTER (WHERE earful_words(text) BETWEEN 6 AND 40
+                           AND earful_class(text, $1, $2) = 1) AS e1,
+               earful_topk($7, hashtext(text)::float8, id)
+                   FILTER (WHERE earful_words(text) BETWEEN 6 AND 40
+                           AND earful_class(text, $1, $2) = 2) AS e2,
+               earful_topk($8, earful_compound(text), id)
+                   FILTER (WHERE earful_class(text, $1, $2) = 0) AS negative
         FROM {table}
         GROUP BY shard
     ) s
-) x, earful_tally_rows(x.m) WITH ORDINALITY AS r(t, a, b, c, x, v, i)
-ORDER BY r.i
+)
+SELECT r.t::text, r.a, r.b, r.c::text, r.v[1]::text, r.v[2]::text,
+       r.v[3]::text, r.v[4]::text, r.v[5]::text, r.v[6]::text,
+       r.v[7]::text, r.v[8]::text, r.v[9]::text, r.v[10]::text,
+       r.v[11]::text, r.v[12]::text, r.v[13]::text, r.v[14]::text,
+       1 AS part, r.i AS i
+FROM x, earful_tally_rows(x.cube) WITH ORDINALITY
+        AS r(t, a, b, c, x, v, i)
+UNION ALL
+SELECT r.a, r.b, r.x::int8::text, r.v[1]::text, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 2, r.i
+FROM x, earful_tally_rows(x.delays) WITH ORDINALITY
+        AS r(t, a, b, c, x, v, i)
+UNION ALL
+SELECT r.a, r.x::text, r.v[1]::text, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 3, r.i
+FROM x, earful_tally_rows(x.scores) WITH ORDINALITY
+        AS r(t, a, b, c, x, v, i)
+UNION ALL
+SELECT u.term, u.negative::text, u.other::text, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 4,
+       u.i
+FROM x, unnest((x.terms).term, (x.terms).negative, (x.terms).other)
+        WITH ORDINALITY AS u(term, negative, other, i)
+UNION ALL
+SELECT 'negative', NULL, h.n::text, h.authors::text, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 5,
+       h.i
+FROM x, unnest((x.authors).negative, (x.authors).authors) WITH ORDINALITY
+        AS h(n, authors, i)
+UNION ALL
+SELECT 'turned', NULL, ((x.authors).turned)::text,
+       ((x.authors).turned_after_response)::text, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 6, 1
+FROM x
+UNION ALL
+SELECT 'loudest', l.author, l.n::text, l.rank::text, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 7,
+       l.rank
+FROM x, unnest((x.authors).loudest, (x.authors).loudest_negative)
+        WITH ORDINALITY
+        AS l(author, n, rank)
+UNION ALL
+SELECT u.rank::text, (-u.key)::text, u.id, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 8,
+       u.rank
+FROM x, unnest((x.repair).key, (x.repair).id) WITH ORDINALITY
+        AS u(key, id, rank)
+UNION ALL
+SELECT c.class::text, u.rank::text, u.id, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 9,
+       c.class * 1000000 + u.rank
+FROM x, LATERAL (VALUES (0, x.e0), (1, x.e1), (2, x.e2)) AS c(class, m),
+     unnest((c.m).key, (c.m).id) WITH ORDINALITY AS u(key, id, rank)
+UNION ALL
+SELECT u.rank::text, u.key::text, u.id, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 10, u.rank
+FROM x, unnest((x.negative).key, (x.negative).id) WITH ORDINALITY
+        AS u(key, id, rank)
+ORDER BY 19, 20
 ;
 
 -- name: calibration
@@ -155,142 +240,24 @@ FROM (
 ORDER BY r.i
 ;
 
--- name: terms
--- Terms of the rows dated in [$3, $4), with the negative items and the
--- other items holding each: the themes over all time ($3 '-infinity',
--- $4 'infinity'), and a spike period's own terms. $1 neg_max, $2 pos_min
--- float8, $3 $4 timestamptz. Terms in bytewise order.
-SELECT u.term, u.negative, u.other
-FROM (
-    SELECT earful_term_counts_merge(part) AS m
-    FROM (
-        SELECT shard,
-               earful_term_counts(text, earful_class(text, $1, $2) = 0)
-                   AS part
-        FROM {table}
-        WHERE date >= $3 AND date < $4
-        GROUP BY shard
-    ) s
-) x, unnest((x.m).term, (x.m).negative, (x.m).other)
-        AS u(term, negative, other)
-;
-
--- name: authors
--- Who is negative: rows (what, author, a, b):
---   ('negative', NULL, n, authors)  authors with n negative items
---   ('turned', NULL, turned, after) authors with a positive item after
---                                   their first negative one, and how
---                                   many had been answered by then
---   ('loudest', author, n, rank)    the $3 with most negative items
--- $1 neg_max, $2 pos_min float8, $3 k int4. Exact only when each
--- author's rows are on one shard (the shard key above).
-WITH x AS MATERIALIZED (
-    SELECT earful_authors_merge(part) AS m
-    FROM (
-        SELECT shard,
-               earful_authors($3, author, earful_class(text, $1, $2), date,
-                              responded_at) AS part
-        FROM {table}
-        GROUP BY shard
-    ) s
-)
-SELECT 'negative' AS what, NULL::text AS author, h.n AS a, h.authors AS b
-FROM x, unnest((x.m).negative, (x.m).authors) AS h(n, authors)
-UNION ALL
-SELECT 'turned', NULL, (x.m).turned, (x.m).turned_after_response FROM x
-UNION ALL
-SELECT 'loudest', l.author, l.n, l.rank
-FROM x, unnest((x.m).loudest, (x.m).loudest_negative) WITH ORDINALITY
-        AS l(author, n, rank)
-;
-
--- name: repair
--- The repair queue: the $3 unanswered negative items of highest
--- priority, 2 x severity + detail + recency: 2 (-compound) +
--- min(words, 50) / 50 + Unix seconds / (60 days), in that order of
--- float8 operations (aggregate.c's repair_priority), ties by id. Rows
--- (rank, priority, id); the client fetches the items by id.
--- $1 neg_max, $2 pos_min float8, $3 k int4.
-SELECT u.rank, -u.key AS priority, u.id
-FROM (
-    SELECT earful_topk_merge(part) AS m
-    FROM (
-        SELECT shard,
-               earful_topk($3,
-                   -(2 * -earful_compound(text)
-                     + int4smaller(earful_words(text), 50)::float8 / 50
-                     + earful_epoch(date)::float8 / 5184000),
-                   id) AS part
-        FROM {table}
-        WHERE responded_at IS NULL AND earful_class(text, $1, $2) = 0
-        GROUP BY shard
-    ) s
-) x, unnest((x.m).key, (x.m).id) WITH ORDINALITY AS u(key, id, rank)
-ORDER BY u.rank
-;
-
--- name: negative
--- The workbook's Negative sheet: the $3 most negative items, most
--- negative first, ties by id. Rows (rank, compound, id).
--- $1 neg_max, $2 pos_min float8, $3 k int4.
-SELECT u.rank, u.key AS compound, u.id
-FROM (
-    SELECT earful_topk_merge(part) AS m
-    FROM (
-        SELECT shard, earful_topk($3, earful_compound(text), id) AS part
-        FROM {table}
-        WHERE earful_class(text, $1, $2) = 0
-        GROUP BY shard
-    ) s
-) x, unnest((x.m).key, (x.m).id) WITH ORDINALITY AS u(key, id, rank)
-ORDER BY u.rank
-;
-
 -- name: period_terms
 -- A spike period's terms: of its negative items (dated in [$3, $4)),
--- each term with the items holding it and the distinct authors of those
--- (an item without an author is its own: the inner query groups by
--- shard, author and, for rows without one, the id). What the spike's
--- terms are chosen from; only for the few spike periods. $1 neg_max,
--- $2 pos_min float8, $3 $4 timestamptz. Terms in bytewise order.
-SELECT u.term, sum(u.negative)::int8 AS negative, count(*) AS authors
+-- each term with the items holding it and their distinct authors, up to
+-- $5 (EF_SPIKE_TERM_AUTHORS: what a spike term needs; an item without
+-- an author is its own). What the spike's terms are chosen from; only
+-- for the few spike periods. $1 neg_max, $2 pos_min float8, $3 $4
+-- timestamptz, $5 int4. Terms in bytewise order.
+SELECT u.term, u.negative, u.authors
 FROM (
-    SELECT shard, author,
-           substr(id, 1, (author IS NULL OR author = '')::int4 * 1048576)
-               AS anonymous,
-           earful_term_counts(text, true) AS part
-    FROM {table}
-    WHERE date >= $3 AND date < $4 AND earful_class(text, $1, $2) = 0
-    GROUP BY shard, author, anonymous
-) s, unnest((s.part).term, (s.part).negative) AS u(term, negative)
-GROUP BY u.term
-ORDER BY u.term COLLATE "C"
-;
-
--- name: examples
--- The examples shown per class: of the items of 6 to 40 words, the $3
--- whose text hashes lowest (hashtext), ties by id. Rows (class, rank,
--- id); the client fetches the items by id. $1 neg_max, $2 pos_min
--- float8, $3 k int4.
-SELECT c.class, u.rank, u.id
-FROM (
-    SELECT earful_topk_merge(p0) AS m0, earful_topk_merge(p1) AS m1,
-           earful_topk_merge(p2) AS m2
+    SELECT earful_term_authors_merge(part) AS m
     FROM (
-        SELECT shard,
-               earful_topk($3, hashtext(text)::float8, id)
-                   FILTER (WHERE earful_class(text, $1, $2) = 0) AS p0,
-               earful_topk($3, hashtext(text)::float8, id)
-                   FILTER (WHERE earful_class(text, $1, $2) = 1) AS p1,
-               earful_topk($3, hashtext(text)::float8, id)
-                   FILTER (WHERE earful_class(text, $1, $2) = 2) AS p2
+        SELECT shard, earful_term_authors($5, text, author) AS part
         FROM {table}
-        WHERE earful_words(text) BETWEEN 6 AND 40
+        WHERE date >= $3 AND date < $4 AND earful_class(text, $1, $2) = 0
         GROUP BY shard
     ) s
-) x, LATERAL (VALUES (0, x.m0), (1, x.m1), (2, x.m2)) AS c(class, m),
-     unnest((c.m).key, (c.m).id) WITH ORDINALITY AS u(key, id, rank)
-ORDER BY 1, 2
+) x, unnest((x.m).term, (x.m).negative, (x.m).authors)
+        AS u(term, negative, authors)
 ;
 
 -- name: items

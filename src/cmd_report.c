@@ -518,6 +518,14 @@ static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg, ef_xlsx *xlsx,
     return EF_OK;
 }
 
+/* ef_pg_item_fn: an item of the workbook's Negative sheet (ctx: the
+ * ef_xlsx). */
+static ef_status negative_row(void *ctx, const ef_item *it,
+                              const ef_scores *sc, ef_err *e)
+{
+    return ef_xlsx_add_row(ctx, it, sc, EF_NEGATIVE, e);
+}
+
 /* Reads every input into the aggregator (and the workbook's row sheets),
  * scoring on nthreads threads. While the pool prepares batch k (a task a
  * slice), this thread folds batch k-1 and reads batch k+1; with one
@@ -704,18 +712,26 @@ int ef_cmd_report(int argc, char **argv)
     o.agg.vader = v;
     if (ef_pg_is_url(o.inputs[0])) {
         /* partial aggregates from PostgreSQL (pg_source.h); the workbook
-         * needs every row: none */
-        ef_pg_opts po = {
-            o.src.table, o.src.segment,       o.agg.thr,      (int)period, tz,
-            v,           ef_vader_version(v), o.agg.repair_n, o.quiet};
+         * without its Data sheet (every row), the Negative sheet capped */
+        ef_pg_opts po = {o.src.table,
+                         o.src.segment,
+                         o.agg.thr,
+                         (int)period,
+                         tz,
+                         v,
+                         ef_vader_version(v),
+                         o.agg.repair_n,
+                         o.no_xlsx || o.list_vars ? 0 : EF_PG_NEGATIVE_ROWS,
+                         o.quiet};
         if (ef_pg_open(o.inputs[0], &po, &pg, &err) != EF_OK)
             goto done;
         o.agg.period_terms = ef_pg_period_terms;
         o.agg.period_terms_ctx = pg;
-        if (!o.no_xlsx && !o.quiet && !o.list_vars)
-            ef_warn("note: no report.xlsx from PostgreSQL (its sheets list "
-                    "every row)");
-        o.no_xlsx = 1;
+        if (!o.no_xlsx && !o.no_data_sheet && !o.quiet && !o.list_vars)
+            ef_warn("note: report.xlsx from PostgreSQL: no Data sheet, the "
+                    "%d most negative items on the Negative sheet",
+                    EF_PG_NEGATIVE_ROWS);
+        o.no_data_sheet = 1;
     }
 
     if (!o.list_vars) {
@@ -769,6 +785,8 @@ int ef_cmd_report(int argc, char **argv)
     if (pg ? ef_pg_read(pg, agg, &err) != EF_OK
            : read_inputs(&o, v, agg, xlsx, o.threads, labels, samples, &err) !=
                  EF_OK)
+        goto done;
+    if (pg && xlsx && ef_pg_negative(pg, negative_row, xlsx, &err) != EF_OK)
         goto done;
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;

@@ -25,6 +25,9 @@ struct ef_pg {
     uint64_t rows; /* rows of the table */
     int64_t first, last;
     ef_pg_times t;
+    char **neg_ids; /* the Negative sheet's (o.negative_n), in
+                       rank order */
+    size_t nneg, negcap;
 };
 
 typedef ef_status (*row_fn)(void *ctx, const PGresult *r, ef_err *e);
@@ -469,11 +472,11 @@ static ef_status on_author(void *ctx, const PGresult *r, ef_err *e)
     return EF_OK;
 }
 
-/* The last column of a row is an id to fetch. */
+/* A row (rank or class, rank or priority, id): an id to fetch. */
 static ef_status on_id(void *ctx, const PGresult *r, ef_err *e)
 {
     reading *rd = ctx;
-    const char *id = val(r, PQnfields(r) - 1);
+    const char *id = val(r, 2);
 
     if (id == NULL)
         return bad_value(rd->pg, "id", e);
@@ -485,18 +488,59 @@ static ef_status on_id(void *ctx, const PGresult *r, ef_err *e)
     return EF_OK;
 }
 
-/* A fetched item, scored here, offered to the aggregator to show. */
-static ef_status on_item(void *ctx, const PGresult *r, ef_err *e)
+/* A row (rank, compound, id) of the Negative sheet: its id kept in
+ * pg->neg_ids for ef_pg_negative. */
+static ef_status on_negative_id(reading *rd, const PGresult *r, ef_err *e)
+{
+    ef_pg *pg = rd->pg;
+    const char *id = val(r, 2);
+
+    if (id == NULL)
+        return bad_value(pg, "id", e);
+    if (pg->nneg == pg->negcap) {
+        pg->negcap = pg->negcap ? pg->negcap * 2 : 64;
+        pg->neg_ids =
+            ef_xrealloc(pg->neg_ids, pg->negcap * sizeof *pg->neg_ids);
+    }
+    pg->neg_ids[pg->nneg++] = ef_xstrdup(id);
+    return EF_OK;
+}
+
+/* A row of the report query: its part (the next to last column) says
+ * which; parts whose columns the table lacks are left out. */
+static ef_status on_report(void *ctx, const PGresult *r, ef_err *e)
 {
     reading *rd = ctx;
-    const ef_pg *pg = rd->pg;
+    const int *mapped = rd->pg->mapped;
+    int nf = PQnfields(r);
+    uint64_t part = nf >= 2 ? u64(r, nf - 2) : 0;
+
+    switch (part) {
+    case 1: return on_cube(ctx, r, e);
+    case 2: return mapped[EF_F_RESPONDED_AT] ? on_delay(ctx, r, e) : EF_OK;
+    case 3: return on_score(ctx, r, e);
+    case 4: return on_term(ctx, r, e);
+    case 5:
+    case 6:
+    case 7: return mapped[EF_F_AUTHOR] ? on_author(ctx, r, e) : EF_OK;
+    case 8: return mapped[EF_F_RESPONDED_AT] ? on_id(ctx, r, e) : EF_OK;
+    case 9: return on_id(ctx, r, e);
+    case 10: return rd->pg->o.negative_n ? on_negative_id(rd, r, e) : EF_OK;
+    default: return bad_value(rd->pg, "report row", e);
+    }
+}
+
+/* A row of the items query as an item (its strings r's), scored into
+ * *sc. EF_OK, or the error of a malformed row. */
+static ef_status item_of(ef_pg *pg, const PGresult *r, ef_item *out,
+                         ef_scores *sc, ef_err *e)
+{
     ef_vader_scratch *s;
-    ef_scores sc;
     ef_item it;
 
     memset(&it, 0, sizeof it);
     if (val(r, 0) == NULL || val(r, 1) == NULL || val(r, 4) == NULL)
-        return bad_value(rd->pg, "item", e);
+        return bad_value(pg, "item", e);
     it.id = val(r, 0);
     it.date = strtoll(val(r, 1), NULL, 10);
     it.channel = val(r, 2) ? val(r, 2) : "";
@@ -511,11 +555,24 @@ static ef_status on_item(void *ctx, const PGresult *r, ef_err *e)
     it.label = -1;
     it.source = pg->display;
     s = ef_vader_scratch_new();
-    ef_vader_score(pg->o.vader, s, it.text, it.text_len, &sc);
+    ef_vader_score(pg->o.vader, s, it.text, it.text_len, sc);
     ef_vader_scratch_free(s);
-    ef_agg_keep(rd->a, &it, &sc);
-    rd->pg->t.items++;
+    pg->t.items++;
+    *out = it;
     return EF_OK;
+}
+
+/* A fetched item, scored here, offered to the aggregator to show. */
+static ef_status on_item(void *ctx, const PGresult *r, ef_err *e)
+{
+    reading *rd = ctx;
+    ef_scores sc;
+    ef_item it;
+    ef_status rc = item_of(rd->pg, r, &it, &sc, e);
+
+    if (rc == EF_OK)
+        ef_agg_keep(rd->a, &it, &sc);
+    return rc;
 }
 
 /* ids as a text[] literal: {"a","b"} with " and \ escaped. */
@@ -564,11 +621,8 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
 {
     char neg[32], pos[32], kind[8], k[24], loud[8], ex[8];
     const char *tz = ef_tz_name(pg->o.tz);
-    const char *cube[4] = {neg, pos, kind, tz};
-    const char *thr[4] = {neg, pos, "-infinity", "infinity"};
-    const char *topk[3] = {neg, pos, k};
-    const char *au[3] = {neg, pos, loud};
-    const char *exk[3] = {neg, pos, ex};
+    char negk[24];
+    const char *rp[8] = {neg, pos, kind, tz, k, loud, ex, negk};
     reading rd;
     ef_status rc;
 
@@ -581,30 +635,21 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
     snprintf(k, sizeof k, "%zu", pg->o.repair_n);
     snprintf(loud, sizeof loud, "%d", LOUDEST_K);
     snprintf(ex, sizeof ex, "%d", EXAMPLES_K);
+    /* earful_topk's k is at least 1; without the sheet, its rows are
+     * left */
+    snprintf(negk, sizeof negk, "%zu",
+             pg->o.negative_n ? pg->o.negative_n : (size_t)1);
     record_input(pg, a);
     if (pg->rows)
         ef_agg_add_span(a, pg->first, pg->last);
-    rc = run(pg, "cube", 4, cube, on_cube, &rd, e);
-    if (rc == EF_OK && pg->mapped[EF_F_RESPONDED_AT])
-        rc = run(pg, "delays", 0, NULL, on_delay, &rd, e);
-    if (rc == EF_OK)
-        rc = run(pg, "scores", 0, NULL, on_score, &rd, e);
-    if (rc == EF_OK)
-        rc = run(pg, "terms", 4, thr, on_term, &rd, e);
+    rc = run(pg, "report", 8, rp, on_report, &rd, e);
     if (rc == EF_OK && pg->mapped[EF_F_AUTHOR]) {
-        rc = run(pg, "authors", 3, au, on_author, &rd, e);
-        if (rc == EF_OK) {
-            ef_agg_authors aa = {rd.neg,          rd.authors,
-                                 rd.nhist,        rd.turned,
-                                 rd.turned_after, (const char *const *)rd.loud,
-                                 rd.loud_n,       rd.nloud};
-            ef_agg_set_authors(a, &aa);
-        }
+        ef_agg_authors aa = {rd.neg,          rd.authors,
+                             rd.nhist,        rd.turned,
+                             rd.turned_after, (const char *const *)rd.loud,
+                             rd.loud_n,       rd.nloud};
+        ef_agg_set_authors(a, &aa);
     }
-    if (rc == EF_OK && pg->mapped[EF_F_RESPONDED_AT])
-        rc = run(pg, "repair", 3, topk, on_id, &rd, e);
-    if (rc == EF_OK)
-        rc = run(pg, "examples", 3, exk, on_id, &rd, e);
     if (rc == EF_OK && rd.nids) {
         char *arr = id_array(rd.ids, rd.nids);
         const char *p[1] = {arr};
@@ -612,6 +657,38 @@ ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e)
         free(arr);
     }
     reading_free(&rd);
+    return rc;
+}
+
+/* ==== The most negative items ========================================== */
+
+typedef struct {
+    ef_pg *pg;
+    ef_pg_item_fn fn;
+    void *ctx;
+} negative_rows;
+
+static ef_status on_negative_item(void *ctx, const PGresult *r, ef_err *e)
+{
+    negative_rows *nr = ctx;
+    ef_scores sc;
+    ef_item it;
+    ef_status rc = item_of(nr->pg, r, &it, &sc, e);
+
+    return rc == EF_OK ? nr->fn(nr->ctx, &it, &sc, e) : rc;
+}
+
+ef_status ef_pg_negative(ef_pg *pg, ef_pg_item_fn fn, void *ctx, ef_err *e)
+{
+    negative_rows nr = {pg, fn, ctx};
+    ef_status rc = EF_OK;
+
+    if (pg->nneg) {
+        char *arr = id_array(pg->neg_ids, pg->nneg);
+        const char *q[1] = {arr};
+        rc = run(pg, "items", 1, q, on_negative_item, &nr, e);
+        free(arr);
+    }
     return rc;
 }
 
@@ -644,15 +721,16 @@ int ef_pg_period_terms(void *ctx, int64_t start, int64_t next,
                        ef_agg_term **out, size_t *n, ef_err *e)
 {
     ef_pg *pg = ctx;
-    char neg[32], pos[32], from[40], to[40];
-    const char *p[4] = {neg, pos, from, to};
+    char neg[32], pos[32], from[40], to[40], cap[16];
+    const char *p[5] = {neg, pos, from, to, cap};
     term_list l = {pg, NULL, 0, 0};
 
     snprintf(neg, sizeof neg, "%.17g", pg->o.thr.neg_max);
     snprintf(pos, sizeof pos, "%.17g", pg->o.thr.pos_min);
     format_ts(start, from, sizeof from);
     format_ts(next, to, sizeof to);
-    if (run(pg, "period_terms", 4, p, on_period_term, &l, e) != EF_OK) {
+    snprintf(cap, sizeof cap, "%d", EF_SPIKE_TERM_AUTHORS);
+    if (run(pg, "period_terms", 5, p, on_period_term, &l, e) != EF_OK) {
         for (size_t i = 0; i < l.n; i++)
             free(l.t[i].term);
         free(l.t);
@@ -678,6 +756,9 @@ void ef_pg_close(ef_pg *pg)
         PQclear(r);
     }
     PQfinish(pg->c);
+    for (size_t i = 0; i < pg->nneg; i++)
+        free(pg->neg_ids[i]);
+    free(pg->neg_ids);
     free(pg->table_q);
     free(pg->segment_q);
     free(pg);

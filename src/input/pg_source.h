@@ -11,8 +11,10 @@
  *
  * What runs where: every query aggregates on the servers that hold the
  * rows (the scorer inside them, earful_pg) and merges one partial per
- * shard on the server the URL names; the client folds the merged rows
- * into the aggregator (metrics.h's partial aggregates) and computes every
+ * shard on the server the URL names; one query (report) reads every row
+ * once for all the report's partials, then each spike period's terms
+ * (period_terms) read that period's negative rows; the client folds the merged
+ * rows into the aggregator (metrics.h's partial aggregates) and computes every
  * statistic itself. Rows travel only for the items the report shows: the
  * repair queue and the examples, fetched by id and scored here.
  *
@@ -36,6 +38,9 @@ typedef struct {
     const ef_vader *vader; /* scores the items fetched */
     const char *scorer;    /* its version: every shard must match */
     size_t repair_n;       /* default 25 */
+    size_t negative_n;     /* the workbook's Negative sheet: the most
+                              negative items ef_pg_negative gives; 0:
+                              no sheet */
     int quiet;             /* no timing line on stderr */
 } ef_pg_opts;
 
@@ -63,6 +68,19 @@ ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,
 /* Runs the query set and folds its rows into a (built with the same
  * thresholds, period and zone); records the table as the input. */
 ef_status ef_pg_read(ef_pg *pg, ef_agg *a, ef_err *e);
+
+/* An item fetched and scored (its strings valid during the call only);
+ * a status other than EF_OK stops the fetch and is returned. */
+typedef ef_status (*ef_pg_item_fn)(void *ctx, const ef_item *it,
+                                   const ef_scores *sc, ef_err *e);
+
+/* The workbook's Negative sheet: the opts.negative_n most negative items
+ * (compound ascending, ties by id: ef_pg_read's scan found them, as
+ * earful_topk partials), fetched by id and scored here, given to fn in
+ * bytewise order of their ids (the sheet sorts them: ties stay in that
+ * order). After ef_pg_read; nothing when negative_n is 0. */
+#define EF_PG_NEGATIVE_ROWS 10000 /* the report's negative_n */
+ef_status ef_pg_negative(ef_pg *pg, ef_pg_item_fn fn, void *ctx, ef_err *e);
 
 /* ef_agg_opts.period_terms for a run from pg (ctx: the ef_pg). */
 int ef_pg_period_terms(void *ctx, int64_t start, int64_t next,

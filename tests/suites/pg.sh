@@ -174,24 +174,16 @@ PY
 # Each query's parameters: thresholds, week, a zone with DST, k.
 declare -A params=(
     [versions]=""
-    [cube]="-0.05, 0.05, 1, 'Europe/Paris'"
-    [delays]=""
-    [scores]=""
+    [report]="-0.05, 0.05, 1, 'Europe/Paris', 25, 5, 3, 10000"
     [calibration]="1, 'UTC'"
-    [terms]="-0.05, 0.05, '-infinity', 'infinity'"
-    [authors]="-0.05, 0.05, 5"
-    [repair]="-0.05, 0.05, 25"
-    [negative]="-0.05, 0.05, 10000"
-    [examples]="-0.05, 0.05, 3"
-    [period_terms]="-0.05, 0.05, '2025-03-31', '2025-04-07'"
+    [period_terms]="-0.05, 0.05, '2025-03-31', '2025-04-07', 5"
     [items]="'{fb-000001,fb-000002}'"
 )
-# the aggregates (each checked below), then the two that read rows
-names=(versions cube delays scores calibration terms authors repair negative
-       examples)
+# the aggregates (each checked below), then the one that reads rows
+names=(versions report calibration period_terms)
 eq "queries: the set in queries.sql" \
     "$(ls "$root"/q/*.sharded.sql | xargs -n1 basename | sed 's/\.sharded\.sql//' | sort | tr '\n' ' ')" \
-    "$(printf '%s\n' setup "${names[@]}" period_terms items | sort | tr '\n' ' ')"
+    "$(printf '%s\n' setup "${names[@]}" items | sort | tr '\n' ' ')"
 run_set() { # TAG EXPLAIN NAME...: in one session, each query's rows (or
     # its plan, with EXPLAIN options) into $root/out/NAME.TAG
     local tag=$1 explain=$2 n args; shift 2
@@ -216,48 +208,68 @@ for n in "${names[@]}"; do
     check "plan $n: aggregated on the workers" test "$(grep -c 'GROUP BY' <<<"$remote")" -eq 2
     case $n in
         versions) fn=earful_version ;;
-        delays) fn=earful_delay ;;
         scores | calibration) fn=earful_compound ;;
         *) fn=earful_class ;;
     esac
     check "plan $n: $fn in the Remote SQL" test "$(grep -c "public\.$fn(" <<<"$remote")" -eq 2
     echo "ok: $n: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
 done
-run_set sharded "VERBOSE, COSTS OFF" items period_terms
+run_set sharded "VERBOSE, COSTS OFF" items
 f=$root/out/items.sharded
 check "plan items: fetched by id on both workers" test "$(grep -c "Remote SQL: .*WHERE ((id = ANY ('{fb-000001,fb-000002}'::text\[\])))" "$f")" -eq 2
 check "plan items: two Async Foreign Scans" test "$(grep -c 'Async Foreign Scan' "$f")" -eq 2
 echo "ok: items: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
-# period_terms: the scorer and the period ship; the planner groups the
-# period's negative rows by author on the coordinator (see queries.sql)
-f=$root/out/period_terms.sharded
-check "plan period_terms: the scorer and the dates in the Remote SQL" test \
-    "$(grep 'Remote SQL:' "$f" | grep "date >= '2025-03-31" | grep -c 'public.earful_class(text')" -eq 2
-echo "ok: period_terms: $(grep -m1 'Remote SQL:' "$f" | sed 's/^ *//' | cut -c1-200)"
-run_set noseg "VERBOSE, COSTS OFF" cube
-check "plan cube without a segment: pushed down" test \
-    "$(grep 'Remote SQL:' "$root/out/cube.noseg" | grep -c 'earful_tally(.*NULL::text')" -eq 2
-check "plan cube: the time zone ships" grep -q "'Europe/Paris'::public.earful_tz" "$root/explain/cube.txt"
-check "plan terms: the date range ships" grep -q "WHERE ((date >= '-infinity'" "$root/explain/terms.txt"
+f=$root/explain/report.txt
+for fn in earful_tally earful_term_counts earful_authors earful_topk earful_delay earful_compound; do
+    check "plan report: $fn in both workers' Remote SQL" test "$(grep 'Remote SQL:' "$f" | grep -c "public\.$fn(")" -eq 2
+done
+check "plan report: one scan of each shard" test "$(grep -c 'Foreign Scan' "$f")" -eq 2
+check "plan period_terms: the period and the term authors in the Remote SQL" test \
+    "$(grep 'Remote SQL:' "$root/explain/period_terms.txt" | grep "date >= '2025-03-31" | grep -c 'public.earful_term_authors(5, text, author)')" -eq 2
+run_set noseg "VERBOSE, COSTS OFF" report
+check "plan report without a segment: pushed down" test \
+    "$(grep 'Remote SQL:' "$root/out/report.noseg" | grep -c 'earful_tally(.*NULL::text')" -eq 2
+check "plan report: the time zone ships" grep -q "'Europe/Paris'::public.earful_tz" "$root/explain/report.txt"
 
 # ==== The query set: results ================================================
 
+# the report query's parts, each in a file as a query of its own:
+# DIR/NAME.TAG from DIR/report.TAG (a part's columns only)
+split_report() { # DIR TAG
+    awk -F'|' -v d="$1" -v t="$2" '
+        BEGIN { split("cube delays scores terms authors authors authors repair examples negative", nm, " ")
+                split("18 4 3 3 4 4 4 3 3 3", w, " ") }
+        { p = $(NF - 1); o = $1; for (i = 2; i <= w[p]; i++) o = o "|" $i
+          print o >(d "/" nm[p] "." t) }' "$1/report.$2"
+}
+parts=(cube delays scores terms authors repair examples negative)
 run_set sharded "" "${names[@]}"
 run_set local "" "${names[@]}"
-run_set noseg "" cube
-for n in "${names[@]}"; do
+run_set noseg "" report
+for t in sharded local noseg; do split_report "$root/out" $t; done
+for n in "${names[@]}" "${parts[@]}"; do
     check "results $n: sharded equals one server" cmp -s "$root/out/$n.sharded" "$root/out/$n.local"
     check "results $n: rows" test "$(wc -l <"$root/out/$n.sharded")" -gt 1
 done
+check "results report: the parts in order" test \
+    "$(awk -F'|' '{ print $(NF - 1) }' "$root/out/report.sharded" | uniq | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 10 "
+# a spike's terms by plain SQL: each author once (an anonymous item its
+# own), at most 5
+eq "results period_terms: the items and distinct authors of each term" \
+    "$(cat "$root/out/period_terms.sharded")" \
+    "$(q 5432 -Atc "SELECT term, count(*), least(5, count(DISTINCT CASE WHEN author IS NULL OR author = '' THEN 'i' || id ELSE 'a' || author END)) FROM feedback_local, unnest(earful_terms(text)) AS term WHERE date >= '2025-03-31' AND date < '2025-04-07' AND earful_class(text, -0.05, 0.05) = 0 GROUP BY term ORDER BY term COLLATE \"C\"")"
+check "results period_terms: some term of 5 authors" grep -q '|5$' "$root/out/period_terms.sharded"
+check "results period_terms: some term of fewer" grep -q '|[1-4]$' "$root/out/period_terms.sharded"
 check "results cube: without a segment" test "$(cut -d'|' -f3 "$root/out/cube.noseg" | sort -u)" = ""
 eq "results versions" "$(cat "$root/out/versions.sharded")" \
     "$(q 5432 -Atc "SELECT shard, earful_version(), count(*), min(date), max(date) FROM feedback_local GROUP BY 1 ORDER BY 1")"
 
 # The same numbers as `earful report` on the CSV (UTC weeks for the
 # cube, whose test above used Paris).
-params[cube]="-0.05, 0.05, 1, 'UTC'"
+params[report]="-0.05, 0.05, 1, 'UTC', 25, 5, 3, 10000"
 mkdir -p "$root/utc"
-run_set sharded "" cube && mv "$root/out/cube.sharded" "$root/utc/cube.sharded"
+run_set sharded "" report && mv "$root/out/report.sharded" "$root/utc/report.sharded" &&
+    split_report "$root/utc" sharded
 ./earful report --quiet -o "$root/report" "$root/sample.csv" ||
     echo "FAIL pg: earful report on the sample"
 python3 - "$root" <<'PY' >"$root/metrics.check"
@@ -376,11 +388,16 @@ done
 entries() { sed -n "$(($2 + 1)),$3p" "$1" | awk '/^20[0-9][0-9]-/ { if (e != "") print e; e = $0; next } { e = e " " $0 } END { if (e != "") print e }'; }
 { entries "$root/w1.log" "$wc1" "$we1"; entries "$root/w2.log" "$wc2" "$we2"; } >"$root/w.stmts"
 grep -o 'DECLARE c[0-9]* CURSOR FOR .*' "$root/w.stmts" >"$root/w.selects"
-check "report: the workers ran queries" test "$(wc -l <"$root/w.selects")" -ge 20
-check "report: every worker query aggregates, but the fetch by id and a spike's negatives" \
-    test "$(grep -v 'GROUP BY' "$root/w.selects" | grep -v 'WHERE ((id = ANY' | grep -vc "WHERE ((date >= .*earful_class(text, .*) = 0))")" -eq 0
-check "report: rows fetched by id only for what it shows" \
-    test "$(grep -c 'WHERE ((id = ANY' "$root/w.selects")" -eq 2
+# versions, report, the fetch by id, a spike's terms: on each worker
+check "report: the workers ran queries" test "$(wc -l <"$root/w.selects")" -ge 8
+check "report: one scan of each worker for the whole report" \
+    test "$(grep -c 'earful_term_counts(' "$root/w.selects")" -eq 2
+check "report: every worker query aggregates, but the fetch by id" \
+    test "$(grep -v 'GROUP BY' "$root/w.selects" | grep -vc 'WHERE ((id = ANY')" -eq 0
+check "report: a spike's terms aggregated on the workers" \
+    test "$(grep -c 'earful_term_authors(5, text, author).*GROUP BY' "$root/w.selects")" -ge 2
+check "report: rows fetched by id only for what it shows (the report's, the Negative sheet's)" \
+    test "$(grep -c 'WHERE ((id = ANY' "$root/w.selects")" -eq 4
 check "report: one read-only transaction" \
     grep -q 'statement: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' <(sed -n "$((wcc + 1)),${wce}p" "$root/c.log")
 check "report: no write on any server" \
@@ -389,7 +406,42 @@ cp "$root/rep.pg/metrics.json" "$root/sharded.json"
 same_report "sharded, months in Paris, a segment" --period month --tz Europe/Paris --segment segment
 same_report "sharded, days, other thresholds" --period day --thresholds -0.3,0.3 --min-n 5
 same_report "one server (--table)" --table feedback_local --segment segment
-check "report: a workbook is not written from PostgreSQL" test ! -e "$root/rep.pg/report.xlsx"
+# the workbook: the CSV's without its Data sheet, sheet for sheet
+rm -rf "$root/wb.csv" "$root/wb.pg"
+./earful report -q --no-data-sheet -o "$root/wb.csv" "$root/same.csv" ||
+    echo "FAIL pg: earful report --no-data-sheet on same.csv"
+./earful report -o "$root/wb.pg" "$url" 2>"$root/wb.err" ||
+    echo "FAIL pg: earful report $url (workbook)"
+check "workbook: says what it holds" grep -q 'report.xlsx from PostgreSQL: no Data sheet' "$root/wb.err"
+for d in csv pg; do
+    mkdir -p "$root/wb.$d/x" && (cd "$root/wb.$d/x" && unzip -q ../report.xlsx)
+done
+eq "workbook: the same parts" "$(cd "$root/wb.pg/x" && find . -type f | sort)" \
+    "$(cd "$root/wb.csv/x" && find . -type f | sort)"
+eq "workbook: the same sheets" "$(cat "$root/wb.pg/x/xl/workbook.xml")" "$(cat "$root/wb.csv/x/xl/workbook.xml")"
+check "workbook: no Data sheet" test "$(grep -c '"Data' "$root/wb.pg/x/xl/workbook.xml")" -eq 0
+check "workbook: a Negative sheet" grep -q 'name="Negative"' "$root/wb.pg/x/xl/workbook.xml"
+# every sheet but Method (which describes the input) the CSV's, but the
+# source named (a path, a URI) and the CSV's line numbers after it
+method=$(grep -o '<sheet name="Method" sheetId="[0-9]*"' "$root/wb.pg/x/xl/workbook.xml" | grep -o '[0-9]*"$' | tr -d '"')
+for f in "$root"/wb.csv/x/xl/worksheets/*.xml "$root"/wb.csv/x/xl/charts/*.xml; do
+    g=${f/wb.csv/wb.pg}
+    [ "${f##*/}" == "sheet$method.xml" ] && continue
+    out=$(python3 - "$f" "$g" "$root/same.csv" "postgresql://:5432/postgres table feedback" <<'PY'
+import re, sys
+a, b = (open(f).read() for f in sys.argv[1:3])
+a, b = a.replace(sys.argv[3], "SRC"), b.replace(sys.argv[4], "SRC")
+# the row sheets' last cell, the CSV's line number (after File, or after
+# the id when one input gives no File column): the servers have no lines
+if "<t>Line</t></is></c></row>" in a:
+    a = re.sub(r'(</t></is></c>)<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?><v>[0-9]+</v></c></row>', r"\1</row>", a)
+i = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+print("same" if a == b else "csv: ..." + a[max(0, i - 150):i + 150] + "\n  pg:  ..." + b[max(0, i - 150):i + 150])
+PY
+)
+    eq "workbook: ${f##*/x/} the CSV's (the source aside)" "$out" same
+done
+check "workbook: the sheets compared" test -n "$method" -a -s "$root/wb.pg/x/xl/worksheets/sheet7.xml"
 out=$(./earful report -q -o "$root/rep.x" --table nosuch "$url" 2>&1); rc=$?
 eq "report: a missing table (exit)" "$rc" 74
 check "report: a missing table says so" grep -q 'nosuch' <<<"$out"
@@ -460,6 +512,21 @@ twin topk \
 twin topk_merge \
     "SELECT (earful_topk_merge(p)).* FROM (SELECT earful_topk(7, rating::float8, id) p FROM feedback_local GROUP BY channel) x" \
     "SELECT (earful_topk(7, rating::float8, id)).* FROM feedback_local"
+# distinct authors per term, up to 5, merged across groups that share
+# authors: anonymous items each their own author
+q 5432 -c "CREATE TABLE ta AS SELECT * FROM (VALUES
+    (0, '1', 'ann', 'battery died'), (1, '2', 'ann', 'battery died again'),
+    (0, '3', 'ann', 'battery dead'), (0, '4', '', 'battery broken'),
+    (1, '5', NULL, 'battery broken'), (1, '6', 'bob', 'battery'),
+    (0, '7', 'cy', 'battery'), (1, '8', 'dee', 'battery'),
+    (0, '9', 'bob', 'screen cracked'), (1, '10', 'bob', 'screen cracked'),
+    (1, '11', 'cy', 'screen cracked')) AS v(g, id, author, text)" >/dev/null
+twin term_authors \
+    "SELECT u.* FROM (SELECT earful_term_authors_merge(p) m FROM (SELECT earful_term_authors(5, text, author) p FROM ta GROUP BY g) x) y, unnest((m).term, (m).negative, (m).authors) u" \
+    "SELECT t, count(*), least(5, count(DISTINCT CASE WHEN author IS NULL OR author = '' THEN 'i' || id ELSE 'a' || author END)) FROM ta, unnest(earful_terms(text)) t GROUP BY t ORDER BY t COLLATE \"C\""
+eq "twin term_authors: the cases (5 of 6 authors; one author's items; two)" \
+    "$(q 5432 -Atc "SELECT string_agg(u.negative::text || '/' || u.authors, ' ' ORDER BY u.negative DESC, u.authors) FROM (SELECT earful_term_authors_merge(p) m FROM (SELECT earful_term_authors(5, text, author) p FROM ta GROUP BY g) x) y, unnest((m).term, (m).negative, (m).authors) AS u(term, negative, authors) WHERE u.negative > 1")" \
+    "8/5 3/2 3/2 2/1 2/2"
 tally="earful_tally(earful_period(date, 1), channel, segment, rating, nps::float8, ARRAY[1, (responded_at IS NOT NULL)::int4, (nps > 8)::int4])"
 twin tally \
     "SELECT r.* FROM (SELECT $tally m FROM feedback_local) x, earful_tally_rows(x.m) r" \
@@ -511,10 +578,10 @@ eq "errors: the server lives on" "$(q 5432 -Atc "SELECT earful_class('good', -0.
 # ==== Faults: a worker down, a worker with another scorer ===================
 
 pg_stop w2
-out=$(run_set sharded "" cube 2>&1); rc=$?
+out=$(run_set sharded "" report 2>&1); rc=$?
 check "worker down: the query fails" test $rc -ne 0
 check "worker down: says which server" grep -q 'could not connect to server "w2"' <<<"$out"
-check "worker down: no partial rows" test ! -s "$root/out/cube.sharded"
+check "worker down: no partial rows" test ! -s "$root/out/report.sharded"
 rm -rf "$root/rep.down"
 out=$(./earful report -q -o "$root/rep.down" "$url" 2>&1); rc=$?
 eq "worker down: earful report exits 74" "$rc" 74
