@@ -790,6 +790,8 @@ int ef_cmd_report(int argc, char **argv)
         goto done;
     if ((rep = ef_agg_finish(agg, &err)) == NULL)
         goto done;
+    if (pg && xlsx) /* the Negative sheet's note: how many there are */
+        ef_xlsx_set_negatives(xlsx, rep->negative.count);
     t_render = ef_pg_now();
     if (rep->n == 0) { /* never a report, nor a gate that passes */
         if (pg)        /* named without the URI's password */

@@ -1160,6 +1160,12 @@ static ef_status read_at(ef_xlsx *x, void *buf, size_t n, uint64_t off,
 
 #define SPILL_READ 2048 /* bytes read at once: most records fit */
 
+void ef_xlsx_set_negatives(ef_xlsx *x, uint64_t n)
+{
+    if (n > x->negatives)
+        x->negatives = n;
+}
+
 /* When the sheet holds only the most negative items: a note beside its
  * header (row 1 is still open: no row of the sheet was written since). */
 static void negative_note(ef_xlsx *x)
@@ -1176,8 +1182,8 @@ static void negative_note(ef_xlsx *x)
              kept, all,
              x->data_sheet ? "Every item is in Data: filter its Class "
                              "column on \"negative\"."
-                           : "The rest are in no sheet: the workbook was "
-                             "written without Data (--no-data-sheet).");
+                           : "The rest are in no sheet: this workbook was "
+                             "written without Data.");
     lx(x, worksheet_write_string(x->negative.ws, 0,
                                  (lxw_col_t)(x->negative.ncols + 1), note,
                                  x->f[F_MUTED]));

@@ -68,6 +68,12 @@ void ef_xlsx_set_tz(ef_xlsx *x, const ef_tz *tz);
 ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
                           ef_class cls, ef_err *e);
 
+/* The number of negative items in the input, when the rows given to
+ * ef_xlsx_add_row are only the most negative of them (a report from
+ * PostgreSQL fetches those alone): the Negative sheet's note then says how
+ * many there are. Never lowers the count of negative rows added. */
+void ef_xlsx_set_negatives(ef_xlsx *x, uint64_t n);
+
 /* A row of the --label-sample, for the "To label" sheet. */
 typedef struct {
     const char *id, *channel, *author, *text; /* id: the key (ef_item_key) */

@@ -197,6 +197,12 @@ check("one input: Line values follow", cp["Data"].cell(2, 17).value == 2,
       cp["Data"].cell(2, 17).value)
 check("capped: autofilter over the table only", ws.auto_filter.ref == "A1:N4",
       ws.auto_filter.ref)
+ws = openpyxl.load_workbook(d + "/capped_top.xlsx")["Negative"]
+hdr = [c.value for c in ws[1]]
+check("capped, the input's negatives set: the note counts them all",
+      hdr[-1] == "The 3 most negative of 12,345 negative items, most "
+      "negative first. The rest are in no sheet: this workbook was written "
+      "without Data.", hdr[-1])
 
 # Repair queue: the worklist.
 ws = wb["Repair queue"]

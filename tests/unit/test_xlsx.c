@@ -535,6 +535,19 @@ static void test_capped(void)
     }
     INT_EQ(fails, 0, "capped rows added");
     ef_xlsx_free(x);
+    x = NULL;
+    /* without Data, and only the most negative rows given (as a report
+     * from PostgreSQL does): the count comes from ef_xlsx_set_negatives */
+    o.data_sheet = 0;
+    INT_EQ(ef_xlsx_open(DIR "/capped_top.xlsx", &o, &x, &e), EF_OK,
+           "capped_top opened");
+    if (x) {
+        add_rows(x, &fails);
+        ef_xlsx_set_negatives(x, 2); /* fewer than added: kept */
+        ef_xlsx_set_negatives(x, 12345);
+        INT_EQ(ef_xlsx_finish(x, r, &e), EF_OK, "capped_top written");
+    }
+    ef_xlsx_free(x);
     ef_report_free(r);
     xlsx_negative_rows = cap;
 }
