@@ -29,6 +29,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include "render/findings.h"
 #include "render/fontfall.h"
 #include "render/palette.h"
 #include "render/png.h"
@@ -63,9 +64,6 @@
 static const char *const MONTH_ABBR[12] = {"Jan", "Feb", "Mar", "Apr",
                                            "May", "Jun", "Jul", "Aug",
                                            "Sep", "Oct", "Nov", "Dec"};
-static const char *const MONTH_NAME[12] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
 
 /* ==== Text and numbers ================================================== */
 
@@ -1020,29 +1018,6 @@ static void time_axis(cairo_t *cr, const timeax *ta, double w)
 
 /* ==== Findings: the sentences ========================================== */
 
-static const char *unit_name(const ef_report *r)
-{
-    switch (r->period_kind) {
-    case EF_PERIOD_DAY: return "day";
-    case EF_PERIOD_MONTH: return "month";
-    default: return "week";
-    }
-}
-
-/* "week 2025-W14", "2025-03-31", "March 2025". */
-static void period_phrase(const ef_report *r, const ef_period_stat *p,
-                          char *out, size_t cap)
-{
-    int y, m;
-    if (r->period_kind == EF_PERIOD_MONTH &&
-        sscanf(p->label, "%d-%d", &y, &m) == 2 && m >= 1 && m <= 12)
-        snprintf(out, cap, "%s %d", MONTH_NAME[m - 1], y);
-    else if (r->period_kind == EF_PERIOD_DAY)
-        snprintf(out, cap, "%s", p->label);
-    else
-        snprintf(out, cap, "week %s", p->label);
-}
-
 static int reliable(const ef_period_stat *p)
 {
     return !p->too_few && p->n > 0;
@@ -1077,28 +1052,6 @@ static int whole(const ef_period_stat *p)
     return reliable(p) && !p->partial;
 }
 
-/* Whether any period is partial. */
-static size_t count_partial(const ef_report *r)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < r->nperiods; i++)
-        k += r->periods[i].partial != 0;
-    return k;
-}
-
-/* The note under a trend chart for partial periods ("Hatched bars:
- * partial weeks, which the data cover only in part."), or nothing. */
-static void partial_note(const ef_report *r, ef_buf *b, const char *how)
-{
-    size_t k = count_partial(r);
-
-    if (k == 0)
-        return;
-    ef_buf_printf(b, "%s%s: %s%s%s, which the data cover only in part.",
-                  b->len ? " " : "", how, k == 1 ? "a partial " : "partial ",
-                  unit_name(r), k == 1 ? "" : "s");
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -1109,19 +1062,6 @@ static double median(double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* The alt text's sentence on partial periods, or nothing. */
-static void partial_desc(const ef_report *r, ef_buf *b)
-{
-    for (size_t i = 0; i < r->nperiods; i++)
-        if (r->periods[i].partial)
-            ef_buf_printf(b,
-                          " %s is partial: the data cover %d of its %d "
-                          "%s.",
-                          r->periods[i].label, r->periods[i].covered,
-                          r->periods[i].length,
-                          r->period_kind == EF_PERIOD_DAY ? "hours" : "days");
 }
 
 /* Pooled two-proportion z of k2/n2 against k1/n1. */
@@ -1162,13 +1102,13 @@ static void title_negative(const ef_report *r, ef_buf *b)
     }
     if (nrel == 0) {
         ef_buf_printf(b, "Too few items per %s to call the negative share",
-                      unit_name(r));
+                      ef_find_unit(r));
         free(v);
         return;
     }
     if (nrel == 1) {
         fmt_share(a, PSHARE(&r->periods[only])->share);
-        period_phrase(r, &r->periods[only], ph, sizeof ph);
+        ef_find_period_phrase(r, &r->periods[only], ph, sizeof ph);
         ef_buf_printf(b, "Negative share was %s in %s", a, ph);
         free(v);
         return;
@@ -1239,7 +1179,7 @@ static void title_negative(const ef_report *r, ef_buf *b)
     free(v);
     if (nsp == 0)
         return;
-    period_phrase(r, &r->periods[hi_sp], ph, sizeof ph);
+    ef_find_period_phrase(r, &r->periods[hi_sp], ph, sizeof ph);
     fmt_share(a, PSHARE(&r->periods[hi_sp])->share);
     if (nsp == 1) {
         ef_buf_printf(b,
@@ -1259,8 +1199,8 @@ static void title_negative(const ef_report *r, ef_buf *b)
             snprintf(ph2, sizeof ph2, "%s",
                      strncmp(l1, l2, 5) == 0 && strlen(l2) > 5 ? l2 + 5 : l2);
         } else {
-            period_phrase(r, &r->periods[p1], ph, sizeof ph);
-            period_phrase(r, &r->periods[p2], ph2, sizeof ph2);
+            ef_find_period_phrase(r, &r->periods[p1], ph, sizeof ph);
+            ef_find_period_phrase(r, &r->periods[p2], ph2, sizeof ph2);
         }
         ef_buf_printf(
             b, moved ? ", with spikes in %s and %s" : ", except %s and %s", ph,
@@ -1288,7 +1228,7 @@ static void title_volume(const ef_report *r, ef_buf *b)
         if (r->periods[at[i]].n > r->periods[at[peak]].n)
             peak = i;
     }
-    period_phrase(r, &r->periods[at[peak]], ph, sizeof ph);
+    ef_find_period_phrase(r, &r->periods[at[peak]], ph, sizeof ph);
     fmt_count(a, r->periods[at[peak]].n);
     if (n == 1) {
         ef_buf_printf(b, "%s items in %s", a, ph);
@@ -1300,7 +1240,7 @@ static void title_volume(const ef_report *r, ef_buf *b)
     if (n >= 3 && (double)r->periods[at[peak]].n >= 2 * med && med > 0) {
         ef_buf_printf(
             b, "Volume peaked in %s at %s items, %.1f\xC3\x97 a typical %s",
-            ph, a, (double)r->periods[at[peak]].n / med, unit_name(r));
+            ph, a, (double)r->periods[at[peak]].n / med, ef_find_unit(r));
     } else {
         size_t k = n / 4 > 8 ? 8 : n / 4 ? n / 4 : 1;
         double m1 = 0, m2 = 0;
@@ -1312,16 +1252,16 @@ static void title_volume(const ef_report *r, ef_buf *b)
             fmt_about(a, m1);
             fmt_about(c, m2);
             ef_buf_printf(b, "Volume grew from about %s to %s items a %s", a,
-                          c, unit_name(r));
+                          c, ef_find_unit(r));
         } else if (n >= 4 && m2 <= 0.8 * m1 - 1) {
             fmt_about(a, m1);
             fmt_about(c, m2);
             ef_buf_printf(b, "Volume fell from about %s to %s items a %s", a,
-                          c, unit_name(r));
+                          c, ef_find_unit(r));
         } else {
             fmt_about(a, med);
             ef_buf_printf(b, "Volume held steady at about %s items a %s", a,
-                          unit_name(r));
+                          ef_find_unit(r));
         }
     }
     free(v);
@@ -1451,7 +1391,7 @@ static void prep_trend_volume(job *j)
     ef_buf_printf(&j->subtitle,
                   "Items per %s by sentiment class \xC2\xB7 %s "
                   "items in %zu %s%s",
-                  unit_name(r), a, r->nperiods, unit_name(r),
+                  ef_find_unit(r), a, r->nperiods, ef_find_unit(r),
                   r->nperiods == 1 ? "" : "s");
     if (few) {
         char mn[32];
@@ -1461,11 +1401,11 @@ static void prep_trend_volume(job *j)
                       "to call.",
                       mn);
     }
-    partial_note(r, &j->note, "Hatched bars");
+    ef_find_partial_mark(r, "Hatched bars", &j->note);
     ef_buf_printf(&j->desc,
                   "Stacked bar chart of the number of items per %s "
                   "from %s to %s, split into negative, neutral and positive. ",
-                  unit_name(r), r->periods[0].label,
+                  ef_find_unit(r), r->periods[0].label,
                   r->periods[r->nperiods - 1].label);
     {
         size_t lo = 0, hi = 0;
@@ -1485,9 +1425,9 @@ static void prep_trend_volume(job *j)
     }
     if (few)
         ef_buf_printf(&j->desc, " %zu %s%s had fewer than %llu items.", few,
-                      unit_name(r), few == 1 ? "" : "s",
+                      ef_find_unit(r), few == 1 ? "" : "s",
                       (unsigned long long)r->min_n);
-    partial_desc(r, &j->desc);
+    ef_find_partial_periods(r, &j->desc);
     j->h = 420;
     j->draw = draw_trend_volume;
 }
@@ -1769,8 +1709,8 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     }
     fmt_share(a, overall);
     li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
-    snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s", unit_name(r),
-             a);
+    snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s",
+             ef_find_unit(r), a);
     if (adj)
         li[nl++] = (legend_item){SW_DASH, EF_RGB_MUTED, "VADER's share"};
     if (nsp)
@@ -1894,21 +1834,22 @@ static void prep_trend_negative(job *j)
                       "Share people would call negative per %s, from %s "
                       "human labels, with its 95%% interval \xC2\xB7 %s "
                       "items",
-                      unit_name(r), d, a);
+                      ef_find_unit(r), d, a);
     } else {
         ef_buf_printf(&j->subtitle,
                       "Share VADER scored negative per %s, unchecked, with "
                       "its 95%% interval (sampling error only) \xC2\xB7 %s "
                       "items",
-                      unit_name(r), a);
+                      ef_find_unit(r), a);
     }
     fmt_share(c, adj ? r->calib.adjusted.share : r->negative.share);
     ef_buf_printf(&j->desc,
                   "Line chart of the negative share per %s from %s "
                   "to %s (%zu %s%s), %s. Over all items the negative share "
                   "is %s.",
-                  unit_name(r), r->periods[0].label, r->periods[n - 1].label,
-                  n, unit_name(r), n == 1 ? "" : "s",
+                  ef_find_unit(r), r->periods[0].label,
+                  r->periods[n - 1].label, n, ef_find_unit(r),
+                  n == 1 ? "" : "s",
                   adj ? "re-estimated from human labels, with 95% intervals, "
                         "and VADER's share as a dashed line"
                       : "as VADER scored it, with 95% Wilson intervals",
@@ -1958,7 +1899,7 @@ static void prep_trend_negative(job *j)
         ef_buf_printf(&j->desc,
                       " %zu %s%s had fewer than %llu items and are "
                       "shown hollow, too few to call.",
-                      few, unit_name(r), few == 1 ? "" : "s",
+                      few, ef_find_unit(r), few == 1 ? "" : "s",
                       (unsigned long long)r->min_n);
     if (adj) {
         fmt_share(c, r->negative.share);
@@ -1969,9 +1910,9 @@ static void prep_trend_negative(job *j)
                       "Spike: a %s whose negatives are improbably "
                       "many against the median share of the 8 %ss before "
                       "(binomial p < 0.001, at least 10 negatives).",
-                      unit_name(r), unit_name(r));
-    partial_note(r, &j->note, "Open dot");
-    partial_desc(r, &j->desc);
+                      ef_find_unit(r), ef_find_unit(r));
+    ef_find_partial_mark(r, "Open dot", &j->note);
+    ef_find_partial_periods(r, &j->desc);
     j->h = 440;
     j->draw = draw_trend_negative;
 }
@@ -2524,7 +2465,7 @@ static int nps_low(const ef_report *r, ef_buf *b)
         med = median(v, cnt);
         if (q->score + q->moe < med && med - q->score >= 10) {
             fmt_signed(x, q->score, MINUS);
-            period_phrase(r, &r->periods[lo], ph, sizeof ph);
+            ef_find_period_phrase(r, &r->periods[lo], ph, sizeof ph);
             ef_buf_printf(b, ", with a low of %s in %s", x, ph);
             said = 1;
         }
@@ -2604,7 +2545,7 @@ static void prep_nps(job *j)
                       "Net Promoter Score%s%s \xC2\xB7 %s "
                       "answers",
                       nps_periods(r) ? " per " : "",
-                      nps_periods(r) ? unit_name(r) : "", cnt);
+                      nps_periods(r) ? ef_find_unit(r) : "", cnt);
     }
     ef_buf_puts(&j->note,
                 "Promoters answer 9 or 10, passives 7 or 8, "
@@ -2616,7 +2557,7 @@ static void prep_nps(job *j)
                   a, m, (unsigned long long)t->n, pr, pa, de);
     if (nps_periods(r)) {
         ef_buf_printf(&j->desc, " Line chart of NPS per %s with its margin:",
-                      unit_name(r));
+                      ef_find_unit(r));
         for (size_t i = 0, c = 0; i < r->nperiods; i++) {
             const ef_period_stat *q = &r->periods[i];
             if (!nps_reliable(r, q))
