@@ -19,6 +19,7 @@
 #define EF_FINDINGS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "metrics/metrics.h"
 #include "util/util.h"
@@ -52,5 +53,51 @@ void ef_find_partial_note(const ef_report *r, ef_buf *b);
  * week, ..." when there is one); or nothing. how is the mark, e.g.
  * "Hatched bars". */
 void ef_find_partial_mark(const ef_report *r, const char *how, ef_buf *b);
+
+/* ==== Numbers as sentences say them ===================================
+ * Each writes into out, which holds at least 32 bytes. */
+
+/* "1,234,567" */
+void ef_find_count(char *out, uint64_t v);
+
+/* A share as a percentage with d decimals: "12.3%". */
+void ef_find_pct(char *out, double share, int d);
+
+/* A share as people say it: "12%", "4.5%", "0.3%", "<0.1%". */
+void ef_find_share(char *out, double s);
+
+/* v rounded to two significant digits, as a count: "1,200". */
+void ef_find_about(char *out, double v);
+
+/* ==== What a sentence may use ========================================== */
+
+/* Whether a period has enough items to call (not too_few, n > 0). */
+int ef_find_reliable(const ef_period_stat *p);
+
+/* Whether a period is a spike that a sentence may name (and reliable). */
+int ef_find_spike(const ef_period_stat *p);
+
+/* Whether the report's shares are re-estimated from human labels: then
+ * sentences and charts use those first, VADER's beside them. */
+int ef_find_checked(const ef_report *r);
+
+/* The share a sentence or chart uses for a period or group: the
+ * re-estimated one when there is one, else VADER's. */
+const ef_share *ef_find_plotted(int adjusted, const ef_share *adj,
+                                const ef_share *vader);
+#define EF_PSHARE(q) ef_find_plotted((q)->adjusted, &(q)->adj, &(q)->negative)
+#define EF_GSHARE(g) ef_find_plotted((g)->adjusted, &(g)->adj, &(g)->negative)
+
+/* ==== Chart titles ====================================================== */
+
+/* The negative share trend's title, no full stop: its level or direction
+ * over whole, reliable periods ("Negative share rose from 8.0% to 14%"),
+ * and its spikes (", with a spike in week 2025-W14 (31%)"). */
+void ef_find_title_negative(const ef_report *r, ef_buf *b);
+
+/* The volume chart's title, no full stop: a peak ("Volume peaked in ...
+ * at 1,234 items, 3.1x a typical week"), a rise or fall, or the typical
+ * volume; over whole periods. */
+void ef_find_title_volume(const ef_report *r, ef_buf *b);
 
 #endif

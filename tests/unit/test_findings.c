@@ -1,6 +1,7 @@
 /* test_findings.c - the report's sentences (render/findings.h) from
  * hand-built models: the words, the plurals, the spacing between
  * sentences, and nothing at all when no period is partial. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,8 +123,105 @@ static void test_partial_sentences(void)
     ef_buf_reset(&b);
 }
 
+static void test_numbers(void)
+{
+    char out[32];
+
+    ef_find_count(out, 0);
+    STR_EQ(out, "0", "count 0");
+    ef_find_count(out, 1234567);
+    STR_EQ(out, "1,234,567", "count with separators");
+    ef_find_count(out, 999);
+    STR_EQ(out, "999", "count under a thousand");
+    ef_find_share(out, 0.123);
+    STR_EQ(out, "12%", "share over 10%: no decimals");
+    ef_find_share(out, 0.045);
+    STR_EQ(out, "4.5%", "share under 10%: one decimal");
+    ef_find_share(out, 0.0004);
+    STR_EQ(out, "<0.1%", "tiny share");
+    ef_find_share(out, 0);
+    STR_EQ(out, "0%", "zero share");
+    ef_find_about(out, 1234);
+    STR_EQ(out, "1,200", "about: two significant digits");
+    ef_find_about(out, 42.4);
+    STR_EQ(out, "42", "about under 100");
+}
+
+/* Weekly periods of n items, k of them negative, none too few. */
+static void weeks(ef_period_stat *p, size_t n, const uint64_t *items,
+                  const uint64_t *neg)
+{
+    for (size_t i = 0; i < n; i++) {
+        char l[16];
+        snprintf(l, sizeof l, "2025-W%02zu", i + 10);
+        period(&p[i], l, 0, 0, 0);
+        p[i].n = items[i];
+        p[i].count[EF_NEGATIVE] = neg[i];
+        p[i].negative.share = items[i] ? (double)neg[i] / (double)items[i] : 0;
+    }
+}
+
+static void test_titles(void)
+{
+    static const uint64_t flat[4] = {100, 100, 100, 100};
+    static const uint64_t peak[4] = {100, 100, 500, 100};
+    static const uint64_t neg10[4] = {10, 10, 10, 10};
+    static const uint64_t none[4] = {0, 0, 0, 0};
+    ef_period_stat p[4];
+    ef_report r;
+    ef_buf b = EF_BUF_INIT;
+
+    weeks(p, 4, peak, neg10);
+    model(&r, p, 4, EF_PERIOD_WEEK, "week");
+    r.min_n = 30;
+    ef_find_title_volume(&r, &b);
+    STR_EQ(ef_buf_cstr(&b),
+           "Volume peaked in week 2025-W12 at 500 items, 5.0\xC3\x97 a "
+           "typical week",
+           "volume title: a peak");
+    ef_buf_reset(&b);
+
+    /* the partial last week is left out: no peak among the rest */
+    p[2].partial = 1;
+    ef_find_title_volume(&r, &b);
+    OK(strstr(ef_buf_cstr(&b), "peaked") == NULL,
+       "volume title: a partial week is no peak");
+    ef_buf_reset(&b);
+
+    weeks(p, 4, flat, neg10);
+    r.negative.share = 0.1;
+    r.negative.count = 40;
+    ef_find_title_negative(&r, &b);
+    STR_EQ(ef_buf_cstr(&b), "Negative share stayed near 10%",
+           "negative title: level");
+    ef_buf_reset(&b);
+
+    weeks(p, 4, flat, none);
+    r.negative.count = 0;
+    ef_find_title_negative(&r, &b);
+    STR_EQ(ef_buf_cstr(&b), "No item scored negative",
+           "negative title: none negative");
+    ef_buf_reset(&b);
+
+    weeks(p, 1, flat, neg10);
+    r.nperiods = 1;
+    ef_find_title_negative(&r, &b);
+    STR_EQ(ef_buf_cstr(&b), "Negative share was 10% in week 2025-W10",
+           "negative title: one period");
+    ef_buf_reset(&b);
+
+    p[0].too_few = 1;
+    ef_find_title_negative(&r, &b);
+    STR_EQ(ef_buf_cstr(&b),
+           "Too few items per week to call the negative share",
+           "negative title: too few");
+    ef_buf_reset(&b);
+}
+
 void test_findings(void)
 {
     test_words();
     test_partial_sentences();
+    test_numbers();
+    test_titles();
 }
