@@ -29,6 +29,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include "render/findings.h"
 #include "render/fontfall.h"
 #include "render/palette.h"
 #include "render/png.h"
@@ -63,9 +64,6 @@
 static const char *const MONTH_ABBR[12] = {"Jan", "Feb", "Mar", "Apr",
                                            "May", "Jun", "Jul", "Aug",
                                            "Sep", "Oct", "Nov", "Dec"};
-static const char *const MONTH_NAME[12] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
 
 /* ==== Text and numbers ================================================== */
 
@@ -92,40 +90,6 @@ static char *clean(const char *s)
     return out;
 }
 
-/* "1,234,567" */
-static void fmt_count(char *out, uint64_t v)
-{
-    char digits[24];
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-    int o = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
-/* A share as a percentage with d decimals: "12.3%". */
-static void fmt_pct(char *out, double share, int d)
-{
-    int n = ef_fmt_fixed(out, share * 100.0, d);
-    out[n] = '%';
-    out[n + 1] = '\0';
-}
-
-/* A share as people say it: "12%", "4.5%", "0.3%", "<0.1%". */
-static void fmt_share(char *out, double s)
-{
-    if (s > 0 && s < 0.0005)
-        strcpy(out, "<0.1%");
-    else if (s < 0.00005 || s > 0.99995)
-        fmt_pct(out, s, 0);
-    else
-        fmt_pct(out, s, s >= 0.0995 ? 0 : 1);
-}
-
 /* An NPS-like signed number: "+23", "0", and "-5" with minus (a UTF-8
  * minus sign U+2212 for drawing, "-" for plain text). */
 static void fmt_signed(char *out, double v, const char *minus)
@@ -138,19 +102,6 @@ static void fmt_signed(char *out, double v, const char *minus)
         sprintf(out, "%s%ld", minus, -k);
     else
         strcpy(out, "0");
-}
-
-/* n rounded to two significant digits, as a count: "1,200". */
-static void fmt_about(char *out, double v)
-{
-    double mag;
-
-    if (v < 100) {
-        fmt_count(out, (uint64_t)llround(v));
-        return;
-    }
-    mag = pow(10, floor(log10(v)) - 1);
-    fmt_count(out, (uint64_t)llround(llround(v / mag) * mag));
 }
 
 /* Appends s to b as XML character data (s is already clean UTF-8). */
@@ -737,9 +688,9 @@ static void fmt_tick(char *out, double v, double step, int f)
         v = 0;
     switch (f) {
     case F_PCT:
-        fmt_pct(out, v, step >= 0.00999 ? 0 : step >= 0.000999 ? 1 : 2);
+        ef_find_pct(out, v, step >= 0.00999 ? 0 : step >= 0.000999 ? 1 : 2);
         break;
-    case F_COUNT: fmt_count(out, (uint64_t)llround(v < 0 ? 0 : v)); break;
+    case F_COUNT: ef_find_count(out, (uint64_t)llround(v < 0 ? 0 : v)); break;
     case F_SIGNED: fmt_signed(out, v, MINUS); break;
     default: { /* a compound score: "-0.5", "0", "+1" */
         char num[32];
@@ -1018,86 +969,7 @@ static void time_axis(cairo_t *cr, const timeax *ta, double w)
 
 #define TIME_AXIS_H 40.0 /* room under a plot for the time axis */
 
-/* ==== Findings: the sentences ========================================== */
-
-static const char *unit_name(const ef_report *r)
-{
-    switch (r->period_kind) {
-    case EF_PERIOD_DAY: return "day";
-    case EF_PERIOD_MONTH: return "month";
-    default: return "week";
-    }
-}
-
-/* "week 2025-W14", "2025-03-31", "March 2025". */
-static void period_phrase(const ef_report *r, const ef_period_stat *p,
-                          char *out, size_t cap)
-{
-    int y, m;
-    if (r->period_kind == EF_PERIOD_MONTH &&
-        sscanf(p->label, "%d-%d", &y, &m) == 2 && m >= 1 && m <= 12)
-        snprintf(out, cap, "%s %d", MONTH_NAME[m - 1], y);
-    else if (r->period_kind == EF_PERIOD_DAY)
-        snprintf(out, cap, "%s", p->label);
-    else
-        snprintf(out, cap, "week %s", p->label);
-}
-
-static int reliable(const ef_period_stat *p)
-{
-    return !p->too_few && p->n > 0;
-}
-
-static int is_spike(const ef_period_stat *p)
-{
-    return p->spike && reliable(p);
-}
-
-/* Whether the report's shares are re-estimated from human labels: then
- * charts plot those first, VADER's beside them. */
-static int checked(const ef_report *r)
-{
-    return r->calib.has && r->nperiods > 0 && r->periods[0].adjusted;
-}
-
-/* The share a chart plots for a period or group: the re-estimated one
- * when there is one, else VADER's. */
-static const ef_share *plotted(int adjusted, const ef_share *adj,
-                               const ef_share *vader)
-{
-    return adjusted ? adj : vader;
-}
-#define PSHARE(q) plotted((q)->adjusted, &(q)->adj, &(q)->negative)
-#define GSHARE(g) plotted((g)->adjusted, &(g)->adj, &(g)->negative)
-
-/* Periods a trend sentence may use: reliable and whole (a partial first
- * or last period would read as a fall in volume). */
-static int whole(const ef_period_stat *p)
-{
-    return reliable(p) && !p->partial;
-}
-
-/* Whether any period is partial. */
-static size_t count_partial(const ef_report *r)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < r->nperiods; i++)
-        k += r->periods[i].partial != 0;
-    return k;
-}
-
-/* The note under a trend chart for partial periods ("Hatched bars:
- * partial weeks, which the data cover only in part."), or nothing. */
-static void partial_note(const ef_report *r, ef_buf *b, const char *how)
-{
-    size_t k = count_partial(r);
-
-    if (k == 0)
-        return;
-    ef_buf_printf(b, "%s%s: %s%s%s, which the data cover only in part.",
-                  b->len ? " " : "", how, k == 1 ? "a partial " : "partial ",
-                  unit_name(r), k == 1 ? "" : "s");
-}
+/* ==== Numbers ========================================================== */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -1109,223 +981,6 @@ static double median(double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* The alt text's sentence on partial periods, or nothing. */
-static void partial_desc(const ef_report *r, ef_buf *b)
-{
-    for (size_t i = 0; i < r->nperiods; i++)
-        if (r->periods[i].partial)
-            ef_buf_printf(b,
-                          " %s is partial: the data cover %d of its %d "
-                          "%s.",
-                          r->periods[i].label, r->periods[i].covered,
-                          r->periods[i].length,
-                          r->period_kind == EF_PERIOD_DAY ? "hours" : "days");
-}
-
-/* Pooled two-proportion z of k2/n2 against k1/n1. */
-static double two_prop_z(double k1, double n1, double k2, double n2)
-{
-    double p = (k1 + k2) / (n1 + n2);
-    double se = sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
-    return se > 0 ? (k2 / n2 - k1 / n1) / se : 0;
-}
-
-/* Title of the negative share trend: level or direction, and spikes. */
-static void title_negative(const ef_report *r, ef_buf *b)
-{
-    size_t n = r->nperiods, nrel = 0, nbase = 0, nsp = 0, hi_sp = 0, only = 0;
-    double *v = ef_xmalloc((n + 1) * sizeof *v);
-    char a[32], c[32], ph[64], ph2[64];
-    int moved = 0;
-
-    int (*use)(const ef_period_stat *) = reliable;
-
-    for (size_t i = 0; i < n; i++) /* whole periods, if there are any */
-        if (whole(&r->periods[i]))
-            use = whole;
-    for (size_t i = 0; i < n; i++) {
-        const ef_period_stat *p = &r->periods[i];
-        if (!use(p))
-            continue;
-        nrel++;
-        only = i;
-        if (is_spike(p)) {
-            if (nsp == 0 ||
-                PSHARE(p)->share > PSHARE(&r->periods[hi_sp])->share)
-                hi_sp = i;
-            nsp++;
-        } else {
-            v[nbase++] = PSHARE(p)->share;
-        }
-    }
-    if (nrel == 0) {
-        ef_buf_printf(b, "Too few items per %s to call the negative share",
-                      unit_name(r));
-        free(v);
-        return;
-    }
-    if (nrel == 1) {
-        fmt_share(a, PSHARE(&r->periods[only])->share);
-        period_phrase(r, &r->periods[only], ph, sizeof ph);
-        ef_buf_printf(b, "Negative share was %s in %s", a, ph);
-        free(v);
-        return;
-    }
-    if (nbase >= 4 && checked(r)) {
-        /* re-estimated: the first and last quarter's mean shares, and a
-         * move only when their mean intervals do not overlap */
-        size_t k = nbase / 4 > 8 ? 8 : nbase / 4, seen = 0;
-        double m1 = 0, m2 = 0, l1 = 0, l2 = 0, h1 = 0, h2 = 0;
-        for (size_t i = 0; i < n; i++) {
-            const ef_period_stat *p = &r->periods[i];
-            if (!reliable(p) || is_spike(p))
-                continue;
-            if (seen < k) {
-                m1 += p->adj.share / (double)k;
-                l1 += p->adj.lo / (double)k;
-                h1 += p->adj.hi / (double)k;
-            }
-            if (seen >= nbase - k) {
-                m2 += p->adj.share / (double)k;
-                l2 += p->adj.lo / (double)k;
-                h2 += p->adj.hi / (double)k;
-            }
-            seen++;
-        }
-        if (fabs(m2 - m1) >= 0.02 && (l2 > h1 || l1 > h2)) {
-            fmt_share(a, m1);
-            fmt_share(c, m2);
-            ef_buf_printf(b, "Negative share %s from %s to %s",
-                          m2 > m1 ? "rose" : "fell", a, c);
-            moved = 1;
-        }
-    } else if (nbase >= 4) {
-        /* the first and last quarter (up to 8 periods each), pooled */
-        size_t k = nbase / 4 > 8 ? 8 : nbase / 4, seen = 0;
-        double k1 = 0, n1 = 0, k2 = 0, n2 = 0;
-        for (size_t i = 0; i < n; i++) {
-            const ef_period_stat *p = &r->periods[i];
-            if (!use(p) || is_spike(p))
-                continue;
-            if (seen < k) {
-                k1 += (double)p->count[EF_NEGATIVE];
-                n1 += (double)p->n;
-            }
-            if (seen >= nbase - k) {
-                k2 += (double)p->count[EF_NEGATIVE];
-                n2 += (double)p->n;
-            }
-            seen++;
-        }
-        if (fabs(k2 / n2 - k1 / n1) >= 0.02 &&
-            fabs(two_prop_z(k1, n1, k2, n2)) >= 3) {
-            fmt_share(a, k1 / n1);
-            fmt_share(c, k2 / n2);
-            ef_buf_printf(b, "Negative share %s from %s to %s",
-                          k2 > k1 / n1 * n2 ? "rose" : "fell", a, c);
-            moved = 1;
-        }
-    }
-    if (!moved && r->negative.count == 0 && !checked(r)) {
-        ef_buf_puts(b, "No item scored negative");
-    } else if (!moved) {
-        fmt_share(a, nbase        ? median(v, nbase)
-                     : checked(r) ? r->calib.adjusted.share
-                                  : r->negative.share);
-        ef_buf_printf(b, "Negative share stayed near %s", a);
-    }
-    free(v);
-    if (nsp == 0)
-        return;
-    period_phrase(r, &r->periods[hi_sp], ph, sizeof ph);
-    fmt_share(a, PSHARE(&r->periods[hi_sp])->share);
-    if (nsp == 1) {
-        ef_buf_printf(b,
-                      moved ? ", with a spike in %s (%s)" : ", except %s (%s)",
-                      ph, a);
-    } else if (nsp == 2) {
-        size_t other = 0, p1, p2;
-        for (size_t i = 0; i < n; i++)
-            if (is_spike(&r->periods[i]) && use(&r->periods[i]) && i != hi_sp)
-                other = i;
-        p1 = other < hi_sp ? other : hi_sp;
-        p2 = other < hi_sp ? hi_sp : other;
-        if (r->period_kind == EF_PERIOD_WEEK) {
-            /* "weeks 2025-W14 and W15": the year once when it is shared */
-            const char *l1 = r->periods[p1].label, *l2 = r->periods[p2].label;
-            snprintf(ph, sizeof ph, "weeks %s", l1);
-            snprintf(ph2, sizeof ph2, "%s",
-                     strncmp(l1, l2, 5) == 0 && strlen(l2) > 5 ? l2 + 5 : l2);
-        } else {
-            period_phrase(r, &r->periods[p1], ph, sizeof ph);
-            period_phrase(r, &r->periods[p2], ph2, sizeof ph2);
-        }
-        ef_buf_printf(
-            b, moved ? ", with spikes in %s and %s" : ", except %s and %s", ph,
-            ph2);
-    } else {
-        ef_buf_printf(b, ", with %zu spikes (highest: %s, %s)", nsp, ph, a);
-    }
-}
-
-static void title_volume(const ef_report *r, ef_buf *b)
-{
-    size_t n = 0, peak = 0, *at = ef_xmalloc(r->nperiods * sizeof *at);
-    double *v = ef_xmalloc(r->nperiods * sizeof *v), med;
-    char a[32], c[32], ph[64];
-
-    /* whole periods only: a partial last week is not a fall in volume */
-    for (size_t i = 0; i < r->nperiods; i++)
-        if (!r->periods[i].partial)
-            at[n++] = i;
-    if (n == 0)
-        for (size_t i = 0; i < r->nperiods; i++)
-            at[n++] = i;
-    for (size_t i = 0; i < n; i++) {
-        v[i] = (double)r->periods[at[i]].n;
-        if (r->periods[at[i]].n > r->periods[at[peak]].n)
-            peak = i;
-    }
-    period_phrase(r, &r->periods[at[peak]], ph, sizeof ph);
-    fmt_count(a, r->periods[at[peak]].n);
-    if (n == 1) {
-        ef_buf_printf(b, "%s items in %s", a, ph);
-        free(v);
-        free(at);
-        return;
-    }
-    med = median(v, n);
-    if (n >= 3 && (double)r->periods[at[peak]].n >= 2 * med && med > 0) {
-        ef_buf_printf(
-            b, "Volume peaked in %s at %s items, %.1f\xC3\x97 a typical %s",
-            ph, a, (double)r->periods[at[peak]].n / med, unit_name(r));
-    } else {
-        size_t k = n / 4 > 8 ? 8 : n / 4 ? n / 4 : 1;
-        double m1 = 0, m2 = 0;
-        for (size_t i = 0; i < k; i++) {
-            m1 += (double)r->periods[at[i]].n / (double)k;
-            m2 += (double)r->periods[at[n - k + i]].n / (double)k;
-        }
-        if (n >= 4 && m2 >= 1.25 * m1 + 1) {
-            fmt_about(a, m1);
-            fmt_about(c, m2);
-            ef_buf_printf(b, "Volume grew from about %s to %s items a %s", a,
-                          c, unit_name(r));
-        } else if (n >= 4 && m2 <= 0.8 * m1 - 1) {
-            fmt_about(a, m1);
-            fmt_about(c, m2);
-            ef_buf_printf(b, "Volume fell from about %s to %s items a %s", a,
-                          c, unit_name(r));
-        } else {
-            fmt_about(a, med);
-            ef_buf_printf(b, "Volume held steady at about %s items a %s", a,
-                          unit_name(r));
-        }
-    }
-    free(v);
-    free(at);
 }
 
 /* ==== Charts: preparation =============================================== */
@@ -1446,26 +1101,26 @@ static void prep_trend_volume(job *j)
         total += r->periods[i].n;
         few += r->periods[i].too_few != 0;
     }
-    title_volume(r, &j->title);
-    fmt_count(a, total);
+    ef_find_title_volume(r, &j->title);
+    ef_find_count(a, total);
     ef_buf_printf(&j->subtitle,
                   "Items per %s by sentiment class \xC2\xB7 %s "
                   "items in %zu %s%s",
-                  unit_name(r), a, r->nperiods, unit_name(r),
+                  ef_find_unit(r), a, r->nperiods, ef_find_unit(r),
                   r->nperiods == 1 ? "" : "s");
     if (few) {
         char mn[32];
-        fmt_count(mn, r->min_n);
+        ef_find_count(mn, r->min_n);
         ef_buf_printf(&j->note,
                       "Lighter bars: fewer than %s items, too few "
                       "to call.",
                       mn);
     }
-    partial_note(r, &j->note, "Hatched bars");
+    ef_find_partial_mark(r, "Hatched bars", &j->note);
     ef_buf_printf(&j->desc,
                   "Stacked bar chart of the number of items per %s "
                   "from %s to %s, split into negative, neutral and positive. ",
-                  unit_name(r), r->periods[0].label,
+                  ef_find_unit(r), r->periods[0].label,
                   r->periods[r->nperiods - 1].label);
     {
         size_t lo = 0, hi = 0;
@@ -1476,8 +1131,8 @@ static void prep_trend_volume(job *j)
             if (r->periods[i].n > r->periods[hi].n)
                 hi = i;
         }
-        fmt_count(x, r->periods[lo].n);
-        fmt_count(y, r->periods[hi].n);
+        ef_find_count(x, r->periods[lo].n);
+        ef_find_count(y, r->periods[hi].n);
         ef_buf_printf(&j->desc,
                       "%s items in all; fewest in %s (%s), most in "
                       "%s (%s).",
@@ -1485,9 +1140,9 @@ static void prep_trend_volume(job *j)
     }
     if (few)
         ef_buf_printf(&j->desc, " %zu %s%s had fewer than %llu items.", few,
-                      unit_name(r), few == 1 ? "" : "s",
+                      ef_find_unit(r), few == 1 ? "" : "s",
                       (unsigned long long)r->min_n);
-    partial_desc(r, &j->desc);
+    ef_find_partial_periods(r, &j->desc);
     j->h = 420;
     j->draw = draw_trend_volume;
 }
@@ -1507,7 +1162,7 @@ static int overlaps(const rect *a, const rect *b)
 static int any_adjusted(const ef_report *r)
 {
     for (size_t i = 0; i < r->nperiods; i++)
-        if (r->periods[i].adjusted && reliable(&r->periods[i]))
+        if (r->periods[i].adjusted && ef_find_reliable(&r->periods[i]))
             return 1;
     return 0;
 }
@@ -1578,7 +1233,7 @@ static void spike_labels(cairo_t *cr, const ef_report *r, const timeax *ta,
     box p = ta->p;
 
     for (size_t i = 0; i < n; i++)
-        if (is_spike(&r->periods[i]))
+        if (ef_find_spike(&r->periods[i]))
             idx[ns++] = i;
     /* by share, descending (insertion sort: few spikes) */
     for (size_t a = 1; a < ns; a++)
@@ -1720,7 +1375,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     double *va = ef_xmalloc(n * sizeof *va);
     int *show = ef_xmalloc(n * sizeof *show), *sa = ef_xmalloc(n * sizeof *sa);
     /* re-estimated: that line first, VADER's dashed beside it */
-    int adj = checked(r) && any_adjusted(r), nrel = 0;
+    int adj = ef_find_checked(r) && any_adjusted(r), nrel = 0;
     double overall = adj ? r->calib.adjusted.share : r->negative.share;
     box b = frame(cr, j);
     char a[32], l[32];
@@ -1730,8 +1385,8 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
 
     for (size_t i = 0; i < n; i++) {
         const ef_period_stat *q = &r->periods[i];
-        const ef_share *sh = PSHARE(q);
-        if (reliable(q)) {
+        const ef_share *sh = EF_PSHARE(q);
+        if (ef_find_reliable(q)) {
             nrel++;
             maxv = fmax(maxv, sh->hi);
             if (adj)
@@ -1740,14 +1395,14 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
             maxv = fmax(maxv, sh->share);
         }
         few += q->too_few != 0;
-        if (is_spike(q)) {
+        if (ef_find_spike(q)) {
             nsp++;
             spmax = fmax(spmax, fmax(sh->share, q->negative.share));
         }
     }
     if (nrel == 0)
         for (size_t i = 0; i < n; i++)
-            maxv = fmax(maxv, PSHARE(&r->periods[i])->share);
+            maxv = fmax(maxv, EF_PSHARE(&r->periods[i])->share);
     maxv = fmax(maxv, overall);
 
     if (adj) {
@@ -1767,10 +1422,10 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
         snprintf(li[nl++].label, sizeof li[0].label, "%s",
                  adj ? "95% interval" : "95% interval (sampling error only)");
     }
-    fmt_share(a, overall);
+    ef_find_share(a, overall);
     li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
-    snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s", unit_name(r),
-             a);
+    snprintf(li[nl++].label, sizeof li[0].label, "all %ss: %s",
+             ef_find_unit(r), a);
     if (adj)
         li[nl++] = (legend_item){SW_DASH, EF_RGB_MUTED, "VADER's share"};
     if (nsp)
@@ -1800,7 +1455,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
         v[i] = sh->share;
         lo[i] = sh->lo;
         hi[i] = fmin(sh->hi, s.hi);
-        show[i] = reliable(q);
+        show[i] = ef_find_reliable(q);
         va[i] = fmin(q->negative.share, s.hi);
         sa[i] = adj && show[i];
     }
@@ -1859,7 +1514,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     cairo_set_line_width(cr, 2);
     set_rgb(cr, EF_RGB_HIGHLIGHT);
     for (size_t i = 0; i < n; i++) {
-        if (!is_spike(&r->periods[i]))
+        if (!ef_find_spike(&r->periods[i]))
             continue;
         circle(cr, (ta.x0[i] + ta.x1[i]) / 2, ymap(p, s, fmin(v[i], s.hi)), 6);
         cairo_stroke(cr);
@@ -1884,62 +1539,63 @@ static void prep_trend_negative(job *j)
     size_t n = r->nperiods, few = 0, nsp = 0, lo = SIZE_MAX, hi = SIZE_MAX;
     char a[32], c[32], d[32];
 
-    int adj = checked(r) && any_adjusted(r);
+    int adj = ef_find_checked(r) && any_adjusted(r);
 
-    title_negative(r, &j->title);
-    fmt_count(a, r->n);
+    ef_find_title_negative(r, &j->title);
+    ef_find_count(a, r->n);
     if (adj) {
-        fmt_count(d, r->calib.labeled);
+        ef_find_count(d, r->calib.labeled);
         ef_buf_printf(&j->subtitle,
                       "Share people would call negative per %s, from %s "
                       "human labels, with its 95%% interval \xC2\xB7 %s "
                       "items",
-                      unit_name(r), d, a);
+                      ef_find_unit(r), d, a);
     } else {
         ef_buf_printf(&j->subtitle,
                       "Share VADER scored negative per %s, unchecked, with "
                       "its 95%% interval (sampling error only) \xC2\xB7 %s "
                       "items",
-                      unit_name(r), a);
+                      ef_find_unit(r), a);
     }
-    fmt_share(c, adj ? r->calib.adjusted.share : r->negative.share);
+    ef_find_share(c, adj ? r->calib.adjusted.share : r->negative.share);
     ef_buf_printf(&j->desc,
                   "Line chart of the negative share per %s from %s "
                   "to %s (%zu %s%s), %s. Over all items the negative share "
                   "is %s.",
-                  unit_name(r), r->periods[0].label, r->periods[n - 1].label,
-                  n, unit_name(r), n == 1 ? "" : "s",
+                  ef_find_unit(r), r->periods[0].label,
+                  r->periods[n - 1].label, n, ef_find_unit(r),
+                  n == 1 ? "" : "s",
                   adj ? "re-estimated from human labels, with 95% intervals, "
                         "and VADER's share as a dashed line"
                       : "as VADER scored it, with 95% Wilson intervals",
                   c);
     for (size_t i = 0; i < n; i++) {
         const ef_period_stat *q = &r->periods[i];
-        if (!reliable(q)) {
+        if (!ef_find_reliable(q)) {
             few += q->too_few != 0;
             continue;
         }
         if (lo == SIZE_MAX ||
-            PSHARE(q)->share < PSHARE(&r->periods[lo])->share)
+            EF_PSHARE(q)->share < EF_PSHARE(&r->periods[lo])->share)
             lo = i;
         if (hi == SIZE_MAX ||
-            PSHARE(q)->share > PSHARE(&r->periods[hi])->share)
+            EF_PSHARE(q)->share > EF_PSHARE(&r->periods[hi])->share)
             hi = i;
-        nsp += is_spike(q);
+        nsp += ef_find_spike(q);
     }
     if (lo != SIZE_MAX && lo != hi) {
-        fmt_share(c, PSHARE(&r->periods[lo])->share);
-        fmt_share(d, PSHARE(&r->periods[hi])->share);
+        ef_find_share(c, EF_PSHARE(&r->periods[lo])->share);
+        ef_find_share(d, EF_PSHARE(&r->periods[hi])->share);
         ef_buf_printf(&j->desc, " Lowest %s in %s, highest %s in %s.", c,
                       r->periods[lo].label, d, r->periods[hi].label);
     }
     for (size_t i = 0; i < n && nsp; i++) {
         const ef_period_stat *q = &r->periods[i];
         char *t;
-        if (!is_spike(q))
+        if (!ef_find_spike(q))
             continue;
-        fmt_share(c, q->negative.share);
-        fmt_share(d, q->baseline);
+        ef_find_share(c, q->negative.share);
+        ef_find_share(d, q->baseline);
         ef_buf_printf(&j->desc,
                       " Spike in %s: VADER scored %s negative "
                       "against a baseline of %s",
@@ -1958,10 +1614,10 @@ static void prep_trend_negative(job *j)
         ef_buf_printf(&j->desc,
                       " %zu %s%s had fewer than %llu items and are "
                       "shown hollow, too few to call.",
-                      few, unit_name(r), few == 1 ? "" : "s",
+                      few, ef_find_unit(r), few == 1 ? "" : "s",
                       (unsigned long long)r->min_n);
     if (adj) {
-        fmt_share(c, r->negative.share);
+        ef_find_share(c, r->negative.share);
         ef_buf_printf(&j->desc, " VADER alone scored %s negative.", c);
     }
     if (nsp)
@@ -1969,9 +1625,9 @@ static void prep_trend_negative(job *j)
                       "Spike: a %s whose negatives are improbably "
                       "many against the median share of the 8 %ss before "
                       "(binomial p < 0.001, at least 10 negatives).",
-                      unit_name(r), unit_name(r));
-    partial_note(r, &j->note, "Open dot");
-    partial_desc(r, &j->desc);
+                      ef_find_unit(r), ef_find_unit(r));
+    ef_find_partial_mark(r, "Open dot", &j->note);
+    ef_find_partial_periods(r, &j->desc);
     j->h = 440;
     j->draw = draw_trend_negative;
 }
@@ -1986,7 +1642,8 @@ static void draw_channels(cairo_t *cr, const job *j)
     const ef_report *r = j->r;
     box b = frame(cr, j);
     char(*names)[200] = ef_xmalloc(j->nrows * sizeof *names);
-    int adj = checked(r) && r->nchannels > 0 && r->channels[0].adjusted;
+    int adj =
+        ef_find_checked(r) && r->nchannels > 0 && r->channels[0].adjusted;
     double overall = adj ? r->calib.adjusted.share : r->negative.share;
     double namew = 0, nw = 0, maxv = overall, valw;
     char buf[64], a[32];
@@ -2004,12 +1661,12 @@ static void draw_channels(cairo_t *cr, const job *j)
                  sizeof names[k]);
         free(t);
         namew = fmax(namew, text_w(cr, FS_LABEL, names[k]));
-        fmt_count(a, g->n);
+        ef_find_count(a, g->n);
         snprintf(buf, sizeof buf, "n = %s", a);
         nw = fmax(nw, text_w(cr, FS_TICK, buf));
         /* the axis holds every bar, and the intervals drawn */
         few += g->too_few != 0;
-        maxv = fmax(maxv, g->too_few ? GSHARE(g)->share : GSHARE(g)->hi);
+        maxv = fmax(maxv, g->too_few ? EF_GSHARE(g)->share : EF_GSHARE(g)->hi);
         if (adj)
             maxv = fmax(maxv, g->negative.share);
     }
@@ -2020,7 +1677,7 @@ static void draw_channels(cairo_t *cr, const job *j)
                               : "negative share, re-estimated from labels");
     if (!(adj && r->calib.exact))
         li[nl++] = (legend_item){SW_LINE, EF_RGB_INK, "95% interval"};
-    fmt_share(a, overall);
+    ef_find_share(a, overall);
     li[nl] = (legend_item){SW_DOT, EF_RGB_MUTED, ""};
     snprintf(li[nl++].label, sizeof li[0].label, "all channels: %s", a);
     if (adj)
@@ -2047,7 +1704,7 @@ static void draw_channels(cairo_t *cr, const job *j)
     }
     for (size_t k = 0; k < j->nrows; k++) {
         const ef_group_stat *g = &r->channels[j->rows[k]];
-        const ef_share *sh = GSHARE(g);
+        const ef_share *sh = EF_GSHARE(g);
         double cy = p.y + rh * ((double)k + (stacked ? 0.65 : 0.5));
         double ty = stacked ? p.y + rh * (double)k + 13 : cy + 4.5;
         double xv = p.x + fmin(sh->share, s.hi) / s.hi * p.w;
@@ -2092,13 +1749,13 @@ static void draw_channels(cairo_t *cr, const job *j)
                 cairo_stroke(cr);
                 end = fmax(end, xa + 4);
             }
-            fmt_pct(buf, sh->share, 1);
+            ef_find_pct(buf, sh->share, 1);
             text_at(cr, FS_TICK, EF_RGB_INK, end + 6, cy + 4, 0, buf);
         } else {
             text_at(cr, FS_TICK, EF_RGB_MUTED, end + 6, cy + 4, 0,
                     "too few to call");
         }
-        fmt_count(a, g->n);
+        ef_find_count(a, g->n);
         snprintf(buf, sizeof buf, "n = %s", a);
         text_at(cr, FS_TICK, EF_RGB_MUTED, b.x + b.w, stacked ? ty : cy + 4, 1,
                 buf);
@@ -2120,8 +1777,8 @@ static int cmp_channel_rows(const void *a, const void *b, const ef_report *r)
     const ef_group_stat *y = &r->channels[*(const size_t *)b];
     if (x->too_few != y->too_few)
         return x->too_few ? 1 : -1;
-    if (!x->too_few && GSHARE(x)->share != GSHARE(y)->share)
-        return GSHARE(x)->share < GSHARE(y)->share ? 1 : -1;
+    if (!x->too_few && EF_GSHARE(x)->share != EF_GSHARE(y)->share)
+        return EF_GSHARE(x)->share < EF_GSHARE(y)->share ? 1 : -1;
     if (x->n != y->n)
         return x->n < y->n ? 1 : -1;
     return strcmp(x->name, y->name);
@@ -2132,7 +1789,7 @@ static void prep_channels(job *j)
     const ef_report *r = j->r;
     size_t n = r->nchannels, shown = n < MAX_CHANNELS ? n : MAX_CHANNELS;
     size_t *idx = ef_xmalloc(n * sizeof *idx), nrel = 0;
-    int adj = checked(r) && n > 0 && r->channels[0].adjusted;
+    int adj = ef_find_checked(r) && n > 0 && r->channels[0].adjusted;
     char a[32], c[32];
 
     /* the largest channels (r->channels is sorted by n), then by share */
@@ -2156,15 +1813,15 @@ static void prep_channels(job *j)
         char *c30 = clip_chars(r->channels[idx[0]].name, 30);
         char *t = isolated(c30);
         free(c30);
-        fmt_share(a, GSHARE(&r->channels[idx[0]])->share);
+        ef_find_share(a, EF_GSHARE(&r->channels[idx[0]])->share);
         ef_buf_printf(&j->title, "Negative share for %s is %s", t, a);
         free(t);
     } else {
         const ef_group_stat *h = &r->channels[idx[0]];
         const ef_group_stat *l = &r->channels[idx[nrel - 1]];
-        fmt_share(a, GSHARE(h)->share);
-        fmt_share(c, GSHARE(l)->share);
-        if (GSHARE(h)->lo > GSHARE(l)->hi) {
+        ef_find_share(a, EF_GSHARE(h)->share);
+        ef_find_share(c, EF_GSHARE(l)->share);
+        if (EF_GSHARE(h)->lo > EF_GSHARE(l)->hi) {
             char *c1 = clip_chars(h->name, 30), *t1 = isolated(c1);
             char *c2 = clip_chars(l->name, 30), *t2 = isolated(c2);
             free(c1);
@@ -2182,9 +1839,9 @@ static void prep_channels(job *j)
                           c, a);
         }
     }
-    fmt_count(a, r->n);
+    ef_find_count(a, r->n);
     if (adj) {
-        fmt_count(c, r->calib.labeled);
+        ef_find_count(c, r->calib.labeled);
         ef_buf_printf(&j->subtitle,
                       "Share people would call negative per channel, from "
                       "%s human labels, with its 95%% interval \xC2\xB7 %s "
@@ -2208,16 +1865,16 @@ static void prep_channels(job *j)
     for (size_t k = 0; k < shown; k++) {
         const ef_group_stat *g = &r->channels[idx[k]];
         char *t = clean(g->name);
-        fmt_count(a, g->n);
+        ef_find_count(a, g->n);
         if (g->too_few) {
             ef_buf_printf(&j->desc, " %s: too few to call (n = %s).", t, a);
         } else if (adj) {
             char v[32];
-            fmt_pct(c, g->adj.share, 1);
-            fmt_pct(v, g->negative.share, 1);
+            ef_find_pct(c, g->adj.share, 1);
+            ef_find_pct(v, g->negative.share, 1);
             ef_buf_printf(&j->desc, " %s: %s (VADER %s; n = %s).", t, c, v, a);
         } else {
-            fmt_pct(c, g->negative.share, 1);
+            ef_find_pct(c, g->negative.share, 1);
             ef_buf_printf(&j->desc, " %s: %s (n = %s).", t, c, a);
         }
         free(t);
@@ -2245,13 +1902,13 @@ static void draw_distribution(cairo_t *cr, const job *j)
     scale s, xs = {-1, 1, 0.5};
     box p;
 
-    fmt_pct(a, r->negative.share, 1);
+    ef_find_pct(a, r->negative.share, 1);
     li[0] = (legend_item){SW_BOX, EF_RGB_NEGATIVE, ""};
     snprintf(li[0].label, sizeof li[0].label, "negative %s", a);
-    fmt_pct(a, r->neutral.share, 1);
+    ef_find_pct(a, r->neutral.share, 1);
     li[1] = (legend_item){SW_BOX, EF_RGB_NEUTRAL, ""};
     snprintf(li[1].label, sizeof li[1].label, "neutral %s", a);
-    fmt_pct(a, r->positive.share, 1);
+    ef_find_pct(a, r->positive.share, 1);
     li[2] = (legend_item){SW_BOX, EF_RGB_POSITIVE, ""};
     snprintf(li[2].label, sizeof li[2].label, "positive %s", a);
     p.y = legend(cr, b.x, b.y, b.w, li, 3) + 30;
@@ -2314,9 +1971,9 @@ static void prep_distribution(job *j)
     for (int k = 1; k < 3; k++)
         if (sh[k]->share > sh[big]->share)
             big = k;
-    fmt_share(a, r->positive.share);
-    fmt_share(b, r->neutral.share);
-    fmt_share(c, r->negative.share);
+    ef_find_share(a, r->positive.share);
+    ef_find_share(b, r->neutral.share);
+    ef_find_share(c, r->negative.share);
     if (sh[big]->share >= 0.9995)
         ef_buf_printf(&j->title, "All feedback scores %s", cls[big]);
     else if (lround(sh[big]->share * 100) > 50)
@@ -2334,7 +1991,7 @@ static void prep_distribution(job *j)
                       "No class holds a majority: %s positive, %s "
                       "neutral, %s negative",
                       a, b, c);
-    fmt_count(a, r->n);
+    ef_find_count(a, r->n);
     ef_buf_printf(&j->subtitle,
                   "VADER compound score of every item, in bins "
                   "of 0.05 \xC2\xB7 %s items",
@@ -2354,9 +2011,9 @@ static void prep_distribution(job *j)
                       "above, neutral in between. ",
                       a, x, y);
     }
-    fmt_pct(a, r->negative.share, 1);
-    fmt_pct(b, r->neutral.share, 1);
-    fmt_pct(c, r->positive.share, 1);
+    ef_find_pct(a, r->negative.share, 1);
+    ef_find_pct(b, r->neutral.share, 1);
+    ef_find_pct(c, r->positive.share, 1);
     ef_buf_printf(&j->desc, "Negative %s, neutral %s, positive %s.", a, b, c);
     j->h = 380;
     j->draw = draw_distribution;
@@ -2395,7 +2052,7 @@ static void draw_nps(cairo_t *cr, const job *j)
     /* labels above the split bar, pushed right when segments are narrow */
     for (int k = 0; k < 3; k++) {
         double lw;
-        fmt_pct(a, seg[k], 0);
+        ef_find_pct(a, seg[k], 0);
         snprintf(buf, sizeof buf, "%s %s", seg_name[k], a);
         lw = text_w(cr, FS_LABEL, buf);
         double lx = fmax(x, lab_end + 12);
@@ -2524,7 +2181,7 @@ static int nps_low(const ef_report *r, ef_buf *b)
         med = median(v, cnt);
         if (q->score + q->moe < med && med - q->score >= 10) {
             fmt_signed(x, q->score, MINUS);
-            period_phrase(r, &r->periods[lo], ph, sizeof ph);
+            ef_find_period_phrase(r, &r->periods[lo], ph, sizeof ph);
             ef_buf_printf(b, ", with a low of %s in %s", x, ph);
             said = 1;
         }
@@ -2542,9 +2199,9 @@ static void prep_nps(job *j)
 
     fmt_signed(a, t->score, MINUS);
     snprintf(m, sizeof m, t->moe < 0.95 ? "%.1f" : "%.0f", t->moe);
-    fmt_share(pr, (double)t->promoters / (double)t->n);
-    fmt_share(pa, (double)t->passives / (double)t->n);
-    fmt_share(de, (double)t->detractors / (double)t->n);
+    ef_find_share(pr, (double)t->promoters / (double)t->n);
+    ef_find_share(pa, (double)t->passives / (double)t->n);
+    ef_find_share(de, (double)t->detractors / (double)t->n);
     if (nps_periods(r)) {
         /* first and last quarter of the periods with answers, pooled */
         size_t n = r->nperiods, cnt = 0, k, seen = 0;
@@ -2587,7 +2244,7 @@ static void prep_nps(job *j)
     }
     if (t->n < r->min_n) {
         char cnt[32];
-        fmt_count(cnt, t->n);
+        ef_find_count(cnt, t->n);
         ef_buf_printf(&j->title,
                       "Only %s NPS answer%s: too few to call "
                       "(NPS %s \xC2\xB1%s)",
@@ -2599,12 +2256,12 @@ static void prep_nps(job *j)
     }
     {
         char cnt[32];
-        fmt_count(cnt, t->n);
+        ef_find_count(cnt, t->n);
         ef_buf_printf(&j->subtitle,
                       "Net Promoter Score%s%s \xC2\xB7 %s "
                       "answers",
                       nps_periods(r) ? " per " : "",
-                      nps_periods(r) ? unit_name(r) : "", cnt);
+                      nps_periods(r) ? ef_find_unit(r) : "", cnt);
     }
     ef_buf_puts(&j->note,
                 "Promoters answer 9 or 10, passives 7 or 8, "
@@ -2616,7 +2273,7 @@ static void prep_nps(job *j)
                   a, m, (unsigned long long)t->n, pr, pa, de);
     if (nps_periods(r)) {
         ef_buf_printf(&j->desc, " Line chart of NPS per %s with its margin:",
-                      unit_name(r));
+                      ef_find_unit(r));
         for (size_t i = 0, c = 0; i < r->nperiods; i++) {
             const ef_period_stat *q = &r->periods[i];
             if (!nps_reliable(r, q))
@@ -2650,8 +2307,8 @@ static void draw_stars(cairo_t *cr, const job *j)
     for (int k = 0; k < 5; k++) {
         double sh = r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0;
         maxs = fmax(maxs, sh);
-        fmt_count(a, r->stars[k]);
-        fmt_pct(c, sh, 0);
+        ef_find_count(a, r->stars[k]);
+        ef_find_pct(c, sh, 0);
         snprintf(buf, sizeof buf, "%s  (%s)", c, a);
         cntw = fmax(cntw, text_w(cr, FS_TICK, buf));
     }
@@ -2672,8 +2329,8 @@ static void draw_stars(cairo_t *cr, const job *j)
         set_rgb(cr, col);
         cairo_rectangle(cr, p.x, cy - 8, fmax(w, 0.75), 16);
         cairo_fill(cr);
-        fmt_count(a, r->stars[k]);
-        fmt_pct(c, sh, 0);
+        ef_find_count(a, r->stars[k]);
+        ef_find_pct(c, sh, 0);
         snprintf(buf, sizeof buf, "%s  (%s)", c, a);
         text_at(cr, FS_TICK, EF_RGB_INK, p.x + w + 6, cy + 4, 0, buf);
     }
@@ -2685,7 +2342,7 @@ static void prep_stars(job *j)
     char a[32], c[32], lo[32], hi[32];
 
     ef_fmt_fixed(a, r->stars_mean, 1);
-    fmt_share(c, r->csat.share);
+    ef_find_share(c, r->csat.share);
     if (r->stars_n < r->min_n)
         ef_buf_printf(&j->title,
                       "Only %llu rating%s: too few to call "
@@ -2697,7 +2354,7 @@ static void prep_stars(job *j)
                       "Average rating %s of 5; %s gave 4 or 5 "
                       "stars",
                       a, c);
-    fmt_count(a, r->stars_n);
+    ef_find_count(a, r->stars_n);
     ef_buf_printf(&j->subtitle,
                   "Share of ratings by stars \xC2\xB7 %s "
                   "ratings",
@@ -2713,8 +2370,8 @@ static void prep_stars(job *j)
                   (unsigned long long)r->stars_n);
     for (int k = 4; k >= 0; k--) {
         char x[32];
-        fmt_pct(x, r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0,
-                1);
+        ef_find_pct(
+            x, r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0, 1);
         ef_buf_printf(&j->desc, "%s %d star%s %s", k < 4 ? "," : "", k + 1,
                       k ? "s" : "", x);
     }

@@ -12,6 +12,7 @@
 #include "metrics/headline.h"
 #include "metrics/reference.h"
 #include "metrics/traps.h"
+#include "render/findings.h"
 #include "render/render.h"
 
 #define TEXT_MAX 280 /* characters of a feedback text shown in a table */
@@ -285,28 +286,12 @@ static void set_adjusted(ef_tvalue *x, int adjusted, const ef_share *a,
     }
 }
 
-/* "2015-W09 is partial: the data cover 2 of its 7 days." for the first
- * and last periods when they are, or nothing. */
+/* The note on partial periods (findings.h), or "". */
 static void partial_note(ef_tvalue *root, const ef_report *r)
 {
     ef_buf b = EF_BUF_INIT;
-    const char *unit = r->period_kind == EF_PERIOD_DAY ? "hour" : "day";
 
-    for (size_t i = 0; i < r->nperiods; i++) {
-        const ef_period_stat *p = &r->periods[i];
-        if (!p->partial)
-            continue;
-        ef_buf_printf(&b,
-                      "%s%s is partial: the data cover %d of its %d "
-                      "%s%s.",
-                      b.len ? " " : "", p->label, p->covered, p->length, unit,
-                      p->length == 1 ? "" : "s");
-    }
-    if (b.len)
-        ef_buf_printf(&b,
-                      " A partial %s is marked, and no comparison or "
-                      "trend sentence uses it.",
-                      r->period_name);
+    ef_find_partial_note(r, &b);
     ef_tobj_set_str(root, "partial_note", ef_buf_cstr(&b));
     ef_buf_reset(&b);
 }

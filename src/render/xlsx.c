@@ -40,6 +40,7 @@
 #include "input/datetime.h"
 #include "metrics/calibrate.h"
 #include "metrics/headline.h"
+#include "render/findings.h"
 #include "render/palette.h"
 #include "util/text.h"
 
@@ -2004,12 +2005,10 @@ static void write_trend(ef_xlsx *x, const ef_report *r)
         } else if (p->n) {
             s_num(&s, tc + TC_FEW, shown->share, F_PCT);
         }
-        if (p->partial) { /* the chart's category says it too */
+        { /* "W09 (partial)": the chart's category says it too */
             char label[40];
-            snprintf(label, sizeof label, "%s (partial)", p->label);
+            ef_find_period_label(p, label, sizeof label);
             s_str(&s, pos[T_PERIOD], label, F_NONE);
-        } else {
-            s_str(&s, pos[T_PERIOD], p->label, F_NONE);
         }
         s_num(&s, pos[T_START], serial_of_date(p->date), F_DATE);
         s_num(&s, pos[T_N], (double)p->n, F_INT);
