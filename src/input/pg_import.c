@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "input/pg_import.h"
+#include "input/pg_source.h"
 #include "util/text.h"
 
 #define COPY_CHUNK (1u << 20) /* bytes sent to COPY at a time */
@@ -49,23 +50,6 @@ static ef_status exec(const target *t, const char *sql, int np,
     else
         PQclear(r);
     return EF_OK;
-}
-
-static char *quote_table(PGconn *c, const char *table)
-{
-    const char *dot = strchr(table, '.');
-    size_t n = dot ? (size_t)(dot - table) : strlen(table);
-    char *s = PQescapeIdentifier(c, table, n);
-    char *u = dot ? PQescapeIdentifier(c, dot + 1, strlen(dot + 1)) : NULL;
-    char *out = NULL;
-
-    if (s && (u || !dot)) {
-        out = ef_xmalloc(strlen(s) + (u ? strlen(u) : 0) + 2);
-        sprintf(out, "%s%s%s", s, u ? "." : "", u ? u : "");
-    }
-    PQfreemem(s);
-    PQfreemem(u);
-    return out;
 }
 
 /* The table: its partitions and which optional columns it has. */
@@ -323,7 +307,7 @@ ef_status ef_pg_import(const char *url, char *const *inputs, int ninputs,
         PQfinish(t.c);
         return rc;
     }
-    t.table_q = quote_table(t.c, o->table ? o->table : "feedback");
+    t.table_q = ef_pg_quote_table(t.c, o->table ? o->table : "feedback");
     if (t.table_q == NULL || PQsetClientEncoding(t.c, "UTF8") != 0)
         rc = pg_error(&t, "set-up", NULL, e);
     if (rc == EF_OK)

@@ -238,9 +238,7 @@ static ef_status on_version(void *ctx, const PGresult *r, ef_err *e)
     return EF_OK;
 }
 
-/* The table's name quoted, schema.table as two identifiers (malloc'd),
- * or NULL when libpq cannot. */
-static char *quote_table(PGconn *c, const char *table)
+char *ef_pg_quote_table(PGconn *c, const char *table)
 {
     const char *dot = strchr(table, '.');
     size_t n = dot ? (size_t)(dot - table) : strlen(table);
@@ -310,7 +308,7 @@ ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,
         return e->code;
     }
     set_display(pg, table);
-    pg->table_q = quote_table(pg->c, table);
+    pg->table_q = ef_pg_quote_table(pg->c, table);
     seg = o->segment
               ? PQescapeIdentifier(pg->c, o->segment, strlen(o->segment))
               : NULL;

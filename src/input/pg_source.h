@@ -60,6 +60,13 @@ typedef struct ef_pg ef_pg;
 /* 1 when s names a PostgreSQL database (postgresql:// or postgres://). */
 int ef_pg_is_url(const char *s);
 
+/* The table's name quoted for SQL, schema.table as two identifiers
+ * (malloc'd), or NULL when libpq cannot; c is a libpq PGconn (struct
+ * pg_conn, so that this header does not need libpq's). Shared with
+ * pg_import.c. */
+struct pg_conn;
+char *ef_pg_quote_table(struct pg_conn *c, const char *table);
+
 /* Connects to url (libpq's URI), starts the read-only transaction,
  * checks the table, its columns and every shard's scorer version. */
 ef_status ef_pg_open(const char *url, const ef_pg_opts *o, ef_pg **out,

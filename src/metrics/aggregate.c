@@ -456,6 +456,23 @@ static void term_counts_free(term_counts *c)
     memset(c, 0, sizeof *c);
 }
 
+/* The slot of a term (len bytes, hash h) in a period's counts, added
+ * with a count of 0 and no author when new. */
+static size_t period_term(period_acc *p, const char *term, size_t len,
+                          uint64_t h)
+{
+    int added;
+    size_t k = ef_strmap_get_or_add_h(p->terms, term, len, h,
+                                      ef_strmap_count(p->terms), &added);
+    if (added) {
+        size_t c = p->tacap;
+        grow_array((void **)&p->tcount, &p->tcap, k + 1, sizeof(uint64_t));
+        grow_array((void **)&p->tauth, &c, k + 1, sizeof(term_authors));
+        p->tacap = c;
+    }
+    return k;
+}
+
 /* The terms of a negative item in its period (the run's counts were
  * taken when it was prepared). who: a hash of the item's author, or of
  * the item itself when it has none (each anonymous item counts as its
@@ -464,16 +481,8 @@ static void add_terms(period_acc *p, const ef_prep *pp, const ef_prepared *pr,
                       uint32_t who)
 {
     for (size_t t = pr->term0; t < pr->term0 + pr->nterms; t++) {
-        int added;
-        size_t k = ef_strmap_get_or_add_h(p->terms, pp->pool + pp->off[t],
-                                          pp->len[t], pp->hash[t],
-                                          ef_strmap_count(p->terms), &added);
-        if (added) {
-            size_t c = p->tacap;
-            grow_array((void **)&p->tcount, &p->tcap, k + 1, sizeof(uint64_t));
-            grow_array((void **)&p->tauth, &c, k + 1, sizeof(term_authors));
-            p->tacap = c;
-        }
+        size_t k =
+            period_term(p, pp->pool + pp->off[t], pp->len[t], pp->hash[t]);
         p->tcount[k]++;
         add_author(&p->tauth[k], who);
     }
@@ -972,15 +981,9 @@ static int period_terms_fetch(ef_agg *a, period_acc *p, ef_err *e)
             e) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        int added;
-        size_t k = ef_strmap_get_or_add(p->terms, t[i].term, strlen(t[i].term),
-                                        ef_strmap_count(p->terms), &added);
-        if (added) {
-            size_t c = p->tacap;
-            grow_array((void **)&p->tcount, &p->tcap, k + 1, sizeof(uint64_t));
-            grow_array((void **)&p->tauth, &c, k + 1, sizeof(term_authors));
-            p->tacap = c;
-        }
+        size_t len = strlen(t[i].term);
+        size_t k =
+            period_term(p, t[i].term, len, ef_strmap_hash(t[i].term, len));
         p->tcount[k] += t[i].negative;
         p->tauth[k].n = (uint8_t)(t[i].authors < EF_SPIKE_TERM_AUTHORS
                                       ? t[i].authors
