@@ -513,6 +513,21 @@ static void set_share(ef_share *sh, double share, double lo, double hi,
     sh->count = (uint64_t)llround(share * (double)n);
 }
 
+/* The re-estimated share of row `row` of dimension d (EF_CALIB_PERIOD,
+ * _CHANNEL or _SEGMENT) in the report, marked as computed. */
+static ef_share *adjusted_share(ef_report *r, int d, size_t row)
+{
+    ef_group_stat *g;
+
+    if (d == EF_CALIB_PERIOD) {
+        r->periods[row].adjusted = 1;
+        return &r->periods[row].adj;
+    }
+    g = d == EF_CALIB_CHANNEL ? &r->channels[row] : &r->segments[row];
+    g->adjusted = 1;
+    return &g->adj;
+}
+
 /* Appends to the note (cut at its size). */
 static void note_add(ef_calibration *k, const char *fmt, ...) EF_PRINTF(2, 3);
 static void note_add(ef_calibration *k, const char *fmt, ...)
@@ -1048,15 +1063,7 @@ static void mrp_run(ef_calib *c, ef_report *r,
             }
             lo = select_quantile(vals, (size_t)B, 0.025);
             hi = select_quantile(vals, (size_t)B, 0.975);
-            if (d == EF_CALIB_PERIOD) {
-                r->periods[row].adjusted = 1;
-                out = &r->periods[row].adj;
-            } else {
-                ef_group_stat *g = d == EF_CALIB_CHANNEL ? &r->channels[row]
-                                                         : &r->segments[row];
-                g->adjusted = 1;
-                out = &g->adj;
-            }
+            out = adjusted_share(r, d, row);
             set_share(out, share, lo, hi, f->tot[row]);
         }
     }
@@ -1126,15 +1133,7 @@ static void exact_run(ef_calib *c, ef_report *r,
             if (cnt[2 * row] == 0)
                 continue;
             sh = (double)cnt[2 * row + 1] / (double)cnt[2 * row];
-            if (d == EF_CALIB_PERIOD) {
-                r->periods[row].adjusted = 1;
-                out = &r->periods[row].adj;
-            } else {
-                ef_group_stat *g = d == EF_CALIB_CHANNEL ? &r->channels[row]
-                                                         : &r->segments[row];
-                g->adjusted = 1;
-                out = &g->adj;
-            }
+            out = adjusted_share(r, d, row);
             set_share(out, sh, sh, sh, cnt[2 * row]);
         }
         free(cnt);
@@ -1203,15 +1202,7 @@ static void simple_run(ef_calib *c, ef_report *r,
             if (n == 0)
                 continue;
             model_apply(&m, p, n, vneg, EF_NEGATIVE, &s, &lo, &hi);
-            if (d == EF_CALIB_PERIOD) {
-                r->periods[row].adjusted = 1;
-                out = &r->periods[row].adj;
-            } else {
-                ef_group_stat *g = d == EF_CALIB_CHANNEL ? &r->channels[row]
-                                                         : &r->segments[row];
-                g->adjusted = 1;
-                out = &g->adj;
-            }
+            out = adjusted_share(r, d, row);
             set_share(out, s, lo, hi, n);
         }
         free(pop);
