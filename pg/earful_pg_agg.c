@@ -488,16 +488,22 @@ static ta_state *ta_state_get(FunctionCallInfo fcinfo, const char *name)
     return st;
 }
 
-static void ta_set_k(ta_state *st, int32 k, const char *name)
+/* An aggregate's k (rows kept): 1 to max, and the same on every row
+ * (have: the k seen so far, 0 before the first). */
+static void k_check(int32 have, int32 k, int32 max, const char *name)
 {
-    if (k < 1 || k > TA_MAX)
+    if (k < 1 || k > max)
         ereport(ERROR,
                 (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                 errmsg("%s: k must be 1 to %d, not %d", name, TA_MAX, k)));
-    if (st->k != 0 && st->k != k)
+                 errmsg("%s: k must be 1 to %d, not %d", name, max, k)));
+    if (have != 0 && have != k)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("%s: k differs between rows (%d, %d)", name,
-                               st->k, k)));
+                        errmsg("%s: k changed from %d to %d", name, have, k)));
+}
+
+static void ta_set_k(ta_state *st, int32 k, const char *name)
+{
+    k_check(st->k, k, TA_MAX, name);
     st->k = k;
 }
 
@@ -682,17 +688,11 @@ static tk_state *topk_state(FunctionCallInfo fcinfo, const char *name)
 
 static void topk_set_k(tk_state *st, int32 k, const char *name)
 {
-    if (k < 1 || k > TOPK_MAX)
-        ereport(ERROR,
-                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                 errmsg("%s: k must be 1 to %d, not %d", name, TOPK_MAX, k)));
+    k_check(st->k, k, TOPK_MAX, name);
     if (st->k == 0) {
         st->k = k;
         st->heap = MemoryContextAllocHuge(st->cxt, (Size)k * sizeof(tk_item));
-    } else if (st->k != k)
-        ereport(ERROR,
-                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                 errmsg("%s: k changed from %d to %d", name, st->k, k)));
+    }
 }
 
 static void topk_push(tk_state *st, double key, const char *id, uint32 len)
