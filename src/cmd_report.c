@@ -384,6 +384,7 @@ typedef struct {
     ef_progress *pg;
     ef_labels *labels; /* --labels, or NULL */
     ef_dedup *seen;    /* every item so far, over all inputs */
+    int unique;        /* the only input is a store: ids unique, no set */
 } reader;
 
 static size_t keep(ef_buf *b, const char *s, size_t n)
@@ -439,6 +440,7 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
                 return rc;
             st = ef_source_stats_get(rd->src);
             ef_print_source_notes(st->notes, st->hints, rd->o->quiet);
+            rd->unique = rd->o->ninputs == 1 && ef_source_ids_unique(rd->src);
         }
         if ((rc = ef_source_next(rd->src, &it, &eof, e)) != EF_OK)
             return rc;
@@ -450,8 +452,10 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
             continue;
         }
         /* the set's memory is fetched while the strings are copied */
-        ef_dedup_sign(&it, &sig);
-        ef_dedup_prefetch(rd->seen, &sig);
+        if (!rd->unique) {
+            ef_dedup_sign(&it, &sig);
+            ef_dedup_prefetch(rd->seen, &sig);
+        }
         mark = b->strings.len;
         item_strings *o = &b->off[b->n];
         o->text = keep(&b->strings, it.text, it.text_len);
@@ -460,7 +464,8 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
         o->author = keep(&b->strings, it.author, strlen(it.author));
         o->url = keep(&b->strings, it.url, strlen(it.url));
         o->segment = keep(&b->strings, it.segment, strlen(it.segment));
-        if ((rc = identify(rd, &it, &sig, &use, e)) != EF_OK)
+        use = 1;
+        if (!rd->unique && (rc = identify(rd, &it, &sig, &use, e)) != EF_OK)
             return rc;
         if (!use) { /* a duplicate or an id conflict */
             b->strings.len = mark;
@@ -538,7 +543,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     batch *bs = ef_xcalloc(2, sizeof(batch));
     worker *ws[2];
     reader rd = {
-        o, 0, NULL, agg, ef_progress_new(o->quiet), lm, ef_dedup_new()};
+        o, 0, NULL, agg, ef_progress_new(o->quiet), lm, ef_dedup_new(), 0};
     ef_pool *pool = ef_pool_new(nthreads > 1 ? nthreads : 2);
     ef_status rc;
     int cur = 0, have_prev = 0;

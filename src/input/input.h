@@ -152,6 +152,13 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
 /* The next usable item; *eof = 1 at the end. */
 ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e);
 
+/* 1 when no two items of s can be the same item by the rule of identity
+ * (dedup.h): an earful store's feedback table, read whole with its ids,
+ * where `earful import` gave every row an id (its own, or its content
+ * hash) and the store holds each id once. A report from that store alone
+ * needs no set of the items seen. */
+int ef_source_ids_unique(ef_source *s);
+
 const ef_source_stats *ef_source_stats_get(const ef_source *s);
 void ef_source_free(ef_source *s);
 

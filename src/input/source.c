@@ -773,6 +773,19 @@ void ef_source_drop_duplicate(ef_source *s)
     s->stats.duplicates++;
 }
 
+int ef_source_ids_unique(ef_source *s)
+{
+    const char *t = s->opts.table;
+    int col = s->cols.col[EF_F_ID];
+
+    if (s->db == NULL || s->opts.query || (t && strcasecmp(t, "feedback")) ||
+        col < 0 || strcasecmp(s->header[col], "id") != 0 ||
+        s->stats.ids_ignored)
+        return 0;
+    /* a store's meta records its inputs' fields (-1: not a store) */
+    return ef_sqlite_reader_input_has(s->db, "id") >= 0;
+}
+
 const ef_source_stats *ef_source_stats_get(const ef_source *s)
 {
     return &s->stats;

@@ -48,8 +48,10 @@ int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field);
 void ef_sqlite_reader_counts(const ef_sqlite_reader *r, uint64_t *invalid_utf8,
                              uint64_t *nul_bytes);
 
-/* Writes the hex sha256 of the database file into out (65 bytes). */
-void ef_sqlite_reader_sha256(const ef_sqlite_reader *r, char *out);
+/* Writes the hex sha256 of the database file into out (65 bytes; "" when
+ * the file could not be read). The open starts hashing on a thread of its
+ * own; this waits for it. */
+void ef_sqlite_reader_sha256(ef_sqlite_reader *r, char *out);
 
 void ef_sqlite_reader_free(ef_sqlite_reader *r);
 
