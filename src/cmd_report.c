@@ -349,11 +349,15 @@ static void default_title(const ef_report *r, char *buf, size_t cap)
 
 /* ==== Reading, scoring and folding ===================================== */
 
-/* Items are read in batches. While the worker threads score a batch and
- * split its texts into terms (ef_prep_item), the main thread folds the
- * previous batch into the aggregator and the workbook, then reads the
- * next one: on two cores, reading and folding overlap scoring. */
+/* Items travel in batches through three stages at once: while one of
+ * the pool's threads reads batch k + 1 (parsing, the rule of identity,
+ * strings copied), the others score batch k and split its texts into
+ * terms (ef_prep_item, a task a slice), and the main thread folds batch
+ * k - 1 into the aggregator and the workbook (which only it touches).
+ * Reading and folding are each about as costly as scoring, so neither
+ * waits for the other. */
 #define BATCH 4096
+#define NBATCH 3 /* in flight: read, prepared, folded */
 
 typedef struct {
     size_t text, id, channel, author, url, segment; /* offsets in strings */
@@ -366,6 +370,10 @@ typedef struct {
     ef_prepared prep[BATCH];
     size_t n;
     ef_buf strings; /* the items' strings, copied */
+    /* the inputs read to their end while reading this batch: their
+     * statistics, for the main thread to record (ef_agg_add_source) */
+    ef_source_stats *ended;
+    size_t nended, cap_ended;
 } batch;
 
 /* One slice of a batch, prepared (scored, split into terms) by one task
@@ -385,6 +393,10 @@ typedef struct {
     ef_labels *labels; /* --labels, or NULL */
     ef_dedup *seen;    /* every item so far, over all inputs */
     int unique;        /* the only input is a store: ids unique, no set */
+    /* the reading job's batch, and how it went */
+    batch *b;
+    ef_status rc;
+    ef_err err;
 } reader;
 
 static size_t keep(ef_buf *b, const char *s, size_t n)
@@ -426,6 +438,7 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
     ef_status rc = EF_OK;
 
     b->n = 0;
+    b->nended = 0;
     ef_buf_clear(&b->strings);
     while (b->n < BATCH && rd->input < rd->o->ninputs) {
         ef_item it;
@@ -445,7 +458,12 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
         if ((rc = ef_source_next(rd->src, &it, &eof, e)) != EF_OK)
             return rc;
         if (eof) {
-            ef_agg_add_source(rd->agg, ef_source_stats_get(rd->src));
+            if (b->nended == b->cap_ended) {
+                b->cap_ended = b->cap_ended ? 2 * b->cap_ended : 4;
+                b->ended =
+                    ef_xrealloc(b->ended, b->cap_ended * sizeof *b->ended);
+            }
+            b->ended[b->nended++] = *ef_source_stats_get(rd->src);
             ef_source_free(rd->src);
             rd->src = NULL;
             rd->input++;
@@ -492,6 +510,16 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
     return EF_OK;
 }
 
+/* The pool's reading job (ctx: the reader): fills rd->b. */
+static void read_batch(void *ctx, size_t task, int thread)
+{
+    reader *rd = ctx;
+
+    (void)task;
+    (void)thread;
+    rd->rc = fill(rd, rd->b, &rd->err);
+}
+
 /* A pool task: prepares slice `task` of the batch (ctx: its workers). */
 static void prepare(void *ctx, size_t task, int thread)
 {
@@ -507,6 +535,8 @@ static void prepare(void *ctx, size_t task, int thread)
 static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg, ef_xlsx *xlsx,
                       ef_lsample *ls, ef_err *e)
 {
+    for (size_t k = 0; k < b->nended; k++)
+        ef_agg_add_source(agg, &b->ended[k]);
     for (int k = 0; k < nw; k++) {
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
             if (i + 8 < ws[k].to)
@@ -532,63 +562,86 @@ static ef_status negative_row(void *ctx, const ef_item *it,
 }
 
 /* Reads every input into the aggregator (and the workbook's row sheets),
- * scoring on nthreads threads. While the pool prepares batch k (a task a
- * slice), this thread folds batch k-1 and reads batch k+1; with one
- * scoring thread the pool still has a thread of its own, so reading and
- * scoring overlap as they do with more. */
+ * scoring on nthreads threads. The pool has a thread more than the
+ * scoring threads, for reading; batch k is read, then prepared, then
+ * folded, in buffer k % NBATCH, and the three stages of three batches run
+ * at once. With one scoring thread, reading, scoring and folding still
+ * overlap as they do with more. */
 static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
                              ef_xlsx *xlsx, int nthreads, ef_labels *lm,
                              ef_lsample *ls, ef_err *e)
 {
-    batch *bs = ef_xcalloc(2, sizeof(batch));
-    worker *ws[2];
+    batch *bs = ef_xcalloc(NBATCH, sizeof(batch));
+    worker *ws[NBATCH];
+    ef_job prep[NBATCH], read;
     reader rd = {
-        o, 0, NULL, agg, ef_progress_new(o->quiet), lm, ef_dedup_new(), 0};
-    ef_pool *pool = ef_pool_new(nthreads > 1 ? nthreads : 2);
-    ef_status rc;
-    int cur = 0, have_prev = 0;
+        o, 0,    NULL,  agg, ef_progress_new(o->quiet), lm, ef_dedup_new(),
+        0, NULL, EF_OK, {0}};
+    ef_pool *pool = ef_pool_new(nthreads + 1);
+    ef_status rc = EF_OK;
 
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < NBATCH; k++) {
         ws[k] = ef_xcalloc((size_t)nthreads, sizeof(worker));
         for (int t = 0; t < nthreads; t++)
             ws[k][t].prep = ef_prep_new(v, &o->agg.thr);
     }
-    rc = fill(&rd, &bs[cur], e);
-    while (rc == EF_OK) {
-        batch *b = &bs[cur];
-        worker *w = ws[cur];
+    /* batch 0 is read here; then, at step k, batch k is being prepared
+     * and batch k + 1 read while this thread folds batch k - 1 */
+    rd.rc = fill(&rd, &bs[0], &rd.err);
+    for (size_t k = 0;; k++) {
+        batch *b = &bs[k % NBATCH];
+        worker *w = ws[k % NBATCH];
         size_t per = (b->n + (size_t)nthreads - 1) / (size_t)nthreads;
+        int more = rd.rc == EF_OK && b->n > 0;
 
-        ef_job job = EF_JOB(prepare, w, (size_t)nthreads);
-
-        for (int t = 0; t < nthreads; t++) {
-            w[t].b = b;
-            w[t].from = (size_t)t * per < b->n ? (size_t)t * per : b->n;
-            w[t].to = w[t].from + per < b->n ? w[t].from + per : b->n;
+        if (rd.rc != EF_OK) {
+            *e = rd.err;
+            rc = rd.rc;
         }
-        ef_pool_submit(pool, &job);
-        if (have_prev)
-            rc = fold(&bs[1 - cur], ws[1 - cur], nthreads, agg, xlsx, ls, e);
-        if (rc == EF_OK && b->n > 0)
-            rc = fill(&rd, &bs[1 - cur], e);
-        ef_pool_wait(pool, &job);
-        if (b->n == 0)
+        if (more) {
+            for (int t = 0; t < nthreads; t++) {
+                w[t].b = b;
+                w[t].from = (size_t)t * per < b->n ? (size_t)t * per : b->n;
+                w[t].to = w[t].from + per < b->n ? w[t].from + per : b->n;
+            }
+            prep[k % NBATCH] = EF_JOB(prepare, w, (size_t)nthreads);
+            ef_pool_submit(pool, &prep[k % NBATCH]);
+            rd.b = &bs[(k + 1) % NBATCH];
+            read = EF_JOB(read_batch, &rd, 1);
+            ef_pool_submit(pool, &read);
+        }
+        if (k > 0) {
+            batch *pb = &bs[(k - 1) % NBATCH];
+            ef_pool_wait(pool, &prep[(k - 1) % NBATCH]);
+            if (rc == EF_OK)
+                rc =
+                    fold(pb, ws[(k - 1) % NBATCH], nthreads, agg, xlsx, ls, e);
+        }
+        if (!more) {
+            /* the last batch may have ended inputs and held no item */
+            if (rc == EF_OK && rd.rc == EF_OK)
+                rc = fold(b, w, 0, agg, xlsx, ls, e);
             break;
-        have_prev = 1;
-        cur = 1 - cur;
+        }
+        ef_pool_wait(pool, &read);
+        if (rc != EF_OK) {
+            ef_pool_wait(pool, &prep[k % NBATCH]);
+            break;
+        }
     }
     ef_pool_free(pool);
     ef_progress_done(rd.pg);
     ef_progress_free(rd.pg);
     ef_source_free(rd.src);
     ef_dedup_free(rd.seen);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < NBATCH; k++) {
         for (int t = 0; t < nthreads; t++) {
             ef_agg_merge_prep(agg, ws[k][t].prep);
             ef_prep_free(ws[k][t].prep);
         }
         free(ws[k]);
         ef_buf_reset(&bs[k].strings);
+        free(bs[k].ended);
     }
     free(bs);
     return rc;

@@ -332,7 +332,11 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
                      : t == SQLITE_FLOAT ? EF_SQL_REAL
                      : t == SQLITE_NULL  ? EF_SQL_NULL
                                          : EF_SQL_TEXT;
-        r->num[i] = sqlite3_column_double(r->st, (int)i);
+        /* a number only for numbers: text would go through SQLite's
+         * atof (every text of every row, for nothing) */
+        r->num[i] = t == SQLITE_INTEGER || t == SQLITE_FLOAT
+                        ? sqlite3_column_double(r->st, (int)i)
+                        : 0;
         if (t == SQLITE_NULL || (t == SQLITE_FLOAT && r->num_only[i])) {
             r->field[i] = "";
             r->len[i] = 0;
