@@ -18,10 +18,12 @@
 #define LONG_WORDS 40           /* this many words or more: a long item */
 #define SPIKE_P 0.001
 #define SPIKE_MIN_NEG 10
-#define SPIKE_WINDOW 8     /* earlier periods for the baseline */
-#define SPIKE_MIN_WINDOW 4 /* fewer than this: not tested */
-#define THEME_MIN_COUNT 5  /* a theme appears in 5+ negative items */
-#define EXAMPLES 3         /* examples kept per class */
+#define SPIKE_WINDOW 8       /* earlier periods for the baseline */
+#define SPIKE_MIN_WINDOW 4   /* fewer than this: not tested */
+#define THEME_MIN_COUNT 5    /* a theme appears in 5+ negative items */
+#define EXAMPLES 3           /* examples kept per class */
+#define EXAMPLE_MIN_WORDS 6  /* of this many words ... */
+#define EXAMPLE_MAX_WORDS 40 /* ... to this many */
 #define DAY 86400.0
 
 /* Who used a term in a period: the first distinct authors, enough to
@@ -542,17 +544,16 @@ static void repair_add(ef_agg *a, const ef_item *it, const ef_scores *sc,
 }
 
 /* Examples: per class, the items of 6 to 40 words whose text hashes
- * lowest: a deterministic sample, typical rather than extreme. */
+ * lowest (key: text_hash of the text): a deterministic sample, typical
+ * rather than extreme. */
 static void example_add(ef_agg *a, ef_class cls, const ef_item *it,
-                        const ef_scores *sc, int words)
+                        const ef_scores *sc, int words, uint64_t key)
 {
-    uint64_t key;
     size_t n = a->nexamples[cls], worst = 0;
     kept *ex = a->examples[cls];
 
-    if (words < 6 || words > 40)
+    if (words < EXAMPLE_MIN_WORDS || words > EXAMPLE_MAX_WORDS)
         return;
-    key = text_hash(it->text, it->text_len);
     for (size_t i = 0; i < n; i++)
         if (ex[i].key == key)
             return; /* the same text again */
@@ -612,6 +613,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
     const char *const *term;
     const size_t *tlen;
     size_t n;
+    int keep;
 
     out->scored = 0;
     out->lex0 = p->nlex;
@@ -637,9 +639,20 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         it->author[0] ? ef_strmap_hash(it->author, strlen(it->author)) : 0;
     n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
                        &out->abusive, &out->words);
+    /* the terms travel to the fold only for a negative item (its
+     * period's terms); the run's counts are taken here for every item */
+    keep = out->cls == EF_NEGATIVE;
+    /* the fold's hashes, computed here, off the fold's thread */
+    out->text_key =
+        out->words >= EXAMPLE_MIN_WORDS && out->words <= EXAMPLE_MAX_WORDS
+            ? text_hash(it->text, it->text_len)
+            : 0;
+    out->author_key = keep && it->author[0]
+                          ? (uint32_t)text_hash(it->author, strlen(it->author))
+                          : 0;
     out->term0 = p->nterms;
-    out->nterms = n;
-    if (p->nterms + n > p->terms_cap) {
+    out->nterms = keep ? n : 0;
+    if (keep && p->nterms + n > p->terms_cap) {
         p->terms_cap = (p->nterms + n) * 2 + 256;
         p->off = ef_xrealloc(p->off, p->terms_cap * sizeof(size_t));
         p->len = ef_xrealloc(p->len, p->terms_cap * sizeof(size_t));
@@ -647,15 +660,17 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t h = ef_strmap_hash(term[i], tlen[i]);
-        if (p->pool_len + tlen[i] > p->pool_cap) {
-            p->pool_cap = (p->pool_len + tlen[i]) * 2 + 4096;
-            p->pool = ef_xrealloc(p->pool, p->pool_cap);
+        if (keep) {
+            if (p->pool_len + tlen[i] > p->pool_cap) {
+                p->pool_cap = (p->pool_len + tlen[i]) * 2 + 4096;
+                p->pool = ef_xrealloc(p->pool, p->pool_cap);
+            }
+            memcpy(p->pool + p->pool_len, term[i], tlen[i]);
+            p->off[p->nterms] = p->pool_len;
+            p->len[p->nterms] = tlen[i];
+            p->hash[p->nterms++] = h;
+            p->pool_len += tlen[i];
         }
-        memcpy(p->pool + p->pool_len, term[i], tlen[i]);
-        p->off[p->nterms] = p->pool_len;
-        p->len[p->nterms] = tlen[i];
-        p->hash[p->nterms++] = h;
-        p->pool_len += tlen[i];
         term_count(&p->terms, term[i], tlen[i], h, out->cls == EF_NEGATIVE, 1);
     }
 }
@@ -746,7 +761,7 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it, const ef_prepared *pr,
         uint32_t who = 0;
         if (cls == EF_NEGATIVE)
             who = it->author[0]
-                      ? (uint32_t)text_hash(it->author, strlen(it->author))
+                      ? pr->author_key
                       : (uint32_t)(text_hash("", 0) ^
                                    (a->count[EF_NEGATIVE] * 0x9e3779b9u));
         if (cls == EF_NEGATIVE)
@@ -768,8 +783,9 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it, const ef_prepared *pr,
     } else if (cls == EF_NEGATIVE) {
         int added;
         size_t n = ef_strmap_count(a->amap);
-        size_t idx = ef_strmap_get_or_add(a->amap, it->author,
-                                          strlen(it->author), n, &added);
+        size_t idx =
+            ef_strmap_get_or_add_h(a->amap, it->author, strlen(it->author),
+                                   pr->author_hash, n, &added);
         author_acc *au;
         if (added) {
             grow_array((void **)&a->auth, &a->acap, n + 1, sizeof(author_acc));
@@ -786,7 +802,7 @@ void ef_agg_add_prepared(ef_agg *a, const ef_item *it, const ef_prepared *pr,
     } else if (cls == EF_POSITIVE) {
         pos_add(&a->pos, pr->author_hash, it->date);
     }
-    example_add(a, cls, it, sc, words);
+    example_add(a, cls, it, sc, words, pr->text_key);
     ef_traps_add(a->traps, it->text, it->text_len,
                  pr->nlex ? pp->lex + pr->lex0 : NULL, pr->nlex, pr->scored);
     if (it->label >= 0)
@@ -963,7 +979,7 @@ void ef_agg_keep(ef_agg *a, const ef_item *it, const ef_scores *sc)
     a->prep->terms.map = ef_strmap_new();
     if (pr.cls == EF_NEGATIVE && it->responded_at == EF_NO_TIME)
         repair_add(a, it, sc, pr.words);
-    example_add(a, pr.cls, it, sc, pr.words);
+    example_add(a, pr.cls, it, sc, pr.words, pr.text_key);
 }
 
 /* A spike period without its terms (no item of it was folded): asks

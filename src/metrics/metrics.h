@@ -324,6 +324,10 @@ typedef struct {
     int scored;           /* scored here: its lexicon words are known */
     size_t lex0, nlex;    /* those words in the ef_prep's pool */
     uint64_t author_hash; /* ef_strmap_hash of the author (0: none) */
+    /* hashes the fold would otherwise compute on its one thread */
+    uint64_t text_key;   /* of the text, when the item is an example's
+                            length (0: not) */
+    uint32_t author_key; /* of a negative item's author (0: not) */
 } ef_prepared;
 
 /* Working memory for one thread; v scores items not scored yet (NULL:
