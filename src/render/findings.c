@@ -85,16 +85,7 @@ void ef_find_partial_mark(const ef_report *r, const char *how, ef_buf *b)
 /* "1,234,567" */
 void ef_find_count(char *out, uint64_t v)
 {
-    char digits[24];
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-    int o = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
+    ef_fmt_count(out, 32, v);
 }
 
 /* A share as a percentage with d decimals: "12.3%". */
@@ -364,4 +355,45 @@ void ef_find_title_volume(const ef_report *r, ef_buf *b)
     }
     free(v);
     free(at);
+}
+
+/* ==== Notes on tables =================================================== */
+
+void ef_find_group_note(const ef_report *r, int segment, ef_buf *b)
+{
+    const ef_group_info *in = segment ? &r->segment_info : &r->channel_info;
+    const char *what = segment ? "values" : "channels";
+    const char *about = in->estimated ? "about " : "";
+    uint64_t left = in->values - in->shown;
+    char v[32], n[32], p[32], col[96];
+
+    if (in->shown == in->values && !in->estimated)
+        return;
+    ef_find_count(v, in->values);
+    ef_find_count(n, in->rows);
+    ef_find_count(p, left);
+    if (segment)
+        snprintf(col, sizeof col, "%.60s column",
+                 r->segment_name ? r->segment_name : "segment");
+    else
+        snprintf(col, sizeof col, "channel column");
+    if (in->id_like)
+        ef_buf_printf(b,
+                      "%sThe %s has %s%s distinct values in %s items, as an "
+                      "id or a URL column would: is it the right column (see "
+                      "--map)?",
+                      b->len ? " " : "", col, about, v, n);
+    ef_buf_printf(b,
+                  "%sThe %zu %s with the most items are shown; the last row "
+                  "pools the rest (%s%s %.*s).",
+                  b->len ? " " : "", in->shown, what, about, p,
+                  (int)strlen(what) - (left == 1), what);
+    if (in->estimated) {
+        ef_find_count(v, EF_GROUPS_TRACKED);
+        ef_buf_printf(b,
+                      " Past %s distinct values, the rows of new ones go to "
+                      "the pool directly, and their number is an estimate "
+                      "(within about 2%%).",
+                      v);
+    }
 }

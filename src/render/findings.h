@@ -100,4 +100,14 @@ void ef_find_title_negative(const ef_report *r, ef_buf *b);
  * volume; over whole periods. */
 void ef_find_title_volume(const ef_report *r, ef_buf *b);
 
+/* ==== Notes on tables =================================================== */
+
+/* The note on the channel table (segment 0) or the segment table (1):
+ * that the column looks like an id ("The channel column has 1,200
+ * distinct values in 1,500 items, as an id or a URL column would: ..."),
+ * that the last row pools the rest ("The 20 channels with the most items
+ * are shown; the last row pools the rest (5 channels)."), that the count
+ * is an estimate; or nothing when every value has its row. */
+void ef_find_group_note(const ef_report *r, int segment, ef_buf *b);
+
 #endif

@@ -218,10 +218,77 @@ static void test_titles(void)
     ef_buf_reset(&b);
 }
 
+/* The note on a channel (segment) table: nothing when every value has
+ * its row; the pool ("1 channel", not "1 channels"); an id-like column
+ * and an estimated count; the segment column by its name. */
+static void test_group_note(void)
+{
+    char store[] = "store";
+    ef_report r;
+    ef_buf b = EF_BUF_INIT;
+
+    model(&r, NULL, 0, EF_PERIOD_WEEK, "week");
+    r.channel_info.values = 3;
+    r.channel_info.shown = 3;
+    r.channel_info.rows = 90;
+    ef_find_group_note(&r, 0, &b);
+    INT_EQ(b.len, 0, "group note: every channel shown, nothing");
+
+    r.channel_info.values = 4;
+    ef_find_group_note(&r, 0, &b);
+    STR_EQ(ef_buf_cstr(&b),
+           "The 3 channels with the most items are shown; the last row "
+           "pools the rest (1 channel).",
+           "group note: a pool of one channel");
+    ef_buf_reset(&b);
+
+    r.channel_info.values = 1234;
+    r.channel_info.shown = 20;
+    r.channel_info.rows = 1500;
+    r.channel_info.id_like = 1;
+    ef_buf_puts(&b, "Note.");
+    ef_find_group_note(&r, 0, &b);
+    STR_EQ(ef_buf_cstr(&b),
+           "Note. The channel column has 1,234 distinct values in 1,500 "
+           "items, as an id or a URL column would: is it the right column "
+           "(see --map)? The 20 channels with the most items are shown; the "
+           "last row pools the rest (1,214 channels).",
+           "group note: an id-like column, after a sentence");
+    ef_buf_reset(&b);
+
+    r.segment_name = store;
+    r.segment_info.values = 15000;
+    r.segment_info.shown = 20;
+    r.segment_info.rows = 16000;
+    r.segment_info.estimated = 1;
+    r.segment_info.id_like = 1;
+    ef_find_group_note(&r, 1, &b);
+    STR_EQ(ef_buf_cstr(&b),
+           "The store column has about 15,000 distinct values in 16,000 "
+           "items, as an id or a URL column would: is it the right column "
+           "(see --map)? The 20 values with the most items are shown; the "
+           "last row pools the rest (about 14,980 values). Past 10,000 "
+           "distinct values, the rows of new ones go to the pool directly, "
+           "and their number is an estimate (within about 2%).",
+           "group note: an estimated segment column");
+    ef_buf_reset(&b);
+
+    r.segment_info.values = 21;
+    r.segment_info.estimated = 0;
+    r.segment_info.id_like = 0;
+    ef_find_group_note(&r, 1, &b);
+    STR_EQ(ef_buf_cstr(&b),
+           "The 20 values with the most items are shown; the last row pools "
+           "the rest (1 value).",
+           "group note: a pool of one value");
+    ef_buf_reset(&b);
+}
+
 void test_findings(void)
 {
     test_words();
     test_partial_sentences();
     test_numbers();
     test_titles();
+    test_group_note();
 }
