@@ -467,6 +467,19 @@ static void test_chart_channels(void)
     ef_find_text_reset(&t);
 }
 
+/* NPS answers: promoters, passives, detractors, the score and margin. */
+static void nps(ef_nps_stat *q, uint64_t p, uint64_t pa, uint64_t d,
+                double score, double moe)
+{
+    q->has = 1;
+    q->n = p + pa + d;
+    q->promoters = p;
+    q->passives = pa;
+    q->detractors = d;
+    q->score = score;
+    q->moe = moe;
+}
+
 static void test_chart_mix_nps_stars(void)
 {
     ef_report r;
@@ -516,23 +529,14 @@ static void test_chart_mix_nps_stars(void)
     ef_find_text_reset(&t);
 
     /* NPS: one answer, too few; then 200 answers without periods */
-    r.nps.has = 1;
-    r.nps.n = 1;
-    r.nps.promoters = 1;
-    r.nps.score = 100;
-    r.nps.moe = 0;
+    nps(&r.nps, 1, 0, 0, 100, 0);
     ef_find_chart_nps(&r, &t);
     STR_EQ(ef_buf_cstr(&t.title),
            "Only 1 NPS answer: too few to call (NPS +100 \xC2\xB1"
            "0.0)",
            "nps title: one answer");
     ef_find_text_reset(&t);
-    r.nps.n = 200;
-    r.nps.promoters = 100;
-    r.nps.passives = 40;
-    r.nps.detractors = 60;
-    r.nps.score = 20;
-    r.nps.moe = 12.4;
+    nps(&r.nps, 100, 40, 60, 20, 12.4);
     ef_find_chart_nps(&r, &t);
     STR_EQ(ef_buf_cstr(&t.title),
            "NPS is +20 (\xC2\xB1"
