@@ -3,17 +3,19 @@
  * report.md and report.html (report_vars.c) and the workbook (xlsx.c).
  *
  * The contract, for every function here:
- *   - it reads only the report model (metrics.h); it computes no
- *     statistic, it words the ones the model holds;
+ *   - it reads only the report model (metrics.h) and words the
+ *     statistics it holds; the only numbers it works out itself are the
+ *     comparisons that choose a title's sentence (first against last
+ *     quarter of the periods, a peak against the median);
  *   - it appends to the ef_buf it is given (or writes into out, at most
  *     cap bytes, NUL-terminated) and never clears what is there;
  *   - what it writes is plain UTF-8, not escaped for any output. Its words
- *     come from earful and the model's own labels (dates, numbers, and
- *     in the charts' words the channel names and spike terms, cleaned of
- *     control characters), never from a feedback item's text; still,
- *     each output escapes it as it escapes all
- *     text (the chart for SVG, the renderer for Markdown and HTML, the
- *     workbook for its cells), so the caller owns the escaping;
+ *     come from earful and the model's own labels (dates, numbers, and in
+ *     the charts' words the channel names and spike terms, cleaned of
+ *     control characters), never from a feedback item's text; still, each
+ *     output escapes it as it escapes all text (the chart for SVG, the
+ *     renderer for Markdown and HTML, the workbook for its cells), so the
+ *     caller owns the escaping;
  *   - a sentence that follows another is separated from it by one space
  *     (when the buffer is not empty), and ends with its full stop.
  */
