@@ -24,6 +24,7 @@
 #include "metrics/metrics.h"
 #include "metrics/traps.h"
 #include "render/chart.h"
+#include "render/findings.h"
 #include "render/render.h"
 #include "render/xlsx.h"
 #include "sentiment/sentiment.h"
@@ -871,10 +872,14 @@ int ef_cmd_report(int argc, char **argv)
         memcpy(rep->labels, st, n * sizeof *st);
         rep->nlabels = n;
     }
-    if (!o.quiet && rep->channel_info.id_like)
-        ef_warn("%s", rep->channel_info.note);
-    if (!o.quiet && rep->segment_info.id_like)
-        ef_warn("%s", rep->segment_info.note);
+    for (int g = 0; g < 2 && !o.quiet; g++) {
+        ef_buf note = EF_BUF_INIT;
+        if (!(g ? rep->segment_info : rep->channel_info).id_like)
+            continue;
+        ef_find_group_note(rep, g, &note);
+        ef_warn("%s", ef_buf_cstr(&note));
+        ef_buf_reset(&note);
+    }
     if (!o.title)
         default_title(rep, title, sizeof title);
 

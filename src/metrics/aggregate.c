@@ -1245,53 +1245,15 @@ static void group_merge(group_acc *p, const group_acc *g)
         push_hour(&p->hours, &p->nhours, &p->hcap, g->hours[i]);
 }
 
-/* The note on a channel (segment) table: why there is a pool row, that
- * its count is an estimate, and whether the column looks like an id. */
-static void group_note(ef_group_info *in, const char *column, const char *what,
-                       uint64_t rows)
-{
-    char v[32], r[32], p[32];
-    size_t o = 0, cap = sizeof in->note;
-
-#define NOTE(...)                                                             \
-    do {                                                                      \
-        int k_ = snprintf(in->note + o, cap - o, __VA_ARGS__);                \
-        if (k_ > 0)                                                           \
-            o = (size_t)k_ < cap - o ? o + (size_t)k_ : cap - 1;              \
-    } while (0)
-
-    in->note[0] = '\0';
-    if (in->shown == in->values && !in->estimated)
-        return;
-    ef_fmt_count(v, sizeof v, in->values);
-    ef_fmt_count(r, sizeof r, rows);
-    ef_fmt_count(p, sizeof p, in->values - in->shown);
-    if (in->id_like)
-        NOTE("The %s has %s%s distinct values in %s items, as an id or a "
-             "URL column would: is it the right column (see --map)? ",
-             column, in->estimated ? "about " : "", v, r);
-    NOTE("The %zu %s with the most items are shown; the last row pools the "
-         "rest (%s%s %.*s).",
-         in->shown, what, in->estimated ? "about " : "", p,
-         (int)strlen(what) - (in->values - in->shown == 1), what);
-    if (in->estimated) {
-        ef_fmt_count(v, sizeof v, EF_GROUPS_TRACKED);
-        NOTE(" Past %s distinct values, the rows of new ones go to the pool "
-             "directly, and their number is an estimate (within about 2%%).",
-             v);
-    }
-#undef NOTE
-}
-
 /* The model's rows: the largest groups_shown values by n (ties by name),
  * then, if any value is left out, one row pooling them all. `what` names
- * the values ("channels"), `column` the column ("channel column").
+ * the values ("channels"), for the pool row's name.
  * *row_of (malloc'd, *nrow_of entries; the caller frees) gets the row of
  * each group number group_of gave, for the calibrator. */
 static ef_group_stat *finish_groups(const ef_agg *a, group_tab *t,
-                                    const char *column, const char *what,
-                                    size_t *n, ef_group_info *info,
-                                    size_t **row_of, size_t *nrow_of)
+                                    const char *what, size_t *n,
+                                    ef_group_info *info, size_t **row_of,
+                                    size_t *nrow_of)
 {
     size_t k = ef_strmap_count(t->map), shown, i;
     group_rank *rank = ef_xcalloc(k + 1, sizeof *rank);
@@ -1360,7 +1322,7 @@ static ef_group_stat *finish_groups(const ef_agg *a, group_tab *t,
         sprintf(p->name, "(%s%s other %.*s)", info->estimated ? "about " : "",
                 num, (int)strlen(what) - (p->values == 1), what);
     }
-    group_note(info, column, what, rows);
+    info->rows = rows;
     free(rank);
     return out;
 }
@@ -1603,14 +1565,11 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
         prow[i] = lo;
     }
     free(pstart);
-    r->channels =
-        finish_groups(a, &a->ch, "channel column", "channels", &r->nchannels,
-                      &r->channel_info, &crow, &ncrow);
+    r->channels = finish_groups(a, &a->ch, "channels", &r->nchannels,
+                                &r->channel_info, &crow, &ncrow);
     if (a->o.segment_name) {
-        char col[96];
-        snprintf(col, sizeof col, "%.60s column", a->o.segment_name);
         r->segment_name = ef_xstrdup(a->o.segment_name);
-        r->segments = finish_groups(a, &a->seg, col, "values", &r->nsegments,
+        r->segments = finish_groups(a, &a->seg, "values", &r->nsegments,
                                     &r->segment_info, &srow, &nsrow);
     }
     finish_themes(a, r);

@@ -107,8 +107,8 @@ typedef struct {
     int id_like;     /* EF_GROUPS_ID_LIKE+ values, one per 2 rows or
                         more: a notice says the mapping looks wrong */
     size_t shown;    /* rows of values; a pool row follows if fewer */
-    char note[384];  /* what a reader must know ("" if nothing): the
-                        pool, the estimate, an id-like column */
+    uint64_t rows;   /* items in all its rows, the pool's included (the
+                        note on the table, ef_find_group_note, says them) */
 } ef_group_info;
 
 typedef struct {

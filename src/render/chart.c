@@ -67,43 +67,6 @@ static const char *const MONTH_ABBR[12] = {"Jan", "Feb", "Mar", "Apr",
 
 /* ==== Text and numbers ================================================== */
 
-/* A copy of s fit for cairo and for XML: invalid UTF-8 becomes U+FFFD and
- * control characters a space. The caller frees it. */
-static char *clean(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    ef_buf b = EF_BUF_INIT;
-    char tmp[4];
-    char *out;
-
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        i += ef_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
-            cp = ' ';
-        else if (cp == 0xFFFE || cp == 0xFFFF)
-            cp = 0xFFFD;
-        ef_buf_put(&b, tmp, ef_utf8_encode(tmp, cp));
-    }
-    out = ef_xstrdup(ef_buf_cstr(&b));
-    ef_buf_reset(&b);
-    return out;
-}
-
-/* An NPS-like signed number: "+23", "0", and "-5" with minus (a UTF-8
- * minus sign U+2212 for drawing, "-" for plain text). */
-static void fmt_signed(char *out, double v, const char *minus)
-{
-    long k = lround(v);
-
-    if (k > 0)
-        sprintf(out, "+%ld", k);
-    else if (k < 0)
-        sprintf(out, "%s%ld", minus, -k);
-    else
-        strcpy(out, "0");
-}
-
 /* Appends s to b as XML character data (s is already clean UTF-8). */
 static void xml_escape(ef_buf *b, const char *s)
 {
@@ -136,21 +99,6 @@ static char *strip_isolates(const char *s)
         out[o++] = s[i];
     }
     out[o] = '\0';
-    return out;
-}
-
-/* A clean copy of name between FSI and PDI: right-to-left in a sentence
- * without taking the sentence's neighbours along. The caller frees it. */
-static char *isolated(const char *name)
-{
-    char *c = clean(name);
-    size_t n = strlen(c);
-    char *out = ef_xmalloc(n + 7);
-
-    memcpy(out, "\xE2\x81\xA8", 3);
-    memcpy(out + 3, c, n);
-    memcpy(out + 3 + n, "\xE2\x81\xA9", 4);
-    free(c);
     return out;
 }
 
@@ -464,29 +412,6 @@ static void fit_text(cairo_t *cr, double size, const char *s, double maxw,
     memcpy(out + cut, "\xE2\x80\xA6", 4);
 }
 
-/* A clean copy of s (see clean) of at most max characters, the last of
- * them "…" when cut. The caller frees it. */
-static char *clip_chars(const char *s, size_t max)
-{
-    char *c = clean(s);
-    size_t chars = 0;
-    for (size_t i = 0; c[i]; i++) {
-        if (((unsigned char)c[i] & 0xC0) == 0x80)
-            continue;
-        if (++chars == max) { /* is more to come after this one? */
-            size_t e = i + 1;
-            while (((unsigned char)c[e] & 0xC0) == 0x80)
-                e++;
-            if (c[e] != '\0') {
-                c = ef_xrealloc(c, i + 4);
-                memcpy(c + i, "\xE2\x80\xA6", 4);
-            }
-            break;
-        }
-    }
-    return c;
-}
-
 static void line(cairo_t *cr, double x0, double y0, double x1, double y1)
 {
     cairo_move_to(cr, x0, y0);
@@ -691,16 +616,8 @@ static void fmt_tick(char *out, double v, double step, int f)
         ef_find_pct(out, v, step >= 0.00999 ? 0 : step >= 0.000999 ? 1 : 2);
         break;
     case F_COUNT: ef_find_count(out, (uint64_t)llround(v < 0 ? 0 : v)); break;
-    case F_SIGNED: fmt_signed(out, v, MINUS); break;
-    default: { /* a compound score: "-0.5", "0", "+1" */
-        char num[32];
-        int n = ef_fmt_fixed(num, fabs(v), 2);
-        while (num[n - 1] == '0')
-            num[--n] = '\0';
-        if (num[n - 1] == '.')
-            num[--n] = '\0';
-        sprintf(out, "%s%s", v > 0 ? "+" : v < 0 ? "\xE2\x88\x92" : "", num);
-    }
+    case F_SIGNED: ef_find_signed(out, v); break;
+    default: ef_find_score(out, v); /* "-0.5", "0", "+1" */
     }
 }
 
@@ -969,20 +886,6 @@ static void time_axis(cairo_t *cr, const timeax *ta, double w)
 
 #define TIME_AXIS_H 40.0 /* room under a plot for the time axis */
 
-/* ==== Numbers ========================================================== */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* ==== Charts: preparation =============================================== */
 
 typedef struct job job;
@@ -993,7 +896,7 @@ struct job {
     char name[32];
     double w, h;      /* h is fixed, or set from content_h */
     double content_h; /* > 0: the chart is as tall as its content */
-    ef_buf title, subtitle, desc, note;
+    ef_find_text t;   /* title, subtitle, note, desc */
     draw_fn draw;
     size_t *rows; /* channels: the rows shown, in order */
     size_t nrows;
@@ -1001,17 +904,14 @@ struct job {
 
 static box frame(cairo_t *cr, const job *j)
 {
-    return frame_box(cr, j->w, j->h, ef_buf_cstr((ef_buf *)&j->title),
-                     ef_buf_cstr((ef_buf *)&j->subtitle),
-                     ef_buf_cstr((ef_buf *)&j->note), 1);
+    return frame_box(cr, j->w, j->h, ef_buf_cstr((ef_buf *)&j->t.title),
+                     ef_buf_cstr((ef_buf *)&j->t.subtitle),
+                     ef_buf_cstr((ef_buf *)&j->t.note), 1);
 }
 
 static void job_free(job *j)
 {
-    ef_buf_reset(&j->title);
-    ef_buf_reset(&j->subtitle);
-    ef_buf_reset(&j->desc);
-    ef_buf_reset(&j->note);
+    ef_find_text_reset(&j->t);
     free(j->rows);
 }
 
@@ -1092,57 +992,7 @@ static void draw_trend_volume(cairo_t *cr, const job *j)
 
 static void prep_trend_volume(job *j)
 {
-    const ef_report *r = j->r;
-    size_t few = 0;
-    char a[32];
-    uint64_t total = 0;
-
-    for (size_t i = 0; i < r->nperiods; i++) {
-        total += r->periods[i].n;
-        few += r->periods[i].too_few != 0;
-    }
-    ef_find_title_volume(r, &j->title);
-    ef_find_count(a, total);
-    ef_buf_printf(&j->subtitle,
-                  "Items per %s by sentiment class \xC2\xB7 %s "
-                  "items in %zu %s%s",
-                  ef_find_unit(r), a, r->nperiods, ef_find_unit(r),
-                  r->nperiods == 1 ? "" : "s");
-    if (few) {
-        char mn[32];
-        ef_find_count(mn, r->min_n);
-        ef_buf_printf(&j->note,
-                      "Lighter bars: fewer than %s items, too few "
-                      "to call.",
-                      mn);
-    }
-    ef_find_partial_mark(r, "Hatched bars", &j->note);
-    ef_buf_printf(&j->desc,
-                  "Stacked bar chart of the number of items per %s "
-                  "from %s to %s, split into negative, neutral and positive. ",
-                  ef_find_unit(r), r->periods[0].label,
-                  r->periods[r->nperiods - 1].label);
-    {
-        size_t lo = 0, hi = 0;
-        char x[32], y[32];
-        for (size_t i = 0; i < r->nperiods; i++) {
-            if (r->periods[i].n < r->periods[lo].n)
-                lo = i;
-            if (r->periods[i].n > r->periods[hi].n)
-                hi = i;
-        }
-        ef_find_count(x, r->periods[lo].n);
-        ef_find_count(y, r->periods[hi].n);
-        ef_buf_printf(&j->desc,
-                      "%s items in all; fewest in %s (%s), most in "
-                      "%s (%s).",
-                      a, r->periods[lo].label, x, r->periods[hi].label, y);
-    }
-    if (few)
-        ef_buf_printf(&j->desc, " %zu %s%s had fewer than %llu items.", few,
-                      ef_find_unit(r), few == 1 ? "" : "s",
-                      (unsigned long long)r->min_n);
-    ef_find_partial_periods(r, &j->desc);
+    ef_find_chart_volume(j->r, &j->t);
     j->h = 420;
     j->draw = draw_trend_volume;
 }
@@ -1157,14 +1007,6 @@ static int overlaps(const rect *a, const rect *b)
 {
     return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h &&
            b->y < a->y + a->h;
-}
-
-static int any_adjusted(const ef_report *r)
-{
-    for (size_t i = 0; i < r->nperiods; i++)
-        if (r->periods[i].adjusted && ef_find_reliable(&r->periods[i]))
-            return 1;
-    return 0;
 }
 
 /* Does the segment (x0, y0)-(x1, y1) cross c? (Liang-Barsky) */
@@ -1253,7 +1095,7 @@ static void spike_labels(cairo_t *cr, const ef_report *r, const timeax *ta,
         int ok = -1, nc = 0;
 
         if (q->nterms > 0 && q->terms[0]) {
-            char *t = clean(q->terms[0]);
+            char *t = ef_text_clean(q->terms[0]);
             fit_text(cr, FS_LABEL, t, 150, term, sizeof term);
             free(t);
         }
@@ -1375,7 +1217,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
     double *va = ef_xmalloc(n * sizeof *va);
     int *show = ef_xmalloc(n * sizeof *show), *sa = ef_xmalloc(n * sizeof *sa);
     /* re-estimated: that line first, VADER's dashed beside it */
-    int adj = ef_find_checked(r) && any_adjusted(r), nrel = 0;
+    int adj = ef_find_adjusted(r), nrel = 0;
     double overall = adj ? r->calib.adjusted.share : r->negative.share;
     box b = frame(cr, j);
     char a[32], l[32];
@@ -1535,99 +1377,7 @@ static void draw_trend_negative(cairo_t *cr, const job *j)
 
 static void prep_trend_negative(job *j)
 {
-    const ef_report *r = j->r;
-    size_t n = r->nperiods, few = 0, nsp = 0, lo = SIZE_MAX, hi = SIZE_MAX;
-    char a[32], c[32], d[32];
-
-    int adj = ef_find_checked(r) && any_adjusted(r);
-
-    ef_find_title_negative(r, &j->title);
-    ef_find_count(a, r->n);
-    if (adj) {
-        ef_find_count(d, r->calib.labeled);
-        ef_buf_printf(&j->subtitle,
-                      "Share people would call negative per %s, from %s "
-                      "human labels, with its 95%% interval \xC2\xB7 %s "
-                      "items",
-                      ef_find_unit(r), d, a);
-    } else {
-        ef_buf_printf(&j->subtitle,
-                      "Share VADER scored negative per %s, unchecked, with "
-                      "its 95%% interval (sampling error only) \xC2\xB7 %s "
-                      "items",
-                      ef_find_unit(r), a);
-    }
-    ef_find_share(c, adj ? r->calib.adjusted.share : r->negative.share);
-    ef_buf_printf(&j->desc,
-                  "Line chart of the negative share per %s from %s "
-                  "to %s (%zu %s%s), %s. Over all items the negative share "
-                  "is %s.",
-                  ef_find_unit(r), r->periods[0].label,
-                  r->periods[n - 1].label, n, ef_find_unit(r),
-                  n == 1 ? "" : "s",
-                  adj ? "re-estimated from human labels, with 95% intervals, "
-                        "and VADER's share as a dashed line"
-                      : "as VADER scored it, with 95% Wilson intervals",
-                  c);
-    for (size_t i = 0; i < n; i++) {
-        const ef_period_stat *q = &r->periods[i];
-        if (!ef_find_reliable(q)) {
-            few += q->too_few != 0;
-            continue;
-        }
-        if (lo == SIZE_MAX ||
-            EF_PSHARE(q)->share < EF_PSHARE(&r->periods[lo])->share)
-            lo = i;
-        if (hi == SIZE_MAX ||
-            EF_PSHARE(q)->share > EF_PSHARE(&r->periods[hi])->share)
-            hi = i;
-        nsp += ef_find_spike(q);
-    }
-    if (lo != SIZE_MAX && lo != hi) {
-        ef_find_share(c, EF_PSHARE(&r->periods[lo])->share);
-        ef_find_share(d, EF_PSHARE(&r->periods[hi])->share);
-        ef_buf_printf(&j->desc, " Lowest %s in %s, highest %s in %s.", c,
-                      r->periods[lo].label, d, r->periods[hi].label);
-    }
-    for (size_t i = 0; i < n && nsp; i++) {
-        const ef_period_stat *q = &r->periods[i];
-        char *t;
-        if (!ef_find_spike(q))
-            continue;
-        ef_find_share(c, q->negative.share);
-        ef_find_share(d, q->baseline);
-        ef_buf_printf(&j->desc,
-                      " Spike in %s: VADER scored %s negative "
-                      "against a baseline of %s",
-                      q->label, c, d);
-        if (q->nterms) {
-            ef_buf_puts(&j->desc, "; its terms: ");
-            for (size_t k = 0; k < q->nterms && k < 5; k++) {
-                t = clean(q->terms[k]);
-                ef_buf_printf(&j->desc, "%s%s", k ? ", " : "", t);
-                free(t);
-            }
-        }
-        ef_buf_putc(&j->desc, '.');
-    }
-    if (few)
-        ef_buf_printf(&j->desc,
-                      " %zu %s%s had fewer than %llu items and are "
-                      "shown hollow, too few to call.",
-                      few, ef_find_unit(r), few == 1 ? "" : "s",
-                      (unsigned long long)r->min_n);
-    if (adj) {
-        ef_find_share(c, r->negative.share);
-        ef_buf_printf(&j->desc, " VADER alone scored %s negative.", c);
-    }
-    if (nsp)
-        ef_buf_printf(&j->note,
-                      "Spike: a %s whose negatives are improbably "
-                      "many against the median share of the 8 %ss before "
-                      "(binomial p < 0.001, at least 10 negatives).",
-                      ef_find_unit(r), ef_find_unit(r));
-    ef_find_partial_mark(r, "Open dot", &j->note);
-    ef_find_partial_periods(r, &j->desc);
+    ef_find_chart_negative(j->r, &j->t);
     j->h = 440;
     j->draw = draw_trend_negative;
 }
@@ -1656,7 +1406,7 @@ static void draw_channels(cairo_t *cr, const job *j)
 
     for (size_t k = 0; k < j->nrows; k++) {
         const ef_group_stat *g = &r->channels[j->rows[k]];
-        char *t = clean(g->name);
+        char *t = ef_text_clean(g->name);
         fit_text(cr, FS_LABEL, t, stacked ? b.w - 80 : 200, names[k],
                  sizeof names[k]);
         free(t);
@@ -1788,9 +1538,7 @@ static void prep_channels(job *j)
 {
     const ef_report *r = j->r;
     size_t n = r->nchannels, shown = n < MAX_CHANNELS ? n : MAX_CHANNELS;
-    size_t *idx = ef_xmalloc(n * sizeof *idx), nrel = 0;
-    int adj = ef_find_checked(r) && n > 0 && r->channels[0].adjusted;
-    char a[32], c[32];
+    size_t *idx = ef_xmalloc(n * sizeof *idx);
 
     /* the largest channels (r->channels is sorted by n), then by share */
     for (size_t i = 0; i < n; i++)
@@ -1804,87 +1552,7 @@ static void prep_channels(job *j)
         }
     j->rows = idx;
     j->nrows = shown;
-    for (size_t k = 0; k < shown; k++)
-        nrel += !r->channels[idx[k]].too_few;
-    if (nrel == 0) {
-        ef_buf_puts(&j->title, "Too few items per channel to compare "
-                               "negative shares");
-    } else if (nrel == 1) {
-        char *c30 = clip_chars(r->channels[idx[0]].name, 30);
-        char *t = isolated(c30);
-        free(c30);
-        ef_find_share(a, EF_GSHARE(&r->channels[idx[0]])->share);
-        ef_buf_printf(&j->title, "Negative share for %s is %s", t, a);
-        free(t);
-    } else {
-        const ef_group_stat *h = &r->channels[idx[0]];
-        const ef_group_stat *l = &r->channels[idx[nrel - 1]];
-        ef_find_share(a, EF_GSHARE(h)->share);
-        ef_find_share(c, EF_GSHARE(l)->share);
-        if (EF_GSHARE(h)->lo > EF_GSHARE(l)->hi) {
-            char *c1 = clip_chars(h->name, 30), *t1 = isolated(c1);
-            char *c2 = clip_chars(l->name, 30), *t2 = isolated(c2);
-            free(c1);
-            free(c2);
-            ef_buf_printf(&j->title,
-                          "Negative share is highest for %s (%s) "
-                          "and lowest for %s (%s)",
-                          t1, a, t2, c);
-            free(t1);
-            free(t2);
-        } else {
-            ef_buf_printf(&j->title,
-                          "Negative share is similar across "
-                          "channels (%s to %s)",
-                          c, a);
-        }
-    }
-    ef_find_count(a, r->n);
-    if (adj) {
-        ef_find_count(c, r->calib.labeled);
-        ef_buf_printf(&j->subtitle,
-                      "Share people would call negative per channel, from "
-                      "%s human labels, with its 95%% interval \xC2\xB7 %s "
-                      "items",
-                      c, a);
-    } else {
-        ef_buf_printf(&j->subtitle,
-                      "Share VADER scored negative per channel, unchecked, "
-                      "with its 95%% interval (sampling error only) "
-                      "\xC2\xB7 %s items",
-                      a);
-    }
-    ef_buf_printf(&j->desc,
-                  "Horizontal bar chart of the negative share in "
-                  "each of %zu channel%s, highest first, with 95%% "
-                  "intervals%s.",
-                  shown, shown == 1 ? "" : "s",
-                  adj ? ", re-estimated from human labels; VADER's share "
-                        "follows in brackets"
-                      : ", as VADER scored it");
-    for (size_t k = 0; k < shown; k++) {
-        const ef_group_stat *g = &r->channels[idx[k]];
-        char *t = clean(g->name);
-        ef_find_count(a, g->n);
-        if (g->too_few) {
-            ef_buf_printf(&j->desc, " %s: too few to call (n = %s).", t, a);
-        } else if (adj) {
-            char v[32];
-            ef_find_pct(c, g->adj.share, 1);
-            ef_find_pct(v, g->negative.share, 1);
-            ef_buf_printf(&j->desc, " %s: %s (VADER %s; n = %s).", t, c, v, a);
-        } else {
-            ef_find_pct(c, g->negative.share, 1);
-            ef_buf_printf(&j->desc, " %s: %s (n = %s).", t, c, a);
-        }
-        free(t);
-    }
-    if (shown < n) {
-        ef_buf_printf(&j->note, "Showing the %zu largest of %zu channels.",
-                      shown, n);
-        ef_buf_printf(&j->desc, " %zu smaller channels are not shown.",
-                      n - shown);
-    }
+    ef_find_chart_channels(r, idx, shown, &j->t);
     j->content_h =
         38 + (j->w < CHART_W ? ROW_H_STACKED : ROW_H) * (double)shown + 24;
     j->draw = draw_channels;
@@ -1962,77 +1630,12 @@ static void draw_distribution(cairo_t *cr, const job *j)
 
 static void prep_distribution(job *j)
 {
-    const ef_report *r = j->r;
-    const ef_share *sh[3] = {&r->negative, &r->neutral, &r->positive};
-    static const char *const cls[3] = {"negative", "neutral", "positive"};
-    char a[32], b[32], c[32];
-    int big = 0;
-
-    for (int k = 1; k < 3; k++)
-        if (sh[k]->share > sh[big]->share)
-            big = k;
-    ef_find_share(a, r->positive.share);
-    ef_find_share(b, r->neutral.share);
-    ef_find_share(c, r->negative.share);
-    if (sh[big]->share >= 0.9995)
-        ef_buf_printf(&j->title, "All feedback scores %s", cls[big]);
-    else if (lround(sh[big]->share * 100) > 50)
-        ef_buf_printf(&j->title,
-                      "Most feedback scores %s: %s positive, %s "
-                      "neutral, %s negative",
-                      cls[big], a, b, c);
-    else if (lround(sh[big]->share * 100) >= 45)
-        ef_buf_printf(&j->title,
-                      "About half the feedback scores %s: %s positive, %s "
-                      "neutral, %s negative",
-                      cls[big], a, b, c);
-    else
-        ef_buf_printf(&j->title,
-                      "No class holds a majority: %s positive, %s "
-                      "neutral, %s negative",
-                      a, b, c);
-    ef_find_count(a, r->n);
-    ef_buf_printf(&j->subtitle,
-                  "VADER compound score of every item, in bins "
-                  "of 0.05 \xC2\xB7 %s items",
-                  a);
-    {
-        char x[40], y[40];
-        fmt_tick(x, r->thr.neg_max, 0.01, F_SCORE);
-        fmt_tick(y, r->thr.pos_min, 0.01, F_SCORE);
-        ef_buf_printf(&j->note,
-                      "Negative: %s or below; positive: %s or "
-                      "above; neutral in between.",
-                      x, y);
-        ef_buf_printf(&j->desc,
-                      "Histogram of the VADER compound score of "
-                      "%s items in 40 bins from " MINUS "1 to +1, coloured "
-                      "by class: negative at %s or below, positive at %s or "
-                      "above, neutral in between. ",
-                      a, x, y);
-    }
-    ef_find_pct(a, r->negative.share, 1);
-    ef_find_pct(b, r->neutral.share, 1);
-    ef_find_pct(c, r->positive.share, 1);
-    ef_buf_printf(&j->desc, "Negative %s, neutral %s, positive %s.", a, b, c);
+    ef_find_chart_mix(j->r, &j->t);
     j->h = 380;
     j->draw = draw_distribution;
 }
 
 /* ==== Chart: NPS ====================================================== */
-
-static int nps_periods(const ef_report *r)
-{
-    for (size_t i = 0; i < r->nperiods; i++)
-        if (r->periods[i].nps.has && r->periods[i].nps.n > 0)
-            return 1;
-    return 0;
-}
-
-static int nps_reliable(const ef_report *r, const ef_period_stat *q)
-{
-    return q->nps.has && q->nps.n >= r->min_n && q->nps.n > 0;
-}
 
 static void draw_nps(cairo_t *cr, const job *j)
 {
@@ -2075,7 +1678,7 @@ static void draw_nps(cairo_t *cr, const job *j)
         x += w;
     }
     y += 22;
-    if (!nps_periods(r))
+    if (!ef_find_nps_periods(r))
         return;
     {
         size_t n = r->nperiods, few = 0;
@@ -2092,7 +1695,7 @@ static void draw_nps(cairo_t *cr, const job *j)
 
         for (size_t i = 0; i < n; i++) {
             const ef_period_stat *q = &r->periods[i];
-            show[i] = nps_reliable(r, q);
+            show[i] = ef_find_nps_reliable(r, q);
             v[i] = q->nps.has ? q->nps.score : 0;
             lo[i] = fmax(v[i] - q->nps.moe, -100);
             hi[i] = fmin(v[i] + q->nps.moe, 100);
@@ -2159,137 +1762,13 @@ static void draw_nps(cairo_t *cr, const job *j)
     }
 }
 
-/* Appends ", with a low of -3 in week 2025-W14" when one period's NPS
- * lies clearly below the typical period's (its margin included). */
-static int nps_low(const ef_report *r, ef_buf *b)
-{
-    size_t n = r->nperiods, cnt = 0, lo = 0;
-    int said = 0;
-    double *v = ef_xmalloc((n + 1) * sizeof *v), med;
-    char x[32], ph[64];
-
-    for (size_t i = 0; i < n; i++) {
-        const ef_period_stat *q = &r->periods[i];
-        if (!nps_reliable(r, q))
-            continue;
-        if (cnt == 0 || q->nps.score < r->periods[lo].nps.score)
-            lo = i;
-        v[cnt++] = q->nps.score;
-    }
-    if (cnt >= 3) {
-        const ef_nps_stat *q = &r->periods[lo].nps;
-        med = median(v, cnt);
-        if (q->score + q->moe < med && med - q->score >= 10) {
-            fmt_signed(x, q->score, MINUS);
-            ef_find_period_phrase(r, &r->periods[lo], ph, sizeof ph);
-            ef_buf_printf(b, ", with a low of %s in %s", x, ph);
-            said = 1;
-        }
-    }
-    free(v);
-    return said;
-}
-
 static void prep_nps(job *j)
 {
-    const ef_report *r = j->r;
-    const ef_nps_stat *t = &r->nps;
-    char a[32], m[32], pr[32], de[32], pa[32];
-    int moved = 0;
-
-    fmt_signed(a, t->score, MINUS);
-    snprintf(m, sizeof m, t->moe < 0.95 ? "%.1f" : "%.0f", t->moe);
-    ef_find_share(pr, (double)t->promoters / (double)t->n);
-    ef_find_share(pa, (double)t->passives / (double)t->n);
-    ef_find_share(de, (double)t->detractors / (double)t->n);
-    if (nps_periods(r)) {
-        /* first and last quarter of the periods with answers, pooled */
-        size_t n = r->nperiods, cnt = 0, k, seen = 0;
-        double P1 = 0, D1 = 0, N1 = 0, P2 = 0, D2 = 0, N2 = 0;
-        for (size_t i = 0; i < n; i++)
-            cnt += nps_reliable(r, &r->periods[i]);
-        k = cnt / 4 > 8 ? 8 : cnt / 4;
-        for (size_t i = 0; i < n && cnt >= 4; i++) {
-            const ef_nps_stat *q = &r->periods[i].nps;
-            if (!nps_reliable(r, &r->periods[i]))
-                continue;
-            if (seen < k) {
-                P1 += (double)q->promoters;
-                D1 += (double)q->detractors;
-                N1 += (double)q->n;
-            }
-            if (seen >= cnt - k) {
-                P2 += (double)q->promoters;
-                D2 += (double)q->detractors;
-                N2 += (double)q->n;
-            }
-            seen++;
-        }
-        if (cnt >= 4 && N1 > 0 && N2 > 0) {
-            double p1 = P1 / N1, d1 = D1 / N1, p2 = P2 / N2, d2 = D2 / N2;
-            double s1 = 100 * 100 * (p1 + d1 - (p1 - d1) * (p1 - d1)) / N1;
-            double s2 = 100 * 100 * (p2 + d2 - (p2 - d2) * (p2 - d2)) / N2;
-            double n1 = 100 * (p1 - d1), n2 = 100 * (p2 - d2);
-            if (fabs(n2 - n1) >= 5 && fabs(n2 - n1) > 3 * sqrt(s1 + s2)) {
-                char x[32], y[32];
-                fmt_signed(x, n1, MINUS);
-                fmt_signed(y, n2, MINUS);
-                ef_buf_printf(&j->title,
-                              "NPS %s from %s to %s; overall %s "
-                              "(\xC2\xB1%s)",
-                              n2 > n1 ? "rose" : "fell", x, y, a, m);
-                moved = 1;
-            }
-        }
-    }
-    if (t->n < r->min_n) {
-        char cnt[32];
-        ef_find_count(cnt, t->n);
-        ef_buf_printf(&j->title,
-                      "Only %s NPS answer%s: too few to call "
-                      "(NPS %s \xC2\xB1%s)",
-                      cnt, t->n == 1 ? "" : "s", a, m);
-    } else if (!moved) {
-        ef_buf_printf(&j->title, "NPS is %s (\xC2\xB1%s)", a, m);
-        if (!nps_low(r, &j->title))
-            ef_buf_printf(&j->title, ": %s promoters, %s detractors", pr, de);
-    }
-    {
-        char cnt[32];
-        ef_find_count(cnt, t->n);
-        ef_buf_printf(&j->subtitle,
-                      "Net Promoter Score%s%s \xC2\xB7 %s "
-                      "answers",
-                      nps_periods(r) ? " per " : "",
-                      nps_periods(r) ? ef_find_unit(r) : "", cnt);
-    }
-    ef_buf_puts(&j->note,
-                "Promoters answer 9 or 10, passives 7 or 8, "
-                "detractors 0 to 6; NPS = % promoters - % detractors.");
-    ef_buf_printf(&j->desc,
-                  "Net Promoter Score %s with a 95%% margin of "
-                  "%s points over %llu answers: %s promoters, %s passives, "
-                  "%s detractors.",
-                  a, m, (unsigned long long)t->n, pr, pa, de);
-    if (nps_periods(r)) {
-        ef_buf_printf(&j->desc, " Line chart of NPS per %s with its margin:",
-                      ef_find_unit(r));
-        for (size_t i = 0, c = 0; i < r->nperiods; i++) {
-            const ef_period_stat *q = &r->periods[i];
-            if (!nps_reliable(r, q))
-                continue;
-            if (c++ == 60) {
-                ef_buf_puts(&j->desc, " ...");
-                break;
-            }
-            fmt_signed(a, q->nps.score, MINUS);
-            ef_buf_printf(&j->desc, "%s %s %s", c > 1 ? "," : "", q->label, a);
-        }
-        ef_buf_putc(&j->desc, '.');
+    ef_find_chart_nps(j->r, &j->t);
+    if (ef_find_nps_periods(j->r))
         j->h = 440;
-    } else {
+    else
         j->content_h = 48;
-    }
     j->draw = draw_nps;
 }
 
@@ -2338,45 +1817,7 @@ static void draw_stars(cairo_t *cr, const job *j)
 
 static void prep_stars(job *j)
 {
-    const ef_report *r = j->r;
-    char a[32], c[32], lo[32], hi[32];
-
-    ef_fmt_fixed(a, r->stars_mean, 1);
-    ef_find_share(c, r->csat.share);
-    if (r->stars_n < r->min_n)
-        ef_buf_printf(&j->title,
-                      "Only %llu rating%s: too few to call "
-                      "(average %s of 5)",
-                      (unsigned long long)r->stars_n,
-                      r->stars_n == 1 ? "" : "s", a);
-    else
-        ef_buf_printf(&j->title,
-                      "Average rating %s of 5; %s gave 4 or 5 "
-                      "stars",
-                      a, c);
-    ef_find_count(a, r->stars_n);
-    ef_buf_printf(&j->subtitle,
-                  "Share of ratings by stars \xC2\xB7 %s "
-                  "ratings",
-                  a);
-    ef_fmt_fixed(a, r->stars_mean, 2);
-    ef_fmt_fixed(lo, r->stars_lo, 2);
-    ef_fmt_fixed(hi, r->stars_hi, 2);
-    ef_buf_printf(&j->note,
-                  "Mean %s (95%% interval %s to %s); CSAT, the "
-                  "share of 4 and 5 stars, %s.",
-                  a, lo, hi, c);
-    ef_buf_printf(&j->desc, "Bar chart of %llu star ratings:",
-                  (unsigned long long)r->stars_n);
-    for (int k = 4; k >= 0; k--) {
-        char x[32];
-        ef_find_pct(
-            x, r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0, 1);
-        ef_buf_printf(&j->desc, "%s %d star%s %s", k < 4 ? "," : "", k + 1,
-                      k ? "s" : "", x);
-    }
-    ef_buf_printf(&j->desc, ". Mean %s (95%% interval %s to %s), CSAT %s.", a,
-                  lo, hi, c);
+    ef_find_chart_stars(j->r, &j->t);
     j->content_h = 12 + ROW_H * 5 + 4;
     j->draw = draw_stars;
 }
@@ -2585,8 +2026,8 @@ static void svg_finish(const char *in, size_t len, const job *j,
     size_t nids = 0, cap = 0, i = 0, ncol = 0;
     long cols[64];
     const char *svg = strstr(in, "<svg");
-    char *title = strip_isolates(ef_buf_cstr((ef_buf *)&j->title));
-    char *desc = strip_isolates(ef_buf_cstr((ef_buf *)&j->desc));
+    char *title = strip_isolates(ef_buf_cstr((ef_buf *)&j->t.title));
+    char *desc = strip_isolates(ef_buf_cstr((ef_buf *)&j->t.desc));
 
     if (!svg)
         goto done;
@@ -2782,8 +2223,8 @@ static ef_status render_job(const job *j, cairo_font_face_t *face, fontset *fs,
     ef_buf_clear(&path);
     ef_buf_printf(&path, "charts/%s.svg", j->name);
     c->svg = ef_xstrdup(ef_buf_cstr(&path));
-    c->title = strip_isolates(ef_buf_cstr((ef_buf *)&j->title));
-    c->desc = strip_isolates(ef_buf_cstr((ef_buf *)&j->desc));
+    c->title = strip_isolates(ef_buf_cstr((ef_buf *)&j->t.title));
+    c->desc = strip_isolates(ef_buf_cstr((ef_buf *)&j->t.desc));
     c->svg_inline = ef_xstrdup(ef_buf_cstr(&svg));
     c->width = w;
     c->height = h;
@@ -2815,8 +2256,8 @@ static void fit_height(job *j, cairo_t *m)
     box b;
     if (j->content_h <= 0)
         return;
-    b = frame_box(m, j->w, 1000, ef_buf_cstr(&j->title),
-                  ef_buf_cstr(&j->subtitle), ef_buf_cstr(&j->note), 0);
+    b = frame_box(m, j->w, 1000, ef_buf_cstr(&j->t.title),
+                  ef_buf_cstr(&j->t.subtitle), ef_buf_cstr(&j->t.note), 0);
     j->h = ceil(b.y + j->content_h + (1000 - b.y - b.h));
 }
 

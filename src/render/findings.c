@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "metrics/stats.h"
+#include "util/text.h"
 
 static const char *const MONTH_NAME[12] = {
     "January", "February", "March",     "April",   "May",      "June",
@@ -85,16 +86,7 @@ void ef_find_partial_mark(const ef_report *r, const char *how, ef_buf *b)
 /* "1,234,567" */
 void ef_find_count(char *out, uint64_t v)
 {
-    char digits[24];
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-    int o = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
+    ef_fmt_count(out, 32, v);
 }
 
 /* A share as a percentage with d decimals: "12.3%". */
@@ -364,4 +356,573 @@ void ef_find_title_volume(const ef_report *r, ef_buf *b)
     }
     free(v);
     free(at);
+}
+
+/* ==== Notes on tables =================================================== */
+
+void ef_find_group_note(const ef_report *r, int segment, ef_buf *b)
+{
+    const ef_group_info *in = segment ? &r->segment_info : &r->channel_info;
+    const char *what = segment ? "values" : "channels";
+    const char *about = in->estimated ? "about " : "";
+    uint64_t left = in->values - in->shown;
+    char v[32], n[32], p[32], col[96];
+
+    if (in->shown == in->values && !in->estimated)
+        return;
+    ef_find_count(v, in->values);
+    ef_find_count(n, in->rows);
+    ef_find_count(p, left);
+    if (segment)
+        snprintf(col, sizeof col, "%.60s column",
+                 r->segment_name ? r->segment_name : "segment");
+    else
+        snprintf(col, sizeof col, "channel column");
+    if (in->id_like)
+        ef_buf_printf(b,
+                      "%sThe %s has %s%s distinct values in %s items, as an "
+                      "id or a URL column would: is it the right column (see "
+                      "--map)?",
+                      b->len ? " " : "", col, about, v, n);
+    ef_buf_printf(b,
+                  "%sThe %zu %s with the most items are shown; the last row "
+                  "pools the rest (%s%s %.*s).",
+                  b->len ? " " : "", in->shown, what, about, p,
+                  (int)strlen(what) - (left == 1), what);
+    if (in->estimated) {
+        ef_find_count(v, EF_GROUPS_TRACKED);
+        ef_buf_printf(b,
+                      " Past %s distinct values, the rows of new ones go to "
+                      "the pool directly, and their number is an estimate "
+                      "(within about 2%%).",
+                      v);
+    }
+}
+
+/* ==== Numbers as charts say them ======================================== */
+
+#define MINUS "\xE2\x88\x92" /* U+2212: numbers drawn and said */
+
+void ef_find_signed(char *out, double v)
+{
+    long k = lround(v);
+
+    if (k > 0)
+        sprintf(out, "+%ld", k);
+    else if (k < 0)
+        sprintf(out, MINUS "%ld", -k);
+    else
+        strcpy(out, "0");
+}
+
+void ef_find_score(char *out, double v)
+{
+    char num[32];
+    int n = ef_fmt_fixed(num, fabs(v), 2);
+
+    while (num[n - 1] == '0')
+        num[--n] = '\0';
+    if (num[n - 1] == '.')
+        num[--n] = '\0';
+    sprintf(out, "%s%s", v > 0 ? "+" : v < 0 ? MINUS : "", num);
+}
+
+/* A threshold as the mix chart's axis shows it (ticks 0.01 apart). */
+static void threshold(char *out, double v)
+{
+    ef_find_score(out, fabs(v) < 0.01 * 1e-6 ? 0 : v);
+}
+
+int ef_find_adjusted(const ef_report *r)
+{
+    if (!ef_find_checked(r))
+        return 0;
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].adjusted && ef_find_reliable(&r->periods[i]))
+            return 1;
+    return 0;
+}
+
+int ef_find_nps_periods(const ef_report *r)
+{
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].nps.has && r->periods[i].nps.n > 0)
+            return 1;
+    return 0;
+}
+
+int ef_find_nps_reliable(const ef_report *r, const ef_period_stat *q)
+{
+    return q->nps.has && q->nps.n >= r->min_n && q->nps.n > 0;
+}
+
+/* ==== The charts' words ================================================= */
+
+void ef_find_text_reset(ef_find_text *t)
+{
+    ef_buf_reset(&t->title);
+    ef_buf_reset(&t->subtitle);
+    ef_buf_reset(&t->note);
+    ef_buf_reset(&t->desc);
+}
+
+/* The subtitle of a negative share chart, per period or per channel:
+ * re-estimated from human labels (adj) or as VADER scored it. */
+static void share_subtitle(const ef_report *r, int adj, const char *per,
+                           ef_buf *b)
+{
+    char a[32], d[32];
+
+    ef_find_count(a, r->n);
+    if (adj) {
+        ef_find_count(d, r->calib.labeled);
+        ef_buf_printf(b,
+                      "Share people would call negative per %s, from %s "
+                      "human labels, with its 95%% interval \xC2\xB7 %s "
+                      "items",
+                      per, d, a);
+    } else {
+        ef_buf_printf(b,
+                      "Share VADER scored negative per %s, unchecked, with "
+                      "its 95%% interval (sampling error only) \xC2\xB7 %s "
+                      "items",
+                      per, a);
+    }
+}
+
+/* " 3 weeks had fewer than 30 items<tail>." */
+static void too_few(const ef_report *r, size_t few, const char *tail,
+                    ef_buf *b)
+{
+    ef_buf_printf(b, " %zu %s%s had fewer than %llu items%s.", few,
+                  ef_find_unit(r), few == 1 ? "" : "s",
+                  (unsigned long long)r->min_n, tail);
+}
+
+void ef_find_chart_volume(const ef_report *r, ef_find_text *t)
+{
+    size_t few = 0, lo = 0, hi = 0;
+    char a[32], x[32], y[32];
+    uint64_t total = 0;
+
+    for (size_t i = 0; i < r->nperiods; i++) {
+        total += r->periods[i].n;
+        few += r->periods[i].too_few != 0;
+        if (r->periods[i].n < r->periods[lo].n)
+            lo = i;
+        if (r->periods[i].n > r->periods[hi].n)
+            hi = i;
+    }
+    ef_find_title_volume(r, &t->title);
+    ef_find_count(a, total);
+    ef_buf_printf(&t->subtitle,
+                  "Items per %s by sentiment class \xC2\xB7 %s "
+                  "items in %zu %s%s",
+                  ef_find_unit(r), a, r->nperiods, ef_find_unit(r),
+                  r->nperiods == 1 ? "" : "s");
+    if (few) {
+        ef_find_count(x, r->min_n);
+        ef_buf_printf(&t->note,
+                      "Lighter bars: fewer than %s items, too few "
+                      "to call.",
+                      x);
+    }
+    ef_find_partial_mark(r, "Hatched bars", &t->note);
+    ef_buf_printf(&t->desc,
+                  "Stacked bar chart of the number of items per %s "
+                  "from %s to %s, split into negative, neutral and positive. ",
+                  ef_find_unit(r), r->periods[0].label,
+                  r->periods[r->nperiods - 1].label);
+    ef_find_count(x, r->periods[lo].n);
+    ef_find_count(y, r->periods[hi].n);
+    ef_buf_printf(&t->desc,
+                  "%s items in all; fewest in %s (%s), most in "
+                  "%s (%s).",
+                  a, r->periods[lo].label, x, r->periods[hi].label, y);
+    if (few)
+        too_few(r, few, "", &t->desc);
+    ef_find_partial_periods(r, &t->desc);
+}
+
+void ef_find_chart_negative(const ef_report *r, ef_find_text *t)
+{
+    size_t n = r->nperiods, few = 0, nsp = 0, lo = SIZE_MAX, hi = SIZE_MAX;
+    char c[32], d[32];
+    int adj = ef_find_adjusted(r);
+
+    ef_find_title_negative(r, &t->title);
+    share_subtitle(r, adj, ef_find_unit(r), &t->subtitle);
+    ef_find_share(c, adj ? r->calib.adjusted.share : r->negative.share);
+    ef_buf_printf(&t->desc,
+                  "Line chart of the negative share per %s from %s "
+                  "to %s (%zu %s%s), %s. Over all items the negative share "
+                  "is %s.",
+                  ef_find_unit(r), r->periods[0].label,
+                  r->periods[n - 1].label, n, ef_find_unit(r),
+                  n == 1 ? "" : "s",
+                  adj ? "re-estimated from human labels, with 95% intervals, "
+                        "and VADER's share as a dashed line"
+                      : "as VADER scored it, with 95% Wilson intervals",
+                  c);
+    for (size_t i = 0; i < n; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        if (!ef_find_reliable(q)) {
+            few += q->too_few != 0;
+            continue;
+        }
+        if (lo == SIZE_MAX ||
+            EF_PSHARE(q)->share < EF_PSHARE(&r->periods[lo])->share)
+            lo = i;
+        if (hi == SIZE_MAX ||
+            EF_PSHARE(q)->share > EF_PSHARE(&r->periods[hi])->share)
+            hi = i;
+        nsp += ef_find_spike(q);
+    }
+    if (lo != SIZE_MAX && lo != hi) {
+        ef_find_share(c, EF_PSHARE(&r->periods[lo])->share);
+        ef_find_share(d, EF_PSHARE(&r->periods[hi])->share);
+        ef_buf_printf(&t->desc, " Lowest %s in %s, highest %s in %s.", c,
+                      r->periods[lo].label, d, r->periods[hi].label);
+    }
+    for (size_t i = 0; i < n && nsp; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        if (!ef_find_spike(q))
+            continue;
+        ef_find_share(c, q->negative.share);
+        ef_find_share(d, q->baseline);
+        ef_buf_printf(&t->desc,
+                      " Spike in %s: VADER scored %s negative "
+                      "against a baseline of %s",
+                      q->label, c, d);
+        if (q->nterms) {
+            ef_buf_puts(&t->desc, "; its terms: ");
+            for (size_t k = 0; k < q->nterms && k < 5; k++) {
+                char *term = ef_text_clean(q->terms[k]);
+                ef_buf_printf(&t->desc, "%s%s", k ? ", " : "", term);
+                free(term);
+            }
+        }
+        ef_buf_putc(&t->desc, '.');
+    }
+    if (few)
+        too_few(r, few, " and are shown hollow, too few to call", &t->desc);
+    if (adj) {
+        ef_find_share(c, r->negative.share);
+        ef_buf_printf(&t->desc, " VADER alone scored %s negative.", c);
+    }
+    if (nsp)
+        ef_buf_printf(&t->note,
+                      "Spike: a %s whose negatives are improbably "
+                      "many against the median share of the 8 %ss before "
+                      "(binomial p < 0.001, at least 10 negatives).",
+                      ef_find_unit(r), ef_find_unit(r));
+    ef_find_partial_mark(r, "Open dot", &t->note);
+    ef_find_partial_periods(r, &t->desc);
+}
+
+/* "Showing the 12 largest of 40 channels." */
+static void showing(size_t shown, size_t n, ef_buf *b)
+{
+    ef_buf_printf(b, "%sShowing the %zu largest of %zu channels.",
+                  b->len ? " " : "", shown, n);
+}
+
+void ef_find_chart_channels(const ef_report *r, const size_t *rows,
+                            size_t shown, ef_find_text *t)
+{
+    size_t n = r->nchannels, nrel = 0;
+    int adj = ef_find_checked(r) && n > 0 && r->channels[0].adjusted;
+    char a[32], c[32];
+
+    for (size_t k = 0; k < shown; k++)
+        nrel += !r->channels[rows[k]].too_few;
+    if (nrel == 0) {
+        ef_buf_puts(&t->title, "Too few items per channel to compare "
+                               "negative shares");
+    } else if (nrel == 1) {
+        char *c30 = ef_text_clip(r->channels[rows[0]].name, 30);
+        char *name = ef_text_isolate(c30);
+        free(c30);
+        ef_find_share(a, EF_GSHARE(&r->channels[rows[0]])->share);
+        ef_buf_printf(&t->title, "Negative share for %s is %s", name, a);
+        free(name);
+    } else {
+        const ef_group_stat *h = &r->channels[rows[0]];
+        const ef_group_stat *l = &r->channels[rows[nrel - 1]];
+        ef_find_share(a, EF_GSHARE(h)->share);
+        ef_find_share(c, EF_GSHARE(l)->share);
+        if (EF_GSHARE(h)->lo > EF_GSHARE(l)->hi) {
+            char *c1 = ef_text_clip(h->name, 30), *t1 = ef_text_isolate(c1);
+            char *c2 = ef_text_clip(l->name, 30), *t2 = ef_text_isolate(c2);
+            free(c1);
+            free(c2);
+            ef_buf_printf(&t->title,
+                          "Negative share is highest for %s (%s) "
+                          "and lowest for %s (%s)",
+                          t1, a, t2, c);
+            free(t1);
+            free(t2);
+        } else {
+            ef_buf_printf(&t->title,
+                          "Negative share is similar across "
+                          "channels (%s to %s)",
+                          c, a);
+        }
+    }
+    share_subtitle(r, adj, "channel", &t->subtitle);
+    ef_buf_printf(&t->desc,
+                  "Horizontal bar chart of the negative share in "
+                  "each of %zu channel%s, highest first, with 95%% "
+                  "intervals%s.",
+                  shown, shown == 1 ? "" : "s",
+                  adj ? ", re-estimated from human labels; VADER's share "
+                        "follows in brackets"
+                      : ", as VADER scored it");
+    for (size_t k = 0; k < shown; k++) {
+        const ef_group_stat *g = &r->channels[rows[k]];
+        char *name = ef_text_clean(g->name);
+        ef_find_count(a, g->n);
+        if (g->too_few) {
+            ef_buf_printf(&t->desc, " %s: too few to call (n = %s).", name, a);
+        } else if (adj) {
+            char v[32];
+            ef_find_pct(c, g->adj.share, 1);
+            ef_find_pct(v, g->negative.share, 1);
+            ef_buf_printf(&t->desc, " %s: %s (VADER %s; n = %s).", name, c, v,
+                          a);
+        } else {
+            ef_find_pct(c, g->negative.share, 1);
+            ef_buf_printf(&t->desc, " %s: %s (n = %s).", name, c, a);
+        }
+        free(name);
+    }
+    if (shown < n) {
+        showing(shown, n, &t->note);
+        ef_buf_printf(&t->desc, " %zu smaller channels are not shown.",
+                      n - shown);
+    }
+}
+
+void ef_find_chart_mix(const ef_report *r, ef_find_text *t)
+{
+    const ef_share *sh[3] = {&r->negative, &r->neutral, &r->positive};
+    static const char *const cls[3] = {"negative", "neutral", "positive"};
+    char a[32], b[32], c[32], x[40], y[40];
+    int big = 0;
+
+    for (int k = 1; k < 3; k++)
+        if (sh[k]->share > sh[big]->share)
+            big = k;
+    ef_find_share(a, r->positive.share);
+    ef_find_share(b, r->neutral.share);
+    ef_find_share(c, r->negative.share);
+    if (sh[big]->share >= 0.9995)
+        ef_buf_printf(&t->title, "All feedback scores %s", cls[big]);
+    else if (lround(sh[big]->share * 100) > 50)
+        ef_buf_printf(&t->title,
+                      "Most feedback scores %s: %s positive, %s "
+                      "neutral, %s negative",
+                      cls[big], a, b, c);
+    else if (lround(sh[big]->share * 100) >= 45)
+        ef_buf_printf(&t->title,
+                      "About half the feedback scores %s: %s positive, %s "
+                      "neutral, %s negative",
+                      cls[big], a, b, c);
+    else
+        ef_buf_printf(&t->title,
+                      "No class holds a majority: %s positive, %s "
+                      "neutral, %s negative",
+                      a, b, c);
+    ef_find_count(a, r->n);
+    ef_buf_printf(&t->subtitle,
+                  "VADER compound score of every item, in bins "
+                  "of 0.05 \xC2\xB7 %s items",
+                  a);
+    threshold(x, r->thr.neg_max);
+    threshold(y, r->thr.pos_min);
+    ef_buf_printf(&t->note,
+                  "Negative: %s or below; positive: %s or "
+                  "above; neutral in between.",
+                  x, y);
+    ef_buf_printf(&t->desc,
+                  "Histogram of the VADER compound score of "
+                  "%s items in 40 bins from " MINUS "1 to +1, coloured "
+                  "by class: negative at %s or below, positive at %s or "
+                  "above, neutral in between. ",
+                  a, x, y);
+    ef_find_pct(a, r->negative.share, 1);
+    ef_find_pct(b, r->neutral.share, 1);
+    ef_find_pct(c, r->positive.share, 1);
+    ef_buf_printf(&t->desc, "Negative %s, neutral %s, positive %s.", a, b, c);
+}
+
+/* Appends ", with a low of -3 in week 2025-W14" when one period's NPS
+ * lies clearly below the typical period's (its margin included). */
+static int nps_low(const ef_report *r, ef_buf *b)
+{
+    size_t n = r->nperiods, cnt = 0, lo = 0;
+    int said = 0;
+    double *v = ef_xmalloc((n + 1) * sizeof *v), med;
+    char x[32], ph[64];
+
+    for (size_t i = 0; i < n; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        if (!ef_find_nps_reliable(r, q))
+            continue;
+        if (cnt == 0 || q->nps.score < r->periods[lo].nps.score)
+            lo = i;
+        v[cnt++] = q->nps.score;
+    }
+    if (cnt >= 3) {
+        const ef_nps_stat *q = &r->periods[lo].nps;
+        med = ef_median(v, cnt);
+        if (q->score + q->moe < med && med - q->score >= 10) {
+            ef_find_signed(x, q->score);
+            ef_find_period_phrase(r, &r->periods[lo], ph, sizeof ph);
+            ef_buf_printf(b, ", with a low of %s in %s", x, ph);
+            said = 1;
+        }
+    }
+    free(v);
+    return said;
+}
+
+/* Whether NPS moved between the first and last quarter of the periods
+ * with enough answers (pooled, beyond 3 standard errors and 5 points):
+ * then the title says so ("NPS rose from +5 to +20; overall ..."). */
+static int nps_moved(const ef_report *r, const char *a, const char *m,
+                     ef_buf *b)
+{
+    size_t n = r->nperiods, cnt = 0, k, seen = 0;
+    double P1 = 0, D1 = 0, N1 = 0, P2 = 0, D2 = 0, N2 = 0;
+
+    for (size_t i = 0; i < n; i++)
+        cnt += ef_find_nps_reliable(r, &r->periods[i]);
+    k = cnt / 4 > 8 ? 8 : cnt / 4;
+    for (size_t i = 0; i < n && cnt >= 4; i++) {
+        const ef_nps_stat *q = &r->periods[i].nps;
+        if (!ef_find_nps_reliable(r, &r->periods[i]))
+            continue;
+        if (seen < k) {
+            P1 += (double)q->promoters;
+            D1 += (double)q->detractors;
+            N1 += (double)q->n;
+        }
+        if (seen >= cnt - k) {
+            P2 += (double)q->promoters;
+            D2 += (double)q->detractors;
+            N2 += (double)q->n;
+        }
+        seen++;
+    }
+    if (cnt >= 4 && N1 > 0 && N2 > 0) {
+        double p1 = P1 / N1, d1 = D1 / N1, p2 = P2 / N2, d2 = D2 / N2;
+        double s1 = 100 * 100 * (p1 + d1 - (p1 - d1) * (p1 - d1)) / N1;
+        double s2 = 100 * 100 * (p2 + d2 - (p2 - d2) * (p2 - d2)) / N2;
+        double n1 = 100 * (p1 - d1), n2 = 100 * (p2 - d2);
+        if (fabs(n2 - n1) >= 5 && fabs(n2 - n1) > 3 * sqrt(s1 + s2)) {
+            char x[32], y[32];
+            ef_find_signed(x, n1);
+            ef_find_signed(y, n2);
+            ef_buf_printf(b, "NPS %s from %s to %s; overall %s (\xC2\xB1%s)",
+                          n2 > n1 ? "rose" : "fell", x, y, a, m);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void ef_find_chart_nps(const ef_report *r, ef_find_text *t)
+{
+    const ef_nps_stat *s = &r->nps;
+    char a[32], m[32], pr[32], de[32], pa[32], cnt[32];
+    int moved = 0;
+
+    ef_find_signed(a, s->score);
+    snprintf(m, sizeof m, s->moe < 0.95 ? "%.1f" : "%.0f", s->moe);
+    ef_find_share(pr, (double)s->promoters / (double)s->n);
+    ef_find_share(pa, (double)s->passives / (double)s->n);
+    ef_find_share(de, (double)s->detractors / (double)s->n);
+    ef_find_count(cnt, s->n);
+    if (ef_find_nps_periods(r))
+        moved = nps_moved(r, a, m, &t->title);
+    if (s->n < r->min_n) {
+        ef_buf_printf(&t->title,
+                      "Only %s NPS answer%s: too few to call "
+                      "(NPS %s \xC2\xB1%s)",
+                      cnt, s->n == 1 ? "" : "s", a, m);
+    } else if (!moved) {
+        ef_buf_printf(&t->title, "NPS is %s (\xC2\xB1%s)", a, m);
+        if (!nps_low(r, &t->title))
+            ef_buf_printf(&t->title, ": %s promoters, %s detractors", pr, de);
+    }
+    ef_buf_printf(&t->subtitle, "Net Promoter Score%s%s \xC2\xB7 %s answers",
+                  ef_find_nps_periods(r) ? " per " : "",
+                  ef_find_nps_periods(r) ? ef_find_unit(r) : "", cnt);
+    ef_buf_puts(&t->note,
+                "Promoters answer 9 or 10, passives 7 or 8, "
+                "detractors 0 to 6; NPS = % promoters - % detractors.");
+    ef_buf_printf(&t->desc,
+                  "Net Promoter Score %s with a 95%% margin of "
+                  "%s points over %llu answers: %s promoters, %s passives, "
+                  "%s detractors.",
+                  a, m, (unsigned long long)s->n, pr, pa, de);
+    if (!ef_find_nps_periods(r))
+        return;
+    ef_buf_printf(&t->desc, " Line chart of NPS per %s with its margin:",
+                  ef_find_unit(r));
+    for (size_t i = 0, c = 0; i < r->nperiods; i++) {
+        const ef_period_stat *q = &r->periods[i];
+        if (!ef_find_nps_reliable(r, q))
+            continue;
+        if (c++ == 60) {
+            ef_buf_puts(&t->desc, " ...");
+            break;
+        }
+        ef_find_signed(a, q->nps.score);
+        ef_buf_printf(&t->desc, "%s %s %s", c > 1 ? "," : "", q->label, a);
+    }
+    ef_buf_putc(&t->desc, '.');
+}
+
+void ef_find_chart_stars(const ef_report *r, ef_find_text *t)
+{
+    char a[32], c[32], lo[32], hi[32];
+
+    ef_fmt_fixed(a, r->stars_mean, 1);
+    ef_find_share(c, r->csat.share);
+    if (r->stars_n < r->min_n)
+        ef_buf_printf(&t->title,
+                      "Only %llu rating%s: too few to call "
+                      "(average %s of 5)",
+                      (unsigned long long)r->stars_n,
+                      r->stars_n == 1 ? "" : "s", a);
+    else
+        ef_buf_printf(&t->title,
+                      "Average rating %s of 5; %s gave 4 or 5 "
+                      "stars",
+                      a, c);
+    ef_find_count(a, r->stars_n);
+    ef_buf_printf(&t->subtitle,
+                  "Share of ratings by stars \xC2\xB7 %s "
+                  "ratings",
+                  a);
+    ef_fmt_fixed(a, r->stars_mean, 2);
+    ef_fmt_fixed(lo, r->stars_lo, 2);
+    ef_fmt_fixed(hi, r->stars_hi, 2);
+    ef_buf_printf(&t->note,
+                  "Mean %s (95%% interval %s to %s); CSAT, the "
+                  "share of 4 and 5 stars, %s.",
+                  a, lo, hi, c);
+    ef_buf_printf(&t->desc, "Bar chart of %llu star ratings:",
+                  (unsigned long long)r->stars_n);
+    for (int k = 4; k >= 0; k--) {
+        char x[32];
+        ef_find_pct(
+            x, r->stars_n ? (double)r->stars[k] / (double)r->stars_n : 0, 1);
+        ef_buf_printf(&t->desc, "%s %d star%s %s", k < 4 ? "," : "", k + 1,
+                      k ? "s" : "", x);
+    }
+    ef_buf_printf(&t->desc, ". Mean %s (95%% interval %s to %s), CSAT %s.", a,
+                  lo, hi, c);
 }

@@ -3,15 +3,19 @@
  * report.md and report.html (report_vars.c) and the workbook (xlsx.c).
  *
  * The contract, for every function here:
- *   - it reads only the report model (metrics.h); it computes no
- *     statistic, it words the ones the model holds;
+ *   - it reads only the report model (metrics.h) and words the
+ *     statistics it holds; the only numbers it works out itself are the
+ *     comparisons that choose a title's sentence (first against last
+ *     quarter of the periods, a peak against the median);
  *   - it appends to the ef_buf it is given (or writes into out, at most
  *     cap bytes, NUL-terminated) and never clears what is there;
  *   - what it writes is plain UTF-8, not escaped for any output. Its words
- *     come from earful and the model's own labels (dates, numbers), never
- *     from feedback text; still, each output escapes it as it escapes all
- *     text (the chart for SVG, the renderer for Markdown and HTML, the
- *     workbook for its cells), so the caller owns the escaping;
+ *     come from earful and the model's own labels (dates, numbers, and in
+ *     the charts' words the channel names and spike terms, cleaned of
+ *     control characters), never from a feedback item's text; still, each
+ *     output escapes it as it escapes all text (the chart for SVG, the
+ *     renderer for Markdown and HTML, the workbook for its cells), so the
+ *     caller owns the escaping;
  *   - a sentence that follows another is separated from it by one space
  *     (when the buffer is not empty), and ends with its full stop.
  */
@@ -88,6 +92,24 @@ const ef_share *ef_find_plotted(int adjusted, const ef_share *adj,
 #define EF_PSHARE(q) ef_find_plotted((q)->adjusted, &(q)->adj, &(q)->negative)
 #define EF_GSHARE(g) ef_find_plotted((g)->adjusted, &(g)->adj, &(g)->negative)
 
+/* A signed whole number as NPS is said: "+23", "0", "−23"
+ * (U+2212). out holds 32 bytes. */
+void ef_find_signed(char *out, double v);
+
+/* A compound score: "+0.05", "0", "−0.5" (U+2212), at most
+ * two decimals, no trailing zeros. out holds 32 bytes. */
+void ef_find_score(char *out, double v);
+
+/* Whether the negative share charts show re-estimated shares: the report
+ * is checked against human labels and some reliable period has one. */
+int ef_find_adjusted(const ef_report *r);
+
+/* Whether some period has NPS answers (the NPS chart is a line). */
+int ef_find_nps_periods(const ef_report *r);
+
+/* Whether a period has enough NPS answers to call (min_n or more). */
+int ef_find_nps_reliable(const ef_report *r, const ef_period_stat *q);
+
 /* ==== Chart titles ====================================================== */
 
 /* The negative share trend's title, no full stop: its level or direction
@@ -99,5 +121,58 @@ void ef_find_title_negative(const ef_report *r, ef_buf *b);
  * at 1,234 items, 3.1x a typical week"), a rise or fall, or the typical
  * volume; over whole periods. */
 void ef_find_title_volume(const ef_report *r, ef_buf *b);
+
+/* ==== A chart's words ===================================================
+ * Each fills the four parts of a chart's words, appending to each: its
+ * title (no full stop), the subtitle under it (no full stop), the note at
+ * its foot and its description (the alt text, <desc>). Names from the
+ * data (channels, spike terms) are cleaned (ef_text_clean); in titles a
+ * name is also set between Unicode isolates (ef_text_isolate), which a
+ * caller that does not draw the text strips. */
+typedef struct {
+    ef_buf title, subtitle, note, desc;
+} ef_find_text;
+
+/* Frees the four buffers; they are then empty and reusable. */
+void ef_find_text_reset(ef_find_text *t);
+
+/* The volume chart: "Items per week by sentiment class · 1,234 items in 9
+ * weeks", the lighter (too few) and hatched (partial) bars, and the
+ * fewest and most items. r has at least one period. */
+void ef_find_chart_volume(const ef_report *r, ef_find_text *t);
+
+/* The negative share trend: VADER's or re-estimated shares
+ * (ef_find_adjusted), the lowest and highest period, each spike with its
+ * terms, the periods too few to call. r has at least one period. */
+void ef_find_chart_negative(const ef_report *r, ef_find_text *t);
+
+/* The channel chart, its rows[0..shown) in the order drawn (highest share
+ * first, too few last): who is highest and lowest, each row's share, and
+ * "Showing the 12 largest of 40 channels." when some are left out. */
+void ef_find_chart_channels(const ef_report *r, const size_t *rows,
+                            size_t shown, ef_find_text *t);
+
+/* The mix (distribution of compound scores): the class that holds most,
+ * the thresholds, the three shares. */
+void ef_find_chart_mix(const ef_report *r, ef_find_text *t);
+
+/* The NPS chart: a move between the first and last quarter, a low
+ * period, or the score with promoters and detractors; "Only 3 NPS
+ * answers: too few to call ..." below min_n; the score per period. */
+void ef_find_chart_nps(const ef_report *r, ef_find_text *t);
+
+/* The star ratings chart: the mean and CSAT, "Only 1 rating: too few to
+ * call ..." below min_n, the share of each star. */
+void ef_find_chart_stars(const ef_report *r, ef_find_text *t);
+
+/* ==== Notes on tables =================================================== */
+
+/* The note on the channel table (segment 0) or the segment table (1):
+ * that the column looks like an id ("The channel column has 1,200
+ * distinct values in 1,500 items, as an id or a URL column would: ..."),
+ * that the last row pools the rest ("The 20 channels with the most items
+ * are shown; the last row pools the rest (5 channels)."), that the count
+ * is an estimate; or nothing when every value has its row. */
+void ef_find_group_note(const ef_report *r, int segment, ef_buf *b);
 
 #endif

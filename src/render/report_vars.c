@@ -382,6 +382,17 @@ static void periods(ef_tvalue *root, const ef_report *r)
     }
 }
 
+/* The note on the channel (segment) table, ef_find_group_note's. */
+static void group_note(ef_tvalue *x, const char *key, const ef_report *r,
+                       int segment)
+{
+    ef_buf b = EF_BUF_INIT;
+
+    ef_find_group_note(r, segment, &b);
+    ef_tobj_set_str(x, key, ef_buf_cstr(&b));
+    ef_buf_reset(&b);
+}
+
 static void group_rows(ef_tvalue *l, const ef_group_stat *g, size_t n,
                        int exact)
 {
@@ -757,7 +768,7 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
         group_rows(l, r->channels, r->nchannels, r->calib.exact);
         ef_tobj_set_bool(root, "adjusted_channels",
                          r->nchannels > 0 && r->channels[0].adjusted);
-        ef_tobj_set_str(root, "channels_note", r->channel_info.note);
+        group_note(root, "channels_note", r, 0);
     }
     if (r->segment_name) {
         ef_tvalue *s = ef_tobj_set_obj(root, "segments");
@@ -766,7 +777,7 @@ void ef_report_vars(const ef_report *r, const ef_chart_set *charts,
                          r->nsegments > 0 && r->segments[0].adjusted);
         group_rows(ef_tobj_set_list(s, "rows"), r->segments, r->nsegments,
                    r->calib.exact);
-        ef_tobj_set_str(s, "note", r->segment_info.note);
+        group_note(s, "note", r, 1);
     }
     who(root, r);
     responding(root, r);

@@ -2,6 +2,7 @@
 #include "util/text.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t ef_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
@@ -223,4 +224,59 @@ void ef_text_term_escape(ef_buf *b, const char *s, size_t n)
         }
         i += k;
     }
+}
+
+char *ef_text_clean(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    ef_buf b = EF_BUF_INIT;
+    char tmp[4];
+    char *out;
+
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += ef_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+            cp = ' ';
+        else if (cp == 0xFFFE || cp == 0xFFFF)
+            cp = 0xFFFD;
+        ef_buf_put(&b, tmp, ef_utf8_encode(tmp, cp));
+    }
+    out = ef_xstrdup(ef_buf_cstr(&b));
+    ef_buf_reset(&b);
+    return out;
+}
+
+char *ef_text_isolate(const char *name)
+{
+    char *c = ef_text_clean(name);
+    size_t n = strlen(c);
+    char *out = ef_xmalloc(n + 7);
+
+    memcpy(out, "\xE2\x81\xA8", 3);
+    memcpy(out + 3, c, n);
+    memcpy(out + 3 + n, "\xE2\x81\xA9", 4);
+    free(c);
+    return out;
+}
+
+char *ef_text_clip(const char *s, size_t max)
+{
+    char *c = ef_text_clean(s);
+    size_t chars = 0;
+    for (size_t i = 0; c[i]; i++) {
+        if (((unsigned char)c[i] & 0xC0) == 0x80)
+            continue;
+        if (++chars == max) { /* is more to come after this one? */
+            size_t e = i + 1;
+            while (((unsigned char)c[e] & 0xC0) == 0x80)
+                e++;
+            if (c[e] != '\0') {
+                c = ef_xrealloc(c, i + 4);
+                memcpy(c + i, "\xE2\x80\xA6", 4);
+            }
+            break;
+        }
+    }
+    return c;
 }

@@ -46,4 +46,18 @@ void ef_text_json_string(ef_buf *b, const char *s, size_t n);
  * escaped too: one message stays one line. */
 void ef_text_term_escape(ef_buf *b, const char *s, size_t n);
 
+/* A copy of s fit for drawing and for XML: invalid UTF-8 becomes U+FFFD
+ * and control characters a space. Returns memory obtained from malloc();
+ * the caller frees it. */
+char *ef_text_clean(const char *s);
+
+/* A clean copy of s (ef_text_clean) of at most max characters, the last
+ * of them "…" when cut. The caller frees it. */
+char *ef_text_clip(const char *s, size_t max);
+
+/* A clean copy of name between FSI and PDI (U+2068, U+2069): right to
+ * left in a sentence without taking the sentence's neighbours along.
+ * The caller frees it. */
+char *ef_text_isolate(const char *name);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "metrics/distinct.h"
 #include "metrics/metrics.h"
+#include "render/findings.h"
 #include "test.h"
 
 /* Adds n items of channel ch (and segment seg) to a. */
@@ -54,6 +55,7 @@ void test_groups(void)
     char name[64];
     ef_agg *a;
     ef_report *r;
+    ef_buf note = EF_BUF_INIT;
 
     /* HyperLogLog: n distinct strings, the estimate within 3% (four
      * standard errors at 2^14 registers); small counts nearly exact */
@@ -94,12 +96,16 @@ void test_groups(void)
     STR_EQ(r->channels[20].name, "(5 other channels)", "pool: its name");
     INT_EQ(r->channel_info.values, 25, "25 distinct, exact");
     OK(!r->channel_info.estimated && !r->channel_info.id_like, "not an id");
-    OK(strstr(r->channel_info.note, "The 20 channels with the most items "
-                                    "are shown; the last row pools the "
-                                    "rest (5 channels).") != NULL,
-       r->channel_info.note);
+    INT_EQ(r->channel_info.rows, 325, "the column's items, pool's too");
+    ef_find_group_note(r, 0, &note);
+    STR_EQ(ef_buf_cstr(&note),
+           "The 20 channels with the most items are shown; the last row "
+           "pools the rest (5 channels).",
+           "the note on the pool (findings.c)");
+    ef_buf_clear(&note);
     INT_EQ(r->nsegments, 1, "one segment value: no pool");
-    INT_EQ(r->segment_info.note[0], 0, "no pool: no note");
+    ef_find_group_note(r, 1, &note);
+    INT_EQ(note.len, 0, "no pool: no note");
     INT_EQ(total(r), 325, "every item in some row");
     ef_report_free(r);
     ef_agg_free(a);
@@ -139,9 +145,18 @@ void test_groups(void)
     INT_EQ(r->channels[20].values, r->channel_info.values - 20,
            "pool values: the rest");
     OK(r->channel_info.id_like, "a value per row: id-like");
-    OK(strstr(r->channel_info.note, "as an id or a URL column would") &&
+    ef_find_group_note(r, 0, &note);
+    OK(strncmp(ef_buf_cstr(&note), "The channel column has about ", 29) == 0 &&
+           strstr(ef_buf_cstr(&note), "distinct values in 30,050 items, as "
+                                      "an id or a URL column would: is it "
+                                      "the right column (see --map)? The 20 "
+                                      "channels with the most items are "
+                                      "shown; the last row pools the rest "
+                                      "(about ") &&
+           strstr(ef_buf_cstr(&note), "). Past 10,000 distinct values") &&
            strstr(r->channels[20].name, "(about "),
-       r->channel_info.note);
+       ef_buf_cstr(&note));
+    ef_buf_clear(&note);
     ef_report_free(r);
     ef_agg_free(a);
 
@@ -150,7 +165,9 @@ void test_groups(void)
     r = ef_agg_finish(a, &e);
     INT_EQ(r->nchannels, 0, "no rows: no channel");
     INT_EQ(r->nperiods, 0, "no rows: no period");
-    INT_EQ(r->channel_info.note[0], 0, "no rows: no note");
+    ef_find_group_note(r, 0, &note);
+    INT_EQ(note.len, 0, "no rows: no note");
     ef_report_free(r);
     ef_agg_free(a);
+    ef_buf_reset(&note);
 }
