@@ -605,7 +605,10 @@ void ef_find_chart_negative(const ef_report *r, ef_find_text *t)
         ef_buf_putc(&t->desc, '.');
     }
     if (few)
-        too_few(r, few, " and are shown hollow, too few to call", &t->desc);
+        too_few(r, few,
+                few == 1 ? " and is shown hollow, too few to call"
+                         : " and are shown hollow, too few to call",
+                &t->desc);
     if (adj) {
         ef_find_share(c, r->negative.share);
         ef_buf_printf(&t->desc, " VADER alone scored %s negative.", c);
@@ -698,8 +701,8 @@ void ef_find_chart_channels(const ef_report *r, const size_t *rows,
     }
     if (shown < n) {
         showing(shown, n, &t->note);
-        ef_buf_printf(&t->desc, " %zu smaller channels are not shown.",
-                      n - shown);
+        ef_buf_printf(&t->desc, " %zu smaller channel%s not shown.", n - shown,
+                      n - shown == 1 ? " is" : "s are");
     }
 }
 
@@ -856,17 +859,19 @@ void ef_find_chart_nps(const ef_report *r, ef_find_text *t)
         if (!nps_low(r, &t->title))
             ef_buf_printf(&t->title, ": %s promoters, %s detractors", pr, de);
     }
-    ef_buf_printf(&t->subtitle, "Net Promoter Score%s%s \xC2\xB7 %s answers",
+    ef_buf_printf(&t->subtitle, "Net Promoter Score%s%s \xC2\xB7 %s answer%s",
                   ef_find_nps_periods(r) ? " per " : "",
-                  ef_find_nps_periods(r) ? ef_find_unit(r) : "", cnt);
+                  ef_find_nps_periods(r) ? ef_find_unit(r) : "", cnt,
+                  s->n == 1 ? "" : "s");
     ef_buf_puts(&t->note,
                 "Promoters answer 9 or 10, passives 7 or 8, "
                 "detractors 0 to 6; NPS = % promoters - % detractors.");
     ef_buf_printf(&t->desc,
                   "Net Promoter Score %s with a 95%% margin of "
-                  "%s points over %llu answers: %s promoters, %s passives, "
+                  "%s points over %llu answer%s: %s promoters, %s passives, "
                   "%s detractors.",
-                  a, m, (unsigned long long)s->n, pr, pa, de);
+                  a, m, (unsigned long long)s->n, s->n == 1 ? "" : "s", pr, pa,
+                  de);
     if (!ef_find_nps_periods(r))
         return;
     ef_buf_printf(&t->desc, " Line chart of NPS per %s with its margin:",

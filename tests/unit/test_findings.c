@@ -350,8 +350,8 @@ static void test_chart_trends(void)
            "2025-W12 (3 weeks), as VADER scored it, with 95% Wilson "
            "intervals. Over all items the negative share is 15%. Lowest 10% "
            "in 2025-W10, highest 20% in 2025-W12. 1 week had fewer than 30 "
-           "items and are shown hollow, too few to call.",
-           "negative desc (\"1 week ... are\": the wording as it was)");
+           "items and is shown hollow, too few to call.",
+           "negative desc: one week too few, singular");
     INT_EQ(t.note.len, 0, "negative note: no spike, nothing partial");
     ef_find_text_reset(&t);
 
@@ -442,8 +442,8 @@ static void test_chart_channels(void)
            "channels note: some left out");
     OK(strstr(ef_buf_cstr(&t.desc), "each of 2 channels, highest first") !=
                NULL &&
-           strstr(ef_buf_cstr(&t.desc),
-                  " 1 smaller channels are not shown.") != NULL,
+           strstr(ef_buf_cstr(&t.desc), " 1 smaller channel is not shown.") !=
+               NULL,
        ef_buf_cstr(&t.desc));
     ef_find_text_reset(&t);
 
@@ -535,6 +535,10 @@ static void test_chart_mix_nps_stars(void)
            "Only 1 NPS answer: too few to call (NPS +100 \xC2\xB1"
            "0.0)",
            "nps title: one answer");
+    STR_EQ(ef_buf_cstr(&t.subtitle), "Net Promoter Score \xC2\xB7 1 answer",
+           "nps subtitle: one answer, singular");
+    OK(strstr(ef_buf_cstr(&t.desc), "over 1 answer: ") != NULL,
+       ef_buf_cstr(&t.desc));
     ef_find_text_reset(&t);
     nps(&r.nps, 100, 40, 60, 20, 12.4);
     ef_find_chart_nps(&r, &t);
