@@ -20,18 +20,10 @@ if ! $PY -c 'import xlsxwriter' 2>/dev/null; then
         >/dev/null
 fi
 
-# The driver: the workbook module alone, fed from a TSV.
+# The driver: the workbook module alone, fed from a TSV (the Makefile
+# links it with the program's objects).
 bin=build/tools/xlsx_bench
-srcs="bench/xlsx_bench.c src/render/xlsx.c src/util/util.c src/util/text.c
-      src/input/datetime.c src/input/rejects.c src/util/csvout.c"
-# shellcheck disable=SC2086
-if [ ! -x "$bin" ] || [ -n "$(find $srcs src/render/xlsx.h -newer "$bin")" ]
-then
-    # shellcheck disable=SC2086
-    ${CC:-cc} -std=c17 -O2 -g -D_GNU_SOURCE -Wall -Wextra -Isrc \
-        $(pkg-config --cflags xlsxwriter) -o "$bin" $srcs \
-        $(pkg-config --libs xlsxwriter) -lm
-fi
+make -s "$bin"
 
 # The rows: the sample's texts, channels, authors and URLs, repeated, with
 # a row every 30 s and scores drawn with a fixed seed (about a quarter
