@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -185,42 +184,6 @@ typedef struct {
     uint64_t off; /* of the record in the spill file */
 } spill_key;
 
-/* The strings of a Data row. */
-enum {
-    DS_TEXT,
-    DS_CHANNEL,
-    DS_AUTHOR,
-    DS_SEGMENT,
-    DS_URL,
-    DS_ID,
-    DS_FILE,
-    DS_N
-};
-
-/* A row of the Data sheet: what ef_xlsx_add_row was given, as the row
- * writer needs it. */
-typedef struct {
-    double compound, neg, neu, pos;
-    int64_t date, responded;
-    uint64_t line;
-    int32_t rating, nps, label, cls;
-    const char *s[DS_N]; /* NULL: none */
-    size_t len[DS_N];
-} data_row;
-
-/* Data rows copied for the writer thread: their strings in bytes, each
- * NUL-terminated, at off[] (the pointers are set as they are written). */
-typedef struct {
-    data_row *rows;
-    size_t (*off)[DS_N];
-    size_t n, cap;
-    ef_buf bytes;
-} data_batch;
-
-/* A batch goes to the writer thread when it holds this many bytes or
- * xlsx_batch_rows rows: two batches at most are held. */
-#define BATCH_BYTES (1u << 21)
-
 struct ef_xlsx {
     lxw_workbook *wb;
     char *path, *tmpdir;
@@ -261,22 +224,6 @@ struct ef_xlsx {
     uint64_t rows;   /* rows added, for the periodic check */
     ef_buf clean;    /* scratch for xlsx_clean() */
     ef_buf rec;      /* scratch for spill records */
-
-    /* The Data sheet's writer thread: while it runs, it alone calls
-     * libxlsxwriter (and uses clean, said, lerr, bufs and tmps); this
-     * thread fills batch[fill] and hands it over. The fields from
-     * pending on are under mu. */
-    int threaded;
-    int on_writer; /* set on the writer thread's calls: see add_sheet */
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    data_batch batch[2];
-    int fill;    /* the batch being filled; 1 - fill is the writer's */
-    int pending; /* the writer has a batch to write */
-    int closing; /* no more batches */
-    int abort;   /* the workbook is discarded: write nothing more */
-    ef_err werr; /* the writer's first error (code EF_OK: none) */
 };
 
 /* ==== Cell text ========================================================= */
@@ -749,16 +696,9 @@ static lxw_worksheet *add_sheet(ef_xlsx *x, const char *name)
     lxw_worksheet *ws;
     char said[sizeof x->said];
 
-    /* fd 2 is the process's: not redirected from the writer thread, while
-     * this thread may be writing progress to it. */
-    if (x->on_writer) {
-        said[0] = '\0';
-        ws = workbook_add_worksheet(x->wb, name);
-    } else {
-        catch_begin(&c);
-        ws = workbook_add_worksheet(x->wb, name);
-        catch_end(&c, said, sizeof said);
-    }
+    catch_begin(&c);
+    ws = workbook_add_worksheet(x->wb, name);
+    catch_end(&c, said, sizeof said);
     if (ws == NULL && x->said[0] == '\0')
         memcpy(x->said, said, sizeof said);
     return ws;
@@ -1151,242 +1091,48 @@ static ef_status spill_add(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
     return EF_OK;
 }
 
-/* Writes row d to the Data sheet (errors in x->lerr). */
-static void write_data_row(ef_xlsx *x, const data_row *d)
-{
-    lxw_row_t r;
-    lxw_worksheet *ws = rs_row(x, &x->data, &r);
-    lxw_format **f = x->f, *tf;
-
-    if (ws == NULL)
-        return;
-    /* The text first: cells of the current row can come in any order, and
-     * the text decides the row's height. */
-    tf = put_row_text(x, ws, r, D_TEXT, data_cols[D_TEXT].width, d->s[DS_TEXT],
-                      d->len[DS_TEXT]);
-    put_num(x, ws, r, D_DATE, serial_of_time(x, d->date), f[F_DATETIME]);
-    put_text(x, ws, r, D_CHANNEL, d->s[DS_CHANNEL], d->len[DS_CHANNEL], tf);
-    put_text(x, ws, r, D_AUTHOR, d->s[DS_AUTHOR], d->len[DS_AUTHOR], tf);
-    put_str(x, ws, r, D_CLASS, ef_class_name((ef_class)d->cls), tf);
-    put_num(x, ws, r, D_COMPOUND, d->compound, f[F_DEC4]);
-    put_num(x, ws, r, D_NEG, d->neg, f[F_DEC3]);
-    put_num(x, ws, r, D_NEU, d->neu, f[F_DEC3]);
-    put_num(x, ws, r, D_POS, d->pos, f[F_DEC3]);
-    if (d->rating > 0)
-        put_num(x, ws, r, D_RATING, d->rating, tf);
-    if (d->nps >= 0)
-        put_num(x, ws, r, D_NPS, d->nps, tf);
-    put_num(x, ws, r, D_RESPONDED, serial_of_time(x, d->responded),
-            f[F_DATETIME]);
-    if (d->label >= 0)
-        put_str(x, ws, r, D_LABEL, ef_class_name((ef_class)d->label), tf);
-    put_text(x, ws, r, D_SEGMENT, d->s[DS_SEGMENT], d->len[DS_SEGMENT], tf);
-    put_text(x, ws, r, D_URL, d->s[DS_URL], d->len[DS_URL], tf);
-    put_text(x, ws, r, D_ID, d->s[DS_ID], d->len[DS_ID], tf);
-    if (x->file_col)
-        put_text(x, ws, r, D_FILE, d->s[DS_FILE], d->len[DS_FILE], tf);
-    if (d->line)
-        put_num(x, ws, r, row_col(x, D_LINE, D_FILE), (double)d->line, tf);
-}
-
-/* The Data row of an item; its strings are the item's. */
-static void data_row_of(const ef_xlsx *x, const ef_item *it,
-                        const ef_scores *sc, ef_class cls, data_row *d)
-{
-    const char *s[DS_N] = {it->text,
-                           it->channel,
-                           it->author,
-                           it->segment,
-                           it->url,
-                           it->id,
-                           x->file_col ? base_name(it->source) : NULL};
-
-    d->compound = sc->compound;
-    d->neg = sc->neg;
-    d->neu = sc->neu;
-    d->pos = sc->pos;
-    d->date = it->date;
-    d->responded = it->responded_at;
-    d->line = it->line;
-    d->rating = it->rating;
-    d->nps = it->nps;
-    d->label = it->label;
-    d->cls = (int32_t)cls;
-    for (int k = 0; k < DS_N; k++) {
-        d->s[k] = s[k];
-        d->len[k] = s[k] == NULL   ? 0
-                    : k == DS_TEXT ? it->text_len
-                                   : strlen(s[k]);
-    }
-}
-
-/* ==== The Data sheet's writer thread ==================================== */
-
-/* Whether the Data sheet is written on a thread of its own (the unit
- * tests compare both ways). */
-EF_STATIC int xlsx_data_thread = 1;
-
-/* Rows of a batch (lower in tests, for many hand-overs). */
-EF_STATIC size_t xlsx_batch_rows = 4096;
-
-/* Copies row d into b (its strings too); returns whether b is full. */
-static int batch_add(data_batch *b, const data_row *d)
-{
-    if (b->n == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 256;
-        b->rows = ef_xrealloc(b->rows, b->cap * sizeof *b->rows);
-        b->off = ef_xrealloc(b->off, b->cap * sizeof *b->off);
-    }
-    b->rows[b->n] = *d;
-    for (int k = 0; k < DS_N; k++) {
-        b->off[b->n][k] = b->bytes.len;
-        if (d->len[k] == 0)
-            continue;
-        ef_buf_put(&b->bytes, d->s[k], d->len[k]);
-        ef_buf_putc(&b->bytes, '\0');
-    }
-    b->n++;
-    return b->n >= xlsx_batch_rows || b->bytes.len >= BATCH_BYTES;
-}
-
-/* On the writer thread: the rows of b to the sheet. Errors: as
- * ef_xlsx_add_row's. */
-static ef_status write_batch(ef_xlsx *x, data_batch *b, ef_err *e)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        data_row *d = &b->rows[i];
-        for (int k = 0; k < DS_N; k++)
-            d->s[k] = d->len[k] ? b->bytes.data + b->off[i][k] : NULL;
-        write_data_row(x, d);
-        if (x->lerr)
-            return lx_fail(x, e);
-    }
-    return check_tmps(x, 0, e); /* a full disk: say so now */
-}
-
-static void *data_writer(void *arg)
-{
-    ef_xlsx *x = arg;
-
-    pthread_mutex_lock(&x->mu);
-    for (;;) {
-        data_batch *b;
-        ef_err err = {EF_OK, ""};
-        int skip;
-
-        while (!x->pending && !x->closing)
-            pthread_cond_wait(&x->cv, &x->mu);
-        if (!x->pending)
-            break;
-        b = &x->batch[1 - x->fill];
-        skip = x->abort || x->werr.code != EF_OK;
-        pthread_mutex_unlock(&x->mu);
-        if (!skip)
-            write_batch(x, b, &err);
-        pthread_mutex_lock(&x->mu);
-        if (err.code != EF_OK && x->werr.code == EF_OK)
-            x->werr = err;
-        x->pending = 0;
-        pthread_cond_broadcast(&x->cv);
-    }
-    pthread_mutex_unlock(&x->mu);
-    return NULL;
-}
-
-/* Starts the writer thread; without one, rows are written here. */
-static void data_start(ef_xlsx *x)
-{
-    pthread_mutex_init(&x->mu, NULL);
-    pthread_cond_init(&x->cv, NULL);
-    x->on_writer = 1; /* only the writer calls add_sheet from now on */
-    if (pthread_create(&x->thread, NULL, data_writer, x) == 0) {
-        x->threaded = 1;
-        return;
-    }
-    x->on_writer = 0;
-    pthread_cond_destroy(&x->cv);
-    pthread_mutex_destroy(&x->mu);
-}
-
-/* Hands the batch being filled to the writer (once it is done with the
- * previous one). Returns the writer's error, if it had one. */
-static ef_status data_handoff(ef_xlsx *x, ef_err *e)
-{
-    ef_status rc;
-
-    pthread_mutex_lock(&x->mu);
-    while (x->pending)
-        pthread_cond_wait(&x->cv, &x->mu);
-    rc = x->werr.code;
-    if (rc != EF_OK) {
-        *e = x->werr;
-    } else if (x->batch[x->fill].n > 0) {
-        x->fill = 1 - x->fill;
-        x->pending = 1;
-        pthread_cond_broadcast(&x->cv);
-    }
-    pthread_mutex_unlock(&x->mu);
-    x->batch[x->fill].n = 0;
-    ef_buf_clear(&x->batch[x->fill].bytes);
-    return rc;
-}
-
-/* Stops the writer thread after its last batch (abort: without writing
- * it); this thread owns the workbook again. Idempotent. */
-static void data_stop(ef_xlsx *x, int abort)
-{
-    if (!x->threaded)
-        return;
-    pthread_mutex_lock(&x->mu);
-    x->closing = 1;
-    x->abort |= abort;
-    pthread_cond_broadcast(&x->cv);
-    pthread_mutex_unlock(&x->mu);
-    pthread_join(x->thread, NULL);
-    pthread_cond_destroy(&x->cv);
-    pthread_mutex_destroy(&x->mu);
-    x->threaded = x->on_writer = 0;
-}
-
-/* Hands over the last rows and waits until they are written. Errors: the
- * writer's. */
-static ef_status data_finish(ef_xlsx *x, ef_err *e)
-{
-    ef_status rc;
-
-    if (!x->threaded)
-        return EF_OK;
-    rc = data_handoff(x, e);
-    data_stop(x, 0);
-    if (rc == EF_OK && x->werr.code != EF_OK) {
-        *e = x->werr;
-        rc = e->code;
-    }
-    return rc;
-}
-
 ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
                           ef_class cls, ef_err *e)
 {
     if (x->data_sheet) {
-        data_row d;
+        lxw_row_t r;
+        lxw_worksheet *ws = rs_row(x, &x->data, &r);
+        lxw_format **f = x->f, *tf;
 
-        if (x->rows == 0 && xlsx_data_thread)
-            data_start(x);
-        data_row_of(x, it, sc, cls, &d);
-        if (x->threaded) {
-            if (batch_add(&x->batch[x->fill], &d) &&
-                data_handoff(x, e) != EF_OK)
-                return e->code;
-        } else {
-            write_data_row(x, &d);
-            if (x->lerr)
-                return lx_fail(x, e);
-        }
+        if (ws == NULL)
+            return lx_fail(x, e);
+        /* The text first: cells of the current row can come in any
+         * order, and the text decides the row's height. */
+        tf = put_row_text(x, ws, r, D_TEXT, data_cols[D_TEXT].width, it->text,
+                          it->text_len);
+        put_num(x, ws, r, D_DATE, serial_of_time(x, it->date), f[F_DATETIME]);
+        put_str(x, ws, r, D_CHANNEL, it->channel, tf);
+        put_str(x, ws, r, D_AUTHOR, it->author, tf);
+        put_str(x, ws, r, D_CLASS, ef_class_name(cls), tf);
+        put_num(x, ws, r, D_COMPOUND, sc->compound, f[F_DEC4]);
+        put_num(x, ws, r, D_NEG, sc->neg, f[F_DEC3]);
+        put_num(x, ws, r, D_NEU, sc->neu, f[F_DEC3]);
+        put_num(x, ws, r, D_POS, sc->pos, f[F_DEC3]);
+        if (it->rating > 0)
+            put_num(x, ws, r, D_RATING, it->rating, tf);
+        if (it->nps >= 0)
+            put_num(x, ws, r, D_NPS, it->nps, tf);
+        put_num(x, ws, r, D_RESPONDED, serial_of_time(x, it->responded_at),
+                f[F_DATETIME]);
+        put_str(x, ws, r, D_LABEL,
+                it->label >= 0 ? ef_class_name((ef_class)it->label) : "", tf);
+        put_str(x, ws, r, D_SEGMENT, it->segment, tf);
+        put_str(x, ws, r, D_URL, it->url, tf);
+        put_str(x, ws, r, D_ID, it->id, tf);
+        if (x->file_col)
+            put_str(x, ws, r, D_FILE, base_name(it->source), tf);
+        if (it->line)
+            put_num(x, ws, r, row_col(x, D_LINE, D_FILE), (double)it->line,
+                    tf);
+        if (x->lerr)
+            return lx_fail(x, e);
     }
-    /* (the writer thread checks the files after each batch) */
-    if ((++x->rows & 1023) == 0 && !x->threaded &&
-        check_tmps(x, 0, e) != EF_OK)
+    if ((++x->rows & 1023) == 0 && check_tmps(x, 0, e) != EF_OK)
         return e->code; /* a full disk: say so now, not at the end */
     if (cls == EF_NEGATIVE)
         return spill_add(x, it, sc, e);
@@ -2939,8 +2685,6 @@ ef_status ef_xlsx_finish(ef_xlsx *x, const ef_report *r, ef_err *e)
     if (x->finished || x->wb == NULL)
         return ef_fail(e, EF_ERR_INTERNAL, "%s: workbook already finished",
                        x->path);
-    if ((rc = data_finish(x, e)) != EF_OK)
-        return rc;
     write_summary(x, r);
     write_trend(x, r);
     write_channels(x, r);
@@ -3012,12 +2756,6 @@ void ef_xlsx_free(ef_xlsx *x)
 {
     if (x == NULL)
         return;
-    data_stop(x, 1);
-    for (int k = 0; k < 2; k++) {
-        free(x->batch[k].rows);
-        free(x->batch[k].off);
-        ef_buf_reset(&x->batch[k].bytes);
-    }
     if (x->wb) {
         /* Not finished: discard the workbook. libxlsxwriter has no call
          * for that: workbook_close would write the file, and

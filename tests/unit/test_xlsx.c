@@ -8,9 +8,6 @@
  *   nodata.xlsx      --no-data-sheet, no labels (no Calibration sheet)
  *   capped.xlsx      one input (no File column), the Negative sheet cut
  *                    at its 3 most negative items, with its note
- *   direct.xlsx, direct-split.xlsx  t.xlsx and split.xlsx with the Data
- *                    rows written on the caller's thread (the writer
- *                    thread's slow twin): byte-identical to them
  */
 #include <errno.h>
 #include <math.h>
@@ -30,8 +27,6 @@ int xlsx_url_ok(const char *url);
 int xlsx_text_lines(const char *text, double width, int max);
 extern uint32_t xlsx_row_limit;
 extern size_t xlsx_negative_rows;
-extern int xlsx_data_thread;
-extern size_t xlsx_batch_rows;
 
 #define DIR "build/test-xlsx"
 #define CUT "\xe2\x80\xa6 [cut]"
@@ -681,38 +676,6 @@ static void check_book(const char *path)
     free(c2);
 }
 
-/* The Data sheet written on the writer thread (in batches of 2 rows
- * here, so that rows are handed over mid-way, and Data (2) is started on
- * that thread) and on the caller's: the same bytes. */
-static void test_writer_thread(void)
-{
-    uint32_t limit = xlsx_row_limit;
-    size_t batch = xlsx_batch_rows;
-
-    xlsx_batch_rows = 2;
-    INT_EQ(write_book(DIR "/batched.xlsx", 1, 1), EF_OK, "batched written");
-    xlsx_row_limit = 4;
-    INT_EQ(write_book(DIR "/batched-split.xlsx", 1, 1), EF_OK,
-           "batched-split written");
-    xlsx_row_limit = limit;
-    xlsx_data_thread = 0;
-    INT_EQ(write_book(DIR "/direct.xlsx", 1, 1), EF_OK, "direct written");
-    xlsx_row_limit = 4;
-    INT_EQ(write_book(DIR "/direct-split.xlsx", 1, 1), EF_OK,
-           "direct-split written");
-    xlsx_row_limit = limit;
-    xlsx_data_thread = 1;
-    xlsx_batch_rows = batch;
-    OK(same_bytes(DIR "/t.xlsx", DIR "/direct.xlsx"),
-       "Data on the writer thread: the same bytes as on the caller's");
-    OK(same_bytes(DIR "/t.xlsx", DIR "/batched.xlsx"),
-       "Data in batches of 2 rows: the same bytes");
-    OK(same_bytes(DIR "/split.xlsx", DIR "/direct-split.xlsx"),
-       "split sheets on the writer thread: the same bytes");
-    OK(same_bytes(DIR "/split.xlsx", DIR "/batched-split.xlsx"),
-       "split sheets in batches of 2 rows: the same bytes");
-}
-
 static void test_workbooks(void)
 {
     uint32_t limit = xlsx_row_limit;
@@ -729,7 +692,6 @@ static void test_workbooks(void)
     INT_EQ(write_book(DIR "/split.xlsx", 1, 1), EF_OK, "split written");
     xlsx_row_limit = limit;
     test_capped();
-    test_writer_thread();
 }
 
 static void test_errors(void)
@@ -754,19 +716,13 @@ static void test_errors(void)
     OK(access(DIR "/bad-tmp.xlsx", F_OK) != 0, "missing tmpdir: no file");
     o.tmpdir = DIR;
 
-    /* Given up half-way: no file is left, nothing leaks (ASan); also with
-     * rows handed to the writer thread and rows not yet handed over. */
-    for (int k = 0; k < 2; k++) {
-        size_t keep = xlsx_batch_rows;
-        xlsx_batch_rows = k == 0 ? keep : 2;
-        e = (ef_err){EF_OK, ""};
-        INT_EQ(ef_xlsx_open(DIR "/abandoned.xlsx", &o, &x, &e), EF_OK,
-               "abandoned: opened");
-        add_rows(x, &fails);
-        ef_xlsx_free(x);
-        xlsx_batch_rows = keep;
-        OK(access(DIR "/abandoned.xlsx", F_OK) != 0, "abandoned: removed");
-    }
+    /* Given up half-way: no file is left, nothing leaks (ASan). */
+    e = (ef_err){EF_OK, ""};
+    INT_EQ(ef_xlsx_open(DIR "/abandoned.xlsx", &o, &x, &e), EF_OK,
+           "abandoned: opened");
+    add_rows(x, &fails);
+    ef_xlsx_free(x);
+    OK(access(DIR "/abandoned.xlsx", F_OK) != 0, "abandoned: removed");
     ef_xlsx_free(NULL);
 }
 
