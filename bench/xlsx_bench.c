@@ -20,7 +20,7 @@
 int main(int argc, char **argv)
 {
     static const ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
-    ef_xlsx_opts o = {1, 1751328000, NULL, &thr};
+    ef_xlsx_opts o = {.data_sheet = 1, .created = 1751328000, .thr = &thr};
     ef_report *r;
     ef_xlsx *x = NULL;
     ef_err e = {EF_OK, ""};

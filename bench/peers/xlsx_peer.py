@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The workbook peer: Debian's python3-xlsxwriter in constant_memory mode
 writes the same cells as earful's workbook module (bench/xlsx_bench.c):
-the Data sheet, and the Negative sheet (negative rows, most negative
-first, found again in the input by offset, as earful spills them).
+the Data sheet, and the Negative sheet (the 10,000 most negative rows,
+most negative first, found again in the input by offset, as earful
+spills them). One input: no File column, as earful writes it.
 
 usage: xlsx_peer.py [--no-data-sheet] ROWS.tsv OUT.xlsx
 """
@@ -12,6 +13,7 @@ import sys
 import xlsxwriter
 
 NEG_MAX = -0.05
+NEG_ROWS = 10000  # EF_XLSX_NEGATIVE_ROWS
 EPOCH = 25569.0
 
 
@@ -46,7 +48,7 @@ def main():
         ("Compound", 10), ("Date", 17), ("Channel", 12), ("Author", 18),
         ("Text", 70), ("Negative", 9), ("Neutral", 9), ("Positive", 9),
         ("Rating", 7), ("NPS", 6), ("Responded", 17), ("URL", 30),
-        ("ID", 14), ("File", 20), ("Line", 8)])
+        ("ID", 14), ("Line", 8)])
     data_ws = None
     if data_sheet:
         data_ws = sheet("Data", [
@@ -54,7 +56,7 @@ def main():
             ("Class", 10), ("Compound", 10), ("Negative", 9), ("Neutral", 9),
             ("Positive", 9), ("Rating", 7), ("NPS", 6), ("Responded", 17),
             ("Label", 10), ("Segment", 14), ("URL", 30), ("ID", 14),
-            ("File", 20), ("Line", 8)])
+            ("Line", 8)])
 
     def text(ws, r, c, s):
         if s:
@@ -99,12 +101,12 @@ def main():
             text(ws, r, 13, segment)
             text(ws, r, 14, url)
             text(ws, r, 15, iid)
-            ws.write_string(r, 16, "samples/feedback.csv")
-            ws.write_number(r, 17, n + 1)
+            ws.write_number(r, 16, n + 1)
         if data_ws is not None:
-            data_ws.autofilter(0, 0, n, 17)
+            data_ws.autofilter(0, 0, n, 16)
 
         negatives.sort()
+        del negatives[NEG_ROWS:]
         ws = neg_ws
         for r, (compound, off, line) in enumerate(negatives, 1):
             f.seek(off)
@@ -127,9 +129,8 @@ def main():
                 ws.write_number(r, 10, int(resp) / 86400.0 + EPOCH, dt)
             text(ws, r, 11, url)
             text(ws, r, 12, iid)
-            ws.write_string(r, 13, "samples/feedback.csv")
-            ws.write_number(r, 14, line + 1)
-        ws.autofilter(0, 0, len(negatives), 14)
+            ws.write_number(r, 13, line + 1)
+        ws.autofilter(0, 0, len(negatives), 13)
     wb.set_properties({"title": "Feedback report", "author": "earful"})
     wb.close()
 

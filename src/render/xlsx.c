@@ -1101,6 +1101,14 @@ ef_status ef_xlsx_add_row(ef_xlsx *x, const ef_item *it, const ef_scores *sc,
 
         if (ws == NULL)
             return lx_fail(x, e);
+        /* What a row costs is libxlsxwriter's: formatting the cells' XML,
+         * the temporary file, and deflating it at workbook_close (zlib
+         * level 6, fixed in 1.1.4). The formats below are each column's,
+         * the same on every row; a column format (worksheet_set_column,
+         * cells written with NULL) would not save a byte: the library
+         * writes the style on every cell either way. Strings are inline
+         * (constant-memory mode): no shared-string table grows with the
+         * rows. */
         /* The text first: cells of the current row can come in any
          * order, and the text decides the row's height. */
         tf = put_row_text(x, ws, r, D_TEXT, data_cols[D_TEXT].width, it->text,
