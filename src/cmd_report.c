@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -350,15 +351,18 @@ static void default_title(const ef_report *r, char *buf, size_t cap)
 
 /* ==== Reading, scoring and folding ===================================== */
 
-/* Items travel in batches through three stages at once: while one of
- * the pool's threads reads batch k + 1 (parsing, the rule of identity,
- * strings copied), the others score batch k and split its texts into
- * terms (ef_prep_item, a task a slice), and the main thread folds batch
- * k - 1 into the aggregator and the workbook (which only it touches).
- * Reading and folding are each about as costly as scoring, so neither
- * waits for the other. */
+/* Items travel in batches through three stages at once: one of the
+ * pool's threads reads (parsing, the rule of identity, strings copied)
+ * batch after batch into a ring of NBATCH, running ahead while a batch is
+ * free; the other threads score each batch read and split its texts into
+ * terms (ef_prep_item, a task a slice); the main thread folds the
+ * prepared batches, in order, into the aggregator and the workbook (which
+ * only it touches), and so frees them for reading. Reading is the longest
+ * stage: the ring lets it run without waiting on the others' pace (a
+ * lockstep of one batch a stage left it idle a third of the time on two
+ * cores). */
 #define BATCH 4096
-#define NBATCH 3 /* in flight: read, prepared, folded */
+#define NBATCH 8 /* batches in the ring */
 
 typedef struct {
     size_t text, id, channel, author, url, segment; /* offsets in strings */
@@ -394,9 +398,15 @@ typedef struct {
     ef_labels *labels; /* --labels, or NULL */
     ef_dedup *seen;    /* every item so far, over all inputs */
     int unique;        /* the only input is a store: ids unique, no set */
-    /* the reading job's batch, and how it went */
-    batch *b;
-    ef_status rc;
+    /* the ring: batch k is bs[k % NBATCH]; under mu */
+    batch *bs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a batch read or folded, the end, or stop */
+    size_t nread;      /* batches read (the last may hold no item) */
+    size_t nfolded;    /* batches folded: free to read again */
+    int done;          /* no batch follows: the end, or an error */
+    int stop;          /* the main thread gave up: read no more */
+    ef_status rc;      /* the reading's error, if any (message in err) */
     ef_err err;
 } reader;
 
@@ -511,14 +521,42 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
     return EF_OK;
 }
 
-/* The pool's reading job (ctx: the reader): fills rd->b. */
-static void read_batch(void *ctx, size_t task, int thread)
+/* The pool's reading job (ctx: the reader): fills the ring's batches in
+ * turn until the end of the inputs, an error, or stop. A batch with no
+ * item ends the reading (it may carry the statistics of inputs ended). */
+static void read_all(void *ctx, size_t task, int thread)
 {
     reader *rd = ctx;
 
     (void)task;
     (void)thread;
-    rd->rc = fill(rd, rd->b, &rd->err);
+    for (size_t k = 0;; k++) {
+        batch *b = &rd->bs[k % NBATCH];
+        ef_status rc;
+        int last;
+
+        pthread_mutex_lock(&rd->mu);
+        while (k >= rd->nfolded + NBATCH && !rd->stop)
+            pthread_cond_wait(&rd->cv, &rd->mu);
+        if (rd->stop) {
+            rd->done = 1;
+            pthread_mutex_unlock(&rd->mu);
+            return;
+        }
+        pthread_mutex_unlock(&rd->mu);
+        rc = fill(rd, b, &rd->err);
+        last = rc != EF_OK || b->n == 0;
+        pthread_mutex_lock(&rd->mu);
+        if (rc != EF_OK)
+            rd->rc = rc;
+        else
+            rd->nread = k + 1;
+        rd->done = last;
+        pthread_cond_broadcast(&rd->cv);
+        pthread_mutex_unlock(&rd->mu);
+        if (last)
+            return;
+    }
 }
 
 /* A pool task: prepares slice `task` of the batch (ctx: its workers). */
@@ -564,10 +602,10 @@ static ef_status negative_row(void *ctx, const ef_item *it,
 
 /* Reads every input into the aggregator (and the workbook's row sheets),
  * scoring on nthreads threads. The pool has a thread more than the
- * scoring threads, for reading; batch k is read, then prepared, then
- * folded, in buffer k % NBATCH, and the three stages of three batches run
- * at once. With one scoring thread, reading, scoring and folding still
- * overlap as they do with more. */
+ * scoring threads: the reading job holds it from start to end. This
+ * thread hands each batch read to the scoring threads as it sees it, and
+ * folds the prepared ones in order. With one scoring thread, reading,
+ * scoring and folding still overlap as they do with more. */
 static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
                              ef_xlsx *xlsx, int nthreads, ef_labels *lm,
                              ef_lsample *ls, ef_err *e)
@@ -575,62 +613,77 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     batch *bs = ef_xcalloc(NBATCH, sizeof(batch));
     worker *ws[NBATCH];
     ef_job prep[NBATCH], read;
-    reader rd = {
-        o, 0,    NULL,  agg, ef_progress_new(o->quiet), lm, ef_dedup_new(),
-        0, NULL, EF_OK, {0}};
+    reader rd = {.o = o,
+                 .agg = agg,
+                 .pg = ef_progress_new(o->quiet),
+                 .labels = lm,
+                 .seen = ef_dedup_new(),
+                 .bs = bs,
+                 .rc = EF_OK};
     ef_pool *pool = ef_pool_new(nthreads + 1);
     ef_status rc = EF_OK;
+    size_t np = 0, nf = 0; /* batches handed to the scoring threads, folded */
 
+    pthread_mutex_init(&rd.mu, NULL);
+    pthread_cond_init(&rd.cv, NULL);
     for (int k = 0; k < NBATCH; k++) {
         ws[k] = ef_xcalloc((size_t)nthreads, sizeof(worker));
         for (int t = 0; t < nthreads; t++)
             ws[k][t].prep = ef_prep_new(v, &o->agg.thr);
     }
-    /* batch 0 is read here; then, at step k, batch k is being prepared
-     * and batch k + 1 read while this thread folds batch k - 1 */
-    rd.rc = fill(&rd, &bs[0], &rd.err);
-    for (size_t k = 0;; k++) {
-        batch *b = &bs[k % NBATCH];
-        worker *w = ws[k % NBATCH];
-        size_t per = (b->n + (size_t)nthreads - 1) / (size_t)nthreads;
-        int more = rd.rc == EF_OK && b->n > 0;
+    read = EF_JOB(read_all, &rd, 1);
+    ef_pool_submit(pool, &read);
+    for (;;) {
+        size_t nr;
+        int done;
 
-        if (rd.rc != EF_OK) {
-            *e = rd.err;
-            rc = rd.rc;
-        }
-        if (more) {
+        pthread_mutex_lock(&rd.mu);
+        while (rd.nread == np && nf == np && !rd.done)
+            pthread_cond_wait(&rd.cv, &rd.mu);
+        nr = rd.nread;
+        done = rd.done;
+        pthread_mutex_unlock(&rd.mu);
+        for (; np < nr; np++) { /* every batch read, to the scorers */
+            batch *b = &bs[np % NBATCH];
+            worker *w = ws[np % NBATCH];
+            size_t per = (b->n + (size_t)nthreads - 1) / (size_t)nthreads;
             for (int t = 0; t < nthreads; t++) {
                 w[t].b = b;
                 w[t].from = (size_t)t * per < b->n ? (size_t)t * per : b->n;
                 w[t].to = w[t].from + per < b->n ? w[t].from + per : b->n;
             }
-            prep[k % NBATCH] = EF_JOB(prepare, w, (size_t)nthreads);
-            ef_pool_submit(pool, &prep[k % NBATCH]);
-            rd.b = &bs[(k + 1) % NBATCH];
-            read = EF_JOB(read_batch, &rd, 1);
-            ef_pool_submit(pool, &read);
+            prep[np % NBATCH] = EF_JOB(prepare, w, (size_t)nthreads);
+            ef_pool_submit(pool, &prep[np % NBATCH]);
         }
-        if (k > 0) {
-            batch *pb = &bs[(k - 1) % NBATCH];
-            ef_pool_wait(pool, &prep[(k - 1) % NBATCH]);
-            if (rc == EF_OK)
-                rc =
-                    fold(pb, ws[(k - 1) % NBATCH], nthreads, agg, xlsx, ls, e);
+        if (nf < np) { /* the oldest, once prepared, folded and freed */
+            ef_pool_wait(pool, &prep[nf % NBATCH]);
+            rc = fold(&bs[nf % NBATCH], ws[nf % NBATCH], nthreads, agg, xlsx,
+                      ls, e);
+            pthread_mutex_lock(&rd.mu);
+            rd.nfolded = ++nf;
+            pthread_cond_broadcast(&rd.cv);
+            pthread_mutex_unlock(&rd.mu);
+            if (rc != EF_OK)
+                break;
+            continue;
         }
-        if (!more) {
-            /* the last batch may have ended inputs and held no item */
-            if (rc == EF_OK && rd.rc == EF_OK)
-                rc = fold(b, w, 0, agg, xlsx, ls, e);
-            break;
-        }
-        ef_pool_wait(pool, &read);
-        if (rc != EF_OK) {
-            ef_pool_wait(pool, &prep[k % NBATCH]);
-            break;
-        }
+        if (done)
+            break; /* everything read was folded */
+    }
+    pthread_mutex_lock(&rd.mu);
+    rd.stop = 1;
+    pthread_cond_broadcast(&rd.cv);
+    pthread_mutex_unlock(&rd.mu);
+    ef_pool_wait(pool, &read);
+    for (; nf < np; nf++)
+        ef_pool_wait(pool, &prep[nf % NBATCH]);
+    if (rc == EF_OK && rd.rc != EF_OK) {
+        *e = rd.err;
+        rc = rd.rc;
     }
     ef_pool_free(pool);
+    pthread_cond_destroy(&rd.cv);
+    pthread_mutex_destroy(&rd.mu);
     ef_progress_done(rd.pg);
     ef_progress_free(rd.pg);
     ef_source_free(rd.src);
