@@ -106,6 +106,7 @@ weekly=""
 for r in $(seq "$runs"); do
     rm -f "$wk" "$wk-wal" "$wk-shm"
     cp "$base" "$wk"
+    sync # the copy written back first: not the import's time
     a=$($PY bench/timeit.py 1 /dev/null ./earful import -q "$week" "$wk")
     b=$($PY bench/timeit.py 1 /dev/null ./earful report -q --no-data-sheet \
         -o "$out/wk" "$wk")

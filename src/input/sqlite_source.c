@@ -137,8 +137,7 @@ static void repair(ef_sqlite_reader *r, size_t i)
     size_t n = r->len[i], k = 0;
     ef_buf *b = &r->fix[i];
 
-    while (k < n && s[k] != 0 && s[k] < 0x80) /* the common case */
-        k++;
+    k = ef_ascii_prefix((const char *)s, n); /* the common case: all */
     if (k == n)
         return;
     for (; k < n; k++) { /* anything to repair? */

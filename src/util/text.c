@@ -49,6 +49,24 @@ size_t ef_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     return need + 1;
 }
 
+size_t ef_ascii_prefix(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, u + i, 8);
+        /* a byte 0 borrows into its high bit; a byte >= 0x80 has it set */
+        if (((v - ones) | v) & high)
+            break;
+    }
+    while (i < n && u[i] != 0 && u[i] < 0x80)
+        i++;
+    return i;
+}
+
 size_t ef_utf8_encode(char *out, uint32_t cp)
 {
     unsigned char *o = (unsigned char *)out;

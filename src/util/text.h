@@ -15,6 +15,10 @@ size_t ef_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Encodes cp (<= 0x10FFFF) at out (4 bytes of room); returns the length. */
 size_t ef_utf8_encode(char *out, uint32_t cp);
 
+/* How many of the first n bytes of s are ASCII other than NUL (1 ..
+ * 0x7f): the prefix that needs no UTF-8 check. Eight bytes at a time. */
+size_t ef_ascii_prefix(const char *s, size_t n);
+
 /* Appends the (non-ASCII) code point at s (n >= 1 bytes left) to b,
  * U+FFFD when invalid; returns the bytes consumed. */
 size_t ef_utf8_put_repaired(ef_buf *b, const unsigned char *s, size_t n);

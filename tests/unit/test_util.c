@@ -91,6 +91,35 @@ static void check_csvout(void)
     ef_buf_reset(&b);
 }
 
+/* ef_ascii_prefix against the byte-by-byte rule, at every length and
+ * with the stopping byte (NUL, 0x80, 0xff, a UTF-8 lead) at every place
+ * of an 8-byte word and past it. */
+static void check_ascii_prefix(void)
+{
+    static const unsigned char stops[] = {0x00, 0x80, 0xff, 0xc3, 0xe2};
+    char s[40];
+    int bad = 0;
+
+    for (size_t n = 0; n <= 33; n++) {
+        for (size_t k = 0; k < n; k++)
+            s[k] = (char)(0x01 + (k * 37) % 0x7f); /* 0x01 .. 0x7f */
+        if (ef_ascii_prefix(s, n) != n)
+            bad++;
+        for (size_t at = 0; at < n; at++)
+            for (size_t c = 0; c < sizeof stops; c++) {
+                char keep = s[at];
+                s[at] = (char)stops[c];
+                bad += ef_ascii_prefix(s, n) != at;
+                s[at] = keep;
+            }
+    }
+    INT_EQ(bad, 0, "ascii prefix: stops at the first NUL or byte >= 0x80");
+    /* a 0x01 after a NUL: the borrow of the NUL must not hide it */
+    INT_EQ(ef_ascii_prefix("ab\0\001cdefgh", 10), 2, "ascii prefix: NUL");
+    INT_EQ(ef_ascii_prefix("\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f", 9), 9,
+           "ascii prefix: DEL is ASCII");
+}
+
 void test_util(void)
 {
     static const struct {
@@ -136,6 +165,7 @@ void test_util(void)
            "json string");
     ef_buf_reset(&b);
     check_term();
+    check_ascii_prefix();
     check_csvout();
 
     {
