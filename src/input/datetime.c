@@ -56,7 +56,7 @@ static int days_in_month(int64_t y, int m)
 }
 
 /* Days from 1970-01-01 to y-m-d (m 1-12, d 1-31). */
-EF_STATIC int64_t dt_days_from_civil(int64_t y, int m, int d)
+int64_t ef_days_from_civil(int64_t y, int m, int d)
 {
     int64_t era;
     unsigned yoe, doy, doe;
@@ -69,7 +69,7 @@ EF_STATIC int64_t dt_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-/* dt_days_from_civil for years 0-9999, in 32-bit unsigned arithmetic
+/* ef_days_from_civil for years 0-9999, in 32-bit unsigned arithmetic
  * (the year is moved up one 400-year era so that it stays positive). */
 static inline int64_t days_from_civil4(int y, int m, int d)
 {
@@ -83,7 +83,7 @@ static inline int64_t days_from_civil4(int y, int m, int d)
 }
 
 /* The date of day z (days from 1970-01-01). */
-EF_STATIC void dt_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void ef_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
     int64_t era;
     unsigned doe, yoe, doy, mp;
@@ -128,11 +128,11 @@ static int64_t rule_day(const rule_date *r, int64_t y)
     int mdays;
 
     if (r->kind == 'J')
-        return dt_days_from_civil(y, 1, 1) + r->a - 1 +
+        return ef_days_from_civil(y, 1, 1) + r->a - 1 +
                (is_leap(y) && r->a >= 60);
     if (r->kind == 'N')
-        return dt_days_from_civil(y, 1, 1) + r->a;
-    first = dt_days_from_civil(y, r->a, 1);
+        return ef_days_from_civil(y, 1, 1) + r->a;
+    first = ef_days_from_civil(y, r->a, 1);
     /* weekday_mon0 + 1 is Sunday-based modulo 7 */
     day = first + floor_mod(r->c - (weekday_mon0(first) + 1), 7) +
           (int64_t)(r->b - 1) * 7;
@@ -154,7 +154,7 @@ static int64_t year_of_days(int64_t z)
 {
     int64_t y;
     int m, d;
-    dt_civil_from_days(z, &y, &m, &d);
+    ef_civil_from_days(z, &y, &m, &d);
     return y;
 }
 
@@ -981,13 +981,13 @@ static int parse_fmt(const char *s, const char *end, const char *fmt,
     if (r.have_yday && !r.have_md) {
         if (r.yday < 1 || r.yday > 365 + is_leap(r.year))
             FAIL("day out of range");
-        local = dt_days_from_civil(r.year, 1, 1) + r.yday - 1;
+        local = ef_days_from_civil(r.year, 1, 1) + r.yday - 1;
     } else {
         if (r.mon < 1 || r.mon > 12)
             FAIL("month out of range");
         if (r.day < 1 || r.day > days_in_month(r.year, r.mon))
             FAIL("day out of range");
-        local = dt_days_from_civil(r.year, r.mon, r.day);
+        local = ef_days_from_civil(r.year, r.mon, r.day);
     }
     if (r.hour > 23)
         FAIL("hour out of range");
@@ -1074,11 +1074,11 @@ static void put_date(char *p, int64_t z)
     int64_t y;
     int m, d;
 
-    if (z < dt_days_from_civil(0, 1, 1))
-        z = dt_days_from_civil(0, 1, 1);
-    if (z > dt_days_from_civil(9999, 12, 31))
-        z = dt_days_from_civil(9999, 12, 31);
-    dt_civil_from_days(z, &y, &m, &d);
+    if (z < ef_days_from_civil(0, 1, 1))
+        z = ef_days_from_civil(0, 1, 1);
+    if (z > ef_days_from_civil(9999, 12, 31))
+        z = ef_days_from_civil(9999, 12, 31);
+    ef_civil_from_days(z, &y, &m, &d);
     put_digits(p, y, 4);
     p[4] = '-';
     put_digits(p + 5, m, 2);
@@ -1088,8 +1088,8 @@ static void put_date(char *p, int64_t z)
 
 void ef_datetime_format_utc(int64_t t, char *buf)
 {
-    int64_t lo = dt_days_from_civil(0, 1, 1) * DAY;
-    int64_t hi = dt_days_from_civil(9999, 12, 31) * DAY + DAY - 1;
+    int64_t lo = ef_days_from_civil(0, 1, 1) * DAY;
+    int64_t hi = ef_days_from_civil(9999, 12, 31) * DAY + DAY - 1;
     int64_t sod;
 
     t = t < lo ? lo : t > hi ? hi : t;
@@ -1143,7 +1143,7 @@ static int64_t period_first_day(int64_t z, ef_period p)
     switch (p) {
     case EF_PERIOD_WEEK: return z - weekday_mon0(z);
     case EF_PERIOD_MONTH:
-        dt_civil_from_days(z, &y, &m, &d);
+        ef_civil_from_days(z, &y, &m, &d);
         return z - (d - 1);
     default: return z;
     }
@@ -1158,9 +1158,9 @@ static int64_t period_next_day(int64_t z, ef_period p)
     switch (p) {
     case EF_PERIOD_WEEK: return z - weekday_mon0(z) + 7;
     case EF_PERIOD_MONTH:
-        dt_civil_from_days(z, &y, &m, &d);
-        return m == 12 ? dt_days_from_civil(y + 1, 1, 1)
-                       : dt_days_from_civil(y, m + 1, 1);
+        ef_civil_from_days(z, &y, &m, &d);
+        return m == 12 ? ef_days_from_civil(y + 1, 1, 1)
+                       : ef_days_from_civil(y, m + 1, 1);
     default: return z + 1;
     }
 }
@@ -1202,9 +1202,9 @@ void ef_period_label(int64_t start, ef_period p, const ef_tz *tz, char *buf,
     if (p == EF_PERIOD_WEEK) {
         /* the ISO week belongs to the year that holds its Thursday */
         th = z - weekday_mon0(z) + 3;
-        dt_civil_from_days(th, &y, &m, &d);
+        ef_civil_from_days(th, &y, &m, &d);
         snprintf(buf, cap, "%04lld-W%02d", (long long)y,
-                 (int)((th - dt_days_from_civil(y, 1, 1)) / 7) + 1);
+                 (int)((th - ef_days_from_civil(y, 1, 1)) / 7) + 1);
         return;
     }
     put_date(date, z);

@@ -87,6 +87,12 @@ typedef enum { EF_PERIOD_DAY, EF_PERIOD_WEEK, EF_PERIOD_MONTH } ef_period;
 /* Reads "day", "week" or "month"; anything else is an EF_ERR_USAGE. */
 ef_status ef_period_parse(const char *name, ef_period *out, ef_err *e);
 
+/* The proleptic Gregorian calendar (Howard Hinnant's algorithms), for
+ * any year: days from 1970-01-01 to y-m-d (m 1-12, d 1-31), and the
+ * date of day z. */
+int64_t ef_days_from_civil(int64_t y, int m, int d);
+void ef_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+
 /* The start of the period containing t, in tz: the local midnight of the
  * day, of the ISO week's Monday or of the month's 1st (when midnight falls
  * in a DST gap, the first instant of the day). Never later than t. Costs

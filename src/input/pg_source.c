@@ -8,6 +8,8 @@
 
 #include "input/pg_source.h"
 
+#include "input/datetime.h"
+
 extern const unsigned char ef_embed_pg_queries[];
 extern const size_t ef_embed_pg_queries_len;
 
@@ -157,16 +159,6 @@ static uint64_t u64(const PGresult *r, int f)
     return s ? strtoull(s, NULL, 10) : 0;
 }
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* A timestamptz as the session (TimeZone UTC, DateStyle ISO) writes it,
  * "2025-03-31 00:00:00[.ffffff]+00", to Unix seconds (rounded down). */
 static int parse_ts(const char *s, int64_t *out)
@@ -182,7 +174,7 @@ static int parse_ts(const char *s, int64_t *out)
         }
     if (strcmp(s, "+00") != 0)
         return -1;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    *out = ef_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     return 0;
 }
 

@@ -29,6 +29,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include "input/datetime.h"
 #include "render/findings.h"
 #include "render/fontfall.h"
 #include "render/palette.h"
@@ -110,32 +111,13 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = floor_div(y, 400);
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
+/* ef_civil_from_days with the year as an int (a chart's years are). */
 static void civil_from_days(int64_t z, int *y, int *m, int *d)
 {
-    int64_t era, doe, yoe, doy, mp;
+    int64_t y64;
 
-    z += 719468;
-    era = floor_div(z, 146097);
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
+    ef_civil_from_days(z, &y64, m, d);
+    *y = (int)y64;
 }
 
 /* 0 for Monday .. 6 for Sunday. */
@@ -151,7 +133,7 @@ static void iso_week(int64_t day, int *year, int *week)
     int m, d;
 
     civil_from_days(thursday, year, &m, &d);
-    *week = (int)((thursday - days_from_civil(*year, 1, 1)) / 7 + 1);
+    *week = (int)((thursday - ef_days_from_civil(*year, 1, 1)) / 7 + 1);
 }
 
 /* ==== Drawing primitives ================================================ */
@@ -690,8 +672,8 @@ static int64_t next_month(int64_t day)
 {
     int y, m, d;
     civil_from_days(day, &y, &m, &d);
-    return m == 12 ? days_from_civil(y + 1, 1, 1)
-                   : days_from_civil(y, m + 1, 1);
+    return m == 12 ? ef_days_from_civil(y + 1, 1, 1)
+                   : ef_days_from_civil(y, m + 1, 1);
 }
 
 static int64_t period_end(const timeax *ta, int64_t start)
@@ -720,7 +702,7 @@ static void timeax_init(timeax *ta, const ef_report *r, box p)
     ta->kind = r->period_kind;
     ta->off = 0;
     if (sscanf(r->periods[0].date, "%d-%d-%d", &y, &m, &d) == 3)
-        ta->off = days_from_civil(y, m, d) * 86400 - r->periods[0].start;
+        ta->off = ef_days_from_civil(y, m, d) * 86400 - r->periods[0].start;
     ta->p = p;
     ta->t0 = r->periods[0].start;
     ta->t1 = period_end(ta, r->periods[n - 1].start);
@@ -767,7 +749,7 @@ static size_t gen_ticks(const timeax *ta, int unit, int step, tick *out,
         civil_from_days(d0, &y, &m, &d);
         day = (d == 1 && (unit == U_MONTH || m == 1)) ? d0
               : unit == U_MONTH                       ? next_month(d0)
-                                : days_from_civil(y + 1, 1, 1);
+                                : ef_days_from_civil(y + 1, 1, 1);
     }
     for (; day <= d1 && n < cap;) {
         int64_t next, len;
@@ -788,7 +770,7 @@ static size_t gen_ticks(const timeax *ta, int unit, int step, tick *out,
             next = next_month(day);
             keep = (m - 1) % step == 0;
             break;
-        default: next = days_from_civil(y + 1, 1, 1); keep = y % step == 0;
+        default: next = ef_days_from_civil(y + 1, 1, 1); keep = y % step == 0;
         }
         if (keep) {
             year = y;
