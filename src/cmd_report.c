@@ -375,10 +375,6 @@ typedef struct {
     ef_prepared prep[BATCH];
     size_t n;
     ef_buf strings; /* the items' strings, copied */
-    /* the inputs read to their end while reading this batch: their
-     * statistics, for the main thread to record (ef_agg_add_source) */
-    ef_source_stats *ended;
-    size_t nended, cap_ended;
 } batch;
 
 /* One slice of a batch, prepared (scored, split into terms) by one task
@@ -398,6 +394,9 @@ typedef struct {
     ef_labels *labels; /* --labels, or NULL */
     ef_dedup *seen;    /* every item so far, over all inputs */
     int unique;        /* the only input is a store: ids unique, no set */
+    /* each input's statistics once read to its end (inputs 0 .. input -
+     * 1), for the main thread to record when reading is over */
+    ef_source_stats *ended;
     /* the ring: batch k is bs[k % NBATCH]; under mu */
     batch *bs;
     pthread_mutex_t mu;
@@ -449,7 +448,6 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
     ef_status rc = EF_OK;
 
     b->n = 0;
-    b->nended = 0;
     ef_buf_clear(&b->strings);
     while (b->n < BATCH && rd->input < rd->o->ninputs) {
         ef_item it;
@@ -469,12 +467,7 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
         if ((rc = ef_source_next(rd->src, &it, &eof, e)) != EF_OK)
             return rc;
         if (eof) {
-            if (b->nended == b->cap_ended) {
-                b->cap_ended = b->cap_ended ? 2 * b->cap_ended : 4;
-                b->ended =
-                    ef_xrealloc(b->ended, b->cap_ended * sizeof *b->ended);
-            }
-            b->ended[b->nended++] = *ef_source_stats_get(rd->src);
+            rd->ended[rd->input] = *ef_source_stats_get(rd->src);
             ef_source_free(rd->src);
             rd->src = NULL;
             rd->input++;
@@ -523,7 +516,7 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
 
 /* The pool's reading job (ctx: the reader): fills the ring's batches in
  * turn until the end of the inputs, an error, or stop. A batch with no
- * item ends the reading (it may carry the statistics of inputs ended). */
+ * item ends the reading. */
 static void read_all(void *ctx, size_t task, int thread)
 {
     reader *rd = ctx;
@@ -574,8 +567,6 @@ static void prepare(void *ctx, size_t task, int thread)
 static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg, ef_xlsx *xlsx,
                       ef_lsample *ls, ef_err *e)
 {
-    for (size_t k = 0; k < b->nended; k++)
-        ef_agg_add_source(agg, &b->ended[k]);
     for (int k = 0; k < nw; k++) {
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
             if (i + 8 < ws[k].to)
@@ -613,13 +604,15 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     batch *bs = ef_xcalloc(NBATCH, sizeof(batch));
     worker *ws[NBATCH];
     ef_job prep[NBATCH], read;
-    reader rd = {.o = o,
-                 .agg = agg,
-                 .pg = ef_progress_new(o->quiet),
-                 .labels = lm,
-                 .seen = ef_dedup_new(),
-                 .bs = bs,
-                 .rc = EF_OK};
+    reader rd = {
+        .o = o,
+        .agg = agg,
+        .pg = ef_progress_new(o->quiet),
+        .labels = lm,
+        .seen = ef_dedup_new(),
+        .ended = ef_xcalloc((size_t)o->ninputs + 1, sizeof(ef_source_stats)),
+        .bs = bs,
+        .rc = EF_OK};
     ef_pool *pool = ef_pool_new(nthreads + 1);
     ef_status rc = EF_OK;
     size_t np = 0, nf = 0; /* batches handed to the scoring threads, folded */
@@ -681,6 +674,9 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         *e = rd.err;
         rc = rd.rc;
     }
+    for (int i = 0; rc == EF_OK && i < rd.input; i++)
+        ef_agg_add_source(agg, &rd.ended[i]);
+    free(rd.ended);
     ef_pool_free(pool);
     pthread_cond_destroy(&rd.cv);
     pthread_mutex_destroy(&rd.mu);
@@ -695,7 +691,6 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         }
         free(ws[k]);
         ef_buf_reset(&bs[k].strings);
-        free(bs[k].ended);
     }
     free(bs);
     return rc;
