@@ -351,22 +351,45 @@ static void default_title(const ef_report *r, char *buf, size_t cap)
 
 /* ==== Reading, scoring and folding ===================================== */
 
-/* Items travel in batches through three stages at once: one of the
- * pool's threads reads (parsing, the rule of identity, strings copied)
- * batch after batch into a ring of NBATCH, running ahead while a batch is
- * free; the other threads score each batch read and split its texts into
- * terms (ef_prep_item, a task a slice); the main thread folds the
- * prepared batches, in order, into the aggregator and the workbook (which
- * only it touches), and so frees them for reading. Reading is the longest
- * stage: the ring lets it run without waiting on the others' pace (a
- * lockstep of one batch a stage left it idle a third of the time on two
- * cores). */
+/* Items travel in batches through three stages at once: reading (parsing,
+ * the rule of identity, strings copied) batch after batch into a ring of
+ * NBATCH, running ahead while a batch is free; scoring and splitting into
+ * terms (ef_prep_item, a task a slice, on the pool's other threads); and
+ * folding the prepared batches, in order, into the aggregator and the
+ * workbook (which only the main thread touches), which frees them for
+ * reading. Reading is the longest stage: the ring lets it run without
+ * waiting on the others' pace (a lockstep of one batch a stage left it
+ * idle a third of the time on two cores).
+ *
+ * Inputs are read one after another by one of the pool's threads, except
+ * a lone earful store, which is read by parts (ef_source_part_open), on
+ * threads of their own: batch k holds the rows of rowids [k * BATCH,
+ * (k + 1) * BATCH), read by part k % nparts. The fold takes the batches in
+ * their order either way, so the report is the same; only the reading of
+ * a weekly store, whose scores are cached and whose reading is most of
+ * the work, is shared out. */
 #define BATCH 4096
-#define NBATCH 8 /* batches in the ring */
+#define NBATCH 8    /* batches in the ring */
+#define MAX_PARTS 4 /* threads reading one store */
 
 typedef struct {
     size_t text, id, channel, author, url, segment; /* offsets in strings */
 } item_strings;
+
+/* The rows a part rejected while reading a batch, for the fold to pass
+ * on in order (rejected.csv is written in the order of the rows). */
+typedef struct {
+    struct held_reject {
+        uint64_t line;
+        ef_reject_reason why;
+        size_t detail;          /* offset in bytes */
+        size_t field0, nfields; /* its fields: off/len [field0, +nfields) */
+    } * r;
+    size_t n, cap;
+    size_t *off, *len; /* of each field in bytes */
+    size_t nf, fcap;
+    ef_buf bytes; /* details and fields, each NUL-terminated */
+} held_rejects;
 
 typedef struct {
     ef_item items[BATCH];
@@ -375,6 +398,12 @@ typedef struct {
     ef_prepared prep[BATCH];
     size_t n;
     ef_buf strings; /* the items' strings, copied */
+    held_rejects rejects;
+    /* set under the reader's mutex once the batch is read: */
+    size_t seq;   /* 1 + the batch's number */
+    int last;     /* no batch follows */
+    ef_status rc; /* an error ended the reading here (message in err) */
+    ef_err err;
 } batch;
 
 /* One slice of a batch, prepared (scored, split into terms) by one task
@@ -385,29 +414,35 @@ typedef struct {
     size_t from, to;
 } worker;
 
+typedef struct reader reader;
+
+/* A part of a store being read, and the batch it is filling. */
 typedef struct {
+    reader *rd;
+    ef_source *src;
+    batch *b;
+} part;
+
+struct reader {
     report_opts *o;
     int input; /* the input being read */
     ef_source *src;
     ef_agg *agg;
-    ef_progress *pg;
-    ef_labels *labels; /* --labels, or NULL */
-    ef_dedup *seen;    /* every item so far, over all inputs */
-    int unique;        /* the only input is a store: ids unique, no set */
+    ef_dedup *seen; /* every item so far, over all inputs */
+    int unique;     /* the only input is a store: ids unique, no set */
     /* each input's statistics once read to its end (inputs 0 .. input -
      * 1), for the main thread to record when reading is over */
     ef_source_stats *ended;
+    part parts[MAX_PARTS];
+    int nparts;     /* 0: inputs read one after another */
+    size_t nchunks; /* parts: the batches to read */
     /* the ring: batch k is bs[k % NBATCH]; under mu */
     batch *bs;
     pthread_mutex_t mu;
-    pthread_cond_t cv; /* a batch read or folded, the end, or stop */
-    size_t nread;      /* batches read (the last may hold no item) */
+    pthread_cond_t cv; /* a batch read or folded, or stop */
     size_t nfolded;    /* batches folded: free to read again */
-    int done;          /* no batch follows: the end, or an error */
     int stop;          /* the main thread gave up: read no more */
-    ef_status rc;      /* the reading's error, if any (message in err) */
-    ef_err err;
-} reader;
+};
 
 static size_t keep(ef_buf *b, const char *s, size_t n)
 {
@@ -415,6 +450,75 @@ static size_t keep(ef_buf *b, const char *s, size_t n)
     ef_buf_put(b, s, n);
     ef_buf_putc(b, '\0');
     return at;
+}
+
+/* on_reject of a part (ctx: the part): the row waits in its batch. */
+static void hold_reject(void *ctx, const ef_reject *r)
+{
+    held_rejects *h = &((part *)ctx)->b->rejects;
+    struct held_reject *x;
+
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 16;
+        h->r = ef_xrealloc(h->r, h->cap * sizeof *h->r);
+    }
+    if (h->nf + r->nfields > h->fcap) {
+        h->fcap = 2 * (h->nf + r->nfields) + 64;
+        h->off = ef_xrealloc(h->off, h->fcap * sizeof(size_t));
+        h->len = ef_xrealloc(h->len, h->fcap * sizeof(size_t));
+    }
+    x = &h->r[h->n++];
+    x->line = r->line;
+    x->why = r->reason;
+    x->detail = keep(&h->bytes, r->detail, strlen(r->detail));
+    x->field0 = h->nf;
+    x->nfields = r->nfields;
+    for (size_t i = 0; i < r->nfields; i++, h->nf++) {
+        h->off[h->nf] = keep(&h->bytes, r->field[i], r->len[i]);
+        h->len[h->nf] = r->len[i];
+    }
+}
+
+/* Passes a batch's held rejections to the report's on_reject. */
+static void pass_rejects(reader *rd, batch *b)
+{
+    held_rejects *h = &b->rejects;
+    const ef_source_opts *so = &rd->o->src;
+    const char **field = NULL, *const * header;
+    size_t nheader;
+
+    if (h->n == 0)
+        return;
+    header = ef_source_header(rd->src, &nheader);
+    for (size_t k = 0; k < h->n; k++) {
+        struct held_reject *x = &h->r[k];
+        ef_reject rj = {rd->o->inputs[0],
+                        x->line,
+                        x->why,
+                        h->bytes.data + x->detail,
+                        NULL,
+                        h->len + x->field0,
+                        x->nfields,
+                        header,
+                        nheader};
+        field = ef_xrealloc(field, (x->nfields + 1) * sizeof *field);
+        for (size_t i = 0; i < x->nfields; i++)
+            field[i] = h->bytes.data + h->off[x->field0 + i];
+        rj.field = field;
+        if (so->on_reject)
+            so->on_reject(so->reject_ctx, &rj);
+    }
+    free(field);
+    h->n = h->nf = 0;
+    ef_buf_clear(&h->bytes);
+}
+
+static void held_free(held_rejects *h)
+{
+    free(h->r);
+    free(h->off);
+    free(h->len);
+    ef_buf_reset(&h->bytes);
 }
 
 /* The rule of identity (dedup.h): *use = 1 for a new item; the same item
@@ -442,13 +546,42 @@ static ef_status identify(reader *rd, const ef_item *it,
     return EF_OK;
 }
 
+/* Adds item it (from input `input`) to b, its strings copied. */
+static void put(batch *b, const ef_item *it, int input)
+{
+    item_strings *o = &b->off[b->n];
+
+    o->text = keep(&b->strings, it->text, it->text_len);
+    o->id = keep(&b->strings, it->id, strlen(it->id));
+    o->channel = keep(&b->strings, it->channel, strlen(it->channel));
+    o->author = keep(&b->strings, it->author, strlen(it->author));
+    o->url = keep(&b->strings, it->url, strlen(it->url));
+    o->segment = keep(&b->strings, it->segment, strlen(it->segment));
+    b->input[b->n] = input;
+    b->items[b->n++] = *it;
+}
+
+/* The strings have stopped moving: points b's items at them. */
+static void settle(batch *b)
+{
+    const char *base = b->strings.data;
+
+    for (size_t i = 0; i < b->n; i++) {
+        ef_item *it = &b->items[i];
+        it->text = base + b->off[i].text;
+        it->id = base + b->off[i].id;
+        it->channel = base + b->off[i].channel;
+        it->author = base + b->off[i].author;
+        it->url = base + b->off[i].url;
+        it->segment = base + b->off[i].segment;
+    }
+}
+
 /* Fills b with up to BATCH items, opening the inputs in turn. */
 static ef_status fill(reader *rd, batch *b, ef_err *e)
 {
     ef_status rc = EF_OK;
 
-    b->n = 0;
-    ef_buf_clear(&b->strings);
     while (b->n < BATCH && rd->input < rd->o->ninputs) {
         ef_item it;
         ef_dedup_sig sig;
@@ -462,7 +595,6 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
                 return rc;
             st = ef_source_stats_get(rd->src);
             ef_print_source_notes(st->notes, st->hints, rd->o->quiet);
-            rd->unique = rd->o->ninputs == 1 && ef_source_ids_unique(rd->src);
         }
         if ((rc = ef_source_next(rd->src, &it, &eof, e)) != EF_OK)
             return rc;
@@ -479,77 +611,141 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
             ef_dedup_prefetch(rd->seen, &sig);
         }
         mark = b->strings.len;
-        item_strings *o = &b->off[b->n];
-        o->text = keep(&b->strings, it.text, it.text_len);
-        o->id = keep(&b->strings, it.id, strlen(it.id));
-        o->channel = keep(&b->strings, it.channel, strlen(it.channel));
-        o->author = keep(&b->strings, it.author, strlen(it.author));
-        o->url = keep(&b->strings, it.url, strlen(it.url));
-        o->segment = keep(&b->strings, it.segment, strlen(it.segment));
+        it.source = rd->o->inputs[rd->input];
+        put(b, &it, rd->input);
         use = 1;
         if (!rd->unique && (rc = identify(rd, &it, &sig, &use, e)) != EF_OK)
             return rc;
         if (!use) { /* a duplicate or an id conflict */
             b->strings.len = mark;
-            continue;
+            b->n--;
         }
-        it.source = rd->o->inputs[rd->input];
-        if (rd->labels && it.label < 0)
-            it.label = ef_labels_find(rd->labels, &it);
-        b->input[b->n] = rd->input;
-        b->items[b->n++] = it;
-        ef_progress_tick(rd->pg, rd->o->inputs[rd->input]);
-    }
-    /* the strings have stopped moving: point the items at them */
-    for (size_t i = 0; i < b->n; i++) {
-        const char *base = b->strings.data;
-        ef_item *it = &b->items[i];
-        it->text = base + b->off[i].text;
-        it->id = base + b->off[i].id;
-        it->channel = base + b->off[i].channel;
-        it->author = base + b->off[i].author;
-        it->url = base + b->off[i].url;
-        it->segment = base + b->off[i].segment;
     }
     return EF_OK;
 }
 
+/* Fills b with the items of chunk k of the store, through part p. */
+static ef_status fill_chunk(reader *rd, part *p, size_t k, batch *b, ef_err *e)
+{
+    int64_t lo = k == 0 ? INT64_MIN : (int64_t)(k * BATCH);
+    int64_t hi = k + 1 == rd->nchunks ? INT64_MAX : (int64_t)((k + 1) * BATCH);
+    ef_status rc = ef_source_part_range(p->src, lo, hi, e);
+
+    p->b = b; /* for hold_reject */
+    while (rc == EF_OK) {
+        ef_item it;
+        int eof = 0;
+        if ((rc = ef_source_next(p->src, &it, &eof, e)) != EF_OK || eof)
+            break;
+        it.source = rd->o->inputs[0];
+        put(b, &it, 0);
+    }
+    return rc;
+}
+
+/* Publishes batch k, read (rc: how its reading ended), to the folding. */
+static void publish(reader *rd, batch *b, size_t k, ef_status rc, int last)
+{
+    settle(b);
+    pthread_mutex_lock(&rd->mu);
+    b->rc = rc;
+    b->last = last || rc != EF_OK;
+    b->seq = k + 1;
+    pthread_cond_broadcast(&rd->cv);
+    pthread_mutex_unlock(&rd->mu);
+}
+
+/* Waits for batch k's place in the ring; 0 when told to stop instead. */
+static int await_slot(reader *rd, size_t k)
+{
+    int go;
+
+    pthread_mutex_lock(&rd->mu);
+    while (k >= rd->nfolded + NBATCH && !rd->stop)
+        pthread_cond_wait(&rd->cv, &rd->mu);
+    go = !rd->stop;
+    pthread_mutex_unlock(&rd->mu);
+    return go;
+}
+
+static void clear(batch *b)
+{
+    b->n = 0;
+    ef_buf_clear(&b->strings);
+}
+
 /* The pool's reading job (ctx: the reader): fills the ring's batches in
- * turn until the end of the inputs, an error, or stop. A batch with no
- * item ends the reading. */
+ * turn until the end of the inputs (a batch with no item), an error, or
+ * stop. */
 static void read_all(void *ctx, size_t task, int thread)
 {
     reader *rd = ctx;
 
     (void)task;
     (void)thread;
-    for (size_t k = 0;; k++) {
+    for (size_t k = 0; await_slot(rd, k); k++) {
         batch *b = &rd->bs[k % NBATCH];
         ef_status rc;
-        int last;
 
-        pthread_mutex_lock(&rd->mu);
-        while (k >= rd->nfolded + NBATCH && !rd->stop)
-            pthread_cond_wait(&rd->cv, &rd->mu);
-        if (rd->stop) {
-            rd->done = 1;
-            pthread_mutex_unlock(&rd->mu);
-            return;
-        }
-        pthread_mutex_unlock(&rd->mu);
-        rc = fill(rd, b, &rd->err);
-        last = rc != EF_OK || b->n == 0;
-        pthread_mutex_lock(&rd->mu);
-        if (rc != EF_OK)
-            rd->rc = rc;
-        else
-            rd->nread = k + 1;
-        rd->done = last;
-        pthread_cond_broadcast(&rd->cv);
-        pthread_mutex_unlock(&rd->mu);
-        if (last)
+        clear(b);
+        rc = fill(rd, b, &b->err);
+        publish(rd, b, k, rc, b->n == 0);
+        if (rc != EF_OK || b->n == 0)
             return;
     }
+}
+
+/* A part's reading job (ctx: the reader): fills the batches of its
+ * chunks, task, task + nparts, ..., until the last, an error, or stop. */
+static void read_part(void *ctx, size_t task, int thread)
+{
+    reader *rd = ctx;
+    part *p = &rd->parts[task];
+
+    (void)thread;
+    for (size_t k = task; k < rd->nchunks && await_slot(rd, k);
+         k += (size_t)rd->nparts) {
+        batch *b = &rd->bs[k % NBATCH];
+        ef_status rc;
+
+        clear(b);
+        rc = fill_chunk(rd, p, k, b, &b->err);
+        publish(rd, b, k, rc, k + 1 == rd->nchunks);
+        if (rc != EF_OK)
+            return;
+    }
+}
+
+/* Opens the only input on this thread; a store that can be read by
+ * parts (ids unique: a table read whole) gets nparts of them, even one:
+ * read by parts, a store's rows are numbered by their rowids (which stay
+ * put when rows are deleted), whatever the number of threads. */
+static ef_status open_parts(reader *rd, int nparts, ef_err *e)
+{
+    const ef_source_stats *st;
+    int64_t max = 0;
+    ef_status rc;
+
+    if ((rc = ef_source_open(rd->o->inputs[0], &rd->o->src, &rd->src, e)) !=
+        EF_OK)
+        return rc;
+    st = ef_source_stats_get(rd->src);
+    ef_print_source_notes(st->notes, st->hints, rd->o->quiet);
+    rd->unique = ef_source_ids_unique(rd->src);
+    if (!rd->unique)
+        return EF_OK;
+    for (int i = 0; i < nparts; i++) {
+        part *p = &rd->parts[i];
+        p->rd = rd;
+        if ((rc = ef_source_part_open(rd->src, hold_reject, p, &p->src, e)) !=
+            EF_OK)
+            return rc;
+        rd->nparts = i + 1;
+    }
+    if ((rc = ef_source_part_rows(rd->parts[0].src, &max, e)) != EF_OK)
+        return rc;
+    rd->nchunks = (size_t)(max > 0 ? max : 0) / BATCH + 1;
+    return EF_OK;
 }
 
 /* A pool task: prepares slice `task` of the batch (ctx: its workers). */
@@ -563,21 +759,34 @@ static void prepare(void *ctx, size_t task, int thread)
         ef_prep_item(w->prep, &w->b->items[i], &w->b->prep[i]);
 }
 
+/* What folding needs besides the batch. */
+typedef struct {
+    ef_agg *agg;
+    ef_xlsx *xlsx;
+    ef_lsample *ls;
+    ef_labels *labels; /* --labels, or NULL */
+    ef_progress *pg;
+    const char **inputs;
+} folder;
+
 /* Folds a prepared batch into the aggregator and the workbook. */
-static ef_status fold(batch *b, worker *ws, int nw, ef_agg *agg, ef_xlsx *xlsx,
-                      ef_lsample *ls, ef_err *e)
+static ef_status fold(const folder *f, batch *b, worker *ws, int nw, ef_err *e)
 {
     for (int k = 0; k < nw; k++) {
         for (size_t i = ws[k].from; i < ws[k].to; i++) {
+            ef_item *it = &b->items[i];
             if (i + 8 < ws[k].to)
-                ef_agg_prefetch(agg, &b->prep[i + 8]);
-            ef_agg_add_prepared(agg, &b->items[i], &b->prep[i], ws[k].prep);
-            if (ls)
-                ef_lsample_add(ls, b->input[i], &b->items[i],
+                ef_agg_prefetch(f->agg, &b->prep[i + 8]);
+            if (f->labels && it->label < 0)
+                it->label = ef_labels_find(f->labels, it);
+            ef_agg_add_prepared(f->agg, it, &b->prep[i], ws[k].prep);
+            if (f->ls)
+                ef_lsample_add(f->ls, b->input[i], it,
                                b->prep[i].scores.compound);
-            if (xlsx && ef_xlsx_add_row(xlsx, &b->items[i], &b->prep[i].scores,
-                                        b->prep[i].cls, e) != EF_OK)
+            if (f->xlsx && ef_xlsx_add_row(f->xlsx, it, &b->prep[i].scores,
+                                           b->prep[i].cls, e) != EF_OK)
                 return e->code;
+            ef_progress_tick(f->pg, f->inputs[b->input[i]]);
         }
     }
     return EF_OK;
@@ -593,10 +802,10 @@ static ef_status negative_row(void *ctx, const ef_item *it,
 
 /* Reads every input into the aggregator (and the workbook's row sheets),
  * scoring on nthreads threads. The pool has a thread more than the
- * scoring threads: the reading job holds it from start to end. This
- * thread hands each batch read to the scoring threads as it sees it, and
- * folds the prepared ones in order. With one scoring thread, reading,
- * scoring and folding still overlap as they do with more. */
+ * scoring threads for each reading job, which holds it from start to
+ * end. This thread hands each batch read to the scoring threads as it
+ * sees it, and folds the prepared ones in order. With one scoring thread,
+ * reading, scoring and folding still overlap as they do with more. */
 static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
                              ef_xlsx *xlsx, int nthreads, ef_labels *lm,
                              ef_lsample *ls, ef_err *e)
@@ -607,15 +816,14 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     reader rd = {
         .o = o,
         .agg = agg,
-        .pg = ef_progress_new(o->quiet),
-        .labels = lm,
         .seen = ef_dedup_new(),
         .ended = ef_xcalloc((size_t)o->ninputs + 1, sizeof(ef_source_stats)),
-        .bs = bs,
-        .rc = EF_OK};
-    ef_pool *pool = ef_pool_new(nthreads + 1);
+        .bs = bs};
+    folder f = {agg, xlsx, ls, lm, ef_progress_new(o->quiet), o->inputs};
+    ef_pool *pool = NULL;
     ef_status rc = EF_OK;
-    size_t np = 0, nf = 0; /* batches handed to the scoring threads, folded */
+    /* batches handed to the scoring threads, folded; the end */
+    size_t np = 0, nf = 0, end = SIZE_MAX;
 
     pthread_mutex_init(&rd.mu, NULL);
     pthread_cond_init(&rd.cv, NULL);
@@ -624,19 +832,33 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         for (int t = 0; t < nthreads; t++)
             ws[k][t].prep = ef_prep_new(v, &o->agg.thr);
     }
-    read = EF_JOB(read_all, &rd, 1);
+    if (o->ninputs == 1 &&
+        (rc = open_parts(&rd, nthreads < MAX_PARTS ? nthreads : MAX_PARTS,
+                         e)) != EF_OK)
+        goto out;
+    pool = ef_pool_new(nthreads + (rd.nparts ? rd.nparts : 1));
+    read = rd.nparts ? EF_JOB(read_part, &rd, (size_t)rd.nparts)
+                     : EF_JOB(read_all, &rd, 1);
     ef_pool_submit(pool, &read);
     for (;;) {
         size_t nr;
-        int done;
 
         pthread_mutex_lock(&rd.mu);
-        while (rd.nread == np && nf == np && !rd.done)
+        while (np < end && bs[np % NBATCH].seq != np + 1 && nf == np)
             pthread_cond_wait(&rd.cv, &rd.mu);
-        nr = rd.nread;
-        done = rd.done;
+        /* the batches read since, in a row, up to an error or the last */
+        for (nr = np; nr < end && bs[nr % NBATCH].seq == nr + 1; nr++) {
+            batch *b = &bs[nr % NBATCH];
+            if (b->rc != EF_OK) {
+                rc = b->rc;
+                *e = b->err;
+                end = nr;
+            } else if (b->last) {
+                end = nr + 1;
+            }
+        }
         pthread_mutex_unlock(&rd.mu);
-        for (; np < nr; np++) { /* every batch read, to the scorers */
+        for (; np < nr && np < end; np++) { /* to the scorers */
             batch *b = &bs[np % NBATCH];
             worker *w = ws[np % NBATCH];
             size_t per = (b->n + (size_t)nthreads - 1) / (size_t)nthreads;
@@ -649,19 +871,22 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
             ef_pool_submit(pool, &prep[np % NBATCH]);
         }
         if (nf < np) { /* the oldest, once prepared, folded and freed */
+            ef_status frc;
             ef_pool_wait(pool, &prep[nf % NBATCH]);
-            rc = fold(&bs[nf % NBATCH], ws[nf % NBATCH], nthreads, agg, xlsx,
-                      ls, e);
+            pass_rejects(&rd, &bs[nf % NBATCH]);
+            frc = fold(&f, &bs[nf % NBATCH], ws[nf % NBATCH], nthreads, e);
             pthread_mutex_lock(&rd.mu);
             rd.nfolded = ++nf;
             pthread_cond_broadcast(&rd.cv);
             pthread_mutex_unlock(&rd.mu);
-            if (rc != EF_OK)
+            if (frc != EF_OK) {
+                rc = frc;
                 break;
+            }
             continue;
         }
-        if (done)
-            break; /* everything read was folded */
+        if (nf == end)
+            break; /* everything read was folded, or an error is next */
     }
     pthread_mutex_lock(&rd.mu);
     rd.stop = 1;
@@ -670,18 +895,24 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     ef_pool_wait(pool, &read);
     for (; nf < np; nf++)
         ef_pool_wait(pool, &prep[nf % NBATCH]);
-    if (rc == EF_OK && rd.rc != EF_OK) {
-        *e = rd.err;
-        rc = rd.rc;
+    if (rc == EF_OK && rd.nparts) { /* the store, read by its parts */
+        ef_source *ps[MAX_PARTS];
+        for (int i = 0; i < rd.nparts; i++)
+            ps[i] = rd.parts[i].src;
+        ef_source_parts_stats(rd.src, ps, (size_t)rd.nparts, &rd.ended[0]);
+        rd.input = 1;
     }
     for (int i = 0; rc == EF_OK && i < rd.input; i++)
         ef_agg_add_source(agg, &rd.ended[i]);
+out:
     free(rd.ended);
     ef_pool_free(pool);
     pthread_cond_destroy(&rd.cv);
     pthread_mutex_destroy(&rd.mu);
-    ef_progress_done(rd.pg);
-    ef_progress_free(rd.pg);
+    ef_progress_done(f.pg);
+    ef_progress_free(f.pg);
+    for (int i = 0; i < rd.nparts; i++)
+        ef_source_free(rd.parts[i].src);
     ef_source_free(rd.src);
     ef_dedup_free(rd.seen);
     for (int k = 0; k < NBATCH; k++) {
@@ -691,6 +922,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         }
         free(ws[k]);
         ef_buf_reset(&bs[k].strings);
+        held_free(&bs[k].rejects);
     }
     free(bs);
     return rc;

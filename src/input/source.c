@@ -786,6 +786,106 @@ int ef_source_ids_unique(ef_source *s)
     return ef_sqlite_reader_input_has(s->db, "id") >= 0;
 }
 
+/* ==== Parts: a store's table read by several threads ================== */
+
+/* A date format chosen for a source, for its part: the source's buffer
+ * (sbuf) becomes the part's (pbuf). */
+static const char *part_format(const char *f, const char *sbuf, char *pbuf,
+                               size_t cap)
+{
+    if (f != sbuf)
+        return f; /* the options' own, or NULL */
+    snprintf(pbuf, cap, "%s", sbuf);
+    return pbuf;
+}
+
+ef_status ef_source_part_open(const ef_source *s,
+                              void (*on_reject)(void *, const ef_reject *),
+                              void *reject_ctx, ef_source **out, ef_err *e)
+{
+    ef_source *p;
+    const char *const *names;
+    size_t k;
+    ef_status rc;
+
+    *out = NULL;
+    if (s->db == NULL || s->opts.query)
+        return ef_fail(e, EF_ERR_INTERNAL, "%s: only a table has parts",
+                       s->stats.path);
+    p = ef_xcalloc(1, sizeof *p);
+    p->opts = s->opts;
+    p->opts.on_reject = on_reject;
+    p->opts.reject_ctx = reject_ctx;
+    snprintf(p->stats.path, sizeof p->stats.path, "%s", s->stats.path);
+    memcpy(p->stats.kind, s->stats.kind, sizeof p->stats.kind);
+    memcpy(p->stats.encoding, s->stats.encoding, sizeof p->stats.encoding);
+    memcpy(p->stats.mapped, s->stats.mapped, sizeof p->stats.mapped);
+    p->stats.ids_ignored = s->stats.ids_ignored;
+    rc = ef_sqlite_reader_open_ranged(s->stats.path, s->opts.table, &p->db, e);
+    if (rc != EF_OK)
+        goto fail;
+    names = ef_sqlite_reader_names(p->db, &k);
+    if (k != s->nheader) { /* the table changed under us */
+        rc = ef_fail(e, EF_ERR_NOINPUT,
+                     "%s: the table changed while it was being read",
+                     s->stats.path);
+        goto fail;
+    }
+    p->nheader = k;
+    p->header = ef_xcalloc(k ? k : 1, sizeof(char *));
+    for (size_t i = 0; i < k; i++)
+        p->header[i] = ef_xstrdup(names[i]);
+    p->cols = s->cols;
+    memcpy(p->cache, s->cache, sizeof p->cache);
+    for (int c = 0; c < C_CACHE_COUNT; c++)
+        if (c != C_SCORER && p->cache[c] >= 0)
+            ef_sqlite_reader_number_only(p->db, (size_t)p->cache[c]);
+    p->date_format = part_format(s->date_format, s->date_fmt, p->date_fmt,
+                                 sizeof p->date_fmt);
+    p->resp_format = part_format(s->resp_format, s->resp_fmt, p->resp_fmt,
+                                 sizeof p->resp_fmt);
+    *out = p;
+    return EF_OK;
+fail:
+    ef_source_free(p);
+    return rc;
+}
+
+ef_status ef_source_part_rows(ef_source *p, int64_t *max, ef_err *e)
+{
+    return ef_sqlite_reader_max_rowid(p->db, max, e);
+}
+
+ef_status ef_source_part_range(ef_source *p, int64_t lo, int64_t hi, ef_err *e)
+{
+    return ef_sqlite_reader_range(p->db, lo, hi, e);
+}
+
+void ef_source_parts_stats(ef_source *s, ef_source *const *parts, size_t n,
+                           ef_source_stats *out)
+{
+    *out = s->stats; /* what the opening judged */
+    ef_sqlite_reader_sha256(s->db, out->sha256);
+    /* what was read: the parts' (s read only its first rows, which its
+     * parts read again) */
+    out->rows_read = out->rows_used = out->rows_rejected = 0;
+    out->invalid_utf8 = out->nul_bytes = out->duplicates = 0;
+    memset(out->rejected, 0, sizeof out->rejected);
+    for (size_t i = 0; i < n; i++) {
+        const ef_source_stats *ps = &parts[i]->stats;
+        uint64_t bad, nul;
+        ef_sqlite_reader_counts(parts[i]->db, &bad, &nul);
+        out->rows_read += ps->rows_read;
+        out->rows_used += ps->rows_used;
+        out->rows_rejected += ps->rows_rejected;
+        out->duplicates += ps->duplicates;
+        out->invalid_utf8 += bad;
+        out->nul_bytes += nul;
+        for (int r = 0; r < EF_REJECT_COUNT; r++)
+            out->rejected[r] += ps->rejected[r];
+    }
+}
+
 const ef_source_stats *ef_source_stats_get(const ef_source *s)
 {
     return &s->stats;

@@ -24,6 +24,8 @@ struct ef_sqlite_reader {
     ef_buf *fix;    /* per column: a value repaired (NUL, UTF-8) */
     uint64_t row;
     int user_query; /* the SQL is --query's */
+    int ranged;     /* by ranges of rowid: column 0 is the rowid */
+    char *table;    /* ranged: the table's name */
     uint64_t invalid_utf8, nul_bytes;
     /* the file's sha256, hashed on a thread of its own from the open on
      * (a store of a million items is ~400 MB: ~0.2 s that reading the
@@ -219,9 +221,11 @@ static void hash_wait(ef_sqlite_reader *r)
     r->hpool = NULL;
 }
 
-ef_status ef_sqlite_reader_open(const char *path, const char *table,
-                                const char *query, ef_sqlite_reader **out,
-                                ef_err *e)
+/* The open of both kinds of reader: ranged, one that reads the table
+ * by ranges of rowid (and does not hash the file). */
+static ef_status reader_open(const char *path, const char *table,
+                             const char *query, int ranged,
+                             ef_sqlite_reader **out, ef_err *e)
 {
     ef_sqlite_reader *r = ef_xcalloc(1, sizeof *r);
     char *sql = NULL, *tab = NULL;
@@ -247,7 +251,10 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
             tab = ef_xstrdup(table);
         else if ((rc = pick_table(r, &tab, e)) != EF_OK)
             goto out;
-        sql = sqlite3_mprintf("SELECT * FROM \"%w\"", tab);
+        sql = ranged ? sqlite3_mprintf("SELECT rowid, * FROM \"%w\" WHERE "
+                                       "rowid >= ?1 AND rowid < ?2",
+                                       tab)
+                     : sqlite3_mprintf("SELECT * FROM \"%w\"", tab);
         if (sql == NULL) {
             rc = ef_fail(e, EF_ERR_INTERNAL, "out of memory");
             goto out;
@@ -277,7 +284,10 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
                      query);
         goto out;
     }
-    r->ncols = (size_t)sqlite3_column_count(r->st);
+    r->ranged = ranged;
+    if (ranged)
+        r->table = ef_xstrdup(tab);
+    r->ncols = (size_t)sqlite3_column_count(r->st) - (ranged ? 1 : 0);
     r->names = ef_xcalloc(r->ncols + 1, sizeof(char *));
     r->field = ef_xcalloc(r->ncols + 1, sizeof(char *));
     r->len = ef_xcalloc(r->ncols + 1, sizeof(size_t));
@@ -286,12 +296,14 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
     r->num_only = ef_xcalloc(r->ncols + 1, 1);
     r->fix = ef_xcalloc(r->ncols + 1, sizeof(ef_buf));
     for (size_t i = 0; i < r->ncols; i++) {
-        const char *nm = sqlite3_column_name(r->st, (int)i);
+        const char *nm = sqlite3_column_name(r->st, (int)i + ranged);
         r->names[i] = ef_xstrdup(nm ? nm : "");
     }
-    r->hpool = ef_pool_new(2);
-    r->hjob = EF_JOB(hash_file, r, 1);
-    ef_pool_submit(r->hpool, &r->hjob);
+    if (!ranged) {
+        r->hpool = ef_pool_new(2);
+        r->hjob = EF_JOB(hash_file, r, 1);
+        ef_pool_submit(r->hpool, &r->hjob);
+    }
 out:
     free(sql);
     free(tab);
@@ -301,6 +313,53 @@ out:
     }
     *out = r;
     return rc;
+}
+
+ef_status ef_sqlite_reader_open(const char *path, const char *table,
+                                const char *query, ef_sqlite_reader **out,
+                                ef_err *e)
+{
+    return reader_open(path, table, query, 0, out, e);
+}
+
+ef_status ef_sqlite_reader_open_ranged(const char *path, const char *table,
+                                       ef_sqlite_reader **out, ef_err *e)
+{
+    return reader_open(path, table, NULL, 1, out, e);
+}
+
+ef_status ef_sqlite_reader_range(ef_sqlite_reader *r, int64_t lo, int64_t hi,
+                                 ef_err *e)
+{
+    int rc;
+
+    sqlite3_reset(r->st);
+    if ((rc = sqlite3_bind_int64(r->st, 1, lo)) != SQLITE_OK ||
+        (rc = sqlite3_bind_int64(r->st, 2, hi)) != SQLITE_OK)
+        return ef_fail(e, sql_status(r, rc, 0), "%s: %s", r->path,
+                       sqlite3_errmsg(r->db));
+    return EF_OK;
+}
+
+ef_status ef_sqlite_reader_max_rowid(ef_sqlite_reader *r, int64_t *max,
+                                     ef_err *e)
+{
+    sqlite3_stmt *q = NULL;
+    char *sql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"",
+                                r->table ? r->table : "");
+    int rc = sql ? sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) : SQLITE_NOMEM;
+
+    sqlite3_free(sql);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(q);
+        *max = sqlite3_column_int64(q, 0); /* 0 for an empty table */
+        rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_OK)
+        return ef_fail(e, sql_status(r, rc, 0), "%s: %s", r->path,
+                       sqlite3_errmsg(r->db));
+    return EF_OK;
 }
 
 const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r, size_t *n)
@@ -326,7 +385,8 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
                        r->user_query ? " (in --query)" : "");
     *eof = 0;
     for (size_t i = 0; i < r->ncols; i++) {
-        int t = sqlite3_column_type(r->st, (int)i);
+        int c = (int)i + r->ranged; /* its column in the statement */
+        int t = sqlite3_column_type(r->st, c);
         r->type[i] = t == SQLITE_INTEGER ? EF_SQL_INT
                      : t == SQLITE_FLOAT ? EF_SQL_REAL
                      : t == SQLITE_NULL  ? EF_SQL_NULL
@@ -334,15 +394,15 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
         /* a number only for numbers: text would go through SQLite's
          * atof (every text of every row, for nothing) */
         r->num[i] = t == SQLITE_INTEGER || t == SQLITE_FLOAT
-                        ? sqlite3_column_double(r->st, (int)i)
+                        ? sqlite3_column_double(r->st, c)
                         : 0;
         if (t == SQLITE_NULL || (t == SQLITE_FLOAT && r->num_only[i])) {
             r->field[i] = "";
             r->len[i] = 0;
         } else {
-            const unsigned char *s = sqlite3_column_text(r->st, (int)i);
+            const unsigned char *s = sqlite3_column_text(r->st, c);
             r->field[i] = s ? (const char *)s : "";
-            r->len[i] = (size_t)sqlite3_column_bytes(r->st, (int)i);
+            r->len[i] = (size_t)sqlite3_column_bytes(r->st, c);
             repair(r, i);
         }
     }
@@ -350,7 +410,9 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
     *len = r->len;
     *type = r->type;
     *num = r->num;
-    *rowno = ++r->row;
+    /* ranged: the rowid, which is the row's number in a store that
+     * `earful import` only ever appended to */
+    *rowno = r->ranged ? (uint64_t)sqlite3_column_int64(r->st, 0) : ++r->row;
     return EF_OK;
 }
 
@@ -405,6 +467,7 @@ void ef_sqlite_reader_free(ef_sqlite_reader *r)
         ef_buf_reset(&r->fix[i]);
     free(r->fix);
     free(r->path);
+    free(r->table);
     free(r);
 }
 

@@ -22,6 +22,22 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
                                 const char *query, ef_sqlite_reader **out,
                                 ef_err *e);
 
+/* Opens a table of path read-only to be read by ranges of rowid (one
+ * reader a thread, each its own ranges): no rows until
+ * ef_sqlite_reader_range; each row's number is its rowid. Does not hash
+ * the file. Errors as ef_sqlite_reader_open's. */
+ef_status ef_sqlite_reader_open_ranged(const char *path, const char *table,
+                                       ef_sqlite_reader **out, ef_err *e);
+
+/* From now on, the rows lo <= rowid < hi in rowid order (a ranged
+ * reader); *eof at their end. */
+ef_status ef_sqlite_reader_range(ef_sqlite_reader *r, int64_t lo, int64_t hi,
+                                 ef_err *e);
+
+/* The largest rowid of a ranged reader's table (0 when it is empty). */
+ef_status ef_sqlite_reader_max_rowid(ef_sqlite_reader *r, int64_t *max,
+                                     ef_err *e);
+
 /* The result's column names (owned by r). */
 const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r,
                                           size_t *n);

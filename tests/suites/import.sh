@@ -219,5 +219,39 @@ eq "lock released in time: exit 0" $? 0
 wait $bg; bg=""
 eq "lock released in time: imported" "$(cat "$tmp/out")" "$rej: 2 added, 0 already present, 0 conflicting, 10 rejected"
 
+
+# ==== A store read by parts (report, one input: a thread a part) ==============
+# Batch k is rowids [4096k, 4096(k+1)) read by part k mod parts; the report
+# must not depend on how many parts read it: rows deleted (a whole chunk
+# and a few more), rows a report rejects, --strict.
+pdb=$tmp/parts.db
+build/tools/gen_sample -n 20000 >"$tmp/parts.csv"
+$E import -q "$tmp/parts.csv" "$pdb" >/dev/null 2>&1
+eq "parts: store" "$(sql "$pdb" 'SELECT count(*) FROM feedback')" 20000
+$PY - "$pdb" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("DELETE FROM feedback WHERE rowid BETWEEN 4096 AND 8191 OR rowid IN (3, 9000)")
+c.execute("UPDATE feedback SET date = 'garbage' WHERE rowid IN (5, 8192, 12289, 19999)")
+c.execute("UPDATE feedback SET rating = 9 WHERE rowid IN (6, 16385)")
+c.commit()
+PY
+for j in 1 2 3; do
+    SOURCE_DATE_EPOCH=1700000000 $E report -q -j$j --no-charts -o "$tmp/pr$j" "$pdb" 2>"$tmp/perr$j"
+    eq "parts: -j$j exit" $? 0
+done
+for j in 2 3; do
+    for f in metrics.json report.md rejected.csv; do
+        check "parts: -j$j $f as -j1" cmp -s "$tmp/pr1/$f" "$tmp/pr$j/$f"
+    done
+done
+eq "parts: rejected rows, in order, numbered by rowid" \
+    "$($PY -c 'import csv,sys; print(*[r["line"] for r in csv.DictReader(open(sys.argv[1]))])' "$tmp/pr3/rejected.csv")" \
+    "5 6 8192 12289 16385 19999"
+check "parts: rows read" grep -q '"rows_read": 15902,' "$tmp/pr3/metrics.json"
+$E report -q -j3 --strict --no-xlsx --no-charts -o "$tmp/prs" "$pdb" 2>"$tmp/err"
+eq "parts: --strict exit" $? 65
+eq "parts: --strict, the first row" "$(cat "$tmp/err")" "earful: $pdb:5: unparseable date 'garbage' (not a date)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
