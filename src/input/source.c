@@ -546,7 +546,11 @@ static double number(const row *r, int c)
 static ef_status reject(ef_source *s, const row *r, ef_reject_reason why,
                         ef_err *e)
 {
-    ef_reject rj = {
+    ef_reject rj;
+
+    if (s->db) /* a part reads only some columns: the row is written whole */
+        ef_sqlite_reader_whole(s->db, r->line);
+    rj = (ef_reject){
         s->stats.path, r->line, why,  s->detail,
         r->field,      r->len,  r->n, (const char *const *)s->header,
         s->nheader};
@@ -840,6 +844,22 @@ ef_status ef_source_part_open(const ef_source *s,
     for (int c = 0; c < C_CACHE_COUNT; c++)
         if (c != C_SCORER && p->cache[c] >= 0)
             ef_sqlite_reader_number_only(p->db, (size_t)p->cache[c]);
+    /* the columns an item is made of, not those beside them */
+    {
+        unsigned char *want = ef_xcalloc(k + 1, 1);
+        for (int f = 0; f < EF_F_COUNT; f++)
+            if (p->cols.col[f] >= 0)
+                want[p->cols.col[f]] = 1;
+        if (p->cols.segment >= 0)
+            want[p->cols.segment] = 1;
+        for (int c = 0; c < C_CACHE_COUNT; c++)
+            if (p->cache[c] >= 0)
+                want[p->cache[c]] = 1;
+        rc = ef_sqlite_reader_want(p->db, want, e);
+        free(want);
+        if (rc != EF_OK)
+            goto fail;
+    }
     p->date_format = part_format(s->date_format, s->date_fmt, p->date_fmt,
                                  sizeof p->date_fmt);
     p->resp_format = part_format(s->resp_format, s->resp_fmt, p->resp_fmt,

@@ -26,6 +26,13 @@ struct ef_sqlite_reader {
     int user_query; /* the SQL is --query's */
     int ranged;     /* by ranges of rowid: column 0 is the rowid */
     char *table;    /* ranged: the table's name */
+    /* ranged, with only some columns wanted (ef_sqlite_reader_want): the
+     * table's column of each of the statement's after the rowid, and the
+     * whole row, read again for a rejected row */
+    size_t *col_of, nwant;
+    unsigned char *wanted; /* per column of the table */
+    sqlite3_stmt *whole;
+    int dirty; /* the unwanted columns hold the whole row's values */
     uint64_t invalid_utf8, nul_bytes;
     /* the file's sha256, hashed on a thread of its own from the open on
      * (a store of a million items is ~400 MB: ~0.2 s that reading the
@@ -368,6 +375,105 @@ const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r, size_t *n)
     return (const char *const *)r->names;
 }
 
+/* Column i of the row is v. The value itself, then its type, number
+ * and text: one lookup of the column, not one a call (sqlite3_column_*),
+ * which showed at a tenth of a store report's time. Unprotected values
+ * are safe here: a reader's connection is used by one thread at a time. */
+static void take(ef_sqlite_reader *r, size_t i, sqlite3_value *v)
+{
+    int t = sqlite3_value_type(v);
+
+    r->type[i] = t == SQLITE_INTEGER ? EF_SQL_INT
+                 : t == SQLITE_FLOAT ? EF_SQL_REAL
+                 : t == SQLITE_NULL  ? EF_SQL_NULL
+                                     : EF_SQL_TEXT;
+    /* a number only for numbers: text would go through SQLite's atof
+     * (every text of every row, for nothing) */
+    r->num[i] =
+        t == SQLITE_INTEGER || t == SQLITE_FLOAT ? sqlite3_value_double(v) : 0;
+    if (t == SQLITE_NULL || (t == SQLITE_FLOAT && r->num_only[i])) {
+        r->field[i] = "";
+        r->len[i] = 0;
+    } else {
+        const unsigned char *s = sqlite3_value_text(v);
+        r->field[i] = s ? (const char *)s : "";
+        r->len[i] = (size_t)sqlite3_value_bytes(v);
+        repair(r, i);
+    }
+}
+
+/* The columns not wanted read as NULL. */
+static void unwanted_clear(ef_sqlite_reader *r)
+{
+    for (size_t i = 0; i < r->ncols; i++)
+        if (!r->wanted[i]) {
+            r->type[i] = EF_SQL_NULL;
+            r->num[i] = 0;
+            r->field[i] = "";
+            r->len[i] = 0;
+        }
+    r->dirty = 0;
+}
+
+ef_status ef_sqlite_reader_want(ef_sqlite_reader *r, const unsigned char *want,
+                                ef_err *e)
+{
+    ef_buf sql = EF_BUF_INIT;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (!r->ranged)
+        return EF_OK;
+    ef_buf_puts(&sql, "SELECT rowid");
+    for (size_t i = 0; i < r->ncols; i++)
+        if (want[i]) {
+            char *q = sqlite3_mprintf(", \"%w\"", r->names[i]);
+            ef_buf_puts(&sql, q);
+            sqlite3_free(q);
+        }
+    {
+        char *q = sqlite3_mprintf(" FROM \"%w\" WHERE rowid >= ?1 AND "
+                                  "rowid < ?2",
+                                  r->table);
+        ef_buf_puts(&sql, q);
+        sqlite3_free(q);
+    }
+    rc = sqlite3_prepare_v2(r->db, ef_buf_cstr(&sql), -1, &st, NULL);
+    ef_buf_reset(&sql);
+    if (rc != SQLITE_OK)
+        return ef_fail(e, sql_status(r, rc, 0), "%s: %s", r->path,
+                       sqlite3_errmsg(r->db));
+    r->col_of = ef_xcalloc(r->ncols + 1, sizeof(size_t));
+    r->wanted = ef_xcalloc(r->ncols + 1, 1);
+    for (size_t i = 0; i < r->ncols; i++)
+        if ((r->wanted[i] = want[i] != 0))
+            r->col_of[n++] = i;
+    r->nwant = n;
+    r->whole = r->st; /* every column, for ef_sqlite_reader_whole */
+    r->st = st;
+    unwanted_clear(r);
+    return EF_OK;
+}
+
+int ef_sqlite_reader_whole(ef_sqlite_reader *r, uint64_t rowid)
+{
+    int ok;
+
+    if (r->whole == NULL)
+        return 1; /* every column was read */
+    sqlite3_reset(r->whole);
+    sqlite3_bind_int64(r->whole, 1, (sqlite3_int64)rowid);
+    sqlite3_bind_int64(r->whole, 2, (sqlite3_int64)rowid + 1);
+    ok = sqlite3_step(r->whole) == SQLITE_ROW;
+    if (ok) {
+        for (size_t i = 0; i < r->ncols; i++)
+            take(r, i, sqlite3_column_value(r->whole, (int)i + 1));
+        r->dirty = 1;
+    }
+    return ok;
+}
+
 ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
                                 const size_t **len, const int **type,
                                 const double **num, uint64_t *rowno, int *eof,
@@ -384,31 +490,14 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
                        sqlite3_errmsg(r->db),
                        r->user_query ? " (in --query)" : "");
     *eof = 0;
-    for (size_t i = 0; i < r->ncols; i++) {
-        /* the value itself, then its type, number and text: one lookup
-         * of the column, not one a call (sqlite3_column_*), which showed
-         * at a tenth of a store report's time. Unprotected values are safe
-         * here: a reader's connection is used by one thread at a time. */
-        sqlite3_value *v = sqlite3_column_value(r->st, (int)i + r->ranged);
-        int t = sqlite3_value_type(v);
-        r->type[i] = t == SQLITE_INTEGER ? EF_SQL_INT
-                     : t == SQLITE_FLOAT ? EF_SQL_REAL
-                     : t == SQLITE_NULL  ? EF_SQL_NULL
-                                         : EF_SQL_TEXT;
-        /* a number only for numbers: text would go through SQLite's
-         * atof (every text of every row, for nothing) */
-        r->num[i] = t == SQLITE_INTEGER || t == SQLITE_FLOAT
-                        ? sqlite3_value_double(v)
-                        : 0;
-        if (t == SQLITE_NULL || (t == SQLITE_FLOAT && r->num_only[i])) {
-            r->field[i] = "";
-            r->len[i] = 0;
-        } else {
-            const unsigned char *s = sqlite3_value_text(v);
-            r->field[i] = s ? (const char *)s : "";
-            r->len[i] = (size_t)sqlite3_value_bytes(v);
-            repair(r, i);
-        }
+    if (r->col_of == NULL) {
+        for (size_t i = 0; i < r->ncols; i++)
+            take(r, i, sqlite3_column_value(r->st, (int)i + r->ranged));
+    } else {
+        if (r->dirty)
+            unwanted_clear(r);
+        for (size_t j = 0; j < r->nwant; j++)
+            take(r, r->col_of[j], sqlite3_column_value(r->st, (int)j + 1));
     }
     *field = r->field;
     *len = r->len;
@@ -458,7 +547,10 @@ void ef_sqlite_reader_free(ef_sqlite_reader *r)
     r->hstop = 1;
     hash_wait(r);
     sqlite3_finalize(r->st);
+    sqlite3_finalize(r->whole);
     sqlite3_close(r->db);
+    free(r->col_of);
+    free(r->wanted);
     for (size_t i = 0; i < r->ncols; i++)
         free(r->names[i]);
     free(r->names);

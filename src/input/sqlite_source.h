@@ -34,6 +34,19 @@ ef_status ef_sqlite_reader_open_ranged(const char *path, const char *table,
 ef_status ef_sqlite_reader_range(ef_sqlite_reader *r, int64_t lo, int64_t hi,
                                  ef_err *e);
 
+/* Only the columns with want[i] (for each of the table's) are read by a
+ * ranged reader from now on; the others read as NULL, except through
+ * ef_sqlite_reader_whole. Spares SQLite the decoding of columns nothing
+ * uses (a store's source and imported_at). */
+ef_status ef_sqlite_reader_want(ef_sqlite_reader *r, const unsigned char *want,
+                                ef_err *e);
+
+/* Reads every column of the row numbered rowid (the current row of a
+ * ranged reader, read again) into the current row's fields: a rejected
+ * row is written whole. 0 if it could not be read (then the fields are
+ * as they were). Valid until the next row. */
+int ef_sqlite_reader_whole(ef_sqlite_reader *r, uint64_t rowid);
+
 /* The largest rowid of a ranged reader's table (0 when it is empty). */
 ef_status ef_sqlite_reader_max_rowid(ef_sqlite_reader *r, int64_t *max,
                                      ef_err *e);

@@ -248,6 +248,10 @@ done
 eq "parts: rejected rows, in order, numbered by rowid" \
     "$($PY -c 'import csv,sys; print(*[r["line"] for r in csv.DictReader(open(sys.argv[1]))])' "$tmp/pr3/rejected.csv")" \
     "5 6 8192 12289 16385 19999"
+# a part reads only the columns items are made of; a rejected row is whole
+eq "parts: a rejected row, whole (source, imported_at)" \
+    "$($PY -c 'import csv,sys; r=[x for x in csv.reader(open(sys.argv[1])) if x[1] == "5"][0]; print(r[-2], r[-1])' "$tmp/pr3/rejected.csv")" \
+    "$(sql "$pdb" 'SELECT source, imported_at FROM feedback WHERE rowid = 5' | tr '|' ' ')"
 check "parts: rows read" grep -q '"rows_read": 15902,' "$tmp/pr3/metrics.json"
 $E report -q -j3 --strict --no-xlsx --no-charts -o "$tmp/prs" "$pdb" 2>"$tmp/err"
 eq "parts: --strict exit" $? 65
