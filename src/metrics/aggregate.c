@@ -613,6 +613,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
 {
     const char *const *term;
     const size_t *tlen;
+    const uint64_t *th;
     size_t n;
     int keep;
 
@@ -640,6 +641,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         it->author[0] ? ef_strmap_hash(it->author, strlen(it->author)) : 0;
     n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
                        &out->abusive, &out->words);
+    th = ef_terms_hashes(p->split); /* the splitter's: not hashed again */
     /* the terms travel to the fold only for a negative item (its
      * period's terms); the run's counts are taken here for every item */
     keep = out->cls == EF_NEGATIVE;
@@ -660,7 +662,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         p->hash = ef_xrealloc(p->hash, p->terms_cap * sizeof(uint64_t));
     }
     for (size_t i = 0; i < n; i++) {
-        uint64_t h = ef_strmap_hash(term[i], tlen[i]);
+        uint64_t h = th[i];
         if (keep) {
             if (p->pool_len + tlen[i] > p->pool_cap) {
                 p->pool_cap = (p->pool_len + tlen[i]) * 2 + 4096;

@@ -21,4 +21,9 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
                       const char *const **term, const size_t **len,
                       int *abusive, int *words);
 
+/* ef_strmap_hash of each term of the last ef_terms_split, in its order
+ * (the splitter hashes every word for its own tables: the caller's maps
+ * need not hash the terms again). Valid until the next call. */
+const uint64_t *ef_terms_hashes(const ef_terms *t);
+
 #endif
