@@ -194,12 +194,18 @@ static void push_hour(float **a, size_t *n, size_t *cap, float h)
     (*a)[(*n)++] = h;
 }
 
+static uint64_t text_mix(uint64_t h)
+{
+    return h ^ (h >> 33);
+}
+
+/* An item's text's is the splitter's (ef_terms_text_fnv), mixed. */
 static uint64_t text_hash(const char *s, size_t n)
 {
-    uint64_t h = 0x84222325cbf29ce4ULL;
+    uint64_t h = EF_TERMS_TEXT_SEED;
     for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-    return h ^ (h >> 33);
+        h = ef_strmap_step(h, (unsigned char)s[i]);
+    return text_mix(h);
 }
 
 static void kept_fill(ef_kept_item *k, const ef_item *it, const ef_scores *sc,
@@ -648,7 +654,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
     /* the fold's hashes, computed here, off the fold's thread */
     out->text_key =
         out->words >= EXAMPLE_MIN_WORDS && out->words <= EXAMPLE_MAX_WORDS
-            ? text_hash(it->text, it->text_len)
+            ? text_mix(ef_terms_text_fnv(p->split))
             : 0;
     out->author_key = keep && it->author[0]
                           ? (uint32_t)text_hash(it->author, strlen(it->author))

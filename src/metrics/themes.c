@@ -68,7 +68,8 @@ struct ef_terms {
     size_t low_cap;
     const char **term;
     size_t *len;
-    uint64_t *hash; /* ef_strmap_hash of each term, for the caller's maps */
+    uint64_t *hash;    /* ef_strmap_hash of each term, for the caller's maps */
+    uint64_t text_fnv; /* the text's, for ef_terms_text_fnv */
     size_t cap;
     uint32_t *set;      /* 1 + index of a term, 0 = empty; per text */
     uint32_t *set_used; /* slots to clear after the text */
@@ -261,6 +262,7 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
     const unsigned char *u = (const unsigned char *)text;
     const unsigned char *fold = t->fold;
     size_t i = 0, count = 0;
+    uint64_t th = EF_TERMS_TEXT_SEED;
     int nw = 0, ab = 0;
 
     if (n + 1 > t->low_cap) {
@@ -269,24 +271,29 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
     }
     /* One pass: a word is lower-cased into t->low and hashed as it is
      * found (the bytes between words are only ever read from the text),
-     * its apostrophes at either end left out of the word and its hash. */
+     * its apostrophes at either end left out of the word and its hash.
+     * Every byte also steps th, the text's hash: a second chain of
+     * multiplies, which the processor runs beside the first. */
     while (i < n) {
         size_t a, b, wa, wb;
         uint64_t h = EF_STRMAP_SEED, hw = h; /* hw: up to wb */
         unsigned char c;
         int wide = 0; /* a byte of a 3- or 4-byte character */
 
-        while (i < n && fold[u[i]] == 0)
-            i++;
+        for (; i < n && fold[u[i]] == 0; i++)
+            th = ef_strmap_step(th, u[i]);
         if (i >= n)
             break;
         a = i;
-        while (i < n && u[i] == '\'')
-            t->low[i++] = '\'';
+        for (; i < n && u[i] == '\''; i++) {
+            t->low[i] = '\'';
+            th = ef_strmap_step(th, '\'');
+        }
         wa = wb = i;
         for (; i < n && (c = fold[u[i]]) != 0; i++) {
             t->low[i] = (char)c;
             wide |= c >= 0xE0;
+            th = ef_strmap_step(th, u[i]);
             h = ef_strmap_step(h, c);
             if (c != '\'') {
                 hw = h;
@@ -296,8 +303,8 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
         b = i;
         /* a URL is one run: skip it whole */
         if (b < n && text[b] == ':' && b + 2 < n && text[b + 1] == '/') {
-            while (i < n && text[i] != ' ' && text[i] != '\n')
-                i++;
+            for (; i < n && text[i] != ' ' && text[i] != '\n'; i++)
+                th = ef_strmap_step(th, u[i]);
             nw++;
             continue;
         }
@@ -312,6 +319,7 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
     for (size_t k = 0; k < t->nset_used; k++)
         t->set[t->set_used[k]] = 0;
     t->nset_used = 0;
+    t->text_fnv = th;
     *term = (const char *const *)t->term;
     *len = t->len;
     *abusive = ab;
@@ -322,4 +330,9 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
 const uint64_t *ef_terms_hashes(const ef_terms *t)
 {
     return t->hash;
+}
+
+uint64_t ef_terms_text_fnv(const ef_terms *t)
+{
+    return t->text_fnv;
 }

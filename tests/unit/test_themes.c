@@ -24,6 +24,12 @@ static char *split(ef_terms *t, const char *text, size_t n, int *ab, int *nw,
         bad += h[j] != ef_strmap_hash(term[j], len[j]);
     }
     INT_EQ(bad, 0, "terms: hashes handed out = ef_strmap_hash");
+    {
+        uint64_t want = EF_TERMS_TEXT_SEED;
+        for (size_t i = 0; i < n; i++)
+            want = ef_strmap_step(want, (unsigned char)text[i]);
+        OK(ef_terms_text_fnv(t) == want, "terms: the text's hash");
+    }
     s = ef_xstrdup(ef_buf_cstr(&b));
     ef_buf_reset(&b);
     return s;
@@ -50,6 +56,8 @@ void test_themes(void)
         {"x:/", "", 0, 1},
         {"'abc'd'", "abc'd", 0, 1},
         {"", "", 0, 0},
+        {"go to it, I am OK", "", 0, 6},
+        {"Read http://x.example/A?b=C'd then", "read", 0, 3},
     };
     ef_terms *t = ef_terms_new();
     ef_buf b = EF_BUF_INIT;
