@@ -75,6 +75,7 @@ struct ef_terms {
     uint32_t *set_used; /* slots to clear after the text */
     size_t nset_used;
     word words[WORDS_CAP]; /* stop words and insults */
+    size_t insult_min;     /* bytes of the shortest insult */
     ef_words *wb;          /* ICU's word breaker, opened on first need */
     int wb_tried;          /* ... and NULL if it could not be */
     size_t *ws, *wl;       /* the words of one run */
@@ -126,8 +127,13 @@ ef_terms *ef_terms_new(void)
     t->set_used = ef_xcalloc(SET_CAP, sizeof(uint32_t));
     for (size_t i = 0; i < EF_ARRAY_LEN(stopwords); i++)
         add_word(t, stopwords[i], W_STOP);
-    for (size_t i = 0; i < EF_ARRAY_LEN(abusive_words); i++)
+    t->insult_min = SIZE_MAX;
+    for (size_t i = 0; i < EF_ARRAY_LEN(abusive_words); i++) {
+        size_t n = strlen(abusive_words[i]);
         add_word(t, abusive_words[i], W_ABUSIVE);
+        if (n < t->insult_min)
+            t->insult_min = n;
+    }
     for (int c = 1; c < 256; c++)
         if (is_word_byte((unsigned char)c))
             t->fold[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
@@ -208,6 +214,8 @@ static void take_word(ef_terms *t, const char *w, size_t n, uint64_t h,
     if (n == 0)
         return;
     ++*nw;
+    if (n < 3 && n < t->insult_min)
+        return; /* no term, and no insult: spare the look-up */
     flags = word_flags(t, w, n, h);
     *ab |= (flags & W_ABUSIVE) != 0;
     if (n < 3 || (flags & W_STOP))

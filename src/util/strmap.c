@@ -59,7 +59,8 @@ static char *pool_copy(ef_strmap *m, const char *s, size_t n)
     return p;
 }
 
-static slot *lookup(const ef_strmap *m, const char *key, size_t n, uint64_t h)
+static inline slot *lookup(const ef_strmap *m, const char *key, size_t n,
+                           uint64_t h)
 {
     size_t mask = m->cap - 1, i = (size_t)h & mask;
     for (;; i = (i + 1) & mask) {
