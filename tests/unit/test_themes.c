@@ -88,4 +88,20 @@ void test_themes(void)
     OK(!ef_strmap_same("Xbcdefghij", "abcdefghij", 10), "same: head differs");
     OK(ef_strmap_same("ab", "ax", 1), "same: only n bytes");
     OK(ef_strmap_same("", "x", 0), "same: empty");
+    {
+        /* every length to 24, a difference at every place */
+        char x[25], y[25];
+        int bad = 0;
+        for (size_t n = 0; n <= 24; n++) {
+            for (size_t i = 0; i < n; i++)
+                x[i] = y[i] = (char)('a' + i);
+            bad += !ef_strmap_same(x, y, n);
+            for (size_t i = 0; i < n; i++) {
+                y[i] = 'Z';
+                bad += ef_strmap_same(x, y, n);
+                y[i] = x[i];
+            }
+        }
+        INT_EQ(bad, 0, "same: lengths 0 to 24");
+    }
 }
