@@ -194,12 +194,18 @@ static void push_hour(float **a, size_t *n, size_t *cap, float h)
     (*a)[(*n)++] = h;
 }
 
+static uint64_t text_mix(uint64_t h)
+{
+    return h ^ (h >> 33);
+}
+
+/* An item's text's is the splitter's (ef_terms_text_fnv), mixed. */
 static uint64_t text_hash(const char *s, size_t n)
 {
-    uint64_t h = 0x84222325cbf29ce4ULL;
+    uint64_t h = EF_TERMS_TEXT_SEED;
     for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-    return h ^ (h >> 33);
+        h = ef_strmap_step(h, (unsigned char)s[i]);
+    return text_mix(h);
 }
 
 static void kept_fill(ef_kept_item *k, const ef_item *it, const ef_scores *sc,
@@ -613,6 +619,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
 {
     const char *const *term;
     const size_t *tlen;
+    const uint64_t *th;
     size_t n;
     int keep;
 
@@ -640,13 +647,14 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         it->author[0] ? ef_strmap_hash(it->author, strlen(it->author)) : 0;
     n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
                        &out->abusive, &out->words);
+    th = ef_terms_hashes(p->split); /* the splitter's: not hashed again */
     /* the terms travel to the fold only for a negative item (its
      * period's terms); the run's counts are taken here for every item */
     keep = out->cls == EF_NEGATIVE;
     /* the fold's hashes, computed here, off the fold's thread */
     out->text_key =
         out->words >= EXAMPLE_MIN_WORDS && out->words <= EXAMPLE_MAX_WORDS
-            ? text_hash(it->text, it->text_len)
+            ? text_mix(ef_terms_text_fnv(p->split))
             : 0;
     out->author_key = keep && it->author[0]
                           ? (uint32_t)text_hash(it->author, strlen(it->author))
@@ -660,7 +668,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         p->hash = ef_xrealloc(p->hash, p->terms_cap * sizeof(uint64_t));
     }
     for (size_t i = 0; i < n; i++) {
-        uint64_t h = ef_strmap_hash(term[i], tlen[i]);
+        uint64_t h = th[i];
         if (keep) {
             if (p->pool_len + tlen[i] > p->pool_cap) {
                 p->pool_cap = (p->pool_len + tlen[i]) * 2 + 4096;

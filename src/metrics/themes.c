@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/script.h"
+#include "util/strmap.h"
 
 /* Function words and words every piece of feedback uses; they say
  * nothing about what a complaint is about. Our own list. (The word lists
@@ -58,41 +59,45 @@ enum { W_STOP = 1, W_ABUSIVE = 2 };
 typedef struct {
     const char *s; /* NULL: empty */
     size_t n;
+    uint64_t h; /* ef_strmap_hash(s, n): compared before the bytes */
     int flags;
 } word;
 
 struct ef_terms {
-    char *low; /* the lower-cased text */
+    char *low; /* the text's words, lower-cased (other bytes unset) */
     size_t low_cap;
     const char **term;
     size_t *len;
+    uint64_t *hash;    /* ef_strmap_hash of each term, for the caller's maps */
+    uint64_t text_fnv; /* the text's, for ef_terms_text_fnv */
     size_t cap;
     uint32_t *set;      /* 1 + index of a term, 0 = empty; per text */
     uint32_t *set_used; /* slots to clear after the text */
     size_t nset_used;
     word words[WORDS_CAP]; /* stop words and insults */
+    size_t insult_min;     /* bytes of the shortest insult */
     ef_words *wb;          /* ICU's word breaker, opened on first need */
     int wb_tried;          /* ... and NULL if it could not be */
     size_t *ws, *wl;       /* the words of one run */
     size_t wcap;
+    /* byte -> the byte lower-cased if it can be part of a word (letters,
+     * digits, apostrophes, any byte of a multi-byte character), else 0:
+     * one look-up both finds the words and lower-cases them */
+    unsigned char fold[256];
 };
-
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-    return h ^ (h >> 29);
-}
 
 static void add_word(ef_terms *t, const char *s, int flag)
 {
-    size_t n = strlen(s), i = (size_t)hash(s, n) & (WORDS_CAP - 1);
+    size_t n = strlen(s);
+    uint64_t h = ef_strmap_hash(s, n);
+    size_t i = (size_t)h & (WORDS_CAP - 1);
+
     while (t->words[i].s &&
-           !(t->words[i].n == n && memcmp(t->words[i].s, s, n) == 0))
+           !(t->words[i].n == n && ef_strmap_same(t->words[i].s, s, n)))
         i = (i + 1) & (WORDS_CAP - 1);
     t->words[i].s = s;
     t->words[i].n = n;
+    t->words[i].h = h;
     t->words[i].flags |= flag;
 }
 
@@ -101,11 +106,18 @@ static int word_flags(const ef_terms *t, const char *s, size_t n, uint64_t h)
 {
     size_t i = (size_t)h & (WORDS_CAP - 1);
     while (t->words[i].s) {
-        if (t->words[i].n == n && memcmp(t->words[i].s, s, n) == 0)
+        if (t->words[i].h == h && t->words[i].n == n &&
+            ef_strmap_same(t->words[i].s, s, n))
             return t->words[i].flags;
         i = (i + 1) & (WORDS_CAP - 1);
     }
     return 0;
+}
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
 }
 
 ef_terms *ef_terms_new(void)
@@ -115,8 +127,16 @@ ef_terms *ef_terms_new(void)
     t->set_used = ef_xcalloc(SET_CAP, sizeof(uint32_t));
     for (size_t i = 0; i < EF_ARRAY_LEN(stopwords); i++)
         add_word(t, stopwords[i], W_STOP);
-    for (size_t i = 0; i < EF_ARRAY_LEN(abusive_words); i++)
+    t->insult_min = SIZE_MAX;
+    for (size_t i = 0; i < EF_ARRAY_LEN(abusive_words); i++) {
+        size_t n = strlen(abusive_words[i]);
         add_word(t, abusive_words[i], W_ABUSIVE);
+        if (n < t->insult_min)
+            t->insult_min = n;
+    }
+    for (int c = 1; c < 256; c++)
+        if (is_word_byte((unsigned char)c))
+            t->fold[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     return t;
 }
 
@@ -127,6 +147,7 @@ void ef_terms_free(ef_terms *t)
     free(t->low);
     free(t->term);
     free(t->len);
+    free(t->hash);
     free(t->set);
     free(t->set_used);
     ef_words_free(t->wb);
@@ -135,13 +156,7 @@ void ef_terms_free(ef_terms *t)
     free(t);
 }
 
-static int is_word_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
-}
-
-/* Adds term (s, n) unless the text already had it. */
+/* Adds term (s, n), hash h, unless the text already had it. */
 static void add_term(ef_terms *t, const char *s, size_t n, uint64_t h,
                      size_t *count)
 {
@@ -151,7 +166,8 @@ static void add_term(ef_terms *t, const char *s, size_t n, uint64_t h,
         uint32_t k = t->set[i];
         if (k == 0)
             break;
-        if (t->len[k - 1] == n && memcmp(t->term[k - 1], s, n) == 0)
+        if (t->hash[k - 1] == h && t->len[k - 1] == n &&
+            ef_strmap_same(t->term[k - 1], s, n))
             return;
     }
     if (*count >= SET_CAP / 2)
@@ -160,9 +176,11 @@ static void add_term(ef_terms *t, const char *s, size_t n, uint64_t h,
         t->cap = t->cap ? t->cap * 2 : 64;
         t->term = ef_xrealloc(t->term, t->cap * sizeof(char *));
         t->len = ef_xrealloc(t->len, t->cap * sizeof(size_t));
+        t->hash = ef_xrealloc(t->hash, t->cap * sizeof(uint64_t));
     }
     t->term[*count] = s;
     t->len[*count] = n;
+    t->hash[*count] = h;
     t->set[i] = (uint32_t)++ * count;
     t->set_used[t->nset_used++] = (uint32_t)i;
 }
@@ -184,25 +202,20 @@ static int hiragana_only(const char *w, size_t n)
     return 1;
 }
 
-/* Counts the word w (n bytes, lower-case) and adds it as a term unless
- * it is short, a stop word or a number; notes an insult. */
-static void take_word(ef_terms *t, const char *w, size_t n, size_t *count,
-                      int *nw, int *ab)
+/* Counts the word w (n bytes, lower-case, apostrophes around it trimmed;
+ * hash h) and adds it as a term unless it is short, a stop word or a
+ * number; notes an insult. */
+static void take_word(ef_terms *t, const char *w, size_t n, uint64_t h,
+                      size_t *count, int *nw, int *ab)
 {
-    uint64_t h;
     int flags;
     size_t d = 0;
 
-    while (n > 0 && w[0] == '\'') {
-        w++;
-        n--;
-    }
-    while (n > 0 && w[n - 1] == '\'')
-        n--;
     if (n == 0)
         return;
     ++*nw;
-    h = hash(w, n);
+    if (n < 3 && n < t->insult_min)
+        return; /* no term, and no insult: spare the look-up */
     flags = word_flags(t, w, n, h);
     *ab |= (flags & W_ABUSIVE) != 0;
     if (n < 3 || (flags & W_STOP))
@@ -233,9 +246,20 @@ static int take_words(ef_terms *t, const char *run, size_t n, size_t *count,
         t->wl = ef_xrealloc(t->wl, t->wcap * sizeof *t->wl);
     }
     k = ef_words_split(t->wb, run, n, t->ws, t->wl, t->wcap);
-    for (size_t i = 0; i < k; i++)
-        if (!hiragana_only(run + t->ws[i], t->wl[i]))
-            take_word(t, run + t->ws[i], t->wl[i], count, nw, ab);
+    for (size_t i = 0; i < k; i++) {
+        const char *w = run + t->ws[i];
+        size_t wn = t->wl[i];
+
+        if (hiragana_only(w, wn))
+            continue;
+        while (wn > 0 && w[0] == '\'') {
+            w++;
+            wn--;
+        }
+        while (wn > 0 && w[wn - 1] == '\'')
+            wn--;
+        take_word(t, w, wn, ef_strmap_hash(w, wn), count, nw, ab);
+    }
     return 1;
 }
 
@@ -243,33 +267,52 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
                       const char *const **term, const size_t **len,
                       int *abusive, int *words)
 {
+    const unsigned char *u = (const unsigned char *)text;
+    const unsigned char *fold = t->fold;
     size_t i = 0, count = 0;
+    uint64_t th = EF_TERMS_TEXT_SEED;
     int nw = 0, ab = 0;
 
     if (n + 1 > t->low_cap) {
         t->low_cap = n + n / 2 + 64;
         t->low = ef_xrealloc(t->low, t->low_cap);
     }
-    for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)text[k];
-        t->low[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
+    /* One pass: a word is lower-cased into t->low and hashed as it is
+     * found (the bytes between words are only ever read from the text),
+     * its apostrophes at either end left out of the word and its hash.
+     * Every byte also steps th, the text's hash: a second chain of
+     * multiplies, which the processor runs beside the first. */
     while (i < n) {
-        size_t a, b;
+        size_t a, b, wa, wb;
+        uint64_t h = EF_STRMAP_SEED, hw = h; /* hw: up to wb */
+        unsigned char c;
         int wide = 0; /* a byte of a 3- or 4-byte character */
 
-        while (i < n && !is_word_byte((unsigned char)t->low[i]))
-            i++;
+        for (; i < n && fold[u[i]] == 0; i++)
+            th = ef_strmap_step(th, u[i]);
         if (i >= n)
             break;
         a = i;
-        while (i < n && is_word_byte((unsigned char)t->low[i]))
-            wide |= (unsigned char)t->low[i++] >= 0xE0;
+        for (; i < n && u[i] == '\''; i++) {
+            t->low[i] = '\'';
+            th = ef_strmap_step(th, '\'');
+        }
+        wa = wb = i;
+        for (; i < n && (c = fold[u[i]]) != 0; i++) {
+            t->low[i] = (char)c;
+            wide |= c >= 0xE0;
+            th = ef_strmap_step(th, u[i]);
+            h = ef_strmap_step(h, c);
+            if (c != '\'') {
+                hw = h;
+                wb = i + 1;
+            }
+        }
         b = i;
         /* a URL is one run: skip it whole */
-        if (b < n && t->low[b] == ':' && b + 2 < n && t->low[b + 1] == '/') {
-            while (i < n && t->low[i] != ' ' && t->low[i] != '\n')
-                i++;
+        if (b < n && text[b] == ':' && b + 2 < n && text[b + 1] == '/') {
+            for (; i < n && text[i] != ' ' && text[i] != '\n'; i++)
+                th = ef_strmap_step(th, u[i]);
             nw++;
             continue;
         }
@@ -278,14 +321,26 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
         if (wide && ef_script_needs_words(t->low + a, b - a) &&
             take_words(t, t->low + a, b - a, &count, &nw, &ab))
             continue;
-        take_word(t, t->low + a, b - a, &count, &nw, &ab);
+        take_word(t, t->low + wa, wb - wa, ef_strmap_mix(hw), &count, &nw,
+                  &ab);
     }
     for (size_t k = 0; k < t->nset_used; k++)
         t->set[t->set_used[k]] = 0;
     t->nset_used = 0;
+    t->text_fnv = th;
     *term = (const char *const *)t->term;
     *len = t->len;
     *abusive = ab;
     *words = nw;
     return count;
+}
+
+const uint64_t *ef_terms_hashes(const ef_terms *t)
+{
+    return t->hash;
+}
+
+uint64_t ef_terms_text_fnv(const ef_terms *t)
+{
+    return t->text_fnv;
 }

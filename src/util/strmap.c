@@ -22,16 +22,6 @@ struct ef_strmap {
     size_t nchunks, chunk_used, chunk_cap;
 };
 
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h ^ (h >> 31);
-}
-
 ef_strmap *ef_strmap_new(void)
 {
     ef_strmap *m = ef_xcalloc(1, sizeof *m);
@@ -69,13 +59,14 @@ static char *pool_copy(ef_strmap *m, const char *s, size_t n)
     return p;
 }
 
-static slot *lookup(const ef_strmap *m, const char *key, size_t n, uint64_t h)
+static inline slot *lookup(const ef_strmap *m, const char *key, size_t n,
+                           uint64_t h)
 {
     size_t mask = m->cap - 1, i = (size_t)h & mask;
     for (;; i = (i + 1) & mask) {
         slot *s = &m->slots[i];
         if (s->key == NULL ||
-            (s->hash == h && s->len == n && memcmp(s->key, key, n) == 0))
+            (s->hash == h && s->len == n && ef_strmap_same(s->key, key, n)))
             return s;
     }
 }
@@ -93,15 +84,11 @@ static void grow(ef_strmap *m)
     free(old);
 }
 
-uint64_t ef_strmap_hash(const char *key, size_t n)
-{
-    return hash(key, n);
-}
-
 size_t ef_strmap_get_or_add(ef_strmap *m, const char *key, size_t n,
                             size_t next, int *added)
 {
-    return ef_strmap_get_or_add_h(m, key, n, hash(key, n), next, added);
+    return ef_strmap_get_or_add_h(m, key, n, ef_strmap_hash(key, n), next,
+                                  added);
 }
 
 size_t ef_strmap_get_or_add_h(ef_strmap *m, const char *key, size_t n,
@@ -131,7 +118,7 @@ size_t ef_strmap_get_or_add_h(ef_strmap *m, const char *key, size_t n,
 
 size_t ef_strmap_find(const ef_strmap *m, const char *key, size_t n)
 {
-    const slot *s = lookup(m, key, n, hash(key, n));
+    const slot *s = lookup(m, key, n, ef_strmap_hash(key, n));
     return s->key ? s->value : SIZE_MAX;
 }
 
