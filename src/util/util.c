@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "util/text.h"
 
@@ -80,12 +81,37 @@ static EF_NORETURN void oom(void)
     exit(EF_EXIT_SOFTWARE);
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A large block (the tables of a million authors, the arrays that grow
+ * with the rows) asks for the kernel's 2 MiB pages where it gives them
+ * on request (transparent_hugepage=madvise): a page fault every 2 MiB,
+ * not every 4 KiB. On a report of a million stored items the faults of
+ * the folding thread took a fifth of its time. Whole huge pages inside
+ * the block only; a hint, so its failure is ignored. */
+static void *huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t a = (uintptr_t)p, from, to;
+
+    if (n < 2 * HUGE_PAGE)
+        return p;
+    from = (a + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    to = (a + n) & ~(uintptr_t)(HUGE_PAGE - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+    (void)n;
+#endif
+    return p;
+}
+
 void *ef_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (p == NULL)
         oom();
-    return p;
+    return huge(p, n);
 }
 
 void *ef_xcalloc(size_t count, size_t n)
@@ -93,7 +119,7 @@ void *ef_xcalloc(size_t count, size_t n)
     void *p = calloc(count ? count : 1, n ? n : 1);
     if (p == NULL)
         oom();
-    return p;
+    return huge(p, count * n); /* calloc checked the product */
 }
 
 void *ef_xrealloc(void *p, size_t n)
@@ -101,7 +127,7 @@ void *ef_xrealloc(void *p, size_t n)
     p = realloc(p, n ? n : 1);
     if (p == NULL)
         oom();
-    return p;
+    return huge(p, n);
 }
 
 char *ef_xstrdup(const char *s)
