@@ -1039,18 +1039,12 @@ static ef_nps_stat nps_of(const uint64_t c[3])
     return s;
 }
 
-static int cmp_float(const void *x, const void *y)
-{
-    float a = *(const float *)x, b = *(const float *)y;
-    return (a > b) - (a < b);
-}
-
 /* Median of hours (sorted in place), NAN when empty. */
 static double median_hours(float *h, size_t n)
 {
     if (n == 0)
         return NAN;
-    qsort(h, n, sizeof(float), cmp_float);
+    ef_sort_floats(h, n);
     return n % 2 ? h[n / 2] : ((double)h[n / 2 - 1] + h[n / 2]) / 2;
 }
 
@@ -1600,12 +1594,13 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
             r->rate_by_class[c] =
                 a->count[c] ? (double)a->responded_cls[c] / (double)a->count[c]
                             : 0;
-        if (a->nhours) {
+        if (a->nhours) { /* sorted once, for both */
             double *h = ef_xmalloc(a->nhours * sizeof(double));
+            ef_sort_floats(a->hours, a->nhours);
             for (size_t i = 0; i < a->nhours; i++)
                 h[i] = a->hours[i];
-            r->median_hours = ef_quantile(h, a->nhours, 0.5);
-            r->p90_hours = ef_quantile(h, a->nhours, 0.9);
+            r->median_hours = ef_quantile_sorted(h, a->nhours, 0.5);
+            r->p90_hours = ef_quantile_sorted(h, a->nhours, 0.9);
             free(h);
         }
     }

@@ -15,6 +15,9 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
 
 #define LN_SQRT_2PI 0.91893853320467274178 /* log(sqrt(2 pi)) */
 #define TWO_PI 6.28318530717958647693
@@ -341,6 +344,63 @@ double ef_quantile(double *v, size_t n, double q)
 double ef_median(double *v, size_t n)
 {
     return ef_quantile(v, n, 0.5);
+}
+
+static int cmp_float(const void *pa, const void *pb)
+{
+    float a = *(const float *)pa, b = *(const float *)pb;
+    return (a > b) - (a < b);
+}
+
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
+
+void ef_sort_floats(float *v, size_t n)
+{
+    uint32_t *key, *tmp, *from, *to;
+    size_t *count;
+
+    if (n < 512) { /* few: the passes would cost more than they save */
+        qsort(v, n, sizeof *v, cmp_float);
+        return;
+    }
+    /* a float's bits, as an unsigned number in the floats' order:
+     * negative ones reversed below the positive ones */
+    key = ef_xmalloc(n * sizeof *key);
+    tmp = ef_xmalloc(n * sizeof *tmp);
+    count = ef_xmalloc(RADIX * sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &v[i], sizeof u);
+        key[i] = u & 0x80000000u ? ~u : u | 0x80000000u;
+    }
+    from = key;
+    to = tmp;
+    for (unsigned shift = 0; shift < 32; shift += RADIX_BITS) {
+        size_t sum = 0;
+        memset(count, 0, RADIX * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(from[i] >> shift) & (RADIX - 1)]++;
+        if (count[(from[0] >> shift) & (RADIX - 1)] == n)
+            continue; /* every key has this digit: nothing to move */
+        for (size_t d = 0; d < RADIX; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[count[(from[i] >> shift) & (RADIX - 1)]++] = from[i];
+        uint32_t *t = from;
+        from = to;
+        to = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = from[i] & 0x80000000u ? from[i] & 0x7fffffffu : ~from[i];
+        memcpy(&v[i], &u, sizeof u);
+    }
+    free(key);
+    free(tmp);
+    free(count);
 }
 
 void ef_mean_ci(double sum, double sumsq, uint64_t n, double *mean, double *lo,

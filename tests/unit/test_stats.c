@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics/stats.h"
@@ -424,8 +425,57 @@ static void stats_rng(void)
     }
 }
 
+static int cmp_f(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* ef_sort_floats against qsort: below and above its radix threshold,
+ * negatives, duplicates, zeros, infinities, already sorted input. */
+static void stats_sort_floats(void)
+{
+    static const size_t sizes[] = {0, 1, 2, 511, 512, 513, 5000, 100000};
+    ef_rng r;
+    int same = 0;
+
+    ef_rng_seed(&r, 11);
+    for (size_t k = 0; k < EF_ARRAY_LEN(sizes); k++) {
+        size_t n = sizes[k];
+        float *a = ef_xmalloc((n + 1) * sizeof *a);
+        float *b = ef_xmalloc((n + 1) * sizeof *b);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t x = ef_rng_below(&r, 1000);
+            a[i] = x < 5     ? INFINITY
+                   : x < 10  ? -INFINITY
+                   : x < 50  ? 0.0f
+                   : x < 300 ? (float)ef_rng_below(&r, 20) - 10.0f
+                             : (float)((ef_rng_uniform(&r) - 0.3) * 1e6);
+        }
+        memcpy(b, a, n * sizeof *a);
+        ef_sort_floats(a, n);
+        qsort(b, n, sizeof *b, cmp_f);
+        same += n == 0 || memcmp(a, b, n * sizeof *a) == 0;
+        ef_sort_floats(a, n); /* sorted already */
+        same += n == 0 || memcmp(a, b, n * sizeof *a) == 0;
+        free(a);
+        free(b);
+    }
+    INT_EQ(same, 2 * (int)EF_ARRAY_LEN(sizes), "ef_sort_floats == qsort");
+    {
+        float one[1] = {-2.5f}, same5[600];
+        for (size_t i = 0; i < 600; i++)
+            same5[i] = 5.0f;
+        ef_sort_floats(one, 1);
+        ef_sort_floats(same5, 600);
+        OK(one[0] == -2.5f && same5[0] == 5.0f && same5[599] == 5.0f,
+           "ef_sort_floats: one value, every key alike");
+    }
+}
+
 void test_stats(void)
 {
+    stats_sort_floats();
     stats_wilson();
     stats_nps();
     stats_two_prop();
