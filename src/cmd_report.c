@@ -955,6 +955,28 @@ static void no_usable(const report_opts *o, const ef_report *r, ef_err *e)
     ef_buf_reset(&why);
 }
 
+/* The workbook's writing (ef_xlsx_finish: its model sheets, the Negative
+ * sheet's rows, the zip's deflate), a job of its own that runs while the
+ * reports are rendered and written: on a million items it is most of the
+ * time after the reading. It starts once the charts are drawn, so that
+ * nothing else writes to stderr while it holds stderr for the library's
+ * messages (xlsx.c's err_catch); rendering and writing files do not. */
+typedef struct {
+    ef_xlsx *xlsx;
+    const ef_report *rep;
+    ef_status rc;
+    ef_err err;
+} workbook_job;
+
+static void finish_workbook(void *ctx, size_t task, int thread)
+{
+    workbook_job *w = ctx;
+
+    (void)task;
+    (void)thread;
+    w->rc = ef_xlsx_finish(w->xlsx, w->rep, &w->err);
+}
+
 /* A per-run value that makes the HTML chart placeholders unguessable for
  * feedback text, yet the same for the same input and time. */
 static uint64_t run_nonce(const ef_report *r)
@@ -982,6 +1004,9 @@ int ef_cmd_report(int argc, char **argv)
     ef_lsample *samples = NULL;
     ef_pg *pg = NULL; /* a postgresql:// input */
     double t_render = 0;
+    ef_pool *wpool = NULL; /* the workbook's job, while it runs */
+    ef_job wjob;
+    workbook_job wb = {0};
     ef_buf md = EF_BUF_INIT, html = EF_BUF_INIT, json = EF_BUF_INIT;
     char fontbuf[PATH_MAX], title[160], sample_name[64] = "";
     const char *font = NULL;
@@ -1194,6 +1219,13 @@ int ef_cmd_report(int argc, char **argv)
         goto done;
     if (ef_rejects_count(rj))
         ef_outdir_add(od, "rejected.csv");
+    if (xlsx) {
+        wb = (workbook_job){xlsx, rep, EF_OK, {0}};
+        wjob = EF_JOB(finish_workbook, &wb, 1);
+        wpool = ef_pool_new(2); /* one thread: a pool of one runs on the
+                                   caller, at the wait */
+        ef_pool_submit(wpool, &wjob);
+    }
     {
         ef_render_opts ro = {o.templates, o.title ? o.title : title,
                              EF_VERSION, ef_rejects_count(rj) > 0,
@@ -1208,8 +1240,13 @@ int ef_cmd_report(int argc, char **argv)
         ef_outdir_write(od, "report.html", html.data, html.len, &err))
         goto done;
     if (xlsx) {
-        if (ef_xlsx_finish(xlsx, rep, &err) != EF_OK)
+        ef_pool_wait(wpool, &wjob);
+        ef_pool_free(wpool);
+        wpool = NULL;
+        if (wb.rc != EF_OK) {
+            err = wb.err;
             goto done;
+        }
         if (!o.xlsx_path)
             ef_outdir_add(od, "report.xlsx");
     }
@@ -1253,6 +1290,10 @@ int ef_cmd_report(int argc, char **argv)
                 "label %s/%s\n",
                 o.outdir, sample_name, o.outdir, sample_name);
 done:
+    if (wpool) { /* an error while the workbook was being written */
+        ef_pool_wait(wpool, &wjob);
+        ef_pool_free(wpool);
+    }
     ef_labels_free(labels);
     ef_lsample_free(samples);
     free(o.map);
