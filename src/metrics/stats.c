@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/util.h"
-
 #define LN_SQRT_2PI 0.91893853320467274178 /* log(sqrt(2 pi)) */
 #define TWO_PI 6.28318530717958647693
 #define TWO_OVER_SQRT_PI 1.12837916709551257390 /* erfc'(0) = -2/sqrt(pi) */
@@ -360,15 +358,19 @@ void ef_sort_floats(float *v, size_t n)
     uint32_t *key, *tmp, *from, *to;
     size_t *count;
 
-    if (n < 512) { /* few: the passes would cost more than they save */
+    /* (stats.c stands alone, for the sample's generator and the
+     * PostgreSQL extension: malloc, and qsort when it fails) */
+    key = n < 512 ? NULL : malloc(n * sizeof *key);
+    tmp = key ? malloc(n * sizeof *tmp) : NULL;
+    count = tmp ? malloc(RADIX * sizeof *count) : NULL;
+    if (count == NULL) { /* or few: the passes would cost more */
+        free(key);
+        free(tmp);
         qsort(v, n, sizeof *v, cmp_float);
         return;
     }
     /* a float's bits, as an unsigned number in the floats' order:
      * negative ones reversed below the positive ones */
-    key = ef_xmalloc(n * sizeof *key);
-    tmp = ef_xmalloc(n * sizeof *tmp);
-    count = ef_xmalloc(RADIX * sizeof *count);
     for (size_t i = 0; i < n; i++) {
         uint32_t u;
         memcpy(&u, &v[i], sizeof u);
