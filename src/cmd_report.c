@@ -402,6 +402,7 @@ typedef struct {
     /* set under the reader's mutex once the batch is read: */
     size_t seq;   /* 1 + the batch's number */
     int last;     /* no batch follows */
+    int prepared; /* by the part that read it, not by a pool job */
     ef_status rc; /* an error ended the reading here (message in err) */
     ef_err err;
 } batch;
@@ -436,6 +437,7 @@ struct reader {
     part parts[MAX_PARTS];
     int nparts;     /* 0: inputs read one after another */
     size_t nchunks; /* parts: the batches to read */
+    worker **ws;    /* each slot's workers (a part prepares with the first) */
     /* the ring: batch k is bs[k % NBATCH]; under mu */
     batch *bs;
     pthread_mutex_t mu;
@@ -646,7 +648,6 @@ static ef_status fill_chunk(reader *rd, part *p, size_t k, batch *b, ef_err *e)
 /* Publishes batch k, read (rc: how its reading ended), to the folding. */
 static void publish(reader *rd, batch *b, size_t k, ef_status rc, int last)
 {
-    settle(b);
     pthread_mutex_lock(&rd->mu);
     b->rc = rc;
     b->last = last || rc != EF_OK;
@@ -671,6 +672,7 @@ static int await_slot(reader *rd, size_t k)
 static void clear(batch *b)
 {
     b->n = 0;
+    b->prepared = 0;
     ef_buf_clear(&b->strings);
 }
 
@@ -689,20 +691,46 @@ static void read_all(void *ctx, size_t task, int thread)
 
         clear(b);
         rc = fill(rd, b, &b->err);
+        settle(b);
         publish(rd, b, k, rc, b->n == 0);
         if (rc != EF_OK || b->n == 0)
             return;
     }
 }
 
+/* A pool task: prepares slice `task` of the batch (ctx: its workers). */
+static void prepare(void *ctx, size_t task, int thread)
+{
+    worker *w = (worker *)ctx + task;
+
+    (void)thread; /* each slice has its own ef_prep */
+    ef_prep_reset(w->prep);
+    for (size_t i = w->from; i < w->to; i++)
+        ef_prep_item(w->prep, &w->b->items[i], &w->b->prep[i]);
+}
+
+/* Gives batch b's items to its workers w (nw of them), in slices. */
+static void share_out(batch *b, worker *w, int nw)
+{
+    size_t per = (b->n + (size_t)nw - 1) / (size_t)nw;
+
+    for (int t = 0; t < nw; t++) {
+        w[t].b = b;
+        w[t].from = (size_t)t * per < b->n ? (size_t)t * per : b->n;
+        w[t].to = w[t].from + per < b->n ? w[t].from + per : b->n;
+    }
+}
+
 /* A part's reading job (ctx: the reader): fills the batches of its
- * chunks, task, task + nparts, ..., until the last, an error, or stop. */
+ * chunks, task, task + nparts, ..., until the last, an error, or stop,
+ * and prepares each itself (scores, terms) while its texts are still in
+ * the cache, in one slice: the parts are as many as the scoring threads,
+ * and there is no handing over. */
 static void read_part(void *ctx, size_t task, int thread)
 {
     reader *rd = ctx;
     part *p = &rd->parts[task];
 
-    (void)thread;
     for (size_t k = task; k < rd->nchunks && await_slot(rd, k);
          k += (size_t)rd->nparts) {
         batch *b = &rd->bs[k % NBATCH];
@@ -710,6 +738,13 @@ static void read_part(void *ctx, size_t task, int thread)
 
         clear(b);
         rc = fill_chunk(rd, p, k, b, &b->err);
+        settle(b);
+        if (rc == EF_OK) {
+            worker *w = rd->ws[k % NBATCH];
+            share_out(b, w, 1);
+            prepare(w, 0, thread);
+            b->prepared = 1;
+        }
         publish(rd, b, k, rc, k + 1 == rd->nchunks);
         if (rc != EF_OK)
             return;
@@ -746,17 +781,6 @@ static ef_status open_parts(reader *rd, int nparts, ef_err *e)
         return rc;
     rd->nchunks = (size_t)(max > 0 ? max : 0) / BATCH + 1;
     return EF_OK;
-}
-
-/* A pool task: prepares slice `task` of the batch (ctx: its workers). */
-static void prepare(void *ctx, size_t task, int thread)
-{
-    worker *w = (worker *)ctx + task;
-
-    (void)thread; /* each slice has its own ef_prep */
-    ef_prep_reset(w->prep);
-    for (size_t i = w->from; i < w->to; i++)
-        ef_prep_item(w->prep, &w->b->items[i], &w->b->prep[i]);
 }
 
 /* What folding needs besides the batch. */
@@ -832,11 +856,15 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         for (int t = 0; t < nthreads; t++)
             ws[k][t].prep = ef_prep_new(v, &o->agg.thr);
     }
+    rd.ws = ws;
     if (o->ninputs == 1 &&
         (rc = open_parts(&rd, nthreads < MAX_PARTS ? nthreads : MAX_PARTS,
                          e)) != EF_OK)
         goto out;
-    pool = ef_pool_new(nthreads + (rd.nparts ? rd.nparts : 1));
+    /* parts: a thread each (a pool of one would run the job on this
+     * thread, at the wait); else the reader and the scoring threads */
+    pool = ef_pool_new(rd.nparts ? (rd.nparts > 1 ? rd.nparts : 2)
+                                 : nthreads + 1);
     read = rd.nparts ? EF_JOB(read_part, &rd, (size_t)rd.nparts)
                      : EF_JOB(read_all, &rd, 1);
     ef_pool_submit(pool, &read);
@@ -860,19 +888,17 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         pthread_mutex_unlock(&rd.mu);
         for (; np < nr && np < end; np++) { /* to the scorers */
             batch *b = &bs[np % NBATCH];
-            worker *w = ws[np % NBATCH];
-            size_t per = (b->n + (size_t)nthreads - 1) / (size_t)nthreads;
-            for (int t = 0; t < nthreads; t++) {
-                w[t].b = b;
-                w[t].from = (size_t)t * per < b->n ? (size_t)t * per : b->n;
-                w[t].to = w[t].from + per < b->n ? w[t].from + per : b->n;
-            }
-            prep[np % NBATCH] = EF_JOB(prepare, w, (size_t)nthreads);
+            if (b->prepared)
+                continue; /* by its part */
+            share_out(b, ws[np % NBATCH], nthreads);
+            prep[np % NBATCH] =
+                EF_JOB(prepare, ws[np % NBATCH], (size_t)nthreads);
             ef_pool_submit(pool, &prep[np % NBATCH]);
         }
         if (nf < np) { /* the oldest, once prepared, folded and freed */
             ef_status frc;
-            ef_pool_wait(pool, &prep[nf % NBATCH]);
+            if (!bs[nf % NBATCH].prepared)
+                ef_pool_wait(pool, &prep[nf % NBATCH]);
             pass_rejects(&rd, &bs[nf % NBATCH]);
             frc = fold(&f, &bs[nf % NBATCH], ws[nf % NBATCH], nthreads, e);
             pthread_mutex_lock(&rd.mu);
@@ -894,7 +920,8 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     pthread_mutex_unlock(&rd.mu);
     ef_pool_wait(pool, &read);
     for (; nf < np; nf++)
-        ef_pool_wait(pool, &prep[nf % NBATCH]);
+        if (!bs[nf % NBATCH].prepared)
+            ef_pool_wait(pool, &prep[nf % NBATCH]);
     if (rc == EF_OK && rd.nparts) { /* the store, read by its parts */
         ef_source *ps[MAX_PARTS];
         for (int i = 0; i < rd.nparts; i++)
