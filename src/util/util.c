@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -37,6 +38,18 @@ int ef_exit_code(ef_status code)
     }
 }
 
+static pthread_mutex_t stderr_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void ef_stderr_lock(void)
+{
+    pthread_mutex_lock(&stderr_mu);
+}
+
+void ef_stderr_unlock(void)
+{
+    pthread_mutex_unlock(&stderr_mu);
+}
+
 void ef_vwarn(const char *fmt, va_list ap)
 {
     ef_buf raw = EF_BUF_INIT, out = EF_BUF_INIT;
@@ -55,7 +68,9 @@ void ef_vwarn(const char *fmt, va_list ap)
     ef_buf_puts(&out, "earful: ");
     ef_text_term_escape(&out, raw.data ? raw.data : "", raw.len);
     ef_buf_putc(&out, '\n');
+    ef_stderr_lock();
     fwrite(out.data, 1, out.len, stderr); /* one write: one line */
+    ef_stderr_unlock();
     ef_buf_reset(&raw);
     ef_buf_reset(&out);
 }
@@ -81,25 +96,27 @@ static EF_NORETURN void oom(void)
     exit(EF_EXIT_SOFTWARE);
 }
 
-#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_BLOCK ((size_t)4 << 20)
 
 /* A large block (the tables of a million authors, the arrays that grow
  * with the rows) asks for the kernel's 2 MiB pages where it gives them
  * on request (transparent_hugepage=madvise): a page fault every 2 MiB,
  * not every 4 KiB. On a report of a million stored items the faults of
- * the folding thread took a fifth of its time. Whole huge pages inside
- * the block only; a hint, so its failure is ignored. */
+ * the folding thread took a fifth of its time. The advice covers the
+ * block's pages whole: advice on a part would split glibc's mapping in
+ * two, and mremap, which grows a block in place, cannot move a mapping
+ * in pieces (realloc then copies, and needs twice the memory). A hint:
+ * its failure is ignored. */
 static void *huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-    uintptr_t a = (uintptr_t)p, from, to;
+    uintptr_t a = (uintptr_t)p, page = 4096, from, to;
 
-    if (n < 2 * HUGE_PAGE)
+    if (n < HUGE_BLOCK)
         return p;
-    from = (a + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-    to = (a + n) & ~(uintptr_t)(HUGE_PAGE - 1);
-    if (to > from)
-        madvise((void *)from, to - from, MADV_HUGEPAGE);
+    from = a & ~(page - 1);
+    to = (a + n + page - 1) & ~(page - 1);
+    madvise((void *)from, to - from, MADV_HUGEPAGE);
 #else
     (void)n;
 #endif
