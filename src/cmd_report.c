@@ -984,10 +984,10 @@ static void no_usable(const report_opts *o, const ef_report *r, ef_err *e)
 
 /* The workbook's writing (ef_xlsx_finish: its model sheets, the Negative
  * sheet's rows, the zip's deflate), a job of its own that runs while the
- * reports are rendered and written: on a million items it is most of the
- * time after the reading. It starts once the charts are drawn, so that
- * nothing else writes to stderr while it holds stderr for the library's
- * messages (xlsx.c's err_catch); rendering and writing files do not. */
+ * charts are drawn and the reports rendered and written: on a million
+ * items it is most of the time after the reading. While it catches the
+ * library's messages on stderr, other threads' messages wait
+ * (ef_stderr_lock). */
 typedef struct {
     ef_xlsx *xlsx;
     const ef_report *rep;
@@ -1228,24 +1228,13 @@ int ef_cmd_report(int argc, char **argv)
         goto done;
     }
 
-    if (!o.no_charts && ef_chart_render_all(rep, ef_outdir_path(od, ""), font,
-                                            &charts, &err) != EF_OK)
-        goto done;
-    for (size_t i = 0; i < charts.n; i++) {
-        ef_outdir_add(od, charts.items[i].png);
-        ef_outdir_add(od, charts.items[i].svg);
-    }
-    if (samples) {
+    if (samples) { /* its sheet in the workbook, before it is finished */
         ef_lsample_args la = {o.inputs,       o.ninputs, &o.src,  &o.agg.thr,
                               o.label_sample, o.seed,    o.quiet, sample_name};
         ef_lsample_name(od, sample_name, sizeof sample_name);
         if (ef_lsample_write(samples, &la, od, xlsx, &err) != EF_OK)
             goto done;
     }
-    if (ef_rejects_commit(rj, &err) != EF_OK)
-        goto done;
-    if (ef_rejects_count(rj))
-        ef_outdir_add(od, "rejected.csv");
     if (xlsx) {
         wb = (workbook_job){xlsx, rep, EF_OK, {0}};
         wjob = EF_JOB(finish_workbook, &wb, 1);
@@ -1253,6 +1242,17 @@ int ef_cmd_report(int argc, char **argv)
                                    caller, at the wait */
         ef_pool_submit(wpool, &wjob);
     }
+    if (!o.no_charts && ef_chart_render_all(rep, ef_outdir_path(od, ""), font,
+                                            &charts, &err) != EF_OK)
+        goto done;
+    for (size_t i = 0; i < charts.n; i++) {
+        ef_outdir_add(od, charts.items[i].png);
+        ef_outdir_add(od, charts.items[i].svg);
+    }
+    if (ef_rejects_commit(rj, &err) != EF_OK)
+        goto done;
+    if (ef_rejects_count(rj))
+        ef_outdir_add(od, "rejected.csv");
     {
         ef_render_opts ro = {o.templates, o.title ? o.title : title,
                              EF_VERSION, ef_rejects_count(rj) > 0,

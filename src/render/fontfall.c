@@ -6,6 +6,8 @@
 
 #include <fontconfig/fontconfig.h>
 
+#include "util/util.h"
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int started; /* FcInit was called (and FcFini not since) */
 
@@ -18,6 +20,9 @@ int ef_font_fallback(uint32_t cp, char *path, size_t cap, int *index)
     int found = 0, idx = 0;
 
     pthread_mutex_lock(&lock);
+    /* fontconfig may say something on stderr (a broken configuration):
+     * not while the workbook catches the library's messages there */
+    ef_stderr_lock();
     if (!FcInit())
         goto out;
     started = 1;
@@ -50,6 +55,7 @@ int ef_font_fallback(uint32_t cp, char *path, size_t cap, int *index)
     if (match)
         FcPatternDestroy(match);
 out:
+    ef_stderr_unlock();
     pthread_mutex_unlock(&lock);
     return found;
 }

@@ -616,6 +616,7 @@ static void catch_begin(err_catch *c)
 {
     int p[2];
 
+    ef_stderr_lock(); /* till catch_end: other threads' messages wait */
     c->saved = c->rd = -1;
     fflush(stderr);
     if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -640,11 +641,14 @@ static void catch_end(err_catch *c, char *out, size_t cap)
     ssize_t n = 0;
 
     out[0] = '\0';
-    if (c->saved < 0)
+    if (c->saved < 0) {
+        ef_stderr_unlock();
         return;
+    }
     fflush(stderr);
     dup2(c->saved, 2);
     close(c->saved);
+    ef_stderr_unlock(); /* stderr is stderr again */
     n = read(c->rd, buf, sizeof buf - 1);
     close(c->rd);
     if (n <= 0)

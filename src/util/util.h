@@ -69,6 +69,13 @@ int ef_exit_code(ef_status code);
 void ef_warn(const char *fmt, ...) EF_PRINTF(1, 2);
 void ef_vwarn(const char *fmt, va_list ap);
 
+/* Held by whatever writes to stderr (ef_warn, fontconfig's calls) and by
+ * the workbook while it catches libxlsxwriter's messages on fd 2
+ * (xlsx.c): another thread's message waits for the catch to end instead
+ * of being caught with the library's. */
+void ef_stderr_lock(void);
+void ef_stderr_unlock(void);
+
 /* ==== Memory ============================================================ */
 
 /* malloc/realloc/calloc/strdup that print "earful: out of memory" and
