@@ -446,11 +446,16 @@ struct reader {
     int stop;          /* the main thread gave up: read no more */
 };
 
+/* Copies s (n bytes) and a NUL to the end of b; returns where. */
 static size_t keep(ef_buf *b, const char *s, size_t n)
 {
     size_t at = b->len;
-    ef_buf_put(b, s, n);
-    ef_buf_putc(b, '\0');
+
+    ef_buf_grow(b, n + 1); /* and the buffer's own NUL after it */
+    memcpy(b->data + at, s, n);
+    b->data[at + n] = '\0';
+    b->len = at + n + 1;
+    b->data[b->len] = '\0';
     return at;
 }
 
