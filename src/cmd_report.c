@@ -362,12 +362,12 @@ static void default_title(const ef_report *r, char *buf, size_t cap)
  * idle a third of the time on two cores).
  *
  * Inputs are read one after another by one of the pool's threads, except
- * a lone earful store, which is read by parts (ef_source_part_open), on
- * threads of their own: batch k holds the rows of rowids [k * BATCH,
- * (k + 1) * BATCH), read by part k % nparts. The fold takes the batches in
- * their order either way, so the report is the same; only the reading of
- * a weekly store, whose scores are cached and whose reading is most of
- * the work, is shared out. */
+ * a lone earful store, which is read by parts (ef_source_part_open), a
+ * thread each, as many as the scoring threads: batch k holds the rows of
+ * rowids [k * BATCH, (k + 1) * BATCH), read and prepared by part
+ * k % nparts while its texts are in that thread's cache (a weekly store's
+ * scores are cached: reading is most of its work). The fold takes the
+ * batches in their order either way, so the report is the same. */
 #define BATCH 4096
 #define NBATCH 8    /* batches in the ring */
 #define MAX_PARTS 4 /* threads reading one store */
@@ -415,16 +415,13 @@ typedef struct {
     size_t from, to;
 } worker;
 
-typedef struct reader reader;
-
 /* A part of a store being read, and the batch it is filling. */
 typedef struct {
-    reader *rd;
     ef_source *src;
     batch *b;
 } part;
 
-struct reader {
+typedef struct {
     report_opts *o;
     int input; /* the input being read */
     ef_source *src;
@@ -444,7 +441,7 @@ struct reader {
     pthread_cond_t cv; /* a batch read or folded, or stop */
     size_t nfolded;    /* batches folded: free to read again */
     int stop;          /* the main thread gave up: read no more */
-};
+} reader;
 
 /* Copies s (n bytes) and a NUL to the end of b; returns where. */
 static size_t keep(ef_buf *b, const char *s, size_t n)
@@ -776,7 +773,6 @@ static ef_status open_parts(reader *rd, int nparts, ef_err *e)
         return EF_OK;
     for (int i = 0; i < nparts; i++) {
         part *p = &rd->parts[i];
-        p->rd = rd;
         if ((rc = ef_source_part_open(rd->src, hold_reject, p, &p->src, e)) !=
             EF_OK)
             return rc;
