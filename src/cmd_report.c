@@ -402,7 +402,6 @@ typedef struct {
     /* set under the reader's mutex once the batch is read: */
     size_t seq;   /* 1 + the batch's number */
     int last;     /* no batch follows */
-    int prepared; /* by the part that read it, not by a pool job */
     ef_status rc; /* an error ended the reading here (message in err) */
     ef_err err;
 } batch;
@@ -674,7 +673,6 @@ static int await_slot(reader *rd, size_t k)
 static void clear(batch *b)
 {
     b->n = 0;
-    b->prepared = 0;
     ef_buf_clear(&b->strings);
 }
 
@@ -745,7 +743,6 @@ static void read_part(void *ctx, size_t task, int thread)
             worker *w = rd->ws[k % NBATCH];
             share_out(b, w, 1);
             prepare(w, 0, thread);
-            b->prepared = 1;
         }
         publish(rd, b, k, rc, k + 1 == rd->nchunks);
         if (rc != EF_OK)
@@ -889,8 +886,8 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         pthread_mutex_unlock(&rd.mu);
         for (; np < nr && np < end; np++) { /* to the scorers */
             batch *b = &bs[np % NBATCH];
-            if (b->prepared)
-                continue; /* by its part */
+            if (rd.nparts)
+                continue; /* prepared by its part */
             share_out(b, ws[np % NBATCH], nthreads);
             prep[np % NBATCH] =
                 EF_JOB(prepare, ws[np % NBATCH], (size_t)nthreads);
@@ -898,7 +895,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         }
         if (nf < np) { /* the oldest, once prepared, folded and freed */
             ef_status frc;
-            if (!bs[nf % NBATCH].prepared)
+            if (!rd.nparts)
                 ef_pool_wait(pool, &prep[nf % NBATCH]);
             pass_rejects(&rd, &bs[nf % NBATCH]);
             frc = fold(&f, &bs[nf % NBATCH], ws[nf % NBATCH], nthreads, e);
@@ -921,7 +918,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     pthread_mutex_unlock(&rd.mu);
     ef_pool_wait(pool, &read);
     for (; nf < np; nf++)
-        if (!bs[nf % NBATCH].prepared)
+        if (!rd.nparts)
             ef_pool_wait(pool, &prep[nf % NBATCH]);
     if (rc == EF_OK && rd.nparts) { /* the store, read by its parts */
         ef_source *ps[MAX_PARTS];
