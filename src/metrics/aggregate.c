@@ -1381,17 +1381,27 @@ static void finish_authors(const ef_agg *a, ef_report *r)
 {
     size_t n = ef_strmap_count(a->amap), k = 0;
     uint32_t *neg = ef_xcalloc(n + 1, sizeof(uint32_t));
+    uint64_t *hash = NULL;
     uint64_t total = a->count[EF_NEGATIVE];
     size_t order[5] = {0};
 
     r->has_authors = a->mapped[EF_F_AUTHOR];
     if (!r->has_authors)
         goto out;
+    /* each author's slot in the positive authors' table, looked up at
+     * random: the hashes first, so that the slots can be fetched ahead
+     * (a cache miss an author was most of this function's time) */
+    hash = ef_xmalloc((n + 1) * sizeof *hash);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ef_strmap_key(a->amap, i);
+        hash[i] = ef_strmap_hash(name, strlen(name));
+    }
     for (size_t i = 0; i < n; i++) {
         const author_acc *au = &a->auth[i];
-        const char *name = ef_strmap_key(a->amap, i);
-        int64_t last_pos =
-            pos_last(&a->pos, ef_strmap_hash(name, strlen(name)));
+        int64_t last_pos;
+        if (i + 8 < n && a->pos.cap)
+            __builtin_prefetch(&a->pos.slot[pos_home(&a->pos, hash[i + 8])]);
+        last_pos = pos_last(&a->pos, hash[i]);
         if (au->neg == 0)
             continue;
         neg[k++] = au->neg;
@@ -1461,6 +1471,7 @@ static void finish_authors(const ef_agg *a, ef_report *r)
     r->has_turned = k > 0;
     r->turned_share = k ? (double)r->turned_authors / (double)k : 0;
 out:
+    free(hash);
     free(neg);
 }
 
