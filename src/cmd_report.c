@@ -432,8 +432,9 @@ typedef struct {
     ef_source_stats *ended;
     part parts[MAX_PARTS];
     int nparts;     /* 0: inputs read one after another */
-    size_t nchunks; /* parts: the batches to read */
-    worker **ws;    /* each slot's workers (a part prepares with the first) */
+    size_t nchunks; /* parts: the batches to read, of BATCH rowids each */
+    int64_t min_rowid, max_rowid; /* parts: the rows to read */
+    worker **ws; /* each slot's workers (a part prepares with the first) */
     /* the ring: batch k is bs[k % NBATCH]; under mu */
     batch *bs;
     pthread_mutex_t mu;
@@ -630,9 +631,11 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
 /* Fills b with the items of chunk k of the store, through part p. */
 static ef_status fill_chunk(reader *rd, part *p, size_t k, batch *b, ef_err *e)
 {
-    int64_t lo = k == 0 ? INT64_MIN : (int64_t)(k * BATCH);
-    int64_t hi = k + 1 == rd->nchunks ? INT64_MAX : (int64_t)((k + 1) * BATCH);
-    ef_status rc = ef_source_part_range(p->src, lo, hi, e);
+    /* in unsigned arithmetic, which wraps where int64_t may not */
+    uint64_t lo = (uint64_t)rd->min_rowid + (uint64_t)k * BATCH;
+    uint64_t hi =
+        k + 1 == rd->nchunks ? (uint64_t)rd->max_rowid : lo + BATCH - 1;
+    ef_status rc = ef_source_part_range(p->src, (int64_t)lo, (int64_t)hi, e);
 
     p->b = b; /* for hold_reject */
     while (rc == EF_OK) {
@@ -757,7 +760,8 @@ static void read_part(void *ctx, size_t task, int thread)
 static ef_status open_parts(reader *rd, int nparts, ef_err *e)
 {
     const ef_source_stats *st;
-    int64_t max = 0;
+    int64_t bytes = 0;
+    uint64_t span;
     ef_status rc;
 
     if ((rc = ef_source_open(rd->o->inputs[0], &rd->o->src, &rd->src, e)) !=
@@ -775,9 +779,23 @@ static ef_status open_parts(reader *rd, int nparts, ef_err *e)
             return rc;
         rd->nparts = i + 1;
     }
-    if ((rc = ef_source_part_rows(rd->parts[0].src, &max, e)) != EF_OK)
+    if ((rc = ef_source_part_rowids(rd->parts[0].src, &rd->min_rowid,
+                                    &rd->max_rowid, &bytes, e)) != EF_OK)
         return rc;
-    rd->nchunks = (size_t)(max > 0 ? max : 0) / BATCH + 1;
+    span = (uint64_t)rd->max_rowid - (uint64_t)rd->min_rowid;
+    /* rowids far sparser than rows could be (a row takes 4 bytes at the
+     * least) would be chunks with nothing in them, without end: then the
+     * store is read in one piece, its rows numbered in turn */
+    if (span / BATCH >
+        (uint64_t)(bytes > 0 ? bytes : 0) / 4 / BATCH * 4 + 64) {
+        for (int i = 0; i < rd->nparts; i++) {
+            ef_source_free(rd->parts[i].src);
+            rd->parts[i].src = NULL;
+        }
+        rd->nparts = 0;
+        return EF_OK;
+    }
+    rd->nchunks = (size_t)(span / BATCH) + 1;
     return EF_OK;
 }
 

@@ -163,16 +163,18 @@ int ef_source_ids_unique(ef_source *s);
  * read by several threads at once, each through a part of its own. A
  * part has s's columns, date formats and options, but its own on_reject
  * (called on the part's thread), and reads nothing until given a range:
- * then
- * ef_source_next returns the items of rows lo <= rowid < hi, in rowid
- * order, each numbered by its rowid, and *eof at their end; another range
- * may follow. s itself is then not read: ef_source_parts_stats gives what
- * s judged (and its file's sha256) with what its parts read. Parts are
- * freed with ef_source_free, before s. */
+ * then ef_source_next returns the items of rows lo <= rowid <= hi, in
+ * rowid order, each numbered by its rowid, and *eof at their end; another
+ * range may follow. s itself is then not read: ef_source_parts_stats
+ * gives what s judged (and its file's sha256) with what its parts read.
+ * ef_source_part_rowids gives the table's smallest and largest rowids and
+ * the database's size in bytes. Parts are freed with ef_source_free,
+ * before s. */
 ef_status ef_source_part_open(const ef_source *s,
                               void (*on_reject)(void *, const ef_reject *),
                               void *reject_ctx, ef_source **out, ef_err *e);
-ef_status ef_source_part_rows(ef_source *p, int64_t *max_rowid, ef_err *e);
+ef_status ef_source_part_rowids(ef_source *p, int64_t *min, int64_t *max,
+                                int64_t *bytes, ef_err *e);
 ef_status ef_source_part_range(ef_source *p, int64_t lo, int64_t hi,
                                ef_err *e);
 void ef_source_parts_stats(ef_source *s, ef_source *const *parts, size_t n,

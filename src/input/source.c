@@ -871,9 +871,10 @@ fail:
     return rc;
 }
 
-ef_status ef_source_part_rows(ef_source *p, int64_t *max, ef_err *e)
+ef_status ef_source_part_rowids(ef_source *p, int64_t *min, int64_t *max,
+                                int64_t *bytes, ef_err *e)
 {
-    return ef_sqlite_reader_max_rowid(p->db, max, e);
+    return ef_sqlite_reader_rowids(p->db, min, max, bytes, e);
 }
 
 ef_status ef_source_part_range(ef_source *p, int64_t lo, int64_t hi, ef_err *e)

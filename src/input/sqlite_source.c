@@ -259,7 +259,7 @@ static ef_status reader_open(const char *path, const char *table,
         else if ((rc = pick_table(r, &tab, e)) != EF_OK)
             goto out;
         sql = ranged ? sqlite3_mprintf("SELECT rowid, * FROM \"%w\" WHERE "
-                                       "rowid >= ?1 AND rowid < ?2",
+                                       "rowid BETWEEN ?1 AND ?2",
                                        tab)
                      : sqlite3_mprintf("SELECT * FROM \"%w\"", tab);
         if (sql == NULL) {
@@ -348,18 +348,22 @@ ef_status ef_sqlite_reader_range(ef_sqlite_reader *r, int64_t lo, int64_t hi,
     return EF_OK;
 }
 
-ef_status ef_sqlite_reader_max_rowid(ef_sqlite_reader *r, int64_t *max,
-                                     ef_err *e)
+ef_status ef_sqlite_reader_rowids(ef_sqlite_reader *r, int64_t *min,
+                                  int64_t *max, int64_t *bytes, ef_err *e)
 {
     sqlite3_stmt *q = NULL;
-    char *sql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"",
-                                r->table ? r->table : "");
+    char *sql = sqlite3_mprintf(
+        "SELECT min(rowid), max(rowid), (SELECT page_count * page_size FROM "
+        "pragma_page_count(), pragma_page_size()) FROM \"%w\"",
+        r->table ? r->table : "");
     int rc = sql ? sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) : SQLITE_NOMEM;
 
     sqlite3_free(sql);
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(q);
-        *max = sqlite3_column_int64(q, 0); /* 0 for an empty table */
+        *min = sqlite3_column_int64(q, 0); /* NULL, for no rows: 0 */
+        *max = sqlite3_column_int64(q, 1);
+        *bytes = sqlite3_column_int64(q, 2);
         rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
     }
     sqlite3_finalize(q);
@@ -433,8 +437,8 @@ ef_status ef_sqlite_reader_want(ef_sqlite_reader *r, const unsigned char *want,
             sqlite3_free(q);
         }
     {
-        char *q = sqlite3_mprintf(" FROM \"%w\" WHERE rowid >= ?1 AND "
-                                  "rowid < ?2",
+        char *q = sqlite3_mprintf(" FROM \"%w\" WHERE rowid BETWEEN ?1 "
+                                  "AND ?2",
                                   r->table);
         ef_buf_puts(&sql, q);
         sqlite3_free(q);

@@ -29,7 +29,7 @@ ef_status ef_sqlite_reader_open(const char *path, const char *table,
 ef_status ef_sqlite_reader_open_ranged(const char *path, const char *table,
                                        ef_sqlite_reader **out, ef_err *e);
 
-/* From now on, the rows lo <= rowid < hi in rowid order (a ranged
+/* From now on, the rows lo <= rowid <= hi in rowid order (a ranged
  * reader); *eof at their end. */
 ef_status ef_sqlite_reader_range(ef_sqlite_reader *r, int64_t lo, int64_t hi,
                                  ef_err *e);
@@ -47,9 +47,10 @@ ef_status ef_sqlite_reader_want(ef_sqlite_reader *r, const unsigned char *want,
  * as they were). Valid until the next row. */
 int ef_sqlite_reader_whole(ef_sqlite_reader *r, uint64_t rowid);
 
-/* The largest rowid of a ranged reader's table (0 when it is empty). */
-ef_status ef_sqlite_reader_max_rowid(ef_sqlite_reader *r, int64_t *max,
-                                     ef_err *e);
+/* The smallest and largest rowids of a ranged reader's table (0 and 0
+ * when it is empty), and the database's size in bytes. */
+ef_status ef_sqlite_reader_rowids(ef_sqlite_reader *r, int64_t *min,
+                                  int64_t *max, int64_t *bytes, ef_err *e);
 
 /* The result's column names (owned by r). */
 const char *const *ef_sqlite_reader_names(const ef_sqlite_reader *r,

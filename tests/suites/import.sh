@@ -253,6 +253,20 @@ eq "parts: a rejected row, whole (source, imported_at)" \
     "$($PY -c 'import csv,sys; r=[x for x in csv.reader(open(sys.argv[1])) if x[1] == "5"][0]; print(r[-2], r[-1])' "$tmp/pr3/rejected.csv")" \
     "$(sql "$pdb" 'SELECT source, imported_at FROM feedback WHERE rowid = 5' | tr '|' ' ')"
 check "parts: rows read" grep -q '"rows_read": 15902,' "$tmp/pr3/metrics.json"
+# rowids below 1, and rowids far sparser than the rows (no endless run of
+# empty chunks: such a store is read in one piece)
+cp "$pdb" "$tmp/neg.db"
+$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE feedback SET rowid = -100 WHERE rowid = 1"); c.commit()' "$tmp/neg.db"
+for j in 1 3; do
+    SOURCE_DATE_EPOCH=1700000000 $E report -q -j$j --no-xlsx --no-charts -o "$tmp/pn$j" "$tmp/neg.db" 2>/dev/null
+done
+check "parts: a rowid below 1, -j3 as -j1" cmp -s "$tmp/pn1/metrics.json" "$tmp/pn3/metrics.json"
+check "parts: a rowid below 1, every row" grep -q '"rows_read": 15902,' "$tmp/pn3/metrics.json"
+cp "$pdb" "$tmp/sparse.db"
+$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE feedback SET rowid = 9223372036854775807 WHERE rowid = 20000"); c.execute("UPDATE feedback SET rowid = -9223372036854775807 WHERE rowid = 2"); c.commit()' "$tmp/sparse.db"
+timeout 120 $E report -q -j2 --no-xlsx --no-charts -o "$tmp/psp" "$tmp/sparse.db" 2>/dev/null
+eq "parts: sparse rowids, exit (124: it hung)" $? 0
+check "parts: sparse rowids, every row" grep -q '"rows_read": 15902,' "$tmp/psp/metrics.json"
 $E report -q -j3 --strict --no-xlsx --no-charts -o "$tmp/prs" "$pdb" 2>"$tmp/err"
 eq "parts: --strict exit" $? 65
 eq "parts: --strict, the first row" "$(cat "$tmp/err")" "earful: $pdb:5: unparseable date 'garbage' (not a date)"
