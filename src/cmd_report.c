@@ -424,7 +424,6 @@ typedef struct {
     report_opts *o;
     int input; /* the input being read */
     ef_source *src;
-    ef_agg *agg;
     ef_dedup *seen; /* every item so far, over all inputs */
     int unique;     /* the only input is a store: ids unique, no set */
     /* each input's statistics once read to its end (inputs 0 .. input -
@@ -855,7 +854,6 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
     ef_job prep[NBATCH], read;
     reader rd = {
         .o = o,
-        .agg = agg,
         .seen = ef_dedup_new(),
         .ended = ef_xcalloc((size_t)o->ninputs + 1, sizeof(ef_source_stats)),
         .bs = bs};

@@ -429,6 +429,27 @@ static void store_fields(ef_source *s)
 
 /* ==== Opening =========================================================== */
 
+/* s's column names: its SQLite reader's. */
+static void header_sqlite(ef_source *s)
+{
+    size_t k;
+    const char *const *names = ef_sqlite_reader_names(s->db, &k);
+
+    s->nheader = k;
+    s->header = ef_xcalloc(k ? k : 1, sizeof(char *));
+    for (size_t i = 0; i < k; i++)
+        s->header[i] = ef_xstrdup(names[i]);
+}
+
+/* The cached scores' columns of a SQLite source are wanted as numbers
+ * only (ef_sqlite_reader_number_only). */
+static void cache_numbers(ef_source *s)
+{
+    for (int c = 0; c < C_CACHE_COUNT; c++)
+        if (s->db && c != C_SCORER && s->cache[c] >= 0)
+            ef_sqlite_reader_number_only(s->db, (size_t)s->cache[c]);
+}
+
 static ef_status read_header_csv(ef_source *s, const char *path, ef_err *e)
 {
     ef_csv_record rec;
@@ -462,7 +483,6 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
 {
     ef_source *s = ef_xcalloc(1, sizeof *s);
     ef_status rc;
-    const char *const *names;
     size_t i, k;
 
     s->opts = *opts;
@@ -473,11 +493,7 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         rc = ef_sqlite_reader_open(path, opts->table, opts->query, &s->db, e);
         if (rc != EF_OK)
             goto fail;
-        names = ef_sqlite_reader_names(s->db, &k);
-        s->nheader = k;
-        s->header = ef_xcalloc(k ? k : 1, sizeof(char *));
-        for (i = 0; i < k; i++)
-            s->header[i] = ef_xstrdup(names[i]);
+        header_sqlite(s);
     } else {
         ef_csv_opts co = {opts->encoding, opts->delimiter,
                           (size_t)EF_MAX_ROW_MIB << 20, EF_MAX_FIELDS};
@@ -498,9 +514,8 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         for (i = 0; i < s->nheader && s->cache[k] < 0; i++) /* first wins */
             if (strcasecmp(s->header[i], cache_names[k]) == 0)
                 s->cache[k] = (int)i;
-        if (s->db && k != C_SCORER && s->cache[k] >= 0)
-            ef_sqlite_reader_number_only(s->db, (size_t)s->cache[k]);
     }
+    cache_numbers(s);
     store_fields(s);
     preview_read(s);
     if ((rc = sniff_dates(s, s->cols.col[EF_F_DATE], 0, &s->date_format,
@@ -549,7 +564,7 @@ static ef_status reject(ef_source *s, const row *r, ef_reject_reason why,
     ef_reject rj;
 
     if (s->db) /* a part reads only some columns: the row is written whole */
-        ef_sqlite_reader_whole(s->db, r->line);
+        ef_sqlite_reader_whole(s->db);
     rj = (ef_reject){
         s->stats.path, r->line, why,  s->detail,
         r->field,      r->len,  r->n, (const char *const *)s->header,
@@ -808,8 +823,6 @@ ef_status ef_source_part_open(const ef_source *s,
                               void *reject_ctx, ef_source **out, ef_err *e)
 {
     ef_source *p;
-    const char *const *names;
-    size_t k;
     ef_status rc;
 
     *out = NULL;
@@ -828,25 +841,19 @@ ef_status ef_source_part_open(const ef_source *s,
     rc = ef_sqlite_reader_open_ranged(s->stats.path, s->opts.table, &p->db, e);
     if (rc != EF_OK)
         goto fail;
-    names = ef_sqlite_reader_names(p->db, &k);
-    if (k != s->nheader) { /* the table changed under us */
+    header_sqlite(p);
+    if (p->nheader != s->nheader) { /* the table changed under us */
         rc = ef_fail(e, EF_ERR_NOINPUT,
                      "%s: the table changed while it was being read",
                      s->stats.path);
         goto fail;
     }
-    p->nheader = k;
-    p->header = ef_xcalloc(k ? k : 1, sizeof(char *));
-    for (size_t i = 0; i < k; i++)
-        p->header[i] = ef_xstrdup(names[i]);
     p->cols = s->cols;
     memcpy(p->cache, s->cache, sizeof p->cache);
-    for (int c = 0; c < C_CACHE_COUNT; c++)
-        if (c != C_SCORER && p->cache[c] >= 0)
-            ef_sqlite_reader_number_only(p->db, (size_t)p->cache[c]);
+    cache_numbers(p);
     /* the columns an item is made of, not those beside them */
     {
-        unsigned char *want = ef_xcalloc(k + 1, 1);
+        unsigned char *want = ef_xcalloc(p->nheader + 1, 1);
         for (int f = 0; f < EF_F_COUNT; f++)
             if (p->cols.col[f] >= 0)
                 want[p->cols.col[f]] = 1;

@@ -460,15 +460,17 @@ ef_status ef_sqlite_reader_want(ef_sqlite_reader *r, const unsigned char *want,
     return EF_OK;
 }
 
-int ef_sqlite_reader_whole(ef_sqlite_reader *r, uint64_t rowid)
+int ef_sqlite_reader_whole(ef_sqlite_reader *r)
 {
+    sqlite3_int64 rowid;
     int ok;
 
     if (r->whole == NULL)
-        return 1; /* every column was read */
+        return 1;                           /* every column was read */
+    rowid = sqlite3_column_int64(r->st, 0); /* the current row's */
     sqlite3_reset(r->whole);
-    sqlite3_bind_int64(r->whole, 1, (sqlite3_int64)rowid);
-    sqlite3_bind_int64(r->whole, 2, (sqlite3_int64)rowid + 1);
+    sqlite3_bind_int64(r->whole, 1, rowid);
+    sqlite3_bind_int64(r->whole, 2, rowid);
     ok = sqlite3_step(r->whole) == SQLITE_ROW;
     if (ok) {
         for (size_t i = 0; i < r->ncols; i++)

@@ -41,11 +41,11 @@ ef_status ef_sqlite_reader_range(ef_sqlite_reader *r, int64_t lo, int64_t hi,
 ef_status ef_sqlite_reader_want(ef_sqlite_reader *r, const unsigned char *want,
                                 ef_err *e);
 
-/* Reads every column of the row numbered rowid (the current row of a
- * ranged reader, read again) into the current row's fields: a rejected
- * row is written whole. 0 if it could not be read (then the fields are
- * as they were). Valid until the next row. */
-int ef_sqlite_reader_whole(ef_sqlite_reader *r, uint64_t rowid);
+/* Reads every column of a ranged reader's current row again (by its
+ * rowid) into its fields: a rejected row is written whole. 0 if it could
+ * not be read (then the fields are as they were). Valid until the next
+ * row. */
+int ef_sqlite_reader_whole(ef_sqlite_reader *r);
 
 /* The smallest and largest rowids of a ranged reader's table (0 and 0
  * when it is empty), and the database's size in bytes. */
