@@ -1928,10 +1928,11 @@ static size_t id_ref(const char *s, size_t left)
  * 0xRRGGBB; sets *len to the bytes it spans. -1 when s is not one. */
 static long svg_rgb(const char *s, size_t left, size_t *len)
 {
-    const char *p = s + 4, *end = memchr(s, ')', left < 64 ? left : 64);
+    const char *p = s + 4, *end;
     long rgb = 0;
 
-    if (left < 5 || memcmp(s, "rgb(", 4) != 0 || end == NULL)
+    if (left < 5 || memcmp(s, "rgb(", 4) != 0 ||
+        (end = memchr(s, ')', left < 64 ? left : 64)) == NULL)
         return -1;
     for (int k = 0; k < 3; k++) {
         char *q;
@@ -1988,6 +1989,13 @@ EF_STATIC unsigned dark_colour(unsigned c)
     return out;
 }
 
+/* Whether svg_finish's second pass may have something to do at a byte:
+ * an id or a reference (id_ref) or a colour (svg_rgb). */
+static int svg_special(char c)
+{
+    return c == ' ' || c == '"' || c == '(' || c == 'r';
+}
+
 static int cmp_long(const void *a, const void *b)
 {
     long x = *(const long *)a, y = *(const long *)b;
@@ -2018,6 +2026,8 @@ static void svg_finish(const char *in, size_t len, const job *j,
     for (size_t k = i; k < len; k++) {
         size_t cl;
         long c;
+        if (in[k] != ' ' && in[k] != 'r')
+            continue;
         if (k + 5 < len && memcmp(in + k, " id=\"", 5) == 0) {
             size_t s = k + 5, e = s;
             while (e < len && in[e] != '"')
@@ -2098,8 +2108,13 @@ static void svg_finish(const char *in, size_t len, const job *j,
                 continue;
             }
         }
-        ef_buf_putc(out, in[k]);
-        k++;
+        /* up to the next byte that can start anything above, in one copy
+         * (the byte by byte copy was a tenth of the charts' time) */
+        size_t e = k + 1;
+        while (e < len && !svg_special(in[e]))
+            e++;
+        ef_buf_put(out, in + k, e - k);
+        k = e;
     }
 done:
     free(ids);
