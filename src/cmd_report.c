@@ -769,8 +769,8 @@ static ef_status open_parts(reader *rd, int nparts, ef_err *e)
     st = ef_source_stats_get(rd->src);
     ef_print_source_notes(st->notes, st->hints, rd->o->quiet);
     rd->unique = ef_source_ids_unique(rd->src);
-    if (!rd->unique)
-        return EF_OK;
+    if (!rd->unique || !ef_source_has_rowids(rd->src))
+        return EF_OK; /* read in one piece (a WITHOUT ROWID table, too) */
     for (int i = 0; i < nparts; i++) {
         part *p = &rd->parts[i];
         if ((rc = ef_source_part_open(rd->src, hold_reject, p, &p->src, e)) !=

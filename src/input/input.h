@@ -159,6 +159,10 @@ ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e);
  * needs no set of the items seen. */
 int ef_source_ids_unique(ef_source *s);
 
+/* 1 when s reads a table that has rowids (not a view, not WITHOUT ROWID),
+ * which can be read by parts (ef_source_part_open). */
+int ef_source_has_rowids(ef_source *s);
+
 /* Parts: the table of a source opened on a SQLite table (not a --query),
  * read by several threads at once, each through a part of its own. A
  * part has s's columns, date formats and options, but its own on_reject

@@ -801,8 +801,19 @@ int ef_source_ids_unique(ef_source *s)
         col < 0 || strcasecmp(s->header[col], "id") != 0 ||
         s->stats.ids_ignored)
         return 0;
-    /* a store's meta records its inputs' fields (-1: not a store) */
-    return ef_sqlite_reader_input_has(s->db, "id") >= 0;
+    /* a store's meta records its inputs' fields (-1: not a store), and
+     * its table says that an id is there once: a table made to look like
+     * a store, or one whose constraint was dropped, gets the set */
+    return ef_sqlite_reader_input_has(s->db, "id") >= 0 &&
+           ef_sqlite_reader_unique(s->db, t ? t : "feedback", s->header[col]);
+}
+
+int ef_source_has_rowids(ef_source *s)
+{
+    const char *t = s->opts.table;
+
+    return s->db != NULL && !s->opts.query &&
+           ef_sqlite_reader_has_rowid(s->db, t ? t : "feedback");
 }
 
 /* ==== Parts: a store's table read by several threads ================== */

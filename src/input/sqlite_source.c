@@ -539,6 +539,53 @@ int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field)
     return res;
 }
 
+/* The single integer a query on table (bound to ?1) and col (?2)
+ * answers, or -1 when it cannot be asked (an SQLite without the pragma's
+ * table-valued form) or answers nothing. */
+static int ask(ef_sqlite_reader *r, const char *sql, const char *table,
+               const char *col)
+{
+    sqlite3_stmt *q = NULL;
+    int res = -1;
+
+    if (sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+    if (col)
+        sqlite3_bind_text(q, 2, col, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW &&
+        sqlite3_column_type(q, 0) != SQLITE_NULL)
+        res = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return res;
+}
+
+int ef_sqlite_reader_has_rowid(ef_sqlite_reader *r, const char *table)
+{
+    return ask(r,
+               "SELECT type = 'table' AND NOT wr FROM pragma_table_list(?1) "
+               "WHERE schema = 'main'",
+               table, NULL) == 1;
+}
+
+int ef_sqlite_reader_unique(ef_sqlite_reader *r, const char *table,
+                            const char *col)
+{
+    /* a UNIQUE index (or the primary key's) on the column alone, over
+     * every row (not partial), and no NULL in the column: NOT NULL, or
+     * the key of a WITHOUT ROWID table (SQLite allows NULLs in a rowid
+     * table's other primary key, and several NULLs in a UNIQUE column) */
+    return ask(r,
+               "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS l "
+               "WHERE l.\"unique\" AND NOT l.partial "
+               "AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1 "
+               "AND (SELECT name FROM pragma_index_info(l.name)) = ?2 "
+               "AND ((SELECT \"notnull\" FROM pragma_table_info(?1) "
+               "WHERE name = ?2) OR (l.origin = 'pk' AND (SELECT wr FROM "
+               "pragma_table_list(?1) WHERE schema = 'main'))))",
+               table, col) == 1;
+}
+
 void ef_sqlite_reader_counts(const ef_sqlite_reader *r, uint64_t *invalid_utf8,
                              uint64_t *nul_bytes)
 {

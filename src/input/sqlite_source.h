@@ -73,6 +73,15 @@ void ef_sqlite_reader_number_only(ef_sqlite_reader *r, size_t col);
  * column for field, 0 if none had, -1 if the database records nothing of
  * the kind (not a store, or one from before these keys). */
 int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field);
+/* Whether table is an ordinary table, with rowids: 0 for a view or a
+ * WITHOUT ROWID table, and when SQLite cannot tell (before 3.37). */
+int ef_sqlite_reader_has_rowid(ef_sqlite_reader *r, const char *table);
+/* Whether column col of table can hold no value twice and no NULL: a
+ * UNIQUE index or the primary key on the column alone, not partial, and
+ * the column NOT NULL (or the key of a WITHOUT ROWID table). 0 when SQLite
+ * cannot tell. */
+int ef_sqlite_reader_unique(ef_sqlite_reader *r, const char *table,
+                            const char *col);
 /* Values repaired so far: invalid UTF-8 sequences replaced by U+FFFD,
  * NUL bytes dropped (a value is always valid UTF-8 without NULs). */
 void ef_sqlite_reader_counts(const ef_sqlite_reader *r, uint64_t *invalid_utf8,
