@@ -491,6 +491,44 @@ static ef_status check_schema(store *st, ef_err *e)
     return res;
 }
 
+/* Gives feedback a UNIQUE index on id when it has none (a table rebuilt
+ * by CREATE TABLE AS SELECT loses its constraint): without one, INSERT OR
+ * IGNORE would add an id twice, and every lookup of an id would read the
+ * whole table (20,000 rows into a million: hours). A table that already
+ * holds an id twice is refused. */
+static ef_status ensure_unique_id(store *st, ef_err *e)
+{
+    sqlite3_stmt *q = NULL;
+    int rc, has = 0;
+
+    rc = sqlite3_prepare_v2(
+        st->db,
+        "SELECT EXISTS (SELECT 1 FROM pragma_index_list('feedback') AS l "
+        "WHERE l.\"unique\" AND NOT l.partial "
+        "AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1 "
+        "AND (SELECT name FROM pragma_index_info(l.name)) = 'id')",
+        -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return sql_fail(st, rc, NULL, e);
+    if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        has = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW)
+        return sql_fail(st, rc, NULL, e);
+    if (has)
+        return EF_OK;
+    rc =
+        sqlite3_exec(st->db, "CREATE UNIQUE INDEX feedback_id ON feedback(id)",
+                     NULL, NULL, NULL);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return ef_fail(e, EF_ERR_CANTCREAT,
+                       "%s: table feedback holds an id more than once (its "
+                       "UNIQUE constraint is gone): not an earful store to "
+                       "import into; `earful report` still reads it",
+                       st->path);
+    return rc == SQLITE_OK ? EF_OK : sql_fail(st, rc, NULL, e);
+}
+
 /* Opens or creates the store at path and prepares the insert. Close with
  * store_close, also after an error. */
 static ef_status store_open(store *st, const char *path, int busy_ms,
@@ -533,6 +571,7 @@ static ef_status store_open(store *st, const char *path, int busy_ms,
              SCHEMA_VERSION);
     if ((res = exec(st, schema_sql, e)) != EF_OK ||
         (res = check_schema(st, e)) != EF_OK ||
+        (res = ensure_unique_id(st, e)) != EF_OK ||
         (res = exec(st, index_sql, e)) != EF_OK ||
         (res = exec(st, sql, e)) != EF_OK ||
         (res = exec(st, old_store_sql, e)) != EF_OK ||

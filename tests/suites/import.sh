@@ -310,6 +310,22 @@ eq "a store without UNIQUE ids: read, used, duplicates, rejected" \
     "16003 15896 98 9"
 check "a store without UNIQUE ids: the conflicting row in rejected.csv" \
     grep -q 'id-conflict' "$tmp/pct/rejected.csv"
+# import into such a store (its 4,098 deleted rows come back): the UNIQUE
+# index on id comes back (no id
+# added twice, no lookup that reads the whole table), or, with an id
+# already twice, the store is refused and left as it was
+cp "$pdb" "$tmp/ctas2.db"
+$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE f2 AS SELECT * FROM feedback"); c.execute("DROP TABLE feedback"); c.execute("ALTER TABLE f2 RENAME TO feedback"); c.commit()' "$tmp/ctas2.db"
+$E import -q "$tmp/parts.csv" "$tmp/ctas2.db" 2>"$tmp/err"
+eq "import, a table without UNIQUE: exit" $? 0
+eq "import, a table without UNIQUE: rows, ids, a unique index on id" \
+    "$(sql "$tmp/ctas2.db" "SELECT count(*), count(DISTINCT id), (SELECT count(*) FROM pragma_index_list('feedback') WHERE \"unique\") FROM feedback" | tr '|' ' ')" \
+    "20000 20000 1"
+before=$(sha256sum <"$tmp/ctas.db")
+$E import -q "$tmp/parts.csv" "$tmp/ctas.db" 2>"$tmp/err"
+eq "import, an id twice: exit" $? 73
+check "import, an id twice: says so" grep -q "holds an id more than once" "$tmp/err"
+eq "import, an id twice: the store unchanged" "$(sha256sum <"$tmp/ctas.db")" "$before"
 $E report -q -j3 --strict --no-xlsx --no-charts -o "$tmp/prs" "$pdb" 2>"$tmp/err"
 eq "parts: --strict exit" $? 65
 eq "parts: --strict, the first row" "$(cat "$tmp/err")" "earful: $pdb:5: unparseable date 'garbage' (not a date)"
