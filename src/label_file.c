@@ -42,6 +42,7 @@ struct ef_lfile {
     size_t nitems;
     char delim;
     int bom, crlf;
+    char sep;       /* its "sep=;" first line, written back; or 0 */
     struct stat st; /* the file as last read or written */
 };
 
@@ -198,6 +199,7 @@ ef_status ef_lfile_open(const char *path, const char *map, ef_lfile **out,
     f->head = (size_t)found;
     f->delim = cs->delimiter ? cs->delimiter : ',';
     f->bom = strcmp(cs->encoding, "UTF-8 (BOM)") == 0;
+    f->sep = cs->sep_line;
     f->crlf = uses_crlf(path);
     f->clab = f->cols[EF_F_LABEL];
     if (f->clab < 0) {
@@ -341,11 +343,15 @@ static void serialize(const ef_lfile *f, ef_buf *b)
 {
     if (f->bom)
         ef_buf_puts(b, "\xef\xbb\xbf");
+    if (f->sep) {
+        ef_buf_printf(b, "sep=%c", f->sep);
+        ef_buf_puts(b, f->crlf ? "\r\n" : "\n");
+    }
     for (size_t r = 0; r < f->nrecs; r++) {
         const record *rc = &f->recs[r];
         /* the blank lines the reader passed over, kept */
-        uint64_t at =
-            r == 0 ? 1 : f->recs[r - 1].line + f->recs[r - 1].lfs + 1;
+        uint64_t at = r == 0 ? (f->sep ? 2 : 1)
+                             : f->recs[r - 1].line + f->recs[r - 1].lfs + 1;
         for (; at < rc->line; at++)
             ef_buf_puts(b, f->crlf ? "\r\n" : "\n");
         for (size_t i = 0; i < rc->n; i++) {

@@ -525,6 +525,28 @@ static unsigned char sniff(const unsigned char *t, size_t n, int *whole)
     return count[best] ? cand[best] : ',';
 }
 
+/* Excel's first line "sep=;" (written by exports meant for Excel, read
+ * by Excel as the delimiter, never shown): its length with the line
+ * ending, and the delimiter in *d; 0 if t[0..n) does not start with one. */
+static size_t sep_line(const unsigned char *t, size_t n, unsigned char *d)
+{
+    size_t k;
+
+    if (n < 5 || (memcmp(t, "sep=", 4) != 0 && memcmp(t, "SEP=", 4) != 0))
+        return 0;
+    if (t[4] != ',' && t[4] != ';' && t[4] != '\t' && t[4] != '|')
+        return 0;
+    k = 5;
+    if (k < n && t[k] == '\r')
+        k++;
+    if (k < n && t[k] == '\n')
+        k++;
+    else if (k < n) /* "sep=;x" or "sep=;\r" alone: a header after all */
+        return 0;
+    *d = t[4];
+    return k;
+}
+
 static void set_delimiter(ef_csv_reader *r, unsigned char d)
 {
     static const unsigned char both[] = {'"', '\n', '\0'};
@@ -615,6 +637,18 @@ static ef_status start(ef_csv_reader *r, ef_err *e)
             break;
         sniff(r->text + r->tpos, r->tend - r->tpos, &whole);
     } while (!whole && !r->text_eof && r->tcap - r->tend >= 8);
+    {
+        unsigned char d;
+        size_t k = sep_line(r->text + r->tpos, r->tend - r->tpos, &d);
+
+        if (k > 0) { /* line 1; the header is on line 2 */
+            r->tpos += k;
+            r->line = r->rec_line = r->fline = 2;
+            r->st.sep_line = (char)d;
+            if (!r->delim)
+                r->delim = d;
+        }
+    }
     set_delimiter(
         r, r->delim ? r->delim
                     : sniff(r->text + r->tpos, r->tend - r->tpos, &whole));

@@ -44,6 +44,8 @@ typedef struct {
     char encoding[32];     /* "UTF-8", "UTF-8 (BOM)", "UTF-16LE (BOM)",
                               "windows-1252"...; set by the first next */
     char delimiter;        /* the delimiter in use (sniffed or given) */
+    char sep_line;         /* the delimiter an Excel "sep=;" first line
+                              named (that line is no record), or 0 */
     int gzip;              /* 1 when the input was gzip-compressed */
     uint64_t bytes;        /* raw bytes read from the file */
     uint64_t records;      /* records returned so far (header included) */

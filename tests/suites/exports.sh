@@ -180,6 +180,16 @@ printf '' >"$tmp/empty.csv"
 $E report -q -o "$tmp/e" "$tmp/empty.csv" 2>/dev/null
 eq "report, empty file: exit 66" $? 66
 
+# An export made for Excel in a ';' locale starts with Excel's "sep=;"
+# line: the delimiter, no header (it read as a header 'sep=', '': exit 65)
+printf 'sep=;\r\nid;date;text;rating\r\n1;13.03.2025 14:05;Great, really good;5\r\n2;14.03.2025 09:30;Awful, never again;1\r\n3;not a date;ok;3\r\n' >"$tmp/sep.csv"
+$E report -q -o "$tmp/sep" "$tmp/sep.csv" 2>"$tmp/err"
+eq "sep= line: exit" $? 0
+eq "sep= line: every row, by its delimiter" "$(metric "$tmp/sep/metrics.json" input.rows_read) $(metric "$tmp/sep/metrics.json" sentiment.n) $(metric "$tmp/sep/metrics.json" stars.n)" "3 2 2"
+eq "sep= line: a rejected row's line counts it" "$(cut -d, -f1,2 "$tmp/sep/rejected.csv" | tail -n +2)" "$tmp/sep.csv,5"
+$E import -q "$tmp/sep.csv" "$tmp/sep.db" >"$tmp/out"
+eq "sep= line: import" "$(cat "$tmp/out")" "$tmp/sep.csv: 2 added, 0 already present, 0 conflicting, 1 rejected"
+
 # ==== 3. Column names people export ==========================================
 check "tweet_created is the date, name the author" test "$(metric "$tmp/pr/metrics.json" concentration.negative_authors)" -gt 50
 check "name as author: no 'no author column'" lacks "$tmp/pr/report.md" "The input has no author column"

@@ -151,6 +151,18 @@ eq "store to store: same rows and scores" \
 gzip -c tests/data/source/basic.csv >"$tmp/basic.csv.gz"
 $E import - "$tmp/stdin.db" <"$tmp/basic.csv.gz" >"$tmp/out" 2>&1
 eq "stdin, gzip" "$(cat "$tmp/out")" "-: 3 added, 0 already present, 0 conflicting, 0 rejected"
+# A Windows-1252 export (Excel's "CSV (Comma delimited)"), read without
+# --encoding: the store keeps U+FFFD for good, and no later report on it
+# can tell, so import says so; NUL bytes likewise.
+printf 'id,date,text\n1,2025-03-03,Tr\xe8s bien caf\xe9 \x93top\x94\n2,2025-03-04,go\x00od\n' >"$tmp/cp1252.csv"
+$E import "$tmp/cp1252.csv" "$tmp/cp.db" >"$tmp/out" 2>"$tmp/err"
+eq "not UTF-8: imported" "$(cat "$tmp/out")" "$tmp/cp1252.csv: 2 added, 0 already present, 0 conflicting, 0 rejected"
+check "not UTF-8: said" contains "$tmp/err" \
+    "earful: $tmp/cp1252.csv: 4 invalid UTF-8 sequences read as U+FFFD into the store (not a UTF-8 file? name its encoding with --encoding, e.g. windows-1252)"
+check "NUL bytes: said" contains "$tmp/err" "earful: $tmp/cp1252.csv: 1 NUL byte dropped from the rows read"
+$E import --encoding windows-1252 "$tmp/cp1252.csv" "$tmp/cp2.db" >/dev/null 2>"$tmp/err"
+check "--encoding: nothing replaced, nothing said" test "$(grep -c 'U+FFFD' "$tmp/err")" = 0
+eq "--encoding: the text as written" "$(sql "$tmp/cp2.db" 'SELECT text FROM feedback WHERE id = 1')" "Très bien café “top”"
 
 # ==== Errors that leave the store alone ======================================
 $E import tests/data/source/basic.csv tests/cli/no-such.csv "$tmp/none.db" >/dev/null 2>&1

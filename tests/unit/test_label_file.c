@@ -109,6 +109,38 @@ static void test_verbatim(void)
     unlink(path);
 }
 
+static void test_sep_line(void)
+{
+    /* a sample saved for Excel with its "sep=;" first line: the line is
+       no header, and stays */
+    static const char in[] = "sep=;\r\nkey;date;text;label\r\n"
+                             "k1;2025-01-01;first;\r\n";
+    static const char want[] = "sep=;\r\nkey;date;text;label\r\n"
+                               "k1;2025-01-01;first;positive\r\n";
+    const char *path = put("sep.csv", in, sizeof in - 1);
+    ef_lfile *f;
+    ef_lfile_item it;
+    ef_err e = {0};
+    size_t n;
+    char *got;
+
+    INT_EQ(ef_lfile_open(path, NULL, &f, &e), EF_OK, "sep=: open");
+    if (!f) {
+        OK(0, e.msg);
+        return;
+    }
+    INT_EQ(ef_lfile_count(f), 1, "sep=: one item");
+    ef_lfile_get(f, 0, &it);
+    INT_EQ(it.line, 3, "sep=: its line");
+    INT_EQ(ef_lfile_set(f, 0, EF_POSITIVE, &e), EF_OK, "sep=: set");
+    got = slurp(path, &n);
+    OK(n == sizeof want - 1 && memcmp(got, want, n) == 0,
+       "sep=: the line kept, only the label changed");
+    free(got);
+    ef_lfile_free(f);
+    unlink(path);
+}
+
 static void test_added_column(void)
 {
     static const char in[] = "text,date\nhello,2025-01-01\nmaybe,x\n";
@@ -190,6 +222,7 @@ void test_label_file(void)
         return;
     }
     test_verbatim();
+    test_sep_line();
     test_added_column();
     test_refusals();
     {
