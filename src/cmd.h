@@ -24,12 +24,13 @@ int ef_getopt_error(const char *cmd, int c, char **argv);
  * "earful: ..." line each, unless quiet. */
 void ef_print_source_notes(const char *notes, const char *hints, int quiet);
 
-/* Warns, unless quiet, that input's text went into a store changed: its
- * invalid UTF-8 sequences as U+FFFD, its NUL bytes dropped (a file in
- * another encoding, read without --encoding). A store cannot tell it
- * afterwards, so this is the only place it is said. */
-void ef_print_store_replaced(const char *input, uint64_t invalid_utf8,
-                             uint64_t nul_bytes, int quiet);
+/* Warns, unless quiet, that input's text was read changed: its invalid
+ * UTF-8 sequences as U+FFFD, its NUL bytes dropped (a file in another
+ * encoding, read without --encoding). store: it went into a store so,
+ * which cannot tell it afterwards. A report says it too, besides its data
+ * quality section, so that a run in CI shows it in its log. */
+void ef_print_replaced(const char *input, uint64_t invalid_utf8,
+                       uint64_t nul_bytes, int store, int quiet);
 
 /* The time to write in outputs: SOURCE_DATE_EPOCH when set (reproducible
  * builds), else now. */

@@ -67,8 +67,8 @@ void ef_print_source_notes(const char *notes, const char *hints, int quiet)
     print_lines(hints);
 }
 
-void ef_print_store_replaced(const char *input, uint64_t invalid_utf8,
-                             uint64_t nul_bytes, int quiet)
+void ef_print_replaced(const char *input, uint64_t invalid_utf8,
+                       uint64_t nul_bytes, int store, int quiet)
 {
     char bad[32], nul[32];
 
@@ -77,10 +77,11 @@ void ef_print_store_replaced(const char *input, uint64_t invalid_utf8,
     ef_fmt_count(bad, sizeof bad, invalid_utf8);
     ef_fmt_count(nul, sizeof nul, nul_bytes);
     if (invalid_utf8)
-        ef_warn("%s: %s invalid UTF-8 sequence%s read as U+FFFD into the "
-                "store (not a UTF-8 file? name its encoding with --encoding, "
-                "e.g. windows-1252)",
-                input, bad, invalid_utf8 == 1 ? "" : "s");
+        ef_warn("%s: %s invalid UTF-8 sequence%s read as U+FFFD%s (not a "
+                "UTF-8 file? name its encoding with --encoding, e.g. "
+                "windows-1252)",
+                input, bad, invalid_utf8 == 1 ? "" : "s",
+                store ? " into the store" : "");
     if (nul_bytes)
         ef_warn("%s: %s NUL byte%s dropped from the rows read", input, nul,
                 nul_bytes == 1 ? "" : "s");

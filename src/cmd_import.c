@@ -1284,8 +1284,8 @@ int ef_cmd_import(int argc, char **argv)
                    (unsigned long long)n.conflicting,
                    (unsigned long long)ss->rows_rejected);
             ef_buf_reset(&name);
-            ef_print_store_replaced(inputs[i], ss->invalid_utf8, ss->nul_bytes,
-                                    quiet);
+            ef_print_replaced(inputs[i], ss->invalid_utf8, ss->nul_bytes, 1,
+                              quiet);
             /* checked at once: errno says why, not a later call's */
             ef_stdout_flush(&err);
         }

@@ -943,8 +943,11 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         ef_source_parts_stats(rd.src, ps, (size_t)rd.nparts, &rd.ended[0]);
         rd.input = 1;
     }
-    for (int i = 0; rc == EF_OK && i < rd.input; i++)
+    for (int i = 0; rc == EF_OK && i < rd.input; i++) {
+        ef_print_replaced(rd.ended[i].path, rd.ended[i].invalid_utf8,
+                          rd.ended[i].nul_bytes, 0, o->quiet);
         ef_agg_add_source(agg, &rd.ended[i]);
+    }
 out:
     free(rd.ended);
     ef_pool_free(pool);

@@ -288,8 +288,8 @@ static ef_status import_one(target *t, const char *input, ef_err *e)
                (unsigned long long)ss->rows_rejected);
         ef_buf_reset(&name);
         fflush(stdout);
-        ef_print_store_replaced(input, ss->invalid_utf8, ss->nul_bytes,
-                                t->o->quiet);
+        ef_print_replaced(input, ss->invalid_utf8, ss->nul_bytes, 1,
+                          t->o->quiet);
     }
     ef_source_free(src);
     return rc;

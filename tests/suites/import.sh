@@ -162,6 +162,14 @@ check "not UTF-8: said" contains "$tmp/err" \
 check "NUL bytes: said" contains "$tmp/err" "earful: $tmp/cp1252.csv: 1 NUL byte dropped from the rows read"
 $E import --encoding windows-1252 "$tmp/cp1252.csv" "$tmp/cp2.db" >/dev/null 2>"$tmp/err"
 check "--encoding: nothing replaced, nothing said" test "$(grep -c 'U+FFFD' "$tmp/err")" = 0
+# a report on the file says it on stderr too (a CI log shows it), not only
+# in its data quality section; -q keeps it quiet
+$E report --no-xlsx --no-charts -o "$tmp/cpr" "$tmp/cp1252.csv" >/dev/null 2>"$tmp/err"
+eq "not UTF-8, report: said" "$(grep 'U+FFFD' "$tmp/err")" \
+    "earful: $tmp/cp1252.csv: 4 invalid UTF-8 sequences read as U+FFFD (not a UTF-8 file? name its encoding with --encoding, e.g. windows-1252)"
+check "NUL bytes, report: said" contains "$tmp/err" "earful: $tmp/cp1252.csv: 1 NUL byte dropped from the rows read"
+$E report -q --no-xlsx --no-charts -o "$tmp/cpr" "$tmp/cp1252.csv" >/dev/null 2>"$tmp/err"
+check "not UTF-8, report -q: nothing said" test ! -s "$tmp/err"
 eq "--encoding: the text as written" "$(sql "$tmp/cp2.db" 'SELECT text FROM feedback WHERE id = 1')" "Très bien café “top”"
 
 # ==== Errors that leave the store alone ======================================
