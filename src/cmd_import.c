@@ -498,24 +498,9 @@ static ef_status check_schema(store *st, ef_err *e)
  * holds an id twice is refused. */
 static ef_status ensure_unique_id(store *st, ef_err *e)
 {
-    sqlite3_stmt *q = NULL;
-    int rc, has = 0;
+    int rc, has = ef_sqlite_unique(st->db, "feedback", "id", 0);
 
-    rc = sqlite3_prepare_v2(
-        st->db,
-        "SELECT EXISTS (SELECT 1 FROM pragma_index_list('feedback') AS l "
-        "WHERE l.\"unique\" AND NOT l.partial "
-        "AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1 "
-        "AND (SELECT name FROM pragma_index_info(l.name)) = 'id')",
-        -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return sql_fail(st, rc, NULL, e);
-    if ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        has = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_ROW)
-        return sql_fail(st, rc, NULL, e);
-    if (has)
+    if (has != 0) /* 1, or an SQLite that cannot tell: as before */
         return EF_OK;
     rc =
         sqlite3_exec(st->db, "CREATE UNIQUE INDEX feedback_id ON feedback(id)",

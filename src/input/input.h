@@ -163,6 +163,15 @@ int ef_source_ids_unique(ef_source *s);
  * which can be read by parts (ef_source_part_open). */
 int ef_source_has_rowids(ef_source *s);
 
+/* Whether column col of table in db holds no value twice: 1 when a UNIQUE
+ * index or the primary key is on that column alone (not partial) and,
+ * with not_null, the column holds no NULL (NOT NULL, or the key of a
+ * WITHOUT ROWID table); 0 when not; -1 when SQLite cannot tell (the
+ * pragmas' table-valued forms are from 3.16 and 3.37). */
+struct sqlite3;
+int ef_sqlite_unique(struct sqlite3 *db, const char *table, const char *col,
+                     int not_null);
+
 /* Parts: the table of a source opened on a SQLite table (not a --query),
  * read by several threads at once, each through a part of its own. A
  * part has s's columns, date formats and options, but its own on_reject

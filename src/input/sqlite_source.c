@@ -542,13 +542,13 @@ int ef_sqlite_reader_input_has(ef_sqlite_reader *r, const char *field)
 /* The single integer a query on table (bound to ?1) and col (?2)
  * answers, or -1 when it cannot be asked (an SQLite without the pragma's
  * table-valued form) or answers nothing. */
-static int ask(ef_sqlite_reader *r, const char *sql, const char *table,
+static int ask(sqlite3 *db, const char *sql, const char *table,
                const char *col)
 {
     sqlite3_stmt *q = NULL;
     int res = -1;
 
-    if (sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
     if (col)
@@ -562,28 +562,40 @@ static int ask(ef_sqlite_reader *r, const char *sql, const char *table,
 
 int ef_sqlite_reader_has_rowid(ef_sqlite_reader *r, const char *table)
 {
-    return ask(r,
+    return ask(r->db,
                "SELECT type = 'table' AND NOT wr FROM pragma_table_list(?1) "
                "WHERE schema = 'main'",
                table, NULL) == 1;
 }
 
+int ef_sqlite_unique(struct sqlite3 *db, const char *table, const char *col,
+                     int not_null)
+{
+    /* a UNIQUE index (or the primary key's) on the column alone, over
+     * every row (not partial); with not_null, no NULL in the column
+     * either: NOT NULL, or the key of a WITHOUT ROWID table (SQLite
+     * allows NULLs in a rowid table's other primary key, and several
+     * NULLs in a UNIQUE column) */
+    return ask(
+        db,
+        not_null ? "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS l "
+                   "WHERE l.\"unique\" AND NOT l.partial "
+                   "AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1 "
+                   "AND (SELECT name FROM pragma_index_info(l.name)) = ?2 "
+                   "AND ((SELECT \"notnull\" FROM pragma_table_info(?1) "
+                   "WHERE name = ?2) OR (l.origin = 'pk' AND (SELECT wr "
+                   "FROM pragma_table_list(?1) WHERE schema = 'main'))))"
+                 : "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS l "
+                   "WHERE l.\"unique\" AND NOT l.partial "
+                   "AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1 "
+                   "AND (SELECT name FROM pragma_index_info(l.name)) = ?2)",
+        table, col);
+}
+
 int ef_sqlite_reader_unique(ef_sqlite_reader *r, const char *table,
                             const char *col)
 {
-    /* a UNIQUE index (or the primary key's) on the column alone, over
-     * every row (not partial), and no NULL in the column: NOT NULL, or
-     * the key of a WITHOUT ROWID table (SQLite allows NULLs in a rowid
-     * table's other primary key, and several NULLs in a UNIQUE column) */
-    return ask(r,
-               "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS l "
-               "WHERE l.\"unique\" AND NOT l.partial "
-               "AND (SELECT count(*) FROM pragma_index_info(l.name)) = 1 "
-               "AND (SELECT name FROM pragma_index_info(l.name)) = ?2 "
-               "AND ((SELECT \"notnull\" FROM pragma_table_info(?1) "
-               "WHERE name = ?2) OR (l.origin = 'pk' AND (SELECT wr FROM "
-               "pragma_table_list(?1) WHERE schema = 'main'))))",
-               table, col) == 1;
+    return ef_sqlite_unique(r->db, table, col, 1) == 1;
 }
 
 void ef_sqlite_reader_counts(const ef_sqlite_reader *r, uint64_t *invalid_utf8,
