@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,10 +35,12 @@
 #include "util/pool.h"
 #include "util/progress.h"
 #include "util/strmap.h"
+#include "util/text.h"
 #include "util/util.h"
 
 #define MAX_INPUTS 256
 #define MAX_GATES 64
+#define MAX_ACCOUNTS 64
 
 typedef struct {
     const char *inputs[MAX_INPUTS];
@@ -48,7 +51,12 @@ typedef struct {
     const char *templates, *title, *font, *xlsx_path, *period;
     const char *labels[EF_LABELS_MAX_FILES]; /* --labels FILE.csv */
     int nlabels;
-    char *map;           /* every --map, merged (malloc'd) */
+    char *map; /* every --map, merged (malloc'd) */
+    /* --brand-account: the brand's own accounts, as compared (no '@'),
+     * and as shown ("@a, b"); malloc'd */
+    char *accounts[MAX_ACCOUNTS];
+    size_t naccounts;
+    ef_buf accounts_shown;
     size_t label_sample; /* --label-sample N */
     uint64_t seed;       /* --seed N, for --label-sample */
     int no_xlsx, no_data_sheet, no_charts, list_vars, quiet, strict;
@@ -74,7 +82,8 @@ enum {
     O_LABELS,
     O_LABEL_SAMPLE,
     O_SEED,
-    O_MAX_GROUPS
+    O_MAX_GROUPS,
+    O_BRAND_ACCOUNT
 };
 
 static const ef_option options[] = {
@@ -108,6 +117,11 @@ static const ef_option options[] = {
     {.shared = EF_OPT_THRESHOLDS},
     {.shared = EF_OPT_LEXICON},
     {.shared = EF_OPT_BRAND},
+    {"brand-account", 0, O_BRAND_ACCOUNT, "A[,A...]",
+     "the brand's own accounts (authors; @ optional):\n"
+     "their posts are the brand speaking, not\n"
+     "feedback: left out, and counted (repeatable)",
+     EF_OPT_NONE},
     {"expected-negative", 0, O_EXPECTED, "X",
      "what leadership believes (0.30), shown beside\nthe data", EF_OPT_NONE},
     {"labels", 0, O_LABELS, "FILE.csv",
@@ -165,6 +179,71 @@ static int parse_unit_interval(const char *s, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* An author trimmed, without its leading '@': (*s, *n). */
+static void account_name(const char **s, size_t *n)
+{
+    *s = ef_text_trim(*s, n);
+    if (*n > 0 && **s == '@') {
+        (*s)++;
+        (*n)--;
+    }
+}
+
+/* Adds the --brand-account names in arg (comma-separated) to o. */
+static int add_accounts(report_opts *o, const char *arg)
+{
+    const char *p = arg;
+
+    for (;;) {
+        const char *end = strchr(p, ',');
+        const char *s = p;
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+
+        account_name(&s, &n);
+        if (n == 0)
+            return ef_usage_error("report",
+                                  "option --brand-account: an empty "
+                                  "name in '%s'",
+                                  arg);
+        if (o->naccounts == MAX_ACCOUNTS)
+            return ef_usage_error("report",
+                                  "too many --brand-account names (at "
+                                  "most %d)",
+                                  MAX_ACCOUNTS);
+        o->accounts[o->naccounts++] = ef_xstrndup(s, n);
+        ef_buf_printf(&o->accounts_shown, "%s%.*s",
+                      o->accounts_shown.len ? ", " : "", (int)n, s);
+        if (end == NULL)
+            return 0;
+        p = end + 1;
+    }
+}
+
+/* Whether author is one of the brand's own accounts: the same name, with
+ * or without '@', in any case (handles are not case-sensitive). */
+static int brand_post(const report_opts *o, const char *author)
+{
+    const char *s = author;
+    size_t n = strlen(author);
+
+    if (o->naccounts == 0)
+        return 0;
+    account_name(&s, &n);
+    for (size_t i = 0; i < o->naccounts; i++)
+        if (strlen(o->accounts[i]) == n &&
+            strncasecmp(o->accounts[i], s, n) == 0)
+            return 1;
+    return 0;
+}
+
+static void free_opts(report_opts *o)
+{
+    free(o->map);
+    for (size_t i = 0; i < o->naccounts; i++)
+        free(o->accounts[i]);
+    ef_buf_reset(&o->accounts_shown);
 }
 
 /* Reads report's own option c (value arg) into o. Returns 0, or the
@@ -228,6 +307,7 @@ static int report_option(report_opts *o, int c, const char *arg)
                                   MAX_GATES);
         o->gates[o->ngates++] = arg;
         break;
+    case O_BRAND_ACCOUNT: return add_accounts(o, arg);
     case O_LABELS:
         if (o->nlabels == EF_LABELS_MAX_FILES)
             return ef_usage_error("report", "too many --labels files");
@@ -302,10 +382,12 @@ static int parse_args(int argc, char **argv, report_opts *o)
                                   "input to a file first");
     for (int i = 0; i < o->ninputs; i++)
         if (ef_pg_is_url(o->inputs[i]) &&
-            (o->ninputs > 1 || o->nlabels || o->label_sample || o->src.query))
+            (o->ninputs > 1 || o->nlabels || o->label_sample || o->src.query ||
+             o->naccounts))
             return ef_usage_error("report", "a postgresql:// input is read "
                                             "alone, without --labels, "
-                                            "--label-sample or --query");
+                                            "--label-sample, --query or "
+                                            "--brand-account");
     return 0;
 }
 
@@ -418,6 +500,7 @@ typedef struct {
 typedef struct {
     ef_source *src;
     batch *b;
+    uint64_t brand_posts; /* left out (--brand-account) */
 } part;
 
 typedef struct {
@@ -429,6 +512,7 @@ typedef struct {
     /* each input's statistics once read to its end (inputs 0 .. input -
      * 1), for the main thread to record when reading is over */
     ef_source_stats *ended;
+    uint64_t *brand_posts; /* each input's, left out (--brand-account) */
     part parts[MAX_PARTS];
     int nparts;     /* 0: inputs read one after another */
     size_t nchunks; /* parts: the batches to read, of BATCH rowids each */
@@ -608,6 +692,10 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
             rd->input++;
             continue;
         }
+        if (brand_post(rd->o, it.author)) {
+            rd->brand_posts[rd->input]++;
+            continue;
+        }
         /* the set's memory is fetched while the strings are copied */
         if (!rd->unique) {
             ef_dedup_sign(&it, &sig);
@@ -642,6 +730,10 @@ static ef_status fill_chunk(reader *rd, part *p, size_t k, batch *b, ef_err *e)
         int eof = 0;
         if ((rc = ef_source_next(p->src, &it, &eof, e)) != EF_OK || eof)
             break;
+        if (brand_post(rd->o, it.author)) {
+            p->brand_posts++;
+            continue;
+        }
         it.source = rd->o->inputs[0];
         put(b, &it, 0);
     }
@@ -856,6 +948,7 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         .o = o,
         .seen = ef_dedup_new(),
         .ended = ef_xcalloc((size_t)o->ninputs + 1, sizeof(ef_source_stats)),
+        .brand_posts = ef_xcalloc((size_t)o->ninputs + 1, sizeof(uint64_t)),
         .bs = bs};
     folder f = {agg, xlsx, ls, lm, ef_progress_new(o->quiet), o->inputs};
     ef_pool *pool = NULL;
@@ -941,15 +1034,29 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         for (int i = 0; i < rd.nparts; i++)
             ps[i] = rd.parts[i].src;
         ef_source_parts_stats(rd.src, ps, (size_t)rd.nparts, &rd.ended[0]);
+        for (int i = 0; i < rd.nparts; i++)
+            rd.brand_posts[0] += rd.parts[i].brand_posts;
         rd.input = 1;
     }
+    if (rc == EF_OK && o->naccounts) {
+        int authors = 0;
+        for (int i = 0; i < rd.input; i++)
+            authors |= rd.ended[i].mapped[EF_F_AUTHOR];
+        if (!authors && !o->quiet)
+            ef_warn("--brand-account: no input has an author column (name "
+                    "one with --map author=COLUMN): nothing was left out");
+    }
     for (int i = 0; rc == EF_OK && i < rd.input; i++) {
+        /* the source returned them as items; the report leaves them out */
+        rd.ended[i].brand_posts = rd.brand_posts[i];
+        rd.ended[i].rows_used -= rd.brand_posts[i];
         ef_print_replaced(rd.ended[i].path, rd.ended[i].invalid_utf8,
                           rd.ended[i].nul_bytes, 0, o->quiet);
         ef_agg_add_source(agg, &rd.ended[i]);
     }
 out:
     free(rd.ended);
+    free(rd.brand_posts);
     ef_pool_free(pool);
     pthread_cond_destroy(&rd.cv);
     pthread_mutex_destroy(&rd.mu);
@@ -1075,7 +1182,7 @@ int ef_cmd_report(int argc, char **argv)
 
     memset(&o, 0, sizeof o);
     if ((rc = parse_args(argc, argv, &o)) != 0) {
-        free(o.map);
+        free_opts(&o);
         return rc < 0 ? EF_EXIT_OK : rc;
     }
     if (ef_period_parse(o.period, &period, &err) != EF_OK)
@@ -1116,6 +1223,7 @@ int ef_cmd_report(int argc, char **argv)
     o.agg.tz = tz;
     o.agg.generated = ef_source_date_epoch();
     o.agg.segment_name = o.src.segment;
+    o.agg.brand_accounts = o.naccounts ? ef_buf_cstr(&o.accounts_shown) : NULL;
     o.agg.scorer = ef_vader_version(v);
     o.agg.vader = v;
     if (ef_pg_is_url(o.inputs[0])) {
@@ -1340,7 +1448,7 @@ done:
     }
     ef_labels_free(labels);
     ef_lsample_free(samples);
-    free(o.map);
+    free_opts(&o);
     ef_buf_reset(&md);
     ef_buf_reset(&html);
     ef_buf_reset(&json);

@@ -119,6 +119,8 @@ typedef struct {
     uint64_t invalid_utf8;              /* sequences replaced by U+FFFD */
     uint64_t nul_bytes;                 /* NUL bytes dropped */
     uint64_t duplicates;    /* items dropped as the same item again */
+    uint64_t brand_posts;   /* items by the brand's own accounts, left out
+                               (report --brand-account; not in rows_used) */
     int mapped[EF_F_COUNT]; /* 1 when the field has a column (for an
                                earful store: when its inputs had one) */
     char date_format[64];   /* the dates' format, given or sniffed; ""

@@ -159,7 +159,7 @@ struct ef_agg {
     ef_input_file *files;
     size_t nfiles;
     uint64_t rows_read, rows_used, rows_rejected, rejected[EF_REJECT_COUNT];
-    uint64_t invalid_utf8, nul_bytes, duplicates;
+    uint64_t invalid_utf8, nul_bytes, duplicates, brand_posts;
     int mapped[EF_F_COUNT];
     /* partial aggregates: who is negative, merged elsewhere */
     int pauth;
@@ -839,10 +839,12 @@ void ef_agg_add_source(ef_agg *a, const ef_source_stats *st)
     f->invalid_utf8 = st->invalid_utf8;
     f->nul_bytes = st->nul_bytes;
     f->duplicates = st->duplicates;
+    f->brand_posts = st->brand_posts;
     f->date_format = ef_xstrdup(st->date_format);
     f->ids_ignored = st->ids_ignored;
     f->notes = ef_xstrdup(st->notes);
     a->duplicates += st->duplicates;
+    a->brand_posts += st->brand_posts;
     a->rows_read += st->rows_read;
     a->rows_used += st->rows_used;
     a->rows_rejected += st->rows_rejected;
@@ -1518,6 +1520,9 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     r->invalid_utf8 = a->invalid_utf8;
     r->nul_bytes = a->nul_bytes;
     r->duplicates = a->duplicates;
+    r->brand_posts = a->brand_posts;
+    if (a->o.brand_accounts)
+        r->brand_accounts = ef_xstrdup(a->o.brand_accounts);
     r->first_date = n ? a->first : EF_NO_TIME;
     r->last_date = n ? a->last : EF_NO_TIME;
     r->files = a->files;
@@ -1725,6 +1730,7 @@ void ef_report_free(ef_report *r)
         free(r->segments[i].name);
     free(r->segments);
     free(r->segment_name);
+    free(r->brand_accounts);
     for (size_t i = 0; i < r->nthemes; i++)
         free(r->themes[i].term);
     free(r->themes);

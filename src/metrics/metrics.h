@@ -135,10 +135,11 @@ typedef struct {
     char *path, *kind, *encoding, *sha256;
     uint64_t rows_read, rows_used, rows_rejected;
     uint64_t invalid_utf8, nul_bytes;
-    uint64_t duplicates; /* the same item again: dropped */
-    char *date_format;   /* given or sniffed; "" for ISO 8601 */
-    int ids_ignored;     /* mangled ids: items known by content */
-    char *notes;         /* what was judged of it, one a line, or "" */
+    uint64_t duplicates;  /* the same item again: dropped */
+    uint64_t brand_posts; /* by the brand's own accounts: left out */
+    char *date_format;    /* given or sniffed; "" for ISO 8601 */
+    int ids_ignored;      /* mangled ids: items known by content */
+    char *notes;          /* what was judged of it, one a line, or "" */
 } ef_input_file;
 
 /* A brand name VADER reads as sentiment (traps.h). */
@@ -191,7 +192,10 @@ typedef struct {
     uint64_t rows_read, rows_used, rows_rejected;
     uint64_t rejected[EF_REJECT_COUNT];
     uint64_t invalid_utf8, nul_bytes;
-    uint64_t duplicates; /* the same item again, dropped */
+    uint64_t duplicates;  /* the same item again, dropped */
+    uint64_t brand_posts; /* by the brand's own accounts, left out */
+    char *brand_accounts; /* those accounts ("@a, b"), or NULL when none
+                             was named (--brand-account) */
     int64_t first_date, last_date;
     ef_input_file *files;
     size_t nfiles;
@@ -290,6 +294,7 @@ typedef struct {
     int has_expected;
     double expected_negative;
     const char *segment_name;
+    const char *brand_accounts; /* --brand-account, as shown, or NULL */
     const char *scorer;
     const ef_vader *vader; /* the scorer, for the brand notices (traps.h);
                               NULL: none */

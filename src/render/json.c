@@ -194,6 +194,7 @@ static void write_all(jw *w, const ef_report *r)
     num(w, "rows_used", (double)r->rows_used);
     num(w, "rows_rejected", (double)r->rows_rejected);
     num(w, "duplicates", (double)r->duplicates);
+    num(w, "brand_posts", (double)r->brand_posts);
     date(w, "first_date", r->first_date);
     date(w, "last_date", r->last_date);
     open(w, "rejected_by_reason", 0);
@@ -213,6 +214,7 @@ static void write_all(jw *w, const ef_report *r)
         num(w, "rows_used", (double)r->files[i].rows_used);
         num(w, "rows_rejected", (double)r->files[i].rows_rejected);
         num(w, "duplicates", (double)r->files[i].duplicates);
+        num(w, "brand_posts", (double)r->files[i].brand_posts);
         str(w, "date_format",
             r->files[i].date_format ? r->files[i].date_format : "");
         boolean(w, "ids_mangled", r->files[i].ids_ignored);

@@ -671,6 +671,10 @@ static void quality(ef_tvalue *root, const ef_report *r,
     set_count(root, "rows_used", r->rows_used);
     set_count(root, "rows_rejected", r->rows_rejected);
     set_count(root, "duplicates", r->duplicates);
+    set_count(root, "brand_posts", r->brand_posts);
+    ef_tobj_set_bool(root, "has_brand_accounts", r->brand_accounts != NULL);
+    ef_tobj_set_str(root, "brand_accounts",
+                    r->brand_accounts ? r->brand_accounts : "");
     set_count(root, "invalid_utf8", r->invalid_utf8);
     for (int i = 0; i < EF_REJECT_COUNT; i++) {
         if (r->rejected[i] == 0)

@@ -1952,6 +1952,9 @@ static void write_summary(ef_xlsx *x, const ef_report *r)
     kpi_val(&s, "Rows rejected", "rows_rejected", F_INT, 1,
             (double)r->rows_rejected,
             r->rows_rejected ? "listed in rejected.csv" : NULL);
+    if (r->brand_accounts)
+        kpi_val(&s, "Brand's own posts, left out", "brand_posts", F_INT, 1,
+                (double)r->brand_posts, r->brand_accounts);
     kpi_val(&s, "Invalid UTF-8 sequences replaced", "invalid_utf8_replaced",
             F_INT, 1, (double)r->invalid_utf8, NULL);
 

@@ -180,4 +180,46 @@ with open(sys.argv[1], "w", newline="") as f:
 PY
 ./earful report -q -o "$tmp/r" "$tmp/long.csv"
 check "long items: 'longer reviews'" has "$tmp/r/report.md" "as it does in longer reviews"
+# ==== The brand's own posts =================================================
+# An export of mentions with the brand's replies among them: named with
+# --brand-account (any case, @ or not), they are left out and counted; the
+# customers' three items stay, whatever the reading (CSV, a store by parts).
+cat >"$tmp/own.csv" <<'CSV'
+id,date,author,text
+1,2025-03-03T10:00:00Z,alice,The app crashed again and I lost my transfer. Terrible.
+2,2025-03-03T11:00:00Z,@SuperBank,We're sorry to hear that! Please DM us and we'll help right away.
+3,2025-03-04T09:00:00Z,bob,Love the new savings feature
+4,2025-03-04T10:00:00Z,superbank,Thanks Bob! Glad you like it :)
+5,2025-03-05T10:00:00Z,SuperBank_Help,Happy to help anytime!
+6,2025-03-05T12:00:00Z,carol,Fees are too high
+CSV
+./earful report -q --min-n 1 -o "$tmp/own0" "$tmp/own.csv"
+check "brand posts: without the option, counted as feedback" \
+    test "$(json "$tmp/own0/metrics.json" '(m["input"]["rows_used"], m["input"]["brand_posts"], m["sentiment"]["positive"]["count"])')" = "(6, 0, 4)"
+./earful report -q --min-n 1 -o "$tmp/own" --brand-account @superbank \
+    --brand-account superbank_help "$tmp/own.csv"
+check "brand posts: left out and counted" \
+    test "$(json "$tmp/own/metrics.json" '(m["input"]["rows_read"], m["input"]["rows_used"], m["input"]["brand_posts"], m["input"]["files"][0]["brand_posts"], m["input"]["rows_rejected"])')" = "(6, 3, 3, 3, 0)"
+check "brand posts: the customers' shares" \
+    test "$(json "$tmp/own/metrics.json" '(m["sentiment"]["positive"]["count"], m["sentiment"]["negative"]["count"])')" = "(1, 1)"
+check "brand posts: Data quality says so" \
+    has "$tmp/own/report.md" "| Posts by the brand's own accounts (superbank, superbank\\_help), left out | 3 |"
+check "brand posts: not rejected" test ! -e "$tmp/own/rejected.csv"
+./earful import -q "$tmp/own.csv" "$tmp/own.db" >/dev/null
+for j in 1 3; do
+    ./earful report -q -j$j --min-n 1 --no-xlsx --no-charts -o "$tmp/owns$j" \
+        --brand-account SUPERBANK,@superbank_help "$tmp/own.db"
+    check "brand posts: the store, -j$j" \
+        test "$(json "$tmp/owns$j/metrics.json" '(m["input"]["rows_used"], m["input"]["brand_posts"], m["sentiment"]["positive"]["count"])')" = "(3, 3, 1)"
+done
+cut -d, -f1,2,4 "$tmp/own.csv" >"$tmp/noauthor.csv"
+./earful report --no-xlsx --no-charts -o "$tmp/own2" --brand-account superbank \
+    "$tmp/noauthor.csv" 2>"$tmp/own2.err" >/dev/null
+check "brand posts: no author column, said" has "$tmp/own2.err" \
+    "--brand-account: no input has an author column"
+./earful report -q --brand-account superbank postgresql://nowhere/db 2>/dev/null
+check "brand posts: not with postgresql://" test $? -eq 64
+./earful report -q --brand-account ' , x' "$tmp/own.csv" 2>/dev/null
+check "brand posts: an empty name is a usage error" test $? -eq 64
+
 echo "$pass passed, $fail failed"
