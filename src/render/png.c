@@ -138,6 +138,30 @@ static void copy_up(deflater *d, unsigned l, size_t dist)
         put_bits(d, (uint32_t)(dist - base), extra);
 }
 
+/* How many bytes p and q have alike from the start, up to max: 8 at a
+ * time, then the first difference's byte (little-endian: its lowest). */
+static size_t same_prefix(const unsigned char *p, const unsigned char *q,
+                          size_t max)
+{
+    size_t u = 0;
+
+    for (; u + 8 <= max; u += 8) {
+        uint64_t a, b;
+        memcpy(&a, p + u, 8);
+        memcpy(&b, q + u, 8);
+        if (a != b) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return u + (size_t)__builtin_ctzll(a ^ b) / 8;
+#else
+            break; /* byte by byte below */
+#endif
+        }
+    }
+    while (u < max && p[u] == q[u])
+        u++;
+    return u;
+}
+
 /* Deflates a filtered row p of n bytes, after the row q (NULL for the
  * first), continuing from the last byte written (*last, -1 at first). */
 static void deflate_row(deflater *d, const unsigned char *p,
@@ -156,8 +180,7 @@ static void deflate_row(deflater *d, const unsigned char *p,
             j++;
         if (q && (j - i < 3 || *last != v)) {
             /* the row above, same columns (a text stem, an edge) */
-            while (i + u < n && u < 258 && p[i + u] == q[i + u])
-                u++;
+            u = same_prefix(p + i, q + i, n - i < 258 ? n - i : 258);
         }
         if (u >= 4 && u > j - i) {
             for (size_t k = 0; k < u; k++) {
@@ -206,11 +229,37 @@ static void png_chunk(ef_buf *b, const char *type, const void *data,
     put32(b, (uint32_t)crc);
 }
 
+/* The Sub filter of a row of w pixels (cairo's 0x00RRGGBB words) into
+ * out, R G B each less the pixel to its left's; out has a byte to spare
+ * past its 3w. Little-endian: the three bytes' differences in one
+ * subtraction (no borrow from one byte to the next), written with one
+ * 4-byte store as R G B 0, whose 0 the next pixel overwrites. */
+static void sub_filter(const uint32_t *row, int w, unsigned char *out)
+{
+    uint32_t left = 0;
+
+    for (int x = 0; x < w; x++) {
+        uint32_t v = row[x];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        const uint32_t hi = 0x80808080u;
+        uint32_t d = ((v | hi) - (left & ~hi)) ^ ((v ^ ~left) & hi);
+        uint32_t rgb0 = __builtin_bswap32(d << 8); /* R, G, B, 0 in memory */
+        memcpy(out + 3 * x, &rgb0, 4);
+#else
+        out[3 * x] = (unsigned char)((v >> 16) - (left >> 16));
+        out[3 * x + 1] = (unsigned char)((v >> 8) - (left >> 8));
+        out[3 * x + 2] = (unsigned char)(v - left);
+#endif
+        left = v;
+    }
+}
+
 void ef_png_encode_rgb24(const unsigned char *px, int w, int h, int stride,
                          uint32_t dpm, ef_buf *out)
 {
     size_t rl = (size_t)w * 3 + 1;
-    unsigned char *cur = ef_xmalloc(rl), *prev = ef_xmalloc(rl), *t;
+    /* a byte to spare past each row, for sub_filter's last store */
+    unsigned char *cur = ef_xmalloc(rl + 1), *prev = ef_xmalloc(rl + 1), *t;
     unsigned char hdr[13], phys[9];
     ef_buf z = EF_BUF_INIT;
     deflater d;
@@ -226,15 +275,8 @@ void ef_png_encode_rgb24(const unsigned char *px, int w, int h, int stride,
             memset(cur + 1, 0, rl - 1);
             cur[0] = 2; /* Up */
         } else {
-            uint32_t left = 0;
             cur[0] = 1; /* Sub */
-            for (int x = 0; x < w; x++) {
-                uint32_t v = row[x];
-                cur[1 + 3 * x] = (unsigned char)((v >> 16) - (left >> 16));
-                cur[2 + 3 * x] = (unsigned char)((v >> 8) - (left >> 8));
-                cur[3 + 3 * x] = (unsigned char)(v - left);
-                left = v;
-            }
+            sub_filter(row, w, cur + 1);
         }
         deflate_row(&d, cur, y ? prev : NULL, rl, &last);
         t = prev;
