@@ -108,6 +108,31 @@ write("dots.csv", ["id", "Date", "Comment"],
       [[i, (start + dt.timedelta(hours=7 * i)).strftime("%d.%m.%Y %H.%M"),
         "The lounge was nice %d" % i] for i in range(40)])
 
+# ==== Ratings and NPS answers as survey and review tools write them =========
+# 10 rows whose values are written the ways exports write them, and 4
+# that stay rejected (4.5 stars, 8/10 as a rating, "5 stars!!", a range)
+survey = [
+    ("5 stars", "10 - Extremely likely"),
+    ("1 star", "0 - Not at all likely"),
+    ("4/5", "9 \u2013 Extremely likely"),
+    ("4 / 5", "10 \u2014 Extremely likely"),
+    ("4 out of 5", "7/10"),
+    ("4,0", "8 out of 10"),
+    ("\u2605\u2605\u2605\u2606\u2606", "6,0"),
+    ("\u2b50\u2b50\u2b50\u2b50\u2b50", "5"),
+    ("2 Stars", "3 / 10"),
+    ("4.0 out of 5 stars", ""),
+    ("4.5", "9"),
+    ("8/10", "9"),
+    ("5 stars!!", ""),
+    ("3", "9-10"),
+]
+write("survey.csv", ["id", "submitted_at", "rating",
+                     "likelihood_to_recommend", "comment"],
+      [[100 + i, "2025-03-%02dT10:00:00Z" % (3 + i), r, n,
+        "The checkout was quick, answer %d" % i]
+       for i, (r, n) in enumerate(survey)])
+
 # ==== Nothing usable =========================================================
 write("header_only.csv", ["id", "date", "text"], [])
 write("no_text.csv", ["id", "date", "text"],

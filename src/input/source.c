@@ -92,6 +92,166 @@ static int parse_int(const char *s, size_t n, int lo, int hi, int *out)
     return 0;
 }
 
+/* A whole number at s: digits, then perhaps a fraction of zeros after a
+ * point ("4.0", "4.00") or a comma ("4,0", "4,00": not "4,000", which
+ * reads as four thousand where a comma groups thousands). Sets *v (at
+ * most 1000) and returns the bytes read; 0 when s holds no digit first
+ * or a fraction that is not zero ("4.5"). */
+static size_t scan_whole(const char *s, size_t n, int *v)
+{
+    size_t i = 0, zeros = 0;
+
+    *v = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        *v = *v >= 1000 ? 1000 : 10 * *v + (s[i] - '0');
+    if (i == 0)
+        return 0;
+    if (i + 1 < n && (s[i] == '.' || s[i] == ',') && s[i + 1] >= '0' &&
+        s[i + 1] <= '9') {
+        size_t j = i + 1;
+        for (; j < n && s[j] >= '0' && s[j] <= '9'; j++)
+            if (s[j] != '0')
+                return 0;
+        zeros = j - i - 1;
+        if (s[i] == ',' && zeros > 2)
+            return 0;
+        i = j;
+    }
+    return i;
+}
+
+/* The blanks (spaces, tabs) at s: their count. */
+static size_t blanks(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* Whether s starts with word w, in any ASCII case. */
+static int word_at(const char *s, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+
+    return n >= k && strncasecmp(s, w, k) == 0;
+}
+
+/* "star" or "stars" at s, in any case: its length, or 0. */
+static size_t star_word(const char *s, size_t n)
+{
+    if (word_at(s, n, "stars"))
+        return 5;
+    return word_at(s, n, "star") ? 4 : 0;
+}
+
+/* Stars drawn: a run of \u2605 (black) and \u2606 (white), five in all
+ * when any is white, or of \u2b50 (the emoji, each perhaps with the
+ * variation selector U+FE0F), blanks between allowed. Returns the black
+ * (or emoji) stars, or -1 when s is not such a run. */
+static int star_glyphs(const char *s, size_t n)
+{
+    static const char black[] = "\xe2\x98\x85", white[] = "\xe2\x98\x86",
+                      emoji[] = "\xe2\xad\x90", vs16[] = "\xef\xb8\x8f";
+    size_t i = 0;
+    int filled = 0, empty = 0, emojis = 0;
+
+    while (i < n) {
+        i += blanks(s + i, n - i);
+        if (i == n)
+            break;
+        if (n - i < 3)
+            return -1;
+        if (memcmp(s + i, black, 3) == 0) {
+            filled++;
+        } else if (memcmp(s + i, white, 3) == 0) {
+            empty++;
+        } else if (memcmp(s + i, emoji, 3) == 0) {
+            emojis++;
+            if (n - i >= 6 && memcmp(s + i + 3, vs16, 3) == 0)
+                i += 3;
+        } else {
+            return -1;
+        }
+        i += 3;
+    }
+    if (emojis > 0)
+        return filled + empty > 0 ? -1 : emojis; /* one kind per run */
+    if (empty > 0 && filled + empty != 5)
+        return -1;
+    return filled + empty > 0 ? filled : -1;
+}
+
+/* A rating (stars set: 1 to 5 stars) or an NPS answer (0 to 10) in
+ * [lo, hi], as survey and review tools export it: "4" (and what strtod
+ * reads as a whole number: "4.0", "+4"), "4,0", "5 stars", "1 star",
+ * "4/5", "4 / 5", "4 out of 5" (the denominator hi, never rescaled),
+ * with stars also "4.0 out of 5 stars", "4/5 stars", and stars drawn
+ * ("\u2605\u2605\u2605\u2606\u2606"); a number with a survey's label
+ * after a dash ("0 - Not at all likely", "10 \u2013 Extremely likely":
+ * - en or em dash, then a blank, then text that does not start with a
+ * digit, as "9 - 10", a range, does). Anything else is -1: "4.5",
+ * "5 stars!!", "8/10" for a rating. Returns 0 and sets *out, or -1. */
+EF_STATIC int ef_source_parse_scale(const char *s, size_t n, int lo, int hi,
+                                    int stars, int *out)
+{
+    size_t i, k, m;
+    int v, d;
+
+    if (parse_int(s, n, lo, hi, out) == 0)
+        return 0; /* the plain forms, read as they always were */
+    s = ef_text_trim(s, &n);
+    if (stars && (v = star_glyphs(s, n)) >= 0)
+        goto found;
+    if ((i = scan_whole(s, n, &v)) == 0)
+        return -1;
+    k = blanks(s + i, n - i);
+    if (i + k == n) /* "4,0" */
+        goto found;
+    i += k;
+    if (stars && (k = star_word(s + i, n - i)) > 0) {
+        i += k;
+        goto end;
+    }
+    if (s[i] == '-' ||
+        (n - i >= 3 && (memcmp(s + i, "\xe2\x80\x93", 3) == 0 ||
+                        memcmp(s + i, "\xe2\x80\x94", 3) == 0))) {
+        i += s[i] == '-' ? 1 : 3;
+        if ((k = blanks(s + i, n - i)) == 0 || i + k == n ||
+            (s[i + k] >= '0' && s[i + k] <= '9'))
+            return -1;
+        goto found;
+    }
+    if (s[i] == '/') {
+        i++;
+    } else if (word_at(s + i, n - i, "out") &&
+               (k = blanks(s + i + 3, n - i - 3)) > 0 &&
+               word_at(s + i + 3 + k, n - i - 3 - k, "of")) {
+        i += 3 + k + 2;
+        if (blanks(s + i, n - i) == 0)
+            return -1;
+    } else {
+        return -1;
+    }
+    i += blanks(s + i, n - i);
+    for (d = 0, k = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        d = d >= 1000 ? 1000 : 10 * d + (s[i] - '0');
+    if (i == k || d != hi)
+        return -1;
+    k = blanks(s + i, n - i);
+    if (stars && (m = star_word(s + i + k, n - i - k)) > 0)
+        i += k + m; /* "4.0 out of 5 stars" */
+end:
+    if (i != n)
+        return -1;
+found:
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int ef_label_parse(const char *s, size_t n)
 {
     static const struct {
@@ -664,15 +824,16 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     it->rating = 0;
     n = LEN(EF_F_RATING);
     if (ef_text_trim(FIELD(EF_F_RATING), &n),
-        n > 0 && parse_int(FIELD(EF_F_RATING), LEN(EF_F_RATING), 1, 5,
-                           &it->rating)) {
+        n > 0 && ef_source_parse_scale(FIELD(EF_F_RATING), LEN(EF_F_RATING), 1,
+                                       5, 1, &it->rating)) {
         quote_value(q, sizeof q, FIELD(EF_F_RATING), LEN(EF_F_RATING));
         REJECT(EF_REJECT_BAD_RATING, "rating %s is not 1-5", q);
     }
     it->nps = -1;
     n = LEN(EF_F_NPS);
     if (ef_text_trim(FIELD(EF_F_NPS), &n),
-        n > 0 && parse_int(FIELD(EF_F_NPS), LEN(EF_F_NPS), 0, 10, &it->nps)) {
+        n > 0 && ef_source_parse_scale(FIELD(EF_F_NPS), LEN(EF_F_NPS), 0, 10,
+                                       0, &it->nps)) {
         quote_value(q, sizeof q, FIELD(EF_F_NPS), LEN(EF_F_NPS));
         REJECT(EF_REJECT_BAD_NPS, "nps %s is not 0-10", q);
     }

@@ -4,7 +4,8 @@
 # notation or cut to 15 digits, dates day first or month first), id
 # conflicts and true duplicates, date forms, inputs without a usable row,
 # the column names people export, response figures from CSV and store
-# alike, partial periods, and what a spike was about. The exports are
+# alike, partial periods, what a spike was about, and ratings and NPS
+# answers written as survey and review tools write them. The exports are
 # made up by tests/gen_exports.py.
 set -u
 cd "$(dirname "$0")/../.."
@@ -259,5 +260,25 @@ check "spike: not one author's refund (1 author, 15 posts)" test -z "$(grep -E '
 check "spike: the rule says so" contains "$tmp/sp/report.md" "among those used by at least 5 different authors"
 $E report -q -o "$tmp/sp2" "$G/spike_noauthor.csv"
 check "spike without authors: items count" grep -q '"refund"' <<<"$(metric "$tmp/sp2/metrics.json" 'periods[8].terms')"
+
+# ==== 7. Ratings and NPS answers as tools write them ========================
+# "5 stars", "4/5", "4 out of 5", "4,0", drawn stars, "10 - Extremely
+# likely": every row was rejected (text and all) but the plain numbers
+$E report -q -o "$tmp/sv" "$G/survey.csv"
+eq "survey values: exit" $? 0
+eq "survey values: rows used and rejected" \
+    "$(metric "$tmp/sv/metrics.json" input.rows_used) $(metric "$tmp/sv/metrics.json" input.rows_rejected)" "10 4"
+eq "survey values: stars" "$(metric "$tmp/sv/metrics.json" stars.distribution) $(metric "$tmp/sv/metrics.json" stars.mean)" \
+    "[1, 1, 1, 5, 2] 3.6"
+eq "survey values: NPS answers" "$(for k in n promoters passives detractors; do metric "$tmp/sv/metrics.json" nps.$k; done | tr '\n' ' ')" "9 3 2 4 "
+eq "survey values: the near misses stay rejected" "$(cut -d, -f2,3 "$tmp/sv/rejected.csv" | tail -n +2 | tr '\n' '|')" \
+    "12,rating '4.5' is not 1-5|13,rating '8/10' is not 1-5|14,rating '5 stars!!' is not 1-5|15,nps '9-10' is not 0-10|"
+$E import -q "$G/survey.csv" "$tmp/sv.db" >"$tmp/out"
+eq "survey values: import" "$(cat "$tmp/out")" "$G/survey.csv: 10 added, 0 already present, 0 conflicting, 4 rejected"
+eq "survey values: stored as numbers" \
+    "$(sql "$tmp/sv.db" "SELECT group_concat(rating || ':' || ifnull(nps, '-'), ' ') FROM (SELECT rating, nps FROM feedback ORDER BY date)")" \
+    "5:10 1:0 4:9 4:10 4:7 4:8 3:6 5:5 2:3 4:-"
+$E report -q -o "$tmp/svs" "$tmp/sv.db"
+check "survey values: CSV and store give the same numbers" same_numbers "$tmp/sv/metrics.json" "$tmp/svs/metrics.json"
 
 echo "$pass passed, $fail failed"
