@@ -133,6 +133,18 @@ write("survey.csv", ["id", "submitted_at", "rating",
         "The checkout was quick, answer %d" % i]
        for i, (r, n) in enumerate(survey)])
 
+# A "rating" column on 1-10 (or 0-10): 32 of 40 values above 5 or 0,
+# whose rows would all be rejected; and a 1-5 column with 4 such slips
+TEN = [10, 9, 8, 7, 3, 10, 9, 6, 1, 0]
+write("rating10.csv", ["id", "date", "text", "rating"],
+      [[i, "2025-03-%02dT10:00:00Z" % (1 + i % 28),
+        "Delivery was on time %d" % i, TEN[i % 10]] for i in range(40)])
+write("rating_slips.csv", ["id", "date", "text", "rating"],
+      [[i, "2025-03-%02dT10:00:00Z" % (1 + i % 28),
+        "Delivery was on time %d" % i,
+        [8, 10, 0, 7][i // 10] if i % 10 == 9 else 1 + i % 5]
+       for i in range(40)])
+
 # ==== Nothing usable =========================================================
 write("header_only.csv", ["id", "date", "text"], [])
 write("no_text.csv", ["id", "date", "text"],

@@ -506,6 +506,57 @@ static ef_status sniff_dates(ef_source *s, int col, int hint, const char **use,
     return rc;
 }
 
+/* Quotes a value for a message, shortened. */
+static void quote_value(char *out, size_t cap, const char *v, size_t n)
+{
+    if (n > 40)
+        snprintf(out, cap, "'%.37s...'", v);
+    else
+        snprintf(out, cap, "'%.*s'", (int)n, v);
+}
+
+/* Refuses a rating column most of whose first values are out of 1-5 but
+ * within 0-10 (as an NPS answer reads them): a 1-10 rating or a 0-10
+ * answer, whose every row above 5 would be rejected and the report cover
+ * only the unhappy ones. A few such values are rejected rows, as ever. */
+static ef_status sniff_ratings(ef_source *s, ef_err *e)
+{
+    const char **v;
+    size_t *len, n, out = 0, ex[3];
+    int col = s->cols.col[EF_F_RATING], x;
+    ef_status rc = EF_OK;
+
+    if (col < 0)
+        return EF_OK;
+    n = column_values(s, col, 0, &v, &len, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (ef_source_parse_scale(v[i], len[i], 1, 5, 1, &x) != 0 &&
+            ef_source_parse_scale(v[i], len[i], 0, 10, 0, &x) == 0 &&
+            out++ < EF_ARRAY_LEN(ex))
+            ex[out - 1] = i;
+    if (2 * out > n) {
+        char q[3][64];
+        for (size_t i = 0; i < EF_ARRAY_LEN(q); i++)
+            if (i < out)
+                quote_value(q[i], sizeof q[i], v[ex[i]], len[ex[i]]);
+        rc = ef_fail(e, EF_ERR_PARSE,
+                     "%s: column '%s': %zu of the first %zu ratings are "
+                     "outside 1-5 but within 0-10, such as %s%s%s%s%s: "
+                     "ratings are 1-5 stars, and every row above 5 would "
+                     "be rejected. If they are 0-10 answers to 'how likely "
+                     "are you to recommend', --map nps=%s reads them as "
+                     "NPS; else %s",
+                     s->stats.path, s->header[col], out, n, q[0],
+                     out > 1 ? ", " : "", out > 1 ? q[1] : "",
+                     out > 2 ? ", " : "", out > 2 ? q[2] : "", s->header[col],
+                     s->db ? "leave the column out with --query"
+                           : "rename the column in the file to leave it out");
+    }
+    free(v);
+    free(len);
+    return rc;
+}
+
 /* Whether the ids look mangled by a spreadsheet: then items are known by
  * their content, and a note says so. */
 static void sniff_ids(ef_source *s)
@@ -686,6 +737,8 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         goto fail;
     snprintf(s->stats.date_format, sizeof s->stats.date_format, "%s",
              s->date_format ? s->date_format : "");
+    if ((rc = sniff_ratings(s, e)) != EF_OK)
+        goto fail;
     sniff_ids(s);
     sniff_categories(s);
     *out = s;
@@ -738,15 +791,6 @@ static ef_status reject(ef_source *s, const row *r, ef_reject_reason why,
     if (s->opts.on_reject)
         s->opts.on_reject(s->opts.reject_ctx, &rj);
     return EF_OK;
-}
-
-/* Quotes a value for a message, shortened. */
-static void quote_value(char *out, size_t cap, const char *v, size_t n)
-{
-    if (n > 40)
-        snprintf(out, cap, "'%.37s...'", v);
-    else
-        snprintf(out, cap, "'%.*s'", (int)n, v);
 }
 
 static int is_number(const row *r, int col)

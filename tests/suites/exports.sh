@@ -4,8 +4,9 @@
 # notation or cut to 15 digits, dates day first or month first), id
 # conflicts and true duplicates, date forms, inputs without a usable row,
 # the column names people export, response figures from CSV and store
-# alike, partial periods, what a spike was about, and ratings and NPS
-# answers written as survey and review tools write them. The exports are
+# alike, partial periods, what a spike was about, ratings and NPS
+# answers written as survey and review tools write them, and a rating
+# column on 0-10. The exports are
 # made up by tests/gen_exports.py.
 set -u
 cd "$(dirname "$0")/../.."
@@ -280,5 +281,41 @@ eq "survey values: stored as numbers" \
     "5:10 1:0 4:9 4:10 4:7 4:8 3:6 5:5 2:3 4:-"
 $E report -q -o "$tmp/svs" "$tmp/sv.db"
 check "survey values: CSV and store give the same numbers" same_numbers "$tmp/sv/metrics.json" "$tmp/svs/metrics.json"
+
+# A "rating" column on 0-10: every row above 5 was rejected, the report
+# covering only the unhappy rows, exit 0. Refused as ambiguous dates are.
+for cmd in report import; do
+    if [ $cmd = report ]; then args=(report -q -o "$tmp/r10"); out=(); else args=(import -q); out=("$tmp/r10.db"); fi
+    $E "${args[@]}" "$G/rating10.csv" "${out[@]}" 2>"$tmp/err"
+    eq "$cmd: a 0-10 rating column: exit 65" $? 65
+    check "$cmd: a 0-10 rating column: says what to do" contains "$tmp/err" \
+        "rating10.csv: column 'rating': 32 of the first 40 ratings are outside 1-5 but within 0-10, such as '10', '9', '8': ratings are 1-5 stars, and every row above 5 would be rejected. If they are 0-10 answers to 'how likely are you to recommend', --map nps=rating reads them as NPS; else rename the column in the file to leave it out"
+done
+check "import: no store made for a 0-10 rating column" test ! -e "$tmp/r10.db"
+$E report -q -o "$tmp/r10" --map nps=rating "$G/rating10.csv"
+eq "a 0-10 rating column, --map nps=rating: every row an NPS answer" \
+    "$(metric "$tmp/r10/metrics.json" input.rows_used) $(metric "$tmp/r10/metrics.json" nps.n) $(metric "$tmp/r10/metrics.json" stars)" "40 40 null"
+sed '1s/rating/score_10/' "$G/rating10.csv" >"$tmp/renamed.csv"
+$E report -q -o "$tmp/r10r" "$tmp/renamed.csv"
+eq "a 0-10 rating column renamed: every row, no stars" \
+    "$(metric "$tmp/r10r/metrics.json" input.rows_used) $(metric "$tmp/r10r/metrics.json" stars)" "40 null"
+$PY - "$G/rating10.csv" "$tmp/r10.sqlite" <<'PY'
+import csv, sqlite3, sys
+c = sqlite3.connect(sys.argv[2])
+c.execute("CREATE TABLE answers (id, date, text, rating INTEGER)")
+c.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)",
+              list(csv.reader(open(sys.argv[1])))[1:])
+c.commit()
+PY
+$E report -q -o "$tmp/r10s" "$tmp/r10.sqlite" 2>"$tmp/err"
+eq "a 0-10 rating column in SQLite: exit 65" $? 65
+check "a 0-10 rating column in SQLite: --query" contains "$tmp/err" "--map nps=rating reads them as NPS; else leave the column out with --query"
+$E report -q -o "$tmp/r10s" --query 'SELECT id, date, text FROM answers' "$tmp/r10.sqlite"
+eq "a 0-10 rating column left out of --query" "$(metric "$tmp/r10s/metrics.json" input.rows_used)" 40
+# a few slips in a 1-5 column are rejected rows, as ever
+$E report -q -o "$tmp/slips" "$G/rating_slips.csv"
+eq "a few ratings above 5: exit" $? 0
+eq "a few ratings above 5: rejected rows" \
+    "$(metric "$tmp/slips/metrics.json" input.rows_used) $(metric "$tmp/slips/metrics.json" 'input.rejected_by_reason.rating not 1-5')" "36 4"
 
 echo "$pass passed, $fail failed"
