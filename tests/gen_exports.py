@@ -145,6 +145,21 @@ write("rating_slips.csv", ["id", "date", "text", "rating"],
         [8, 10, 0, 7][i // 10] if i % 10 == 9 else 1 + i % 5]
        for i in range(40)])
 
+# ==== Ids kept as text by a spreadsheet ======================================
+# ="00100": Excel's text formula, which keeps the zeros, quoted as CSV
+# quotes it ("=""00100""") for the first 10 rows and as written by hand
+# for the next 10; a later export has the same 20 items with plain ids,
+# and 5 new ones.
+idrows = [("%05d" % (100 + i), "2025-03-%02dT10:00:00Z" % (1 + i),
+           "The app keeps logging me out, ticket %d" % i) for i in range(25)]
+with open(os.path.join(OUT, "ids_excel.csv"), "w", newline="",
+          encoding="utf-8") as f:
+    f.write("id,date,text\r\n")
+    for k, (i, d, t) in enumerate(idrows[:20]):
+        f.write('"=""%s""",%s,"%s"\r\n' % (i, d, t) if k < 10 else
+                '="%s",%s,"%s"\r\n' % (i, d, t))
+write("ids_plain.csv", ["id", "date", "text"], idrows)
+
 # ==== Nothing usable =========================================================
 write("header_only.csv", ["id", "date", "text"], [])
 write("no_text.csv", ["id", "date", "text"],

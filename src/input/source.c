@@ -64,6 +64,7 @@ struct ef_source {
     ef_columns cols;
     int cache[C_CACHE_COUNT]; /* column of each, -1 if none */
     ef_buf channel;           /* the trimmed channel of the item */
+    ef_buf id;                /* its id, when unwrapped from ="..." */
     char detail[160];         /* the message of the current rejection */
     preview pv;
     row cur;                 /* the row of the item last returned */
@@ -910,7 +911,19 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     ef_buf_clear(&s->channel);
     ef_buf_put(&s->channel, v, n);
     it->channel = ef_buf_cstr(&s->channel);
-    it->id = s->stats.ids_ignored ? "" : FIELD(EF_F_ID);
+    /* an id forced to text by a spreadsheet's ="00123" is 00123, as
+     * the same id exported plainly is */
+    n = LEN(EF_F_ID);
+    v = ef_text_unformula(FIELD(EF_F_ID), &n);
+    if (s->stats.ids_ignored) {
+        it->id = "";
+    } else if (n == LEN(EF_F_ID)) {
+        it->id = FIELD(EF_F_ID);
+    } else {
+        ef_buf_clear(&s->id);
+        ef_buf_put(&s->id, v, n);
+        it->id = ef_buf_cstr(&s->id);
+    }
     it->author = FIELD(EF_F_AUTHOR);
     it->url = FIELD(EF_F_URL);
     it->segment = s->cols.segment >= 0 ? r->field[s->cols.segment] : "";
@@ -1146,5 +1159,6 @@ void ef_source_free(ef_source *s)
         free(s->header[i]);
     free(s->header);
     ef_buf_reset(&s->channel);
+    ef_buf_reset(&s->id);
     free(s);
 }

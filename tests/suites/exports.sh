@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # exports.sh - real exports in, nothing silently lost: one airline export
 # as published and after spreadsheet round trips (ids in scientific
-# notation or cut to 15 digits, dates day first or month first), id
+# notation or cut to 15 digits or kept as text by ="00100", dates day
+# first or month first), id
 # conflicts and true duplicates, date forms, inputs without a usable row,
 # the column names people export, response figures from CSV and store
 # alike, partial periods, what a spike was about, ratings and NPS
@@ -134,6 +135,18 @@ eq "cut: exit" $? 0
 check "cut: ids cut to 15 digits are not used" contains "$tmp/err" "cut to 15 significant digits"
 check "cut: dates month first" contains "$tmp/err" "'%m/%d/%Y %I:%M %p' (month first)"
 eq "cut: every item" "$(metric "$tmp/cr/metrics.json" sentiment.n)" 1203
+
+# Ids a spreadsheet was told to keep as text, ="00100": stored as
+# written, a later export's 00100 was another item (imported twice)
+$E import "$G/ids_excel.csv" "$G/ids_plain.csv" "$tmp/ids.db" >"$tmp/out" 2>"$tmp/err"
+eq "=\"00100\" ids: the later plain export adds only the new items" "$(cat "$tmp/out")" \
+    "$G/ids_excel.csv: 20 added, 0 already present, 0 conflicting, 0 rejected
+$G/ids_plain.csv: 5 added, 20 already present, 0 conflicting, 0 rejected"
+eq "=\"00100\" ids: stored as 00100, zeros kept" \
+    "$(sql "$tmp/ids.db" "SELECT count(*), min(id), max(id) FROM feedback")" "25|00100|00124"
+$E report -q -o "$tmp/ids" "$G/ids_excel.csv" "$G/ids_plain.csv"
+eq "=\"00100\" ids: report drops the same items" \
+    "$(metric "$tmp/ids/metrics.json" input.duplicates) $(metric "$tmp/ids/metrics.json" sentiment.n)" "20 25"
 
 # ==== 2. Dates are sniffed ===================================================
 check "Twitter's form" contains "$tmp/pr/report.md" "(Twitter's form)"
