@@ -108,6 +108,58 @@ write("dots.csv", ["id", "Date", "Comment"],
       [[i, (start + dt.timedelta(hours=7 * i)).strftime("%d.%m.%Y %H.%M"),
         "The lounge was nice %d" % i] for i in range(40)])
 
+# ==== Ratings and NPS answers as survey and review tools write them =========
+# 10 rows whose values are written the ways exports write them, and 4
+# that stay rejected (4.5 stars, 8/10 as a rating, "5 stars!!", a range)
+survey = [
+    ("5 stars", "10 - Extremely likely"),
+    ("1 star", "0 - Not at all likely"),
+    ("4/5", "9 \u2013 Extremely likely"),
+    ("4 / 5", "10 \u2014 Extremely likely"),
+    ("4 out of 5", "7/10"),
+    ("4,0", "8 out of 10"),
+    ("\u2605\u2605\u2605\u2606\u2606", "6,0"),
+    ("\u2b50\u2b50\u2b50\u2b50\u2b50", "5"),
+    ("2 Stars", "3 / 10"),
+    ("4.0 out of 5 stars", ""),
+    ("4.5", "9"),
+    ("8/10", "9"),
+    ("5 stars!!", ""),
+    ("3", "9-10"),
+]
+write("survey.csv", ["id", "submitted_at", "rating",
+                     "likelihood_to_recommend", "comment"],
+      [[100 + i, "2025-03-%02dT10:00:00Z" % (3 + i), r, n,
+        "The checkout was quick, answer %d" % i]
+       for i, (r, n) in enumerate(survey)])
+
+# A "rating" column on 1-10 (or 0-10): 32 of 40 values above 5 or 0,
+# whose rows would all be rejected; and a 1-5 column with 4 such slips
+TEN = [10, 9, 8, 7, 3, 10, 9, 6, 1, 0]
+write("rating10.csv", ["id", "date", "text", "rating"],
+      [[i, "2025-03-%02dT10:00:00Z" % (1 + i % 28),
+        "Delivery was on time %d" % i, TEN[i % 10]] for i in range(40)])
+write("rating_slips.csv", ["id", "date", "text", "rating"],
+      [[i, "2025-03-%02dT10:00:00Z" % (1 + i % 28),
+        "Delivery was on time %d" % i,
+        [8, 10, 0, 7][i // 10] if i % 10 == 9 else 1 + i % 5]
+       for i in range(40)])
+
+# ==== Ids kept as text by a spreadsheet ======================================
+# ="00100": Excel's text formula, which keeps the zeros, quoted as CSV
+# quotes it ("=""00100""") for the first 10 rows and as written by hand
+# for the next 10; a later export has the same 20 items with plain ids,
+# and 5 new ones.
+idrows = [("%05d" % (100 + i), "2025-03-%02dT10:00:00Z" % (1 + i),
+           "The app keeps logging me out, ticket %d" % i) for i in range(25)]
+with open(os.path.join(OUT, "ids_excel.csv"), "w", newline="",
+          encoding="utf-8") as f:
+    f.write("id,date,text\r\n")
+    for k, (i, d, t) in enumerate(idrows[:20]):
+        f.write('"=""%s""",%s,"%s"\r\n' % (i, d, t) if k < 10 else
+                '="%s",%s,"%s"\r\n' % (i, d, t))
+write("ids_plain.csv", ["id", "date", "text"], idrows)
+
 # ==== Nothing usable =========================================================
 write("header_only.csv", ["id", "date", "text"], [])
 write("no_text.csv", ["id", "date", "text"],

@@ -136,9 +136,11 @@ int ef_labels_is_key_column(const char *s, size_t n)
     return is_name(s, n, "key") || is_name(s, n, "id");
 }
 
-/* The key as earful wrote it: without surrounding spaces, and without the
+/* The key as earful wrote it: without surrounding spaces, without the
  * apostrophe a CSV writer puts before = + - @ TAB CR so that spreadsheets
- * read the cell as text. Sets *n; returns the start. */
+ * read the cell as text, and without a text formula ="00123" around it
+ * (ef_text_unformula: an id is read so, and a sample written before
+ * that carries '="00123"). Sets *n; returns the start. */
 EF_STATIC const char *ef_labels_clean_key(const char *s, size_t *n)
 {
     while (*n > 0 && (*s == ' ' || *s == '\t')) {
@@ -151,7 +153,7 @@ EF_STATIC const char *ef_labels_clean_key(const char *s, size_t *n)
         s++;
         (*n)--;
     }
-    return s;
+    return ef_text_unformula(s, n);
 }
 
 /* Reads s (n bytes) as a spreadsheet would read a number: digits, an

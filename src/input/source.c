@@ -64,6 +64,7 @@ struct ef_source {
     ef_columns cols;
     int cache[C_CACHE_COUNT]; /* column of each, -1 if none */
     ef_buf channel;           /* the trimmed channel of the item */
+    ef_buf id;                /* its id, when unwrapped from ="..." */
     char detail[160];         /* the message of the current rejection */
     preview pv;
     row cur;                 /* the row of the item last returned */
@@ -89,6 +90,166 @@ static int parse_int(const char *s, size_t n, int lo, int hi, int *out)
     if (end == buf || *end || v != floor(v) || v < lo || v > hi)
         return -1;
     *out = (int)v;
+    return 0;
+}
+
+/* A whole number at s: digits, then perhaps a fraction of zeros after a
+ * point ("4.0", "4.00") or a comma ("4,0", "4,00": not "4,000", which
+ * reads as four thousand where a comma groups thousands). Sets *v (at
+ * most 1000) and returns the bytes read; 0 when s holds no digit first
+ * or a fraction that is not zero ("4.5"). */
+static size_t scan_whole(const char *s, size_t n, int *v)
+{
+    size_t i = 0, zeros = 0;
+
+    *v = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        *v = *v >= 1000 ? 1000 : 10 * *v + (s[i] - '0');
+    if (i == 0)
+        return 0;
+    if (i + 1 < n && (s[i] == '.' || s[i] == ',') && s[i + 1] >= '0' &&
+        s[i + 1] <= '9') {
+        size_t j = i + 1;
+        for (; j < n && s[j] >= '0' && s[j] <= '9'; j++)
+            if (s[j] != '0')
+                return 0;
+        zeros = j - i - 1;
+        if (s[i] == ',' && zeros > 2)
+            return 0;
+        i = j;
+    }
+    return i;
+}
+
+/* The blanks (spaces, tabs) at s: their count. */
+static size_t blanks(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* Whether s starts with word w, in any ASCII case. */
+static int word_at(const char *s, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+
+    return n >= k && strncasecmp(s, w, k) == 0;
+}
+
+/* "star" or "stars" at s, in any case: its length, or 0. */
+static size_t star_word(const char *s, size_t n)
+{
+    if (word_at(s, n, "stars"))
+        return 5;
+    return word_at(s, n, "star") ? 4 : 0;
+}
+
+/* Stars drawn: a run of \u2605 (black) and \u2606 (white), five in all
+ * when any is white, or of \u2b50 (the emoji, each perhaps with the
+ * variation selector U+FE0F), blanks between allowed. Returns the black
+ * (or emoji) stars, or -1 when s is not such a run. */
+static int star_glyphs(const char *s, size_t n)
+{
+    static const char black[] = "\xe2\x98\x85", white[] = "\xe2\x98\x86",
+                      emoji[] = "\xe2\xad\x90", vs16[] = "\xef\xb8\x8f";
+    size_t i = 0;
+    int filled = 0, empty = 0, emojis = 0;
+
+    while (i < n) {
+        i += blanks(s + i, n - i);
+        if (i == n)
+            break;
+        if (n - i < 3)
+            return -1;
+        if (memcmp(s + i, black, 3) == 0) {
+            filled++;
+        } else if (memcmp(s + i, white, 3) == 0) {
+            empty++;
+        } else if (memcmp(s + i, emoji, 3) == 0) {
+            emojis++;
+            if (n - i >= 6 && memcmp(s + i + 3, vs16, 3) == 0)
+                i += 3;
+        } else {
+            return -1;
+        }
+        i += 3;
+    }
+    if (emojis > 0)
+        return filled + empty > 0 ? -1 : emojis; /* one kind per run */
+    if (empty > 0 && filled + empty != 5)
+        return -1;
+    return filled + empty > 0 ? filled : -1;
+}
+
+/* A rating (stars set: 1 to 5 stars) or an NPS answer (0 to 10) in
+ * [lo, hi], as survey and review tools export it: "4" (and what strtod
+ * reads as a whole number: "4.0", "+4"), "4,0", "5 stars", "1 star",
+ * "4/5", "4 / 5", "4 out of 5" (the denominator hi, never rescaled),
+ * with stars also "4.0 out of 5 stars", "4/5 stars", and stars drawn
+ * ("\u2605\u2605\u2605\u2606\u2606"); a number with a survey's label
+ * after a dash ("0 - Not at all likely", "10 \u2013 Extremely likely":
+ * - en or em dash, then a blank, then text that does not start with a
+ * digit, as "9 - 10", a range, does). Anything else is -1: "4.5",
+ * "5 stars!!", "8/10" for a rating. Returns 0 and sets *out, or -1. */
+EF_STATIC int ef_source_parse_scale(const char *s, size_t n, int lo, int hi,
+                                    int stars, int *out)
+{
+    size_t i, k, m;
+    int v, d;
+
+    if (parse_int(s, n, lo, hi, out) == 0)
+        return 0; /* the plain forms, read as they always were */
+    s = ef_text_trim(s, &n);
+    if (stars && (v = star_glyphs(s, n)) >= 0)
+        goto found;
+    if ((i = scan_whole(s, n, &v)) == 0)
+        return -1;
+    k = blanks(s + i, n - i);
+    if (i + k == n) /* "4,0" */
+        goto found;
+    i += k;
+    if (stars && (k = star_word(s + i, n - i)) > 0) {
+        i += k;
+        goto end;
+    }
+    if (s[i] == '-' ||
+        (n - i >= 3 && (memcmp(s + i, "\xe2\x80\x93", 3) == 0 ||
+                        memcmp(s + i, "\xe2\x80\x94", 3) == 0))) {
+        i += s[i] == '-' ? 1 : 3;
+        if ((k = blanks(s + i, n - i)) == 0 || i + k == n ||
+            (s[i + k] >= '0' && s[i + k] <= '9'))
+            return -1;
+        goto found;
+    }
+    if (s[i] == '/') {
+        i++;
+    } else if (word_at(s + i, n - i, "out") &&
+               (k = blanks(s + i + 3, n - i - 3)) > 0 &&
+               word_at(s + i + 3 + k, n - i - 3 - k, "of")) {
+        i += 3 + k + 2;
+        if (blanks(s + i, n - i) == 0)
+            return -1;
+    } else {
+        return -1;
+    }
+    i += blanks(s + i, n - i);
+    for (d = 0, k = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        d = d >= 1000 ? 1000 : 10 * d + (s[i] - '0');
+    if (i == k || d != hi)
+        return -1;
+    k = blanks(s + i, n - i);
+    if (stars && (m = star_word(s + i + k, n - i - k)) > 0)
+        i += k + m; /* "4.0 out of 5 stars" */
+end:
+    if (i != n)
+        return -1;
+found:
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
     return 0;
 }
 
@@ -346,6 +507,57 @@ static ef_status sniff_dates(ef_source *s, int col, int hint, const char **use,
     return rc;
 }
 
+/* Quotes a value for a message, shortened. */
+static void quote_value(char *out, size_t cap, const char *v, size_t n)
+{
+    if (n > 40)
+        snprintf(out, cap, "'%.37s...'", v);
+    else
+        snprintf(out, cap, "'%.*s'", (int)n, v);
+}
+
+/* Refuses a rating column most of whose first values are out of 1-5 but
+ * within 0-10 (as an NPS answer reads them): a 1-10 rating or a 0-10
+ * answer, whose every row above 5 would be rejected and the report cover
+ * only the unhappy ones. A few such values are rejected rows, as ever. */
+static ef_status sniff_ratings(ef_source *s, ef_err *e)
+{
+    const char **v;
+    size_t *len, n, out = 0, ex[3];
+    int col = s->cols.col[EF_F_RATING], x;
+    ef_status rc = EF_OK;
+
+    if (col < 0)
+        return EF_OK;
+    n = column_values(s, col, 0, &v, &len, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (ef_source_parse_scale(v[i], len[i], 1, 5, 1, &x) != 0 &&
+            ef_source_parse_scale(v[i], len[i], 0, 10, 0, &x) == 0 &&
+            out++ < EF_ARRAY_LEN(ex))
+            ex[out - 1] = i;
+    if (2 * out > n) {
+        char q[3][64];
+        for (size_t i = 0; i < EF_ARRAY_LEN(q); i++)
+            if (i < out)
+                quote_value(q[i], sizeof q[i], v[ex[i]], len[ex[i]]);
+        rc = ef_fail(e, EF_ERR_PARSE,
+                     "%s: column '%s': %zu of the first %zu ratings are "
+                     "outside 1-5 but within 0-10, such as %s%s%s%s%s: "
+                     "ratings are 1-5 stars, and every row above 5 would "
+                     "be rejected. If they are 0-10 answers to 'how likely "
+                     "are you to recommend', --map nps=%s reads them as "
+                     "NPS; else %s",
+                     s->stats.path, s->header[col], out, n, q[0],
+                     out > 1 ? ", " : "", out > 1 ? q[1] : "",
+                     out > 2 ? ", " : "", out > 2 ? q[2] : "", s->header[col],
+                     s->db ? "leave the column out with --query"
+                           : "rename the column in the file to leave it out");
+    }
+    free(v);
+    free(len);
+    return rc;
+}
+
 /* Whether the ids look mangled by a spreadsheet: then items are known by
  * their content, and a note says so. */
 static void sniff_ids(ef_source *s)
@@ -526,6 +738,8 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         goto fail;
     snprintf(s->stats.date_format, sizeof s->stats.date_format, "%s",
              s->date_format ? s->date_format : "");
+    if ((rc = sniff_ratings(s, e)) != EF_OK)
+        goto fail;
     sniff_ids(s);
     sniff_categories(s);
     *out = s;
@@ -578,15 +792,6 @@ static ef_status reject(ef_source *s, const row *r, ef_reject_reason why,
     if (s->opts.on_reject)
         s->opts.on_reject(s->opts.reject_ctx, &rj);
     return EF_OK;
-}
-
-/* Quotes a value for a message, shortened. */
-static void quote_value(char *out, size_t cap, const char *v, size_t n)
-{
-    if (n > 40)
-        snprintf(out, cap, "'%.37s...'", v);
-    else
-        snprintf(out, cap, "'%.*s'", (int)n, v);
 }
 
 static int is_number(const row *r, int col)
@@ -664,15 +869,16 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     it->rating = 0;
     n = LEN(EF_F_RATING);
     if (ef_text_trim(FIELD(EF_F_RATING), &n),
-        n > 0 && parse_int(FIELD(EF_F_RATING), LEN(EF_F_RATING), 1, 5,
-                           &it->rating)) {
+        n > 0 && ef_source_parse_scale(FIELD(EF_F_RATING), LEN(EF_F_RATING), 1,
+                                       5, 1, &it->rating)) {
         quote_value(q, sizeof q, FIELD(EF_F_RATING), LEN(EF_F_RATING));
         REJECT(EF_REJECT_BAD_RATING, "rating %s is not 1-5", q);
     }
     it->nps = -1;
     n = LEN(EF_F_NPS);
     if (ef_text_trim(FIELD(EF_F_NPS), &n),
-        n > 0 && parse_int(FIELD(EF_F_NPS), LEN(EF_F_NPS), 0, 10, &it->nps)) {
+        n > 0 && ef_source_parse_scale(FIELD(EF_F_NPS), LEN(EF_F_NPS), 0, 10,
+                                       0, &it->nps)) {
         quote_value(q, sizeof q, FIELD(EF_F_NPS), LEN(EF_F_NPS));
         REJECT(EF_REJECT_BAD_NPS, "nps %s is not 0-10", q);
     }
@@ -705,7 +911,19 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
     ef_buf_clear(&s->channel);
     ef_buf_put(&s->channel, v, n);
     it->channel = ef_buf_cstr(&s->channel);
-    it->id = s->stats.ids_ignored ? "" : FIELD(EF_F_ID);
+    /* an id forced to text by a spreadsheet's ="00123" is 00123, as
+     * the same id exported plainly is */
+    n = LEN(EF_F_ID);
+    v = ef_text_unformula(FIELD(EF_F_ID), &n);
+    if (s->stats.ids_ignored) {
+        it->id = "";
+    } else if (n == LEN(EF_F_ID)) {
+        it->id = FIELD(EF_F_ID);
+    } else {
+        ef_buf_clear(&s->id);
+        ef_buf_put(&s->id, v, n);
+        it->id = ef_buf_cstr(&s->id);
+    }
     it->author = FIELD(EF_F_AUTHOR);
     it->url = FIELD(EF_F_URL);
     it->segment = s->cols.segment >= 0 ? r->field[s->cols.segment] : "";
@@ -941,5 +1159,6 @@ void ef_source_free(ef_source *s)
         free(s->header[i]);
     free(s->header);
     ef_buf_reset(&s->channel);
+    ef_buf_reset(&s->id);
     free(s);
 }

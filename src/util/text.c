@@ -115,6 +115,15 @@ const char *ef_text_trim(const char *s, size_t *n)
     return s;
 }
 
+const char *ef_text_unformula(const char *s, size_t *n)
+{
+    if (*n < 3 || s[0] != '=' || s[1] != '"' || s[*n - 1] != '"' ||
+        memchr(s + 2, '"', *n - 3) != NULL)
+        return s;
+    *n -= 3;
+    return s + 2;
+}
+
 void ef_text_tsv_escape(ef_buf *b, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;

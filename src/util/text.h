@@ -33,6 +33,14 @@ int ef_utf8_has_rtl(const char *s, size_t n);
  * (isspace in the C locale): returns the new start and sets *n. */
 const char *ef_text_trim(const char *s, size_t *n);
 
+/* s (n bytes: *n) without Excel's text formula around it: ="00123",
+ * which a spreadsheet shows as the text 00123 with its zeros kept (how
+ * exports and people force an id to stay text), gives 00123. Only that
+ * form, its inner text holding no '"' (a CSV field's doubled quotes are
+ * the reader's business); anything else comes back as it is. Returns
+ * the start and sets *n. */
+const char *ef_text_unformula(const char *s, size_t *n);
+
 /* Appends s as a TSV field: backslash, tab, newline and carriage return
  * become \\ \t \n \r, other control characters \xHH (ESC is \x1b:
  * the field cannot drive a terminal); invalid UTF-8 becomes U+FFFD; NUL

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # exports.sh - real exports in, nothing silently lost: one airline export
 # as published and after spreadsheet round trips (ids in scientific
-# notation or cut to 15 digits, dates day first or month first), id
+# notation or cut to 15 digits or kept as text by ="00100", dates day
+# first or month first), id
 # conflicts and true duplicates, date forms, inputs without a usable row,
 # the column names people export, response figures from CSV and store
-# alike, partial periods, and what a spike was about. The exports are
+# alike, partial periods, what a spike was about, ratings and NPS
+# answers written as survey and review tools write them, and a rating
+# column on 0-10. The exports are
 # made up by tests/gen_exports.py.
 set -u
 cd "$(dirname "$0")/../.."
@@ -133,6 +136,18 @@ check "cut: ids cut to 15 digits are not used" contains "$tmp/err" "cut to 15 si
 check "cut: dates month first" contains "$tmp/err" "'%m/%d/%Y %I:%M %p' (month first)"
 eq "cut: every item" "$(metric "$tmp/cr/metrics.json" sentiment.n)" 1203
 
+# Ids a spreadsheet was told to keep as text, ="00100": stored as
+# written, a later export's 00100 was another item (imported twice)
+$E import "$G/ids_excel.csv" "$G/ids_plain.csv" "$tmp/ids.db" >"$tmp/out" 2>"$tmp/err"
+eq "=\"00100\" ids: the later plain export adds only the new items" "$(cat "$tmp/out")" \
+    "$G/ids_excel.csv: 20 added, 0 already present, 0 conflicting, 0 rejected
+$G/ids_plain.csv: 5 added, 20 already present, 0 conflicting, 0 rejected"
+eq "=\"00100\" ids: stored as 00100, zeros kept" \
+    "$(sql "$tmp/ids.db" "SELECT count(*), min(id), max(id) FROM feedback")" "25|00100|00124"
+$E report -q -o "$tmp/ids" "$G/ids_excel.csv" "$G/ids_plain.csv"
+eq "=\"00100\" ids: report drops the same items" \
+    "$(metric "$tmp/ids/metrics.json" input.duplicates) $(metric "$tmp/ids/metrics.json" sentiment.n)" "20 25"
+
 # ==== 2. Dates are sniffed ===================================================
 check "Twitter's form" contains "$tmp/pr/report.md" "(Twitter's form)"
 eq "Twitter's form: the first date" "$(metric "$tmp/pr/metrics.json" input.first_date)" '"2015-02-16T00:06:12Z"'
@@ -259,5 +274,61 @@ check "spike: not one author's refund (1 author, 15 posts)" test -z "$(grep -E '
 check "spike: the rule says so" contains "$tmp/sp/report.md" "among those used by at least 5 different authors"
 $E report -q -o "$tmp/sp2" "$G/spike_noauthor.csv"
 check "spike without authors: items count" grep -q '"refund"' <<<"$(metric "$tmp/sp2/metrics.json" 'periods[8].terms')"
+
+# ==== 7. Ratings and NPS answers as tools write them ========================
+# "5 stars", "4/5", "4 out of 5", "4,0", drawn stars, "10 - Extremely
+# likely": every row was rejected (text and all) but the plain numbers
+$E report -q -o "$tmp/sv" "$G/survey.csv"
+eq "survey values: exit" $? 0
+eq "survey values: rows used and rejected" \
+    "$(metric "$tmp/sv/metrics.json" input.rows_used) $(metric "$tmp/sv/metrics.json" input.rows_rejected)" "10 4"
+eq "survey values: stars" "$(metric "$tmp/sv/metrics.json" stars.distribution) $(metric "$tmp/sv/metrics.json" stars.mean)" \
+    "[1, 1, 1, 5, 2] 3.6"
+eq "survey values: NPS answers" "$(for k in n promoters passives detractors; do metric "$tmp/sv/metrics.json" nps.$k; done | tr '\n' ' ')" "9 3 2 4 "
+eq "survey values: the near misses stay rejected" "$(cut -d, -f2,3 "$tmp/sv/rejected.csv" | tail -n +2 | tr '\n' '|')" \
+    "12,rating '4.5' is not 1-5|13,rating '8/10' is not 1-5|14,rating '5 stars!!' is not 1-5|15,nps '9-10' is not 0-10|"
+$E import -q "$G/survey.csv" "$tmp/sv.db" >"$tmp/out"
+eq "survey values: import" "$(cat "$tmp/out")" "$G/survey.csv: 10 added, 0 already present, 0 conflicting, 4 rejected"
+eq "survey values: stored as numbers" \
+    "$(sql "$tmp/sv.db" "SELECT group_concat(rating || ':' || ifnull(nps, '-'), ' ') FROM (SELECT rating, nps FROM feedback ORDER BY date)")" \
+    "5:10 1:0 4:9 4:10 4:7 4:8 3:6 5:5 2:3 4:-"
+$E report -q -o "$tmp/svs" "$tmp/sv.db"
+check "survey values: CSV and store give the same numbers" same_numbers "$tmp/sv/metrics.json" "$tmp/svs/metrics.json"
+
+# A "rating" column on 0-10: every row above 5 was rejected, the report
+# covering only the unhappy rows, exit 0. Refused as ambiguous dates are.
+for cmd in report import; do
+    if [ $cmd = report ]; then args=(report -q -o "$tmp/r10"); out=(); else args=(import -q); out=("$tmp/r10.db"); fi
+    $E "${args[@]}" "$G/rating10.csv" "${out[@]}" 2>"$tmp/err"
+    eq "$cmd: a 0-10 rating column: exit 65" $? 65
+    check "$cmd: a 0-10 rating column: says what to do" contains "$tmp/err" \
+        "rating10.csv: column 'rating': 32 of the first 40 ratings are outside 1-5 but within 0-10, such as '10', '9', '8': ratings are 1-5 stars, and every row above 5 would be rejected. If they are 0-10 answers to 'how likely are you to recommend', --map nps=rating reads them as NPS; else rename the column in the file to leave it out"
+done
+check "import: no store made for a 0-10 rating column" test ! -e "$tmp/r10.db"
+$E report -q -o "$tmp/r10" --map nps=rating "$G/rating10.csv"
+eq "a 0-10 rating column, --map nps=rating: every row an NPS answer" \
+    "$(metric "$tmp/r10/metrics.json" input.rows_used) $(metric "$tmp/r10/metrics.json" nps.n) $(metric "$tmp/r10/metrics.json" stars)" "40 40 null"
+sed '1s/rating/score_10/' "$G/rating10.csv" >"$tmp/renamed.csv"
+$E report -q -o "$tmp/r10r" "$tmp/renamed.csv"
+eq "a 0-10 rating column renamed: every row, no stars" \
+    "$(metric "$tmp/r10r/metrics.json" input.rows_used) $(metric "$tmp/r10r/metrics.json" stars)" "40 null"
+$PY - "$G/rating10.csv" "$tmp/r10.sqlite" <<'PY'
+import csv, sqlite3, sys
+c = sqlite3.connect(sys.argv[2])
+c.execute("CREATE TABLE answers (id, date, text, rating INTEGER)")
+c.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)",
+              list(csv.reader(open(sys.argv[1])))[1:])
+c.commit()
+PY
+$E report -q -o "$tmp/r10s" "$tmp/r10.sqlite" 2>"$tmp/err"
+eq "a 0-10 rating column in SQLite: exit 65" $? 65
+check "a 0-10 rating column in SQLite: --query" contains "$tmp/err" "--map nps=rating reads them as NPS; else leave the column out with --query"
+$E report -q -o "$tmp/r10s" --query 'SELECT id, date, text FROM answers' "$tmp/r10.sqlite"
+eq "a 0-10 rating column left out of --query" "$(metric "$tmp/r10s/metrics.json" input.rows_used)" 40
+# a few slips in a 1-5 column are rejected rows, as ever
+$E report -q -o "$tmp/slips" "$G/rating_slips.csv"
+eq "a few ratings above 5: exit" $? 0
+eq "a few ratings above 5: rejected rows" \
+    "$(metric "$tmp/slips/metrics.json" input.rows_used) $(metric "$tmp/slips/metrics.json" 'input.rejected_by_reason.rating not 1-5')" "36 4"
 
 echo "$pass passed, $fail failed"

@@ -81,6 +81,14 @@ static void test_keys(void)
     n = 5;
     s = ef_labels_clean_key("'-123", &n);
     OK(n == 4 && memcmp(s, "-123", 4) == 0, "apostrophe before '-'");
+    /* an id is read without ="...": so is its key, also with the
+       apostrophe a sample written before that put in front */
+    n = 9;
+    s = ef_labels_clean_key("'=\"00123\"", &n);
+    OK(n == 5 && memcmp(s, "00123", 5) == 0, "'=\"00123\" is 00123");
+    n = 10;
+    s = ef_labels_clean_key(" =\"00123\" ", &n);
+    OK(n == 5 && memcmp(s, "00123", 5) == 0, "=\"00123\" is 00123");
 
     /* 6 significant digits, E+17: the last digit is 10^12, so the key
        was within half of that: 570300500000000000 .. 570301500000000000 */

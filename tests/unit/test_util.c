@@ -120,6 +120,41 @@ static void check_ascii_prefix(void)
            "ascii prefix: DEL is ASCII");
 }
 
+/* Excel's text formula ="..." taken off an id, and nothing else. */
+static void check_unformula(void)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"=\"00123\"", "00123"},        /* zeros kept as text */
+        {"=\"A-17\"", "A-17"},          /* any inner text */
+        {"=\"0\"", "0"},                /* one character */
+        {"=\"\"", ""},                  /* Excel's empty text */
+        {"=\"a\"\"b\"", "=\"a\"\"b\""}, /* a quote inside: as it is */
+        {"=\"00123", "=\"00123"},       /* no closing quote */
+        {"=00123", "=00123"},           /* no quotes */
+        {"\"00123\"", "\"00123\""},     /* no = */
+        {"'=\"00123\"", "'=\"00123\""}, /* the apostrophe is another's */
+        {" =\"00123\"", " =\"00123\""}, /* exactly that form */
+        {"=\"00123\" ", "=\"00123\" "},
+        {"=T(\"00123\")", "=T(\"00123\")"},
+        {"=\"", "=\""},
+        {"=", "="},
+        {"", ""},
+        {"00123", "00123"},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = strlen(cases[i].in);
+        const char *s = ef_text_unformula(cases[i].in, &n);
+        char got[64], what[80];
+
+        snprintf(got, sizeof got, "%.*s", (int)n, s);
+        snprintf(what, sizeof what, "unformula '%s'", cases[i].in);
+        STR_EQ(got, cases[i].want, what);
+    }
+}
+
 void test_util(void)
 {
     static const struct {
@@ -166,6 +201,7 @@ void test_util(void)
     ef_buf_reset(&b);
     check_term();
     check_ascii_prefix();
+    check_unformula();
     check_csvout();
 
     {
