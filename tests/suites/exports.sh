@@ -202,6 +202,48 @@ check "--map channel=: no hint left" lacks "$tmp/err" "is not used"
 $E report -q -o "$tmp/lab" --map text=Comment --map date=Date "$G/dots.csv"
 eq "--map twice on other columns" $? 0
 
+# The headers real tools write (tests/gen_exports.py, fmt_*.csv: 30 rows
+# each, 6 of them negative in the body, while titles and brand replies are
+# positive): every row read and used, the body taken (6 negatives), and
+# stars, NPS, replies and authors where the tool has them.
+fields() { # METRICS.JSON: read used rejected negative stars nps response authors
+    $PY - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+i = d["input"]
+def n(x, k): return "-" if x is None else str(x[k])
+print(i["rows_read"], i["rows_used"], i["rows_rejected"],
+      d["sentiment"]["negative"]["count"], n(d["stars"], "n"),
+      n(d["nps"], "n"), n(d["response"], "rate"),
+      n(d["concentration"], "negative_authors"))
+PY
+}
+for want in "trustpilot:30 30 0 6 30 - 0.5 -" \
+    "googleplay:30 30 0 6 30 - 0.333333 -" \
+    "appfollow:30 30 0 6 30 - 0.266667 6" \
+    "zendesk:30 30 0 6 - - - 6" \
+    "typeform:30 30 0 6 - 30 - -" \
+    "surveymonkey:30 30 0 6 - 30 - -" \
+    "survey_two_questions:30 30 0 6 - - - -" \
+    "brandwatch:30 30 0 6 - - - 6" \
+    "sprout:30 30 0 6 - - - 6" \
+    "talkwalker:30 30 0 6 - - - 1" \
+    "mention:30 30 0 6 - - - 6" \
+    "twitter_api:30 30 0 6 - - - 6"; do
+    f=${want%%:*}
+    $E report -q -o "$tmp/fmt_$f" "$G/fmt_$f.csv" 2>"$tmp/err"
+    eq "$f export: exit" $? 0
+    eq "$f export: read, used, rejected, negative, stars, nps, replies, authors" \
+        "$(fields "$tmp/fmt_$f/metrics.json" 2>&1)" "${want#*:}"
+done
+eq "Zendesk: Via is the channel" "$(metric "$tmp/fmt_zendesk/metrics.json" 'channels' | $PY -c 'import json,sys; print(sorted(c["name"] for c in json.load(sys.stdin)))')" "['Email', 'Web Form']"
+eq "Brandwatch: Page Type is the channel" "$(metric "$tmp/fmt_brandwatch/metrics.json" 'channels' | $PY -c 'import json,sys; print(sorted(c["name"] for c in json.load(sys.stdin)))')" "['forum', 'twitter']"
+eq "Brandwatch: its Sentiment column is no human label" "$(metric "$tmp/fmt_brandwatch/metrics.json" calibration)" null
+eq "Trustpilot: Review Id, not Reference Id, is the id (no conflict)" \
+    "$(metric "$tmp/fmt_trustpilot/metrics.json" 'input.rejected_by_reason.id-conflict') $(metric "$tmp/fmt_trustpilot/metrics.json" input.duplicates)" "0 0"
+$E import -q "$G/fmt_googleplay.csv" "$tmp/fmt.db" >"$tmp/out"
+eq "Google Play export: import" "$(cat "$tmp/out")" "$G/fmt_googleplay.csv: 30 added, 0 already present, 0 conflicting, 0 rejected"
+
 # ==== 4. Response figures only where the data has a response column =========
 $E import -q "$G/responses.csv" "$tmp/r.db" >/dev/null
 $E report -q -o "$tmp/rc" "$G/responses.csv"
