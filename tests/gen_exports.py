@@ -286,3 +286,14 @@ write("fmt_twitter_api.csv",
         "tw_%d" % (i % 8), "Tw %d" % (i % 8), "en", i % 3,
         '<a href="http://twitter.com" rel="nofollow">Twitter Web App</a>']
        for i in range(N)])
+# Brandwatch writes its query and dates in lines above the header
+with open(os.path.join(OUT, "fmt_brandwatch_preamble.csv"), "w", newline="",
+          encoding="utf-8") as f:
+    f.write("Report:,Mentions export\r\nBrand:,Acme\r\n"
+            "From:,2025-02-03 00:00:00.0\r\nTo:,2025-03-03 00:00:00.0\r\n"
+            "Label:,\r\n\r\n")
+with open(os.path.join(OUT, "fmt_brandwatch.csv"), newline="",
+          encoding="utf-8") as src, \
+        open(os.path.join(OUT, "fmt_brandwatch_preamble.csv"), "a",
+             newline="", encoding="utf-8") as f:
+    f.write(src.read())

@@ -190,6 +190,27 @@ eq "sep= line: a rejected row's line counts it" "$(cut -d, -f1,2 "$tmp/sep/rejec
 $E import -q "$tmp/sep.csv" "$tmp/sep.db" >"$tmp/out"
 eq "sep= line: import" "$(cat "$tmp/out")" "$tmp/sep.csv: 2 added, 0 already present, 0 conflicting, 1 rejected"
 
+# A title line above the header (a tool's export name, "Report generated
+# ..."), then a blank line: skipped, the header and rows keep their lines
+# (it read as a header 'Trustpilot reviews export - 2025-03-01': exit 65)
+printf 'Trustpilot reviews export - 2025-03-01\n\nReview Id,Review Created (UTC),Review Content,Review Stars\n1,2025-03-01 10:00:00,Great service,5\n2,not a date,Slow delivery,2\n3,2025-03-02 11:00:00,Awful support,1\n' >"$tmp/title.csv"
+$E report -q -o "$tmp/title" "$tmp/title.csv" 2>"$tmp/err"
+eq "title line: exit" $? 0
+eq "title line: every row, stars" "$(metric "$tmp/title/metrics.json" input.rows_read) $(metric "$tmp/title/metrics.json" sentiment.n) $(metric "$tmp/title/metrics.json" stars.n)" "3 2 2"
+eq "title line: a rejected row keeps its line" "$(cut -d, -f1,2 "$tmp/title/rejected.csv" | tail -n +2)" "$tmp/title.csv,5"
+$E import -q "$tmp/title.csv" "$tmp/title.db" >"$tmp/out"
+eq "title line: import" "$(cat "$tmp/out")" "$tmp/title.csv: 2 added, 0 already present, 0 conflicting, 1 rejected"
+$E report -q -o "$tmp/bwp" "$G/fmt_brandwatch_preamble.csv" 2>"$tmp/err"
+eq "Brandwatch's five lines above the header: exit" $? 0
+eq "Brandwatch's five lines above the header: every row" "$(metric "$tmp/bwp/metrics.json" input.rows_read) $(metric "$tmp/bwp/metrics.json" input.rows_used)" "30 30"
+$E report -q -o "$tmp/bw0" "$G/fmt_brandwatch.csv"
+check "Brandwatch's preamble: the numbers without it" same_numbers "$tmp/bw0/metrics.json" "$tmp/bwp/metrics.json"
+# never when the first line could be the header
+printf 'id,comment\nid,date,text\n1,2025-03-01,ok\n' >"$tmp/nottitle.csv"
+$E report -q -o "$tmp/nt" "$tmp/nottitle.csv" 2>"$tmp/err"
+eq "a first line naming a column is the header: exit 65" $? 65
+check "a first line naming a column is the header: says so" contains "$tmp/err" "no date column (found 'id', 'comment')"
+
 # ==== 3. Column names people export ==========================================
 check "tweet_created is the date, name the author" test "$(metric "$tmp/pr/metrics.json" concentration.negative_authors)" -gt 50
 check "name as author: no 'no author column'" lacks "$tmp/pr/report.md" "The input has no author column"
