@@ -138,6 +138,7 @@ ef_status ef_lfile_open(const char *path, const char *map, ef_lfile **out,
     }
     if ((rc = ef_csv_open(path, NULL, &r, e)) != EF_OK)
         goto fail;
+    ef_csv_exact(r); /* written back: the lines above the header too */
     while ((rc = ef_csv_next(r, &rec, &eof, e)) == EF_OK && !eof) {
         if (f->nrecs == f->caprecs) {
             f->caprecs = f->caprecs ? 2 * f->caprecs : 256;

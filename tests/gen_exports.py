@@ -204,3 +204,148 @@ write("spike.csv", ["date", "author", "text"],
       [[t.isoformat() + "Z", a, x] for t, a, x in spike])
 write("spike_noauthor.csv", ["date", "text"],
       [[t.isoformat() + "Z", x] for t, a, x in spike])
+
+# ==== The column names of real export formats ================================
+# One small file per tool, with its headers as its documentation gives
+# them: 30 rows over four weeks from Monday 2025-02-03, every fifth row
+# negative. Where the tool exports a title or the brand's reply beside the
+# customer's text, the title and the reply are positive and the body
+# negative, so the counts say which column was read.
+BODY_NEG = "Terrible app, it crashed and I lost my data. Awful support."
+BODY_POS = "Works well and the team was helpful"
+TITLE = "Great app, love it"
+REPLY = "Thank you so much, we love hearing from happy customers!"
+t0 = dt.datetime(2025, 2, 3, 9, 0, 0)
+
+
+def when(i):
+    return t0 + dt.timedelta(hours=22 * i + 1)
+
+
+def body(i):
+    return BODY_NEG if i % 5 == 0 else BODY_POS
+
+
+def write_enc(name, header, rows, encoding):
+    with open(os.path.join(OUT, name), "w", newline="",
+              encoding=encoding) as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+N = 30
+write("fmt_trustpilot.csv",
+      ["Review Id", "Review Created (UTC)", "Review Consumer User Id",
+       "Review Title", "Review Content", "Review Stars", "Source Of Review",
+       "Review Language", "Domain URL", "Company Reply Date (UTC)",
+       "Reply Content", "Reference Id"],
+      [["65f%021x" % i, when(i).strftime("%Y-%m-%d %H:%M:%S"),
+        "5c%022x" % (i % 17), TITLE, body(i), 1 if i % 5 == 0 else 5,
+        "AFSv2", "en", "https://acme.example",
+        when(i + 1).strftime("%Y-%m-%d %H:%M:%S") if i % 2 == 0 else "",
+        REPLY if i % 2 == 0 else "", "order-%d" % (i // 2)]
+       for i in range(N)])
+# Google Play's monthly reviews file is UTF-16 with a BOM
+write_enc("fmt_googleplay.csv",
+          ["Package Name", "App Version Code", "App Version Name",
+           "Reviewer Language", "Device", "Review Submit Date and Time",
+           "Review Submit Millis Since Epoch",
+           "Review Last Update Date and Time",
+           "Review Last Update Millis Since Epoch", "Star Rating",
+           "Review Title", "Review Text", "Developer Reply Date and Time",
+           "Developer Reply Millis Since Epoch", "Developer Reply Text",
+           "Review Link"],
+          [["com.acme.app", 120, "1.2.0", "en", "a52q",
+            when(i).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            int(when(i).replace(tzinfo=dt.timezone.utc).timestamp() * 1000),
+            when(i).strftime("%Y-%m-%dT%H:%M:%SZ"), "", 1 if i % 5 == 0 else 4,
+            TITLE if i % 3 == 0 else "", body(i),
+            when(i + 2).strftime("%Y-%m-%dT%H:%M:%SZ") if i % 3 == 0 else "",
+            "", REPLY if i % 3 == 0 else "",
+            "https://play.google.com/apps/publish?reviewId=gp:%d" % i]
+           for i in range(N)], "utf-16")
+write("fmt_appfollow.csv",
+      ["Review ID", "Date", "Store", "App", "Author", "Title", "Review",
+       "Rating", "Version", "Country", "Reply", "Reply Date"],
+      [[900000 + i, when(i).strftime("%Y-%m-%d %H:%M:%S"),
+        "App Store" if i % 2 else "Google Play", "Acme",
+        "nick%d" % (i % 11), TITLE, body(i), 1 if i % 5 == 0 else 5,
+        "1.2", "US", REPLY if i % 4 == 0 else "",
+        when(i + 1).strftime("%Y-%m-%d %H:%M:%S") if i % 4 == 0 else ""]
+       for i in range(N)])
+write("fmt_zendesk.csv",
+      ["Id", "Requester", "Requester id", "Subject", "Description", "Status",
+       "Priority", "Via", "Created at", "Updated at"],
+      [[4000 + i, "Customer %d" % (i % 13), 77000 + i % 13, TITLE, body(i),
+        "solved", "normal", "Email" if i % 2 else "Web Form",
+        when(i).strftime("%Y-%m-%d %H:%M:%S"),
+        when(i + 1).strftime("%Y-%m-%d %H:%M:%S")] for i in range(N)])
+NPS_Q = "How likely are you to recommend Acme to a friend or colleague?"
+write("fmt_typeform.csv",
+      ["#", NPS_Q, "What is the main reason for your score?",
+       "Start Date (UTC)", "Submit Date (UTC)", "Network ID"],
+      [["r%08x" % i, 2 if i % 5 == 0 else 9, body(i),
+        (when(i) - dt.timedelta(minutes=3)).strftime("%Y-%m-%d %H:%M:%S"),
+        when(i).strftime("%Y-%m-%d %H:%M:%S"), "n%04x" % i]
+       for i in range(N)])
+SM_Q = ("How likely is it that you would recommend Acme to a friend or "
+        "colleague?")
+write("fmt_surveymonkey.csv",
+      ["Respondent ID", "Collector ID", "Start Date", "End Date",
+       "IP Address", SM_Q, "What is the primary reason for your score?"],
+      [[11400000000 + i, 4300000, (when(i) - dt.timedelta(minutes=4))
+        .strftime("%m/%d/%Y %I:%M:%S %p"),
+        when(i).strftime("%m/%d/%Y %I:%M:%S %p"), "192.0.2.%d" % i,
+        2 if i % 5 == 0 else 10, body(i)] for i in range(N)])
+# two questions alike: which one is the NPS is not guessed
+write("fmt_survey_two_questions.csv",
+      ["Respondent ID", "End Date", NPS_Q,
+       "After this, how likely are you to recommend us again?",
+       "What is the primary reason for your score?"],
+      [[i, when(i).strftime("%Y-%m-%d %H:%M:%S"), 9, 8, body(i)]
+       for i in range(N)])
+write("fmt_brandwatch.csv",
+      ["Query Id", "Query Name", "Date", "Title", "Url", "Domain",
+       "Sentiment", "Page Type", "Language", "Author", "Full Name",
+       "Full Text", "Thread Id"],
+      [[1998000000, "Acme brand", when(i).strftime("%Y-%m-%d %H:%M:%S.0"),
+        TITLE, "https://x.example/status/%d" % i, "x.example", "positive",
+        "twitter" if i % 2 else "forum", "en", "handle%d" % (i % 9),
+        "Full Name %d" % (i % 9), body(i), i] for i in range(N)])
+write("fmt_sprout.csv",
+      ["Date (UTC)", "Network", "Message Type", "Profile", "Author",
+       "Message", "Permalink"],
+      [[when(i).strftime("%Y-%m-%d %H:%M"), "Twitter" if i % 2 else
+        "Facebook", "Mention", "Acme", "fan%d" % (i % 7), body(i),
+        "https://x.example/%d" % i] for i in range(N)])
+write("fmt_talkwalker.csv",
+      ["url", "published", "title", "content", "source_type", "lang",
+       "extra_author_attributes.name", "sentiment"],
+      [["https://news.example/%d" % i,
+        when(i).strftime("%Y-%m-%dT%H:%M:%S.000Z"), TITLE, body(i),
+        "ONLINENEWS" if i % 2 else "SOCIALMEDIA", "en", "Writer %d" % (i % 5),
+        5] for i in range(N)])
+write("fmt_mention.csv",
+      ["Mention", "Date (UTC)", "Author", "Url", "Network"],
+      [[body(i), when(i).strftime("%Y-%m-%d %H:%M:%S"), "acct%d" % (i % 6),
+        "https://x.example/m/%d" % i, "Instagram"] for i in range(N)])
+write("fmt_twitter_api.csv",
+      ["id", "id_str", "created_at", "full_text", "user.screen_name",
+       "user.name", "lang", "retweet_count", "source"],
+      [[1895000000000000000 + i * 1000, str(1895000000000000000 + i * 1000),
+        when(i).strftime("%a %b %d %H:%M:%S +0000 %Y"), body(i),
+        "tw_%d" % (i % 8), "Tw %d" % (i % 8), "en", i % 3,
+        '<a href="http://twitter.com" rel="nofollow">Twitter Web App</a>']
+       for i in range(N)])
+# Brandwatch writes its query and dates in lines above the header
+with open(os.path.join(OUT, "fmt_brandwatch_preamble.csv"), "w", newline="",
+          encoding="utf-8") as f:
+    f.write("Report:,Mentions export\r\nBrand:,Acme\r\n"
+            "From:,2025-02-03 00:00:00.0\r\nTo:,2025-03-03 00:00:00.0\r\n"
+            "Label:,\r\n\r\n")
+with open(os.path.join(OUT, "fmt_brandwatch.csv"), newline="",
+          encoding="utf-8") as src, \
+        open(os.path.join(OUT, "fmt_brandwatch_preamble.csv"), "a",
+             newline="", encoding="utf-8") as f:
+    f.write(src.read())

@@ -6,31 +6,111 @@
 
 /* Each field's accepted names, best first; names are compared after
  * normalising (lower case, spaces and '-' as '_', trimmed). "*_created"
- * stands for any name that ends in "_created" ("tweet_created"). A weak
- * name ("name", "user") comes after the names it must not take the
- * place of. */
-static const char *const synonyms[EF_F_COUNT][20] = {
-    [EF_F_TEXT] = {"text", "comment", "comments", "message", "body", "review",
-                   "review_text", "content", "feedback", "verbatim", "tweet",
+ * stands for any name that ends in "_created" ("tweet_created"), and the
+ * first such column is taken. A name with '*' further in, such as
+ * "*likely*recommend*", is a question asked in words ("How likely are
+ * you to recommend us to a friend or colleague?"): it is taken only when
+ * one column matches it, as a survey may ask two questions alike. A weak
+ * name ("name", "user", "description") comes after the names it must not
+ * take the place of: a body before a title ("Review Content" before
+ * "Review Title", which is no synonym), the customer's words before the
+ * brand's ("Reply", "Response" and "Developer Reply Text" are none).
+ *
+ * From the documented exports: Trustpilot ("Review Content", "Review
+ * Created (UTC)", "Review Stars", "Review Id", "Company Reply Date
+ * (UTC)"), Google Play ("Review Text", "Review Submit Date and Time",
+ * "Star Rating", "Review Link", "Developer Reply Date and Time"), app
+ * review tools ("Review", "Reviewer Nickname", "Reply Date"), Zendesk
+ * ("Description", "Created at", "Requester", "Via"), surveys (Typeform "Submit
+ * Date (UTC)", SurveyMonkey "End Date", Qualtrics "RecordedDate" and
+ * "ResponseId", the NPS question, "What is the primary reason for your
+ * score?"), social listening (Brandwatch "Full Text" and "Page Type",
+ * Talkwalker "extra_author_attributes.name" and "source_type", "Date
+ * (UTC)", "Message", "Mention", "Permalink"), Twitter's API ("full_text",
+ * "user.screen_name", "id_str"). Not taken: "Reference Id" (Trustpilot's
+ * order reference, which two reviews may share), a "Sentiment" column
+ * (a tool's guess, no human label), dates in a named local zone ("Date
+ * (ET)": read as --tz, they would be wrong by hours), a survey's "Start
+ * Date" (its "End Date" or "Submit Date" says when it was answered). */
+static const char *const synonyms[EF_F_COUNT][48] = {
+    [EF_F_TEXT] =
+        {"text",        "comment",     "comments",     "message",
+         "body",        "review",      "review_text",  "review_content",
+         "review_body", "full_text",   "content",      "feedback",
+         "verbatim",    "tweet",       "message_text", "post_text",
+         "mention",     "description", "snippet",      "*reason_for_*score*",
+         NULL},
+    [EF_F_DATE] = {"date",
+                   "created_at",
+                   "timestamp",
+                   "time",
+                   "posted_at",
+                   "datetime",
+                   "created",
+                   "published_at",
+                   "date_time",
+                   "created_time",
+                   "published",
+                   "posted",
+                   "review_date",
+                   "submitted_at",
+                   "date_(utc)",
+                   "date_(gmt)",
+                   "timestamp_(utc)",
+                   "created_at_(utc)",
+                   "review_created_(utc)",
+                   "review_created",
+                   "review_submit_date_and_time",
+                   "submit_date_(utc)",
+                   "submit_date",
+                   "submission_date",
+                   "recordeddate",
+                   "recorded_date",
+                   "enddate",
+                   "end_date",
+                   "*_created",
                    NULL},
-    [EF_F_DATE] = {"date", "created_at", "timestamp", "time", "posted_at",
-                   "datetime", "created", "published_at", "date_time",
-                   "created_time", "published", "posted", "review_date",
-                   "submitted_at", "*_created", NULL},
-    [EF_F_ID] = {"id", "feedback_id", "review_id", "post_id", "message_id",
-                 "uuid", "tweet_id", "comment_id", "response_id", NULL},
+    [EF_F_ID] = {"id_str", "id", "feedback_id", "review_id", "post_id",
+                 "message_id", "uuid", "tweet_id", "comment_id", "response_id",
+                 "responseid", "respondent_id", "mention_id", "ticket_id",
+                 NULL},
     [EF_F_CHANNEL] = {"channel", "source", "platform", "network", "medium",
-                      NULL},
-    [EF_F_AUTHOR] = {"author", "user", "username", "user_name", "handle",
-                     "customer_id", "screen_name", "customer", "reviewer",
-                     "name", NULL},
-    [EF_F_RATING] = {"rating", "stars", "star_rating", "review_rating", NULL},
-    [EF_F_NPS] = {"nps", "likelihood_to_recommend", "ltr", "nps_score", NULL},
+                      "page_type", "source_type", "via", NULL},
+    [EF_F_AUTHOR] = {"author",
+                     "user",
+                     "username",
+                     "user_name",
+                     "handle",
+                     "customer_id",
+                     "screen_name",
+                     "user.screen_name",
+                     "customer",
+                     "reviewer",
+                     "reviewer_nickname",
+                     "consumer_name",
+                     "reviewer_name",
+                     "author_name",
+                     "author_handle",
+                     "extra_author_attributes.short_name",
+                     "extra_author_attributes.name",
+                     "requester",
+                     "user.name",
+                     "full_name",
+                     "name",
+                     NULL},
+    [EF_F_RATING] = {"rating", "stars", "star_rating", "review_rating",
+                     "review_stars", NULL},
+    [EF_F_NPS] = {"nps", "likelihood_to_recommend", "ltr", "nps_score",
+                  "*likely*recommend*", NULL},
     [EF_F_RESPONDED_AT] = {"responded_at", "reply_at", "replied_at",
                            "first_response_at", "response_at",
-                           "first_reply_at", NULL},
+                           "first_reply_at", "company_reply_date_(utc)",
+                           "company_reply_date",
+                           "developer_reply_date_and_time", "reply_date",
+                           NULL},
     [EF_F_LABEL] = {"label", "human_label", "sentiment_label", NULL},
-    [EF_F_URL] = {"url", "link", "permalink", NULL},
+    [EF_F_URL] = {"url", "link", "permalink", "review_link", "review_url",
+                  NULL},
 };
 
 const char *ef_field_name(ef_field f)
@@ -84,9 +164,43 @@ static int find_column(const char *const *names, size_t n, const char *want)
     return find_name(names, n, want, 0);
 }
 
-/* A synonym: a name, or "*suffix". */
+/* 1 when s[0..n) matches the pattern p, where '*' is any run of bytes. */
+static int glob(const char *p, const char *s, size_t n)
+{
+    if (*p == '\0')
+        return n == 0;
+    if (*p == '*') {
+        for (size_t i = 0; i <= n; i++)
+            if (glob(p + 1, s + i, n - i))
+                return 1;
+        return 0;
+    }
+    return n > 0 && *p == *s && glob(p + 1, s + 1, n - 1);
+}
+
+/* The one column whose name matches the pattern, or -1 (none, or more
+ * than one). */
+static int find_unique(const char *const *names, size_t n, const char *pat)
+{
+    char b[128];
+    int found = -1;
+
+    for (size_t i = 0; i < n; i++) {
+        normalise(names[i], strlen(names[i]), b, sizeof b);
+        if (glob(pat, b, strlen(b))) {
+            if (found >= 0)
+                return -1;
+            found = (int)i;
+        }
+    }
+    return found;
+}
+
+/* A synonym: a name, "*suffix", or a pattern with '*' further in. */
 static int find_synonym(const char *const *names, size_t n, const char *syn)
 {
+    if (syn[0] == '*' && strchr(syn + 1, '*'))
+        return find_unique(names, n, syn);
     return syn[0] == '*' ? find_name(names, n, syn + 1, 1)
                          : find_name(names, n, syn, 0);
 }

@@ -39,6 +39,7 @@
 #include <nettle/sha2.h>
 #include <zlib.h>
 
+#include "input/input.h"
 #include "util/pool.h"
 #include "util/text.h"
 
@@ -57,7 +58,10 @@ enum {
     CARRY = 64, /* text kept across a refill (lookahead), and headroom */
     SLACK = 64, /* spare bytes in r->out past what the scan may write */
     MAX_DEFAULT_MIB = 64,
-    MAX_DEFAULT_FIELDS = 10000
+    MAX_DEFAULT_FIELDS = 10000,
+    TITLE_LINES = 10,   /* the most lines looked at above a header */
+    TITLE_FIELDS = 512, /* ... and fields in each of them */
+    TITLE_BYTES = 16384 /* ... and bytes */
 };
 
 enum { DEC_UTF8, DEC_UTF16LE, DEC_UTF16BE, DEC_ICONV };
@@ -98,6 +102,8 @@ struct ef_csv_reader {
     int dec;             /* DEC_* */
     int enc_utf8;        /* opts named UTF-8: no iconv */
     int enc_given;       /* opts named another encoding */
+    int exact;           /* ef_csv_exact: no title skipped */
+    char *map;           /* ef_csv_set_map's, or NULL */
     iconv_t cd;          /* DEC_ICONV */
     size_t unit;         /* DEC_ICONV: bytes skipped on EILSEQ */
     unsigned char *dbuf; /* bytes waiting to be decoded */
@@ -525,6 +531,19 @@ static unsigned char sniff(const unsigned char *t, size_t n, int *whole)
     return count[best] ? cand[best] : ',';
 }
 
+/* The line feeds in t[0..n). */
+static size_t count_lines(const unsigned char *t, size_t n)
+{
+    size_t k = 0;
+    const unsigned char *p = t, *end = t + n;
+
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        k++;
+        p++;
+    }
+    return k;
+}
+
 /* Excel's first line "sep=;" (written by exports meant for Excel, read
  * by Excel as the delimiter, never shown): its length with the line
  * ending, and the delimiter in *d; 0 if t[0..n) does not start with one. */
@@ -545,6 +564,170 @@ static size_t sep_line(const unsigned char *t, size_t n, unsigned char *d)
         return 0;
     *d = t[4];
     return k;
+}
+
+/* ==== Title lines above the header ===================================== */
+
+/* Splits the line at t[0..n) by d (quotes honoured) into NUL-terminated
+ * copies in buf, pointed to by names; *nonempty counts the fields that
+ * are not blank and *len is the line's length with its ending. Returns
+ * the number of fields, or -1 when the line does not end within t, holds
+ * a quoted line break, or is past the TITLE_* limits. */
+static int line_fields(const unsigned char *t, size_t n, unsigned char d,
+                       char *buf, const char **names, int *nonempty,
+                       size_t *len)
+{
+    size_t o = 0, fstart = 0;
+    int nf = 0, inq = 0, blank = 1;
+
+    *nonempty = 0;
+    names[0] = buf;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = t[i];
+        int crlf = c == '\r' && i + 1 < n && t[i + 1] == '\n';
+
+        if (inq) {
+            if (c == '\n' || c == '\r')
+                return -1;
+            if (c == '"' && i + 1 < n && t[i + 1] == '"')
+                i++;
+            else if (c == '"') {
+                inq = 0;
+                continue;
+            }
+        } else if (c == '"' && o == fstart) {
+            inq = 1;
+            continue;
+        } else if (c == d || c == '\n' || crlf) {
+            buf[o++] = '\0';
+            *nonempty += !blank;
+            blank = 1;
+            if (++nf == TITLE_FIELDS && c == d)
+                return -1;
+            if (c == d) {
+                names[nf] = buf + o;
+                fstart = o;
+                continue;
+            }
+            *len = i + 1 + (size_t)crlf;
+            return nf;
+        }
+        if (o + 2 >= TITLE_BYTES)
+            return -1;
+        buf[o++] = (char)c;
+        blank &= c == ' ' || c == '\t';
+    }
+    return -1;
+}
+
+/* 2: the names map text and date (a header); 1: they map some other
+ * field (it may be a header still); 0: none. */
+static int names_header(const char *const *names, int n, const char *map)
+{
+    ef_columns c;
+    ef_err e = {EF_OK, ""};
+    int any = 0;
+
+    if (ef_columns_map(names, (size_t)n, map, NULL, "", &c, &e) == EF_OK)
+        return 2;
+    for (int f = 0; f < EF_F_COUNT && e.code == EF_ERR_PARSE; f++)
+        any |= c.col[f] >= 0;
+    return any;
+}
+
+/* 1 when the first non-blank line in the text is whole and names no
+ * column: it may be a title, worth reading further for the header. */
+static int may_be_title(ef_csv_reader *r)
+{
+    const unsigned char *t = r->text + r->tpos;
+    size_t n = r->tend - r->tpos, pos = 0, len;
+    char *buf = ef_xmalloc(TITLE_BYTES);
+    const char **names = ef_xcalloc(TITLE_FIELDS, sizeof *names);
+    int nf, ne, whole, may;
+
+    while (pos < n && (t[pos] == '\n' ||
+                       (t[pos] == '\r' && pos + 1 < n && t[pos + 1] == '\n')))
+        pos += t[pos] == '\r' ? 2 : 1;
+    nf = line_fields(t + pos, n - pos,
+                     r->delim ? r->delim : sniff(t + pos, n - pos, &whole),
+                     buf, names, &ne, &len);
+    may = nf > 0 && names_header(names, nf, r->map) == 0;
+    free(buf);
+    free(names);
+    return may;
+}
+
+/* A title above the header ("Trustpilot reviews export - 2025-03-01",
+ * "Report generated ...", an Excel row "Title,,,,"), with blank lines
+ * about it: skipped when it is in the text read so far. The lines skipped
+ * are no records; the header keeps its true line number. Never skips a
+ * line that could be the header itself: one with a column earful knows,
+ * or with more than one non-empty field and over half the header's. */
+static void skip_title(ef_csv_reader *r)
+{
+    const unsigned char *t = r->text + r->tpos;
+    size_t n = r->tend - r->tpos, pos = 0, at[TITLE_LINES + 1], len;
+    uint64_t line = r->line, lines[TITLE_LINES + 1];
+    char *buf = ef_xmalloc(TITLE_BYTES);
+    const char **names = ef_xcalloc(TITLE_FIELDS, sizeof *names);
+    unsigned char d = 0;
+    int k, nf = -1, hf = 0, ne, titles = 0;
+
+    for (k = 0; k <= TITLE_LINES; k++) {
+        int whole, h;
+
+        while (pos < n && (t[pos] == '\n' || (t[pos] == '\r' && pos + 1 < n &&
+                                              t[pos + 1] == '\n'))) {
+            pos += t[pos] == '\r' ? 2 : 1;
+            line++;
+        }
+        at[k] = pos;
+        lines[k] = line;
+        d = r->delim ? r->delim : sniff(t + pos, n - pos, &whole);
+        if ((nf = line_fields(t + pos, n - pos, d, buf, names, &ne, &len)) < 0)
+            goto out;
+        if ((h = names_header(names, nf, r->map)) == 2)
+            break;
+        if (h == 1 || k == TITLE_LINES)
+            goto out; /* a header, or no title */
+        pos += len;
+        line++;
+    }
+    if (k == 0)
+        goto out;
+    /* every line above, split as the header is, a title or blank */
+    hf = nf;
+    for (int i = 0; i < k; i++) {
+        nf = line_fields(t + at[i], n - at[i], d, buf, names, &ne, &len);
+        if (nf < 0 || names_header(names, nf, r->map) > 0 ||
+            (ne > 1 && 2 * ne > hf))
+            goto out;
+        if (ne > 0 && titles++ == 0) {
+            /* the title for the note: its fields, the empty ones left
+             * out, cut on a character boundary */
+            size_t o = 0;
+            for (int f = 0; f < nf; f++) {
+                size_t fl = strlen(names[f]);
+                if (ef_text_trim(names[f], &fl), fl == 0)
+                    continue;
+                if (o > 0 && o + 1 < sizeof r->st.title - 4)
+                    r->st.title[o++] = ' ';
+                for (size_t b = 0;
+                     b < strlen(names[f]) && o + 1 < sizeof r->st.title - 4;
+                     b++)
+                    r->st.title[o++] = names[f][b];
+            }
+            while (o > 0 && ((unsigned char)r->st.title[o] & 0xC0) == 0x80)
+                o--; /* not inside a character */
+            r->st.title[o] = '\0';
+        }
+    }
+    r->st.title_lines = (uint64_t)titles;
+    r->tpos += at[k];
+    r->line = r->rec_line = r->fline = lines[k];
+out:
+    free(buf);
+    free(names);
 }
 
 static void set_delimiter(ef_csv_reader *r, unsigned char d)
@@ -648,6 +831,15 @@ static ef_status start(ef_csv_reader *r, ef_err *e)
             if (!r->delim)
                 r->delim = d;
         }
+    }
+    if (!r->exact && may_be_title(r)) {
+        /* a title's lines and the header's in the text, if they fit */
+        while (!r->text_eof && r->tcap - r->tend >= 8 &&
+               count_lines(r->text + r->tpos, r->tend - r->tpos) <
+                   2 * TITLE_LINES + 2)
+            if ((rc = text_fill(r, e)) != EF_OK)
+                return rc;
+        skip_title(r);
     }
     set_delimiter(
         r, r->delim ? r->delim
@@ -1216,6 +1408,17 @@ out:
     return rc;
 }
 
+void ef_csv_set_map(ef_csv_reader *r, const char *map)
+{
+    free(r->map);
+    r->map = map && *map ? ef_xstrdup(map) : NULL;
+}
+
+void ef_csv_exact(ef_csv_reader *r)
+{
+    r->exact = 1;
+}
+
 const ef_csv_stats *ef_csv_stats_get(const ef_csv_reader *r)
 {
     return &r->st;
@@ -1233,6 +1436,7 @@ void ef_csv_free(ef_csv_reader *r)
     if (r->cd != (iconv_t)-1)
         iconv_close(r->cd);
     free(r->name);
+    free(r->map);
     free(r->raw);
     free(r->dbuf);
     free(r->text);

@@ -46,6 +46,14 @@ typedef struct {
     char delimiter;        /* the delimiter in use (sniffed or given) */
     char sep_line;         /* the delimiter an Excel "sep=;" first line
                               named (that line is no record), or 0 */
+    uint64_t title_lines;  /* non-blank lines skipped above the header
+                              as a title: each has one non-empty field,
+                              or at most half the header's and names no
+                              column, and the line below them maps text
+                              and date, within the first 10 lines (and
+                              the first read); the header's record keeps
+                              its true line */
+    char title[84];        /* the first of them, cut to 80 bytes */
     int gzip;              /* 1 when the input was gzip-compressed */
     uint64_t bytes;        /* raw bytes read from the file */
     uint64_t records;      /* records returned so far (header included) */
@@ -65,6 +73,18 @@ ef_status ef_csv_open(const char *path, const ef_csv_opts *opts,
 ef_status ef_csv_open_mem(const char *name, const void *data, size_t len,
                           const ef_csv_opts *opts, ef_csv_reader **out,
                           ef_err *e);
+
+/* Lines above the header that are a title ("Trustpilot reviews export -
+ * 2025-03-01", "Report generated ...", an Excel row "Title,,,,") are
+ * skipped unless ef_csv_exact was called (see ef_csv_stats.title_lines):
+ * the header is the first line whose columns map text and date
+ * (ef_columns_map), with map (--map, or NULL) if ef_csv_set_map gave one.
+ * Both must come before the first ef_csv_next; map is copied. */
+void ef_csv_set_map(ef_csv_reader *r, const char *map);
+
+/* Every line is read as written, none skipped as a title: for a file to
+ * be written back. */
+void ef_csv_exact(ef_csv_reader *r);
 
 /* Reads the next record into *rec; at end of input returns EF_OK with
  * *eof = 1. A record over a limit is returned cut (rec->cut), not an

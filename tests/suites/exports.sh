@@ -205,6 +205,27 @@ eq "sep= line: a rejected row's line counts it" "$(cut -d, -f1,2 "$tmp/sep/rejec
 $E import -q "$tmp/sep.csv" "$tmp/sep.db" >"$tmp/out"
 eq "sep= line: import" "$(cat "$tmp/out")" "$tmp/sep.csv: 2 added, 0 already present, 0 conflicting, 1 rejected"
 
+# A title line above the header (a tool's export name, "Report generated
+# ..."), then a blank line: skipped, the header and rows keep their lines
+# (it read as a header 'Trustpilot reviews export - 2025-03-01': exit 65)
+printf 'Trustpilot reviews export - 2025-03-01\n\nReview Id,Review Created (UTC),Review Content,Review Stars\n1,2025-03-01 10:00:00,Great service,5\n2,not a date,Slow delivery,2\n3,2025-03-02 11:00:00,Awful support,1\n' >"$tmp/title.csv"
+$E report -q -o "$tmp/title" "$tmp/title.csv" 2>"$tmp/err"
+eq "title line: exit" $? 0
+eq "title line: every row, stars" "$(metric "$tmp/title/metrics.json" input.rows_read) $(metric "$tmp/title/metrics.json" sentiment.n) $(metric "$tmp/title/metrics.json" stars.n)" "3 2 2"
+eq "title line: a rejected row keeps its line" "$(cut -d, -f1,2 "$tmp/title/rejected.csv" | tail -n +2)" "$tmp/title.csv,5"
+$E import -q "$tmp/title.csv" "$tmp/title.db" >"$tmp/out"
+eq "title line: import" "$(cat "$tmp/out")" "$tmp/title.csv: 2 added, 0 already present, 0 conflicting, 1 rejected"
+$E report -q -o "$tmp/bwp" "$G/fmt_brandwatch_preamble.csv" 2>"$tmp/err"
+eq "Brandwatch's five lines above the header: exit" $? 0
+eq "Brandwatch's five lines above the header: every row" "$(metric "$tmp/bwp/metrics.json" input.rows_read) $(metric "$tmp/bwp/metrics.json" input.rows_used)" "30 30"
+$E report -q -o "$tmp/bw0" "$G/fmt_brandwatch.csv"
+check "Brandwatch's preamble: the numbers without it" same_numbers "$tmp/bw0/metrics.json" "$tmp/bwp/metrics.json"
+# never when the first line could be the header
+printf 'id,comment\nid,date,text\n1,2025-03-01,ok\n' >"$tmp/nottitle.csv"
+$E report -q -o "$tmp/nt" "$tmp/nottitle.csv" 2>"$tmp/err"
+eq "a first line naming a column is the header: exit 65" $? 65
+check "a first line naming a column is the header: says so" contains "$tmp/err" "no date column (found 'id', 'comment')"
+
 # ==== 3. Column names people export ==========================================
 check "tweet_created is the date, name the author" test "$(metric "$tmp/pr/metrics.json" concentration.negative_authors)" -gt 50
 check "name as author: no 'no author column'" lacks "$tmp/pr/report.md" "The input has no author column"
@@ -216,6 +237,48 @@ eq "--map twice: both apply" "$(metric "$tmp/seg/metrics.json" 'channels' | $PY 
 check "--map channel=: no hint left" lacks "$tmp/err" "is not used"
 $E report -q -o "$tmp/lab" --map text=Comment --map date=Date "$G/dots.csv"
 eq "--map twice on other columns" $? 0
+
+# The headers real tools write (tests/gen_exports.py, fmt_*.csv: 30 rows
+# each, 6 of them negative in the body, while titles and brand replies are
+# positive): every row read and used, the body taken (6 negatives), and
+# stars, NPS, replies and authors where the tool has them.
+fields() { # METRICS.JSON: read used rejected negative stars nps response authors
+    $PY - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+i = d["input"]
+def n(x, k): return "-" if x is None else str(x[k])
+print(i["rows_read"], i["rows_used"], i["rows_rejected"],
+      d["sentiment"]["negative"]["count"], n(d["stars"], "n"),
+      n(d["nps"], "n"), n(d["response"], "rate"),
+      n(d["concentration"], "negative_authors"))
+PY
+}
+for want in "trustpilot:30 30 0 6 30 - 0.5 -" \
+    "googleplay:30 30 0 6 30 - 0.333333 -" \
+    "appfollow:30 30 0 6 30 - 0.266667 6" \
+    "zendesk:30 30 0 6 - - - 6" \
+    "typeform:30 30 0 6 - 30 - -" \
+    "surveymonkey:30 30 0 6 - 30 - -" \
+    "survey_two_questions:30 30 0 6 - - - -" \
+    "brandwatch:30 30 0 6 - - - 6" \
+    "sprout:30 30 0 6 - - - 6" \
+    "talkwalker:30 30 0 6 - - - 1" \
+    "mention:30 30 0 6 - - - 6" \
+    "twitter_api:30 30 0 6 - - - 6"; do
+    f=${want%%:*}
+    $E report -q -o "$tmp/fmt_$f" "$G/fmt_$f.csv" 2>"$tmp/err"
+    eq "$f export: exit" $? 0
+    eq "$f export: read, used, rejected, negative, stars, nps, replies, authors" \
+        "$(fields "$tmp/fmt_$f/metrics.json" 2>&1)" "${want#*:}"
+done
+eq "Zendesk: Via is the channel" "$(metric "$tmp/fmt_zendesk/metrics.json" 'channels' | $PY -c 'import json,sys; print(sorted(c["name"] for c in json.load(sys.stdin)))')" "['Email', 'Web Form']"
+eq "Brandwatch: Page Type is the channel" "$(metric "$tmp/fmt_brandwatch/metrics.json" 'channels' | $PY -c 'import json,sys; print(sorted(c["name"] for c in json.load(sys.stdin)))')" "['forum', 'twitter']"
+eq "Brandwatch: its Sentiment column is no human label" "$(metric "$tmp/fmt_brandwatch/metrics.json" calibration)" null
+eq "Trustpilot: Review Id, not Reference Id, is the id (no conflict)" \
+    "$(metric "$tmp/fmt_trustpilot/metrics.json" 'input.rejected_by_reason.id-conflict') $(metric "$tmp/fmt_trustpilot/metrics.json" input.duplicates)" "0 0"
+$E import -q "$G/fmt_googleplay.csv" "$tmp/fmt.db" >"$tmp/out"
+eq "Google Play export: import" "$(cat "$tmp/out")" "$G/fmt_googleplay.csv: 30 added, 0 already present, 0 conflicting, 0 rejected"
 
 # ==== 4. Response figures only where the data has a response column =========
 $E import -q "$G/responses.csv" "$tmp/r.db" >/dev/null

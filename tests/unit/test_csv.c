@@ -371,8 +371,10 @@ static void check_sha_and_stats(void)
     INT_EQ(st.records, 1, "abc: records counted");
     INT_EQ(st.gzip, 0, "abc: not gzip");
 
-    /* sha256 is empty until EOF, records count the header. */
-    ef_csv_open_mem("t.csv", "h\n1\n2\n", 6, NULL, &r, &e);
+    /* sha256 is empty until EOF, records count the header. (A first
+     * line that names no column may be a title: the reader reads on
+     * for the header below it, here to the end.) */
+    ef_csv_open_mem("t.csv", "id\n1\n2\n", 7, NULL, &r, &e);
     ef_csv_next(r, &rec, &eof, &e);
     STR_EQ(ef_csv_stats_get(r)->sha256, "", "sha256 before EOF");
     INT_EQ(ef_csv_stats_get(r)->records, 1, "header counted");
@@ -387,8 +389,8 @@ static void check_sha_and_stats(void)
     INT_EQ(ef_csv_stats_get(r)->records, 3, "records");
     INT_EQ(e.code, EF_OK, "no error");
     STR_EQ(ef_csv_stats_get(r)->sha256,
-           "fba8306bd06c5502af0d496627bffaa39b182286d28975081257ccc175069d15",
-           "sha256 of h\\n1\\n2\\n");
+           "1d1c91d15ace6e21ea5f551e16e717f326992bdf800f6696628859be29b906bf",
+           "sha256 of id\\n1\\n2\\n");
     ef_csv_free(r);
     ef_buf_reset(&b);
 }
@@ -771,6 +773,78 @@ static void check_limits(void)
     ef_buf_reset(&got);
 }
 
+/* ==== Title lines above the header ===================================== */
+
+static const struct {
+    const char *name, *in, *map;
+    int exact;
+    const char *want, *title;
+    int titles;
+    char delim;
+} title_cases[] = {
+    {"a title, a blank line",
+     "Acme reviews - 2025-03-01\n\nid,date,text\n1,"
+     "d,x\n",
+     NULL, 0, "3:[id][date][text]\n4:[1][d][x]\n", "Acme reviews - 2025-03-01",
+     1, ','},
+    {"Excel's title row and empty row, CR LF",
+     "Export,,\r\n,,\r\nComment,Created at,Stars\r\nok,d,5\r\n", NULL, 0,
+     "3:[Comment][Created at][Stars]\n4:[ok][d][5]\n", "Export", 1, ','},
+    {"key: value lines above a ; header",
+     "Report:;Mentions\nBrand:;Acme\nFrom:;2025-02-01\n\nQuery;Date;Title;"
+     "Full Text;Author\n1;d;t;x;a\n",
+     NULL, 0, "5:[Query][Date][Title][Full Text][Author]\n6:[1][d][t][x][a]\n",
+     "Report: Mentions", 3, ';'},
+    {"after sep=", "sep=;\nExport\nid;date;text\n1;d;x\n", NULL, 0,
+     "3:[id][date][text]\n4:[1][d][x]\n", "Export", 1, ';'},
+    {"a header first: nothing skipped", "id,date,text\nid,date,text\n", NULL,
+     0, "1:[id][date][text]\n2:[id][date][text]\n", "", 0, ','},
+    {"a line that names a column is no title", "id,comment\nid,date,text\n",
+     NULL, 0, "1:[id][comment]\n2:[id][date][text]\n", "", 0, ','},
+    {"a one-field line that names a column is no title",
+     "Feedback\nid,date,text\n", NULL, 0, "1:[Feedback]\n2:[id][date][text]\n",
+     "", 0, ','},
+    {"two fields above three are no title", "a,b\nid,date,text\n", NULL, 0,
+     "1:[a][b]\n2:[id][date][text]\n", "", 0, ','},
+    {"no header below: nothing skipped", "Title\nBody,When\n1,2\n", NULL, 0,
+     "1:[Title]\n2:[Body][When]\n3:[1][2]\n", "", 0, ','},
+    {"--map names the header", "Title\nBody,When\n1,2\n",
+     "text=Body,date=When", 0, "2:[Body][When]\n3:[1][2]\n", "Title", 1, ','},
+    {"exact: kept", "Title\n\nid,date,text\n", NULL, 1,
+     "1:[Title]\n3:[id][date][text]\n", "", 0, ','},
+    {"past ten lines: kept", "t\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\ndate,text\n",
+     NULL, 0,
+     "1:[t]\n2:[t]\n3:[t]\n4:[t]\n5:[t]\n6:[t]\n7:[t]\n8:[t]\n9:[t]\n10:["
+     "t]\n11:[t]\n12:[date][text]\n",
+     "", 0, ','},
+};
+
+static void check_titles(void)
+{
+    for (size_t i = 0; i < EF_ARRAY_LEN(title_cases); i++) {
+        ef_csv_reader *r = NULL;
+        ef_err e = {EF_OK, ""};
+        ef_buf got = EF_BUF_INIT;
+        ef_status rc;
+        const ef_csv_stats *st;
+
+        ef_csv_open_mem("t.csv", title_cases[i].in, strlen(title_cases[i].in),
+                        NULL, &r, &e);
+        ef_csv_set_map(r, title_cases[i].map);
+        if (title_cases[i].exact)
+            ef_csv_exact(r);
+        drain(r, &got, &rc);
+        st = ef_csv_stats_get(r);
+        STR_EQ(ef_buf_cstr(&got), title_cases[i].want, title_cases[i].name);
+        STR_EQ(st->title, title_cases[i].title, title_cases[i].name);
+        INT_EQ(st->title_lines, title_cases[i].titles, title_cases[i].name);
+        INT_EQ(st->delimiter, title_cases[i].delim, title_cases[i].name);
+        INT_EQ(st->bytes, strlen(title_cases[i].in), title_cases[i].name);
+        ef_csv_free(r);
+        ef_buf_reset(&got);
+    }
+}
+
 void test_csv(void)
 {
     size_t i;
@@ -785,4 +859,5 @@ void test_csv(void)
     check_files();
     check_random();
     check_thread();
+    check_titles();
 }

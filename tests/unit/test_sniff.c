@@ -247,6 +247,23 @@ static const struct {
     {"posted", "posted|body|handle", NULL, 1, 0, -1, 2},
     {"created_at before *_created", "user_created|created_at|text", NULL, 2, 1,
      -1, -1},
+    {"Trustpilot: the body, not the title",
+     "Review Id|Review Created (UTC)|Review Title|Review Content|Reply "
+     "Content|Reference Id",
+     NULL, 3, 1, 0, -1},
+    {"Google Play", "Review Submit Date and Time|Review Title|Review Text",
+     NULL, 2, 0, -1, -1},
+    {"Zendesk", "Id|Requester|Subject|Description|Created at", NULL, 3, 4, 0,
+     1},
+    {"Twitter API: id_str before id",
+     "id|id_str|created_at|full_text|user."
+     "name|user.screen_name",
+     NULL, 3, 2, 1, 5},
+    {"a question: the reason for the score",
+     "#|What is the main reason for your score?|Submit Date (UTC)", NULL, 1, 2,
+     -1, -1},
+    {"Date (UTC), Message, Author", "Network|Date (UTC)|Author|Message", NULL,
+     3, 1, -1, 2},
     {"--map takes 'name' from author", "name|text|date|author", "author=name",
      1, 2, -1, 0},
     {"--map merged", "Body|When|Who|text", "text=Body,date=When,author=Who", 0,
@@ -301,10 +318,32 @@ static void columns(void)
     }
 }
 
+/* A question taken by a pattern only when one column asks it. */
+static void question_columns(void)
+{
+    const char *one[] = {"Date", "Comment",
+                         "How likely are you to recommend us to a friend or "
+                         "colleague?"};
+    const char *two[] = {"Date", "Comment",
+                         "How likely are you to recommend us to a friend or "
+                         "colleague?",
+                         "After this, how likely are you to recommend us?"};
+    ef_columns c;
+    ef_err e = {EF_OK, ""};
+
+    INT_EQ(ef_columns_map(one, 3, NULL, NULL, "t.csv", &c, &e), EF_OK,
+           "NPS question: mapped");
+    INT_EQ(c.col[EF_F_NPS], 2, "NPS question: the nps");
+    INT_EQ(ef_columns_map(two, 4, NULL, NULL, "t.csv", &c, &e), EF_OK,
+           "two NPS questions: mapped");
+    INT_EQ(c.col[EF_F_NPS], -1, "two NPS questions: neither");
+}
+
 void test_sniff(void)
 {
     dates();
     ids();
     categories();
     columns();
+    question_columns();
 }
