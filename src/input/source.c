@@ -59,7 +59,8 @@ struct ef_source {
     ef_source_stats stats;
     ef_csv_reader *csv;
     ef_sqlite_reader *db;
-    char **header; /* column names (owned) */
+    char **header;        /* column names (owned) */
+    uint64_t header_line; /* CSV: the header's line */
     size_t nheader;
     ef_columns cols;
     int cache[C_CACHE_COUNT]; /* column of each, -1 if none */
@@ -641,6 +642,22 @@ static void store_fields(ef_source *s)
 
 /* ==== Opening =========================================================== */
 
+/* What the CSV reader passed over before the header, and rows it found
+ * joined by a lone CR, for people. */
+static void csv_notes(ef_source *s)
+{
+    const ef_csv_stats *cs = ef_csv_stats_get(s->csv);
+
+    if (cs->title_lines)
+        add_line(s->stats.notes, sizeof s->stats.notes,
+                 "%s: %llu line%s above the header ('%s'%s) read as a "
+                 "title and skipped: the header is line %llu",
+                 s->stats.path, (unsigned long long)cs->title_lines,
+                 cs->title_lines == 1 ? "" : "s", cs->title,
+                 cs->title_lines == 1 ? "" : "...",
+                 (unsigned long long)s->header_line);
+}
+
 /* s's column names: its SQLite reader's. */
 static void header_sqlite(ef_source *s)
 {
@@ -683,6 +700,7 @@ static ef_status read_header_csv(ef_source *s, const char *path, ef_err *e)
         return ef_fail(e, EF_ERR_PARSE,
                        "%s:%llu: the header is longer than %d MiB", path,
                        (unsigned long long)rec.line, EF_MAX_ROW_MIB);
+    s->header_line = rec.line;
     s->nheader = rec.n;
     s->header = ef_xcalloc(rec.n, sizeof(char *));
     for (size_t i = 0; i < rec.n; i++)
@@ -712,8 +730,10 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         snprintf(s->stats.kind, sizeof s->stats.kind, "csv");
         if ((rc = ef_csv_open(path, &co, &s->csv, e)) != EF_OK)
             goto fail;
+        ef_csv_set_map(s->csv, opts->map);
         if ((rc = read_header_csv(s, path, e)) != EF_OK)
             goto fail;
+        csv_notes(s);
     }
     rc = ef_columns_map((const char *const *)s->header, s->nheader, opts->map,
                         opts->segment, path, &s->cols, e);

@@ -213,6 +213,13 @@ $E report -q -o "$tmp/title" "$tmp/title.csv" 2>"$tmp/err"
 eq "title line: exit" $? 0
 eq "title line: every row, stars" "$(metric "$tmp/title/metrics.json" input.rows_read) $(metric "$tmp/title/metrics.json" sentiment.n) $(metric "$tmp/title/metrics.json" stars.n)" "3 2 2"
 eq "title line: a rejected row keeps its line" "$(cut -d, -f1,2 "$tmp/title/rejected.csv" | tail -n +2)" "$tmp/title.csv,5"
+$E report --no-xlsx --no-charts -o "$tmp/title2" "$tmp/title.csv" >/dev/null 2>"$tmp/err"
+eq "title line: said on stderr" "$(grep 'read as a title' "$tmp/err")" \
+    "earful: $tmp/title.csv: 1 line above the header ('Trustpilot reviews export - 2025-03-01') read as a title and skipped: the header is line 3"
+# a header found only through --map: the title above it is skipped too
+printf 'Export\nBody,When\n"Slow delivery",2025-03-01\n' >"$tmp/titlemap.csv"
+$E report -q --no-xlsx --no-charts -m text=Body,date=When -o "$tmp/titlemap" "$tmp/titlemap.csv" 2>/dev/null
+eq "title line, --map: exit and rows" "$? $(metric "$tmp/titlemap/metrics.json" input.rows_read)" "0 1"
 $E import -q "$tmp/title.csv" "$tmp/title.db" >"$tmp/out"
 eq "title line: import" "$(cat "$tmp/out")" "$tmp/title.csv: 2 added, 0 already present, 0 conflicting, 1 rejected"
 $E report -q -o "$tmp/bwp" "$G/fmt_brandwatch_preamble.csv" 2>"$tmp/err"
