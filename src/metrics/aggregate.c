@@ -1559,6 +1559,10 @@ ef_report *ef_agg_finish(ef_agg *a, ef_err *e)
     if (r->has_stars) {
         ef_mean_ci(a->stars_sum, a->stars_sumsq, r->stars_n, &r->stars_mean,
                    &r->stars_lo, &r->stars_hi);
+        /* the mean of 1-5 stars lies in 1-5; the normal interval of a few
+         * answers does not (5 and 1: -0.92 to 6.92) */
+        r->stars_lo = fmax(r->stars_lo, 1);
+        r->stars_hi = fmin(r->stars_hi, 5);
         r->csat = share_of(a->stars[3] + a->stars[4], r->stars_n);
     }
 

@@ -222,4 +222,10 @@ check "brand posts: not with postgresql://" test $? -eq 64
 ./earful report -q --brand-account ' , x' "$tmp/own.csv" 2>/dev/null
 check "brand posts: an empty name is a usage error" test $? -eq 64
 
+# ==== Stars: an interval within the scale ===================================
+printf 'date,text,rating\n2025-03-01,Great,5\n2025-03-02,Awful,1\n' >"$tmp/stars.csv"
+./earful report -q --no-xlsx --no-charts -o "$tmp/stars" "$tmp/stars.csv"
+check "stars: the mean's interval within 1-5 (was -0.92 to 6.92)" \
+    test "$(json "$tmp/stars/metrics.json" '(m["stars"]["mean"], m["stars"]["mean_ci_low"], m["stars"]["mean_ci_high"])')" = "(3, 1, 5)"
+
 echo "$pass passed, $fail failed"
