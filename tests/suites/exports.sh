@@ -233,6 +233,24 @@ $E report -q -o "$tmp/nt" "$tmp/nottitle.csv" 2>"$tmp/err"
 eq "a first line naming a column is the header: exit 65" $? 65
 check "a first line naming a column is the header: says so" contains "$tmp/err" "no date column (found 'id', 'comment')"
 
+# A lone CR (an old Mac tool's line end) between two rows of an LF or
+# CR LF export: two rows, the second on the CR's line; a lone CR inside a
+# row of the right length is data. 7 rows: 5 used, 1 bad date, 1 duplicate
+# (rows_read was 5: each joined pair one rejected record)
+printf 'id,date,text\n1,2025-03-01,Great crew\r2,2025-03-02,Awful delay\r\n3,2025-03-03,bad\rproduct\n4,not a date,Lost bag\r5,2025-03-04,Fine\n6,2025-03-05,ok\n6,2025-03-05,ok\n' >"$tmp/lonecr.csv"
+$E report -q -o "$tmp/lonecr" "$tmp/lonecr.csv" 2>"$tmp/err"
+eq "lone CR: exit" $? 0
+eq "lone CR: rows_read is the file's rows; used, rejected, duplicates" \
+    "$(for k in rows_read rows_used rows_rejected duplicates; do metric "$tmp/lonecr/metrics.json" input.$k; done | tr '\n' ' ')" "7 5 1 1 "
+eq "lone CR: the rejected row, its line and reason" "$(cut -d, -f2,3 "$tmp/lonecr/rejected.csv" | tail -n +2)" "4,unparseable date 'not a date' (not a date)"
+$E import -q "$tmp/lonecr.csv" "$tmp/lonecr.db" >"$tmp/out"
+eq "lone CR: import" "$(cat "$tmp/out")" "$tmp/lonecr.csv: 5 added, 1 already present, 0 conflicting, 1 rejected"
+# lines that end in CR alone: refused, as one header line
+printf 'id,date,text\r1,2025-03-01,Great crew\r2,2025-03-02,Awful delay\r' >"$tmp/cronly.csv"
+$E report -q -o "$tmp/cronly" "$tmp/cronly.csv" 2>"$tmp/err"
+eq "CR line ends only: exit 65" $? 65
+check "CR line ends only: the CRs named" contains "$tmp/err" "no text column (found 'id', 'date', 'text\x0d1'"
+
 # ==== 3. Column names people export ==========================================
 check "tweet_created is the date, name the author" test "$(metric "$tmp/pr/metrics.json" concentration.negative_authors)" -gt 50
 check "name as author: no 'no author column'" lacks "$tmp/pr/report.md" "The input has no author column"
