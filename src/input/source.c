@@ -436,7 +436,7 @@ static size_t column_values(const ef_source *s, int col, int skip_numbers,
     *len = ef_xcalloc(pv->nrows + 1, sizeof(size_t));
     if (content)
         *content = ef_xcalloc(pv->nrows + 1, sizeof(uint64_t));
-    for (size_t i = 0; col >= 0 && i < pv->nrows; i++) {
+    for (size_t i = pv->next; col >= 0 && i < pv->nrows; i++) {
         row r;
         size_t k;
         const char *x;
@@ -473,6 +473,73 @@ static size_t column_values(const ef_source *s, int col, int skip_numbers,
     return n;
 }
 
+/* Quotes a value for a message, shortened. */
+static void quote_value(char *out, size_t cap, const char *v, size_t n)
+{
+    if (n > 40)
+        snprintf(out, cap, "'%.37s...'", v);
+    else
+        snprintf(out, cap, "'%.*s'", (int)n, v);
+}
+
+/* 1 when r is Qualtrics' row of import ids: every non-empty field (and
+ * there is one) a JSON object {"ImportId":...}. */
+static int import_ids(const row *r)
+{
+    int any = 0;
+
+    for (size_t i = 0; i < r->n; i++) {
+        size_t k = r->len[i];
+        const char *v = ef_text_trim(r->field[i], &k);
+
+        if (k == 0)
+            continue;
+        if (k < 14 || strncmp(v, "{\"ImportId\":", 12) != 0 || v[k - 1] != '}')
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+/* Qualtrics writes two rows below the header: the question texts
+ * ("Start Date", "How likely are you..."), then the import ids as JSON
+ * ({"ImportId":"QID1"}). They belong to the header: skipped, with a note,
+ * when the second row after the header is such a row of import ids, the
+ * first is not, both have the header's fields and the second starts
+ * within 3 lines of the header. Their lines are no rows (rows_read does
+ * not count them); the rows after them keep their lines. */
+static void skip_qualtrics(ef_source *s)
+{
+    preview *pv = &s->pv;
+    row q, j;
+    char qt[64] = "''", jt[64];
+
+    if (!s->csv || pv->nrows < 2)
+        return;
+    preview_row(s, 0, &q);
+    preview_row(s, 1, &j);
+    if (q.cut || j.cut || q.n != s->nheader || j.n != s->nheader ||
+        j.line > s->header_line + 3 || !import_ids(&j) || import_ids(&q))
+        return;
+    pv->next = 2;
+    for (size_t i = 0; i < q.n; i++)
+        if (q.len[i] > 0) {
+            quote_value(qt, sizeof qt, q.field[i], q.len[i]);
+            break;
+        }
+    for (size_t i = 0; i < j.n; i++)
+        if (j.len[i] > 0) {
+            quote_value(jt, sizeof jt, j.field[i], j.len[i]);
+            break;
+        }
+    add_line(s->stats.notes, sizeof s->stats.notes,
+             "%s: lines %llu and %llu below the header (Qualtrics' question "
+             "texts, such as %s, and import ids, such as %s) read as part "
+             "of the header and skipped",
+             s->stats.path, (unsigned long long)q.line,
+             (unsigned long long)j.line, qt, jt);
+}
+
 /* Judges the form of column col's dates: sets *use to the format to read
  * them with (given, sniffed into buf, or NULL for the built-in forms). */
 static ef_status sniff_dates(ef_source *s, int col, int hint, const char **use,
@@ -506,15 +573,6 @@ static ef_status sniff_dates(ef_source *s, int col, int hint, const char **use,
     free(v);
     free(len);
     return rc;
-}
-
-/* Quotes a value for a message, shortened. */
-static void quote_value(char *out, size_t cap, const char *v, size_t n)
-{
-    if (n > 40)
-        snprintf(out, cap, "'%.37s...'", v);
-    else
-        snprintf(out, cap, "'%.*s'", (int)n, v);
 }
 
 /* Refuses a rating column most of whose first values are out of 1-5 but
@@ -750,6 +808,7 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
     cache_numbers(s);
     store_fields(s);
     preview_read(s);
+    skip_qualtrics(s);
     if ((rc = sniff_dates(s, s->cols.col[EF_F_DATE], 0, &s->date_format,
                           s->date_fmt, sizeof s->date_fmt, 1, e)) != EF_OK ||
         (rc = sniff_dates(s, s->cols.col[EF_F_RESPONDED_AT],

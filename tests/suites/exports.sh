@@ -290,7 +290,8 @@ for want in "trustpilot:30 30 0 6 30 - 0.5 -" \
     "sprout:30 30 0 6 - - - 6" \
     "talkwalker:30 30 0 6 - - - 1" \
     "mention:30 30 0 6 - - - 6" \
-    "twitter_api:30 30 0 6 - - - 6"; do
+    "twitter_api:30 30 0 6 - - - 6" \
+    "qualtrics:30 30 0 6 - - - -"; do
     f=${want%%:*}
     $E report -q -o "$tmp/fmt_$f" "$G/fmt_$f.csv" 2>"$tmp/err"
     eq "$f export: exit" $? 0
@@ -302,6 +303,22 @@ eq "Brandwatch: Page Type is the channel" "$(metric "$tmp/fmt_brandwatch/metrics
 eq "Brandwatch: its Sentiment column is no human label" "$(metric "$tmp/fmt_brandwatch/metrics.json" calibration)" null
 eq "Trustpilot: Review Id, not Reference Id, is the id (no conflict)" \
     "$(metric "$tmp/fmt_trustpilot/metrics.json" 'input.rejected_by_reason.id-conflict') $(metric "$tmp/fmt_trustpilot/metrics.json" input.duplicates)" "0 0"
+# Qualtrics' question texts and import ids below the header are part of
+# it (they were 2 rows rejected for their dates), said on stderr, and the
+# rows keep their lines
+$E report --no-xlsx --no-charts -o "$tmp/qt" "$G/fmt_qualtrics.csv" >/dev/null 2>"$tmp/err"
+eq "Qualtrics: said on stderr" "$(grep 'Qualtrics' "$tmp/err")" \
+    "earful: $G/fmt_qualtrics.csv: lines 2 and 3 below the header (Qualtrics' question texts, such as 'Start Date', and import ids, such as '{\"ImportId\":\"startDate\",\"timeZone\":\"A...') read as part of the header and skipped"
+printf 'EndDate,ResponseId,Comment\nEnd Date,Response ID,"What is the\nreason?"\n{"ImportId":"endDate"},{"ImportId":"_recordId"},{"ImportId":"QID2_TEXT"}\n2025-03-01 10:00:00,R_1,Great\nsoon,R_2,Slow\n' >"$tmp/qt.csv"
+$E report -q -o "$tmp/qt2" "$tmp/qt.csv"
+eq "Qualtrics: rows read, used, rejected" "$(for k in rows_read rows_used rows_rejected; do metric "$tmp/qt2/metrics.json" input.$k; done | tr '\n' ' ')" "2 1 1 "
+eq "Qualtrics: a rejected row keeps its line" "$(cut -d, -f2 "$tmp/qt2/rejected.csv" | tail -n +2)" 6
+$E import -q "$tmp/qt.csv" "$tmp/qt.db" >"$tmp/out"
+eq "Qualtrics: import" "$(cat "$tmp/out")" "$tmp/qt.csv: 1 added, 0 already present, 0 conflicting, 1 rejected"
+# the shape only: a row of import ids not second below the header is a row
+printf 'EndDate,Comment\n{"ImportId":"endDate"},{"ImportId":"QID2_TEXT"}\n2025-03-01 10:00:00,Great\n' >"$tmp/qt3.csv"
+$E report -q -o "$tmp/qt3" "$tmp/qt3.csv"
+eq "Qualtrics: import ids alone right below the header stay a row" "$(metric "$tmp/qt3/metrics.json" input.rows_rejected)" 1
 $E import -q "$G/fmt_googleplay.csv" "$tmp/fmt.db" >"$tmp/out"
 eq "Google Play export: import" "$(cat "$tmp/out")" "$G/fmt_googleplay.csv: 30 added, 0 already present, 0 conflicting, 0 rejected"
 
