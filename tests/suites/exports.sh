@@ -303,6 +303,17 @@ eq "Brandwatch: Page Type is the channel" "$(metric "$tmp/fmt_brandwatch/metrics
 eq "Brandwatch: its Sentiment column is no human label" "$(metric "$tmp/fmt_brandwatch/metrics.json" calibration)" null
 eq "Trustpilot: Review Id, not Reference Id, is the id (no conflict)" \
     "$(metric "$tmp/fmt_trustpilot/metrics.json" 'input.rejected_by_reason.id-conflict') $(metric "$tmp/fmt_trustpilot/metrics.json" input.duplicates)" "0 0"
+# Twitter's API "source" is the app, as HTML: no channel (it was each
+# item's channel, '<a href=...>Twitter for iPhone</a>'), said on stderr
+eq "Twitter API: source (HTML links) is not the channel" "$(metric "$tmp/fmt_twitter_api/metrics.json" 'channels' | $PY -c 'import json,sys; print(sorted(c["name"] for c in json.load(sys.stdin)))')" "['(none)']"
+$E report --no-xlsx --no-charts -o "$tmp/tw" "$G/fmt_twitter_api.csv" >/dev/null 2>"$tmp/err"
+eq "Twitter API: said on stderr" "$(grep "column 'source'" "$tmp/err")" \
+    "earful: $G/fmt_twitter_api.csv: column 'source' holds HTML links (30 of the first 30, such as one to 'Twitter for iPhone'): the app a post was written in, not a channel, so it is not read as the channel; --map channel=source reads it all the same"
+check "Twitter API: no hint to make it the channel" lacks "$tmp/err" "--map channel=source makes it the channel"
+$E report -q --map channel=source -o "$tmp/tw2" "$G/fmt_twitter_api.csv"
+eq "Twitter API: --map channel=source takes it all the same" "$(metric "$tmp/tw2/metrics.json" 'channels' | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
+$E import -q "$G/fmt_twitter_api.csv" "$tmp/tw.db" >/dev/null
+eq "Twitter API: import stores no channel" "$(sql "$tmp/tw.db" "SELECT count(*) FROM feedback WHERE channel LIKE '%<a%'")" 0
 # Qualtrics' question texts and import ids below the header are part of
 # it (they were 2 rows rejected for their dates), said on stderr, and the
 # rows keep their lines
