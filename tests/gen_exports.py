@@ -330,14 +330,41 @@ write("fmt_mention.csv",
       ["Mention", "Date (UTC)", "Author", "Url", "Network"],
       [[body(i), when(i).strftime("%Y-%m-%d %H:%M:%S"), "acct%d" % (i % 6),
         "https://x.example/m/%d" % i, "Instagram"] for i in range(N)])
+# Twitter's API: "source" is the app a tweet was written in, as HTML
+TW_APPS = ['<a href="http://twitter.com/download/iphone" rel="nofollow">'
+           'Twitter for iPhone</a>',
+           '<a href="http://twitter.com/download/android" rel="nofollow">'
+           'Twitter for Android</a>',
+           '<a href="https://mobile.twitter.com" rel="nofollow">'
+           'Twitter Web App</a>']
 write("fmt_twitter_api.csv",
       ["id", "id_str", "created_at", "full_text", "user.screen_name",
        "user.name", "lang", "retweet_count", "source"],
       [[1895000000000000000 + i * 1000, str(1895000000000000000 + i * 1000),
         when(i).strftime("%a %b %d %H:%M:%S +0000 %Y"), body(i),
         "tw_%d" % (i % 8), "Tw %d" % (i % 8), "en", i % 3,
-        '<a href="http://twitter.com" rel="nofollow">Twitter Web App</a>']
-       for i in range(N)])
+        TW_APPS[i % 3]] for i in range(N)])
+# Qualtrics writes two rows below the header: the question texts, then
+# each column's import id as JSON
+QT_IDS = ["startDate", "endDate", "status", "progress", "duration",
+          "finished", "recordedDate", "_recordId", "QID2_TEXT"]
+with open(os.path.join(OUT, "fmt_qualtrics.csv"), "w", newline="",
+          encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["StartDate", "EndDate", "Status", "Progress",
+                "Duration (in seconds)", "Finished", "RecordedDate",
+                "ResponseId", "Comment"])
+    w.writerow(["Start Date", "End Date", "Response Type", "Progress",
+                "Duration (in seconds)", "Finished", "Recorded Date",
+                "Response ID", "What is the primary reason for your score?"])
+    w.writerow(['{"ImportId":"%s"%s}' % (q, ',"timeZone":"America/Denver"'
+                                        if "Date" in q else "")
+                for q in QT_IDS])
+    w.writerows([[(when(i) - dt.timedelta(minutes=3))
+                  .strftime("%Y-%m-%d %H:%M:%S"),
+                  when(i).strftime("%Y-%m-%d %H:%M:%S"), "IP Address", 100,
+                  180, "True", when(i).strftime("%Y-%m-%d %H:%M:%S"),
+                  "R_%015x" % i, body(i)] for i in range(N)])
 # Brandwatch writes its query and dates in lines above the header
 with open(os.path.join(OUT, "fmt_brandwatch_preamble.csv"), "w", newline="",
           encoding="utf-8") as f:

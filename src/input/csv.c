@@ -134,6 +134,17 @@ struct ef_csv_reader {
     size_t cutlen; /* and this much of it is kept */
     uint64_t nall; /* fields of the record, kept or not */
 
+    /* lone CRs outside quotes, kept as data (cr_split) */
+    size_t *cr_off;    /* each one's offset in out */
+    uint64_t *cr_line; /* and line */
+    size_t ncr, crcap;
+    size_t hdr_fields; /* the first record's fields */
+    size_t piece;      /* the next piece of a split record to return */
+    size_t npieces;    /* its pieces; 0: not split */
+    uint64_t *pline;   /* each piece's line */
+    size_t *pfield;    /* per split: the CR it is at */
+    size_t pcap;
+
     ef_csv_stats st;
 };
 
@@ -1174,7 +1185,18 @@ static int parse(ef_csv_reader *r, ef_err *e)
                     p++;
                     goto lf;
                 }
-                out[ol++] = '\r'; /* a lone CR is data */
+                /* a lone CR is data, unless cr_split finds it a row's
+                 * end: where it is kept */
+                if (r->ncr == r->crcap) {
+                    r->crcap = r->crcap ? 2 * r->crcap : 16;
+                    r->cr_off =
+                        ef_xrealloc(r->cr_off, r->crcap * sizeof *r->cr_off);
+                    r->cr_line =
+                        ef_xrealloc(r->cr_line, r->crcap * sizeof *r->cr_line);
+                }
+                r->cr_off[r->ncr] = ol;
+                r->cr_line[r->ncr++] = line;
+                out[ol++] = '\r';
                 p++;
                 continue;
             }
@@ -1234,6 +1256,89 @@ done:
     r->fq = fq;
     r->tpos = (size_t)(p - base);
     return res;
+}
+
+/* ==== Rows joined by a lone CR ========================================= */
+
+/* An old Mac tool's line end (a lone CR) inside an export whose lines
+ * end in LF or CR LF joins two rows into one record: "...,late\r5,...\n".
+ * parse() keeps such CRs as data and notes where they are; here, a record
+ * with more fields than the header (h of them) is split at them when that
+ * gives pieces of h fields in exactly one way. With k pieces after the
+ * first, the record has h + k(h - 1) fields and the m-th split falls in
+ * field m(h - 1), which must hold exactly one lone CR: with two there
+ * ("bad\rproduct\r5,..."), either could end the row, so none is taken.
+ * CRs in other fields stay data ("bad\rproduct" in a row of h fields).
+ * A record that does not split so is returned whole, to be rejected.
+ * Sets r->npieces (0: not split); the pieces' fields are then fields
+ * [p h, (p + 1) h) of the record. */
+static void cr_split(ef_csv_reader *r)
+{
+    size_t h = r->hdr_fields, nf = r->nf, k, c, f = 0, pos;
+
+    r->npieces = r->piece = 0;
+    if (r->ncr == 0 || r->cut || h < 2 || nf <= h || (nf - h) % (h - 1))
+        return;
+    k = (nf - h) / (h - 1);
+    if (k > r->ncr)
+        return;
+    if (r->pcap < k + 1) {
+        r->pcap = k + 1;
+        r->pline = ef_xrealloc(r->pline, r->pcap * sizeof *r->pline);
+        r->pfield = ef_xrealloc(r->pfield, r->pcap * sizeof *r->pfield);
+    }
+    /* pfield[m]: the CR that splits in field m(h - 1), or SIZE_MAX */
+    for (size_t m = 0; m <= k; m++)
+        r->pfield[m] = SIZE_MAX;
+    for (c = 0; c < r->ncr; c++) {
+        size_t m;
+
+        while (r->cr_off[c] >= r->foff[f] + r->flen[f])
+            f++; /* the field that holds it */
+        if (f == 0 || f % (h - 1) != 0)
+            continue;
+        m = f / (h - 1);
+        if (m > k) /* the last field: data */
+            continue;
+        if (r->pfield[m] != SIZE_MAX)
+            return; /* two CRs: either could end the row */
+        r->pfield[m] = c;
+    }
+    for (size_t m = 1; m <= k; m++)
+        if (r->pfield[m] == SIZE_MAX)
+            return;
+    /* Split: each such CR becomes the NUL that ends a field, so the
+     * record's nf + k fields lie end to end in out. */
+    while (r->fcap < nf + k)
+        fields_grow(r);
+    r->pline[0] = r->rec_line;
+    for (size_t m = 1; m <= k; m++) {
+        r->out[r->cr_off[r->pfield[m]]] = '\0';
+        r->pline[m] = r->cr_line[r->pfield[m]];
+    }
+    for (f = 0, pos = 0; f < nf + k; f++) {
+        r->foff[f] = pos;
+        r->flen[f] = strlen((const char *)r->out + pos);
+        pos += r->flen[f] + 1;
+    }
+    r->nf = nf + k;
+    r->npieces = k + 1;
+    r->st.cr_rows += k;
+}
+
+/* Returns the next piece of a split record as *rec. */
+static void piece_next(ef_csv_reader *r, ef_csv_record *rec)
+{
+    size_t h = r->hdr_fields, p = r->piece++;
+
+    rec->field = r->fptr + p * h;
+    rec->len = r->flen + p * h;
+    rec->n = h;
+    rec->nfields = h;
+    rec->line = r->pline[p];
+    rec->cut = 0;
+    rec->after_cr = p > 0;
+    r->st.records++;
 }
 
 /* ==== Public API ======================================================== */
@@ -1356,8 +1461,13 @@ ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
     rec->line = r->line;
     rec->cut = 0;
     rec->nfields = 0;
+    rec->after_cr = 0;
     if (r->err.code != EF_OK)
         goto out;
+    if (r->piece < r->npieces) {
+        piece_next(r, rec);
+        return EF_OK;
+    }
     if (r->done) {
         *eof = 1;
         return EF_OK;
@@ -1369,6 +1479,7 @@ ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
     r->cut = r->cutf = r->fdrop = 0;
     r->cutlen = 0;
     r->fq = 0;
+    r->ncr = 0;
     r->state = ST_FIELD;
     r->rec_line = r->fline = r->line;
     for (;;) {
@@ -1393,8 +1504,15 @@ ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,
         if (text_fill(r, &r->err) != EF_OK)
             goto out;
     }
+    if (r->st.records == 0)
+        r->hdr_fields = r->nf;
+    cr_split(r);
     for (i = 0; i < r->nf; i++)
         r->fptr[i] = (const char *)r->out + r->foff[i];
+    if (r->npieces > 0) {
+        piece_next(r, rec);
+        return EF_OK;
+    }
     rec->field = r->fptr;
     rec->len = r->flen;
     rec->n = r->nf;
@@ -1445,5 +1563,9 @@ void ef_csv_free(ef_csv_reader *r)
     free(r->foff);
     free(r->flen);
     free(r->fptr);
+    free(r->cr_off);
+    free(r->cr_line);
+    free(r->pline);
+    free(r->pfield);
     free(r);
 }

@@ -38,6 +38,9 @@ typedef struct {
     uint64_t line;      /* physical line (1-based) where the record starts */
     int cut;            /* 0, or EF_CSV_CUT_* bits: see above */
     uint64_t nfields;   /* fields the record had, kept or not */
+    int after_cr;       /* it was split off the row before at a lone CR
+                           (see ef_csv_next), so line may equal the line
+                           of the record before */
 } ef_csv_record;
 
 typedef struct {
@@ -59,6 +62,7 @@ typedef struct {
     uint64_t records;      /* records returned so far (header included) */
     uint64_t invalid_utf8; /* invalid sequences replaced by U+FFFD */
     uint64_t nul_bytes;    /* NUL bytes dropped */
+    uint64_t cr_rows;      /* records split off at a lone CR */
     char sha256[65];       /* hex sha256 of the raw bytes; "" until EOF */
 } ef_csv_stats;
 
@@ -88,7 +92,12 @@ void ef_csv_exact(ef_csv_reader *r);
 
 /* Reads the next record into *rec; at end of input returns EF_OK with
  * *eof = 1. A record over a limit is returned cut (rec->cut), not an
- * error. Errors: EF_ERR_PARSE ("FILE:LINE: reason"), EF_ERR_NOINPUT
+ * error. A lone CR outside quotes is data, unless the record has more
+ * fields than the first (the header) and splitting at such CRs gives
+ * pieces of the header's length in exactly one way: then each piece is
+ * a record (an old Mac tool's line end inside an export), numbered by
+ * the line feeds before it, and rec->after_cr set on all but the first.
+ * Errors: EF_ERR_PARSE ("FILE:LINE: reason"), EF_ERR_NOINPUT
  * ("FILE: empty file (no header row)"), EF_ERR_IO; after an error every
  * call repeats it. */
 ef_status ef_csv_next(ef_csv_reader *r, ef_csv_record *rec, int *eof,

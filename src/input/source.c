@@ -72,6 +72,7 @@ struct ef_source {
     const char *date_format; /* given, sniffed (date_fmt) or NULL */
     const char *resp_format; /* the same for responded_at */
     char date_fmt[64], resp_fmt[64];
+    int html_col; /* a channel column of HTML links, not taken, or -1 */
 };
 
 /* ==== Small parsers ===================================================== */
@@ -436,7 +437,7 @@ static size_t column_values(const ef_source *s, int col, int skip_numbers,
     *len = ef_xcalloc(pv->nrows + 1, sizeof(size_t));
     if (content)
         *content = ef_xcalloc(pv->nrows + 1, sizeof(uint64_t));
-    for (size_t i = 0; col >= 0 && i < pv->nrows; i++) {
+    for (size_t i = pv->next; col >= 0 && i < pv->nrows; i++) {
         row r;
         size_t k;
         const char *x;
@@ -473,6 +474,73 @@ static size_t column_values(const ef_source *s, int col, int skip_numbers,
     return n;
 }
 
+/* Quotes a value for a message, shortened. */
+static void quote_value(char *out, size_t cap, const char *v, size_t n)
+{
+    if (n > 40)
+        snprintf(out, cap, "'%.37s...'", v);
+    else
+        snprintf(out, cap, "'%.*s'", (int)n, v);
+}
+
+/* 1 when r is Qualtrics' row of import ids: every non-empty field (and
+ * there is one) a JSON object {"ImportId":...}. */
+static int import_ids(const row *r)
+{
+    int any = 0;
+
+    for (size_t i = 0; i < r->n; i++) {
+        size_t k = r->len[i];
+        const char *v = ef_text_trim(r->field[i], &k);
+
+        if (k == 0)
+            continue;
+        if (k < 14 || strncmp(v, "{\"ImportId\":", 12) != 0 || v[k - 1] != '}')
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+/* Qualtrics writes two rows below the header: the question texts
+ * ("Start Date", "How likely are you..."), then the import ids as JSON
+ * ({"ImportId":"QID1"}). They belong to the header: skipped, with a note,
+ * when the second row after the header is such a row of import ids, the
+ * first is not, both have the header's fields and the second starts
+ * within 3 lines of the header. Their lines are no rows (rows_read does
+ * not count them); the rows after them keep their lines. */
+static void skip_qualtrics(ef_source *s)
+{
+    preview *pv = &s->pv;
+    row q, j;
+    char qt[64] = "''", jt[64];
+
+    if (!s->csv || pv->nrows < 2)
+        return;
+    preview_row(s, 0, &q);
+    preview_row(s, 1, &j);
+    if (q.cut || j.cut || q.n != s->nheader || j.n != s->nheader ||
+        j.line > s->header_line + 3 || !import_ids(&j) || import_ids(&q))
+        return;
+    pv->next = 2;
+    for (size_t i = 0; i < q.n; i++)
+        if (q.len[i] > 0) {
+            quote_value(qt, sizeof qt, q.field[i], q.len[i]);
+            break;
+        }
+    for (size_t i = 0; i < j.n; i++)
+        if (j.len[i] > 0) {
+            quote_value(jt, sizeof jt, j.field[i], j.len[i]);
+            break;
+        }
+    add_line(s->stats.notes, sizeof s->stats.notes,
+             "%s: lines %llu and %llu below the header (Qualtrics' question "
+             "texts, such as %s, and import ids, such as %s) read as part "
+             "of the header and skipped",
+             s->stats.path, (unsigned long long)q.line,
+             (unsigned long long)j.line, qt, jt);
+}
+
 /* Judges the form of column col's dates: sets *use to the format to read
  * them with (given, sniffed into buf, or NULL for the built-in forms). */
 static ef_status sniff_dates(ef_source *s, int col, int hint, const char **use,
@@ -506,15 +574,6 @@ static ef_status sniff_dates(ef_source *s, int col, int hint, const char **use,
     free(v);
     free(len);
     return rc;
-}
-
-/* Quotes a value for a message, shortened. */
-static void quote_value(char *out, size_t cap, const char *v, size_t n)
-{
-    if (n > 40)
-        snprintf(out, cap, "'%.37s...'", v);
-    else
-        snprintf(out, cap, "'%.*s'", (int)n, v);
 }
 
 /* Refuses a rating column most of whose first values are out of 1-5 but
@@ -585,6 +644,69 @@ static void sniff_ids(ef_source *s)
     free(content);
 }
 
+/* 1 when v is an HTML link, <a ...>...</a>, as Twitter's API writes the
+ * app a tweet was posted from. */
+static int html_anchor(const char *v, size_t n)
+{
+    return n >= 8 && strncasecmp(v, "<a", 2) == 0 &&
+           (v[2] == ' ' || v[2] == '\t' || v[2] == '>') &&
+           strncasecmp(v + n - 4, "</a>", 4) == 0;
+}
+
+/* 1 when --map (map) names field. */
+static int map_names(const char *map, const char *field)
+{
+    size_t k = strlen(field);
+
+    for (const char *p = map; p && *p;
+         p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+        while (*p == ' ')
+            p++;
+        if (strncasecmp(p, field, k) == 0 && p[k] == '=')
+            return 1;
+    }
+    return 0;
+}
+
+/* A channel column found by its name ("source") whose values are mostly
+ * HTML links is the app the post was written in (Twitter's API:
+ * <a href="http://twitter.com/download/iphone" ...>Twitter for
+ * iPhone</a>), not where the feedback came from: it is not taken as the
+ * channel, and a note says so. Its link text would read well, but as a
+ * channel it would split one network's items by phone. --map
+ * channel=COLUMN takes it all the same. */
+static void sniff_channel(ef_source *s)
+{
+    const char **v;
+    size_t *len, n, links = 0, ex = 0;
+    int col = s->cols.col[EF_F_CHANNEL];
+
+    if (col < 0 || map_names(s->opts.map, "channel"))
+        return;
+    n = column_values(s, col, 1, &v, &len, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (html_anchor(v[i], len[i]) && links++ == 0)
+            ex = i;
+    if (2 * links > n) {
+        char q[64];
+        const char *t = memchr(v[ex], '>', len[ex]); /* the link's text */
+
+        t = t ? t + 1 : v[ex];
+        quote_value(q, sizeof q, t, (size_t)(v[ex] + len[ex] - 4 - t));
+        s->cols.col[EF_F_CHANNEL] = -1;
+        s->stats.mapped[EF_F_CHANNEL] = 0;
+        s->html_col = col;
+        add_line(s->stats.notes, sizeof s->stats.notes,
+                 "%s: column '%s' holds HTML links (%zu of the first %zu, "
+                 "such as one to %s): the app a post was written in, not a "
+                 "channel, so it is not read as the channel; --map "
+                 "channel=%s reads it all the same",
+                 s->stats.path, s->header[col], links, n, q, s->header[col]);
+    }
+    free(v);
+    free(len);
+}
+
 /* Unused CSV columns that look like categories get a hint. (A SQLite
  * table's extra columns are its own business.) */
 static void sniff_categories(ef_source *s)
@@ -592,7 +714,8 @@ static void sniff_categories(ef_source *s)
     for (size_t c = 0; s->csv && c < s->nheader; c++) {
         const char **v;
         size_t *len, n, distinct;
-        int used = s->cols.segment == (int)c, labels;
+        int used = s->cols.segment == (int)c || s->html_col == (int)c;
+        int labels;
 
         for (int f = 0; f < EF_F_COUNT; f++)
             used |= s->cols.col[f] == (int)c;
@@ -716,6 +839,7 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
     size_t i, k;
 
     s->opts = *opts;
+    s->html_col = -1;
     snprintf(s->stats.path, sizeof s->stats.path, "%s", path);
     if (ef_sqlite_is_db(path)) {
         snprintf(s->stats.kind, sizeof s->stats.kind, "sqlite");
@@ -750,6 +874,8 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
     cache_numbers(s);
     store_fields(s);
     preview_read(s);
+    skip_qualtrics(s);
+    sniff_channel(s);
     if ((rc = sniff_dates(s, s->cols.col[EF_F_DATE], 0, &s->date_format,
                           s->date_fmt, sizeof s->date_fmt, 1, e)) != EF_OK ||
         (rc = sniff_dates(s, s->cols.col[EF_F_RESPONDED_AT],

@@ -5,8 +5,9 @@
  * when built with -DEF_TESTING (which makes records straddle blocks); the
  * rest is the file.
  * Every record is checked: fields non-NULL, len == strlen (NULs are
- * dropped), valid UTF-8, lines never going back; at EOF the stats must
- * account for every byte.
+ * dropped), valid UTF-8, lines going forward (or staying, after a lone
+ * CR that ended a row, in a piece as long as the header); at EOF the
+ * stats must account for every byte.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ef_csv_record rec;
     ef_err e = {EF_OK, ""};
     uint64_t records = 0, last_line = 0;
+    size_t header_n = 0;
     ef_status rc;
     uint8_t sel;
     size_t i;
@@ -105,8 +107,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         records++;
         if (rec.n == 0 || rec.field == NULL || rec.len == NULL)
             abort();
-        if (rec.line < 1 || rec.line <= last_line)
+        /* a record split off the row before at a lone CR shares its
+         * line (ef_csv_next) */
+        if (rec.line < 1 || rec.line < last_line ||
+            (rec.line == last_line && !rec.after_cr))
             abort();
+        if (records == 1)
+            header_n = rec.n;
+        if (rec.after_cr && (records == 1 || rec.n != header_n))
+            abort(); /* the header is never split; pieces are its length */
         /* within the limits, and every field counted */
         if (o.max_fields && rec.n > o.max_fields)
             abort();

@@ -233,6 +233,24 @@ $E report -q -o "$tmp/nt" "$tmp/nottitle.csv" 2>"$tmp/err"
 eq "a first line naming a column is the header: exit 65" $? 65
 check "a first line naming a column is the header: says so" contains "$tmp/err" "no date column (found 'id', 'comment')"
 
+# A lone CR (an old Mac tool's line end) between two rows of an LF or
+# CR LF export: two rows, the second on the CR's line; a lone CR inside a
+# row of the right length is data. 7 rows: 5 used, 1 bad date, 1 duplicate
+# (rows_read was 5: each joined pair one rejected record)
+printf 'id,date,text\n1,2025-03-01,Great crew\r2,2025-03-02,Awful delay\r\n3,2025-03-03,bad\rproduct\n4,not a date,Lost bag\r5,2025-03-04,Fine\n6,2025-03-05,ok\n6,2025-03-05,ok\n' >"$tmp/lonecr.csv"
+$E report -q -o "$tmp/lonecr" "$tmp/lonecr.csv" 2>"$tmp/err"
+eq "lone CR: exit" $? 0
+eq "lone CR: rows_read is the file's rows; used, rejected, duplicates" \
+    "$(for k in rows_read rows_used rows_rejected duplicates; do metric "$tmp/lonecr/metrics.json" input.$k; done | tr '\n' ' ')" "7 5 1 1 "
+eq "lone CR: the rejected row, its line and reason" "$(cut -d, -f2,3 "$tmp/lonecr/rejected.csv" | tail -n +2)" "4,unparseable date 'not a date' (not a date)"
+$E import -q "$tmp/lonecr.csv" "$tmp/lonecr.db" >"$tmp/out"
+eq "lone CR: import" "$(cat "$tmp/out")" "$tmp/lonecr.csv: 5 added, 1 already present, 0 conflicting, 1 rejected"
+# lines that end in CR alone: refused, as one header line
+printf 'id,date,text\r1,2025-03-01,Great crew\r2,2025-03-02,Awful delay\r' >"$tmp/cronly.csv"
+$E report -q -o "$tmp/cronly" "$tmp/cronly.csv" 2>"$tmp/err"
+eq "CR line ends only: exit 65" $? 65
+check "CR line ends only: the CRs named" contains "$tmp/err" "no text column (found 'id', 'date', 'text\x0d1'"
+
 # ==== 3. Column names people export ==========================================
 check "tweet_created is the date, name the author" test "$(metric "$tmp/pr/metrics.json" concentration.negative_authors)" -gt 50
 check "name as author: no 'no author column'" lacks "$tmp/pr/report.md" "The input has no author column"
@@ -272,7 +290,8 @@ for want in "trustpilot:30 30 0 6 30 - 0.5 -" \
     "sprout:30 30 0 6 - - - 6" \
     "talkwalker:30 30 0 6 - - - 1" \
     "mention:30 30 0 6 - - - 6" \
-    "twitter_api:30 30 0 6 - - - 6"; do
+    "twitter_api:30 30 0 6 - - - 6" \
+    "qualtrics:30 30 0 6 - - - -"; do
     f=${want%%:*}
     $E report -q -o "$tmp/fmt_$f" "$G/fmt_$f.csv" 2>"$tmp/err"
     eq "$f export: exit" $? 0
@@ -284,6 +303,33 @@ eq "Brandwatch: Page Type is the channel" "$(metric "$tmp/fmt_brandwatch/metrics
 eq "Brandwatch: its Sentiment column is no human label" "$(metric "$tmp/fmt_brandwatch/metrics.json" calibration)" null
 eq "Trustpilot: Review Id, not Reference Id, is the id (no conflict)" \
     "$(metric "$tmp/fmt_trustpilot/metrics.json" 'input.rejected_by_reason.id-conflict') $(metric "$tmp/fmt_trustpilot/metrics.json" input.duplicates)" "0 0"
+# Twitter's API "source" is the app, as HTML: no channel (it was each
+# item's channel, '<a href=...>Twitter for iPhone</a>'), said on stderr
+eq "Twitter API: source (HTML links) is not the channel" "$(metric "$tmp/fmt_twitter_api/metrics.json" 'channels' | $PY -c 'import json,sys; print(sorted(c["name"] for c in json.load(sys.stdin)))')" "['(none)']"
+$E report --no-xlsx --no-charts -o "$tmp/tw" "$G/fmt_twitter_api.csv" >/dev/null 2>"$tmp/err"
+eq "Twitter API: said on stderr" "$(grep "column 'source'" "$tmp/err")" \
+    "earful: $G/fmt_twitter_api.csv: column 'source' holds HTML links (30 of the first 30, such as one to 'Twitter for iPhone'): the app a post was written in, not a channel, so it is not read as the channel; --map channel=source reads it all the same"
+check "Twitter API: no hint to make it the channel" lacks "$tmp/err" "--map channel=source makes it the channel"
+$E report -q --map channel=source -o "$tmp/tw2" "$G/fmt_twitter_api.csv"
+eq "Twitter API: --map channel=source takes it all the same" "$(metric "$tmp/tw2/metrics.json" 'channels' | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
+$E import -q "$G/fmt_twitter_api.csv" "$tmp/tw.db" >/dev/null
+eq "Twitter API: import stores no channel" "$(sql "$tmp/tw.db" "SELECT count(*) FROM feedback WHERE channel LIKE '%<a%'")" 0
+# Qualtrics' question texts and import ids below the header are part of
+# it (they were 2 rows rejected for their dates), said on stderr, and the
+# rows keep their lines
+$E report --no-xlsx --no-charts -o "$tmp/qt" "$G/fmt_qualtrics.csv" >/dev/null 2>"$tmp/err"
+eq "Qualtrics: said on stderr" "$(grep 'Qualtrics' "$tmp/err")" \
+    "earful: $G/fmt_qualtrics.csv: lines 2 and 3 below the header (Qualtrics' question texts, such as 'Start Date', and import ids, such as '{\"ImportId\":\"startDate\",\"timeZone\":\"A...') read as part of the header and skipped"
+printf 'EndDate,ResponseId,Comment\nEnd Date,Response ID,"What is the\nreason?"\n{"ImportId":"endDate"},{"ImportId":"_recordId"},{"ImportId":"QID2_TEXT"}\n2025-03-01 10:00:00,R_1,Great\nsoon,R_2,Slow\n' >"$tmp/qt.csv"
+$E report -q -o "$tmp/qt2" "$tmp/qt.csv"
+eq "Qualtrics: rows read, used, rejected" "$(for k in rows_read rows_used rows_rejected; do metric "$tmp/qt2/metrics.json" input.$k; done | tr '\n' ' ')" "2 1 1 "
+eq "Qualtrics: a rejected row keeps its line" "$(cut -d, -f2 "$tmp/qt2/rejected.csv" | tail -n +2)" 6
+$E import -q "$tmp/qt.csv" "$tmp/qt.db" >"$tmp/out"
+eq "Qualtrics: import" "$(cat "$tmp/out")" "$tmp/qt.csv: 1 added, 0 already present, 0 conflicting, 1 rejected"
+# the shape only: a row of import ids not second below the header is a row
+printf 'EndDate,Comment\n{"ImportId":"endDate"},{"ImportId":"QID2_TEXT"}\n2025-03-01 10:00:00,Great\n' >"$tmp/qt3.csv"
+$E report -q -o "$tmp/qt3" "$tmp/qt3.csv"
+eq "Qualtrics: import ids alone right below the header stay a row" "$(metric "$tmp/qt3/metrics.json" input.rows_rejected)" 1
 $E import -q "$G/fmt_googleplay.csv" "$tmp/fmt.db" >"$tmp/out"
 eq "Google Play export: import" "$(cat "$tmp/out")" "$G/fmt_googleplay.csv: 30 added, 0 already present, 0 conflicting, 0 rejected"
 

@@ -23,7 +23,8 @@ static const size_t blocks[] = {1, 2, 3, 5, 16, 17, 256 * 1024};
 
 /* Appends the records of r as "LINE:[f1][f2]\n", with CR, LF and
  * brackets escaped ("LINE:CUTc/n:[f1]..." for a record cut by a limit:
- * c its EF_CSV_CUT_* bits, n the fields it had); on error appends
+ * c its EF_CSV_CUT_* bits, n the fields it had; "LINE:CR:[f1]..." for
+ * one split off the row before at a lone CR); on error appends
  * "ERR:message". */
 static void drain(ef_csv_reader *r, ef_buf *b, ef_status *rc)
 {
@@ -41,6 +42,8 @@ static void drain(ef_csv_reader *r, ef_buf *b, ef_status *rc)
         if (eof)
             return;
         ef_buf_printf(b, "%llu:", (unsigned long long)rec.line);
+        if (rec.after_cr)
+            ef_buf_puts(b, "CR:");
         if (rec.cut)
             ef_buf_printf(b, "CUT%d/%llu:", rec.cut,
                           (unsigned long long)rec.nfields);
@@ -149,6 +152,27 @@ static const csv_case cases[] = {
      "1:[a][b]\n2:[1\\r2][3]\n", NULL, 0, 0, 0},
     {"CR at EOF is data", "a\nb\r", 0, NULL, 0, 0, "1:[a]\n2:[b\\r]\n", NULL,
      0, 0, 0},
+    /* A lone CR that joins two rows (an old Mac tool's line end) ends a
+     * row when the pieces then have the header's fields in exactly one
+     * way; they keep the line of the line feeds before them. */
+    {"lone CR joins two rows", "a,b,c\n1,x,y\r2,z,w\n3,u,v\n", 0, NULL, 0, 0,
+     "1:[a][b][c]\n2:[1][x][y]\n2:CR:[2][z][w]\n3:[3][u][v]\n", NULL, 0, 0, 0},
+    {"lone CRs join three rows, CR LF", "a,b\r\n1,x\r2,y\r3,z\r\n4,w\r\n", 0,
+     NULL, 0, 0, "1:[a][b]\n2:[1][x]\n2:CR:[2][y]\n2:CR:[3][z]\n3:[4][w]\n",
+     NULL, 0, 0, 0},
+    {"lone CR in the last field stays data", "a,b\n1,x\r2,y\rz\n", 0, NULL, 0,
+     0, "1:[a][b]\n2:[1][x]\n2:CR:[2][y\\rz]\n", NULL, 0, 0, 0},
+    {"lone CR after a quoted newline: its line", "a,b\n1,\"p\nq\"\r2,y\n", 0,
+     NULL, 0, 0, "1:[a][b]\n2:[1][p\\nq]\n3:CR:[2][y]\n", NULL, 0, 0, 0},
+    {"two lone CRs where one row must end: not split",
+     "a,b,c\n1,x,bad\rproduct\r2,z,w\n", 0, NULL, 0, 0,
+     "1:[a][b][c]\n2:[1][x][bad\\rproduct\\r2][z][w]\n", NULL, 0, 0, 0},
+    {"pieces of the wrong length: not split", "a,b,c\n1,x\r2,y,z,w\n", 0, NULL,
+     0, 0, "1:[a][b][c]\n2:[1][x\\r2][y][z][w]\n", NULL, 0, 0, 0},
+    {"a quoted CR never ends a row", "a,b\n1,\"x\ry\",z\n", 0, NULL, 0, 0,
+     "1:[a][b]\n2:[1][x\\ry][z]\n", NULL, 0, 0, 0},
+    {"CR line ends only: one record, the header", "a,b\r1,2\r3,4\r", 0, NULL,
+     0, 0, "1:[a][b\\r1][2\\r3][4\\r]\n", NULL, 0, 0, 0},
     {"blank lines skipped", "\na,b\n\n\r\n1,2\n\n\n", 0, NULL, 0, 0,
      "2:[a][b]\n5:[1][2]\n", NULL, ',', 0, 0},
     {"quoted, doubled quotes, newline",
