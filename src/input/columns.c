@@ -298,6 +298,14 @@ ef_status ef_columns_map(const char *const *names, size_t n, const char *map,
     }
     if (out->col[EF_F_TEXT] < 0 || out->col[EF_F_DATE] < 0) {
         list_names(names, n, found, sizeof found);
+        for (size_t i = 0; i < n; i++)
+            if (strchr(names[i], '\r')) /* the file's lines end in CR */
+                return ef_fail(e, EF_ERR_PARSE,
+                               "%s: the header runs on past a CR (found "
+                               "%s): are the lines ended by CR alone, as "
+                               "old Mac tools wrote them? Turn them into "
+                               "line feeds first (tr '\\r' '\\n')",
+                               what, found);
         return ef_fail(e, EF_ERR_PARSE,
                        "%s: no %s column (found %s); name one with "
                        "--map %s=COLUMN",

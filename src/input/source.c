@@ -1109,6 +1109,16 @@ ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e)
                 memcpy(s->stats.sha256, cs->sha256, sizeof cs->sha256);
                 s->stats.invalid_utf8 = cs->invalid_utf8;
                 s->stats.nul_bytes = cs->nul_bytes;
+                if (cs->cr_rows)
+                    add_line(s->stats.notes, sizeof s->stats.notes,
+                             "%s: %llu row%s began after a lone CR (an old "
+                             "Mac line end) inside a line, and %s read as "
+                             "%s own",
+                             s->stats.path, (unsigned long long)cs->cr_rows,
+                             cs->cr_rows == 1 ? "" : "s",
+                             cs->cr_rows == 1 ? "was" : "were",
+                             cs->cr_rows == 1 ? "a row of its"
+                                              : "rows of their");
             } else {
                 ef_sqlite_reader_sha256(s->db, s->stats.sha256);
                 ef_sqlite_reader_counts(s->db, &s->stats.invalid_utf8,

@@ -243,13 +243,15 @@ eq "lone CR: exit" $? 0
 eq "lone CR: rows_read is the file's rows; used, rejected, duplicates" \
     "$(for k in rows_read rows_used rows_rejected duplicates; do metric "$tmp/lonecr/metrics.json" input.$k; done | tr '\n' ' ')" "7 5 1 1 "
 eq "lone CR: the rejected row, its line and reason" "$(cut -d, -f2,3 "$tmp/lonecr/rejected.csv" | tail -n +2)" "4,unparseable date 'not a date' (not a date)"
+check "lone CR: the Data quality section says so" grep -qF "2 rows began after a lone CR (an old Mac line end) inside a line, and were read as rows of their own" "$tmp/lonecr/report.md"
 $E import -q "$tmp/lonecr.csv" "$tmp/lonecr.db" >"$tmp/out"
 eq "lone CR: import" "$(cat "$tmp/out")" "$tmp/lonecr.csv: 5 added, 1 already present, 0 conflicting, 1 rejected"
 # lines that end in CR alone: refused, as one header line
 printf 'id,date,text\r1,2025-03-01,Great crew\r2,2025-03-02,Awful delay\r' >"$tmp/cronly.csv"
 $E report -q -o "$tmp/cronly" "$tmp/cronly.csv" 2>"$tmp/err"
 eq "CR line ends only: exit 65" $? 65
-check "CR line ends only: the CRs named" contains "$tmp/err" "no text column (found 'id', 'date', 'text\x0d1'"
+check "CR line ends only: the CRs named" contains "$tmp/err" "the header runs on past a CR (found 'id', 'date', 'text\x0d1'"
+check "CR line ends only: what to do" contains "$tmp/err" "are the lines ended by CR alone, as old Mac tools wrote them? Turn them into line feeds first (tr '\r' '\n')"
 
 # ==== 3. Column names people export ==========================================
 check "tweet_created is the date, name the author" test "$(metric "$tmp/pr/metrics.json" concentration.negative_authors)" -gt 50
