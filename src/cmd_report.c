@@ -226,10 +226,11 @@ static int add_accounts(report_opts *o, const char *arg)
 static int brand_post(const report_opts *o, const char *author)
 {
     const char *s = author;
-    size_t n = strlen(author);
+    size_t n;
 
     if (o->naccounts == 0)
         return 0;
+    n = strlen(author);
     account_name(&s, &n);
     for (size_t i = 0; i < o->naccounts; i++)
         if (strlen(o->accounts[i]) == n &&
