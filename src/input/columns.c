@@ -258,6 +258,7 @@ static ef_status apply_map(const char *const *names, size_t n, const char *map,
                            field, eq + 1, found);
         }
         c->col[f] = col;
+        c->given[f] = 1;
     }
     return EF_OK;
 }
@@ -270,8 +271,10 @@ ef_status ef_columns_map(const char *const *names, size_t n, const char *map,
     char found[400];
     int f;
 
-    for (f = 0; f < EF_F_COUNT; f++)
+    for (f = 0; f < EF_F_COUNT; f++) {
         out->col[f] = -1;
+        out->given[f] = 0;
+    }
     out->segment = -1;
     if (map && *map && (rc = apply_map(names, n, map, what, out, e)) != EF_OK)
         return rc;

@@ -225,8 +225,9 @@ int ef_label_parse(const char *s, size_t n);
 /* ==== Column mapping (columns.c) ======================================= */
 
 typedef struct {
-    int col[EF_F_COUNT]; /* column index for each field, -1 if none */
-    int segment;         /* column of --segment, -1 if none */
+    int col[EF_F_COUNT];   /* column index for each field, -1 if none */
+    int given[EF_F_COUNT]; /* 1 when --map named the field's column */
+    int segment;           /* column of --segment, -1 if none */
 } ef_columns;
 
 /* Maps header names to fields: --map entries first, then the names and

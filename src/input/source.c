@@ -653,21 +653,6 @@ static int html_anchor(const char *v, size_t n)
            strncasecmp(v + n - 4, "</a>", 4) == 0;
 }
 
-/* 1 when --map (map) names field. */
-static int map_names(const char *map, const char *field)
-{
-    size_t k = strlen(field);
-
-    for (const char *p = map; p && *p;
-         p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
-        while (*p == ' ')
-            p++;
-        if (strncasecmp(p, field, k) == 0 && p[k] == '=')
-            return 1;
-    }
-    return 0;
-}
-
 /* A channel column found by its name ("source") whose values are mostly
  * HTML links is the app the post was written in (Twitter's API:
  * <a href="http://twitter.com/download/iphone" ...>Twitter for
@@ -681,7 +666,7 @@ static void sniff_channel(ef_source *s)
     size_t *len, n, links = 0, ex = 0;
     int col = s->cols.col[EF_F_CHANNEL];
 
-    if (col < 0 || map_names(s->opts.map, "channel"))
+    if (col < 0 || s->cols.given[EF_F_CHANNEL])
         return;
     n = column_values(s, col, 1, &v, &len, NULL);
     for (size_t i = 0; i < n; i++)
