@@ -221,16 +221,15 @@ static int add_accounts(report_opts *o, const char *arg)
     }
 }
 
-/* Whether author is one of the brand's own accounts: the same name, with
- * or without '@', in any case (handles are not case-sensitive). */
-static int brand_post(const report_opts *o, const char *author)
+/* The sources' leave_out (ctx: the options): whether the item's author
+ * is one of the brand's own accounts, the same name with or without '@',
+ * in any case (handles are not case-sensitive). */
+static int brand_post(void *ctx, const ef_item *it)
 {
-    const char *s = author;
-    size_t n;
+    const report_opts *o = ctx;
+    const char *s = it->author;
+    size_t n = strlen(s);
 
-    if (o->naccounts == 0)
-        return 0;
-    n = strlen(author);
     account_name(&s, &n);
     for (size_t i = 0; i < o->naccounts; i++)
         if (strlen(o->accounts[i]) == n &&
@@ -501,7 +500,6 @@ typedef struct {
 typedef struct {
     ef_source *src;
     batch *b;
-    uint64_t brand_posts; /* left out (--brand-account) */
 } part;
 
 typedef struct {
@@ -513,7 +511,6 @@ typedef struct {
     /* each input's statistics once read to its end (inputs 0 .. input -
      * 1), for the main thread to record when reading is over */
     ef_source_stats *ended;
-    uint64_t *brand_posts; /* each input's, left out (--brand-account) */
     part parts[MAX_PARTS];
     int nparts;     /* 0: inputs read one after another */
     size_t nchunks; /* parts: the batches to read, of BATCH rowids each */
@@ -693,10 +690,6 @@ static ef_status fill(reader *rd, batch *b, ef_err *e)
             rd->input++;
             continue;
         }
-        if (brand_post(rd->o, it.author)) {
-            rd->brand_posts[rd->input]++;
-            continue;
-        }
         /* the set's memory is fetched while the strings are copied */
         if (!rd->unique) {
             ef_dedup_sign(&it, &sig);
@@ -731,10 +724,6 @@ static ef_status fill_chunk(reader *rd, part *p, size_t k, batch *b, ef_err *e)
         int eof = 0;
         if ((rc = ef_source_next(p->src, &it, &eof, e)) != EF_OK || eof)
             break;
-        if (brand_post(rd->o, it.author)) {
-            p->brand_posts++;
-            continue;
-        }
         it.source = rd->o->inputs[0];
         put(b, &it, 0);
     }
@@ -949,7 +938,6 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         .o = o,
         .seen = ef_dedup_new(),
         .ended = ef_xcalloc((size_t)o->ninputs + 1, sizeof(ef_source_stats)),
-        .brand_posts = ef_xcalloc((size_t)o->ninputs + 1, sizeof(uint64_t)),
         .bs = bs};
     folder f = {agg, xlsx, ls, lm, ef_progress_new(o->quiet), o->inputs};
     ef_pool *pool = NULL;
@@ -1035,8 +1023,6 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
         for (int i = 0; i < rd.nparts; i++)
             ps[i] = rd.parts[i].src;
         ef_source_parts_stats(rd.src, ps, (size_t)rd.nparts, &rd.ended[0]);
-        for (int i = 0; i < rd.nparts; i++)
-            rd.brand_posts[0] += rd.parts[i].brand_posts;
         rd.input = 1;
     }
     if (rc == EF_OK && o->naccounts) {
@@ -1048,16 +1034,12 @@ static ef_status read_inputs(report_opts *o, const ef_vader *v, ef_agg *agg,
                     "one with --map author=COLUMN): nothing was left out");
     }
     for (int i = 0; rc == EF_OK && i < rd.input; i++) {
-        /* the source returned them as items; the report leaves them out */
-        rd.ended[i].brand_posts = rd.brand_posts[i];
-        rd.ended[i].rows_used -= rd.brand_posts[i];
         ef_print_replaced(rd.ended[i].path, rd.ended[i].invalid_utf8,
                           rd.ended[i].nul_bytes, 0, o->quiet);
         ef_agg_add_source(agg, &rd.ended[i]);
     }
 out:
     free(rd.ended);
-    free(rd.brand_posts);
     ef_pool_free(pool);
     pthread_cond_destroy(&rd.cv);
     pthread_mutex_destroy(&rd.mu);
@@ -1225,6 +1207,10 @@ int ef_cmd_report(int argc, char **argv)
     o.agg.generated = ef_source_date_epoch();
     o.agg.segment_name = o.src.segment;
     o.agg.brand_accounts = o.naccounts ? ef_buf_cstr(&o.accounts_shown) : NULL;
+    if (o.naccounts) { /* the sources leave the brand's own posts out */
+        o.src.leave_out = brand_post;
+        o.src.leave_ctx = &o;
+    }
     o.agg.scorer = ef_vader_version(v);
     o.agg.vader = v;
     if (ef_pg_is_url(o.inputs[0])) {

@@ -104,6 +104,11 @@ typedef struct {
     int strict;              /* the first rejection is an error */
     void (*on_reject)(void *ctx, const ef_reject *r);
     void *reject_ctx;
+    /* items to leave out, neither used nor rejected (report
+     * --brand-account: the brand's own posts), counted in brand_posts;
+     * NULL: none */
+    int (*leave_out)(void *ctx, const ef_item *it);
+    void *leave_ctx;
 } ef_source_opts;
 
 /* What a source read: the data-quality section of the report. */
@@ -119,8 +124,8 @@ typedef struct {
     uint64_t invalid_utf8;              /* sequences replaced by U+FFFD */
     uint64_t nul_bytes;                 /* NUL bytes dropped */
     uint64_t duplicates;    /* items dropped as the same item again */
-    uint64_t brand_posts;   /* items by the brand's own accounts, left out
-                               (report --brand-account; not in rows_used) */
+    uint64_t brand_posts;   /* items opts.leave_out left out (the brand's
+                               own posts; not in rows_used) */
     int mapped[EF_F_COUNT]; /* 1 when the field has a column (for an
                                earful store: when its inputs had one) */
     char date_format[64];   /* the dates' format, given or sniffed; ""

@@ -1115,6 +1115,11 @@ ef_status ef_source_next(ef_source *s, ef_item *it, int *eof, ef_err *e)
         used = make_item(s, &r, it, e);
         if (used < 0)
             return e->code;
+        if (used && s->opts.leave_out &&
+            s->opts.leave_out(s->opts.leave_ctx, it)) {
+            s->stats.brand_posts++;
+            continue;
+        }
         if (used) {
             s->stats.rows_used++;
             s->cur = r;
@@ -1268,6 +1273,7 @@ void ef_source_parts_stats(ef_source *s, ef_source *const *parts, size_t n,
      * parts read again) */
     out->rows_read = out->rows_used = out->rows_rejected = 0;
     out->invalid_utf8 = out->nul_bytes = out->duplicates = 0;
+    out->brand_posts = 0;
     memset(out->rejected, 0, sizeof out->rejected);
     for (size_t i = 0; i < n; i++) {
         const ef_source_stats *ps = &parts[i]->stats;
@@ -1277,6 +1283,7 @@ void ef_source_parts_stats(ef_source *s, ef_source *const *parts, size_t n,
         out->rows_used += ps->rows_used;
         out->rows_rejected += ps->rows_rejected;
         out->duplicates += ps->duplicates;
+        out->brand_posts += ps->brand_posts;
         out->invalid_utf8 += bad;
         out->nul_bytes += nul;
         for (int r = 0; r < EF_REJECT_COUNT; r++)
