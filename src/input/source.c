@@ -502,6 +502,17 @@ static int import_ids(const row *r)
     return any;
 }
 
+/* The first non-empty value of r, quoted (quote_value); out unchanged
+ * when every value is empty. */
+static void quote_first(char *out, size_t cap, const row *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->len[i] > 0) {
+            quote_value(out, cap, r->field[i], r->len[i]);
+            return;
+        }
+}
+
 /* Qualtrics writes two rows below the header: the question texts
  * ("Start Date", "How likely are you..."), then the import ids as JSON
  * ({"ImportId":"QID1"}). They belong to the header: skipped, with a note,
@@ -523,16 +534,8 @@ static void skip_qualtrics(ef_source *s)
         j.line > s->header_line + 3 || !import_ids(&j) || import_ids(&q))
         return;
     pv->next = 2;
-    for (size_t i = 0; i < q.n; i++)
-        if (q.len[i] > 0) {
-            quote_value(qt, sizeof qt, q.field[i], q.len[i]);
-            break;
-        }
-    for (size_t i = 0; i < j.n; i++)
-        if (j.len[i] > 0) {
-            quote_value(jt, sizeof jt, j.field[i], j.len[i]);
-            break;
-        }
+    quote_first(qt, sizeof qt, &q);
+    quote_first(jt, sizeof jt, &j);
     add_line(s->stats.notes, sizeof s->stats.notes,
              "%s: lines %llu and %llu below the header (Qualtrics' question "
              "texts, such as %s, and import ids, such as %s) read as part "
