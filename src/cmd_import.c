@@ -4,8 +4,10 @@
  * The store: table `feedback` (the item's fields; dates as ISO 8601 UTC
  * text; NULL for an absent rating, nps, responded_at...; the scores and
  * the scorer's version, which `report` reuses when its scorer is the same;
- * the input's name and the import time), unique on id, indexed on date and
- * channel, plus `meta` with the schema version. WAL journal.
+ * the input's name and the import time; the cache of the text's terms,
+ * metrics/themes.h, which `report` reuses for the items not negative),
+ * unique on id, indexed on date and channel, plus `meta` with the schema
+ * version. WAL journal.
  *
  * Each input is one transaction (BEGIN IMMEDIATE .. COMMIT): an error, or
  * kill -9, leaves none of that input's rows. A row without an id gets
@@ -24,7 +26,8 @@
  * every write), one of the pool's threads parses batch k + 1 from the
  * input (strings copied) and the others look each id of batch k up (on
  * their own read-only connections, so in what was committed before this
- * input), compare what is stored, and score the rows that are new. A row the
+ * input), compare what is stored, and score (and split into terms) the rows
+ * that are new. A row the
  * insert ignores (its id came earlier in the input) is compared with the
  * stored one there, so memory stays flat however long the input. Inserting is
  * the bottleneck, hence 16 rows per INSERT and 16 KiB pages.
@@ -46,6 +49,7 @@
 #include "input/input.h"
 #include "input/pg_import.h"
 #include "input/pg_source.h"
+#include "metrics/themes.h"
 #include "sentiment/sentiment.h"
 #include "util/pool.h"
 #include "util/text.h"
@@ -81,7 +85,8 @@ static const char schema_sql[] = "CREATE TABLE IF NOT EXISTS meta (\n"
                                  "  compound REAL,\n"
                                  "  scorer TEXT,\n"
                                  "  source TEXT,\n"
-                                 "  imported_at TEXT\n"
+                                 "  imported_at TEXT,\n"
+                                 "  terms BLOB\n"
                                  ");\n";
 
 /* A store with rows from before meta recorded the inputs' fields: every
@@ -102,17 +107,18 @@ static const char index_sql[] =
 
 /* The columns of feedback, in the order of the INSERT's parameters. */
 static const char *const columns[] = {
-    "id",  "date",         "channel",  "author", "text",    "rating",
-    "nps", "responded_at", "label",    "url",    "segment", "neg",
-    "neu", "pos",          "compound", "scorer", "source",  "imported_at"};
+    "id",      "date",   "channel",      "author", "text",
+    "rating",  "nps",    "responded_at", "label",  "url",
+    "segment", "neg",    "neu",          "pos",    "compound",
+    "scorer",  "source", "imported_at",  "terms"};
 
 #define NCOLS ((int)EF_ARRAY_LEN(columns))
 
-/* The start of the inserts; "(?1, ... ?18)" rows follow. */
+/* The start of the inserts; "(?1, ... ?19)" rows follow. */
 static const char insert_sql[] =
     "INSERT OR IGNORE INTO feedback (id, date, channel, author, text, "
     "rating, nps, responded_at, label, url, segment, neg, neu, pos, "
-    "compound, scorer, source, imported_at) VALUES";
+    "compound, scorer, source, imported_at, terms) VALUES";
 
 /* ==== Batches =========================================================== */
 
@@ -131,6 +137,9 @@ typedef struct {
     int present;          /* the id is in the store: STORED_* */
     ef_scores scores;
     uint64_t line;    /* where the row starts in the input */
+    size_t terms_off; /* its terms' cache (themes.h): in batch.terms[its
+                         SCORE_CHUNK], terms_len bytes (0: none) */
+    size_t terms_len;
     size_t raw, nraw; /* its original fields: batch.rlen[raw ..],
                          kept for rows with an id (only they can
                          conflict) */
@@ -146,6 +155,9 @@ typedef struct {
     ef_buf rawbytes; /* original fields, each NUL-terminated */
     size_t *rlen;    /* their lengths */
     size_t nrlen, rlcap;
+    ef_buf *terms; /* the terms' caches, one buffer per SCORE_CHUNK rows
+                      (each filled by one scorer) */
+    size_t nterms;
     int last; /* the input's last batch (its end, or an error) */
 } batch;
 
@@ -227,6 +239,7 @@ static ef_status fill_batch(ef_source *src, batch *b, int *eof, ef_err *e)
         r->scores = it.scores;
         r->present = STORED_NOT;
         r->line = it.line;
+        r->terms_len = 0;
         keep_raw(src, b, r, it.id[0] != '\0');
     }
     return EF_OK;
@@ -261,6 +274,7 @@ static void read_task(void *ctx, size_t task, int worker)
 typedef struct {
     const ef_vader *v;
     ef_vader_scratch *scratch;
+    ef_terms *split;      /* for the terms' caches */
     sqlite3 *db;          /* NULL: no lookups, every row is scored */
     sqlite3_stmt *exists; /* the stored content of id ?1 */
     sqlite3_stmt *begin, *commit;
@@ -270,6 +284,7 @@ typedef struct {
 static void scorer_open(scorer *w, const char *path, int busy_ms)
 {
     w->scratch = ef_vader_scratch_new();
+    w->split = ef_terms_new();
     if (sqlite3_open_v2(path, &w->db,
                         SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK)
@@ -295,6 +310,7 @@ fail: /* lookups are an optimisation: without them, score every row */
 static void scorer_close(scorer *w)
 {
     ef_vader_scratch_free(w->scratch);
+    ef_terms_free(w->split);
     sqlite3_finalize(w->exists);
     sqlite3_finalize(w->begin);
     sqlite3_finalize(w->commit);
@@ -360,11 +376,27 @@ static int stored(scorer *w, const batch *b, const irow *r)
     return compare_stored(w->exists, b, r, NULL, 0);
 }
 
-/* Looks up and scores rows [i, end) of b. */
+/* Caches the terms of row r's text in tb (r->terms_*). */
+static void cache_terms(ef_terms *t, const batch *b, irow *r, ef_buf *tb)
+{
+    const char *const *term;
+    const size_t *len;
+    int abusive, words;
+
+    ef_terms_split(t, str(b, r, S_TEXT), r->len[S_TEXT], &term, &len, &abusive,
+                   &words);
+    r->terms_off = tb->len;
+    ef_terms_cache_put(t, str(b, r, S_TEXT), r->len[S_TEXT], tb);
+    r->terms_len = tb->len - r->terms_off;
+}
+
+/* Looks up and scores rows [i, end) of b, and caches their terms. */
 static void score_rows(scorer *w, batch *b, size_t i, size_t end)
 {
     int lookup = w->lookup && w->db;
+    ef_buf *tb = &b->terms[i / SCORE_CHUNK];
 
+    ef_buf_clear(tb);
     if (lookup) { /* one read transaction per chunk */
         sqlite3_step(w->begin);
         sqlite3_reset(w->begin);
@@ -378,6 +410,7 @@ static void score_rows(scorer *w, batch *b, size_t i, size_t end)
                            &r->scores);
             r->scored = 1;
         }
+        cache_terms(w->split, b, r, tb);
     }
     if (lookup) {
         sqlite3_step(w->commit);
@@ -466,12 +499,18 @@ static ef_status check_schema(store *st, ef_err *e)
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
         return sql_fail(st, rc, NULL, e);
-    for (size_t i = 0; i < EF_ARRAY_LEN(columns); i++)
+    for (int i = 0; i < NCOLS - 1; i++) /* terms, the last, may be new */
         if (!(have & (1u << i)))
             return ef_fail(e, EF_ERR_CANTCREAT,
                            "%s: table feedback has no column '%s': not an "
                            "earful store",
                            st->path, columns[i]);
+    /* a store from before the terms' cache gets its column (NULL in the
+     * rows it has: `report` splits their texts, as it did) */
+    if (!(have & (1u << (NCOLS - 1))) &&
+        (res = exec(st, "ALTER TABLE feedback ADD COLUMN terms BLOB", e)) !=
+            EF_OK)
+        return res;
     rc = sqlite3_prepare_v2(st->db,
                             "SELECT value FROM meta WHERE key = "
                             "'schema_version'",
@@ -723,6 +762,13 @@ static void bind_row(sqlite3_stmt *q, int base, const run_ctx *ctx,
     sqlite3_bind_text(q, base + 16, ctx->version, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, base + 17, ctx->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, base + 18, ctx->imported_at, -1, SQLITE_STATIC);
+    if (r->terms_len)
+        sqlite3_bind_blob(q, base + 19,
+                          b->terms[(size_t)(r - b->rows) / SCORE_CHUNK].data +
+                              r->terms_off,
+                          (int)r->terms_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, base + 19);
 }
 
 static ef_status conflict(const run_ctx *ctx, const batch *b, const irow *r,
@@ -880,6 +926,20 @@ static void progress(const run_ctx *ctx, uint64_t rows, double t0,
 
 #define NBATCH 3 /* in flight: being read, scored, inserted */
 
+/* Gives b a buffer for the terms' caches of each SCORE_CHUNK of its rows,
+ * emptied by the scorer that takes the chunk. */
+static void chunk_buffers(batch *b)
+{
+    size_t k = (b->n + SCORE_CHUNK - 1) / SCORE_CHUNK;
+
+    if (k <= b->nterms)
+        return;
+    b->terms = ef_xrealloc(b->terms, k * sizeof *b->terms);
+    for (size_t i = b->nterms; i < k; i++)
+        b->terms[i] = (ef_buf)EF_BUF_INIT;
+    b->nterms = k;
+}
+
 /* Reads, scores and inserts every row of src inside the current
  * transaction: batch k + 1 read and batch k scored on the pool while this
  * thread inserts batch k - 1. ws: a scorer per thread of the pool. */
@@ -912,6 +972,7 @@ static ef_status import_rows(ef_source *src, store *st, const run_ctx *ctx,
             ef_pool_submit(pool, &rd.job);
         }
         sc.b = cur;
+        chunk_buffers(cur);
         atomic_store(&sc.stop, 0);
         sc.job =
             EF_JOB(score_task, &sc, (cur->n + SCORE_CHUNK - 1) / SCORE_CHUNK);
@@ -940,6 +1001,9 @@ static ef_status import_rows(ef_source *src, store *st, const run_ctx *ctx,
     }
     progress(ctx, rows, t0, &last, 1);
     for (int k = 0; k < NBATCH; k++) {
+        for (size_t i = 0; i < bs[k].nterms; i++)
+            ef_buf_reset(&bs[k].terms[i]);
+        free(bs[k].terms);
         free(bs[k].rows);
         free(bs[k].rlen);
         ef_buf_reset(&bs[k].bytes);

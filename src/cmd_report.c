@@ -455,7 +455,8 @@ static void default_title(const ef_report *r, char *buf, size_t cap)
 #define MAX_PARTS 4 /* threads reading one store */
 
 typedef struct {
-    size_t text, id, channel, author, url, segment; /* offsets in strings */
+    size_t text, id, channel, author, url, segment, terms; /* offsets in
+                                                            strings */
 } item_strings;
 
 /* The rows a part rejected while reading a batch, for the fold to pass
@@ -642,6 +643,9 @@ static void put(batch *b, const ef_item *it, int input)
     o->author = keep(&b->strings, it->author, strlen(it->author));
     o->url = keep(&b->strings, it->url, strlen(it->url));
     o->segment = keep(&b->strings, it->segment, strlen(it->segment));
+    o->terms = it->terms
+                   ? keep(&b->strings, (const char *)it->terms, it->terms_len)
+                   : SIZE_MAX;
     b->input[b->n] = input;
     b->items[b->n++] = *it;
 }
@@ -659,6 +663,8 @@ static void settle(batch *b)
         it->author = base + b->off[i].author;
         it->url = base + b->off[i].url;
         it->segment = base + b->off[i].segment;
+        if (b->off[i].terms != SIZE_MAX)
+            it->terms = (const unsigned char *)base + b->off[i].terms;
     }
 }
 

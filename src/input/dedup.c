@@ -8,12 +8,11 @@
 #include <string.h>
 
 #include "input/dedup.h"
+#include "util/hash.h"
 
 #define PARTS 64
-#define PART_SHIFT 58                /* key >> 58: the part */
-#define MIN_SLOTS 64                 /* per part */
-#define PRIME1 0x9e3779b97f4a7c15ULL /* 2^64 / golden ratio */
-#define PRIME2 0xc2b2ae3d27d4eb4fULL
+#define PART_SHIFT 58                 /* key >> 58: the part */
+#define MIN_SLOTS 64                  /* per part */
 #define SEED_ID 0x243f6a8885a308d3ULL /* digits of pi: any will do */
 #define SEED_CONTENT 0x13198a2e03707344ULL
 
@@ -30,30 +29,7 @@ struct ef_dedup {
 
 /* ==== Hashing =========================================================== */
 
-static uint64_t rotl(uint64_t x, int r)
-{
-    return (x << r) | (x >> (64 - r));
-}
-
-/* Folds n bytes into h, 8 at a time, then their count (so that "ab","c"
- * and "a","bc" differ). */
-static uint64_t absorb(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    uint64_t w;
-    size_t left = n;
-
-    for (; left >= 8; s += 8, left -= 8) {
-        memcpy(&w, s, 8);
-        h = rotl(h ^ (w * PRIME2), 31) * PRIME1;
-    }
-    w = 0;
-    memcpy(&w, s, left);
-    h = rotl(h ^ (w * PRIME2), 31) * PRIME1;
-    return rotl(h ^ ((uint64_t)n * PRIME2), 27) * PRIME1;
-}
-
-/* absorb() of s with ASCII letters lower-cased: a channel is the same
+/* ef_hash_absorb() of s with ASCII letters lower-cased: a channel is the same
  * whatever its case, as in the content hash (ef_item_hash). */
 static uint64_t absorb_lower(uint64_t h, const char *s, size_t n)
 {
@@ -66,29 +42,24 @@ static uint64_t absorb_lower(uint64_t h, const char *s, size_t n)
             low[j] = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
         }
         /* chunks of 64 keep the 8-byte words of one absorb */
-        h = absorb(h, low, k);
+        h = ef_hash_absorb(h, low, k);
     }
     return h;
-}
-
-/* splitmix64's finaliser: every input bit reaches every output bit. */
-static uint64_t finish(uint64_t h)
-{
-    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
-    return h ^ (h >> 31);
 }
 
 void ef_dedup_sign(const ef_item *it, ef_dedup_sig *out)
 {
     uint64_t h = SEED_CONTENT, date = (uint64_t)it->date;
 
-    h = absorb(h, &date, sizeof date);
+    h = ef_hash_absorb(h, &date, sizeof date);
     h = absorb_lower(h, it->channel, strlen(it->channel));
-    h = absorb(h, it->author, strlen(it->author));
-    h = finish(absorb(h, it->text, it->text_len));
+    h = ef_hash_absorb(h, it->author, strlen(it->author));
+    h = ef_hash_finish(ef_hash_absorb(h, it->text, it->text_len));
     out->content = (uint32_t)(h >> 32);
-    out->key = it->id[0] ? finish(absorb(SEED_ID, it->id, strlen(it->id))) : h;
+    out->key =
+        it->id[0]
+            ? ef_hash_finish(ef_hash_absorb(SEED_ID, it->id, strlen(it->id)))
+            : h;
     if (out->key == 0) /* 0 marks an empty slot */
         out->key = 1;
 }

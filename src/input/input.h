@@ -74,8 +74,11 @@ typedef struct {
     int label;            /* a human's ef_class, -1 when absent */
     int scored;           /* 1: scores hold the store's cached scores */
     ef_scores scores;     /* valid when scored */
-    const char *source;   /* the input's path */
-    uint64_t line;        /* physical line (CSV) or row number (SQLite) */
+    const unsigned char *terms; /* the store's cache of the text's terms
+                                 * (metrics/themes.h), or NULL */
+    size_t terms_len;
+    const char *source; /* the input's path */
+    uint64_t line;      /* physical line (CSV) or row number (SQLite) */
 } ef_item;
 
 /* A rejected row, as passed to on_reject. */

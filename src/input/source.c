@@ -15,10 +15,11 @@
 
 #define PREVIEW_BYTES (4u << 20) /* read ahead at most this (and a row) */
 
-/* The columns a store (or an earlier export) uses for cached scores. */
-enum { C_NEG, C_NEU, C_POS, C_COMPOUND, C_SCORER, C_CACHE_COUNT };
-static const char *const cache_names[C_CACHE_COUNT] = {"neg", "neu", "pos",
-                                                       "compound", "scorer"};
+/* The columns a store (or an earlier export) uses for cached scores,
+ * and a store for its cache of the texts' terms (a SQLite BLOB only). */
+enum { C_NEG, C_NEU, C_POS, C_COMPOUND, C_SCORER, C_TERMS, C_CACHE_COUNT };
+static const char *const cache_names[C_CACHE_COUNT] = {
+    "neg", "neu", "pos", "compound", "scorer", "terms"};
 
 /* A row as read: fields as text, and for SQLite their types. */
 typedef struct {
@@ -64,6 +65,8 @@ struct ef_source {
     size_t nheader;
     ef_columns cols;
     int cache[C_CACHE_COUNT]; /* column of each, -1 if none */
+    size_t *rj_len;           /* a rejected row's lengths, the terms'
+                                 cache's blanked (reject) */
     ef_buf channel;           /* the trimmed channel of the item */
     ef_buf id;                /* its id, when unwrapped from ="..." */
     char detail[160];         /* the message of the current rejection */
@@ -782,11 +785,13 @@ static void header_sqlite(ef_source *s)
 }
 
 /* The cached scores' columns of a SQLite source are wanted as numbers
- * only (ef_sqlite_reader_number_only). */
+ * only (ef_sqlite_reader_number_only), the terms' as BLOBs. */
 static void cache_numbers(ef_source *s)
 {
     for (int c = 0; c < C_CACHE_COUNT; c++)
-        if (s->db && c != C_SCORER && s->cache[c] >= 0)
+        if (s->db && c == C_TERMS && s->cache[c] >= 0)
+            ef_sqlite_reader_blob_only(s->db, (size_t)s->cache[c]);
+        else if (s->db && c != C_SCORER && s->cache[c] >= 0)
             ef_sqlite_reader_number_only(s->db, (size_t)s->cache[c]);
 }
 
@@ -855,6 +860,8 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
         s->stats.mapped[i] = s->cols.col[i] >= 0;
     for (k = 0; k < C_CACHE_COUNT; k++) {
         s->cache[k] = -1;
+        if (k == C_TERMS && !s->db)
+            continue; /* a CSV's "terms" is the user's own column */
         for (i = 0; i < s->nheader && s->cache[k] < 0; i++) /* first wins */
             if (strcasecmp(s->header[i], cache_names[k]) == 0)
                 s->cache[k] = (int)i;
@@ -917,6 +924,14 @@ static ef_status reject(ef_source *s, const row *r, ef_reject_reason why,
         s->stats.path, r->line, why,  s->detail,
         r->field,      r->len,  r->n, (const char *const *)s->header,
         s->nheader};
+    /* the store's cache of the text's terms is bytes, not a field: made
+     * again from the text, it is left out of rejected.csv */
+    if (s->db && s->cache[C_TERMS] >= 0 && (size_t)s->cache[C_TERMS] < r->n) {
+        s->rj_len = ef_xrealloc(s->rj_len, r->n * sizeof *s->rj_len);
+        memcpy(s->rj_len, r->len, r->n * sizeof *s->rj_len);
+        s->rj_len[s->cache[C_TERMS]] = 0;
+        rj.len = s->rj_len;
+    }
 
     s->stats.rows_rejected++;
     s->stats.rejected[why]++;
@@ -1073,6 +1088,10 @@ static int make_item(ef_source *s, const row *r, ef_item *it, ef_err *e)
         it->scores.pos = number(r, s->cache[C_POS]);
         it->scores.compound = number(r, s->cache[C_COMPOUND]);
         it->scored = 1;
+    }
+    if (s->db && s->cache[C_TERMS] >= 0 && r->len[s->cache[C_TERMS]] > 0) {
+        it->terms = (const unsigned char *)r->field[s->cache[C_TERMS]];
+        it->terms_len = r->len[s->cache[C_TERMS]];
     }
     return 1;
 #undef FIELD
@@ -1305,6 +1324,7 @@ void ef_source_free(ef_source *s)
         return;
     ef_csv_free(s->csv);
     ef_sqlite_reader_free(s->db);
+    free(s->rj_len);
     preview_free(&s->pv);
     for (size_t i = 0; i < s->nheader; i++)
         free(s->header[i]);

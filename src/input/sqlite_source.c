@@ -10,6 +10,8 @@
 #include "util/pool.h"
 #include "util/text.h"
 
+#define BLOB_ONLY 2 /* num_only[]: ef_sqlite_reader_blob_only */
+
 struct ef_sqlite_reader {
     char *path;
     sqlite3 *db;
@@ -20,7 +22,8 @@ struct ef_sqlite_reader {
     size_t *len;
     int *type;
     double *num;
-    char *num_only; /* per column: REAL values not made text */
+    char *num_only; /* per column: REAL values not made text, or
+                       BLOB_ONLY */
     ef_buf *fix;    /* per column: a value repaired (NUL, UTF-8) */
     uint64_t row;
     int user_query; /* the SQL is --query's */
@@ -401,6 +404,14 @@ static void take(ef_sqlite_reader *r, size_t i, sqlite3_value *v)
      * (every text of every row, for nothing) */
     r->num[i] =
         t == SQLITE_INTEGER || t == SQLITE_FLOAT ? sqlite3_value_double(v) : 0;
+    if (r->num_only[i] == BLOB_ONLY) {
+        const void *b = t == SQLITE_BLOB ? sqlite3_value_blob(v) : NULL;
+        r->type[i] = b ? EF_SQL_TEXT : EF_SQL_NULL;
+        r->field[i] = b ? b : "";
+        r->len[i] = b ? (size_t)sqlite3_value_bytes(v) : 0;
+        r->num[i] = 0;
+        return;
+    }
     if (t == SQLITE_NULL || (t == SQLITE_FLOAT && r->num_only[i])) {
         r->field[i] = "";
         r->len[i] = 0;
@@ -642,4 +653,10 @@ void ef_sqlite_reader_number_only(ef_sqlite_reader *r, size_t col)
 {
     if (col < r->ncols)
         r->num_only[col] = 1;
+}
+
+void ef_sqlite_reader_blob_only(ef_sqlite_reader *r, size_t col)
+{
+    if (col < r->ncols)
+        r->num_only[col] = BLOB_ONLY;
 }

@@ -68,6 +68,11 @@ ef_status ef_sqlite_reader_next(ef_sqlite_reader *r, const char *const **field,
  * SQLite's conversion of every value to text (a store's cached scores). */
 void ef_sqlite_reader_number_only(ef_sqlite_reader *r, size_t col);
 
+/* The values of column col are wanted as BLOBs only: from now on a BLOB
+ * value is its bytes as stored (neither repaired nor counted as invalid
+ * UTF-8), anything else "" (len 0). A store's cached terms. */
+void ef_sqlite_reader_blob_only(ef_sqlite_reader *r, size_t col);
+
 /* What an earful store recorded of its inputs (meta keys
  * "input_has.FIELD", written by `earful import`): 1 if some input had a
  * column for field, 0 if none had, -1 if the database records nothing of

@@ -93,13 +93,30 @@ typedef struct {
     uint64_t key; /* examples: the choice key (smallest wins) */
 } kept;
 
+/* Counts by 64-bit hash, without the key's text: open addressing with
+ * linear probing, 0 an empty slot (a hash of 0 is filed as 1). */
+typedef struct {
+    uint64_t *key, *count;
+    size_t slots, used; /* slots: 0 or a power of two */
+} hash_counts;
+
 /* Term counts by class: the whole run's (in the aggregator) or a
- * thread's share of it (in an ef_prep), merged at the end. */
+ * thread's share of it (in an ef_prep), merged at the end. A negative
+ * item's terms are counted by their text (they are shown, and a period's
+ * terms are looked up by it); the other items' by hash alone, in
+ * `hashed` (their texts need not be kept, nor even split when the store
+ * has them cached: themes.h), and matter only as the "other" count of a
+ * term negative items use: finish_themes takes them from there. Two terms
+ * of one 64-bit hash would share that count: odds of about n^2 / 2^65
+ * for n distinct terms. */
 typedef struct {
     ef_strmap *map;        /* term -> index */
-    uint64_t *neg, *other; /* items using the term: negative, the others */
+    uint64_t *neg, *other; /* items using the term: negative, the others
+                              (other: only from partial aggregates until
+                              finish_themes adds `hashed`) */
     size_t cap;
-    uint64_t tok_neg, tok_other; /* sums of neg[], other[] */
+    hash_counts hashed;          /* the others' terms, by hash */
+    uint64_t tok_neg, tok_other; /* sums of neg[]; of other[] and hashed */
 } term_counts;
 
 struct ef_prep {
@@ -457,11 +474,65 @@ static void term_count(term_counts *c, const char *term, size_t len,
     }
 }
 
+static size_t hc_home(const hash_counts *c, uint64_t h)
+{
+    int bits = __builtin_ctzll((unsigned long long)c->slots);
+    return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+/* The slot of h in c: its own, or the empty one it would take. */
+static size_t hc_find(const hash_counts *c, uint64_t h)
+{
+    size_t i = hc_home(c, h);
+
+    while (c->key[i] != 0 && c->key[i] != h)
+        i = (i + 1) & (c->slots - 1);
+    return i;
+}
+
+static void hc_add(hash_counts *c, uint64_t h, uint64_t n)
+{
+    size_t i;
+
+    h += h == 0;
+    if (2 * (c->used + 1) > c->slots) { /* at most half full */
+        hash_counts old = *c;
+        c->slots = old.slots ? old.slots * 2 : 1024;
+        c->key = ef_xcalloc(c->slots, sizeof *c->key);
+        c->count = ef_xcalloc(c->slots, sizeof *c->count);
+        for (size_t j = 0; j < old.slots; j++)
+            if (old.key[j]) {
+                size_t k = hc_find(c, old.key[j]);
+                c->key[k] = old.key[j];
+                c->count[k] = old.count[j];
+            }
+        free(old.key);
+        free(old.count);
+    }
+    i = hc_find(c, h);
+    c->used += c->key[i] == 0;
+    c->key[i] = h;
+    c->count[i] += n;
+}
+
+static uint64_t hc_get(const hash_counts *c, uint64_t h)
+{
+    size_t i;
+
+    if (c->slots == 0)
+        return 0;
+    h += h == 0;
+    i = hc_find(c, h);
+    return c->key[i] ? c->count[i] : 0;
+}
+
 static void term_counts_free(term_counts *c)
 {
     ef_strmap_free(c->map);
     free(c->neg);
     free(c->other);
+    free(c->hashed.key);
+    free(c->hashed.count);
     memset(c, 0, sizeof *c);
 }
 
@@ -617,9 +688,10 @@ void ef_prep_reset(ef_prep *p)
 
 void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
 {
-    const char *const *term;
-    const size_t *tlen;
+    const char *const *term = NULL;
+    const size_t *tlen = NULL;
     const uint64_t *th;
+    uint64_t fnv;
     size_t n;
     int keep;
 
@@ -645,16 +717,23 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
     out->cls = ef_classify(out->scores.compound, &p->thr);
     out->author_hash =
         it->author[0] ? ef_strmap_hash(it->author, strlen(it->author)) : 0;
-    n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
-                       &out->abusive, &out->words);
-    th = ef_terms_hashes(p->split); /* the splitter's: not hashed again */
     /* the terms travel to the fold only for a negative item (its
-     * period's terms); the run's counts are taken here for every item */
+     * period's terms); the run's counts are taken here for every item,
+     * the others' by hash, from the store's cache when it has one */
     keep = out->cls == EF_NEGATIVE;
+    out->abusive = 0; /* counted for negative items only */
+    if (keep ||
+        !ef_terms_cache_get(p->split, it->terms, it->terms_len, it->text,
+                            it->text_len, &out->words, &fnv, &th, &n)) {
+        n = ef_terms_split(p->split, it->text, it->text_len, &term, &tlen,
+                           &out->abusive, &out->words);
+        th = ef_terms_hashes(p->split); /* the splitter's: not hashed again */
+        fnv = ef_terms_text_fnv(p->split);
+    }
     /* the fold's hashes, computed here, off the fold's thread */
     out->text_key =
         out->words >= EXAMPLE_MIN_WORDS && out->words <= EXAMPLE_MAX_WORDS
-            ? text_mix(ef_terms_text_fnv(p->split))
+            ? text_mix(fnv)
             : 0;
     out->author_key = keep && it->author[0]
                           ? (uint32_t)text_hash(it->author, strlen(it->author))
@@ -667,20 +746,24 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
         p->len = ef_xrealloc(p->len, p->terms_cap * sizeof(size_t));
         p->hash = ef_xrealloc(p->hash, p->terms_cap * sizeof(uint64_t));
     }
+    if (!keep) {
+        for (size_t i = 0; i < n; i++)
+            hc_add(&p->terms.hashed, th[i], 1);
+        p->terms.tok_other += n;
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         uint64_t h = th[i];
-        if (keep) {
-            if (p->pool_len + tlen[i] > p->pool_cap) {
-                p->pool_cap = (p->pool_len + tlen[i]) * 2 + 4096;
-                p->pool = ef_xrealloc(p->pool, p->pool_cap);
-            }
-            memcpy(p->pool + p->pool_len, term[i], tlen[i]);
-            p->off[p->nterms] = p->pool_len;
-            p->len[p->nterms] = tlen[i];
-            p->hash[p->nterms++] = h;
-            p->pool_len += tlen[i];
+        if (p->pool_len + tlen[i] > p->pool_cap) {
+            p->pool_cap = (p->pool_len + tlen[i]) * 2 + 4096;
+            p->pool = ef_xrealloc(p->pool, p->pool_cap);
         }
-        term_count(&p->terms, term[i], tlen[i], h, out->cls == EF_NEGATIVE, 1);
+        memcpy(p->pool + p->pool_len, term[i], tlen[i]);
+        p->off[p->nterms] = p->pool_len;
+        p->len[p->nterms] = tlen[i];
+        p->hash[p->nterms++] = h;
+        p->pool_len += tlen[i];
+        term_count(&p->terms, term[i], tlen[i], h, 1, 1);
     }
 }
 
@@ -688,6 +771,12 @@ void ef_agg_merge_prep(ef_agg *a, ef_prep *p)
 {
     term_counts *c = &p->terms;
     size_t n = ef_strmap_count(c->map);
+
+    for (size_t i = 0; i < c->hashed.slots; i++)
+        if (c->hashed.key[i]) {
+            hc_add(&a->terms.hashed, c->hashed.key[i], c->hashed.count[i]);
+            a->terms.tok_other += c->hashed.count[i];
+        }
 
     for (size_t i = 0; i < n; i++) {
         const char *t = ef_strmap_key(c->map, i);
@@ -1340,13 +1429,18 @@ static int cmp_theme(const void *x, const void *y)
     return strcmp(a->term, b->term);
 }
 
-static void finish_themes(const ef_agg *a, ef_report *r)
+static void finish_themes(ef_agg *a, ef_report *r)
 {
-    const term_counts *c = &a->terms;
+    term_counts *c = &a->terms;
     size_t n = ef_strmap_count(c->map), k = 0;
     ef_theme *all = ef_xcalloc(n + 1, sizeof(ef_theme));
     double tot = (double)(c->tok_neg + c->tok_other);
 
+    /* the other items' counts of the terms negative items used */
+    for (size_t i = 0; i < n; i++) {
+        const char *t = ef_strmap_key(c->map, i);
+        c->other[i] += hc_get(&c->hashed, ef_strmap_hash(t, strlen(t)));
+    }
     for (size_t i = 0; i < n; i++) {
         double yi = (double)c->neg[i], yj = (double)c->other[i];
         if (c->neg[i] < THEME_MIN_COUNT)

@@ -1,9 +1,12 @@
 /* themes.c - the terms of a text, stop words, and insults. */
 #include "metrics/themes.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
 #include "util/script.h"
 #include "util/strmap.h"
 
@@ -51,6 +54,14 @@ static const char *const abusive_words[] = {
     "stupid", "suck", "sucks", "thieves", "trash", "useless", "wtf"};
 /* clang-format on */
 
+/* The splitting rules' version, in every cache (themes.h): raise it
+ * when a change to this file changes the terms some text gives (the word
+ * lists need not: the caches name them by their hash). */
+#define RULES_VERSION 1
+#define CACHE_MAGIC 'T'
+#define CACHE_FORMAT 1
+#define CACHE_SEED 0x452821e638d01377ULL /* the text's check */
+
 #define SET_CAP 4096   /* slots of the per-text dedupe set */
 #define WORDS_CAP 1024 /* slots of the stop word / insult table */
 
@@ -70,12 +81,15 @@ struct ef_terms {
     size_t *len;
     uint64_t *hash;    /* ef_strmap_hash of each term, for the caller's maps */
     uint64_t text_fnv; /* the text's, for ef_terms_text_fnv */
+    size_t nterms;     /* the last split's terms */
+    int nwords;        /* ... and words */
     size_t cap;
     uint32_t *set;      /* 1 + index of a term, 0 = empty; per text */
     uint32_t *set_used; /* slots to clear after the text */
     size_t nset_used;
     word words[WORDS_CAP]; /* stop words and insults */
     size_t insult_min;     /* bytes of the shortest insult */
+    uint32_t stamp;        /* the rules, for the caches (themes.h) */
     ef_words *wb;          /* ICU's word breaker, opened on first need */
     int wb_tried;          /* ... and NULL if it could not be */
     size_t *ws, *wl;       /* the words of one run */
@@ -120,6 +134,25 @@ static int is_word_byte(unsigned char c)
            (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
 }
 
+/* A hash of everything the terms of a text depend on: the rules'
+ * version, the word lists, the cap on terms and ICU's version. */
+static uint32_t rules_stamp(void)
+{
+    char icu[32], head[64];
+    uint64_t h;
+    int k = snprintf(head, sizeof head, "rules %d cap %d", RULES_VERSION,
+                     SET_CAP / 2);
+
+    ef_words_version(icu, sizeof icu);
+    h = ef_hash_absorb(CACHE_SEED, head, (size_t)k);
+    h = ef_hash_absorb(h, icu, strlen(icu));
+    for (size_t i = 0; i < EF_ARRAY_LEN(stopwords); i++)
+        h = ef_hash_absorb(h, stopwords[i], strlen(stopwords[i]));
+    for (size_t i = 0; i < EF_ARRAY_LEN(abusive_words); i++)
+        h = ef_hash_absorb(h, abusive_words[i], strlen(abusive_words[i]));
+    return (uint32_t)(ef_hash_finish(h) >> 32);
+}
+
 ef_terms *ef_terms_new(void)
 {
     ef_terms *t = ef_xcalloc(1, sizeof *t);
@@ -137,6 +170,7 @@ ef_terms *ef_terms_new(void)
     for (int c = 1; c < 256; c++)
         if (is_word_byte((unsigned char)c))
             t->fold[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    t->stamp = rules_stamp();
     return t;
 }
 
@@ -156,6 +190,17 @@ void ef_terms_free(ef_terms *t)
     free(t);
 }
 
+/* Makes room for k terms. */
+static void grow_terms(ef_terms *t, size_t k)
+{
+    if (k <= t->cap)
+        return;
+    t->cap = t->cap * 2 > k ? t->cap * 2 : k + 64;
+    t->term = ef_xrealloc(t->term, t->cap * sizeof(char *));
+    t->len = ef_xrealloc(t->len, t->cap * sizeof(size_t));
+    t->hash = ef_xrealloc(t->hash, t->cap * sizeof(uint64_t));
+}
+
 /* Adds term (s, n), hash h, unless the text already had it. */
 static void add_term(ef_terms *t, const char *s, size_t n, uint64_t h,
                      size_t *count)
@@ -172,12 +217,7 @@ static void add_term(ef_terms *t, const char *s, size_t n, uint64_t h,
     }
     if (*count >= SET_CAP / 2)
         return; /* a very long text: its first 2,048 distinct terms */
-    if (*count == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 64;
-        t->term = ef_xrealloc(t->term, t->cap * sizeof(char *));
-        t->len = ef_xrealloc(t->len, t->cap * sizeof(size_t));
-        t->hash = ef_xrealloc(t->hash, t->cap * sizeof(uint64_t));
-    }
+    grow_terms(t, *count + 1);
     t->term[*count] = s;
     t->len[*count] = n;
     t->hash[*count] = h;
@@ -328,6 +368,8 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
         t->set[t->set_used[k]] = 0;
     t->nset_used = 0;
     t->text_fnv = th;
+    t->nterms = count;
+    t->nwords = nw;
     *term = (const char *const *)t->term;
     *len = t->len;
     *abusive = ab;
@@ -343,4 +385,80 @@ const uint64_t *ef_terms_hashes(const ef_terms *t)
 uint64_t ef_terms_text_fnv(const ef_terms *t)
 {
     return t->text_fnv;
+}
+
+/* ==== The store's cache ================================================= */
+
+/* Layout, little-endian: 'T', format 1, the rules' stamp (4 bytes), the
+ * text's check (8), its FNV hash (8), its word count (4), the number of
+ * terms (2), then each term's hash (8). */
+
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&v, p, (size_t)bytes); /* one load: a cache is read per item */
+#else
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+#endif
+    return v;
+}
+
+static uint64_t text_check(const char *text, size_t n)
+{
+    return ef_hash_finish(ef_hash_absorb(CACHE_SEED, text, n));
+}
+
+void ef_terms_cache_put(const ef_terms *t, const char *text, size_t n,
+                        ef_buf *out)
+{
+    size_t k = t->nterms, size = EF_TERMS_CACHE_SIZE(k);
+    unsigned char *p;
+
+    ef_buf_grow(out, size);
+    p = (unsigned char *)out->data + out->len;
+    p[0] = CACHE_MAGIC;
+    p[1] = CACHE_FORMAT;
+    put_le(p + 2, t->stamp, 4);
+    put_le(p + 6, text_check(text, n), 8);
+    put_le(p + 14, t->text_fnv, 8);
+    put_le(p + 22, (uint64_t)t->nwords, 4);
+    put_le(p + 26, k, 2);
+    for (size_t i = 0; i < k; i++)
+        put_le(p + 28 + 8 * i, t->hash[i], 8);
+    out->len += size;
+}
+
+int ef_terms_cache_get(ef_terms *t, const unsigned char *blob, size_t len,
+                       const char *text, size_t n, int *words,
+                       uint64_t *text_fnv, const uint64_t **hash,
+                       size_t *nterms)
+{
+    size_t k;
+
+    if (blob == NULL || len < EF_TERMS_CACHE_SIZE(0) ||
+        blob[0] != CACHE_MAGIC || blob[1] != CACHE_FORMAT ||
+        get_le(blob + 2, 4) != t->stamp)
+        return 0;
+    k = (size_t)get_le(blob + 26, 2);
+    if (len != EF_TERMS_CACHE_SIZE(k) || k > SET_CAP / 2 ||
+        get_le(blob + 22, 4) > INT_MAX ||
+        get_le(blob + 6, 8) != text_check(text, n))
+        return 0;
+    grow_terms(t, k);
+    for (size_t i = 0; i < k; i++)
+        t->hash[i] = get_le(blob + 28 + 8 * i, 8);
+    *words = (int)get_le(blob + 22, 4);
+    *text_fnv = get_le(blob + 14, 8);
+    *hash = t->hash;
+    *nterms = k;
+    return 1;
 }

@@ -34,4 +34,34 @@ const uint64_t *ef_terms_hashes(const ef_terms *t);
 #define EF_TERMS_TEXT_SEED 0x84222325cbf29ce4ULL
 uint64_t ef_terms_text_fnv(const ef_terms *t);
 
+/* ==== The store's cache of a text's terms ===============================
+ *
+ * `earful import` keeps, beside an item's scores, what ef_terms_split
+ * found in its text: the word count, the text's hash (ef_terms_text_fnv)
+ * and the hashes of its distinct terms (ef_terms_hashes). `report` counts
+ * the terms of the items whose terms it needs only as counts (all but the
+ * negative ones: a negative item's terms are shown, and split from its
+ * text) from the cache, without splitting their texts again. A cache
+ * names the rules it was made by (the stop words, the insults, the rules'
+ * version, ICU's) and holds a check of its text: a cache by other rules,
+ * of a text changed since, or damaged, is not used. Insults are not kept
+ * (only a negative item's count). */
+
+/* A cache's size for n terms (at most 2,048 a text). */
+#define EF_TERMS_CACHE_SIZE(n) (28 + 8 * (size_t)(n))
+
+/* Appends to out the cache of the last ef_terms_split, whose text was
+ * (text, n). */
+void ef_terms_cache_put(const ef_terms *t, const char *text, size_t n,
+                        ef_buf *out);
+
+/* Reads cache (blob, len) of the text (text, n): 1 with *words, *text_fnv
+ * and the terms' hashes (*nterms of them in *hash, valid until the next
+ * call on t) as ef_terms_split would give them; 0 when blob is not a
+ * cache of this text by this splitter's rules, and then sets nothing. */
+int ef_terms_cache_get(ef_terms *t, const unsigned char *blob, size_t len,
+                       const char *text, size_t n, int *words,
+                       uint64_t *text_fnv, const uint64_t **hash,
+                       size_t *nterms);
+
 #endif

@@ -1,6 +1,7 @@
 /* script.c - ICU's word breaks and BiDi (see script.h). */
 #include "util/script.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include <unicode/ushape.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
+#include <unicode/uversion.h>
 
 /* ==== Scripts without spaces ============================================ */
 
@@ -53,6 +55,16 @@ ef_words *ef_words_new(void)
     w = ef_xcalloc(1, sizeof *w);
     w->bi = bi;
     return w;
+}
+
+void ef_words_version(char *out, size_t n)
+{
+    UVersionInfo v;
+    char s[U_MAX_VERSION_STRING_LENGTH];
+
+    u_getVersion(v);
+    u_versionToString(v, s);
+    snprintf(out, n, "%s", s);
 }
 
 void ef_words_free(ef_words *w)

@@ -26,6 +26,11 @@ typedef struct ef_words ef_words;
 ef_words *ef_words_new(void);
 void ef_words_free(ef_words *w);
 
+/* Writes (at most n bytes, NUL included) the version of the ICU whose
+ * dictionaries ef_words_split uses, "72.1": the words of a Chinese text
+ * are theirs, and may change with them. */
+void ef_words_version(char *out, size_t n);
+
 /* The words of s (n bytes of UTF-8): the spans ICU calls letters,
  * ideographs, kana or numbers (never spaces or punctuation), as byte
  * offsets into s: word i is s[start[i] .. start[i] + len[i]). Writes at

@@ -51,7 +51,7 @@ eq "integrity" "$(sql "$db" 'PRAGMA integrity_check')" "ok"
 
 # ==== What the store holds ===================================================
 eq "schema: columns" "$(sql "$db" 'SELECT group_concat(name) FROM pragma_table_info("feedback")')" \
-    "id,date,channel,author,text,rating,nps,responded_at,label,url,segment,neg,neu,pos,compound,scorer,source,imported_at"
+    "id,date,channel,author,text,rating,nps,responded_at,label,url,segment,neg,neu,pos,compound,scorer,source,imported_at,terms"
 eq "schema: version" "$(sql "$db" "SELECT value FROM meta WHERE key = 'schema_version'")" "1"
 eq "schema: WAL" "$(sql "$db" 'PRAGMA journal_mode')" "wal"
 eq "schema: indexes" "$(sql "$db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'feedback' ORDER BY name)")" \
@@ -269,9 +269,11 @@ eq "parts: rejected rows, in order, numbered by rowid" \
     "$($PY -c 'import csv,sys; print(*[r["line"] for r in csv.DictReader(open(sys.argv[1]))])' "$tmp/pr3/rejected.csv")" \
     "5 6 8192 12289 16385 19999"
 # a part reads only the columns items are made of; a rejected row is whole
-eq "parts: a rejected row, whole (source, imported_at)" \
-    "$($PY -c 'import csv,sys; r=[x for x in csv.reader(open(sys.argv[1])) if x[1] == "5"][0]; print(r[-2], r[-1])' "$tmp/pr3/rejected.csv")" \
-    "$(sql "$pdb" 'SELECT source, imported_at FROM feedback WHERE rowid = 5' | tr '|' ' ')"
+# (but for the cache of its terms: bytes, not a field, made again from the
+# text)
+eq "parts: a rejected row, whole (source, imported_at; terms left out)" \
+    "$($PY -c 'import csv,sys; r=[x for x in csv.reader(open(sys.argv[1])) if x[1] == "5"][0]; print(r[-3], r[-2], "[%s]" % r[-1])' "$tmp/pr3/rejected.csv")" \
+    "$(sql "$pdb" 'SELECT source, imported_at FROM feedback WHERE rowid = 5' | tr '|' ' ') []"
 check "parts: rows read" grep -q '"rows_read": 15902,' "$tmp/pr3/metrics.json"
 # rowids below 1, and rowids far sparser than the rows (no endless run of
 # empty chunks: such a store is read in one piece)
@@ -320,7 +322,7 @@ c.execute("ALTER TABLE f2 RENAME TO feedback")
 c.execute("INSERT INTO feedback SELECT * FROM feedback WHERE rowid <= 100")
 c.execute("INSERT INTO feedback SELECT id, date, channel, author, 'other words', rating, nps,"
           " responded_at, label, url, segment, neg, neu, pos, compound, scorer, source,"
-          " imported_at FROM feedback WHERE rowid = 200")
+          " imported_at, terms FROM feedback WHERE rowid = 200")
 c.commit()
 PY
 $E report -q -j2 --no-xlsx --no-charts -o "$tmp/pct" "$tmp/ctas.db" 2>/dev/null
@@ -349,6 +351,60 @@ eq "import, an id twice: the store unchanged" "$(sha256sum <"$tmp/ctas.db")" "$b
 $E report -q -j3 --strict --no-xlsx --no-charts -o "$tmp/prs" "$pdb" 2>"$tmp/err"
 eq "parts: --strict exit" $? 65
 eq "parts: --strict, the first row" "$(cat "$tmp/err")" "earful: $pdb:5: unparseable date 'garbage' (not a date)"
+
+# ==== The terms' cache =======================================================
+# Every row imported keeps what the term splitter found in its text
+# (metrics/themes.h), and a report counts the terms of the items that are
+# not negative from it. A cache that is not its text's (gone, damaged, or
+# the text changed since) is not used: every report below is the report
+# of the same texts split afresh.
+eq "terms: a cache a row, a BLOB of 28 + 8n bytes" \
+    "$(sql "$db" "SELECT count(*), sum(typeof(terms) = 'blob' AND (length(terms) - 28) % 8 = 0) FROM feedback" | tr '|' ' ')" \
+    "$rows $rows"
+same_report() { # NAME A B: the metrics.json of A and B, but for the input files
+    check "$1" $PY -c 'import json,sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for m in a, b: del m["input"]["files"]
+sys.exit(a != b)' "$2" "$3"
+}
+report_of() { # DB OUT
+    SOURCE_DATE_EPOCH=1700000000 $E report -q --no-xlsx --no-charts -o "$2" "$1" 2>>"$tmp/terr"
+}
+report_of "$sample" "$tmp/tc_csv"
+report_of "$db" "$tmp/tc_db"
+same_report "terms: a report from the store is the input's" "$tmp/tc_csv/metrics.json" "$tmp/tc_db/metrics.json"
+eq "terms: the cache's bytes are no invalid UTF-8" \
+    "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["input"]["invalid_utf8_replaced"])' "$tmp/tc_db/metrics.json")" 0
+for how in "NULL" "randomblob(60)" "substr(terms, 1, 27)" "x'54'" "substr(terms, 1, 2) || x'00000000' || substr(terms, 7)"; do
+    cp "$db" "$tmp/tc.db"
+    $PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE feedback SET terms = " + sys.argv[2]); c.commit()' "$tmp/tc.db" "$how"
+    rm -rf "$tmp/tc_x"; report_of "$tmp/tc.db" "$tmp/tc_x"
+    same_report "terms: caches set to $how, the same report" "$tmp/tc_db/metrics.json" "$tmp/tc_x/metrics.json"
+done
+# texts changed since they were imported (a typo fixed by hand): their
+# caches are another text's, and the report is that of the new texts
+cp "$db" "$tmp/tc.db"
+$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE feedback SET text = replace(text, \"battery\", \"charger cable\") WHERE compound >= -0.05"); c.commit()' "$tmp/tc.db"
+cp "$tmp/tc.db" "$tmp/tc_null.db"
+$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE feedback SET terms = NULL"); c.commit()' "$tmp/tc_null.db"
+rm -rf "$tmp/tc_x" "$tmp/tc_y"; report_of "$tmp/tc.db" "$tmp/tc_x"; report_of "$tmp/tc_null.db" "$tmp/tc_y"
+same_report "terms: texts changed since, their caches not used" "$tmp/tc_y/metrics.json" "$tmp/tc_x/metrics.json"
+check "terms: ... and the change shows" $PY -c 'import json,sys
+a, b = (json.load(open(f))["themes"] for f in sys.argv[1:3])
+sys.exit(a == b)' "$tmp/tc_db/metrics.json" "$tmp/tc_x/metrics.json"
+# a store from before the cache: read as it was; an import gives it the
+# column, and its new rows their caches
+cp "$db" "$tmp/old.db"
+$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM feedback WHERE rowid > 15000"); c.execute("ALTER TABLE feedback DROP COLUMN terms"); c.commit(); c.execute("VACUUM")' "$tmp/old.db"
+$E import -q "$sample" "$tmp/old.db" >"$tmp/out" 2>&1
+eq "terms: a store from before, imported into" "$(cat "$tmp/out")" "$sample: 5000 added, 15000 already present, 0 conflicting, 0 rejected"
+eq "terms: ... its old rows without a cache, its new ones with" \
+    "$(sql "$tmp/old.db" "SELECT sum(terms IS NULL AND rowid <= 15000), sum(terms IS NOT NULL AND rowid > 15000) FROM feedback" | tr '|' ' ')" \
+    "15000 5000"
+eq "terms: ... intact" "$(sql "$tmp/old.db" 'PRAGMA integrity_check')" "ok"
+rm -rf "$tmp/tc_x"; report_of "$tmp/old.db" "$tmp/tc_x"
+same_report "terms: ... and the same report" "$tmp/tc_db/metrics.json" "$tmp/tc_x/metrics.json"
+eq "terms: no warnings" "$(cat "$tmp/terr")" ""
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

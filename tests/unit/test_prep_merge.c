@@ -1,6 +1,8 @@
 /* test_prep_merge.c - the aggregator's fast paths against simple ones:
- * term counts kept per ef_prep and merged (ef_agg_merge_prep) give the
- * themes and spike terms of one aggregator fed item by item; the authors
+ * term counts kept per ef_prep and merged (ef_agg_merge_prep), or taken
+ * from the store's caches of the terms (whole or damaged), give the
+ * themes and spike terms of one aggregator fed item by item, and the
+ * themes' counts are those counted here by brute force; the authors
  * of positive items, known only by a hash, give the "who is negative"
  * figures counted here by brute force. */
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "metrics/metrics.h"
+#include "metrics/themes.h"
 #include "test.h"
 
 #define N 6000
@@ -80,6 +83,102 @@ static ef_agg *new_agg(void)
     return ef_agg_new(&o);
 }
 
+/* 1 if the themes and spike terms of a and b are the same. */
+static int same_terms(const ef_report *a, const ef_report *b)
+{
+    int same = a->nthemes == b->nthemes && a->nthemes > 0;
+
+    for (size_t i = 0; same && i < a->nthemes; i++)
+        same = strcmp(a->themes[i].term, b->themes[i].term) == 0 &&
+               a->themes[i].count == b->themes[i].count &&
+               a->themes[i].other == b->themes[i].other &&
+               a->themes[i].z == b->themes[i].z;
+    same = same && a->nperiods == b->nperiods;
+    for (size_t i = 0; same && i < a->nperiods; i++) {
+        same = a->periods[i].nterms == b->periods[i].nterms;
+        for (size_t t = 0; same && t < a->periods[i].nterms; t++)
+            same = strcmp(a->periods[i].terms[t], b->periods[i].terms[t]) == 0;
+    }
+    return same;
+}
+
+/* Each theme's counts by brute force: the negative rows, and the others,
+ * whose text has the term. */
+static int theme_counts_right(const ef_report *r, const row *rows)
+{
+    ef_terms *t = ef_terms_new();
+    int right = r->nthemes > 0;
+
+    for (size_t k = 0; right && k < r->nthemes; k++) {
+        uint64_t neg = 0, other = 0;
+        for (int i = 0; i < N; i++) {
+            const char *const *term;
+            const size_t *len;
+            int ab, nw, has = 0;
+            size_t n = ef_terms_split(t, rows[i].text, strlen(rows[i].text),
+                                      &term, &len, &ab, &nw);
+            for (size_t j = 0; j < n; j++)
+                has |= len[j] == strlen(r->themes[k].term) &&
+                       memcmp(term[j], r->themes[k].term, len[j]) == 0;
+            neg += has && rows[i].sc.compound < 0;
+            other += has && rows[i].sc.compound >= 0;
+        }
+        right = r->themes[k].count == neg && r->themes[k].other == other;
+    }
+    ef_terms_free(t);
+    return right;
+}
+
+/* The rows, prepared with the store's caches of their terms: a row in
+ * seven with one that is not its text's (another text's, cut, from other
+ * rules, or garbage), which must be split again. */
+static ef_report *from_caches(const row *rows, const ef_source_stats *st)
+{
+    ef_thresholds thr = EF_THRESHOLDS_DEFAULT;
+    ef_agg *a = new_agg();
+    ef_prep *p = ef_prep_new(NULL, &thr);
+    ef_terms *t = ef_terms_new();
+    ef_buf blob = EF_BUF_INIT;
+    ef_err e = {EF_OK, ""};
+    ef_report *r;
+
+    ef_agg_add_source(a, st);
+    for (int i = 0; i < N; i++) {
+        const row *of = i % 7 == 0 ? &rows[(i + 1) % N] : &rows[i];
+        const char *const *term;
+        const size_t *len;
+        int ab, nw;
+        ef_item it, scored;
+        ef_prepared pr;
+
+        ef_terms_split(t, of->text, strlen(of->text), &term, &len, &ab, &nw);
+        ef_buf_clear(&blob);
+        ef_terms_cache_put(t, of->text, strlen(of->text), &blob);
+        if (i % 7 == 1)
+            blob.len--;
+        if (i % 7 == 2)
+            blob.data[3] ^= 1; /* the rules' stamp */
+        if (i % 7 == 3)
+            memset(blob.data, 0x5a, blob.len);
+        fill_item(&it, &rows[i]);
+        scored = it;
+        scored.scores = rows[i].sc;
+        scored.scored = 1;
+        scored.terms = (const unsigned char *)blob.data;
+        scored.terms_len = blob.len;
+        ef_prep_reset(p);
+        ef_prep_item(p, &scored, &pr);
+        ef_agg_add_prepared(a, &it, &pr, p);
+    }
+    ef_agg_merge_prep(a, p);
+    r = ef_agg_finish(a, &e);
+    ef_prep_free(p);
+    ef_terms_free(t);
+    ef_buf_reset(&blob);
+    ef_agg_free(a);
+    return r;
+}
+
 void test_prep_merge(void)
 {
     row *rows = calloc(N, sizeof *rows);
@@ -119,22 +218,18 @@ void test_prep_merge(void)
     r1 = ef_agg_finish(one, &e);
     r2 = ef_agg_finish(split, &e);
     OK(r1 && r2, "both finish");
-    if (r1 && r2) {
-        int same = r1->nthemes == r2->nthemes && r1->nthemes > 0;
-        for (size_t i = 0; same && i < r1->nthemes; i++)
-            same = strcmp(r1->themes[i].term, r2->themes[i].term) == 0 &&
-                   r1->themes[i].count == r2->themes[i].count &&
-                   r1->themes[i].other == r2->themes[i].other &&
-                   r1->themes[i].z == r2->themes[i].z;
-        OK(same, "merged partials: the same themes, counts and z");
-        same = r1->nperiods == r2->nperiods;
-        for (size_t i = 0; same && i < r1->nperiods; i++) {
-            same = r1->periods[i].nterms == r2->periods[i].nterms;
-            for (size_t t = 0; same && t < r1->periods[i].nterms; t++)
-                same = strcmp(r1->periods[i].terms[t],
-                              r2->periods[i].terms[t]) == 0;
-        }
-        OK(same, "merged partials: the same spike terms");
+    if (r1 && r2)
+        OK(same_terms(r1, r2),
+           "merged partials: the same themes, counts, z and spike terms");
+    if (r1)
+        OK(theme_counts_right(r1, rows),
+           "themes: negative and other counts as counted by brute force");
+    {
+        ef_report *r3 = from_caches(rows, &st);
+        OK(r1 && r3 && same_terms(r1, r3),
+           "the terms' caches, whole or not: the same themes, counts, z and "
+           "spike terms");
+        ef_report_free(r3);
     }
 
     /* who is negative, by brute force over the rows */
