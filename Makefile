@@ -11,7 +11,12 @@
 #   V=1           show the commands
 
 PKGS     := sqlite3 libcmark-gfm cairo freetype2 xlsxwriter zlib nettle \
-            fontconfig icu-uc libpq
+            fontconfig icu-uc
+# libpq: its header only. src/input/pq_load.c loads the library when a
+# postgresql:// input or store is first used (dlopen: in libc since glibc
+# 2.34, no -ldl): linked, it and what it pulls in (gnutls, krb5, ldap...)
+# cost every run ~8 ms of start-up.
+HDR_PKGS := libpq
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 # -Werror where the warnings are ours to fix (make check, CI): a newer
@@ -28,7 +33,7 @@ Q        := $(if $(V),,@)
 # pkg-config runs once, on first use (after `make deps` has had its
 # chance): each variable replaces itself with its value.
 PKG_CF    = $(eval PKG_CF := $(shell pkg-config --cflags $(PKGS) \
-              2>/dev/null))$(PKG_CF)
+              $(HDR_PKGS) 2>/dev/null))$(PKG_CF)
 PKG_LIBS  = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS) \
               2>/dev/null) -lcmark-gfm-extensions)$(PKG_LIBS)
 CPPFLAGS += -Isrc -Ibuild/gen

@@ -1,5 +1,6 @@
 /* pg_import.c - `earful import` into PostgreSQL: COPY into a temporary
- * table, one INSERT .. SELECT into the (sharded) table per input. */
+ * table, one INSERT .. SELECT into the (sharded) table per input (libpq,
+ * loaded on first use: pq_load.h). */
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
-/* pg_source.c - the report's partial aggregates from PostgreSQL (libpq):
- * pg/queries.sql's queries, their rows folded into the aggregator. */
+/* pg_source.c - the report's partial aggregates from PostgreSQL (libpq,
+ * loaded on first use: pq_load.h): pg/queries.sql's queries, their rows
+ * folded into the aggregator. */
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdlib.h>

@@ -149,4 +149,30 @@ else
     echo "SKIP import -j1/-j3: no sqlite3 shell"
 fi
 
+# ==== libpq: loaded by the first postgresql:// input or store ===============
+# Not linked (its loading would cost every run's start-up); without it, a
+# postgresql:// run exits 74, as when no server answers, naming the
+# library and the loader's reason. A private mount namespace (unshare)
+# covers the library with an empty file for that run alone.
+check "earful does not link libpq" no grep -q 'libpq' <(ldd ./earful)
+pq=$(ldconfig -p | awk '$1 == "libpq.so.5" { print $NF; exit }')
+ns=(unshare -m)
+[ "$(id -u)" = 0 ] || ns=(unshare -rm)
+if [ -n "$pq" ] && "${ns[@]}" true 2>/dev/null; then
+    for c in "report -q -o $tmp/nopq" "import -q $csv"; do
+        # shellcheck disable=SC2086
+        "${ns[@]}" sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+            sh "$(readlink -f "$pq")" ./earful $c postgresql://localhost/x \
+            </dev/null >/dev/null 2>"$tmp/err"
+        rc=$?
+        check "${c%% *} without libpq: exit 74 (got $rc)" test $rc -eq 74
+        check "${c%% *} without libpq: names it and why" \
+            grep -q 'cannot connect: cannot load libpq.so.5, .*: .*libpq.so.5: ' \
+            "$tmp/err"
+    done
+    check "report without libpq: no report folder" test ! -e "$tmp/nopq"
+else
+    echo "SKIP earful without libpq: no libpq.so.5 or no unshare -m"
+fi
+
 echo "$pass passed, $fail failed"
