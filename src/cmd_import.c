@@ -376,20 +376,6 @@ static int stored(scorer *w, const batch *b, const irow *r)
     return compare_stored(w->exists, b, r, NULL, 0);
 }
 
-/* Caches the terms of row r's text in tb (r->terms_*). */
-static void cache_terms(ef_terms *t, const batch *b, irow *r, ef_buf *tb)
-{
-    const char *const *term;
-    const size_t *len;
-    int abusive, words;
-
-    ef_terms_split(t, str(b, r, S_TEXT), r->len[S_TEXT], &term, &len, &abusive,
-                   &words);
-    r->terms_off = tb->len;
-    ef_terms_cache_put(t, str(b, r, S_TEXT), r->len[S_TEXT], tb);
-    r->terms_len = tb->len - r->terms_off;
-}
-
 /* Looks up and scores rows [i, end) of b, and caches their terms. */
 static void score_rows(scorer *w, batch *b, size_t i, size_t end)
 {
@@ -410,7 +396,9 @@ static void score_rows(scorer *w, batch *b, size_t i, size_t end)
                            &r->scores);
             r->scored = 1;
         }
-        cache_terms(w->split, b, r, tb);
+        r->terms_off = tb->len;
+        ef_terms_cache_put(w->split, str(b, r, S_TEXT), r->len[S_TEXT], tb);
+        r->terms_len = tb->len - r->terms_off;
     }
     if (lookup) {
         sqlite3_step(w->commit);

@@ -786,13 +786,16 @@ static void header_sqlite(ef_source *s)
 
 /* The cached scores' columns of a SQLite source are wanted as numbers
  * only (ef_sqlite_reader_number_only), the terms' as BLOBs. */
-static void cache_numbers(ef_source *s)
+static void cache_columns(ef_source *s)
 {
-    for (int c = 0; c < C_CACHE_COUNT; c++)
-        if (s->db && c == C_TERMS && s->cache[c] >= 0)
+    for (int c = 0; s->db && c < C_CACHE_COUNT; c++) {
+        if (s->cache[c] < 0 || c == C_SCORER)
+            continue;
+        if (c == C_TERMS)
             ef_sqlite_reader_blob_only(s->db, (size_t)s->cache[c]);
-        else if (s->db && c != C_SCORER && s->cache[c] >= 0)
+        else
             ef_sqlite_reader_number_only(s->db, (size_t)s->cache[c]);
+    }
 }
 
 static ef_status read_header_csv(ef_source *s, const char *path, ef_err *e)
@@ -866,7 +869,7 @@ ef_status ef_source_open(const char *path, const ef_source_opts *opts,
             if (strcasecmp(s->header[i], cache_names[k]) == 0)
                 s->cache[k] = (int)i;
     }
-    cache_numbers(s);
+    cache_columns(s);
     store_fields(s);
     preview_read(s);
     skip_qualtrics(s);
@@ -1247,7 +1250,7 @@ ef_status ef_source_part_open(const ef_source *s,
     }
     p->cols = s->cols;
     memcpy(p->cache, s->cache, sizeof p->cache);
-    cache_numbers(p);
+    cache_columns(p);
     /* the columns an item is made of, not those beside them */
     {
         unsigned char *want = ef_xcalloc(p->nheader + 1, 1);

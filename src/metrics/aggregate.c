@@ -71,34 +71,30 @@ typedef struct {
     int64_t first_reply; /* earliest response to a negative item */
 } author_acc;
 
-/* Authors of positive items, known by a 64-bit hash of the name
- * (ef_strmap_hash; 0 is read as 1): the date of their last positive item,
- * which says whether an author of negative items turned around. 16 bytes
- * an author, a name never copied: a million authors of positive items
- * cost no more than 32 MB. Two names with one hash (about one chance in
- * 10^7 among a million) would share a date. */
+/* Values kept by a 64-bit hash of their key, the key never copied (16
+ * bytes a key; 0 is read as 1): open addressing, linear probing. Two keys
+ * of one hash share a value.
+ * - The authors of positive items, by ef_strmap_hash of the name: the date
+ *   of their last positive item, which says whether an author of negative
+ *   items turned around (a million of them cost no more than 32 MB; two
+ *   names of one hash, about one chance in 10^7 among a million).
+ * - The terms of the items that are not negative (term_counts): how many
+ *   of them use each. */
 typedef struct {
     uint64_t h; /* 0: empty */
-    int64_t last_pos;
-} pos_slot;
+    int64_t v;
+} hash_slot;
 
 typedef struct {
-    pos_slot *slot;
+    hash_slot *slot;
     size_t cap, used; /* cap a power of two, at most 3/4 used (at half,
                          a million authors took 48 MiB while growing) */
-} pos_tab;
+} hash_tab;
 
 typedef struct {
     ef_kept_item item;
     uint64_t key; /* examples: the choice key (smallest wins) */
 } kept;
-
-/* Counts by 64-bit hash, without the key's text: open addressing with
- * linear probing, 0 an empty slot (a hash of 0 is filed as 1). */
-typedef struct {
-    uint64_t *key, *count;
-    size_t slots, used; /* slots: 0 or a power of two */
-} hash_counts;
 
 /* Term counts by class: the whole run's (in the aggregator) or a
  * thread's share of it (in an ef_prep), merged at the end. A negative
@@ -115,7 +111,7 @@ typedef struct {
                               (other: only from partial aggregates until
                               finish_themes adds `hashed`) */
     size_t cap;
-    hash_counts hashed;          /* the others' terms, by hash */
+    hash_tab hashed;             /* the others' terms: counts by hash */
     uint64_t tok_neg, tok_other; /* sums of neg[]; of other[] and hashed */
 } term_counts;
 
@@ -151,7 +147,7 @@ struct ef_agg {
     ef_strmap *amap; /* authors of negative items */
     author_acc *auth;
     size_t acap;
-    pos_tab pos; /* authors of positive items */
+    hash_tab pos; /* authors of positive items: last date by hash */
     uint64_t anon_neg;
     /* everything else */
     uint64_t count[3], strong, hist[40];
@@ -265,66 +261,86 @@ int ef_count_words(const char *text, size_t len)
     return n;
 }
 
-/* ==== Authors of positive items ======================================== */
+/* ==== Tables by hash ==================================================== */
 
 /* The first slot to look at for hash h (cap > 0). */
-static size_t pos_home(const pos_tab *t, uint64_t h)
+static size_t hash_home(const hash_tab *t, uint64_t h)
 {
     /* FNV's low bits are poorly mixed: the slot from all of them */
     uint64_t m = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
     return (size_t)(m ^ (m >> 33)) & (t->cap - 1);
 }
 
-static pos_slot *pos_find(const pos_tab *t, uint64_t h)
+static hash_slot *hash_find(const hash_tab *t, uint64_t h)
 {
-    size_t mask = t->cap - 1, i = pos_home(t, h);
+    size_t mask = t->cap - 1, i = hash_home(t, h);
     while (t->slot[i].h != 0 && t->slot[i].h != h)
         i = (i + 1) & mask;
     return &t->slot[i];
 }
 
-/* Notes a positive item of date by the author whose hash is h. */
-static void pos_add(pos_tab *t, uint64_t h, int64_t date)
+/* The slot of h, added with value v when new (*added set). */
+static hash_slot *hash_add(hash_tab *t, uint64_t h, int64_t v, int *added)
 {
-    pos_slot *s;
+    hash_slot *s;
 
     h += h == 0;
     if (4 * (t->used + 1) > 3 * t->cap) {
-        pos_tab old = *t;
+        hash_tab old = *t;
         t->cap = old.cap ? old.cap * 2 : 1024;
         t->slot = ef_xcalloc(t->cap, sizeof *t->slot);
         for (size_t i = 0; i < old.cap; i++)
             if (old.slot[i].h)
-                *pos_find(t, old.slot[i].h) = old.slot[i];
+                *hash_find(t, old.slot[i].h) = old.slot[i];
         free(old.slot);
     }
-    s = pos_find(t, h);
-    if (s->h == 0) {
+    s = hash_find(t, h);
+    *added = s->h == 0;
+    if (*added) {
         s->h = h;
-        s->last_pos = date;
+        s->v = v;
         t->used++;
-    } else if (date > s->last_pos) {
-        s->last_pos = date;
     }
+    return s;
 }
 
-/* The date of the author's last positive item, INT64_MIN if none. */
-static int64_t pos_last(const pos_tab *t, uint64_t h)
+/* The slot of h, or NULL. */
+static const hash_slot *hash_get(const hash_tab *t, uint64_t h)
 {
-    const pos_slot *s;
+    const hash_slot *s;
 
     h += h == 0;
     if (t->cap == 0)
-        return INT64_MIN;
-    s = pos_find(t, h);
-    return s->h ? s->last_pos : INT64_MIN;
+        return NULL;
+    s = hash_find(t, h);
+    return s->h ? s : NULL;
+}
+
+/* ==== Authors of positive items ======================================== */
+
+/* Notes a positive item of date by the author whose hash is h. */
+static void pos_add(hash_tab *t, uint64_t h, int64_t date)
+{
+    int added;
+    hash_slot *s = hash_add(t, h, date, &added);
+
+    if (!added && date > s->v)
+        s->v = date;
+}
+
+/* The date of the author's last positive item, INT64_MIN if none. */
+static int64_t pos_last(const hash_tab *t, uint64_t h)
+{
+    const hash_slot *s = hash_get(t, h);
+
+    return s ? s->v : INT64_MIN;
 }
 
 void ef_agg_prefetch(const ef_agg *a, const ef_prepared *pr)
 {
     uint64_t h = pr->author_hash;
     if (pr->cls == EF_POSITIVE && h && a->pos.cap)
-        __builtin_prefetch(&a->pos.slot[pos_home(&a->pos, h)]);
+        __builtin_prefetch(&a->pos.slot[hash_home(&a->pos, h)]);
 }
 
 /* ==== Adding items ====================================================== */
@@ -474,56 +490,14 @@ static void term_count(term_counts *c, const char *term, size_t len,
     }
 }
 
-static size_t hc_home(const hash_counts *c, uint64_t h)
+/* Counts n more items of the class other than negative using the term
+ * whose hash is h. */
+static void count_hashed(term_counts *c, uint64_t h, uint64_t n)
 {
-    int bits = __builtin_ctzll((unsigned long long)c->slots);
-    return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
-}
+    int added;
 
-/* The slot of h in c: its own, or the empty one it would take. */
-static size_t hc_find(const hash_counts *c, uint64_t h)
-{
-    size_t i = hc_home(c, h);
-
-    while (c->key[i] != 0 && c->key[i] != h)
-        i = (i + 1) & (c->slots - 1);
-    return i;
-}
-
-static void hc_add(hash_counts *c, uint64_t h, uint64_t n)
-{
-    size_t i;
-
-    h += h == 0;
-    if (2 * (c->used + 1) > c->slots) { /* at most half full */
-        hash_counts old = *c;
-        c->slots = old.slots ? old.slots * 2 : 1024;
-        c->key = ef_xcalloc(c->slots, sizeof *c->key);
-        c->count = ef_xcalloc(c->slots, sizeof *c->count);
-        for (size_t j = 0; j < old.slots; j++)
-            if (old.key[j]) {
-                size_t k = hc_find(c, old.key[j]);
-                c->key[k] = old.key[j];
-                c->count[k] = old.count[j];
-            }
-        free(old.key);
-        free(old.count);
-    }
-    i = hc_find(c, h);
-    c->used += c->key[i] == 0;
-    c->key[i] = h;
-    c->count[i] += n;
-}
-
-static uint64_t hc_get(const hash_counts *c, uint64_t h)
-{
-    size_t i;
-
-    if (c->slots == 0)
-        return 0;
-    h += h == 0;
-    i = hc_find(c, h);
-    return c->key[i] ? c->count[i] : 0;
+    hash_add(&c->hashed, h, 0, &added)->v += (int64_t)n;
+    c->tok_other += n;
 }
 
 static void term_counts_free(term_counts *c)
@@ -531,8 +505,7 @@ static void term_counts_free(term_counts *c)
     ef_strmap_free(c->map);
     free(c->neg);
     free(c->other);
-    free(c->hashed.key);
-    free(c->hashed.count);
+    free(c->hashed.slot);
     memset(c, 0, sizeof *c);
 }
 
@@ -748,8 +721,7 @@ void ef_prep_item(ef_prep *p, const ef_item *it, ef_prepared *out)
     }
     if (!keep) {
         for (size_t i = 0; i < n; i++)
-            hc_add(&p->terms.hashed, th[i], 1);
-        p->terms.tok_other += n;
+            count_hashed(&p->terms, th[i], 1);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -772,11 +744,10 @@ void ef_agg_merge_prep(ef_agg *a, ef_prep *p)
     term_counts *c = &p->terms;
     size_t n = ef_strmap_count(c->map);
 
-    for (size_t i = 0; i < c->hashed.slots; i++)
-        if (c->hashed.key[i]) {
-            hc_add(&a->terms.hashed, c->hashed.key[i], c->hashed.count[i]);
-            a->terms.tok_other += c->hashed.count[i];
-        }
+    for (size_t i = 0; i < c->hashed.cap; i++)
+        if (c->hashed.slot[i].h)
+            count_hashed(&a->terms, c->hashed.slot[i].h,
+                         (uint64_t)c->hashed.slot[i].v);
 
     for (size_t i = 0; i < n; i++) {
         const char *t = ef_strmap_key(c->map, i);
@@ -1439,7 +1410,9 @@ static void finish_themes(ef_agg *a, ef_report *r)
     /* the other items' counts of the terms negative items used */
     for (size_t i = 0; i < n; i++) {
         const char *t = ef_strmap_key(c->map, i);
-        c->other[i] += hc_get(&c->hashed, ef_strmap_hash(t, strlen(t)));
+        const hash_slot *h =
+            hash_get(&c->hashed, ef_strmap_hash(t, strlen(t)));
+        c->other[i] += h ? (uint64_t)h->v : 0;
     }
     for (size_t i = 0; i < n; i++) {
         double yi = (double)c->neg[i], yj = (double)c->other[i];
@@ -1496,7 +1469,7 @@ static void finish_authors(const ef_agg *a, ef_report *r)
         const author_acc *au = &a->auth[i];
         int64_t last_pos;
         if (i + 8 < n && a->pos.cap)
-            __builtin_prefetch(&a->pos.slot[pos_home(&a->pos, hash[i + 8])]);
+            __builtin_prefetch(&a->pos.slot[hash_home(&a->pos, hash[i + 8])]);
         last_pos = pos_last(&a->pos, hash[i]);
         if (au->neg == 0)
             continue;

@@ -81,8 +81,6 @@ struct ef_terms {
     size_t *len;
     uint64_t *hash;    /* ef_strmap_hash of each term, for the caller's maps */
     uint64_t text_fnv; /* the text's, for ef_terms_text_fnv */
-    size_t nterms;     /* the last split's terms */
-    int nwords;        /* ... and words */
     size_t cap;
     uint32_t *set;      /* 1 + index of a term, 0 = empty; per text */
     uint32_t *set_used; /* slots to clear after the text */
@@ -368,8 +366,6 @@ size_t ef_terms_split(ef_terms *t, const char *text, size_t n,
         t->set[t->set_used[k]] = 0;
     t->nset_used = 0;
     t->text_fnv = th;
-    t->nterms = count;
-    t->nwords = nw;
     *term = (const char *const *)t->term;
     *len = t->len;
     *abusive = ab;
@@ -417,10 +413,13 @@ static uint64_t text_check(const char *text, size_t n)
     return ef_hash_finish(ef_hash_absorb(CACHE_SEED, text, n));
 }
 
-void ef_terms_cache_put(const ef_terms *t, const char *text, size_t n,
-                        ef_buf *out)
+void ef_terms_cache_put(ef_terms *t, const char *text, size_t n, ef_buf *out)
 {
-    size_t k = t->nterms, size = EF_TERMS_CACHE_SIZE(k);
+    const char *const *term;
+    const size_t *len;
+    int abusive, words;
+    size_t k = ef_terms_split(t, text, n, &term, &len, &abusive, &words);
+    size_t size = EF_TERMS_CACHE_SIZE(k);
     unsigned char *p;
 
     ef_buf_grow(out, size);
@@ -430,7 +429,7 @@ void ef_terms_cache_put(const ef_terms *t, const char *text, size_t n,
     put_le(p + 2, t->stamp, 4);
     put_le(p + 6, text_check(text, n), 8);
     put_le(p + 14, t->text_fnv, 8);
-    put_le(p + 22, (uint64_t)t->nwords, 4);
+    put_le(p + 22, (uint64_t)words, 4);
     put_le(p + 26, k, 2);
     for (size_t i = 0; i < k; i++)
         put_le(p + 28 + 8 * i, t->hash[i], 8);

@@ -50,10 +50,8 @@ uint64_t ef_terms_text_fnv(const ef_terms *t);
 /* A cache's size for n terms (at most 2,048 a text). */
 #define EF_TERMS_CACHE_SIZE(n) (28 + 8 * (size_t)(n))
 
-/* Appends to out the cache of the last ef_terms_split, whose text was
- * (text, n). */
-void ef_terms_cache_put(const ef_terms *t, const char *text, size_t n,
-                        ef_buf *out);
+/* Splits text (n bytes) and appends its cache to out. */
+void ef_terms_cache_put(ef_terms *t, const char *text, size_t n, ef_buf *out);
 
 /* Reads cache (blob, len) of the text (text, n): 1 with *words, *text_fnv
  * and the terms' hashes (*nterms of them in *hash, valid until the next

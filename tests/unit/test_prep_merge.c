@@ -145,13 +145,9 @@ static ef_report *from_caches(const row *rows, const ef_source_stats *st)
     ef_agg_add_source(a, st);
     for (int i = 0; i < N; i++) {
         const row *of = i % 7 == 0 ? &rows[(i + 1) % N] : &rows[i];
-        const char *const *term;
-        const size_t *len;
-        int ab, nw;
         ef_item it, scored;
         ef_prepared pr;
 
-        ef_terms_split(t, of->text, strlen(of->text), &term, &len, &ab, &nw);
         ef_buf_clear(&blob);
         ef_terms_cache_put(t, of->text, strlen(of->text), &blob);
         if (i % 7 == 1)

@@ -144,9 +144,6 @@ void test_terms_cache(void)
     uint64_t fnv;
     int words, bad = 0;
     ef_buf b = EF_BUF_INIT, d = EF_BUF_INIT;
-    const char *const *term;
-    const size_t *len;
-    int ab, nw;
 
     cache_case(t, u, text);
     cache_case(t, u, "");
@@ -160,7 +157,6 @@ void test_terms_cache(void)
         ef_buf_reset(&many);
     }
 
-    ef_terms_split(t, text, n, &term, &len, &ab, &nw);
     ef_terms_cache_put(t, text, n, &b);
 #define GET(p, l, s, m)                                                       \
     ef_terms_cache_get(u, (const unsigned char *)(p), l, s, m, &words, &fnv,  \
